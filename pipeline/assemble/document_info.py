@@ -1,0 +1,97 @@
+"""Title, DOI and publication year of a document, read from labelled places only."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipeline.read.sections import heading_rule, label_rule
+from pipeline.resources import check_keys, check_str_list, load_resource
+from pipeline.schema import Document, DocumentInfo
+
+FILE = "document_info.yaml"
+DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
+YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+CITATION_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)\s*;\s*\d+")
+AUTHOR_MARKS = re.compile(r"\^\{|[¹²³⁴⁵⁶⁷⁸⁹⁰]|\w\d,|\*,|@")
+# Where the front matter ends: the title is printed before any of these.
+BODY_KINDS = frozenset({"abstract", "keywords", "introduction", "discussion", "conclusion", "results"})
+MAX_TITLE_CHARS = 300
+
+
+@lru_cache(maxsize=1)
+def date_rules() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data = check_keys(load_resource(FILE), file=FILE, where="top level",
+                      required=["date_labels", "copyright_marks"])
+    labels = check_str_list(data["date_labels"], file=FILE, where="top level", key="date_labels")
+    marks = check_str_list(data["copyright_marks"], file=FILE, where="top level",
+                           key="copyright_marks")
+    return tuple(label.lower() for label in labels), tuple(mark.lower() for mark in marks)
+
+
+def in_scope_lines(document: Document) -> list[str]:
+    """Lines outside the reference list (front-matter statements kept: they carry dates)."""
+    lines = []
+    for section in document.sections:
+        if section.kind != "references":
+            lines.extend(document.text[section.start:section.end].split("\n"))
+    return lines
+
+
+def is_title_like(line: str) -> bool:
+    text = line.strip().strip("*_")
+    words = text.split()
+    return (
+        3 <= len(words) <= 40
+        and len(text) <= MAX_TITLE_CHARS
+        and text[0].isupper()
+        and not text.endswith((".", ":", ";", ","))
+        and not text.lower().startswith("by ")
+        and text.count(",") < 3
+        and not AUTHOR_MARKS.search(text)
+        and heading_rule(text) is None
+        and label_rule(text) is None
+    )
+
+
+def find_title(document: Document) -> str | None:
+    """The first title-like line printed before the abstract or body starts."""
+    body_start = next((s.start for s in document.sections if s.kind in BODY_KINDS),
+                      len(document.text))
+    for line in document.text[:body_start].split("\n"):
+        if is_title_like(line):
+            return line.strip().strip("*_")
+    return None
+
+
+def find_doi(document: Document) -> str | None:
+    for line in in_scope_lines(document):
+        match = DOI.search(line)
+        if match:
+            return match.group(0).rstrip(".,;)]")
+    return None
+
+
+def find_year(document: Document) -> int | None:
+    labels, marks = date_rules()
+    lines = in_scope_lines(document)
+    for label in labels:
+        for line in lines:
+            lowered = line.strip().lower()
+            if lowered.startswith(label) and YEAR.search(line):
+                return int(YEAR.search(line).group(1))
+    searches = (
+        (lambda line: DOI.search(line) is not None, YEAR),
+        (lambda line: True, CITATION_YEAR),
+        (lambda line: line.strip().lower().startswith(marks), YEAR),
+    )
+    for selects, pattern in searches:
+        for line in lines:
+            if selects(line) and pattern.search(line):
+                return int(pattern.search(line).group(1))
+    return None
+
+
+def document_info(document: Document) -> DocumentInfo:
+    return DocumentInfo(id=document.id, title=find_title(document), doi=find_doi(document),
+                        year=find_year(document))

@@ -1,0 +1,50 @@
+"""One catalogue of user-facing messages, so each can be searched for and tested.
+
+Messages hold the bad value, the file and what is allowed. Exceptions are built-in types
+(``ValueError``, ``FileNotFoundError``) so callers need no special knowledge to catch them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class Errors:
+    E001 = "empty file: no text after decoding"
+    E002 = "binary file, not text: NUL byte at offset {offset}"
+    E003 = (
+        "not UTF-8 text: byte 0x{byte:02x} at offset {offset} cannot be decoded; "
+        "re-save the file as UTF-8"
+    )
+    E004 = "unsupported file type '{suffix}'; supported: {allowed}"
+    E005 = "no such file or folder"
+    E006 = "document id '{doc_id}' is already taken by {other}; rename one of the files"
+    E007 = "not a readable PDF: {reason}"
+    E008 = "PDF has no extractable text on any of its {pages} page(s) (scanned image?)"
+    E101 = (
+        "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
+        "holding hgnc/ and drugs/"
+    )
+    E102 = "{file}: {where}: unknown key(s) {keys}; allowed: {allowed}"
+    E103 = "{file}: {where}: {key} must be {expected}, got {value!r}"
+    E104 = "{file}: {where}: missing required key(s) {keys}"
+    E201 = "{file}: not valid JSON for an extraction: {reason}"
+    E202 = "{file}: not a valid gold file: {reason}"
+
+
+class Warnings:
+    W001 = "{path}: decoded as {encoding} (byte-order mark)"
+    W002 = "page {page}: no text extracted"
+
+
+class BadInputError(ValueError):
+    """A source file that cannot be read as a case report. Never worth retrying."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class RuleFileError(ValueError):
+    """A rule or lexicon file under pipeline/resources is malformed."""

@@ -1,0 +1,36 @@
+"""Gold annotation files (YAML, ``../shared/gold/GUIDELINES.md``), validated on load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from pipeline.errors import Errors
+from pipeline.schema import Annotations
+
+
+def describe_errors(error: ValidationError) -> str:
+    return "; ".join(
+        f"at {'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+        for item in error.errors()
+    )
+
+
+def load_gold(path: str | Path) -> Annotations:
+    """One gold file; ValueError naming the file and the place of the first problems."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ValueError(Errors.E202.format(file=path, reason=error)) from None
+    try:
+        return Annotations.model_validate(data)
+    except ValidationError as error:
+        raise ValueError(Errors.E202.format(file=path, reason=describe_errors(error))) from None
+
+
+def load_gold_dir(folder: str | Path) -> dict[str, Annotations]:
+    """Every ``*.yaml`` in a folder, keyed by document id."""
+    return {gold.document.id: gold for gold in map(load_gold, sorted(Path(folder).glob("*.yaml")))}

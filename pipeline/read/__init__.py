@@ -1,0 +1,53 @@
+"""Read stage: source files -> :class:`~pipeline.schema.Document`.
+
+Front doors: :func:`discover` (files and folders -> identified sources) and
+:func:`read_document` (one source -> Document with text, pages, sections, tables).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.errors import BadInputError, Errors
+from pipeline.read.discover import SUPPORTED_SUFFIXES, Discovery, discover, file_sha256
+from pipeline.read.sections import segment
+from pipeline.read.text import decode_text
+from pipeline.schema import Document, Page, SourceFile
+
+__all__ = ["Discovery", "SUPPORTED_SUFFIXES", "discover", "read_document", "source_for"]
+
+
+def source_for(path: str | Path) -> SourceFile:
+    """Identify one file (for callers that skip discovery, e.g. ``caselit extract``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInputError(path, Errors.E005)
+    return SourceFile(path=str(path), doc_id=path.stem, sha256=file_sha256(path),
+                      size=path.stat().st_size)
+
+
+def read_document(source: SourceFile | str | Path) -> Document:
+    """Read a .txt or .pdf file into a Document; BadInputError names file and reason."""
+    if not isinstance(source, SourceFile):
+        source = source_for(source)
+    path = Path(source.path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise BadInputError(path, Errors.E004.format(suffix=suffix or "(none)",
+                                                     allowed=", ".join(SUPPORTED_SUFFIXES)))
+    if suffix == ".pdf":
+        from pipeline.read.pdf import read_pdf_pages
+
+        text, pages, warnings = read_pdf_pages(path)
+        media_type = "application/pdf"
+    else:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise BadInputError(path, Errors.E005) from None
+        text, warnings = decode_text(data, str(path))
+        pages = [Page(number=1, start=0, end=len(text))]
+        media_type = "text/plain"
+    sections, tables = segment(text)
+    return Document(id=source.doc_id, source=source, media_type=media_type, text=text,
+                    pages=pages, sections=sections, tables=tables, warnings=warnings)

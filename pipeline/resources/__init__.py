@@ -1,0 +1,81 @@
+"""Rule files shipped with the package (YAML), loaded with importlib.resources.
+
+Each rule type is a small class with a ``from_dict`` that calls :func:`check_keys`, so a
+typo in a rule file fails loudly with the file, the place and what is allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+import yaml
+
+from pipeline.errors import Errors, RuleFileError
+
+PACKAGE = "pipeline.resources"
+
+
+@lru_cache(maxsize=None)
+def load_resource(name: str) -> Any:
+    """Parsed content of ``pipeline/resources/<name>``."""
+    text = resources.files(PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def resource_files() -> list[str]:
+    return sorted(
+        entry.name for entry in resources.files(PACKAGE).iterdir() if entry.name.endswith(".yaml")
+    )
+
+
+def resources_digest() -> str:
+    """Hash of every shipped rule file: part of the fingerprint that decides reprocessing."""
+    digest = hashlib.sha256()
+    for name in resource_files():
+        digest.update(name.encode())
+        digest.update(resources.files(PACKAGE).joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def check_keys(
+    data: Any,
+    *,
+    file: str,
+    where: str,
+    required: Iterable[str] = (),
+    optional: Iterable[str] = (),
+) -> dict:
+    """Reject a rule entry that is not a mapping, lacks a key, or has an unknown one."""
+    required, optional = list(required), list(optional)
+    if not isinstance(data, dict):
+        raise RuleFileError(
+            Errors.E103.format(file=file, where=where, key="entry", expected="a mapping", value=data)
+        )
+    unknown = sorted(set(data) - set(required) - set(optional))
+    if unknown:
+        raise RuleFileError(
+            Errors.E102.format(file=file, where=where, keys=unknown, allowed=required + optional)
+        )
+    missing = [key for key in required if key not in data]
+    if missing:
+        raise RuleFileError(Errors.E104.format(file=file, where=where, keys=missing))
+    return data
+
+
+def check_type(value: Any, expected: type | tuple[type, ...], *, file: str, where: str, key: str,
+               description: str) -> Any:
+    if not isinstance(value, expected):
+        raise RuleFileError(
+            Errors.E103.format(file=file, where=where, key=key, expected=description, value=value)
+        )
+    return value
+
+
+def check_str_list(value: Any, *, file: str, where: str, key: str) -> list[str]:
+    check_type(value, list, file=file, where=where, key=key, description="a list of strings")
+    for item in value:
+        check_type(item, str, file=file, where=where, key=key, description="a list of strings")
+    return value

@@ -1,0 +1,246 @@
+"""Typed models shared by every stage: read -> tag -> assemble -> evaluate -> store.
+
+Offsets: every ``start``/``end`` in this module is a character offset into
+``Document.text``, start inclusive, end exclusive (Python slice convention).
+
+The plain fields of :class:`Annotations` carry exactly the names and normal forms of the
+gold guidelines (``../shared/gold/GUIDELINES.md``), so an :class:`Extraction` and a gold
+file compare field by field; provenance (mentions, evidence, run info) lives beside them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = "1"
+
+MentionType = Literal[
+    "gene",
+    "unresolved_gene",
+    "fusion",
+    "rearranged_gene",
+    "variant",
+    "drug",
+    "regimen",
+    "patient",
+]
+Response = Literal["CR", "PR", "SD", "PD"]
+Sex = Literal["male", "female"]
+Status = Literal["alive", "dead"]
+DetectionMethod = Literal["NGS", "FISH", "IHC", "RT-PCR", "karyotype", "flow cytometry", "PCR"]
+
+
+class Model(BaseModel):
+    """Base for every model: unknown fields are an error, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def none_as_empty(value: object) -> object:
+    """The guidelines score null and an empty list the same; store both as []."""
+    return [] if value is None else value
+
+
+# --------------------------------------------------------------------------- read
+
+
+class SourceFile(Model):
+    """A file handed to the pipeline, identified by its content."""
+
+    path: str
+    doc_id: str = Field(description="The file stem; names extracted/<doc_id>.json.")
+    sha256: str
+    size: int
+
+
+class Failure(Model):
+    """A source that could not be extracted, and why."""
+
+    path: str
+    doc_id: str | None = None
+    stage: Literal["discover", "read", "tag", "assemble", "write"]
+    reason: str
+    error: str = Field(description="Exception type, e.g. ValueError.")
+    at: str = Field(description="ISO time of the failure.")
+
+
+class Page(Model):
+    number: int = Field(ge=1, description="1-based page number in the source file.")
+    start: int
+    end: int
+
+
+class Section(Model):
+    kind: str = Field(description="Section label, e.g. abstract, case, references.")
+    heading: str | None = None
+    start: int
+    end: int
+    in_scope: bool = Field(description="False for parts the gold guidelines leave out.")
+
+
+class Table(Model):
+    name: str = Field(description='As printed, e.g. "Table 1".')
+    caption: str | None = None
+    header: list[str] = Field(default_factory=list)
+    rows: list[list[str]] = Field(default_factory=list)
+    footnotes: list[str] = Field(default_factory=list)
+    start: int
+    end: int
+
+
+class Document(Model):
+    id: str
+    source: SourceFile
+    media_type: Literal["text/plain", "application/pdf"]
+    text: str
+    pages: list[Page]
+    sections: list[Section] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        for page in self.pages:
+            if page.start <= offset < page.end:
+                return page.number
+        return self.pages[-1].number if self.pages and offset == len(self.text) else None
+
+    def section_at(self, offset: int) -> Section | None:
+        for section in self.sections:
+            if section.start <= offset < section.end:
+                return section
+        return None
+
+
+# ------------------------------------------------------------ gold-shaped values
+
+
+class Fusion(Model):
+    name: str = Field(description="5PRIME::3PRIME with HGNC symbols.")
+    five_prime: str
+    three_prime: str
+    five_prime_exon: int | None = None
+    three_prime_exon: int | None = None
+    five_prime_transcript: str | None = None
+    three_prime_transcript: str | None = None
+    five_prime_breakpoint: str | None = None
+    three_prime_breakpoint: str | None = None
+    unresolved: bool = False
+
+
+class Variant(Model):
+    gene: str | None = None
+    hgvs: str
+    described_in_words: bool = False
+
+
+class UnresolvedGene(Model):
+    symbol: str
+
+
+class PatientDescriptor(Model):
+    """What a phrase such as "a 23-year-old man" says about a patient."""
+
+    age_years: int | float | None = None
+    sex: Sex | None = None
+
+
+class Therapy(Model):
+    drugs: list[str] = Field(default_factory=list)
+    regimen: str | None = None
+    response: Response | None = None
+    setting: str | None = None
+
+    _lists = field_validator("drugs", mode="before")(none_as_empty)
+
+
+class CaseRecord(Model):
+    case_id: str
+    source: Literal["narrative", "table"]
+    table: str | None = None
+    row: int | None = None
+    age_years: int | float | None = None
+    sex: Sex | None = None
+    diagnosis: str | None = None
+    primary_site: str | None = None
+    fusions: list[Fusion] = Field(default_factory=list)
+    rearranged_genes: list[str] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=list)
+    therapies: list[Therapy] = Field(default_factory=list)
+    detection_methods: list[DetectionMethod] = Field(default_factory=list)
+    status: Status | None = None
+    notes: str | None = None
+    evidence: dict[str, list[str]] = Field(
+        default_factory=dict, description="Field name -> ids of the mentions it came from."
+    )
+
+    _lists = field_validator("fusions", "rearranged_genes", "variants", "therapies",
+                             "detection_methods", mode="before")(none_as_empty)
+
+
+class DocumentInfo(Model):
+    id: str
+    title: str | None = None
+    doi: str | None = None
+    year: int | None = None
+
+
+class Annotations(Model):
+    """The gold-shaped part of a document: what a curator reads out of it."""
+
+    document: DocumentInfo
+    genes: list[str] = Field(default_factory=list)
+    unresolved_genes: list[UnresolvedGene] = Field(default_factory=list)
+    fusions: list[Fusion] = Field(default_factory=list)
+    rearranged_genes: list[str] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=list)
+    drugs: list[str] = Field(default_factory=list)
+    regimens: list[str] = Field(default_factory=list)
+    cases: list[CaseRecord] = Field(default_factory=list)
+    notes: str | None = None
+
+    _lists = field_validator("genes", "unresolved_genes", "fusions", "rearranged_genes",
+                             "variants", "drugs", "regimens", "cases", mode="before")(none_as_empty)
+
+
+# ------------------------------------------------------------------ provenance
+
+
+class Mention(Model):
+    id: str
+    type: MentionType
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    section: str | None = None
+    in_scope: bool = True
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    normalised: str | None = Field(
+        default=None, description="Normal form per the guidelines (symbol, INN, HGVS...)."
+    )
+    rule: str = Field(description="The component or rule that produced the mention.")
+    fusion: Fusion | None = None
+    variant: Variant | None = None
+    patient: PatientDescriptor | None = None
+
+
+class RunInfo(Model):
+    pipeline_version: str
+    fingerprint: str = Field(description="Hash of the lexicons, rules and config in use.")
+    source: SourceFile
+    media_type: str
+    pages: int
+    extracted_at: str
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Extraction(Annotations):
+    """One document's extraction: gold-shaped fields plus provenance."""
+
+    schema_version: str = SCHEMA_VERSION
+    mentions: list[Mention] = Field(default_factory=list)
+    run: RunInfo

@@ -1,0 +1,35 @@
+"""Where the pipeline finds its reference data and keeps its caches.
+
+Read once from the environment; the CLI's ``--data-dir`` sets ``CASELIT_DATA_DIR``.
+
+- ``CASELIT_DATA_DIR``: public reference data (HGNC, drug vocabularies, corpora);
+  default ``../shared/data`` relative to the working directory.
+- ``CASELIT_CACHE_DIR``: compiled lexicons, keyed by the hashes of their sources;
+  default ``$XDG_CACHE_HOME/caselit`` or ``~/.cache/caselit``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("../shared/data")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    cache_dir: Path
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        data_dir = Path(os.environ.get("CASELIT_DATA_DIR") or DEFAULT_DATA_DIR)
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        default_cache = Path(xdg) / "caselit" if xdg else Path.home() / ".cache" / "caselit"
+        cache_dir = Path(os.environ.get("CASELIT_CACHE_DIR") or default_cache)
+        return cls(data_dir=data_dir.expanduser(), cache_dir=cache_dir.expanduser())
+
+
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,83 @@
+"""Store stage: records, documents, manifest, failures and tables in an output folder.
+
+Layout of ``extracted/`` (or ``--out``):
+
+- ``<doc-id>.json``: the Extraction (gold-shaped fields + mentions + run info);
+- ``_documents/<doc-id>.json``: the read Document (text, pages, sections, tables), so
+  every mention's offsets can be shown in context;
+- ``_manifest.json``: content hash and pipeline fingerprint per document;
+- ``_failures.json``: the failures of the latest run, with path and reason;
+- ``cases``, ``mentions``, ``entities`` as ``.parquet`` and ``.csv``.
+
+Every file is replaced atomically; nothing here deletes a record.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from pipeline.atomic import atomic_write_text
+from pipeline.errors import Errors
+from pipeline.schema import Document, Extraction, Failure
+from pipeline.store.manifest import Manifest, ManifestEntry, Plan, record_path
+from pipeline.store.tables import TABLES, build_tables, write_tables
+
+__all__ = [
+    "Manifest", "ManifestEntry", "Plan", "TABLES", "document_path", "read_document_record",
+    "read_failures", "read_record", "record_path", "record_paths", "rebuild_tables",
+    "write_failures", "write_record",
+]
+
+FAILURES = "_failures.json"
+DOCUMENTS = "_documents"
+
+
+def document_path(out_dir: Path, doc_id: str) -> Path:
+    return out_dir / DOCUMENTS / f"{doc_id}.json"
+
+
+def write_record(document: Document, extraction: Extraction, out_dir: str | Path) -> Path:
+    """Write the document, then its record (the record marks the pair complete)."""
+    out_dir = Path(out_dir)
+    atomic_write_text(document_path(out_dir, document.id), document.model_dump_json())
+    target = record_path(out_dir, document.id)
+    atomic_write_text(target, extraction.model_dump_json(indent=2))
+    return target
+
+
+def read_record(path: str | Path) -> Extraction:
+    path = Path(path)
+    try:
+        return Extraction.model_validate_json(path.read_bytes())
+    except ValidationError as error:
+        raise ValueError(Errors.E201.format(file=path, reason=error)) from None
+
+
+def read_document_record(out_dir: str | Path, doc_id: str) -> Document:
+    return Document.model_validate_json(document_path(Path(out_dir), doc_id).read_bytes())
+
+
+def record_paths(out_dir: str | Path) -> list[Path]:
+    """Every record in the folder; bookkeeping files start with "_"."""
+    return sorted(p for p in Path(out_dir).glob("*.json") if not p.name.startswith("_"))
+
+
+def rebuild_tables(out_dir: str | Path) -> list[Path]:
+    out_dir = Path(out_dir)
+    return write_tables(build_tables([read_record(p) for p in record_paths(out_dir)]), out_dir)
+
+
+def write_failures(out_dir: str | Path, failures: list[Failure]) -> Path:
+    target = Path(out_dir) / FAILURES
+    atomic_write_text(target, json.dumps([f.model_dump() for f in failures], indent=2))
+    return target
+
+
+def read_failures(out_dir: str | Path) -> list[Failure]:
+    path = Path(out_dir) / FAILURES
+    if not path.is_file():
+        return []
+    return [Failure.model_validate(item) for item in json.loads(path.read_text(encoding="utf-8"))]

@@ -1,0 +1,155 @@
+"""pandas tables rebuilt from the per-document JSON records, with declared schemas.
+
+``cases``, ``mentions`` and ``entities`` are written as Parquet and CSV twins. List
+fields are joined with "; " and nested ones (therapies, evidence) stored as JSON text,
+so the Parquet and CSV files hold the same values. Offsets are character offsets into
+the document text, end exclusive.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.atomic import atomic_path
+from pipeline.schema import CaseRecord, Extraction, Fusion, Variant
+
+LIST_SEPARATOR = "; "
+
+# Column -> pandas dtype. The store refuses to write a frame that differs.
+CASE_COLUMNS = {
+    "doc_id": "string", "case_id": "string", "source": "string", "table": "string",
+    "row": "Int64", "age_years": "Float64", "sex": "string", "diagnosis": "string",
+    "primary_site": "string", "fusions": "string", "rearranged_genes": "string",
+    "variants": "string", "therapies": "string", "detection_methods": "string",
+    "status": "string", "notes": "string", "evidence": "string",
+}
+MENTION_COLUMNS = {
+    "doc_id": "string", "mention_id": "string", "type": "string", "text": "string",
+    "normalised": "string", "start": "Int64", "end": "Int64", "page": "Int64",
+    "section": "string", "in_scope": "boolean", "sentence": "string",
+    "sentence_start": "Int64", "sentence_end": "Int64", "rule": "string",
+}
+ENTITY_COLUMNS = {
+    "doc_id": "string", "type": "string", "value": "string", "gene": "string",
+    "hgvs": "string", "five_prime": "string", "three_prime": "string",
+    "five_prime_exon": "Int64", "three_prime_exon": "Int64", "unresolved": "boolean",
+    "mentions": "Int64", "first_mention_id": "string", "first_sentence": "string",
+}
+TABLES = {"cases": CASE_COLUMNS, "mentions": MENTION_COLUMNS, "entities": ENTITY_COLUMNS}
+
+
+def fusion_label(fusion: Fusion) -> str:
+    exons = (f" (exon {fusion.five_prime_exon}::exon {fusion.three_prime_exon})"
+             if fusion.five_prime_exon is not None or fusion.three_prime_exon is not None else "")
+    return fusion.name + exons
+
+
+def variant_label(variant: Variant) -> str:
+    return f"{variant.gene}:{variant.hgvs}" if variant.gene else variant.hgvs
+
+
+def case_row(doc_id: str, case: CaseRecord) -> dict:
+    return {
+        "doc_id": doc_id, "case_id": case.case_id, "source": case.source, "table": case.table,
+        "row": case.row, "age_years": case.age_years, "sex": case.sex,
+        "diagnosis": case.diagnosis, "primary_site": case.primary_site,
+        "fusions": LIST_SEPARATOR.join(fusion_label(f) for f in case.fusions),
+        "rearranged_genes": LIST_SEPARATOR.join(case.rearranged_genes),
+        "variants": LIST_SEPARATOR.join(variant_label(v) for v in case.variants),
+        "therapies": json.dumps([t.model_dump() for t in case.therapies]),
+        "detection_methods": LIST_SEPARATOR.join(case.detection_methods),
+        "status": case.status, "notes": case.notes, "evidence": json.dumps(case.evidence),
+    }
+
+
+def mention_rows(extraction: Extraction) -> list[dict]:
+    doc_id = extraction.document.id
+    return [{
+        "doc_id": doc_id, "mention_id": m.id, "type": m.type, "text": m.text,
+        "normalised": m.normalised, "start": m.start, "end": m.end, "page": m.page,
+        "section": m.section, "in_scope": m.in_scope, "sentence": m.sentence,
+        "sentence_start": m.sentence_start, "sentence_end": m.sentence_end, "rule": m.rule,
+    } for m in extraction.mentions]
+
+
+def entity_rows(extraction: Extraction) -> list[dict]:
+    """One row per document-level value, with how often and where it was first seen."""
+    doc_id = extraction.document.id
+    evidence: dict[tuple[str, str], list] = {}
+    for mention in extraction.mentions:
+        if mention.in_scope and mention.normalised:
+            evidence.setdefault((mention.type, mention.normalised), []).append(mention)
+    rows = []
+
+    def add(kind: str, value: str, mention_key: tuple[str, str], **details) -> None:
+        seen = evidence.get(mention_key, [])
+        rows.append({
+            "doc_id": doc_id, "type": kind, "value": value, "mentions": len(seen),
+            "first_mention_id": seen[0].id if seen else None,
+            "first_sentence": seen[0].sentence if seen else None, **details,
+        })
+
+    for gene in extraction.genes:
+        add("gene", gene, ("gene", gene))
+    for unresolved in extraction.unresolved_genes:
+        add("unresolved_gene", unresolved.symbol, ("unresolved_gene", unresolved.symbol),
+            unresolved=True)
+    for fusion in extraction.fusions:
+        add("fusion", fusion_label(fusion), ("fusion", fusion.name),
+            five_prime=fusion.five_prime, three_prime=fusion.three_prime,
+            five_prime_exon=fusion.five_prime_exon, three_prime_exon=fusion.three_prime_exon,
+            unresolved=fusion.unresolved)
+    for gene in extraction.rearranged_genes:
+        add("rearranged_gene", gene, ("rearranged_gene", gene), gene=gene)
+    for variant in extraction.variants:
+        add("variant", variant_label(variant), ("variant", variant.hgvs),
+            gene=variant.gene, hgvs=variant.hgvs)
+    for drug in extraction.drugs:
+        add("drug", drug, ("drug", drug))
+    for regimen in extraction.regimens:
+        add("regimen", regimen, ("regimen", regimen))
+    return rows
+
+
+def frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+    """Rows -> DataFrame with exactly the declared columns and dtypes."""
+    for row in rows:
+        unknown = set(row) - set(columns)
+        if unknown:
+            raise ValueError(f"columns {sorted(unknown)} are not in the declared schema "
+                             f"{list(columns)}")
+    return pd.DataFrame(rows, columns=list(columns)).astype(columns)
+
+
+def build_tables(extractions: list[Extraction]) -> dict[str, pd.DataFrame]:
+    cases, mentions, entities = [], [], []
+    for extraction in extractions:
+        cases.extend(case_row(extraction.document.id, case) for case in extraction.cases)
+        mentions.extend(mention_rows(extraction))
+        entities.extend(entity_rows(extraction))
+    return {
+        "cases": frame(cases, CASE_COLUMNS),
+        "mentions": frame(mentions, MENTION_COLUMNS),
+        "entities": frame(entities, ENTITY_COLUMNS),
+    }
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Each table as <name>.parquet and <name>.csv, each file replaced atomically."""
+    written = []
+    for name, data in tables.items():
+        if list(data.columns) != list(TABLES[name]):
+            raise ValueError(f"table {name!r} has columns {list(data.columns)}, "
+                             f"declared {list(TABLES[name])}")
+        for suffix in (".parquet", ".csv"):
+            target = out_dir / f"{name}{suffix}"
+            with atomic_path(target) as temporary:
+                if suffix == ".parquet":
+                    data.to_parquet(temporary, index=False)
+                else:
+                    data.to_csv(temporary, index=False)
+            written.append(target)
+    return written

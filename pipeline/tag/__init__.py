@@ -1,0 +1,89 @@
+"""Tag stage: :class:`~pipeline.schema.Document` -> :class:`~pipeline.schema.Mention` list.
+
+Front doors: :func:`tag` and :func:`tagger_fingerprint` (what decides reprocessing).
+Components are spaCy factories (``caselit_genes``, ``caselit_variants``...) built from
+``default.cfg``; each writes typed tags on the Doc, turned here into mentions with
+their sentence, page and section.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.schema import Document, Mention
+
+_build_lock = threading.Lock()
+_call_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _load(config_path: str | None):
+    from pipeline.tag.nlp import build_nlp
+
+    return build_nlp(config_path)
+
+
+def load_tagger(config_path: str | Path | None = None):
+    """The process-wide tagger for a config (built once: lexicons take about a second)."""
+    with _build_lock:
+        return _load(str(config_path) if config_path else None)
+
+
+def tagger_fingerprint(config_path: str | Path | None = None) -> str:
+    """Hash of pipeline version, rule files, reference data and config.
+
+    Cheap (no spaCy import): a run that has nothing to do decides so from this.
+    """
+    from pipeline.lexicons import lexicons_digest
+    from pipeline.resources import resources_digest
+
+    if config_path:
+        config = Path(config_path).read_text(encoding="utf-8")
+    else:
+        from importlib import resources
+
+        config = resources.files("pipeline.tag").joinpath("default.cfg").read_text(encoding="utf-8")
+    digest = hashlib.sha256()
+    for part in (__version__, resources_digest(), lexicons_digest(), config):
+        digest.update(part.encode())
+    return digest.hexdigest()[:16]
+
+
+def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:
+    """Every mention in the document, sorted by position, with its provenance."""
+    from pipeline.tag.tags import doc_tags
+
+    nlp = load_tagger(config_path)
+    with _call_lock:  # spaCy pipelines are not documented as thread-safe
+        doc = nlp(document.text)
+    sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    starts = [start for start, _ in sentences]
+    unique = {(t.type, t.start, t.end): t for t in doc_tags(doc)}
+    mentions = []
+    for number, tag_ in enumerate(sorted(unique.values(), key=lambda t: (t.start, t.end, t.type)), 1):
+        s_start, s_end = sentences[max(bisect.bisect_right(starts, tag_.start) - 1, 0)]
+        section = document.section_at(tag_.start)
+        mentions.append(Mention(
+            id=f"m{number}",
+            type=tag_.type,
+            text=document.text[tag_.start:tag_.end],
+            start=tag_.start,
+            end=tag_.end,
+            page=document.page_at(tag_.start),
+            section=section.kind if section else None,
+            in_scope=section.in_scope if section else True,
+            sentence=document.text[s_start:s_end].strip(),
+            sentence_start=s_start,
+            sentence_end=s_end,
+            normalised=tag_.normalised,
+            rule=tag_.rule,
+            fusion=tag_.fusion,
+            variant=tag_.variant,
+            patient=tag_.patient,
+        ))
+    return mentions

@@ -1,0 +1,48 @@
+"""What components write on a Doc: typed tags over character spans.
+
+Span extensions in spaCy are keyed by character offsets only, so a gene and a fusion over
+the same characters would share attributes; tags live in one Doc-level list instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from pipeline.schema import Fusion, MentionType, PatientDescriptor, Variant
+
+EXTENSION = "caselit_tags"
+
+
+@dataclass(frozen=True)
+class Tag:
+    type: MentionType
+    start: int
+    end: int
+    normalised: str | None
+    rule: str
+    fusion: Fusion | None = None
+    variant: Variant | None = None
+    patient: PatientDescriptor | None = None
+
+
+def register_extension() -> None:
+    if not Doc.has_extension(EXTENSION):
+        Doc.set_extension(EXTENSION, default=None)
+
+
+def doc_tags(doc: Doc) -> list[Tag]:
+    """The Doc's tag list, created on first use."""
+    register_extension()
+    if doc._.get(EXTENSION) is None:
+        doc._.set(EXTENSION, [])
+    return doc._.get(EXTENSION)
+
+
+def add_tags(doc: Doc, tags: list[Tag]) -> None:
+    doc_tags(doc).extend(tags)
+
+
+def tags_of_type(doc: Doc, *types: str) -> list[Tag]:
+    return [tag for tag in doc_tags(doc) if tag.type in types]
