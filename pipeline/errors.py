@@ -48,3 +48,14 @@ class BadInputError(ValueError):
 
 class RuleFileError(ValueError):
     """A rule or lexicon file under pipeline/resources is malformed."""
+
+
+class GoldFileError(ValueError):
+    """A gold annotation file that does not follow the guidelines' schema."""
+
+
+class RecordError(ValueError):
+    """An extraction record on disk that is not valid JSON for an Extraction."""
+
+
+USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, FileNotFoundError)

@@ -60,7 +60,10 @@ class Failure(Model):
 
     path: str
     doc_id: str | None = None
-    stage: Literal["discover", "read", "tag", "assemble", "write"]
+    stage: Literal["discover", "read", "extract"] = Field(
+        description="discover: not a usable input; read: not a readable report; "
+        "extract: an unexpected error while tagging, assembling or writing."
+    )
     reason: str
     error: str = Field(description="Exception type, e.g. ValueError.")
     at: str = Field(description="ISO time of the failure.")
@@ -244,3 +247,31 @@ class Extraction(Annotations):
     schema_version: str = SCHEMA_VERSION
     mentions: list[Mention] = Field(default_factory=list)
     run: RunInfo
+
+
+# ------------------------------------------------------------------------ runs
+
+
+class DocumentOutcome(Model):
+    """What happened to one document in a run (plain data, passed between tasks)."""
+
+    doc_id: str
+    path: str
+    status: Literal["done", "failed"]
+    reason: str = Field(description="Why it was processed: new, changed, forced...")
+    counts: dict[str, int] = Field(default_factory=dict)
+    seconds: float = 0.0
+    extracted_at: str | None = None
+    failure: Failure | None = None
+
+
+class RunSummary(Model):
+    out_dir: str
+    done: int
+    skipped: int
+    failed: int
+    counts: dict[str, int]
+    seconds: float
+    tables_rebuilt: bool
+    failures: list[Failure] = Field(default_factory=list)
+    outcomes: list[DocumentOutcome] = Field(default_factory=list)

@@ -14,22 +14,17 @@ from pipeline.evaluate.gold import load_gold, load_gold_dir
 from pipeline.evaluate.sets import FIELD_KEYS, FieldScore, compare_document, precision_recall_f1
 from pipeline.schema import Annotations
 
-__all__ = ["FieldScore", "compare_document", "load_gold", "load_gold_dir", "score_sets",
-           "scores_frame"]
+__all__ = ["FieldScore", "compare_document", "evaluate_folder", "load_extractions", "load_gold",
+           "load_gold_dir", "score_sets", "scores_frame"]
 
 
 def score_sets(extractions: dict[str, Annotations], gold: dict[str, Annotations]
-               ) -> tuple[pd.DataFrame, list[FieldScore], list[str]]:
-    """(summary per field, per-document scores, gold ids with no extraction).
-
-    A gold document with no extraction counts every gold value as a false negative.
-    """
+               ) -> tuple[pd.DataFrame, list[FieldScore]]:
+    """(summary per field, per-document scores) over the documents in both sets."""
     scores: list[FieldScore] = []
-    missing = sorted(set(gold) - set(extractions))
-    for doc_id, expected in sorted(gold.items()):
-        predicted = extractions.get(doc_id) or Annotations(document=expected.document)
-        scores.extend(compare_document(predicted, expected))
-    return scores_frame(scores), scores, missing
+    for doc_id in sorted(set(gold) & set(extractions)):
+        scores.extend(compare_document(extractions[doc_id], gold[doc_id]))
+    return scores_frame(scores), scores
 
 
 def scores_frame(scores: list[FieldScore]) -> pd.DataFrame:
@@ -45,7 +40,15 @@ def scores_frame(scores: list[FieldScore]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def load_extractions(out_dir: str | Path) -> dict[str, Annotations]:
+def load_extractions(out_dir: str | Path, doc_ids: set[str] | None = None
+                     ) -> dict[str, Annotations]:
     from pipeline.store import read_record, record_paths
 
-    return {record.document.id: record for record in map(read_record, record_paths(out_dir))}
+    paths = [p for p in record_paths(out_dir) if doc_ids is None or p.stem in doc_ids]
+    return {record.document.id: record for record in map(read_record, paths)}
+
+
+def evaluate_folder(out_dir: str | Path, gold_dir: str | Path,
+                    doc_ids: set[str] | None = None) -> tuple[pd.DataFrame, list[FieldScore]]:
+    """Score the records of ``out_dir`` (optionally only ``doc_ids``) that have gold."""
+    return score_sets(load_extractions(out_dir, doc_ids), load_gold_dir(gold_dir))

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from pipeline.errors import Errors
+from pipeline.errors import Errors, GoldFileError
 from pipeline.schema import Annotations
 
 
@@ -24,11 +24,11 @@ def load_gold(path: str | Path) -> Annotations:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise ValueError(Errors.E202.format(file=path, reason=error)) from None
+        raise GoldFileError(Errors.E202.format(file=path, reason=error)) from None
     try:
         return Annotations.model_validate(data)
     except ValidationError as error:
-        raise ValueError(Errors.E202.format(file=path, reason=describe_errors(error))) from None
+        raise GoldFileError(Errors.E202.format(file=path, reason=describe_errors(error))) from None
 
 
 def load_gold_dir(folder: str | Path) -> dict[str, Annotations]:

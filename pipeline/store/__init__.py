@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pipeline.atomic import atomic_write_text
-from pipeline.errors import Errors
+from pipeline.errors import Errors, RecordError
 from pipeline.schema import Document, Extraction, Failure
 from pipeline.store.manifest import Manifest, ManifestEntry, Plan, record_path
 from pipeline.store.tables import TABLES, build_tables, write_tables
@@ -53,7 +53,7 @@ def read_record(path: str | Path) -> Extraction:
     try:
         return Extraction.model_validate_json(path.read_bytes())
     except ValidationError as error:
-        raise ValueError(Errors.E201.format(file=path, reason=error)) from None
+        raise RecordError(Errors.E201.format(file=path, reason=error)) from None
 
 
 def read_document_record(out_dir: str | Path, doc_id: str) -> Document:

@@ -1,0 +1,1 @@
+"""The ``caselit`` command line."""
