@@ -14,16 +14,20 @@ from pipeline.schema import Page
 PAGE_BREAK = "\n\n"
 
 
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
 def read_pdf_pages(path: Path) -> tuple[str, list[Page], list[str]]:
     """PDF -> (text of all pages, page spans, warnings); BadInputError when unreadable."""
     import pdfplumber  # deferred: costs ~0.3 s to import and only PDFs need it
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
 
+    # pdfminer raises many exception types on malformed files (its own, ValueError,
+    # KeyError, struct.error...); whatever a parser raises on a file is about the file.
     try:
         pdf = pdfplumber.open(path)
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
-        raise BadInputError(path, Errors.E007.format(reason=str(error) or type(error).__name__))
+    except Exception as error:
+        raise BadInputError(path, Errors.E007.format(reason=describe(error))) from None
     parts: list[str] = []
     pages: list[Page] = []
     warnings: list[str] = []
@@ -32,8 +36,10 @@ def read_pdf_pages(path: Path) -> tuple[str, list[Page], list[str]]:
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 page_text = (page.extract_text() or "").replace("\r\n", "\n")
-            except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
-                raise BadInputError(path, Errors.E007.format(reason=f"page {number}: {error}"))
+            except Exception as error:
+                raise BadInputError(
+                    path, Errors.E007.format(reason=f"page {number}: {describe(error)}")
+                ) from None
             if not page_text.strip():
                 warnings.append(Warnings.W002.format(page=number))
             if parts:

@@ -222,19 +222,27 @@ def segment(text: str) -> tuple[list[Section], list[Table]]:
             index = last + 1
             continue
         index += 1
-    return merge(starts, inserts, len(text)), tables
+    return merge(starts, inserts, text), tables
 
 
-def merge(starts: list[Piece], inserts: list[Piece], length: int) -> list[Section]:
-    """Lay inserts over the heading partition; the surrounding section resumes after one."""
+def merge(starts: list[Piece], inserts: list[Piece], text: str) -> list[Section]:
+    """Lay inserts over the heading partition; the surrounding section resumes after one.
+
+    A stretch of whitespace left between two pieces joins the section before it.
+    """
+    length = len(text)
     for piece, following in zip(starts, starts[1:] + [Piece(length, length, "", None, True)]):
         piece.end = following.start
     sections: list[Section] = []
 
     def emit(start: int, end: int, piece: Piece) -> None:
-        if end > start:
-            sections.append(Section(kind=piece.kind, heading=piece.heading, start=start, end=end,
-                                    in_scope=piece.in_scope))
+        if end <= start:
+            return
+        if sections and not text[start:end].strip():
+            sections[-1].end = end
+            return
+        sections.append(Section(kind=piece.kind, heading=piece.heading, start=start, end=end,
+                                in_scope=piece.in_scope))
 
     for piece in starts:
         cursor = piece.start

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 CAPTION_NAME = re.compile(r"^\s*[*_]*([A-Za-z]+)\.?\s*(\d+[A-Za-z]?)[*_]*[.:|]?\s*(.*)$")
 # "ALK: anaplastic lymphoma kinase, PR: partial response" -- two or more "ABBR: words".
-ABBREVIATION_LIST = re.compile(r"^\s*(?:[A-Za-z][\w+/-]*\s*[:=]\s*[^,;]+[,;]\s*){2,}")
+ABBREVIATION = r"[A-Za-z][\w+/-]*\s*[:=]\s*[^,;:=]+"
+ABBREVIATION_LIST = re.compile(rf"^\s*{ABBREVIATION}(?:[,;]\s*{ABBREVIATION})+")
 
 
 @dataclass

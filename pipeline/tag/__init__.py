@@ -16,22 +16,24 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.schema import Document, Mention
+from pipeline.settings import Settings, get_settings
 
 _build_lock = threading.Lock()
 _call_lock = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _load(config_path: str | None):
+def _load(config_path: str | None, settings: Settings):
     from pipeline.tag.nlp import build_nlp
 
     return build_nlp(config_path)
 
 
 def load_tagger(config_path: str | Path | None = None):
-    """The process-wide tagger for a config (built once: lexicons take about a second)."""
+    """The process-wide tagger for a config and the current settings (built once each:
+    loading the lexicons takes about a second)."""
     with _build_lock:
-        return _load(str(config_path) if config_path else None)
+        return _load(str(config_path) if config_path else None, get_settings())
 
 
 def tagger_fingerprint(config_path: str | Path | None = None) -> str:

@@ -1,0 +1,106 @@
+"""The ingest flow on Prefect's embedded API: isolation, incremental runs, retries."""
+
+import pytest
+
+import flows.ingest as ingest
+from pipeline.read import source_for
+from pipeline.store import read_failures
+from pipeline.tag import tagger_fingerprint
+
+pytestmark = pytest.mark.flow
+
+
+@pytest.fixture
+def batch_folder(tmp_path, report_text):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "good.txt").write_text(report_text)
+    (raw / "empty.txt").write_text("")
+    (raw / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x00\x00" * 64)
+    return raw, tmp_path / "extracted"
+
+
+def test_task_logic_runs_without_prefect(batch_folder):
+    raw, out = batch_folder
+    done = ingest.extract_document.fn(source_for(raw / "good.txt"), "new", str(out),
+                                      tagger_fingerprint())
+    assert done.status == "done" and done.counts["fusions"] == 1
+    assert (out / "good.json").is_file() and (out / "_documents" / "good.json").is_file()
+    failed = ingest.extract_document.fn(source_for(raw / "empty.txt"), "new", str(out), "x")
+    assert failed.status == "failed" and failed.failure.reason == "empty file: no text after decoding"
+
+
+def test_bad_files_are_listed_and_the_batch_goes_on(prefect_harness, batch_folder):
+    raw, out = batch_folder
+    summary = ingest.run_ingest([str(raw)], str(out))
+    assert (summary.done, summary.skipped, summary.failed) == (1, 0, 2)
+    assert sorted(p.name for p in out.glob("*.json")) == ["_failures.json", "_manifest.json",
+                                                         "good.json"]
+    reasons = {f.path.split("/")[-1]: f.reason for f in read_failures(out)}
+    assert reasons == {"binary.txt": "binary file, not text: NUL byte at offset 6",
+                       "empty.txt": "empty file: no text after decoding"}
+    assert all((out / f"{table}.parquet").is_file() for table in ("cases", "mentions", "entities"))
+
+
+def test_unchanged_documents_are_skipped_changed_and_forced_ones_redone(prefect_harness,
+                                                                        batch_folder):
+    raw, out = batch_folder
+    ingest.run_ingest([str(raw / "good.txt")], str(out))
+    record = (out / "good.json").read_bytes()
+    again = ingest.run_ingest([str(raw / "good.txt")], str(out))
+    assert (again.done, again.skipped, again.tables_rebuilt) == (0, 1, False)
+    assert (out / "good.json").read_bytes() == record
+    with (raw / "good.txt").open("a") as handle:
+        handle.write("\nShe remains on lorlatinib.\n")
+    changed = ingest.run_ingest([str(raw / "good.txt")], str(out))
+    assert [(o.doc_id, o.reason) for o in changed.outcomes] == [("good", "changed")]
+    forced = ingest.run_ingest([str(raw / "good.txt")], str(out), force=True)
+    assert [(o.doc_id, o.reason) for o in forced.outcomes] == [("good", "forced")]
+
+
+def test_a_document_that_turns_bad_keeps_its_last_good_record(prefect_harness, batch_folder,
+                                                              report_text):
+    raw, out = batch_folder
+    (raw / "other.txt").write_text(report_text.replace("58-year-old", "61-year-old"))
+    ingest.run_ingest([str(raw / "good.txt"), str(raw / "other.txt")], str(out))
+    before = {name: (out / name).read_bytes() for name in ("good.json", "other.json")}
+    (raw / "good.txt").write_bytes(b"\x00\x01 corrupted on the shared drive")
+    summary = ingest.run_ingest([str(raw / "good.txt"), str(raw / "other.txt")], str(out))
+    assert (summary.done, summary.skipped, summary.failed) == (0, 1, 1)
+    assert {name: (out / name).read_bytes() for name in before} == before
+
+
+def test_transient_io_errors_are_retried(prefect_harness, batch_folder, monkeypatch):
+    raw, out = batch_folder
+    real_write, calls = ingest.write_record, []
+
+    def flaky_write(document, extraction, out_dir):
+        calls.append(document.id)
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error on the network drive")
+        return real_write(document, extraction, out_dir)
+
+    monkeypatch.setattr(ingest, "write_record", flaky_write)
+    summary = ingest.run_ingest([str(raw / "good.txt")], str(out))
+    assert calls == ["good", "good"] and summary.done == 1 and summary.failed == 0
+
+
+def test_an_unexpected_error_in_one_document_is_a_failure_not_a_crash(prefect_harness,
+                                                                      batch_folder, monkeypatch,
+                                                                      report_text):
+    raw, out = batch_folder
+    (raw / "other.txt").write_text(report_text)
+    real_tag = ingest.tag
+
+    def tag_that_breaks_on_good(document):
+        if document.id == "good":
+            raise RuntimeError("tagger bug")
+        return real_tag(document)
+
+    monkeypatch.setattr(ingest, "tag", tag_that_breaks_on_good)
+    summary = ingest.run_ingest([str(raw / "good.txt"), str(raw / "other.txt")], str(out))
+    assert (summary.done, summary.failed) == (1, 1)
+    (failure,) = summary.failures
+    assert (failure.doc_id, failure.stage, failure.reason) == ("good", "extract",
+                                                               "RuntimeError: tagger bug")
+    assert (out / "other.json").is_file() and not (out / "good.json").exists()

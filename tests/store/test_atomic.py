@@ -1,0 +1,34 @@
+import pytest
+
+from pipeline.atomic import atomic_path, atomic_write_bytes, atomic_write_text
+
+
+def test_a_write_replaces_the_whole_file(tmp_path):
+    target = tmp_path / "sub" / "record.json"
+    atomic_write_text(target, "first")
+    atomic_write_text(target, "second")
+    assert target.read_text() == "second"
+    assert [p.name for p in target.parent.iterdir()] == ["record.json"]
+
+
+def test_a_crash_before_the_rename_leaves_the_old_file_whole(tmp_path):
+    target = tmp_path / "record.json"
+    target.write_text('{"old": true}')
+
+    def crash(temporary):
+        assert temporary.read_bytes() == b'{"new": tru'  # the new content is all written...
+        raise KeyboardInterrupt("killed before the rename")  # ...and then the process dies
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_bytes(target, b'{"new": tru', before_replace=crash)
+    assert target.read_text() == '{"old": true}'
+    assert [p.name for p in tmp_path.iterdir()] == ["record.json"]
+
+
+def test_a_failing_writer_leaves_no_target_and_no_temporary(tmp_path):
+    target = tmp_path / "table.parquet"
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as temporary:
+            temporary.write_bytes(b"PAR1 half a table")
+            raise RuntimeError("writer failed")
+    assert list(tmp_path.iterdir()) == []

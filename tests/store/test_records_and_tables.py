@@ -1,0 +1,56 @@
+import pandas as pd
+import pytest
+
+from pipeline.errors import RecordError
+from pipeline.extract import extract
+from pipeline.store import (TABLES, read_document_record, read_record, rebuild_tables,
+                            record_paths, write_record)
+from pipeline.store.tables import frame
+
+
+@pytest.fixture
+def extracted(tmp_path, report_text):
+    source = tmp_path / "raw" / "case.txt"
+    source.parent.mkdir()
+    source.write_text(report_text)
+    document, extraction = extract(source)
+    out = tmp_path / "out"
+    write_record(document, extraction, out)
+    return out, document, extraction
+
+
+def test_record_and_document_round_trip_through_json(extracted):
+    out, document, extraction = extracted
+    assert read_record(out / "case.json") == extraction
+    assert read_document_record(out, "case") == document
+    assert record_paths(out) == [out / "case.json"]
+
+
+def test_tables_have_the_declared_columns_and_types_in_parquet_and_csv(extracted):
+    out, _, extraction = extracted
+    rebuild_tables(out)
+    for name, columns in TABLES.items():
+        table = pd.read_parquet(out / f"{name}.parquet")
+        assert list(table.columns) == list(columns)
+        assert {c: str(t) for c, t in table.dtypes.items()} == columns
+        assert len(pd.read_csv(out / f"{name}.csv")) == len(table)
+    mentions = pd.read_parquet(out / "mentions.parquet")
+    assert len(mentions) == len(extraction.mentions)
+    entities = pd.read_parquet(out / "entities.parquet")
+    fusion = entities[entities.type == "fusion"].iloc[0]
+    assert (fusion.value, fusion.five_prime, fusion.three_prime) == ("EML4::ALK", "EML4", "ALK")
+    assert "EML4-ALK" in fusion.first_sentence
+    cases = pd.read_parquet(out / "cases.parquet")
+    assert cases.loc[0, ["case_id", "age_years", "sex"]].tolist() == ["index", 58.0, "female"]
+
+
+def test_a_row_outside_the_declared_schema_is_refused():
+    with pytest.raises(ValueError, match="not in the declared schema"):
+        frame([{"doc_id": "x", "surprise": 1}], {"doc_id": "string"})
+
+
+def test_a_damaged_record_is_an_error_naming_the_file(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text('{"document": {"id": "case"}, "genes": "ALK"}')
+    with pytest.raises(RecordError, match=str(path)):
+        read_record(path)

@@ -1,0 +1,57 @@
+import pytest
+import spacy
+
+from pipeline.tag.hgvs import find_hgvs, find_protein_changes, normalise_protein_change
+from pipeline.tag.tags import tags_of_type
+
+
+@pytest.mark.parametrize("printed, normal", [
+    ("G1202R", "p.Gly1202Arg"),
+    ("p.G1202R", "p.Gly1202Arg"),
+    ("p.(Gly1202Arg)", "p.Gly1202Arg"),
+    ("p.Q61*", "p.Gln61Ter"),
+    ("p.W161X", "p.Trp161Ter"),
+    ("p.Arg97Profs*23", "p.Arg97ProfsTer23"),
+    ("p.(Glu746_Ala750del)", "p.Glu746_Ala750del"),
+])
+def test_protein_changes_are_normalised_to_three_letter_form(printed, normal):
+    assert normalise_protein_change(printed) == normal
+
+
+def test_gene_glued_coding_change_and_predicted_protein_change_are_two_variants():
+    sentence = "Tumour NGS at progression showed ALK:c.3604G>A; p.(Gly1202Arg) in the kinase domain."
+    hits = find_hgvs(sentence)
+    assert [(h.hgvs, h.printed_gene) for h in hits] == [("c.3604G>A", "ALK"), ("p.Gly1202Arg", None)]
+    assert sentence[hits[1].start:hits[1].end] == "p.(Gly1202Arg)"
+
+
+def test_parenthesis_opened_before_p_dot_is_not_part_of_the_variant():
+    sentence = "NGS also found a KSR2 missense variant (p.R234H) of unknown significance."
+    (hit,) = find_hgvs(sentence)
+    assert hit.hgvs == "p.Arg234His" and sentence[hit.start:hit.end] == "p.R234H"
+
+
+def test_transcript_prefixed_and_genomic_changes_are_kept_as_written():
+    sentence = "Variants: NM_004304.5(ALK):c.3520T>C and g.29443631G>C and c.2235_2249del."
+    assert [(h.hgvs, h.printed_gene) for h in find_hgvs(sentence)] == [
+        ("c.3520T>C", "ALK"), ("g.29443631G>C", None), ("c.2235_2249del", None)]
+
+
+def test_a_fusion_breakpoint_is_not_a_variant():
+    sentence = "The STRN breakpoint lay in intron 3 (NM_003162: c.413-2055)."
+    assert find_hgvs(sentence) == []
+
+
+def test_phosphorylation_sites_and_exon_names_are_not_protein_changes():
+    sentence = "Staining for pEGFR Y1068 was strong; the E13;A20 variant and ALKY1604 were seen."
+    assert find_protein_changes(sentence) == []
+
+
+def test_bare_one_letter_change_needs_a_gene_or_a_variant_word_in_its_sentence():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("caselit_genes")
+    nlp.add_pipe("caselit_variants")
+    doc = nlp("The EGFR T790M clone expanded. Room B1202C was booked for the meeting.")
+    variants = tags_of_type(doc, "variant")
+    assert [(t.variant.gene, t.normalised) for t in variants] == [("EGFR", "p.Thr790Met")]

@@ -1,0 +1,41 @@
+import spacy
+
+from pipeline.read import read_document
+from pipeline.tag import tag, tagger_fingerprint
+from pipeline.tag.tags import doc_tags
+
+
+def test_the_configured_pipeline_has_every_component(nlp):
+    assert nlp.pipe_names == ["sentencizer", "caselit_genes", "caselit_fusions", "caselit_variants",
+                              "caselit_drugs", "caselit_regimens", "caselit_patients"]
+
+
+def test_a_saved_pipeline_loads_and_tags_the_same(nlp, tmp_path, report_text):
+    nlp.to_disk(tmp_path / "tagger")
+    reloaded = spacy.load(tmp_path / "tagger")
+    assert reloaded.pipe_names == nlp.pipe_names
+    key = lambda t: (t.type, t.start, t.end, t.normalised)  # noqa: E731
+    assert sorted(map(key, doc_tags(reloaded(report_text)))) == sorted(map(key, doc_tags(nlp(report_text))))
+
+
+def test_mentions_carry_sentence_page_section_and_scope(tmp_path, report_text):
+    path = tmp_path / "case.txt"
+    path.write_text(report_text)
+    mentions = tag(read_document(path))
+    variant = next(m for m in mentions if m.type == "variant" and m.normalised == "p.Gly1202Arg")
+    assert variant.text == "p.Gly1202Arg" and variant.variant.gene == "ALK"
+    assert variant.section == "case" and variant.in_scope and variant.page == 1
+    assert variant.sentence.startswith("At progression, NGS found")
+    assert report_text[variant.sentence_start:variant.sentence_end].strip() == variant.sentence
+    cited = [m for m in mentions if m.normalised == "alectinib"]
+    assert cited and not cited[0].in_scope and cited[0].section == "references"
+    assert [m.id for m in mentions] == [f"m{i}" for i in range(1, len(mentions) + 1)]
+
+
+def test_fingerprint_is_stable_and_changes_with_the_config(tmp_path):
+    assert tagger_fingerprint() == tagger_fingerprint()
+    config = tmp_path / "other.cfg"
+    from pipeline.tag.nlp import default_config_text
+
+    config.write_text(default_config_text().replace(', "caselit_patients"', ""))
+    assert tagger_fingerprint(config) != tagger_fingerprint()

@@ -1,0 +1,25 @@
+import pytest
+
+from pipeline.tag.patients import find_patients
+from pipeline.tag.regimens import find_regimens
+
+
+def test_regimen_acronyms_match_longest_form_first():
+    text = "Induction with 7+3, then FLAG-IDA; R-CHOP for the lymphoma, and CHOP-like therapy."
+    assert [t.normalised for t in find_regimens(text)] == ["7+3", "FLAG-IDA", "R-CHOP"]
+
+
+@pytest.mark.parametrize("sentence, age, sex", [
+    ("A 23-year-old man presented with abdominal pain.", 23, "male"),
+    ("This 52-year-old female patient had pelvic pain.", 52, "female"),
+    ("We report a 41-years-old male with NSCLC.", 41, "male"),
+    ("An 18-month-old girl was referred.", 1.5, "female"),
+    ("A 70-year-old patient declined surgery.", 70, None),
+])
+def test_patient_descriptors_give_age_in_years_and_sex(sentence, age, sex):
+    (tag,) = find_patients(sentence)
+    assert (tag.patient.age_years, tag.patient.sex) == (age, sex)
+
+
+def test_durations_are_not_patients():
+    assert find_patients("The 5-year survival rate is 70% and a 3-month-old scan was reviewed.") == []
