@@ -23,7 +23,7 @@ from pipeline.atomic import atomic_write_text
 from pipeline.errors import Errors, RecordError
 from pipeline.schema import Document, Extraction, Failure
 from pipeline.store.manifest import Manifest, ManifestEntry, Plan, record_path
-from pipeline.store.tables import TABLES, build_tables, write_tables
+from pipeline.store.tables import TABLES, write_tables
 
 __all__ = [
     "Manifest", "ManifestEntry", "Plan", "TABLES", "document_path", "read_document_record",
@@ -67,7 +67,7 @@ def record_paths(out_dir: str | Path) -> list[Path]:
 
 def rebuild_tables(out_dir: str | Path) -> list[Path]:
     out_dir = Path(out_dir)
-    return write_tables(build_tables([read_record(p) for p in record_paths(out_dir)]), out_dir)
+    return write_tables((read_record(path) for path in record_paths(out_dir)), out_dir)
 
 
 def write_failures(out_dir: str | Path, failures: list[Failure]) -> Path:

@@ -4,14 +4,23 @@
 fields are joined with "; " and nested ones (therapies, evidence) stored as JSON text,
 so the Parquet and CSV files hold the same values. Offsets are character offsets into
 the document text, end exclusive.
+
+Records are streamed: each is read, turned into rows and appended in batches, so memory
+stays flat however many documents the folder holds (holding every record at once cost
+about 1 MB per document).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 from pipeline.atomic import atomic_path
 from pipeline.schema import CaseRecord, Extraction, Fusion, Variant
@@ -124,32 +133,55 @@ def frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns)).astype(columns)
 
 
-def build_tables(extractions: list[Extraction]) -> dict[str, pd.DataFrame]:
-    cases, mentions, entities = [], [], []
-    for extraction in extractions:
-        cases.extend(case_row(extraction.document.id, case) for case in extraction.cases)
-        mentions.extend(mention_rows(extraction))
-        entities.extend(entity_rows(extraction))
+def table_rows(extraction: Extraction) -> dict[str, list[dict]]:
+    doc_id = extraction.document.id
     return {
-        "cases": frame(cases, CASE_COLUMNS),
-        "mentions": frame(mentions, MENTION_COLUMNS),
-        "entities": frame(entities, ENTITY_COLUMNS),
+        "cases": [case_row(doc_id, case) for case in extraction.cases],
+        "mentions": mention_rows(extraction),
+        "entities": entity_rows(extraction),
     }
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Each table as <name>.parquet and <name>.csv, each file replaced atomically."""
-    written = []
-    for name, data in tables.items():
-        if list(data.columns) != list(TABLES[name]):
-            raise ValueError(f"table {name!r} has columns {list(data.columns)}, "
-                             f"declared {list(TABLES[name])}")
-        for suffix in (".parquet", ".csv"):
-            target = out_dir / f"{name}{suffix}"
-            with atomic_path(target) as temporary:
-                if suffix == ".parquet":
-                    data.to_parquet(temporary, index=False)
-                else:
-                    data.to_csv(temporary, index=False)
-            written.append(target)
-    return written
+class TableSink:
+    """Appends rows to ``<name>.parquet`` and ``<name>.csv`` through temporary files."""
+
+    BATCH_ROWS = 20_000
+
+    def __init__(self, name: str, parquet_path: Path, csv_path: Path):
+        self.columns = TABLES[name]
+        self.schema = pa.Schema.from_pandas(frame([], self.columns), preserve_index=False)
+        self.parquet = pq.ParquetWriter(parquet_path, self.schema)
+        self.csv = pa_csv.CSVWriter(csv_path, self.schema)
+        self.pending: list[dict] = []
+
+    def add(self, rows: list[dict]) -> None:
+        self.pending.extend(rows)
+        if len(self.pending) >= self.BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        table = pa.Table.from_pandas(frame(self.pending, self.columns), schema=self.schema,
+                                     preserve_index=False)
+        self.parquet.write_table(table)
+        self.csv.write_table(table)
+        self.pending = []
+
+    def close(self) -> None:
+        self.flush()
+        self.parquet.close()
+        self.csv.close()
+
+
+def write_tables(extractions: Iterable[Extraction], out_dir: Path) -> list[Path]:
+    """Stream records into every table; each file is replaced atomically at the end."""
+    targets = [out_dir / f"{name}{suffix}" for name in TABLES for suffix in (".parquet", ".csv")]
+    with contextlib.ExitStack() as stack:
+        temporary = {target: stack.enter_context(atomic_path(target)) for target in targets}
+        sinks = {name: TableSink(name, temporary[out_dir / f"{name}.parquet"],
+                                 temporary[out_dir / f"{name}.csv"]) for name in TABLES}
+        for extraction in extractions:
+            for name, rows in table_rows(extraction).items():
+                sinks[name].add(rows)
+        for sink in sinks.values():
+            sink.close()
+    return targets

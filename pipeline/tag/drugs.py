@@ -7,13 +7,14 @@ brand names are often ordinary words.
 
 from __future__ import annotations
 
+from functools import partial
+
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from pipeline.lexicons import DrugEntry, DrugLexicon, drug_lexicon
 from pipeline.settings import get_settings
 from pipeline.tag.matching import find_terms
-from pipeline.tag.tags import Tag, add_tags
+from pipeline.tag.tags import Tag, TextTagger
 
 MAX_DRUG_WORDS = 4
 
@@ -28,18 +29,6 @@ def find_drugs(text: str, lexicon: DrugLexicon) -> list[Tag]:
     return [Tag("drug", m.start, m.end, entry.inn, f"drug.{entry.kind}") for m, entry in hits]
 
 
-class DrugTagger:
-    """spaCy component ``caselit_drugs``."""
-
-    def __init__(self, nlp: Language, name: str):
-        self.name = name
-        self.lexicon = drug_lexicon(get_settings())
-
-    def __call__(self, doc: Doc) -> Doc:
-        add_tags(doc, find_drugs(doc.text, self.lexicon))
-        return doc
-
-
 @Language.factory("caselit_drugs", default_config={}, assigns=["doc._.caselit_tags"])
-def make_drug_tagger(nlp: Language, name: str) -> DrugTagger:
-    return DrugTagger(nlp, name)
+def make_drug_tagger(nlp: Language, name: str) -> TextTagger:
+    return TextTagger(name, partial(find_drugs, lexicon=drug_lexicon(get_settings())))

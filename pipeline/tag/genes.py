@@ -11,13 +11,14 @@ says it is a gene. Context-based resolution comes with the Tagging issue.
 from __future__ import annotations
 
 
+from functools import partial
+
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from pipeline.lexicons import GeneEntry, GeneLexicon, gene_lexicon
 from pipeline.settings import get_settings
 from pipeline.tag.matching import find_terms
-from pipeline.tag.tags import Tag, add_tags
+from pipeline.tag.tags import Tag, TextTagger
 
 MAX_NAME_WORDS = 8
 MIN_SHORT_ALIAS = 5
@@ -41,22 +42,6 @@ def find_genes(text: str, lexicon: GeneLexicon) -> list[Tag]:
     return sorted(tags, key=lambda tag: (tag.start, tag.end))
 
 
-class GeneTagger:
-    """spaCy component ``caselit_genes``: adds gene tags to ``doc._.caselit_tags``."""
-
-    def __init__(self, nlp: Language, name: str):
-        self.name = name
-        self.lexicon = gene_lexicon(get_settings())
-
-    def __call__(self, doc: Doc) -> Doc:
-        add_tags(doc, find_genes(doc.text, self.lexicon))
-        return doc
-
-
-@Language.factory(
-    "caselit_genes",
-    default_config={},
-    assigns=["doc._.caselit_tags"],
-)
-def make_gene_tagger(nlp: Language, name: str) -> GeneTagger:
-    return GeneTagger(nlp, name)
+@Language.factory("caselit_genes", default_config={}, assigns=["doc._.caselit_tags"])
+def make_gene_tagger(nlp: Language, name: str) -> TextTagger:
+    return TextTagger(name, partial(find_genes, lexicon=gene_lexicon(get_settings())))

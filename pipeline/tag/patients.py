@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
 from pipeline.schema import PatientDescriptor
-from pipeline.tag.tags import Tag, add_tags
+from pipeline.tag.tags import Tag, TextTagger
 
 FILE = "patients.yaml"
 
@@ -86,18 +85,7 @@ def find_patients(text: str) -> list[Tag]:
     return tags
 
 
-class PatientTagger:
-    """spaCy component ``caselit_patients``."""
-
-    def __init__(self, nlp: Language, name: str):
-        self.name = name
-        patient_words()
-
-    def __call__(self, doc: Doc) -> Doc:
-        add_tags(doc, find_patients(doc.text))
-        return doc
-
-
 @Language.factory("caselit_patients", default_config={}, assigns=["doc._.caselit_tags"])
-def make_patient_tagger(nlp: Language, name: str) -> PatientTagger:
-    return PatientTagger(nlp, name)
+def make_patient_tagger(nlp: Language, name: str) -> TextTagger:
+    patient_words()  # validate the rule file when the pipeline is built
+    return TextTagger(name, find_patients)

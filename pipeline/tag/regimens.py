@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
-from pipeline.tag.tags import Tag, add_tags
+from pipeline.tag.tags import Tag, TextTagger
 
 FILE = "regimens.yaml"
 
@@ -53,18 +52,7 @@ def find_regimens(text: str) -> list[Tag]:
             for m in pattern.finditer(text)]
 
 
-class RegimenTagger:
-    """spaCy component ``caselit_regimens``."""
-
-    def __init__(self, nlp: Language, name: str):
-        self.name = name
-        regimen_pattern()  # validate the rule file at build time, not on the first document
-
-    def __call__(self, doc: Doc) -> Doc:
-        add_tags(doc, find_regimens(doc.text))
-        return doc
-
-
 @Language.factory("caselit_regimens", default_config={}, assigns=["doc._.caselit_tags"])
-def make_regimen_tagger(nlp: Language, name: str) -> RegimenTagger:
-    return RegimenTagger(nlp, name)
+def make_regimen_tagger(nlp: Language, name: str) -> TextTagger:
+    regimen_pattern()  # validate the rule file when the pipeline is built
+    return TextTagger(name, find_regimens)

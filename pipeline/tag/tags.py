@@ -7,6 +7,7 @@ the same characters would share attributes; tags live in one Doc-level list inst
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from spacy.tokens import Doc
 
@@ -46,3 +47,19 @@ def add_tags(doc: Doc, tags: list[Tag]) -> None:
 
 def tags_of_type(doc: Doc, *types: str) -> list[Tag]:
     return [tag for tag in doc_tags(doc) if tag.type in types]
+
+
+class TextTagger:
+    """A component that adds to the Doc the tags a function finds in its text.
+
+    The function holds the algorithm (and any lexicon, bound when the component is
+    built); the component only wires it into the pipeline.
+    """
+
+    def __init__(self, name: str, find: Callable[[str], list[Tag]]):
+        self.name = name
+        self.find = find
+
+    def __call__(self, doc: Doc) -> Doc:
+        add_tags(doc, self.find(doc.text))
+        return doc
