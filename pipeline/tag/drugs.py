@@ -24,7 +24,7 @@ def printed_as_name(printed: str, entry: DrugEntry) -> bool:
 
 
 def find_drugs(text: str, lexicon: DrugLexicon) -> list[Tag]:
-    hits = find_terms(text, lexicon.names, max_words=MAX_DRUG_WORDS, key=str.lower,
+    hits = find_terms(text, lexicon.names, max_words=MAX_DRUG_WORDS, lower=True,
                       accept=printed_as_name)
     return [Tag("drug", m.start, m.end, entry.inn, f"drug.{entry.kind}") for m, entry in hits]
 

@@ -21,7 +21,7 @@ from pipeline.lexicons import GeneLexicon, gene_lexicon
 from pipeline.resources import check_keys, check_str_list, load_resource
 from pipeline.schema import Fusion
 from pipeline.settings import get_settings
-from pipeline.tag.tags import Tag, add_tags, tags_of_type
+from pipeline.tag.tags import Tag, add_tags, doc_text, tags_of_type
 
 FILE = "fusions.yaml"
 SYMBOL_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
@@ -131,11 +131,11 @@ class FusionTagger:
         self.lexicon = gene_lexicon(get_settings())
 
     def __call__(self, doc: Doc) -> Doc:
-        fusions = find_fusions(doc.text, self.lexicon)
+        fusions = find_fusions(doc_text(doc), self.lexicon)
         known = {(tag.start, tag.end) for tag in tags_of_type(doc, "gene")}
         new_genes = [t for t in fusions if t.type != "gene" or (t.start, t.end) not in known]
         add_tags(doc, new_genes)
-        add_tags(doc, find_rearranged(doc.text, tags_of_type(doc, "gene")))
+        add_tags(doc, find_rearranged(doc_text(doc), tags_of_type(doc, "gene")))
         return doc
 
 

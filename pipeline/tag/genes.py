@@ -32,7 +32,7 @@ def trusted_symbol(printed: str, entry: GeneEntry) -> bool:
 
 def find_genes(text: str, lexicon: GeneLexicon) -> list[Tag]:
     """Gene tags in ``text``; a full name wins over a symbol inside it."""
-    names = find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, key=str.lower)
+    names = find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True)
     tags = [Tag("gene", m.start, m.end, symbol, "gene.name") for m, symbol in names]
     covered = [(tag.start, tag.end) for tag in tags]
     for match, entry in find_terms(text, lexicon.symbols, max_words=2, accept=trusted_symbol):

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.schema import Variant
-from pipeline.tag.tags import Tag, add_tags, tags_of_type
+from pipeline.tag.tags import Tag, add_tags, doc_text, tags_of_type
 
 THREE_LETTER = {
     "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
@@ -126,7 +126,7 @@ class VariantTagger:
         genes = tags_of_type(doc, "gene")
         taken: list[tuple[int, int]] = []
         tags = []
-        for hit in find_hgvs(doc.text) + find_protein_changes(doc.text):
+        for hit in find_hgvs(doc_text(doc)) + find_protein_changes(doc_text(doc)):
             if any(start < hit.end and hit.start < end for start, end in taken):
                 continue
             sentence = doc.char_span(hit.start, hit.end, alignment_mode="expand").sent

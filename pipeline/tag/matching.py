@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping, TypeVar
+from typing import Callable, Mapping, TypeVar
 
 T = TypeVar("T")
 
 WORD = re.compile(r"[A-Za-z0-9]+")
 JOINERS = frozenset(" -")
+# Lower-cases ASCII letters only, so the lowered text keeps every offset of the original
+# (str.lower() turns some characters into two).
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @dataclass(frozen=True)
@@ -24,45 +27,31 @@ class Match:
     key: str
 
 
-def words(text: str) -> list[tuple[int, int]]:
-    return [match.span() for match in WORD.finditer(text)]
-
-
-def iter_phrases(text: str, spans: list[tuple[int, int]], first: int, max_words: int
-                 ) -> Iterator[tuple[int, int]]:
-    """Spans of 1..max_words consecutive words from word ``first``, longest first."""
-    last = first
-    while last + 1 < len(spans) and last - first + 1 < max_words:
-        gap = text[spans[last][1]:spans[last + 1][0]]
-        if len(gap) != 1 or gap not in JOINERS:
-            break
-        last += 1
-    for end_word in range(last, first - 1, -1):
-        yield spans[first][0], spans[end_word][1]
-
-
-def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1,
-               key: Callable[[str], str] = str,
+def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
                accept: Callable[[str, T], bool] | None = None) -> list[tuple[Match, T]]:
     """Non-overlapping (match, value) pairs for every phrase whose key is in ``lookup``.
 
-    ``key`` maps a printed phrase to its look-up key (e.g. ``str.lower``); ``accept``
+    A phrase is 1..``max_words`` words joined by single spaces or hyphens, tried longest
+    first; its key is the printed phrase, ASCII-lower-cased when ``lower``. ``accept``
     can veto a hit given the printed phrase and its value (e.g. brand-name casing).
     """
-    spans = words(text)
+    source = text.translate(ASCII_LOWER) if lower else text
+    spans = [match.span() for match in WORD.finditer(text)]
+    count = len(spans)
+    joined = [index + 1 < count and spans[index + 1][0] - spans[index][1] == 1
+              and text[spans[index][1]] in JOINERS for index in range(count)]
     found: list[tuple[Match, T]] = []
     index = 0
-    while index < len(spans):
-        advanced = False
-        for start, end in iter_phrases(text, spans, index, max_words):
-            printed = text[start:end]
-            value = lookup.get(key(printed))
-            if value is not None and (accept is None or accept(printed, value)):
-                found.append((Match(start, end, key(printed)), value))
-                while index < len(spans) and spans[index][0] < end:
-                    index += 1
-                advanced = True
+    while index < count:
+        last = index
+        while last + 1 < count and last - index + 1 < max_words and joined[last]:
+            last += 1
+        for end_word in range(last, index - 1, -1):
+            start, end = spans[index][0], spans[end_word][1]
+            value = lookup.get(source[start:end])
+            if value is not None and (accept is None or accept(text[start:end], value)):
+                found.append((Match(start, end, source[start:end]), value))
+                index = end_word
                 break
-        if not advanced:
-            index += 1
+        index += 1
     return found

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from pipeline.schema import Fusion, MentionType, PatientDescriptor, Variant
 
 EXTENSION = "caselit_tags"
+TEXT_KEY = ("caselit", "text")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,14 @@ def doc_tags(doc: Doc) -> list[Tag]:
     return doc._.get(EXTENSION)
 
 
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, computed once: ``Doc.text`` rebuilds it from every token."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def add_tags(doc: Doc, tags: list[Tag]) -> None:
     doc_tags(doc).extend(tags)
 
@@ -61,5 +70,5 @@ class TextTagger:
         self.find = find
 
     def __call__(self, doc: Doc) -> Doc:
-        add_tags(doc, self.find(doc.text))
+        add_tags(doc, self.find(doc_text(doc)))
         return doc
