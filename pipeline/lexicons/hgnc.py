@@ -40,10 +40,6 @@ class GeneLexicon:
             ambiguous=data["ambiguous"],
         )
 
-    def is_approved(self, symbol: str) -> bool:
-        entry = self.symbols.get(symbol)
-        return entry is not None and entry.rank == "approved"
-
 
 def split_field(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]

@@ -31,7 +31,7 @@ def hgnc_files(tmp_path):
 
 def test_gene_forms_resolve_by_rank_and_ambiguity_is_kept_apart(hgnc_files):
     lexicon = GeneLexicon.from_json(build_gene_lexicon(*hgnc_files))
-    assert lexicon.symbols["ALK"].symbol == "ALK" and lexicon.is_approved("ALK")
+    assert (lexicon.symbols["ALK"].symbol, lexicon.symbols["ALK"].rank) == ("ALK", "approved")
     assert (lexicon.symbols["CARS"].symbol, lexicon.symbols["CARS"].rank) == ("CARS1", "previous")
     assert lexicon.symbols["OLDALK"].symbol == "ALK"
     assert "GONE" not in lexicon.symbols
