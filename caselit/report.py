@@ -22,7 +22,7 @@ def progress_bar(console: Console, total: int) -> Iterator:
     columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
     with Progress(*columns, console=console, transient=True) as bar:
-        job = bar.add_task("", total=total)
+        job = bar.add_task("starting Prefect and loading lexicons", total=total)
 
         def advance(outcome: DocumentOutcome) -> None:
             mark = "" if outcome.status == "done" else " (failed)"
