@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pipeline.hgvs_syntax import is_normal_hgvs
+
 SCHEMA_VERSION = "1"
 
 MentionType = Literal[
@@ -136,6 +138,17 @@ class Variant(Model):
     gene: str | None = None
     hgvs: str
     described_in_words: bool = False
+
+    @field_validator("hgvs")
+    @classmethod
+    def normalised(cls, value: str) -> str:
+        if not is_normal_hgvs(value):
+            raise ValueError(
+                f"{value!r} is not a normalised HGVS change: protein changes in three-letter "
+                "form without parentheses (p.Gly1202Arg, stop as Ter), coding and genomic "
+                "changes as written (c.3604G>A, g.716751G>C)"
+            )
+        return value
 
 
 class UnresolvedGene(Model):

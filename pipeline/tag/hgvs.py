@@ -18,29 +18,10 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.hgvs_syntax import NUCLEOTIDE_EDIT, PROTEIN_EDIT, normalise_protein_change
 from pipeline.schema import Variant
 from pipeline.tag.tags import Tag, add_tags, doc_text, tags_of_type
 
-THREE_LETTER = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
-    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
-    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "U": "Sec",
-    "O": "Pyl", "*": "Ter", "X": "Ter",
-}
-AA3 = "Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Ter|Xaa"
-AA1 = "[ACDEFGHIKLMNPQRSTVWYUO]"
-AA = rf"(?:{AA3}|{AA1})"
-FRAMESHIFT = r"fs(?:Ter|\*|X)?\d*"
-PROTEIN_EDIT = (
-    rf"{AA}\d+(?:_{AA}\d+)?"
-    rf"(?:delins(?:{AA})+|del|dup|ins(?:{AA})+|{FRAMESHIFT}|(?:{AA}|\*|X)(?:{FRAMESHIFT})?|=|\?)"
-)
-POSITION = r"[-*]?\d+(?:[-+]\d+)?"
-BASES = "[ACGTUacgu]"
-NUCLEOTIDE_EDIT = (
-    rf"{POSITION}(?:_{POSITION})?"
-    rf"(?:{BASES}>{BASES}|delins{BASES}+|del{BASES}*|dup{BASES}*|ins{BASES}+|inv|=)"
-)
 REFERENCE = r"(?:(?:NM|NR|NC|NG|NP|XM|XR|ENST|LRG)_?\d+(?:\.\d+)?(?:\([A-Za-z0-9-]+\))?)"
 HGVS = re.compile(
     rf"(?<![A-Za-z0-9.])"
@@ -54,8 +35,6 @@ ONE_LETTER_CHANGE = re.compile(
 )
 VARIANT_WORDS = re.compile(r"\b(?:mutat\w*|variant\w*|substitut\w*|alteration\w*|resistan\w*)\b",
                            re.IGNORECASE)
-# Edit words and three-letter codes first, so "Gly" is not read as G + l + y.
-PROTEIN_TOKEN = re.compile(rf"delins|del|dup|ins|fs|ext|{AA3}|\d+|.")
 GENE_IN_REFERENCE = re.compile(r"\(([A-Za-z0-9-]+)\)$")
 
 
@@ -66,15 +45,6 @@ class VariantHit:
     hgvs: str
     printed_gene: str | None  # "ALK" in "ALK:c.3604G>A" or "NM_004304.5(ALK):c..."
     rule: str
-
-
-def normalise_protein_change(change: str) -> str:
-    """'G1202R', 'p.G1202R', 'p.(Gly1202Arg)' -> 'p.Gly1202Arg'; '*'/'X' -> 'Ter'."""
-    body = change.removeprefix("p.")
-    if body.startswith("(") and body.endswith(")"):
-        body = body[1:-1]
-    tokens = PROTEIN_TOKEN.findall(body)
-    return "p." + "".join("Ter" if t == "Xaa" else THREE_LETTER.get(t, t) for t in tokens)
 
 
 def find_hgvs(text: str) -> list[VariantHit]:

@@ -1,21 +1,11 @@
-import pytest
 import spacy
 
-from pipeline.tag.hgvs import find_hgvs, find_protein_changes, normalise_protein_change
+import pipeline.tag.nlp  # noqa: F401  (registers the caselit components)
+
+from pipeline.hgvs_syntax import is_normal_hgvs
+from pipeline.tag.hgvs import find_hgvs, find_protein_changes
 from pipeline.tag.tags import tags_of_type
-
-
-@pytest.mark.parametrize("printed, normal", [
-    ("G1202R", "p.Gly1202Arg"),
-    ("p.G1202R", "p.Gly1202Arg"),
-    ("p.(Gly1202Arg)", "p.Gly1202Arg"),
-    ("p.Q61*", "p.Gln61Ter"),
-    ("p.W161X", "p.Trp161Ter"),
-    ("p.Arg97Profs*23", "p.Arg97ProfsTer23"),
-    ("p.(Glu746_Ala750del)", "p.Glu746_Ala750del"),
-])
-def test_protein_changes_are_normalised_to_three_letter_form(printed, normal):
-    assert normalise_protein_change(printed) == normal
+from tests.conftest import DATA_DIR
 
 
 def test_gene_glued_coding_change_and_predicted_protein_change_are_two_variants():
@@ -55,3 +45,16 @@ def test_bare_one_letter_change_needs_a_gene_or_a_variant_word_in_its_sentence()
     doc = nlp("The EGFR T790M clone expanded. Room B1202C was booked for the meeting.")
     variants = tags_of_type(doc, "variant")
     assert [(t.variant.gene, t.normalised) for t in variants] == [("EGFR", "p.Thr790Met")]
+
+
+def test_every_change_found_in_the_tmvar3_corpus_normalises_to_a_valid_form():
+    """500 PubMed abstracts: what the patterns accept, the schema must accept too."""
+    import gzip
+
+    path = DATA_DIR / "corpora" / "tmvar3" / "tmvar_v3.txt.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        texts = [line.split("|", 2)[2] for line in handle if line.count("|") >= 2
+                 and line.split("|", 2)[1] in ("t", "a")]
+    hits = [hit for text in texts for hit in find_hgvs(text) + find_protein_changes(text)]
+    assert len(hits) > 300  # the corpus is about mutations: the patterns must find many
+    assert [hit.hgvs for hit in hits if not is_normal_hgvs(hit.hgvs)] == []

@@ -1,0 +1,60 @@
+"""HGVS syntax: the printed forms taggers look for and the normal forms records hold.
+
+Normal forms follow the gold guidelines: protein changes in three-letter form without
+the predicted-parentheses (p.Gly1202Arg, stop as Ter), coding and genomic changes as
+written (c.3604G>A, g.716751G>C). One module, so the tagger that writes a variant and the
+schema that checks it agree on what a normalised change is.
+"""
+
+from __future__ import annotations
+
+import re
+
+THREE_LETTER = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
+    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
+    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "U": "Sec",
+    "O": "Pyl", "*": "Ter", "X": "Ter",
+}
+AA3 = "Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Ter|Xaa"
+AA1 = "[ACDEFGHIKLMNPQRSTVWYUO]"
+AA = rf"(?:{AA3}|{AA1})"
+# "fsTer23", "fs*23", "fsX23" or a bare "fs"; a legacy bare number ("fs3769") is not
+# read, as it does not say where the new stop is counted from.
+FRAMESHIFT = r"fs(?:(?:Ter|\*|X)\d*)?"
+# Printed protein changes: one- or three-letter codes, "*" or "X" for stop.
+PROTEIN_EDIT = (
+    rf"{AA}\d+(?:_{AA}\d+)?"
+    rf"(?:delins(?:{AA})+|del|dup|ins(?:{AA})+|{FRAMESHIFT}|(?:{AA}|\*|X)(?:{FRAMESHIFT})?|=|\?)"
+)
+POSITION = r"[-*]?\d+(?:[-+]\d+)?"
+BASES = "[ACGTUacgu]"
+NUCLEOTIDE_EDIT = (
+    rf"{POSITION}(?:_{POSITION})?"
+    rf"(?:{BASES}>{BASES}|delins{BASES}+|del{BASES}*|dup{BASES}*|ins{BASES}+|inv|=)"
+)
+
+# Normal forms: three-letter codes only (Xaa is written Ter), no parentheses.
+NORMAL_AA = AA3.replace("|Xaa", "")
+NORMAL_FRAMESHIFT = r"fs(?:Ter\d*)?"
+NORMAL_PROTEIN = (
+    rf"p\.(?:(?:{NORMAL_AA})\d+(?:_(?:{NORMAL_AA})\d+)?"
+    rf"(?:delins(?:{NORMAL_AA})+|del|dup|ins(?:{NORMAL_AA})+|{NORMAL_FRAMESHIFT}"
+    rf"|(?:{NORMAL_AA})(?:{NORMAL_FRAMESHIFT})?|=|\?))"
+)
+NORMAL_FORM = re.compile(rf"^(?:{NORMAL_PROTEIN}|[cgnrm]\.{NUCLEOTIDE_EDIT})$")
+# Edit words and three-letter codes first, so "Gly" is not read as G + l + y.
+PROTEIN_TOKEN = re.compile(rf"delins|del|dup|ins|fs|ext|{AA3}|\d+|.")
+
+
+def normalise_protein_change(change: str) -> str:
+    """'G1202R', 'p.G1202R', 'p.(Gly1202Arg)' -> 'p.Gly1202Arg'; '*'/'X' -> 'Ter'."""
+    body = change.removeprefix("p.")
+    if body.startswith("(") and body.endswith(")"):
+        body = body[1:-1]
+    tokens = PROTEIN_TOKEN.findall(body)
+    return "p." + "".join("Ter" if t == "Xaa" else THREE_LETTER.get(t, t) for t in tokens)
+
+
+def is_normal_hgvs(change: str) -> bool:
+    return bool(NORMAL_FORM.match(change))
