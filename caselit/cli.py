@@ -1,7 +1,13 @@
-"""``caselit``: ingest case reports and inspect what was extracted.
+"""``caselit``: ingest case reports, inspect what was extracted, diff it against gold.
 
     caselit run [INPUT ...] [--out DIR] [--gold DIR] [--workers N] [--force] [--strict]
+                [--fail-under F1]
     caselit extract FILE
+    caselit diff [--gold DIR] [--against OLD_DIR] [--extracted DIR]
+                 [--format table|markdown|json|html] [--fail-under F1]
+
+Exit status: 0 on success; 1 when --strict finds a failed document or an entity type
+falls under --fail-under; 2 on bad input or usage.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from pipeline.errors import USER_ERRORS
 
 DEFAULT_INPUT = "raw"
 DEFAULT_OUT = "extracted"
+FORMATS = ("table", "markdown", "json", "html")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -30,14 +37,36 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="extract every new or changed report into --out")
     run.add_argument("inputs", nargs="*", help=f"files and folders (default: {DEFAULT_INPUT}/)")
     run.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT}/)")
-    run.add_argument("--gold", help="gold folder: print the gold diff of this run's documents")
+    run.add_argument("--gold", help="gold folder: diff this run's documents against it")
     run.add_argument("--workers", type=int, default=2, help="documents in flight (default: 2)")
     run.add_argument("--force", action="store_true", help="reprocess unchanged documents too")
     run.add_argument("--strict", action="store_true", help="exit 1 when any document failed")
+    run.add_argument("--fail-under", type=float, metavar="F1",
+                     help="with --gold: exit 1 when an entity type's F1 is below F1")
 
     extract = commands.add_parser("extract", help="print one file's extraction as JSON")
     extract.add_argument("file")
+
+    diff = commands.add_parser("diff", help="diff extractions against gold or an earlier run")
+    diff.add_argument("--gold", help="gold folder")
+    diff.add_argument("--against", metavar="OLD_DIR", help="an earlier output folder")
+    diff.add_argument("--extracted", default=DEFAULT_OUT,
+                      help=f"the output folder to diff (default: {DEFAULT_OUT}/)")
+    diff.add_argument("--format", choices=FORMATS, default="table")
+    diff.add_argument("--fail-under", type=float, metavar="F1",
+                      help="with --gold: exit 1 when an entity type's F1 is below F1")
     return main
+
+
+def fail_under(report, threshold: float | None, console: Console) -> int:
+    if threshold is None or report is None:
+        return 0
+    from pipeline.evaluate import below
+
+    failing = below(report, threshold)
+    for score in failing:
+        console.print(f"[bold red]below {threshold}:[/] {score.field} F1 {score.f1:.3f}")
+    return 1 if failing else 0
 
 
 def command_run(args: argparse.Namespace, console: Console) -> int:
@@ -54,25 +83,29 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
         with progress_bar(console, len(batch.todo)) as listener:
             add_listener(listener)
             try:
-                summary = run_ingest(inputs, args.out, force=args.force, workers=args.workers)
+                summary = run_ingest(inputs, args.out, force=args.force, workers=args.workers,
+                                     gold_dir=args.gold)
             finally:
                 remove_listener(listener)
         summary.seconds = time.perf_counter() - started
     else:  # nothing new: no need to start Prefect
         summary = finish_batch(batch, [], started)
-    from caselit.report import failures_table, scores_table, summary_table
+        if args.gold:
+            from pipeline.evaluate import diff_folder, write_reports
+
+            summary.diff = diff_folder(args.out, args.gold, batch.doc_ids)
+            write_reports(summary.diff, args.out)
+    from caselit.report import diff_tables, failures_table, summary_table
 
     console.print(summary_table(summary))
     if summary.failures:
         console.print(failures_table(summary))
-    if args.gold:
-        from pipeline.evaluate import evaluate_folder
-
-        doc_ids = {source.doc_id for source, _ in batch.todo} | {s.doc_id for s in batch.skipped}
-        scores, per_document = evaluate_folder(args.out, args.gold, doc_ids)
-        documents = len({score.doc_id for score in per_document})
-        console.print(scores_table(scores, documents))
-    return 1 if args.strict and summary.failed else 0
+    if summary.diff is not None:
+        for table in diff_tables(summary.diff):
+            console.print(table)
+        console.print(f"reports: {Path(args.out) / '_diff'}/diff.html, diff.json, diff.md")
+    status = fail_under(summary.diff, args.fail_under, console)
+    return 1 if (args.strict and summary.failed) or status else 0
 
 
 def command_extract(args: argparse.Namespace, console: Console) -> int:
@@ -83,16 +116,50 @@ def command_extract(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def print_formatted(console: Console, fmt: str, tables, markdown: str, json_text: str,
+                    html: str) -> None:
+    if fmt == "table":
+        for table in tables:
+            console.print(table)
+    else:
+        sys.stdout.write({"markdown": markdown, "json": json_text + "\n", "html": html}[fmt])
+
+
+def command_diff(args: argparse.Namespace, console: Console) -> int:
+    from caselit.report import diff_tables, run_diff_table
+    from pipeline import evaluate
+
+    report = None
+    if args.gold:
+        report = evaluate.diff_folder(args.extracted, args.gold)
+        written = evaluate.write_reports(report, args.extracted)
+        print_formatted(console, args.format, diff_tables(report),
+                        evaluate.to_markdown(report), report.model_dump_json(indent=2),
+                        evaluate.to_html(report))
+        if args.format == "table":
+            console.print("reports: " + ", ".join(str(path) for path in written))
+    if args.against:
+        changes = evaluate.diff_runs(args.against, args.extracted)
+        print_formatted(console, args.format, [run_diff_table(changes)],
+                        evaluate.run_diff_markdown(changes), changes.model_dump_json(indent=2),
+                        evaluate.run_diff_html(changes))
+    return fail_under(report, args.fail_under, console)
+
+
+COMMANDS = {"run": command_run, "extract": command_extract, "diff": command_diff}
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    if args.command == "diff" and not (args.gold or args.against):
+        cli.error("diff needs --gold DIR, --against OLD_DIR, or both")
     if args.data_dir:
         os.environ["CASELIT_DATA_DIR"] = str(Path(args.data_dir))
-    console = Console(stderr=False)
+    console = Console()
     errors = Console(stderr=True)
     try:
-        if args.command == "run":
-            return command_run(args, console)
-        return command_extract(args, console)
+        return COMMANDS[args.command](args, console)
     except USER_ERRORS as error:
         errors.print(f"[bold red]error:[/] {error}", highlight=False)
         return 2

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline.schema import DocumentOutcome, RunSummary
+from pipeline.evaluate.render import (ACCURACY_HEADER, RUN_DIFF_HEADER, SCORE_HEADER, accuracy_row,
+                                      run_diff_rows, score_row)
+from pipeline.schema import DiffReport, DocumentOutcome, RunDiff, RunSummary
 
 
 @contextlib.contextmanager
@@ -54,11 +55,32 @@ def failures_table(summary: RunSummary) -> Table:
     return table
 
 
-def scores_table(scores: pd.DataFrame, documents: int) -> Table:
-    table = Table(title=f"gold diff: document-level sets, {documents} document(s), micro-averaged")
-    for column in ("field", "TP", "FP", "FN", "precision", "recall", "F1", "macro F1"):
-        table.add_column(column, justify="right" if column != "field" else "left")
-    for row in scores.itertuples():
-        table.add_row(row.field, str(row.tp), str(row.fp), str(row.fn), f"{row.precision:.3f}",
-                      f"{row.recall:.3f}", f"{row.f1:.3f}", f"{row.macro_f1:.3f}")
+def rich_table(title: str, header: tuple[str, ...], rows: list[list[str]]) -> Table:
+    table = Table(title=title)
+    for index, column in enumerate(header):
+        table.add_column(column, justify="left" if index == 0 else "right",
+                         no_wrap=index == 0, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     return table
+
+
+def diff_tables(report: DiffReport) -> list[Table]:
+    """Entity-type scores, case scores and case-field agreement of a gold diff."""
+    cases = report.cases
+    tables = [
+        rich_table(f"gold diff: document-level sets, {len(report.documents)} document(s), "
+                   "micro-averaged", SCORE_HEADER, [score_row(s) for s in report.scores]),
+        rich_table(f"gold diff: cases ({cases.paired} paired of {cases.gold} gold, "
+                   f"{len(cases.missed)} missed, {len(cases.spurious)} spurious)",
+                   SCORE_HEADER, [score_row(s) for s in report.case_scores]),
+        rich_table("gold diff: case fields over paired cases", ACCURACY_HEADER[:4],
+                   [accuracy_row(a)[:4] for a in report.case_accuracy]),
+    ]
+    return tables
+
+
+def run_diff_table(diff: RunDiff) -> Table:
+    title = (f"changes {diff.old_dir} -> {diff.new_dir}: {diff.unchanged_documents} unchanged, "
+             f"{len(diff.added_documents)} added, {len(diff.removed_documents)} removed")
+    return rich_table(title, RUN_DIFF_HEADER, run_diff_rows(diff))

@@ -12,6 +12,7 @@ import time
 
 import flows  # noqa: F401  (Prefect settings before Prefect)
 from prefect import flow, task, unmapped
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -20,8 +21,9 @@ from flows.progress import report
 from pipeline.assemble import assemble
 from pipeline.batch import Batch, finish_batch, outcome_done, outcome_failed, plan_batch
 from pipeline.errors import BadInputError
+from pipeline.evaluate import diff_folder, to_markdown, write_reports
 from pipeline.read import read_document
-from pipeline.schema import DocumentOutcome, RunSummary, SourceFile
+from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
 from pipeline.store import write_record
 from pipeline.tag import tag
 
@@ -62,6 +64,16 @@ def finish(batch: Batch, outcomes: list[DocumentOutcome], started: float) -> Run
     return finish_batch(batch, outcomes, started)
 
 
+@task(cache_policy=NO_CACHE)
+def evaluate(batch: Batch, gold_dir: str) -> DiffReport:
+    """Gold diff of the run's documents: reports in _diff/, summary as a Prefect artifact."""
+    report = diff_folder(batch.out_dir, gold_dir, batch.doc_ids)
+    write_reports(report, batch.out_dir)
+    create_markdown_artifact(markdown=to_markdown(report, items=False), key="caselit-gold-diff",
+                             description=f"Gold diff of {len(report.documents)} document(s)")
+    return report
+
+
 def collect(futures, batch: Batch) -> list[DocumentOutcome]:
     """Outcomes as documents finish; a task that failed after its retries is a failure."""
     todo = {future.task_run_id: item for future, item in zip(futures, batch.todo)}
@@ -78,7 +90,8 @@ def collect(futures, batch: Batch) -> list[DocumentOutcome]:
 
 
 @flow(name="caselit-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2))
-def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False) -> RunSummary:
+def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
+           gold_dir: str | None = None) -> RunSummary:
     started = time.perf_counter()
     batch = plan(inputs, out_dir, force)
     futures = extract_document.map(
@@ -86,11 +99,14 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False) -
         out_dir=unmapped(out_dir), fingerprint=unmapped(batch.fingerprint),
     )
     outcomes = collect(futures, batch)
-    return finish(batch, outcomes, started)
+    summary = finish(batch, outcomes, started)
+    if gold_dir:
+        summary.diff = evaluate(batch, gold_dir)
+    return summary
 
 
-def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers: int = 2
-               ) -> RunSummary:
+def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers: int = 2,
+               gold_dir: str | None = None) -> RunSummary:
     """Run the flow with ``workers`` documents in flight."""
     runner = ThreadPoolTaskRunner(max_workers=max(1, workers))
-    return ingest.with_options(task_runner=runner)(inputs, out_dir, force)
+    return ingest.with_options(task_runner=runner)(inputs, out_dir, force, gold_dir)

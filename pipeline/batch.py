@@ -28,6 +28,11 @@ class Batch:
     skipped: list[SourceFile] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
 
+    @property
+    def doc_ids(self) -> set[str]:
+        """Every document of the run, processed or skipped."""
+        return {source.doc_id for source, _ in self.todo} | {s.doc_id for s in self.skipped}
+
 
 def plan_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, force: bool = False,
                fingerprint: str | None = None) -> Batch:

@@ -29,6 +29,8 @@ class Errors:
     E103 = "{file}: {where}: {key} must be {expected}, got {value!r}"
     E104 = "{file}: {where}: missing required key(s) {keys}"
     E201 = "{file}: not valid JSON for an extraction: {reason}"
+    E203 = "{folder}: no such {what} folder"
+    E204 = "{folder}: no gold files (*.yaml) in this folder"
     E202 = "{file}: not a valid gold file: {reason}"
 
 

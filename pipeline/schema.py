@@ -288,3 +288,104 @@ class RunSummary(Model):
     tables_rebuilt: bool
     failures: list[Failure] = Field(default_factory=list)
     outcomes: list[DocumentOutcome] = Field(default_factory=list)
+    diff: "DiffReport | None" = Field(default=None, description="With --gold: the gold diff.")
+
+
+# -------------------------------------------------------------------- evaluate
+
+
+class Score(Model):
+    """Set counts and rates for one field, in one document or over the set."""
+
+    field: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    precision: float = 1.0
+    recall: float = 1.0
+    f1: float = 1.0
+    macro_f1: float | None = Field(
+        default=None, description="Mean of per-document F1 over documents with any value.")
+    orientation_errors: int = Field(
+        default=0, description="Fusions printed reversed: each is also one FP and one FN.")
+
+
+class Accuracy(Model):
+    """Agreement of a per-case value over paired cases (null = null agrees)."""
+
+    field: str
+    method: str = Field(description="How two values are compared.")
+    agreed: int = 0
+    total: int = 0
+    accuracy: float | None = None
+
+
+class DiffItem(Model):
+    """One disagreement with the gold, with the evidence for what was extracted."""
+
+    doc_id: str
+    field: str
+    kind: Literal["FP", "FN", "mismatch"]
+    value: str | None = Field(default=None, description="The extracted value (FP, mismatch).")
+    gold: str | None = Field(default=None, description="The gold value (FN, mismatch).")
+    case_id: str | None = None
+    note: str | None = None
+    sentence: str | None = None
+    highlight: tuple[int, int] | None = Field(
+        default=None, description="Span of the value within `sentence`, end exclusive.")
+    page: int | None = None
+
+
+class CaseCounts(Model):
+    gold: int = 0
+    predicted: int = 0
+    paired: int = 0
+    missed: list[str] = Field(default_factory=list)
+    spurious: list[str] = Field(default_factory=list)
+
+
+class DocumentDiff(Model):
+    doc_id: str
+    scores: list[Score]
+    case_scores: list[Score]
+    case_accuracy: list[Accuracy]
+    cases: CaseCounts
+    items: list[DiffItem]
+
+
+class DiffReport(Model):
+    created_at: str
+    gold_dir: str
+    extracted_dir: str
+    documents: list[str]
+    missing_records: list[str] = Field(
+        default_factory=list, description="Gold documents with no extraction to score.")
+    scores: list[Score]
+    case_scores: list[Score]
+    case_accuracy: list[Accuracy]
+    cases: CaseCounts
+    per_document: list[DocumentDiff]
+
+    def score(self, field: str) -> Score:
+        return next(score for score in self.scores + self.case_scores if score.field == field)
+
+
+class ValueChange(Model):
+    """Values of one field of one document that a new run gained or lost."""
+
+    doc_id: str
+    field: str
+    gained: list[str] = Field(default_factory=list)
+    lost: list[str] = Field(default_factory=list)
+
+
+class RunDiff(Model):
+    old_dir: str
+    new_dir: str
+    added_documents: list[str] = Field(default_factory=list)
+    removed_documents: list[str] = Field(default_factory=list)
+    unchanged_documents: int = 0
+    changes: list[ValueChange] = Field(default_factory=list)
+
+
+RunSummary.model_rebuild()

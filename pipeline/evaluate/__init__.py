@@ -1,7 +1,14 @@
-"""Evaluate stage: extractions vs the hand-curated gold set.
+"""Evaluate stage: extractions against the hand-curated gold set, and run against run.
 
-Front doors: :func:`load_gold_dir` and :func:`score_sets`, which returns a tidy
-DataFrame of per-field micro and macro precision, recall and F1.
+Front doors:
+
+- :func:`diff_folder` — score the records of an output folder against a gold folder
+  (:class:`~pipeline.schema.DiffReport`: document-level sets, cases, every FP/FN with
+  its evidence sentence);
+- :func:`write_reports` — ``_diff/diff.json``, ``diff.html`` and ``diff.md``;
+- :func:`scores_frame` — the report's scores as one tidy DataFrame;
+- :func:`below` — the fields whose F1 is under a threshold (``--fail-under``);
+- :func:`diff_runs` — values gained and lost between two output folders.
 """
 
 from __future__ import annotations
@@ -10,45 +17,50 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.evaluate.documents import SET_FIELDS
 from pipeline.evaluate.gold import load_gold, load_gold_dir
-from pipeline.evaluate.sets import FIELD_KEYS, FieldScore, compare_document, precision_recall_f1
-from pipeline.schema import Annotations
+from pipeline.evaluate.render import (run_diff_html, run_diff_markdown, to_html, to_markdown,
+                                      write_reports)
+from pipeline.evaluate.report import diff_document, diff_report
+from pipeline.evaluate.runs import compare_runs
+from pipeline.schema import Annotations, DiffReport, RunDiff, Score
 
-__all__ = ["FieldScore", "compare_document", "evaluate_folder", "load_extractions", "load_gold",
-           "load_gold_dir", "score_sets", "scores_frame"]
-
-
-def score_sets(extractions: dict[str, Annotations], gold: dict[str, Annotations]
-               ) -> tuple[pd.DataFrame, list[FieldScore]]:
-    """(summary per field, per-document scores) over the documents in both sets."""
-    scores: list[FieldScore] = []
-    for doc_id in sorted(set(gold) & set(extractions)):
-        scores.extend(compare_document(extractions[doc_id], gold[doc_id]))
-    return scores_frame(scores), scores
-
-
-def scores_frame(scores: list[FieldScore]) -> pd.DataFrame:
-    rows = []
-    for name in FIELD_KEYS:
-        field_scores = [s for s in scores if s.field == name]
-        tp, fp, fn = (sum(getattr(s, a) for s in field_scores) for a in ("tp", "fp", "fn"))
-        precision, recall, f1 = precision_recall_f1(tp, fp, fn)
-        macro = [precision_recall_f1(s.tp, s.fp, s.fn)[2] for s in field_scores]
-        rows.append({"field": name, "tp": tp, "fp": fp, "fn": fn, "precision": precision,
-                     "recall": recall, "f1": f1,
-                     "macro_f1": sum(macro) / len(macro) if macro else 0.0})
-    return pd.DataFrame(rows)
+__all__ = ["below", "diff_document", "diff_folder", "diff_report", "diff_runs",
+           "load_extractions", "load_gold", "load_gold_dir", "run_diff_html", "run_diff_markdown",
+           "scores_frame", "to_html", "to_markdown", "write_reports"]
 
 
 def load_extractions(out_dir: str | Path, doc_ids: set[str] | None = None
                      ) -> dict[str, Annotations]:
+    from pipeline.errors import Errors
     from pipeline.store import read_record, record_paths
 
+    if not Path(out_dir).is_dir():
+        raise FileNotFoundError(Errors.E203.format(folder=out_dir, what="output"))
     paths = [p for p in record_paths(out_dir) if doc_ids is None or p.stem in doc_ids]
     return {record.document.id: record for record in map(read_record, paths)}
 
 
-def evaluate_folder(out_dir: str | Path, gold_dir: str | Path,
-                    doc_ids: set[str] | None = None) -> tuple[pd.DataFrame, list[FieldScore]]:
-    """Score the records of ``out_dir`` (optionally only ``doc_ids``) that have gold."""
-    return score_sets(load_extractions(out_dir, doc_ids), load_gold_dir(gold_dir))
+def diff_folder(out_dir: str | Path, gold_dir: str | Path,
+                doc_ids: set[str] | None = None) -> DiffReport:
+    """Score the records of ``out_dir`` (only ``doc_ids`` when given) that have gold."""
+    return diff_report(load_extractions(out_dir, doc_ids), load_gold_dir(gold_dir),
+                       gold_dir=str(gold_dir), extracted_dir=str(out_dir), doc_ids=doc_ids)
+
+
+def diff_runs(old_dir: str | Path, new_dir: str | Path) -> RunDiff:
+    return compare_runs(load_extractions(old_dir), load_extractions(new_dir),
+                        old_dir=str(old_dir), new_dir=str(new_dir))
+
+
+def scores_frame(report: DiffReport) -> pd.DataFrame:
+    rows = [{"level": level, **score.model_dump()}
+            for level, scores in (("document", report.scores), ("case", report.case_scores))
+            for score in scores]
+    return pd.DataFrame(rows)
+
+
+def below(report: DiffReport, threshold: float) -> list[Score]:
+    """Entity types (document-level sets) whose micro F1 is under ``threshold``; fusion
+    details are a second tier of the fusions type, not a type of their own."""
+    return [score for score in report.scores if score.field in SET_FIELDS and score.f1 < threshold]

@@ -33,4 +33,10 @@ def load_gold(path: str | Path) -> Annotations:
 
 def load_gold_dir(folder: str | Path) -> dict[str, Annotations]:
     """Every ``*.yaml`` in a folder, keyed by document id."""
-    return {gold.document.id: gold for gold in map(load_gold, sorted(Path(folder).glob("*.yaml")))}
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(Errors.E203.format(folder=folder, what="gold"))
+    paths = sorted(folder.glob("*.yaml"))
+    if not paths:
+        raise FileNotFoundError(Errors.E204.format(folder=folder))
+    return {gold.document.id: gold for gold in map(load_gold, paths)}

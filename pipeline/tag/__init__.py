@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.schema import Document, Mention
+from pipeline.schema import Document, Mention, Section
 from pipeline.settings import Settings, get_settings
 
 _build_lock = threading.Lock()
@@ -56,6 +56,31 @@ def tagger_fingerprint(config_path: str | Path | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
+def stripped_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """A sentence's bounds without surrounding whitespace, so the mention's offset in its
+    sentence is simply ``mention.start - mention.sentence_start``."""
+    raw = text[start:end]
+    return start + len(raw) - len(raw.lstrip()), end - (len(raw) - len(raw.rstrip()))
+
+
+def evidence_bounds(document: Document, section: Section | None, sentence: tuple[int, int],
+                    offset: int) -> tuple[int, int]:
+    """The text a curator is shown for a mention at ``offset``: its sentence, never past
+    its section's edges nor into the heading line above it; in a table, its row."""
+    start, end = sentence
+    text = document.text
+    if section is not None:
+        start, end = max(start, section.start), min(end, section.end)
+        heading_end = text.find("\n", section.start, section.end) if section.heading else -1
+        if start <= heading_end < offset:
+            start = heading_end + 1
+        if section.kind == "table":
+            start = max(start, text.rfind("\n", 0, offset) + 1)
+            line_end = text.find("\n", offset)
+            end = min(end, line_end if line_end != -1 else len(text))
+    return stripped_bounds(text, start, end)
+
+
 def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:
     """Every mention in the document, sorted by position, with its provenance."""
     from pipeline.tag.tags import doc_tags
@@ -63,13 +88,15 @@ def tag(document: Document, config_path: str | Path | None = None) -> list[Menti
     nlp = load_tagger(config_path)
     with _call_lock:  # spaCy pipelines are not documented as thread-safe
         doc = nlp(document.text)
-    sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    sentences = [stripped_bounds(document.text, sent.start_char, sent.end_char)
+                 for sent in doc.sents]
     starts = [start for start, _ in sentences]
     unique = {(t.type, t.start, t.end): t for t in doc_tags(doc)}
     mentions = []
     for number, tag_ in enumerate(sorted(unique.values(), key=lambda t: (t.start, t.end, t.type)), 1):
-        s_start, s_end = sentences[max(bisect.bisect_right(starts, tag_.start) - 1, 0)]
+        sentence = sentences[max(bisect.bisect_right(starts, tag_.start) - 1, 0)]
         section = document.section_at(tag_.start)
+        s_start, s_end = evidence_bounds(document, section, sentence, tag_.start)
         mentions.append(Mention(
             id=f"m{number}",
             type=tag_.type,
@@ -79,7 +106,7 @@ def tag(document: Document, config_path: str | Path | None = None) -> list[Menti
             page=document.page_at(tag_.start),
             section=section.kind if section else None,
             in_scope=section.in_scope if section else True,
-            sentence=document.text[s_start:s_end].strip(),
+            sentence=document.text[s_start:s_end],
             sentence_start=s_start,
             sentence_end=s_end,
             normalised=tag_.normalised,

@@ -6,7 +6,7 @@ from pipeline.tag.tags import doc_tags
 
 
 def test_the_configured_pipeline_has_every_component(nlp):
-    assert nlp.pipe_names == ["sentencizer", "caselit_genes", "caselit_fusions", "caselit_variants",
+    assert nlp.pipe_names == ["sentencizer", "caselit_paragraphs", "caselit_genes", "caselit_fusions", "caselit_variants",
                               "caselit_drugs", "caselit_regimens", "caselit_patients"]
 
 
@@ -26,7 +26,9 @@ def test_mentions_carry_sentence_page_section_and_scope(tmp_path, report_text):
     assert variant.text == "p.Gly1202Arg" and variant.variant.gene == "ALK"
     assert variant.section == "case" and variant.in_scope and variant.page == 1
     assert variant.sentence.startswith("At progression, NGS found")
-    assert report_text[variant.sentence_start:variant.sentence_end].strip() == variant.sentence
+    assert report_text[variant.sentence_start:variant.sentence_end] == variant.sentence
+    offset = variant.start - variant.sentence_start
+    assert variant.sentence[offset:offset + len(variant.text)] == variant.text
     cited = [m for m in mentions if m.normalised == "alectinib"]
     assert cited and not cited[0].in_scope and cited[0].section == "references"
     assert [m.id for m in mentions] == [f"m{i}" for i in range(1, len(mentions) + 1)]
@@ -39,3 +41,19 @@ def test_fingerprint_is_stable_and_changes_with_the_config(tmp_path):
 
     config.write_text(default_config_text().replace(', "caselit_patients"', ""))
     assert tagger_fingerprint(config) != tagger_fingerprint()
+
+
+def test_a_title_or_heading_is_never_part_of_the_next_sentence(nlp):
+    doc = nlp("Crizotinib in EML4-ALK lung cancer\n\nAbstract\nWe report a case. It is rare.")
+    assert [sent.text.strip() for sent in doc.sents] == [
+        "Crizotinib in EML4-ALK lung cancer", "Abstract\nWe report a case.", "It is rare."]
+
+
+def test_mention_evidence_stops_at_headings_and_section_edges_and_is_a_row_in_tables(tmp_path):
+    path = tmp_path / "case.txt"
+    path.write_text("Results\nThe EML4-ALK fusion was found\nTable 1: Cases with ALK fusions\n\n"
+                    "Case\tPartner\tDrug\n1\tEML4\tcrizotinib\n2\tKIF5B\talectinib\n")
+    mentions = tag(read_document(path))
+    first, in_table = [m for m in mentions if m.normalised == "EML4"]
+    assert first.sentence == "The EML4-ALK fusion was found"
+    assert (in_table.section, in_table.sentence) == ("table", "1\tEML4\tcrizotinib")

@@ -1,0 +1,185 @@
+"""How two values are "the same": one small function per matching scheme.
+
+- :func:`exact` — sets of normal forms (each value once, however often it is listed);
+- :func:`ordered_pairs` — fusions by 5'::3' pair, reversals reported as orientation errors;
+- :func:`fusion_details` — second tier: each stated exon, transcript or breakpoint;
+- :func:`same_text` — tolerant text match for diagnosis and site;
+- :func:`same_age` — ages within 0.05 years (months written as fractions);
+- :func:`therapy_lines` — lines matched by their drugs and regimen, then drugs, responses
+  and order compared line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from pipeline.resources import check_keys, load_resource
+from pipeline.schema import Fusion, Therapy
+
+FUSION_DETAILS = ("five_prime_exon", "three_prime_exon", "five_prime_transcript",
+                  "three_prime_transcript", "five_prime_breakpoint", "three_prime_breakpoint")
+AGE_TOLERANCE = 0.05
+
+
+@dataclass
+class Counts:
+    """True positives, false positives and false negatives, as the values themselves."""
+
+    tp: list[str] = field(default_factory=list)
+    fp: list[str] = field(default_factory=list)
+    fn: list[str] = field(default_factory=list)
+
+    def extend(self, other: "Counts") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+
+def exact(predicted: Iterable[str], gold: Iterable[str]) -> Counts:
+    found, expected = set(predicted), set(gold)
+    return Counts(sorted(found & expected), sorted(found - expected), sorted(expected - found))
+
+
+def ordered_pairs(predicted: list[Fusion], gold: list[Fusion]) -> tuple[Counts, list[str]]:
+    """Fusions matched on their ordered pair; also the predicted names that are reversals
+    of a missed gold pair (each stays one FP and one FN: the orientation is wrong)."""
+    counts = exact((f.name for f in predicted), (f.name for f in gold))
+    missed = set(counts.fn)
+    reversed_ = [name for name in counts.fp if "::".join(reversed(name.split("::"))) in missed]
+    return counts, reversed_
+
+
+def detail_units(fusions: list[Fusion]) -> set[str]:
+    return {f"{fusion.name} {detail}={getattr(fusion, detail)}"
+            for fusion in fusions for detail in FUSION_DETAILS
+            if getattr(fusion, detail) is not None}
+
+
+def fusion_details(predicted: list[Fusion], gold: list[Fusion]) -> Counts:
+    """Each stated detail of a fusion is one unit: "EML4::ALK five_prime_exon=13"."""
+    return exact(detail_units(predicted), detail_units(gold))
+
+
+@lru_cache(maxsize=1)
+def spelling_variants() -> tuple[tuple[re.Pattern, str], ...]:
+    data = check_keys(load_resource("spelling.yaml"), file="spelling.yaml", where="top level",
+                      required=["variants"])
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in data["variants"].items())
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, British spellings to US, hyphens dropped, punctuation to spaces."""
+    text = text.lower()
+    for pattern, replacement in spelling_variants():
+        text = pattern.sub(replacement, text)
+    text = text.replace("-", "").replace("‐", "")
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def same_text(predicted: str | None, gold: str | None) -> bool:
+    """Tolerant match: after :func:`normalise_text`, equal, or one contains the other
+    as whole words ("lung adenocarcinoma" ~ "adenocarcinoma of the lung" does not match;
+    "acute myeloid leukemia" ~ "refractory acute myeloid leukemia" does)."""
+    if predicted is None or gold is None:
+        return predicted is None and gold is None
+    a, b = normalise_text(predicted), normalise_text(gold)
+    if not a or not b:
+        return a == b
+    return a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} "
+
+
+def same_age(predicted: float | None, gold: float | None) -> bool:
+    if predicted is None or gold is None:
+        return predicted is None and gold is None
+    return abs(predicted - gold) < AGE_TOLERANCE
+
+
+def line_tokens(line: Therapy) -> set[str]:
+    tokens = set(line.drugs)
+    if line.regimen:
+        tokens.add(f"regimen:{normalise_text(line.regimen)}")
+    return tokens
+
+
+def line_label(index: int, line: Therapy) -> str:
+    what = ", ".join(line.drugs) or (line.regimen or "no drug named")
+    return f"line {index + 1}: {what}"
+
+
+def match_lines(predicted: list[Therapy], gold: list[Therapy]) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching by drug/regimen overlap (Jaccard), nearest position first
+    on ties; lines sharing nothing are not matched. Order is not assumed, so it can be scored."""
+    candidates = []
+    for i, p in enumerate(predicted):
+        for j, g in enumerate(gold):
+            a, b = line_tokens(p), line_tokens(g)
+            if a & b:
+                candidates.append((len(a & b) / len(a | b), -abs(i - j), i, j))
+    used_p, used_g, pairs = set(), set(), []
+    for _, _, i, j in sorted(candidates, reverse=True):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+@dataclass
+class TherapyComparison:
+    lines: Counts
+    drugs: Counts
+    responses: Counts
+    order_agreed: int
+    order_total: int
+
+
+def therapy_lines(predicted: list[Therapy], gold: list[Therapy]) -> TherapyComparison:
+    """Lines matched (:func:`match_lines`), then per line: drugs as sets, the best response
+    as one unit when stated, and order as the share of matched-line pairs in gold's order."""
+    pairs = match_lines(predicted, gold)
+    matched_p, matched_g = {i for i, _ in pairs}, {j for _, j in pairs}
+    lines = Counts(
+        tp=[line_label(j, gold[j]) for _, j in pairs],
+        fp=[line_label(i, line) for i, line in enumerate(predicted) if i not in matched_p],
+        fn=[line_label(j, line) for j, line in enumerate(gold) if j not in matched_g],
+    )
+    drugs, responses = Counts(), Counts()
+    for i, j in pairs:
+        both = exact(predicted[i].drugs, gold[j].drugs)
+        prefix = f"line {j + 1}: "
+        drugs.tp += [prefix + drug for drug in both.tp]
+        drugs.fp += [prefix + drug for drug in both.fp]
+        drugs.fn += [prefix + drug for drug in both.fn]
+        ours, theirs = predicted[i].response, gold[j].response
+        if ours is not None and ours == theirs:
+            responses.tp.append(f"{prefix}{ours}")
+        else:
+            if ours is not None:
+                responses.fp.append(f"{prefix}{ours}")
+            if theirs is not None:
+                responses.fn.append(f"{prefix}{theirs}")
+    for i, line in enumerate(predicted):
+        if i not in matched_p:
+            drugs.fp += [f"unmatched line {i + 1}: {d}" for d in line.drugs]
+            if line.response:
+                responses.fp.append(f"unmatched line {i + 1}: {line.response}")
+    for j, line in enumerate(gold):
+        if j not in matched_g:
+            drugs.fn += [f"line {j + 1}: {d}" for d in line.drugs]
+            if line.response:
+                responses.fn.append(f"line {j + 1}: {line.response}")
+    ordered = sorted(pairs)
+    comparisons = [(a, b) for k, a in enumerate(ordered) for b in ordered[k + 1:]]
+    agreed = sum(1 for (_, ja), (_, jb) in comparisons if ja < jb)
+    return TherapyComparison(lines, drugs, responses, agreed, len(comparisons))
+
+
+def precision_recall_f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Rates with the usual conventions: nothing to find and nothing found is perfect."""
+    precision = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
