@@ -61,3 +61,73 @@ def test_strict_run_fails_when_a_document_failed(prefect_harness, tmp_path, caps
     raw.mkdir()
     (raw / "empty.txt").write_text("")
     assert main(["run", str(raw), "--out", str(tmp_path / "out"), "--strict"]) == 1
+
+
+@pytest.fixture
+def scored_folder(tmp_path, report_text):
+    import yaml
+
+    from pipeline.extract import extract
+    from pipeline.store import write_record
+
+    source = tmp_path / "case.txt"
+    source.write_text(report_text)
+    document, extraction = extract(source)
+    out = tmp_path / "out"
+    write_record(document, extraction, out)
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "case.yaml").write_text(yaml.safe_dump({
+        "document": {"id": "case", "title": None, "doi": None, "year": None},
+        "genes": ["ALK", "EML4", "ROS1"], "drugs": ["crizotinib", "lorlatinib"],
+        "fusions": [{"name": "EML4::ALK", "five_prime": "EML4", "three_prime": "ALK"}],
+        "variants": [{"gene": "ALK", "hgvs": "c.3604G>A"}, {"gene": "ALK", "hgvs": "p.Gly1202Arg"}],
+    }))
+    return out, gold
+
+
+@pytest.mark.parametrize("fmt, marker", [("markdown", "## Document-level sets"),
+                                         ("html", "<!doctype html>"), ("table", "gold diff")])
+def test_diff_prints_each_format_and_writes_the_reports(scored_folder, capsys, monkeypatch,
+                                                        fmt, marker):
+    monkeypatch.setenv("COLUMNS", "200")
+    out, gold = scored_folder
+    assert main(["diff", "--gold", str(gold), "--extracted", str(out), "--format", fmt]) == 0
+    assert marker in capsys.readouterr().out
+    assert sorted(p.name for p in (out / "_diff").iterdir()) == ["diff.html", "diff.json", "diff.md"]
+
+
+def test_diff_json_is_the_report_and_fail_under_sets_the_exit_status(scored_folder, capsys):
+    from pipeline.schema import DiffReport
+
+    out, gold = scored_folder
+    args = ["diff", "--gold", str(gold), "--extracted", str(out), "--format", "json"]
+    assert main(args) == 0
+    report = DiffReport.model_validate_json(capsys.readouterr().out)
+    genes = report.score("genes")
+    assert (genes.tp, genes.fp, genes.fn) == (2, 0, 1)
+    assert main(args + ["--fail-under", "0.7"]) == 0  # genes F1 0.8, the others higher
+    assert main(args + ["--fail-under", "0.9"]) == 1
+
+
+def test_diff_against_an_earlier_run_lists_gained_and_lost_values(scored_folder, tmp_path, capsys):
+    import shutil
+
+    from pipeline.schema import RunDiff
+    from pipeline.store import read_record
+
+    out, _ = scored_folder
+    old = tmp_path / "old"
+    shutil.copytree(out, old)
+    record = read_record(old / "case.json")
+    (old / "case.json").write_text(record.model_copy(update={
+        "genes": ["ALK", "MET"]}).model_dump_json())
+    assert main(["diff", "--against", str(old), "--extracted", str(out), "--format", "json"]) == 0
+    (change,) = RunDiff.model_validate_json(capsys.readouterr().out).changes
+    assert (change.field, change.gained, change.lost) == ("genes", ["EML4"], ["MET"])
+
+
+def test_diff_without_gold_or_against_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["diff"])
+    assert raised.value.code == 2 and "--gold" in capsys.readouterr().err

@@ -23,7 +23,7 @@ from pipeline.evaluate.render import (run_diff_html, run_diff_markdown, to_html,
                                       write_reports)
 from pipeline.evaluate.report import diff_document, diff_report
 from pipeline.evaluate.runs import compare_runs
-from pipeline.schema import Annotations, DiffReport, RunDiff, Score
+from pipeline.schema import Annotations, DiffReport, Document, RunDiff, Score
 
 __all__ = ["below", "diff_document", "diff_folder", "diff_report", "diff_runs",
            "load_extractions", "load_gold", "load_gold_dir", "run_diff_html", "run_diff_markdown",
@@ -41,11 +41,21 @@ def load_extractions(out_dir: str | Path, doc_ids: set[str] | None = None
     return {record.document.id: record for record in map(read_record, paths)}
 
 
+def load_texts(out_dir: str | Path, doc_ids: set[str]) -> dict[str, Document]:
+    """The read documents stored beside the records (older folders may lack some)."""
+    from pipeline.store import document_path, read_document_record
+
+    return {doc_id: read_document_record(out_dir, doc_id) for doc_id in doc_ids
+            if document_path(Path(out_dir), doc_id).is_file()}
+
+
 def diff_folder(out_dir: str | Path, gold_dir: str | Path,
                 doc_ids: set[str] | None = None) -> DiffReport:
     """Score the records of ``out_dir`` (only ``doc_ids`` when given) that have gold."""
-    return diff_report(load_extractions(out_dir, doc_ids), load_gold_dir(gold_dir),
-                       gold_dir=str(gold_dir), extracted_dir=str(out_dir), doc_ids=doc_ids)
+    extractions = load_extractions(out_dir, doc_ids)
+    return diff_report(extractions, load_gold_dir(gold_dir), gold_dir=str(gold_dir),
+                       extracted_dir=str(out_dir), doc_ids=doc_ids,
+                       texts=load_texts(out_dir, set(extractions)))
 
 
 def diff_runs(old_dir: str | Path, new_dir: str | Path) -> RunDiff:

@@ -95,7 +95,7 @@ def item_row(item: DiffItem) -> str:
         f"<td><code>{escape(item.value or '')}</code></td>",
         f"<td><code>{escape(item.gold or '')}</code></td>",
         f"<td>{escape(item.note or '')}</td>",
-        f"<td>{highlighted(item) if item.kind != 'FN' else ''}"
+        f"<td>{highlighted(item)}"
         f"{'' if item.page is None else f' <span class=page>(page {item.page})</span>'}</td>",
     ]
     return "<tr>" + "".join(cells) + "</tr>"

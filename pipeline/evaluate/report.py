@@ -7,8 +7,10 @@ from datetime import datetime, timezone
 from pipeline.evaluate.cases import (CASES_FIELD, ORDER_FIELD, SCALARS, SET_FIELDS as CASE_SETS,
                                      THERAPY_FIELDS, compare_cases)
 from pipeline.evaluate.documents import FUSION_DETAILS_FIELD, SET_FIELDS, compare_sets
+from pipeline.evaluate.locate import locate
 from pipeline.evaluate.strategies import Counts, precision_recall_f1
-from pipeline.schema import (Accuracy, Annotations, CaseCounts, DiffReport, DocumentDiff, Score)
+from pipeline.schema import (Accuracy, Annotations, CaseCounts, DiffReport, Document,
+                             DocumentDiff, Score)
 
 DOCUMENT_FIELDS = SET_FIELDS + (FUSION_DETAILS_FIELD,)
 CASE_SCORE_FIELDS = (CASES_FIELD,) + tuple(f"case.{name}" for name in CASE_SETS + THERAPY_FIELDS)
@@ -27,9 +29,13 @@ def counted(field: str, counts: Counts, orientation: int = 0) -> Score:
     return make_score(field, len(counts.tp), len(counts.fp), len(counts.fn), orientation)
 
 
-def diff_document(predicted: Annotations, gold: Annotations) -> DocumentDiff:
-    """Every comparison of one extraction with its gold file."""
+def diff_document(predicted: Annotations, gold: Annotations,
+                  document: Document | None = None) -> DocumentDiff:
+    """Every comparison of one extraction with its gold file; with the read ``document``,
+    each missed value is shown where the text prints it."""
     counts, orientation, items = compare_sets(predicted, gold)
+    if document is not None:
+        items = [locate(document, item) for item in items]
     cases = compare_cases(predicted, gold)
     case_scores = [make_score(CASES_FIELD, cases.paired, len(cases.spurious), len(cases.missed))]
     case_scores += [counted(f"case.{name}", cases.counts[name]) for name in CASE_SETS + THERAPY_FIELDS]
@@ -64,11 +70,15 @@ def total_accuracy(field: str, accuracies: list[Accuracy]) -> Accuracy:
 
 
 def diff_report(extractions: dict[str, Annotations], gold: dict[str, Annotations], *,
-                gold_dir: str, extracted_dir: str, doc_ids: set[str] | None = None) -> DiffReport:
-    """Compare every extraction that has a gold file (within ``doc_ids`` when given)."""
+                gold_dir: str, extracted_dir: str, doc_ids: set[str] | None = None,
+                texts: dict[str, Document] | None = None) -> DiffReport:
+    """Compare every extraction that has a gold file (within ``doc_ids`` when given);
+    ``texts`` are the read documents, to locate missed values."""
     wanted = set(gold) if doc_ids is None else set(gold) & set(doc_ids)
     documents = sorted(wanted & set(extractions))
-    per_document = [diff_document(extractions[doc_id], gold[doc_id]) for doc_id in documents]
+    texts = texts or {}
+    per_document = [diff_document(extractions[doc_id], gold[doc_id], texts.get(doc_id))
+                    for doc_id in documents]
 
     def field_scores(attribute: str, fields: tuple[str, ...]) -> list[Score]:
         return [total(name, [s for d in per_document for s in getattr(d, attribute)

@@ -122,3 +122,19 @@ def test_only_the_documents_asked_for_are_scored_and_missing_records_listed(shar
     wanted = set(list(shared_gold)[:3])
     report = diff_report(some, shared_gold, gold_dir="g", extracted_dir="e", doc_ids=wanted)
     assert report.documents == sorted(some) and report.missing_records == sorted(wanted - set(some))
+
+
+def test_a_missed_value_is_shown_where_the_text_prints_it(tmp_path):
+    from pipeline.read import read_document
+
+    path = tmp_path / "case.txt"
+    path.write_text("Case report\n\nShe received crizotinib. Partners include TPM3 and CLTC.\n\n"
+                    "Table 1: Cases\n\nCase\tPartner\n1\tSQSTM1\n2\tFN1\n")
+    document = read_document(path)
+    gold = Annotations(document=DocumentInfo(id="case"), genes=["CLTC", "FN1", "RET"])
+    items = {i.gold: i for i in diff_document(annotations(), gold, document).items}
+    assert items["CLTC"].sentence == "Partners include TPM3 and CLTC."
+    start, end = items["CLTC"].highlight
+    assert items["CLTC"].sentence[start:end] == "CLTC"
+    assert items["FN1"].sentence == "2\tFN1"  # a table row, not the whole table
+    assert items["RET"].sentence is None  # not printed anywhere

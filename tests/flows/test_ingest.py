@@ -104,3 +104,33 @@ def test_an_unexpected_error_in_one_document_is_a_failure_not_a_crash(prefect_ha
     assert (failure.doc_id, failure.stage, failure.reason) == ("good", "extract",
                                                                "RuntimeError: tagger bug")
     assert (out / "other.json").is_file() and not (out / "good.json").exists()
+
+
+def test_with_gold_the_flow_writes_reports_and_publishes_an_artifact(prefect_harness, tmp_path,
+                                                                     report_text):
+    import asyncio
+
+    import yaml
+    from prefect.client.orchestration import get_client
+
+    raw, out, gold = tmp_path / "raw", tmp_path / "out", tmp_path / "gold"
+    raw.mkdir()
+    gold.mkdir()
+    (raw / "case.txt").write_text(report_text)
+    (gold / "case.yaml").write_text(yaml.safe_dump({"document": {"id": "case"},
+                                                    "genes": ["ALK", "EML4"]}))
+    summary = ingest.run_ingest([str(raw)], str(out), gold_dir=str(gold))
+    assert summary.diff is not None and summary.diff.documents == ["case"]
+    assert summary.diff.score("genes").f1 == 1.0
+    assert sorted(p.name for p in (out / "_diff").iterdir()) == ["diff.html", "diff.json", "diff.md"]
+
+    async def latest_artifact():
+        async with get_client() as client:
+            from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["caselit-gold-diff"])))
+            return found[-1] if found else None
+
+    artifact = asyncio.run(latest_artifact())
+    assert artifact is not None and "| genes | 2 | 0 | 0 |" in artifact.data
