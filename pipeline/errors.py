@@ -20,7 +20,11 @@ class Errors:
     E005 = "no such file or folder"
     E006 = "document id '{doc_id}' is already taken by {other}; rename one of the files"
     E007 = "not a readable PDF: {reason}"
-    E008 = "PDF has no extractable text on any of its {pages} page(s) (scanned image?)"
+    E008 = "PDF has no extractable text on any of its {pages} page(s)"
+    E009 = "encrypted PDF: a password is needed to read it"
+    E010 = "truncated or damaged PDF (no end-of-file marker): {reason}"
+    E011 = "PDF has no pages"
+    E012 = "no text layer (scanned?): the pages are images; run OCR first"
     E101 = (
         "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
         "holding hgnc/ and drugs/"
@@ -37,6 +41,8 @@ class Errors:
 class Warnings:
     W001 = "{path}: decoded as {encoding} (byte-order mark)"
     W002 = "page {page}: no text extracted"
+    W003 = ("page {page}: {missing} of {total} words ({share:.1f}%) are missing from the "
+            "reading (content-loss guard: compared with a second extraction)")
 
 
 class BadInputError(ValueError):

@@ -77,6 +77,22 @@ class Page(Model):
     end: int
 
 
+class SourceSpan(Model):
+    """Where a stretch of the clean text came from.
+
+    Text files: ``source_start:source_end`` are character offsets in the decoded file.
+    PDFs: they index the page's characters (pdfplumber's ``page.chars`` order), and
+    ``bbox`` is the stretch's box on the page in PDF points (x0, top, x1, bottom).
+    """
+
+    start: int
+    end: int
+    page: int
+    source_start: int
+    source_end: int
+    bbox: tuple[float, float, float, float] | None = None
+
+
 class Section(Model):
     kind: str = Field(description="Section label, e.g. abstract, case, references.")
     heading: str | None = None
@@ -103,7 +119,17 @@ class Document(Model):
     pages: list[Page]
     sections: list[Section] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
+    source_map: list[SourceSpan] = Field(
+        default_factory=list, description="Clean text -> source, in text order.")
     warnings: list[str] = Field(default_factory=list)
+
+    def source_at(self, offset: int) -> SourceSpan | None:
+        """The span holding ``offset``, or the last one before it (for separators the
+        reader inserted, such as the space that joins two lines)."""
+        import bisect
+
+        index = bisect.bisect_right([span.start for span in self.source_map], offset) - 1
+        return self.source_map[index] if index >= 0 else None
 
     def page_at(self, offset: int) -> int | None:
         for page in self.pages:

@@ -11,7 +11,8 @@ from pathlib import Path
 from pipeline.errors import BadInputError, Errors
 from pipeline.read.discover import SUPPORTED_SUFFIXES, Discovery, discover, file_sha256
 from pipeline.read.sections import segment
-from pipeline.read.text import decode_text
+from pipeline.read.text import clean_text, decode_text
+from pipeline.read.textmap import assemble
 from pipeline.schema import Document, Page, SourceFile
 
 __all__ = ["Discovery", "SUPPORTED_SUFFIXES", "discover", "read_document", "source_for"]
@@ -36,18 +37,22 @@ def read_document(source: SourceFile | str | Path) -> Document:
         raise BadInputError(path, Errors.E004.format(suffix=suffix or "(none)",
                                                      allowed=", ".join(SUPPORTED_SUFFIXES)))
     if suffix == ".pdf":
-        from pipeline.read.pdf import read_pdf_pages
+        from pipeline.read.pdf import read_pdf
 
-        text, pages, warnings = read_pdf_pages(path)
+        reading = read_pdf(path)
+        text, pages, source_map = reading.text, reading.pages, reading.source_map
+        warnings = reading.warnings
         media_type = "application/pdf"
     else:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
             raise BadInputError(path, Errors.E005) from None
-        text, warnings = decode_text(data, str(path))
+        raw, warnings = decode_text(data, str(path))
+        text, source_map = assemble(clean_text(raw))
         pages = [Page(number=1, start=0, end=len(text))]
         media_type = "text/plain"
     sections, tables = segment(text)
     return Document(id=source.doc_id, source=source, media_type=media_type, text=text,
-                    pages=pages, sections=sections, tables=tables, warnings=warnings)
+                    pages=pages, sections=sections, tables=tables, source_map=source_map,
+                    warnings=warnings)

@@ -1,10 +1,24 @@
-"""Plain-text case reports: decode bytes into text, refusing what is not text."""
+"""Plain-text case reports: decode, then clean PDF-extraction artefacts, keeping a map.
+
+Text renderings of PDFs carry markup and artefacts that would reach the taggers:
+``*italic*`` and ``**bold**``, citation markers (``^{5,6}``, ``.^[1]``, ``¹``, and
+"flattened" ones that lost their superscript: "70%.2 Although", "et al4"), wrong glyphs
+("ALKþ", "6.8�6.4 cm") and, in hard-wrapped renderings, words split at line ends
+("rear-" / "rangement"). Each is an :class:`~pipeline.read.textmap.Edit` of the decoded
+text, so every character of the clean text still maps back to the file.
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
+import statistics
 
 from pipeline.errors import BadInputError, Errors, Warnings
+from pipeline.read.cleanup import cleanup_rules, is_citation, join_hyphenated
+from pipeline.read.sections import caption_patterns, heading_rule
+from pipeline.read.tables import is_table_row
+from pipeline.read.textmap import Edit, Piece, apply_edits
 
 # Encodings recognised only by their byte-order mark; anything else must be UTF-8,
 # because guessing a legacy code page would silently corrupt gene and drug names.
@@ -13,6 +27,28 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+MARKED_UP_RAISED = re.compile(r"\^\{([^{}\n]{1,20})\}|\^\[([^\[\]\n]{1,20})\]")
+UNICODE_RAISED = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+(?:[,–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+# "translocation.1 Patients", "70%.2 Although": a small number glued after punctuation
+# that follows a word (not a number: "in 2007.2" is left alone), then a new sentence.
+FLATTENED_AFTER_PUNCTUATION = re.compile(
+    r"(?<=[a-z%)\]][.,;:])\d{1,3}(?:[,–-]\d{1,3})*(?=[ \t]+[^\d\s]|[ \t]*$)", re.MULTILINE)
+# "copy number amplification20 and": glued to a long lower-case word
+FLATTENED_AFTER_WORD = re.compile(r"(?<=[a-z]{6})\d{1,2}(?:[,–-]\d{1,2})*(?=[\s.,;:)]|$)",
+                                  re.MULTILINE)
+# "(e.g., ceritinib, brigatinib)4 and third-generation": right after a closing parenthesis
+FLATTENED_AFTER_PARENTHESIS = re.compile(r"(?<=[a-z]\))\d{1,2}(?:[,–-]\d{1,2})*(?=[ \t]+[A-Za-z(])")
+# "et al4 found", "as described by Lee et al.12"
+FLATTENED_AFTER_ET_AL = re.compile(r"(?<=\bet al)\.?\d{1,3}(?:[,–-]\d{1,3})*(?=\s)")
+# "*STRN::ALK*", "**B.**": emphasis markers, not crossing a superscript or a line
+EMPHASIS = re.compile(r"(?<![\w*\\])(\*\*|\*)(?=[^\s*])([^*^{}\n]+?)(?<=[^\s*])\1(?![\w*])")
+LIST_ITEM = re.compile(r"^\s*(?:[-•–*]|\d{1,3}[.)]|[a-z][.)])\s")
+WORD_BEFORE = re.compile(r"([A-Za-z0-9]+)$")
+WORD_AFTER = re.compile(r"^([A-Za-z0-9]+)")
+SENTENCE_ENDS = (".", ":", "?", "!", ")")
+HARD_WRAP_MAX_MEDIAN = 100
+HARD_WRAP_MIN_OPEN_SHARE = 0.7
 
 
 def decode_text(data: bytes, path: str) -> tuple[str, list[str]]:
@@ -36,3 +72,94 @@ def decode_text(data: bytes, path: str) -> tuple[str, list[str]]:
     if not text.strip():
         raise BadInputError(path, Errors.E001)
     return text, warnings
+
+
+def raised_edits(text: str) -> list[Edit]:
+    """Citation markers dropped; other raised text (exponents) kept as ``^...``."""
+    edits = []
+    for match in MARKED_UP_RAISED.finditer(text):
+        raised = match.group(1) if match.group(1) is not None else f"[{match.group(2)}]"
+        keep = not is_citation(raised, text[max(0, match.start() - 12):match.start()])
+        edits.append(Edit(match.start(), match.end(), f"^{raised}" if keep else ""))
+    for match in UNICODE_RAISED.finditer(text):
+        if is_citation(match.group(0).translate(SUPERSCRIPT_DIGITS),
+                       text[max(0, match.start() - 12):match.start()]):
+            edits.append(Edit(match.start(), match.end(), ""))
+    for pattern in (FLATTENED_AFTER_PUNCTUATION, FLATTENED_AFTER_PARENTHESIS,
+                    FLATTENED_AFTER_ET_AL, FLATTENED_AFTER_WORD):
+        edits += [Edit(m.start(), m.end(), "") for m in pattern.finditer(text)]
+    return edits
+
+
+def emphasis_edits(text: str) -> list[Edit]:
+    edits = []
+    for match in EMPHASIS.finditer(text):
+        marker = len(match.group(1))
+        edits.append(Edit(match.start(), match.start() + marker, ""))
+        edits.append(Edit(match.end() - marker, match.end(), ""))
+    return edits
+
+
+def glyph_edits(text: str) -> list[Edit]:
+    return [Edit(m.start(), m.end(), m.expand(replacement))
+            for pattern, replacement in cleanup_rules().glyph_repairs
+            for m in pattern.finditer(text)]
+
+
+def is_hard_wrapped(lines: list[str]) -> bool:
+    """Short lines that mostly stop mid-sentence: a rendering wrapped at a fixed width."""
+    long_enough = [line for line in lines if len(line.strip()) >= 20]
+    if len(long_enough) < 10:
+        return False
+    open_ended = sum(not line.rstrip().endswith(SENTENCE_ENDS) for line in long_enough)
+    return (statistics.median(len(line) for line in long_enough) < HARD_WRAP_MAX_MEDIAN
+            and open_ended / len(long_enough) > HARD_WRAP_MIN_OPEN_SHARE)
+
+
+def stands_alone(line: str) -> bool:
+    """Lines that are never joined to a neighbour: headings, captions, table rows, lists."""
+    table_caption, figure_caption = caption_patterns()
+    return (not line.strip() or is_table_row(line) or heading_rule(line) is not None
+            or bool(table_caption.match(line)) or bool(figure_caption.match(line)))
+
+
+def unwrap_edits(text: str) -> list[Edit]:
+    """Join the lines of hard-wrapped paragraphs: a space, or a hyphen join at a split word.
+
+    A line starting with a space starts a new paragraph in such renderings; headings,
+    captions, table rows and list items keep their own lines. A blank line between a line
+    that stops mid-sentence and one that goes on in lower case is a page break of the old
+    layout ("lym-" / "" / "phoma"), and is joined too.
+    """
+    lines = text.split("\n")
+    if not is_hard_wrapped(lines):
+        return []
+    vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()))
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    edits = []
+    for index, line in enumerate(lines):
+        following = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
+        if following is None or not line.strip() or stands_alone(line):
+            continue
+        nxt = lines[following]
+        if stands_alone(nxt) or nxt.startswith((" ", "\t")) or LIST_ITEM.match(nxt):
+            continue
+        body = line.rstrip()
+        if following > index + 1 and (body.endswith(SENTENCE_ENDS) or not nxt[:1].islower()):
+            continue  # a real paragraph break
+        end, resume = starts[index] + len(body), starts[following]
+        before, after = WORD_BEFORE.search(body[:-1]), WORD_AFTER.match(nxt)
+        if body.endswith("-") and before and after:
+            edits.append(Edit(end - 1, resume, join_hyphenated(before.group(1), after.group(1),
+                                                               vocabulary)))
+        else:
+            edits.append(Edit(end, resume, " "))
+    return edits
+
+
+def clean_text(text: str) -> list[Piece]:
+    """The decoded text as pieces of clean text (see the module docstring)."""
+    edits = raised_edits(text) + emphasis_edits(text) + glyph_edits(text) + unwrap_edits(text)
+    return apply_edits(text, edits)

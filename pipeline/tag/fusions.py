@@ -2,7 +2,8 @@
 
 First cut: two gene-shaped words joined by a separator from ``resources/fusions.yaml``.
 "::" is always a fusion; "-", "–", ":" are when one side is a gene with a known fusion
-orientation; "/" also needs a fusion word after the pair, since it joins lists too.
+orientation, or when both are genes and a fusion word follows ("a FUS:ERG fusion");
+"/" also needs a fusion word after the pair, since it joins lists too.
 A partner that is no HGNC symbol keeps its printed form (``unresolved``) when it is
 printed 5' of a 3' kinase. Orientation: without exon detail, a 3' kinase printed first
 is put 3' ("ALK-EML4" -> EML4::ALK). Exon notations and phrases come with the Tagging issue.
@@ -91,7 +92,8 @@ def find_fusions(text: str, lexicon: GeneLexicon) -> list[Tag]:
         followed_by_fusion_word = bool(fusion_word_pattern().match(text[match.end():]))
         if separator == "/" and not followed_by_fusion_word:
             continue
-        if separator != "::" and not ({left, right} & rules.oriented):
+        named_as_fusion = followed_by_fusion_word and left is not None and right is not None
+        if separator != "::" and not ({left, right} & rules.oriented) and not named_as_fusion:
             continue
         if left is None and not (SYMBOL_SHAPE.match(left_printed) and right in rules.three_prime):
             continue

@@ -1,54 +1,181 @@
-import pytest
+"""The PDF reader on small PDFs built for each layout feature and each kind of bad file."""
 
+from collections import Counter
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+import pipeline.read.pdf as pdf_module
 from pipeline.errors import BadInputError
 from pipeline.read import read_document
+from tests.read.pdfbuild import LEFT, PageSpec, build, column_lines, draw_line
+
+HEADER = "J Example Oncol 2026;4:1-9 - Case Report"
 
 
-def minimal_pdf(pages: list[list[str]]) -> bytes:
-    """A valid PDF with one Helvetica text line per string, one page per list."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None,
-               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    kids = []
-    for lines in pages:
-        body = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(
-            f"({line}) Tj T*" for line in lines) + " ET"
-        objects.append(f"<< /Length {len(body)} >>\nstream\n{body}\nendstream")
-        objects.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-                       f"/Resources << /Font << /F1 3 0 R >> >> /Contents {len(objects)} 0 R >>")
-        kids.append(f"{len(objects)} 0 R")
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+def two_column_report(path, pages=2):
+    specs = [PageSpec(title=["Alectinib in a child with TPM3-ALK fusion"] if n == 1 else [],
+                      left=column_lines(f"P{n} left", 30), right=column_lines(f"P{n} right", 30),
+                      header=HEADER, footer="doi: 10.1000/example.2026.1", number=n)
+             for n in range(1, pages + 1)]
+    return build(path, specs)
 
 
-def test_each_pdf_page_keeps_its_span_of_the_text(tmp_path):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(minimal_pdf([["Case report", "A 61-year-old man."],
-                                  ["He received crizotinib."]]))
+def test_two_columns_are_read_left_then_right_below_a_full_width_title(tmp_path):
+    document = read_document(two_column_report(tmp_path / "report.pdf"))
+    text = document.text
+    assert text.startswith("Alectinib in a child with TPM3-ALK fusion")
+    positions = [text.index(f"P1 {side} line {n:02d}") for side in ("left", "right") for n in (1, 30)]
+    assert positions == sorted(positions)
+    assert text.index("P1 right line 30") < text.index("P2 left line 01")
+
+
+def test_running_headers_footers_and_page_numbers_are_not_text(tmp_path):
+    text = read_document(two_column_report(tmp_path / "report.pdf", pages=3)).text
+    assert HEADER not in text and "doi:" not in text
+    assert not any(line.strip() in {"1", "2", "3"} for line in text.split("\n"))
+
+
+def test_a_body_size_line_in_the_bottom_margin_is_kept(tmp_path):
+    path = tmp_path / "low.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for n, line in enumerate(column_lines("Body", 3)):
+        draw_line(pdf, LEFT, 700 - 12 * n, line)
+    draw_line(pdf, LEFT, 70, "The patient remains alive on crizotinib at last follow-up.")
+    pdf.showPage()
+    pdf.save()
+    assert "remains alive on crizotinib" in read_document(path).text
+
+
+def test_superscript_citations_are_dropped_and_exponents_kept(tmp_path):
+    spec = PageSpec(left=["Lorlatinib targets ALK.^{5,6} Blasts were 4x10^{-5} of cells.",
+                          "Shaw and colleagues^{12} reported the ALK^{3} data."])
+    text = read_document(build(tmp_path / "sup.pdf", [spec])).text
+    assert "Lorlatinib targets ALK. Blasts were 4x10^-5 of cells." in text
+    assert "Shaw and colleagues reported the ALK data." in text
+
+
+def test_line_end_hyphens_are_joined_kept_or_suspended_by_context(tmp_path):
+    spec = PageSpec(left=[
+        "NGS found an ALK rearrange-",
+        "ment and an EML4-",
+        "ALK transcript in this non-",
+        "small cell tumour; first-",
+        "and second-line drugs failed in non-small cell lung cancer.",
+    ])
+    text = read_document(build(tmp_path / "hyphen.pdf", [spec])).text
+    assert ("NGS found an ALK rearrangement and an EML4-ALK transcript in this non-small cell "
+            "tumour; first- and second-line drugs failed") in text
+
+
+def test_a_ruled_grid_becomes_a_table_with_a_caption(tmp_path):
+    path = tmp_path / "grid.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    draw_line(pdf, LEFT, 760, "Results of the literature review are summarised below.")
+    draw_line(pdf, LEFT, 730, "Table 1: Reported cases")
+    rows = [["Case", "Fusion", "Drug"], ["1", "TPM3-ALK", "Crizotinib"], ["2", "CLTC-ALK", "Alectinib"]]
+    xs, top, height = [LEFT, 130, 260, 390], 720, 18
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            draw_line(pdf, xs[j] + 4, top - height * (i + 1) + 5, cell, 9)
+    for i in range(len(rows) + 1):
+        pdf.line(xs[0], top - height * i, xs[-1], top - height * i)
+    for x in xs:
+        pdf.line(x, top, x, top - height * len(rows))
+    draw_line(pdf, LEFT, 630, "Both patients responded.")
+    pdf.showPage()
+    pdf.save()
     document = read_document(path)
-    assert document.media_type == "application/pdf"
-    assert [p.number for p in document.pages] == [1, 2]
-    first, second = document.pages
-    assert "61-year-old man" in document.text[first.start:first.end]
-    assert document.text[second.start:second.end].strip() == "He received crizotinib."
-    offset = document.text.index("crizotinib")
-    assert document.page_at(offset) == 2
+    (table,) = document.tables
+    assert (table.name, table.caption) == ("Table 1", "Reported cases")
+    assert table.header == ["Case", "Fusion", "Drug"]
+    assert table.rows == [["1", "TPM3-ALK", "Crizotinib"], ["2", "CLTC-ALK", "Alectinib"]]
+    assert document.text.count("TPM3-ALK") == 1  # not also in the body
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"%PDF-1.4\nthis is not really a pdf\n", "not a readable PDF"),
-    (minimal_pdf([[]]), "no extractable text"),
-])
-def test_unreadable_or_textless_pdfs_are_refused_with_a_reason(tmp_path, data, reason):
-    path = tmp_path / "broken.pdf"
+def test_a_table_with_horizontal_rules_only_takes_columns_from_its_header(tmp_path):
+    path = tmp_path / "rules.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    draw_line(pdf, LEFT, 760, "Table 2: Outcomes")
+    xs = [LEFT, 110, 220, 330]
+    rows = [["Case", "Partner", "Response", "PFS"], ["1", "TNS1", "CR", "Ongoing after 36 months"],
+            ["2", "Not reported", "PR", "8 months"]]
+    for rule in (750, 735, 690):
+        pdf.line(LEFT, rule, 520, rule)
+    for i, row in enumerate(rows):
+        y = 740 if i == 0 else 722 - 14 * (i - 1)
+        for x, cell in zip(xs, row):
+            draw_line(pdf, x, y, cell, 9)
+    pdf.showPage()
+    pdf.save()
+    (table,) = read_document(path).tables
+    assert table.header == ["Case", "Partner", "Response", "PFS"]
+    assert table.rows == [["1", "TNS1", "CR", "Ongoing after 36 months"],
+                          ["2", "Not reported", "PR", "8 months"]]
+
+
+def test_every_word_maps_back_to_its_page_and_box(tmp_path):
+    document = read_document(two_column_report(tmp_path / "report.pdf"))
+    offset = document.text.index("P2 right line 07")
+    span = document.source_at(offset)
+    assert span.page == 2 == document.page_at(offset)
+    x0, top, x1, bottom = span.bbox
+    assert x0 >= 300 and top > 0 and bottom > top  # the right column of page 2
+
+
+def test_a_page_that_loses_words_gets_a_warning(tmp_path, monkeypatch):
+    path = two_column_report(tmp_path / "report.pdf", pages=1)
+    real = pdf_module.reference_words
+
+    def with_a_lost_column(p):
+        pages = real(p)
+        pages[0] = pages[0] + Counter({"zebra": 40})  # words the reading never kept
+        return pages
+
+    monkeypatch.setattr(pdf_module, "reference_words", with_a_lost_column)
+    (warning,) = read_document(path).warnings
+    assert warning.startswith("page 1: 40 of") and "missing from the reading" in warning
+    monkeypatch.setattr(pdf_module, "reference_words", real)
+    assert read_document(path).warnings == []
+
+
+def broken(tmp_path, name, data):
+    path = tmp_path / name
     path.write_bytes(data)
-    with pytest.raises(BadInputError) as raised:
-        read_document(path)
-    assert str(path) in str(raised.value) and reason in str(raised.value)
+    return path
+
+
+def test_bad_pdfs_get_specific_errors(tmp_path):
+    good = two_column_report(tmp_path / "good.pdf", pages=1).read_bytes()
+    encrypted = build(tmp_path / "locked.pdf", [PageSpec(left=["Secret text."])], encrypt="pw")
+    image_only = tmp_path / "scan.pdf"
+    from PIL import Image
+
+    Image.new("RGB", (60, 60), "white").save(tmp_path / "scan.png")
+    pdf = canvas.Canvas(str(image_only), pagesize=A4)
+    pdf.drawImage(str(tmp_path / "scan.png"), 50, 500, 300, 300)
+    pdf.showPage()
+    pdf.save()
+    cases = {
+        encrypted: "encrypted PDF",
+        broken(tmp_path, "cut.pdf", good[: len(good) // 2]): "truncated or damaged PDF",
+        broken(tmp_path, "junk.pdf", b"%PDF-1.4\n" + b"\x00garbage" * 50 + b"\n%%EOF\n"):
+            "not a readable PDF",
+        broken(tmp_path, "fake.pdf", b"Just text with a .pdf name\n"): "no %PDF header",
+        broken(tmp_path, "empty.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+               b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n"
+               b"%%EOF\n"): "PDF has no pages",
+        image_only: "no text layer (scanned?)",
+    }
+    for path, reason in cases.items():
+        with pytest.raises(BadInputError) as raised:
+            read_document(path)
+        assert str(raised.value).startswith(f"{path}: ") and reason in str(raised.value), path
+
+
+def test_small_margin_lines_apart_from_the_body_are_furniture_on_a_single_page(tmp_path):
+    spec = PageSpec(left=column_lines("Body", 20), footer="Printed for review only", header=HEADER)
+    text = read_document(build(tmp_path / "single.pdf", [spec])).text
+    assert "Printed for review only" not in text and HEADER not in text
+    assert "Body line 01" in text and "Body line 20" in text

@@ -15,6 +15,7 @@ def fusions(text, lexicon):
     ("The tumour carried an SQSTM1:ALK fusion.", [("SQSTM1::ALK", False)]),
     ("The ALK-EML4 fusion is the most common.", [("EML4::ALK", False)]),
     ("An FGFR3-TACC3 fusion was detected.", [("FGFR3::TACC3", False)]),
+    ("The marrow also carried a FUS:ERG fusion.", [("FUS::ERG", False)]),
 ])
 def test_printed_fusions_are_named_in_established_orientation(sentence, expected, gene_lexicon):
     assert fusions(sentence, gene_lexicon) == expected
@@ -36,6 +37,7 @@ def test_partner_that_is_no_hgnc_symbol_keeps_its_printed_form(gene_lexicon):
 
 @pytest.mark.parametrize("sentence", [
     "ALK/ROS1 inhibitors are approved.",
+    "FUS-ERG and other transcription factors were studied.",
     "PET/CT showed uptake.",
     "The ALK-D5F3 antibody was positive.",
     "ALK-positive tumours respond.",

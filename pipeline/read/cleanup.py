@@ -1,0 +1,83 @@
+"""Text clean-up shared by the readers: glyph repairs, citation markers, hyphen joins.
+
+Rules are data (``resources/cleanup.yaml``); these small functions apply them, each
+testable on the sentence that motivated it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+
+FILE = "cleanup.yaml"
+# A citation marker once it is known to be raised: numbers, ranges, lists, brackets,
+# footnote and affiliation marks ("5,6", "9–11", "[1]", "[18-23]", "1*", "2#").
+CITATION = re.compile(r"^[\[(]?(?:\d{1,3}[a-z]?[*#†‡]?|[*#†‡§¶])(?:\s?[,–—-]\s?(?:\d{1,3}[a-z]?[*#†‡]?|[*#†‡]))*[\])]?$")
+
+
+@dataclass(frozen=True)
+class CleanupRules:
+    glyph_repairs: tuple[tuple[re.Pattern, str], ...]
+    exponent_units: frozenset[str]
+    suspension_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def cleanup_rules() -> CleanupRules:
+    data = check_keys(load_resource(FILE), file=FILE, where="top level",
+                      required=["glyph_repairs", "exponent_units", "suspension_words"])
+    repairs = check_type(data["glyph_repairs"], dict, file=FILE, where="top level",
+                         key="glyph_repairs", description="a mapping of regex to replacement")
+    try:
+        compiled = tuple((re.compile(pattern), replacement) for pattern, replacement in repairs.items())
+    except re.error as error:
+        raise ValueError(f"{FILE}: glyph_repairs: bad regex: {error}") from None
+    units = check_str_list(data["exponent_units"], file=FILE, where="top level", key="exponent_units")
+    words = check_str_list(data["suspension_words"], file=FILE, where="top level",
+                           key="suspension_words")
+    return CleanupRules(compiled, frozenset(units), frozenset(words))
+
+
+def repair_glyphs(text: str) -> str:
+    """'ALKþ NSCLC' -> 'ALK+ NSCLC'; '6.8�6.4 cm' -> '6.8×6.4 cm'; ligatures spelled out."""
+    for pattern, replacement in cleanup_rules().glyph_repairs:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def is_citation(raised: str, before: str) -> bool:
+    """Is a raised run of characters a citation or footnote mark (to drop), rather than an
+    exponent ("10⁻⁵", "mg/m²") to keep? ``before`` is the text just before it."""
+    raised = raised.strip()
+    if not raised or raised[0] in "-−+⁻⁺":
+        return False
+    if re.search(r"(?:^|[^0-9])10$", before):  # 4×10^5: a power of ten
+        return False
+    unit = re.search(r"(?:^|[\s/\d(])([a-zµμ]{1,2})$", before)
+    if raised in ("2", "3") and unit and unit.group(1) in cleanup_rules().exponent_units:
+        return False
+    return bool(CITATION.match(raised))
+
+
+def join_hyphenated(left: str, right: str, vocabulary: set[str]) -> str:
+    """How to join a line ending "left-" with a line starting "right".
+
+    Returns the separator: "" (a word the typesetter split: "rearrange-" + "ment"), "-"
+    (a real hyphen: "EML4-" + "ALK", "non-" + "small" when the document writes
+    "non-small" elsewhere) or "- " (a suspended hyphen: "first- and second-line").
+    """
+    if right.lower() in cleanup_rules().suspension_words:
+        return "- "
+    capitals = sum(char.isupper() for char in left)
+    if (not left.isalpha() or not right[:1].isalpha() or capitals > 1
+            or (capitals == 1 and not left[0].isupper()) or right[:1].isupper()):
+        return "-"  # symbols, codes and names keep their hyphen: EML4-ALK, FLAG-IDA
+    head = re.match(r"[a-z]+", right)
+    joined, hyphenated = (left + (head.group(0) if head else right)).lower(), (
+        f"{left}-{head.group(0) if head else right}".lower())
+    if hyphenated in vocabulary and joined not in vocabulary:
+        return "-"
+    return ""

@@ -1,0 +1,216 @@
+"""Page geometry: characters -> lines -> reading order, for one- and two-column pages.
+
+Pure functions over pdfplumber's character dicts (``text``, ``x0``, ``x1``, ``top``,
+``bottom``, ``size``, ``fontname``), so each step can be tested with hand-made chars.
+
+1. :func:`lines_of` groups characters by baseline and size, cuts each group where a gap
+   after a non-space character is wider than the font size (in a two-column page a
+   baseline holds one line per column), then merges superscripts and subscripts into the
+   line they sit on. Grouping by overlap instead merges lines of two columns set with
+   different leading.
+3. :func:`find_gutter` finds the white channel between columns from where the right
+   column's lines start and the left column's end; lines that cross it are full width
+   (title block, wide tables).
+4. :func:`reading_order` reads the page in bands: a run of full-width lines in order, then
+   a two-column stretch left column first, then right.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+Char = dict  # a pdfplumber character
+
+# A superscript is at most this share of the line's body size and raised by more than
+# this share of it.
+SUPERSCRIPT_SIZE = 0.85
+SUPERSCRIPT_RAISE = 0.12
+# A gap wider than this many font sizes after a non-space character ends a segment.
+SEGMENT_GAP = 0.9
+# A gap after a space character is word spacing unless it is wider than this.
+WORD_GAP = 3.0
+# Characters of one line share their baseline exactly; columns set side by side may not.
+BASELINE_TOLERANCE = 0.05
+
+
+def baseline(char: Char) -> float:
+    """Top-down baseline: from the text matrix when the reader gives one (exact for every
+    font), else the box bottom (which moves with each font's descent)."""
+    return char.get("baseline", char["bottom"])
+
+
+@dataclass
+class Line:
+    """A run of characters on one visual row, within one column."""
+
+    chars: list[Char]
+    size: float = 0.0  # body font size: the most common size of its characters
+    baseline: float = 0.0  # the most common baseline of its body-size characters
+    foot: float = 0.0  # the most common box bottom of its body-size characters
+    kind: str = "body"  # body | full | left | right (set by reading_order)
+
+    def __post_init__(self) -> None:
+        sizes = Counter(round(c["size"], 1) for c in self.chars if c["text"].strip())
+        self.size = sizes.most_common(1)[0][0] if sizes else round(self.chars[0]["size"], 1)
+        body = [c for c in self.chars if abs(c["size"] - self.size) < 0.3 and c["text"].strip()]
+        body = body or self.chars
+        self.baseline = Counter(round(baseline(c), 1) for c in body).most_common(1)[0][0]
+        self.foot = Counter(round(c["bottom"], 1) for c in body).most_common(1)[0][0]
+
+    @property
+    def x0(self) -> float:
+        return min(c["x0"] for c in self.chars)
+
+    @property
+    def x1(self) -> float:
+        return max(c["x1"] for c in self.chars)
+
+    @property
+    def top(self) -> float:
+        return min(c["top"] for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return max(c["bottom"] for c in self.chars)
+
+    @property
+    def text(self) -> str:
+        return "".join(c["text"] for c in self.chars)
+
+    @property
+    def bold(self) -> bool:
+        body = [c for c in self.chars if c["text"].strip()]
+        return bool(body) and sum("Bold" in c["fontname"] for c in body) > len(body) / 2
+
+    def is_superscript(self, char: Char) -> bool:
+        """Smaller and raised. The raise is read from box bottoms: a PDF's text rise moves
+        the glyph's box but not its text-matrix baseline."""
+        return (char["size"] <= SUPERSCRIPT_SIZE * self.size
+                and char["bottom"] < self.foot - SUPERSCRIPT_RAISE * self.size)
+
+
+def baseline_groups(chars: Iterable[Char]) -> list[list[Char]]:
+    """Characters sharing a baseline and a size, top to bottom (both columns of a page may
+    share one; :func:`split_at_gaps` parts them)."""
+    groups: list[list[Char]] = []
+    open_groups: list[tuple[float, float, list[Char]]] = []  # baseline, size, members
+    for char in sorted(chars, key=lambda c: (baseline(c), c["x0"])):
+        size, line = char["size"], baseline(char)
+        # a group well above this character can no longer grow
+        open_groups = [g for g in open_groups if g[0] > line - 2 * size]
+        for group_line, group_size, members in open_groups:
+            if abs(line - group_line) <= BASELINE_TOLERANCE * size and abs(size - group_size) <= 0.5:
+                members.append(char)
+                break
+        else:
+            members = [char]
+            open_groups.append((line, size, members))
+            groups.append(members)
+    return groups
+
+
+def split_at_gaps(chars: list[Char]) -> list[list[Char]]:
+    """A group cut where a gap follows a non-space character and is wider than the font
+    size (a column gutter or a table gap), or is huge even after a space."""
+    ordered = sorted(chars, key=lambda c: c["x0"])
+    size = statistics.median(c["size"] for c in ordered)
+    pieces: list[list[Char]] = [[ordered[0]]]
+    for previous, char in zip(ordered, ordered[1:]):
+        gap = char["x0"] - previous["x1"]
+        limit = (WORD_GAP if not previous["text"].strip() else SEGMENT_GAP) * size
+        if gap > limit:
+            pieces.append([char])
+        else:
+            pieces[-1].append(char)
+    trimmed = []
+    for piece in pieces:
+        while piece and not piece[-1]["text"].strip():
+            piece.pop()
+        while piece and not piece[0]["text"].strip():
+            piece.pop(0)
+        if piece:
+            trimmed.append(piece)
+    return trimmed
+
+
+def host_of(small: Line, lines: list[Line]) -> Line | None:
+    """The line a small fragment is raised or lowered on: larger type, overlapping it
+    vertically, and touching it horizontally."""
+    hosts = [line for line in lines
+             if line is not small and small.size <= SUPERSCRIPT_SIZE * line.size
+             and line.top - 1 <= small.bottom <= line.bottom + 0.5 * line.size
+             and small.top < line.bottom
+             and line.x0 - 0.8 * line.size <= small.x0 <= line.x1 + 0.8 * line.size]
+    return min(hosts, key=lambda line: abs(small.baseline - line.baseline), default=None)
+
+
+def lines_of(chars: Iterable[Char]) -> list[Line]:
+    """Characters -> lines: one baseline and size each, split at gaps, with superscripts
+    and subscripts merged into the line they belong to."""
+    lines = [Line(piece) for group in baseline_groups(chars) for piece in split_at_gaps(group)]
+    for small in sorted(lines, key=lambda line: line.size):
+        host = host_of(small, lines)
+        if host is not None:
+            host.chars.extend(small.chars)
+            small.chars = []
+    return sorted((line for line in lines if line.chars), key=lambda line: (line.top, line.x0))
+
+
+def find_gutter(lines: Sequence[Line], min_gap: float = 6.0, min_lines: int = 5) -> float | None:
+    """The x of the white channel between two columns, or None for a one-column page.
+
+    Among column-width lines (narrower than 60% of the text width), the right column is
+    where many lines start at the same x in the middle of the page; the left column's edge
+    is where the longest of the lines left of it ends. Run it on a page whose running
+    headers and footers are already removed: they often straddle the channel.
+    """
+    if not lines:
+        return None
+    left, right = min(l.x0 for l in lines), max(l.x1 for l in lines)
+    span = right - left
+    narrow = [l for l in lines if l.x1 - l.x0 < 0.6 * span]
+    starts = Counter(round(l.x0) for l in narrow if left + 0.35 * span < l.x0 < left + 0.7 * span)
+    if not starts:
+        return None
+    start = max(starts, key=lambda x: (sum(starts[x + d] for d in (-1, 0, 1)), -x))
+    column = [l for l in narrow if abs(l.x0 - start) <= 1.5]
+    before = [l for l in narrow if l.x1 < start - 1 and len(l.text.strip()) >= 10]
+    if len(column) < min_lines or len(before) < min_lines:
+        return None
+    edge = max(l.x1 for l in before)
+    if start - edge < min_gap:
+        return None
+    gutter = (edge + start) / 2
+    crossing = sum(1 for l in narrow if l.x0 < gutter < l.x1)
+    return gutter if crossing <= 0.15 * len(column) else None
+
+
+def reading_order(lines: Sequence[Line], gutter: float | None) -> list[Line]:
+    """Lines in reading order; sets each line's ``kind`` (full, left, right or body)."""
+    ordered = sorted(lines, key=lambda l: (l.top, l.x0))
+    if gutter is None:
+        for line in ordered:
+            line.kind = "body"
+        return ordered
+    for line in ordered:
+        line.kind = ("full" if line.x0 < gutter < line.x1
+                     else "left" if line.x1 <= gutter else "right")
+    result: list[Line] = []
+    band: list[Line] = []
+
+    def flush() -> None:
+        result.extend(sorted((l for l in band if l.kind == "left"), key=lambda l: l.top))
+        result.extend(sorted((l for l in band if l.kind == "right"), key=lambda l: l.top))
+        band.clear()
+
+    for line in ordered:
+        if line.kind == "full":
+            flush()
+            result.append(line)
+        else:
+            band.append(line)
+    flush()
+    return result

@@ -1,0 +1,144 @@
+"""Tables on a PDF page: found, read into cells, and kept out of the body text.
+
+- Ruled grids: pdfplumber's table finder with its ruling-line strategy reads them exactly
+  (cells wrapped over several lines are joined with spaces here).
+- Tables drawn with horizontal rules only (a rule above, one under the header row, one
+  below): the region between the rules is cut into rows of text, and each row's pieces are
+  put in the column whose header starts left of them. pdfplumber's text strategy splits
+  ragged cells ("Ongoing | after | 36 months"), which the header's columns avoid.
+- Text between two rules with no header rule is not a table: it stays body text.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from pipeline.read.layout import Line
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+RULE_MIN_WIDTH = 0.3  # share of the page width
+HEADER_MAX_HEIGHT = 40.0  # points between the top rule and the rule under the header
+COLUMN_TOLERANCE = 2.0  # points a cell may start left of its header
+
+
+@dataclass
+class Cell:
+    text: str
+    box: Box | None
+    chars: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class TableBlock:
+    """A table in reading order: quacks like a :class:`Line` for the layout functions."""
+
+    box: Box
+    rows: list[list[Cell]]
+    caption: list[Line] = field(default_factory=list)
+    kind: str = "full"
+
+    @property
+    def x0(self) -> float:
+        return self.box[0]
+
+    @property
+    def x1(self) -> float:
+        return self.box[2]
+
+    @property
+    def top(self) -> float:
+        return self.box[1]
+
+    @property
+    def bottom(self) -> float:
+        return self.box[3]
+
+
+def inside(char: dict, box: Box, slack: float = 1.0) -> bool:
+    x0, top, x1, bottom = box
+    middle_x, middle_y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return x0 - slack <= middle_x <= x1 + slack and top - slack <= middle_y <= bottom + slack
+
+
+def ruled_tables(page, chars: list[dict]) -> list[TableBlock]:
+    """Grids found by pdfplumber's ruling-line strategy (at least 2 rows and 2 columns);
+    ``chars`` are the page's characters, for each cell's source."""
+    blocks = []
+    for table in page.find_tables():
+        rows = []
+        for texts, row in zip(table.extract(), table.rows):
+            cells = []
+            for text, box in zip(texts, row.cells):
+                members = [c for c in chars if inside(c, box, slack=0.5)] if box else []
+                cells.append(Cell(" ".join((text or "").split()), box, members))
+            rows.append(cells)
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            blocks.append(TableBlock(tuple(table.bbox), rows))
+    return blocks
+
+
+def horizontal_rules(page) -> list[Box]:
+    """Long horizontal rules (lines or hairline rectangles), top to bottom."""
+    rules = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in page.lines + page.rects
+             if o["bottom"] - o["top"] < 2 and o["x1"] - o["x0"] > RULE_MIN_WIDTH * page.width]
+    return sorted(rules, key=lambda rule: rule[1])
+
+
+def rule_bounded_regions(rules: list[Box], height: float, margin: float = 0.06) -> list[Box]:
+    """(top rule, header rule, bottom rule) triples -> table regions."""
+    inner = [r for r in rules if margin * height < r[1] < (1 - margin) * height]
+    regions, index = [], 0
+    while index + 2 < len(inner):
+        top, header, bottom = inner[index], inner[index + 1], inner[index + 2]
+        same_width = abs(top[0] - header[0]) < 3 and abs(top[2] - header[2]) < 3
+        if same_width and header[1] - top[1] < HEADER_MAX_HEIGHT and bottom[1] - header[1] > 5:
+            regions.append((min(top[0], bottom[0]), top[1], max(top[2], bottom[2]), bottom[3]))
+            index += 3
+        else:
+            index += 1
+    return regions
+
+
+def text_rows(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped into rows by vertical position."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda l: (l.top, l.x0)):
+        if rows and abs(line.top - rows[-1][0].top) < 0.5 * line.size:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [sorted(row, key=lambda l: l.x0) for row in rows]
+
+
+def cell_of(lines: list[Line]) -> Cell:
+    if not lines:
+        return Cell("", None)
+    box = (min(l.x0 for l in lines), min(l.top for l in lines), max(l.x1 for l in lines),
+           max(l.bottom for l in lines))
+    return Cell(" ".join(l.text.strip() for l in lines), box, [c for l in lines for c in l.chars])
+
+
+def header_table(region: Box, lines: list[Line]) -> TableBlock | None:
+    """Rows under a header row, each piece in the column whose header starts left of it;
+    a row with nothing in the first column continues the row above (a wrapped cell)."""
+    rows = text_rows([l for l in lines if inside({"x0": l.x0, "x1": l.x1, "top": l.top,
+                                                   "bottom": l.bottom}, region)])
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return None
+    starts = [l.x0 for l in rows[0]]
+    table: list[list[list[Line]]] = []
+    pitch = statistics.median(b[0].top - a[0].top for a, b in zip(rows, rows[1:])) if len(rows) > 2 else 0
+    for row in rows:
+        columns: list[list[Line]] = [[] for _ in starts]
+        for line in row:
+            index = max((i for i, x in enumerate(starts) if x <= line.x0 + COLUMN_TOLERANCE), default=0)
+            columns[index].append(line)
+        continues = (table and not columns[0] and pitch
+                     and row[0].top - max(l.top for c in table[-1] for l in c) < 1.6 * pitch)
+        if continues:
+            for column, more in zip(table[-1], columns):
+                column.extend(more)
+        else:
+            table.append(columns)
+    return TableBlock(region, [[cell_of(column) for column in row] for row in table])

@@ -1,0 +1,66 @@
+"""Clean text with a map back to its source.
+
+Readers produce :class:`Piece` s in reading order: text taken from the source (with where
+it came from) and separators they insert (a space joining two lines, a paragraph
+break). :func:`assemble` concatenates them into the clean text and its source map;
+:func:`apply_edits` turns edits of a source text into pieces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from pipeline.schema import SourceSpan
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    page: int | None = None  # None: inserted by the reader, no source of its own
+    source_start: int = 0
+    source_end: int = 0
+    bbox: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``source[start:end]`` with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+def assemble(pieces: Iterable[Piece]) -> tuple[str, list[SourceSpan]]:
+    parts: list[str] = []
+    spans: list[SourceSpan] = []
+    offset = 0
+    for piece in pieces:
+        if not piece.text:
+            continue
+        if piece.page is not None:
+            spans.append(SourceSpan(start=offset, end=offset + len(piece.text), page=piece.page,
+                                    source_start=piece.source_start,
+                                    source_end=piece.source_end, bbox=piece.bbox))
+        parts.append(piece.text)
+        offset += len(piece.text)
+    return "".join(parts), spans
+
+
+def apply_edits(source: str, edits: Iterable[Edit], page: int = 1) -> list[Piece]:
+    """Pieces of ``source`` with the edits made; an edit overlapping an earlier one is
+    skipped. Unchanged stretches map one to one; a replacement maps to what it replaced."""
+    pieces: list[Piece] = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < cursor:
+            continue
+        if edit.start > cursor:
+            pieces.append(Piece(source[cursor:edit.start], page, cursor, edit.start))
+        if edit.replacement:
+            pieces.append(Piece(edit.replacement, page, edit.start, edit.end))
+        cursor = edit.end
+    if cursor < len(source):
+        pieces.append(Piece(source[cursor:], page, cursor, len(source)))
+    return pieces

@@ -1,0 +1,44 @@
+import pytest
+
+from pipeline.read.cleanup import is_citation, join_hyphenated, repair_glyphs
+
+
+@pytest.mark.parametrize("printed, repaired", [
+    ("patients with ALKþ NSCLC", "patients with ALK+ NSCLC"),
+    ("advanced ALK-positive (þ) lung cancer", "advanced ALK-positive (+) lung cancer"),
+    ("a mass of 6.8\ufffd6.4 cm", "a mass of 6.8×6.4 cm"),
+    ("a mass of 7.9\ufffd 5.3 cm", "a mass of 7.9×5.3 cm"),
+    ("the ﬁrst and ﬂat", "the first and flat"),
+    ("a dose ðmg/kgÞ", "a dose (mg/kg)"),
+    ("þorn is a letter", "þorn is a letter"),
+])
+def test_glyphs_are_repaired_only_where_the_context_shows_what_they_stand_for(printed, repaired):
+    assert repair_glyphs(printed) == repaired
+
+
+@pytest.mark.parametrize("raised, before, citation", [
+    ("1", "lung cancer (NSCLC).", True),
+    ("5,6", "fusion.", True),
+    ("9–11", "targets ALK.", True),
+    ("[18-23]", "was used first.", True),
+    ("1*", "Leora Boussi", True),
+    ("-5", "detected at 4×10", False),
+    ("5", "at 4×10", False),
+    ("2", "(75 mg/m", False),
+    ("2", "patients (n = 12).", True),
+])
+def test_citation_marks_are_told_from_exponents(raised, before, citation):
+    assert is_citation(raised, before) is citation
+
+
+@pytest.mark.parametrize("left, right, joint", [
+    ("rearrange", "ment", ""),
+    ("Crizo", "tinib", ""),
+    ("EML4", "ALK", "-"),
+    ("FLAG", "IDA", "-"),
+    ("non", "small", "-"),  # "non-small" is written elsewhere in the document
+    ("first", "and", "- "),
+    ("anti", "PD", "-"),
+])
+def test_line_end_hyphens(left, right, joint):
+    assert join_hyphenated(left, right, {"non-small", "anaplastic"}) == joint

@@ -1,0 +1,67 @@
+from pipeline.read.text import clean_text, is_hard_wrapped
+from pipeline.read.textmap import assemble
+
+
+def cleaned(text):
+    return assemble(clean_text(text))[0]
+
+
+def test_markup_and_marked_up_citations_are_removed():
+    text = "Given the *STRN::ALK* fusion with CNS disease.^{5,6} **B.** Blasts at 4×10^{-5}."
+    assert cleaned(text) == "Given the STRN::ALK fusion with CNS disease. B. Blasts at 4×10^-5."
+
+
+def test_unicode_superscript_citations_go_and_units_stay():
+    assert cleaned("driver in NSCLC.¹ Doses of 75 mg/m² were given.⁹⁻¹¹ ¹Department") == (
+        "driver in NSCLC. Doses of 75 mg/m² were given. Department")
+
+
+def test_flattened_citation_numbers_are_removed_where_unambiguous():
+    text = ("survival rate of 70%.2 Although most respond, Lee et al4 found that (e.g., "
+            "brigatinib)4 and others failed. It was detected in 2007.2 ALK")
+    assert cleaned(text) == ("survival rate of 70%. Although most respond, Lee et al found that "
+                             "(e.g., brigatinib) and others failed. It was detected in 2007.2 ALK")
+
+
+WRAPPED = "\n".join([
+    "Thirteen weeks after starting crizotinib, the pa-",
+    "tient underwent a myeloablative stem cell transplant",
+    "and received cells from a fully matched donor. Crizo-",
+    "tinib was stopped a day before the conditioning regi-",
+    "men of cyclophosphamide. The EML4-",
+    "ALK fusion, a first- and second-line failure, and a",
+    "non-small cell lung cancer in a non-",
+    "small cell patient were all discussed at length here.",
+    " Discussion",
+    "Preclinical data have shown that ALK tyrosine kinase",
+    "activity is essential to the survival of ALK+ cells in",
+    "culture and in mice that carry the fusion transcript. In posttransplant lym-",
+    "",
+    "phoma the same holds, as shown in the mice of that study.",
+])
+
+
+def test_hard_wrapped_paragraphs_are_unwrapped_with_hyphen_joins():
+    assert is_hard_wrapped(WRAPPED.split("\n"))
+    text = cleaned(WRAPPED)
+    assert text.startswith("Thirteen weeks after starting crizotinib, the patient underwent a "
+                           "myeloablative stem cell transplant and received cells from a fully "
+                           "matched donor. Crizotinib was stopped a day before the conditioning "
+                           "regimen of cyclophosphamide. The EML4-ALK fusion, a first- and "
+                           "second-line failure, and a non-small cell lung cancer in a non-small")
+    assert "\n Discussion\nPreclinical data" in text  # a heading keeps its own line
+    assert text.endswith("transcript. In posttransplant lymphoma the same holds, as shown in "
+                         "the mice of that study.")  # a page break mid-word is joined
+
+
+def test_one_paragraph_per_line_text_is_not_unwrapped():
+    text = "Abstract\nA long paragraph that ends properly.\nCase\tAge\n1\t8\n"
+    assert not is_hard_wrapped(text.split("\n")) and cleaned(text) == text
+
+
+def test_the_source_map_points_back_into_the_file():
+    raw = "Given the *STRN::ALK* fusion.^{5,6} Lorlatinib worked."
+    text, spans = assemble(clean_text(raw))
+    offset = text.index("Lorlatinib")
+    span = next(s for s in spans if s.start <= offset < s.end)
+    assert raw[span.source_start + offset - span.start:].startswith("Lorlatinib")
