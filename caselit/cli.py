@@ -95,9 +95,12 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
 
             summary.diff = diff_folder(args.out, args.gold, batch.doc_ids)
             write_reports(summary.diff, args.out)
-    from caselit.report import diff_tables, failures_table, summary_table
+    from caselit.report import diff_tables, failures_table, summary_table, warnings_table
 
     console.print(summary_table(summary))
+    warnings = warnings_table(summary)
+    if warnings is not None:
+        console.print(warnings)
     if summary.failures:
         console.print(failures_table(summary))
     if summary.diff is not None:

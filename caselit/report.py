@@ -46,6 +46,19 @@ def summary_table(summary: RunSummary) -> Table:
     return table
 
 
+def warnings_table(summary: RunSummary) -> Table | None:
+    """Reading warnings (a page that lost words, an odd encoding) of this run's documents."""
+    rows = [(o.path, warning) for o in summary.outcomes for warning in o.warnings]
+    if not rows:
+        return None
+    table = Table(title="warnings (also in each record's run.warnings)")
+    for column in ("file", "warning"):
+        table.add_column(column, overflow="fold")
+    for path, warning in rows:
+        table.add_row(path, warning)
+    return table
+
+
 def failures_table(summary: RunSummary) -> Table:
     table = Table(title="failures (also in _failures.json)")
     for column in ("file", "stage", "reason"):

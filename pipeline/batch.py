@@ -56,7 +56,8 @@ def outcome_done(source: SourceFile, reason: str, extraction: Extraction,
                  started: float) -> DocumentOutcome:
     return DocumentOutcome(doc_id=source.doc_id, path=source.path, status="done", reason=reason,
                            counts=count_entities(extraction), seconds=time.perf_counter() - started,
-                           extracted_at=extraction.run.extracted_at)
+                           extracted_at=extraction.run.extracted_at,
+                           warnings=extraction.run.warnings)
 
 
 def outcome_failed(source: SourceFile, reason: str, error: BaseException,

@@ -42,7 +42,7 @@ class Warnings:
     W001 = "{path}: decoded as {encoding} (byte-order mark)"
     W002 = "page {page}: no text extracted"
     W003 = ("page {page}: {missing} of {total} words ({share:.1f}%) are missing from the "
-            "reading (content-loss guard: compared with a second extraction)")
+            "reading (content-loss guard: compared with every word on the page)")
 
 
 class BadInputError(ValueError):

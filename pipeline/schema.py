@@ -301,6 +301,7 @@ class DocumentOutcome(Model):
     counts: dict[str, int] = Field(default_factory=dict)
     seconds: float = 0.0
     extracted_at: str | None = None
+    warnings: list[str] = Field(default_factory=list, description="From reading the file.")
     failure: Failure | None = None
 
 

@@ -6,6 +6,8 @@ Read once from the environment; the CLI's ``--data-dir`` sets ``CASELIT_DATA_DIR
   default ``../shared/data`` relative to the working directory.
 - ``CASELIT_CACHE_DIR``: compiled lexicons, keyed by the hashes of their sources;
   default ``$XDG_CACHE_HOME/caselit`` or ``~/.cache/caselit``.
+- ``CASELIT_PDF_ENGINE``: where PDF characters come from: ``pdfium`` (default, fast) or
+  ``pdfplumber`` (the reader of record); see :mod:`pipeline.read.pdfchars`.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path("../shared/data")
+PDF_ENGINES = ("pdfium", "pdfplumber")
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
     cache_dir: Path
+    pdf_engine: str = "pdfium"
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -28,7 +32,11 @@ class Settings:
         xdg = os.environ.get("XDG_CACHE_HOME")
         default_cache = Path(xdg) / "caselit" if xdg else Path.home() / ".cache" / "caselit"
         cache_dir = Path(os.environ.get("CASELIT_CACHE_DIR") or default_cache)
-        return cls(data_dir=data_dir.expanduser(), cache_dir=cache_dir.expanduser())
+        engine = os.environ.get("CASELIT_PDF_ENGINE") or "pdfium"
+        if engine not in PDF_ENGINES:
+            raise ValueError(f"CASELIT_PDF_ENGINE={engine!r}: allowed are {', '.join(PDF_ENGINES)}")
+        return cls(data_dir=data_dir.expanduser(), cache_dir=cache_dir.expanduser(),
+                   pdf_engine=engine)
 
 
 def get_settings() -> Settings:

@@ -131,3 +131,16 @@ def test_diff_without_gold_or_against_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as raised:
         main(["diff"])
     assert raised.value.code == 2 and "--gold" in capsys.readouterr().err
+
+
+@pytest.mark.flow
+def test_reading_warnings_reach_the_run_summary(prefect_harness, tmp_path, capsys, monkeypatch):
+    import codecs
+
+    monkeypatch.setenv("COLUMNS", "250")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bom.txt").write_bytes(codecs.BOM_UTF8 + b"A 50-year-old man received crizotinib.\n")
+    assert main(["run", str(raw), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "warnings" in printed and "decoded as utf-8-sig (byte-order mark)" in printed

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pipeline.read.sections import heading_rule, label_rule
 from pipeline.resources import check_keys, check_str_list, load_resource
 from pipeline.schema import Document, DocumentInfo
 
@@ -13,10 +12,6 @@ FILE = "document_info.yaml"
 DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 CITATION_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)\s*;\s*\d+")
-AUTHOR_MARKS = re.compile(r"\^\{|[¹²³⁴⁵⁶⁷⁸⁹⁰]|\w\d,|\*,|@")
-# Where the front matter ends: the title is printed before any of these.
-BODY_KINDS = frozenset({"abstract", "keywords", "introduction", "discussion", "conclusion", "results"})
-MAX_TITLE_CHARS = 300
 
 
 @lru_cache(maxsize=1)
@@ -38,30 +33,10 @@ def in_scope_lines(document: Document) -> list[str]:
     return lines
 
 
-def is_title_like(line: str) -> bool:
-    text = line.strip().strip("*_")
-    words = text.split()
-    return (
-        3 <= len(words) <= 40
-        and len(text) <= MAX_TITLE_CHARS
-        and text[0].isupper()
-        and not text.endswith((".", ":", ";", ","))
-        and not text.lower().startswith("by ")
-        and text.count(",") < 3
-        and not AUTHOR_MARKS.search(text)
-        and heading_rule(text) is None
-        and label_rule(text) is None
-    )
-
-
 def find_title(document: Document) -> str | None:
-    """The first title-like line printed before the abstract or body starts."""
-    body_start = next((s.start for s in document.sections if s.kind in BODY_KINDS),
-                      len(document.text))
-    for line in document.text[:body_start].split("\n"):
-        if is_title_like(line):
-            return line.strip().strip("*_")
-    return None
+    """The line the reader labelled as the title (printed before the abstract or body)."""
+    section = next((s for s in document.sections if s.kind == "title"), None)
+    return document.text[section.start:section.end].strip().strip("*_") if section else None
 
 
 def find_doi(document: Document) -> str | None:

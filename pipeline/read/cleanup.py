@@ -13,6 +13,9 @@ from functools import lru_cache
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
 
 FILE = "cleanup.yaml"
+# A numbered or bulleted item ("1. Leukemia Service, ...", "- Fletcher CD, ..."): its own
+# paragraph in both readers.
+LIST_ITEM = re.compile(r"^\s*(?:[-•–*]|\d{1,3}[.)]|[a-z][.)])\s")
 # A citation marker once it is known to be raised: numbers, ranges, lists, brackets,
 # footnote and affiliation marks ("5,6", "9–11", "[1]", "[18-23]", "1*", "2#").
 CITATION = re.compile(r"^[\[(]?(?:\d{1,3}[a-z]?[*#†‡]?|[*#†‡§¶])(?:\s?[,–—-]\s?(?:\d{1,3}[a-z]?[*#†‡]?|[*#†‡]))*[\])]?$")

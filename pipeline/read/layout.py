@@ -42,7 +42,7 @@ def baseline(char: Char) -> float:
     return char.get("baseline", char["bottom"])
 
 
-@dataclass
+@dataclass(eq=False)
 class Line:
     """A run of characters on one visual row, within one column."""
 
@@ -51,6 +51,10 @@ class Line:
     baseline: float = 0.0  # the most common baseline of its body-size characters
     foot: float = 0.0  # the most common box bottom of its body-size characters
     kind: str = "body"  # body | full | left | right (set by reading_order)
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
 
     def __post_init__(self) -> None:
         sizes = Counter(round(c["size"], 1) for c in self.chars if c["text"].strip())
@@ -59,26 +63,23 @@ class Line:
         body = body or self.chars
         self.baseline = Counter(round(baseline(c), 1) for c in body).most_common(1)[0][0]
         self.foot = Counter(round(c["bottom"], 1) for c in body).most_common(1)[0][0]
+        self.measure()
 
-    @property
-    def x0(self) -> float:
-        return min(c["x0"] for c in self.chars)
+    def measure(self) -> None:
+        self.x0 = min(c["x0"] for c in self.chars)
+        self.x1 = max(c["x1"] for c in self.chars)
+        self.top = min(c["top"] for c in self.chars)
+        self.bottom = max(c["bottom"] for c in self.chars)
 
-    @property
-    def x1(self) -> float:
-        return max(c["x1"] for c in self.chars)
-
-    @property
-    def top(self) -> float:
-        return min(c["top"] for c in self.chars)
-
-    @property
-    def bottom(self) -> float:
-        return max(c["bottom"] for c in self.chars)
+    def absorb(self, other: "Line") -> None:
+        """Take a superscript or subscript fragment's characters."""
+        self.chars.extend(other.chars)
+        other.chars = []
+        self.measure()
 
     @property
     def text(self) -> str:
-        return "".join(c["text"] for c in self.chars)
+        return "".join(c["text"] for c in sorted(self.chars, key=lambda c: c["x0"]))
 
     @property
     def bold(self) -> bool:
@@ -154,8 +155,7 @@ def lines_of(chars: Iterable[Char]) -> list[Line]:
     for small in sorted(lines, key=lambda line: line.size):
         host = host_of(small, lines)
         if host is not None:
-            host.chars.extend(small.chars)
-            small.chars = []
+            host.absorb(small)
     return sorted((line for line in lines if line.chars), key=lambda line: (line.top, line.x0))
 
 
@@ -186,6 +186,21 @@ def find_gutter(lines: Sequence[Line], min_gap: float = 6.0, min_lines: int = 5)
     gutter = (edge + start) / 2
     crossing = sum(1 for l in narrow if l.x0 < gutter < l.x1)
     return gutter if crossing <= 0.15 * len(column) else None
+
+
+def document_gutter(gutters: list[float | None]) -> float | None:
+    """The gutter most pages share, for pages too sparse to show their own."""
+    found = Counter(round(g) for g in gutters if g is not None)
+    return found.most_common(1)[0][0] if found else None
+
+
+def inherit_gutter(lines: Sequence[Line], gutter: float | None) -> float | None:
+    """Use the document's gutter on a sparse page when few of its lines cross it."""
+    if gutter is None or not lines:
+        return None
+    crossing = sum(1 for l in lines if l.x0 < gutter < l.x1)
+    both_sides = any(l.x1 <= gutter for l in lines) and any(l.x0 >= gutter for l in lines)
+    return gutter if both_sides and crossing <= 0.15 * len(lines) else None
 
 
 def reading_order(lines: Sequence[Line], gutter: float | None) -> list[Line]:

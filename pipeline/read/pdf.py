@@ -14,8 +14,8 @@ ruling lines. Per document:
    tab-separated rows, as in the text renderings, so the same section and table
    recognition serves both;
 5. every word keeps its page, its characters' indices and box (the source map);
-6. the words kept are checked against a second extraction (pypdfium2): a page that lost
-   more than 2% of its words gets a warning.
+6. the words kept are checked against all the words on the page, taken from character
+   positions alone: a page that lost more than 2% of its words gets a warning.
 """
 
 from __future__ import annotations
@@ -28,14 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import BadInputError, Errors, Warnings
-from pipeline.read.cleanup import is_citation, join_hyphenated, repair_glyphs
+from pipeline.read.cleanup import LIST_ITEM, is_citation, join_hyphenated, repair_glyphs
 from pipeline.read.furniture import PageLines, furniture
-from pipeline.read.layout import Line, find_gutter, lines_of, reading_order
+from pipeline.read.layout import (Line, document_gutter, find_gutter, inherit_gutter, lines_of,
+                                  reading_order)
+from pipeline.read.pdfchars import PageSource, has_grid, pdfium_pages, pdfplumber_source
 from pipeline.read.pdftables import (TableBlock, header_table, horizontal_rules, inside,
                                      rule_bounded_regions, ruled_tables)
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.textmap import Piece, assemble
 from pipeline.schema import Page, SourceSpan
+from pipeline.settings import get_settings
 
 PARAGRAPH = "\n\n"
 LOSS_LIMIT = 0.02
@@ -60,6 +63,7 @@ class PageContent:
     tables: list[TableBlock]
     images: int
     chars: int
+    words: Counter = field(default_factory=Counter)  # every word on the page, by position
     removed: list[str] = field(default_factory=list)  # text dropped on purpose
 
 
@@ -72,52 +76,81 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
-def open_pdf(path: Path):
-    """pdfplumber's PDF, or a BadInputError saying what is wrong with the file."""
-    import pdfplumber  # deferred: only PDFs need it
-
-    head = path.read_bytes()[:1024]
-    if b"%PDF" not in head:
+def check_file(path: Path) -> None:
+    """Refuse what is plainly no complete PDF before any engine parses it."""
+    data = path.read_bytes()
+    if b"%PDF" not in data[:1024]:
         raise BadInputError(path, Errors.E007.format(reason="no %PDF header: not a PDF file"))
-    try:
-        pdf = pdfplumber.open(path)
-        pages = pdf.pages
-    except Exception as error:  # pdfminer raises many types on malformed files
-        if re.search(r"password|encrypt", describe(error), re.IGNORECASE):
-            raise BadInputError(path, Errors.E009) from None
-        tail = path.read_bytes()[-2048:]
-        if b"%%EOF" not in tail:
-            raise BadInputError(path, Errors.E010.format(reason=describe(error))) from None
-        raise BadInputError(path, Errors.E007.format(reason=describe(error))) from None
+    if b"%%EOF" not in data[-2048:]:
+        raise BadInputError(path, Errors.E010.format(reason="the file ends early"))
+
+
+def plumber_sources(path: Path) -> list[PageSource]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [pdfplumber_source(page, number) for number, page in enumerate(pdf.pages, start=1)]
+
+
+def page_sources(path: Path, engine: str) -> list[PageSource]:
+    """Every page's characters and rules; BadInputError saying why when unreadable.
+
+    A file pdfium refuses goes to pdfplumber, the reader of record: it either reads it
+    (its parser tolerates more) or says what is wrong (no pages, damaged).
+    """
+    readers = [pdfium_pages, plumber_sources] if engine == "pdfium" else [plumber_sources]
+    for reader in readers:
+        try:
+            pages = reader(path)
+            break
+        except Exception as error:  # each engine raises its own types on malformed files
+            if re.search(r"password|encrypt", describe(error), re.IGNORECASE):
+                raise BadInputError(path, Errors.E009) from None
+            failure = error
+    else:
+        raise BadInputError(path, Errors.E007.format(reason=describe(failure))) from None
     if not pages:
-        pdf.close()
         raise BadInputError(path, Errors.E011)
-    return pdf
+    return pages
 
 
-def unique_chars(chars: list[dict], height: float) -> list[dict]:
-    """Characters with their page index and baseline, each glyph once: PDFs fake bold by
-    drawing a glyph twice at the same spot (pdfplumber's own dedupe is quadratic on dense
-    pages). The baseline comes from the text matrix, measured from the top."""
+class GridReader:
+    """pdfplumber's table finder for the pages that have ruled grids (opened on demand)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.pdf = None
+
+    def tables(self, number: int, chars: list[dict]) -> list[TableBlock]:
+        import pdfplumber
+
+        if self.pdf is None:
+            self.pdf = pdfplumber.open(self.path)
+        return ruled_tables(self.pdf.pages[number - 1], chars)
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def unique_chars(chars: list[dict]) -> list[dict]:
+    """Each glyph once: PDFs fake bold by drawing a glyph twice at the same spot
+    (pdfplumber's own dedupe is quadratic on dense pages)."""
     seen: set[tuple] = set()
     kept = []
-    for index, char in enumerate(chars):
+    for char in chars:
         key = (char["text"], round(char["x0"]), round(char["top"]))
-        if key in seen or not char.get("upright", True) or char["text"] == "\n":
-            continue
-        seen.add(key)
-        extra = {"index": index}
-        if char.get("matrix"):
-            extra["baseline"] = height - char["matrix"][5]
-        kept.append(dict(char, **extra))
+        if key not in seen:
+            seen.add(key)
+            kept.append(char)
     return kept
 
 
-def page_content(page, number: int) -> PageContent:
-    chars = unique_chars(page.chars, page.height)
-    tables = ruled_tables(page, chars)
+def page_content(source: PageSource, grids: GridReader) -> PageContent:
+    chars = unique_chars(source.chars)
+    tables = grids.tables(source.number, chars) if has_grid(source) else []
     lines = lines_of(c for c in chars if not any(inside(c, t.box) for t in tables))
-    for region in rule_bounded_regions(horizontal_rules(page), page.height):
+    for region in rule_bounded_regions(horizontal_rules(source.rules, source.width), source.height):
         if any(inside({"x0": region[0], "x1": region[2], "top": region[1], "bottom": region[3]},
                       t.box) for t in tables):
             continue
@@ -126,7 +159,8 @@ def page_content(page, number: int) -> PageContent:
             tables.append(block)
             lines = [l for l in lines if not inside({"x0": l.x0, "x1": l.x1, "top": l.top,
                                                      "bottom": l.bottom}, region)]
-    return PageContent(number, page.width, page.height, lines, tables, len(page.images), len(chars))
+    return PageContent(source.number, source.width, source.height, lines, tables, source.images,
+                       len(chars), positional_words(chars))
 
 
 def attach_captions(content: PageContent) -> None:
@@ -182,7 +216,7 @@ class ParagraphWriter:
     def __init__(self, vocabulary: set[str]):
         self.vocabulary = vocabulary
         self.pieces: list[Piece] = []
-        self.removed: list[str] = []
+        self.changed: dict[int, list[str]] = {}  # page -> text dropped or joined on purpose
         self.open = False  # inside a paragraph
 
     def text_tail(self, length: int = 12) -> str:
@@ -205,19 +239,19 @@ class ParagraphWriter:
             text = repair_glyphs(word.text)
             if word.raised:
                 if is_citation(text, self.text_tail()):
-                    self.removed.append(text)
+                    self.changed.setdefault(page, []).append(text)
                     continue
                 self.pieces.append(word.piece(page, "^" + text))
                 continue
             if first and self.open:
-                self.join_to(text)
+                self.join_to(text, page)
             elif not first and not word.glued:  # "Wu¹, Chen": the comma stays on "Wu"
                 self.pieces.append(Piece(" "))
             self.pieces.append(word.piece(page, text))
             first = False
         self.open = True
 
-    def join_to(self, text: str) -> None:
+    def join_to(self, text: str, page: int) -> None:
         """Separator between the open paragraph's last word and a new line's first word."""
         last = self.pieces[-1] if self.pieces else None
         if last is not None and last.text.endswith("-") and len(last.text) > 1 and text[:1].isalpha():
@@ -228,6 +262,7 @@ class ParagraphWriter:
                 if joint == "":
                     self.pieces[-1] = Piece(last.text[:-1], last.page, last.source_start,
                                             last.source_end, last.bbox)
+                    self.changed.setdefault(page, []).append(f"{left.group(1)} {right.group(0)}")
                 elif joint == "- ":
                     self.pieces.append(Piece(" "))
                 return
@@ -288,7 +323,8 @@ def starts_paragraph(previous: Line, line: Line, spacing: float, edges: dict) ->
     table_caption, figure_caption = caption_patterns()
     ended = previous.text.rstrip().endswith(SENTENCE_END)
     if (set_as_heading(line, previous) or previous.bold and heading_rule(previous.text)
-            or table_caption.match(line.text) or figure_caption.match(line.text)):
+            or table_caption.match(line.text) or figure_caption.match(line.text)
+            or LIST_ITEM.match(line.text)):
         return True
     if abs(line.size - previous.size) > 0.6 or line.bold != previous.bold:
         return True
@@ -319,38 +355,39 @@ def word_bag(text: str) -> Counter:
     return Counter(re.findall(r"[a-z]+|\d+", text))
 
 
-def reference_words(path: Path) -> list[Counter] | None:
-    """Every page's words from a second, independent extraction (pypdfium2)."""
-    try:
-        import pypdfium2 as pdfium
-    except ImportError:
-        return None
-    document = pdfium.PdfDocument(str(path))
-    try:
-        return [word_bag(page.get_textpage().get_text_range()) for page in document]
-    finally:
-        document.close()
+def positional_words(chars: list[dict]) -> Counter:
+    """All of a page's words, from character positions alone (baseline, then x; a gap or
+    a space separates words): what the reading must account for, independent of the
+    layout, furniture and table logic it checks."""
+    text, previous = [], None
+    for char in sorted(chars, key=lambda c: (round(c.get("baseline", c["bottom"])), c["x0"])):
+        if previous is not None and (
+                round(char.get("baseline", char["bottom"])) != round(previous.get("baseline", previous["bottom"]))
+                or char["x0"] - previous["x1"] > WORD_GAP * char["size"]):
+            text.append(" ")
+        text.append(char["text"])
+        previous = char
+    return word_bag("".join(text))
 
 
 def lost_words(reference: Counter, kept: str) -> tuple[int, int]:
     """(reference words not found among the kept ones, reference words in all)."""
-    ours = word_bag(kept)
-    # a word split at a line end reads as one word in pypdfium2 ("rearrangement") and may
-    # be kept hyphenated here ("non-small"): count the joined form too
-    ours.update(a + b for a, b in re.findall(r"([a-z]+)-([a-z]+)", kept.lower()))
-    missing = reference - ours
+    missing = reference - word_bag(kept)
     return sum(missing.values()), sum(reference.values())
 
 
 def read_pdf(path: str | Path) -> PdfReading:
     """Read a PDF into clean text with pages and a source map; BadInputError when unusable."""
     path = Path(path)
-    pdf = open_pdf(path)
-    with pdf:
-        try:
-            contents = [page_content(page, number) for number, page in enumerate(pdf.pages, 1)]
-        except Exception as error:
-            raise BadInputError(path, Errors.E007.format(reason=describe(error))) from None
+    check_file(path)
+    sources = page_sources(path, get_settings().pdf_engine)
+    grids = GridReader(path)
+    try:
+        contents = [page_content(source, grids) for source in sources]
+    except Exception as error:
+        raise BadInputError(path, Errors.E007.format(reason=describe(error))) from None
+    finally:
+        grids.close()
     if not any(c.chars for c in contents):
         images = sum(c.images for c in contents)
         raise BadInputError(path, Errors.E012 if images else Errors.E008.format(pages=len(contents)))
@@ -362,12 +399,13 @@ def read_pdf(path: str | Path) -> PdfReading:
         content.lines = [l for l in content.lines if id(l) not in dropped]
         attach_captions(content)
     writer = ParagraphWriter(vocabulary_of(contents))
-    page_starts: list[int] = []
     warnings: list[str] = []
     previous: Line | None = None
-    for content in contents:
-        page_starts.append(len(writer.pieces))
-        gutter = find_gutter(content.lines)
+    gutters = [find_gutter(content.lines) for content in contents]
+    shared = document_gutter(gutters)
+    for content, gutter in zip(contents, gutters):
+        if gutter is None:
+            gutter = inherit_gutter(content.lines, shared)
         ordered = reading_order([*content.lines, *content.tables], gutter)
         text_lines = [l for l in ordered if isinstance(l, Line)]
         spacing = line_spacing(text_lines)
@@ -385,15 +423,15 @@ def read_pdf(path: str | Path) -> PdfReading:
             previous = item
     text, source_map = assemble(writer.pieces)
     pages = page_spans(source_map, len(contents), len(text))
-    references = reference_words(path)
-    if references is not None:
-        for page, content, reference in zip(pages, contents, references):
-            removed = " ".join(content.removed)
-            missing, total = lost_words(reference, text[page.start:page.end] + " " + removed
-                                        + " " + " ".join(writer.removed))
-            if total and missing / total > LOSS_LIMIT:
-                warnings.append(Warnings.W003.format(page=page.number, missing=missing, total=total,
-                                                     share=100 * missing / total))
+    for page, content in zip(pages, contents):
+        # kept text, plus what was dropped or joined on purpose: furniture, citation marks,
+        # the halves of words split at line ends
+        accounted = " ".join([text[page.start:page.end], *content.removed,
+                              *writer.changed.get(page.number, [])])
+        missing, total = lost_words(content.words, accounted)
+        if total and missing / total > LOSS_LIMIT:
+            warnings.append(Warnings.W003.format(page=page.number, missing=missing, total=total,
+                                                 share=100 * missing / total))
     return PdfReading(text, pages, source_map, warnings)
 
 

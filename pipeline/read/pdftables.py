@@ -15,8 +15,9 @@ import statistics
 from dataclasses import dataclass, field
 
 from pipeline.read.layout import Line
+from pipeline.read.pdfchars import horizontal
 
-Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom (points, from the top)
 RULE_MIN_WIDTH = 0.3  # share of the page width
 HEADER_MAX_HEIGHT = 40.0  # points between the top rule and the rule under the header
 COLUMN_TOLERANCE = 2.0  # points a cell may start left of its header
@@ -78,11 +79,10 @@ def ruled_tables(page, chars: list[dict]) -> list[TableBlock]:
     return blocks
 
 
-def horizontal_rules(page) -> list[Box]:
+def horizontal_rules(rules: list[Box], width: float) -> list[Box]:
     """Long horizontal rules (lines or hairline rectangles), top to bottom."""
-    rules = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in page.lines + page.rects
-             if o["bottom"] - o["top"] < 2 and o["x1"] - o["x0"] > RULE_MIN_WIDTH * page.width]
-    return sorted(rules, key=lambda rule: rule[1])
+    return sorted((r for r in rules if horizontal(r) and r[2] - r[0] > RULE_MIN_WIDTH * width),
+                  key=lambda rule: rule[1])
 
 
 def rule_bounded_regions(rules: list[Box], height: float, margin: float = 0.06) -> list[Box]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.errors import Errors, RuleFileError
+from pipeline.read.frontmatter import BODY_KINDS, is_affiliation, is_title_like
 from pipeline.read.tables import TableBlock, build_table, is_footnote, is_table_row
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
 from pipeline.schema import Section, Table
@@ -222,7 +223,35 @@ def segment(text: str) -> tuple[list[Section], list[Table]]:
             index = last + 1
             continue
         index += 1
+    inserts += front_matter(lines, starts, inserts)
+    inserts.sort(key=lambda piece: piece.start)
     return merge(starts, inserts, text), tables
+
+
+BODY_PARAGRAPH = 400  # characters: with no heading to go by, the body starts at such a paragraph
+
+
+def front_matter(lines: list[Line], starts: list[Piece], inserts: list[Piece]) -> list[Piece]:
+    """The title and the affiliation lines printed before the body starts (the first
+    abstract or body heading, or else the first long paragraph outside the statements)."""
+    taken = [(piece.start, piece.end) for piece in inserts]
+    body = min((piece.start for piece in starts + inserts if piece.kind in BODY_KINDS),
+               default=None)
+    if body is None:
+        body = next((line.start for line in lines if len(line.text) >= BODY_PARAGRAPH
+                     and not any(start <= line.start < end for start, end in taken)), 0)
+    found, title = [], None
+    for line in lines:
+        if line.start >= body:
+            break
+        if line.blank or any(start <= line.start < end for start, end in taken):
+            continue
+        if is_affiliation(line.text):
+            found.append(Piece(line.start, line.end, "affiliations", None, False))
+        elif title is None and is_title_like(line.text, headings=lambda t: heading_rule(t) or label_rule(t)):
+            title = Piece(line.start, line.end, "title", None, True)
+            found.append(title)
+    return found
 
 
 def merge(starts: list[Piece], inserts: list[Piece], text: str) -> list[Section]:

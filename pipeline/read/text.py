@@ -15,7 +15,7 @@ import re
 import statistics
 
 from pipeline.errors import BadInputError, Errors, Warnings
-from pipeline.read.cleanup import cleanup_rules, is_citation, join_hyphenated
+from pipeline.read.cleanup import LIST_ITEM, cleanup_rules, is_citation, join_hyphenated
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.tables import is_table_row
 from pipeline.read.textmap import Edit, Piece, apply_edits
@@ -43,7 +43,6 @@ FLATTENED_AFTER_PARENTHESIS = re.compile(r"(?<=[a-z]\))\d{1,2}(?:[,–-]\d{1,2})
 FLATTENED_AFTER_ET_AL = re.compile(r"(?<=\bet al)\.?\d{1,3}(?:[,–-]\d{1,3})*(?=\s)")
 # "*STRN::ALK*", "**B.**": emphasis markers, not crossing a superscript or a line
 EMPHASIS = re.compile(r"(?<![\w*\\])(\*\*|\*)(?=[^\s*])([^*^{}\n]+?)(?<=[^\s*])\1(?![\w*])")
-LIST_ITEM = re.compile(r"^\s*(?:[-•–*]|\d{1,3}[.)]|[a-z][.)])\s")
 WORD_BEFORE = re.compile(r"([A-Za-z0-9]+)$")
 WORD_AFTER = re.compile(r"^([A-Za-z0-9]+)")
 SENTENCE_ENDS = (".", ":", "?", "!", ")")

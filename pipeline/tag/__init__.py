@@ -37,7 +37,7 @@ def load_tagger(config_path: str | Path | None = None):
 
 
 def tagger_fingerprint(config_path: str | Path | None = None) -> str:
-    """Hash of pipeline version, rule files, reference data and config.
+    """Hash of pipeline version, rule files, reference data, config and PDF engine.
 
     Cheap (no spaCy import): a run that has nothing to do decides so from this.
     """
@@ -51,7 +51,8 @@ def tagger_fingerprint(config_path: str | Path | None = None) -> str:
 
         config = resources.files("pipeline.tag").joinpath("default.cfg").read_text(encoding="utf-8")
     digest = hashlib.sha256()
-    for part in (__version__, resources_digest(), lexicons_digest(), config):
+    for part in (__version__, resources_digest(), lexicons_digest(), config,
+                 get_settings().pdf_engine):
         digest.update(part.encode())
     return digest.hexdigest()[:16]
 

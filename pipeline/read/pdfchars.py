@@ -1,0 +1,138 @@
+"""A PDF page's characters and rules, from one of two engines.
+
+- ``pdfium`` (default): pypdfium2's text page, about 60 pages/s here. Its synthetic
+  spaces and line breaks are skipped and its line-end hyphen (U+0002) is read as "-".
+  Measured to give the same reading as pdfplumber on the journal-style test PDFs
+  (``tests/read/test_seed_pdfs.py``).
+- ``pdfplumber``: the reader of record, about 7 pages/s: its characters carry the same
+  keys, with the baseline taken from the text matrix.
+
+Either way every character is a dict with ``text, x0, x1, top, bottom, size, fontname,
+baseline, index`` (top-down coordinates in points; ``index`` is the character's position
+in the engine's own order, which the source map records). Ruled grids are always read by
+pdfplumber's table finder, on the pages that have them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Box = tuple[float, float, float, float]
+ENGINES = ("pdfium", "pdfplumber")
+RULE_THICKNESS = 3.0  # stroked rules come out about 2 pt thick with their stroke
+STX = "\x02"  # pdfium's code for a hyphen at a line end
+
+
+@dataclass
+class PageSource:
+    number: int
+    width: float
+    height: float
+    chars: list[dict]
+    rules: list[Box] = field(default_factory=list)  # thin horizontal or vertical paths
+    images: int = 0
+
+
+def horizontal(rule: Box) -> bool:
+    return rule[3] - rule[1] < RULE_THICKNESS <= rule[2] - rule[0]
+
+
+def vertical(rule: Box) -> bool:
+    return rule[2] - rule[0] < RULE_THICKNESS <= rule[3] - rule[1]
+
+
+def crosses(down: Box, across: Box, slack: float = 2.0) -> bool:
+    x, y = (down[0] + down[2]) / 2, (across[1] + across[3]) / 2
+    return (across[0] - slack <= x <= across[2] + slack
+            and down[1] - slack <= y <= down[3] + slack)
+
+
+def has_grid(page: PageSource) -> bool:
+    """A ruled table to read cell by cell: three or more vertical rules crossing the same
+    two horizontal ones (its borders and a column separator). A box has only two."""
+    across = [r for r in page.rules if horizontal(r)]
+    downs = [r for r in page.rules if vertical(r)]
+    for index, first in enumerate(across):
+        for second in across[index + 1:]:
+            if sum(crosses(d, first) and crosses(d, second) for d in downs) >= 3:
+                return True
+    return False
+
+
+def pdfium_pages(path: Path) -> list[PageSource]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(str(path))
+    pages = []
+    try:
+        for number, page in enumerate(document, start=1):
+            height = page.get_height()
+            pages.append(PageSource(number, page.get_width(), height,
+                                    pdfium_chars(page, height, raw),
+                                    *pdfium_rules_and_images(page, height, raw)))
+    finally:
+        document.close()
+    return pages
+
+
+def pdfium_chars(page, height: float, raw) -> list[dict]:
+    textpage = page.get_textpage()
+    handle = textpage.raw
+    box = raw.FS_RECTF()  # the loose box: advance width and font ascent/descent, so the
+    # glyphs of a word abut as they do in pdfplumber (tight outlines leave gaps in words)
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    font = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    chars = []
+    for index in range(raw.FPDFText_CountChars(handle)):
+        code = raw.FPDFText_GetUnicode(handle, index)
+        if raw.FPDFText_IsGenerated(handle, index) or code in (10, 13, 0):
+            continue
+        text = "-" if chr(code) == STX else chr(code)
+        raw.FPDFText_GetLooseCharBox(handle, index, box)
+        raw.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y)
+        raw.FPDFText_GetFontInfo(handle, index, font, len(font), flags)
+        if raw.FPDFText_GetCharAngle(handle, index) > 0.01:
+            continue  # rotated text: margin notes and stamps, not the article
+        size = raw.FPDFText_GetFontSize(handle, index)
+        x0, x1 = box.left, box.right
+        if text == " " and x1 <= x0:
+            x1 = x0 + 0.25 * size
+        chars.append({
+            "text": text, "x0": x0, "x1": x1, "top": height - box.top,
+            "bottom": height - box.bottom, "size": round(size, 2),
+            "fontname": font.value.decode("latin-1"), "baseline": height - origin_y.value,
+            "index": index,
+        })
+    textpage.close()
+    return chars
+
+
+def pdfium_rules_and_images(page, height: float, raw) -> tuple[list[Box], int]:
+    rules, images = [], 0
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE), max_depth=4):
+        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+            continue
+        x0, y0, x1, y1 = obj.get_bounds()
+        box = (x0, height - y1, x1, height - y0)
+        if horizontal(box) or vertical(box):
+            rules.append(box)
+    return rules, images
+
+
+def pdfplumber_source(page, number: int) -> PageSource:
+    chars = []
+    for index, char in enumerate(page.chars):
+        if not char.get("upright", True) or char["text"] == "\n":
+            continue
+        extra = {"index": index}
+        if char.get("matrix"):
+            extra["baseline"] = page.height - char["matrix"][5]
+        chars.append(dict(char, **extra))
+    rules = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in page.lines + page.rects]
+    return PageSource(number, page.width, page.height, chars,
+                      [r for r in rules if horizontal(r) or vertical(r)], len(page.images))
