@@ -33,8 +33,8 @@ from pipeline.read.furniture import PageLines, furniture
 from pipeline.read.layout import (Line, document_gutter, find_gutter, inherit_gutter, lines_of,
                                   reading_order)
 from pipeline.read.pdfchars import PageSource, has_grid, pdfium_pages, pdfplumber_source
-from pipeline.read.pdftables import (TableBlock, header_table, horizontal_rules, inside,
-                                     rule_bounded_regions, ruled_tables)
+from pipeline.read.pdftables import (TableBlock, aligned_region, header_table, horizontal_rules,
+                                     inside, rule_bounded_regions, ruled_tables)
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.textmap import Piece, assemble
 from pipeline.schema import Page, SourceSpan
@@ -150,17 +150,30 @@ def page_content(source: PageSource, grids: GridReader) -> PageContent:
     chars = unique_chars(source.chars)
     tables = grids.tables(source.number, chars) if has_grid(source) else []
     lines = lines_of(c for c in chars if not any(inside(c, t.box) for t in tables))
-    for region in rule_bounded_regions(horizontal_rules(source.rules, source.width), source.height):
-        if any(inside({"x0": region[0], "x1": region[2], "top": region[1], "bottom": region[3]},
-                      t.box) for t in tables):
-            continue
-        block = header_table(region, lines)
-        if block is not None:
-            tables.append(block)
-            lines = [l for l in lines if not inside({"x0": l.x0, "x1": l.x1, "top": l.top,
-                                                     "bottom": l.bottom}, region)]
+    table_caption, _ = caption_patterns()
+    regions = rule_bounded_regions(horizontal_rules(source.rules, source.width), source.height)
+    for region in regions:
+        if not any(box_inside(region, t.box) for t in tables):
+            lines = add_table(tables, region, lines)
+    for caption in [l for l in lines if table_caption.match(l.text)]:
+        region = aligned_region(caption, lines)
+        if region is not None and not any(box_inside(region, t.box) for t in tables):
+            lines = add_table(tables, region, lines)
     return PageContent(source.number, source.width, source.height, lines, tables, source.images,
                        len(chars), positional_words(chars))
+
+
+def box_inside(box: tuple, outer: tuple) -> bool:
+    return inside({"x0": box[0], "x1": box[2], "top": box[1], "bottom": box[3]}, outer)
+
+
+def add_table(tables: list[TableBlock], region: tuple, lines: list[Line]) -> list[Line]:
+    """Read the region as a table (when it is one); the lines left for the body."""
+    block = header_table(region, lines)
+    if block is None:
+        return lines
+    tables.append(block)
+    return [l for l in lines if not box_inside((l.x0, l.top, l.x1, l.bottom), region)]
 
 
 def attach_captions(content: PageContent) -> None:

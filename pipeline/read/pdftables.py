@@ -6,7 +6,9 @@
   below): the region between the rules is cut into rows of text, and each row's pieces are
   put in the column whose header starts left of them. pdfplumber's text strategy splits
   ragged cells ("Ongoing | after | 36 months"), which the header's columns avoid.
-- Text between two rules with no header rule is not a table: it stays body text.
+- Tables with no rules at all: under a "Table N" caption, rows whose pieces start at
+  the positions of the header row's cells (three or more), until the alignment breaks.
+- Text between two rules with no header rule and no such alignment stays body text.
 """
 
 from __future__ import annotations
@@ -142,3 +144,28 @@ def header_table(region: Box, lines: list[Line]) -> TableBlock | None:
         else:
             table.append(columns)
     return TableBlock(region, [[cell_of(column) for column in row] for row in table])
+
+
+ALIGNMENT = 3.0  # points a cell may start away from its column's start
+
+
+def aligned_region(caption: Line, lines: list[Line]) -> Box | None:
+    """The rows under a caption that keep the header row's columns (a rule-less table)."""
+    below = [l for l in lines if l.top >= caption.bottom - 1 and l.x0 >= caption.x0 - 5]
+    rows = text_rows(below)
+    if len(rows) < 3 or len(rows[0]) < 3 or rows[0][0].top - caption.bottom > 3 * caption.size:
+        return None
+    starts = [l.x0 for l in rows[0]]
+    kept = [rows[0]]
+    for row in rows[1:]:
+        previous = kept[-1]
+        gap = row[0].top - max(l.bottom for l in previous)
+        aligned = all(any(abs(l.x0 - x) <= ALIGNMENT for x in starts) for l in row)
+        if gap > 2 * row[0].size or not aligned or row[-1].x1 > max(l.x1 for l in rows[0]) + 60:
+            break
+        kept.append(row)
+    if len([row for row in kept[1:] if len(row) >= 2]) < 2:
+        return None
+    cells = [l for row in kept for l in row]
+    return (min(l.x0 for l in cells), min(l.top for l in cells), max(l.x1 for l in cells),
+            max(l.bottom for l in cells))

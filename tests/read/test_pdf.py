@@ -113,6 +113,27 @@ def test_a_table_with_horizontal_rules_only_takes_columns_from_its_header(tmp_pa
                           ["2", "Not reported", "PR", "8 months"]]
 
 
+def test_a_table_without_any_rules_is_read_by_its_aligned_columns(tmp_path):
+    path = tmp_path / "plain.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    draw_line(pdf, LEFT, 780, "The partners reported so far are listed below.")
+    draw_line(pdf, LEFT, 750, "Table 3 ALK fusion partners in NSCLC")
+    xs = [LEFT, 120, 220, 320]
+    rows = [["Variant", "Symbol", "Year", "Reference"], ["1", "E13; A20", "2007", "2"],
+            ["2", "E20; A20", "2007", "2"], ["3a/3b", "E6; A20", "2008", "7"]]
+    for i, row in enumerate(rows):
+        for x, cell in zip(xs, row):
+            draw_line(pdf, x, 732 - 13 * i, cell, 9)
+    draw_line(pdf, LEFT, 660, "Variant 1 is the most common in lung adenocarcinoma patients.")
+    pdf.showPage()
+    pdf.save()
+    document = read_document(path)
+    (table,) = document.tables
+    assert (table.name, table.header) == ("Table 3", ["Variant", "Symbol", "Year", "Reference"])
+    assert table.rows[2] == ["3a/3b", "E6; A20", "2008", "7"]
+    assert "Variant 1 is the most common" in document.text  # the paragraph after stays text
+
+
 def test_every_word_maps_back_to_its_page_and_box(tmp_path):
     document = read_document(two_column_report(tmp_path / "report.pdf"))
     offset = document.text.index("P2 right line 07")
