@@ -34,6 +34,14 @@ NUCLEOTIDE_EDIT = (
     rf"(?:{BASES}>{BASES}|delins{BASES}+|del{BASES}*|dup{BASES}*|ins{BASES}+|inv|=)"
 )
 
+# Printed nucleotide changes may space or draw the substitution: "c.2316-1G > A",
+# "c.35G-->A"; normalised to "c.2316-1G>A".
+SUBSTITUTION = r"\s?(?:>|-->|->|→)\s?"
+PRINTED_NUCLEOTIDE_EDIT = (
+    rf"{POSITION}(?:_{POSITION})?"
+    rf"(?:{BASES}{SUBSTITUTION}{BASES}|delins{BASES}+|del{BASES}*|dup{BASES}*|ins{BASES}+|inv|=)"
+)
+
 # Normal forms: three-letter codes only (Xaa is written Ter), no parentheses.
 NORMAL_AA = AA3.replace("|Xaa", "")
 NORMAL_FRAMESHIFT = r"fs(?:Ter\d*)?"
@@ -54,6 +62,12 @@ def normalise_protein_change(change: str) -> str:
         body = body[1:-1]
     tokens = PROTEIN_TOKEN.findall(body)
     return "p." + "".join("Ter" if t == "Xaa" else THREE_LETTER.get(t, t) for t in tokens)
+
+
+def normalise_nucleotide_change(change: str) -> str:
+    """'c.2316-1G > A', 'c.35G-->A' -> 'c.2316-1G>A', 'c.35G>A'; parentheses dropped."""
+    change = re.sub(SUBSTITUTION, ">", change.replace("(", "").replace(")", ""))
+    return change
 
 
 def is_normal_hgvs(change: str) -> bool:

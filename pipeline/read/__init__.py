@@ -15,7 +15,8 @@ from pipeline.read.text import clean_text, decode_text
 from pipeline.read.textmap import assemble
 from pipeline.schema import Document, Page, SourceFile
 
-__all__ = ["Discovery", "SUPPORTED_SUFFIXES", "discover", "read_document", "source_for"]
+__all__ = ["Discovery", "SUPPORTED_SUFFIXES", "discover", "read_document", "source_for",
+           "text_document"]
 
 
 def source_for(path: str | Path) -> SourceFile:
@@ -56,3 +57,13 @@ def read_document(source: SourceFile | str | Path) -> Document:
     return Document(id=source.doc_id, source=source, media_type=media_type, text=text,
                     pages=pages, sections=sections, tables=tables, source_map=source_map,
                     warnings=warnings)
+
+
+def text_document(text: str, doc_id: str = "text") -> Document:
+    """A Document for text already clean (corpus abstracts, tests): no edits, one page,
+    offsets equal to the given text's."""
+    source = SourceFile(path=f"<{doc_id}>", doc_id=doc_id, sha256="", size=len(text))
+    sections, tables = segment(text)
+    return Document(id=doc_id, source=source, media_type="text/plain", text=text,
+                    pages=[Page(number=1, start=0, end=len(text))], sections=sections,
+                    tables=tables)

@@ -1,13 +1,22 @@
-"""Sequence variants in HGVS notation, found on raw characters and normalised.
+"""Sequence variants, found on raw characters and normalised.
 
 Tokenizers split "T790M" and "NM_004304.5:c.3604G>A" in odd places, so the patterns run
-on the text itself. Protein changes are normalised to three-letter form without the
-predicted-parentheses ("p.(Gly1202Arg)", "p.G1202R", "G1202R" -> p.Gly1202Arg; stop ->
-Ter); coding and genomic changes are kept as written. A breakpoint such as "c.413-2055"
-has no edit and is not a variant.
+on the text itself. What is found, most specific first:
 
-First cut: a bare one-letter change ("G1202R") counts only in a sentence that names a
-gene or says mutation/variant/substitution; changes in words come with the Tagging issue.
+- HGVS c./g./r./n./m./p. changes, with an optional transcript or gene prefix
+  ("ALK:c.3604G>A", "NM_004304.5(ALK):c.3520T>C"); the mention is the change, the prefix
+  names its gene. Protein changes are normalised to three-letter form without the
+  predicted-parentheses (p.(Gly1202Arg), p.G1202R -> p.Gly1202Arg; stop -> Ter); coding
+  and genomic changes are kept as written, spaces and arrows aside (c.2316-1G > A ->
+  c.2316-1G>A). A breakpoint such as "c.413-2055" has no edit and is not a variant.
+- three-letter changes without "p." ("Ser863Asn", "Glu 4 Lys", "Glu98X");
+- changes described in words (:mod:`pipeline.tag.variant_words`);
+- bare one-letter changes ("G1202R", "V600E") in a sentence that names a gene or says
+  mutation, variant or substitution (else "B1202C" in a room number would count);
+- dbSNP identifiers ("rs1052133") and nucleotide changes without a coordinate prefix
+  ("3190C>T", "1665delC", "-13C/T", "IVS3+1G>A", "G-395A"): variant mentions with no
+  HGVS normal form, since guessing "c." or "g." would invent a coordinate system the
+  text does not give.
 """
 
 from __future__ import annotations
@@ -18,20 +27,35 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.hgvs_syntax import NUCLEOTIDE_EDIT, PROTEIN_EDIT, normalise_protein_change
+from pipeline.hgvs_syntax import (AA3, PRINTED_NUCLEOTIDE_EDIT, PROTEIN_EDIT, SUBSTITUTION,
+                                  normalise_nucleotide_change, normalise_protein_change)
 from pipeline.schema import Variant
 from pipeline.tag.tags import Tag, add_tags, doc_text, tags_of_type
+from pipeline.tag.variant_words import find_word_changes
 
 REFERENCE = r"(?:(?:NM|NR|NC|NG|NP|XM|XR|ENST|LRG)_?\d+(?:\.\d+)?(?:\([A-Za-z0-9-]+\))?)"
 HGVS = re.compile(
     rf"(?<![A-Za-z0-9.])"
-    rf"(?:(?P<reference>{REFERENCE}):|(?P<gene>[A-Z][A-Z0-9]{{1,10}}):)?"
-    rf"(?:(?P<kind>[cgnrm])\.(?P<nucleotide>\(?{NUCLEOTIDE_EDIT}\)?)"
+    rf"(?:(?P<reference>{REFERENCE}):\s?|(?P<gene>[A-Z][A-Z0-9]{{1,10}}):)?"
+    rf"(?P<change>(?P<kind>[cgnrm])\.(?P<nucleotide>\(?{PRINTED_NUCLEOTIDE_EDIT}\)?)"
     rf"|p\.(?P<protein>\(?{PROTEIN_EDIT}\)?))"
     rf"(?![A-Za-z0-9])"
 )
+THREE_LETTER_CHANGE = re.compile(
+    rf"(?<![A-Za-z0-9.])(?P<ref>{AA3})\s?\(?(?P<position>\d{{1,5}})\)?\s?"
+    rf"(?P<alt>{AA3}|Stop|X|\*)(?P<fs>fs(?:Ter|\*|X)\d*)?(?![A-Za-z0-9])"
+)
 ONE_LETTER_CHANGE = re.compile(
     r"(?<![A-Za-z0-9.:_-])([ACDEFGHIKLMNPQRSTVWY])([1-9]\d{1,4})([ACDEFGHIKLMNPQRSTVWY*]|fs)(?![A-Za-z0-9])"
+)
+DBSNP = re.compile(r"(?<![A-Za-z0-9])rs\d{3,10}(?![A-Za-z0-9])")
+UNPREFIXED_NUCLEOTIDE = re.compile(
+    rf"(?<![A-Za-z0-9.:_+-])[-+]?\d{{1,6}}(?:[-+]\d{{1,5}})?(?:_\d{{1,6}})?"
+    rf"(?:\s?[ACGT](?:{SUBSTITUTION}|/)[ACGT]|del[ACGT]+|ins[ACGT]+|dup[ACGT]+)(?![A-Za-z0-9])"
+    # intron notation "IVS3+1G>A" and promoter changes "G-395A" (a protein has no
+    # negative position, so this is a nucleotide change)
+    rf"|(?<![A-Za-z0-9])IVS\d{{1,3}}\s?[-+]\s?\d{{1,5}}\s?[ACGT]{SUBSTITUTION}[ACGT](?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9])[ACGT]-\d{{1,5}}[ACGT](?![A-Za-z0-9])"
 )
 VARIANT_WORDS = re.compile(r"\b(?:mutat\w*|variant\w*|substitut\w*|alteration\w*|resistan\w*)\b",
                            re.IGNORECASE)
@@ -42,9 +66,10 @@ GENE_IN_REFERENCE = re.compile(r"\(([A-Za-z0-9-]+)\)$")
 class VariantHit:
     start: int
     end: int
-    hgvs: str
+    hgvs: str | None  # None: a variant mention with no HGVS normal form
     printed_gene: str | None  # "ALK" in "ALK:c.3604G>A" or "NM_004304.5(ALK):c..."
     rule: str
+    described_in_words: bool = False
 
 
 def find_hgvs(text: str) -> list[VariantHit]:
@@ -59,12 +84,23 @@ def find_hgvs(text: str) -> list[VariantHit]:
         if match.group("protein"):
             hgvs = normalise_protein_change("p." + change)
         else:
-            hgvs = f"{match.group('kind')}.{change.strip('()')}"
+            hgvs = normalise_nucleotide_change(f"{match.group('kind')}.{change}")
         gene = match.group("gene")
         reference = match.group("reference")
         if reference and GENE_IN_REFERENCE.search(reference):
             gene = GENE_IN_REFERENCE.search(reference).group(1)
-        hits.append(VariantHit(match.start(), end, hgvs, gene, "variant.hgvs"))
+        hits.append(VariantHit(match.start("change"), end, hgvs, gene, "variant.hgvs"))
+    return hits
+
+
+def find_three_letter_changes(text: str) -> list[VariantHit]:
+    """'Ser863Asn', 'Glu 4 Lys', 'Gly(388)Arg', 'Glu873Stop' -> p.Ser863Asn ... p.Glu873Ter."""
+    hits = []
+    for m in THREE_LETTER_CHANGE.finditer(text):
+        alt = "Ter" if m.group("alt") == "Stop" else m.group("alt")
+        change = f"{m.group('ref')}{m.group('position')}{alt}{m.group('fs') or ''}"
+        hits.append(VariantHit(m.start(), m.end(), normalise_protein_change(change), None,
+                               "variant.three_letter"))
     return hits
 
 
@@ -75,6 +111,18 @@ def find_protein_changes(text: str) -> list[VariantHit]:
                    "variant.one_letter")
         for m in ONE_LETTER_CHANGE.finditer(text)
     ]
+
+
+def find_unnormalised(text: str) -> list[VariantHit]:
+    """dbSNP ids and prefix-less nucleotide changes: mentions without an HGVS normal form."""
+    return ([VariantHit(m.start(), m.end(), None, None, "variant.dbsnp") for m in DBSNP.finditer(text)]
+            + [VariantHit(m.start(), m.end(), None, None, "variant.unprefixed")
+               for m in UNPREFIXED_NUCLEOTIDE.finditer(text)])
+
+
+def find_in_words(text: str) -> list[VariantHit]:
+    return [VariantHit(c.start, c.end, c.hgvs, None, "variant.words", described_in_words=True)
+            for c in find_word_changes(text)]
 
 
 def nearest_gene(start: int, genes: list[Tag]) -> str | None:
@@ -93,10 +141,13 @@ class VariantTagger:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
         genes = tags_of_type(doc, "gene")
         taken: list[tuple[int, int]] = []
         tags = []
-        for hit in find_hgvs(doc_text(doc)) + find_protein_changes(doc_text(doc)):
+        candidates = (find_hgvs(text) + find_three_letter_changes(text) + find_in_words(text)
+                      + find_protein_changes(text) + find_unnormalised(text))
+        for hit in candidates:
             if any(start < hit.end and hit.start < end for start, end in taken):
                 continue
             sentence = doc.char_span(hit.start, hit.end, alignment_mode="expand").sent
@@ -105,9 +156,12 @@ class VariantTagger:
                 in_sentence or VARIANT_WORDS.search(sentence.text)
             ):
                 continue
-            gene = hit.printed_gene or nearest_gene(hit.start, in_sentence)
-            variant = Variant(gene=gene, hgvs=hit.hgvs)
-            tags.append(Tag("variant", hit.start, hit.end, hit.hgvs, hit.rule, variant=variant))
+            variant = None
+            if hit.hgvs is not None:
+                gene = hit.printed_gene or nearest_gene(hit.start, in_sentence)
+                variant = Variant(gene=gene, hgvs=hit.hgvs, described_in_words=hit.described_in_words)
+            normalised = hit.hgvs or " ".join(text[hit.start:hit.end].split())
+            tags.append(Tag("variant", hit.start, hit.end, normalised, hit.rule, variant=variant))
             taken.append((hit.start, hit.end))
         add_tags(doc, tags)
         return doc

@@ -3,7 +3,8 @@ import spacy
 import pipeline.tag.nlp  # noqa: F401  (registers the caselit components)
 
 from pipeline.hgvs_syntax import is_normal_hgvs
-from pipeline.tag.hgvs import find_hgvs, find_protein_changes
+from pipeline.tag.hgvs import (find_hgvs, find_in_words, find_protein_changes,
+                               find_three_letter_changes, find_unnormalised)
 from pipeline.tag.tags import tags_of_type
 from tests.conftest import DATA_DIR
 
@@ -55,6 +56,33 @@ def test_every_change_found_in_the_tmvar3_corpus_normalises_to_a_valid_form():
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         texts = [line.split("|", 2)[2] for line in handle if line.count("|") >= 2
                  and line.split("|", 2)[1] in ("t", "a")]
-    hits = [hit for text in texts for hit in find_hgvs(text) + find_protein_changes(text)]
-    assert len(hits) > 300  # the corpus is about mutations: the patterns must find many
+    hits = [hit for text in texts for hit in find_hgvs(text) + find_protein_changes(text)
+            + find_three_letter_changes(text) + find_in_words(text)]
+    assert len(hits) > 500  # the corpus is about mutations: the patterns must find many
     assert [hit.hgvs for hit in hits if not is_normal_hgvs(hit.hgvs)] == []
+
+
+def test_three_letter_changes_without_p_dot_are_protein_changes():
+    sentence = "Carriers of Ser863Asn, Glu 4 Lys, Gly(388)Arg, Glu873Stop or Glu98X were compared."
+    assert [h.hgvs for h in find_three_letter_changes(sentence)] == [
+        "p.Ser863Asn", "p.Glu4Lys", "p.Gly388Arg", "p.Glu873Ter", "p.Glu98Ter"]
+
+
+def test_spaced_and_arrow_substitutions_are_normalised():
+    sentence = "The splice variant c.2316-1G > A and c.35G-->A were both seen."
+    assert [h.hgvs for h in find_hgvs(sentence)] == ["c.2316-1G>A", "c.35G>A"]
+
+
+def test_dbsnp_ids_and_prefixless_changes_are_mentions_without_a_normal_form():
+    sentence = ("The rs1052133 polymorphism and the 3190C>T, 1665delC, -13C/T, IVS3+1G>A and "
+                "G-395A changes were typed.")
+    hits = find_unnormalised(sentence)
+    assert sorted((sentence[h.start:h.end], h.hgvs) for h in hits) == sorted([
+        ("rs1052133", None), ("3190C>T", None), ("1665delC", None), ("-13C/T", None),
+        ("IVS3+1G>A", None), ("G-395A", None)])
+
+
+def test_changes_in_words_are_flagged():
+    (hit,) = find_in_words("In this patient the glycine at position 161 of NF2 was replaced with "
+                           "a stop codon.")
+    assert (hit.hgvs, hit.described_in_words) == ("p.Gly161Ter", True)

@@ -1,0 +1,74 @@
+"""Protein changes described in words, normalised to HGVS with ``described_in_words``.
+
+    "the glycine at position 161 was replaced with a stop codon"   -> p.Gly161Ter
+    "a methionine-->valine substitution at codon 404"              -> p.Met404Val
+    "aspartic acid to histidine substitution at amino acid position 401" -> p.Asp401His
+    "arginine 124-to-cysteine"                                     -> p.Arg124Cys
+    "glycine at position 303 by glutamic acid"                     -> p.Gly303Glu
+
+Names and stop words come from ``resources/amino_acids.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+
+FILE = "amino_acids.yaml"
+POSITION = r"(?:at\s+)?(?:amino\s+acid\s+|residue\s+|codon\s+|position\s+)+(?P<position>\d{1,5})"
+REPLACED = r"(?:was\s+|is\s+|were\s+)?(?:replaced|substituted|changed|mutated|converted)\s+(?:by|with|to|into)"
+ARROW = r"\s*(?:-->|->|→|>|-to-|\s+to\s+)\s*"
+
+
+@dataclass(frozen=True)
+class WordChange:
+    start: int
+    end: int
+    hgvs: str
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> tuple[dict[str, str], tuple[str, ...]]:
+    data = check_keys(load_resource(FILE), file=FILE, where="top level",
+                      required=["amino_acids", "stop_words"])
+    names = check_type(data["amino_acids"], dict, file=FILE, where="top level",
+                       key="amino_acids", description="a mapping of name to code")
+    stops = check_str_list(data["stop_words"], file=FILE, where="top level", key="stop_words")
+    return {name.lower(): code for name, code in names.items()}, tuple(stops)
+
+
+@lru_cache(maxsize=1)
+def patterns() -> tuple[re.Pattern, ...]:
+    names, stops = vocabulary()
+    residue = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    stop = "|".join(re.escape(s) for s in sorted(stops, key=len, reverse=True))
+    ref = rf"(?P<ref>{residue})"
+    alt = rf"(?:an?\s+)?(?P<alt>{residue}|{stop})"
+    gene = r"(?:\s+(?:of|in)\s+(?:the\s+)?[A-Z][A-Za-z0-9-]{1,10}(?:\s+(?:gene|protein))?)?"
+    return tuple(re.compile(p, re.IGNORECASE) for p in (
+        # glycine at position 161 (of NF2) was replaced with a stop codon / by glutamic acid
+        rf"\b{ref}\s+{POSITION}{gene},?\s+(?:{REPLACED}\s+|by\s+){alt}\b",
+        # methionine-->valine substitution at codon 404; aspartic acid to histidine ... 401
+        rf"\b{ref}{ARROW}{alt}\s+(?:substitution|change|mutation|transition)\s+{POSITION}\b",
+        # arginine 124-to-cysteine; glutamic acid 4 to lysine
+        rf"\b{ref}[\s-]*(?P<position>\d{{1,5}}){ARROW}{alt}\b",
+    ))
+
+
+def code(word: str) -> str:
+    names, _ = vocabulary()
+    return names.get(" ".join(word.lower().split()), "Ter")
+
+
+def find_word_changes(text: str) -> list[WordChange]:
+    found: list[WordChange] = []
+    for pattern in patterns():
+        for match in pattern.finditer(text):
+            if any(f.start < match.end() and match.start() < f.end for f in found):
+                continue
+            hgvs = f"p.{code(match.group('ref'))}{match.group('position')}{code(match.group('alt'))}"
+            found.append(WordChange(match.start(), match.end(), hgvs))
+    return sorted(found, key=lambda change: change.start)
