@@ -5,9 +5,10 @@
     caselit extract FILE
     caselit diff [--gold DIR] [--against OLD_DIR] [--extracted DIR]
                  [--format table|markdown|json|html] [--fail-under F1]
+    caselit data fetch [--data-dir DIR] [--only PATH ...] [--force] [--base-url URL]
 
-Exit status: 0 on success; 1 when --strict finds a failed document or an entity type
-falls under --fail-under; 2 on bad input or usage.
+Exit status: 0 on success; 1 when --strict finds a failed document, an entity type
+falls under --fail-under or a data file could not be fetched; 2 on bad input or usage.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 from pipeline.errors import USER_ERRORS
 
@@ -55,6 +58,21 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=FORMATS, default="table")
     diff.add_argument("--fail-under", type=float, metavar="F1",
                       help="with --gold: exit 1 when an entity type's F1 is below F1")
+
+    data = commands.add_parser("data", help="the public reference data the pipeline reads")
+    actions = data.add_subparsers(dest="action", required=True)
+    fetch = actions.add_parser("fetch", help="download the reference data files, checked by "
+                               "SHA-256, into the data folder")
+    # SUPPRESS: when not given here, the top-level --data-dir stays in effect.
+    fetch.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="DIR",
+                       help="reference data folder (same as before the command)")
+    fetch.add_argument("--only", nargs="+", action="extend", metavar="PATH",
+                       help="only these files, as paths in the data folder "
+                       "(e.g. hgnc/hgnc_complete_set.txt.gz)")
+    fetch.add_argument("--force", action="store_true",
+                       help="download again files already present with the right checksum")
+    fetch.add_argument("--base-url", metavar="URL",
+                       help="download every file from URL/<path> (a mirror) instead of its origin")
     return main
 
 
@@ -149,7 +167,30 @@ def command_diff(args: argparse.Namespace, console: Console) -> int:
     return fail_under(report, args.fail_under, console)
 
 
-COMMANDS = {"run": command_run, "extract": command_extract, "diff": command_diff}
+def fetch_table(results, data_dir: Path) -> Table:
+    table = Table(title=f"caselit data fetch -> {data_dir}")
+    for column in ("file", "status", "reason"):
+        table.add_column(column, overflow="fold")
+    for result in results:
+        status = f"[bold red]{result.status}[/]" if result.status == "failed" else result.status
+        table.add_row(result.path, status, escape(result.reason))  # URLs, server text
+    return table
+
+
+def command_data(args: argparse.Namespace, console: Console) -> int:
+    """``data fetch``, the only action of ``data`` so far."""
+    from pipeline.lexicons.fetch import fetch, packaged_sources
+    from pipeline.settings import get_settings
+
+    data_dir = get_settings().data_dir
+    results = fetch(packaged_sources(), data_dir, base_url=args.base_url, only=args.only,
+                    force=args.force)
+    console.print(fetch_table(results, data_dir))
+    return 1 if any(result.status == "failed" for result in results) else 0
+
+
+COMMANDS = {"run": command_run, "extract": command_extract, "diff": command_diff,
+            "data": command_data}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,6 +36,12 @@ class Errors:
     E203 = "{folder}: no such {what} folder"
     E204 = "{folder}: no gold files (*.yaml) in this folder"
     E202 = "{file}: not a valid gold file: {reason}"
+    E301 = "{file}: {where}: path {path!r} is listed twice"
+    E302 = "{file}: {where}: a derived file needs a note saying how it was derived"
+    E303 = "{url}: checksum mismatch: expected sha256 {expected}, got {actual}; nothing written"
+    E304 = "{url}: download failed: {reason}"
+    E305 = "derived, not downloaded ({url}): {note}"
+    E306 = "{paths}: not a reference data file in the sources list; known: {known}"
 
 
 class Warnings:
@@ -66,4 +72,9 @@ class RecordError(ValueError):
     """An extraction record on disk that is not valid JSON for an Extraction."""
 
 
-USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, FileNotFoundError)
+class DataSourceError(ValueError):
+    """A reference data file asked for by name that the sources file does not list."""
+
+
+USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, DataSourceError,
+               FileNotFoundError)
