@@ -12,12 +12,13 @@ from pathlib import Path
 from pipeline.lexicons.cache import cached_build, require, source_digest
 from pipeline.lexicons.drugs import DrugEntry, DrugLexicon, build_drug_lexicon
 from pipeline.lexicons.hgnc import GeneEntry, GeneLexicon, build_gene_lexicon
+from pipeline.lexicons.words import BC2GM, build_common_words
 from pipeline.resources import check_keys, check_str_list, load_resource
 from pipeline.settings import Settings, get_settings
 
 __all__ = [
     "DrugEntry", "DrugLexicon", "GeneEntry", "GeneLexicon",
-    "drug_lexicon", "gene_lexicon", "lexicons_digest",
+    "common_words", "drug_lexicon", "gene_lexicon", "lexicons_digest",
 ]
 
 HGNC_COMPLETE = ("hgnc/hgnc_complete_set.txt.gz", "HGNC complete gene set")
@@ -35,6 +36,10 @@ def gene_sources(settings: Settings) -> list[Path]:
 
 def drug_sources(settings: Settings) -> list[Path]:
     return [_path(settings, FDA_NAMES)]
+
+
+def word_sources(settings: Settings) -> list[Path]:
+    return [require(settings.data_dir / name, f"BC2GM corpus ({name})") for name in BC2GM]
 
 
 def salt_words() -> list[str]:
@@ -60,6 +65,17 @@ def _drug_lexicon(settings: Settings) -> DrugLexicon:
     return DrugLexicon.from_json(data)
 
 
+@lru_cache(maxsize=4)
+def _common_words(settings: Settings) -> frozenset[str]:
+    sources = word_sources(settings)
+    data = cached_build("words", sources, settings.cache_dir, lambda: build_common_words(sources))
+    return frozenset(data["words"])
+
+
+def common_words(settings: Settings | None = None) -> frozenset[str]:
+    return _common_words(settings or get_settings())
+
+
 def gene_lexicon(settings: Settings | None = None) -> GeneLexicon:
     return _gene_lexicon(settings or get_settings())
 
@@ -71,4 +87,4 @@ def drug_lexicon(settings: Settings | None = None) -> DrugLexicon:
 def lexicons_digest(settings: Settings | None = None) -> str:
     """Hash of every reference file the taggers use: part of the run fingerprint."""
     settings = settings or get_settings()
-    return source_digest(gene_sources(settings) + drug_sources(settings))
+    return source_digest(gene_sources(settings) + drug_sources(settings) + word_sources(settings))

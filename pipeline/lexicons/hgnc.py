@@ -67,6 +67,27 @@ def resolve(claims: dict[str, set[tuple[int, str]]]) -> tuple[dict[str, tuple[st
     return resolved, ambiguous
 
 
+GENERIC_PREFIX_OF = 3
+
+
+def generic_names(names: dict) -> list[str]:
+    """Names that begin three or more other gene names ("transcription factor",
+    "protein kinase C"): a class of genes in prose, unless it is a gene's approved name."""
+    ordered = sorted(names)
+    generic = []
+    for position, name in enumerate(ordered):
+        prefix, longer = name + " ", 0
+        for other in ordered[position + 1:position + 1 + 50]:
+            if not other.startswith(prefix):
+                if other > prefix:
+                    break
+                continue
+            longer += 1
+        if longer >= GENERIC_PREFIX_OF:
+            generic.append(name)
+    return generic
+
+
 def build_gene_lexicon(complete_set: Path, withdrawn: Path) -> dict:
     """Raw HGNC files -> JSON-ready lexicon (see :class:`GeneLexicon`)."""
     symbol_claims: dict[str, set[tuple[int, str]]] = defaultdict(set)
@@ -96,6 +117,9 @@ def build_gene_lexicon(complete_set: Path, withdrawn: Path) -> dict:
     rank_names = {value: key for key, value in RANKS.items()}
     symbols, ambiguous = resolve(symbol_claims)
     names, _ = resolve(name_claims)  # an ambiguous full name is no evidence for either gene
+    for generic in generic_names(names):
+        if names[generic][1] != RANKS["approved"]:  # an official name stays ("vimentin")
+            del names[generic]
     return {
         "symbols": {key: [symbol, rank_names[rank]] for key, (symbol, rank) in symbols.items()},
         "names": {key: symbol for key, (symbol, _) in names.items()},

@@ -88,7 +88,12 @@ def tag(document: Document, config_path: str | Path | None = None) -> list[Menti
 
     nlp = load_tagger(config_path)
     with _call_lock:  # spaCy pipelines are not documented as thread-safe
-        doc = nlp(document.text)
+        doc = nlp.make_doc(document.text)
+        # components may use what the reader knows: where the parts out of scope are
+        doc.user_data[("caselit", "out_of_scope")] = [
+            (s.start, s.end) for s in document.sections if not s.in_scope]
+        for _, component in nlp.pipeline:
+            doc = component(doc)
     sentences = [stripped_bounds(document.text, sent.start_char, sent.end_char)
                  for sent in doc.sents]
     starts = [start for start, _ in sentences]

@@ -1,47 +1,276 @@
-"""Genes: HGNC symbols (case-sensitive) and gene names (case-blind) -> approved symbols.
+"""Genes: HGNC symbols (case-sensitive) and gene names (case-blind) -> approved symbols,
+judged in context. Rules are data: ``resources/gene_rules.yaml``.
 
-First cut. Approved symbols and full names are trusted everywhere; previous symbols,
-aliases and withdrawn symbols only when they carry a digit or have five or more
-characters, because short letter-only aliases are mostly clinical abbreviations
-(ALL and CML are aliases of BCR, CT of PCYT1A, FISH of SH3PXD2A). Such a short alias is
-still accepted as a fusion partner (see :mod:`pipeline.tag.fusions`), where the context
-says it is a gene. Context-based resolution comes with the Tagging issue.
+A printed symbol is first found in the lexicon (approved, previous, alias or withdrawn
+symbol, or an alias several genes share). Then:
+
+- rejected outright: numbers and codes with fewer than two letters ("52", "R2 resection",
+  "V2", "T3", "1D" in "Figure 1D"), except protein names such as "p53"; a class or family
+  ("PI3K", "S100", "insulin receptor superfamily"); a name inside another protein's name
+  ("Moesin-ezrin-radixin-like protein"); a drug product named like its gene ("G-CSF");
+  an abbreviation the document defines as something that is no gene ("maximum intensity
+  projection (MIP)");
+- resolved by context: an IHC marker in an immunohistochemistry sentence ("SMA" ->
+  ACTA2, "EMA" -> MUC1, "ALK1" -> ALK); an alias several genes share needs that;
+- strong, accepted as is: gene names; symbols with a digit ("FN1", "KIF5B") or of four
+  or more letters that are not an ordinary word (``pipeline.lexicons.words``); aliases
+  spelled like their symbol (NPM -> NPM1, Ki-67 -> MKI67, p53 -> TP53);
+- weak, accepted with evidence: short symbols ("ALK", "MET"), word-like ones ("IMPACT",
+  "SET") and aliases unrelated to their symbol's spelling ("TTF-1" -> NKX2-1) need a gene
+  word close by (:func:`cue_window`: "mutation", "fusion", "positive", "expression"...),
+  a place in a list of accepted genes ("TPM3, TPM4, CLTC, CARS"), or acceptance elsewhere
+  in the same document.
 """
 
 from __future__ import annotations
 
-
-from functools import partial
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
-from pipeline.lexicons import GeneEntry, GeneLexicon, gene_lexicon
+from pipeline.lexicons import GeneEntry, GeneLexicon, common_words, gene_lexicon
+from pipeline.resources import check_keys, check_str_list, check_type, load_resource
 from pipeline.settings import get_settings
+from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import find_terms
-from pipeline.tag.tags import Tag, TextTagger
+from pipeline.tag.tags import Tag, add_tags, doc_text
 
+FILE = "gene_rules.yaml"
 MAX_NAME_WORDS = 8
-MIN_SHORT_ALIAS = 5
+PROTEIN_NAME = re.compile(r"^p\d{2,3}$")  # p53, p16, p63
+LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/|\s*-\s*)\s*$")
+LIKE_COMPOUND = re.compile(r"^(?:-[A-Za-z]+)*-like\b")
+GENE_ISH = re.compile(r"\b(?:kinase|receptor|protein|factor|gene|antigen|ligand|domain|enzyme|"
+                      r"synthase|homolog|oncogene|transcript|channel|transporter|subunit|"
+                      r"chain|member|binding)\b", re.IGNORECASE)
 
 
-def trusted_symbol(printed: str, entry: GeneEntry) -> bool:
-    if entry.rank == "approved":
-        return len(printed) >= 2
-    return any(char.isdigit() for char in printed) or len(printed) >= MIN_SHORT_ALIAS
+@dataclass(frozen=True)
+class GeneRules:
+    classes: frozenset[str]
+    family_words: re.Pattern
+    gene_cues: re.Pattern
+    ihc_cues: re.Pattern
+    ihc_markers: dict[str, str]
+    drug_products: frozenset[str]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "GeneRules":
+        keys = ["classes", "family_words", "gene_cues", "ihc_cues", "ihc_markers", "drug_products"]
+        check_keys(data, file=FILE, where="top level", required=keys)
+        lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
+                 for key in keys if key != "ihc_markers"}
+        markers = check_type(data["ihc_markers"], dict, file=FILE, where="top level",
+                             key="ihc_markers", description="a mapping of marker to symbol")
+        return cls(frozenset(lists["classes"]), words_pattern(lists["family_words"], anchored=True),
+                   words_pattern(lists["gene_cues"]), words_pattern(lists["ihc_cues"]),
+                   {str(k): str(v) for k, v in markers.items()}, frozenset(lists["drug_products"]))
 
 
-def find_genes(text: str, lexicon: GeneLexicon) -> list[Tag]:
-    """Gene tags in ``text``; a full name wins over a symbol inside it."""
-    names = find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True)
-    tags = [Tag("gene", m.start, m.end, symbol, "gene.name") for m, symbol in names]
-    covered = [(tag.start, tag.end) for tag in tags]
-    for match, entry in find_terms(text, lexicon.symbols, max_words=2, accept=trusted_symbol):
+def words_pattern(words: list[str], anchored: bool = False) -> re.Pattern:
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    if anchored:  # right after a mention: "KSR family", "insulin receptor superfamily",
+        # "(TAPE) domain"
+        return re.compile(rf"^\)?\s+(?:gene\s+|protein\s+)?(?:{alternation})\b", re.IGNORECASE)
+    return re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def gene_rules() -> GeneRules:
+    return GeneRules.from_dict(load_resource(FILE))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    printed: str
+    symbol: str | None  # None: an alias several genes share
+    rank: str  # approved | previous | alias | withdrawn | name | shared
+    shared: tuple[str, ...] = ()
+
+
+def find_candidates(text: str, lexicon: GeneLexicon) -> list[Candidate]:
+    """Every printed gene form; a full name wins over a symbol inside it."""
+    found = [Candidate(m.start, m.end, text[m.start:m.end], symbol, "name")
+             for m, symbol in find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True)]
+    covered = [(c.start, c.end) for c in found]
+    lookup = {**{key: tuple(symbols) for key, symbols in lexicon.ambiguous.items()},
+              **lexicon.symbols}
+    for match, entry in find_terms(text, lookup, max_words=2):
         if any(start <= match.start < end for start, end in covered):
             continue
-        tags.append(Tag("gene", match.start, match.end, entry.symbol, f"gene.{entry.rank}"))
-    return sorted(tags, key=lambda tag: (tag.start, tag.end))
+        printed = text[match.start:match.end]
+        if isinstance(entry, GeneEntry):
+            found.append(Candidate(match.start, match.end, printed, entry.symbol, entry.rank))
+        else:
+            found.append(Candidate(match.start, match.end, printed, None, "shared", entry))
+    return sorted(found, key=lambda c: c.start)
+
+
+def letters(text: str) -> int:
+    return sum(char.isalpha() for char in text)
+
+
+def spelled_like(printed: str, symbol: str) -> bool:
+    """An alias spelled like its symbol: NPM/NPM1, Ki-67/MKI67, p53/TP53, WT-1/WT1."""
+    a, b = (re.sub(r"[^A-Z0-9]", "", s.upper()) for s in (printed, symbol))
+    return bool(a) and (a in b or b in a)
+
+
+def strength(candidate: Candidate, words: frozenset[str]) -> str:
+    """reject | weak | strong, from the printed form alone."""
+    printed = candidate.printed
+    if candidate.rank == "name":
+        return "strong"
+    if letters(printed) < 2 and not PROTEIN_NAME.match(printed):
+        return "reject"
+    if candidate.rank == "alias" and not spelled_like(printed, candidate.symbol or ""):
+        return "weak"
+    if letters(printed) < len(printed):  # "FN1", "WT-1", "p53": digits make no word
+        return "strong"
+    return "weak" if len(printed) < 4 or printed.lower() in words else "strong"
+
+
+def inside_like_compound(text: str, candidate: Candidate) -> bool:
+    """'Moesin-ezrin-radixin-like protein': names inside another protein's name."""
+    after = text[candidate.end:candidate.end + 60]
+    return bool(LIKE_COMPOUND.match(after))
+
+
+def author_initials(text: str, candidate: Candidate) -> bool:
+    """'Wu SC, Chen HW.': two or three capitals after a surname, before a comma or stop."""
+    return (len(candidate.printed) <= 3 and candidate.printed.isupper()
+            and bool(INITIALS.search(text[max(0, candidate.start - 25):candidate.start]))
+            and bool(AFTER_INITIALS.match(text[candidate.end:candidate.end + 8])))
+
+
+def defined_otherwise(candidate: Candidate, defined: dict[str, str], lexicon: GeneLexicon) -> bool:
+    """An abbreviation the document defines as something that is no gene."""
+    long_form = defined.get(candidate.printed)
+    if long_form is None:
+        return False
+    if lexicon.names.get(long_form.lower()) is not None or GENE_ISH.search(long_form):
+        return False
+    return True
+
+
+CUE_REACH = 40  # characters either side of a weak symbol where a gene word vouches for it
+INITIALS = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s$")  # "Wu ", "Hsing-Wu "
+AFTER_INITIALS = re.compile(r"^(?:,|\.|\s+et\s+al)")
+OUT_OF_SCOPE = ("caselit", "out_of_scope")
+
+
+def cue_window(text: str, start: int, end: int, sentence: "Sentence | None" = None) -> str:
+    """The text around a mention: 40 characters either side, within its sentence and line,
+    only its own cell in a table row (a table's cells are no evidence for each other), and
+    without the mention itself."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    lo, hi = max(line_start, start - CUE_REACH), min(line_end if line_end != -1 else len(text),
+                                                     end + CUE_REACH)
+    if sentence is not None:
+        lo, hi = max(lo, sentence.start), min(hi, sentence.end)
+    cell_start, cell_end = text.rfind("\t", lo, start), text.find("\t", end, hi)
+    lo, hi = cell_start + 1 if cell_start != -1 else lo, cell_end if cell_end != -1 else hi
+    return f"{text[lo:start]} {text[end:hi]}"  # the mention itself is no evidence
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+class GeneTagger:
+    """spaCy component ``caselit_genes``."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        settings = get_settings()
+        self.lexicon = gene_lexicon(settings)
+        self.words = common_words(settings)
+        self.rules = gene_rules()
+
+    def __call__(self, doc: Doc) -> Doc:
+        sentences = [Sentence(s.start_char, s.end_char, s.text) for s in doc.sents]
+        add_tags(doc, self.judge(doc_text(doc), sentences, abbreviations(doc),
+                                 doc.user_data.get(OUT_OF_SCOPE, [])))
+        return doc
+
+    def resolve(self, candidate: Candidate, sentence: str) -> tuple[str | None, str]:
+        """(symbol, strength) after the IHC reading and the rejections."""
+        rules = self.rules
+        marker = rules.ihc_markers.get(candidate.printed) or rules.ihc_markers.get(
+            candidate.printed.lower())
+        if marker and rules.ihc_cues.search(sentence):
+            return marker, "strong"
+        if candidate.printed in rules.classes or candidate.printed in rules.drug_products:
+            return None, "reject"
+        if candidate.symbol is None:
+            return None, "reject"  # a shared alias that no IHC context settles
+        return candidate.symbol, strength(candidate, self.words)
+
+    def judge(self, text: str, sentences: list[Sentence], defined: dict[str, str],
+              out_of_scope: list[tuple[int, int]] = ()) -> list[Tag]:
+        """Gene tags: strong ones at once, weak ones with evidence (see the module docstring).
+        Evidence from out-of-scope parts (a reference list) vouches for nothing."""
+        rules = self.rules
+        accepted: dict[int, Tag] = {}
+        weak: list[tuple[int, Candidate, str]] = []
+        vetoed: set[str] = set()
+        candidates = find_candidates(text, self.lexicon)
+        for index, candidate in enumerate(candidates):
+            sentence = next((s for s in sentences if s.start <= candidate.start < s.end), None)
+            symbol, verdict = self.resolve(candidate, sentence.text if sentence else "")
+            if (rules.family_words.match(text[candidate.end:candidate.end + 40])
+                    or inside_like_compound(text, candidate)
+                    or defined_otherwise(candidate, defined, self.lexicon)):
+                vetoed.add(candidate.printed)  # what the document says this form is, it is throughout
+                continue
+            if verdict == "reject" or symbol is None or author_initials(text, candidate):
+                continue
+            tag = Tag("gene", candidate.start, candidate.end, symbol, f"gene.{candidate.rank}")
+            in_scope = not any(start <= candidate.start < end for start, end in out_of_scope)
+            if verdict == "strong" or (in_scope and rules.gene_cues.search(
+                    cue_window(text, candidate.start, candidate.end, sentence))):
+                accepted[index] = tag
+            else:
+                weak.append((index, candidate, symbol))
+        for index in [i for i, tag in accepted.items() if candidates[i].printed in vetoed]:
+            del accepted[index]
+        weak = [item for item in weak if item[1].printed not in vetoed]
+        # weak ones: accepted elsewhere (in scope) in the document, or listed beside accepted genes
+        changed = True
+        while changed and weak:
+            changed = False
+            symbols = {tag.normalised for tag in accepted.values()
+                       if not any(start <= tag.start < end for start, end in out_of_scope)}
+            for item in list(weak):
+                index, candidate, symbol = item
+                if symbol in symbols or self.listed_with(index, candidates, accepted, text):
+                    accepted[index] = Tag("gene", candidate.start, candidate.end, symbol,
+                                          f"gene.{candidate.rank}")
+                    weak.remove(item)
+                    changed = True
+        return sorted(accepted.values(), key=lambda tag: (tag.start, tag.end))
+
+    @staticmethod
+    def listed_with(index: int, candidates: list[Candidate], accepted: dict[int, Tag],
+                    text: str) -> bool:
+        """Next to an accepted gene, separated only by a comma, "and", "or" or "/"."""
+        for neighbour in (index - 1, index + 1):
+            if neighbour in accepted:
+                a, b = sorted((candidates[index], candidates[neighbour]), key=lambda c: c.start)
+                if LIST_SEPARATOR.match(text[a.end:b.start]):
+                    return True
+        return False
 
 
 @Language.factory("caselit_genes", default_config={}, assigns=["doc._.caselit_tags"])
-def make_gene_tagger(nlp: Language, name: str) -> TextTagger:
-    return TextTagger(name, partial(find_genes, lexicon=gene_lexicon(get_settings())))
+def make_gene_tagger(nlp: Language, name: str) -> GeneTagger:
+    return GeneTagger(nlp, name)

@@ -14,7 +14,8 @@ import spacy
 from spacy.language import Language
 
 # Imported for their @Language.factory registrations.
-from pipeline.tag import drugs, fusions, genes, hgvs, paragraphs, patients, regimens  # noqa: F401
+from pipeline.tag import (abbreviations, drugs, fusions, genes, hgvs, paragraphs,  # noqa: F401
+                          patients, regimens)
 from pipeline.tag.tags import register_extension
 
 DEFAULT_CONFIG = "default.cfg"

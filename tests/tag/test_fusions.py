@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline.tag.fusions import find_fusions, find_rearranged, orient, fusion_rules
-from pipeline.tag.genes import find_genes
+from pipeline.tag.tags import tags_of_type
 
 
 def fusions(text, lexicon):
@@ -46,9 +46,9 @@ def test_lists_tests_and_clones_are_not_fusions(sentence, gene_lexicon):
     assert fusions(sentence, gene_lexicon) == []
 
 
-def test_genes_followed_by_a_rearrangement_word_are_rearranged(gene_lexicon):
+def test_genes_followed_by_a_rearrangement_word_are_rearranged(nlp):
     text = "An IGFBP5 fusion and an ALK gene rearrangement; ALK inhibitors."
-    genes = find_genes(text, gene_lexicon)
+    genes = tags_of_type(nlp(text), "gene")
     assert [t.normalised for t in find_rearranged(text, genes)] == ["IGFBP5", "ALK"]
 
 
