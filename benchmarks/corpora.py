@@ -71,6 +71,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="documents per corpus (0: all)")
     options = parser.parse_args()
     data_dir = get_settings().data_dir
+    started = time.perf_counter()
+    tag(text_document("ALK", "warm-up"))  # lexicons and pipeline load outside the timings
+    print(f"start-up: {time.perf_counter() - started:.1f} s")
     print(f"{'task':<22} {'strict P/R/F1':>20} {'lenient P/R/F1':>20}  anchor          words/s")
     for name, files, gold_types, our_types, anchor, source in TASKS:
         strict, loose, rate = run(name, files, gold_types, our_types, options.limit, data_dir)

@@ -13,6 +13,7 @@ import gzip
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 RANKS = {"approved": 0, "previous": 1, "alias": 2, "withdrawn": 3}
@@ -39,6 +40,11 @@ class GeneLexicon:
             names=data["names"],
             ambiguous=data["ambiguous"],
         )
+
+    @cached_property
+    def printed_forms(self) -> dict[str, "GeneEntry | tuple[str, ...]"]:
+        """Every printed symbol form: its entry, or the symbols an ambiguous alias shares."""
+        return {**{key: tuple(symbols) for key, symbols in self.ambiguous.items()}, **self.symbols}
 
 
 def split_field(value: str) -> list[str]:

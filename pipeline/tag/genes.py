@@ -98,9 +98,7 @@ def find_candidates(text: str, lexicon: GeneLexicon) -> list[Candidate]:
     found = [Candidate(m.start, m.end, text[m.start:m.end], symbol, "name")
              for m, symbol in find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True)]
     covered = [(c.start, c.end) for c in found]
-    lookup = {**{key: tuple(symbols) for key, symbols in lexicon.ambiguous.items()},
-              **lexicon.symbols}
-    for match, entry in find_terms(text, lookup, max_words=2):
+    for match, entry in find_terms(text, lexicon.printed_forms, max_words=2):
         if any(start <= match.start < end for start, end in covered):
             continue
         printed = text[match.start:match.end]
