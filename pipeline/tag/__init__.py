@@ -84,6 +84,7 @@ def evidence_bounds(document: Document, section: Section | None, sentence: tuple
 
 def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:
     """Every mention in the document, sorted by position, with its provenance."""
+    from pipeline.tag.tables import set_tables
     from pipeline.tag.tags import doc_tags
 
     nlp = load_tagger(config_path)
@@ -92,6 +93,7 @@ def tag(document: Document, config_path: str | Path | None = None) -> list[Menti
         # components may use what the reader knows: where the parts out of scope are
         doc.user_data[("caselit", "out_of_scope")] = [
             (s.start, s.end) for s in document.sections if not s.in_scope]
+        set_tables(doc, [(t.start, t.end, t.header) for t in document.tables])
         for _, component in nlp.pipeline:
             doc = component(doc)
     sentences = [stripped_bounds(document.text, sent.start_char, sent.end_char)

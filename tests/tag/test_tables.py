@@ -1,0 +1,20 @@
+"""A cell's column header, which tells taggers what the cell holds."""
+
+from pipeline.read import text_document
+from pipeline.tag.tables import column_header, set_tables
+
+
+def test_a_cell_knows_its_column_header(nlp):
+    text = ("Results\n\nTable 1: Reported cases treated with alectinib\n\n"
+            "Case\tSite\tALK fusion partner\tFirst-line\n"
+            "1\tLung\tTNS1\tASP3062\n\nCase 1 is ours.\n")
+    document = text_document(text, "t")
+    assert [t.header for t in document.tables] == [["Case", "Site", "ALK fusion partner", "First-line"]]
+    doc = nlp.make_doc(document.text)
+    set_tables(doc, [(t.start, t.end, t.header) for t in document.tables])
+    at = document.text.index
+    assert column_header(doc, at("TNS1")) == "ALK fusion partner"
+    assert column_header(doc, at("ASP3062") + 3) == "First-line"
+    assert column_header(doc, at("Site")) is None  # the header row is no cell
+    assert column_header(doc, at("alectinib")) is None  # caption
+    assert column_header(doc, at("ours")) is None  # after the table
