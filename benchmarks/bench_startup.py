@@ -40,9 +40,11 @@ print(json.dumps({"imports": imported - started, "lexicons": lexicons - imported
 
 def probe(cache_dir: str) -> dict[str, float]:
     env = {**os.environ, "CASELIT_CACHE_DIR": cache_dir}
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"start-up probe failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

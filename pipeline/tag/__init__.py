@@ -84,6 +84,7 @@ def evidence_bounds(document: Document, section: Section | None, sentence: tuple
 
 def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:
     """Every mention in the document, sorted by position, with its provenance."""
+    from pipeline.tag.context import OUT_OF_SCOPE
     from pipeline.tag.tables import set_tables
     from pipeline.tag.tags import doc_tags
 
@@ -91,7 +92,7 @@ def tag(document: Document, config_path: str | Path | None = None) -> list[Menti
     with _call_lock:  # spaCy pipelines are not documented as thread-safe
         doc = nlp.make_doc(document.text)
         # components may use what the reader knows: where the parts out of scope are
-        doc.user_data[("caselit", "out_of_scope")] = [
+        doc.user_data[OUT_OF_SCOPE] = [
             (s.start, s.end) for s in document.sections if not s.in_scope]
         set_tables(doc, [(t.start, t.end, t.header) for t in document.tables])
         for _, component in nlp.pipeline:

@@ -35,6 +35,9 @@ from pipeline.lexicons import GeneEntry, GeneLexicon, common_words, gene_lexicon
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
+from pipeline.tag.context import (Sentence, cue_window, doc_sentences, in_ranges, listed_beside,
+                                  out_of_scope, sentence_at, words_pattern)
+from pipeline.tag.drugs import drug_rules
 from pipeline.tag.matching import find_terms
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -55,27 +58,22 @@ class GeneRules:
     gene_cues: re.Pattern
     ihc_cues: re.Pattern
     ihc_markers: dict[str, str]
-    drug_products: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "GeneRules":
-        keys = ["classes", "family_words", "gene_cues", "ihc_cues", "ihc_markers", "drug_products"]
+        keys = ["classes", "family_words", "gene_cues", "ihc_cues", "ihc_markers"]
         check_keys(data, file=FILE, where="top level", required=keys)
         lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                  for key in keys if key != "ihc_markers"}
         markers = check_type(data["ihc_markers"], dict, file=FILE, where="top level",
                              key="ihc_markers", description="a mapping of marker to symbol")
-        return cls(frozenset(lists["classes"]), words_pattern(lists["family_words"], anchored=True),
+        return cls(frozenset(lists["classes"]), words_pattern(lists["family_words"], FAMILY_WORD_BEFORE),
                    words_pattern(lists["gene_cues"]), words_pattern(lists["ihc_cues"]),
-                   {str(k): str(v) for k, v in markers.items()}, frozenset(lists["drug_products"]))
+                   {str(k): str(v) for k, v in markers.items()})
 
 
-def words_pattern(words: list[str], anchored: bool = False) -> re.Pattern:
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    if anchored:  # right after a mention: "KSR family", "insulin receptor superfamily",
-        # "(TAPE) domain"
-        return re.compile(rf"^\)?\s+(?:gene\s+|protein\s+)?(?:{alternation})\b", re.IGNORECASE)
-    return re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z])", re.IGNORECASE)
+# right after a mention: "KSR family", "insulin receptor superfamily", "(TAPE) domain"
+FAMILY_WORD_BEFORE = r"^\)?\s+(?:gene\s+|protein\s+)?"
 
 
 @lru_cache(maxsize=1)
@@ -156,32 +154,8 @@ def defined_otherwise(candidate: Candidate, defined: dict[str, str], lexicon: Ge
     return True
 
 
-CUE_REACH = 40  # characters either side of a weak symbol where a gene word vouches for it
 INITIALS = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s$")  # "Wu ", "Hsing-Wu "
 AFTER_INITIALS = re.compile(r"^(?:,|\.|\s+et\s+al)")
-OUT_OF_SCOPE = ("caselit", "out_of_scope")
-
-
-def cue_window(text: str, start: int, end: int, sentence: "Sentence | None" = None) -> str:
-    """The text around a mention: 40 characters either side, within its sentence and line,
-    only its own cell in a table row (a table's cells are no evidence for each other), and
-    without the mention itself."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    lo, hi = max(line_start, start - CUE_REACH), min(line_end if line_end != -1 else len(text),
-                                                     end + CUE_REACH)
-    if sentence is not None:
-        lo, hi = max(lo, sentence.start), min(hi, sentence.end)
-    cell_start, cell_end = text.rfind("\t", lo, start), text.find("\t", end, hi)
-    lo, hi = cell_start + 1 if cell_start != -1 else lo, cell_end if cell_end != -1 else hi
-    return f"{text[lo:start]} {text[end:hi]}"  # the mention itself is no evidence
-
-
-@dataclass
-class Sentence:
-    start: int
-    end: int
-    text: str
 
 
 class GeneTagger:
@@ -195,9 +169,8 @@ class GeneTagger:
         self.rules = gene_rules()
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = [Sentence(s.start_char, s.end_char, s.text) for s in doc.sents]
-        add_tags(doc, self.judge(doc_text(doc), sentences, abbreviations(doc),
-                                 doc.user_data.get(OUT_OF_SCOPE, [])))
+        add_tags(doc, self.judge(doc_text(doc), doc_sentences(doc), abbreviations(doc),
+                                 out_of_scope(doc)))
         return doc
 
     def resolve(self, candidate: Candidate, sentence: str) -> tuple[str | None, str]:
@@ -207,14 +180,14 @@ class GeneTagger:
             candidate.printed.lower())
         if marker and rules.ihc_cues.search(sentence):
             return marker, "strong"
-        if candidate.printed in rules.classes or candidate.printed in rules.drug_products:
+        if candidate.printed in rules.classes or drug_rules().products.fullmatch(candidate.printed):
             return None, "reject"
         if candidate.symbol is None:
             return None, "reject"  # a shared alias that no IHC context settles
         return candidate.symbol, strength(candidate, self.words)
 
     def judge(self, text: str, sentences: list[Sentence], defined: dict[str, str],
-              out_of_scope: list[tuple[int, int]] = ()) -> list[Tag]:
+              excluded: list[tuple[int, int]] = ()) -> list[Tag]:
         """Gene tags: strong ones at once, weak ones with evidence (see the module docstring).
         Evidence from out-of-scope parts (a reference list) vouches for nothing."""
         rules = self.rules
@@ -223,7 +196,7 @@ class GeneTagger:
         vetoed: set[str] = set()
         candidates = find_candidates(text, self.lexicon)
         for index, candidate in enumerate(candidates):
-            sentence = next((s for s in sentences if s.start <= candidate.start < s.end), None)
+            sentence = sentence_at(sentences, candidate.start)
             symbol, verdict = self.resolve(candidate, sentence.text if sentence else "")
             if (rules.family_words.match(text[candidate.end:candidate.end + 40])
                     or inside_like_compound(text, candidate)
@@ -233,7 +206,7 @@ class GeneTagger:
             if verdict == "reject" or symbol is None or author_initials(text, candidate):
                 continue
             tag = Tag("gene", candidate.start, candidate.end, symbol, f"gene.{candidate.rank}")
-            in_scope = not any(start <= candidate.start < end for start, end in out_of_scope)
+            in_scope = not in_ranges(candidate.start, excluded)
             if verdict == "strong" or (in_scope and rules.gene_cues.search(
                     cue_window(text, candidate.start, candidate.end, sentence))):
                 accepted[index] = tag
@@ -247,26 +220,16 @@ class GeneTagger:
         while changed and weak:
             changed = False
             symbols = {tag.normalised for tag in accepted.values()
-                       if not any(start <= tag.start < end for start, end in out_of_scope)}
+                       if not in_ranges(tag.start, excluded)}
             for item in list(weak):
                 index, candidate, symbol = item
-                if symbol in symbols or self.listed_with(index, candidates, accepted, text):
+                if symbol in symbols or listed_beside(index, candidates, accepted, text,
+                                                          LIST_SEPARATOR):
                     accepted[index] = Tag("gene", candidate.start, candidate.end, symbol,
                                           f"gene.{candidate.rank}")
                     weak.remove(item)
                     changed = True
         return sorted(accepted.values(), key=lambda tag: (tag.start, tag.end))
-
-    @staticmethod
-    def listed_with(index: int, candidates: list[Candidate], accepted: dict[int, Tag],
-                    text: str) -> bool:
-        """Next to an accepted gene, separated only by a comma, "and", "or" or "/"."""
-        for neighbour in (index - 1, index + 1):
-            if neighbour in accepted:
-                a, b = sorted((candidates[index], candidates[neighbour]), key=lambda c: c.start)
-                if LIST_SEPARATOR.match(text[a.end:b.start]):
-                    return True
-        return False
 
 
 @Language.factory("caselit_genes", default_config={}, assigns=["doc._.caselit_tags"])

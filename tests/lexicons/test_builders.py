@@ -40,8 +40,15 @@ def test_gene_forms_resolve_by_rank_and_ambiguity_is_kept_apart(hgnc_files):
     assert lexicon.names["anaplastic lymphoma kinase (ki-1)"] == "ALK"
 
 
-def test_drug_names_map_to_the_parent_inn(tmp_path):
-    rows = [
+def write_gz(path, text):
+    with gzip.open(path, "wt") as handle:
+        handle.write(text)
+    return path
+
+
+@pytest.fixture
+def drug_files(tmp_path):
+    fda = [
         ("ALECTINIB", "of", "U1", "ALECTINIB"),
         ("ALECTINIB [INN]", "cn", "U1", "ALECTINIB"),
         ("ALECTINIB HYDROCHLORIDE", "of", "U2", "ALECTINIB HYDROCHLORIDE"),
@@ -49,17 +56,49 @@ def test_drug_names_map_to_the_parent_inn(tmp_path):
         ("CH5424802", "cd", "U2", "ALECTINIB HYDROCHLORIDE"),
         ("WATER", "of", "U3", "WATER"),
         ("ASP3026", "cd", "U4", "ASP-3026"),
+        ("BRENTUXIMAB VEDOTIN [INN]", "cn", "U5", "BRENTUXIMAB VEDOTIN"),
+        ("METHOTREXATE [INN]", "cn", "U6", "METHOTREXATE"),
     ]
-    path = tmp_path / "names.tsv.gz"
-    with gzip.open(path, "wt") as handle:
-        handle.write("Name\tTYPE\tUNII\tDisplay Name\n")
-        handle.writelines("\t".join(row) + "\n" for row in rows)
-    lexicon = DrugLexicon.from_json(build_drug_lexicon(path, ["hydrochloride"]))
+    drugbank = ("DrugBank ID,Accession Numbers,Common name,CAS,UNII,Synonyms,Standard InChI Key\n"
+                "DB1,,Methotrexate,,U6,Amethopterin | MTX | Methotrexatum,\n"
+                "DB2,,Brefeldin A,,U9,Ascotoxin,\n"
+                "DB3,,VX-702,,U8,,\n")
+    genie = ('cohort,cohort_data_release,drug_name,drug_name_full\n'
+             'NSCLC,v1,Alectinib,"Alectinib(AF802,Alecensa,RO5424802)"\n'
+             'NSCLC,v1,Other,Other hormone\n')
+    drug_ner = ("variant\tcanonical\tis_brand\tname\tdrugbank_id\n"
+                "trexall\tmethotrexate\tTrue\tMethotrexate\tDB1\n"
+                "&lt;ref name=x\tmethotrexate\t\tMethotrexate\tDB1\n"
+                "ara-c transcription regulator\tarac\t\tAraC\t\n")
+    fda_path = write_gz(tmp_path / "names.tsv.gz", "Name\tTYPE\tUNII\tDisplay Name\n"
+                        + "".join("\t".join(row) + "\n" for row in fda))
+    genie_path = tmp_path / "genie.csv"
+    genie_path.write_text(genie)
+    return (fda_path, write_gz(tmp_path / "drugbank.csv.gz", drugbank), genie_path,
+            write_gz(tmp_path / "ner.tsv.gz", drug_ner))
+
+
+def test_drug_names_map_to_the_parent_inn_from_every_vocabulary(drug_files):
+    lexicon = DrugLexicon.from_json(build_drug_lexicon(*drug_files, ["hydrochloride"]))
     assert {k: (v.inn, v.kind) for k, v in lexicon.names.items()} == {
+        # FDA: INNs, a salt's brand and code mapped to the parent, a code with no INN
         "alectinib": ("alectinib", "inn"),
         "alecensa": ("alectinib", "brand"),
         "ch5424802": ("alectinib", "code"),
         "asp3026": ("asp3026", "code"),
+        "brentuximab vedotin": ("brentuximab vedotin", "inn"),
+        "brentuximab": ("brentuximab vedotin", "short"),  # the conjugate by its antibody
+        "methotrexate": ("methotrexate", "inn"),
+        # DrugBank: synonyms of a known INN; an unknown substance is a chemical
+        "amethopterin": ("methotrexate", "synonym"),
+        "mtx": ("methotrexate", "synonym"),
+        "methotrexatum": ("methotrexate", "synonym"),
+        "brefeldin a": ("brefeldin a", "chemical"),
+        "vx-702": ("vx-702", "code"),
+        # GENIE-BPC codes; drug-NER brands (markup rows and non-DrugBank rows left out)
+        "af802": ("alectinib", "code"),
+        "ro5424802": ("alectinib", "code"),
+        "trexall": ("methotrexate", "brand"),
     }
 
 

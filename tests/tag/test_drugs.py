@@ -1,25 +1,103 @@
-from pipeline.tag.drugs import find_drugs
+"""Drug tagging rules, each with a sentence that motivates it (run through the pipeline)."""
+
+import pytest
+
+from pipeline.read import text_document
+from pipeline.tag import tag
+from pipeline.tag.tags import tags_of_type
 
 
-def drugs(text, lexicon):
-    return [(text[t.start:t.end], t.normalised) for t in find_drugs(text, lexicon)]
+@pytest.fixture
+def drugs(nlp):
+    def run(text):
+        return [(text[t.start:t.end], t.normalised) for t in tags_of_type(nlp(text), "drug")]
+    return run
 
 
-def test_inns_match_in_any_case(drug_lexicon):
-    assert drugs("Crizotinib, then LORLATINIB.", drug_lexicon) == [
+def test_inns_match_in_any_case(drugs):
+    assert drugs("Crizotinib, then LORLATINIB.") == [
         ("Crizotinib", "crizotinib"), ("LORLATINIB", "lorlatinib")]
 
 
-def test_code_and_brand_names_map_to_the_inn(drug_lexicon):
-    text = "She enrolled on PF-06463922 after Xalkori and Alecensa."
-    assert drugs(text, drug_lexicon) == [
-        ("PF-06463922", "lorlatinib"), ("Xalkori", "crizotinib"), ("Alecensa", "alectinib")]
+def test_code_and_brand_names_map_to_the_inn(drugs):
+    text = "She was treated with Xalkori, then Alecensa, then PF-06463922."
+    assert drugs(text) == [("Xalkori", "crizotinib"), ("Alecensa", "alectinib"),
+                           ("PF-06463922", "lorlatinib")]
 
 
-def test_multi_word_inns_match_whole(drug_lexicon):
-    assert drugs("brentuximab vedotin was given", drug_lexicon) == [
-        ("brentuximab vedotin", "brentuximab vedotin")]
+def test_brand_names_that_are_words_need_a_therapy_near(drugs):
+    # "Senior", "Sector" and "Versus" are brand or common names in the FDA list
+    assert drugs("Co-senior authors from Sector 2 compared graft-versus-host disease rates.") == []
 
 
-def test_a_research_code_without_inn_is_kept_as_printed(drug_lexicon):
-    assert drugs("The ALK inhibitor ASP3026 was tested.", drug_lexicon) == [("ASP3026", "asp3026")]
+def test_a_conjugate_printed_by_its_antibody_is_the_conjugate(drugs):
+    assert drugs("Relapse was treated with brentuximab.") == [
+        ("brentuximab", "brentuximab vedotin")]
+
+
+def test_enzymes_and_residues_are_no_drugs(drugs):
+    text = ("Constitutive ALK tyrosine kinase activity. The glycine at position 161 of NF2 was "
+            "replaced with a stop codon. Platinum-based chemotherapy followed.")
+    assert drugs(text) == []
+
+
+def test_an_amino_acid_given_as_therapy_is_a_drug(drugs):
+    assert drugs("Oral glutamine 10 g daily was given for mucositis.") == [
+        ("glutamine", "glutamine")]
+
+
+def test_gene_product_drugs_keep_their_printed_name(drugs):
+    text = "She received FLAG-IDA (fludarabine, cytarabine, G-CSF and idarubicin)."
+    assert drugs(text) == [("fludarabine", "fludarabine"), ("cytarabine", "cytarabine"),
+                           ("G-CSF", "g-csf"), ("idarubicin", "idarubicin")]
+
+
+def test_an_abbreviation_defined_as_a_drug_mix_is_kept_as_printed(drugs):
+    text = ("CPX-351 was started in May.\n\nAbbreviations: CPX-351: liposomal "
+            "daunorubicin/cytarabine, CR: complete remission.")
+    assert drugs(text) == [("CPX-351", "cpx-351"), ("CPX-351", "cpx-351"),
+                           ("daunorubicin", "daunorubicin"), ("cytarabine", "cytarabine")]
+
+
+def test_an_abbreviation_defined_as_one_drug_is_that_drug(drugs):
+    text = "Azacitidine (AZA) was stopped. AZA was resumed in June."
+    assert drugs(text) == [("Azacitidine", "azacitidine"), ("AZA", "azacitidine"),
+                           ("AZA", "azacitidine")]
+
+
+def test_clinical_drug_abbreviations_need_a_therapy_or_a_drug_beside_them(drugs):
+    assert drugs("Induction with CPX-351 and GO gave a remission.") == [
+        ("CPX-351", "cpx-351"), ("GO", "gemtuzumab ozogamicin")]
+    assert drugs("Decitabine, venetoclax, and GO gave no response.") == [
+        ("Decitabine", "decitabine"), ("venetoclax", "venetoclax"), ("GO", "gemtuzumab ozogamicin")]
+    assert drugs("GO terms for migration were enriched.") == []
+
+
+def test_tracers_are_no_drugs(drugs):
+    assert drugs("Fludeoxyglucose F-18 PET showed uptake in the pleura.") == []
+
+
+def test_codes_naming_cells_or_markers_are_no_drugs(drugs):
+    text = "HCC827 cells were treated with crizotinib; CA125 levels fell after treatment."
+    assert drugs(text) == [("crizotinib", "crizotinib")]
+
+
+def test_a_drug_name_inside_a_gene_mention_is_the_gene(drugs):
+    # "MET" is also a DrugBank synonym of methionine
+    assert drugs("MET amplification was treated with capmatinib.") == [("capmatinib", "capmatinib")]
+
+
+def test_a_research_code_in_a_therapy_column_is_a_drug():
+    text = ("Results\n\nTable 2: Earlier cases\n\n"
+            "Case\tStudy ID\tFirst-line\tOutcome\n"
+            "1\tABC1234\tASP3062\tPR\n"
+            "2\tABC1235\tCeritinib\tSD\n")
+    mentions = [m for m in tag(text_document(text, "t")) if m.type == "drug"]
+    assert [(m.text, m.normalised) for m in mentions] == [
+        ("ASP3062", "asp3062"), ("Ceritinib", "ceritinib")]
+
+
+def test_a_spelled_out_name_takes_its_abbreviations_drug(drugs):
+    text = ("Pegfilgrastim support followed.\n\nAbbreviations: G-CSF: granulocyte "
+            "colony-stimulating factor, CR: complete remission.")
+    assert [d for _, d in drugs(text)] == ["pegfilgrastim", "g-csf", "g-csf"]

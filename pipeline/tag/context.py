@@ -1,0 +1,81 @@
+"""The text around a mention that taggers weigh as evidence, and the parts that vouch for
+nothing (out of scope: reference lists, affiliations, disclosures).
+
+Shared by taggers that accept a weak form only with a cue word close by: a gene symbol
+spelled like a word needs "mutation" or "fusion" near it, a brand name needs "treated"
+or "mg" near it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+CUE_REACH = 40  # characters either side of a weak form where a cue word vouches for it
+OUT_OF_SCOPE = ("caselit", "out_of_scope")
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def doc_sentences(doc: Doc) -> list[Sentence]:
+    return [Sentence(s.start_char, s.end_char, s.text) for s in doc.sents]
+
+
+def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
+    """The sentence holding ``offset`` (sentences in text order)."""
+    index = bisect.bisect_right([s.start for s in sentences], offset) - 1
+    if index >= 0 and sentences[index].start <= offset < sentences[index].end:
+        return sentences[index]
+    return None
+
+
+def out_of_scope(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges the reader marked out of scope (set by ``pipeline.tag.tag``)."""
+    return doc.user_data.get(OUT_OF_SCOPE, [])
+
+
+def in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in ranges)
+
+
+def words_pattern(words: list[str], before: str = "") -> re.Pattern:
+    """Any of ``words`` as a whole word, case-blind, longest first; ``before`` anchors the
+    match to a prefix, e.g. to the text right after a mention."""
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    if before:
+        return re.compile(rf"{before}(?:{alternation})(?![A-Za-z])", re.IGNORECASE)
+    return re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z])", re.IGNORECASE)
+
+
+def cue_window(text: str, start: int, end: int, sentence: Sentence | None = None) -> str:
+    """The text around a mention: 40 characters either side, within its sentence and line,
+    only its own cell in a table row (a table's cells are no evidence for each other), and
+    without the mention itself."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    lo, hi = max(line_start, start - CUE_REACH), min(line_end if line_end != -1 else len(text),
+                                                     end + CUE_REACH)
+    if sentence is not None:
+        lo, hi = max(lo, sentence.start), min(hi, sentence.end)
+    cell_start, cell_end = text.rfind("\t", lo, start), text.find("\t", end, hi)
+    lo, hi = cell_start + 1 if cell_start != -1 else lo, cell_end if cell_end != -1 else hi
+    return f"{text[lo:start]} {text[end:hi]}"  # the mention itself is no evidence
+
+
+def listed_beside(index: int, spans: list, accepted, text: str, joiner: re.Pattern) -> bool:
+    """Whether ``spans[index]`` sits next to an accepted span (index in ``accepted``) with
+    only a list joiner between them: "TPM3, TPM4", "cytarabine and GO"."""
+    for neighbour in (index - 1, index + 1):
+        if neighbour in accepted:
+            a, b = sorted((spans[index], spans[neighbour]), key=lambda span: span.start)
+            if joiner.match(text[a.end:b.start]):
+                return True
+    return False
