@@ -13,6 +13,25 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 
+def process_umask() -> int:
+    umask = os.umask(0)  # the only way to read it is to set it; put it straight back
+    os.umask(umask)
+    return umask
+
+
+UMASK = process_umask()  # read once, at import: setting it later races other threads
+
+
+def file_mode(target: Path) -> int:
+    """The mode the written file gets: the replaced file's, else what a plain ``open``
+    would give (0o666 less the umask); mkstemp's own 0o600 would hide records from the
+    curators and services that read ``extracted/``."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return 0o666 & ~UMASK
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``.
@@ -29,6 +48,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield temporary
         with temporary.open("rb+") as written:
             os.fsync(written.fileno())
+        os.chmod(temporary, file_mode(target))
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)

@@ -32,3 +32,14 @@ def test_a_failing_writer_leaves_no_target_and_no_temporary(tmp_path):
             temporary.write_bytes(b"PAR1 half a table")
             raise RuntimeError("writer failed")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_file_gets_the_usual_mode_and_a_replaced_one_keeps_its_own(tmp_path):
+    from pipeline.atomic import UMASK, atomic_write_text
+
+    new = tmp_path / "record.json"
+    atomic_write_text(new, "{}")
+    assert new.stat().st_mode & 0o777 == 0o666 & ~UMASK  # as open() makes it, not mkstemp's 0600
+    new.chmod(0o640)
+    atomic_write_text(new, "{}")
+    assert new.stat().st_mode & 0o777 == 0o640
