@@ -147,6 +147,11 @@ class Document(Model):
 # ------------------------------------------------------------ gold-shaped values
 
 
+# What the text may state about a fusion beyond its genes (each optional on Fusion).
+FUSION_DETAILS = ("five_prime_exon", "three_prime_exon", "five_prime_transcript",
+                  "three_prime_transcript", "five_prime_breakpoint", "three_prime_breakpoint")
+
+
 class Fusion(Model):
     name: str = Field(description="5PRIME::3PRIME with HGNC symbols.")
     five_prime: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Hashable, Iterable, TypeVar
 
-from pipeline.schema import Fusion, Mention, UnresolvedGene, Variant
+from pipeline.schema import FUSION_DETAILS, Fusion, Mention, UnresolvedGene, Variant
 
 T = TypeVar("T")
 
@@ -24,9 +24,33 @@ def of_type(mentions: list[Mention], kind: str) -> list[Mention]:
     return [m for m in mentions if m.type == kind and m.in_scope and m.normalised]
 
 
+def details(fusion: Fusion) -> dict:
+    return {name: getattr(fusion, name) for name in FUSION_DETAILS
+            if getattr(fusion, name) is not None}
+
+
+def merge_fusions(found: Iterable[Fusion]) -> list[Fusion]:
+    """One Fusion per name with every detail its mentions state ("STRN::ALK" from one
+    sentence, its exons from another, its transcripts from a figure legend), in order of
+    first mention. Mentions that state different values for the same detail are
+    different forms of the fusion (EML4::ALK variant 1, exon 13, and variant 3, exon 6)
+    and stay apart, as the gold guidelines record them."""
+    merged: list[Fusion] = []
+    for fusion in found:
+        stated = details(fusion)
+        for index, kept in enumerate(merged):
+            known = details(kept)
+            if kept.name == fusion.name and all(known.get(k, v) == v for k, v in stated.items()):
+                merged[index] = kept.model_copy(update={**stated,
+                                                        "unresolved": kept.unresolved or fusion.unresolved})
+                break
+        else:
+            merged.append(fusion)
+    return merged
+
+
 def fusions(mentions: list[Mention]) -> list[Fusion]:
-    return unique((m.fusion for m in of_type(mentions, "fusion") if m.fusion),
-                  key=lambda f: f.model_dump_json())
+    return merge_fusions(m.fusion for m in of_type(mentions, "fusion") if m.fusion)
 
 
 def rearranged_genes(mentions: list[Mention], found: list[Fusion]) -> list[str]:

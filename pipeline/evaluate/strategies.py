@@ -17,10 +17,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from pipeline.resources import check_keys, load_resource
-from pipeline.schema import Fusion, Therapy
-
-FUSION_DETAILS = ("five_prime_exon", "three_prime_exon", "five_prime_transcript",
-                  "three_prime_transcript", "five_prime_breakpoint", "three_prime_breakpoint")
+from pipeline.schema import FUSION_DETAILS, Fusion, Therapy
 AGE_TOLERANCE = 0.05
 
 

@@ -33,3 +33,22 @@ def column_header(doc: Doc, offset: int) -> str | None:
         column = text.count("\t", line_start, offset)
         return header[column] if column < len(header) else None
     return None
+
+
+def table_cells(doc: Doc) -> list[tuple[int, int, str]]:
+    """Every non-empty body cell of the document's tables as (start, end, column header)."""
+    text = doc_text(doc)
+    cells = []
+    for start, end, _ in doc.user_data.get(KEY, ()):
+        line_start = start
+        while line_start < end:
+            line_end = text.find("\n", line_start, end)
+            line_end = end if line_end == -1 else line_end
+            offset = line_start
+            for cell in text[line_start:line_end].split("\t"):
+                header = column_header(doc, offset) if cell.strip() else None
+                if header is not None:
+                    cells.append((offset, offset + len(cell), header))
+                offset += len(cell) + 1
+            line_start = line_end + 1
+    return cells

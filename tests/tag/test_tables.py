@@ -1,7 +1,7 @@
 """A cell's column header, which tells taggers what the cell holds."""
 
 from pipeline.read import text_document
-from pipeline.tag.tables import column_header, set_tables
+from pipeline.tag.tables import column_header, set_tables, table_cells
 
 
 def test_a_cell_knows_its_column_header(nlp):
@@ -18,3 +18,15 @@ def test_a_cell_knows_its_column_header(nlp):
     assert column_header(doc, at("Site")) is None  # the header row is no cell
     assert column_header(doc, at("alectinib")) is None  # caption
     assert column_header(doc, at("ours")) is None  # after the table
+
+
+def test_table_cells_are_the_body_cells_with_their_headers(nlp):
+    text = ("Table 1: Partners\n\nCase\tALK fusion partner\tResponse\n"
+            "1\tTNS1\tCR\n2\t\tPR\n\nAfter the table.\n")
+    document = text_document(text, "t")
+    doc = nlp.make_doc(document.text)
+    set_tables(doc, [(t.start, t.end, t.header) for t in document.tables])
+    cells = [(document.text[start:end], header) for start, end, header in table_cells(doc)]
+    # the empty cell of row 2 is no cell; the header row and the text after are none either
+    assert cells == [("1", "Case"), ("TNS1", "ALK fusion partner"), ("CR", "Response"),
+                     ("2", "Case"), ("PR", "Response")]

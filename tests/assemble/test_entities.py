@@ -1,0 +1,37 @@
+from pipeline.assemble.entities import merge_fusions
+from pipeline.schema import Fusion
+
+
+def fusion(name, **details):
+    five, three = name.split("::")
+    return Fusion(name=name, five_prime=five, three_prime=three, **details)
+
+
+def test_mentions_of_one_fusion_merge_their_details():
+    merged = merge_fusions([
+        fusion("TPM3::ALK"),
+        fusion("TPM3::ALK", five_prime_exon=8, three_prime_exon=20),
+        fusion("TPM3::ALK", five_prime_transcript="NM_152263"),
+        fusion("ETV6::NTRK3"),
+        fusion("TPM3::ALK", three_prime_breakpoint="c.3173-500"),
+    ])
+    assert merged == [
+        fusion("TPM3::ALK", five_prime_exon=8, three_prime_exon=20,
+               five_prime_transcript="NM_152263", three_prime_breakpoint="c.3173-500"),
+        fusion("ETV6::NTRK3")]
+
+
+def test_different_exons_are_different_forms_of_a_fusion():
+    merged = merge_fusions([
+        fusion("EML4::ALK", five_prime_exon=13, three_prime_exon=20),
+        fusion("EML4::ALK"),
+        fusion("EML4::ALK", five_prime_exon=6, three_prime_exon=20),
+        fusion("EML4::ALK", five_prime_exon=13, three_prime_exon=20),
+    ])
+    assert [(f.name, f.five_prime_exon) for f in merged] == [("EML4::ALK", 13), ("EML4::ALK", 6)]
+
+
+def test_an_unresolved_partner_stays_unresolved():
+    merged = merge_fusions([fusion("TGF::ALK", unresolved=True),
+                            fusion("TGF::ALK", five_prime_exon=3, unresolved=True)])
+    assert merged == [fusion("TGF::ALK", five_prime_exon=3, unresolved=True)]
