@@ -1,19 +1,43 @@
 """Fusions ("EML4-ALK", "STRN::ALK", "SQSTM1:ALK fusion") and rearranged genes.
 
-First cut: two gene-shaped words joined by a separator from ``resources/fusions.yaml``.
-"::" is always a fusion; "-", "–", ":" are when one side is a gene with a known fusion
-orientation, or when both are genes and a fusion word follows ("a FUS:ERG fusion");
-"/" also needs a fusion word after the pair, since it joins lists too.
-A partner that is no HGNC symbol keeps its printed form (``unresolved``) when it is
-printed 5' of a 3' kinase. Orientation: without exon detail, a 3' kinase printed first
-is put 3' ("ALK-EML4" -> EML4::ALK). Exon notations and phrases come with the Tagging issue.
+A fusion is found where the text names two genes as one:
+
+- a printed pair: two gene-shaped words joined by a separator from ``resources/fusions.yaml``.
+  "::" is always a fusion; "-", "–", ":" are when one side is a gene with a known fusion
+  orientation, or when both are genes and a fusion word follows ("a FUS:ERG fusion") or a
+  translocation or "fusion of" precedes ("t(12;21)(p13;q22) ETV6-RUNX1"); "/" also needs
+  such a word, since it joins lists too ("ALK/ROS1 inhibitors");
+- a phrase: "fusion of the EML4 gene and the ALK gene", "FUS fused to ERG", and exons
+  joined across two genes ("STRN exon 3 to the C-terminus of ALK exon 20", "FUS exon
+  7-ERG exon 11"), which also give the order and the exons;
+- a list of partners: "ALK fusion partners, including TPM3, TPM4 and CLTC" (the gene
+  is the one the cue names, or the nearest oriented gene before it, in its sentence or
+  the one before);
+- a table column whose header names a gene and says partner ("ALK fusion partner"):
+  each cell is a partner of that gene; a printed partner that is no gene in context
+  ("CTCL") is kept as printed, ``unresolved``.
+
+Orientation: a partner of a 3' kinase goes 5' (TPM3::ALK), a partner of a 5' gene goes 3'.
+A printed pair without detail takes the established orientation ("ALK-EML4" -> EML4::ALK);
+a printed order the text backs with exons (an exon notation after the pair, or "exon 10
+and 11 of ALK ..." after it) is kept (ALK::PTPN3).
+
+Details (:mod:`pipeline.tag.fusion_details`) become fusion tags of their own over the text
+that states them, carrying only that detail; the assemble stage merges the mentions of a
+fusion. An exon notation ("H6::A20") goes to the fusion printed just before it and is no
+gene: gene tags inside it are dropped.
+
+Rearranged genes: a gene right before a fusion word ("ALK rearrangement", "IGFBP5
+fusion"), unless a negation stands right before it ("no ROS1 rearrangement").
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Iterable, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -22,11 +46,55 @@ from pipeline.lexicons import GeneLexicon, gene_lexicon
 from pipeline.resources import check_keys, check_str_list, load_resource
 from pipeline.schema import Fusion
 from pipeline.settings import get_settings
-from pipeline.tag.tags import Tag, add_tags, doc_text, tags_of_type
+from pipeline.tag.context import words_pattern
+from pipeline.tag.fusion_details import (exon_statement_follows, find_exon_notations,
+                                         find_gene_details, prefix_fit, sentence_bounds)
+from pipeline.tag.tables import table_cells
+from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, tags_of_type
 
 FILE = "fusions.yaml"
 SYMBOL_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
 GENE_WORD = r"[A-Za-z][A-Za-z0-9]{1,14}"
+RULE_KEYS = ["three_prime_kinases", "five_prime_genes", "separators", "fusion_words", "join_words",
+             "partner_cues", "partner_words", "exon_prefixes", "breakpoint_words",
+             "no_partner_cells", "negations", "negation_fillers"]
+NOTATION_RULE = "fusion.exon_notation"
+# What a table cell or the lexicon may resolve a partner through without the gene
+# tagger's judgement: an alias alone is too weak ("CTCL" is an alias of TSPYL2).
+FIRM_RANKS = ("approved", "previous")
+
+TRANSLOCATION = r"\b(?:t|inv|ins|der)\([0-9XY]{1,2}(?:[;,][0-9XY]{1,2})*\)(?:\([^()\n]{1,40}\))?"
+# Before a pair, what names it as a fusion: "t(2;5)(p23;q35) NPM1-ALK", "fusion of X-Y".
+PRECEDING_CUE = re.compile(
+    rf"(?:{TRANSLOCATION}[\s,;:/]*(?:(?:resulting in|leading to|producing|creating|forming|with|"
+    rf"and)\s+)?|\bfusions?\s+(?:of|between)\s+)(?:(?:the|an?)\s+)?$", re.IGNORECASE)
+# "fusion of the EML4 gene and the ALK gene" (before the first gene, then between both)
+FUSION_OF = re.compile(r"\b(?:fusions?|translocations?|rearrangements?)\s+(?:of|between)\s+"
+                       r"(?:the\s+)?$", re.IGNORECASE)
+FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?", re.IGNORECASE)
+FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
+                              r"(?:in[- ]frame\s+)?(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
+# "STRN exon 3 to the C-terminus of ALK exon 20", "FUS exon 7-ERG exon 11"
+EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*|\s+to\s+"
+                          r"(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
+EXON_AFTER = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
+# "exon 7 of FUS to exon 11 of ERG"
+EXON_OF_BEFORE = re.compile(r"\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|\s+to\s+|\s+with\s+)\s*(?:the\s+)?"
+                             r"exon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?", re.IGNORECASE)
+LIST_INTRO = re.compile(r"[\s,:;(]*(?:(?:including|includes|include|such as|e\.g\.|namely|like|"
+                        r"are|were|is|comprising)\b[\s,:]*)?", re.IGNORECASE)
+LIST_SEPARATOR = re.compile(r"\s*[,;/]\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+PARTNER_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+# Between a fusion and its exon notation: "HMBOX1::ALK (H6::A20)", "KIF5B-ALK KI24; A20",
+# "EML4-ALK variant 1 (E13;A20)".
+NOTATION_ADJACENT = re.compile(r"[\s(\[:,]*(?:(?:fusions?|genes?|transcripts?|variants?\s*\d*[ab]?|"
+                               r"v\d+[ab]?)[\s(\[:,]*)*", re.IGNORECASE)
+# Further away, a notation belongs to the fusion above it only in a block of codes and
+# numbers (a table read as lines): no word of prose in between.
+PROSE_WORD = re.compile(r"[A-Za-z]{4,}")
+NOTATION_REACH = 600
+DETAIL_REACH = 1500
 
 
 @dataclass(frozen=True)
@@ -35,15 +103,27 @@ class FusionRules:
     five_prime: frozenset[str]
     separators: tuple[str, ...]
     fusion_words: tuple[str, ...]
+    join_words: tuple[str, ...]
+    partner_cues: tuple[str, ...]
+    partner_words: tuple[str, ...]
+    exon_prefixes: frozenset[str]
+    breakpoint_words: tuple[str, ...]
+    no_partner_cells: frozenset[str]
+    negations: tuple[str, ...]
+    negation_fillers: tuple[str, ...]
 
     @classmethod
     def from_dict(cls, data: dict) -> "FusionRules":
-        keys = ["three_prime_kinases", "five_prime_genes", "separators", "fusion_words"]
-        check_keys(data, file=FILE, where="top level", required=keys)
+        check_keys(data, file=FILE, where="top level", required=RULE_KEYS)
         lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
-                 for key in keys}
+                 for key in RULE_KEYS}
         return cls(frozenset(lists["three_prime_kinases"]), frozenset(lists["five_prime_genes"]),
-                   tuple(lists["separators"]), tuple(lists["fusion_words"]))
+                   tuple(lists["separators"]), tuple(lists["fusion_words"]),
+                   tuple(lists["join_words"]), tuple(lists["partner_cues"]),
+                   tuple(lists["partner_words"]), frozenset(lists["exon_prefixes"]),
+                   tuple(lists["breakpoint_words"]),
+                   frozenset(cell.lower() for cell in lists["no_partner_cells"]),
+                   tuple(lists["negations"]), tuple(lists["negation_fillers"]))
 
     @property
     def oriented(self) -> frozenset[str]:
@@ -55,22 +135,99 @@ def fusion_rules() -> FusionRules:
     return FusionRules.from_dict(load_resource(FILE))
 
 
+def alternatives(phrases: Iterable[str]) -> str:
+    """A regex alternation of phrases, longest first, any white space between words."""
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def pair_pattern() -> re.Pattern:
-    separators = "|".join(re.escape(s) for s in sorted(fusion_rules().separators, key=len, reverse=True))
+    separators = alternatives(fusion_rules().separators)
     return re.compile(rf"(?<![A-Za-z0-9])({GENE_WORD})({separators})({GENE_WORD})(?![A-Za-z0-9])")
 
 
 @lru_cache(maxsize=1)
 def fusion_word_pattern() -> re.Pattern:
-    words = "|".join(re.escape(w) for w in sorted(fusion_rules().fusion_words, key=len, reverse=True))
-    return re.compile(rf"^[\s-]*(?:gene\s+)?(?:{words})\b", re.IGNORECASE)
+    """A fusion word right at the position it is matched from ("-ALK fusion", " gene fusion")."""
+    return re.compile(rf"[\s-]*(?:gene\s+)?(?:{alternatives(fusion_rules().fusion_words)})\b",
+                      re.IGNORECASE)
+
+
+class Cues(NamedTuple):
+    join: re.Pattern  # "STRN exon 3 to ALK exon 20" joins exons only in a sentence with one
+    partner: re.Pattern  # "fusion partners" before a list of genes
+    partner_word: re.Pattern  # "partner" in a table header
+    breakpoint: re.Pattern  # makes a bare position a breakpoint
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    rules = fusion_rules()
+    return Cues(words_pattern(list(rules.join_words)), words_pattern(list(rules.partner_cues)),
+                words_pattern(list(rules.partner_words)), words_pattern(list(rules.breakpoint_words)))
+
+
+@lru_cache(maxsize=1)
+def negated_pattern() -> re.Pattern:
+    """A negation right before the position it is searched up to, perhaps with a filler
+    or two between: "no ROS-1 rearrangement", "negative for ALK", "no evidence of an ALK"."""
+    rules = fusion_rules()
+    negations, fillers = (alternatives(rules.negations), alternatives(rules.negation_fillers))
+    return re.compile(rf"(?<![A-Za-z])(?:{negations})\s+(?:(?:{fillers})\s+){{0,2}}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Partner:
+    """One gene of a fusion as printed, with its approved symbol (None: no gene in context,
+    kept as printed) and, when this fusion's text is the one that shows it is a gene, where."""
+
+    printed: str
+    symbol: str | None
+    start: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.symbol or self.printed
+
+
+@dataclass
+class Hit:
+    """A fusion found in the text, before it becomes a tag. ``first`` is the gene printed
+    (or listed) first; with ``order`` "stated" it is the 5' gene, with "established" the
+    rules' orientation decides."""
+
+    start: int
+    end: int
+    first: Partner
+    second: Partner
+    rule: str
+    order: str = "established"
+    details: dict[str, int | str] = field(default_factory=dict)
+
+    def oriented(self, rules: FusionRules) -> tuple[Partner, Partner]:
+        if self.order == "stated":
+            return self.first, self.second
+        five, _ = orient(self.first.name, self.second.name, rules)
+        return (self.first, self.second) if five == self.first.name else (self.second, self.first)
+
+    def side_of(self, gene: str, rules: FusionRules) -> str | None:
+        """"five_prime" or "three_prime": the side ``gene`` is on, if it is a partner."""
+        five, three = self.oriented(rules)
+        if five.symbol == gene:
+            return "five_prime"
+        return "three_prime" if three.symbol == gene else None
 
 
 def resolve_partner(printed: str, lexicon: GeneLexicon) -> str | None:
     """Approved symbol for a word printed as a fusion partner, any alias rank allowed."""
     entry = lexicon.symbols.get(printed)
     return entry.symbol if entry is not None else None
+
+
+def firm_symbol(printed: str, lexicon: GeneLexicon) -> str | None:
+    """Approved symbol of an approved or previous symbol (no alias)."""
+    entry = lexicon.symbols.get(printed)
+    return entry.symbol if entry is not None and entry.rank in FIRM_RANKS else None
 
 
 def orient(left: str, right: str, rules: FusionRules) -> tuple[str, str]:
@@ -82,46 +239,281 @@ def orient(left: str, right: str, rules: FusionRules) -> tuple[str, str]:
     return left, right
 
 
-def find_fusions(text: str, lexicon: GeneLexicon) -> list[Tag]:
-    """Fusion tags, plus gene tags for partners known only through the fusion."""
-    rules = fusion_rules()
-    tags: list[Tag] = []
+def around_hub(partner: Partner, hub: Partner, rules: FusionRules) -> tuple[Partner, Partner]:
+    """5' and 3' of a partner of ``hub`` when the text gives no orientation: a kinase 3'."""
+    return (hub, partner) if hub.symbol in rules.five_prime else (partner, hub)
+
+
+# ----------------------------------------------------------------- finding fusions
+
+
+def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules) -> list[Hit]:
+    hits: list[Hit] = []
     for match in pair_pattern().finditer(text):
         left_printed, separator, right_printed = match.groups()
         left, right = resolve_partner(left_printed, lexicon), resolve_partner(right_printed, lexicon)
-        followed_by_fusion_word = bool(fusion_word_pattern().match(text[match.end():]))
-        if separator == "/" and not followed_by_fusion_word:
-            continue
-        named_as_fusion = followed_by_fusion_word and left is not None and right is not None
-        if separator != "::" and not ({left, right} & rules.oriented) and not named_as_fusion:
-            continue
+        # a partner that is no symbol is kept as printed only 5' of a kinase or in "::"
         if left is None and not (SYMBOL_SHAPE.match(left_printed) and right in rules.three_prime):
             continue
         if right is None and not (separator == "::" and SYMBOL_SHAPE.match(right_printed)):
             continue
-        five, three = orient(left or left_printed, right or right_printed, rules)
-        unresolved = left is None or right is None
-        fusion = Fusion(name=f"{five}::{three}", five_prime=five, three_prime=three,
-                        unresolved=unresolved)
-        tags.append(Tag("fusion", match.start(), match.end(), fusion.name, "fusion.pair",
-                        fusion=fusion))
-        for printed, symbol, start in ((left_printed, left, match.start(1)),
-                                       (right_printed, right, match.start(3))):
-            if symbol is not None:
-                tags.append(Tag("gene", start, start + len(printed), symbol, "gene.fusion_partner"))
-            else:
-                tags.append(Tag("unresolved_gene", start, start + len(printed), printed,
-                                "gene.unresolved_partner"))
+        oriented = bool({left, right} & rules.oriented)
+        # named as a fusion by the words around it; only looked for where it decides
+        named = bool(fusion_word_pattern().match(text, match.end())) or (
+            (separator == "/" or (separator != "::" and not oriented))
+            and bool(PRECEDING_CUE.search(text, max(0, match.start() - 80), match.start())))
+        if separator == "/" and not named:
+            continue
+        named_as_fusion = named and left is not None and right is not None
+        if separator != "::" and not oriented and not named_as_fusion:
+            continue
+        backed = exon_statement_follows(text, match.end(), {left_printed, right_printed})
+        hits.append(Hit(match.start(), match.end(), Partner(left_printed, left, match.start(1)),
+                        Partner(right_printed, right, match.start(3)), "fusion.pair",
+                        "stated" if backed else "established"))
+    return hits
+
+
+def gene_partner(gene: Tag, text: str) -> Partner:
+    return Partner(text[gene.start:gene.end], gene.normalised)
+
+
+def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
+    """Two genes named as one fusion by the words around them: "fusion of the EML4 gene
+    and the ALK gene", "FUS fused to ERG" (order as printed, then established), and exons
+    joined across them, "STRN exon 3 to ... ALK exon 20" (order and exons as printed)."""
+    join_words = cues().join
+    hits = []
+    for first, second in zip(genes, genes[1:]):
+        if first.normalised == second.normalised or second.start - first.end > 80:
+            continue
+        between = text[first.end:second.start]
+        joined = EXONS_JOINED.fullmatch(between)
+        exon_after = EXON_AFTER.match(text, second.end)
+        exon_of = EXON_OF_BETWEEN.fullmatch(between)
+        exon_before = EXON_OF_BEFORE.search(text, max(0, first.start - 30), first.start)
+        pair = (gene_partner(first, text), gene_partner(second, text))
+        if (joined and exon_after) or (exon_of and exon_before):
+            sentence = sentence_bounds(text, first.start)
+            if not join_words.search(text, *sentence):
+                continue
+            exons = ((joined.group("exon"), exon_after.group("exon")) if joined and exon_after
+                     else (exon_before.group("exon"), exon_of.group("exon")))
+            start = first.start if joined and exon_after else exon_before.start()
+            end = exon_after.end() if joined and exon_after else second.end
+            hits.append(Hit(start, end, *pair, "fusion.exons_joined", "stated",
+                            {"five_prime_exon": int(exons[0]), "three_prime_exon": int(exons[1])}))
+        elif ((FUSION_OF_BETWEEN.fullmatch(between)
+               and FUSION_OF.search(text, max(0, first.start - 40), first.start))
+              or FUSED_TO_BETWEEN.fullmatch(between)):
+            hits.append(Hit(first.start, second.end, *pair, "fusion.phrase"))
+    return hits
+
+
+def find_partner_lists(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
+    """Genes listed as the fusion partners of another: "ALK fusion partners, including
+    TPM3, TPM4, CLTC" -> TPM3::ALK, TPM4::ALK, CLTC::ALK."""
+    if "artner" not in text:  # cheap test before the cue pattern: most texts name none
+        return []
+    partner_cue = cues().partner
+    starts = [gene.start for gene in genes]
+    hits = []
+    for cue in partner_cue.finditer(text):
+        sentence_start, sentence_end = sentence_bounds(text, cue.start())
+        index = bisect.bisect_left(starts, cue.end())
+        hub = None
+        following = genes[index] if index < len(genes) else None
+        of = PARTNER_OF.match(text, cue.end())
+        if following is not None and of and of.end() == following.start:
+            hub, index = following, index + 1  # "fusion partners of ALK, such as ..."
+        else:
+            earliest = sentence_bounds(text, max(0, sentence_start - 1))[0]
+            before = bisect.bisect_left(starts, cue.start()) - 1
+            while before >= 0 and genes[before].start >= earliest:
+                if genes[before].normalised in rules.oriented:
+                    hub = genes[before]
+                    break
+                before -= 1
+        if hub is None:
+            continue
+        position = hub.end if hub.start > cue.start() else cue.end()
+        listed = []
+        while index < len(genes) and genes[index].start < sentence_end:
+            gene = genes[index]
+            gap = text[position:gene.start]
+            if not (LIST_INTRO.fullmatch(gap) if not listed else LIST_SEPARATOR.fullmatch(gap)):
+                break
+            listed.append(gene)
+            position, index = gene.end, index + 1
+        hub_partner = gene_partner(hub, text)
+        for gene in listed:
+            if gene.normalised != hub.normalised:
+                five, three = around_hub(gene_partner(gene, text), hub_partner, rules)
+                hits.append(Hit(gene.start, gene.end, five, three, "fusion.partner_list", "stated"))
+    return hits
+
+
+def partner_hub(header: str, lexicon: GeneLexicon, rules: FusionRules) -> str | None:
+    """The gene whose partners a column holds, from a header such as "ALK fusion partner"."""
+    if not cues().partner_word.search(header):
+        return None
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9-]*", header):
+        symbol = firm_symbol(word, lexicon)
+        if symbol in rules.oriented:
+            return symbol
+    return None
+
+
+def find_table_partners(text: str, cells: list[tuple[int, int, str]], genes: list[Tag],
+                        lexicon: GeneLexicon, rules: FusionRules) -> list[Hit]:
+    """Cells of a partner column ("ALK fusion partner": TNS1) -> TNS1::ALK. A cell that
+    names no gene is kept as printed (``unresolved``) when it is shaped like a symbol."""
+    hubs: dict[str, str | None] = {}
+    starts = [gene.start for gene in genes]
+    hits = []
+    for start, end, header in cells:
+        if header not in hubs:
+            hubs[header] = partner_hub(header, lexicon, rules)
+        hub = hubs[header]
+        value = text[start:end].strip()
+        if hub is None or not value or value.lower() in rules.no_partner_cells:
+            continue
+        hub_partner = Partner(hub, hub)
+        index = bisect.bisect_left(starts, start)
+        inside = []
+        while index < len(genes) and genes[index].end <= end:
+            inside.append(genes[index])
+            index += 1
+        partners = [(g.start, gene_partner(g, text)) for g in inside if g.normalised != hub]
+        if not inside:
+            word = value.rstrip("*†‡§")
+            if not SYMBOL_SHAPE.match(word):
+                continue
+            at = text.index(word, start)
+            partners = [(at, Partner(word, firm_symbol(word, lexicon), at))]
+        for at, partner in partners:
+            five, three = around_hub(partner, hub_partner, rules)
+            hits.append(Hit(at, at + len(partner.printed), five, three, "fusion.table_partner",
+                            "stated"))
+    return hits
+
+
+def attach_exon_notations(text: str, anchors: list[Hit], rules: FusionRules) -> list[Hit]:
+    """Exon notations as details of the fusion printed before them: right after it
+    ("HMBOX1::ALK (H6::A20)"), or below it in a block of codes ("EML4-ALK / 1 E13; A20 /
+    2 E20; A20"), when each side's letters say exon or begin that side's symbol.
+    An anchor a notation attaches to keeps its printed order."""
+    if not anchors:
+        return []
+    ordered = sorted(anchors, key=lambda hit: hit.end)
+    ends = [hit.end for hit in ordered]
+    consumed: set[int] = set()
+    notations = []
+    for notation in find_exon_notations(text):
+        index = bisect.bisect_right(ends, notation.start) - 1
+        while index >= 0 and id(ordered[index]) in consumed:
+            index -= 1
+        if index < 0:
+            continue
+        anchor = ordered[index]
+        fits = (prefix_fit(notation.first_prefix, anchor.first.printed, anchor.first.symbol,
+                           rules.exon_prefixes),
+                prefix_fit(notation.second_prefix, anchor.second.printed, anchor.second.symbol,
+                           rules.exon_prefixes))
+        if None in fits:
+            continue
+        between = text[anchor.end:notation.start]
+        if not (NOTATION_ADJACENT.fullmatch(between)
+                or ("specific" in fits and len(between) <= NOTATION_REACH
+                    and not PROSE_WORD.search(between))):
+            continue
+        anchor.order = "stated"
+        consumed.update(id(hit) for hit in anchors
+                        if notation.start <= hit.start and hit.end <= notation.end)
+        notations.append(Hit(notation.start, notation.end, replace(anchor.first, start=None),
+                             replace(anchor.second, start=None), NOTATION_RULE, "stated",
+                             {"five_prime_exon": notation.first_exon,
+                              "three_prime_exon": notation.second_exon}))
+    return notations
+
+
+def attach_gene_details(text: str, anchors: list[Hit], genes: list[Tag],
+                        rules: FusionRules) -> list[Hit]:
+    """Transcripts and breakpoints stated for a gene, as details of the nearest fusion of
+    that gene (before the statement first, then after it)."""
+    if not anchors:
+        return []
+    details = find_gene_details(text, genes, cues().breakpoint)
+    hits = []
+    for detail in details:
+        before = [a for a in anchors if a.end <= detail.start and detail.start - a.end <= DETAIL_REACH
+                  and a.side_of(detail.gene, rules)]
+        after = [a for a in anchors if a.start >= detail.end and a.start - detail.end <= DETAIL_REACH
+                 and a.side_of(detail.gene, rules)]
+        anchor = (max(before, key=lambda a: a.end) if before
+                  else min(after, key=lambda a: a.start) if after else None)
+        if anchor is None:
+            continue
+        five, three = anchor.oriented(rules)
+        side = anchor.side_of(detail.gene, rules)
+        hits.append(Hit(detail.start, detail.end, replace(five, start=None),
+                        replace(three, start=None), f"fusion.{detail.kind}", "stated",
+                        {f"{side}_{detail.kind}": detail.value}))
+    return hits
+
+
+def hit_tags(hit: Hit, rules: FusionRules) -> list[Tag]:
+    five, three = hit.oriented(rules)
+    fusion = Fusion(name=f"{five.name}::{three.name}", five_prime=five.name, three_prime=three.name,
+                    unresolved=five.symbol is None or three.symbol is None, **hit.details)
+    tags = [Tag("fusion", hit.start, hit.end, fusion.name, hit.rule, fusion=fusion)]
+    for partner in (hit.first, hit.second):
+        if partner.start is None:
+            continue
+        end = partner.start + len(partner.printed)
+        if partner.symbol is not None:
+            tags.append(Tag("gene", partner.start, end, partner.symbol, "gene.fusion_partner"))
+        else:
+            tags.append(Tag("unresolved_gene", partner.start, end, partner.printed,
+                            "gene.unresolved_partner"))
     return tags
 
 
+def distinct_genes(genes: Iterable[Tag]) -> list[Tag]:
+    """Gene tags by position, one per start (the longest)."""
+    by_start: dict[int, Tag] = {}
+    for gene in genes:
+        if gene.start not in by_start or gene.end > by_start[gene.start].end:
+            by_start[gene.start] = gene
+    return [by_start[start] for start in sorted(by_start)]
+
+
+def find_fusions(text: str, lexicon: GeneLexicon, genes: Iterable[Tag] = (),
+                 cells: list[tuple[int, int, str]] = ()) -> list[Tag]:
+    """Fusion tags (with their details), plus gene tags for partners known only through
+    the fusion. ``genes`` are the gene tags found so far; ``cells`` the document's table
+    body cells as (start, end, column header)."""
+    rules = fusion_rules()
+    genes = distinct_genes(genes)
+    anchors = (find_pairs(text, lexicon, rules) + find_phrases(text, genes, rules)
+               + find_partner_lists(text, genes, rules)
+               + find_table_partners(text, list(cells), genes, lexicon, rules))
+    notations = attach_exon_notations(text, anchors, rules)
+    anchors = [hit for hit in anchors
+               if not any(n.start <= hit.start and hit.end <= n.end for n in notations)]
+    hits = anchors + notations + attach_gene_details(text, anchors, genes, rules)
+    return [tag for hit in hits for tag in hit_tags(hit, rules)]
+
+
 def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
-    """Genes printed right before a fusion word: "ALK rearrangement", "IGFBP5 fusion"."""
-    pattern = fusion_word_pattern()
+    """Genes printed right before a fusion word: "ALK rearrangement", "IGFBP5 fusion";
+    not where the text says there is none ("no ROS1 rearrangement")."""
+    pattern, negated = fusion_word_pattern(), negated_pattern()
     return [
         Tag("rearranged_gene", gene.start, gene.end, gene.normalised, "rearranged.gene_word")
         for gene in genes
-        if pattern.match(text[gene.end:gene.end + 40])
+        if pattern.match(text, gene.end)
+        and not negated.search(text, max(0, gene.start - 40), gene.start)
     ]
 
 
@@ -133,11 +525,16 @@ class FusionTagger:
         self.lexicon = gene_lexicon(get_settings())
 
     def __call__(self, doc: Doc) -> Doc:
-        fusions = find_fusions(doc_text(doc), self.lexicon)
+        text = doc_text(doc)
+        fusions = find_fusions(text, self.lexicon, tags_of_type(doc, "gene"), table_cells(doc))
+        notations = [(t.start, t.end) for t in fusions if t.rule == NOTATION_RULE]
+        if notations:  # exon notations are no genes ("H6" is an alias of HMX1)
+            remove_tags(doc, lambda t: t.type in ("gene", "unresolved_gene") and any(
+                start <= t.start and t.end <= end for start, end in notations))
         known = {(tag.start, tag.end) for tag in tags_of_type(doc, "gene")}
         new_genes = [t for t in fusions if t.type != "gene" or (t.start, t.end) not in known]
         add_tags(doc, new_genes)
-        add_tags(doc, find_rearranged(doc_text(doc), tags_of_type(doc, "gene")))
+        add_tags(doc, find_rearranged(text, tags_of_type(doc, "gene")))
         return doc
 
 

@@ -72,3 +72,9 @@ class TextTagger:
     def __call__(self, doc: Doc) -> Doc:
         add_tags(doc, self.find(doc_text(doc)))
         return doc
+
+
+def remove_tags(doc: Doc, unwanted: Callable[[Tag], bool]) -> None:
+    """Drop the tags a later component shows to be something else (an exon notation
+    "H6::A20" is no gene)."""
+    doc_tags(doc)[:] = [tag for tag in doc_tags(doc) if not unwanted(tag)]

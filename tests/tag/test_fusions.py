@@ -1,12 +1,35 @@
 import pytest
 
-from pipeline.tag.fusions import find_fusions, find_rearranged, orient, fusion_rules
+from pipeline.errors import RuleFileError
+from pipeline.read import text_document
+from pipeline.resources import load_resource
+from pipeline.tag import tag
+from pipeline.tag.fusions import FusionRules, find_fusions, find_rearranged, orient, fusion_rules
 from pipeline.tag.tags import tags_of_type
 
 
 def fusions(text, lexicon):
     return [(t.fusion.name, t.fusion.unresolved) for t in find_fusions(text, lexicon)
             if t.type == "fusion"]
+
+
+def tagged(text):
+    """Every mention of the whole tagger (gene tags are what phrases, lists and tables read)."""
+    return tag(text_document(text, "t"))
+
+
+def named(text):
+    """Fusion names in text order, each once."""
+    return list(dict.fromkeys(m.normalised for m in tagged(text) if m.type == "fusion"))
+
+
+def stated(text):
+    """(name, details) of every fusion mention that states a detail."""
+    return [(m.normalised, m.fusion.model_dump(exclude_none=True, exclude_defaults=True,
+                                               exclude={"name", "five_prime", "three_prime"}))
+            for m in tagged(text) if m.type == "fusion" and m.rule != "fusion.pair"
+            and m.fusion.model_dump(exclude_none=True, exclude_defaults=True,
+                                    exclude={"name", "five_prime", "three_prime", "unresolved"})]
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -57,3 +80,160 @@ def test_orientation_keeps_a_partner_first_order():
     assert orient("EML4", "ALK", rules) == ("EML4", "ALK")
     assert orient("ALK", "EML4", rules) == ("EML4", "ALK")
     assert orient("TACC3", "FGFR3", rules) == ("FGFR3", "TACC3")
+
+
+def test_the_rule_file_rejects_an_unknown_key():
+    with pytest.raises(RuleFileError, match="fusions.yaml"):
+        FusionRules.from_dict({**load_resource("fusions.yaml"), "partner_word": ["partner"]})
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # named by a phrase: printed order, then the established orientation
+    ("Sequencing showed a fusion of the ETV6 gene and the NTRK3 gene.", ["ETV6::NTRK3"]),
+    ("In this tumour, NAB2 was fused to STAT6.", ["NAB2::STAT6"]),
+    ("The fusion of the ALK gene and the KIF5B gene was confirmed.", ["KIF5B::ALK"]),
+    # a translocation printed before a pair names it as a fusion
+    ("FISH showed t(12;21)(p13;q22) ETV6-RUNX1 in the blasts.", ["ETV6::RUNX1"]),
+    ("The lymphoma carried t(2;5)(p23;q35) NPM1-ALK.", ["NPM1::ALK"]),
+    # hyphenated genes with nothing that says fusion stay genes
+    ("ETV6-RUNX1 and other transcription factors were studied.", []),
+    ("Mutations ranged from EGFR exon 19 to KRAS exon 2.", []),
+])
+def test_fusions_named_by_phrases(sentence, expected):
+    assert named(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, name, exons", [
+    ("RNA sequencing showed that the fusion joins the coiled-coil domain of KIF5B exon 15 "
+     "to the kinase domain of ALK exon 20.", "KIF5B::ALK", (15, 20)),
+    ("An in-frame EWSR1 exon 7-FLI1 exon 6 fusion was found.", "EWSR1::FLI1", (7, 6)),
+    ("The fusion joins exon 4 of ETV6 to exon 14 of NTRK3.", "ETV6::NTRK3", (4, 14)),
+    # exons joined back the printed order: no established orientation is forced
+    ("The transcript fused ALK exon 19 to EML4 exon 21.", "ALK::EML4", (19, 21)),
+])
+def test_exons_joined_across_two_genes_give_the_order_and_the_exons(sentence, name, exons):
+    assert stated(sentence) == [(name, {"five_prime_exon": exons[0], "three_prime_exon": exons[1]})]
+
+
+def test_listed_fusion_partners_of_a_kinase_go_five_prime():
+    text = ("ROS1 drives a subset of lung cancers. Its fusion partners include CD74, SLC34A2 and "
+            "EZR, which supply a promoter.")
+    assert named(text) == ["CD74::ROS1", "SLC34A2::ROS1", "EZR::ROS1"]
+
+
+def test_listed_partners_take_current_symbols_and_the_gene_the_cue_names():
+    assert named("Known fusion partners of ALK, such as TPM3 and SEC31L1, were sought.") == [
+        "TPM3::ALK", "SEC31A::ALK"]
+
+
+def test_listed_partners_of_a_five_prime_gene_go_three_prime():
+    assert named("Recurrent FGFR3 fusion partners include TACC3 and BAIAP2L1.") == [
+        "FGFR3::TACC3", "FGFR3::BAIAP2L1"]
+
+
+def test_partners_that_are_no_fusion_partners_make_no_fusion():
+    assert named("Binding partners of ALK include IRS1 and SHC1.") == []
+
+
+PARTNER_TABLE = ("Results\n\nTable 2: Published patients\n\n"
+                 "Case\tSite\tALK fusion partner\tResponse\n"
+                 "1\tLung\tKIF5B\tPR\n"
+                 "2\tSkin\tNot reported\tCR\n"
+                 "3\tBone\tSQTSM1\tSD\n"
+                 "4\tLiver\tNA\tPD\n"
+                 "5\tLung\tEML4 (E13;A20)\tPR\n\n"
+                 "Case 3 is printed as published.\n")
+
+
+def test_a_partner_column_makes_each_cell_a_partner_of_the_header_gene():
+    mentions = tagged(PARTNER_TABLE)
+    fusions_ = {m.normalised: m.fusion for m in mentions if m.type == "fusion"}
+    assert list(fusions_) == ["KIF5B::ALK", "SQTSM1::ALK", "EML4::ALK"]
+    # a printed partner that is no gene symbol is kept as printed, not guessed
+    assert fusions_["SQTSM1::ALK"].unresolved
+    assert [m.normalised for m in mentions if m.type == "unresolved_gene"] == ["SQTSM1"]
+    assert ("EML4::ALK", {"five_prime_exon": 13, "three_prime_exon": 20}) in stated(PARTNER_TABLE)
+
+
+def test_a_partner_cell_resolved_only_through_an_alias_stays_unresolved():
+    # "CTCL" is formally an HGNC alias of TSPYL2; printed as an ALK partner it is no gene
+    text = PARTNER_TABLE.replace("SQTSM1", "CTCL")
+    assert "CTCL::ALK" in named(text)
+    assert "TSPYL2" not in {m.normalised for m in tagged(text)}
+
+
+@pytest.mark.parametrize("sentence, name, exons", [
+    ("NGS found a CLTC::ALK (C31::A20) fusion.", "CLTC::ALK", (31, 20)),
+    ("The tumour carried KIF5B-ALK (K24; A20).", "KIF5B::ALK", (24, 20)),
+    ("The blasts carried BCR-ABL1 (e13a2).", "BCR::ABL1", (13, 2)),
+    ("RNA sequencing showed a TPM3-ALK (exon 8::exon 20) transcript.", "TPM3::ALK", (8, 20)),
+    # the notation backs the printed order (ROS1 first), which is kept
+    ("RNA sequencing showed a ROS1-GOPC (EX35:EX8) transcript.", "ROS1::GOPC", (35, 8)),
+])
+def test_exon_notations_after_a_fusion_are_its_exons(sentence, name, exons):
+    assert named(sentence) == [name]
+    assert stated(sentence) == [(name, {"five_prime_exon": exons[0], "three_prime_exon": exons[1]})]
+
+
+def test_exon_notations_are_no_genes():
+    # "C31" is an alias of POLR3G and "A20" one of TNFAIP3: here they are exons
+    mentions = tagged("NGS found a CLTC::ALK (C31::A20) fusion.")
+    assert [m.normalised for m in mentions if m.type in ("gene", "unresolved_gene")] == ["CLTC", "ALK"]
+
+
+def test_exon_notations_below_a_fusion_in_a_block_of_codes():
+    text = ("Fusion variants\n\nEML4-ALK\n\nV1 E13; A20 2007\n\nV2 E20; A20 2008\n\n"
+            "KIF5B-ALK K24; A20 2009\n\nK15; A20 2011\n")
+    assert stated(text) == [
+        ("EML4::ALK", {"five_prime_exon": 13, "three_prime_exon": 20}),
+        ("EML4::ALK", {"five_prime_exon": 20, "three_prime_exon": 20}),
+        ("KIF5B::ALK", {"five_prime_exon": 24, "three_prime_exon": 20}),
+        ("KIF5B::ALK", {"five_prime_exon": 15, "three_prime_exon": 20})]
+
+
+@pytest.mark.parametrize("sentence", [
+    "An EML4-ALK fusion was found; T3-T4 and L4-L5 were involved.",  # letters of neither gene
+    "The EML4-ALK fusion was found. Later scans showed lesions in the E13;A20 region.",  # prose
+])
+def test_codes_that_do_not_fit_the_fusion_are_no_exons(sentence):
+    assert stated(sentence) == []
+
+
+def test_exons_stated_after_a_pair_back_its_printed_order():
+    assert named("The tumour carried ALK-KLC1: exon 20 of ALK inserted into exon 9 of KLC1.") == [
+        "ALK::KLC1"]
+    assert named("An ALK-KLC1 fusion was found.") == ["KLC1::ALK"]
+
+
+def test_transcripts_and_breakpoints_stated_for_a_fusion_gene():
+    text = ("Figure 3. The predicted TPM3::ALK fusion transcript. A. Schematic of TPM3 "
+            "(NM_152263) showing the breakpoint in intron 7 (c.789+1234). B. Schematic of ALK "
+            "(NM_004304) showing the breakpoint in intron 19 (c.3173-500).")
+    assert stated(text) == [
+        ("TPM3::ALK", {"five_prime_transcript": "NM_152263"}),
+        ("TPM3::ALK", {"five_prime_breakpoint": "c.789+1234"}),
+        ("TPM3::ALK", {"three_prime_transcript": "NM_004304"}),
+        ("TPM3::ALK", {"three_prime_breakpoint": "c.3173-500"})]
+    # a breakpoint is no variant
+    assert [m for m in tagged(text) if m.type == "variant"] == []
+
+
+def test_a_transcript_that_prefixes_a_variant_is_no_fusion_detail():
+    text = "The EML4-ALK fusion carried a resistance mutation, ALK (NM_004304.5):c.3604G>A, at relapse."
+    assert stated(text) == []
+    assert [m.normalised for m in tagged(text) if m.type == "variant"] == ["c.3604G>A"]
+
+
+@pytest.mark.parametrize("sentence, rearranged", [
+    ("There was no ROS-1 rearrangement.", []),
+    ("The biopsy was negative for ALK rearrangement.", []),
+    ("FISH showed no evidence of an ALK rearrangement.", []),
+    ("Patients with no response had an ALK rearrangement.", ["ALK"]),
+])
+def test_genes_the_text_says_are_not_rearranged_are_not(sentence, rearranged):
+    assert [m.normalised for m in tagged(sentence) if m.type == "rearranged_gene"] == rearranged
+
+
+def test_exons_of_one_gene_alone_do_not_back_a_reversed_pair():
+    assert named("The ALK-EML4 fusion, with its breakpoint in ALK exon 20, was found.") == [
+        "EML4::ALK"]

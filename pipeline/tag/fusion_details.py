@@ -1,0 +1,144 @@
+"""What a text states about a fusion beyond its two genes: exons, transcripts, breakpoints.
+
+Helpers of the fusion tagger (:mod:`pipeline.tag.fusions`), which decides which fusion a
+detail belongs to:
+
+- exon notations: two exon numbers, each with a letter or two ("H6::A20", "E13; A20",
+  "KI24; A20", "EX31:EX13", "e19a2"). They are no genes (H6 is an alias of HMX1): the
+  tagger reads one as the exons of the fusion printed just before it, when each letter
+  is "exon" (:attr:`FusionRules.exon_prefixes`) or begins that side's symbol;
+- transcripts and breakpoints stated for a gene in a sentence about a breakpoint
+  ("Schematic of STRN (NM_003162) ... breakpoint in intron 3 (c.413-2055)");
+- exon statements after a printed pair ("ALK-PTPN3: exon 10 and 11 of ALK inserted
+  between exons 2 and 3 of PTPN3"), which back the printed order.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from pipeline.tag.tags import Tag
+
+# "H6::A20", "E13; A20", "EX31:EX13", "exon 6::exon 20"; a sub-variant letter ("E6a")
+# is dropped: the exon is the number. "e19a2" (BCR::ABL1 style) has no separator; only
+# with "e" first, since "b2a2" counts BCR exons in another (M-bcr) numbering.
+EXON_NOTATION = re.compile(
+    r"(?<![A-Za-z0-9])(?P<p1>[Ee]xon\s?|[A-Za-z]{1,2})(?P<n1>\d{1,3})[ab]?\s*(?:::|:|;|-|–)\s*"
+    r"(?P<p2>[Ee]xon\s?|[A-Za-z]{1,2})(?P<n2>\d{1,3})[ab]?(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9])(?P<q1>e)(?P<m1>\d{1,2})(?P<q2>[a-z])(?P<m2>\d{1,2})(?![A-Za-z0-9])"
+)
+TRANSCRIPT = re.compile(r"(?<![A-Za-z0-9_])N[MR]_\d{4,9}(?:\.\d+)?(?![A-Za-z0-9])")
+# A position with no edit after it: "c.413-2055", "c.3173-193" (an edit would make it a
+# variant: "c.3173-1G>A").
+BARE_POSITION = re.compile(r"(?<![A-Za-z0-9.])[cg]\.[-*]?\d+(?:[+-]\d+)?(?![A-Za-z0-9>_+.-])")
+# A transcript that prefixes a change ("NM_004304.5:c.3604G>A") belongs to a variant.
+VARIANT_AFTER = re.compile(r"^\)?\s*:\s*(?:p\.|[cgnr]\.\S*?(?:>|del|ins|dup|inv))")
+GENE_BEFORE_TRANSCRIPT = re.compile(r"^\s*(?:transcripts?|mRNA)?\s*[(\[]?\s*$")
+GENE_AFTER_TRANSCRIPT = re.compile(r"^\s*[(\[]\s*$")
+# "exon 10 and 11 of ALK", "exons 2 and 3 of PTPN3", "intron 3 of STRN"; "ALK exon 20"
+EXONS_OF_GENE = re.compile(
+    r"\b(?:exons?|introns?)\s+\d+[ab]?(?:\s*(?:,|and|or|to|-|–)\s*\d+[ab]?)*\s+of\s+(?:the\s+)?"
+    r"(?P<gene>[A-Za-z][A-Za-z0-9-]*)", re.IGNORECASE)
+GENE_EXONS = re.compile(r"(?P<gene>[A-Za-z][A-Za-z0-9-]*)\s+(?:exons?|introns?)\s+\d", re.IGNORECASE)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n")
+SENTENCE_REACH = 600
+
+
+@dataclass(frozen=True)
+class ExonNotation:
+    start: int
+    end: int
+    first_prefix: str
+    first_exon: int
+    second_prefix: str
+    second_exon: int
+
+
+@dataclass(frozen=True)
+class GeneDetail:
+    """A transcript or breakpoint stated for one gene (its approved symbol)."""
+
+    start: int
+    end: int
+    gene: str
+    kind: str  # "transcript" | "breakpoint"
+    value: str
+
+
+def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
+    """The sentence around ``offset``: between sentence ends or line breaks, within reach."""
+    low = max(0, offset - SENTENCE_REACH)
+    start = low
+    for match in SENTENCE_BREAK.finditer(text, low, offset):
+        start = match.end()
+    after = SENTENCE_BREAK.search(text, offset, offset + SENTENCE_REACH)
+    return start, after.start() if after else min(len(text), offset + SENTENCE_REACH)
+
+
+def find_exon_notations(text: str) -> list[ExonNotation]:
+    notations = []
+    for match in EXON_NOTATION.finditer(text):
+        if match.group("p1") is not None:
+            parts = match.group("p1", "n1", "p2", "n2")
+        else:
+            parts = match.group("q1", "m1", "q2", "m2")
+        notations.append(ExonNotation(match.start(), match.end(), parts[0].strip(), int(parts[1]),
+                                      parts[2].strip(), int(parts[3])))
+    return notations
+
+
+def prefix_fit(prefix: str, printed: str, symbol: str | None,
+               exon_prefixes: frozenset[str]) -> str | None:
+    """How an exon notation's letters fit a partner: "specific" when they begin its printed
+    or approved symbol ("KI" for KIF5B), "generic" when they only say "exon", else None."""
+    lowered = prefix.lower()
+    if printed.lower().startswith(lowered) or (symbol or "").lower().startswith(lowered):
+        return "specific"
+    return "generic" if prefix in exon_prefixes else None
+
+
+def exon_statement_follows(text: str, end: int, printed: set[str]) -> bool:
+    """Whether the rest of the sentence after a pair states exons of both its genes
+    ("ALK-PTPN3  Exon 10 and 11 of ALK inserted between exons 2 and 3 of PTPN3"); the
+    exons of one gene alone ("ALK-EML4, with ALK exon 20") say nothing of the order."""
+    sentence_end = sentence_bounds(text, end)[1]
+    named = {match.group("gene") for pattern in (EXONS_OF_GENE, GENE_EXONS)
+             for match in pattern.finditer(text, end, sentence_end)}
+    return printed <= named
+
+
+def find_gene_details(text: str, genes: list[Tag], breakpoint_words: re.Pattern) -> list[GeneDetail]:
+    """Transcripts and bare breakpoint positions stated for a gene in a sentence that
+    speaks of a breakpoint. A transcript goes with the gene printed right before it
+    ("STRN (NM_003162)") or right after it in parentheses ("NM_003162 (STRN)"); a
+    breakpoint with the nearest gene printed before it in its sentence."""
+    details: list[GeneDetail] = []
+    starts = [gene.start for gene in genes]
+    for pattern, kind in ((TRANSCRIPT, "transcript"), (BARE_POSITION, "breakpoint")):
+        for match in pattern.finditer(text):
+            sentence_start, sentence_end = sentence_bounds(text, match.start())
+            if not breakpoint_words.search(text, sentence_start, match.start() if kind == "breakpoint"
+                                           else sentence_end):
+                continue
+            if kind == "transcript" and VARIANT_AFTER.match(text, match.end()):
+                continue
+            gene = detail_gene(text, genes, starts, match, kind, sentence_start)
+            if gene is not None:
+                details.append(GeneDetail(match.start(), match.end(), gene, kind, match.group()))
+    return details
+
+
+def detail_gene(text: str, genes: list[Tag], starts: list[int], match: re.Match, kind: str,
+                sentence_start: int) -> str | None:
+    index = bisect.bisect_left(starts, match.start()) - 1
+    before = genes[index] if index >= 0 and genes[index].start >= sentence_start else None
+    if kind == "breakpoint":
+        return before.normalised if before else None
+    if before and GENE_BEFORE_TRANSCRIPT.match(text[before.end:match.start()]):
+        return before.normalised
+    after = genes[index + 1] if index + 1 < len(genes) else None
+    if after and GENE_AFTER_TRANSCRIPT.match(text[match.end():after.start]):
+        return after.normalised
+    return None
