@@ -68,9 +68,10 @@ TRANSLOCATION = r"\b(?:t|inv|ins|der)\([0-9XY]{1,2}(?:[;,][0-9XY]{1,2})*\)(?:\([
 PRECEDING_CUE = re.compile(
     rf"(?:{TRANSLOCATION}[\s,;:/]*(?:(?:resulting in|leading to|producing|creating|forming|with|"
     rf"and)\s+)?|\bfusions?\s+(?:of|between)\s+)(?:(?:the|an?)\s+)?$", re.IGNORECASE)
-# "fusion of the EML4 gene and the ALK gene" (before the first gene, then between both)
-FUSION_OF = re.compile(r"\b(?:fusions?|translocations?|rearrangements?)\s+(?:of|between)\s+"
-                       r"(?:the\s+)?$", re.IGNORECASE)
+# "fusion of the EML4 gene and the ALK gene", "translocation between X and Y" (before the
+# first gene, then between both); not "translocation of BAD and BAX" (to the mitochondria)
+FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\b(?:translocations?|rearrangements?)\s+"
+                       r"between)\s+(?:the\s+)?$", re.IGNORECASE)
 FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?", re.IGNORECASE)
 FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
                               r"(?:in[- ]frame\s+)?(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)

@@ -92,6 +92,9 @@ def test_the_rule_file_rejects_an_unknown_key():
     ("Sequencing showed a fusion of the ETV6 gene and the NTRK3 gene.", ["ETV6::NTRK3"]),
     ("In this tumour, NAB2 was fused to STAT6.", ["NAB2::STAT6"]),
     ("The fusion of the ALK gene and the KIF5B gene was confirmed.", ["KIF5B::ALK"]),
+    ("A translocation between the ETV6 and NTRK3 genes was found.", ["ETV6::NTRK3"]),
+    # proteins moving into an organelle are no fusion
+    ("Stress caused the translocation of BAD and BAX to the mitochondria.", []),
     # a translocation printed before a pair names it as a fusion
     ("FISH showed t(12;21)(p13;q22) ETV6-RUNX1 in the blasts.", ["ETV6::RUNX1"]),
     ("The lymphoma carried t(2;5)(p23;q35) NPM1-ALK.", ["NPM1::ALK"]),
