@@ -19,6 +19,9 @@ from pathlib import Path
 RANKS = {"approved": 0, "previous": 1, "alias": 2, "withdrawn": 3}
 WITHDRAWN_SUCCESSOR = re.compile(r"see \[(HGNC:\d+)\]")
 TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
+DISEASE_NAME = re.compile(r"(?:disease|syndrome|disorder|deficiency|dystrophy|osis|a?emia|pathy|"
+                          r"itis|carcinoma|cancer|leuka?emia|lymphoma|anomaly|atrophy|ataxia|"
+                          r"dysplasia|retardation|susceptibility)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,12 @@ def split_field(value: str) -> list[str]:
 
 
 def name_forms(name: str) -> list[str]:
-    """A name and, when it ends in a parenthesis, the name without it."""
-    forms = [name.lower()]
+    """A name and, when it ends in a parenthesis, the name without it; none when it is a
+    disease's name ("Norrie disease", "hemochromatosis"): printed, it means the disease."""
     bare = TRAILING_PARENTHESIS.sub("", name)
+    if DISEASE_NAME.search(bare or name):
+        return []
+    forms = [name.lower()]
     if bare != name and bare:
         forms.append(bare.lower())
     return forms

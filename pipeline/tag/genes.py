@@ -87,21 +87,62 @@ class Candidate:
     end: int
     printed: str
     symbol: str | None  # None: an alias several genes share
-    rank: str  # approved | previous | alias | withdrawn | name | shared
+    rank: str  # approved | previous | alias | withdrawn | name | shared | respelled
     shared: tuple[str, ...] = ()
 
 
-def find_candidates(text: str, lexicon: GeneLexicon) -> list[Candidate]:
-    """Every printed gene form; a full name wins over a symbol inside it."""
+GREEK_WORDS = {"alpha": "A", "beta": "B", "gamma": "G", "delta": "D", "epsilon": "E", "kappa": "K"}
+GREEK_SUFFIX = re.compile(r"(alpha|beta|gamma|delta|epsilon|kappa)(\d?)$", re.IGNORECASE)
+SHORT_TAIL = re.compile(r"-(?=[A-Za-z0-9]{1,2}$)")  # "IGF-1", "IFN-g", "TGF-b1"
+ROMAN_NUMERAL = re.compile(r"^[IVX]+$")
+UNRESOLVED_TAIL = re.compile(r"-[A-Za-z0-9]")
+
+
+def symbol_respellings(printed: str, words: frozenset[str]) -> tuple[str, ...]:
+    """Other spellings of a symbol: a Greek word as its letter ("PKCalpha" -> PKCA), no
+    hyphen before a short tail ("EML-4" -> EML4, "IGF-1" -> IGF1), and capitals for mixed
+    case as rodent symbols and abstracts print them ("Bax", "sgk1", "mTOR", "IFN-g"), but
+    not for an ordinary word ("Was" is no WAS)."""
+    if printed.isalpha() and (printed.islower() or printed.isupper()):
+        return ()  # most words: nothing to respell (checked first, for speed)
+    spelled = SHORT_TAIL.sub("", GREEK_SUFFIX.sub(
+        lambda m: GREEK_WORDS[m.group(1).lower()] + m.group(2), printed))
+    forms = [spelled] if spelled != printed else []
+    mixed_case = any(c.islower() for c in spelled) and (
+        spelled[:1].isupper() or any(c.isdigit() for c in spelled) or any(c.isupper() for c in spelled[1:]))
+    plural = spelled[:-1].isupper() and spelled.endswith("s")  # "CMs", "NETs": plural abbreviations
+    if mixed_case and not plural and letters(spelled) >= 3 and printed.lower() not in words:
+        forms.append(spelled.upper())
+    return tuple(forms)
+
+
+def name_respellings(key: str) -> tuple[str, ...]:
+    """'caveolin-1' -> 'caveolin 1': names join their number with a space."""
+    return (key.replace("-", " "),) if "-" in key else ()
+
+
+def alphanumerics(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", text)
+
+
+def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> list[Candidate]:
+    """Every printed gene form; a full name wins over a symbol inside it. A symbol found
+    only in other capitals or through a Greek word is ``respelled`` (weak)."""
     found = [Candidate(m.start, m.end, text[m.start:m.end], symbol, "name")
-             for m, symbol in find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True)]
+             for m, symbol in find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True,
+                                         respellings=name_respellings)]
     covered = [(c.start, c.end) for c in found]
-    for match, entry in find_terms(text, lexicon.printed_forms, max_words=2):
+    for match, entry in find_terms(text, lexicon.printed_forms, max_words=2,
+                                   respellings=lambda key: symbol_respellings(key, words)):
         if any(start <= match.start < end for start, end in covered):
             continue
         printed = text[match.start:match.end]
+        respelled = match.key != printed and alphanumerics(printed) != match.key
+        if respelled and UNRESOLVED_TAIL.match(text, match.end):
+            continue  # "miR" of "miR-501", "Star" of "Star-PAP": part of a longer name
         if isinstance(entry, GeneEntry):
-            found.append(Candidate(match.start, match.end, printed, entry.symbol, entry.rank))
+            found.append(Candidate(match.start, match.end, printed, entry.symbol,
+                                   "respelled" if respelled else entry.rank))
         else:
             found.append(Candidate(match.start, match.end, printed, None, "shared", entry))
     return sorted(found, key=lambda c: c.start)
@@ -122,9 +163,10 @@ def strength(candidate: Candidate, words: frozenset[str]) -> str:
     printed = candidate.printed
     if candidate.rank == "name":
         return "strong"
-    if letters(printed) < 2 and not PROTEIN_NAME.match(printed):
+    if (letters(printed) < 2 and not PROTEIN_NAME.match(printed)) or ROMAN_NUMERAL.match(printed):
         return "reject"
-    if candidate.rank == "alias" and not spelled_like(printed, candidate.symbol or ""):
+    if candidate.rank == "respelled" or (
+            candidate.rank == "alias" and not spelled_like(printed, candidate.symbol or "")):
         return "weak"
     if letters(printed) < len(printed):  # "FN1", "WT-1", "p53": digits make no word
         return "strong"
@@ -152,6 +194,15 @@ def defined_otherwise(candidate: Candidate, defined: dict[str, str], lexicon: Ge
     if lexicon.names.get(long_form.lower()) is not None or GENE_ISH.search(long_form):
         return False
     return True
+
+
+def spells_out_a_drug_product(candidate: Candidate, defined: dict[str, str]) -> bool:
+    """A name the document gives as a drug product's long form ("G-CSF: granulocyte
+    colony-stimulating factor") means the product, as the short form does."""
+    products = drug_rules().products
+    return candidate.rank == "name" and any(
+        long.lower() == candidate.printed.lower() and products.fullmatch(short)
+        for short, long in defined.items())
 
 
 INITIALS = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s$")  # "Wu ", "Hsing-Wu "
@@ -194,7 +245,7 @@ class GeneTagger:
         accepted: dict[int, Tag] = {}
         weak: list[tuple[int, Candidate, str]] = []
         vetoed: set[str] = set()
-        candidates = find_candidates(text, self.lexicon)
+        candidates = find_candidates(text, self.lexicon, self.words)
         for index, candidate in enumerate(candidates):
             sentence = sentence_at(sentences, candidate.start)
             symbol, verdict = self.resolve(candidate, sentence.text if sentence else "")
@@ -203,7 +254,8 @@ class GeneTagger:
                     or defined_otherwise(candidate, defined, self.lexicon)):
                 vetoed.add(candidate.printed)  # what the document says this form is, it is throughout
                 continue
-            if verdict == "reject" or symbol is None or author_initials(text, candidate):
+            if (verdict == "reject" or symbol is None or author_initials(text, candidate)
+                    or spells_out_a_drug_product(candidate, defined)):
                 continue
             tag = Tag("gene", candidate.start, candidate.end, symbol, f"gene.{candidate.rank}")
             in_scope = not in_ranges(candidate.start, excluded)

@@ -28,12 +28,16 @@ class Match:
 
 
 def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
-               accept: Callable[[str, T], bool] | None = None) -> list[tuple[Match, T]]:
+               accept: Callable[[str, T], bool] | None = None,
+               respellings: Callable[[str], tuple[str, ...]] | None = None,
+               ) -> list[tuple[Match, T]]:
     """Non-overlapping (match, value) pairs for every phrase whose key is in ``lookup``.
 
     A phrase is 1..``max_words`` words joined by single spaces or hyphens, tried longest
     first; its key is the printed phrase, ASCII-lower-cased when ``lower``. ``accept``
     can veto a hit given the printed phrase and its value (e.g. brand-name casing).
+    ``respellings`` gives other keys to try when a phrase's own key is not in ``lookup``
+    ("IGF-1" -> "IGF1"); the match's ``key`` is then the key found.
     """
     source = text.translate(ASCII_LOWER) if lower else text
     spans = [match.span() for match in WORD.finditer(text)]
@@ -48,9 +52,13 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
             last += 1
         for end_word in range(last, index - 1, -1):
             start, end = spans[index][0], spans[end_word][1]
-            value = lookup.get(source[start:end])
+            key = source[start:end]
+            value = lookup.get(key)
+            if value is None and respellings is not None:
+                key, value = next(((k, lookup[k]) for k in respellings(key) if k in lookup),
+                                  (key, None))
             if value is not None and (accept is None or accept(text[start:end], value)):
-                found.append((Match(start, end, source[start:end]), value))
+                found.append((Match(start, end, key), value))
                 index = end_word
                 break
         index += 1

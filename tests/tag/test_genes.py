@@ -93,3 +93,22 @@ def test_out_of_scope_text_vouches_for_nothing():
             "1. Jhanwar SC, et al. SC rearranged in sarcoma. J Ex 2010;1:1.\n")
     mentions = tag(text_document(text))
     assert [m.text for m in mentions if m.type == "gene" and m.in_scope] == []
+
+
+def test_respelled_symbols_resolve_with_a_gene_word_near(genes):
+    # rodent capitals, Greek words and hyphenated numbers as abstracts print them
+    assert genes("Bax and Kras expression rose in mice, with sgk1 and mTOR signalling intact.") == [
+        ("Bax", "BAX"), ("Kras", "KRAS"), ("sgk1", "SGK1"), ("mTOR", "MTOR")]
+    assert genes("PKCalpha and IFN-g were induced; IGF-1 expression was high.") == [
+        ("PKCalpha", "PRKCA"), ("IFN-g", "IFNG"), ("IGF-1", "IGF1")]
+
+
+def test_respelling_leaves_ions_plurals_words_and_name_parts_alone(genes):
+    assert genes("Ca2+ influx and Na+ currents; CMs and NETs were counted; miR-9999 was up.") == []
+    assert genes("Was it the mutation? Set the expression aside.") == []
+
+
+def test_disease_names_and_roman_numerals_are_no_genes(genes):
+    # "Norrie disease" is NDP's approved name; "II" an alias
+    assert genes("Patients with Norrie disease or hemochromatosis were excluded.") == []
+    assert genes("Type II and III lesions were seen (95% CI 1.2-3.4).") == []
