@@ -29,7 +29,9 @@ from spacy.tokens import Doc
 
 from pipeline.hgvs_syntax import (AA3, PRINTED_NUCLEOTIDE_EDIT, PROTEIN_EDIT, SUBSTITUTION,
                                   normalise_nucleotide_change, normalise_protein_change)
+from pipeline.lexicons import GeneLexicon, gene_lexicon
 from pipeline.schema import Variant
+from pipeline.settings import get_settings
 from pipeline.tag.tags import Tag, add_tags, doc_text, tags_of_type
 from pipeline.tag.variant_words import find_word_changes
 
@@ -46,8 +48,18 @@ THREE_LETTER_CHANGE = re.compile(
     rf"(?P<alt>{AA3}|Stop|X|\*)(?P<fs>fs(?:Ter|\*|X)\d*)?(?![A-Za-z0-9])"
 )
 ONE_LETTER_CHANGE = re.compile(
-    r"(?<![A-Za-z0-9.:_-])([ACDEFGHIKLMNPQRSTVWY])([1-9]\d{1,4})([ACDEFGHIKLMNPQRSTVWY*]|fs)(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9.:_-])([ACDEFGHIKLMNPQRSTVWY])([1-9]\d{1,4})([ACDEFGHIKLMNPQRSTVWY*X]|fs|stop|Stop)"
+    r"(?![A-Za-z0-9])"
 )
+# A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
+# symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
+GLUED_CHANGE = re.compile(
+    r"(?<![A-Za-z0-9.:_-])(?P<gene>[A-Z][A-Z0-9]{1,9}?)(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
+    r"(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
+)
+GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
+STOP_WORD = re.compile(r"(?:stop|Stop)$")
+CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b", re.IGNORECASE)
 DBSNP = re.compile(r"(?<![A-Za-z0-9])rs\d{3,10}(?![A-Za-z0-9])")
 UNPREFIXED_NUCLEOTIDE = re.compile(
     rf"(?<![A-Za-z0-9.:_+-])[-+]?\d{{1,6}}(?:[-+]\d{{1,5}})?(?:_\d{{1,6}})?"
@@ -56,9 +68,14 @@ UNPREFIXED_NUCLEOTIDE = re.compile(
     # negative position, so this is a nucleotide change)
     rf"|(?<![A-Za-z0-9])IVS\d{{1,3}}\s?[-+]\s?\d{{1,5}}\s?[ACGT]{SUBSTITUTION}[ACGT](?![A-Za-z0-9])"
     rf"|(?<![A-Za-z0-9])[ACGT]-\d{{1,5}}[ACGT](?![A-Za-z0-9])"
+    # a deletion by its length ("657del5") and a genomic coordinate too long for a protein
+    # ("T1270533G")
+    rf"|(?<![A-Za-z0-9.:_+-])\d{{1,6}}del\d{{1,3}}(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9.:_+-])[ACGT]\d{{6,9}}[ACGT](?![A-Za-z0-9])"
 )
-VARIANT_WORDS = re.compile(r"\b(?:mutat\w*|variant\w*|substitut\w*|alteration\w*|resistan\w*)\b",
-                           re.IGNORECASE)
+VARIANT_WORDS = re.compile(r"\b(?:mutat\w*|variant\w*|substitut\w*|alteration\w*|resistan\w*|"
+                           r"polymorph\w*|genotyp\w*|homozyg\w*|heterozyg\w*|allel\w*|missense|"
+                           r"nonsense|frameshift|carriers?|SNPs?)\b", re.IGNORECASE)
 GENE_IN_REFERENCE = re.compile(r"\(([A-Za-z0-9-]+)\)$")
 
 
@@ -105,12 +122,25 @@ def find_three_letter_changes(text: str) -> list[VariantHit]:
 
 
 def find_protein_changes(text: str) -> list[VariantHit]:
-    """Bare one-letter protein changes ("G1202R", "V600E"): candidates, context unchecked."""
+    """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
+    context unchecked; none before "cells" ("T98G cells" is a cell line)."""
     return [
-        VariantHit(m.start(), m.end(), normalise_protein_change(m.group(0)), None,
-                   "variant.one_letter")
+        VariantHit(m.start(), m.end(), normalise_protein_change(STOP_WORD.sub("*", m.group(0))),
+                   None, "variant.one_letter")
         for m in ONE_LETTER_CHANGE.finditer(text)
+        if not CELL_LINE_AFTER.match(text, m.end())
     ]
+
+
+def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
+    """'JAK2V617F' -> p.Val617Phe of JAK2, when the prefix is an approved or previous symbol."""
+    hits = []
+    for m in GLUED_CHANGE.finditer(text):
+        entry = lexicon.symbols.get(m.group("gene"))
+        if entry is not None and entry.rank in ("approved", "previous"):
+            hits.append(VariantHit(m.start("change"), m.end(), normalise_protein_change(m.group("change")),
+                                   entry.symbol, "variant.glued"))
+    return hits
 
 
 def find_unnormalised(text: str) -> list[VariantHit]:
@@ -135,36 +165,59 @@ def nearest_gene(start: int, genes: list[Tag]) -> str | None:
 
 
 class VariantTagger:
-    """spaCy component ``caselit_variants``: variant tags with their gene attached."""
+    """spaCy component ``caselit_variants``: variant tags with their gene attached.
+
+    A bare one-letter change counts in a sentence that names a gene or says mutation,
+    polymorphism, allele...; beside another such change in its sentence ("L180M and
+    M204V"); or where the same change counted elsewhere in the document."""
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
+        self.lexicon = gene_lexicon(get_settings())
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         genes = tags_of_type(doc, "gene")
         taken: list[tuple[int, int]] = []
-        tags = []
-        candidates = (find_hgvs(text) + find_three_letter_changes(text) + find_in_words(text)
+        tags, pending = [], []
+        candidates = (find_hgvs(text) + find_glued_changes(text, self.lexicon)
+                      + find_three_letter_changes(text) + find_in_words(text)
                       + find_protein_changes(text) + find_unnormalised(text))
         for hit in candidates:
             if any(start < hit.end and hit.start < end for start, end in taken):
                 continue
+            taken.append((hit.start, hit.end))
             sentence = doc.char_span(hit.start, hit.end, alignment_mode="expand").sent
             in_sentence = [g for g in genes if sentence.start_char <= g.start < sentence.end_char]
             if hit.rule == "variant.one_letter" and not (
-                in_sentence or VARIANT_WORDS.search(sentence.text)
-            ):
+                    in_sentence or VARIANT_WORDS.search(sentence.text)):
+                pending.append((hit, sentence, in_sentence))
                 continue
-            variant = None
-            if hit.hgvs is not None:
-                gene = hit.printed_gene or nearest_gene(hit.start, in_sentence)
-                variant = Variant(gene=gene, hgvs=hit.hgvs, described_in_words=hit.described_in_words)
-            normalised = hit.hgvs or " ".join(text[hit.start:hit.end].split())
-            tags.append(Tag("variant", hit.start, hit.end, normalised, hit.rule, variant=variant))
-            taken.append((hit.start, hit.end))
-        add_tags(doc, tags)
+            tags.append(self.variant_tag(text, hit, in_sentence))
+        changed = True
+        while changed and pending:
+            changed = False
+            for item in list(pending):
+                hit, sentence, in_sentence = item
+                if any(t.normalised == hit.hgvs
+                       or (t.rule == "variant.one_letter" and sentence.start_char <= t.start < sentence.end_char)
+                       for t in tags):
+                    tags.append(self.variant_tag(text, hit, in_sentence))
+                    pending.remove(item)
+                    changed = True
+        glued_genes = [Tag("gene", GLUED_PREFIX.search(text, 0, t.start).start(), t.start,
+                           t.variant.gene, "gene.glued") for t in tags if t.rule == "variant.glued"]
+        add_tags(doc, sorted(tags, key=lambda t: t.start) + glued_genes)
         return doc
+
+    @staticmethod
+    def variant_tag(text: str, hit: VariantHit, in_sentence: list[Tag]) -> Tag:
+        variant = None
+        if hit.hgvs is not None:
+            gene = hit.printed_gene or nearest_gene(hit.start, in_sentence)
+            variant = Variant(gene=gene, hgvs=hit.hgvs, described_in_words=hit.described_in_words)
+        normalised = hit.hgvs or " ".join(text[hit.start:hit.end].split())
+        return Tag("variant", hit.start, hit.end, normalised, hit.rule, variant=variant)
 
 
 @Language.factory("caselit_variants", default_config={}, requires=["doc._.caselit_tags"],

@@ -74,15 +74,33 @@ def test_spaced_and_arrow_substitutions_are_normalised():
 
 
 def test_dbsnp_ids_and_prefixless_changes_are_mentions_without_a_normal_form():
-    sentence = ("The rs1052133 polymorphism and the 3190C>T, 1665delC, -13C/T, IVS3+1G>A and "
-                "G-395A changes were typed.")
+    sentence = ("The rs1052133 polymorphism and the 3190C>T, 1665delC, -13C/T, IVS3+1G>A, "
+                "G-395A, 657del5 and T1270533G changes were typed.")
     hits = find_unnormalised(sentence)
     assert sorted((sentence[h.start:h.end], h.hgvs) for h in hits) == sorted([
         ("rs1052133", None), ("3190C>T", None), ("1665delC", None), ("-13C/T", None),
-        ("IVS3+1G>A", None), ("G-395A", None)])
+        ("IVS3+1G>A", None), ("G-395A", None), ("657del5", None), ("T1270533G", None)])
 
 
 def test_changes_in_words_are_flagged():
     (hit,) = find_in_words("In this patient the glycine at position 161 of NF2 was replaced with "
                            "a stop codon.")
     assert (hit.hgvs, hit.described_in_words) == ("p.Gly161Ter", True)
+
+
+def test_one_letter_changes_in_genotype_sentences_lists_and_repeats(nlp):
+    # G71R counts by "homozygous", then again where it recurs, and L180M and M204V
+    # beside it; T98G is a cell line, B1202C a room
+    text = ("Homozygous G71R was frequent. The E873stop allele was rare. Later L180M, M204V and "
+            "G71R were seen together. T98G cells were used as controls. Room B1202C was booked.")
+    variants = [(text[t.start:t.end], t.normalised) for t in tags_of_type(nlp(text), "variant")]
+    assert variants == [("G71R", "p.Gly71Arg"), ("E873stop", "p.Glu873Ter"), ("L180M", "p.Leu180Met"),
+                        ("M204V", "p.Met204Val"), ("G71R", "p.Gly71Arg")]
+
+
+def test_a_change_glued_to_an_approved_symbol_names_its_gene(nlp):
+    doc = nlp("A somatic JAK2V617F was found; ALKY1604 phosphorylation was high.")
+    variants = tags_of_type(doc, "variant")
+    assert [(t.variant.gene, t.normalised) for t in variants] == [("JAK2", "p.Val617Phe")]
+    assert [(doc.text[t.start:t.end], t.normalised) for t in tags_of_type(doc, "gene")
+            if t.rule == "gene.glued"] == [("JAK2", "JAK2")]
