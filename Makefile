@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "caselit needs Python 3.11 (set PYTHON=...)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	# biocommons hgvs checks variant grammar; only its parser is used, which needs none of
+	# its 39 dependencies (database drivers, sequence services), so install it without them.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -c constraints.txt hgvs parsley bioutils
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -9,6 +9,7 @@ schema that checks it agree on what a normalised change is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 THREE_LETTER = {
     "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
@@ -72,3 +73,29 @@ def normalise_nucleotide_change(change: str) -> str:
 
 def is_normal_hgvs(change: str) -> bool:
     return bool(NORMAL_FORM.match(change))
+
+
+@lru_cache(maxsize=1)
+def biocommons_parser():
+    """biocommons' HGVS grammar (``hgvs`` package, parser only: offline, no database), or
+    None where it is not installed."""
+    try:
+        import hgvs.parser
+    except ImportError:
+        return None
+    return hgvs.parser.Parser()
+
+
+@lru_cache(maxsize=4096)
+def biocommons_accepts(change: str) -> bool | None:
+    """Whether biocommons' grammar parses a normal form ("p.Gly1202Arg", "c.3604G>A");
+    None where the parser is not installed."""
+    parser = biocommons_parser()
+    if parser is None:
+        return None
+    kind, _, edit = change.partition(".")
+    try:
+        getattr(parser, f"parse_{kind}_posedit")(edit)
+    except Exception:  # the grammar's own error types (HGVSParseError, parsley's errors)
+        return False
+    return True

@@ -169,6 +169,10 @@ class Variant(Model):
     gene: str | None = None
     hgvs: str
     described_in_words: bool = False
+    group: int | None = Field(
+        default=None, description="Variants of a document sharing a number are one change "
+        "printed in several notations (c.3604G>A and p.Gly1202Arg); None for a change printed "
+        "in one notation only.")
 
     @field_validator("hgvs")
     @classmethod

@@ -22,13 +22,14 @@ on the text itself. What is found, most specific first:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.hgvs_syntax import (AA3, PRINTED_NUCLEOTIDE_EDIT, PROTEIN_EDIT, SUBSTITUTION,
-                                  normalise_nucleotide_change, normalise_protein_change)
+                                  biocommons_accepts, normalise_nucleotide_change,
+                                  normalise_protein_change)
 from pipeline.lexicons import GeneLexicon, gene_lexicon
 from pipeline.schema import Variant
 from pipeline.settings import get_settings
@@ -164,6 +165,40 @@ def nearest_gene(start: int, genes: list[Tag]) -> str | None:
     return min(after, key=lambda gene: gene.start).normalised if after else None
 
 
+NOTATION_JOIN = re.compile(r"^\s*[(\[/,;]?\s*$")  # "c.3604G>A (p.Gly1202Arg)", "G1202R/c.3604G>A"
+
+
+def link_notations(text: str, tags: list[Tag]) -> list[Tag]:
+    """Number the groups of notations of one change: a nucleotide change printed right
+    beside a protein change of the same gene is one variant; so is every other mention of
+    either notation in the document. Tags in text order."""
+    parent: dict[tuple, tuple] = {}
+
+    def root(key: tuple) -> tuple:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    def key(tag: Tag) -> tuple:
+        return tag.variant.gene, tag.variant.hgvs
+
+    normal = [t for t in tags if t.variant is not None]
+    for a, b in zip(normal, normal[1:]):
+        protein = {a.variant.hgvs.startswith("p."), b.variant.hgvs.startswith("p.")}
+        genes = {a.variant.gene, b.variant.gene} - {None}
+        if protein == {True, False} and len(genes) <= 1 and NOTATION_JOIN.match(text[a.end:b.start]):
+            parent[root(key(a))] = root(key(b))
+    notations: dict[tuple, set[tuple]] = {}
+    for tag in normal:
+        notations.setdefault(root(key(tag)), set()).add(key(tag))
+    numbers: dict[tuple, int] = {}
+    for tag in normal:  # numbered in order of first mention
+        if len(notations[root(key(tag))]) > 1:
+            numbers.setdefault(root(key(tag)), len(numbers) + 1)
+    return [replace(t, variant=t.variant.model_copy(update={"group": numbers[root(key(t))]}))
+            if t.variant is not None and root(key(t)) in numbers else t for t in tags]
+
+
 class VariantTagger:
     """spaCy component ``caselit_variants``: variant tags with their gene attached.
 
@@ -207,12 +242,15 @@ class VariantTagger:
                     changed = True
         glued_genes = [Tag("gene", GLUED_PREFIX.search(text, 0, t.start).start(), t.start,
                            t.variant.gene, "gene.glued") for t in tags if t.rule == "variant.glued"]
-        add_tags(doc, sorted(tags, key=lambda t: t.start) + glued_genes)
+        add_tags(doc, link_notations(text, sorted(tags, key=lambda t: t.start)) + glued_genes)
         return doc
 
     @staticmethod
     def variant_tag(text: str, hit: VariantHit, in_sentence: list[Tag]) -> Tag:
+        """The tag of a hit; a normal form biocommons' grammar rejects is not given."""
         variant = None
+        if hit.hgvs is not None and biocommons_accepts(hit.hgvs) is False:
+            hit = replace(hit, hgvs=None)
         if hit.hgvs is not None:
             gene = hit.printed_gene or nearest_gene(hit.start, in_sentence)
             variant = Variant(gene=gene, hgvs=hit.hgvs, described_in_words=hit.described_in_words)

@@ -2,7 +2,7 @@ import spacy
 
 import pipeline.tag.nlp  # noqa: F401  (registers the caselit components)
 
-from pipeline.hgvs_syntax import is_normal_hgvs
+from pipeline.hgvs_syntax import biocommons_accepts, is_normal_hgvs
 from pipeline.tag.hgvs import (find_hgvs, find_in_words, find_protein_changes,
                                find_three_letter_changes, find_unnormalised)
 from pipeline.tag.tags import tags_of_type
@@ -60,6 +60,15 @@ def test_every_change_found_in_the_tmvar3_corpus_normalises_to_a_valid_form():
             + find_three_letter_changes(text) + find_in_words(text)]
     assert len(hits) > 500  # the corpus is about mutations: the patterns must find many
     assert [hit.hgvs for hit in hits if not is_normal_hgvs(hit.hgvs)] == []
+    # and biocommons' grammar (installed by the README's set-up) agrees with ours
+    rejected = [hit.hgvs for hit in hits if biocommons_accepts(hit.hgvs) is not True]
+    assert len(rejected) <= len(hits) // 100, rejected
+
+
+def test_biocommons_grammar_checks_normal_forms():
+    assert biocommons_accepts("p.Gly1202Arg") and biocommons_accepts("c.2316-1G>A")
+    assert biocommons_accepts("g.716751G>C") and biocommons_accepts("p.Gly161Ter")
+    assert biocommons_accepts("p.Gly1202Argfoo") is False
 
 
 def test_three_letter_changes_without_p_dot_are_protein_changes():
@@ -104,3 +113,12 @@ def test_a_change_glued_to_an_approved_symbol_names_its_gene(nlp):
     assert [(t.variant.gene, t.normalised) for t in variants] == [("JAK2", "p.Val617Phe")]
     assert [(doc.text[t.start:t.end], t.normalised) for t in tags_of_type(doc, "gene")
             if t.rule == "gene.glued"] == [("JAK2", "JAK2")]
+
+
+def test_notations_of_one_change_printed_together_are_one_variant_group(nlp):
+    text = ("NGS found ALK c.3604G>A (p.Gly1202Arg) and ALK p.Ile1171Asn. "
+            "Later, G1202R persisted while c.3520T>C did not.")
+    variants = [t.variant for t in tags_of_type(nlp(text), "variant")]
+    assert [(v.hgvs, v.group) for v in variants] == [
+        ("c.3604G>A", 1), ("p.Gly1202Arg", 1), ("p.Ile1171Asn", None),
+        ("p.Gly1202Arg", 1), ("c.3520T>C", None)]
