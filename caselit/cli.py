@@ -6,6 +6,7 @@
     caselit diff [--gold DIR] [--against OLD_DIR] [--extracted DIR]
                  [--format table|markdown|json|html] [--fail-under F1]
     caselit data fetch [--data-dir DIR] [--only PATH ...] [--force] [--base-url URL]
+    caselit model train {gene,chemical,variant} [--out DIR] [--epochs N] [--limit N]
 
 Exit status: 0 on success; 1 when --strict finds a failed document, an entity type
 falls under --fail-under or a data file could not be fetched; 2 on bad input or usage.
@@ -73,6 +74,17 @@ def parser() -> argparse.ArgumentParser:
                        help="download again files already present with the right checksum")
     fetch.add_argument("--base-url", metavar="URL",
                        help="download every file from URL/<path> (a mirror) instead of its origin")
+
+    model = commands.add_parser("model", help="NER models the taggers can take candidates from")
+    model_actions = model.add_subparsers(dest="action", required=True)
+    train = model_actions.add_parser("train", help="train an NER model from the corpora in the "
+                                     "data folder (their test parts left out)")
+    train.add_argument("entity", choices=("gene", "chemical", "variant"))
+    train.add_argument("--out", metavar="DIR",
+                       help="model folder (default: <cache dir>/models/<entity>)")
+    train.add_argument("--epochs", type=int, default=15, help="passes over the data (default: 15)")
+    train.add_argument("--limit", type=int, default=0,
+                       help="documents per corpus part, for a quick trial (default: all)")
     return main
 
 
@@ -189,8 +201,21 @@ def command_data(args: argparse.Namespace, console: Console) -> int:
     return 1 if any(result.status == "failed" for result in results) else 0
 
 
+def command_model(args: argparse.Namespace, console: Console) -> int:
+    """``model train``, the only action of ``model`` so far."""
+    from pipeline.settings import get_settings
+    from pipeline.training import train_model
+
+    settings = get_settings()
+    out = Path(args.out) if args.out else settings.cache_dir / "models" / args.entity
+    best = train_model(args.entity, settings.data_dir, out, epochs=args.epochs, limit=args.limit)
+    console.print(f"trained: {best}\nuse it: export CASELIT_NER_MODELS={best}", highlight=False,
+                  soft_wrap=True)
+    return 0
+
+
 COMMANDS = {"run": command_run, "extract": command_extract, "diff": command_diff,
-            "data": command_data}
+            "data": command_data, "model": command_model}
 
 
 def main(argv: list[str] | None = None) -> int:

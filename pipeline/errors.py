@@ -42,6 +42,10 @@ class Errors:
     E304 = "{url}: download failed: {reason}"
     E305 = "derived, not downloaded ({url}): {note}"
     E306 = "{paths}: not a reference data file in the sources list; known: {known}"
+    E401 = ("NER model {model!r} could not be loaded ({reason}); give an installed spaCy "
+            "package name or a model folder in CASELIT_NER_MODELS")
+    E402 = "NER model {model!r} has no entity recogniser (pipes: {pipes})"
+    E403 = "cannot train a {entity} model: no {what} in {path}"
 
 
 class Warnings:
@@ -76,5 +80,9 @@ class DataSourceError(ValueError):
     """A reference data file asked for by name that the sources file does not list."""
 
 
+class ModelError(ValueError):
+    """A configured NER model that cannot be loaded or used, or a training run without data."""
+
+
 USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, DataSourceError,
-               FileNotFoundError)
+               ModelError, FileNotFoundError)

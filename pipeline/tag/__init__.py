@@ -51,10 +51,21 @@ def tagger_fingerprint(config_path: str | Path | None = None) -> str:
 
         config = resources.files("pipeline.tag").joinpath("default.cfg").read_text(encoding="utf-8")
     digest = hashlib.sha256()
+    settings = get_settings()
     for part in (__version__, resources_digest(), lexicons_digest(), config,
-                 get_settings().pdf_engine):
+                 settings.pdf_engine, *ner_model_identities(settings.ner_models)):
         digest.update(part.encode())
     return digest.hexdigest()[:16]
+
+
+def ner_model_identities(models: tuple[str, ...]) -> list[str]:
+    """What identifies each configured NER model: its name and, for a model folder, its
+    meta.json (retraining into the same folder changes it)."""
+    identities = []
+    for model in models:
+        meta = Path(model).expanduser() / "meta.json"
+        identities.append(model + (meta.read_text(encoding="utf-8") if meta.is_file() else ""))
+    return identities
 
 
 def stripped_bounds(text: str, start: int, end: int) -> tuple[int, int]:

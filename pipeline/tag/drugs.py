@@ -41,6 +41,7 @@ from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, cue_window, doc_sentences, in_ranges, listed_beside,
                                   out_of_scope, sentence_at, words_pattern)
 from pipeline.tag.matching import find_terms
+from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
 from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text
 from pipeline.tag.variant_words import vocabulary as amino_acid_vocabulary
@@ -267,14 +268,16 @@ class DrugTagger:
     def judge(self, doc: Doc, text: str, taken: list[tuple[int, int]]) -> list[Tag]:
         sentences = doc_sentences(doc)
         excluded = out_of_scope(doc)
-        candidates = [c for c in self.candidates(text, abbreviations(doc))
-                      if not self.vetoed(text, c, taken)]
+        proposed = model_mentions(doc, "drug")
+        all_candidates = self.candidates(text, abbreviations(doc))
+        candidates = [c for c in all_candidates if not self.vetoed(text, c, taken)]
         accepted: dict[int, Candidate] = {}
         weak: list[int] = []
         for index, candidate in enumerate(candidates):
             in_scope = not in_ranges(candidate.start, excluded)
-            if candidate.strong or (in_scope and self.evidenced(
-                    doc, text, candidate, sentence_at(sentences, candidate.start))):
+            if candidate.strong or inside(candidate.start, candidate.end, proposed) or (
+                    in_scope and self.evidenced(doc, text, candidate,
+                                                sentence_at(sentences, candidate.start))):
                 accepted[index] = candidate
             else:
                 weak.append(index)
@@ -288,8 +291,10 @@ class DrugTagger:
                     accepted[index] = candidates[index]
                     weak.remove(index)
                     changed = True
-        return [Tag("drug", c.start, c.end, c.drug, c.rule)
-                for c in sorted(accepted.values(), key=lambda c: c.start)]
+        unknown = unknown_entities("drug", [m for m in proposed if not any(
+            start < m.end and m.start < end for start, end in taken)], all_candidates)
+        return sorted([Tag("drug", c.start, c.end, c.drug, c.rule) for c in accepted.values()]
+                      + unknown, key=lambda tag: tag.start)
 
 
 @Language.factory("caselit_drugs", default_config={}, requires=["doc._.caselit_tags"],

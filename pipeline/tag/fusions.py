@@ -50,7 +50,7 @@ from pipeline.tag.context import words_pattern
 from pipeline.tag.fusion_details import (exon_statement_follows, find_exon_notations,
                                          find_gene_details, prefix_fit, sentence_bounds)
 from pipeline.tag.tables import table_cells
-from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, tags_of_type
+from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, resolved_genes
 
 FILE = "fusions.yaml"
 SYMBOL_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
@@ -527,15 +527,15 @@ class FusionTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        fusions = find_fusions(text, self.lexicon, tags_of_type(doc, "gene"), table_cells(doc))
+        fusions = find_fusions(text, self.lexicon, resolved_genes(doc), table_cells(doc))
         notations = [(t.start, t.end) for t in fusions if t.rule == NOTATION_RULE]
         if notations:  # exon notations are no genes ("H6" is an alias of HMX1)
             remove_tags(doc, lambda t: t.type in ("gene", "unresolved_gene") and any(
                 start <= t.start and t.end <= end for start, end in notations))
-        known = {(tag.start, tag.end) for tag in tags_of_type(doc, "gene")}
+        known = {(tag.start, tag.end) for tag in resolved_genes(doc)}
         new_genes = [t for t in fusions if t.type != "gene" or (t.start, t.end) not in known]
         add_tags(doc, new_genes)
-        add_tags(doc, find_rearranged(text, tags_of_type(doc, "gene")))
+        add_tags(doc, find_rearranged(text, resolved_genes(doc)))
         return doc
 
 

@@ -38,6 +38,7 @@ from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, cue_window, doc_sentences, in_ranges, listed_beside,
                                   out_of_scope, sentence_at, words_pattern)
 from pipeline.tag.drugs import drug_rules
+from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
 from pipeline.tag.matching import find_terms
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -221,7 +222,7 @@ class GeneTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         add_tags(doc, self.judge(doc_text(doc), doc_sentences(doc), abbreviations(doc),
-                                 out_of_scope(doc)))
+                                 out_of_scope(doc), model_mentions(doc, "gene")))
         return doc
 
     def resolve(self, candidate: Candidate, sentence: str) -> tuple[str | None, str]:
@@ -238,9 +239,10 @@ class GeneTagger:
         return candidate.symbol, strength(candidate, self.words)
 
     def judge(self, text: str, sentences: list[Sentence], defined: dict[str, str],
-              excluded: list[tuple[int, int]] = ()) -> list[Tag]:
+              excluded: list[tuple[int, int]] = (), proposed: list[ModelMention] = ()) -> list[Tag]:
         """Gene tags: strong ones at once, weak ones with evidence (see the module docstring).
-        Evidence from out-of-scope parts (a reference list) vouches for nothing."""
+        Evidence from out-of-scope parts (a reference list) vouches for nothing; a model's
+        gene entity around a weak symbol vouches for it."""
         rules = self.rules
         accepted: dict[int, Tag] = {}
         weak: list[tuple[int, Candidate, str]] = []
@@ -259,8 +261,9 @@ class GeneTagger:
                 continue
             tag = Tag("gene", candidate.start, candidate.end, symbol, f"gene.{candidate.rank}")
             in_scope = not in_ranges(candidate.start, excluded)
-            if verdict == "strong" or (in_scope and rules.gene_cues.search(
-                    cue_window(text, candidate.start, candidate.end, sentence))):
+            if (verdict == "strong" or inside(candidate.start, candidate.end, proposed)
+                    or (in_scope and rules.gene_cues.search(
+                        cue_window(text, candidate.start, candidate.end, sentence)))):
                 accepted[index] = tag
             else:
                 weak.append((index, candidate, symbol))
@@ -281,7 +284,8 @@ class GeneTagger:
                                           f"gene.{candidate.rank}")
                     weak.remove(item)
                     changed = True
-        return sorted(accepted.values(), key=lambda tag: (tag.start, tag.end))
+        found = list(accepted.values()) + unknown_entities("gene", proposed, candidates)
+        return sorted(found, key=lambda tag: (tag.start, tag.end))
 
 
 @Language.factory("caselit_genes", default_config={}, assigns=["doc._.caselit_tags"])

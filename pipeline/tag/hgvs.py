@@ -33,7 +33,8 @@ from pipeline.hgvs_syntax import (AA3, PRINTED_NUCLEOTIDE_EDIT, PROTEIN_EDIT, SU
 from pipeline.lexicons import GeneLexicon, gene_lexicon
 from pipeline.schema import Variant
 from pipeline.settings import get_settings
-from pipeline.tag.tags import Tag, add_tags, doc_text, tags_of_type
+from pipeline.tag.model_mentions import model_mentions, unknown_entities
+from pipeline.tag.tags import Tag, add_tags, doc_text, resolved_genes
 from pipeline.tag.variant_words import find_word_changes
 
 REFERENCE = r"(?:(?:NM|NR|NC|NG|NP|XM|XR|ENST|LRG)_?\d+(?:\.\d+)?(?:\([A-Za-z0-9-]+\))?)"
@@ -212,7 +213,7 @@ class VariantTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        genes = tags_of_type(doc, "gene")
+        genes = resolved_genes(doc)
         taken: list[tuple[int, int]] = []
         tags, pending = [], []
         candidates = (find_hgvs(text) + find_glued_changes(text, self.lexicon)
@@ -242,6 +243,8 @@ class VariantTagger:
                     changed = True
         glued_genes = [Tag("gene", GLUED_PREFIX.search(text, 0, t.start).start(), t.start,
                            t.variant.gene, "gene.glued") for t in tags if t.rule == "variant.glued"]
+        unknown = unknown_entities("variant", model_mentions(doc, "variant"), tags)
+        tags += [replace(t, normalised=" ".join(text[t.start:t.end].split())) for t in unknown]
         add_tags(doc, link_notations(text, sorted(tags, key=lambda t: t.start)) + glued_genes)
         return doc
 

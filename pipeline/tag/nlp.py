@@ -7,15 +7,17 @@ Registrations live here so that a pipeline saved with ``nlp.to_disk`` loads agai
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
 import spacy
 from spacy.language import Language
 
 # Imported for their @Language.factory registrations.
-from pipeline.tag import (abbreviations, drugs, fusions, genes, hgvs, paragraphs,  # noqa: F401
-                          patients, regimens)
+from pipeline.tag import (abbreviations, drugs, fusions, genes, hgvs, model_mentions,  # noqa: F401
+                          paragraphs, patients, regimens)
 from pipeline.tag.tags import register_extension
 
 DEFAULT_CONFIG = "default.cfg"
@@ -46,7 +48,14 @@ def build_nlp(config_path: str | Path | None = None) -> Language:
     """A ready tagger from a config file (the packaged default when none is given)."""
     register_extension()
     config = spacy.util.load_config_from_str(config_text(config_path))
-    with warnings.catch_warnings():
-        # scispaCy's tokenizer regexes trigger a FutureWarning in Python's re module.
-        warnings.simplefilter("ignore", FutureWarning)
+    with tokenizer_warnings_off():
         return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+
+
+@contextmanager
+def tokenizer_warnings_off() -> Iterator[None]:
+    """scispaCy's tokenizer regexes trigger a FutureWarning in Python's re module each time
+    a pipeline with that tokenizer is built (here, on loading or training a model)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        yield

@@ -58,6 +58,12 @@ def tags_of_type(doc: Doc, *types: str) -> list[Tag]:
     return [tag for tag in doc_tags(doc) if tag.type in types]
 
 
+def resolved_genes(doc: Doc) -> list[Tag]:
+    """Gene tags with a symbol: what fusions and variants may build on (a model's entity
+    that no lexicon resolves is a gene mention without one)."""
+    return [tag for tag in tags_of_type(doc, "gene") if tag.normalised is not None]
+
+
 class TextTagger:
     """A component that adds to the Doc the tags a function finds in its text.
 
