@@ -9,6 +9,11 @@ def test_regimen_acronyms_match_longest_form_first():
     assert [t.normalised for t in find_regimens(text)] == ["7+3", "FLAG-IDA", "R-CHOP"]
 
 
+def test_solid_tumour_regimens_and_their_other_spellings():
+    text = "First-line FOLFOXIRI, then XELIRI; adjuvant AC-TH. TC and AC were not given."
+    assert [t.normalised for t in find_regimens(text)] == ["FOLFOXIRI", "CAPIRI", "AC-TH"]
+
+
 @pytest.mark.parametrize("sentence, age, sex", [
     ("A 23-year-old man presented with abdominal pain.", 23, "male"),
     ("This 52-year-old female patient had pelvic pain.", 52, "female"),
