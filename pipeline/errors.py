@@ -27,7 +27,8 @@ class Errors:
     E012 = "no text layer (scanned?): the pages are images; run OCR first"
     E101 = (
         "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
-        "holding hgnc/ and drugs/"
+        "holding hgnc/, drugs/ and corpora/, or fill one with `caselit data fetch` (see the "
+        "README's Reference data section)"
     )
     E102 = "{file}: {where}: unknown key(s) {keys}; allowed: {allowed}"
     E103 = "{file}: {where}: {key} must be {expected}, got {value!r}"

@@ -106,4 +106,4 @@ def test_missing_reference_data_is_an_error_naming_the_file(tmp_path):
     with pytest.raises(FileNotFoundError) as raised:
         gene_lexicon(Settings(data_dir=tmp_path / "nowhere", cache_dir=tmp_path / "cache"))
     assert "hgnc_complete_set.txt.gz" in str(raised.value)
-    assert "CASELIT_DATA_DIR" in str(raised.value)
+    assert "CASELIT_DATA_DIR" in str(raised.value) and "caselit data fetch" in str(raised.value)
