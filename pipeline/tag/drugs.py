@@ -43,7 +43,7 @@ from pipeline.tag.context import (Sentence, cue_window, doc_sentences, in_ranges
 from pipeline.tag.matching import find_terms
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
-from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text
+from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text, remove_tags
 from pipeline.tag.variant_words import vocabulary as amino_acid_vocabulary
 
 FILE = "drug_rules.yaml"
@@ -238,8 +238,14 @@ class DrugTagger:
         self.rules = drug_rules()
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = [(t.start, t.end) for t in doc_tags(doc) if t.type in TAKEN_TYPES]
-        add_tags(doc, self.judge(doc, doc_text(doc), taken))
+        taken = [(t.start, t.end) for t in doc_tags(doc)
+                 if t.type in TAKEN_TYPES and t.normalised is not None]  # not a model's guess
+        drugs = self.judge(doc, doc_text(doc), taken)
+        named = [(d.start, d.end) for d in drugs if d.normalised is not None]
+        # a model's gene guess over a name the drug lexicon knows is the drug
+        remove_tags(doc, lambda t: t.type == "gene" and t.normalised is None and any(
+            start < t.end and t.start < end for start, end in named))
+        add_tags(doc, drugs)
         return doc
 
     def candidates(self, text: str, defined: dict[str, str]) -> list[Candidate]:

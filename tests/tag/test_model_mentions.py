@@ -16,6 +16,7 @@ def stand_in_model(tmp_path_factory):
     ruler = model.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "GENE_OR_GENE_PRODUCT", "pattern": "MET"},
                         {"label": "GENE_OR_GENE_PRODUCT", "pattern": "zorbin"},
+                        {"label": "GENE_OR_GENE_PRODUCT", "pattern": "imatinib"},
                         {"label": "CHEMICAL", "pattern": "zorblatinib"},
                         {"label": "SequenceVariant", "pattern": "Delta32"},
                         {"label": "DISEASE", "pattern": "asthma"}])
@@ -65,3 +66,10 @@ def test_models_named_in_the_environment_are_used_and_change_the_fingerprint(sta
     assert tagger_fingerprint() != without  # documents are re-tagged with the model
     assert found(build_nlp()("MET was high in the biopsy."), "gene") == [
         ("MET", "MET", "gene.approved")]
+
+
+def test_a_model_entity_the_lexicons_contradict_blocks_nothing(with_model):
+    # the stand-in model calls imatinib a gene: a guess, which the drug lexicon overrules
+    doc = with_model("He was given imatinib.")
+    assert found(doc, "drug") == [("imatinib", "imatinib", "drug.inn")]
+    assert found(doc, "gene") == []
