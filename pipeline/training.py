@@ -104,7 +104,7 @@ def training_config(train: Path, dev: Path, max_epochs: int, max_steps: int):
     config["paths"]["train"], config["paths"]["dev"] = str(train), str(dev)
     config["training"]["max_epochs"] = max_epochs
     config["training"]["max_steps"] = max_steps
-    config["training"]["patience"] = 0
+    config["training"]["patience"] = 1600  # steps without a better dev score before stopping
     return config
 
 

@@ -17,8 +17,9 @@ abbreviations and products. Weak ones (brands, one-word synonyms and common name
 chemicals, abbreviations, unknown codes, and INNs that are mostly something else, such
 as amino acids) need evidence: a therapy cue close by ("treated", "mg", "induction"), a
 table column of therapies, a ® or ™, a place in a list with another accepted drug, or
-the same drug accepted elsewhere in the document. A one-word weak name that is an
-ordinary word or of three letters or fewer must be printed in capitals ("MTX", not "his").
+the same drug accepted elsewhere in the document. A one-word weak name of four letters
+or fewer counts only in capitals ("MTX", "SAMe"; not "His", "same", "Fig"), and a brand or
+common name that is an ordinary word only in capitals ("Program", "Versus").
 
 Never drugs: a name inside a gene, variant, fusion or regimen mention ("MET", "the glycine at
 position 161 ..."); a name before an enzyme, residue or class word ("tyrosine kinase",
@@ -125,9 +126,10 @@ def lexicon_strength(printed: str, entry: DrugEntry, rules: DrugRules,
     """strong | weak | reject, from the printed form and the kind of name it is."""
     key = printed.lower()
     strong = entry.kind in STRONG_KINDS or (entry.kind == "synonym" and len(key.split()) > 1)
-    if (not strong and len(key.split()) == 1 and (len(key) <= 3 or key in words)
-            and not printed.isupper()):
-        return "reject"  # "his" (histidine), "same", "Program": words, not drugs
+    one_word = not strong and len(key.split()) == 1
+    if one_word and ((len(key) <= 4 and (printed.islower() or printed.istitle()))
+                     or (entry.kind in ("brand", "common") and key in words and not printed.isupper())):
+        return "reject"  # "His" (histidine), "same" (SAMe), "Fig", "Program", "Versus": words
     if entry.inn in rules.context_only or key in rules.context_only:
         return "weak"
     return "strong" if strong else "weak"

@@ -28,6 +28,8 @@ def test_code_and_brand_names_map_to_the_inn(drugs):
 def test_brand_names_that_are_words_need_a_therapy_near(drugs):
     # "Senior", "Sector" and "Versus" are brand or common names in the FDA list
     assert drugs("Co-senior authors from Sector 2 compared graft-versus-host disease rates.") == []
+    # "His", "As" and "Fig" name histidine, artesunate and an allergen extract
+    assert drugs("His treatment (Fig. 2) was stopped. As salvage therapy, he received ICE.") == []
 
 
 def test_a_conjugate_printed_by_its_antibody_is_the_conjugate(drugs):
@@ -39,6 +41,13 @@ def test_enzymes_and_residues_are_no_drugs(drugs):
     text = ("Constitutive ALK tyrosine kinase activity. The glycine at position 161 of NF2 was "
             "replaced with a stop codon. Platinum-based chemotherapy followed.")
     assert drugs(text) == []
+
+
+def test_a_weak_name_blamed_for_a_harm_is_a_drug(drugs):
+    # heparin and cocaine are one-word DrugBank synonyms: weak
+    assert drugs("Heparin-induced thrombocytopenia resolved; later, cocaine intoxication.") == [
+        ("Heparin", "heparin"), ("cocaine", "cocaine")]
+    assert drugs("Heparin sulfate chains and cocaine seizures by customs were discussed.") == []
 
 
 def test_an_amino_acid_given_as_therapy_is_a_drug(drugs):
