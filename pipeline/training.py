@@ -72,12 +72,10 @@ TASKS = {
 
 
 def tokenizer_nlp() -> spacy.language.Language:
-    """A blank pipeline with caselit's tokenizer, which the trained model keeps."""
-    from pipeline.tag.nlp import tokenizer_warnings_off  # registers caselit's tokenizer too
-
-    config = {"nlp": {"tokenizer": {"@tokenizers": "caselit.scispacy_tokenizer.v1"}}}
-    with tokenizer_warnings_off():
-        return spacy.blank("en", config=config)
+    """spaCy's English tokenizer, which splits at hyphens: entities are often parts of
+    hyphenated words ("lithium-induced", "EML4-ALK"), which caselit's tokenizer keeps whole,
+    and a model can only mark whole tokens."""
+    return spacy.blank("en")
 
 
 def doc_bin(texts: Iterable[AnnotatedText], types: frozenset[str], label: str,
@@ -100,7 +98,6 @@ def doc_bin(texts: Iterable[AnnotatedText], types: frozenset[str], label: str,
 
 def training_config(train: Path, dev: Path, max_epochs: int, max_steps: int):
     config = init_config(lang="en", pipeline=["ner"], optimize="efficiency")
-    config["nlp"]["tokenizer"] = {"@tokenizers": "caselit.scispacy_tokenizer.v1"}
     config["paths"]["train"], config["paths"]["dev"] = str(train), str(dev)
     config["training"]["max_epochs"] = max_epochs
     config["training"]["max_steps"] = max_steps
@@ -113,8 +110,6 @@ def train_model(entity: str, data_dir: Path, out: Path, *, epochs: int = 20, max
     """Train the ``entity`` model ("gene", "chemical" or "variant") into ``out``; returns
     the best model's folder (``out/model-best``). ``limit`` caps documents per part."""
     from spacy.cli.train import train
-
-    from pipeline.tag.nlp import tokenizer_warnings_off
 
     task = TASKS[entity]
     with tempfile.TemporaryDirectory() as work:
@@ -132,6 +127,5 @@ def train_model(entity: str, data_dir: Path, out: Path, *, epochs: int = 20, max
         config_path = Path(work) / "config.cfg"
         training_config(paths["train"], paths["dev"], epochs, max_steps).to_disk(config_path)
         out.mkdir(parents=True, exist_ok=True)
-        with tokenizer_warnings_off():
-            train(config_path, out, use_gpu=-1)
+        train(config_path, out, use_gpu=-1)
     return out / "model-best"
