@@ -230,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args, console)
     except USER_ERRORS as error:
-        errors.print(f"[bold red]error:[/] {error}", highlight=False)
+        # soft_wrap: a long path must not be broken (a wrap drops the space it breaks at)
+        errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         return 2
 
 

@@ -37,3 +37,5 @@ def prefect_environment(home: Path | None = None) -> dict[str, str]:
 def configure_prefect(home: Path | None = None) -> None:
     for name, value in prefect_environment(home).items():
         os.environ.setdefault(name, value)
+    # Prefect creates its home without parents, and warns when it cannot.
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)

@@ -16,10 +16,10 @@ def test_extract_prints_the_extraction_as_json(tmp_path, capsys, report_text):
 
 
 def test_extract_of_a_bad_file_is_a_clear_error(tmp_path, capsys):
-    path = tmp_path / "empty.txt"
+    path = tmp_path / ("a-long-name-" * 12 + "empty.txt")  # longer than a terminal line
     path.write_text("")
     assert main(["extract", str(path)]) == 2
-    assert f"{path}: empty file" in capsys.readouterr().err.replace("\n", "")
+    assert f"error: {path}: empty file: no text after decoding\n" in capsys.readouterr().err
 
 
 def test_missing_reference_data_is_reported_not_a_traceback(tmp_path, capsys, report_text,
