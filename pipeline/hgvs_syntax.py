@@ -36,11 +36,11 @@ NUCLEOTIDE_EDIT = (
 )
 
 # Printed nucleotide changes may space or draw the substitution: "c.2316-1G > A",
-# "c.35G-->A"; normalised to "c.2316-1G>A".
+# "c.35G-->A", "c.264 C>A"; normalised to "c.2316-1G>A".
 SUBSTITUTION = r"\s?(?:>|-->|->|→)\s?"
 PRINTED_NUCLEOTIDE_EDIT = (
     rf"{POSITION}(?:_{POSITION})?"
-    rf"(?:{BASES}{SUBSTITUTION}{BASES}|delins{BASES}+|del{BASES}*|dup{BASES}*|ins{BASES}+|inv|=)"
+    rf"(?:\s?{BASES}{SUBSTITUTION}{BASES}|delins{BASES}+|del{BASES}*|dup{BASES}*|ins{BASES}+|inv|=)"
 )
 
 # Normal forms: three-letter codes only (Xaa is written Ter), no parentheses.
@@ -68,7 +68,7 @@ def normalise_protein_change(change: str) -> str:
 def normalise_nucleotide_change(change: str) -> str:
     """'c.2316-1G > A', 'c.35G-->A' -> 'c.2316-1G>A', 'c.35G>A'; parentheses dropped."""
     change = re.sub(SUBSTITUTION, ">", change.replace("(", "").replace(")", ""))
-    return change
+    return re.sub(r"\s", "", change)  # "c.264 C>A" -> "c.264C>A"
 
 
 def is_normal_hgvs(change: str) -> bool:

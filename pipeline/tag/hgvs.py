@@ -64,7 +64,7 @@ STOP_WORD = re.compile(r"(?:stop|Stop)$")
 CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b", re.IGNORECASE)
 DBSNP = re.compile(r"(?<![A-Za-z0-9])rs\d{3,10}(?![A-Za-z0-9])")
 UNPREFIXED_NUCLEOTIDE = re.compile(
-    rf"(?<![A-Za-z0-9.:_+-])[-+]?\d{{1,6}}(?:[-+]\d{{1,5}})?(?:_\d{{1,6}})?"
+    rf"(?<![A-Za-z0-9.:_+-])[-+−]?\d{{1,6}}(?:\s?[-+]\s?\d{{1,5}})?(?:_\d{{1,6}})?"
     rf"(?:\s?[ACGT](?:{SUBSTITUTION}|/)[ACGT]|del[ACGT]+|ins[ACGT]+|dup[ACGT]+)(?![A-Za-z0-9])"
     # intron notation "IVS3+1G>A" and promoter changes "G-395A" (a protein has no
     # negative position, so this is a nucleotide change)
@@ -75,6 +75,13 @@ UNPREFIXED_NUCLEOTIDE = re.compile(
     rf"|(?<![A-Za-z0-9.:_+-])\d{{1,6}}del\d{{1,3}}(?![A-Za-z0-9])"
     rf"|(?<![A-Za-z0-9.:_+-])[ACGT]\d{{6,9}}[ACGT](?![A-Za-z0-9])"
 )
+# A change described by its size, with no coordinate: "a 4-bp deletion", "19-base pair
+# deletion", "22-bp tandem duplication", "14 bp insertion/deletion".
+SIZED_CHANGE = re.compile(
+    r"(?<![A-Za-z0-9.-])\d{1,5}(?:\.\d)?[\s-]?(?:bp|base[\s-]pairs?|bases?|nucleotides?|nt|kb|Mb)"
+    r"[\s-]+(?:tandem\s+|in-frame\s+|inframe\s+)?(?:insertion/deletion|deletion/insertion|"
+    r"ins/del|indel|deletion|insertion|duplication|deleted|inserted|duplicated)(?![A-Za-z])",
+    re.IGNORECASE)
 VARIANT_WORDS = re.compile(r"\b(?:mutat\w*|variant\w*|substitut\w*|alteration\w*|resistan\w*|"
                            r"polymorph\w*|genotyp\w*|homozyg\w*|heterozyg\w*|allel\w*|missense|"
                            r"nonsense|frameshift|carriers?|SNPs?)\b", re.IGNORECASE)
@@ -146,10 +153,13 @@ def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
 
 
 def find_unnormalised(text: str) -> list[VariantHit]:
-    """dbSNP ids and prefix-less nucleotide changes: mentions without an HGVS normal form."""
+    """dbSNP ids, prefix-less nucleotide changes and changes described by their size:
+    mentions without an HGVS normal form."""
     return ([VariantHit(m.start(), m.end(), None, None, "variant.dbsnp") for m in DBSNP.finditer(text)]
             + [VariantHit(m.start(), m.end(), None, None, "variant.unprefixed")
-               for m in UNPREFIXED_NUCLEOTIDE.finditer(text)])
+               for m in UNPREFIXED_NUCLEOTIDE.finditer(text)]
+            + [VariantHit(m.start(), m.end(), None, None, "variant.sized")
+               for m in SIZED_CHANGE.finditer(text)])
 
 
 def find_in_words(text: str) -> list[VariantHit]:

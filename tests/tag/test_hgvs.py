@@ -77,6 +77,11 @@ def test_three_letter_changes_without_p_dot_are_protein_changes():
         "p.Ser863Asn", "p.Glu4Lys", "p.Gly388Arg", "p.Glu873Ter", "p.Glu98Ter"]
 
 
+def test_a_space_between_position_and_base_is_dropped():
+    (hit,) = find_hgvs("Sanger confirmed c.264 C>A in exon 3.")
+    assert hit.hgvs == "c.264C>A"
+
+
 def test_spaced_and_arrow_substitutions_are_normalised():
     sentence = "The splice variant c.2316-1G > A and c.35G-->A were both seen."
     assert [h.hgvs for h in find_hgvs(sentence)] == ["c.2316-1G>A", "c.35G>A"]
@@ -84,11 +89,14 @@ def test_spaced_and_arrow_substitutions_are_normalised():
 
 def test_dbsnp_ids_and_prefixless_changes_are_mentions_without_a_normal_form():
     sentence = ("The rs1052133 polymorphism and the 3190C>T, 1665delC, -13C/T, IVS3+1G>A, "
-                "G-395A, 657del5 and T1270533G changes were typed.")
+                "G-395A, 657del5, T1270533G and 6573 + 1G > C changes, a 4-bp deletion, a "
+                "19-base pair deletion and a 14 bp insertion/deletion were typed.")
     hits = find_unnormalised(sentence)
     assert sorted((sentence[h.start:h.end], h.hgvs) for h in hits) == sorted([
         ("rs1052133", None), ("3190C>T", None), ("1665delC", None), ("-13C/T", None),
-        ("IVS3+1G>A", None), ("G-395A", None), ("657del5", None), ("T1270533G", None)])
+        ("IVS3+1G>A", None), ("G-395A", None), ("657del5", None), ("T1270533G", None),
+        ("6573 + 1G > C", None), ("4-bp deletion", None), ("19-base pair deletion", None),
+        ("14 bp insertion/deletion", None)])
 
 
 def test_changes_in_words_are_flagged():
