@@ -188,7 +188,9 @@ def author_initials(text: str, candidate: Candidate) -> bool:
 
 
 def defined_otherwise(candidate: Candidate, defined: dict[str, str], lexicon: GeneLexicon) -> bool:
-    """An abbreviation the document defines as something that is no gene."""
+    """An abbreviation the document defines as something that is no gene. Asked of weak
+    symbols only: a strong one defined by an unknown long form is a gene under an old
+    name ("Bicaudal D2 (BICD2)")."""
     long_form = defined.get(candidate.printed)
     if long_form is None:
         return False
@@ -253,7 +255,7 @@ class GeneTagger:
             symbol, verdict = self.resolve(candidate, sentence.text if sentence else "")
             if (rules.family_words.match(text[candidate.end:candidate.end + 40])
                     or inside_like_compound(text, candidate)
-                    or defined_otherwise(candidate, defined, self.lexicon)):
+                    or (verdict != "strong" and defined_otherwise(candidate, defined, self.lexicon))):
                 vetoed.add(candidate.printed)  # what the document says this form is, it is throughout
                 continue
             if (verdict == "reject" or symbol is None or author_initials(text, candidate)

@@ -145,6 +145,8 @@ def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
     """'JAK2V617F' -> p.Val617Phe of JAK2, when the prefix is an approved or previous symbol."""
     hits = []
     for m in GLUED_CHANGE.finditer(text):
+        if m.group(0) in lexicon.printed_forms:
+            continue  # "GADD45A" is a gene, not GAD with D45A
         entry = lexicon.symbols.get(m.group("gene"))
         if entry is not None and entry.rank in ("approved", "previous"):
             hits.append(VariantHit(m.start("change"), m.end(), normalise_protein_change(m.group("change")),

@@ -112,3 +112,14 @@ def test_disease_names_and_roman_numerals_are_no_genes(genes):
     # "Norrie disease" is NDP's approved name; "II" an alias
     assert genes("Patients with Norrie disease or hemochromatosis were excluded.") == []
     assert genes("Type II and III lesions were seen (95% CI 1.2-3.4).") == []
+
+
+def test_a_strong_symbol_defined_by_an_unknown_name_stays_a_gene(genes):
+    # "Bicaudal D2" is no HGNC name of BICD2; "MIP" is defined as something else
+    text = ("Bicaudal D2 (BICD2) binds dynein. Maximum intensity projection (MIP) images "
+            "showed it; MIP was repeated.")
+    assert genes(text) == [("BICD2", "BICD2")]
+
+
+def test_a_symbol_ending_like_a_protein_change_is_the_symbol(genes):
+    assert genes("The damage response gene GADD45A was induced.") == [("GADD45A", "GADD45A")]
