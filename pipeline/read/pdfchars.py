@@ -16,6 +16,7 @@ pdfplumber's table finder, on the pages that have them.
 from __future__ import annotations
 
 import ctypes
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,9 @@ Box = tuple[float, float, float, float]
 ENGINES = ("pdfium", "pdfplumber")
 RULE_THICKNESS = 3.0  # stroked rules come out about 2 pt thick with their stroke
 STX = "\x02"  # pdfium's code for a hyphen at a line end
+# PDFium keeps global state and is not thread-safe: two documents read at once by the
+# flow's worker threads crash the process (segmentation fault), so one reads at a time.
+PDFIUM_LOCK = threading.Lock()
 
 
 @dataclass
@@ -65,16 +69,17 @@ def pdfium_pages(path: Path) -> list[PageSource]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    document = pdfium.PdfDocument(str(path))
-    pages = []
-    try:
-        for number, page in enumerate(document, start=1):
-            height = page.get_height()
-            pages.append(PageSource(number, page.get_width(), height,
-                                    pdfium_chars(page, height, raw),
-                                    *pdfium_rules_and_images(page, height, raw)))
-    finally:
-        document.close()
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(str(path))
+        pages = []
+        try:
+            for number, page in enumerate(document, start=1):
+                height = page.get_height()
+                pages.append(PageSource(number, page.get_width(), height,
+                                        pdfium_chars(page, height, raw),
+                                        *pdfium_rules_and_images(page, height, raw)))
+        finally:
+            document.close()
     return pages
 
 

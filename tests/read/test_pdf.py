@@ -1,5 +1,9 @@
 """The PDF reader on small PDFs built for each layout feature and each kind of bad file."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
@@ -206,3 +210,27 @@ def test_small_margin_lines_apart_from_the_body_are_furniture_on_a_single_page(t
     text = read_document(build(tmp_path / "single.pdf", [spec])).text
     assert "Printed for review only" not in text and HEADER not in text
     assert "Body line 01" in text and "Body line 20" in text
+
+
+CONCURRENT_READS = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from pipeline.read.pdfchars import pdfium_pages
+
+paths = [Path(p) for p in sys.argv[1:]] * 6
+with ThreadPoolExecutor(4) as pool:
+    readings = list(pool.map(lambda p: [len(page.chars) for page in pdfium_pages(p)], paths))
+print(len({tuple(counts) for counts in readings}))
+"""
+
+
+def test_pdfs_read_by_several_threads_at_once_do_not_crash(tmp_path):
+    # The flow reads documents in worker threads; PDFium is not thread-safe and crashed
+    # the whole run when two PDFs were read at once. A subprocess, so a crash fails here.
+    paths = [two_column_report(tmp_path / f"report{n}.pdf", pages=3) for n in range(2)]
+    done = subprocess.run([sys.executable, "-c", CONCURRENT_READS, *map(str, paths)],
+                          capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["1"]  # the files are alike: every reading agrees
