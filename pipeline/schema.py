@@ -27,6 +27,13 @@ MentionType = Literal[
     "drug",
     "regimen",
     "patient",
+    # clinical words that case records are built from
+    "disease",
+    "site",
+    "response",
+    "status",
+    "setting",
+    "detection_method",
 ]
 Response = Literal["CR", "PR", "SD", "PD"]
 Sex = Literal["male", "female"]

@@ -28,7 +28,7 @@ def assemble(document: Document, mentions: list[Mention], *, fingerprint: str) -
     )
     return Extraction(
         document=document_info(document),
-        cases=case_records(mentions),
+        cases=case_records(document, mentions),
         mentions=mentions,
         run=run,
         **entity_sets(mentions),

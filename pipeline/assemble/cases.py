@@ -1,14 +1,16 @@
-"""Case records, first cut: the index patient's age and sex from its descriptor.
+"""Case records: the authors' own patient from the narrative, and every patient row of
+a literature-review table (:mod:`pipeline.assemble.table_cases`).
 
 The authors' own patient is first described in the case narrative ("A 23-year-old man
 presented with..."); abstracts and untitled front matter describe it too. Patients in
-tables, figure captions or the discussion are other people's. Therapy lines, table rows
-and the remaining fields come with the Case records issue.
+figure captions or the discussion are other people's.
 """
 
 from __future__ import annotations
 
-from pipeline.schema import CaseRecord, Mention
+from pipeline.assemble.table_cases import table_cases
+from pipeline.assemble.therapies import expansions
+from pipeline.schema import CaseRecord, Document, Mention
 
 NARRATIVE_KINDS = frozenset({"case", "abstract", "front_matter", "results"})
 
@@ -31,6 +33,7 @@ def index_case(mentions: list[Mention]) -> CaseRecord | None:
     )
 
 
-def case_records(mentions: list[Mention]) -> list[CaseRecord]:
+def case_records(document: Document, mentions: list[Mention]) -> list[CaseRecord]:
     index = index_case(mentions)
-    return [index] if index else []
+    expanded = expansions(document.text, mentions)
+    return ([index] if index else []) + table_cases(document, mentions, expanded)

@@ -16,8 +16,8 @@ import spacy
 from spacy.language import Language
 
 # Imported for their @Language.factory registrations.
-from pipeline.tag import (abbreviations, drugs, fusions, genes, hgvs, model_mentions,  # noqa: F401
-                          paragraphs, patients, regimens)
+from pipeline.tag import (abbreviations, case_words, drugs, fusions, genes, hgvs,  # noqa: F401
+                          model_mentions, paragraphs, patients, regimens)
 from pipeline.tag.tags import register_extension
 
 DEFAULT_CONFIG = "default.cfg"

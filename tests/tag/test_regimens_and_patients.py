@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.tag.patients import find_patients
+from pipeline.tag.patients import describe_cell, find_patients, patient_words
 from pipeline.tag.regimens import find_regimens
 
 
@@ -28,3 +28,20 @@ def test_patient_descriptors_give_age_in_years_and_sex(sentence, age, sex):
 
 def test_durations_are_not_patients():
     assert find_patients("The 5-year survival rate is 70% and a 3-month-old scan was reviewed.") == []
+
+
+@pytest.mark.parametrize("cell, header, age, sex", [
+    ("8 yo/M", "Age/sex", 8, "male"),
+    ("1 yo/NR", "Age/sex", 1, None),  # sex not reported
+    ("18 mo, girl", "Age, gender", 1.5, "female"),
+    ("52/F", "Age/Sex", 52, "female"),
+    ("Male", "Sex", None, "male"),
+])
+def test_table_cells_under_an_age_or_sex_header_describe_the_row_patient(cell, header, age, sex):
+    patient = describe_cell(cell, header, patient_words())
+    assert (patient.age_years, patient.sex) == (age, sex)
+
+
+def test_a_number_outside_an_age_column_is_no_age():
+    assert describe_cell("45", "PFS (months)", patient_words()) is None
+    assert describe_cell("NR", "Age/sex", patient_words()) is None

@@ -1,0 +1,228 @@
+"""The clinical words case records are built from: responses, status at follow-up, therapy
+settings, detection methods, diseases and primary sites.
+
+Each becomes a mention whose normal form is the guidelines' word ("complete remission"
+-> CR, "passed away" -> dead, "front-line" -> first-line, FoundationOne -> NGS,
+"pulmonary" -> lung), so the assembly stage works on typed mentions with their sentence
+and every case field keeps its evidence. Vocabularies are in ``resources/case_words.yaml``.
+
+Diseases are phrases, not a closed list: a head noun ("leukemia", "tumor", "-sarcoma")
+with the words before it that name the disease, stopped by function words and stripped
+of course words ("metastatic", "relapsed"), so "a relapsed acute myeloid leukemia" is
+"acute myeloid leukemia". An abbreviation the document defines as a disease ("IMT") is
+that disease.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+from pipeline.tag.abbreviations import abbreviations
+from pipeline.tag.tags import Tag, add_tags, doc_text
+
+FILE = "case_words.yaml"
+NULL_RESPONSE = "null"  # normal form of "not evaluable": the response is knowingly empty
+VOCABULARIES = {"responses": "response", "status": "status", "settings": "setting",
+                "detection_methods": "detection_method"}
+KARYOTYPE = re.compile(r"(?<![\w,])4[4-9],\s?(?:X[XY]?|Y)\b")  # "45,XY,inv(2)..." printed
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    type: str
+    normal: dict[str, str]  # printed form, lower case unless case-sensitive -> normal form
+    blind: re.Pattern | None
+    sensitive: re.Pattern | None
+
+    def find(self, text: str) -> list[Tag]:
+        tags = []
+        for pattern in (self.blind, self.sensitive):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text):
+                printed = match.group(0)
+                normal = self.normal.get(printed) or self.normal.get(printed.lower())
+                tags.append(Tag(self.type, match.start(), match.end(), normal,
+                                f"{self.type}.word"))
+        return longest(tags)
+
+
+def longest(tags: list[Tag]) -> list[Tag]:
+    """Drop tags inside a longer one of the same type ("PCR" inside "RT-PCR")."""
+    kept: list[Tag] = []
+    for tag in sorted(tags, key=lambda t: (t.start, -(t.end - t.start))):
+        if kept and tag.start < kept[-1].end:
+            continue
+        kept.append(tag)
+    return kept
+
+
+def alternation(forms: list[str]) -> str:
+    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+
+def build_vocabulary(type_: str, groups: dict, sensitive: frozenset[str]) -> Vocabulary:
+    normal, blind_forms, sensitive_forms = {}, [], []
+    for norm, forms in groups.items():
+        for form in check_str_list(forms, file=FILE, where=type_, key=str(norm)):
+            if form in sensitive:
+                sensitive_forms.append(form)
+                normal[form] = str(norm)
+            else:
+                blind_forms.append(form)
+                normal[form.lower()] = str(norm)
+    bounds = r"(?<![A-Za-z0-9])(?:{})(?![A-Za-z0-9])"
+    return Vocabulary(
+        type_, normal,
+        re.compile(bounds.format(alternation(blind_forms)), re.IGNORECASE) if blind_forms else None,
+        re.compile(bounds.format(alternation(sensitive_forms))) if sensitive_forms else None)
+
+
+@dataclass(frozen=True)
+class DiseaseWords:
+    heads: re.Pattern
+    generic: frozenset[str]
+    stop: frozenset[str]
+    course: frozenset[str]
+    cell_words: frozenset[str]
+    max_modifiers: int = 6
+
+
+@dataclass(frozen=True)
+class CaseWords:
+    vocabularies: tuple[Vocabulary, ...]
+    sites: Vocabulary
+    disease: DiseaseWords
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "CaseWords":
+        required = [*VOCABULARIES, "case_sensitive", "disease_heads", "disease_head_suffixes",
+                    "generic_disease_heads", "disease_stop_words", "disease_course_words",
+                    "disease_cell_words", "sites", "site_adjectives"]
+        check_keys(data, file=FILE, where="top level", required=required)
+        sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
+                                             key="case_sensitive"))
+        vocabularies = tuple(
+            build_vocabulary(type_, check_type(data[key], dict, file=FILE, where="top level",
+                                               key=key, description="a mapping"), sensitive)
+            for key, type_ in VOCABULARIES.items())
+        words = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
+                 for key in required if key.startswith("disease_") or key == "generic_disease_heads"}
+        adjectives = check_type(data["site_adjectives"], dict, file=FILE, where="top level",
+                                key="site_adjectives", description="a mapping")
+        site_groups: dict[str, list[str]] = {}
+        for site in check_str_list(data["sites"], file=FILE, where="top level", key="sites"):
+            site_groups.setdefault(site, []).append(site)
+        for adjective, site in adjectives.items():
+            site_groups.setdefault(str(site), []).append(str(adjective))
+        generic = words["generic_disease_heads"]
+        heads = (rf"(?<![A-Za-z])(?P<head>{alternation(words['disease_heads'] + generic)}"
+                 rf"|[A-Za-z]+(?:{alternation(words['disease_head_suffixes'])}))"
+                 r"(?P<plural>e?s)?(?![A-Za-z])(?!\s+cells?\b)")
+        disease = DiseaseWords(
+            re.compile(heads, re.IGNORECASE), frozenset(generic),
+            frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
+            frozenset(words["disease_cell_words"]))
+        return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease)
+
+
+@lru_cache(maxsize=1)
+def case_words() -> CaseWords:
+    return CaseWords.from_dict(load_resource(FILE))
+
+
+PREVIOUS_WORD = re.compile(r"(?:^|(?<=[\s(\[]))([A-Za-z0-9][A-Za-z0-9+\-/]*) $")
+
+
+def previous_word(text: str, end: int) -> tuple[int, str] | None:
+    """The word right before ``end`` and where it starts, one space apart ("myeloid "
+    before "leukemia")."""
+    lo = max(0, end - 60)
+    match = PREVIOUS_WORD.search(text[lo:end])
+    return (lo + match.start(1), match.group(1)) if match else None
+
+
+def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
+    """Where a disease phrase starts: the words before its head that name it, without
+    course words at the front ("relapsed acute myeloid leukemia" -> "acute myeloid...")."""
+    starts = []  # of the words taken, nearest first
+    position = head_start
+    while len(starts) < words.max_modifiers:
+        found = previous_word(text, position)
+        if found is None:
+            break
+        word_start, word = found[0], found[1].lower()
+        if word in words.stop or not re.search("[a-z]", word):
+            break
+        if word in ("cell", "cells"):  # "small cell lung cancer", not "tumor cell carcinoma"
+            before = previous_word(text, word_start)
+            if before is None or before[1].lower() not in words.cell_words:
+                break
+        starts.append(word_start)
+        position = word_start
+    for start in reversed(starts):
+        if text[start:].split(" ", 1)[0].lower() not in words.course:
+            return start
+    return head_start
+
+
+def disease_normal(phrase: str, plural: str | None) -> str:
+    normal = phrase.lower()
+    return normal[: -len(plural)] if plural else normal
+
+
+def find_diseases(text: str, words: DiseaseWords) -> list[Tag]:
+    tags = []
+    for match in words.heads.finditer(text):
+        start = disease_start(text, match.start(), words)
+        if start == match.start() and match.group("head").lower() in words.generic:
+            continue  # "the tumor" names no disease
+        tags.append(Tag("disease", start, match.end(),
+                        disease_normal(text[start:match.end()], match.group("plural")),
+                        "disease.phrase"))
+    return tags
+
+
+def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) -> list[Tag]:
+    """Uses of an abbreviation whose definition is a disease: "IMT" -> its long form."""
+    tags = []
+    for short, long_form in defined.items():
+        found = find_diseases(long_form, words)
+        if not found or found[-1].end != len(long_form.rstrip("s")) and found[-1].end != len(long_form):
+            continue
+        normal = found[-1].normalised
+        for match in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(short)}s?(?![A-Za-z0-9])", text):
+            tags.append(Tag("disease", match.start(), match.end(), normal, "disease.abbreviation"))
+    return tags
+
+
+def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Tag]:
+    words = case_words()
+    tags = [tag for vocabulary in words.vocabularies for tag in vocabulary.find(text)]
+    tags += [Tag("detection_method", m.start(), m.end(), "karyotype", "detection_method.karyotype")
+             for m in KARYOTYPE.finditer(text)]
+    tags += words.sites.find(text)
+    tags += longest(find_diseases(text, words.disease)
+                    + defined_diseases(text, defined or {}, words.disease))
+    return tags
+
+
+class CaseWordTagger:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        add_tags(doc, find_case_words(doc_text(doc), abbreviations(doc)))
+        return doc
+
+
+@Language.factory("caselit_case_words", default_config={}, assigns=["doc._.caselit_tags"])
+def make_case_word_tagger(nlp: Language, name: str) -> CaseWordTagger:
+    case_words()  # validate the rule file when the pipeline is built
+    return CaseWordTagger(name)

@@ -1,0 +1,72 @@
+"""Clinical words for case records, each rule on a sentence written for it."""
+
+import pytest
+
+from pipeline.tag.case_words import find_case_words
+
+
+def found(text, kind, defined=None):
+    return [(text[t.start:t.end], t.normalised) for t in find_case_words(text, defined)
+            if t.type == kind]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Post-therapy PET revealed partial remission of the mass.", [("partial remission", "PR")]),
+    ("Crizotinib gave a brief MRD+CR.", [("MRD+CR", "CR")]),
+    ("She had a dramatic response to alectinib.", [("dramatic response", "PR")]),
+    ("There was a minor response only.", [("minor response", "SD")]),
+    ("He was treated with 7+3 without response.", [("without response", "PD")]),
+    ("Primary induction failure to ADE.", [("Primary induction failure", "PD")]),
+    ("Alectinib: not evaluable.", [("not evaluable", "null")]),
+])
+def test_response_words_map_to_the_guideline_categories(sentence, expected):
+    assert found(sentence, "response") == expected
+
+
+def test_short_response_abbreviations_count_only_in_capitals():
+    # "pr" and "cr" in running lower-case text are no responses
+    assert found("Best response PR; the cr of the scan", "response") == [("PR", "PR")]
+
+
+def test_a_longer_method_name_wins_over_the_one_inside_it():
+    assert found("RT-PCR and FISH confirmed it; a FoundationOne CDx panel.", "detection_method") == [
+        ("RT-PCR", "RT-PCR"), ("FISH", "FISH"), ("FoundationOne CDx", "NGS")]
+
+
+def test_a_printed_karyotype_is_the_karyotype_method():
+    assert found("45,XX,inv(2)(p23q13)[20]", "detection_method") == [("45,XX", "karyotype")]
+
+
+def test_status_and_setting_words():
+    text = "After front-line crizotinib and salvage chemotherapy she passed away."
+    assert found(text, "setting") == [("front-line", "first-line"), ("salvage", "salvage")]
+    assert found(text, "status") == [("passed away", "dead")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("A man with relapsed acute myeloid leukemia was admitted.", "acute myeloid leukemia"),
+    ("Reported cases of inflammatory myofibroblastic tumors harboring ALK fusions",
+     "inflammatory myofibroblastic tumor"),
+    ("treated for metastatic nonsmall cell lung cancer", "nonsmall cell lung cancer"),
+    ("an anaplastic large cell lymphoma of the neck", "anaplastic large cell lymphoma"),
+    ("a case of ALK-rearranged mesenchymal neoplasm", "alk-rearranged mesenchymal neoplasm"),
+    ("Epithelioid Inflammatory Myofibroblastic Sarcoma", "epithelioid inflammatory myofibroblastic sarcoma"),
+])
+def test_a_disease_is_its_head_noun_with_the_words_that_name_it(sentence, expected):
+    assert [normal for _, normal in found(sentence, "disease")] == [expected]
+
+
+def test_a_bare_generic_head_and_tumour_cells_are_no_disease():
+    assert found("The tumor was resected and the tumor cells were ALK positive.", "disease") == []
+
+
+def test_an_abbreviation_defined_as_a_disease_is_that_disease():
+    text = "IMT recurred."
+    assert found(text, "disease", {"IMT": "inflammatory myofibroblastic tumor"}) == [
+        ("IMT", "inflammatory myofibroblastic tumor")]
+    assert found(text, "disease", {"IMT": "intensity modulated therapy"}) == []
+
+
+def test_site_adjectives_name_the_organ():
+    assert found("a uterine mass and pulmonary nodules in the lung", "site") == [
+        ("uterine", "uterus"), ("pulmonary", "lung"), ("lung", "lung")]
