@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.assemble.entities import unique
-from pipeline.assemble.therapies import (Line, course_lines, first_response, line_from,
-                                         treatments, within)
+from pipeline.assemble.therapies import (NULL_WORD, Line, course_lines, first_response,
+                                         line_from, treatments, within)
 from pipeline.resources import check_keys, check_type, load_resource
 from pipeline.schema import CaseRecord, Document, Mention, Table, Variant
 
@@ -260,7 +260,7 @@ def row_case(text: str, row: Row, mentions: list[Mention], context: TableContext
     variants = [m for m in inside if m.type == "variant" and m.variant is not None
                 and m.variant.gene]
     methods = [m for m in inside if m.type == "detection_method"]
-    status = [m for m in inside if m.type == "status"]
+    status = [m for m in inside if m.type == "status" and m.normalised != NULL_WORD]
     lines = row_lines(text, row, inside, mentions, context, rules)
     for field, found in (("fusions", fusions), ("rearranged_genes", rearranged),
                          ("variants", variants), ("detection_methods", methods),

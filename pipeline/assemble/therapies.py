@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pipeline.assemble.entities import unique
 from pipeline.schema import Mention, Therapy
 
-NULL_RESPONSE = "null"  # a response mention saying none can be given ("not evaluable")
+# Normal form of words that knowingly give no value: a response that cannot be given
+# ("not evaluable"), "death" that is no patient's ("cell death").
+NULL_WORD = "null"
 # Where one step of a course ends: arrows, semicolons, sentence ends, "followed by", "then".
 STEP_BREAKS = re.compile(r"(?:\s*(?:→|->|;|\.(?=\s+[A-Z])|\bfollowed\s+by\b|\bthen\b"
                          r"|,(?=\s*(?:followed|then)\b))\s*)+")
@@ -76,7 +78,7 @@ def first_response(mentions: list[Mention]) -> Mention | None:
 
 
 def response_of(mention: Mention | None) -> str | None:
-    if mention is None or mention.normalised == NULL_RESPONSE:
+    if mention is None or mention.normalised == NULL_WORD:
         return None
     return mention.normalised
 

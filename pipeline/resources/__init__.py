@@ -7,6 +7,7 @@ typo in a rule file fails loudly with the file, the place and what is allowed.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
@@ -85,3 +86,12 @@ def check_str_list(value: Any, *, file: str, where: str, key: str) -> list[str]:
     for item in value:
         check_type(item, str, file=file, where=where, key=key, description="a list of strings")
     return value
+
+
+def words_pattern(words: list[str], before: str = "") -> re.Pattern:
+    """Any of ``words`` as a whole word, case-blind, longest first; ``before`` anchors the
+    match to a prefix, e.g. to the text right after a mention."""
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    if before:
+        return re.compile(rf"{before}(?:{alternation})(?![A-Za-z])", re.IGNORECASE)
+    return re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z])", re.IGNORECASE)

@@ -27,7 +27,6 @@ from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "case_words.yaml"
-NULL_RESPONSE = "null"  # normal form of "not evaluable": the response is knowingly empty
 VOCABULARIES = {"responses": "response", "status": "status", "settings": "setting",
                 "detection_methods": "detection_method"}
 KARYOTYPE = re.compile(r"(?<![\w,])4[4-9],\s?(?:X[XY]?|Y)\b")  # "45,XY,inv(2)..." printed

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from pipeline.resources import words_pattern  # noqa: F401  (taggers import it from here)
+
 CUE_REACH = 40  # characters either side of a weak form where a cue word vouches for it
 OUT_OF_SCOPE = ("caselit", "out_of_scope")
 
@@ -44,15 +46,6 @@ def out_of_scope(doc: Doc) -> list[tuple[int, int]]:
 
 def in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in ranges)
-
-
-def words_pattern(words: list[str], before: str = "") -> re.Pattern:
-    """Any of ``words`` as a whole word, case-blind, longest first; ``before`` anchors the
-    match to a prefix, e.g. to the text right after a mention."""
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    if before:
-        return re.compile(rf"{before}(?:{alternation})(?![A-Za-z])", re.IGNORECASE)
-    return re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z])", re.IGNORECASE)
 
 
 def cue_window(text: str, start: int, end: int, sentence: Sentence | None = None) -> str:

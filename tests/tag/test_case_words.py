@@ -37,6 +37,11 @@ def test_a_printed_karyotype_is_the_karyotype_method():
     assert found("45,XX,inv(2)(p23q13)[20]", "detection_method") == [("45,XX", "karyotype")]
 
 
+def test_death_that_is_no_patients_is_marked_as_saying_nothing():
+    assert found("promoting cancer cell death; death on day 26", "status") == [
+        ("cell death", "null"), ("death", "dead")]
+
+
 def test_status_and_setting_words():
     text = "After front-line crizotinib and salvage chemotherapy she passed away."
     assert found(text, "setting") == [("front-line", "first-line"), ("salvage", "salvage")]
