@@ -85,6 +85,19 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, default=15, help="passes over the data (default: 15)")
     train.add_argument("--limit", type=int, default=0,
                        help="documents per corpus part, for a quick trial (default: all)")
+
+    review = commands.add_parser("review", help="serve the review page for an output folder")
+    review.add_argument("--extracted", default=DEFAULT_OUT,
+                        help=f"output folder to review (default: {DEFAULT_OUT}/)")
+    review.add_argument("--gold", default="gold",
+                        help="gold folder: disagreements are counted against it and reviewed "
+                             "documents promoted into it (default: gold/)")
+    review.add_argument("--store", help="decisions database (default: $CASELIT_REVIEW_DB or "
+                                        "<extracted>/review.sqlite)")
+    review.add_argument("--reviewer", default=os.environ.get("USER") or "reviewer",
+                        help="name recorded with each decision (default: $USER)")
+    review.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    review.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     return main
 
 
@@ -214,8 +227,26 @@ def command_model(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def command_review(args: argparse.Namespace, console: Console) -> int:
+    import uvicorn
+
+    from pipeline.errors import Errors
+    from pipeline.review import ReviewConfig, create_app
+
+    extracted = Path(args.extracted)
+    if not extracted.is_dir():
+        raise FileNotFoundError(Errors.E203.format(folder=extracted, what="output"))
+    store = Path(args.store or os.environ.get("CASELIT_REVIEW_DB") or extracted / "review.sqlite")
+    app = create_app(ReviewConfig(extracted=extracted, gold=Path(args.gold), store=store,
+                                  reviewer=args.reviewer))
+    console.print(f"review page: http://{args.host}:{args.port}/  (decisions: {store})",
+                  highlight=False, soft_wrap=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 COMMANDS = {"run": command_run, "extract": command_extract, "diff": command_diff,
-            "data": command_data, "model": command_model}
+            "data": command_data, "model": command_model, "review": command_review}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -65,6 +65,10 @@ def test_a_bare_generic_head_and_tumour_cells_are_no_disease():
     assert found("The tumor was resected and the tumor cells were ALK positive.", "disease") == []
 
 
+def test_a_head_naming_a_protein_is_no_disease():
+    assert found("Anaplastic lymphoma kinase inhibitors", "disease") == []
+
+
 def test_an_abbreviation_defined_as_a_disease_is_that_disease():
     text = "IMT recurred."
     assert found(text, "disease", {"IMT": "inflammatory myofibroblastic tumor"}) == [

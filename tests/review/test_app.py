@@ -1,0 +1,68 @@
+"""The review page's safety and its promotion to gold, through Starlette's test client."""
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from caselit.cli import main
+from pipeline.evaluate.gold import load_gold
+from pipeline.review import ReviewConfig, create_app
+
+
+@pytest.fixture
+def client(report_folder, tmp_path):
+    app = create_app(ReviewConfig(extracted=report_folder, gold=tmp_path / "gold",
+                                  store=report_folder / "review.sqlite", reviewer="ann"))
+    return TestClient(app)
+
+
+def token(client):
+    return re.search(r'name="token" value="([^"]+)"', client.get("/doc/scripted").text).group(1)
+
+
+def test_text_from_a_report_is_shown_as_text_never_run(client):
+    page = client.get("/doc/scripted").text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert '<mark id="' in page  # mentions are highlighted
+
+
+@pytest.mark.parametrize("path", ["/doc/..%2F..%2Fetc%2Fpasswd", "/doc/_manifest",
+                                  "/doc/nothing-here", "/doc/%2Fetc%2Fpasswd"])
+def test_only_documents_of_the_extracted_folder_are_served(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_state_changes_need_a_post_with_the_page_token(client):
+    form = {"key": "drugs=crizotinib", "action": "accept", "number": "0"}
+    assert client.post("/doc/scripted/decide", data=form).status_code == 403
+    assert client.post("/doc/scripted/decide", data={**form, "token": "forged"}).status_code == 403
+    assert client.get("/doc/scripted/decide").status_code == 405
+    done = client.post("/doc/scripted/decide", data={**form, "token": token(client)},
+                       follow_redirects=False)
+    assert done.status_code == 303
+
+
+def test_a_promoted_document_is_a_valid_gold_file_that_diff_counts(client, report_folder,
+                                                                   tmp_path, capsys):
+    secret = token(client)
+    client.post("/doc/scripted/decide", data={"token": secret, "key": "drugs=crizotinib",
+                                             "action": "reject", "number": "0"})
+    client.post("/doc/scripted/add", data={"token": secret, "field": "drugs",
+                                          "value": "alectinib"})
+    client.post("/doc/scripted/promote", data={"token": secret})
+    gold = load_gold(tmp_path / "gold" / "scripted.yaml")
+    assert gold.drugs == ["alectinib"]  # crizotinib rejected, alectinib added
+    assert [f.name for f in gold.fusions] == ["EML4::ALK"]  # not reviewed: kept as extracted
+    assert main(["diff", "--extracted", str(report_folder), "--gold", str(tmp_path / "gold"),
+                 "--format", "json"]) == 0
+    assert '"documents": [\n    "scripted"\n  ]' in capsys.readouterr().out
+
+
+def test_a_correction_that_breaks_the_guidelines_is_not_promoted(client, tmp_path):
+    secret = token(client)
+    client.post("/doc/scripted/decide", data={"token": secret, "key": "cases[index].sex",
+                                             "action": "correct", "value": "woman", "number": "1"})
+    answer = client.post("/doc/scripted/promote", data={"token": secret}, follow_redirects=True)
+    assert "not promoted" in answer.text and not (tmp_path / "gold" / "scripted.yaml").exists()
