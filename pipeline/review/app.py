@@ -39,6 +39,13 @@ class ValueRow:
     value: ReviewValue
     entry: Entry | None
     evidence: Mention | None
+    history: tuple[Entry, ...] = ()
+
+    @property
+    def history_text(self) -> str:
+        return "\n".join(f"{e.at} {e.reviewer}: {e.action}"
+                         + (f" -> {e.value}" if e.value else "") + f" (extracted: {e.extracted})"
+                         for e in self.history)
 
     @property
     def status(self) -> str:
@@ -118,10 +125,13 @@ class ReviewApp:
         return sum(len(d.items) for d in report.per_document)
 
     def rows(self, doc_id: str, extraction: Extraction) -> list[ValueRow]:
-        latest = self.store.latest(doc_id)
+        history: dict[str, list[Entry]] = {}
+        for entry in self.store.history(doc_id):
+            history.setdefault(entry.key, []).append(entry)
         mentions = {m.id: m for m in extraction.mentions}
-        return [ValueRow(number, value, latest.get(value.key),
-                         next((mentions[i] for i in value.mention_ids if i in mentions), None))
+        return [ValueRow(number, value, history[value.key][-1] if value.key in history else None,
+                         next((mentions[i] for i in value.mention_ids if i in mentions), None),
+                         tuple(history.get(value.key, ())))
                 for number, value in enumerate(review_values(extraction))]
 
     # ------------------------------------------------------------ pages

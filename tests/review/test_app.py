@@ -66,3 +66,19 @@ def test_a_correction_that_breaks_the_guidelines_is_not_promoted(client, tmp_pat
                                              "action": "correct", "value": "woman", "number": "1"})
     answer = client.post("/doc/scripted/promote", data={"token": secret}, follow_redirects=True)
     assert "not promoted" in answer.text and not (tmp_path / "gold" / "scripted.yaml").exists()
+
+
+def test_every_decision_stays_visible_in_the_value_history(client):
+    secret = token(client)
+    for action, value in (("accept", ""), ("correct", "alectinib")):
+        client.post("/doc/scripted/decide", data={"token": secret, "key": "drugs=crizotinib",
+                                                 "action": action, "value": value, "number": "0"})
+    page = client.get("/doc/scripted").text
+    assert "(2 decisions)" in page
+    assert "ann: accept (extracted: crizotinib)" in page
+    assert "ann: correct -&gt; alectinib (extracted: crizotinib)" in page
+
+
+def test_the_review_command_names_a_missing_folder(tmp_path, capsys):
+    assert main(["review", "--extracted", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
