@@ -42,7 +42,14 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="*", help=f"files and folders (default: {DEFAULT_INPUT}/)")
     run.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT}/)")
     run.add_argument("--gold", help="gold folder: diff this run's documents against it")
-    run.add_argument("--workers", type=int, default=2, help="documents in flight (default: 2)")
+    run.add_argument("--workers", type=int, default=2,
+                     help="documents in flight: threads, or local Dask workers (default: 2)")
+    run.add_argument("--task-runner", choices=("threads", "dask"), default="threads",
+                     help="where documents run: threads in this process (default) or a Dask "
+                          "cluster (prefect-dask)")
+    run.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                     help="with --task-runner dask: an existing scheduler (default: a local "
+                          "cluster of --workers processes)")
     run.add_argument("--force", action="store_true", help="reprocess unchanged documents too")
     run.add_argument("--strict", action="store_true", help="exit 1 when any document failed")
     run.add_argument("--fail-under", type=float, metavar="F1",
@@ -86,6 +93,15 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--limit", type=int, default=0,
                        help="documents per corpus part, for a quick trial (default: all)")
 
+    serve = commands.add_parser("serve", help="ingest on a schedule (a Prefect deployment)")
+    serve.add_argument("inputs", nargs="*", help=f"folders to watch (default: {DEFAULT_INPUT}/)")
+    serve.add_argument("--cron", default="0 * * * *",
+                       help='schedule, cron syntax (default: "0 * * * *", every hour)')
+    serve.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT}/)")
+    serve.add_argument("--gold", help="gold folder: diff every scheduled run against it")
+    serve.add_argument("--once", action="store_true",
+                       help="run one cycle now and exit (for system cron, and tests)")
+
     review = commands.add_parser("review", help="serve the review page for an output folder")
     review.add_argument("--extracted", default=DEFAULT_OUT,
                         help=f"output folder to review (default: {DEFAULT_OUT}/)")
@@ -127,7 +143,8 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
             add_listener(listener)
             try:
                 summary = run_ingest(inputs, args.out, force=args.force, workers=args.workers,
-                                     gold_dir=args.gold)
+                                     gold_dir=args.gold, runner=args.task_runner,
+                                     dask_address=args.dask_address)
             finally:
                 remove_listener(listener)
         summary.seconds = time.perf_counter() - started
@@ -138,6 +155,9 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
 
             summary.diff = diff_folder(args.out, args.gold, batch.doc_ids)
             write_reports(summary.diff, args.out)
+        from pipeline.store import append_run
+
+        append_run(args.out, summary)
     from caselit.report import diff_tables, failures_table, summary_table, warnings_table
 
     console.print(summary_table(summary))
@@ -227,6 +247,20 @@ def command_model(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def command_serve(args: argparse.Namespace, console: Console) -> int:
+    inputs = args.inputs or [DEFAULT_INPUT]
+    if args.once:
+        once = argparse.Namespace(inputs=inputs, out=args.out, gold=args.gold, workers=2,
+                                  task_runner="threads", dask_address=None, force=False,
+                                  strict=False, fail_under=None)
+        return command_run(once, console)
+    from flows.serve import serve
+
+    serve(inputs, args.out, cron=args.cron, gold_dir=args.gold,
+          announce=lambda line: console.print(line, highlight=False, soft_wrap=True))
+    return 0
+
+
 def command_review(args: argparse.Namespace, console: Console) -> int:
     import uvicorn
 
@@ -246,7 +280,8 @@ def command_review(args: argparse.Namespace, console: Console) -> int:
 
 
 COMMANDS = {"run": command_run, "extract": command_extract, "diff": command_diff,
-            "data": command_data, "model": command_model, "review": command_review}
+            "data": command_data, "model": command_model, "serve": command_serve,
+            "review": command_review}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,7 @@ from pipeline.errors import BadInputError
 from pipeline.evaluate import diff_folder, to_markdown, write_reports
 from pipeline.read import read_document
 from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
-from pipeline.store import write_record
+from pipeline.store import append_run, write_record
 from pipeline.tag import tag
 
 
@@ -65,6 +65,17 @@ def finish(batch: Batch, outcomes: list[DocumentOutcome], started: float) -> Run
 
 
 @task(cache_policy=NO_CACHE)
+def log_run(summary: RunSummary) -> None:
+    """The run's line in _runs.jsonl, and its summary as a Prefect artifact."""
+    append_run(summary.out_dir, summary)
+    lines = [f"documents done {summary.done}, skipped {summary.skipped}, failed {summary.failed}"
+             f" in {summary.seconds:.1f} s"]
+    lines += [f"- failed: {failure.path}: {failure.reason}" for failure in summary.failures]
+    create_markdown_artifact(markdown="\n".join(lines), key="caselit-run-summary",
+                             description=f"caselit run into {summary.out_dir}")
+
+
+@task(cache_policy=NO_CACHE)
 def evaluate(batch: Batch, gold_dir: str) -> DiffReport:
     """Gold diff of the run's documents: reports in _diff/, summary as a Prefect artifact."""
     report = diff_folder(batch.out_dir, gold_dir, batch.doc_ids)
@@ -102,11 +113,32 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
     summary = finish(batch, outcomes, started)
     if gold_dir:
         summary.diff = evaluate(batch, gold_dir)
+    summary.seconds = time.perf_counter() - started
+    log_run(summary)
     return summary
 
 
+TASK_RUNNERS = ("threads", "dask")
+
+
+def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | None = None):
+    """Threads in this process (default), or Dask: the cluster at ``dask_address``, or a
+    local cluster of ``workers`` single-threaded processes. The flow is the same."""
+    if kind == "threads":
+        return ThreadPoolTaskRunner(max_workers=max(1, workers))
+    if kind != "dask":
+        raise ValueError(f"unknown task runner {kind!r}: allowed are {', '.join(TASK_RUNNERS)}")
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": max(1, workers), "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
+
+
 def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers: int = 2,
-               gold_dir: str | None = None) -> RunSummary:
-    """Run the flow with ``workers`` documents in flight."""
-    runner = ThreadPoolTaskRunner(max_workers=max(1, workers))
-    return ingest.with_options(task_runner=runner)(inputs, out_dir, force, gold_dir)
+               gold_dir: str | None = None, runner: str = "threads",
+               dask_address: str | None = None) -> RunSummary:
+    """Run the flow with ``workers`` documents in flight on the chosen task runner."""
+    chosen = task_runner(runner, workers, dask_address)
+    return ingest.with_options(task_runner=chosen)(inputs, out_dir, force, gold_dir)

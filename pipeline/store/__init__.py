@@ -7,6 +7,8 @@ Layout of ``extracted/`` (or ``--out``):
   every mention's offsets can be shown in context;
 - ``_manifest.json``: content hash and pipeline fingerprint per document;
 - ``_failures.json``: the failures of the latest run, with path and reason;
+- ``_runs.jsonl``: one line per run (time, counts, failures, gold scores), appended, so
+  the history of scheduled runs is readable without Prefect's UI;
 - ``cases``, ``mentions``, ``entities`` as ``.parquet`` and ``.csv``.
 
 Every file is replaced atomically; nothing here deletes a record.
@@ -15,23 +17,26 @@ Every file is replaced atomically; nothing here deletes a record.
 from __future__ import annotations
 
 import json
+import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from pipeline.atomic import atomic_write_text
 from pipeline.errors import Errors, RecordError
-from pipeline.schema import Document, Extraction, Failure
+from pipeline.schema import Document, Extraction, Failure, RunSummary
 from pipeline.store.manifest import Manifest, ManifestEntry, Plan, record_path
 from pipeline.store.tables import TABLES, write_tables
 
 __all__ = [
-    "Manifest", "ManifestEntry", "Plan", "TABLES", "document_path", "read_document_record",
-    "read_failures", "read_record", "record_path", "record_paths", "rebuild_tables",
-    "write_failures", "write_record",
+    "Manifest", "ManifestEntry", "Plan", "TABLES", "append_run", "document_path",
+    "read_document_record", "read_failures", "read_record", "read_runs", "record_path",
+    "record_paths", "rebuild_tables", "write_failures", "write_record",
 ]
 
 FAILURES = "_failures.json"
+RUNS = "_runs.jsonl"
 DOCUMENTS = "_documents"
 
 
@@ -74,6 +79,42 @@ def write_failures(out_dir: str | Path, failures: list[Failure]) -> Path:
     target = Path(out_dir) / FAILURES
     atomic_write_text(target, json.dumps([f.model_dump() for f in failures], indent=2))
     return target
+
+
+def run_entry(summary: RunSummary) -> dict:
+    scores = None
+    if summary.diff is not None:
+        scores = {score.field: round(score.f1, 4)
+                  for score in summary.diff.scores + summary.diff.case_scores}
+    return {
+        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "done": summary.done, "skipped": summary.skipped, "failed": summary.failed,
+        "seconds": round(summary.seconds, 2), "counts": summary.counts,
+        "failures": [{"path": f.path, "reason": f.reason} for f in summary.failures],
+        "scores": scores,
+    }
+
+
+def append_run(out_dir: str | Path, summary: RunSummary) -> Path:
+    """Add the run's line to ``_runs.jsonl``: one write of a whole line, flushed to disk,
+    so a crash never leaves another run's line half-written."""
+    target = Path(out_dir) / RUNS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    line = (json.dumps(run_entry(summary)) + "\n").encode("utf-8")
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+    try:
+        os.write(descriptor, line)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    return target
+
+
+def read_runs(out_dir: str | Path) -> list[dict]:
+    path = Path(out_dir) / RUNS
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def read_failures(out_dir: str | Path) -> list[Failure]:

@@ -1,0 +1,127 @@
+"""Scheduled ingestion: the ingest flow served as a Prefect deployment on a cron schedule.
+
+Prefect's embedded (ephemeral) API cannot fire schedules, so :func:`serve` uses the
+server named by ``PREFECT_API_URL``, or starts ``prefect server start`` on 127.0.0.1
+(SQLite in the Prefect home), waits until it answers, and stops it on the way out, also
+on SIGTERM or SIGINT. Each scheduled run is the same incremental flow as ``caselit run``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import warnings
+from pathlib import Path
+from typing import Callable, Iterator
+
+DEPLOYMENT = "caselit-scheduled-ingest"
+HEALTH_TIMEOUT = 120.0  # seconds; a first start on an empty home took 17 s here
+# A server started here schedules and a runner picks up runs within seconds, not the
+# default minute: a report dropped in the folder is extracted at the next cron tick.
+LOCAL_SERVER_ENV = {"PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
+RUNNER_ENV = {"PREFECT_RUNNER_POLL_FREQUENCY": "5"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as answer:
+            return answer.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def stop(process: subprocess.Popen, grace: float = 20.0) -> None:
+    """SIGTERM to the server's process group, SIGKILL if it lingers."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextlib.contextmanager
+def prefect_server(log: Path) -> Iterator[tuple[str, int | None]]:
+    """(API URL, pid of a server started here or None): the server in ``PREFECT_API_URL``
+    when set, otherwise a local one for as long as the context lasts."""
+    named = os.environ.get("PREFECT_API_URL")
+    if named:
+        yield named, None
+        return
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    prefect = Path(sys.executable).with_name("prefect")
+    env = {**os.environ, **LOCAL_SERVER_ENV}
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + HEALTH_TIMEOUT
+        while not healthy(api_url):
+            if process.poll() is not None:
+                raise RuntimeError(f"prefect server exited with {process.returncode}; see {log}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"prefect server did not answer in {HEALTH_TIMEOUT:.0f} s; "
+                                   f"see {log}")
+            time.sleep(0.5)
+        yield api_url, process.pid
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGTERM ends serving like Ctrl-C does, so every ``finally`` runs."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def serve(inputs: list[str], out_dir: str, *, cron: str, gold_dir: str | None = None,
+          announce: Callable[[str], None] = print) -> None:
+    """Serve the ingest flow on ``cron`` until SIGTERM or SIGINT."""
+    home = Path(os.environ["PREFECT_HOME"])
+    parameters = {"inputs": [str(Path(i).resolve()) for i in inputs],
+                  "out_dir": str(Path(out_dir).resolve()), "force": False,
+                  "gold_dir": str(Path(gold_dir).resolve()) if gold_dir else None}
+    try:
+        with stopped_by_signals(), prefect_server(home / "server.log") as (api_url, pid):
+            os.environ["PREFECT_API_URL"] = api_url
+            os.environ.update(RUNNER_ENV)
+            from flows.ingest import ingest  # Prefect reads the API URL when first used
+
+            started = f"started here, pid {pid}" if pid else "from PREFECT_API_URL"
+            announce(f"serving {DEPLOYMENT} on '{cron}': {', '.join(inputs)} -> {out_dir} "
+                     f"(Prefect server {api_url}, {started})")
+            # Prefect's runner takes SIGTERM over and stops itself; its stop coroutine is
+            # never awaited on that path, which it reports as a warning of no consequence
+            warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited")
+            with contextlib.suppress(KeyboardInterrupt):
+                ingest.serve(name=DEPLOYMENT, cron=cron, print_starting_message=False,
+                             parameters=parameters)
+    finally:
+        announce("stopped serving")
