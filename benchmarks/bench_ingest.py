@@ -1,17 +1,20 @@
-"""Ingest benchmark: N text documents through ``caselit run``, then a fully skipped re-run.
+"""Ingest benchmark: N documents through ``caselit run`` on each task runner, then a
+fully skipped re-run.
 
-    python benchmarks/bench_ingest.py [--docs 1000] [--workers 2] [--seeds ../shared/seeds]
+    python benchmarks/bench_ingest.py [--docs 1000] [--workers 2] [--runners threads,dask]
+                                      [--seeds ../shared/seeds] [--pdfs ../shared/pdfs]
 
-The corpus is N copies of the seed reports under new names, made in a temporary folder
-(nothing is copied into the project). Each run is a fresh ``caselit`` process, so the
-figures include start-up (Python imports, Prefect's embedded API, lexicons). Prints:
-docs/s, peak RSS, the second run's time, and an in-process split by stage.
+The corpus is N copies of the seed reports and of the journal-style PDFs under new
+names (one PDF in every ``--pdf-every`` documents), made in a temporary folder (nothing
+is copied into the project). Each run is a fresh ``caselit`` process, so the figures
+include start-up (Python imports, Prefect's embedded API, lexicons, a Dask cluster).
+Prints per runner: docs/s, pages/s, peak RSS of the run's processes, the skipped
+re-run's time; then an in-process split by stage.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import subprocess
 import sys
@@ -23,23 +26,39 @@ ROOT = Path(__file__).resolve().parents[1]
 CASELIT = Path(sys.executable).with_name("caselit")
 
 
-def make_corpus(seeds: Path, folder: Path, count: int) -> list[Path]:
-    sources = sorted(seeds.glob("*.txt"))
+# Runs a command and prints the peak RSS (KiB) of its process tree's largest process.
+PEAK_RSS = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+            "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def make_corpus(seeds: Path, pdfs: Path | None, folder: Path, count: int, pdf_every: int
+                ) -> list[Path]:
+    texts = sorted(seeds.glob("*.txt"))
+    papers = sorted(pdfs.glob("*.pdf")) if pdfs else []
     folder.mkdir(parents=True)
     made = []
     for index in range(count):
-        source = sources[index % len(sources)]
-        target = folder / f"bench_{index:05d}_{source.stem}.txt"
+        use_pdf = papers and pdf_every and index % pdf_every == pdf_every - 1
+        source = papers[index % len(papers)] if use_pdf else texts[index % len(texts)]
+        target = folder / f"bench_{index:05d}_{source.stem}{source.suffix}"
         shutil.copyfile(source, target)
         made.append(target)
     return made
 
 
-def timed_run(args: list[str]) -> float:
+def timed_run(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of one ``caselit run``."""
     started = time.perf_counter()
-    subprocess.run([str(CASELIT), "run", *args], check=True, stdout=subprocess.DEVNULL,
-                   cwd=ROOT)
-    return time.perf_counter() - started
+    done = subprocess.run([sys.executable, "-c", PEAK_RSS, str(CASELIT), "run", *args],
+                          check=True, capture_output=True, text=True, cwd=ROOT)
+    return time.perf_counter() - started, int(done.stdout.split()[-1]) / 1024
+
+
+def pages_of(out: Path) -> int:
+    import json
+
+    return sum(json.loads(path.read_text())["run"]["pages"] for path in out.glob("*.json")
+               if not path.name.startswith("_"))
 
 
 def stage_split(paths: list[Path], out: Path) -> dict[str, float]:
@@ -73,26 +92,35 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runners", default="threads,dask",
+                        help="task runners to measure, comma-separated (default: threads,dask)")
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    parser.add_argument("--pdfs", type=Path, default=ROOT.parent / "shared" / "pdfs")
+    parser.add_argument("--pdf-every", type=int, default=10,
+                        help="one PDF in every N documents (0: text only; default: 10)")
     parser.add_argument("--stage-docs", type=int, default=50,
                         help="documents for the in-process stage split")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="caselit-bench-") as work:
         work = Path(work)
-        corpus = make_corpus(options.seeds, work / "corpus", options.docs)
-        out = work / "extracted"
-        run_args = [str(work / "corpus"), "--out", str(out), "--workers", str(options.workers)]
-        first = timed_run(run_args)
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        second = timed_run(run_args)
-        records = len([p for p in out.glob("*.json") if not p.name.startswith("_")])
+        corpus = make_corpus(options.seeds, options.pdfs if options.pdfs.is_dir() else None,
+                             work / "corpus", options.docs, options.pdf_every)
+        pdf_count = sum(path.suffix == ".pdf" for path in corpus)
+        print(f"documents: {options.docs} ({pdf_count} PDFs), {options.workers} workers")
+        for runner in options.runners.split(","):
+            out = work / f"extracted-{runner}"
+            run_args = [str(work / "corpus"), "--out", str(out), "--workers", str(options.workers),
+                        "--task-runner", runner]
+            first, peak = timed_run(run_args)
+            second, _ = timed_run(run_args)
+            records = len([p for p in out.glob("*.json") if not p.name.startswith("_")])
+            pages = pages_of(out)
+            print(f"{runner:>8}: first run {first:.1f} s -> {options.docs / first:.1f} docs/s, "
+                  f"{pages / first:.1f} pages/s ({records} records, {pages} pages); "
+                  f"skipped re-run {second:.2f} s; peak RSS {peak:.0f} MiB")
         stages = stage_split(corpus[: options.stage_docs], work / "stage-out")
 
-    print(f"documents:                      {options.docs} ({records} records written)")
-    print(f"first run (fresh process):      {first:.1f} s  ->  {options.docs / first:.1f} docs/s")
-    print(f"second run, all skipped:        {second:.2f} s")
-    print(f"peak RSS (largest process):     {peak_kib / 1024:.0f} MiB")
     measured = min(options.stage_docs, options.docs)
     total = sum(stages.values())
     print(f"in-process stages over {measured} docs ({measured / total:.1f} docs/s, one thread):")

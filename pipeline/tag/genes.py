@@ -133,8 +133,14 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
              for m, symbol in find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True,
                                          respellings=name_respellings)]
     covered = [(c.start, c.end) for c in found]
-    for match, entry in find_terms(text, lexicon.printed_forms, max_words=2,
-                                   respellings=lambda key: symbol_respellings(key, words)):
+    respelled_keys: dict[str, tuple[str, ...]] = {}  # a text repeats its words: spell once
+
+    def respell(key: str) -> tuple[str, ...]:
+        if key not in respelled_keys:
+            respelled_keys[key] = symbol_respellings(key, words)
+        return respelled_keys[key]
+
+    for match, entry in find_terms(text, lexicon.printed_forms, max_words=2, respellings=respell):
         if any(start <= match.start < end for start, end in covered):
             continue
         printed = text[match.start:match.end]

@@ -22,11 +22,11 @@ def batch_folder(tmp_path, report_text):
 
 def test_task_logic_runs_without_prefect(batch_folder):
     raw, out = batch_folder
-    done = ingest.extract_document.fn(source_for(raw / "good.txt"), "new", str(out),
-                                      tagger_fingerprint())
+    (done,) = ingest.extract_documents.fn([(source_for(raw / "good.txt"), "new")], str(out),
+                                          tagger_fingerprint())
     assert done.status == "done" and done.counts["fusions"] == 1
     assert (out / "good.json").is_file() and (out / "_documents" / "good.json").is_file()
-    failed = ingest.extract_document.fn(source_for(raw / "empty.txt"), "new", str(out), "x")
+    failed = ingest.extract_document(source_for(raw / "empty.txt"), "new", str(out), "x")
     assert failed.status == "failed" and failed.failure.reason == "empty file: no text after decoding"
 
 

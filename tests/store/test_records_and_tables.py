@@ -54,3 +54,20 @@ def test_a_damaged_record_is_an_error_naming_the_file(tmp_path):
     path.write_text('{"document": {"id": "case"}, "genes": "ALK"}')
     with pytest.raises(RecordError, match=str(path)):
         read_record(path)
+
+
+def test_each_run_appends_one_line_to_the_run_log(tmp_path):
+    from pipeline.schema import Failure, RunSummary
+    from pipeline.store import append_run, read_runs
+
+    failure = Failure(path="raw/bad.txt", doc_id="bad", stage="read", reason="empty file",
+                      error="BadInputError", at="now")
+    first = RunSummary(out_dir=str(tmp_path), done=3, skipped=0, failed=1, counts={"genes": 7},
+                       seconds=4.2, tables_rebuilt=True, failures=[failure])
+    second = first.model_copy(update={"done": 0, "skipped": 3, "failed": 0, "failures": []})
+    append_run(tmp_path, first)
+    append_run(tmp_path, second)
+    runs = read_runs(tmp_path)
+    assert [(r["done"], r["skipped"], r["failed"]) for r in runs] == [(3, 0, 1), (0, 3, 0)]
+    assert runs[0]["failures"] == [{"path": "raw/bad.txt", "reason": "empty file"}]
+    assert runs[0]["counts"] == {"genes": 7} and runs[0]["scores"] is None and runs[0]["at"]
