@@ -59,3 +59,25 @@ def test_mention_evidence_stops_at_headings_and_section_edges_and_is_a_row_in_ta
     first, in_table = [m for m in mentions if m.normalised == "EML4"]
     assert first.sentence == "The EML4-ALK fusion was found"
     assert (in_table.section, in_table.sentence) == ("table", "1\tEML4\tcrizotinib")
+
+
+def test_the_bounded_bracket_search_finds_what_scispacys_matcher_keeps(nlp):
+    from scispacy.abbreviation import filter_matches
+    from spacy.matcher import Matcher
+
+    from pipeline.tag.abbreviations import bracket_pairs
+
+    doc = nlp.make_doc("Inflammatory myofibroblastic tumor (IMT) with an anaplastic lymphoma kinase "
+                       "(ALK) fusion (EML4-ALK (variant 3), detected by next-generation sequencing "
+                       "(NGS)) was treated (after ( a long pause of many many more than eight "
+                       "words here ) too) with gemtuzumab ozogamicin (GO).")
+    matcher = Matcher(nlp.vocab)
+    matcher.add("parenthesis", [[{"ORTH": "("}, {"OP": "+"}, {"ORTH": ")"}]])
+
+    def kept(matches):
+        inner = [(m, start + 1, end - 1) for m, start, end in matches]
+        return sorted((long.start, long.end, short.start, short.end)
+                      for long, short in filter_matches(inner, doc))
+
+    assert kept(bracket_pairs(doc)) == kept(matcher(doc))
+    assert len(kept(bracket_pairs(doc))) >= 4  # IMT, ALK, NGS, GO among them
