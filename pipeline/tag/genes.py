@@ -131,7 +131,7 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
     only in other capitals or through a Greek word is ``respelled`` (weak)."""
     found = [Candidate(m.start, m.end, text[m.start:m.end], symbol, "name")
              for m, symbol in find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True,
-                                         respellings=name_respellings)]
+                                         respellings=name_respellings, by_first_word=True)]
     covered = [(c.start, c.end) for c in found]
     respelled_keys: dict[str, tuple[str, ...]] = {}  # a text repeats its words: spell once
 

@@ -20,6 +20,19 @@ JOINERS = frozenset(" -")
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+_STARTS: dict[int, tuple[Mapping, frozenset[str]]] = {}
+
+
+def first_words(lookup: Mapping[str, object]) -> frozenset[str]:
+    """The words a lookup's keys begin with, computed once per lookup (the lexicons live
+    for the whole process; the lookup itself is held, so its id is never reused)."""
+    cached = _STARTS.get(id(lookup))
+    if cached is None or cached[0] is not lookup:
+        starts = frozenset(match.group(0) for key in lookup if (match := WORD.match(key)))
+        cached = _STARTS[id(lookup)] = (lookup, starts)
+    return cached[1]
+
+
 @dataclass(frozen=True)
 class Match:
     start: int
@@ -30,14 +43,16 @@ class Match:
 def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
                accept: Callable[[str, T], bool] | None = None,
                respellings: Callable[[str], tuple[str, ...]] | None = None,
-               ) -> list[tuple[Match, T]]:
+               by_first_word: bool = False) -> list[tuple[Match, T]]:
     """Non-overlapping (match, value) pairs for every phrase whose key is in ``lookup``.
 
     A phrase is 1..``max_words`` words joined by single spaces or hyphens, tried longest
     first; its key is the printed phrase, ASCII-lower-cased when ``lower``. ``accept``
     can veto a hit given the printed phrase and its value (e.g. brand-name casing).
     ``respellings`` gives other keys to try when a phrase's own key is not in ``lookup``
-    ("IGF-1" -> "IGF1"); the match's ``key`` is then the key found.
+    ("IGF-1" -> "IGF1"); the match's ``key`` is then the key found. ``by_first_word``
+    skips a word no key begins with, without building its phrases: a large speed-up for
+    long phrase lists, valid when respellings keep a phrase's first word.
     """
     source = text.translate(ASCII_LOWER) if lower else text
     spans = [match.span() for match in WORD.finditer(text)]
@@ -45,8 +60,12 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     joined = [index + 1 < count and spans[index + 1][0] - spans[index][1] == 1
               and text[spans[index][1]] in JOINERS for index in range(count)]
     found: list[tuple[Match, T]] = []
+    starts = first_words(lookup) if by_first_word else None
     index = 0
     while index < count:
+        if starts is not None and source[spans[index][0]:spans[index][1]] not in starts:
+            index += 1
+            continue
         last = index
         while last + 1 < count and last - index + 1 < max_words and joined[last]:
             last += 1
