@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 import warnings
 
+import numpy
 from scispacy.abbreviation import AbbreviationDetector, filter_matches
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -72,8 +74,9 @@ def bracket_pairs(doc: Doc) -> list[tuple[int, int, int]]:
     """What scispaCy's "( anything+ )" Matcher finds, as (id, start, end) token spans, but
     only the pairs short enough to be kept: the Matcher pairs every "(" with every later
     ")", which costs a fifth of the tagging time on a long report."""
-    opening = [token.i for token in doc if token.text == "("]
-    closing = [token.i for token in doc if token.text == ")"]
+    orth = doc.to_array(ORTH)  # token texts as hashes: no Token object per token
+    opening = numpy.flatnonzero(orth == doc.vocab.strings["("]).tolist()
+    closing = numpy.flatnonzero(orth == doc.vocab.strings[")"]).tolist()
     pairs = []
     for start in opening:
         for end in closing:
