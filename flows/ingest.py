@@ -18,6 +18,7 @@ from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.runtime import task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.progress import report
@@ -45,7 +46,8 @@ def extract_document(source: SourceFile, reason: str, out_dir: str, fingerprint:
                      ) -> DocumentOutcome:
     """One document, read to written; its failure is an outcome, never an exception."""
     started = time.perf_counter()
-    for attempt in range(IO_RETRIES + 1):
+    attempt = 0
+    while True:
         try:
             document = read_document(source)
             mentions = tag(document)
@@ -57,16 +59,21 @@ def extract_document(source: SourceFile, reason: str, out_dir: str, fingerprint:
         except OSError as error:  # an I/O hiccup (a network drive, a disk being cleared)
             if attempt == IO_RETRIES:
                 return outcome_failed(source, reason, error, started)
+            attempt += 1
             time.sleep(IO_RETRY_DELAY)
         except Exception as error:  # a bug: listed for this document, the batch goes on
             return outcome_failed(source, reason, error, started)
-    raise AssertionError("unreachable")
 
 
-@task(cache_policy=NO_CACHE, task_run_name="extract-{items[0][0].doc_id}+{extra}")
-def extract_documents(items: list[tuple[SourceFile, str]], out_dir: str, fingerprint: str,
-                      extra: int = 0) -> list[DocumentOutcome]:
-    """A chunk of documents (``extra``: how many after the first, for the run's name)."""
+def chunk_name() -> str:
+    items = task_run.parameters["items"]
+    return f"extract-{items[0][0].doc_id}+{len(items) - 1}"
+
+
+@task(cache_policy=NO_CACHE, task_run_name=chunk_name)
+def extract_documents(items: list[tuple[SourceFile, str]], out_dir: str, fingerprint: str
+                      ) -> list[DocumentOutcome]:
+    """A chunk of documents, one after the other."""
     return [extract_document(source, reason, out_dir, fingerprint) for source, reason in items]
 
 
@@ -125,8 +132,7 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
     batch = plan(inputs, out_dir, force)
     parts = chunks(batch.todo, workers)
     futures = extract_documents.map(parts, out_dir=unmapped(out_dir),
-                                    fingerprint=unmapped(batch.fingerprint),
-                                    extra=[len(part) - 1 for part in parts])
+                                    fingerprint=unmapped(batch.fingerprint))
     outcomes = collect(futures, parts)
     summary = finish(batch, outcomes, started)
     if gold_dir:

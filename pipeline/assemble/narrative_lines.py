@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import Callable
 
 from pipeline.assemble.therapies import (Line, course_steps, first_response, line_from,
                                          treatments, within)
@@ -67,9 +68,10 @@ def anticancer(text: str, step: list[Mention], rules: TherapyRules) -> list[Ment
     return [m for m in step if m.normalised not in rules.supportive_drugs]
 
 
-def later_response(following: list[list[Mention]]) -> Mention | None:
-    """The first response stated in the sentences after a line, before the next treatment."""
-    for sentence in following:
+def later_response(grouped: list[list[Mention]], after: int) -> Mention | None:
+    """The first response stated in the sentences after sentence ``after``, before the
+    next treatment."""
+    for sentence in grouped[after + 1:]:
         if treatments(sentence):
             return None
         found = first_response(sentence)
@@ -86,11 +88,11 @@ def one_after_another(text: str, named: list[Mention]) -> bool:
             and all("," in text[a.end:b.start] for a, b in zip(named, named[1:])))
 
 
-def step_lines(text: str, step: list[Mention], later: Mention | None,
+def step_lines(text: str, step: list[Mention], later: Callable[[], Mention | None],
                expanded: dict[str, list[str]]) -> list[Line]:
     named = treatments(step)
     after = [m for m in step if m.start >= named[0].start]
-    stated = first_response(after) or first_response(step) or later
+    stated = first_response(after) or first_response(step) or later()
     parts = [[m] + [s for s in step if s.type == "setting"] for m in named] \
         if one_after_another(text, named) else [step]
     lines = [line_from(part, expanded, response=stated) for part in parts]
@@ -108,7 +110,8 @@ def narrative_lines(text: str, own: list[Mention], expanded: dict[str, list[str]
             if not treatments(step) or rules.intent_words.search(text, step_start, step_end):
                 continue
             restarted = rules.restart_words.search(text, step_start, step_end) is not None
-            for line in step_lines(text, step, later_response(grouped[number + 1:]), expanded):
+            later = partial(later_response, grouped, number)  # looked up only when needed
+            for line in step_lines(text, step, later, expanded):
                 lines = continued(lines, line, restarted)
     return lines
 

@@ -94,17 +94,19 @@ class ReviewApp:
                                      autoescape=select_autoescape(["html"]))
 
     # ------------------------------------------------------------ loading
-    def doc_ids(self) -> list[str]:
+    def records(self) -> dict[str, Path]:
+        """Doc id -> record path, for every record of the extracted folder."""
         from pipeline.store import record_paths
 
-        return [path.stem for path in record_paths(self.config.extracted)]
+        return {path.stem: path for path in record_paths(self.config.extracted)}
 
-    def extraction(self, doc_id: str) -> Extraction:
+    def extraction(self, doc_id: str, path: Path | None = None) -> Extraction:
         from pipeline.store import read_record
 
-        if doc_id not in self.doc_ids():  # never a path built from the request
+        path = path or self.records().get(doc_id)  # never a path built from the request
+        if path is None:
             raise HTTPException(404, "no such document in the extracted folder")
-        return read_record(self.config.extracted / f"{doc_id}.json")
+        return read_record(path)
 
     def document(self, doc_id: str) -> Document | None:
         from pipeline.evaluate import load_texts
@@ -143,8 +145,8 @@ class ReviewApp:
     async def documents(self, request: Request) -> HTMLResponse:
         wanted = request.query_params.get("filter", "")
         listed = []
-        for doc_id in self.doc_ids():
-            extraction = self.extraction(doc_id)
+        for doc_id, path in self.records().items():
+            extraction = self.extraction(doc_id, path)
             rows = self.rows(doc_id, extraction)
             decided = sum(row.status not in ("open", "changed") for row in rows)
             disagreements = self.disagreements(extraction)

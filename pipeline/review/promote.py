@@ -19,23 +19,10 @@ from pipeline.review.store import Entry
 from pipeline.review.values import review_values, to_gold
 from pipeline.schema import Annotations, Extraction
 
-CASE_KEYS = ("case_id", "source", "table", "row", "age_years", "sex", "diagnosis",
-             "primary_site", "fusions", "rearranged_genes", "variants", "therapies",
-             "detection_methods", "status", "notes")
-
-
 def gold_dict(gold: Annotations) -> dict:
-    """The guidelines' file form: no evidence, no empty fusion details."""
-    data = gold.model_dump(mode="json", exclude_none=True)
-    data["cases"] = [{key: case[key] for key in CASE_KEYS if key in case}
-                     for case in data.get("cases", [])]
-    for fusion in data.get("fusions", []) + [f for c in data["cases"] for f in c.get("fusions", [])]:
-        if not fusion.get("unresolved"):
-            fusion.pop("unresolved", None)
-    for variant in data.get("variants", []) + [v for c in data["cases"] for v in c.get("variants", [])]:
-        if not variant.get("described_in_words"):
-            variant.pop("described_in_words", None)
-    return data
+    """The guidelines' file form: what is stated, nothing empty or at its default (no
+    evidence, no ``unresolved: false``); the gold loader fills the rest back in."""
+    return gold.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
 
 
 def promote(extraction: Extraction, latest: dict[str, Entry], gold_dir: str | Path

@@ -17,14 +17,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.evaluate.cases import SCALARS
+from pipeline.evaluate.cases import SET_FIELDS as CASE_LISTS
+from pipeline.evaluate.documents import SET_FIELDS
 from pipeline.evaluate.evidence import Evidence
 from pipeline.schema import (Annotations, CaseRecord, Extraction, Fusion, Therapy,
                              UnresolvedGene, Variant)
 
-SET_FIELDS = ("genes", "unresolved_genes", "fusions", "rearranged_genes", "variants", "drugs",
-              "regimens")
-CASE_SCALARS = ("age_years", "sex", "diagnosis", "primary_site", "status")
-CASE_LISTS = ("fusions", "rearranged_genes", "variants", "detection_methods")
+# the fields the gold diff compares, as it names them
+CASE_SCALARS = tuple(SCALARS)
 THERAPY_PARTS = ("drugs", "regimen", "response", "setting")
 
 
@@ -38,7 +39,8 @@ class ReviewValue:
 
 
 def label(field: str, item) -> str:
-    """A set member as the guidelines print it."""
+    """A set member as the guidelines print it. Unlike the diff's labels, a variant with no
+    gene is its bare HGVS (a curator would type it so), not "None:p.Gly12Asp"."""
     if isinstance(item, Fusion):
         return item.name
     if isinstance(item, Variant):
@@ -119,9 +121,8 @@ def parse_item(field: str, text: str):
             raise ValueError(f"a fusion is written 5PRIME::3PRIME, got {text!r}")
         return Fusion(name=f"{match.group(1)}::{match.group(2)}", five_prime=match.group(1),
                       three_prime=match.group(2))
-    if name == "variants":
-        gene, _, hgvs = text.rpartition(":") if ":" in text and not text.startswith(
-            ("c.", "p.", "g.")) else ("", "", text)
+    if name == "variants":  # "ALK:p.Gly1202Arg", or a bare "p.Gly1202Arg"
+        gene, _, hgvs = text.rpartition(":")
         return Variant(gene=gene.strip() or None, hgvs=hgvs.strip())
     if name == "unresolved_genes":
         return UnresolvedGene(symbol=text.strip())

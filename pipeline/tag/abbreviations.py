@@ -10,6 +10,7 @@ short form defined as a drug is that drug ("GO: gemtuzumab ozogamicin").
 
 from __future__ import annotations
 
+import bisect
 import re
 import warnings
 
@@ -78,12 +79,10 @@ def bracket_pairs(doc: Doc) -> list[tuple[int, int, int]]:
     opening = numpy.flatnonzero(orth == doc.vocab.strings["("]).tolist()
     closing = numpy.flatnonzero(orth == doc.vocab.strings[")"]).tolist()
     pairs = []
-    for start in opening:
-        for end in closing:
-            if end - start - 1 > MAX_BRACKETED:
-                break
-            if end >= start + 2:
-                pairs.append((0, start, end + 1))
+    for start in opening:  # the ")" from two tokens on, up to MAX_BRACKETED tokens inside
+        first = bisect.bisect_left(closing, start + 2)
+        last = bisect.bisect_right(closing, start + MAX_BRACKETED + 1)
+        pairs += [(0, start, end + 1) for end in closing[first:last]]
     return pairs
 
 

@@ -193,7 +193,7 @@ def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) ->
     tags = []
     for short, long_form in defined.items():
         found = find_diseases(long_form, words)
-        if not found or found[-1].end != len(long_form.rstrip("s")) and found[-1].end != len(long_form):
+        if not found or found[-1].end != len(long_form.rstrip()):  # the whole definition
             continue
         normal = found[-1].normalised
         for match in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(short)}s?(?![A-Za-z0-9])", text):
