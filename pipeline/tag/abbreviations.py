@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import bisect
 import re
-import warnings
 
 import numpy
-from scispacy.abbreviation import AbbreviationDetector, filter_matches
+from scispacy.abbreviation import AbbreviationDetector, filter_matches, find_abbreviation
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -86,28 +85,31 @@ def bracket_pairs(doc: Doc) -> list[tuple[int, int, int]]:
     return pairs
 
 
-class QuietAbbreviationDetector(AbbreviationDetector):
+class DefinitionDetector(AbbreviationDetector):
     """scispaCy's detector, with its bracket search bounded (:func:`bracket_pairs`) and
-    without its W036 warning: it runs a Matcher that is empty whenever a document defines
-    no abbreviation, and spaCy warns about every such call."""
+    without its global search for every later use of each short form: the map needs only
+    the definitions, and that search (a Matcher over every token) cost a quarter of the
+    tagging time. ``doc._.abbreviations`` holds the defining short forms only."""
 
     def __call__(self, doc: Doc) -> Doc:
         matches = [(match, start + 1, end - 1) for match, start, end in bracket_pairs(doc)]
-        for long_form, short_forms in self.find_matches_for(filter_matches(matches, doc), doc):
-            for short in short_forms:
-                short._.long_form = long_form
-                doc._.abbreviations.append(short)
+        seen_long: set[str] = set()
+        seen_short: set[str] = set()
+        for long_candidate, short_candidate in filter_matches(matches, doc):
+            short, long_form = find_abbreviation(long_candidate, short_candidate)
+            # scispaCy's rule: a long or short form defined twice keeps its first definition
+            if long_form is None or long_form.text in seen_long or short.text in seen_short:
+                continue
+            seen_long.add(long_form.text)
+            seen_short.add(short.text)
+            short._.long_form = long_form
+            doc._.abbreviations.append(short)
         return doc
-
-    def find_matches_for(self, filtered, doc):
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r".*\[W036\]")
-            return super().find_matches_for(filtered, doc)
 
 
 @Language.factory("caselit_abbreviation_detector")
-def make_abbreviation_detector(nlp: Language, name: str) -> QuietAbbreviationDetector:
-    return QuietAbbreviationDetector(nlp, name=name, make_serializable=False)
+def make_abbreviation_detector(nlp: Language, name: str) -> DefinitionDetector:
+    return DefinitionDetector(nlp, name=name, make_serializable=False)
 
 
 @Language.component("caselit_abbreviations", assigns=["doc.user_data"])

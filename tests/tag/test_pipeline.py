@@ -2,6 +2,7 @@ import spacy
 
 from pipeline.read import read_document
 from pipeline.tag import tag, tagger_fingerprint
+from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.tags import doc_tags
 
 
@@ -81,3 +82,12 @@ def test_the_bounded_bracket_search_finds_what_scispacys_matcher_keeps(nlp):
 
     assert kept(bracket_pairs(doc)) == kept(matcher(doc))
     assert len(kept(bracket_pairs(doc))) >= 4  # IMT, ALK, NGS, GO among them
+
+
+def test_the_detector_keeps_the_first_definition_of_each_short_form_only(nlp):
+    doc = nlp("Anaplastic large cell lymphoma (ALCL) was diagnosed. The ALCL was ALK positive. "
+              "A second look called it anaplastic lymphoma (ALCL) again.")
+    (short,) = doc._.abbreviations  # the defining "ALCL", not its later uses
+    assert (short.text, short.start_char) == ("ALCL", 32)
+    assert short._.long_form.text == "Anaplastic large cell lymphoma"
+    assert abbreviations(doc)["ALCL"] == "Anaplastic large cell lymphoma"
