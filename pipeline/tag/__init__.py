@@ -95,7 +95,7 @@ def evidence_bounds(document: Document, section: Section | None, sentence: tuple
 
 def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:
     """Every mention in the document, sorted by position, with its provenance."""
-    from pipeline.tag.context import OUT_OF_SCOPE
+    from pipeline.tag.context import OUT_OF_SCOPE, doc_sentences
     from pipeline.tag.tables import set_tables
     from pipeline.tag.tags import doc_tags
 
@@ -108,8 +108,8 @@ def tag(document: Document, config_path: str | Path | None = None) -> list[Menti
         set_tables(doc, [(t.start, t.end, t.header) for t in document.tables])
         for _, component in nlp.pipeline:
             doc = component(doc)
-    sentences = [stripped_bounds(document.text, sent.start_char, sent.end_char)
-                 for sent in doc.sents]
+    sentences = [stripped_bounds(document.text, sent.start, sent.end)
+                 for sent in doc_sentences(doc)]
     starts = [start for start, _ in sentences]
     unique = {(t.type, t.start, t.end): t for t in doc_tags(doc)}
     mentions = []

@@ -12,12 +12,16 @@ import bisect
 import re
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from pipeline.resources import words_pattern  # noqa: F401  (taggers import it from here)
+from pipeline.tag.tags import doc_text
 
 CUE_REACH = 40  # characters either side of a weak form where a cue word vouches for it
 OUT_OF_SCOPE = ("caselit", "out_of_scope")
+SENTENCES = ("caselit", "sentences")
 
 
 @dataclass
@@ -28,7 +32,26 @@ class Sentence:
 
 
 def doc_sentences(doc: Doc) -> list[Sentence]:
-    return [Sentence(s.start_char, s.end_char, s.text) for s in doc.sents]
+    """The Doc's sentences, computed once from its token arrays: ``Doc.sents`` builds a
+    Token object per token each time it is walked."""
+    sentences = doc.user_data.get(SENTENCES)
+    if sentences is None:
+        text = doc_text(doc)
+        starts, ends = sentence_bounds(doc)
+        sentences = doc.user_data[SENTENCES] = [
+            Sentence(start, end, text[start:end]) for start, end in zip(starts, ends)]
+    return sentences
+
+
+def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start and end characters of the Doc's sentences (as ``Span.start_char/end_char``)."""
+    if not len(doc):
+        return [], []
+    array = doc.to_array([SENT_START, IDX, LENGTH])
+    first = numpy.flatnonzero(array[:, 0] == 1)
+    first = first if len(first) and first[0] == 0 else numpy.concatenate(([0], first))
+    last = numpy.append(first[1:], len(doc)) - 1
+    return array[first, 1].tolist(), (array[last, 1] + array[last, 2]).tolist()
 
 
 def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:

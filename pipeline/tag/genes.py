@@ -140,7 +140,9 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
             respelled_keys[key] = symbol_respellings(key, words)
         return respelled_keys[key]
 
-    for match, entry in find_terms(text, lexicon.printed_forms, max_words=2, respellings=respell):
+    # symbols hold no space, and no respelling takes one out: only hyphens join their words
+    for match, entry in find_terms(text, lexicon.printed_forms, max_words=2, respellings=respell,
+                                   joiners="-"):
         if any(start <= match.start < end for start, end in covered):
             continue
         printed = text[match.start:match.end]

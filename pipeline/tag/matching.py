@@ -14,7 +14,6 @@ from typing import Callable, Mapping, TypeVar
 T = TypeVar("T")
 
 WORD = re.compile(r"[A-Za-z0-9]+")
-JOINERS = frozenset(" -")
 # Lower-cases ASCII letters only, so the lowered text keeps every offset of the original
 # (str.lower() turns some characters into two).
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -43,7 +42,7 @@ class Match:
 def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
                accept: Callable[[str, T], bool] | None = None,
                respellings: Callable[[str], tuple[str, ...]] | None = None,
-               by_first_word: bool = False) -> list[tuple[Match, T]]:
+               by_first_word: bool = False, joiners: str = " -") -> list[tuple[Match, T]]:
     """Non-overlapping (match, value) pairs for every phrase whose key is in ``lookup``.
 
     A phrase is 1..``max_words`` words joined by single spaces or hyphens, tried longest
@@ -52,13 +51,15 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     ``respellings`` gives other keys to try when a phrase's own key is not in ``lookup``
     ("IGF-1" -> "IGF1"); the match's ``key`` is then the key found. ``by_first_word``
     skips a word no key begins with, without building its phrases: a large speed-up for
-    long phrase lists, valid when respellings keep a phrase's first word.
+    long phrase lists, valid when respellings keep a phrase's first word. ``joiners`` are
+    the characters that may join a phrase's words: "-" alone when no key (nor any
+    respelling of a spaced phrase) holds a space, which spares a look-up per word.
     """
     source = text.translate(ASCII_LOWER) if lower else text
     spans = [match.span() for match in WORD.finditer(text)]
     count = len(spans)
     joined = [index + 1 < count and spans[index + 1][0] - spans[index][1] == 1
-              and text[spans[index][1]] in JOINERS for index in range(count)]
+              and text[spans[index][1]] in joiners for index in range(count)]
     found: list[tuple[Match, T]] = []
     starts = first_words(lookup) if by_first_word else None
     index = 0
@@ -74,8 +75,11 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
             key = source[start:end]
             value = lookup.get(key)
             if value is None and respellings is not None:
-                key, value = next(((k, lookup[k]) for k in respellings(key) if k in lookup),
-                                  (key, None))
+                for other in respellings(key):
+                    value = lookup.get(other)
+                    if value is not None:
+                        key = other
+                        break
             if value is not None and (accept is None or accept(text[start:end], value)):
                 found.append((Match(start, end, key), value))
                 index = end_word

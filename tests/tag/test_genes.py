@@ -123,3 +123,10 @@ def test_a_strong_symbol_defined_by_an_unknown_name_stays_a_gene(genes):
 
 def test_a_symbol_ending_like_a_protein_change_is_the_symbol(genes):
     assert genes("The damage response gene GADD45A was induced.") == [("GADD45A", "GADD45A")]
+
+
+def test_symbols_hold_no_space_so_only_hyphens_join_a_symbols_words(gene_lexicon, genes):
+    # find_candidates tries two-word symbols only across a hyphen ("IGF-1", "Bcl-2")
+    assert not [form for form in gene_lexicon.printed_forms if " " in form]
+    assert genes("Raised IGF-1 and Bcl-2 levels; EML-4 was fused.") == [
+        ("IGF-1", "IGF1"), ("Bcl-2", "BCL2"), ("EML-4", "EML4")]

@@ -91,3 +91,12 @@ def test_the_detector_keeps_the_first_definition_of_each_short_form_only(nlp):
     assert (short.text, short.start_char) == ("ALCL", 32)
     assert short._.long_form.text == "Anaplastic large cell lymphoma"
     assert abbreviations(doc)["ALCL"] == "Anaplastic large cell lymphoma"
+
+
+def test_sentences_read_from_token_arrays_are_spacys_sentences(nlp, report_text):
+    from pipeline.tag.context import doc_sentences
+
+    for text in (report_text, "", " ", "One.", "Crizotinib\n\nAbstract\nWe report. A case", "\n\nX"):
+        doc = nlp(text)
+        assert [(s.start, s.end, s.text) for s in doc_sentences(doc)] == [
+            (s.start_char, s.end_char, s.text) for s in doc.sents]
