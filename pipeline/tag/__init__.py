@@ -97,11 +97,11 @@ def tag(document: Document, config_path: str | Path | None = None) -> list[Menti
     """Every mention in the document, sorted by position, with its provenance."""
     from pipeline.tag.context import OUT_OF_SCOPE, doc_sentences
     from pipeline.tag.tables import set_tables
-    from pipeline.tag.tags import doc_tags
+    from pipeline.tag.tags import doc_tags, make_doc
 
     nlp = load_tagger(config_path)
     with _call_lock:  # spaCy pipelines are not documented as thread-safe
-        doc = nlp.make_doc(document.text)
+        doc = make_doc(nlp, document.text)
         # components may use what the reader knows: where the parts out of scope are
         doc.user_data[OUT_OF_SCOPE] = [
             (s.start, s.end) for s in document.sections if not s.in_scope]

@@ -50,6 +50,14 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def make_doc(nlp, text: str) -> Doc:
+    """The tokenized Doc, knowing its text: spaCy keeps the input text exactly, and
+    ``Doc.text`` would rebuild it from every token."""
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    return doc
+
+
 def add_tags(doc: Doc, tags: list[Tag]) -> None:
     doc_tags(doc).extend(tags)
 
