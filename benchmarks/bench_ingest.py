@@ -1,15 +1,16 @@
 """Ingest benchmark: N documents through ``caselit run`` on each task runner, then a
 fully skipped re-run.
 
-    python benchmarks/bench_ingest.py [--docs 1000] [--workers 2] [--runners threads,dask]
+    python benchmarks/bench_ingest.py [--docs 1000] [--workers 2] [--runners threads,processes,dask]
                                       [--seeds ../shared/seeds] [--pdfs ../shared/pdfs]
 
 The corpus is N copies of the seed reports and of the journal-style PDFs under new
 names (one PDF in every ``--pdf-every`` documents), made in a temporary folder (nothing
 is copied into the project). Each run is a fresh ``caselit`` process, so the figures
 include start-up (Python imports, Prefect's embedded API, lexicons, a Dask cluster).
-Prints per runner: docs/s, pages/s, peak RSS of the run's processes, the skipped
-re-run's time; then an in-process split by stage.
+Prints per runner: docs/s, pages/s, peak RSS of the run's process tree (sampled every
+0.2 s: the run, its Prefect API server and workers, summed), the skipped re-run's time;
+then an in-process split by stage.
 """
 
 from __future__ import annotations
@@ -24,11 +25,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CASELIT = Path(sys.executable).with_name("caselit")
-
-
-# Runs a command and prints the peak RSS (KiB) of its process tree's largest process.
-PEAK_RSS = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-            "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
 
 def make_corpus(seeds: Path, pdfs: Path | None, folder: Path, count: int, pdf_every: int
@@ -46,12 +42,30 @@ def make_corpus(seeds: Path, pdfs: Path | None, folder: Path, count: int, pdf_ev
     return made
 
 
-def timed_run(args: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MiB) of one ``caselit run``."""
+def timed_run(args: list[str]) -> tuple[float, float, float]:
+    """(seconds, peak RSS of the whole process tree, peak RSS of its largest process), in
+    MiB, of one ``caselit run``: the tree holds the Prefect API server and the workers."""
+    import psutil
+
+    errors = tempfile.TemporaryFile("w+")  # a pipe could fill up and stall the run
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PEAK_RSS, str(CASELIT), "run", *args],
-                          check=True, capture_output=True, text=True, cwd=ROOT)
-    return time.perf_counter() - started, int(done.stdout.split()[-1]) / 1024
+    process = subprocess.Popen([str(CASELIT), "run", *args], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=errors, text=True)
+    root = psutil.Process(process.pid)
+    tree_peak = largest = 0
+    while process.poll() is None:
+        sizes = []
+        for member in [root, *root.children(recursive=True)]:
+            try:
+                sizes.append(member.memory_info().rss)
+            except psutil.Error:  # it ended between the listing and the reading
+                pass
+        tree_peak, largest = max(tree_peak, sum(sizes)), max(largest, *sizes, 0)
+        time.sleep(0.2)
+    if process.returncode:
+        errors.seek(0)
+        raise SystemExit(f"caselit run failed ({process.returncode}): {errors.read()[-2000:]}")
+    return time.perf_counter() - started, tree_peak / 2**20, largest / 2**20
 
 
 def pages_of(out: Path) -> int:
@@ -92,8 +106,9 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--runners", default="threads,dask",
-                        help="task runners to measure, comma-separated (default: threads,dask)")
+    parser.add_argument("--runners", default="threads,processes,dask",
+                        help="task runners to measure, comma-separated "
+                             "(default: threads,processes,dask)")
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
     parser.add_argument("--pdfs", type=Path, default=ROOT.parent / "shared" / "pdfs")
     parser.add_argument("--pdf-every", type=int, default=10,
@@ -112,13 +127,14 @@ def main() -> None:
             out = work / f"extracted-{runner}"
             run_args = [str(work / "corpus"), "--out", str(out), "--workers", str(options.workers),
                         "--task-runner", runner]
-            first, peak = timed_run(run_args)
-            second, _ = timed_run(run_args)
+            first, tree_peak, largest = timed_run(run_args)
+            second, _, _ = timed_run(run_args)
             records = len([p for p in out.glob("*.json") if not p.name.startswith("_")])
             pages = pages_of(out)
             print(f"{runner:>8}: first run {first:.1f} s -> {options.docs / first:.1f} docs/s, "
                   f"{pages / first:.1f} pages/s ({records} records, {pages} pages); "
-                  f"skipped re-run {second:.2f} s; peak RSS {peak:.0f} MiB")
+                  f"skipped re-run {second:.2f} s; peak RSS {tree_peak:.0f} MiB for the process "
+                  f"tree (largest process {largest:.0f} MiB)")
         stages = stage_split(corpus[: options.stage_docs], work / "stage-out")
 
     measured = min(options.stage_docs, options.docs)

@@ -1,7 +1,8 @@
 """``caselit``: ingest case reports, inspect what was extracted, diff it against gold.
 
     caselit run [INPUT ...] [--out DIR] [--gold DIR] [--workers N] [--force] [--strict]
-                [--fail-under F1]
+                [--fail-under F1] [--task-runner auto|threads|processes|dask]
+                [--dask-address tcp://HOST:PORT]
     caselit extract FILE
     caselit diff [--gold DIR] [--against OLD_DIR] [--extracted DIR]
                  [--format table|markdown|json|html] [--fail-under F1]
@@ -29,6 +30,8 @@ from pipeline.errors import USER_ERRORS
 DEFAULT_INPUT = "raw"
 DEFAULT_OUT = "extracted"
 FORMATS = ("table", "markdown", "json", "html")
+MAX_DEFAULT_WORKERS = 8  # a worker process holds about 400 MB of tagger
+DEFAULT_WORKERS = max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,11 +45,15 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="*", help=f"files and folders (default: {DEFAULT_INPUT}/)")
     run.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT}/)")
     run.add_argument("--gold", help="gold folder: diff this run's documents against it")
-    run.add_argument("--workers", type=int, default=2,
-                     help="documents in flight: threads, or local Dask workers (default: 2)")
-    run.add_argument("--task-runner", choices=("threads", "dask"), default="threads",
-                     help="where documents run: threads in this process (default) or a Dask "
-                          "cluster (prefect-dask)")
+    run.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                     help="documents in flight: threads, processes or local Dask workers "
+                          f"(default: the CPU cores, at most {MAX_DEFAULT_WORKERS}: "
+                          f"{DEFAULT_WORKERS} here)")
+    run.add_argument("--task-runner", choices=("auto", "threads", "processes", "dask"),
+                     default="auto",
+                     help="where documents run: threads in this process, --workers processes "
+                          "on this machine, or a Dask cluster (prefect-dask); auto (default): "
+                          "threads for fewer than 100 documents to extract, else processes")
     run.add_argument("--dask-address", metavar="tcp://HOST:PORT",
                      help="with --task-runner dask: an existing scheduler (default: a local "
                           "cluster of --workers processes)")
@@ -136,14 +143,16 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
     batch = plan_batch(inputs, args.out, force=args.force)
     if batch.todo:
         from caselit.report import progress_bar
-        from flows.ingest import run_ingest
+        from flows.ingest import choose_runner, run_ingest
         from flows.progress import add_listener, remove_listener
 
         with progress_bar(console, len(batch.todo)) as listener:
             add_listener(listener)
             try:
                 summary = run_ingest(inputs, args.out, force=args.force, workers=args.workers,
-                                     gold_dir=args.gold, runner=args.task_runner,
+                                     gold_dir=args.gold,
+                                     runner=choose_runner(args.task_runner, len(batch.todo),
+                                                          args.workers),
                                      dask_address=args.dask_address)
             finally:
                 remove_listener(listener)

@@ -40,6 +40,7 @@ def summary_table(summary: RunSummary) -> Table:
             ("failed", summary.failed)]
     rows += [(f"{name} (in done documents)", count) for name, count in summary.counts.items()]
     rows += [("tables rebuilt", "yes" if summary.tables_rebuilt else "no"),
+             ("task runner", summary.task_runner or "none (nothing to extract)"),
              ("time", f"{summary.seconds:.2f} s")]
     for name, value in rows:
         table.add_row(name, str(value))

@@ -17,11 +17,13 @@ import flows  # noqa: F401  (Prefect settings before Prefect)
 from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.runtime import task_run
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from flows.progress import report
+from flows.settings import shared_api
 from pipeline.assemble import assemble
 from pipeline.batch import Batch, finish_batch, outcome_done, outcome_failed, plan_batch
 from pipeline.errors import BadInputError
@@ -108,6 +110,10 @@ def evaluate(batch: Batch, gold_dir: str) -> DiffReport:
     return report
 
 
+def task_runner_in_use():
+    return FlowRunContext.get().task_runner
+
+
 def collect(futures, parts: list[list]) -> list[DocumentOutcome]:
     """Outcomes as chunks finish; a chunk whose task itself failed (a worker lost) lists
     each of its documents as failed."""
@@ -135,6 +141,7 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
                                     fingerprint=unmapped(batch.fingerprint))
     outcomes = collect(futures, parts)
     summary = finish(batch, outcomes, started)
+    summary.task_runner = RUNNER_NAMES.get(type(task_runner_in_use()).__name__)
     if gold_dir:
         summary.diff = evaluate(batch, gold_dir)
     summary.seconds = time.perf_counter() - started
@@ -142,16 +149,31 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
     return summary
 
 
-TASK_RUNNERS = ("threads", "dask")
+TASK_RUNNERS = ("auto", "threads", "processes", "dask")
+RUNNER_NAMES = {"ThreadPoolTaskRunner": "threads", "ProcessPoolTaskRunner": "processes",
+                "DaskTaskRunner": "dask"}
+PROCESSES_FROM = 100  # documents to do: below, worker processes cost more to start than they save
+
+
+def choose_runner(kind: str, todo: int, workers: int) -> str:
+    """``auto``: threads for a small batch (they start at once), worker processes for a
+    large one (tagging is pure Python: threads share one core). Measured on 2 cores, 40
+    documents took 15 s on threads and 17 s on processes; 1,000 took 110 s and 65 s."""
+    if kind != "auto":
+        return kind
+    return "processes" if workers > 1 and todo >= PROCESSES_FROM else "threads"
 
 
 def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | None = None):
-    """Threads in this process (default), or Dask: the cluster at ``dask_address``, or a
-    local cluster of ``workers`` single-threaded processes. The flow is the same."""
+    """Threads in this process, ``workers`` processes on this machine, or Dask: the
+    cluster at ``dask_address``, or a local cluster of ``workers`` single-threaded
+    processes. The flow is the same."""
     if kind == "threads":
         return ThreadPoolTaskRunner(max_workers=max(1, workers))
+    if kind == "processes":
+        return ProcessPoolTaskRunner(max_workers=max(1, workers))
     if kind != "dask":
-        raise ValueError(f"unknown task runner {kind!r}: allowed are {', '.join(TASK_RUNNERS)}")
+        raise ValueError(f"unknown task runner {kind!r}: allowed are {', '.join(TASK_RUNNERS[1:])}")
     from prefect_dask import DaskTaskRunner
 
     if dask_address:
@@ -165,4 +187,5 @@ def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers:
                dask_address: str | None = None) -> RunSummary:
     """Run the flow with ``workers`` documents in flight on the chosen task runner."""
     chosen = task_runner(runner, workers, dask_address)
-    return ingest.with_options(task_runner=chosen)(inputs, out_dir, force, gold_dir, workers)
+    with shared_api():
+        return ingest.with_options(task_runner=chosen)(inputs, out_dir, force, gold_dir, workers)

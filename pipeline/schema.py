@@ -329,6 +329,9 @@ class RunSummary(Model):
     counts: dict[str, int]
     seconds: float
     tables_rebuilt: bool
+    task_runner: str | None = Field(
+        default=None, description="Where the documents ran (threads, processes, dask); "
+                                  "None when none had to.")
     failures: list[Failure] = Field(default_factory=list)
     outcomes: list[DocumentOutcome] = Field(default_factory=list)
     diff: "DiffReport | None" = Field(default=None, description="With --gold: the gold diff.")

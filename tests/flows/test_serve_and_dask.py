@@ -56,15 +56,58 @@ def test_serve_extracts_a_report_dropped_in_the_folder_then_stops_cleanly(tmp_pa
     assert runs[0]["done"] == 1 and runs[0]["failures"] == []
 
 
-def test_the_flow_on_a_local_dask_cluster_gives_the_same_extractions(prefect_harness, tmp_path):
+def test_the_flow_on_processes_and_a_local_dask_cluster_gives_the_same_extractions(
+        prefect_harness, tmp_path):
     from flows.ingest import run_ingest
 
     outputs = {}
-    for runner in ("threads", "dask"):
+    for runner in ("threads", "processes", "dask"):
         out = tmp_path / runner
         summary = run_ingest([str(SEEDS)], str(out), runner=runner, workers=2)
-        assert (summary.done, summary.failed) == (5, 0)
+        assert (summary.done, summary.failed, summary.task_runner) == (5, 0, runner)
         outputs[runner] = {path.name: json.loads(path.read_text()) for path in out.glob("0*.json")}
         for record in outputs[runner].values():
             record.pop("run")  # when and how long: differs by design
     assert len(outputs["dask"]) == 5 and outputs["dask"] == outputs["threads"]
+    assert outputs["processes"] == outputs["threads"]
+
+
+def test_worker_processes_report_to_the_runs_one_prefect_server(tmp_path):
+    """Without a server named, each worker process would start its own ephemeral Prefect
+    server (about 225 MB each, all writing one SQLite file)."""
+    import psutil
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[:2]:
+        shutil.copy(seed, raw / seed.name)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    log = tmp_path / "run.log"
+    with log.open("w") as printed:
+        run = subprocess.Popen([sys.executable, "-m", "caselit.cli", "run", str(raw), "--out",
+                                str(tmp_path / "out"), "--task-runner", "processes",
+                                "--workers", "2"],
+                               cwd=ROOT, env=env, stdout=printed, stderr=subprocess.STDOUT)
+    servers = set()
+    while run.poll() is None:
+        try:
+            tree = psutil.Process(run.pid).children(recursive=True)
+            servers |= {p.pid for p in tree if "prefect.server.api.server" in " ".join(p.cmdline())}
+        except psutil.Error:  # a process ended while being read
+            pass
+        time.sleep(0.1)
+    printed = log.read_text()
+    assert run.returncode == 0, printed
+    assert re.search(r"task runner\s*│\s*processes", printed)
+    assert len(list((tmp_path / "out").glob("0*.json"))) == 2
+    assert len(servers) == 1
+
+
+def test_auto_runs_small_batches_on_threads_and_large_ones_on_processes():
+    from flows.ingest import PROCESSES_FROM, choose_runner
+
+    assert choose_runner("auto", 5, workers=2) == "threads"
+    assert choose_runner("auto", PROCESSES_FROM, workers=2) == "processes"
+    assert choose_runner("auto", 10_000, workers=1) == "threads"  # one worker: nothing to share
+    assert choose_runner("dask", 5, workers=2) == "dask"
