@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import nullcontext
 
 import flows  # noqa: F401  (Prefect settings before Prefect)
 from prefect import flow, task, unmapped
@@ -185,7 +186,9 @@ def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | Non
 def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers: int = 2,
                gold_dir: str | None = None, runner: str = "threads",
                dask_address: str | None = None) -> RunSummary:
-    """Run the flow with ``workers`` documents in flight on the chosen task runner."""
+    """Run the flow with ``workers`` documents in flight on the chosen task runner. Workers
+    on this machine report to this run's Prefect API; a remote Dask cluster's workers
+    cannot reach it on 127.0.0.1, and use the server in their own ``PREFECT_API_URL``."""
     chosen = task_runner(runner, workers, dask_address)
-    with shared_api():
+    with nullcontext() if dask_address else shared_api():
         return ingest.with_options(task_runner=chosen)(inputs, out_dir, force, gold_dir, workers)
