@@ -76,11 +76,18 @@ def build_vocabulary(type_: str, groups: dict, sensitive: frozenset[str]) -> Voc
             else:
                 blind_forms.append(form)
                 normal[form.lower()] = str(norm)
-    bounds = r"(?<![A-Za-z0-9])(?:{})(?![A-Za-z0-9])"
     return Vocabulary(
         type_, normal,
-        re.compile(bounds.format(alternation(blind_forms)), re.IGNORECASE) if blind_forms else None,
-        re.compile(bounds.format(alternation(sensitive_forms))) if sensitive_forms else None)
+        re.compile(whole_words(blind_forms), re.IGNORECASE) if blind_forms else None,
+        re.compile(whole_words(sensitive_forms)) if sensitive_forms else None)
+
+
+def whole_words(forms: list[str]) -> str:
+    """Any of ``forms`` as whole words. The look-ahead for their first characters lets
+    the regex engine pass over most positions without trying every form (about twice
+    as fast on a report)."""
+    first = "".join(sorted({re.escape(form[0]) for form in forms}))
+    return rf"(?<![A-Za-z0-9])(?=[{first}])(?:{alternation(forms)})(?![A-Za-z0-9])"
 
 
 @dataclass(frozen=True)

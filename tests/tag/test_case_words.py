@@ -79,3 +79,10 @@ def test_an_abbreviation_defined_as_a_disease_is_that_disease():
 def test_site_adjectives_name_the_organ():
     assert found("a uterine mass and pulmonary nodules in the lung", "site") == [
         ("uterine", "uterus"), ("pulmonary", "lung"), ("lung", "lung")]
+
+
+def test_vocabulary_words_match_whole_words_in_any_case_only():
+    found = [(t.type, t.normalised) for t in find_case_words(
+        "Complete Remission was confirmed by NEXT-GENERATION SEQUENCING; a hyperCR-like pattern "
+        "and subCR were not.")]
+    assert found == [("response", "CR"), ("detection_method", "NGS")]
