@@ -10,6 +10,7 @@ file compare field by field; provenance (mentions, evidence, run info) lives bes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -116,6 +117,50 @@ class Table(Model):
     footnotes: list[str] = Field(default_factory=list)
     start: int
     end: int
+
+    def layout(self, text: str) -> tuple[tuple[TableCell, ...], list[TableRow]]:
+        """The header's cells and the body rows where the reader laid them out in
+        ``text`` (the document's): the header line, then one line per row, cells
+        separated by tabs. Empty when the header line is not found."""
+        header = "\t".join(self.header)
+        at = text.find(header, self.start, self.end) if header else -1
+        if at == -1:
+            return (), []
+        rows: list[TableRow] = []
+        position = at + len(header) + 1
+        while position < self.end and len(rows) < len(self.rows):
+            line_end = text.find("\n", position, self.end)
+            line_end = self.end if line_end == -1 else line_end
+            if "\t" not in text[position:line_end]:
+                break
+            rows.append(TableRow(len(rows) + 1, position, line_end,
+                                 cells_between(text, position, line_end)))
+            position = line_end + 1
+        return cells_between(text, at, at + len(header)), rows
+
+
+@dataclass(frozen=True)
+class TableCell:
+    column: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TableRow:
+    number: int  # 1-based, header excluded
+    start: int
+    end: int
+    cells: tuple[TableCell, ...]
+
+
+def cells_between(text: str, start: int, end: int) -> tuple[TableCell, ...]:
+    """The tab-separated cells of one laid-out line."""
+    cells, position = [], start
+    for column, cell in enumerate(text[start:end].split("\t")):
+        cells.append(TableCell(column, position, position + len(cell)))
+        position += len(cell) + 1
+    return tuple(cells)
 
 
 class Document(Model):

@@ -21,7 +21,8 @@ from pipeline.assemble.entities import unique
 from pipeline.assemble.therapies import (NULL_WORD, Line, course_lines, first_response,
                                          line_from, treatments, within)
 from pipeline.resources import check_keys, check_type, load_resource
-from pipeline.schema import CaseRecord, Document, Mention, Table, Variant
+from pipeline.schema import (CaseRecord, Document, Mention, Table, TableCell, TableRow,
+                             Variant)
 
 FILE = "case_columns.yaml"
 
@@ -55,21 +56,6 @@ def column_rules() -> ColumnRules:
     return ColumnRules.from_dict(load_resource(FILE))
 
 
-@dataclass(frozen=True)
-class Cell:
-    column: int
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Row:
-    number: int  # 1-based, header excluded
-    start: int
-    end: int
-    cells: tuple[Cell, ...]
-
-
 def column_roles(header: list[str], rules: ColumnRules) -> list[str | None]:
     roles: list[str | None] = []
     for name in header:
@@ -87,32 +73,6 @@ def is_patient_table(table: Table, rules: ColumnRules) -> bool:
         return True
     return bool(rules.patient_captions.search(table.caption or "")
                 and any(rules.reference_headers.search(name) for name in table.header))
-
-
-def cells_of(text: str, start: int, end: int) -> tuple[Cell, ...]:
-    cells, position = [], start
-    for column, cell in enumerate(text[start:end].split("\t")):
-        cells.append(Cell(column, position, position + len(cell)))
-        position += len(cell) + 1
-    return tuple(cells)
-
-
-def table_layout(text: str, table: Table) -> tuple[tuple[Cell, ...], list[Row]]:
-    """The header's cells and the body rows as the reader lays them out: after the header
-    line, one line per row, cells separated by tabs."""
-    header = "\t".join(table.header)
-    at = text.find(header, table.start, table.end) if header else -1
-    if at == -1:
-        return (), []
-    rows, position = [], at + len(header) + 1
-    while position < table.end and len(rows) < len(table.rows):
-        line_end = text.find("\n", position, table.end)
-        line_end = table.end if line_end == -1 else line_end
-        if "\t" not in text[position:line_end]:
-            break
-        rows.append(Row(len(rows) + 1, position, line_end, cells_of(text, position, line_end)))
-        position = line_end + 1
-    return cells_of(text, at, at + len(header)), rows
 
 
 def table_key(table: Table) -> str:
@@ -145,7 +105,7 @@ class TableContext:
     footnotes: dict[str, tuple[int, int]]
     expanded: dict[str, list[str]]
 
-    def role(self, cell: Cell) -> str | None:
+    def role(self, cell: TableCell) -> str | None:
         return self.roles[cell.column] if cell.column < len(self.roles) else None
 
 
@@ -156,7 +116,7 @@ def covered(line: Line, course: list[Line]) -> bool:
         set(line.therapy.drugs) <= set(other.therapy.drugs) for other in course)
 
 
-def footnote_lines(text: str, row: Row, mentions: list[Mention], context: TableContext,
+def footnote_lines(text: str, row: TableRow, mentions: list[Mention], context: TableContext,
                    rules: ColumnRules) -> list[Line]:
     lines = []
     for cell in row.cells:
@@ -169,7 +129,7 @@ def footnote_lines(text: str, row: Row, mentions: list[Mention], context: TableC
     return lines
 
 
-def column_lines(text: str, row: Row, row_mentions: list[Mention], context: TableContext,
+def column_lines(text: str, row: TableRow, row_mentions: list[Mention], context: TableContext,
                  rules: ColumnRules) -> list[Line]:
     """A line per filled therapy cell, with the response of the "Outcome" cell after it."""
     lines = []
@@ -189,7 +149,7 @@ def column_lines(text: str, row: Row, row_mentions: list[Mention], context: Tabl
     return lines
 
 
-def with_caption_line(lines: list[Line], row: Row, row_mentions: list[Mention],
+def with_caption_line(lines: list[Line], row: TableRow, row_mentions: list[Mention],
                       context: TableContext) -> list[Line]:
     """The treatment the caption says every row had ("cases ... receiving first-line
     alectinib"), with the row's best response: it completes the row's own line for those
@@ -208,7 +168,7 @@ def with_caption_line(lines: list[Line], row: Row, row_mentions: list[Mention],
     return [shared, *lines]
 
 
-def row_lines(text: str, row: Row, row_mentions: list[Mention], mentions: list[Mention],
+def row_lines(text: str, row: TableRow, row_mentions: list[Mention], mentions: list[Mention],
               context: TableContext, rules: ColumnRules) -> list[Line]:
     lines = column_lines(text, row, row_mentions, context, rules)
     for cell in row.cells:
@@ -228,7 +188,7 @@ def normal(mention: Mention | None) -> str | None:
     return mention.normalised if mention else None
 
 
-def row_case(text: str, row: Row, mentions: list[Mention], context: TableContext,
+def row_case(text: str, row: TableRow, mentions: list[Mention], context: TableContext,
              rules: ColumnRules) -> CaseRecord:
     inside = within(mentions, row.start, row.end)
     evidence: dict[str, list[str]] = {}
@@ -297,7 +257,7 @@ def table_cases(document: Document, mentions: list[Mention],
     for table in document.tables:
         if not is_patient_table(table, rules):
             continue
-        header, rows = table_layout(text, table)
+        header, rows = table.layout(text)
         caption_end = text.find("\n", table.start, table.end)
         context = TableContext(
             table=table,

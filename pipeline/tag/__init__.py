@@ -105,7 +105,7 @@ def tag(document: Document, config_path: str | Path | None = None) -> list[Menti
         # components may use what the reader knows: where the parts out of scope are
         doc.user_data[OUT_OF_SCOPE] = [
             (s.start, s.end) for s in document.sections if not s.in_scope]
-        set_tables(doc, [(t.start, t.end, t.header) for t in document.tables])
+        set_tables(doc, document.tables)
         for _, component in nlp.pipeline:
             doc = component(doc)
     sentences = [stripped_bounds(document.text, sent.start, sent.end)

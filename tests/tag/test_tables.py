@@ -11,7 +11,7 @@ def test_a_cell_knows_its_column_header(nlp):
     document = text_document(text, "t")
     assert [t.header for t in document.tables] == [["Case", "Site", "ALK fusion partner", "First-line"]]
     doc = nlp.make_doc(document.text)
-    set_tables(doc, [(t.start, t.end, t.header) for t in document.tables])
+    set_tables(doc, document.tables)
     at = document.text.index
     assert column_header(doc, at("TNS1")) == "ALK fusion partner"
     assert column_header(doc, at("ASP3062") + 3) == "First-line"
@@ -25,8 +25,22 @@ def test_table_cells_are_the_body_cells_with_their_headers(nlp):
             "1\tTNS1\tCR\n2\t\tPR\n\nAfter the table.\n")
     document = text_document(text, "t")
     doc = nlp.make_doc(document.text)
-    set_tables(doc, [(t.start, t.end, t.header) for t in document.tables])
+    set_tables(doc, document.tables)
     cells = [(document.text[start:end], header) for start, end, header in table_cells(doc)]
     # the empty cell of row 2 is no cell; the header row and the text after are none either
     assert cells == [("1", "Case"), ("TNS1", "ALK fusion partner"), ("CR", "Response"),
                      ("2", "Case"), ("PR", "Response")]
+
+
+def test_table_cases_and_taggers_read_one_layout():
+    from pipeline.schema import Table
+
+    text = "Table 2: Cases\nCase\tDrug\n1\tcrizotinib\n2\talectinib\nNote\tnot a row\n"
+    table = Table(name="Table 2", caption="Cases", header=["Case", "Drug"],
+                  rows=[["1", "crizotinib"], ["2", "alectinib"]], start=0, end=len(text))
+    header, rows = table.layout(text)
+    assert [text[c.start:c.end] for c in header] == ["Case", "Drug"]
+    # as many rows as the reader found: the tabbed line after them is no row
+    assert [[text[c.start:c.end] for c in row.cells] for row in rows] == [
+        ["1", "crizotinib"], ["2", "alectinib"]]
+    assert [row.number for row in rows] == [1, 2]
