@@ -76,6 +76,11 @@ class DecisionStore:
                                     (doc_id, key) if key else (doc_id,)).fetchall()
         return [Entry(*row) for row in rows]
 
+    def versions(self) -> dict[str, int]:
+        """Doc id -> the id of its newest row: a document's decisions changed when it did."""
+        with self._lock:
+            return dict(self._db.execute("SELECT doc_id, MAX(id) FROM decisions GROUP BY doc_id"))
+
     def latest(self, doc_id: str) -> dict[str, Entry]:
         """Each value's current decision (its latest row)."""
         return {entry.key: entry for entry in self.history(doc_id)}

@@ -82,3 +82,17 @@ def test_every_decision_stays_visible_in_the_value_history(client):
 def test_the_review_command_names_a_missing_folder(tmp_path, capsys):
     assert main(["review", "--extracted", str(tmp_path / "nowhere")]) == 2
     assert "nowhere" in capsys.readouterr().err
+
+
+def test_the_documents_list_follows_new_decisions_and_gold_files(client, tmp_path):
+    def progress():
+        return re.search(r"<td>(\d+) / (\d+)</td>\s*<td>([^<]*)</td>", client.get("/").text).groups()
+
+    decided, total, gold = progress()
+    assert (decided, gold) == ("0", "no gold file")
+    secret = token(client)
+    client.post("/doc/scripted/decide", data={"token": secret, "key": "drugs=crizotinib",
+                                             "action": "accept", "number": "0"})
+    assert progress() == ("1", total, "no gold file")  # the list was read before: not stale
+    client.post("/doc/scripted/promote", data={"token": secret})
+    assert progress()[2] == "0"  # a gold file now, and the promoted values agree with it
