@@ -16,7 +16,7 @@ from pipeline.atomic import atomic_write_text
 from pipeline.errors import Errors
 
 # Bump when a builder's output format or logic changes.
-BUILDERS_VERSION = "6"
+BUILDERS_VERSION = "7"
 
 
 @lru_cache(maxsize=None)

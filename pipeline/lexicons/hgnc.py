@@ -82,9 +82,11 @@ def resolve(claims: dict[str, set[tuple[int, str]]]) -> tuple[dict[str, tuple[st
 GENERIC_PREFIX_OF = 3
 
 
-def generic_names(names: dict) -> list[str]:
-    """Names that begin three or more other gene names ("transcription factor",
-    "protein kinase C"): a class of genes in prose, unless it is a gene's approved name."""
+def generic_names(names: dict[str, tuple[str, int]]) -> list[str]:
+    """Names that begin three or more names of other genes ("transcription factor",
+    "protein kinase C"): a class of genes in prose, unless it is a gene's approved name.
+    Longer names of the same gene do not count ("delta-like 4" begins "delta-like 4
+    homolog" and "delta-like 4 (drosophila)", all DLL4)."""
     ordered = sorted(names)
     generic = []
     for position, name in enumerate(ordered):
@@ -94,7 +96,7 @@ def generic_names(names: dict) -> list[str]:
                 if other > prefix:
                     break
                 continue
-            longer += 1
+            longer += names[other][0] != names[name][0]
         if longer >= GENERIC_PREFIX_OF:
             generic.append(name)
     return generic

@@ -216,6 +216,30 @@ def spells_out_a_drug_product(candidate: Candidate, defined: dict[str, str]) -> 
         for short, long in defined.items())
 
 
+GENE_AFTER = re.compile(r"\s+gene\b", re.IGNORECASE)
+
+
+def called_a_gene(text: str, candidate: Candidate) -> bool:
+    """A symbol too short to trust alone ("F5", "C3") that the text calls a gene: "Three F5
+    gene mutations"."""
+    return (candidate.rank in ("approved", "previous") and not ROMAN_NUMERAL.match(candidate.printed)
+            and bool(GENE_AFTER.match(text, candidate.end)))
+
+
+def shared_aliases_resolved(shared: list[tuple[int, Candidate]], accepted: dict[int, Tag],
+                            excluded: list[tuple[int, int]]) -> dict[int, Tag]:
+    """An alias several genes share means the one of them the document names elsewhere
+    ("the p62/SQSTM1 gene": p62 is SQSTM1, not NUP62); none or two named: no gene."""
+    named = {tag.normalised for tag in accepted.values() if not in_ranges(tag.start, excluded)}
+    resolved = {}
+    for index, candidate in shared:
+        options = named.intersection(candidate.shared)
+        if len(options) == 1:
+            resolved[index] = Tag("gene", candidate.start, candidate.end, options.pop(),
+                                  "gene.shared")
+    return resolved
+
+
 INITIALS = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s$")  # "Wu ", "Hsing-Wu "
 AFTER_INITIALS = re.compile(r"^(?:,|\.|\s+et\s+al)")
 
@@ -256,18 +280,24 @@ class GeneTagger:
         rules = self.rules
         accepted: dict[int, Tag] = {}
         weak: list[tuple[int, Candidate, str]] = []
+        shared: list[tuple[int, Candidate]] = []
         vetoed: set[str] = set()
         candidates = find_candidates(text, self.lexicon, self.words)
         for index, candidate in enumerate(candidates):
             sentence = sentence_at(sentences, candidate.start)
             symbol, verdict = self.resolve(candidate, sentence.text if sentence else "")
+            if verdict == "reject" and symbol and called_a_gene(text, candidate):
+                verdict = "strong"
             if (rules.family_words.match(text[candidate.end:candidate.end + 40])
                     or inside_like_compound(text, candidate)
                     or (verdict != "strong" and defined_otherwise(candidate, defined, self.lexicon))):
                 vetoed.add(candidate.printed)  # what the document says this form is, it is throughout
                 continue
-            if (verdict == "reject" or symbol is None or author_initials(text, candidate)
-                    or spells_out_a_drug_product(candidate, defined)):
+            if author_initials(text, candidate) or spells_out_a_drug_product(candidate, defined):
+                continue
+            if symbol is None and candidate.shared and strength(candidate, self.words) != "reject":
+                shared.append((index, candidate))
+            if verdict == "reject" or symbol is None:
                 continue
             tag = Tag("gene", candidate.start, candidate.end, symbol, f"gene.{candidate.rank}")
             in_scope = not in_ranges(candidate.start, excluded)
@@ -294,6 +324,8 @@ class GeneTagger:
                                           f"gene.{candidate.rank}")
                     weak.remove(item)
                     changed = True
+        accepted.update(shared_aliases_resolved(
+            [(i, c) for i, c in shared if c.printed not in vetoed], accepted, excluded))
         found = list(accepted.values()) + unknown_entities("gene", proposed, candidates)
         return sorted(found, key=lambda tag: (tag.start, tag.end))
 

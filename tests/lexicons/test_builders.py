@@ -40,6 +40,17 @@ def test_gene_forms_resolve_by_rank_and_ambiguity_is_kept_apart(hgnc_files):
     assert lexicon.names["anaplastic lymphoma kinase (ki-1)"] == "ALK"
 
 
+def test_a_name_is_generic_only_when_it_begins_names_of_other_genes():
+    from pipeline.lexicons.hgnc import generic_names
+
+    names = {"delta-like 4": ("DLL4", 2), "delta-like 4 homolog": ("DLL4", 2),
+             "delta-like 4 (drosophila)": ("DLL4", 2), "delta-like 4 homolog (drosophila)": ("DLL4", 2),
+             "protein kinase c": ("PRKCA", 2), "protein kinase c alpha": ("PRKCA", 0),
+             "protein kinase c beta": ("PRKCB", 0), "protein kinase c delta": ("PRKCD", 0),
+             "protein kinase c epsilon": ("PRKCE", 0)}
+    assert generic_names(names) == ["protein kinase c"]
+
+
 def write_gz(path, text):
     with gzip.open(path, "wt") as handle:
         handle.write(text)

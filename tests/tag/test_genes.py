@@ -130,3 +130,21 @@ def test_symbols_hold_no_space_so_only_hyphens_join_a_symbols_words(gene_lexicon
     assert not [form for form in gene_lexicon.printed_forms if " " in form]
     assert genes("Raised IGF-1 and Bcl-2 levels; EML-4 was fused.") == [
         ("IGF-1", "IGF1"), ("Bcl-2", "BCL2"), ("EML-4", "EML4")]
+
+
+def test_a_shared_alias_is_the_gene_the_document_names_elsewhere(genes):
+    # p62 is shared by five genes (SQSTM1, NUP62, ...): beside SQSTM1 it is SQSTM1
+    assert genes("The M404V mutation in the p62/SQSTM1 gene was found.") == [
+        ("p62", "SQSTM1"), ("SQSTM1", "SQSTM1")]
+    assert genes("p62 staining was strong.") == []  # no gene named: it stays open
+    assert genes("p62 was high; NUP62 and SQSTM1 were low.") == [  # two named: still open
+        ("NUP62", "NUP62"), ("SQSTM1", "SQSTM1")]
+
+
+def test_a_one_letter_symbol_the_text_calls_a_gene_is_a_gene(genes):
+    assert genes("Three F5 gene mutations were found in the family.") == [("F5", "F5")]
+    assert genes("T2 images and the C3 level were normal.") == []
+
+
+def test_a_gene_name_with_longer_names_of_its_own_is_no_class(genes):
+    assert genes("Effects of Delta-like 4 targeting in the bone marrow.") == [("Delta-like 4", "DLL4")]
