@@ -26,7 +26,8 @@ FRAMESHIFT = r"fs(?:(?:Ter|\*|X)\d*)?"
 # Printed protein changes: one- or three-letter codes, "*" or "X" for stop.
 PROTEIN_EDIT = (
     rf"{AA}\d+(?:_{AA}\d+)?"
-    rf"(?:delins(?:{AA})+|del|dup|ins(?:{AA})+|{FRAMESHIFT}|(?:{AA}|\*|X)(?:{FRAMESHIFT})?|=|\?)"
+    rf"(?:delins(?:{AA})+|del|dup|ins(?:{AA})+|{FRAMESHIFT}|(?:{AA}|\*|X|stop|Stop)(?:{FRAMESHIFT})?"
+    rf"|=|\?)"
 )
 POSITION = r"[-*]?\d+(?:[-+]\d+)?"
 BASES = "[ACGTUacgu]"
@@ -52,13 +53,15 @@ NORMAL_PROTEIN = (
     rf"|(?:{NORMAL_AA})(?:{NORMAL_FRAMESHIFT})?|=|\?))"
 )
 NORMAL_FORM = re.compile(rf"^(?:{NORMAL_PROTEIN}|[cgnrm]\.{NUCLEOTIDE_EDIT})$")
+STOP_WORD = re.compile(r"(?<=\d)(?:stop|Stop)(?![a-z])")
 # Edit words and three-letter codes first, so "Gly" is not read as G + l + y.
 PROTEIN_TOKEN = re.compile(rf"delins|del|dup|ins|fs|ext|{AA3}|\d+|.")
 
 
 def normalise_protein_change(change: str) -> str:
-    """'G1202R', 'p.G1202R', 'p.(Gly1202Arg)' -> 'p.Gly1202Arg'; '*'/'X' -> 'Ter'."""
-    body = change.removeprefix("p.")
+    """'G1202R', 'p.G1202R', 'p.(Gly1202Arg)' -> 'p.Gly1202Arg'; '*', 'X' and the word
+    'stop' ("p.E169stop") -> 'Ter'."""
+    body = STOP_WORD.sub("*", change.removeprefix("p."))
     if body.startswith("(") and body.endswith(")"):
         body = body[1:-1]
     tokens = PROTEIN_TOKEN.findall(body)

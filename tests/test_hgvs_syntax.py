@@ -10,6 +10,7 @@ from pipeline.hgvs_syntax import is_normal_hgvs, normalise_protein_change
     ("p.Q61*", "p.Gln61Ter"),
     ("p.W161X", "p.Trp161Ter"),
     ("p.Arg97Profs*23", "p.Arg97ProfsTer23"),
+    ("p.R1275stop", "p.Arg1275Ter"),
     ("p.(Glu746_Ala750del)", "p.Glu746_Ala750del"),
 ])
 def test_protein_changes_are_normalised_to_three_letter_form(printed, normal):

@@ -219,10 +219,16 @@ def spells_out_a_drug_product(candidate: Candidate, defined: dict[str, str]) -> 
 GENE_AFTER = re.compile(r"\s+gene\b", re.IGNORECASE)
 
 
+NUMBER_BEFORE = re.compile(r"\d\s*$")
+
+
 def called_a_gene(text: str, candidate: Candidate) -> bool:
     """A symbol too short to trust alone ("F5", "C3") that the text calls a gene: "Three F5
-    gene mutations"."""
-    return (candidate.rank in ("approved", "previous") and not ROMAN_NUMERAL.match(candidate.printed)
+    gene mutations". A lone letter is no such symbol, least of all after a number: "the
+    FGG 10034 T gene variant" is an allele."""
+    return (candidate.rank in ("approved", "previous") and len(candidate.printed) > 1
+            and not ROMAN_NUMERAL.match(candidate.printed)
+            and not NUMBER_BEFORE.search(text, max(0, candidate.start - 3), candidate.start)
             and bool(GENE_AFTER.match(text, candidate.end)))
 
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.hgvs_syntax import (AA3, PRINTED_NUCLEOTIDE_EDIT, PROTEIN_EDIT, SUBSTITUTION,
-                                  biocommons_accepts, normalise_nucleotide_change,
+from pipeline.hgvs_syntax import (AA3, FRAMESHIFT, PRINTED_NUCLEOTIDE_EDIT, PROTEIN_EDIT,
+                                  SUBSTITUTION, biocommons_accepts, normalise_nucleotide_change,
                                   normalise_protein_change)
 from pipeline.lexicons import GeneLexicon, gene_lexicon
 from pipeline.schema import Variant
@@ -47,11 +47,12 @@ HGVS = re.compile(
 )
 THREE_LETTER_CHANGE = re.compile(
     rf"(?<![A-Za-z0-9.])(?P<ref>{AA3})\s?\(?(?P<position>\d{{1,5}})\)?\s?"
-    rf"(?P<alt>{AA3}|Stop|X|\*)(?P<fs>fs(?:Ter|\*|X)\d*)?(?![A-Za-z0-9])"
+    rf"(?:(?P<alt>{AA3}|Stop|X|\*)(?P<fs>fs(?:Ter|\*|X)\d*)?|(?P<frameshift>{FRAMESHIFT}))"
+    rf"(?![A-Za-z0-9])"
 )
 ONE_LETTER_CHANGE = re.compile(
-    r"(?<![A-Za-z0-9.:_-])([ACDEFGHIKLMNPQRSTVWY])([1-9]\d{1,4})([ACDEFGHIKLMNPQRSTVWY*X]|fs|stop|Stop)"
-    r"(?![A-Za-z0-9])"
+    rf"(?<![A-Za-z0-9.:_-])([ACDEFGHIKLMNPQRSTVWY])([1-9]\d{{1,4}})"
+    rf"([ACDEFGHIKLMNPQRSTVWY*X]|{FRAMESHIFT}|stop|Stop)(?![A-Za-z0-9])"
 )
 # A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
 # symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
@@ -60,7 +61,6 @@ GLUED_CHANGE = re.compile(
     r"(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
 )
 GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
-STOP_WORD = re.compile(r"(?:stop|Stop)$")
 CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b", re.IGNORECASE)
 DBSNP = re.compile(r"(?<![A-Za-z0-9])rs\d{3,10}(?![A-Za-z0-9])")
 UNPREFIXED_NUCLEOTIDE = re.compile(
@@ -120,11 +120,12 @@ def find_hgvs(text: str) -> list[VariantHit]:
 
 
 def find_three_letter_changes(text: str) -> list[VariantHit]:
-    """'Ser863Asn', 'Glu 4 Lys', 'Gly(388)Arg', 'Glu873Stop' -> p.Ser863Asn ... p.Glu873Ter."""
+    """'Ser863Asn', 'Glu 4 Lys', 'Gly(388)Arg', 'Glu873Stop', 'Leu203fsX15' -> p.Ser863Asn
+    ... p.Glu873Ter, p.Leu203fsTer15."""
     hits = []
     for m in THREE_LETTER_CHANGE.finditer(text):
-        alt = "Ter" if m.group("alt") == "Stop" else m.group("alt")
-        change = f"{m.group('ref')}{m.group('position')}{alt}{m.group('fs') or ''}"
+        alt = "Ter" if m.group("alt") == "Stop" else m.group("alt") or ""
+        change = f"{m.group('ref')}{m.group('position')}{alt}{m.group('fs') or m.group('frameshift') or ''}"
         hits.append(VariantHit(m.start(), m.end(), normalise_protein_change(change), None,
                                "variant.three_letter"))
     return hits
@@ -134,7 +135,7 @@ def find_protein_changes(text: str) -> list[VariantHit]:
     """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
     context unchecked; none before "cells" ("T98G cells" is a cell line)."""
     return [
-        VariantHit(m.start(), m.end(), normalise_protein_change(STOP_WORD.sub("*", m.group(0))),
+        VariantHit(m.start(), m.end(), normalise_protein_change(m.group(0)),
                    None, "variant.one_letter")
         for m in ONE_LETTER_CHANGE.finditer(text)
         if not CELL_LINE_AFTER.match(text, m.end())

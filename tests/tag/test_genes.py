@@ -144,6 +144,7 @@ def test_a_shared_alias_is_the_gene_the_document_names_elsewhere(genes):
 def test_a_one_letter_symbol_the_text_calls_a_gene_is_a_gene(genes):
     assert genes("Three F5 gene mutations were found in the family.") == [("F5", "F5")]
     assert genes("T2 images and the C3 level were normal.") == []
+    assert genes("The thrombophilic FGG 10034 T gene variant was rare.") == [("FGG", "FGG")]
 
 
 def test_a_gene_name_with_longer_names_of_its_own_is_no_class(genes):

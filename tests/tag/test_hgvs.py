@@ -130,3 +130,18 @@ def test_notations_of_one_change_printed_together_are_one_variant_group(nlp):
     assert [(v.hgvs, v.group) for v in variants] == [
         ("c.3604G>A", 1), ("p.Gly1202Arg", 1), ("p.Ile1171Asn", None),
         ("p.Gly1202Arg", 1), ("c.3520T>C", None)]
+
+
+def test_a_stop_written_as_a_word_after_p_dot_is_ter():
+    sentence = "Three were nonsense mutations: c.507G>T (p.E169stop) and c.867G>T (p.G289Stop)."
+    assert [h.hgvs for h in find_hgvs(sentence)] == [
+        "c.507G>T", "p.Glu169Ter", "c.867G>T", "p.Gly289Ter"]
+
+
+def test_frameshifts_printed_without_p_dot_are_protein_changes():
+    sentence = "A frameshift in exon 5 (Leu203fsX15), then I38fsX19, T200fs and Ser290fs*6 were found."
+    assert [h.hgvs for h in find_three_letter_changes(sentence)] == [
+        "p.Leu203fsTer15", "p.Ser290fsTer6"]
+    assert [h.hgvs for h in find_protein_changes(sentence)] == ["p.Ile38fsTer19", "p.Thr200fs"]
+    assert all(is_normal_hgvs(h.hgvs) and biocommons_accepts(h.hgvs)
+               for h in find_three_letter_changes(sentence) + find_protein_changes(sentence))
