@@ -158,15 +158,21 @@ def letters(text: str) -> int:
 
 
 def defined_drugs(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
-                  words: frozenset[str]) -> set[str]:
+                  words: frozenset[str]) -> tuple[set[str], bool]:
     """The drugs a defined abbreviation's long form names, when drug names make up most
-    of it: "liposomal daunorubicin/cytarabine" does, "kinase suppressor Ras" does not."""
-    hits = [(m, entry) for m, entry in find_terms(long_form, lexicon.names, max_words=MAX_DRUG_WORDS,
-                                                  lower=True, accept=printed_as_name)
-            if lexicon_strength(long_form[m.start:m.end], entry, rules, words) == "strong"
-            and not rules.not_drug_after.match(long_form[m.end:])]
-    covered = sum(letters(long_form[m.start:m.end]) for m, _ in hits)
-    return {entry.inn for _, entry in hits} if 2 * covered > letters(long_form) else set()
+    of it ("liposomal daunorubicin/cytarabine" does, "kinase suppressor Ras" does not), and
+    whether every name is strong. A weak name ("adriamycin (ADR)") makes its short form as
+    weak: it is a drug where the name is, e.g. near "chemotherapy" or once accepted."""
+    hits = []
+    for m, entry in find_terms(long_form, lexicon.names, max_words=MAX_DRUG_WORDS, lower=True,
+                               accept=printed_as_name):
+        verdict = lexicon_strength(long_form[m.start:m.end], entry, rules, words)
+        if verdict != "reject" and not rules.not_drug_after.match(long_form[m.end:]):
+            hits.append((m, entry, verdict == "strong"))
+    covered = sum(letters(long_form[m.start:m.end]) for m, _, _ in hits)
+    if 2 * covered <= letters(long_form):
+        return set(), False
+    return {entry.inn for _, entry, _ in hits}, all(strong for _, _, strong in hits)
 
 
 def short_form_pattern(short: str) -> re.Pattern:
@@ -179,13 +185,13 @@ def defined_candidates(text: str, defined: dict[str, str], lexicon: DrugLexicon,
     drugs with a code name (the code, lower-case, as the guidelines keep "cpx-351")."""
     found = []
     for short, long_form in defined.items():
-        drugs = defined_drugs(long_form, lexicon, rules, words)
+        drugs, strong = defined_drugs(long_form, lexicon, rules, words)
         if not drugs or short.lower() in drugs:
             continue
         if len(drugs) > 1 and not any(char.isdigit() for char in short):
             continue  # "FLAG-IDA (fludarabine, cytarabine, ...)": a regimen, no product
         drug = drugs.pop() if len(drugs) == 1 else short.lower()
-        found += [Candidate(m.start(), m.end(), drug, "defined", "drug.defined_abbreviation", True)
+        found += [Candidate(m.start(), m.end(), drug, "defined", "drug.defined_abbreviation", strong)
                   for m in short_form_pattern(short).finditer(text)]
     return found
 

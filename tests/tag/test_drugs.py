@@ -74,6 +74,14 @@ def test_an_abbreviation_defined_as_one_drug_is_that_drug(drugs):
                            ("AZA", "azacitidine")]
 
 
+def test_an_abbreviation_of_a_weak_drug_name_is_a_drug_where_the_name_is(drugs):
+    # "adriamycin" is a one-word synonym: a drug here because chemotherapy is named
+    text = "The use of adriamycin (ADR) in cancer chemotherapy has been limited. ADR was given."
+    assert drugs(text) == [("adriamycin", "doxorubicin"), ("ADR", "doxorubicin"),
+                           ("ADR", "doxorubicin")]
+    assert drugs("An adverse drug reaction (ADR) was noted; ADR forms were filed.") == []
+
+
 def test_clinical_drug_abbreviations_need_a_therapy_or_a_drug_beside_them(drugs):
     assert drugs("Induction with CPX-351 and GO gave a remission.") == [
         ("CPX-351", "cpx-351"), ("GO", "gemtuzumab ozogamicin")]
