@@ -96,6 +96,7 @@ GREEK_WORDS = {"alpha": "A", "beta": "B", "gamma": "G", "delta": "D", "epsilon":
 GREEK_SUFFIX = re.compile(r"(alpha|beta|gamma|delta|epsilon|kappa)(\d?)$", re.IGNORECASE)
 SHORT_TAIL = re.compile(r"-(?=[A-Za-z0-9]{1,2}$)")  # "IGF-1", "IFN-g", "TGF-b1"
 ROMAN_NUMERAL = re.compile(r"^[IVX]+$")
+CELLULAR_HOMOLOG = re.compile(r"^[cC]-([A-Za-z]{2,}[0-9]?)$")  # c-kit, c-Met: the proto-oncogene
 UNRESOLVED_TAIL = re.compile(r"-[A-Za-z0-9]")
 
 
@@ -114,7 +115,12 @@ def symbol_respellings(printed: str, words: frozenset[str]) -> tuple[str, ...]:
     plural = spelled[:-1].isupper() and spelled.endswith("s")  # "CMs", "NETs": plural abbreviations
     if mixed_case and not plural and letters(spelled) >= 3 and printed.lower() not in words:
         forms.append(spelled.upper())
-    return tuple(forms)
+    cellular = CELLULAR_HOMOLOG.match(printed)
+    if cellular:  # "c-kit", "c-MET": HGNC keeps one casing of the alias, or none
+        name = cellular.group(1)
+        forms += [f"{c}-{n}" for c in "cC" for n in (name.capitalize(), name.upper(), name.lower())]
+        forms.append(name.upper())
+    return tuple(dict.fromkeys(form for form in forms if form != printed))
 
 
 def name_respellings(key: str) -> tuple[str, ...]:
@@ -149,6 +155,9 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
         respelled = match.key != printed and alphanumerics(printed) != match.key
         if respelled and UNRESOLVED_TAIL.match(text, match.end):
             continue  # "miR" of "miR-501", "Star" of "Star-PAP": part of a longer name
+        if (CELLULAR_HOMOLOG.match(printed) and "-" not in match.key
+                and not (isinstance(entry, GeneEntry) and entry.rank == "approved")):
+            continue  # "c-ANCA": only an approved symbol is the homolog's gene
         if isinstance(entry, GeneEntry):
             found.append(Candidate(match.start, match.end, printed, entry.symbol,
                                    "respelled" if respelled else entry.rank))

@@ -149,3 +149,10 @@ def test_a_one_letter_symbol_the_text_calls_a_gene_is_a_gene(genes):
 
 def test_a_gene_name_with_longer_names_of_its_own_is_no_class(genes):
     assert genes("Effects of Delta-like 4 targeting in the bone marrow.") == [("Delta-like 4", "DLL4")]
+
+
+def test_a_cellular_homolog_in_any_casing_is_its_gene(genes):
+    # HGNC keeps "C-Kit" as KIT's alias, and no c- form of MET or SRC
+    assert genes("GIST cells were CD117 (c-kit) positive; c-MET and c-Src were active.") == [
+        ("CD117", "KIT"), ("c-kit", "KIT"), ("c-MET", "MET"), ("c-Src", "SRC")]
+    assert genes("C-section followed; c-terminal staining was weak.") == []
