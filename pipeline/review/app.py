@@ -148,7 +148,8 @@ class ReviewApp:
         or its decisions changed (reading every record and diffing it on each visit took
         2 ms a document)."""
         gold = self.config.gold / f"{doc_id}.yaml"
-        stamp = (path.stat().st_mtime_ns, path.stat().st_size, version,
+        record = path.stat()
+        stamp = (record.st_mtime_ns, record.st_size, version,
                  gold.stat().st_mtime_ns if gold.is_file() else None)
         cached = self._listings.get(doc_id)
         if cached is not None and cached[0] == stamp:

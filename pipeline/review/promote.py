@@ -19,6 +19,7 @@ from pipeline.review.store import Entry
 from pipeline.review.values import review_values, to_gold
 from pipeline.schema import Annotations, Extraction
 
+
 def gold_dict(gold: Annotations) -> dict:
     """The guidelines' file form: what is stated, nothing empty or at its default (no
     evidence, no ``unresolved: false``); the gold loader fills the rest back in."""

@@ -16,7 +16,6 @@ import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
-from pipeline.resources import words_pattern  # noqa: F401  (taggers import it from here)
 from pipeline.tag.tags import doc_text
 
 CUE_REACH = 40  # characters either side of a weak form where a cue word vouches for it

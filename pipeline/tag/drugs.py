@@ -36,11 +36,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.lexicons import DrugEntry, DrugLexicon, GeneLexicon, common_words, drug_lexicon, gene_lexicon
-from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
+                                 words_pattern)
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, cue_window, doc_sentences, in_ranges, listed_beside,
-                                  out_of_scope, sentence_at, words_pattern)
+                                  out_of_scope, sentence_at)
 from pipeline.tag.matching import find_terms
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header

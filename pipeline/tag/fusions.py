@@ -43,10 +43,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.lexicons import GeneLexicon, gene_lexicon
-from pipeline.resources import check_keys, check_str_list, load_resource
+from pipeline.resources import check_keys, check_str_list, load_resource, words_pattern
 from pipeline.schema import Fusion
 from pipeline.settings import get_settings
-from pipeline.tag.context import words_pattern
 from pipeline.tag.fusion_details import (exon_statement_follows, find_exon_notations,
                                          find_gene_details, prefix_fit, sentence_bounds)
 from pipeline.tag.tables import table_cells

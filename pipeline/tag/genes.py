@@ -32,11 +32,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.lexicons import GeneEntry, GeneLexicon, common_words, gene_lexicon
-from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
+                                 words_pattern)
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, cue_window, doc_sentences, in_ranges, listed_beside,
-                                  out_of_scope, sentence_at, words_pattern)
+                                  out_of_scope, sentence_at)
 from pipeline.tag.drugs import drug_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
 from pipeline.tag.matching import find_terms
@@ -226,8 +227,6 @@ def spells_out_a_drug_product(candidate: Candidate, defined: dict[str, str]) -> 
 
 
 GENE_AFTER = re.compile(r"\s+gene\b", re.IGNORECASE)
-
-
 NUMBER_BEFORE = re.compile(r"\d\s*$")
 
 

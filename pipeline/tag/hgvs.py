@@ -124,8 +124,8 @@ def find_three_letter_changes(text: str) -> list[VariantHit]:
     ... p.Glu873Ter, p.Leu203fsTer15."""
     hits = []
     for m in THREE_LETTER_CHANGE.finditer(text):
-        alt = "Ter" if m.group("alt") == "Stop" else m.group("alt") or ""
-        change = f"{m.group('ref')}{m.group('position')}{alt}{m.group('fs') or m.group('frameshift') or ''}"
+        edit = (m.group("alt") or "") + (m.group("fs") or m.group("frameshift") or "")
+        change = f"{m.group('ref')}{m.group('position')}{edit}"  # "Stop" -> Ter when normalised
         hits.append(VariantHit(m.start(), m.end(), normalise_protein_change(change), None,
                                "variant.three_letter"))
     return hits

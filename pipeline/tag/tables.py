@@ -8,6 +8,8 @@ the cell is ("ALK fusion partner", "First-line"), which the cell alone does not.
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.tokens import Doc
 
 from pipeline.schema import Table
@@ -34,6 +36,10 @@ def table_cells(doc: Doc) -> list[tuple[int, int, str]]:
 
 
 def column_header(doc: Doc, offset: int) -> str | None:
-    """The header of the column holding ``offset``; None outside a table's body cells."""
-    return next((header for start, end, header in table_cells(doc) if start <= offset <= end),
-                None)
+    """The header of the column holding ``offset``; None outside a table's body cells
+    (asked for every weak drug: the cells are in text order, so bisected, not scanned)."""
+    cells = table_cells(doc)
+    index = bisect.bisect_right(cells, offset, key=lambda cell: cell[0]) - 1
+    if index >= 0 and offset <= cells[index][1]:
+        return cells[index][2]
+    return None
