@@ -35,7 +35,13 @@ MentionType = Literal[
     "status",
     "setting",
     "detection_method",
+    # a treatment printed with no drug named ("chemotherapy", "platinum-based chemotherapy")
+    "treatment",
 ]
+# What the text says around a mention (pipeline/tag/modifiers.py): negated ("no BRAF
+# V600E mutation"), hypothetical or planned ("was planned"), about other patients or the
+# literature ("previously reported cases"), historical ("history of").
+Modifier = Literal["negated", "hypothetical", "other_patients", "historical"]
 Response = Literal["CR", "PR", "SD", "PD"]
 Sex = Literal["male", "female"]
 Status = Literal["alive", "dead"]
@@ -243,10 +249,13 @@ class UnresolvedGene(Model):
 
 
 class PatientDescriptor(Model):
-    """What a phrase such as "a 23-year-old man" says about a patient."""
+    """What a phrase such as "a 23-year-old man" or "two patients" says about patients."""
 
     age_years: int | float | None = None
     sex: Sex | None = None
+    count: int | None = Field(
+        default=None, description='How many patients the phrase names ("three children" -> 3); '
+                                  "None for one.")
 
 
 class Therapy(Model):
@@ -329,6 +338,8 @@ class Mention(Model):
     fusion: Fusion | None = None
     variant: Variant | None = None
     patient: PatientDescriptor | None = None
+    modifiers: list[Modifier] = Field(
+        default_factory=list, description="What its context says of it (negated, planned...).")
 
 
 class RunInfo(Model):

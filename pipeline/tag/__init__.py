@@ -134,5 +134,6 @@ def tag(document: Document, config_path: str | Path | None = None) -> list[Menti
             fusion=tag_.fusion,
             variant=tag_.variant,
             patient=tag_.patient,
+            modifiers=list(tag_.modifiers),
         ))
     return mentions

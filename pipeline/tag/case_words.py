@@ -16,7 +16,7 @@ that disease.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from spacy.language import Language
@@ -101,16 +101,45 @@ class DiseaseWords:
 
 
 @dataclass(frozen=True)
+class TreatmentWords:
+    """Treatments printed with no drug ("platinum-based chemotherapy")."""
+
+    forms: re.Pattern
+    count: re.Pattern  # "two cycles of " before the words
+    joins: re.Pattern  # " in conjunction with " between two of them
+
+    def find(self, text: str) -> list[Tag]:
+        found = longest([Tag("treatment", m.start(), m.end(), None, "treatment.words")
+                         for m in self.forms.finditer(text)])
+        joined: list[Tag] = []
+        for tag in found:
+            previous = joined[-1] if joined else None
+            if previous is not None and self.joins.fullmatch(text, previous.end, tag.start):
+                joined[-1] = replace(previous, end=tag.end)
+                continue
+            joined.append(tag)
+        tags = []
+        for tag in joined:
+            count = self.count.search(text, max(0, tag.start - 40), tag.start)
+            start = count.start() if count and count.end() == tag.start else tag.start
+            tags.append(replace(tag, start=start, normalised=text[start:tag.end].lower()))
+        return tags
+
+
+@dataclass(frozen=True)
 class CaseWords:
     vocabularies: tuple[Vocabulary, ...]
     sites: Vocabulary
     disease: DiseaseWords
+    status_patterns: tuple[tuple[re.Pattern, str], ...]
+    treatments: TreatmentWords
 
     @classmethod
     def from_dict(cls, data: dict) -> "CaseWords":
         required = [*VOCABULARIES, "case_sensitive", "disease_heads", "disease_head_suffixes",
                     "generic_disease_heads", "disease_stop_words", "disease_course_words",
-                    "disease_cell_words", "sites", "site_adjectives"]
+                    "disease_cell_words", "sites", "site_adjectives", "status_patterns",
+                    "treatments", "treatment_patterns", "treatment_count", "treatment_joins"]
         check_keys(data, file=FILE, where="top level", required=required)
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
                                              key="case_sensitive"))
@@ -135,7 +164,25 @@ class CaseWords:
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]))
-        return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease)
+        patterns = check_type(data["status_patterns"], dict, file=FILE, where="top level",
+                              key="status_patterns", description="a mapping of status to patterns")
+        status_patterns = tuple(
+            (re.compile(pattern, re.IGNORECASE), str(status)) for status, forms in patterns.items()
+            for pattern in check_str_list(forms, file=FILE, where="status_patterns", key=str(status)))
+        treatment_forms = [re.escape(f) for f in check_str_list(
+            data["treatments"], file=FILE, where="top level", key="treatments")]
+        treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
+                                          key="treatment_patterns")
+        joins = check_str_list(data["treatment_joins"], file=FILE, where="top level",
+                               key="treatment_joins")
+        treatments = TreatmentWords(
+            re.compile(rf"(?<![\w-])(?:{'|'.join(treatment_forms)})(?![\w-])", re.IGNORECASE),
+            re.compile(check_type(data["treatment_count"], str, file=FILE, where="top level",
+                                  key="treatment_count", description="a pattern") + "$",
+                       re.IGNORECASE),
+            re.compile(rf"\s*,?\s*(?:{alternation(joins)})\s+", re.IGNORECASE))
+        return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
+                   status_patterns, treatments)
 
 
 @lru_cache(maxsize=1)
@@ -214,6 +261,9 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
     tags += [Tag("detection_method", m.start(), m.end(), "karyotype", "detection_method.karyotype")
              for m in KARYOTYPE.finditer(text)]
     tags += words.sites.find(text)
+    tags += [Tag("status", m.start(), m.end(), status, "status.pattern")
+             for pattern, status in words.status_patterns for m in pattern.finditer(text)]
+    tags += words.treatments.find(text)
     tags += longest(find_diseases(text, words.disease)
                     + defined_diseases(text, defined or {}, words.disease))
     return tags

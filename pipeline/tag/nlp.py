@@ -17,7 +17,8 @@ from spacy.language import Language
 
 # Imported for their @Language.factory registrations.
 from pipeline.tag import (abbreviations, case_words, drugs, fusions, genes, hgvs,  # noqa: F401
-                          model_mentions, paragraphs, patients, regimens)
+                          model_mentions, modifiers, paragraphs, patients,
+                          regimens)
 from pipeline.tag.tags import register_extension
 
 DEFAULT_CONFIG = "default.cfg"

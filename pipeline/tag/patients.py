@@ -1,7 +1,9 @@
-"""Patient descriptors: "a 23-year-old man" -> age 23, male; a table's "8 yo/M" cell.
+"""Patient descriptors: "a 23-year-old man" -> age 23, male; "a female patient" -> female;
+"three children" -> a group of 3; "a NSCLC patient" -> one patient; a table's "8 yo/M".
 
-The phrases are the evidence for a case record's age and sex. Words come from
-``resources/patients.yaml``; ages are converted to years (18-month-old -> 1.5).
+The phrases are the evidence for a case record's age and sex, and where the assembler
+looks for the patients a report describes. Words come from ``resources/patients.yaml``;
+ages are converted to years (18-month-old -> 1.5).
 """
 
 from __future__ import annotations
@@ -27,22 +29,47 @@ class PatientWords:
     person_words: frozenset[str]
     years_per_unit: dict[str, float]
     max_words_to_noun: int
+    sex_nouns: frozenset[str]
+    sex_adjectives: frozenset[str]
+    single_person_nouns: frozenset[str]
+    group_counts: dict[str, int]
+    group_nouns: frozenset[str]
+    phrase_stop_words: frozenset[str]
+    not_a_patient_after: frozenset[str]
+    aged_words: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "PatientWords":
+        lists = ["person_words", "sex_nouns", "sex_adjectives", "single_person_nouns",
+                 "group_nouns", "phrase_stop_words", "not_a_patient_after", "aged_words"]
         check_keys(data, file=FILE, where="top level",
-                   required=["sex_words", "person_words", "age_units", "max_words_to_noun"])
+                   required=["sex_words", "age_units", "max_words_to_noun", "group_counts", *lists])
         sexes = check_keys(data["sex_words"], file=FILE, where="sex_words",
                            required=["male", "female"])
         sex_by_word = {word: sex for sex in ("male", "female")
                        for word in check_str_list(sexes[sex], file=FILE, where="sex_words", key=sex)}
-        persons = check_str_list(data["person_words"], file=FILE, where="top level",
-                                 key="person_words")
+        words = {key: frozenset(w.lower() for w in check_str_list(data[key], file=FILE,
+                                                                   where="top level", key=key))
+                 for key in lists}
         units = check_type(data["age_units"], dict, file=FILE, where="top level", key="age_units",
                            description="a mapping of unit to years")
         limit = check_type(data["max_words_to_noun"], int, file=FILE, where="top level",
                            key="max_words_to_noun", description="an integer")
-        return cls(sex_by_word, frozenset(persons), {k: float(v) for k, v in units.items()}, limit)
+        counts = check_type(data["group_counts"], dict, file=FILE, where="top level",
+                            key="group_counts", description="a mapping of count word to number")
+        for word, number in counts.items():
+            check_type(number, int, file=FILE, where="group_counts", key=str(word),
+                       description="a whole number")
+        unknown = words["sex_nouns"] | words["sex_adjectives"] - set(sex_by_word)
+        if unknown - set(sex_by_word):
+            check_type(None, str, file=FILE, where="sex_nouns/sex_adjectives",
+                       key=", ".join(sorted(unknown - set(sex_by_word))),
+                       description="a word listed under sex_words")
+        return cls(sex_by_word, words["person_words"], {k: float(v) for k, v in units.items()},
+                   limit, words["sex_nouns"], words["sex_adjectives"],
+                   words["single_person_nouns"], {str(k).lower(): v for k, v in counts.items()},
+                   words["group_nouns"], words["phrase_stop_words"],
+                   words["not_a_patient_after"], words["aged_words"])
 
 
 @lru_cache(maxsize=1)
@@ -50,41 +77,144 @@ def patient_words() -> PatientWords:
     return PatientWords.from_dict(load_resource(FILE))
 
 
+HYPHEN = "[-\u2010\u2011\u2013]"
+WORD = r"[^\W\d_][\w'\u2011-]*"  # a word of letters (any script), hyphens inside
+
+
+def alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def age_pattern() -> re.Pattern:
-    units = "|".join(patient_words().years_per_unit)
+    """"a 23-year-old", "60-year old", "17yearold" (hyphens lost in copying)."""
+    units = alternation(patient_words().years_per_unit)
     return re.compile(
-        rf"\b(?P<age>\d{{1,3}}(?:\.\d+)?)\s?[-‐]?\s?(?P<unit>{units})s?\s?[-‐]\s?old\b", re.IGNORECASE
+        rf"\b(?P<age>\d{{1,3}}(?:\.\d+)?)\s?{HYPHEN}?\s?(?P<unit>{units})s?\s?{HYPHEN}?\s?old\b",
+        re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def aged_pattern() -> re.Pattern:
+    """"an infant aged 18 months", "a woman aged 45 years"."""
+    words = patient_words()
+    units = alternation(words.years_per_unit)
+    return re.compile(rf"\b(?:{alternation(words.aged_words)})\s+(?P<age>\d{{1,3}}(?:\.\d+)?)"
+                      rf"(?:\s*(?P<unit>{units})s?)?(?![\w.])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def phrase_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Sex phrases ("a female patient"), groups ("three children") and single persons
+    ("a NSCLC patient"): an article or a count, up to a few words, the noun, the word
+    after it."""
+    words = patient_words()
+    after = rf"(?:\s+(?P<after>{WORD}))?"
+    # words between the article or count and the noun; never a function word, so the
+    # phrase cannot run across "of" into another one ("a case of an adult")
+    stop = alternation(words.phrase_stop_words)
+
+    def mods(most: int) -> str:
+        return rf"(?P<mods>(?:(?!(?:{stop})\b){WORD}\s+){{0,{most}}}?)"
+
+    sex = alternation(words.sex_nouns | words.sex_adjectives)
+    groups = alternation(words.group_nouns)
+    single = alternation(words.single_person_nouns)
+    counts = alternation(words.group_counts)
+    return (
+        re.compile(rf"\b(?:an?)\s+{mods(3)}(?P<noun>{sex})\b{after}", re.IGNORECASE),
+        re.compile(rf"\b(?P<count>{counts})\s+{mods(4)}(?P<noun>{groups})\b{after}",
+                   re.IGNORECASE),
+        re.compile(rf"\b(?:an?)\s+{mods(3)}(?P<noun>{single})\b{after}", re.IGNORECASE),
     )
 
 
 NEXT_WORDS = re.compile(r"[A-Za-z][A-Za-z-]*")
 
 
+def years_of(age: str, unit: str | None, words: PatientWords) -> int | float:
+    years = round(float(age) * words.years_per_unit[(unit or "year").lower()], 2)
+    return int(years) if years.is_integer() else years
+
+
 def describe(age: str, unit: str, following: str, words: PatientWords) -> PatientDescriptor | None:
     """Age and sex from the age phrase and the words after it; None when no person noun."""
-    years = round(float(age) * words.years_per_unit[unit.lower()], 2)
     for word in NEXT_WORDS.findall(following)[: words.max_words_to_noun]:
         lowered = word.lower()
         if lowered in words.sex_by_word:
-            return PatientDescriptor(age_years=int(years) if years.is_integer() else years,
+            return PatientDescriptor(age_years=years_of(age, unit, words),
                                      sex=words.sex_by_word[lowered])
         if lowered in words.person_words:
-            return PatientDescriptor(age_years=int(years) if years.is_integer() else years)
+            return PatientDescriptor(age_years=years_of(age, unit, words))
     return None
 
 
-def find_patients(text: str) -> list[Tag]:
-    words = patient_words()
+def age_tags(text: str, words: PatientWords) -> list[Tag]:
     tags = []
     for match in age_pattern().finditer(text):
         following = text[match.end():match.end() + 80].split(".")[0]
         patient = describe(match.group("age"), match.group("unit"), following, words)
         if patient is not None:
-            label = f"{patient.age_years} {patient.sex or 'unknown sex'}"
-            tags.append(Tag("patient", match.start(), match.end(), label, "patient.age_phrase",
-                            patient=patient))
+            tags.append(patient_tag(match.start(), match.end(), patient, "patient.age_phrase"))
+    for match in aged_pattern().finditer(text):
+        lo = max(0, match.start() - 80, text.rfind(".", 0, match.start()) + 1)
+        nouns = list(NEXT_WORDS.finditer(text, lo, match.start()))[-words.max_words_to_noun:]
+        noun = next((w for w in reversed(nouns) if w.group(0).lower() in words.sex_by_word
+                     or w.group(0).lower() in words.person_words), None)
+        if noun is not None:  # the phrase runs from the noun: "infant aged 18 months"
+            tags.append(patient_tag(noun.start(), match.end(), PatientDescriptor(
+                age_years=years_of(match.group("age"), match.group("unit"), words),
+                sex=words.sex_by_word.get(noun.group(0).lower())), "patient.aged"))
     return tags
+
+
+def patient_tag(start: int, end: int, patient: PatientDescriptor, rule: str) -> Tag:
+    if patient.count:
+        label = f"{patient.count} patients"
+    else:
+        label = f"{patient.age_years} {patient.sex or 'unknown sex'}"
+    return Tag("patient", start, end, label, rule, patient=patient)
+
+
+def a_phrase(match: re.Match, words: PatientWords) -> bool:
+    """The word after the noun does not make the phrase something else ("a case report",
+    "a patient population")."""
+    return (match.group("after") or "").lower() not in words.not_a_patient_after
+
+
+def phrase_tags(text: str, words: PatientWords, taken: list[Tag]) -> list[Tag]:
+    """Patients named without an age: by sex, as a group, or as one person."""
+    sex_phrase, group, single = phrase_patterns()
+    tags: list[Tag] = []
+
+    def free(match: re.Match) -> bool:
+        return not any(t.start < match.end("noun") and match.start() < t.end for t in taken + tags)
+
+    for match in sex_phrase.finditer(text):
+        noun, after = match.group("noun").lower(), (match.group("after") or "").lower()
+        if noun in words.sex_adjectives and after not in words.person_words:
+            continue  # "a male predominance"
+        if a_phrase(match, words) and free(match):
+            end = match.end("after") if after in words.person_words else match.end("noun")
+            tags.append(patient_tag(match.start(), end,
+                                    PatientDescriptor(sex=words.sex_by_word[noun]),
+                                    "patient.sex_phrase"))
+    for match in group.finditer(text):
+        if a_phrase(match, words) and free(match):
+            count = words.group_counts[match.group("count").lower()]
+            tags.append(patient_tag(match.start(), match.end("noun"),
+                                    PatientDescriptor(count=count), "patient.group"))
+    for match in single.finditer(text):
+        if a_phrase(match, words) and free(match):
+            tags.append(patient_tag(match.start(), match.end("noun"), PatientDescriptor(),
+                                    "patient.person"))
+    return tags
+
+
+def find_patients(text: str) -> list[Tag]:
+    words = patient_words()
+    tags = age_tags(text, words)
+    return tags + phrase_tags(text, words, tags)
 
 
 # Table cells under an "Age/sex", "Age" or "Sex" header: "8 yo/M", "52/F", "18 mo, girl".
@@ -102,8 +232,7 @@ def describe_cell(cell: str, header: str, words: PatientWords) -> PatientDescrip
     if AGE_HEADER.search(header) and (match := CELL_AGE.search(cell)):
         unit = (match.group("unit") or "y").lower()
         unit = next((name for prefix, name in CELL_UNITS.items() if unit.startswith(prefix)), "year")
-        years = round(float(match.group("age")) * words.years_per_unit[unit], 2)
-        age = int(years) if years.is_integer() else years
+        age = years_of(match.group("age"), unit, words)
     if SEX_HEADER.search(header):
         for match in CELL_SEX.finditer(cell):
             letter, word = match.group("letter"), (match.group("word") or "").lower()
@@ -122,8 +251,7 @@ def find_table_patients(doc: Doc) -> list[Tag]:
     for start, end, header in table_cells(doc):
         patient = describe_cell(text[start:end], header, words)
         if patient is not None:
-            label = f"{patient.age_years} {patient.sex or 'unknown sex'}"
-            tags.append(Tag("patient", start, end, label, "patient.table_cell", patient=patient))
+            tags.append(patient_tag(start, end, patient, "patient.table_cell"))
     return tags
 
 

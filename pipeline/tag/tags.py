@@ -27,6 +27,7 @@ class Tag:
     fusion: Fusion | None = None
     variant: Variant | None = None
     patient: PatientDescriptor | None = None
+    modifiers: tuple[str, ...] = ()  # what its context says of it (tag/modifiers.py)
 
 
 def register_extension() -> None:

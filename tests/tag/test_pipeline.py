@@ -10,7 +10,8 @@ def test_the_configured_pipeline_has_every_component(nlp):
     assert nlp.pipe_names == ["sentencizer", "caselit_paragraphs", "caselit_abbreviation_detector",
                               "caselit_abbreviations", "caselit_model_mentions", "caselit_genes",
                               "caselit_fusions", "caselit_variants", "caselit_regimens",
-                              "caselit_drugs", "caselit_patients", "caselit_case_words"]
+                              "caselit_drugs", "caselit_patients", "caselit_case_words",
+                              "caselit_context"]
 
 
 def test_a_saved_pipeline_loads_and_tags_the_same(nlp, tmp_path, report_text):

@@ -45,3 +45,49 @@ def test_table_cells_under_an_age_or_sex_header_describe_the_row_patient(cell, h
 def test_a_number_outside_an_age_column_is_no_age():
     assert describe_cell("45", "PFS (months)", patient_words()) is None
     assert describe_cell("NR", "Age/sex", patient_words()) is None
+
+
+@pytest.mark.parametrize("sentence, age, sex", [
+    ("A 71yearold female patient was admitted.", 71, "female"),  # hyphens lost in copying
+    ("We saw a 38\u2011year\u2011old man with fever.", 38, "male"),  # non-breaking hyphens
+    ("A 49-year old male smoker presented.", 49, "male"),
+    ("An infant aged 9 months was referred.", 0.75, None),
+    ("A woman aged 61 years had a cough.", 61, "female"),
+])
+def test_age_phrases_in_other_spellings(sentence, age, sex):
+    (tag,) = find_patients(sentence)
+    assert (tag.patient.age_years, tag.patient.sex) == (age, sex)
+
+
+@pytest.mark.parametrize("sentence, phrase, sex", [
+    ("A female patient was referred with a cough.", "A female patient", "female"),
+    ("We describe an elderly Caucasian woman with melanoma.", "an elderly Caucasian woman", "female"),
+    ("A man in his fifties presented with dyspnea.", "A man", "male"),
+])
+def test_a_patient_named_by_sex_without_an_age(sentence, phrase, sex):
+    (tag,) = find_patients(sentence)
+    assert (sentence[tag.start:tag.end], tag.patient.age_years, tag.patient.sex) == (phrase, None, sex)
+
+
+@pytest.mark.parametrize("sentence, phrase, count", [
+    ("We report three children with glioma.", "three children", 3),
+    ("Outcomes of 2 consecutive patients are given.", "2 consecutive patients", 2),
+    ("Response in Two Treatment-Naïve Patients with Melanoma", "Two Treatment-Naïve Patients", 2),
+    ("Here we describe four cases of sarcoma.", "four cases", 4),
+])
+def test_patients_named_together_are_a_group_with_its_count(sentence, phrase, count):
+    (tag,) = find_patients(sentence)
+    assert (sentence[tag.start:tag.end], tag.patient.count) == (phrase, count)
+
+
+def test_one_patient_named_with_no_age_or_sex():
+    (tag,) = find_patients("We report the case of a NSCLC patient with a rare mutation.")
+    assert (tag.rule, tag.patient.age_years, tag.patient.sex, tag.patient.count) == (
+        "patient.person", None, None, None)
+    (tag,) = find_patients("This is a case of an adult with ganglioglioma.")
+    assert tag.rule == "patient.person"
+
+
+def test_phrases_with_person_words_that_name_no_patient():
+    assert find_patients("A case report and a patient population study showed a male "
+                         "predominance; two cycles and three months later.") == []

@@ -1,0 +1,167 @@
+"""What a mention's context says of it: negated, hypothetical (planned, possible), about
+other patients or the literature, historical.
+
+The ConText algorithm (Chapman et al.; medspaCy's ConText implements it for spaCy): a
+trigger phrase of a category modifies the target mentions after it (forward), before it
+(backward) or both, within its sentence and up to a terminating word. Triggers,
+directions, terminators and pseudo-triggers are data (``resources/context_rules.yaml``).
+medspaCy itself needs spaCy < 3.8 on Python 3.11 (this project pins 3.8) and brings a
+UMLS matcher with compiled dependencies, so the algorithm is written here on the
+tagger's own tags and sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.errors import Errors, RuleFileError
+from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+from pipeline.tag.context import Sentence, doc_sentences
+from pipeline.tag.tags import Tag, doc_tags, doc_text
+
+FILE = "context_rules.yaml"
+CATEGORIES = ("negated", "hypothetical", "other_patients", "historical")
+DIRECTIONS = ("forward", "backward", "both")
+
+
+def phrases_pattern(phrases: list[str]) -> re.Pattern:
+    """Whole-word, case-blind phrases, longest first (punctuation phrases as printed)."""
+    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    category: str
+    direction: str
+    triggers: re.Pattern
+
+    @classmethod
+    def from_dict(cls, data: dict, where: str) -> "ContextRule":
+        check_keys(data, file=FILE, where=where, required=["category", "direction", "phrases"])
+        for key, allowed in (("category", CATEGORIES), ("direction", DIRECTIONS)):
+            if data[key] not in allowed:
+                raise RuleFileError(Errors.E103.format(file=FILE, where=where, key=key,
+                                                       expected=" or ".join(allowed),
+                                                       value=data[key]))
+        phrases = check_str_list(data["phrases"], file=FILE, where=where, key="phrases")
+        return cls(data["category"], data["direction"], phrases_pattern(phrases))
+
+
+@dataclass(frozen=True)
+class ContextRules:
+    rules: tuple[ContextRule, ...]
+    targets: frozenset[str]
+    terminators: re.Pattern
+    pseudo: re.Pattern
+    sentence_wide: frozenset[str]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ContextRules":
+        keys = ["targets", "terminators", "pseudo", "sentence_wide", "rules"]
+        check_keys(data, file=FILE, where="top level", required=keys)
+        lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
+                 for key in keys[:-1]}
+        rules = check_type(data["rules"], list, file=FILE, where="top level", key="rules",
+                           description="a list of rules")
+        unknown = set(lists["sentence_wide"]) - set(CATEGORIES)
+        if unknown:
+            raise RuleFileError(Errors.E103.format(
+                file=FILE, where="top level", key="sentence_wide",
+                expected=" or ".join(CATEGORIES), value=sorted(unknown)))
+        return cls(tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules)),
+                   frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
+                   phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]))
+
+
+@lru_cache(maxsize=1)
+def context_rules() -> ContextRules:
+    return ContextRules.from_dict(load_resource(FILE))
+
+
+@dataclass(frozen=True)
+class Trigger:
+    category: str
+    direction: str
+    start: int
+    end: int
+
+
+def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: ContextRules
+                ) -> list[Trigger]:
+    """The triggers of one sentence, without those inside a tagged mention ("no response")
+    or inside a pseudo-trigger ("not only")."""
+    pseudo = [m.span() for m in rules.pseudo.finditer(text, start, end)]
+    inside = [(t.start, t.end) for t in tags] + pseudo
+    found = []
+    for rule in rules.rules:
+        for match in rule.triggers.finditer(text, start, end):
+            if not any(a < match.end() and match.start() < b for a, b in inside):
+                found.append(Trigger(rule.category, rule.direction, match.start(), match.end()))
+    return found
+
+
+def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) -> tuple[int, int]:
+    """The characters a trigger reaches: towards its direction, to the nearest terminating
+    word or the sentence's edge."""
+    if trigger.category in rules.sentence_wide:
+        return sentence.start, sentence.end
+    left, right = sentence.start, sentence.end
+    if trigger.direction in ("forward", "both"):
+        after = rules.terminators.search(text, trigger.end, sentence.end)
+        right = after.start() if after else sentence.end
+    else:
+        right = trigger.start
+    if trigger.direction in ("backward", "both"):
+        before = [m.end() for m in rules.terminators.finditer(text, sentence.start, trigger.start)]
+        left = before[-1] if before else sentence.start
+    else:
+        left = trigger.end
+    return left, right
+
+
+def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> list[Tag]:
+    """``tags`` with the modifiers their sentences give them (in the same order)."""
+    rules = context_rules()
+    targets = [n for n, tag in enumerate(tags) if tag.type in rules.targets]
+    result = list(tags)
+    position = 0
+    ordered = sorted(targets, key=lambda n: tags[n].start)
+    for sentence in sentences:
+        members = []
+        while position < len(ordered) and tags[ordered[position]].start < sentence.end:
+            if tags[ordered[position]].start >= sentence.start:
+                members.append(ordered[position])
+            position += 1
+        if not members:
+            continue
+        in_sentence = [tags[n] for n in members]
+        for trigger in triggers_in(text, sentence.start, sentence.end, in_sentence, rules):
+            left, right = scope(text, trigger, sentence, rules)
+            for n in members:
+                tag = result[n]
+                if left <= tag.start and tag.end <= right and trigger.category not in tag.modifiers:
+                    result[n] = replace(tag, modifiers=(*tag.modifiers, trigger.category))
+    return result
+
+
+class ContextModifiers:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        tags = doc_tags(doc)
+        tags[:] = with_modifiers(doc_text(doc), doc_sentences(doc), tags)
+        return doc
+
+
+@Language.factory("caselit_context", default_config={}, assigns=["doc._.caselit_tags"],
+                  requires=["doc._.caselit_tags"])
+def make_context_modifiers(nlp: Language, name: str) -> ContextModifiers:
+    context_rules()  # validate the rule file when the pipeline is built
+    return ContextModifiers(name)

@@ -1,0 +1,59 @@
+"""What a mention's context says of it (ConText rules), each rule on sentences written for it."""
+
+import pytest
+
+from pipeline.tag.context import Sentence
+from pipeline.tag.modifiers import context_rules, with_modifiers
+from pipeline.tag.tags import Tag
+
+
+def modifiers(text, *targets):
+    """The modifiers given to each (type, words) target of a one-sentence text."""
+    tags = [Tag(kind, text.index(words), text.index(words) + len(words), words, "test")
+            for kind, words in targets]
+    return [tag.modifiers for tag in with_modifiers(text, [Sentence(0, len(text), text)], tags)]
+
+
+def test_a_negation_reaches_forward_until_a_terminating_word():
+    text = "No EGFR L858R mutation was detected, but the tumor carried a KRAS G12C mutation."
+    assert modifiers(text, ("variant", "EGFR L858R"), ("variant", "KRAS G12C")) == [
+        ("negated",), ()]
+
+
+def test_a_negation_after_its_targets_reaches_backward():
+    assert modifiers("ROS1 and RET fusions were negative.",
+                     ("gene", "ROS1"), ("gene", "RET")) == [("negated",), ("negated",)]
+
+
+def test_a_trigger_inside_a_mention_is_part_of_it():
+    # "no response" is a response; it does not negate the drug after it
+    assert modifiers("She had no response to sunitinib.",
+                     ("response", "no response"), ("drug", "sunitinib")) == [(), ()]
+
+
+def test_planned_and_possible_treatments_are_hypothetical():
+    assert modifiers("Nivolumab was planned after recovery.", ("drug", "Nivolumab")) == [
+        ("hypothetical",)]
+    assert modifiers("Larotrectinib may be an option for such tumours.",
+                     ("drug", "Larotrectinib")) == [("hypothetical",)]
+
+
+def test_what_the_literature_reports_is_about_other_patients_across_the_sentence():
+    text = "Responses to crizotinib, however, have been reported in two series."
+    assert modifiers(text, ("drug", "crizotinib")) == [("other_patients",)]
+
+
+def test_a_pseudo_trigger_is_no_trigger():
+    assert modifiers("Not only imatinib but also sunitinib was given.",
+                     ("drug", "imatinib")) == [()]
+
+
+def test_an_unknown_category_in_the_rule_file_is_refused(monkeypatch):
+    from pipeline.errors import RuleFileError
+    from pipeline.tag import modifiers as module
+
+    data = {"targets": [], "terminators": [], "pseudo": [], "sentence_wide": [],
+            "rules": [{"category": "rumoured", "direction": "forward", "phrases": ["x"]}]}
+    with pytest.raises(RuleFileError, match="rumoured"):
+        module.ContextRules.from_dict(data)
+    assert context_rules().rules  # the shipped file loads
