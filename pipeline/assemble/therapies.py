@@ -74,7 +74,10 @@ def line_drugs(named: list[Mention], expanded: dict[str, list[str]]) -> tuple[li
 
 
 def first_response(mentions: list[Mention]) -> Mention | None:
-    return next((m for m in mentions if m.type == "response"), None)
+    """The first response that names a category (not "not evaluable", a bare
+    "responded")."""
+    return next((m for m in mentions if m.type == "response" and m.normalised != NULL_WORD),
+                None)
 
 
 def response_of(mention: Mention | None) -> str | None:
