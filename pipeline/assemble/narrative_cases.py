@@ -1,195 +1,267 @@
 """Case records for the authors' own patients, from the narrative.
 
-The index patient is the one the case narrative first describes ("A 23-year-old man
-presented with..."). Its text is the document's case sections ("Case presentation"),
-or, in a letter with no such heading, the body from the paragraph that first describes
-the patient on. From that text come its alterations (outside sentences that cite other
-reports: "the previously described RANBP2::ALK"), detection methods, status, therapy
-lines (:mod:`pipeline.assemble.narrative_lines`) and its site; its diagnosis is the
-disease the title, abstract and case text name most. Further patients the authors
-treated themselves ("We have also treated a 29-year-old woman whose ...") are
-``index-2``, ``index-3``..., each with what its own sentence says.
+The patients and the passages that speak of each come from
+:mod:`pipeline.assemble.story`: one patient introduced by a descriptor ("A 47-year-old
+woman presented with..."), or several presented together ("two cases of ...") whose
+shared passages give each the same facts and whose singled-out ones ("one harbouring a
+TRIM33-RET fusion", "A third patient...") give one. From a patient's passages come its
+alterations (never those the text negates or cites from other reports), detection
+methods, status at the last word on it, therapy lines
+(:mod:`pipeline.assemble.timeline`) and its diagnosis: the disease the authors name when
+they introduce the patient or in the title, the most specific of those (a name with an
+organ, then with a specific head: "lung adenocarcinoma" over "NSCLC"). Its site is the
+organ the diagnosis names, or else the organ the story names with the tumour. Further
+patients the authors treated themselves ("We have also treated a 29-year-old woman
+whose ...") are ``index-2``..., each with what its own sentence says.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from pipeline.assemble.entities import fusions, rearranged_genes, unique, variants
-from pipeline.assemble.narrative_lines import narrative_lines
+from pipeline.assemble.story import (BACKGROUND, TITLE, Passage, Patient, Sentence,
+                                     StoryRules, introducing, narrative_patients, story_rules)
 from pipeline.assemble.therapies import NULL_WORD, Line, line_from
-from pipeline.schema import CaseRecord, Document, Mention
+from pipeline.assemble.timeline import line_evidence, timeline_lines, usable
+from pipeline.schema import CaseRecord, Document, Mention, Variant
 
-CASE_KINDS = frozenset({"case"})
-UNTITLED_KINDS = frozenset({"front_matter", "results"})
-NARRATIVE_KINDS = frozenset({"case", "abstract", "front_matter", "results"})
-DIAGNOSIS_KINDS = frozenset({"title", "abstract", "case", "front_matter", "results"})
-# Sentences about other people's patients: their alterations are not this patient's.
-CITING = re.compile(r"previously\s+(?:described|reported)|\bet\s+al\b|\bhave\s+been\s+(?:reported|"
-                    r"described)|\bin\s+the\s+literature\b|\bstudies\b|\breported\s+cases?\b",
-                    re.IGNORECASE)
-# Sentences outside the story that still report this patient's findings ("In our case,
-# the glycine at position 161 of NF2 was replaced...", "NGS additionally identified...").
-OWN_FINDING = re.compile(r"\b(?:in|of|for)\s+(?:our|this|the\s+present)\s+(?:case|patient)\b"
-                         r"|\b(?:additionally|also)\s+(?:identified|detected|revealed|found|showed)\b"
-                         r"|\bwas\s+(?:also|additionally)\s+(?:identified|detected|found)\b",
-                         re.IGNORECASE)
+ALTERATIONS = ("fusion", "rearranged_gene", "variant")
 FINDING_KINDS = frozenset({"discussion", "front_matter", "results", "conclusion"})
-# Words that speak of the patient whose story a paragraph tells.
-PATIENT_WORDS = re.compile(r"\b(?:he|she|his|her|him|(?:the|our|this)\s+(?:patient|child|boy|girl|man"
-                           r"|woman|infant))\b", re.IGNORECASE)
-# How authors open the discussion after the story: the story ends there.
-DISCUSSION_OPENER = re.compile(r"\s*(?:here,?\s+we|in\s+(?:summary|conclusion)|to\s+(?:our|the\s+best"
-                               r"\s+of\s+our)\s+knowledge|we\s+(?:report|describe|present|demonstrate)"
-                               r"|this\s+(?:is\s+the\s+first|report|case\s+(?:report|illustrates|highlights)))",
-                               re.IGNORECASE)
-# The authors speaking of a patient of their own.
-OWN_PATIENT = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
+MALE_WORDS = re.compile(r"\b(?:he|his|him)\b", re.IGNORECASE)
+FEMALE_WORDS = re.compile(r"\b(?:she|her|hers)\b", re.IGNORECASE)
+NAMING_KINDS = frozenset({"title", "abstract", "case", "front_matter", "results"})
+ENDED = "ended"  # a status word that ends the story with no word on the patient
+DISEASE_PRESENT = "disease_present"  # "sign of recurrence": alive when the text denies it
 
 
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-    def holds(self, mention: Mention) -> bool:
-        return self.start <= mention.start < self.end
-
-
-def paragraphs(text: str, start: int, end: int) -> list[Span]:
-    spans, position = [], start
-    for match in re.finditer(r"\n\s*\n", text[start:end]):
-        spans.append(Span(position, start + match.start()))
-        position = start + match.end()
-    spans.append(Span(position, end))
-    return [span for span in spans if text[span.start:span.end].strip()]
-
-
-def patient_spans(document: Document, descriptors: list[Mention]) -> list[Span]:
-    """Where the index patient's story is told: the paragraphs of the case sections (or,
-    with none, of the untitled body) from the one that first describes the patient on,
-    while they speak of the patient; one paragraph without a word of the patient is a
-    gap, two end the story (the authors turned to the literature), and so does a paragraph
-    opening the discussion ("Here, we demonstrate...")."""
-    text = document.text
-    for kinds in (CASE_KINDS, UNTITLED_KINDS):
-        candidates = [paragraph for section in document.sections
-                      if section.kind in kinds and section.in_scope
-                      for paragraph in paragraphs(text, section.start, section.end)]
-        opening = next((n for n, paragraph in enumerate(candidates)
-                        if any(paragraph.holds(m) for m in descriptors)), None)
-        if opening is not None:
-            break
-    else:
-        return []
-    first = candidates[opening]
-    candidates = candidates[opening:]
-    story, gap = [], 0
-    for paragraph in candidates:
-        if paragraph is not first and DISCUSSION_OPENER.match(text, paragraph.start):
-            break
-        if paragraph is first or PATIENT_WORDS.search(text, paragraph.start, paragraph.end):
-            story.append(paragraph)
-            gap = 0
-            continue
-        gap += 1
-        if gap == 2:
-            break
-        story.append(paragraph)
-    while story and story[-1] is not first \
-            and not PATIENT_WORDS.search(text, story[-1].start, story[-1].end):
-        story.pop()  # a gap at the end is no part of the story
-    return story
-
-
-def in_spans(mentions: list[Mention], spans: list[Span]) -> list[Mention]:
-    return [m for m in mentions if m.in_scope and any(span.holds(m) for span in spans)]
-
-
-def whole_words_within(short: str, long: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", long) is not None
-
-
-def diagnosis(mentions: list[Mention]) -> Mention | None:
-    """The disease named most, counting the uses of any phrase that contains it or that it
-    contains ("IMT", "inflammatory myofibroblastic tumors"); on ties, the phrase printed
-    most as it is, then the longer one."""
-    named = [m for m in mentions if m.type == "disease" and m.in_scope
-             and m.section in DIAGNOSIS_KINDS and m.normalised]
-    if not named:
-        return None
-
-    def support(form: str) -> int:
-        return sum(whole_words_within(form, m.normalised) or whole_words_within(m.normalised, form)
-                   for m in named)
-
-    forms = unique(m.normalised for m in named)
-    exact = {form: sum(m.normalised == form for m in named) for form in forms}
-    best = max(forms, key=lambda form: (support(form), exact[form], len(form)))
-    return next(m for m in named if m.normalised == best)
-
-
-def primary_site(disease: Mention | None, own: list[Mention]) -> Mention | None:
-    """The site the diagnosis names ("lung cancer"), or else the first the story names."""
-    sites = [m for m in own if m.type == "site" and m.normalised]
-    if disease is not None:
-        inside = [m for m in sites if disease.start <= m.start < disease.end]
-        if inside:
-            return inside[0]
-    return sites[0] if sites else None
-
-
-def own_alterations(own: list[Mention], mentions: list[Mention]) -> list[Mention]:
-    """Alterations of the story outside sentences that cite other reports, and those of
-    other sentences that report them for this patient."""
-    alterations = ("fusion", "rearranged_gene", "variant")
-    told = {m.id for m in own}
-    found = [m for m in mentions if m.type in alterations and m.in_scope and (
-        m.id in told or (m.section in FINDING_KINDS and OWN_FINDING.search(m.sentence)))]
-    return [m for m in found if not CITING.search(m.sentence)]
+def within(mentions: list[Mention], passages: list[Passage]) -> list[Mention]:
+    return [m for m in mentions if m.in_scope and any(p.start <= m.start < p.end for p in passages)]
 
 
 def evidence_of(fields: dict[str, list[Mention]]) -> dict[str, list[str]]:
     return {name: unique(m.id for m in found) for name, found in fields.items() if found}
 
 
-def index_case(document: Document, mentions: list[Mention], first: Mention,
-               expanded: dict[str, list[str]]) -> CaseRecord:
-    spans = patient_spans(document, [m for m in mentions if m.type == "patient" and m.patient
-                                     and m.patient.age_years == first.patient.age_years])
-    own = in_spans(mentions, spans)
-    altered = own_alterations(own, mentions)
-    found = fusions(altered)
-    disease = diagnosis(mentions)
-    site = primary_site(disease, own)
+def member_evidence(field: str, members: list[Mention]) -> dict[str, list[str]]:
+    """Each list member's own evidence: ``variants[0]``, ``fusions[1]``..."""
+    return {f"{field}[{n}]": [m.id] for n, m in enumerate(members)}
+
+
+# ------------------------------------------------------------------ diagnosis
+
+
+def site_inside(disease: Mention, mentions: list[Mention]) -> Mention | None:
+    return next((m for m in mentions if m.type == "site" and m.normalised
+                 and disease.start <= m.start < disease.end), None)
+
+
+def head_word(form: str) -> str:
+    return form.split()[-1] if form.split() else form
+
+
+def whole_words_within(short: str, long: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", long) is not None
+
+
+def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRules
+              ) -> Mention | None:
+    """The most specific of the diseases named: one that names its organ, then one with a
+    specific head, then the one named most (counting the phrases that contain it or that
+    it contains), then the longer."""
+    if not candidates:
+        return None
+    diseases = [m for m in mentions if m.type == "disease" and m.in_scope and m.normalised]
+    forms = unique(m.normalised for m in candidates)
+
+    def organ(form: str) -> bool:
+        return any(site_inside(m, mentions) for m in diseases if m.normalised == form)
+
+    def support(form: str) -> int:
+        return sum(whole_words_within(form, m.normalised) or whole_words_within(m.normalised, form)
+                   for m in candidates)
+
+    best = max(forms, key=lambda form: (organ(form), head_word(form) not in rules.broad_disease_heads,
+                                        support(form), len(form)))
+    return next(m for m in candidates if m.normalised == best)
+
+
+def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: list[Mention]
+                         ) -> list[Mention]:
+    """The diseases the authors name for the patient: in the title and in the first of its
+    passages that names one (where they introduce it); else in any of its passages."""
+    own = [m for m in within(mentions, patient.passages) if m.type == "disease" and m.normalised]
+    titled = [m for s in sentences if s.role == TITLE for m in s.mentions
+              if m.type == "disease" and m.normalised]
+    first = next((p for p in sorted(patient.passages, key=lambda p: p.start)
+                  if any(p.start <= m.start < p.end for m in own)), None)
+    introduced = [m for m in own if first is not None and first.start <= m.start < first.end]
+    named = unique(titled + introduced, key=lambda m: m.id) or own
+    # else the disease the title, abstract and case sections name
+    return named or [m for m in mentions if m.type == "disease" and m.in_scope and m.normalised
+                     and m.section in NAMING_KINDS]
+
+
+def primary_site(disease: Mention | None, own: list[Mention], mentions: list[Mention],
+                 text: str, rules: StoryRules) -> Mention | None:
+    """The organ the diagnosis names ("rectal adenocarcinoma"), or else the first organ
+    the story names with the tumour ("a skin lesion of the back"), never one named with
+    metastases or imaging ("metastases in the liver", "MRI of the pelvis")."""
+    if disease is not None:
+        for mention in (m for m in mentions if m.type == "disease" and m.normalised
+                        and whole_words_within(disease.normalised, m.normalised)):
+            inside = site_inside(mention, mentions)
+            if inside is not None:
+                return inside
+    for site in (m for m in own if m.type == "site" and m.normalised):
+        if site.normalised in rules.not_primary_sites:
+            continue
+        clause_start = max(text.rfind(",", site.sentence_start, site.start),
+                           text.rfind(";", site.sentence_start, site.start), site.sentence_start)
+        ends = [i for i in (text.find(",", site.end, site.sentence_end),
+                            text.find(";", site.end, site.sentence_end)) if i != -1]
+        clause_end = min(ends) if ends else site.sentence_end
+        if rules.tumour_words.search(text, clause_start, clause_end) \
+                and not rules.metastasis_words.search(text, clause_start, clause_end):
+            return site
+    return None
+
+
+# ---------------------------------------------------------------- alterations
+
+
+def implied_fusions(text: str, mentions: list[Mention], rules: StoryRules) -> dict[str, list[Mention]]:
+    """Cytogenetic notation -> the fusions a sentence ties to it ("inv(16) resulting in
+    CBFB-MYH11 fusion"), so a patient with the notation has the fusion."""
+    tied: dict[str, list[Mention]] = {}
+    fusions_ = [m for m in mentions if m.type == "fusion" and m.fusion and m.in_scope]
+    for mention in fusions_:
+        for match in rules.notation.finditer(mention.sentence):
+            tied.setdefault(match.group(0).lower(), []).append(mention)
+    return tied
+
+
+def notations_in(text: str, passages: list[Passage], rules: StoryRules) -> list[str]:
+    return unique(match.group(0).lower() for passage in passages
+                  for match in rules.notation.finditer(text, passage.start, passage.end))
+
+
+def with_gene(variant_mentions: list[Mention], own: list[Mention], mentions: list[Mention]
+              ) -> list[Variant]:
+    """Each variant with its gene; one printed with none ("T790M") takes the only gene
+    the patient's story names, or else the only gene of the document."""
+    genes = unique(m.normalised for m in own if m.type == "gene" and usable(m) and m.normalised)
+    everywhere = unique(m.normalised for m in mentions
+                        if m.type == "gene" and m.in_scope and m.normalised)
+    fallback = genes[0] if len(genes) == 1 else (everywhere[0] if len(everywhere) == 1 else None)
+    found = []
+    for mention in variant_mentions:
+        variant = mention.variant
+        if variant.gene is None and fallback is not None:
+            variant = variant.model_copy(update={"gene": fallback})
+        found.append(variant)
+    return found
+
+
+def patient_alterations(patient: Patient, own: list[Mention], mentions: list[Mention],
+                        single: bool, rules: StoryRules) -> list[Mention]:
+    """Alterations of the patient's passages its context does not negate or cite, and,
+    for a report on one patient, those of other sentences that report them for it ("In
+    our case, ...")."""
+    found = [m for m in own if m.type in ALTERATIONS and usable(m)
+             and not rules.citing.search(m.sentence)]
+    if single:
+        told = {m.id for m in found}
+        found += [m for m in mentions if m.type in ALTERATIONS and usable(m) and m.id not in told
+                  and m.section in FINDING_KINDS and rules.own_finding.search(m.sentence)
+                  and not rules.citing.search(m.sentence)]
+    return sorted(found, key=lambda m: m.start)
+
+
+# -------------------------------------------------------------------- records
+
+
+def pronoun_sex(text: str, passages: list[Passage]) -> str | None:
+    """The sex the story's pronouns give, when they give one only."""
+    told = [p for p in passages if p.role != TITLE]
+    male = any(MALE_WORDS.search(text, p.start, p.end) for p in told)
+    female = any(FEMALE_WORDS.search(text, p.start, p.end) for p in told)
+    return "male" if male and not female else "female" if female and not male else None
+
+
+def last_status(own: list[Mention]) -> tuple[Mention, str | None] | None:
+    """The last word on the patient and what it says: alive, dead, or nothing (a story
+    ending on palliative care). Disease found "not" (no sign of recurrence) says alive."""
+    said = []
+    for mention in (m for m in own if m.type == "status" and m.normalised != NULL_WORD):
+        if mention.normalised == DISEASE_PRESENT:
+            if "negated" in mention.modifiers and usable_but_negation(mention):
+                said.append((mention, "alive"))
+        elif usable(mention):
+            said.append((mention, None if mention.normalised == ENDED else mention.normalised))
+    return said[-1] if said else None
+
+
+def in_title(mention: Mention, passages: list[Passage]) -> bool:
+    return any(p.role == TITLE and p.start <= mention.start < p.end for p in passages)
+
+
+def usable_but_negation(mention: Mention) -> bool:
+    return mention.in_scope and not {"hypothetical", "other_patients"} & set(mention.modifiers)
+
+
+def patient_case(document: Document, patient: Patient, sentences: list[Sentence],
+                 mentions: list[Mention], expanded: dict[str, list[str]], size: int
+                 ) -> CaseRecord:
+    rules = story_rules()
+    text = document.text
+    own = within(mentions, patient.passages)
+    altered = patient_alterations(patient, own, mentions, size == 1, rules)
+    tied = implied_fusions(text, mentions, rules)
+    implied = [m for notation in notations_in(text, patient.passages, rules)
+               for m in tied.get(notation, [])]
+    fusion_mentions = sorted(unique([m for m in altered if m.type == "fusion"] + implied,
+                                    key=lambda m: m.id), key=lambda m: m.start)
+    found = fusions(fusion_mentions)
+    rearranged = [m for m in altered if m.type == "rearranged_gene"]
+    variant_mentions = [m for m in altered if m.type == "variant" and m.variant]
+    disease = diagnosis(diagnosis_candidates(patient, sentences, mentions), mentions, rules)
+    site = primary_site(disease, own, mentions, text, rules)
     methods = [m for m in own if m.type == "detection_method" and m.normalised]
-    status = [m for m in own if m.type == "status" and m.normalised != NULL_WORD]
-    lines = narrative_lines(document.text, own, expanded)
+    last = last_status([m for m in own if not in_title(m, patient.passages)])
+    lines = timeline_lines(text, patient.passages, mentions, expanded)
+    sex = patient.sex or (pronoun_sex(text, patient.passages) if size == 1 else None)
+    sexed = next((m for m in patient.descriptors if m.patient.sex), None)
+    aged = next((m for m in patient.descriptors if m.patient.age_years is not None), None)
     evidence = evidence_of({
-        "age_years": [first], "sex": [first] if first.patient.sex else [],
+        "age_years": [aged] if aged else [], "sex": [sexed] if sexed and patient.sex else [],
         "diagnosis": [disease] if disease else [], "primary_site": [site] if site else [],
-        "fusions": [m for m in altered if m.type == "fusion"],
-        "rearranged_genes": [m for m in altered if m.type == "rearranged_gene"],
-        "variants": [m for m in altered if m.type == "variant"],
-        "detection_methods": methods, "status": status[-1:],
+        "fusions": fusion_mentions, "rearranged_genes": rearranged,
+        "variants": variant_mentions, "detection_methods": methods,
+        "status": [last[0]] if last else [],
     })
     if lines:
-        evidence["therapies"] = unique(i for line in lines for i in line.evidence)
+        evidence["therapies"] = unique(i for line in lines for i in line_evidence(line))
+        for number, line in enumerate(lines):
+            evidence[f"therapies[{number}]"] = line.evidence_ids()
+            if line.response_ids():
+                evidence[f"therapies[{number}].response"] = line.response_ids()
+    evidence.update(member_evidence("variants", variant_mentions))
+    evidence.update(member_evidence("fusions", fusion_mentions))
     return CaseRecord(
-        case_id="index",
+        case_id="index" if patient.number == 1 else f"index-{patient.number}",
         source="narrative",
-        age_years=first.patient.age_years,
-        sex=first.patient.sex,
+        age_years=patient.age_years,
+        sex=sex,
         diagnosis=disease.normalised if disease else None,
         primary_site=site.normalised if site else None,
         fusions=found,
-        rearranged_genes=rearranged_genes(altered, found),
-        variants=variants(altered),
-        therapies=[line.therapy for line in lines],
+        rearranged_genes=rearranged_genes(rearranged, found),
+        variants=unique(with_gene(variant_mentions, own, mentions), key=lambda v: (v.gene, v.hgvs)),
+        therapies=[line.therapy() for line in lines],
         detection_methods=unique(m.normalised for m in methods),
-        status=status[-1].normalised if status else None,
-        evidence=evidence,
+        status=last[1] if last else None,
+        evidence={k: v for k, v in evidence.items() if v},
     )
 
 
@@ -200,7 +272,7 @@ def sentence_of(mentions: list[Mention], patient: Mention) -> list[Mention]:
 def further_case(number: int, patient: Mention, mentions: list[Mention],
                  expanded: dict[str, list[str]]) -> CaseRecord:
     """Another patient of the authors', from the sentence that describes it."""
-    same = sentence_of(mentions, patient)
+    same = [m for m in sentence_of(mentions, patient) if usable(m) or m.type == "patient"]
     disease = next((m for m in same if m.type == "disease" and m.start > patient.start), None)
     line: Line | None = line_from(same, expanded)
     status = [m for m in same if m.type == "status" and m.normalised != NULL_WORD]
@@ -215,26 +287,45 @@ def further_case(number: int, patient: Mention, mentions: list[Mention],
         sex=patient.patient.sex,
         diagnosis=disease.normalised if disease else None,
         therapies=[line.therapy] if line else [],
-        status=status[-1].normalised if status else None,
+        status=status[-1].normalised if status and status[-1].normalised != ENDED else None,
         evidence=evidence,
     )
 
 
+def further_patients(patients: list[Patient], sentences: list[Sentence],
+                     mentions: list[Mention]) -> list[Mention]:
+    """Descriptors (age and sex) of patients the authors say they treated too ("We have
+    also treated a 29-year-old woman"), outside the passages of the patients found."""
+    rules = story_rules()
+    known = [m for p in patients for m in p.descriptors]
+    told = {id(s) for s in sentences if s.role != BACKGROUND}
+    background = [s for s in sentences if id(s) not in told]
+    found: list[Mention] = []
+    for sentence in background:
+        for mention in sentence.mentions:
+            if not (introducing(mention) and mention.patient.sex
+                    and mention.patient.age_years is not None and mention.patient.count is None
+                    and rules.own_patient.search(mention.sentence)):
+                continue
+            if any(same_descriptor(mention, other) for other in known + found):
+                continue
+            found.append(mention)
+    return found
+
+
+def same_descriptor(a: Mention, b: Mention) -> bool:
+    return (a.patient.age_years, a.patient.sex) == (b.patient.age_years, b.patient.sex)
+
+
 def narrative_cases(document: Document, mentions: list[Mention],
                     expanded: dict[str, list[str]]) -> list[CaseRecord]:
-    described = [m for m in mentions if m.type == "patient" and m.in_scope and m.patient
-                 and m.rule != "patient.table_cell"]
-    narrative = [m for m in described if m.section in NARRATIVE_KINDS]
-    if not narrative:
+    patients, sentences = narrative_patients(document, mentions)
+    if not patients:
         return []
-    first = next((m for m in narrative if m.patient.sex), narrative[0])
-    records = [index_case(document, mentions, first, expanded)]
-    index_like = (first.patient.age_years, first.patient.sex)
-    seen = {index_like}
-    for patient in described:
-        who = (patient.patient.age_years, patient.patient.sex)
-        if who in seen or patient.patient.sex is None or not OWN_PATIENT.search(patient.sentence):
-            continue
-        seen.add(who)
-        records.append(further_case(len(records) + 1, patient, mentions, expanded))
+    size = len(patients)
+    records = [patient_case(document, patient, sentences, mentions, expanded, size)
+               for patient in patients]
+    for mention in further_patients(patients, sentences, mentions):
+        records.append(further_case(len(records) + 1, mention, mentions, expanded))
     return records
+

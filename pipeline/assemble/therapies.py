@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.assemble.entities import unique
+from pipeline.assemble.spans import split_at
 from pipeline.schema import Mention, Therapy
 
 # Normal form of words that knowingly give no value: a response that cannot be given
@@ -111,12 +112,7 @@ def line_from(mentions: list[Mention], expanded: dict[str, list[str]], *,
 
 def course_steps(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The steps of a course written as a chain, as character spans."""
-    steps, position = [], start
-    for match in STEP_BREAKS.finditer(text, start, end):
-        steps.append((position, match.start()))
-        position = match.end()
-    steps.append((position, end))
-    return [(a, b) for a, b in steps if b > a]
+    return split_at(STEP_BREAKS, text, start, end)
 
 
 def course_lines(text: str, start: int, end: int, mentions: list[Mention],

@@ -107,10 +107,12 @@ class TreatmentWords:
     forms: re.Pattern
     count: re.Pattern  # "two cycles of " before the words
     joins: re.Pattern  # " in conjunction with " between two of them
+    partners: re.Pattern  # what may be joined to them without being a treatment alone
 
     def find(self, text: str) -> list[Tag]:
         found = longest([Tag("treatment", m.start(), m.end(), None, "treatment.words")
                          for m in self.forms.finditer(text)])
+        found = [self.with_partner(text, tag) for tag in found]
         joined: list[Tag] = []
         for tag in found:
             previous = joined[-1] if joined else None
@@ -119,11 +121,16 @@ class TreatmentWords:
                 continue
             joined.append(tag)
         tags = []
-        for tag in joined:
+        for tag in longest(joined):
             count = self.count.search(text, max(0, tag.start - 40), tag.start)
             start = count.start() if count and count.end() == tag.start else tag.start
             tags.append(replace(tag, start=start, normalised=text[start:tag.end].lower()))
         return tags
+
+    def with_partner(self, text: str, tag: Tag) -> Tag:
+        join = self.joins.match(text, tag.end)
+        partner = self.partners.match(text, join.end()) if join else None
+        return replace(tag, end=partner.end()) if partner else tag
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,7 @@ class CaseWords:
     sites: Vocabulary
     disease: DiseaseWords
     status_patterns: tuple[tuple[re.Pattern, str], ...]
+    response_patterns: tuple[tuple[re.Pattern, str], ...]
     treatments: TreatmentWords
 
     @classmethod
@@ -139,6 +147,7 @@ class CaseWords:
         required = [*VOCABULARIES, "case_sensitive", "disease_heads", "disease_head_suffixes",
                     "generic_disease_heads", "disease_stop_words", "disease_course_words",
                     "disease_cell_words", "sites", "site_adjectives", "status_patterns",
+                    "response_patterns", "treatment_partners",
                     "treatments", "treatment_patterns", "treatment_count", "treatment_joins"]
         check_keys(data, file=FILE, where="top level", required=required)
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
@@ -164,11 +173,8 @@ class CaseWords:
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]))
-        patterns = check_type(data["status_patterns"], dict, file=FILE, where="top level",
-                              key="status_patterns", description="a mapping of status to patterns")
-        status_patterns = tuple(
-            (re.compile(pattern, re.IGNORECASE), str(status)) for status, forms in patterns.items()
-            for pattern in check_str_list(forms, file=FILE, where="status_patterns", key=str(status)))
+        status_patterns, response_patterns = (word_patterns(data, key)
+                                              for key in ("status_patterns", "response_patterns"))
         treatment_forms = [re.escape(f) for f in check_str_list(
             data["treatments"], file=FILE, where="top level", key="treatments")]
         treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
@@ -180,9 +186,21 @@ class CaseWords:
             re.compile(check_type(data["treatment_count"], str, file=FILE, where="top level",
                                   key="treatment_count", description="a pattern") + "$",
                        re.IGNORECASE),
-            re.compile(rf"\s*,?\s*(?:{alternation(joins)})\s+", re.IGNORECASE))
+            re.compile(rf"\s*,?\s*(?:{alternation(joins)})\s+", re.IGNORECASE),
+            re.compile("|".join(check_str_list(data["treatment_partners"], file=FILE,
+                                               where="top level", key="treatment_partners")),
+                       re.IGNORECASE))
         return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
-                   status_patterns, treatments)
+                   status_patterns, response_patterns, treatments)
+
+
+def word_patterns(data: dict, key: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """Forms a word list cannot hold ("at the 32-mo follow-up"): normal form -> patterns."""
+    patterns = check_type(data[key], dict, file=FILE, where="top level", key=key,
+                          description="a mapping of normal form to patterns")
+    return tuple((re.compile(pattern, re.IGNORECASE), str(normal))
+                 for normal, forms in patterns.items()
+                 for pattern in check_str_list(forms, file=FILE, where=key, key=str(normal)))
 
 
 @lru_cache(maxsize=1)
@@ -250,7 +268,9 @@ def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) ->
         if not found or found[-1].end != len(long_form.rstrip()):  # the whole definition
             continue
         normal = found[-1].normalised
-        for match in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(short)}s?(?![A-Za-z0-9])", text):
+        # the short form with or without a plural s ("NSCLCs" defined, "NSCLC" used)
+        base = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+        for match in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(base)}s?(?![A-Za-z0-9])", text):
             tags.append(Tag("disease", match.start(), match.end(), normal, "disease.abbreviation"))
     return tags
 
@@ -261,8 +281,10 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
     tags += [Tag("detection_method", m.start(), m.end(), "karyotype", "detection_method.karyotype")
              for m in KARYOTYPE.finditer(text)]
     tags += words.sites.find(text)
-    tags += [Tag("status", m.start(), m.end(), status, "status.pattern")
-             for pattern, status in words.status_patterns for m in pattern.finditer(text)]
+    tags += [Tag(kind, m.start(), m.end(), normal, f"{kind}.pattern")
+             for kind, patterns in (("status", words.status_patterns),
+                                    ("response", words.response_patterns))
+             for pattern, normal in patterns for m in pattern.finditer(text)]
     tags += words.treatments.find(text)
     tags += longest(find_diseases(text, words.disease)
                     + defined_diseases(text, defined or {}, words.disease))

@@ -44,7 +44,8 @@ def test_the_index_patient_has_the_fields_its_story_gives(tmp_path):
     record, _ = extraction(tmp_path, REPORT)
     index = record.cases[0]
     assert (index.case_id, index.age_years, index.sex) == ("index", 31, "male")
-    assert index.diagnosis == "acute myeloid leukemia"  # the disease named most
+    # the title's name, the most specific of those the authors give the patient
+    assert index.diagnosis == "alk-rearranged acute myeloid leukemia"
     assert index.primary_site == "stomach"  # "gastric", the first site of the story
     assert index.detection_methods == ["flow cytometry", "NGS"]
     assert index.status == "alive"
@@ -85,6 +86,6 @@ def test_a_comma_list_with_a_regimen_is_one_line_per_treatment(tmp_path):
         "He was unsuccessfully treated with CHOP, gemcitabine-based therapy, pralatrexate, "
         "and brentuximab.")
     record, _ = extraction(tmp_path, text)
-    assert lines(record.cases[0])[:4] == [
-        ([], "CHOP", "PD", None), (["gemcitabine"], None, "PD", None),
+    assert lines(record.cases[0])[:4] == [  # a drug's "-based therapy" keeps its words
+        ([], "CHOP", "PD", None), (["gemcitabine"], "gemcitabine-based therapy", "PD", None),
         (["pralatrexate"], None, "PD", None), (["brentuximab vedotin"], None, "PD", None)]

@@ -107,7 +107,7 @@ def test_more_response_words_per_the_clarified_guidelines(sentence, expected):
 @pytest.mark.parametrize("sentence, expected", [
     ("He remains progression-free to date.", [("remains progression-free", "alive"), ("to date", "alive")]),
     ("A complete response was seen at the 14-month follow-up.", [("at the 14-month follow-up", "alive")]),
-    ("She was transferred to palliative care.", [("palliative care", "null")]),
+    ("She was transferred to palliative care.", [("palliative care", "ended")]),
 ])
 def test_status_at_the_last_follow_up(sentence, expected):
     assert found(sentence, "status") == expected

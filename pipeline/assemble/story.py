@@ -1,0 +1,447 @@
+"""Who a case report speaks of, and where: its sentences, what each one does, and the
+patients each part of a sentence is about.
+
+A report presents its case ("Here we report two patients..."; the title), tells it
+("She received alectinib... Scans showed a partial response."), and around that states
+what is known ("BRAF mutations occur in 50% of melanomas") or what others reported. The
+story is told in case sections, paragraph by paragraph; in an abstract or an untitled
+body it runs from the sentence that introduces the patient, through the sentences that
+tell what happened (past tense, or words of the patient), to the authors' conclusion.
+When several patients are described together ("three children ... All patients ...
+one harbouring X ... A third patient ..."), each part of a sentence speaks of some of
+them. Rules are data: ``resources/story_rules.yaml``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.assemble.spans import split_at
+from pipeline.resources import check_keys, check_str_list, check_type, load_resource, words_pattern
+from pipeline.schema import Document, Mention
+
+FILE = "story_rules.yaml"
+# Roles of a sentence: it frames the case (title, "we report..."), tells it in detail (a
+# case section), tells it in sum (an abstract when a case section tells it in detail), or
+# is none of the patient's.
+FRAMING, DETAIL, SUMMARY, BACKGROUND = "framing", "detail", "summary", "background"
+# The title, and lines like it ("Response to X in two patients with ..."): they name what
+# the report is about, and nothing of when.
+TITLE = "title"
+CASE_KINDS = frozenset({"case"})
+UNTITLED_KINDS = frozenset({"front_matter", "results"})
+# Parts of a document whose sentences never speak of the patient's course.
+SKIPPED_KINDS = frozenset({"table", "figure_legends", "abbreviations", "keywords"})
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\d])|\n\s*\n")
+INTRODUCING_RULES = frozenset({"patient.age_phrase", "patient.aged", "patient.sex_phrase",
+                               "patient.group", "patient.person"})
+
+
+@dataclass(frozen=True)
+class StoryRules:
+    framing: re.Pattern
+    framing_sections: frozenset[str]
+    telling_sections: frozenset[str]
+    discussion_opener: re.Pattern
+    story_words: re.Pattern
+    background_words: re.Pattern
+    patient_words: re.Pattern
+    series_all: re.Pattern
+    series_count: re.Pattern
+    series_one: re.Pattern
+    series_other: re.Pattern
+    series_ordinal: re.Pattern
+    ordinals: dict[str, int]
+    count_words: dict[str, int]
+    citing: re.Pattern
+    own_finding: re.Pattern
+    own_patient: re.Pattern
+    notation: re.Pattern
+    skipped_labels: re.Pattern
+    broad_disease_heads: frozenset[str]
+    tumour_words: re.Pattern
+    metastasis_words: re.Pattern
+    not_primary_sites: frozenset[str]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "StoryRules":
+        patterns = ["citing", "own_finding", "own_patient", "rearrangement_notation",
+                    "skipped_labels"]
+        lists = ["framing", "framing_sections", "telling_sections", "discussion_openers",
+                 "story_words", "background_words", "patient_words", "broad_disease_heads",
+                 "tumour_words", "metastasis_words", "not_primary_sites"]
+        check_keys(data, file=FILE, where="top level",
+                   required=[*patterns, *lists, "series", "ordinals", "count_words"])
+        values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
+                  for key in lists}
+        single = {key: re.compile(check_type(data[key], str, file=FILE, where="top level",
+                                             key=key, description="a pattern"), re.IGNORECASE)
+                  for key in patterns}
+        series = check_keys(data["series"], file=FILE, where="series",
+                            required=["all", "count", "one", "other", "ordinal"])
+        series_all = "|".join(check_str_list(series["all"], file=FILE, where="series", key="all"))
+        series_single = {key: re.compile(check_type(series[key], str, file=FILE, where="series",
+                                                    key=key, description="a pattern"),
+                                         re.IGNORECASE)
+                         for key in ("count", "one", "other", "ordinal")}
+        numbers = {key: {str(k).lower(): check_type(v, int, file=FILE, where=key, key=str(k),
+                                                    description="a whole number")
+                         for k, v in check_type(data[key], dict, file=FILE, where="top level",
+                                                key=key, description="a mapping").items()}
+                   for key in ("ordinals", "count_words")}
+        return cls(
+            framing=re.compile("|".join(values["framing"]), re.IGNORECASE),
+            framing_sections=frozenset(values["framing_sections"]),
+            telling_sections=frozenset(values["telling_sections"]),
+            discussion_opener=re.compile("|".join(values["discussion_openers"]), re.IGNORECASE),
+            story_words=words_pattern(values["story_words"]),
+            background_words=phrase_pattern(values["background_words"]),
+            patient_words=words_pattern(values["patient_words"]),
+            series_all=re.compile(series_all, re.IGNORECASE),
+            series_count=series_single["count"], series_one=series_single["one"],
+            series_other=series_single["other"], series_ordinal=series_single["ordinal"],
+            ordinals=numbers["ordinals"], count_words=numbers["count_words"],
+            citing=single["citing"], own_finding=single["own_finding"],
+            own_patient=single["own_patient"], notation=single["rearrangement_notation"],
+            skipped_labels=single["skipped_labels"],
+            broad_disease_heads=frozenset(values["broad_disease_heads"]),
+            tumour_words=words_pattern(values["tumour_words"]),
+            metastasis_words=words_pattern(values["metastasis_words"]),
+            not_primary_sites=frozenset(values["not_primary_sites"]))
+
+
+def phrase_pattern(phrases: list[str]) -> re.Pattern:
+    """Whole words and phrases, and punctuation ("%") as printed."""
+    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?:(?<![A-Za-z])(?:{alternation})(?![A-Za-z]))", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def story_rules() -> StoryRules:
+    return StoryRules.from_dict(load_resource(FILE))
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    section: str | None
+    section_start: int = -1  # where its section starts (tells two sections of a kind apart)
+    mentions: list[Mention] = field(default_factory=list)
+    role: str = BACKGROUND
+
+    def holds(self, mention: Mention) -> bool:
+        return self.start <= mention.start < self.end
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch of text that speaks of some of the patients, in one role."""
+
+    start: int
+    end: int
+    role: str
+    patients: frozenset[int]
+
+
+# ------------------------------------------------------------------ sentences
+
+
+def document_sentences(document: Document, mentions: list[Mention]) -> list[Sentence]:
+    """The in-scope sentences of the text, outside tables, legends, keywords and
+    abbreviation lists: the tagger's sentences where a mention sits, and the text between
+    them split at sentence ends."""
+    text = document.text
+    rules = story_rules()
+    known = sorted({(m.sentence_start, m.sentence_end) for m in mentions})
+    sentences: list[Sentence] = []
+    for section in document.sections:
+        if not section.in_scope or section.kind in SKIPPED_KINDS:
+            continue
+        inside = [(a, b) for a, b in known if section.start <= a < section.end]
+        position, spans = section.start, []
+        if section.heading:  # the heading line is no sentence of the section
+            line_end = text.find("\n", section.start, section.end)
+            position = section.end if line_end == -1 else line_end + 1
+        for a, b in inside:
+            if a < position:
+                continue
+            spans += split_at(SENTENCE_END, text, position, a)
+            spans.append((a, min(b, section.end)))
+            position = min(b, section.end)
+        spans += split_at(SENTENCE_END, text, position, section.end)
+        sentences += [Sentence(a, b, section.kind, section.start) for a, b in spans
+                      if not rules.skipped_labels.match(text, a)]
+    by_start = sorted(sentences, key=lambda s: s.start)
+    starts = [s.start for s in by_start]
+    for mention in mentions:
+        index = bisect.bisect_right(starts, mention.start) - 1
+        if index >= 0 and by_start[index].holds(mention):
+            by_start[index].mentions.append(mention)
+    return by_start
+
+
+# --------------------------------------------------------------------- roles
+
+
+def introducing(mention: Mention) -> bool:
+    return (mention.type == "patient" and mention.in_scope and mention.patient is not None
+            and mention.rule in INTRODUCING_RULES and not mention.modifiers)
+
+
+def is_framing(text: str, sentence: Sentence, rules: StoryRules) -> bool:
+    return (sentence.section in rules.framing_sections
+            or rules.framing.search(text, sentence.start, sentence.end) is not None)
+
+
+def tells(text: str, sentence: Sentence, rules: StoryRules) -> bool:
+    """A sentence of the story: it speaks of the patient, or tells in the past tense what
+    happened without the words of what is generally known."""
+    if rules.citing.search(text, sentence.start, sentence.end):
+        return False
+    if rules.patient_words.search(text, sentence.start, sentence.end):
+        return True
+    return (rules.story_words.search(text, sentence.start, sentence.end) is not None
+            and rules.background_words.search(text, sentence.start, sentence.end) is None)
+
+
+def paragraphs_of(text: str, sentences: list[Sentence]) -> list[list[Sentence]]:
+    """Sentences grouped by paragraph (a blank line, or a new section, between them)."""
+    groups: list[list[Sentence]] = []
+    for sentence in sentences:
+        if groups and groups[-1][-1].section == sentence.section \
+                and not re.search(r"\n\s*\n", text[groups[-1][-1].end:sentence.start]):
+            groups[-1].append(sentence)
+        else:
+            groups.append([sentence])
+    return groups
+
+
+def opens_story(mention: Mention, kinds: frozenset[str]) -> bool:
+    """A descriptor that opens the story of a case section ("A patient with..."), or of
+    an untitled body, where only an age or a sex tells it from a title ("Response to X
+    in a patient with...")."""
+    if not introducing(mention) or mention.patient.count is not None:
+        return False
+    return kinds is CASE_KINDS or mention.patient.age_years is not None or bool(mention.patient.sex)
+
+
+def detail_sentences(text: str, sentences: list[Sentence], rules: StoryRules) -> list[Sentence]:
+    """The story told paragraph by paragraph: the case sections (or, with none, the
+    untitled body) from the paragraph that introduces the patient on, while paragraphs
+    speak of the patient (a word of it, or its descriptor); in a section, one paragraph
+    without a word of the patient is a gap, two end the story there (the authors turned
+    to the literature), and so does a paragraph opening the discussion ("Here, we
+    demonstrate...")."""
+    for kinds in (CASE_KINDS, UNTITLED_KINDS):
+        candidates = paragraphs_of(text, [s for s in sentences if s.section in kinds])
+        opening = next((n for n, paragraph in enumerate(candidates)
+                        if any(opens_story(m, kinds) for s in paragraph for m in s.mentions)),
+                       None)
+        if opening is not None:
+            break
+    else:
+        return []
+
+    def speaks(paragraph: list[Sentence]) -> bool:
+        return any(rules.patient_words.search(text, s.start, s.end)
+                   or any(opens_story(m, kinds) for m in s.mentions) for s in paragraph)
+
+    first = candidates[opening]
+    start = next(n for n, s in enumerate(first) if any(opens_story(m, kinds) for m in s.mentions))
+    candidates = [first[start:]] + candidates[opening + 1:]
+    story: list[list[Sentence]] = []
+    gap, section, ended = 0, None, False
+    for number, paragraph in enumerate(candidates):
+        if paragraph[0].section_start != section:  # a new section: its own story goes on
+            section, gap, ended = paragraph[0].section_start, 0, not (number == 0 or speaks(paragraph))
+        if ended or (number and rules.discussion_opener.match(text, paragraph[0].start)):
+            ended = True
+            continue
+        if number == 0 or speaks(paragraph):
+            story.append(paragraph)
+            gap = 0
+            continue
+        gap += 1
+        if gap == 2:
+            ended = True
+            continue
+        story.append(paragraph)
+    while len(story) > 1 and not speaks(story[-1]):
+        story.pop()  # a gap at the end is no part of the story
+    told = [s for paragraph in story for s in paragraph]
+    if kinds is UNTITLED_KINDS:  # a body with no case heading holds background too
+        told = [s for n, s in enumerate(told) if n == 0 or tells(text, s, rules)]
+    return told
+
+
+def assign_roles(text: str, sentences: list[Sentence]) -> None:
+    """Each sentence's role: the case sections' story is the detail; elsewhere, from the
+    sentence that introduces the patients, the sentences that tell are the story (its
+    summary when a case section tells it in detail); framing sentences present the case."""
+    rules = story_rules()
+    detail = {id(s) for s in detail_sentences(text, sentences, rules)}
+    started = False
+    for sentence in sentences:
+        framing = is_framing(text, sentence, rules)
+        if id(sentence) in detail:
+            sentence.role = DETAIL
+            started = True
+            continue
+        if sentence.section == "title" or (not started and not framing
+                                           and not tells(text, sentence, rules)
+                                           and any(introducing(m) for m in sentence.mentions)):
+            sentence.role = TITLE
+            continue
+        if not started and (framing or any(introducing(m) for m in sentence.mentions)):
+            started = True
+        if framing:
+            sentence.role = FRAMING
+        elif started and sentence.section in rules.telling_sections \
+                and tells(text, sentence, rules):
+            sentence.role = SUMMARY if detail else DETAIL
+
+
+# ------------------------------------------------------------------ patients
+
+
+@dataclass
+class Patient:
+    number: int  # 1-based: index, index-2...
+    descriptors: list[Mention] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+
+    @property
+    def age_years(self) -> int | float | None:
+        return next((m.patient.age_years for m in self.descriptors
+                     if m.patient.age_years is not None), None)
+
+    @property
+    def sex(self) -> str | None:
+        return next((m.patient.sex for m in self.descriptors if m.patient.sex), None)
+
+
+def same_patient(a: Mention, b: Mention) -> bool:
+    """Two descriptors that may name one patient: nothing they say differs."""
+    return all(x is None or y is None or x == y
+               for x, y in ((a.patient.age_years, b.patient.age_years),
+                            (a.patient.sex, b.patient.sex)))
+
+
+def cohort_size(sentences: list[Sentence]) -> int:
+    """How many patients the authors present together: the count of the group named in
+    the title, in a sentence that frames the case ("Here we report two cases of..."), or
+    in the sentence that first introduces patients; one when that sentence introduces a
+    single patient."""
+    for sentence in sentences:
+        if sentence.role == BACKGROUND:
+            continue
+        introduced = [m for m in sentence.mentions if introducing(m)]
+        groups = [m.patient.count for m in introduced if m.patient.count]
+        if groups and sentence.role in (TITLE, FRAMING):
+            return groups[0]
+        if introduced and sentence.role in (DETAIL, SUMMARY):
+            return groups[0] if groups and len(groups) == len(introduced) else 1
+    return 1
+
+
+CLAUSE_OPENING = re.compile(r"[(,;]")
+
+
+def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules
+             ) -> list[tuple[int, int, frozenset[int]]]:
+    """The parts of a sentence of a report on ``size`` patients that speak of some of
+    them, as (start, end, patients): from the clause that names them ("Partial responses
+    were observed in 2 patients, including one harbouring X" speaks of patients 1-2, then
+    of patient 1) to the next such clause, or to the end of a bracket ("(with DLI in two
+    patients)"). Parts outside them speak of all."""
+    everyone = frozenset(range(1, size + 1))
+    marks: list[tuple[int, frozenset[int]]] = []
+    for match in rules.series_all.finditer(text, sentence.start, sentence.end):
+        marks.append((match.start(), everyone))
+    for match in rules.series_count.finditer(text, sentence.start, sentence.end):
+        count = rules.count_words.get(match.group("count").lower()) or int(match.group("count"))
+        marks.append((match.start(), frozenset(range(1, min(count, size) + 1))))
+    for match in rules.series_ordinal.finditer(text, sentence.start, sentence.end):
+        number = (rules.ordinals.get((match.group("ordinal") or "").lower())
+                  or int(match.group("number") or 0))
+        if 1 <= number <= size:
+            marks.append((match.start(), frozenset({number})))
+    relative = sorted(list(rules.series_one.finditer(text, sentence.start, sentence.end))
+                      + list(rules.series_other.finditer(text, sentence.start, sentence.end)),
+                      key=lambda m: m.start())
+    for match in relative:  # "one" and "the other" of the group named before them
+        before = [who for at, who in sorted(marks, key=lambda mark: mark[0]) if at < match.start()]
+        group = before[-1] if before else everyone
+        if match.re is rules.series_one:
+            marks.append((match.start(), frozenset({min(group)})))
+        elif len(group) > 1:
+            marks.append((match.start(), frozenset(group - {min(group)})))
+    parts = []
+    for at, who in sorted(marks, key=lambda mark: mark[0]):
+        openings = [m.start() for m in CLAUSE_OPENING.finditer(text, sentence.start, at)]
+        start = openings[-1] if openings else sentence.start
+        end = sentence.end
+        if openings and text[openings[-1]] == "(":
+            closing = text.find(")", at, sentence.end)
+            end = closing + 1 if closing != -1 else sentence.end
+        parts.append((start, end, who))
+    for n, (start, end, who) in enumerate(parts[:-1]):  # a part ends where the next begins
+        parts[n] = (start, min(end, max(parts[n + 1][0], start)), who)
+    return [(start, end, who) for start, end, who in parts if end > start]
+
+
+def passages(text: str, sentences: list[Sentence], size: int) -> list[Passage]:
+    """The patients' passages: each sentence with a role, cut into the parts that speak
+    of some of the patients and the parts that speak of all."""
+    rules = story_rules()
+    everyone = frozenset(range(1, size + 1))
+    result = []
+    for sentence in sentences:
+        if sentence.role == BACKGROUND:
+            continue
+        position = sentence.start
+        for start, end, who in (speakers(text, sentence, size, rules) if size > 1 else []):
+            if start > position:
+                result.append(Passage(position, start, sentence.role, everyone))
+            result.append(Passage(max(start, position), end, sentence.role, who))
+            position = max(position, end)
+        if position < sentence.end:
+            result.append(Passage(position, sentence.end, sentence.role, everyone))
+    return result
+
+
+def narrative_patients(document: Document, mentions: list[Mention]
+                       ) -> tuple[list[Patient], list[Sentence]]:
+    """The patients the authors describe with their passages, and the document's
+    sentences with their roles. None when no sentence introduces a patient."""
+    text = document.text
+    sentences = document_sentences(document, mentions)
+    assign_roles(text, sentences)
+    if not any(s.role in (DETAIL, SUMMARY, FRAMING) for s in sentences):
+        return [], sentences
+    size = cohort_size(sentences)
+    patients = [Patient(number) for number in range(1, size + 1)]
+    for passage in passages(text, sentences, size):
+        for number in passage.patients:
+            patients[number - 1].passages.append(passage)
+    for patient in patients:
+        patient.descriptors = descriptors_of(patient, sentences, size)
+    return patients, sentences
+
+
+def descriptors_of(patient: Patient, sentences: list[Sentence], size: int) -> list[Mention]:
+    """The age and sex phrases of the patient's own passages (only those that speak of it
+    alone, in a report on several)."""
+    found = []
+    for passage in patient.passages:
+        if size > 1 and len(passage.patients) > 1:
+            continue
+        for sentence in sentences:
+            found += [m for m in sentence.mentions if passage.start <= m.start < passage.end
+                      and introducing(m) and m.patient.count is None]
+    first = next((m for m in found if m.patient.age_years is not None or m.patient.sex), None)
+    return [m for m in found if first is not None and same_patient(first, m)]

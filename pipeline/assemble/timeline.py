@@ -1,0 +1,450 @@
+"""A patient's therapy lines, read from the passages that speak of it, step by step.
+
+The course is read in text order, each sentence cut into steps where the text turns to
+a new one (arrows, "followed by", "then", a new subject that receives something). A step
+that names anticancer drugs, a regimen, or a treatment with no drug ("chemotherapy") is
+a line; drugs started together are one line, a restart ("was resumed") or a switch is a
+new one, drugs added to the line under way ("the addition of dasatinib") join it. A
+response belongs to the line under way when it is stated: in the step, or in the
+sentences after it before the next treatment; a response before the drugs of its step,
+in a clause of its own ("After progressing on placebo, her cancer responded to..."),
+belongs to the line before. The line's response is the best one stated for it.
+
+Mentions their context marks as negated, hypothetical (planned) or about other patients
+are none of the patient's course; supportive drugs are no line.
+
+The story's detailed passages give the order; lines of its summary (an abstract) and of
+the sentences that frame the case (title, "we report...") add a response or setting to
+the line with the same drugs, and lines only they tell come after the story's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.assemble.entities import unique
+from pipeline.assemble.story import DETAIL, FRAMING, SUMMARY, TITLE, Passage
+from pipeline.assemble.therapies import STEP_BREAKS, line_drugs
+from pipeline.resources import check_keys, check_str_list, check_type, load_resource, words_pattern
+from pipeline.schema import Mention, Therapy
+
+FILE = "therapy_rules.yaml"
+RESPONSE_RANK = {"CR": 4, "PR": 3, "SD": 2, "PD": 1}
+SAME_RESPONSE = "same"  # "a similar response": the line before's
+ROLE_STRENGTH = [DETAIL, SUMMARY, FRAMING, TITLE]  # which passages tell a line best first
+IGNORED = frozenset({"negated", "hypothetical", "other_patients"})
+CLAUSE = re.compile(r"[,;]")
+COUNTED = re.compile(r"^\S+\s+(?:cycles?|courses?|lines?|doses?)\s+of\s+")  # "two cycles of "
+SEVERAL_LINES = re.compile(r"^\S+\s+lines\s+of\s+")  # "8 lines of chemotherapy"
+
+
+@dataclass(frozen=True)
+class TherapyRules:
+    supportive_drugs: frozenset[str]
+    supportive_words: re.Pattern
+    restart_words: re.Pattern
+    add_words: re.Pattern
+    clause_breaks: re.Pattern
+    transplant_words: re.Pattern
+    sequence_words: re.Pattern
+    hold_words: re.Pattern
+    relapse_words: re.Pattern
+    start_words: re.Pattern
+    anaphora: frozenset[str]
+    lesion_response: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def therapy_rules() -> TherapyRules:
+    data = load_resource(FILE)
+    keys = ["supportive_drugs", "supportive_words", "restart_words", "add_words",
+            "clause_breaks", "transplant_words", "sequence_words", "hold_words",
+            "relapse_words", "start_words",
+            "anaphora"]
+    check_keys(data, file=FILE, where="top level", required=[*keys, "lesion_response"])
+    lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key) for key in keys}
+    return TherapyRules(frozenset(lists["supportive_drugs"]),
+                        words_pattern(lists["supportive_words"]),
+                        words_pattern(lists["restart_words"]),
+                        words_pattern(lists["add_words"]),
+                        re.compile("|".join(lists["clause_breaks"]), re.IGNORECASE),
+                        words_pattern(lists["transplant_words"]),
+                        words_pattern(lists["sequence_words"]),
+                        words_pattern(lists["hold_words"]),
+                        words_pattern(lists["relapse_words"]),
+                        words_pattern(lists["start_words"]),
+                        frozenset(lists["anaphora"]),
+                        re.compile(check_type(data["lesion_response"], str, file=FILE,
+                                              where="top level", key="lesion_response",
+                                              description="a pattern"), re.IGNORECASE))
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A response stated for a line: of the whole disease, or of one lesion."""
+
+    mention: Mention
+    category: str
+    lesion: bool
+
+
+@dataclass
+class TimelineLine:
+    drugs: list[str]
+    regimen: str | None
+    setting: str | None
+    role: str
+    evidence: list[Mention] = field(default_factory=list)
+    responses: list[Stated] = field(default_factory=list)
+
+    @property
+    def best(self) -> Stated | None:
+        """The best response of the whole disease. Lesions' responses count as the worst of
+        them (the disease responded no better than its worst lesion), and one lesion's
+        alone does not outdo a response of the whole ("PR, and complete resolution of the
+        brain metastases" is PR)."""
+        overall = [r for r in self.responses if not r.lesion]
+        lesions = [r for r in self.responses if r.lesion]
+        worst_lesion = min(lesions, key=lambda r: RESPONSE_RANK[r.category]) if lesions else None
+        if worst_lesion is not None and (len(lesions) > 1 or not overall):
+            overall.append(worst_lesion)
+        return max(overall, key=lambda r: RESPONSE_RANK[r.category]) if overall else None
+
+    @property
+    def response(self) -> str | None:
+        return self.best.category if self.best else None
+
+    def therapy(self) -> Therapy:
+        return Therapy(drugs=self.drugs, regimen=self.regimen, response=self.response,
+                       setting=self.setting)
+
+    def response_is(self, category: str) -> bool:
+        return any(r.category == category for r in self.responses)
+
+    def evidence_ids(self) -> list[str]:
+        return unique(m.id for m in self.evidence)
+
+    def response_ids(self) -> list[str]:
+        return [self.best.mention.id] if self.best else []
+
+    def takes(self, other: "TimelineLine") -> None:
+        """What ``other`` states of the same line: its response, setting and evidence."""
+        self.responses += other.responses
+        self.setting = self.setting or other.setting
+        self.evidence += [m for m in other.evidence if m not in self.evidence]
+        self.role = min(self.role, other.role, key=ROLE_STRENGTH.index)
+
+
+# the words between a qualifier and the disease it qualifies: no preposition ("refractory
+# ALK+ lymphoma", never "resolution of all ... leukemia")
+DISEASE_PHRASE = re.compile(r"(?:(?!\b(?:of|to|in|with|for|on|at|after|from|by)\b)[\w+/ -]){0,40}")
+
+
+def describes_disease(text: str, mention: Mention, diseases: list[Mention]) -> bool:
+    """A response word that qualifies the disease named right after it ("refractory
+    ALK+ anaplastic large cell lymphoma"), not a line's response."""
+    return any(mention.end <= d.start <= mention.end + 40
+               and DISEASE_PHRASE.fullmatch(text, mention.end, d.start) for d in diseases)
+
+
+def stated(text: str, responses: list[Mention], previous: TimelineLine | None,
+           rules: TherapyRules, diseases: list[Mention] = ()) -> list[Stated]:
+    """The categories of responses stated for a line: "similar response" is the previous
+    line's; words that name no category, or that qualify a disease, state none."""
+    found = []
+    for mention in responses:
+        if describes_disease(text, mention, list(diseases)):
+            continue
+        category = mention.normalised
+        if category == SAME_RESPONSE:
+            category = previous.response if previous is not None else None
+        if category in RESPONSE_RANK:
+            lesion = rules.lesion_response.match(text, mention.end) is not None
+            found.append(Stated(mention, category, lesion))
+    return found
+
+
+def usable(mention: Mention) -> bool:
+    return mention.in_scope and not IGNORED.intersection(mention.modifiers)
+
+
+def is_treatment(mention: Mention) -> bool:
+    return mention.type in ("drug", "regimen") and bool(mention.normalised)
+
+
+def steps(text: str, start: int, end: int, rules: TherapyRules) -> list[tuple[int, int]]:
+    """A passage cut at step breaks and at clause breaks."""
+    cuts = sorted({m.start() for m in STEP_BREAKS.finditer(text, start, end)}
+                  | {m.start() for m in rules.clause_breaks.finditer(text, start, end)})
+    bounds = [start] + [c for c in cuts if start < c < end] + [end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
+def anticancer(text: str, step: list[Mention], step_start: int, rules: TherapyRules
+               ) -> list[Mention]:
+    """The step's treatments without supportive drugs and those named after a supportive
+    purpose in the same clause ("GVHD prophylaxis using tacrolimus, methotrexate and
+    abatacept"; not "after prophylaxis with tacrolimus, lorlatinib was resumed")."""
+    kept = []
+    for mention in (m for m in step if is_treatment(m)):
+        clause = max(text.rfind(",", step_start, mention.start),
+                     text.rfind(";", step_start, mention.start), step_start)
+        if rules.supportive_words.search(text, clause, mention.start):
+            break
+        if mention.normalised not in rules.supportive_drugs:
+            kept.append(mention)
+    return kept
+
+
+def alternative_runs(text: str, named: list[Mention]) -> list[list[Mention]]:
+    """The treatments of a step in runs joined by "or": a run of two or more names
+    alternatives ("gefitinib- or erlotinib-pretreated"), none of which can be said to be
+    the patient's; a run of one is a treatment given."""
+    runs: list[list[Mention]] = []
+    for mention in named:
+        if runs and re.fullmatch(r"\W*(?:or|and/or)\W*", text[runs[-1][-1].end:mention.start]):
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    return runs
+
+
+def printed_alternatives(text: str, run: list[Mention]) -> str:
+    end = run[-1].end
+    tail = re.match(r"-[A-Za-z]+", text[end:end + 30])
+    return text[run[0].start:end + (tail.end() if tail else 0)]
+
+
+def one_after_another(text: str, named: list[Mention]) -> bool:
+    """A comma list of three or more treatments with a regimen among them is a sequence of
+    lines ("treated with CHOP, gemcitabine-based therapy, pralatrexate, and brentuximab"),
+    not one combination: a regimen acronym is a whole line by itself."""
+    return (len(named) >= 3 and any(m.type == "regimen" for m in named)
+            and all("," in text[a.end:b.start] for a, b in zip(named, named[1:])))
+
+
+def setting_of(text: str, settings: list[Mention], rules: TherapyRules) -> Mention | None:
+    """The first setting word that is not a transplant's ("salvage allogeneic HSCT")."""
+    for setting in settings:
+        comma = text.find(",", setting.end, setting.end + 60)
+        if not rules.transplant_words.search(text, setting.end,
+                                             comma if comma != -1 else setting.end + 60):
+            return setting
+    return None
+
+
+def new_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: str,
+              expanded: dict[str, list[str]], rules: TherapyRules) -> list[TimelineLine]:
+    """The lines a step starts (before responses are attached)."""
+    step_start, step_end = bounds
+    settings = [m for m in step if m.type == "setting"]
+    runs = alternative_runs(text, anticancer(text, step, step_start, rules))
+    lines = [TimelineLine([], printed_alternatives(text, run), None, role, run)
+             for run in runs if len(run) > 1]
+    named = [run[0] for run in runs if len(run) == 1]
+    if named:
+        one_by_one = (one_after_another(text, named)
+                      or rules.sequence_words.search(text, step_start, step_end))
+        parts = [[m] for m in named] if one_by_one else [named]
+        words = [m for m in step if m.type == "treatment" and m.normalised]
+        for part in parts:
+            drugs, regimen = line_drugs(part, expanded)
+            # "trastuzumab-based therapies": the drug's line, as printed
+            regimen = regimen or next((COUNTED.sub("", w.normalised) for w in words
+                                       if w.start <= part[0].start < w.end), None)
+            setting = setting_of(text, settings, rules)
+            lines.append(TimelineLine(drugs, regimen, setting.normalised if setting else None,
+                                      role, part + ([setting] if setting else [])))
+    if lines:
+        return sorted(lines, key=lambda line: line.evidence[0].start)
+    if role in (FRAMING, TITLE):
+        return []  # "targeted therapy" in a conclusion names no line of the patient's
+    words = [m for m in step if m.type == "treatment" and m.normalised
+             and not refers_back(text, m, rules)]
+    if not words:
+        return []
+    before = [s for s in settings if s.end <= words[0].start and not rules.transplant_words.search(
+        text, s.end, words[0].start)]
+    if len(before) > 1:  # "induction and consolidation chemotherapy": a line each
+        return [TimelineLine([], words[0].normalised, s.normalised, role, [words[0], s])
+                for s in before]
+    setting = setting_of(text, settings, rules)
+    return [TimelineLine([], words[0].normalised, setting.normalised if setting else None, role,
+                         [words[0]] + ([setting] if setting else []))]
+
+
+def refers_back(text: str, mention: Mention, rules: TherapyRules) -> bool:
+    """"this chemotherapy": the treatment under way, named again."""
+    before = text[max(0, mention.start - 20):mention.start].split()
+    return bool(before) and before[-1].lower() in rules.anaphora
+
+
+def same_drugs(a: TimelineLine, b: TimelineLine) -> bool:
+    """``b`` goes on with ``a``'s treatment: its drugs are among ``a``'s, or, with no drug
+    named, the same printed treatment in the same setting."""
+    if a.drugs or b.drugs:
+        return bool(b.drugs) and set(b.drugs) <= set(a.drugs)
+    return a.regimen == b.regimen and (a.setting == b.setting or None in (a.setting, b.setting))
+
+
+def retold(lines: list[TimelineLine], started: list[TimelineLine]) -> bool:
+    """The step tells again the last lines, in their order ("After induction and
+    consolidation chemotherapy" printed twice)."""
+    last = lines[-len(started):]
+    return len(last) == len(started) and all(
+        same_drugs(a, b) and a.setting == b.setting for a, b in zip(last, started))
+
+
+@dataclass
+class Reading:
+    """The state of reading a patient's course: the lines so far, the one under way, and
+    a setting waiting for the treatment its sentence names next ("standard induction
+    regimen; 7 daily doses of cytarabine...")."""
+
+    lines: list[TimelineLine] = field(default_factory=list)
+    current: TimelineLine | None = None
+    setting: Mention | None = None
+    sentence_end: int = -1
+    held: bool = False  # the line under way was held ("lorlatinib was held after day 49")
+
+    def attach(self, text: str, responses: list[Mention], rules: TherapyRules,
+               diseases: list[Mention]) -> None:
+        if self.current is not None:
+            previous = self.lines[-2] if len(self.lines) > 1 else None
+            self.current.responses += stated(text, responses, previous, rules, diseases)
+
+    def add(self, line: TimelineLine, step: tuple[int, int], text: str,
+            rules: TherapyRules) -> None:
+        """The step's line joins the line under way when it goes on with its drugs: the
+        same drugs not said to be started again (a restart after a hold is the same line
+        going on; after progression, the drugs given again are a new line), some of them
+        given on (not treated with anew), or drugs added to it."""
+        current = self.current
+        words = {name: pattern.search(text, *step) is not None for name, pattern in (
+            ("restart", rules.restart_words), ("add", rules.add_words),
+            ("start", rules.start_words), ("hold", rules.hold_words),
+            ("relapse", rules.relapse_words))}
+        if current is not None and words["hold"] and same_drugs(current, line):
+            self.held = True
+        if current is not None and self.goes_on(current, line, words):
+            current.drugs = unique(current.drugs + line.drugs)
+            current.takes(line)
+            return
+        self.lines.append(line)
+        self.current, self.held = line, False
+
+    def goes_on(self, current: TimelineLine, line: TimelineLine, words: dict[str, bool]) -> bool:
+        if current.role == FRAMING and line.role != FRAMING:
+            return False  # the story tells the framed line itself; they meet in story order
+        if words["add"] and line.drugs:
+            return True
+        if not same_drugs(current, line) or (
+                line.setting and current.setting and line.setting != current.setting):
+            return False
+        progressed = current.response_is("PD")
+        if words["restart"]:
+            return self.held and not progressed and not words["relapse"]
+        equal = set(line.drugs) == set(current.drugs)
+        return not (words["start"] and (progressed or not equal))
+
+
+def timeline_lines(text: str, passages: list[Passage], mentions: list[Mention],
+                   expanded: dict[str, list[str]]) -> list[TimelineLine]:
+    """The therapy lines of the patient whose passages these are, in their order."""
+    rules = therapy_rules()
+    reading = Reading()
+    titled: list[TimelineLine] = []
+    ordered = sorted((m for m in mentions if usable(m)), key=lambda m: m.start)
+    for passage in sorted(passages, key=lambda p: p.start):
+        inside = [m for m in ordered if passage.start <= m.start < passage.end]
+        for step_start, step_end in steps(text, passage.start, passage.end, rules):
+            step = [m for m in inside if step_start <= m.start < step_end]
+            responses = [m for m in step if m.type == "response"]
+            diseases = [m for m in step if m.type == "disease"]
+            started = new_lines(text, step, (step_start, step_end), passage.role, expanded, rules)
+            if passage.role == TITLE:  # a title says what, never when
+                for line in started:
+                    line.responses += stated(text, responses, None, rules, diseases)
+                titled += started
+                continue
+            if step and step[0].sentence_end != reading.sentence_end:
+                reading.setting, reading.sentence_end = None, step[0].sentence_end
+            if not started:
+                if rules.relapse_words.search(text, step_start, step_end):
+                    reading.held = False  # given again after this, a drug is a new line
+                reading.attach(text, responses, rules, diseases)
+                settings = [m for m in step if m.type == "setting"]
+                reading.setting = settings[-1] if settings else reading.setting
+                continue
+            if reading.setting is not None:
+                for line in started:
+                    if line.setting is None:
+                        line.setting = reading.setting.normalised
+                        line.evidence.append(reading.setting)
+                reading.setting = None
+            first = min(m.start for line in started for m in line.evidence)
+            earlier = [r for r in responses if r.end <= first
+                       and CLAUSE.search(text, r.end, first)]
+            reading.attach(text, earlier, rules, diseases)
+            for line in started:
+                line.responses += stated(text, [r for r in responses if r not in earlier],
+                                         reading.current, rules, diseases)
+            restarted = rules.restart_words.search(text, step_start, step_end) is not None
+            if not restarted and retold(reading.lines, started):
+                for old, new in zip(reading.lines[-len(started):], started):
+                    old.takes(new)
+                continue
+            for line in started:
+                reading.add(line, (step_start, step_end), text, rules)
+    return in_story_order(without_counted_lines(reading.lines) + titled)
+
+
+def without_counted_lines(lines: list[TimelineLine]) -> list[TimelineLine]:
+    """A treatment printed as several lines ("progressed through 8 lines of chemotherapy")
+    sums up the lines the story tells after it; it is a line of its own (guidelines: "3
+    lines of chemotherapy") only when the story tells fewer than two after it."""
+    kept = []
+    for n, line in enumerate(lines):
+        if not line.drugs and line.regimen and SEVERAL_LINES.match(line.regimen) \
+                and sum(1 for later in lines[n + 1:] if later.role == line.role) >= 2:
+            continue
+        kept.append(line)
+    return kept
+
+
+def in_story_order(lines: list[TimelineLine]) -> list[TimelineLine]:
+    """The detailed story's lines in its order. A summary (an abstract) tells the same
+    lines in the same order: each of its lines completes the next story line with its
+    drugs; a line of the framing sentences or the title completes any line with its
+    drugs. The summary's other lines come after the story's when it tells none of
+    them in detail, and the framing's last."""
+    told = [line for line in lines if line.role == DETAIL]
+    for role in ROLE_STRENGTH[1:]:
+        kept, position = [], 0
+        for line in (line for line in lines if line.role == role):
+            candidates = range(position, len(told)) if role == SUMMARY else range(len(told))
+            matching = [n for n in candidates if compatible(told[n], line)]
+            match = next((n for n in matching if told[n].setting == line.setting),
+                         matching[0] if matching else None)
+            if match is not None:
+                told[match].takes(line)
+                position = match + 1 if role == SUMMARY else position
+            elif role == SUMMARY and told and not line.drugs:
+                continue  # a summary's "chemotherapy" is a line the story tells in detail
+            else:
+                kept.append(line)
+        told += kept
+    return told
+
+
+def compatible(told: TimelineLine, line: TimelineLine) -> bool:
+    """The same line told twice: the same drugs (one's among the other's), in no
+    different setting."""
+    return ((same_drugs(told, line) or same_drugs(line, told))
+            and not (told.setting and line.setting and told.setting != line.setting))
+
+
+def line_evidence(line: TimelineLine) -> list[str]:
+    return unique(line.evidence_ids() + line.response_ids())
