@@ -40,8 +40,9 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
                                  words_pattern)
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
-from pipeline.tag.context import (Sentence, cue_window, doc_sentences, in_ranges, listed_beside,
-                                  out_of_scope, sentence_at)
+from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
+                                  sentence_at)
+from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, Evidence
 from pipeline.tag.matching import find_terms
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
@@ -57,7 +58,6 @@ NOT_A_THERAPY_AFTER = re.compile(r"^\s+(?:cells?|cell\s+lines?|xenografts?|model
                                  r"antigen|values?)\b", re.IGNORECASE)
 LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|then\s+)?|and\s+|or\s+|plus\s+|with\s+|/|\+|"
                        r"→|->|,?\s*followed\s+by\s+)\s*$", re.IGNORECASE)
-TRADEMARK = re.compile(r"^\s*[®™]")
 # Where a candidate comes from, most trusted first (an overlap keeps the more trusted).
 SOURCES = ("product", "defined", "lexicon", "abbreviation", "code")
 # Mentions whose characters no drug shares ("MET" the gene, "FLAG-IDA" the regimen).
@@ -70,7 +70,7 @@ NAME_WORD_BEFORE = r"^(?:\s+|(?=-))"
 
 @dataclass(frozen=True)
 class DrugRules:
-    therapy_cues: re.Pattern
+    evidence: Evidence
     therapy_columns: re.Pattern
     not_drug_after: re.Pattern
     diagnostic: re.Pattern
@@ -81,9 +81,10 @@ class DrugRules:
 
     @classmethod
     def from_dict(cls, data: dict) -> "DrugRules":
-        lists = ["therapy_cues", "therapy_columns", "not_drug_after", "diagnostic_agents",
-                 "context_only", "classes", "products"]
-        check_keys(data, file=FILE, where="top level", required=lists + ["abbreviations"])
+        lists = ["therapy_columns", "not_drug_after", "diagnostic_agents", "context_only",
+                 "classes", "products"]
+        check_keys(data, file=FILE, where="top level",
+                   required=lists + ["evidence", "abbreviations"])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
         named = check_type(data["abbreviations"], dict, file=FILE, where="top level",
@@ -91,7 +92,7 @@ class DrugRules:
         products = "|".join(re.escape(p) for p in sorted(values["products"], key=len, reverse=True))
         amino_acids = amino_acid_vocabulary()[0]
         return cls(
-            therapy_cues=words_pattern(values["therapy_cues"]),
+            evidence=Evidence.from_list(data["evidence"], file=FILE),
             therapy_columns=words_pattern(values["therapy_columns"]),
             not_drug_after=words_pattern(values["not_drug_after"], NAME_WORD_BEFORE),
             diagnostic=re.compile("|".join(f"(?:{p})" for p in values["diagnostic_agents"])),
@@ -270,15 +271,17 @@ class DrugTagger:
                 or bool(self.rules.not_drug_after.match(text[candidate.end:candidate.end + 30]))
                 or bool(self.rules.diagnostic.search(candidate.drug)))
 
-    def evidenced(self, doc: Doc, text: str, candidate: Candidate,
-                  sentence: Sentence | None) -> bool:
-        """A therapy cue close by, a therapy column, or a trademark sign."""
-        if self.rules.therapy_cues.search(cue_window(text, candidate.start, candidate.end, sentence)):
-            return True
-        header = column_header(doc, candidate.start)
-        if header is not None and self.rules.therapy_columns.search(header):
-            return True
-        return bool(TRADEMARK.match(text[candidate.end:candidate.end + 3]))
+    def score(self, doc: Doc, text: str, candidate: Candidate, sentence: Sentence | None,
+              in_scope: bool) -> int:
+        """The candidate's evidence (:mod:`pipeline.tag.evidence`), a therapy column
+        counting as a therapy word."""
+        score = self.rules.evidence.score(STRONG if candidate.strong else WEAK, text,
+                                          candidate.start, candidate.end, sentence,
+                                          in_scope=in_scope)
+        if score < ACCEPT and in_scope:
+            header = column_header(doc, candidate.start)
+            score += header is not None and bool(self.rules.therapy_columns.search(header))
+        return score
 
     def judge(self, doc: Doc, text: str, taken: list[tuple[int, int]]) -> list[Tag]:
         sentences = doc_sentences(doc)
@@ -290,11 +293,11 @@ class DrugTagger:
         weak: list[int] = []
         for index, candidate in enumerate(candidates):
             in_scope = not in_ranges(candidate.start, excluded)
-            if candidate.strong or inside(candidate.start, candidate.end, proposed) or (
-                    in_scope and self.evidenced(doc, text, candidate,
-                                                sentence_at(sentences, candidate.start))):
+            score = self.score(doc, text, candidate, sentence_at(sentences, candidate.start),
+                               in_scope) + inside(candidate.start, candidate.end, proposed)
+            if score >= ACCEPT:
                 accepted[index] = candidate
-            else:
+            elif score == WEAK:
                 weak.append(index)
         changed = True
         while changed and weak:  # the same drug elsewhere, or a neighbour in a list

@@ -36,9 +36,10 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
                                  words_pattern)
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
-from pipeline.tag.context import (Sentence, cue_window, doc_sentences, in_ranges, listed_beside,
-                                  out_of_scope, sentence_at)
+from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
+                                  sentence_at)
 from pipeline.tag.drugs import drug_rules
+from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, Evidence
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
 from pipeline.tag.matching import find_terms
 from pipeline.tag.tags import Tag, add_tags, doc_text
@@ -57,20 +58,21 @@ GENE_ISH = re.compile(r"\b(?:kinase|receptor|protein|factor|gene|antigen|ligand|
 class GeneRules:
     classes: frozenset[str]
     family_words: re.Pattern
-    gene_cues: re.Pattern
+    evidence: Evidence
     ihc_cues: re.Pattern
     ihc_markers: dict[str, str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "GeneRules":
-        keys = ["classes", "family_words", "gene_cues", "ihc_cues", "ihc_markers"]
-        check_keys(data, file=FILE, where="top level", required=keys)
-        lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
-                 for key in keys if key != "ihc_markers"}
+        lists = ["classes", "family_words", "ihc_cues"]
+        check_keys(data, file=FILE, where="top level", required=lists + ["evidence", "ihc_markers"])
+        values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
+                  for key in lists}
         markers = check_type(data["ihc_markers"], dict, file=FILE, where="top level",
                              key="ihc_markers", description="a mapping of marker to symbol")
-        return cls(frozenset(lists["classes"]), words_pattern(lists["family_words"], FAMILY_WORD_BEFORE),
-                   words_pattern(lists["gene_cues"]), words_pattern(lists["ihc_cues"]),
+        return cls(frozenset(values["classes"]),
+                   words_pattern(values["family_words"], FAMILY_WORD_BEFORE),
+                   Evidence.from_list(data["evidence"], file=FILE), words_pattern(values["ihc_cues"]),
                    {str(k): str(v) for k, v in markers.items()})
 
 
@@ -313,13 +315,14 @@ class GeneTagger:
                 shared.append((index, candidate))
             if verdict == "reject" or symbol is None:
                 continue
-            tag = Tag("gene", candidate.start, candidate.end, symbol, f"gene.{candidate.rank}")
             in_scope = not in_ranges(candidate.start, excluded)
-            if (verdict == "strong" or inside(candidate.start, candidate.end, proposed)
-                    or (in_scope and rules.gene_cues.search(
-                        cue_window(text, candidate.start, candidate.end, sentence)))):
-                accepted[index] = tag
-            else:
+            score = rules.evidence.score(STRONG if verdict == "strong" else WEAK, text,
+                                         candidate.start, candidate.end, sentence, in_scope=in_scope
+                                         ) + inside(candidate.start, candidate.end, proposed)
+            if score >= ACCEPT:
+                accepted[index] = Tag("gene", candidate.start, candidate.end, symbol,
+                                      f"gene.{candidate.rank}")
+            elif score == WEAK:
                 weak.append((index, candidate, symbol))
         for index in [i for i, tag in accepted.items() if candidates[i].printed in vetoed]:
             del accepted[index]
