@@ -11,19 +11,28 @@ Where a candidate comes from, most trusted first:
 - a clinical abbreviation of a drug no vocabulary lists ("GO" in AML induction);
 - a research code no vocabulary lists ("ASP3062"), kept lower-case as printed.
 
-Strong candidates count at once: INNs, codes in the lexicon, an antibody-drug conjugate's
-antibody word ("brentuximab" -> brentuximab vedotin), multi-word synonyms, defined
-abbreviations and products. Weak ones (brands, one-word synonyms and common names,
-chemicals, abbreviations, unknown codes, and INNs that are mostly something else, such
-as amino acids) need evidence: a therapy cue close by ("treated", "mg", "induction"), a
-table column of therapies, a ® or ™, a place in a list with another accepted drug, or
-the same drug accepted elsewhere in the document. A one-word weak name of four letters
-or fewer counts only in capitals ("MTX", "SAMe"; not "His", "same", "Fig"), and a brand or
-common name that is an ordinary word only in capitals ("Program", "Versus").
+Each candidate is scored from its context (:mod:`pipeline.tag.evidence`, rules under
+``evidence`` in the rule file). Strong candidates count at once unless their context
+speaks against them: INNs, codes in the lexicon, an antibody-drug conjugate's antibody
+word ("brentuximab" -> brentuximab vedotin), multi-word synonyms, defined abbreviations
+and products. Weak ones (brands, one-word synonyms and common names, chemicals,
+abbreviations, unknown codes, and INNs that are mostly something else, such as amino
+acids or "thyroid") need evidence: a therapy or harm word close by ("treated", "mg",
+"induction", "intoxication"), a table column of therapies, a ® or ™, a place in a list
+with another accepted drug, or the same drug accepted elsewhere in the document. A
+one-word weak name of four letters or fewer counts only in capitals ("MTX", "SAMe"; not
+"His", "same", "Fig"), and a brand or common name that is an ordinary word only in
+capitals ("Program", "Versus").
+
+Evidence against: a name before an enzyme, residue or class word ("tyrosine kinase",
+"cAMP-dependent protein kinase"); a name that is mostly something else before a
+disease, tissue or lab word ("anaplastic thyroid cancer", "creatinine level"); an
+abbreviation the document spells out in ordinary words that name no drug ("anaplastic
+thyroid cancer (ATC)" is no timonacic) or as several drugs together (a regimen: "PCV").
 
 Never drugs: a name inside a gene, variant, fusion or regimen mention ("MET", "the glycine at
-position 161 ..."); a name before an enzyme, residue or class word ("tyrosine kinase",
-"platinum-based"); tracers and contrast agents (FDG); a code naming cells or a level.
+position 161 ..."); a gene family's name ("RAS"); radiation ("radioiodine therapy");
+tracers and contrast agents (FDG); a code naming cells or a level.
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
                                   sentence_at)
 from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, Evidence
+from pipeline.tag.gene_rules import gene_rules
 from pipeline.tag.matching import find_terms
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
@@ -64,25 +74,21 @@ SOURCES = ("product", "defined", "lexicon", "abbreviation", "code")
 TAKEN_TYPES = ("gene", "variant", "fusion", "regimen")
 
 
-# right after a name: "tyrosine kinase", "ALK-containing"
-NAME_WORD_BEFORE = r"^(?:\s+|(?=-))"
-
-
 @dataclass(frozen=True)
 class DrugRules:
     evidence: Evidence
     therapy_columns: re.Pattern
-    not_drug_after: re.Pattern
     diagnostic: re.Pattern
     context_only: frozenset[str]
     classes: frozenset[str]
+    radiation: re.Pattern
     products: re.Pattern
     abbreviations: dict[str, str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "DrugRules":
-        lists = ["therapy_columns", "not_drug_after", "diagnostic_agents", "context_only",
-                 "classes", "products"]
+        lists = ["therapy_columns", "diagnostic_agents", "context_only", "classes", "radiation",
+                 "products"]
         check_keys(data, file=FILE, where="top level",
                    required=lists + ["evidence", "abbreviations"])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
@@ -94,10 +100,10 @@ class DrugRules:
         return cls(
             evidence=Evidence.from_list(data["evidence"], file=FILE),
             therapy_columns=words_pattern(values["therapy_columns"]),
-            not_drug_after=words_pattern(values["not_drug_after"], NAME_WORD_BEFORE),
             diagnostic=re.compile("|".join(f"(?:{p})" for p in values["diagnostic_agents"])),
             context_only=frozenset(values["context_only"]) | frozenset(amino_acids),
             classes=frozenset(word.lower() for word in values["classes"]),
+            radiation=words_pattern(values["radiation"]),
             products=re.compile(rf"(?<![A-Za-z0-9-])(?:{products})(?![A-Za-z0-9]|-[A-Za-z0-9])"),
             abbreviations={str(k): str(v).lower() for k, v in named.items()},
         )
@@ -159,43 +165,76 @@ def letters(text: str) -> int:
     return sum(char.isalpha() for char in text)
 
 
-def defined_drugs(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
-                  words: frozenset[str]) -> tuple[set[str], bool]:
+@dataclass(frozen=True)
+class Definition:
+    """What a document's abbreviation stands for, as far as drugs go: the drugs its long
+    form names (none when drug names do not make up most of it), whether every name is
+    strong, and whether it is spelled out in ordinary words instead ("anaplastic thyroid
+    cancer (ATC)", "emergency room")."""
+
+    drugs: frozenset[str]
+    strong: bool
+    ordinary: bool
+
+
+def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
+           words: frozenset[str]) -> Definition:
     """The drugs a defined abbreviation's long form names, when drug names make up most
-    of it ("liposomal daunorubicin/cytarabine" does, "kinase suppressor Ras" does not), and
-    whether every name is strong. A weak name ("adriamycin (ADR)") makes its short form as
-    weak: it is a drug where the name is, e.g. near "chemotherapy" or once accepted."""
+    of it ("liposomal daunorubicin/cytarabine" does, "kinase suppressor Ras" does not). A
+    weak name ("adriamycin (ADR)") makes its short form as weak: it is a drug where the
+    name is, e.g. near "chemotherapy" or once accepted. A name its context in the long
+    form speaks against is none ("cyclic AMP-dependent protein kinase")."""
     hits = []
     for m, entry in find_terms(long_form, lexicon.names, max_words=MAX_DRUG_WORDS, lower=True,
                                accept=printed_as_name):
         verdict = lexicon_strength(long_form[m.start:m.end], entry, rules, words)
-        if verdict != "reject" and not rules.not_drug_after.match(long_form[m.end:]):
+        prior = STRONG if verdict == "strong" else WEAK
+        if verdict != "reject" and rules.evidence.score(prior, long_form, m.start, m.end,
+                                                        None) >= WEAK:
             hits.append((m, entry, verdict == "strong"))
     covered = sum(letters(long_form[m.start:m.end]) for m, _, _ in hits)
+    common = sum(letters(word) for word in re.findall(r"[A-Za-z]+", long_form)
+                 if word.lower() in words)
     if 2 * covered <= letters(long_form):
-        return set(), False
-    return {entry.inn for _, entry, _ in hits}, all(strong for _, _, strong in hits)
+        return Definition(frozenset(), False, 2 * common > letters(long_form))
+    return Definition(frozenset(entry.inn for _, entry, _ in hits),
+                      all(strong for _, _, strong in hits), False)
 
 
 def short_form_pattern(short: str) -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z0-9-]){re.escape(short)}(?![A-Za-z0-9]|-[A-Za-z0-9])")
 
 
-def defined_candidates(text: str, defined: dict[str, str], lexicon: DrugLexicon, rules: DrugRules,
-                       words: frozenset[str]) -> list[Candidate]:
+def defined_candidates(text: str, definitions: dict[str, Definition]) -> list[Candidate]:
     """Uses of abbreviations the document defines as a drug (its INN) or as a mix of
     drugs with a code name (the code, lower-case, as the guidelines keep "cpx-351")."""
     found = []
-    for short, long_form in defined.items():
-        drugs, strong = defined_drugs(long_form, lexicon, rules, words)
+    for short, definition in definitions.items():
+        drugs = definition.drugs
         if not drugs or short.lower() in drugs:
             continue
         if len(drugs) > 1 and not any(char.isdigit() for char in short):
             continue  # "FLAG-IDA (fludarabine, cytarabine, ...)": a regimen, no product
-        drug = drugs.pop() if len(drugs) == 1 else short.lower()
-        found += [Candidate(m.start(), m.end(), drug, "defined", "drug.defined_abbreviation", strong)
+        drug = next(iter(drugs)) if len(drugs) == 1 else short.lower()
+        found += [Candidate(m.start(), m.end(), drug, "defined", "drug.defined_abbreviation",
+                            definition.strong)
                   for m in short_form_pattern(short).finditer(text)]
     return found
+
+
+def defined_otherwise(printed: str, candidate: Candidate,
+                      definitions: dict[str, Definition]) -> bool:
+    """An abbreviation the document spells out in ordinary words that name no drug, or as
+    several drugs together: "anaplastic thyroid cancer (ATC)" is no timonacic,
+    "procarbazine-CCNU-vincristine (PCV)" no penciclovir. (One drug named otherwise is the
+    same drug: "oxidized glutathione (GSSG)".) The definition's own candidates are what it
+    says."""
+    definition = definitions.get(printed)
+    if definition is None or candidate.source in ("product", "defined"):
+        return False
+    if definition.drugs:
+        return len(definition.drugs) > 1 and candidate.drug not in definition.drugs
+    return definition.ordinary
 
 
 def abbreviation_candidates(text: str, rules: DrugRules) -> list[Candidate]:
@@ -258,25 +297,40 @@ class DrugTagger:
         add_tags(doc, drugs)
         return doc
 
-    def candidates(self, text: str, defined: dict[str, str]) -> list[Candidate]:
+    def candidates(self, text: str, defined: dict[str, str],
+                   definitions: dict[str, Definition]) -> list[Candidate]:
         rules = self.rules
-        found = (product_candidates(text, rules)
-                 + defined_candidates(text, defined, self.lexicon, rules, self.words)
+        found = (product_candidates(text, rules) + defined_candidates(text, definitions)
                  + lexicon_candidates(text, self.lexicon, rules, self.words)
                  + abbreviation_candidates(text, rules) + code_candidates(text, self.genes))
         return most_trusted(named_as_short_form(found, defined, text))
 
     def vetoed(self, text: str, candidate: Candidate, taken: list[tuple[int, int]]) -> bool:
+        """Never a drug: in the span of another mention or of a radiation treatment, a
+        tracer, or a gene family's name ("RAS" is no rasagiline)."""
         return (any(start < candidate.end and candidate.start < end for start, end in taken)
-                or bool(self.rules.not_drug_after.match(text[candidate.end:candidate.end + 30]))
-                or bool(self.rules.diagnostic.search(candidate.drug)))
+                or bool(self.rules.diagnostic.search(candidate.drug))
+                or text[candidate.start:candidate.end] in gene_rules().classes)
+
+    def labels_of(self, printed: str, candidate: Candidate) -> frozenset[str]:
+        """What evidence rules may select a candidate by: the kind of name it is ("inn",
+        "brand", "chemical"... as in its rule), and "context_only" for a name that is mostly
+        something else."""
+        labels = {candidate.rule.removeprefix("drug.")}
+        if candidate.drug in self.rules.context_only or printed.lower() in self.rules.context_only:
+            labels.add("context_only")
+        return frozenset(labels)
 
     def score(self, doc: Doc, text: str, candidate: Candidate, sentence: Sentence | None,
-              in_scope: bool) -> int:
+              in_scope: bool, definitions: dict[str, Definition]) -> int:
         """The candidate's evidence (:mod:`pipeline.tag.evidence`), a therapy column
-        counting as a therapy word."""
+        counting as a therapy word and a definition as something else against it."""
+        if defined_otherwise(text[candidate.start:candidate.end], candidate, definitions):
+            return WEAK - 1
+        printed = text[candidate.start:candidate.end]
         score = self.rules.evidence.score(STRONG if candidate.strong else WEAK, text,
                                           candidate.start, candidate.end, sentence,
+                                          labels=self.labels_of(printed, candidate),
                                           in_scope=in_scope)
         if score < ACCEPT and in_scope:
             header = column_header(doc, candidate.start)
@@ -287,14 +341,19 @@ class DrugTagger:
         sentences = doc_sentences(doc)
         excluded = out_of_scope(doc)
         proposed = model_mentions(doc, "drug")
-        all_candidates = self.candidates(text, abbreviations(doc))
-        candidates = [c for c in all_candidates if not self.vetoed(text, c, taken)]
+        defined = abbreviations(doc)
+        definitions = {short: define(long_form, self.lexicon, self.rules, self.words)
+                       for short, long_form in defined.items()}
+        all_candidates = self.candidates(text, defined, definitions)
+        radiation = [m.span() for m in self.rules.radiation.finditer(text)]
+        candidates = [c for c in all_candidates if not self.vetoed(text, c, taken + radiation)]
         accepted: dict[int, Candidate] = {}
         weak: list[int] = []
         for index, candidate in enumerate(candidates):
             in_scope = not in_ranges(candidate.start, excluded)
             score = self.score(doc, text, candidate, sentence_at(sentences, candidate.start),
-                               in_scope) + inside(candidate.start, candidate.end, proposed)
+                               in_scope, definitions) + inside(candidate.start, candidate.end,
+                                                               proposed)
             if score >= ACCEPT:
                 accepted[index] = candidate
             elif score == WEAK:

@@ -17,8 +17,7 @@ Rules are data: an ``evidence`` list in a tagger's rule file, each entry checked
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import check_keys, check_str_list, check_type
@@ -26,6 +25,7 @@ from pipeline.tag.context import Sentence, cue_window
 
 STRONG, WEAK = 1, 0  # priors
 ACCEPT = 1  # the score a candidate needs to count on its own
+WEAK_LABEL = frozenset({"weak"})
 PLACES = ("near", "after", "before")
 REACH = 60  # characters looked at right after or before a candidate
 DASHES = "-\u2010\u2011\u2013"  # hyphen, Unicode hyphen, non-breaking hyphen, en dash
@@ -38,19 +38,19 @@ class ContextRule:
 
     ``near``: anywhere in the cue window (:func:`pipeline.tag.context.cue_window`);
     ``after``: right after the candidate, white space or a dash between; ``before``: right
-    before it. ``weak_only``: the rule weighs only candidates that are not strong (a
-    context-only drug name, not an INN)."""
+    before it. ``only``: the rule weighs only candidates with one of these labels (each
+    tagger labels its candidates: "weak", the kind of name...); empty: all."""
 
     name: str
     place: str
     weight: int
     pattern: re.Pattern
-    weak_only: bool = False
+    only: frozenset[str] = frozenset()
 
     @classmethod
     def from_dict(cls, data: dict, *, file: str, where: str) -> "ContextRule":
         check_keys(data, file=file, where=where, required=["name", "place", "weight"],
-                   optional=["words", "pattern", "weak_only"])
+                   optional=["words", "pattern", "only"])
         check_type(data["name"], str, file=file, where=where, key="name", description="a string")
         place = data["place"]
         if place not in PLACES:
@@ -59,8 +59,7 @@ class ContextRule:
                                                    value=place))
         weight = check_type(data["weight"], int, file=file, where=where, key="weight",
                             description="a whole number (positive: for, negative: against)")
-        weak_only = check_type(data.get("weak_only", False), bool, file=file, where=where,
-                               key="weak_only", description="true or false")
+        only = check_str_list(data.get("only", []), file=file, where=where, key="only")
         if ("words" in data) == ("pattern" in data):
             raise RuleFileError(Errors.E103.format(file=file, where=where, key="words, pattern",
                                                    expected="given, one of the two",
@@ -74,7 +73,8 @@ class ContextRule:
         # "after" is matched from the candidate's end, "before" searched up to its start
         anchored = {"near": body, "after": rf"[{DASHES}\s]*(?:{body})",
                     "before": rf"(?:{body})[{DASHES}\s]*$"}[place]
-        return cls(data["name"], place, weight, re.compile(anchored, re.IGNORECASE), weak_only)
+        return cls(data["name"], place, weight, re.compile(anchored, re.IGNORECASE),
+                   frozenset(only))
 
     def holds(self, text: str, start: int, end: int, window: str) -> bool:
         if self.place == "near":
@@ -96,6 +96,7 @@ class Evidence:
     """A tagger's context rules, applied to its candidates."""
 
     rules: tuple[ContextRule, ...]
+    by_labels: dict = field(default_factory=dict, compare=False)  # applicable rules, cached
 
     @classmethod
     def from_list(cls, entries: object, *, file: str) -> "Evidence":
@@ -104,20 +105,22 @@ class Evidence:
         return cls(tuple(ContextRule.from_dict(entry, file=file, where=f"evidence[{i}]")
                          for i, entry in enumerate(entries)))
 
-    @cached_property
-    def applicable(self) -> dict[tuple[bool, bool], tuple[ContextRule, ...]]:
-        """The rules that weigh a candidate, by (weak, in scope): out of scope (a reference
+    def applicable(self, labels: frozenset[str], in_scope: bool) -> tuple[ContextRule, ...]:
+        """The rules that weigh a candidate with these labels: out of scope (a reference
         list), evidence for counts for nothing, evidence against still counts."""
-        return {(weak, in_scope): tuple(rule for rule in self.rules
-                                        if (weak or not rule.weak_only)
+        key = (labels, in_scope)
+        if key not in self.by_labels:
+            self.by_labels[key] = tuple(rule for rule in self.rules
+                                        if (not rule.only or rule.only & labels)
                                         and (in_scope or rule.weight < 0))
-                for weak in (True, False) for in_scope in (True, False)}
+        return self.by_labels[key]
 
     def score(self, prior: int, text: str, start: int, end: int, sentence: Sentence | None,
-              *, in_scope: bool = True) -> int:
+              *, labels: frozenset[str] = frozenset(), in_scope: bool = True) -> int:
         """``prior`` plus the weight of every rule the context of ``text[start:end]`` meets.
-        A strong candidate that no rule can weigh against is not looked at."""
-        rules = self.applicable[prior < STRONG, in_scope]
+        A candidate not strong is labelled "weak" too. A strong candidate that no rule can
+        weigh against is not looked at."""
+        rules = self.applicable(labels | WEAK_LABEL if prior < STRONG else labels, in_scope)
         if prior >= ACCEPT and all(rule.weight > 0 for rule in rules):
             return prior
         window = cue_window(text, start, end, sentence)

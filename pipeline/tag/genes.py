@@ -26,25 +26,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.lexicons import GeneEntry, GeneLexicon, common_words, gene_lexicon
-from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
-                                 words_pattern)
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
                                   sentence_at)
 from pipeline.tag.drugs import drug_rules
-from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, Evidence
+from pipeline.tag.evidence import ACCEPT, STRONG, WEAK
+from pipeline.tag.gene_rules import gene_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
 from pipeline.tag.matching import find_terms
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
-FILE = "gene_rules.yaml"
 MAX_NAME_WORDS = 8
 PROTEIN_NAME = re.compile(r"^p\d{2,3}$")  # p53, p16, p63
 LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/|\s*-\s*)\s*$")
@@ -52,37 +49,6 @@ LIKE_COMPOUND = re.compile(r"^(?:-[A-Za-z]+)*-like\b")
 GENE_ISH = re.compile(r"\b(?:kinase|receptor|protein|factor|gene|antigen|ligand|domain|enzyme|"
                       r"synthase|homolog|oncogene|transcript|channel|transporter|subunit|"
                       r"chain|member|binding)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class GeneRules:
-    classes: frozenset[str]
-    family_words: re.Pattern
-    evidence: Evidence
-    ihc_cues: re.Pattern
-    ihc_markers: dict[str, str]
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "GeneRules":
-        lists = ["classes", "family_words", "ihc_cues"]
-        check_keys(data, file=FILE, where="top level", required=lists + ["evidence", "ihc_markers"])
-        values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
-                  for key in lists}
-        markers = check_type(data["ihc_markers"], dict, file=FILE, where="top level",
-                             key="ihc_markers", description="a mapping of marker to symbol")
-        return cls(frozenset(values["classes"]),
-                   words_pattern(values["family_words"], FAMILY_WORD_BEFORE),
-                   Evidence.from_list(data["evidence"], file=FILE), words_pattern(values["ihc_cues"]),
-                   {str(k): str(v) for k, v in markers.items()})
-
-
-# right after a mention: "KSR family", "insulin receptor superfamily", "(TAPE) domain"
-FAMILY_WORD_BEFORE = r"^\)?\s+(?:gene\s+|protein\s+)?"
-
-
-@lru_cache(maxsize=1)
-def gene_rules() -> GeneRules:
-    return GeneRules.from_dict(load_resource(FILE))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ def evidence(*entries):
 
 THERAPY_NEAR = {"name": "therapy near", "place": "near", "weight": 1, "words": ["treated", "mg"]}
 DISEASE_AFTER = {"name": "organ of a disease", "place": "after", "weight": -2,
-                 "words": ["cancer", "-dependent"], "weak_only": True}
+                 "words": ["cancer", "-dependent"], "only": ["weak"]}
 
 
 def score(rules, prior, text, word, in_scope=True):
