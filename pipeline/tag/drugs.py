@@ -51,7 +51,7 @@ from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
                                   sentence_at)
-from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, Evidence
+from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
 from pipeline.tag.gene_rules import gene_rules
 from pipeline.tag.matching import find_terms
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
@@ -69,7 +69,7 @@ NOT_A_THERAPY_AFTER = re.compile(r"^\s+(?:cells?|cell\s+lines?|xenografts?|model
 LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|then\s+)?|and\s+|or\s+|plus\s+|with\s+|/|\+|"
                        r"→|->|,?\s*followed\s+by\s+)\s*$", re.IGNORECASE)
 # Where a candidate comes from, most trusted first (an overlap keeps the more trusted).
-SOURCES = ("product", "defined", "lexicon", "abbreviation", "code")
+SOURCES = ("product", "defined", "gene_product", "lexicon", "abbreviation", "code")
 # Mentions whose characters no drug shares ("MET" the gene, "FLAG-IDA" the regimen).
 TAKEN_TYPES = ("gene", "variant", "fusion", "regimen")
 
@@ -83,6 +83,8 @@ class DrugRules:
     classes: frozenset[str]
     radiation: re.Pattern
     products: re.Pattern
+    gene_products: dict[str, str]
+    gene_product_names: re.Pattern
     abbreviations: dict[str, str]
 
     @classmethod
@@ -90,11 +92,14 @@ class DrugRules:
         lists = ["therapy_columns", "diagnostic_agents", "context_only", "classes", "radiation",
                  "products"]
         check_keys(data, file=FILE, where="top level",
-                   required=lists + ["evidence", "abbreviations"])
+                   required=lists + ["evidence", "gene_products", "abbreviations"])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
         named = check_type(data["abbreviations"], dict, file=FILE, where="top level",
                            key="abbreviations", description="a mapping of abbreviation to INN")
+        gene_products = check_type(data["gene_products"], dict, file=FILE, where="top level",
+                                   key="gene_products",
+                                   description="a mapping of printed name to drug name")
         products = "|".join(re.escape(p) for p in sorted(values["products"], key=len, reverse=True))
         amino_acids = amino_acid_vocabulary()[0]
         return cls(
@@ -105,6 +110,8 @@ class DrugRules:
             classes=frozenset(word.lower() for word in values["classes"]),
             radiation=words_pattern(values["radiation"]),
             products=re.compile(rf"(?<![A-Za-z0-9-])(?:{products})(?![A-Za-z0-9]|-[A-Za-z0-9])"),
+            gene_products={str(k).lower(): str(v).lower() for k, v in gene_products.items()},
+            gene_product_names=words_pattern([str(k) for k in gene_products]),
             abbreviations={str(k): str(v).lower() for k, v in named.items()},
         )
 
@@ -159,6 +166,42 @@ def lexicon_candidates(text: str, lexicon: DrugLexicon, rules: DrugRules,
 def product_candidates(text: str, rules: DrugRules) -> list[Candidate]:
     return [Candidate(m.start(), m.end(), m.group(0).lower(), "product", "drug.product", True)
             for m in rules.products.finditer(text)]
+
+
+def gene_product_candidates(text: str, rules: DrugRules) -> list[Candidate]:
+    return [Candidate(m.start(), m.end(), rules.gene_products[m.group(0).lower()], "gene_product",
+                      "drug.gene_product", False)
+            for m in rules.gene_product_names.finditer(text)]
+
+
+# A drug's name right before or after another, joined as lists join them
+# ("dacarbazine and interleukin-2", "procarbazine-CCNU-vincristine")
+NAME_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9]*)\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|plus)\s+|"
+                         rf"[{DASHES}+/])\s*$", re.IGNORECASE)
+NAME_AFTER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|plus)\s+|"
+                        rf"[{DASHES}+/])\s*([A-Za-z][A-Za-z0-9]*)", re.IGNORECASE)
+NEIGHBOUR_REACH = 40
+
+
+def reads_as_drug(text: str, start: int, end: int, sentence: Sentence | None,
+                  lexicon: DrugLexicon, rules: DrugRules) -> bool:
+    """Whether a name that is also a gene or gene product's (CCNU is a previous symbol of
+    CCNO, interleukin-2 the IL2 gene's product) is given or discussed as a drug here: an
+    INN listed beside it, or, for an INN, a code or a drug product, a therapy word near it
+    (a weaker name, such as a synonym, needs the INN: "lithium-induced" says nothing of
+    "PKC-alpha" printed beside it)."""
+    printed = text[start:end].lower()
+    entry = lexicon.names.get(printed)
+    if entry is None and printed not in rules.gene_products:
+        return False
+    if ((entry is None or entry.kind in STRONG_KINDS)
+            and rules.evidence.score(WEAK, text, start, end, sentence) >= ACCEPT):
+        return True
+    before = NAME_BEFORE.search(text, max(0, start - NEIGHBOUR_REACH), start)
+    after = NAME_AFTER.match(text, end, end + NEIGHBOUR_REACH)
+    return any(neighbour is not None and getattr(lexicon.names.get(neighbour.group(1).lower()),
+                                                 "kind", None) == "inn"
+               for neighbour in (before, after))
 
 
 def letters(text: str) -> int:
@@ -301,7 +344,7 @@ class DrugTagger:
                    definitions: dict[str, Definition]) -> list[Candidate]:
         rules = self.rules
         found = (product_candidates(text, rules) + defined_candidates(text, definitions)
-                 + lexicon_candidates(text, self.lexicon, rules, self.words)
+                 + gene_product_candidates(text, rules) + lexicon_candidates(text, self.lexicon, rules, self.words)
                  + abbreviation_candidates(text, rules) + code_candidates(text, self.genes))
         return most_trusted(named_as_short_form(found, defined, text))
 

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.lexicons import GeneEntry, GeneLexicon, common_words, gene_lexicon
+from pipeline.lexicons import GeneEntry, GeneLexicon, common_words, drug_lexicon, gene_lexicon
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
                                   sentence_at)
-from pipeline.tag.drugs import drug_rules
+from pipeline.tag.drugs import drug_rules, reads_as_drug
 from pipeline.tag.evidence import ACCEPT, STRONG, WEAK
 from pipeline.tag.gene_rules import gene_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
@@ -233,6 +233,7 @@ class GeneTagger:
         self.name = name
         settings = get_settings()
         self.lexicon = gene_lexicon(settings)
+        self.drugs = drug_lexicon(settings)  # names that are a gene's and a drug's
         self.words = common_words(settings)
         self.rules = gene_rules()
 
@@ -281,6 +282,11 @@ class GeneTagger:
                 shared.append((index, candidate))
             if verdict == "reject" or symbol is None:
                 continue
+            if (reads_as_drug(text, candidate.start, candidate.end, sentence, self.drugs,
+                              drug_rules())
+                    and rules.evidence.score(WEAK, text, candidate.start, candidate.end,
+                                             sentence) < ACCEPT):
+                continue  # a drug here, with no gene word near: "procarbazine-CCNU-vincristine"
             in_scope = not in_ranges(candidate.start, excluded)
             score = rules.evidence.score(STRONG if verdict == "strong" else WEAK, text,
                                          candidate.start, candidate.end, sentence, in_scope=in_scope

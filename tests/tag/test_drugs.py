@@ -167,3 +167,14 @@ def test_a_gene_family_is_no_drug(drugs):
 def test_a_weak_name_blamed_for_a_harm_or_taken_is_a_drug(drugs):
     assert drugs("Chronic cocaine use preceded the infarction.") == [("cocaine", "cocaine")]
     assert drugs("Cocaine seizures by customs rose.") == []
+
+
+def test_a_gene_product_given_as_a_drug_keeps_its_name(drugs):
+    assert drugs("Standard treatment was dacarbazine and interleukin-2.") == [
+        ("dacarbazine", "dacarbazine"), ("interleukin-2", "interleukin-2")]
+    assert drugs("Tumour cells secreted interleukin-2; IL-2 expression rose.") == []
+
+
+def test_a_code_that_is_also_a_gene_symbol_is_the_drug_in_a_regimen(drugs):
+    assert [d for _, d in drugs("She had four cycles of procarbazine-CCNU-vincristine.")] == [
+        "procarbazine", "lomustine", "vincristine"]
