@@ -67,6 +67,7 @@ def abbreviations(doc: Doc) -> dict[str, str]:
     return doc.user_data.get(KEY, {})
 
 
+SENTENCE_BREAK = re.compile(r"[.;!?]\s+[A-Z]")
 MAX_BRACKETED = 8  # tokens; scispaCy's filter_matches drops longer bracketed spans
 
 
@@ -97,8 +98,11 @@ class DefinitionDetector(AbbreviationDetector):
         seen_short: set[str] = set()
         for long_candidate, short_candidate in filter_matches(matches, doc):
             short, long_form = find_abbreviation(long_candidate, short_candidate)
-            # scispaCy's rule: a long or short form defined twice keeps its first definition
-            if long_form is None or long_form.text in seen_long or short.text in seen_short:
+            # scispaCy's rule: a long or short form defined twice keeps its first definition;
+            # and a long form never runs on from the sentence before ("... injury. Oxidized
+            # glutathione (GSSG)" defines GSSG by the last two words only, if at all)
+            if (long_form is None or long_form.text in seen_long or short.text in seen_short
+                    or SENTENCE_BREAK.search(long_form.text)):
                 continue
             seen_long.add(long_form.text)
             seen_short.add(short.text)

@@ -11,19 +11,28 @@ Where a candidate comes from, most trusted first:
 - a clinical abbreviation of a drug no vocabulary lists ("GO" in AML induction);
 - a research code no vocabulary lists ("ASP3062"), kept lower-case as printed.
 
-Strong candidates count at once: INNs, codes in the lexicon, an antibody-drug conjugate's
-antibody word ("brentuximab" -> brentuximab vedotin), multi-word synonyms, defined
-abbreviations and products. Weak ones (brands, one-word synonyms and common names,
-chemicals, abbreviations, unknown codes, and INNs that are mostly something else, such
-as amino acids) need evidence: a therapy cue close by ("treated", "mg", "induction"), a
-table column of therapies, a ® or ™, a place in a list with another accepted drug, or
-the same drug accepted elsewhere in the document. A one-word weak name of four letters
-or fewer counts only in capitals ("MTX", "SAMe"; not "His", "same", "Fig"), and a brand or
-common name that is an ordinary word only in capitals ("Program", "Versus").
+Each candidate is scored from its context (:mod:`pipeline.tag.evidence`, rules under
+``evidence`` in the rule file). Strong candidates count at once unless their context
+speaks against them: INNs, codes in the lexicon, an antibody-drug conjugate's antibody
+word ("brentuximab" -> brentuximab vedotin), multi-word synonyms, defined abbreviations
+and products. Weak ones (brands, one-word synonyms and common names, chemicals,
+abbreviations, unknown codes, and INNs that are mostly something else, such as amino
+acids or "thyroid") need evidence: a therapy or harm word close by ("treated", "mg",
+"induction", "intoxication"), a table column of therapies, a ® or ™, a place in a list
+with another accepted drug, or the same drug accepted elsewhere in the document. A
+one-word weak name of four letters or fewer counts only in capitals ("MTX", "SAMe"; not
+"His", "same", "Fig"), and a brand or common name that is an ordinary word only in
+capitals ("Program", "Versus").
+
+Evidence against: a name before an enzyme, residue or class word ("tyrosine kinase",
+"cAMP-dependent protein kinase"); a name that is mostly something else before a
+disease, tissue or lab word ("anaplastic thyroid cancer", "creatinine level"); an
+abbreviation the document spells out in ordinary words that name no drug ("anaplastic
+thyroid cancer (ATC)" is no timonacic) or as several drugs together (a regimen: "PCV").
 
 Never drugs: a name inside a gene, variant, fusion or regimen mention ("MET", "the glycine at
-position 161 ..."); a name before an enzyme, residue or class word ("tyrosine kinase",
-"platinum-based"); tracers and contrast agents (FDG); a code naming cells or a level.
+position 161 ..."); a gene family's name ("RAS"); radiation ("radioiodine therapy");
+tracers and contrast agents (FDG); a code naming cells or a level.
 """
 
 from __future__ import annotations
@@ -40,8 +49,10 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
                                  words_pattern)
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
-from pipeline.tag.context import (Sentence, cue_window, doc_sentences, in_ranges, listed_beside,
-                                  out_of_scope, sentence_at)
+from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
+                                  sentence_at)
+from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
+from pipeline.tag.gene_rules import gene_rules
 from pipeline.tag.matching import find_terms
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
@@ -57,47 +68,50 @@ NOT_A_THERAPY_AFTER = re.compile(r"^\s+(?:cells?|cell\s+lines?|xenografts?|model
                                  r"antigen|values?)\b", re.IGNORECASE)
 LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|then\s+)?|and\s+|or\s+|plus\s+|with\s+|/|\+|"
                        r"→|->|,?\s*followed\s+by\s+)\s*$", re.IGNORECASE)
-TRADEMARK = re.compile(r"^\s*[®™]")
 # Where a candidate comes from, most trusted first (an overlap keeps the more trusted).
-SOURCES = ("product", "defined", "lexicon", "abbreviation", "code")
+SOURCES = ("product", "defined", "gene_product", "lexicon", "abbreviation", "code")
 # Mentions whose characters no drug shares ("MET" the gene, "FLAG-IDA" the regimen).
 TAKEN_TYPES = ("gene", "variant", "fusion", "regimen")
 
 
-# right after a name: "tyrosine kinase", "ALK-containing"
-NAME_WORD_BEFORE = r"^(?:\s+|(?=-))"
-
-
 @dataclass(frozen=True)
 class DrugRules:
-    therapy_cues: re.Pattern
+    evidence: Evidence
     therapy_columns: re.Pattern
-    not_drug_after: re.Pattern
     diagnostic: re.Pattern
     context_only: frozenset[str]
     classes: frozenset[str]
+    radiation: re.Pattern
     products: re.Pattern
+    gene_products: dict[str, str]
+    gene_product_names: re.Pattern
     abbreviations: dict[str, str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "DrugRules":
-        lists = ["therapy_cues", "therapy_columns", "not_drug_after", "diagnostic_agents",
-                 "context_only", "classes", "products"]
-        check_keys(data, file=FILE, where="top level", required=lists + ["abbreviations"])
+        lists = ["therapy_columns", "diagnostic_agents", "context_only", "classes", "radiation",
+                 "products"]
+        check_keys(data, file=FILE, where="top level",
+                   required=lists + ["evidence", "gene_products", "abbreviations"])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
         named = check_type(data["abbreviations"], dict, file=FILE, where="top level",
                            key="abbreviations", description="a mapping of abbreviation to INN")
+        gene_products = check_type(data["gene_products"], dict, file=FILE, where="top level",
+                                   key="gene_products",
+                                   description="a mapping of printed name to drug name")
         products = "|".join(re.escape(p) for p in sorted(values["products"], key=len, reverse=True))
         amino_acids = amino_acid_vocabulary()[0]
         return cls(
-            therapy_cues=words_pattern(values["therapy_cues"]),
+            evidence=Evidence.from_list(data["evidence"], file=FILE),
             therapy_columns=words_pattern(values["therapy_columns"]),
-            not_drug_after=words_pattern(values["not_drug_after"], NAME_WORD_BEFORE),
             diagnostic=re.compile("|".join(f"(?:{p})" for p in values["diagnostic_agents"])),
             context_only=frozenset(values["context_only"]) | frozenset(amino_acids),
             classes=frozenset(word.lower() for word in values["classes"]),
+            radiation=words_pattern(values["radiation"]),
             products=re.compile(rf"(?<![A-Za-z0-9-])(?:{products})(?![A-Za-z0-9]|-[A-Za-z0-9])"),
+            gene_products={str(k).lower(): str(v).lower() for k, v in gene_products.items()},
+            gene_product_names=words_pattern([str(k) for k in gene_products]),
             abbreviations={str(k): str(v).lower() for k, v in named.items()},
         )
 
@@ -154,47 +168,116 @@ def product_candidates(text: str, rules: DrugRules) -> list[Candidate]:
             for m in rules.products.finditer(text)]
 
 
+def gene_product_candidates(text: str, rules: DrugRules) -> list[Candidate]:
+    return [Candidate(m.start(), m.end(), rules.gene_products[m.group(0).lower()], "gene_product",
+                      "drug.gene_product", False)
+            for m in rules.gene_product_names.finditer(text)]
+
+
+# A drug's name right before or after another, joined as lists join them
+# ("dacarbazine and interleukin-2", "procarbazine-CCNU-vincristine")
+NAME_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9]*)\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|plus)\s+|"
+                         rf"[{DASHES}+/])\s*$", re.IGNORECASE)
+NAME_AFTER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|plus)\s+|"
+                        rf"[{DASHES}+/])\s*([A-Za-z][A-Za-z0-9]*)", re.IGNORECASE)
+NEIGHBOUR_REACH = 40
+
+
+def reads_as_drug(text: str, start: int, end: int, sentence: Sentence | None,
+                  lexicon: DrugLexicon, rules: DrugRules) -> bool:
+    """Whether a name that is also a gene or gene product's (CCNU is a previous symbol of
+    CCNO, interleukin-2 the IL2 gene's product) is given or discussed as a drug here: an
+    INN listed beside it, or, for an INN, a code or a drug product, a therapy word near it
+    (a weaker name, such as a synonym, needs the INN: "lithium-induced" says nothing of
+    "PKC-alpha" printed beside it)."""
+    printed = text[start:end].lower()
+    entry = lexicon.names.get(printed)
+    if entry is None and printed not in rules.gene_products:
+        return False
+    if ((entry is None or entry.kind in STRONG_KINDS)
+            and rules.evidence.score(WEAK, text, start, end, sentence) >= ACCEPT):
+        return True
+    before = NAME_BEFORE.search(text, max(0, start - NEIGHBOUR_REACH), start)
+    after = NAME_AFTER.match(text, end, end + NEIGHBOUR_REACH)
+    return any(neighbour is not None and getattr(lexicon.names.get(neighbour.group(1).lower()),
+                                                 "kind", None) == "inn"
+               for neighbour in (before, after))
+
+
 def letters(text: str) -> int:
     return sum(char.isalpha() for char in text)
 
 
-def defined_drugs(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
-                  words: frozenset[str]) -> tuple[set[str], bool]:
+@dataclass(frozen=True)
+class Definition:
+    """What a document's abbreviation stands for, as far as drugs go: the drugs its long
+    form names (none when drug names do not make up most of it), whether every name is
+    strong, and whether it is spelled out in ordinary words instead ("anaplastic thyroid
+    cancer (ATC)", "emergency room")."""
+
+    drugs: frozenset[str]
+    strong: bool
+    ordinary: bool
+
+
+def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
+           words: frozenset[str]) -> Definition:
     """The drugs a defined abbreviation's long form names, when drug names make up most
-    of it ("liposomal daunorubicin/cytarabine" does, "kinase suppressor Ras" does not), and
-    whether every name is strong. A weak name ("adriamycin (ADR)") makes its short form as
-    weak: it is a drug where the name is, e.g. near "chemotherapy" or once accepted."""
+    of it ("liposomal daunorubicin/cytarabine" does, "kinase suppressor Ras" does not). A
+    weak name ("adriamycin (ADR)") makes its short form as weak: it is a drug where the
+    name is, e.g. near "chemotherapy" or once accepted. A name its context in the long
+    form speaks against is none ("cyclic AMP-dependent protein kinase")."""
     hits = []
     for m, entry in find_terms(long_form, lexicon.names, max_words=MAX_DRUG_WORDS, lower=True,
                                accept=printed_as_name):
         verdict = lexicon_strength(long_form[m.start:m.end], entry, rules, words)
-        if verdict != "reject" and not rules.not_drug_after.match(long_form[m.end:]):
+        prior = STRONG if verdict == "strong" else WEAK
+        if verdict != "reject" and rules.evidence.score(prior, long_form, m.start, m.end,
+                                                        None) >= WEAK:
             hits.append((m, entry, verdict == "strong"))
     covered = sum(letters(long_form[m.start:m.end]) for m, _, _ in hits)
+    common = sum(letters(word) for word in re.findall(r"[A-Za-z]+", long_form)
+                 if word.lower() in words)
     if 2 * covered <= letters(long_form):
-        return set(), False
-    return {entry.inn for _, entry, _ in hits}, all(strong for _, _, strong in hits)
+        return Definition(frozenset(), False, 2 * common > letters(long_form))
+    return Definition(frozenset(entry.inn for _, entry, _ in hits),
+                      all(strong for _, _, strong in hits), False)
 
 
 def short_form_pattern(short: str) -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z0-9-]){re.escape(short)}(?![A-Za-z0-9]|-[A-Za-z0-9])")
 
 
-def defined_candidates(text: str, defined: dict[str, str], lexicon: DrugLexicon, rules: DrugRules,
-                       words: frozenset[str]) -> list[Candidate]:
+def defined_candidates(text: str, definitions: dict[str, Definition]) -> list[Candidate]:
     """Uses of abbreviations the document defines as a drug (its INN) or as a mix of
     drugs with a code name (the code, lower-case, as the guidelines keep "cpx-351")."""
     found = []
-    for short, long_form in defined.items():
-        drugs, strong = defined_drugs(long_form, lexicon, rules, words)
+    for short, definition in definitions.items():
+        drugs = definition.drugs
         if not drugs or short.lower() in drugs:
             continue
         if len(drugs) > 1 and not any(char.isdigit() for char in short):
             continue  # "FLAG-IDA (fludarabine, cytarabine, ...)": a regimen, no product
-        drug = drugs.pop() if len(drugs) == 1 else short.lower()
-        found += [Candidate(m.start(), m.end(), drug, "defined", "drug.defined_abbreviation", strong)
+        drug = next(iter(drugs)) if len(drugs) == 1 else short.lower()
+        found += [Candidate(m.start(), m.end(), drug, "defined", "drug.defined_abbreviation",
+                            definition.strong)
                   for m in short_form_pattern(short).finditer(text)]
     return found
+
+
+def defined_otherwise(printed: str, candidate: Candidate,
+                      definitions: dict[str, Definition]) -> bool:
+    """An abbreviation the document spells out in ordinary words that name no drug, or as
+    several drugs together: "anaplastic thyroid cancer (ATC)" is no timonacic,
+    "procarbazine-CCNU-vincristine (PCV)" no penciclovir. (One drug named otherwise is the
+    same drug: "oxidized glutathione (GSSG)".) The definition's own candidates are what it
+    says."""
+    definition = definitions.get(printed)
+    if definition is None or candidate.source in ("product", "defined"):
+        return False
+    if definition.drugs:
+        return len(definition.drugs) > 1 and candidate.drug not in definition.drugs
+    return definition.ordinary
 
 
 def abbreviation_candidates(text: str, rules: DrugRules) -> list[Candidate]:
@@ -257,44 +340,66 @@ class DrugTagger:
         add_tags(doc, drugs)
         return doc
 
-    def candidates(self, text: str, defined: dict[str, str]) -> list[Candidate]:
+    def candidates(self, text: str, defined: dict[str, str],
+                   definitions: dict[str, Definition]) -> list[Candidate]:
         rules = self.rules
-        found = (product_candidates(text, rules)
-                 + defined_candidates(text, defined, self.lexicon, rules, self.words)
-                 + lexicon_candidates(text, self.lexicon, rules, self.words)
+        found = (product_candidates(text, rules) + defined_candidates(text, definitions)
+                 + gene_product_candidates(text, rules) + lexicon_candidates(text, self.lexicon, rules, self.words)
                  + abbreviation_candidates(text, rules) + code_candidates(text, self.genes))
         return most_trusted(named_as_short_form(found, defined, text))
 
     def vetoed(self, text: str, candidate: Candidate, taken: list[tuple[int, int]]) -> bool:
+        """Never a drug: in the span of another mention or of a radiation treatment, a
+        tracer, or a gene family's name ("RAS" is no rasagiline)."""
         return (any(start < candidate.end and candidate.start < end for start, end in taken)
-                or bool(self.rules.not_drug_after.match(text[candidate.end:candidate.end + 30]))
-                or bool(self.rules.diagnostic.search(candidate.drug)))
+                or bool(self.rules.diagnostic.search(candidate.drug))
+                or text[candidate.start:candidate.end] in gene_rules().classes)
 
-    def evidenced(self, doc: Doc, text: str, candidate: Candidate,
-                  sentence: Sentence | None) -> bool:
-        """A therapy cue close by, a therapy column, or a trademark sign."""
-        if self.rules.therapy_cues.search(cue_window(text, candidate.start, candidate.end, sentence)):
-            return True
-        header = column_header(doc, candidate.start)
-        if header is not None and self.rules.therapy_columns.search(header):
-            return True
-        return bool(TRADEMARK.match(text[candidate.end:candidate.end + 3]))
+    def labels_of(self, printed: str, candidate: Candidate) -> frozenset[str]:
+        """What evidence rules may select a candidate by: the kind of name it is ("inn",
+        "brand", "chemical"... as in its rule), and "context_only" for a name that is mostly
+        something else."""
+        labels = {candidate.rule.removeprefix("drug.")}
+        if candidate.drug in self.rules.context_only or printed.lower() in self.rules.context_only:
+            labels.add("context_only")
+        return frozenset(labels)
+
+    def score(self, doc: Doc, text: str, candidate: Candidate, sentence: Sentence | None,
+              in_scope: bool, definitions: dict[str, Definition]) -> int:
+        """The candidate's evidence (:mod:`pipeline.tag.evidence`), a therapy column
+        counting as a therapy word and a definition as something else against it."""
+        if defined_otherwise(text[candidate.start:candidate.end], candidate, definitions):
+            return WEAK - 1
+        printed = text[candidate.start:candidate.end]
+        score = self.rules.evidence.score(STRONG if candidate.strong else WEAK, text,
+                                          candidate.start, candidate.end, sentence,
+                                          labels=self.labels_of(printed, candidate),
+                                          in_scope=in_scope)
+        if score < ACCEPT and in_scope:
+            header = column_header(doc, candidate.start)
+            score += header is not None and bool(self.rules.therapy_columns.search(header))
+        return score
 
     def judge(self, doc: Doc, text: str, taken: list[tuple[int, int]]) -> list[Tag]:
         sentences = doc_sentences(doc)
         excluded = out_of_scope(doc)
         proposed = model_mentions(doc, "drug")
-        all_candidates = self.candidates(text, abbreviations(doc))
-        candidates = [c for c in all_candidates if not self.vetoed(text, c, taken)]
+        defined = abbreviations(doc)
+        definitions = {short: define(long_form, self.lexicon, self.rules, self.words)
+                       for short, long_form in defined.items()}
+        all_candidates = self.candidates(text, defined, definitions)
+        radiation = [m.span() for m in self.rules.radiation.finditer(text)]
+        candidates = [c for c in all_candidates if not self.vetoed(text, c, taken + radiation)]
         accepted: dict[int, Candidate] = {}
         weak: list[int] = []
         for index, candidate in enumerate(candidates):
             in_scope = not in_ranges(candidate.start, excluded)
-            if candidate.strong or inside(candidate.start, candidate.end, proposed) or (
-                    in_scope and self.evidenced(doc, text, candidate,
-                                                sentence_at(sentences, candidate.start))):
+            score = self.score(doc, text, candidate, sentence_at(sentences, candidate.start),
+                               in_scope, definitions) + inside(candidate.start, candidate.end,
+                                                               proposed)
+            if score >= ACCEPT:
                 accepted[index] = candidate
-            else:
+            elif score == WEAK:
                 weak.append(index)
         changed = True
         while changed and weak:  # the same drug elsewhere, or a neighbour in a list

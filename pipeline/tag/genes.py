@@ -26,24 +26,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.lexicons import GeneEntry, GeneLexicon, common_words, gene_lexicon
-from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
-                                 words_pattern)
+from pipeline.lexicons import GeneEntry, GeneLexicon, common_words, drug_lexicon, gene_lexicon
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
-from pipeline.tag.context import (Sentence, cue_window, doc_sentences, in_ranges, listed_beside,
-                                  out_of_scope, sentence_at)
-from pipeline.tag.drugs import drug_rules
+from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
+                                  sentence_at)
+from pipeline.tag.drugs import drug_rules, reads_as_drug
+from pipeline.tag.evidence import ACCEPT, STRONG, WEAK
+from pipeline.tag.gene_rules import gene_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
 from pipeline.tag.matching import find_terms
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
-FILE = "gene_rules.yaml"
 MAX_NAME_WORDS = 8
 PROTEIN_NAME = re.compile(r"^p\d{2,3}$")  # p53, p16, p63
 LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/|\s*-\s*)\s*$")
@@ -51,36 +49,6 @@ LIKE_COMPOUND = re.compile(r"^(?:-[A-Za-z]+)*-like\b")
 GENE_ISH = re.compile(r"\b(?:kinase|receptor|protein|factor|gene|antigen|ligand|domain|enzyme|"
                       r"synthase|homolog|oncogene|transcript|channel|transporter|subunit|"
                       r"chain|member|binding)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class GeneRules:
-    classes: frozenset[str]
-    family_words: re.Pattern
-    gene_cues: re.Pattern
-    ihc_cues: re.Pattern
-    ihc_markers: dict[str, str]
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "GeneRules":
-        keys = ["classes", "family_words", "gene_cues", "ihc_cues", "ihc_markers"]
-        check_keys(data, file=FILE, where="top level", required=keys)
-        lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
-                 for key in keys if key != "ihc_markers"}
-        markers = check_type(data["ihc_markers"], dict, file=FILE, where="top level",
-                             key="ihc_markers", description="a mapping of marker to symbol")
-        return cls(frozenset(lists["classes"]), words_pattern(lists["family_words"], FAMILY_WORD_BEFORE),
-                   words_pattern(lists["gene_cues"]), words_pattern(lists["ihc_cues"]),
-                   {str(k): str(v) for k, v in markers.items()})
-
-
-# right after a mention: "KSR family", "insulin receptor superfamily", "(TAPE) domain"
-FAMILY_WORD_BEFORE = r"^\)?\s+(?:gene\s+|protein\s+)?"
-
-
-@lru_cache(maxsize=1)
-def gene_rules() -> GeneRules:
-    return GeneRules.from_dict(load_resource(FILE))
 
 
 @dataclass(frozen=True)
@@ -265,6 +233,7 @@ class GeneTagger:
         self.name = name
         settings = get_settings()
         self.lexicon = gene_lexicon(settings)
+        self.drugs = drug_lexicon(settings)  # names that are a gene's and a drug's
         self.words = common_words(settings)
         self.rules = gene_rules()
 
@@ -313,13 +282,19 @@ class GeneTagger:
                 shared.append((index, candidate))
             if verdict == "reject" or symbol is None:
                 continue
-            tag = Tag("gene", candidate.start, candidate.end, symbol, f"gene.{candidate.rank}")
+            if (reads_as_drug(text, candidate.start, candidate.end, sentence, self.drugs,
+                              drug_rules())
+                    and rules.evidence.score(WEAK, text, candidate.start, candidate.end,
+                                             sentence) < ACCEPT):
+                continue  # a drug here, with no gene word near: "procarbazine-CCNU-vincristine"
             in_scope = not in_ranges(candidate.start, excluded)
-            if (verdict == "strong" or inside(candidate.start, candidate.end, proposed)
-                    or (in_scope and rules.gene_cues.search(
-                        cue_window(text, candidate.start, candidate.end, sentence)))):
-                accepted[index] = tag
-            else:
+            score = rules.evidence.score(STRONG if verdict == "strong" else WEAK, text,
+                                         candidate.start, candidate.end, sentence, in_scope=in_scope
+                                         ) + inside(candidate.start, candidate.end, proposed)
+            if score >= ACCEPT:
+                accepted[index] = Tag("gene", candidate.start, candidate.end, symbol,
+                                      f"gene.{candidate.rank}")
+            elif score == WEAK:
                 weak.append((index, candidate, symbol))
         for index in [i for i, tag in accepted.items() if candidates[i].printed in vetoed]:
             del accepted[index]

@@ -118,3 +118,63 @@ def test_a_spelled_out_name_takes_its_abbreviations_drug(drugs):
     text = ("Pegfilgrastim support followed.\n\nAbbreviations: G-CSF: granulocyte "
             "colony-stimulating factor, CR: complete remission.")
     assert [d for _, d in drugs(text)] == ["pegfilgrastim", "g-csf", "g-csf"]
+
+
+def test_an_organ_or_element_named_before_a_disease_or_lab_word_is_no_drug(drugs):
+    # "thyroid" (desiccated thyroid) and "iodine" are drug names that are mostly something else
+    text = ("Papillary thyroid carcinoma was treated with lenvatinib; thyroid function and serum "
+            "creatinine levels stayed normal during treatment.")
+    assert drugs(text) == [("lenvatinib", "lenvatinib")]
+    assert drugs("Desiccated thyroid 60 mg daily was started.") == [("thyroid", "thyroid")]
+
+
+def test_a_drug_measured_in_the_blood_is_still_the_drug(drugs):
+    assert drugs("Valproate levels were subtherapeutic during treatment.") == [
+        ("Valproate", "valproic acid")]
+
+
+def test_a_name_before_an_enzyme_word_names_the_enzyme(drugs):
+    text = ("The gene encodes a subunit of cyclic adenosine monophosphate\u2013dependent protein "
+            "kinase, treated as a target.")
+    assert drugs(text) == []
+
+
+def test_what_a_drug_is_part_of_is_the_drug_when_the_text_gives_it(drugs):
+    # "-containing" weighs against a name, a therapy word and a drug listed beside it for
+    assert drugs("Bortezomib and dexamethasone-containing regimens were given.") == [
+        ("Bortezomib", "bortezomib"), ("dexamethasone", "dexamethasone")]
+    assert drugs("Proline-rich and ATP-binding domains were mapped.") == []
+
+
+def test_an_abbreviation_spelled_out_in_ordinary_words_is_not_the_drug_it_spells(drugs):
+    # "ATC" is a DrugBank synonym of timonacic
+    text = ("Anaplastic thyroid cancer (ATC) is aggressive. ATC was treated with dabrafenib "
+            "and trametinib.")
+    assert [d for _, d in drugs(text)] == ["dabrafenib", "trametinib"]
+
+
+def test_radiation_is_no_drug(drugs):
+    text = "She had radioiodine therapy, then radioactive iodine ablation with 100 mCi."
+    assert drugs(text) == []
+
+
+def test_a_gene_family_is_no_drug(drugs):
+    # "RAS" is a DrugBank synonym of rasagiline
+    text = "Patients with RAS wild-type tumours are treated with cetuximab."
+    assert drugs(text) == [("cetuximab", "cetuximab")]
+
+
+def test_a_weak_name_blamed_for_a_harm_or_taken_is_a_drug(drugs):
+    assert drugs("Chronic cocaine use preceded the infarction.") == [("cocaine", "cocaine")]
+    assert drugs("Cocaine seizures by customs rose.") == []
+
+
+def test_a_gene_product_given_as_a_drug_keeps_its_name(drugs):
+    assert drugs("Standard treatment was dacarbazine and interleukin-2.") == [
+        ("dacarbazine", "dacarbazine"), ("interleukin-2", "interleukin-2")]
+    assert drugs("Tumour cells secreted interleukin-2; IL-2 expression rose.") == []
+
+
+def test_a_code_that_is_also_a_gene_symbol_is_the_drug_in_a_regimen(drugs):
+    assert [d for _, d in drugs("She had four cycles of procarbazine-CCNU-vincristine.")] == [
+        "procarbazine", "lomustine", "vincristine"]

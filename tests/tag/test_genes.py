@@ -156,3 +156,18 @@ def test_a_cellular_homolog_in_any_casing_is_its_gene(genes):
     assert genes("GIST cells were CD117 (c-kit) positive; c-MET and c-Src were active.") == [
         ("CD117", "KIT"), ("c-kit", "KIT"), ("c-MET", "MET"), ("c-Src", "SRC")]
     assert genes("C-section followed; c-terminal staining was weak.") == []
+
+
+def test_a_name_of_a_gene_and_a_drug_is_the_drug_where_the_text_gives_it(genes):
+    # CCNU is a previous symbol of CCNO and the code of lomustine
+    assert genes("She had four cycles of procarbazine-CCNU-vincristine.") == []
+    assert genes("CCNU gene expression was measured in the tumour.") == [("CCNU", "CCNO")]
+    # a synonym needs an INN beside it: "-induced" speaks of lithium, not of PKC-alpha
+    assert genes("Loss of PKC-alpha attenuates lithium-induced polyuria.") == [
+        ("PKC-alpha", "PRKCA")]
+
+
+def test_a_gene_product_given_as_a_drug_is_the_drug(genes):
+    assert genes("Standard treatment was dacarbazine and interleukin-2.") == []
+    assert genes("Tumour cells secreted interleukin-2; IL-2 expression rose.") == [
+        ("interleukin-2", "IL2"), ("IL-2", "IL2")]

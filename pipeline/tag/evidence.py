@@ -1,0 +1,127 @@
+"""Evidence for and against reading a candidate as an entity, scored from its context.
+
+A lexicon says what a printed form *may* be; its context says what it is here, as a
+curator reads it. Each candidate starts from a prior set by its form (a strong one, such
+as an INN or an approved symbol with digits, 1; a weak one, such as a brand or a short
+symbol, 0), and each
+piece of context the rule files list adds its weight: positive for evidence for ("treated
+with", "mutation"), negative for evidence against ("thyroid *cancer*", "*-dependent*").
+A candidate counts when its score reaches 1, waits for evidence from the rest of the
+document (the same entity accepted elsewhere, a list of accepted ones around it) at 0,
+and never counts below 0.
+
+Rules are data: an ``evidence`` list in a tagger's rule file, each entry checked on load
+(:class:`ContextRule`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.errors import Errors, RuleFileError
+from pipeline.resources import check_keys, check_str_list, check_type
+from pipeline.tag.context import Sentence, cue_window
+
+STRONG, WEAK = 1, 0  # priors
+ACCEPT = 1  # the score a candidate needs to count on its own
+WEAK_LABEL = frozenset({"weak"})
+PLACES = ("near", "after", "before")
+REACH = 60  # characters looked at right after or before a candidate
+DASHES = "-\u2010\u2011\u2013"  # hyphen, Unicode hyphen, non-breaking hyphen, en dash
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """One kind of evidence: words (or a regular expression) at a place around the
+    candidate, with a weight.
+
+    ``near``: anywhere in the cue window (:func:`pipeline.tag.context.cue_window`);
+    ``after``: right after the candidate, white space or a dash between; ``before``: right
+    before it. ``only``: the rule weighs only candidates with one of these labels (each
+    tagger labels its candidates: "weak", the kind of name...); empty: all."""
+
+    name: str
+    place: str
+    weight: int
+    pattern: re.Pattern
+    only: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_dict(cls, data: dict, *, file: str, where: str) -> "ContextRule":
+        check_keys(data, file=file, where=where, required=["name", "place", "weight"],
+                   optional=["words", "pattern", "only"])
+        check_type(data["name"], str, file=file, where=where, key="name", description="a string")
+        place = data["place"]
+        if place not in PLACES:
+            raise RuleFileError(Errors.E103.format(file=file, where=where, key="place",
+                                                   expected=f"one of {', '.join(PLACES)}",
+                                                   value=place))
+        weight = check_type(data["weight"], int, file=file, where=where, key="weight",
+                            description="a whole number (positive: for, negative: against)")
+        only = check_str_list(data.get("only", []), file=file, where=where, key="only")
+        if ("words" in data) == ("pattern" in data):
+            raise RuleFileError(Errors.E103.format(file=file, where=where, key="words, pattern",
+                                                   expected="given, one of the two",
+                                                   value=sorted(data)))
+        if "words" in data:
+            words = check_str_list(data["words"], file=file, where=where, key="words")
+            body = rf"(?:{'|'.join(map(word_pattern, sorted(words, key=len, reverse=True)))})"
+        else:
+            body = check_type(data["pattern"], str, file=file, where=where, key="pattern",
+                              description="a regular expression")
+        # "after" is matched from the candidate's end, "before" searched up to its start
+        anchored = {"near": body, "after": rf"[{DASHES}\s]*(?:{body})",
+                    "before": rf"(?:{body})[{DASHES}\s]*$"}[place]
+        return cls(data["name"], place, weight, re.compile(anchored, re.IGNORECASE),
+                   frozenset(only))
+
+    def holds(self, text: str, start: int, end: int, window: str) -> bool:
+        if self.place == "near":
+            return bool(self.pattern.search(window))
+        if self.place == "after":
+            return bool(self.pattern.match(text, end, min(len(text), end + REACH)))
+        return bool(self.pattern.search(text, max(0, start - REACH), start))
+
+
+def word_pattern(word: str) -> str:
+    """A whole word as a pattern in which a dash stands for any dash ("-dependent" also
+    matches "–dependent") and a space for any white space."""
+    pattern = re.escape(word).replace(r"\ ", r"\s+").replace(r"\-", f"[{DASHES}]")
+    return rf"{'(?<![A-Za-z])' if word[:1].isalpha() else ''}{pattern}(?![A-Za-z])"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A tagger's context rules, applied to its candidates."""
+
+    rules: tuple[ContextRule, ...]
+    by_labels: dict = field(default_factory=dict, compare=False)  # applicable rules, cached
+
+    @classmethod
+    def from_list(cls, entries: object, *, file: str) -> "Evidence":
+        check_type(entries, list, file=file, where="top level", key="evidence",
+                   description="a list of evidence rules")
+        return cls(tuple(ContextRule.from_dict(entry, file=file, where=f"evidence[{i}]")
+                         for i, entry in enumerate(entries)))
+
+    def applicable(self, labels: frozenset[str], in_scope: bool) -> tuple[ContextRule, ...]:
+        """The rules that weigh a candidate with these labels: out of scope (a reference
+        list), evidence for counts for nothing, evidence against still counts."""
+        key = (labels, in_scope)
+        if key not in self.by_labels:
+            self.by_labels[key] = tuple(rule for rule in self.rules
+                                        if (not rule.only or rule.only & labels)
+                                        and (in_scope or rule.weight < 0))
+        return self.by_labels[key]
+
+    def score(self, prior: int, text: str, start: int, end: int, sentence: Sentence | None,
+              *, labels: frozenset[str] = frozenset(), in_scope: bool = True) -> int:
+        """``prior`` plus the weight of every rule the context of ``text[start:end]`` meets.
+        A candidate not strong is labelled "weak" too. A strong candidate that no rule can
+        weigh against is not looked at."""
+        rules = self.applicable(labels | WEAK_LABEL if prior < STRONG else labels, in_scope)
+        if prior >= ACCEPT and all(rule.weight > 0 for rule in rules):
+            return prior
+        window = cue_window(text, start, end, sentence)
+        return prior + sum(rule.weight for rule in rules if rule.holds(text, start, end, window))

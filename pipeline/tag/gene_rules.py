@@ -1,0 +1,45 @@
+"""The rules of ``resources/gene_rules.yaml``: how printed gene symbols and names are judged
+in context. Read by the gene tagger, and by the drug tagger for the gene families no drug
+is named after ("RAS" is no rasagiline)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.resources import check_keys, check_str_list, check_type, load_resource, words_pattern
+from pipeline.tag.evidence import Evidence
+
+FILE = "gene_rules.yaml"
+
+
+@dataclass(frozen=True)
+class GeneRules:
+    classes: frozenset[str]
+    family_words: re.Pattern
+    evidence: Evidence
+    ihc_cues: re.Pattern
+    ihc_markers: dict[str, str]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "GeneRules":
+        lists = ["classes", "family_words", "ihc_cues"]
+        check_keys(data, file=FILE, where="top level", required=lists + ["evidence", "ihc_markers"])
+        values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
+                  for key in lists}
+        markers = check_type(data["ihc_markers"], dict, file=FILE, where="top level",
+                             key="ihc_markers", description="a mapping of marker to symbol")
+        return cls(frozenset(values["classes"]),
+                   words_pattern(values["family_words"], FAMILY_WORD_BEFORE),
+                   Evidence.from_list(data["evidence"], file=FILE), words_pattern(values["ihc_cues"]),
+                   {str(k): str(v) for k, v in markers.items()})
+
+
+# right after a mention: "KSR family", "insulin receptor superfamily", "(TAPE) domain"
+FAMILY_WORD_BEFORE = r"^\)?\s+(?:gene\s+|protein\s+)?"
+
+
+@lru_cache(maxsize=1)
+def gene_rules() -> GeneRules:
+    return GeneRules.from_dict(load_resource(FILE))

@@ -1,0 +1,64 @@
+"""Context evidence: rules checked on load, and how their weights add up."""
+
+import pytest
+
+from pipeline.errors import RuleFileError
+from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, Evidence
+
+
+def evidence(*entries):
+    return Evidence.from_list(list(entries), file="test.yaml")
+
+
+THERAPY_NEAR = {"name": "therapy near", "place": "near", "weight": 1, "words": ["treated", "mg"]}
+DISEASE_AFTER = {"name": "organ of a disease", "place": "after", "weight": -2,
+                 "words": ["cancer", "-dependent"], "only": ["weak"]}
+
+
+def score(rules, prior, text, word, in_scope=True):
+    start = text.index(word)
+    return rules.score(prior, text, start, start + len(word), None, in_scope=in_scope)
+
+
+def test_weights_for_and_against_add_to_the_prior():
+    rules = evidence(THERAPY_NEAR, DISEASE_AFTER)
+    assert score(rules, WEAK, "She was treated with thyroid extract.", "thyroid") == ACCEPT
+    assert score(rules, WEAK, "She was treated for thyroid cancer.", "thyroid") < WEAK
+    assert score(rules, WEAK, "Her thyroid was normal.", "thyroid") == WEAK
+
+
+def test_a_rule_for_weak_forms_does_not_weigh_a_strong_one():
+    rules = evidence(DISEASE_AFTER)
+    assert score(rules, STRONG, "Cisplatin cancer trials.", "Cisplatin") == STRONG
+    assert score(rules, WEAK, "abl cancer", "abl") == WEAK - 2
+
+
+def test_a_dash_in_a_rule_word_stands_for_any_dash():
+    rules = evidence(DISEASE_AFTER)
+    text = "the cyclic AMP\u2013dependent kinase"
+    assert score(rules, WEAK, text, "cyclic AMP") == WEAK - 2
+
+
+def test_out_of_scope_only_evidence_against_counts():
+    rules = evidence(THERAPY_NEAR, DISEASE_AFTER)
+    assert score(rules, WEAK, "1. Treated with iodine 5 mg.", "iodine", in_scope=False) == WEAK
+    assert score(rules, WEAK, "1. iodine cancer", "iodine", in_scope=False) == WEAK - 2
+
+
+def test_a_rule_may_be_a_pattern_and_look_before():
+    rules = evidence({"name": "anti- before", "place": "before", "weight": 1, "pattern": "anti"})
+    assert score(rules, WEAK, "anti-PD1 antibodies", "PD1") == ACCEPT
+    assert score(rules, WEAK, "PD1 antibodies", "PD1") == WEAK
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"name": "x", "place": "inside", "weight": 1, "words": ["a"]}, "place must be one of"),
+    ({"name": "x", "place": "near", "weight": 1}, "one of the two"),
+    ({"name": "x", "place": "near", "weight": 1, "words": ["a"], "pattern": "a"}, "one of the two"),
+    ({"name": "x", "place": "near", "weight": "1", "words": ["a"]}, "whole number"),
+    ({"name": "x", "place": "near", "weight": 1, "words": ["a"], "when": 1}, "unknown key"),
+])
+def test_a_bad_rule_names_the_file_the_place_and_what_is_allowed(entry, message):
+    with pytest.raises(RuleFileError, match=message) as error:
+        evidence(entry)
+    assert "test.yaml: evidence[0]" in str(error.value)
