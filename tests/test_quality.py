@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.evaluate import diff_report, load_gold_dir
+from pipeline.evaluate import diff_report, figures, load_gold_dir
+from pipeline.evaluate.thresholds import SECTIONS
 from pipeline.extract import extract
-from pipeline.schema import DiffReport
 from tests.conftest import GOLD, SEEDS
 
 FLOORS_FILE = Path(__file__).with_name("quality_floors.yaml")
-SECTIONS = ("document_f1", "case_f1", "case_agreement")
 
 pytestmark = pytest.mark.seeds
 
@@ -24,16 +23,6 @@ def read_floors(text: str) -> dict[str, dict[str, float]]:
     unknown = set(data) - set(SECTIONS)
     assert not unknown, f"{FLOORS_FILE.name}: unknown sections {sorted(unknown)}"
     return {section: dict(data.get(section) or {}) for section in SECTIONS}
-
-
-def measured(report: DiffReport) -> dict[str, dict[str, float]]:
-    gold_cases = report.cases.gold
-    return {
-        "document_f1": {score.field: score.f1 for score in report.scores},
-        "case_f1": {score.field: score.f1 for score in report.case_scores},
-        "case_agreement": {a.field: a.agreed / gold_cases for a in report.case_accuracy
-                           if gold_cases},
-    }
 
 
 FLOORS = read_floors(FLOORS_FILE.read_text())
@@ -48,7 +37,7 @@ def seed_scores() -> dict[str, dict[str, float]]:
     report = diff_report(extractions, load_gold_dir(GOLD), gold_dir=str(GOLD),
                          extracted_dir="in memory")
     assert report.documents == sorted(extractions) and not report.missing_records
-    return measured(report)
+    return figures(report)
 
 
 @pytest.mark.parametrize("section, field, floor",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from math import comb
 from typing import Callable
 
 from pipeline.evaluate.evidence import Evidence, with_evidence
@@ -52,6 +53,7 @@ class CaseComparison:
     counts: dict[str, Counts] = field(default_factory=dict)
     agreed: dict[str, int] = field(default_factory=dict)
     total: dict[str, int] = field(default_factory=dict)
+    gold_total: dict[str, int] = field(default_factory=dict)
     items: list[DiffItem] = field(default_factory=list)
     paired: int = 0
     missed: list[str] = field(default_factory=list)
@@ -82,6 +84,8 @@ def compare_cases(predicted: Annotations, gold: Annotations) -> CaseComparison:
     for key in (k for k in theirs if k in ours):
         result.paired += 1
         compare_pair(ours[key], theirs[key], doc_id, evidence, result)
+    result.gold_total = {name: len(gold.cases) for name in SCALARS}
+    result.gold_total[ORDER_FIELD] = sum(comb(len(case.therapies), 2) for case in gold.cases)
     return result
 
 

@@ -39,11 +39,8 @@ def diff_document(predicted: Annotations, gold: Annotations,
     cases = compare_cases(predicted, gold)
     case_scores = [make_score(CASES_FIELD, cases.paired, len(cases.spurious), len(cases.missed))]
     case_scores += [counted(f"case.{name}", cases.counts[name]) for name in CASE_SETS + THERAPY_FIELDS]
-    accuracy = [Accuracy(field=name, method=method, agreed=cases.agreed.get(name, 0),
-                         total=cases.total.get(name, 0),
-                         accuracy=(cases.agreed[name] / cases.total[name]
-                                   if cases.total.get(name) else None))
-                for name, method in ACCURACY_METHODS.items()]
+    accuracy = [agreement(name, cases.agreed.get(name, 0), cases.total.get(name, 0),
+                          cases.gold_total.get(name, 0)) for name in ACCURACY_METHODS]
     return DocumentDiff(
         doc_id=gold.document.id,
         scores=[counted(name, counts[name], orientation.get(name, 0)) for name in DOCUMENT_FIELDS],
@@ -63,10 +60,15 @@ def total(field: str, scores: list[Score]) -> Score:
     return make_score(field, tp, fp, fn, sum(s.orientation_errors for s in scores), macro)
 
 
+def agreement(field: str, agreed: int, total: int, gold_total: int) -> Accuracy:
+    return Accuracy(field=field, method=ACCURACY_METHODS[field], agreed=agreed, total=total,
+                    accuracy=agreed / total if total else None, gold_total=gold_total,
+                    of_gold=agreed / gold_total if gold_total else None)
+
+
 def total_accuracy(field: str, accuracies: list[Accuracy]) -> Accuracy:
-    agreed, count = sum(a.agreed for a in accuracies), sum(a.total for a in accuracies)
-    return Accuracy(field=field, method=ACCURACY_METHODS[field], agreed=agreed, total=count,
-                    accuracy=agreed / count if count else None)
+    return agreement(field, *(sum(getattr(a, name) for a in accuracies)
+                              for name in ("agreed", "total", "gold_total")))
 
 
 def diff_report(extractions: dict[str, Annotations], gold: dict[str, Annotations], *,
