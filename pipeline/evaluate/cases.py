@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from math import comb
 from typing import Callable
 
 from pipeline.evaluate.evidence import Evidence, with_evidence
-from pipeline.evaluate.strategies import Counts, exact, same_age, same_text, therapy_lines
-from pipeline.schema import Annotations, CaseRecord, DiffItem
+from pipeline.evaluate.strategies import (Counts, exact, line_value, same_age, same_text,
+                                          therapy_lines)
+from pipeline.schema import Annotations, CaseRecord, DiffItem, Mention
 
 # Scalar fields: how two values are compared, and its name for the report.
 SCALARS: dict[str, tuple[Callable[[object, object], bool], str]] = {
@@ -26,7 +28,7 @@ SCALARS: dict[str, tuple[Callable[[object, object], bool], str]] = {
     "status": (lambda a, b: a == b, "exact"),
 }
 SET_FIELDS = ("fusions", "rearranged_genes", "variants", "detection_methods")
-THERAPY_FIELDS = ("therapy_lines", "therapy_drugs", "therapy_responses")
+THERAPY_FIELDS = ("therapy_lines", "therapy_drugs", "therapy_responses", "therapy_settings")
 ORDER_FIELD = "therapy_line_order"
 CASES_FIELD = "cases"
 
@@ -104,19 +106,25 @@ def compare_pair(ours: CaseRecord, theirs: CaseRecord, doc_id: str, evidence: Ev
                 evidence.for_case(ours, name)))
     for name in SET_FIELDS:
         add(result, name, exact(case_values(ours, name), case_values(theirs, name)), doc_id,
-            case_id, evidence.for_case(ours, name))
+            case_id, partial(evidence.for_case, ours, name))
     lines = therapy_lines(ours.therapies, theirs.therapies)
-    therapy_evidence = evidence.for_case(ours, "therapies")
-    for name, counts in zip(THERAPY_FIELDS, (lines.lines, lines.drugs, lines.responses)):
-        add(result, name, counts, doc_id, case_id, therapy_evidence)
+    for name, counts in zip(THERAPY_FIELDS, (lines.lines, lines.drugs, lines.responses,
+                                             lines.settings)):
+        add(result, name, counts, doc_id, case_id, partial(therapy_evidence, evidence, ours))
     result.agree(ORDER_FIELD, lines.order_agreed, lines.order_total)
 
 
+def therapy_evidence(evidence: Evidence, case: CaseRecord, label: str) -> Mention | None:
+    """The case's mention of a per-line value: a drug, response or setting, or a line's
+    first drug (its regimen when it names none)."""
+    return evidence.for_case(case, "therapies", line_value(label).split(", ")[0])
+
+
 def add(result: CaseComparison, name: str, counts: Counts, doc_id: str, case_id: str,
-        mention) -> None:
+        mention_of: Callable[[str], Mention | None]) -> None:
     result.counts[name].extend(counts)
     result.items += [with_evidence(DiffItem(doc_id=doc_id, field=f"case.{name}", kind="FP",
-                                            value=value, case_id=case_id), mention)
+                                            value=value, case_id=case_id), mention_of(value))
                      for value in counts.fp]
     result.items += [DiffItem(doc_id=doc_id, field=f"case.{name}", kind="FN", gold=value,
                               case_id=case_id) for value in counts.fn]

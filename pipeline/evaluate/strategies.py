@@ -5,8 +5,8 @@
 - :func:`fusion_details` — second tier: each stated exon, transcript or breakpoint;
 - :func:`same_text` — tolerant text match for diagnosis and site;
 - :func:`same_age` — ages within 0.05 years (months written as fractions);
-- :func:`therapy_lines` — lines matched by their drugs and regimen, then drugs, responses
-  and order compared line by line.
+- :func:`therapy_lines` — lines matched by their drugs and regimen, then drugs, responses,
+  settings and order compared line by line.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 from pipeline.resources import check_keys, load_resource
 from pipeline.schema import FUSION_DETAILS, Fusion, Therapy
@@ -124,18 +124,54 @@ def match_lines(predicted: list[Therapy], gold: list[Therapy]) -> list[tuple[int
     return sorted(pairs)
 
 
+# What each matched line is scored on, as a list of values (a response or a setting is
+# one value when stated).
+LINE_VALUES: dict[str, Callable[[Therapy], list[str]]] = {
+    "drugs": lambda line: line.drugs,
+    "responses": lambda line: [line.response] if line.response else [],
+    "settings": lambda line: [line.setting] if line.setting else [],
+}
+LINE_PREFIX = re.compile(r"^(?:unmatched )?line \d+: ")
+
+
+def line_value(label: str) -> str:
+    """The value of a per-line label ("line 2: crizotinib" -> "crizotinib")."""
+    return LINE_PREFIX.sub("", label, count=1)
+
+
 @dataclass
 class TherapyComparison:
     lines: Counts
     drugs: Counts
     responses: Counts
+    settings: Counts
     order_agreed: int
     order_total: int
 
 
+def per_line(predicted: list[Therapy], gold: list[Therapy], pairs: list[tuple[int, int]],
+             values: Callable[[Therapy], list[str]]) -> Counts:
+    """Values of matched lines compared as sets, labelled by the gold line; every value of
+    an unmatched line is an FP (ours) or an FN (the gold's)."""
+    counts = Counts()
+    for i, j in pairs:
+        both = exact(values(predicted[i]), values(gold[j]))
+        prefix = f"line {j + 1}: "
+        counts.tp += [prefix + value for value in both.tp]
+        counts.fp += [prefix + value for value in both.fp]
+        counts.fn += [prefix + value for value in both.fn]
+    matched_p, matched_g = {i for i, _ in pairs}, {j for _, j in pairs}
+    counts.fp += [f"unmatched line {i + 1}: {value}" for i, line in enumerate(predicted)
+                  if i not in matched_p for value in values(line)]
+    counts.fn += [f"line {j + 1}: {value}" for j, line in enumerate(gold)
+                  if j not in matched_g for value in values(line)]
+    return counts
+
+
 def therapy_lines(predicted: list[Therapy], gold: list[Therapy]) -> TherapyComparison:
     """Lines matched (:func:`match_lines`), then per line: drugs as sets, the best response
-    as one unit when stated, and order as the share of matched-line pairs in gold's order."""
+    and the setting as one unit each when stated, and order as the share of matched-line
+    pairs in gold's order."""
     pairs = match_lines(predicted, gold)
     matched_p, matched_g = {i for i, _ in pairs}, {j for _, j in pairs}
     lines = Counts(
@@ -143,35 +179,11 @@ def therapy_lines(predicted: list[Therapy], gold: list[Therapy]) -> TherapyCompa
         fp=[line_label(i, line) for i, line in enumerate(predicted) if i not in matched_p],
         fn=[line_label(j, line) for j, line in enumerate(gold) if j not in matched_g],
     )
-    drugs, responses = Counts(), Counts()
-    for i, j in pairs:
-        both = exact(predicted[i].drugs, gold[j].drugs)
-        prefix = f"line {j + 1}: "
-        drugs.tp += [prefix + drug for drug in both.tp]
-        drugs.fp += [prefix + drug for drug in both.fp]
-        drugs.fn += [prefix + drug for drug in both.fn]
-        ours, theirs = predicted[i].response, gold[j].response
-        if ours is not None and ours == theirs:
-            responses.tp.append(f"{prefix}{ours}")
-        else:
-            if ours is not None:
-                responses.fp.append(f"{prefix}{ours}")
-            if theirs is not None:
-                responses.fn.append(f"{prefix}{theirs}")
-    for i, line in enumerate(predicted):
-        if i not in matched_p:
-            drugs.fp += [f"unmatched line {i + 1}: {d}" for d in line.drugs]
-            if line.response:
-                responses.fp.append(f"unmatched line {i + 1}: {line.response}")
-    for j, line in enumerate(gold):
-        if j not in matched_g:
-            drugs.fn += [f"line {j + 1}: {d}" for d in line.drugs]
-            if line.response:
-                responses.fn.append(f"line {j + 1}: {line.response}")
-    ordered = sorted(pairs)
-    comparisons = [(a, b) for k, a in enumerate(ordered) for b in ordered[k + 1:]]
+    drugs, responses, settings = (per_line(predicted, gold, pairs, values)
+                                  for values in LINE_VALUES.values())
+    comparisons = [(a, b) for k, a in enumerate(pairs) for b in pairs[k + 1:]]
     agreed = sum(1 for (_, ja), (_, jb) in comparisons if ja < jb)
-    return TherapyComparison(lines, drugs, responses, agreed, len(comparisons))
+    return TherapyComparison(lines, drugs, responses, settings, agreed, len(comparisons))
 
 
 def precision_recall_f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

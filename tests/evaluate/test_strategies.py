@@ -78,3 +78,15 @@ def test_rates_follow_the_usual_conventions():
     assert precision_recall_f1(0, 0, 0) == (1.0, 1.0, 1.0)
     assert precision_recall_f1(0, 2, 0) == (0.0, 1.0, 0.0)
     assert precision_recall_f1(3, 1, 1) == pytest.approx((0.75, 0.75, 0.75))
+
+
+def test_settings_are_one_unit_per_line_like_responses():
+    gold = [line(["cytarabine", "daunorubicin"], "7+3", setting="induction"),
+            line([], "MEC", setting="salvage"), line(["crizotinib"])]
+    ours = [line(["crizotinib"], setting="first-line"), line(["cytarabine"], "7+3", setting="induction"),
+            line(["azacitidine"], setting="maintenance")]
+    settings = therapy_lines(ours, gold).settings
+    assert settings.tp == ["line 1: induction"]
+    # a setting where the gold states none is an FP; an unmatched line's settings count too
+    assert settings.fp == ["line 3: first-line", "unmatched line 3: maintenance"]
+    assert settings.fn == ["line 2: salvage"]
