@@ -33,9 +33,13 @@ ORDER_FIELD = "therapy_line_order"
 CASES_FIELD = "cases"
 
 
+def table_name(name: str | None) -> str:
+    return re.sub(r"\s+", " ", (name or "").strip().lower())
+
+
 def case_key(case: CaseRecord) -> tuple:
     if case.source == "table":
-        return ("table", re.sub(r"\s+", " ", (case.table or "").strip().lower()), case.row)
+        return ("table", table_name(case.table), case.row)
     return ("narrative", case.case_id)
 
 

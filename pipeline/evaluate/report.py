@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 from pipeline.evaluate.cases import (CASES_FIELD, ORDER_FIELD, SCALARS, SET_FIELDS as CASE_SETS,
                                      THERAPY_FIELDS, compare_cases)
 from pipeline.evaluate.documents import FUSION_DETAILS_FIELD, SET_FIELDS, compare_sets
-from pipeline.evaluate.locate import locate
+from pipeline.evaluate.locate import locate_missed
 from pipeline.evaluate.strategies import Counts, precision_recall_f1
 from pipeline.schema import (Accuracy, Annotations, CaseCounts, DiffReport, Document,
-                             DocumentDiff, Score)
+                             DocumentDiff, Extraction, Score)
 
 DOCUMENT_FIELDS = SET_FIELDS + (FUSION_DETAILS_FIELD,)
 CASE_SCORE_FIELDS = (CASES_FIELD,) + tuple(f"case.{name}" for name in CASE_SETS + THERAPY_FIELDS)
@@ -34,9 +34,11 @@ def diff_document(predicted: Annotations, gold: Annotations,
     """Every comparison of one extraction with its gold file; with the read ``document``,
     each missed value is shown where the text prints it."""
     counts, orientation, items = compare_sets(predicted, gold)
-    if document is not None:
-        items = [locate(document, item) for item in items]
     cases = compare_cases(predicted, gold)
+    items += cases.items
+    if document is not None:
+        mentions = predicted.mentions if isinstance(predicted, Extraction) else []
+        items = locate_missed(document, items, gold.cases, mentions)
     case_scores = [make_score(CASES_FIELD, cases.paired, len(cases.spurious), len(cases.missed))]
     case_scores += [counted(f"case.{name}", cases.counts[name]) for name in CASE_SETS + THERAPY_FIELDS]
     accuracy = [agreement(name, cases.agreed.get(name, 0), cases.total.get(name, 0),
@@ -48,7 +50,7 @@ def diff_document(predicted: Annotations, gold: Annotations,
         case_accuracy=accuracy,
         cases=CaseCounts(gold=len(gold.cases), predicted=len(predicted.cases), paired=cases.paired,
                          missed=cases.missed, spurious=cases.spurious),
-        items=items + cases.items,
+        items=items,
     )
 
 

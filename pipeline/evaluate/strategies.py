@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable, Iterable
 
-from pipeline.resources import check_keys, load_resource
+from pipeline.evaluate.rules import text_rules
 from pipeline.schema import FUSION_DETAILS, Fusion, Therapy
 AGE_TOLERANCE = 0.05
 
@@ -60,17 +59,10 @@ def fusion_details(predicted: list[Fusion], gold: list[Fusion]) -> Counts:
     return exact(detail_units(predicted), detail_units(gold))
 
 
-@lru_cache(maxsize=1)
-def spelling_variants() -> tuple[tuple[re.Pattern, str], ...]:
-    data = check_keys(load_resource("spelling.yaml"), file="spelling.yaml", where="top level",
-                      required=["variants"])
-    return tuple((re.compile(pattern), replacement) for pattern, replacement in data["variants"].items())
-
-
 def normalise_text(text: str) -> str:
     """Lower case, British spellings to US, hyphens dropped, punctuation to spaces."""
     text = text.lower()
-    for pattern, replacement in spelling_variants():
+    for pattern, replacement in text_rules().variants:
         text = pattern.sub(replacement, text)
     text = text.replace("-", "").replace("‐", "")
     return " ".join(re.findall(r"[a-z0-9]+", text))
@@ -101,8 +93,11 @@ def line_tokens(line: Therapy) -> set[str]:
     return tokens
 
 
+NO_DRUG = "no drug named"
+
+
 def line_label(index: int, line: Therapy) -> str:
-    what = ", ".join(line.drugs) or (line.regimen or "no drug named")
+    what = ", ".join(line.drugs) or (line.regimen or NO_DRUG)
     return f"line {index + 1}: {what}"
 
 
