@@ -14,7 +14,7 @@ from math import comb
 from typing import Callable
 
 from pipeline.evaluate.evidence import Evidence, with_evidence
-from pipeline.evaluate.strategies import (Counts, exact, line_value, same_age, same_text,
+from pipeline.evaluate.strategies import (Counts, exact, line_value, same_age, same_words,
                                           therapy_lines)
 from pipeline.schema import Annotations, CaseRecord, DiffItem, Mention
 
@@ -22,9 +22,12 @@ from pipeline.schema import Annotations, CaseRecord, DiffItem, Mention
 SCALARS: dict[str, tuple[Callable[[object, object], bool], str]] = {
     "age_years": (same_age, "equal within 0.05 years"),
     "sex": (lambda a, b: a == b, "exact"),
-    "diagnosis": (same_text, "tolerant text: case, punctuation, hyphens and British/US "
-                             "spelling ignored; equal or one contains the other as whole words"),
-    "primary_site": (same_text, "tolerant text (as diagnosis)"),
+    "diagnosis": (same_words, "gold's words within ours: every word of the gold's name, in "
+                              "any order, but function words (of, the...) and stage and course "
+                              "words (metastatic, relapsed, stage IV, grade 2...), after case, "
+                              "punctuation, hyphens, British/US spelling and plurals are "
+                              "folded; ours may say more"),
+    "primary_site": (same_words, "gold's words within ours (as diagnosis)"),
     "status": (lambda a, b: a == b, "exact"),
 }
 SET_FIELDS = ("fusions", "rearranged_genes", "variants", "detection_methods")

@@ -17,27 +17,49 @@ GENE_RULES = "gene_rules.yaml"
 AGE_UNITS = ("years", "months")
 
 
+def str_map(data: Any, key: str, description: str, *, where: str = "top level") -> dict[str, str]:
+    value = check_type(data[key], dict, file=SPELLING, where=where, key=key,
+                       description=f"a mapping of {description}")
+    for pair in value.items():
+        for text in pair:
+            check_type(text, str, file=SPELLING, where=where, key=key,
+                       description=f"a mapping of {description}")
+    return value
+
+
 @dataclass(frozen=True)
 class TextRules:
     variants: tuple[tuple[re.Pattern, str], ...]
+    function_words: frozenset[str]
+    stage_words: tuple[re.Pattern, ...]
+    plural_endings: tuple[tuple[str, str], ...]  # longest ending first
+    not_plural: tuple[str, ...]  # endings of words that are no plurals
     age_forms: dict[str, tuple[str, ...]]  # unit -> regexes, "{n}" standing for the number
     greek_letters: dict[str, str]  # a symbol's last letter -> its Greek letter
 
     @classmethod
     def from_dict(cls, data: Any) -> "TextRules":
         check_keys(data, file=SPELLING, where="top level",
-                   required=["variants", "age_forms", "greek_letters"])
-        variants = check_type(data["variants"], dict, file=SPELLING, where="top level",
-                              key="variants", description="a mapping of regex -> replacement")
+                   required=["variants", "function_words", "stage_words", "plurals",
+                             "age_forms", "greek_letters"])
+        plurals = check_keys(data["plurals"], file=SPELLING, where="plurals",
+                             required=["endings", "keep"])
         forms = check_keys(data["age_forms"], file=SPELLING, where="age_forms", required=AGE_UNITS)
         return cls(
-            variants=tuple((re.compile(pattern), replacement)
-                           for pattern, replacement in variants.items()),
+            variants=tuple((re.compile(pattern), replacement) for pattern, replacement
+                           in str_map(data, "variants", "regex -> replacement").items()),
+            function_words=frozenset(check_str_list(data["function_words"], file=SPELLING,
+                                                    where="top level", key="function_words")),
+            stage_words=tuple(re.compile(pattern) for pattern in check_str_list(
+                data["stage_words"], file=SPELLING, where="top level", key="stage_words")),
+            plural_endings=tuple(sorted(str_map(plurals, "endings", "ending -> singular ending",
+                                                where="plurals").items(),
+                                        key=lambda pair: len(pair[0]), reverse=True)),
+            not_plural=tuple(check_str_list(plurals["keep"], file=SPELLING, where="plurals",
+                                            key="keep")),
             age_forms={unit: tuple(check_str_list(forms[unit], file=SPELLING, where="age_forms",
                                                   key=unit)) for unit in AGE_UNITS},
-            greek_letters={str(letter): str(greek) for letter, greek in check_type(
-                data["greek_letters"], dict, file=SPELLING, where="top level",
-                key="greek_letters", description="a mapping of letter -> Greek letter").items()},
+            greek_letters=str_map(data, "greek_letters", "letter -> Greek letter"),
         )
 
 
@@ -65,3 +87,12 @@ def word_groups(key: str) -> dict[str, list[str]]:
 def ihc_markers() -> dict[str, str]:
     """Printed IHC marker -> HGNC symbol ("napsin A" -> NAPSA), from ``gene_rules.yaml``."""
     return shared_entry(GENE_RULES, "ihc_markers", dict, "a mapping of marker -> symbol")
+
+
+@lru_cache(maxsize=1)
+def course_words() -> frozenset[str]:
+    """Stage and course words that do not name a disease ("metastatic", "relapsed"), from
+    the disease vocabulary of ``case_words.yaml``."""
+    words = shared_entry(CASE_WORDS, "disease_course_words", list, "a list of strings")
+    return frozenset(check_str_list(words, file=CASE_WORDS, where="top level",
+                                    key="disease_course_words"))

@@ -3,7 +3,7 @@
 - :func:`exact` — sets of normal forms (each value once, however often it is listed);
 - :func:`ordered_pairs` — fusions by 5'::3' pair, reversals reported as orientation errors;
 - :func:`fusion_details` — second tier: each stated exon, transcript or breakpoint;
-- :func:`same_text` — tolerant text match for diagnosis and site;
+- :func:`same_words` — diagnosis and site: the gold's naming words within ours;
 - :func:`same_age` — ages within 0.05 years (months written as fractions);
 - :func:`therapy_lines` — lines matched by their drugs and regimen, then drugs, responses,
   settings and order compared line by line.
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from pipeline.evaluate.rules import text_rules
+from pipeline.evaluate.rules import course_words, text_rules
 from pipeline.schema import FUSION_DETAILS, Fusion, Therapy
 AGE_TOLERANCE = 0.05
 
@@ -59,25 +59,57 @@ def fusion_details(predicted: list[Fusion], gold: list[Fusion]) -> Counts:
     return exact(detail_units(predicted), detail_units(gold))
 
 
-def normalise_text(text: str) -> str:
-    """Lower case, British spellings to US, hyphens dropped, punctuation to spaces."""
+def folded(text: str) -> str:
+    """Lower case, with the spelling variants of ``spelling.yaml`` (British to US...)."""
     text = text.lower()
     for pattern, replacement in text_rules().variants:
         text = pattern.sub(replacement, text)
-    text = text.replace("-", "").replace("‐", "")
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    return text
 
 
-def same_text(predicted: str | None, gold: str | None) -> bool:
-    """Tolerant match: after :func:`normalise_text`, equal, or one contains the other
-    as whole words ("lung adenocarcinoma" ~ "adenocarcinoma of the lung" does not match;
-    "acute myeloid leukemia" ~ "refractory acute myeloid leukemia" does)."""
+def normalise_text(text: str) -> str:
+    """:func:`folded`, hyphens dropped, punctuation to spaces ("FLAG-IDA" = "FLAGIDA")."""
+    return " ".join(re.findall(r"[a-z0-9]+", folded(text).replace("-", "").replace("‐", "")))
+
+
+def singular(word: str) -> str:
+    rules = text_rules()
+    if len(word) <= 3 or word.endswith(rules.not_plural):
+        return word
+    for ending, replacement in rules.plural_endings:
+        if word.endswith(ending):
+            return word[:-len(ending)] + replacement
+    return word
+
+
+def words(text: str) -> str:
+    """:func:`folded`, hyphens and punctuation as spaces: a name's words."""
+    return " ".join(re.findall(r"[a-z0-9]+", folded(text)))
+
+
+def name_words(text: str) -> set[str]:
+    return {singular(word) for word in words(text).split()}
+
+
+def naming_words(text: str) -> set[str]:
+    """The words that name the disease or site: all but function words, stage and grade
+    numbers and course words ("metastatic", "relapsed"); all of them when nothing else is
+    left."""
+    rules = text_rules()
+    kept = words(text)
+    for pattern in rules.stage_words:
+        kept = pattern.sub(" ", kept)
+    ignored = rules.function_words | course_words()
+    return {singular(word) for word in kept.split() if word not in ignored} or name_words(text)
+
+
+def same_words(predicted: str | None, gold: str | None) -> bool:
+    """Every word naming the gold's disease or site (:func:`naming_words`) is in ours, in any
+    order; ours may say more ("lung adenocarcinoma" ~ "adenocarcinoma of the lung"; "refractory acute myeloid
+    leukemia" ~ "acute myeloid leukemia"; "leukemia" is not "acute myeloid leukemia")."""
     if predicted is None or gold is None:
         return predicted is None and gold is None
-    a, b = normalise_text(predicted), normalise_text(gold)
-    if not a or not b:
-        return a == b
-    return a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} "
+    return naming_words(gold) <= name_words(predicted)
 
 
 def same_age(predicted: float | None, gold: float | None) -> bool:
