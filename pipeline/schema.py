@@ -420,6 +420,10 @@ class Accuracy(Model):
     agreed: int = 0
     total: int = 0
     accuracy: float | None = None
+    gold_total: int = Field(
+        default=0, description="What the gold holds of the field, paired or not: its cases "
+        "(its line pairs for line order). A missed case counts as disagreeing.")
+    of_gold: float | None = Field(default=None, description="agreed / gold_total.")
 
 
 class DiffItem(Model):

@@ -63,10 +63,30 @@ def test_strict_run_fails_when_a_document_failed(prefect_harness, tmp_path, caps
     assert main(["run", str(raw), "--out", str(tmp_path / "out"), "--strict"]) == 1
 
 
-@pytest.fixture
-def scored_folder(tmp_path, report_text):
+# The report's patient as a curator might record her: the pipeline reads crizotinib then
+# lorlatinib, so the second line's drug is one FP and one FN (therapy drugs F1 0.5).
+CASE = {"case_id": "index", "source": "narrative", "age_years": 58, "sex": "female",
+        "diagnosis": "lung adenocarcinoma",
+        "therapies": [{"drugs": ["crizotinib"], "response": "PR"}, {"drugs": ["alectinib"]}]}
+
+
+def gold_folder(tmp_path):
     import yaml
 
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "case.yaml").write_text(yaml.safe_dump({
+        "document": {"id": "case", "title": None, "doi": None, "year": None},
+        "genes": ["ALK", "EML4", "ROS1"], "drugs": ["crizotinib", "lorlatinib"],
+        "fusions": [{"name": "EML4::ALK", "five_prime": "EML4", "three_prime": "ALK"}],
+        "variants": [{"gene": "ALK", "hgvs": "c.3604G>A"}, {"gene": "ALK", "hgvs": "p.Gly1202Arg"}],
+        "cases": [CASE],
+    }))
+    return gold
+
+
+@pytest.fixture
+def scored_folder(tmp_path, report_text):
     from pipeline.extract import extract
     from pipeline.store import write_record
 
@@ -75,15 +95,7 @@ def scored_folder(tmp_path, report_text):
     document, extraction = extract(source)
     out = tmp_path / "out"
     write_record(document, extraction, out)
-    gold = tmp_path / "gold"
-    gold.mkdir()
-    (gold / "case.yaml").write_text(yaml.safe_dump({
-        "document": {"id": "case", "title": None, "doi": None, "year": None},
-        "genes": ["ALK", "EML4", "ROS1"], "drugs": ["crizotinib", "lorlatinib"],
-        "fusions": [{"name": "EML4::ALK", "five_prime": "EML4", "three_prime": "ALK"}],
-        "variants": [{"gene": "ALK", "hgvs": "c.3604G>A"}, {"gene": "ALK", "hgvs": "p.Gly1202Arg"}],
-    }))
-    return out, gold
+    return out, gold_folder(tmp_path)
 
 
 @pytest.mark.parametrize("fmt, marker", [("markdown", "## Document-level sets"),
@@ -108,6 +120,41 @@ def test_diff_json_is_the_report_and_fail_under_sets_the_exit_status(scored_fold
     assert (genes.tp, genes.fp, genes.fn) == (2, 0, 1)
     assert main(args + ["--fail-under", "0.7"]) == 0  # genes F1 0.8, the others higher
     assert main(args + ["--fail-under", "0.9"]) == 1
+
+
+def test_fail_under_holds_case_fields_named_one_by_one(scored_folder, capsys):
+    out, gold = scored_folder
+    args = ["diff", "--gold", str(gold), "--extracted", str(out), "--format", "json"]
+    assert main(args + ["--fail-under", "cases=1", "--fail-under", "diagnosis=1",
+                        "--fail-under", "case.therapy_lines=0.5", "--fail-under", "0.7"]) == 0
+    capsys.readouterr()
+    assert main(args + ["--fail-under", "cases=1", "--fail-under", "therapy_drugs=0.6"]) == 1
+    assert "below threshold: case.therapy_drugs F1 0.500 < 0.6" in capsys.readouterr().out
+
+
+@pytest.mark.flow
+def test_run_with_gold_holds_case_fields_through_the_flow_and_without_it(
+        prefect_harness, tmp_path, capsys, monkeypatch, report_text):
+    monkeypatch.setenv("COLUMNS", "250")
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "case.txt").write_text(report_text)
+    run = ["run", str(raw), "--out", str(out), "--gold", str(gold_folder(tmp_path))]
+    assert main(run + ["--fail-under", "therapy_drugs=0.6"]) == 1
+    assert "below threshold: case.therapy_drugs F1 0.500 < 0.6" in capsys.readouterr().out
+    monkeypatch.setattr(flows.ingest, "run_ingest", None)  # nothing changed: no flow
+    assert main(run + ["--fail-under", "cases=1", "--fail-under", "sex=1"]) == 0
+    assert main(run + ["--fail-under", "age_years=1", "--fail-under", "therapy_lines=0.6"]) == 1
+
+
+def test_fail_under_an_unknown_field_is_a_usage_error_naming_the_allowed_ones(scored_folder,
+                                                                             capsys):
+    out, gold = scored_folder
+    with pytest.raises(SystemExit) as raised:
+        main(["diff", "--gold", str(gold), "--extracted", str(out), "--fail-under", "genes=0.9"])
+    error = capsys.readouterr().err.replace("\n", " ")
+    assert raised.value.code == 2
+    assert "unknown field 'genes'" in error and "therapy_drugs" in error and "diagnosis" in error
 
 
 def test_diff_against_an_earlier_run_lists_gained_and_lost_values(scored_folder, tmp_path, capsys):

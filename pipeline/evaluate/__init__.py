@@ -7,7 +7,9 @@ Front doors:
   its evidence sentence);
 - :func:`write_reports` — ``_diff/diff.json``, ``diff.html`` and ``diff.md``;
 - :func:`scores_frame` — the report's scores as one tidy DataFrame;
-- :func:`below` — the fields whose F1 is under a threshold (``--fail-under``);
+- :func:`figures` — the figures quality floors hold (F1 per set and case field, case
+  agreement over all gold cases);
+- :func:`below` — the figures under their ``--fail-under`` thresholds;
 - :func:`diff_runs` — values gained and lost between two output folders.
 """
 
@@ -17,17 +19,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.evaluate.documents import SET_FIELDS
 from pipeline.evaluate.gold import load_gold, load_gold_dir
 from pipeline.evaluate.render import (run_diff_html, run_diff_markdown, to_html, to_markdown,
                                       write_reports)
 from pipeline.evaluate.report import diff_document, diff_report
 from pipeline.evaluate.runs import compare_runs
-from pipeline.schema import Annotations, DiffReport, Document, RunDiff, Score
+from pipeline.evaluate.thresholds import Shortfall, below, figures, threshold_field
+from pipeline.schema import Annotations, DiffReport, Document, RunDiff
 
-__all__ = ["below", "diff_document", "diff_folder", "diff_report", "diff_runs",
-           "load_extractions", "load_gold", "load_gold_dir", "run_diff_html", "run_diff_markdown",
-           "scores_frame", "to_html", "to_markdown", "write_reports"]
+__all__ = ["Shortfall", "below", "diff_document", "diff_folder", "diff_report", "diff_runs",
+           "figures", "load_extractions", "load_gold", "load_gold_dir", "run_diff_html",
+           "run_diff_markdown", "scores_frame", "threshold_field", "to_html", "to_markdown",
+           "write_reports"]
 
 
 def load_extractions(out_dir: str | Path, doc_ids: set[str] | None = None
@@ -68,9 +71,3 @@ def scores_frame(report: DiffReport) -> pd.DataFrame:
             for level, scores in (("document", report.scores), ("case", report.case_scores))
             for score in scores]
     return pd.DataFrame(rows)
-
-
-def below(report: DiffReport, threshold: float) -> list[Score]:
-    """Entity types (document-level sets) whose micro F1 is under ``threshold``; fusion
-    details are a second tier of the fusions type, not a type of their own."""
-    return [score for score in report.scores if score.field in SET_FIELDS and score.f1 < threshold]

@@ -9,30 +9,40 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
+from math import comb
 from typing import Callable
 
 from pipeline.evaluate.evidence import Evidence, with_evidence
-from pipeline.evaluate.strategies import Counts, exact, same_age, same_text, therapy_lines
-from pipeline.schema import Annotations, CaseRecord, DiffItem
+from pipeline.evaluate.strategies import (Counts, exact, line_value, same_age, same_words,
+                                          therapy_lines)
+from pipeline.schema import Annotations, CaseRecord, DiffItem, Mention
 
 # Scalar fields: how two values are compared, and its name for the report.
 SCALARS: dict[str, tuple[Callable[[object, object], bool], str]] = {
     "age_years": (same_age, "equal within 0.05 years"),
     "sex": (lambda a, b: a == b, "exact"),
-    "diagnosis": (same_text, "tolerant text: case, punctuation, hyphens and British/US "
-                             "spelling ignored; equal or one contains the other as whole words"),
-    "primary_site": (same_text, "tolerant text (as diagnosis)"),
+    "diagnosis": (same_words, "gold's words within ours: every word of the gold's name, in "
+                              "any order, but function words (of, the...) and stage and course "
+                              "words (metastatic, relapsed, stage IV, grade 2...), after case, "
+                              "punctuation, hyphens, British/US spelling and plurals are "
+                              "folded; ours may say more"),
+    "primary_site": (same_words, "gold's words within ours (as diagnosis)"),
     "status": (lambda a, b: a == b, "exact"),
 }
 SET_FIELDS = ("fusions", "rearranged_genes", "variants", "detection_methods")
-THERAPY_FIELDS = ("therapy_lines", "therapy_drugs", "therapy_responses")
+THERAPY_FIELDS = ("therapy_lines", "therapy_drugs", "therapy_responses", "therapy_settings")
 ORDER_FIELD = "therapy_line_order"
 CASES_FIELD = "cases"
 
 
+def table_name(name: str | None) -> str:
+    return re.sub(r"\s+", " ", (name or "").strip().lower())
+
+
 def case_key(case: CaseRecord) -> tuple:
     if case.source == "table":
-        return ("table", re.sub(r"\s+", " ", (case.table or "").strip().lower()), case.row)
+        return ("table", table_name(case.table), case.row)
     return ("narrative", case.case_id)
 
 
@@ -52,6 +62,7 @@ class CaseComparison:
     counts: dict[str, Counts] = field(default_factory=dict)
     agreed: dict[str, int] = field(default_factory=dict)
     total: dict[str, int] = field(default_factory=dict)
+    gold_total: dict[str, int] = field(default_factory=dict)
     items: list[DiffItem] = field(default_factory=list)
     paired: int = 0
     missed: list[str] = field(default_factory=list)
@@ -82,6 +93,8 @@ def compare_cases(predicted: Annotations, gold: Annotations) -> CaseComparison:
     for key in (k for k in theirs if k in ours):
         result.paired += 1
         compare_pair(ours[key], theirs[key], doc_id, evidence, result)
+    result.gold_total = {name: len(gold.cases) for name in SCALARS}
+    result.gold_total[ORDER_FIELD] = sum(comb(len(case.therapies), 2) for case in gold.cases)
     return result
 
 
@@ -100,19 +113,25 @@ def compare_pair(ours: CaseRecord, theirs: CaseRecord, doc_id: str, evidence: Ev
                 evidence.for_case(ours, name)))
     for name in SET_FIELDS:
         add(result, name, exact(case_values(ours, name), case_values(theirs, name)), doc_id,
-            case_id, evidence.for_case(ours, name))
+            case_id, partial(evidence.for_case, ours, name))
     lines = therapy_lines(ours.therapies, theirs.therapies)
-    therapy_evidence = evidence.for_case(ours, "therapies")
-    for name, counts in zip(THERAPY_FIELDS, (lines.lines, lines.drugs, lines.responses)):
-        add(result, name, counts, doc_id, case_id, therapy_evidence)
+    for name, counts in zip(THERAPY_FIELDS, (lines.lines, lines.drugs, lines.responses,
+                                             lines.settings)):
+        add(result, name, counts, doc_id, case_id, partial(therapy_evidence, evidence, ours))
     result.agree(ORDER_FIELD, lines.order_agreed, lines.order_total)
 
 
+def therapy_evidence(evidence: Evidence, case: CaseRecord, label: str) -> Mention | None:
+    """The case's mention of a per-line value: a drug, response or setting, or a line's
+    first drug (its regimen when it names none)."""
+    return evidence.for_case(case, "therapies", line_value(label).split(", ")[0])
+
+
 def add(result: CaseComparison, name: str, counts: Counts, doc_id: str, case_id: str,
-        mention) -> None:
+        mention_of: Callable[[str], Mention | None]) -> None:
     result.counts[name].extend(counts)
     result.items += [with_evidence(DiffItem(doc_id=doc_id, field=f"case.{name}", kind="FP",
-                                            value=value, case_id=case_id), mention)
+                                            value=value, case_id=case_id), mention_of(value))
                      for value in counts.fp]
     result.items += [DiffItem(doc_id=doc_id, field=f"case.{name}", kind="FN", gold=value,
                               case_id=case_id) for value in counts.fn]

@@ -35,9 +35,13 @@ class Evidence:
     def for_value(self, field: str, value: str) -> Mention | None:
         return self.first.get((MENTION_TYPES.get(field, ""), value))
 
-    def for_case(self, case: CaseRecord, field: str) -> Mention | None:
-        ids = case.evidence.get(field, [])
-        return self.by_id.get(ids[0]) if ids else None
+    def for_case(self, case: CaseRecord, field: str, value: str | None = None) -> Mention | None:
+        """The case's mention of ``value`` among the field's evidence (a field's evidence
+        may hold several values: every line's drugs, responses and settings); else the
+        field's first mention."""
+        mentions = [self.by_id[i] for i in case.evidence.get(field, []) if i in self.by_id]
+        named = (m for m in mentions if value is not None and mention_label(m) == value)
+        return next(named, mentions[0] if mentions else None)
 
 
 def with_evidence(item: DiffItem, mention: Mention | None) -> DiffItem:

@@ -13,7 +13,8 @@ from pipeline.schema import Accuracy, DiffItem, DiffReport, DocumentDiff, RunDif
 
 DIFF_FOLDER = "_diff"
 SCORE_HEADER = ("field", "TP", "FP", "FN", "precision", "recall", "F1", "macro F1")
-ACCURACY_HEADER = ("field", "agreed", "total", "accuracy", "compared as")
+ACCURACY_HEADER = ("field", "agreed", "total", "accuracy", "gold total", "of all gold",
+                   "compared as")
 
 
 def rate(value: float | None) -> str:
@@ -28,7 +29,7 @@ def score_row(score: Score) -> list[str]:
 
 def accuracy_row(accuracy: Accuracy) -> list[str]:
     return [accuracy.field, str(accuracy.agreed), str(accuracy.total), rate(accuracy.accuracy),
-            accuracy.method]
+            str(accuracy.gold_total), rate(accuracy.of_gold), accuracy.method]
 
 
 def markdown_table(header: tuple[str, ...], rows: list[list[str]]) -> str:

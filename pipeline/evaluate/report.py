@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 from pipeline.evaluate.cases import (CASES_FIELD, ORDER_FIELD, SCALARS, SET_FIELDS as CASE_SETS,
                                      THERAPY_FIELDS, compare_cases)
 from pipeline.evaluate.documents import FUSION_DETAILS_FIELD, SET_FIELDS, compare_sets
-from pipeline.evaluate.locate import locate
+from pipeline.evaluate.locate import locate_missed
 from pipeline.evaluate.strategies import Counts, precision_recall_f1
 from pipeline.schema import (Accuracy, Annotations, CaseCounts, DiffReport, Document,
-                             DocumentDiff, Score)
+                             DocumentDiff, Extraction, Score)
 
 DOCUMENT_FIELDS = SET_FIELDS + (FUSION_DETAILS_FIELD,)
 CASE_SCORE_FIELDS = (CASES_FIELD,) + tuple(f"case.{name}" for name in CASE_SETS + THERAPY_FIELDS)
@@ -34,16 +34,15 @@ def diff_document(predicted: Annotations, gold: Annotations,
     """Every comparison of one extraction with its gold file; with the read ``document``,
     each missed value is shown where the text prints it."""
     counts, orientation, items = compare_sets(predicted, gold)
-    if document is not None:
-        items = [locate(document, item) for item in items]
     cases = compare_cases(predicted, gold)
+    items += cases.items
+    if document is not None:
+        mentions = predicted.mentions if isinstance(predicted, Extraction) else []
+        items = locate_missed(document, items, gold.cases, mentions)
     case_scores = [make_score(CASES_FIELD, cases.paired, len(cases.spurious), len(cases.missed))]
     case_scores += [counted(f"case.{name}", cases.counts[name]) for name in CASE_SETS + THERAPY_FIELDS]
-    accuracy = [Accuracy(field=name, method=method, agreed=cases.agreed.get(name, 0),
-                         total=cases.total.get(name, 0),
-                         accuracy=(cases.agreed[name] / cases.total[name]
-                                   if cases.total.get(name) else None))
-                for name, method in ACCURACY_METHODS.items()]
+    accuracy = [agreement(name, cases.agreed.get(name, 0), cases.total.get(name, 0),
+                          cases.gold_total.get(name, 0)) for name in ACCURACY_METHODS]
     return DocumentDiff(
         doc_id=gold.document.id,
         scores=[counted(name, counts[name], orientation.get(name, 0)) for name in DOCUMENT_FIELDS],
@@ -51,7 +50,7 @@ def diff_document(predicted: Annotations, gold: Annotations,
         case_accuracy=accuracy,
         cases=CaseCounts(gold=len(gold.cases), predicted=len(predicted.cases), paired=cases.paired,
                          missed=cases.missed, spurious=cases.spurious),
-        items=items + cases.items,
+        items=items,
     )
 
 
@@ -63,10 +62,15 @@ def total(field: str, scores: list[Score]) -> Score:
     return make_score(field, tp, fp, fn, sum(s.orientation_errors for s in scores), macro)
 
 
+def agreement(field: str, agreed: int, total: int, gold_total: int) -> Accuracy:
+    return Accuracy(field=field, method=ACCURACY_METHODS[field], agreed=agreed, total=total,
+                    accuracy=agreed / total if total else None, gold_total=gold_total,
+                    of_gold=agreed / gold_total if gold_total else None)
+
+
 def total_accuracy(field: str, accuracies: list[Accuracy]) -> Accuracy:
-    agreed, count = sum(a.agreed for a in accuracies), sum(a.total for a in accuracies)
-    return Accuracy(field=field, method=ACCURACY_METHODS[field], agreed=agreed, total=count,
-                    accuracy=agreed / count if count else None)
+    return agreement(field, *(sum(getattr(a, name) for a in accuracies)
+                              for name in ("agreed", "total", "gold_total")))
 
 
 def diff_report(extractions: dict[str, Annotations], gold: dict[str, Annotations], *,

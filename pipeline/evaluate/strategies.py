@@ -3,20 +3,19 @@
 - :func:`exact` — sets of normal forms (each value once, however often it is listed);
 - :func:`ordered_pairs` — fusions by 5'::3' pair, reversals reported as orientation errors;
 - :func:`fusion_details` — second tier: each stated exon, transcript or breakpoint;
-- :func:`same_text` — tolerant text match for diagnosis and site;
+- :func:`same_words` — diagnosis and site: the gold's naming words within ours;
 - :func:`same_age` — ages within 0.05 years (months written as fractions);
-- :func:`therapy_lines` — lines matched by their drugs and regimen, then drugs, responses
-  and order compared line by line.
+- :func:`therapy_lines` — lines matched by their drugs and regimen, then drugs, responses,
+  settings and order compared line by line.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
-from pipeline.resources import check_keys, load_resource
+from pipeline.evaluate.rules import course_words, text_rules
 from pipeline.schema import FUSION_DETAILS, Fusion, Therapy
 AGE_TOLERANCE = 0.05
 
@@ -60,32 +59,57 @@ def fusion_details(predicted: list[Fusion], gold: list[Fusion]) -> Counts:
     return exact(detail_units(predicted), detail_units(gold))
 
 
-@lru_cache(maxsize=1)
-def spelling_variants() -> tuple[tuple[re.Pattern, str], ...]:
-    data = check_keys(load_resource("spelling.yaml"), file="spelling.yaml", where="top level",
-                      required=["variants"])
-    return tuple((re.compile(pattern), replacement) for pattern, replacement in data["variants"].items())
+def folded(text: str) -> str:
+    """Lower case, with the spelling variants of ``spelling.yaml`` (British to US...)."""
+    text = text.lower()
+    for pattern, replacement in text_rules().variants:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def normalise_text(text: str) -> str:
-    """Lower case, British spellings to US, hyphens dropped, punctuation to spaces."""
-    text = text.lower()
-    for pattern, replacement in spelling_variants():
-        text = pattern.sub(replacement, text)
-    text = text.replace("-", "").replace("‐", "")
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    """:func:`folded`, hyphens dropped, punctuation to spaces ("FLAG-IDA" = "FLAGIDA")."""
+    return " ".join(re.findall(r"[a-z0-9]+", folded(text).replace("-", "").replace("‐", "")))
 
 
-def same_text(predicted: str | None, gold: str | None) -> bool:
-    """Tolerant match: after :func:`normalise_text`, equal, or one contains the other
-    as whole words ("lung adenocarcinoma" ~ "adenocarcinoma of the lung" does not match;
-    "acute myeloid leukemia" ~ "refractory acute myeloid leukemia" does)."""
+def singular(word: str) -> str:
+    rules = text_rules()
+    if len(word) <= 3 or word.endswith(rules.not_plural):
+        return word
+    for ending, replacement in rules.plural_endings:
+        if word.endswith(ending):
+            return word[:-len(ending)] + replacement
+    return word
+
+
+def words(text: str) -> str:
+    """:func:`folded`, hyphens and punctuation as spaces: a name's words."""
+    return " ".join(re.findall(r"[a-z0-9]+", folded(text)))
+
+
+def name_words(text: str) -> set[str]:
+    return {singular(word) for word in words(text).split()}
+
+
+def naming_words(text: str) -> set[str]:
+    """The words that name the disease or site: all but function words, stage and grade
+    numbers and course words ("metastatic", "relapsed"); all of them when nothing else is
+    left."""
+    rules = text_rules()
+    kept = words(text)
+    for pattern in rules.stage_words:
+        kept = pattern.sub(" ", kept)
+    ignored = rules.function_words | course_words()
+    return {singular(word) for word in kept.split() if word not in ignored} or name_words(text)
+
+
+def same_words(predicted: str | None, gold: str | None) -> bool:
+    """Every word naming the gold's disease or site (:func:`naming_words`) is in ours, in any
+    order; ours may say more ("lung adenocarcinoma" ~ "adenocarcinoma of the lung"; "refractory acute myeloid
+    leukemia" ~ "acute myeloid leukemia"; "leukemia" is not "acute myeloid leukemia")."""
     if predicted is None or gold is None:
         return predicted is None and gold is None
-    a, b = normalise_text(predicted), normalise_text(gold)
-    if not a or not b:
-        return a == b
-    return a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} "
+    return naming_words(gold) <= name_words(predicted)
 
 
 def same_age(predicted: float | None, gold: float | None) -> bool:
@@ -101,8 +125,11 @@ def line_tokens(line: Therapy) -> set[str]:
     return tokens
 
 
+NO_DRUG = "no drug named"
+
+
 def line_label(index: int, line: Therapy) -> str:
-    what = ", ".join(line.drugs) or (line.regimen or "no drug named")
+    what = ", ".join(line.drugs) or (line.regimen or NO_DRUG)
     return f"line {index + 1}: {what}"
 
 
@@ -124,18 +151,54 @@ def match_lines(predicted: list[Therapy], gold: list[Therapy]) -> list[tuple[int
     return sorted(pairs)
 
 
+# What each matched line is scored on, as a list of values (a response or a setting is
+# one value when stated).
+LINE_VALUES: dict[str, Callable[[Therapy], list[str]]] = {
+    "drugs": lambda line: line.drugs,
+    "responses": lambda line: [line.response] if line.response else [],
+    "settings": lambda line: [line.setting] if line.setting else [],
+}
+LINE_PREFIX = re.compile(r"^(?:unmatched )?line \d+: ")
+
+
+def line_value(label: str) -> str:
+    """The value of a per-line label ("line 2: crizotinib" -> "crizotinib")."""
+    return LINE_PREFIX.sub("", label, count=1)
+
+
 @dataclass
 class TherapyComparison:
     lines: Counts
     drugs: Counts
     responses: Counts
+    settings: Counts
     order_agreed: int
     order_total: int
 
 
+def per_line(predicted: list[Therapy], gold: list[Therapy], pairs: list[tuple[int, int]],
+             values: Callable[[Therapy], list[str]]) -> Counts:
+    """Values of matched lines compared as sets, labelled by the gold line; every value of
+    an unmatched line is an FP (ours) or an FN (the gold's)."""
+    counts = Counts()
+    for i, j in pairs:
+        both = exact(values(predicted[i]), values(gold[j]))
+        prefix = f"line {j + 1}: "
+        counts.tp += [prefix + value for value in both.tp]
+        counts.fp += [prefix + value for value in both.fp]
+        counts.fn += [prefix + value for value in both.fn]
+    matched_p, matched_g = {i for i, _ in pairs}, {j for _, j in pairs}
+    counts.fp += [f"unmatched line {i + 1}: {value}" for i, line in enumerate(predicted)
+                  if i not in matched_p for value in values(line)]
+    counts.fn += [f"line {j + 1}: {value}" for j, line in enumerate(gold)
+                  if j not in matched_g for value in values(line)]
+    return counts
+
+
 def therapy_lines(predicted: list[Therapy], gold: list[Therapy]) -> TherapyComparison:
     """Lines matched (:func:`match_lines`), then per line: drugs as sets, the best response
-    as one unit when stated, and order as the share of matched-line pairs in gold's order."""
+    and the setting as one unit each when stated, and order as the share of matched-line
+    pairs in gold's order."""
     pairs = match_lines(predicted, gold)
     matched_p, matched_g = {i for i, _ in pairs}, {j for _, j in pairs}
     lines = Counts(
@@ -143,35 +206,11 @@ def therapy_lines(predicted: list[Therapy], gold: list[Therapy]) -> TherapyCompa
         fp=[line_label(i, line) for i, line in enumerate(predicted) if i not in matched_p],
         fn=[line_label(j, line) for j, line in enumerate(gold) if j not in matched_g],
     )
-    drugs, responses = Counts(), Counts()
-    for i, j in pairs:
-        both = exact(predicted[i].drugs, gold[j].drugs)
-        prefix = f"line {j + 1}: "
-        drugs.tp += [prefix + drug for drug in both.tp]
-        drugs.fp += [prefix + drug for drug in both.fp]
-        drugs.fn += [prefix + drug for drug in both.fn]
-        ours, theirs = predicted[i].response, gold[j].response
-        if ours is not None and ours == theirs:
-            responses.tp.append(f"{prefix}{ours}")
-        else:
-            if ours is not None:
-                responses.fp.append(f"{prefix}{ours}")
-            if theirs is not None:
-                responses.fn.append(f"{prefix}{theirs}")
-    for i, line in enumerate(predicted):
-        if i not in matched_p:
-            drugs.fp += [f"unmatched line {i + 1}: {d}" for d in line.drugs]
-            if line.response:
-                responses.fp.append(f"unmatched line {i + 1}: {line.response}")
-    for j, line in enumerate(gold):
-        if j not in matched_g:
-            drugs.fn += [f"line {j + 1}: {d}" for d in line.drugs]
-            if line.response:
-                responses.fn.append(f"line {j + 1}: {line.response}")
-    ordered = sorted(pairs)
-    comparisons = [(a, b) for k, a in enumerate(ordered) for b in ordered[k + 1:]]
+    drugs, responses, settings = (per_line(predicted, gold, pairs, values)
+                                  for values in LINE_VALUES.values())
+    comparisons = [(a, b) for k, a in enumerate(pairs) for b in pairs[k + 1:]]
     agreed = sum(1 for (_, ja), (_, jb) in comparisons if ja < jb)
-    return TherapyComparison(lines, drugs, responses, agreed, len(comparisons))
+    return TherapyComparison(lines, drugs, responses, settings, agreed, len(comparisons))
 
 
 def precision_recall_f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

@@ -92,6 +92,33 @@ def test_false_positives_carry_their_evidence_sentence(tmp_path, report_text):
     assert item.sentence[start:end] == "EML4"
 
 
+SECOND_LINE = ("Second-line alectinib in ALK-positive lung cancer\n\nCase presentation\n"
+               "A 61-year-old man was diagnosed with lung adenocarcinoma harbouring an EML4-ALK "
+               "fusion. He received first-line crizotinib and had a partial response. After 14 "
+               "months the disease progressed, and second-line alectinib was started, with stable "
+               "disease.\n")
+
+
+def test_therapy_settings_are_scored_per_line_with_the_sentence_of_each_value(tmp_path):
+    path = tmp_path / "case.txt"
+    path.write_text(SECOND_LINE)
+    _, extraction = extract(path)
+    gold = Annotations(document=extraction.document, cases=[case(
+        "index", source="narrative",
+        therapies=[Therapy(drugs=["crizotinib"], response="PR", setting="first-line"),
+                   Therapy(drugs=["alectinib"], response="PR", setting="third-line")])])
+    document = diff_document(extraction, gold)
+    assert scores(document)["case.therapy_settings"] == (1, 1, 1)
+    items = {(i.field, i.kind): i for i in document.items}
+    setting = items["case.therapy_settings", "FP"]
+    assert setting.value == "line 2: second-line" and setting.sentence.startswith("After 14 months")
+    assert setting.sentence[slice(*setting.highlight)] == "second-line"
+    # the response of line 2 is shown where it is stated, not at the case's first mention
+    response = items["case.therapy_responses", "FP"]
+    assert response.sentence[slice(*response.highlight)] == "stable disease"
+    assert items["case.therapy_settings", "FN"].gold == "line 2: third-line"
+
+
 @pytest.fixture(scope="module")
 def shared_gold():
     return load_gold_dir(GOLD)

@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline.evaluate.strategies import (exact, fusion_details, ordered_pairs, precision_recall_f1,
-                                          same_age, same_text, therapy_lines)
+                                          same_age, same_words, therapy_lines)
 from pipeline.schema import Fusion, Therapy
 
 
@@ -33,16 +33,37 @@ def test_fusion_details_are_a_second_tier_of_stated_values():
 
 @pytest.mark.parametrize("ours, gold, same", [
     ("Non-small cell lung cancer", "nonsmall cell lung cancer", True),
-    ("refractory acute myeloid leukaemia", "acute myeloid leukemia", True),
+    ("non small cell lung cancer", "non-small-cell lung cancer", True),
     ("inflammatory myofibroblastic tumour", "inflammatory myofibroblastic tumor", True),
-    ("lung", "left lung", True),
-    ("lung adenocarcinoma", "adenocarcinoma of the lung", False),
+    ("ALK-positive large B-cell lymphoma", "ALK+ large B-cell lymphoma", True),
+    # the gold's head and every modifier, in any order; ours may say more
+    ("lung adenocarcinoma", "adenocarcinoma of the lung", True),
+    ("lung cancer adenocarcinoma", "lung adenocarcinoma", True),
+    ("refractory acute myeloid leukaemia", "acute myeloid leukemia", True),
+    ("leukemia", "acute myeloid leukemia", False),
+    ("large B-cell lymphoma", "ALK+ large B-cell lymphoma", False),
+    ("non-small cell lung cancer", "lung adenocarcinoma", False),
+    ("melanoma", "malignant melanoma", False),
+    # stage and course words of the gold's name are not needed
+    ("colorectal cancer", "metastatic colorectal cancer", True),
+    ("oligodendroglioma", "WHO grade 2 oligodendroglioma", True),
+    ("lung adenocarcinoma", "stage IVB lung adenocarcinoma", True),
+    ("relapsed", "relapsed", True),  # nothing else to go by: the words themselves
+    # singular and plural
+    ("lymph node", "lymph nodes", True),
+    ("rhabdoid tumors", "rhabdoid tumor", True),
+    # sites
+    ("lung", "lung", True),
+    ("left lung", "lung", True),
+    ("lung", "left lung", False),
+    ("bladder", "gall bladder", False),
     ("lymphoma", "lymph node", False),
     (None, None, True),
     (None, "stomach", False),
+    ("stomach", None, False),
 ])
-def test_tolerant_text_match(ours, gold, same):
-    assert same_text(ours, gold) is same
+def test_the_gold_names_words_must_be_in_ours(ours, gold, same):
+    assert same_words(ours, gold) is same
 
 
 def test_ages_match_within_a_twentieth_of_a_year():
@@ -78,3 +99,15 @@ def test_rates_follow_the_usual_conventions():
     assert precision_recall_f1(0, 0, 0) == (1.0, 1.0, 1.0)
     assert precision_recall_f1(0, 2, 0) == (0.0, 1.0, 0.0)
     assert precision_recall_f1(3, 1, 1) == pytest.approx((0.75, 0.75, 0.75))
+
+
+def test_settings_are_one_unit_per_line_like_responses():
+    gold = [line(["cytarabine", "daunorubicin"], "7+3", setting="induction"),
+            line([], "MEC", setting="salvage"), line(["crizotinib"])]
+    ours = [line(["crizotinib"], setting="first-line"), line(["cytarabine"], "7+3", setting="induction"),
+            line(["azacitidine"], setting="maintenance")]
+    settings = therapy_lines(ours, gold).settings
+    assert settings.tp == ["line 1: induction"]
+    # a setting where the gold states none is an FP; an unmatched line's settings count too
+    assert settings.fp == ["line 3: first-line", "unmatched line 3: maintenance"]
+    assert settings.fn == ["line 2: salvage"]
