@@ -94,7 +94,7 @@ def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: 
     titled = [m for s in sentences if s.role == TITLE for m in s.mentions
               if m.type == "disease" and m.normalised]
     first = next((p for p in sorted(patient.passages, key=lambda p: p.start)
-                  if any(p.start <= m.start < p.end for m in own)), None)
+                  if p.role != TITLE and any(p.start <= m.start < p.end for m in own)), None)
     introduced = [m for m in own if first is not None and first.start <= m.start < first.end]
     named = unique(titled + introduced, key=lambda m: m.id) or own
     # else the disease the title, abstract and case sections name
