@@ -148,14 +148,17 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-def fail_under(report, thresholds: list[tuple[str | None, float]], console: Console) -> int:
+def fail_under(report, thresholds: list[tuple[str | None, float]]) -> int:
+    """1 when a figure is below its threshold, each one listed on stderr (stdout may be
+    the report as JSON)."""
     if not thresholds or report is None:
         return 0
     from pipeline.evaluate import below
 
     shortfalls = below(report, thresholds)
     for shortfall in shortfalls:
-        console.print(f"[bold red]below threshold:[/] {shortfall}", highlight=False)
+        Console(stderr=True).print(f"[bold red]below threshold:[/] {shortfall}", highlight=False,
+                                   soft_wrap=True)
     return 1 if shortfalls else 0
 
 
@@ -203,7 +206,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
         for table in diff_tables(summary.diff):
             console.print(table)
         console.print(f"reports: {Path(args.out) / '_diff'}/diff.html, diff.json, diff.md")
-    status = fail_under(summary.diff, args.fail_under, console)
+    status = fail_under(summary.diff, args.fail_under)
     return 1 if (args.strict and summary.failed) or status else 0
 
 
@@ -242,7 +245,7 @@ def command_diff(args: argparse.Namespace, console: Console) -> int:
         print_formatted(console, args.format, [run_diff_table(changes)],
                         evaluate.run_diff_markdown(changes), changes.model_dump_json(indent=2),
                         evaluate.run_diff_html(changes))
-    return fail_under(report, args.fail_under, console)
+    return fail_under(report, args.fail_under)
 
 
 def fetch_table(results, data_dir: Path) -> Table:

@@ -123,13 +123,17 @@ def test_diff_json_is_the_report_and_fail_under_sets_the_exit_status(scored_fold
 
 
 def test_fail_under_holds_case_fields_named_one_by_one(scored_folder, capsys):
+    from pipeline.schema import DiffReport
+
     out, gold = scored_folder
     args = ["diff", "--gold", str(gold), "--extracted", str(out), "--format", "json"]
     assert main(args + ["--fail-under", "cases=1", "--fail-under", "diagnosis=1",
                         "--fail-under", "case.therapy_lines=0.5", "--fail-under", "0.7"]) == 0
     capsys.readouterr()
     assert main(args + ["--fail-under", "cases=1", "--fail-under", "therapy_drugs=0.6"]) == 1
-    assert "below threshold: case.therapy_drugs F1 0.500 < 0.6" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "below threshold: case.therapy_drugs F1 0.500 < 0.6" in printed.err
+    DiffReport.model_validate_json(printed.out)  # stdout stays the report alone
 
 
 @pytest.mark.flow
@@ -141,7 +145,7 @@ def test_run_with_gold_holds_case_fields_through_the_flow_and_without_it(
     (raw / "case.txt").write_text(report_text)
     run = ["run", str(raw), "--out", str(out), "--gold", str(gold_folder(tmp_path))]
     assert main(run + ["--fail-under", "therapy_drugs=0.6"]) == 1
-    assert "below threshold: case.therapy_drugs F1 0.500 < 0.6" in capsys.readouterr().out
+    assert "below threshold: case.therapy_drugs F1 0.500 < 0.6" in capsys.readouterr().err
     monkeypatch.setattr(flows.ingest, "run_ingest", None)  # nothing changed: no flow
     assert main(run + ["--fail-under", "cases=1", "--fail-under", "sex=1"]) == 0
     assert main(run + ["--fail-under", "age_years=1", "--fail-under", "therapy_lines=0.6"]) == 1

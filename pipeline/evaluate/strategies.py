@@ -104,12 +104,14 @@ def naming_words(text: str) -> set[str]:
 
 
 def same_words(predicted: str | None, gold: str | None) -> bool:
-    """Every word naming the gold's disease or site (:func:`naming_words`) is in ours, in any
-    order; ours may say more ("lung adenocarcinoma" ~ "adenocarcinoma of the lung"; "refractory acute myeloid
-    leukemia" ~ "acute myeloid leukemia"; "leukemia" is not "acute myeloid leukemia")."""
+    """Every word naming the gold's disease or site (:func:`naming_words`) is in ours, in
+    any order; ours may say more ("lung adenocarcinoma" ~ "adenocarcinoma of the lung";
+    "refractory acute myeloid leukemia" ~ "acute myeloid leukemia"; "leukemia" is not
+    "acute myeloid leukemia"). A name with no words agrees only with another."""
     if predicted is None or gold is None:
         return predicted is None and gold is None
-    return naming_words(gold) <= name_words(predicted)
+    required, said = naming_words(gold), name_words(predicted)
+    return required <= said if required else not said
 
 
 def same_age(predicted: float | None, gold: float | None) -> bool:

@@ -58,6 +58,8 @@ def test_fusion_details_are_a_second_tier_of_stated_values():
     ("lung", "left lung", False),
     ("bladder", "gall bladder", False),
     ("lymphoma", "lymph node", False),
+    ("", "-", True),
+    ("lung", "", False),
     (None, None, True),
     (None, "stomach", False),
     ("stomach", None, False),
