@@ -64,11 +64,16 @@ def whole_words_within(short: str, long: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", long) is not None
 
 
+def words_of(form: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9+]+", form))
+
+
 def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRules
               ) -> Mention | None:
-    """The most specific of the diseases named: one that names its organ, then one with a
-    specific head, then the one named most (counting the phrases that contain it or that
-    it contains), then the longer."""
+    """The most specific of the names the authors give the patient's disease: one naming
+    its organ, then one with a specific head ("lung adenocarcinoma" over "NSCLC"), then
+    the one named most, then the longer; or a name that says the same and more
+    ("leukemia" in the title, "acute myeloid leukemia" where the patient is introduced)."""
     if not candidates:
         return None
     diseases = [m for m in mentions if m.type == "disease" and m.in_scope and m.normalised]
@@ -83,23 +88,33 @@ def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRu
 
     best = max(forms, key=lambda form: (organ(form), head_word(form) not in rules.broad_disease_heads,
                                         support(form), len(form)))
+    fuller = [m for m in candidates if words_of(best) < words_of(m.normalised)
+              and head_word(m.normalised) == head_word(best)]
+    if fuller:
+        return max(fuller, key=lambda m: len(m.normalised))
     return next(m for m in candidates if m.normalised == best)
 
 
 def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: list[Mention]
                          ) -> list[Mention]:
-    """The diseases the authors name for the patient: in the title and in the first of its
-    passages that names one (where they introduce it); else in any of its passages."""
+    """The diseases the authors name for the patient: in the title and in the passage
+    that introduces it ("We report a woman with lung adenocarcinoma"); with neither,
+    in the first of its passages that names one; else where the title, abstract and
+    case sections name one."""
     own = [m for m in within(mentions, patient.passages) if m.type == "disease" and m.normalised]
     titled = [m for s in sentences if s.role == TITLE for m in s.mentions
               if m.type == "disease" and m.normalised]
-    first = next((p for p in sorted(patient.passages, key=lambda p: p.start)
-                  if p.role != TITLE and any(p.start <= m.start < p.end for m in own)), None)
-    introduced = [m for m in own if first is not None and first.start <= m.start < first.end]
-    named = unique(titled + introduced, key=lambda m: m.id) or own
-    # else the disease the title, abstract and case sections name
-    return named or [m for m in mentions if m.type == "disease" and m.in_scope and m.normalised
-                     and m.section in NAMING_KINDS]
+    told = sorted((p for p in patient.passages if p.role != TITLE), key=lambda p: p.start)
+    introducing_passage = next((p for p in told if any(
+        introducing(m) and p.start <= m.start < p.end for m in mentions)), None)
+    first = introducing_passage if titled or introducing_passage is None else None
+    named = [m for m in own if first is not None and first.start <= m.start < first.end]
+    if not titled and not named:
+        first = next((p for p in told if any(p.start <= m.start < p.end for m in own)), None)
+        named = [m for m in own if first is not None and first.start <= m.start < first.end]
+    return unique(titled + named, key=lambda m: m.id) or own or [
+        m for m in mentions if m.type == "disease" and m.in_scope and m.normalised
+        and m.section in NAMING_KINDS]
 
 
 def primary_site(disease: Mention | None, own: list[Mention], mentions: list[Mention],

@@ -36,6 +36,7 @@ UNTITLED_KINDS = frozenset({"front_matter", "results"})
 # Parts of a document whose sentences never speak of the patient's course.
 SKIPPED_KINDS = frozenset({"table", "figure_legends", "abbreviations", "keywords"})
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\d])|\n\s*\n")
+FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|be)\b", re.IGNORECASE)  # no title's
 INTRODUCING_RULES = frozenset({"patient.age_phrase", "patient.aged", "patient.sex_phrase",
                                "patient.group", "patient.person"})
 
@@ -197,13 +198,24 @@ def is_framing(text: str, sentence: Sentence, rules: StoryRules) -> bool:
             or rules.framing.search(text, sentence.start, sentence.end) is not None)
 
 
+def title_line(text: str, sentence: Sentence) -> bool:
+    """A document printed with no title section opens on its title: a line of its own in
+    the front matter that names a disease ("Response to X in patients with RET
+    fusion-positive lung adenocarcinomas.")."""
+    return (sentence.section == "front_matter" and "\n" not in text[sentence.start:sentence.end]
+            and sentence.end - sentence.start <= 250
+            and not FINITE_VERB.search(text, sentence.start, sentence.end)
+            and any(m.type == "disease" for m in sentence.mentions))
+
+
 def tells(text: str, sentence: Sentence, rules: StoryRules) -> bool:
     """A sentence of the story: it speaks of the patient, or tells in the past tense what
     happened without the words of what is generally known."""
     if rules.citing.search(text, sentence.start, sentence.end):
         return False
-    if rules.patient_words.search(text, sentence.start, sentence.end):
-        return True
+    if rules.patient_words.search(text, sentence.start, sentence.end) \
+            or rules.series_all.search(text, sentence.start, sentence.end):
+        return True  # "he", "the patient", "all three patients"
     return (rules.story_words.search(text, sentence.start, sentence.end) is not None
             and rules.background_words.search(text, sentence.start, sentence.end) is None)
 
@@ -285,16 +297,19 @@ def assign_roles(text: str, sentences: list[Sentence]) -> None:
     rules = story_rules()
     detail = {id(s) for s in detail_sentences(text, sentences, rules)}
     started = False
+    titled = any(s.section == "title" for s in sentences)
     for sentence in sentences:
         framing = is_framing(text, sentence, rules)
         if id(sentence) in detail:
             sentence.role = DETAIL
             started = True
             continue
-        if sentence.section == "title" or (not started and not framing
-                                           and not tells(text, sentence, rules)
-                                           and any(introducing(m) for m in sentence.mentions)):
+        if sentence.section == "title" or (
+                not started and not framing and not tells(text, sentence, rules)
+                and (any(introducing(m) for m in sentence.mentions)
+                     or (not titled and title_line(text, sentence)))):
             sentence.role = TITLE
+            titled = titled or sentence.section != "title"
             continue
         if not started and (framing or any(introducing(m) for m in sentence.mentions)):
             started = True

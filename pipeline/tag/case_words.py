@@ -208,12 +208,12 @@ def case_words() -> CaseWords:
     return CaseWords.from_dict(load_resource(FILE))
 
 
-PREVIOUS_WORD = re.compile(r"(?:^|(?<=[\s(\[]))([A-Za-z0-9][A-Za-z0-9+\-/]*) $")
+PREVIOUS_WORD = re.compile(r"(?:^|(?<=[\s(\[]))([A-Za-z0-9][A-Za-z0-9+\-/]*)[ \t]+$")
 
 
 def previous_word(text: str, end: int) -> tuple[int, str] | None:
-    """The word right before ``end`` and where it starts, one space apart ("myeloid "
-    before "leukemia")."""
+    """The word right before ``end`` and where it starts, spaces apart on one line
+    ("myeloid " before "leukemia")."""
     lo = max(0, end - 60)
     match = PREVIOUS_WORD.search(text[lo:end])
     return (lo + match.start(1), match.group(1)) if match else None
@@ -244,7 +244,7 @@ def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
 
 
 def disease_normal(phrase: str, plural: str | None) -> str:
-    normal = phrase.lower()
+    normal = re.sub(r"\s+", " ", phrase.lower())
     return normal[: -len(plural)] if plural else normal
 
 
