@@ -22,8 +22,8 @@ import re
 from pipeline.assemble.entities import fusions, rearranged_genes, unique, variants
 from pipeline.assemble.story import (BACKGROUND, TITLE, Passage, Patient, Sentence,
                                      StoryRules, introducing, narrative_patients, story_rules)
-from pipeline.assemble.therapies import NULL_WORD, Line, line_from
-from pipeline.assemble.timeline import line_evidence, timeline_lines, usable
+from pipeline.assemble.therapies import NULL_WORD, therapy_evidence
+from pipeline.assemble.timeline import stretch_lines, story_lines, usable
 from pipeline.schema import CaseRecord, Document, Mention, Variant
 
 ALTERATIONS = ("fusion", "rearranged_gene", "variant")
@@ -41,11 +41,6 @@ def within(mentions: list[Mention], passages: list[Passage]) -> list[Mention]:
 
 def evidence_of(fields: dict[str, list[Mention]]) -> dict[str, list[str]]:
     return {name: unique(m.id for m in found) for name, found in fields.items() if found}
-
-
-def member_evidence(field: str, members: list[Mention]) -> dict[str, list[str]]:
-    """Each list member's own evidence: ``variants[0]``, ``fusions[1]``..."""
-    return {f"{field}[{n}]": [m.id] for n, m in enumerate(members)}
 
 
 # ------------------------------------------------------------------ diagnosis
@@ -244,7 +239,7 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
     site = primary_site(disease, own, mentions, text, rules)
     methods = [m for m in own if m.type == "detection_method" and m.normalised]
     last = last_status([m for m in own if not in_title(m, patient.passages)])
-    lines = timeline_lines(text, patient.passages, mentions, expanded)
+    lines = story_lines(text, patient.passages, mentions, expanded)
     sex = patient.sex or (pronoun_sex(text, patient.passages) if size == 1 else None)
     sexed = next((m for m in patient.descriptors if m.patient.sex), None)
     aged = next((m for m in patient.descriptors if m.patient.age_years is not None), None)
@@ -255,14 +250,7 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
         "variants": variant_mentions, "detection_methods": methods,
         "status": [last[0]] if last else [],
     })
-    if lines:
-        evidence["therapies"] = unique(i for line in lines for i in line_evidence(line))
-        for number, line in enumerate(lines):
-            evidence[f"therapies[{number}]"] = line.evidence_ids()
-            if line.response_ids():
-                evidence[f"therapies[{number}].response"] = line.response_ids()
-    evidence.update(member_evidence("variants", variant_mentions))
-    evidence.update(member_evidence("fusions", fusion_mentions))
+    evidence.update(therapy_evidence(lines))
     return CaseRecord(
         case_id="index" if patient.number == 1 else f"index-{patient.number}",
         source="narrative",
@@ -273,7 +261,7 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
         fusions=found,
         rearranged_genes=rearranged_genes(rearranged, found),
         variants=unique(with_gene(variant_mentions, own, mentions), key=lambda v: (v.gene, v.hgvs)),
-        therapies=[line.therapy() for line in lines],
+        therapies=[line.therapy for line in lines],
         detection_methods=unique(m.normalised for m in methods),
         status=last[1] if last else None,
         evidence={k: v for k, v in evidence.items() if v},
@@ -284,24 +272,23 @@ def sentence_of(mentions: list[Mention], patient: Mention) -> list[Mention]:
     return [m for m in mentions if m.sentence_start == patient.sentence_start]
 
 
-def further_case(number: int, patient: Mention, mentions: list[Mention],
+def further_case(number: int, patient: Mention, mentions: list[Mention], text: str,
                  expanded: dict[str, list[str]]) -> CaseRecord:
     """Another patient of the authors', from the sentence that describes it."""
     same = [m for m in sentence_of(mentions, patient) if usable(m) or m.type == "patient"]
     disease = next((m for m in same if m.type == "disease" and m.start > patient.start), None)
-    line: Line | None = line_from(same, expanded)
+    lines = stretch_lines(text, patient.sentence_start, patient.sentence_end, mentions, expanded)
     status = [m for m in same if m.type == "status" and m.normalised != NULL_WORD]
     evidence = evidence_of({"age_years": [patient], "sex": [patient],
                             "diagnosis": [disease] if disease else [], "status": status[-1:]})
-    if line is not None:
-        evidence["therapies"] = line.evidence
+    evidence.update(therapy_evidence(lines))
     return CaseRecord(
         case_id=f"index-{number}",
         source="narrative",
         age_years=patient.patient.age_years,
         sex=patient.patient.sex,
         diagnosis=disease.normalised if disease else None,
-        therapies=[line.therapy] if line else [],
+        therapies=[line.therapy for line in lines],
         status=status[-1].normalised if status and status[-1].normalised != ENDED else None,
         evidence=evidence,
     )
@@ -341,6 +328,7 @@ def narrative_cases(document: Document, mentions: list[Mention],
     records = [patient_case(document, patient, sentences, mentions, expanded, size)
                for patient in patients]
     for mention in further_patients(patients, sentences, mentions):
-        records.append(further_case(len(records) + 1, mention, mentions, expanded))
+        records.append(further_case(len(records) + 1, mention, mentions, document.text,
+                                    expanded))
     return records
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.assemble.entities import unique
-from pipeline.assemble.therapies import (NULL_WORD, Line, course_lines, first_response,
-                                         line_from, treatments, within)
+from pipeline.assemble.therapies import (NULL_WORD, Line, first_response, therapy_evidence,
+                                         treatments, within)
+from pipeline.assemble.timeline import IGNORED_IN_TABLES, stretch_lines
 from pipeline.resources import check_keys, check_type, load_resource
 from pipeline.schema import (CaseRecord, Document, Mention, Table, TableCell, TableRow,
-                             Variant)
+                             Therapy, Variant)
 
 FILE = "case_columns.yaml"
 
@@ -101,6 +102,7 @@ class TableContext:
     table: Table
     roles: list[str | None]
     header_settings: list[str | None]  # "First-line" -> first-line, per column
+    caption: tuple[int, int]
     caption_mentions: list[Mention]
     footnotes: dict[str, tuple[int, int]]
     expanded: dict[str, list[str]]
@@ -123,9 +125,7 @@ def footnote_lines(text: str, row: TableRow, mentions: list[Mention], context: T
         mark = re.search(rf"({rules.footnote_marks.pattern})\s*$", text[cell.start:cell.end])
         if mark and mark.group(1) in context.footnotes:
             start, end = context.footnotes[mark.group(1)]
-            line = line_from(within(mentions, start, end), context.expanded)
-            if line is not None:
-                lines.append(line)
+            lines += stretch_lines(text, start, end, mentions, context.expanded, IGNORED_IN_TABLES)
     return lines
 
 
@@ -141,29 +141,38 @@ def column_lines(text: str, row: TableRow, row_mentions: list[Mention], context:
         following = row.cells[cell.column + 1] if cell.column + 1 < len(row.cells) else None
         if following is not None and context.role(following) == "line_response":
             response = first_response(within(row_mentions, following.start, following.end))
-        line = line_from(within(row_mentions, cell.start, cell.end), context.expanded,
-                         printed=printed, setting=context.header_settings[cell.column],
-                         response=response)
-        if line is not None:
-            lines.append(line)
+        told = stretch_lines(text, cell.start, cell.end, row_mentions, context.expanded,
+                             IGNORED_IN_TABLES) or [
+            Line(Therapy(regimen=printed), [])]  # "3 lines of chemotherapy": as printed
+        for line in told:
+            line.therapy.setting = context.header_settings[cell.column] or line.therapy.setting
+            if response is not None and response.normalised != NULL_WORD:
+                line.therapy.response = response.normalised
+                line.response_evidence = [response.id]
+        lines += told
     return lines
 
 
-def with_caption_line(lines: list[Line], row: TableRow, row_mentions: list[Mention],
-                      context: TableContext) -> list[Line]:
+def with_caption_line(text: str, lines: list[Line], row: TableRow,
+                      row_mentions: list[Mention], context: TableContext) -> list[Line]:
     """The treatment the caption says every row had ("cases ... receiving first-line
     alectinib"), with the row's best response: it completes the row's own line for those
     drugs, or comes first when the row tells no such line."""
     best = next((first_response(within(row_mentions, cell.start, cell.end))
                  for cell in row.cells if context.role(cell) == "response"), None)
-    shared = line_from(context.caption_mentions, context.expanded, response=best)
-    if shared is None:
+    told = stretch_lines(text, *context.caption, context.caption_mentions, context.expanded,
+                         IGNORED_IN_TABLES)
+    if not told:
         return lines
+    shared = told[0]
+    if best is not None:
+        shared.therapy.response, shared.response_evidence = best.normalised, [best.id]
     for line in lines:
         if set(shared.therapy.drugs) <= set(line.therapy.drugs):
             line.therapy.response = line.therapy.response or shared.therapy.response
             line.therapy.setting = line.therapy.setting or shared.therapy.setting
             line.evidence += shared.evidence
+            line.response_evidence = line.response_evidence or shared.response_evidence
             return lines
     return [shared, *lines]
 
@@ -173,10 +182,11 @@ def row_lines(text: str, row: TableRow, row_mentions: list[Mention], mentions: l
     lines = column_lines(text, row, row_mentions, context, rules)
     for cell in row.cells:
         if context.role(cell) == "outcome":
-            course = course_lines(text, cell.start, cell.end, row_mentions, context.expanded)
+            course = stretch_lines(text, cell.start, cell.end, row_mentions, context.expanded,
+                             IGNORED_IN_TABLES)
             lines = [line for line in lines if not covered(line, course)] + course
     if treatments(context.caption_mentions):
-        lines = with_caption_line(lines, row, row_mentions, context)
+        lines = with_caption_line(text, lines, row, row_mentions, context)
     return lines + footnote_lines(text, row, mentions, context, rules)
 
 
@@ -226,9 +236,7 @@ def row_case(text: str, row: TableRow, mentions: list[Mention], context: TableCo
                          ("variants", variants), ("detection_methods", methods),
                          ("status", status[-1:])):
         keep(field, found)
-    keep_ids = [i for line in lines for i in line.evidence]
-    if keep_ids:
-        evidence["therapies"] = unique(keep_ids)
+    evidence.update(therapy_evidence(lines))
     return CaseRecord(
         case_id=f"{table_key(context.table)}-row{row.number}",
         source="table",
@@ -264,6 +272,7 @@ def table_cases(document: Document, mentions: list[Mention],
             roles=column_roles(table.header, rules),
             header_settings=[normal(first_normal(within(mentions, c.start, c.end), "setting"))
                              for c in header],
+            caption=(table.start, table.end if caption_end == -1 else caption_end),
             caption_mentions=within(mentions, table.start,
                                     table.end if caption_end == -1 else caption_end),
             footnotes=footnote_spans(text, table, rules),

@@ -26,15 +26,21 @@ from functools import lru_cache
 
 from pipeline.assemble.entities import unique
 from pipeline.assemble.story import DETAIL, FRAMING, SUMMARY, TITLE, Passage
-from pipeline.assemble.therapies import STEP_BREAKS, line_drugs
+from pipeline.assemble.therapies import Line, line_drugs
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource, words_pattern
 from pipeline.schema import Mention, Therapy
 
 FILE = "therapy_rules.yaml"
+# Where one step of a course ends: arrows, semicolons, sentence ends, "followed by", "then".
+STEP_BREAKS = re.compile(r"(?:\s*(?:→|->|;|\.(?=\s+[A-Z])|\bfollowed\s+by\b|\bthen\b"
+                         r"|,(?=\s*(?:followed|then)\b))\s*)+")
 RESPONSE_RANK = {"CR": 4, "PR": 3, "SD": 2, "PD": 1}
-SAME_RESPONSE = "same"  # "a similar response": the line before's
+SAME_RESPONSE = "same"
+CONDITIONING = "conditioning"  # "a similar response": the line before's
 ROLE_STRENGTH = [DETAIL, SUMMARY, FRAMING, TITLE]  # which passages tell a line best first
 IGNORED = frozenset({"negated", "hypothetical", "other_patients"})
+# A table of reported cases is about other patients as a whole; its rows are the cases.
+IGNORED_IN_TABLES = frozenset({"negated", "hypothetical"})
 CLAUSE = re.compile(r"[,;]")
 COUNTED = re.compile(r"^\S+\s+(?:cycles?|courses?|lines?|doses?)\s+of\s+")  # "two cycles of "
 SEVERAL_LINES = re.compile(r"^\S+\s+lines\s+of\s+")  # "8 lines of chemotherapy"
@@ -48,6 +54,7 @@ class TherapyRules:
     add_words: re.Pattern
     clause_breaks: re.Pattern
     transplant_words: re.Pattern
+    local_treatment_words: re.Pattern
     sequence_words: re.Pattern
     hold_words: re.Pattern
     relapse_words: re.Pattern
@@ -60,7 +67,8 @@ class TherapyRules:
 def therapy_rules() -> TherapyRules:
     data = load_resource(FILE)
     keys = ["supportive_drugs", "supportive_words", "restart_words", "add_words",
-            "clause_breaks", "transplant_words", "sequence_words", "hold_words",
+            "clause_breaks", "transplant_words", "local_treatment_words", "sequence_words",
+            "hold_words",
             "relapse_words", "start_words",
             "anaphora"]
     check_keys(data, file=FILE, where="top level", required=[*keys, "lesion_response"])
@@ -71,6 +79,7 @@ def therapy_rules() -> TherapyRules:
                         words_pattern(lists["add_words"]),
                         re.compile("|".join(lists["clause_breaks"]), re.IGNORECASE),
                         words_pattern(lists["transplant_words"]),
+                        words_pattern(lists["local_treatment_words"]),
                         words_pattern(lists["sequence_words"]),
                         words_pattern(lists["hold_words"]),
                         words_pattern(lists["relapse_words"]),
@@ -126,6 +135,9 @@ class TimelineLine:
     def evidence_ids(self) -> list[str]:
         return unique(m.id for m in self.evidence)
 
+    def as_line(self) -> Line:
+        return Line(self.therapy(), self.evidence_ids(), self.response_ids())
+
     def response_ids(self) -> list[str]:
         return [self.best.mention.id] if self.best else []
 
@@ -166,8 +178,8 @@ def stated(text: str, responses: list[Mention], previous: TimelineLine | None,
     return found
 
 
-def usable(mention: Mention) -> bool:
-    return mention.in_scope and not IGNORED.intersection(mention.modifiers)
+def usable(mention: Mention, ignored: frozenset[str] = IGNORED) -> bool:
+    return mention.in_scope and not ignored.intersection(mention.modifiers)
 
 
 def is_treatment(mention: Mention) -> bool:
@@ -225,14 +237,35 @@ def one_after_another(text: str, named: list[Mention]) -> bool:
             and all("," in text[a.end:b.start] for a, b in zip(named, named[1:])))
 
 
-def setting_of(text: str, settings: list[Mention], rules: TherapyRules) -> Mention | None:
-    """The first setting word that is not a transplant's ("salvage allogeneic HSCT")."""
+def setting_of(text: str, settings: list[Mention], named: list[Mention], step_end: int,
+               rules: TherapyRules) -> Mention | None:
+    """The first setting word that is not a transplant's or a local treatment's: one
+    followed by a transplant before any drug ("salvage allogeneic HSCT") is not, one
+    followed by drugs first is ("conditioning regimen of cyclophosphamide and total body
+    irradiation")."""
     for setting in settings:
-        comma = text.find(",", setting.end, setting.end + 60)
-        if not rules.transplant_words.search(text, setting.end,
-                                             comma if comma != -1 else setting.end + 60):
+        end = min([m.start for m in named if m.start > setting.end] + [step_end])
+        comma = text.find(",", setting.end, end)
+        end = comma if comma != -1 else end
+        if not (rules.transplant_words.search(text, setting.end, end)
+                or rules.local_treatment_words.search(text, setting.end, end)):
             return setting
     return None
+
+
+def conditioning(text: str, step_start: int, first: Mention, rules: TherapyRules) -> bool:
+    """Drugs a transplant's own description names ("alloHCT (MUD, busulfan and
+    melphalan)", "HSCT conditioned with busulfan"): its conditioning, not a line of
+    their own; a transplant in an earlier clause ("after stem cell infusion, crizotinib
+    was restarted") is not."""
+    transplant = None
+    for transplant in rules.transplant_words.finditer(text, step_start, first.start):
+        pass
+    if transplant is None:
+        return False
+    between = text[transplant.end():first.start]
+    inside_brackets = between.count("(") > between.count(")")
+    return inside_brackets or not re.search(r"[,;]", between)
 
 
 def new_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: str,
@@ -251,10 +284,15 @@ def new_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: str
         words = [m for m in step if m.type == "treatment" and m.normalised]
         for part in parts:
             drugs, regimen = line_drugs(part, expanded)
+            if conditioning(text, step_start, part[0], rules):
+                said = next((m for m in settings if m.normalised == CONDITIONING), None)
+                lines.append(TimelineLine(drugs, regimen, CONDITIONING, role,
+                                          part + ([said] if said else [])))
+                continue
             # "trastuzumab-based therapies": the drug's line, as printed
             regimen = regimen or next((COUNTED.sub("", w.normalised) for w in words
                                        if w.start <= part[0].start < w.end), None)
-            setting = setting_of(text, settings, rules)
+            setting = setting_of(text, settings, named, step_end, rules)
             lines.append(TimelineLine(drugs, regimen, setting.normalised if setting else None,
                                       role, part + ([setting] if setting else [])))
     if lines:
@@ -270,7 +308,7 @@ def new_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: str
     if len(before) > 1:  # "induction and consolidation chemotherapy": a line each
         return [TimelineLine([], words[0].normalised, s.normalised, role, [words[0], s])
                 for s in before]
-    setting = setting_of(text, settings, rules)
+    setting = setting_of(text, settings, named, step_end, rules)
     return [TimelineLine([], words[0].normalised, setting.normalised if setting else None, role,
                          [words[0]] + ([setting] if setting else []))]
 
@@ -291,9 +329,10 @@ def same_drugs(a: TimelineLine, b: TimelineLine) -> bool:
 
 def retold(lines: list[TimelineLine], started: list[TimelineLine]) -> bool:
     """The step tells again the last lines, in their order ("After induction and
-    consolidation chemotherapy" printed twice)."""
+    consolidation chemotherapy" printed twice). One line told again is a line going on,
+    or not (:meth:`Reading.goes_on`)."""
     last = lines[-len(started):]
-    return len(last) == len(started) and all(
+    return len(started) > 1 and len(last) == len(started) and all(
         same_drugs(a, b) and a.setting == b.setting for a, b in zip(last, started))
 
 
@@ -351,12 +390,13 @@ class Reading:
 
 
 def timeline_lines(text: str, passages: list[Passage], mentions: list[Mention],
-                   expanded: dict[str, list[str]]) -> list[TimelineLine]:
+                   expanded: dict[str, list[str]], ignored: frozenset[str] = IGNORED
+                   ) -> list[TimelineLine]:
     """The therapy lines of the patient whose passages these are, in their order."""
     rules = therapy_rules()
     reading = Reading()
     titled: list[TimelineLine] = []
-    ordered = sorted((m for m in mentions if usable(m)), key=lambda m: m.start)
+    ordered = sorted((m for m in mentions if usable(m, ignored)), key=lambda m: m.start)
     for passage in sorted(passages, key=lambda p: p.start):
         inside = [m for m in ordered if passage.start <= m.start < passage.end]
         for step_start, step_end in steps(text, passage.start, passage.end, rules):
@@ -446,5 +486,17 @@ def compatible(told: TimelineLine, line: TimelineLine) -> bool:
             and not (told.setting and line.setting and told.setting != line.setting))
 
 
-def line_evidence(line: TimelineLine) -> list[str]:
-    return unique(line.evidence_ids() + line.response_ids())
+def story_lines(text: str, passages: list[Passage], mentions: list[Mention],
+                expanded: dict[str, list[str]], ignored: frozenset[str] = IGNORED) -> list[Line]:
+    """A patient's therapy lines, from the passages that speak of it."""
+    return [line.as_line()
+            for line in timeline_lines(text, passages, mentions, expanded, ignored)]
+
+
+def stretch_lines(text: str, start: int, end: int, mentions: list[Mention],
+                  expanded: dict[str, list[str]], ignored: frozenset[str] = IGNORED
+                  ) -> list[Line]:
+    """The lines of one stretch read as a short story: a table cell ("Primary induction
+    failure to 7+3 → MEC with CR"), a caption, a footnote, one sentence."""
+    return story_lines(text, [Passage(start, end, DETAIL, frozenset({1}))], mentions,
+                       expanded, ignored)

@@ -87,8 +87,13 @@ def case_values(case: CaseRecord) -> list[ReviewValue]:
                                       tuple(case.evidence.get(name, [])), case.case_id))
     field = case_field(case.case_id, "therapies")
     for number, line in enumerate(case.therapies):
+        # the line's own mentions (its drugs, setting and response) where the record
+        # keeps them apart; older records keep one list for all lines
+        own = case.evidence.get(f"therapies[{number}]", []) + case.evidence.get(
+            f"therapies[{number}].response", [])
         values.append(ReviewValue(f"{field}[{number}]", field, therapy_text(line),
-                                  tuple(case.evidence.get("therapies", [])), case.case_id))
+                                  tuple(own or case.evidence.get("therapies", [])),
+                                  case.case_id))
     return values
 
 

@@ -106,11 +106,22 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
     return found
 
 
+def cell_of(text: str, trigger: Trigger, sentence: Sentence) -> tuple[int, int]:
+    """The part of the sentence a trigger sits in: a table row's cell (cells are
+    tab-separated), or the whole sentence."""
+    tab_before = text.rfind("\t", sentence.start, trigger.start)
+    tab_after = text.find("\t", trigger.end, sentence.end)
+    return (sentence.start if tab_before == -1 else tab_before + 1,
+            sentence.end if tab_after == -1 else tab_after)
+
+
 def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) -> tuple[int, int]:
     """The characters a trigger reaches: towards its direction, to the nearest terminating
-    word or the sentence's edge."""
+    word or the edge of its sentence (of its cell, in a table row)."""
+    start, end = cell_of(text, trigger, sentence)
     if trigger.category in rules.sentence_wide:
-        return sentence.start, sentence.end
+        return start, end
+    sentence = Sentence(start, end, sentence.text)
     left, right = sentence.start, sentence.end
     if trigger.direction in ("forward", "both"):
         after = rules.terminators.search(text, trigger.end, sentence.end)

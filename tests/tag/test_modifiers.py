@@ -57,3 +57,10 @@ def test_an_unknown_category_in_the_rule_file_is_refused(monkeypatch):
     with pytest.raises(RuleFileError, match="rumoured"):
         module.ContextRules.from_dict(data)
     assert context_rules().rules  # the shipped file loads
+
+
+def test_a_trigger_reaches_no_further_than_its_table_cell():
+    row = "Smith et al (2019)\tNo\tCrizotinib\tCR"
+    sentence = Sentence(0, len(row), row)
+    tags = [Tag("drug", row.index("Crizotinib"), row.index("Crizotinib") + 10, "crizotinib", "t")]
+    assert with_modifiers(row, [sentence], tags)[0].modifiers == ()

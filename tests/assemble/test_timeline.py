@@ -1,0 +1,154 @@
+"""Therapy lines read step by step, each rule on a course written for it (fictional)."""
+
+import pytest
+
+from pipeline.assemble.story import DETAIL, Passage
+from pipeline.assemble.therapies import expansions
+from pipeline.assemble.timeline import stretch_lines, timeline_lines
+from pipeline.read import read_document
+from pipeline.tag import tag
+
+
+def tagged(tmp_path, story):
+    path = tmp_path / "case.txt"
+    path.write_text(f"Case presentation\n\n{story}\n")
+    document = read_document(path)
+    return document.text, tag(document)
+
+
+def read(tmp_path, story):
+    """The lines of a story told as one passage of one patient."""
+    text, mentions = tagged(tmp_path, story)
+    start = text.index(story)
+    lines = stretch_lines(text, start, start + len(story), mentions, expansions(text, mentions))
+    return [(line.therapy.drugs, line.therapy.regimen, line.therapy.response,
+             line.therapy.setting) for line in lines]
+
+
+def test_a_course_chain_is_a_line_per_step_with_its_own_response_and_setting(tmp_path):
+    assert read(tmp_path, "Primary induction failure to 7+3 (cytarabine and daunorubicin) "
+                          "→ azacitidine with stable disease") == [
+        (["cytarabine", "daunorubicin"], "7+3", "PD", "induction"),
+        (["azacitidine"], None, "SD", None)]
+
+
+def test_drugs_a_transplant_names_are_its_conditioning(tmp_path):
+    assert read(tmp_path, "Relapse → alloHCT (MUD, busulfan and melphalan), alive in CR") == [
+        (["busulfan", "melphalan"], None, "CR", "conditioning")]
+    # a transplant after the drug, or in a clause before it, is no conditioning of it
+    assert read(tmp_path, "crizotinib with MRD-CR, proceeded to haploHCT") == [
+        (["crizotinib"], None, "CR", None)]
+    assert read(tmp_path, "Twenty days after stem cell infusion, she restarted imatinib.") == [
+        (["imatinib"], None, None, None)]
+
+
+def test_a_relapse_after_a_line_states_no_response(tmp_path):
+    assert read(tmp_path, "Relapsed 6 months after ADE induction") == [
+        ([], "ADE", None, "induction")]
+
+
+def test_a_new_subject_receiving_something_starts_a_new_step(tmp_path):
+    assert read(tmp_path, "After chemotherapy failure, he received sunitinib.") == [
+        ([], "chemotherapy", "PD", None), (["sunitinib"], None, None, None)]
+
+
+def test_a_progression_after_a_drug_belongs_to_it_and_the_next_drug_is_a_new_line(tmp_path):
+    assert read(tmp_path, "The disease progressed after 6 cycles of decitabine and he was "
+                          "started on venetoclax.") == [
+        (["decitabine"], None, "PD", None), (["venetoclax"], None, None, None)]
+
+
+def test_drugs_offered_as_alternatives_are_no_drug_given(tmp_path):
+    assert read(tmp_path, "Both had sunitinib- or pazopanib-pretreated disease.") == [
+        ([], "sunitinib- or pazopanib-pretreated", None, None)]
+
+
+def test_drugs_given_one_after_another_are_a_line_each(tmp_path):
+    assert read(tmp_path, "She received nivolumab and cabozantinib sequentially.") == [
+        (["nivolumab"], None, None, None), (["cabozantinib"], None, None, None)]
+
+
+def test_a_drug_added_joins_the_line_under_way(tmp_path):
+    assert read(tmp_path, "He was treated with bortezomib. The rising paraprotein led to the "
+                          "addition of lenalidomide, and he achieved a partial response.") == [
+        (["bortezomib", "lenalidomide"], None, "PR", None)]
+
+
+def test_a_drug_held_and_resumed_goes_on_but_resumed_at_relapse_is_a_new_line(tmp_path):
+    assert read(tmp_path, "She started alectinib with a complete response. Alectinib was held "
+                          "for pneumonitis. Alectinib was resumed two weeks later. A year "
+                          "later she relapsed, and alectinib was resumed.") == [
+        (["alectinib"], None, "CR", None), (["alectinib"], None, None, None)]
+
+
+def test_the_same_drug_given_after_progression_is_a_new_line(tmp_path):
+    assert read(tmp_path, "He received osimertinib with a partial response. Disease "
+                          "progression followed. He received osimertinib with local "
+                          "radiotherapy and the disease was stable.") == [
+        (["osimertinib"], None, "PR", None), (["osimertinib"], None, "SD", None)]
+
+
+def test_one_lesions_response_does_not_outdo_the_whole_diseases(tmp_path):
+    assert read(tmp_path, "Pembrolizumab gave a partial response and complete resolution of "
+                          "the liver metastases.") == [(["pembrolizumab"], None, "PR", None)]
+    # with only lesions' responses, the disease responded as its worst lesion
+    assert read(tmp_path, "Temozolomide led to complete response of the frontal lesion and "
+                          "partial response of the pontine lesion.") == [
+        (["temozolomide"], None, "PR", None)]
+
+
+def test_a_similar_response_is_the_line_befores(tmp_path):
+    assert read(tmp_path, "Larotrectinib gave a partial response. After a relapse off therapy, "
+                          "a similar rapid response followed when larotrectinib was "
+                          "re-introduced.") == [
+        (["larotrectinib"], None, "PR", None), (["larotrectinib"], None, "PR", None)]
+
+
+def test_a_response_word_that_qualifies_the_disease_is_no_lines_response(tmp_path):
+    assert read(tmp_path, "Her refractory Hodgkin lymphoma was treated with nivolumab.") == [
+        (["nivolumab"], None, None, None)]
+
+
+def test_settings_before_a_treatment_with_no_drug_are_a_line_each(tmp_path):
+    assert read(tmp_path, "After induction and consolidation chemotherapy, he achieved a "
+                          "complete remission.") == [
+        ([], "chemotherapy", "CR", "induction"), ([], "chemotherapy", "CR", "consolidation")]
+
+
+def test_this_chemotherapy_is_the_line_under_way(tmp_path):
+    assert read(tmp_path, "She received carboplatin and paclitaxel. The tumour showed a minor "
+                          "response to this chemotherapy.") == [
+        (["carboplatin", "paclitaxel"], None, "SD", None)]
+
+
+def test_several_lines_summed_up_are_no_line_when_the_story_tells_them(tmp_path):
+    assert read(tmp_path, "He progressed through 3 lines of chemotherapy. He was unsuccessfully "
+                          "treated with CHOP, gemcitabine, and bendamustine.") == [
+        ([], "CHOP", "PD", None), (["gemcitabine"], None, "PD", None),
+        (["bendamustine"], None, "PD", None)]
+
+
+def test_a_setting_before_a_transplant_is_not_the_drugs(tmp_path):
+    assert read(tmp_path, "Because of a lack of response to azacitidine, salvage allogeneic "
+                          "stem cell transplantation was performed.") == [
+        (["azacitidine"], None, "PD", None)]
+
+
+@pytest.mark.parametrize("story", [
+    "Imatinib was planned after recovery.",
+    "She was not fit for chemotherapy.",
+])
+def test_planned_and_negated_treatments_are_no_line(tmp_path, story):
+    assert read(tmp_path, story) == []
+
+
+def test_a_summary_line_completes_the_story_line_with_its_drugs(tmp_path):
+    story = "Crizotinib was started. The scan showed progression. Ceritinib was started."
+    text, mentions = tagged(tmp_path, "She had a complete response to ceritinib. " + story)
+    summary_end = text.index(story)
+    lines = timeline_lines(text, [Passage(text.index("She had"), summary_end, "summary",
+                                          frozenset({1})),
+                                  Passage(summary_end, summary_end + len(story), DETAIL,
+                                          frozenset({1}))], mentions, {})
+    assert [(line.drugs, line.response) for line in lines] == [
+        (["crizotinib"], "PD"), (["ceritinib"], "CR")]
