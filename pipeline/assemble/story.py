@@ -36,6 +36,10 @@ UNTITLED_KINDS = frozenset({"front_matter", "results"})
 # Parts of a document whose sentences never speak of the patient's course.
 SKIPPED_KINDS = frozenset({"table", "figure_legends", "abbreviations", "keywords"})
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\d])|\n\s*\n")
+# In front matter, a line with no end mark before a capitalised one ends there (a title
+# above its citation line); elsewhere hard-wrapped lines go on.
+LINE_END = re.compile(r"(?<![.!?,;:\s])[ \t]*\n(?=[A-Z])")
+LINE_KINDS = frozenset({"front_matter", "title", None})
 FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|be)\b", re.IGNORECASE)  # no title's
 INTRODUCING_RULES = frozenset({"patient.age_phrase", "patient.aged", "patient.sex_phrase",
                                "patient.group", "patient.person"})
@@ -154,28 +158,28 @@ class Passage:
 def document_sentences(document: Document, mentions: list[Mention]) -> list[Sentence]:
     """The in-scope sentences of the text, outside tables, legends, keywords and
     abbreviation lists: the tagger's sentences where a mention sits, and the text between
-    them split at sentence ends."""
+    them split at sentence ends. Text the reader put in no section is read as well."""
     text = document.text
     rules = story_rules()
     known = sorted({(m.sentence_start, m.sentence_end) for m in mentions})
     sentences: list[Sentence] = []
-    for section in document.sections:
-        if not section.in_scope or section.kind in SKIPPED_KINDS:
+    for kind, part_start, end in parts_of(document):
+        if kind in SKIPPED_KINDS:
             continue
-        inside = [(a, b) for a, b in known if section.start <= a < section.end]
-        position, spans = section.start, []
-        if section.heading:  # the heading line is no sentence of the section
-            line_end = text.find("\n", section.start, section.end)
-            position = section.end if line_end == -1 else line_end + 1
+        start = part_start
+        inside = [(a, b) for a, b in known if start <= a < end]
+        spans = []
         for a, b in inside:
-            if a < position:
+            if a < start:
                 continue
-            spans += split_at(SENTENCE_END, text, position, a)
-            spans.append((a, min(b, section.end)))
-            position = min(b, section.end)
-        spans += split_at(SENTENCE_END, text, position, section.end)
-        sentences += [Sentence(a, b, section.kind, section.start) for a, b in spans
-                      if not rules.skipped_labels.match(text, a)]
+            spans += split_at(SENTENCE_END, text, start, a)
+            spans.append((a, min(b, end)))
+            start = min(b, end)
+        spans += split_at(SENTENCE_END, text, start, end)
+        if kind in LINE_KINDS:
+            spans = [piece for a, b in spans for piece in split_at(LINE_END, text, a, b)]
+        sentences += [Sentence(a, a + len(text[a:b].rstrip()), kind, part_start)
+                      for a, b in spans if not rules.skipped_labels.match(text, a)]
     by_start = sorted(sentences, key=lambda s: s.start)
     starts = [s.start for s in by_start]
     for mention in mentions:
@@ -183,6 +187,27 @@ def document_sentences(document: Document, mentions: list[Mention]) -> list[Sent
         if index >= 0 and by_start[index].holds(mention):
             by_start[index].mentions.append(mention)
     return by_start
+
+
+def parts_of(document: Document) -> list[tuple[str | None, int, int]]:
+    """The in-scope stretches of text as (section kind, start, end), a section's heading
+    line left out, and text outside every section as kind None."""
+    text = document.text
+    parts, position = [], 0
+    for section in sorted(document.sections, key=lambda s: s.start):
+        if section.start > position:
+            parts.append((None, position, section.start))
+        position = max(position, section.end)
+        if not section.in_scope:
+            continue
+        start = section.start
+        if section.heading:  # the heading line is no sentence of the section
+            line_end = text.find("\n", section.start, section.end)
+            start = section.end if line_end == -1 else line_end + 1
+        parts.append((section.kind, start, section.end))
+    if position < len(text):
+        parts.append((None, position, len(text)))
+    return [(kind, start, end) for kind, start, end in parts if text[start:end].strip()]
 
 
 # --------------------------------------------------------------------- roles
@@ -213,9 +238,9 @@ def tells(text: str, sentence: Sentence, rules: StoryRules) -> bool:
     happened without the words of what is generally known."""
     if rules.citing.search(text, sentence.start, sentence.end):
         return False
-    if rules.patient_words.search(text, sentence.start, sentence.end) \
-            or rules.series_all.search(text, sentence.start, sentence.end):
-        return True  # "he", "the patient", "all three patients"
+    if any(pattern.search(text, sentence.start, sentence.end) for pattern in (
+            rules.patient_words, rules.series_all, rules.series_one, rules.series_ordinal)):
+        return True  # "he", "the patient", "all three patients", "one patient", "a third case"
     return (rules.story_words.search(text, sentence.start, sentence.end) is not None
             and rules.background_words.search(text, sentence.start, sentence.end) is None)
 

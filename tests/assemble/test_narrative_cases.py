@@ -89,3 +89,95 @@ def test_a_comma_list_with_a_regimen_is_one_line_per_treatment(tmp_path):
     assert lines(record.cases[0])[:4] == [  # a drug's "-based therapy" keeps its words
         ([], "CHOP", "PD", None), (["gemcitabine"], "gemcitabine-based therapy", "PD", None),
         (["pralatrexate"], None, "PD", None), (["brentuximab vedotin"], None, "PD", None)]
+
+
+# Reports in other forms: abstracts, short series (fictional patients).
+
+def case_of(tmp_path, text, number=0):
+    record, _ = extraction(tmp_path, text)
+    return record.cases[number]
+
+
+def test_an_abstract_gives_the_record_its_sentences_tell(tmp_path):
+    case = case_of(tmp_path, (
+        "Bevacizumab in rectal cancer\n\n"
+        "Abstract\nColorectal cancer is common and KRAS mutations occur in 40% of cases. "
+        "A 47-year-old woman presented with rectal adenocarcinoma and liver metastases. "
+        "After chemotherapy failure, she received bevacizumab with a partial response. "
+        "Scans did not show any sign of recurrence after 8 months. "
+        "This case suggests that bevacizumab is active.\n"))
+    assert (case.age_years, case.sex, case.primary_site, case.status) == (
+        47, "female", "rectum", "alive")
+    assert "rectal adenocarcinoma" in case.diagnosis
+    assert lines(case) == [([], "chemotherapy", "PD", None), (["bevacizumab"], None, "PR", None)]
+
+
+def test_patients_described_together_each_get_what_is_said_of_them(tmp_path):
+    report = ("Abstract\nHere we report two cases of lung adenocarcinoma treated with "
+              "selpercatinib. Partial responses were observed in both patients. One patient "
+              "harbored a KIF5B-RET fusion. The other died of pneumonia.\n")
+    record, _ = extraction(tmp_path, report)
+    first, second = record.cases
+    assert (first.case_id, second.case_id) == ("index", "index-2")
+    assert lines(first) == lines(second) == [(["selpercatinib"], None, "PR", None)]
+    assert [f.name for f in first.fusions] == ["KIF5B::RET"] and second.fusions == []
+    assert (first.status, second.status) == (None, "dead")
+
+
+def test_the_diagnosis_is_the_most_specific_name_the_authors_give_the_patient(tmp_path):
+    report = ("Response to lorlatinib in ALK-positive lung adenocarcinoma\n\n"
+              "Abstract\nNon-small cell lung cancer (NSCLC) is the commonest cancer. We report "
+              "a man with NSCLC who received lorlatinib.\n")
+    case = case_of(tmp_path, report)
+    assert case.diagnosis == "alk-positive lung adenocarcinoma"
+    assert case.primary_site == "lung"
+
+
+def test_a_site_named_with_metastases_or_imaging_is_no_primary_site(tmp_path):
+    case = case_of(tmp_path, (
+        "Abstract\nWe describe a 70-year-old man with melanoma. CT showed metastases in the "
+        "liver and lung. An MRI of the brain was normal. He received nivolumab.\n"))
+    assert case.primary_site is None
+    case = case_of(tmp_path, (
+        "Abstract\nWe describe a 70-year-old man with melanoma. It arose from a pigmented "
+        "skin lesion of the back. He received nivolumab.\n"))
+    assert case.primary_site == "skin"
+
+
+def test_the_last_word_on_the_patient_is_its_status(tmp_path):
+    story = ("Abstract\nWe describe a 66-year-old man with acute myeloid leukemia. He received "
+             "azacitidine and venetoclax with complete remission. {end}\n")
+    assert case_of(tmp_path, story.format(end="He relapsed and died.")).status == "dead"
+    assert case_of(tmp_path, story.format(
+        end="He relapsed and was transferred to palliative care.")).status is None
+    assert case_of(tmp_path, story.format(end="He is alive 2 years later.")).status == "alive"
+
+
+def test_a_patient_has_the_fusion_the_document_ties_to_its_translocation(tmp_path):
+    report = ("Abstract\nThe t(9;22) translocation creates the BCR-ABL1 fusion. We report a "
+              "54-year-old woman whose karyotype showed t(9;22). She received imatinib.\n")
+    case = case_of(tmp_path, report)
+    assert [f.name for f in case.fusions] == ["BCR::ABL1"]
+
+
+def test_a_negated_alteration_is_not_the_patients_and_a_lone_variant_takes_the_only_gene(tmp_path):
+    report = ("Abstract\nWe report a 43-year-old woman with lung adenocarcinoma. No ALK "
+              "rearrangement was found. Sequencing showed an EGFR exon 19 deletion and a "
+              "T790M mutation. She received osimertinib.\n")
+    case = case_of(tmp_path, report)
+    assert case.rearranged_genes == []
+    assert [(v.gene, v.hgvs) for v in case.variants] == [("EGFR", "p.Thr790Met")]
+
+
+def test_the_story_s_pronouns_give_the_sex_a_descriptor_leaves_out(tmp_path):
+    case = case_of(tmp_path, ("Abstract\nWe report a patient with metastatic GIST who "
+                              "responded to imatinib despite low KIT in her tumour.\n"))
+    assert case.sex == "female"
+
+
+def test_a_line_only_the_framing_sentence_names_comes_after_the_storys_lines(tmp_path):
+    report = ("Abstract\nWe present a patient with ALK-positive lung adenocarcinoma who "
+              "responded dramatically to lorlatinib. A 50-year-old man received crizotinib "
+              "first; the disease progressed after 8 months.\n")
+    assert lines(case_of(tmp_path, report)) == [
+        (["crizotinib"], None, "PD", None), (["lorlatinib"], None, "PR", None)]

@@ -1,0 +1,97 @@
+"""Who a report speaks of, and where: sentence roles and the patients of a short series,
+on reports written for each rule (fictional patients)."""
+
+from pipeline.assemble.story import (BACKGROUND, DETAIL, FRAMING, SUMMARY, TITLE,
+                                     narrative_patients)
+from pipeline.read import read_document
+from pipeline.tag import tag
+
+ABSTRACT = """Sorafenib in two patients with KIT-mutated melanoma
+
+Abstract
+Melanoma is the most lethal skin cancer and KIT mutations occur in 3% of cases. Imatinib has been studied in such tumours. Here we report two cases of KIT-mutated acral melanoma treated with sorafenib. Both patients had progressed on nivolumab. Partial responses were observed in 2 patients, including one harboring a KIT L576P mutation. The other patient died of sepsis. This case series suggests that sorafenib deserves a trial.
+"""
+
+
+def patients_of(tmp_path, text):
+    path = tmp_path / "report.txt"
+    path.write_text(text)
+    document = read_document(path)
+    patients, sentences = narrative_patients(document, tag(document))
+    return document.text, patients, sentences
+
+
+def role_of(text, sentences, words):
+    return next(s.role for s in sentences if words in text[s.start:s.end])
+
+
+def test_sentences_frame_tell_or_state_what_is_known(tmp_path):
+    text, _, sentences = patients_of(tmp_path, ABSTRACT)
+    assert role_of(text, sentences, "Sorafenib in two patients") == TITLE
+    assert role_of(text, sentences, "KIT mutations occur in 3%") == BACKGROUND
+    assert role_of(text, sentences, "Imatinib has been studied") == BACKGROUND
+    assert role_of(text, sentences, "Here we report two cases") == FRAMING
+    assert role_of(text, sentences, "Both patients had progressed") == DETAIL
+    assert role_of(text, sentences, "This case series suggests") == FRAMING
+
+
+def test_a_series_names_its_size_and_each_part_of_a_sentence_its_patients(tmp_path):
+    text, patients, _ = patients_of(tmp_path, ABSTRACT)
+    assert len(patients) == 2
+
+    def told(patient, words):
+        return any(words in text[p.start:p.end] for p in patient.passages)
+
+    first, second = patients
+    assert told(first, "L576P") and not told(second, "L576P")  # "including one harboring"
+    assert told(first, "Partial responses") and told(second, "Partial responses")
+    assert told(second, "died of sepsis") and not told(first, "died of sepsis")  # "the other"
+    assert told(first, "progressed on nivolumab") and told(second, "progressed on nivolumab")
+
+
+def test_a_bracket_speaks_of_its_patients_only(tmp_path):
+    text, patients, _ = patients_of(tmp_path, ABSTRACT.replace(
+        "Both patients had progressed on nivolumab.",
+        "Both received sorafenib (with radiotherapy in one patient) and tolerated it."))
+    first, second = patients
+    told = [text[p.start:p.end] for p in second.passages]
+    assert any("tolerated it" in part for part in told)
+    assert not any("radiotherapy in one" in part for part in told)
+
+
+def test_a_case_section_tells_the_story_and_the_abstract_sums_it_up(tmp_path):
+    report = ("Abstract\nWe describe a woman with lung adenocarcinoma who responded to "
+              "osimertinib. She remains well.\n\nIntroduction\nEGFR mutations are common "
+              "in never-smokers.\n\nCase presentation\nA 61-year-old woman presented with "
+              "cough. She received osimertinib.\n\nDiscussion\nOsimertinib is approved for "
+              "EGFR-mutated cancers.\n")
+    text, patients, sentences = patients_of(tmp_path, report)
+    assert len(patients) == 1 and patients[0].age_years == 61
+    assert role_of(text, sentences, "She received osimertinib") == DETAIL
+    assert role_of(text, sentences, "She remains well") == SUMMARY
+    assert role_of(text, sentences, "EGFR mutations are common") == BACKGROUND
+    assert role_of(text, sentences, "Osimertinib is approved") == BACKGROUND
+
+
+def test_an_untitled_body_tells_from_the_sentence_that_introduces_the_patient(tmp_path):
+    report = ("Chronic myeloid leukemia is driven by BCR-ABL1. Dasatinib is widely used. "
+              "A 45-year-old man presented with fatigue. He received dasatinib and achieved "
+              "a major molecular response.\n")
+    text, patients, sentences = patients_of(tmp_path, report)
+    assert role_of(text, sentences, "Dasatinib is widely used") == BACKGROUND
+    assert role_of(text, sentences, "He received dasatinib") == DETAIL
+    assert (patients[0].age_years, patients[0].sex) == (45, "male")
+
+
+def test_a_report_with_no_title_section_opens_on_its_title_line(tmp_path):
+    report = ("Durable response to larotrectinib in an NTRK3-rearranged infantile fibrosarcoma\n"
+              "Smith A, et al. Case Rep Oncol 2021;1:1-3.\n\n"
+              "We report an infant whose tumour shrank on larotrectinib.\n")
+    text, _, sentences = patients_of(tmp_path, report)
+    assert role_of(text, sentences, "Durable response to larotrectinib") == TITLE
+    assert role_of(text, sentences, "Smith A, et al.") == BACKGROUND
+
+
+def test_no_patient_without_a_sentence_that_presents_or_tells_a_case(tmp_path):
+    _, patients, _ = patients_of(tmp_path, "Imatinib inhibits KIT. Most GISTs respond to it.\n")
+    assert patients == []
