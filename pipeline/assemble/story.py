@@ -40,6 +40,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\d])|\n\s*\n")
 # above its citation line); elsewhere hard-wrapped lines go on.
 LINE_END = re.compile(r"(?<![.!?,;:\s])[ \t]*\n(?=[A-Z])")
 LINE_KINDS = frozenset({"front_matter", "title", None})
+CASE_WORD = re.compile(r"\bcases?\b", re.IGNORECASE)
 FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|be)\b", re.IGNORECASE)  # no title's
 INTRODUCING_RULES = frozenset({"patient.age_phrase", "patient.aged", "patient.sex_phrase",
                                "patient.group", "patient.person"})
@@ -238,8 +239,7 @@ def tells(text: str, sentence: Sentence, rules: StoryRules) -> bool:
     happened without the words of what is generally known."""
     if rules.citing.search(text, sentence.start, sentence.end):
         return False
-    if any(pattern.search(text, sentence.start, sentence.end) for pattern in (
-            rules.patient_words, rules.series_all, rules.series_one, rules.series_ordinal)):
+    if tells_of_patient(text, sentence, rules):
         return True  # "he", "the patient", "all three patients", "one patient", "a third case"
     return (rules.story_words.search(text, sentence.start, sentence.end) is not None
             and rules.background_words.search(text, sentence.start, sentence.end) is None)
@@ -454,6 +454,28 @@ def passages(text: str, sentences: list[Sentence], size: int) -> list[Passage]:
     return result
 
 
+def describes_a_patient(text: str, sentences: list[Sentence]) -> bool:
+    """Whether the authors describe patients of their own: a sentence presents or tells of
+    one (a descriptor, "a case of", "the patient", a printed karyotype), not only "we
+    describe a new assay"."""
+    rules = story_rules()
+    for sentence in sentences:
+        if sentence.role == BACKGROUND:
+            continue
+        if any(introducing(m) or m.rule == "detection_method.karyotype" for m in sentence.mentions):
+            return True
+        if sentence.role == FRAMING and CASE_WORD.search(text, sentence.start, sentence.end):
+            return True
+        if sentence.role in (DETAIL, SUMMARY) and tells_of_patient(text, sentence, rules):
+            return True
+    return False
+
+
+def tells_of_patient(text: str, sentence: Sentence, rules: StoryRules) -> bool:
+    return any(pattern.search(text, sentence.start, sentence.end) for pattern in (
+        rules.patient_words, rules.series_all, rules.series_one, rules.series_ordinal))
+
+
 def narrative_patients(document: Document, mentions: list[Mention]
                        ) -> tuple[list[Patient], list[Sentence]]:
     """The patients the authors describe with their passages, and the document's
@@ -461,7 +483,7 @@ def narrative_patients(document: Document, mentions: list[Mention]
     text = document.text
     sentences = document_sentences(document, mentions)
     assign_roles(text, sentences)
-    if not any(s.role in (DETAIL, SUMMARY, FRAMING) for s in sentences):
+    if not describes_a_patient(text, sentences):
         return [], sentences
     size = cohort_size(sentences)
     patients = [Patient(number) for number in range(1, size + 1)]

@@ -95,3 +95,9 @@ def test_a_report_with_no_title_section_opens_on_its_title_line(tmp_path):
 def test_no_patient_without_a_sentence_that_presents_or_tells_a_case(tmp_path):
     _, patients, _ = patients_of(tmp_path, "Imatinib inhibits KIT. Most GISTs respond to it.\n")
     assert patients == []
+
+
+def test_authors_describing_a_method_describe_no_patient(tmp_path):
+    _, patients, _ = patients_of(tmp_path, "Abstract\nHere we describe a sequencing assay for "
+                                           "KIT mutations. It detected 95% of variants.\n")
+    assert patients == []
