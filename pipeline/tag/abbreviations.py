@@ -1,7 +1,9 @@
 """What a document's abbreviations stand for: short form -> long form.
 
-Two sources: definitions in running text ("maximum intensity projection (MIP)"), found by
-scispaCy's abbreviation detector, and abbreviation lists in footnotes and captions
+Three sources: definitions in running text ("maximum intensity projection (MIP)"), found
+by scispaCy's abbreviation detector; a short form printed before the words it stands for,
+their initials ("DCA (decitabine+cytarabine+aclarubicin)"); and abbreviation lists in
+footnotes and captions
 ("Abbreviations: ALK, anaplastic lymphoma kinase; NSCLC, nonsmall cell lung cancer." or
 "CR: complete remission, G-CSF: granulocyte colony-stimulating factor"). Taggers use the
 map: a short form the document defines as something that is no gene is no gene, and a
@@ -51,14 +53,41 @@ def parse_abbreviation_list(paragraph: str) -> dict[str, str]:
     return pairs if len(pairs) >= 2 or (labelled and pairs) else {}
 
 
-def document_abbreviations(doc: Doc) -> dict[str, str]:
+SHORT_FIRST = re.compile(rf"(?<![\w-])(?P<short>{SHORT})\s*\((?P<long>[^()\n\d]{{6,150}})\)")
+LONG_FORM_WORD = re.compile(r"[A-Za-z]+")
+MIN_WORD = 3  # letters: "0.5 mg/kg" is no long form of "MK-801"
+
+
+def initials(short: str) -> str:
+    return "".join(char for char in short.lower() if char.isalpha())
+
+
+def short_first_definitions(text: str) -> dict[str, str]:
+    """Short forms printed before their long form in brackets, where the long form's words
+    begin with the short form's letters, in order and all of them: "DCA (decitabine+
+    cytarabine+aclarubicin)", not "KIT (CD117)". (scispaCy reads the other order.)"""
     found: dict[str, str] = {}
-    for paragraph in re.split(r"\n\s*\n|\n", doc_text(doc)):
+    for match in SHORT_FIRST.finditer(text):
+        short, long_form = match.group("short"), match.group("long").strip()
+        words = LONG_FORM_WORD.findall(long_form)
+        if (len(initials(short)) > 1 and looks_short(short)
+                and all(len(word) >= MIN_WORD for word in words)
+                and "".join(word[0] for word in words).lower() == initials(short)):
+            found.setdefault(short, long_form)
+    return found
+
+
+def document_abbreviations(doc: Doc) -> dict[str, str]:
+    text = doc_text(doc)
+    found: dict[str, str] = {}
+    for paragraph in re.split(r"\n\s*\n|\n", text):
         for short, long in parse_abbreviation_list(paragraph).items():
             found.setdefault(short, long)
     for short in doc._.abbreviations if Doc.has_extension("abbreviations") else []:
         long_form = short._.long_form
         found.setdefault(short.text, long_form.text if hasattr(long_form, "text") else str(long_form))
+    for short, long_form in short_first_definitions(text).items():
+        found.setdefault(short, long_form)
     return found
 
 

@@ -212,12 +212,13 @@ def letters(text: str) -> int:
 class Definition:
     """What a document's abbreviation stands for, as far as drugs go: the drugs its long
     form names (none when drug names do not make up most of it), whether every name is
-    strong, and whether it is spelled out in ordinary words instead ("anaplastic thyroid
-    cancer (ATC)", "emergency room")."""
+    strong, whether it is spelled out in ordinary words instead ("anaplastic thyroid
+    cancer (ATC)", "emergency room"), and the initials of the drug names."""
 
     drugs: frozenset[str]
     strong: bool
     ordinary: bool
+    initials: str = ""  # of the drug names as printed, in order: "pcv" for procarbazine-CCNU-vincristine
 
 
 def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
@@ -241,11 +242,27 @@ def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
     if 2 * covered <= letters(long_form):
         return Definition(frozenset(), False, 2 * common > letters(long_form))
     return Definition(frozenset(entry.inn for _, entry, _ in hits),
-                      all(strong for _, _, strong in hits), False)
+                      all(strong for _, _, strong in hits), False,
+                      "".join(long_form[m.start] for m, _, _ in hits).lower())
 
 
 def short_form_pattern(short: str) -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z0-9-]){re.escape(short)}(?![A-Za-z0-9]|-[A-Za-z0-9])")
+
+
+DEFINITIONS = ("caselit", "drug_definitions")
+
+
+def document_definitions(doc: Doc, lexicon: DrugLexicon, rules: DrugRules,
+                         words: frozenset[str]) -> dict[str, Definition]:
+    """What each abbreviation the document defines stands for, as far as drugs go; worked
+    out once per document (the regimen and drug taggers both ask)."""
+    definitions = doc.user_data.get(DEFINITIONS)
+    if definitions is None:
+        definitions = doc.user_data[DEFINITIONS] = {
+            short: define(long_form, lexicon, rules, words)
+            for short, long_form in abbreviations(doc).items()}
+    return definitions
 
 
 def defined_candidates(text: str, definitions: dict[str, Definition]) -> list[Candidate]:
@@ -385,8 +402,7 @@ class DrugTagger:
         excluded = out_of_scope(doc)
         proposed = model_mentions(doc, "drug")
         defined = abbreviations(doc)
-        definitions = {short: define(long_form, self.lexicon, self.rules, self.words)
-                       for short, long_form in defined.items()}
+        definitions = document_definitions(doc, self.lexicon, self.rules, self.words)
         all_candidates = self.candidates(text, defined, definitions)
         radiation = [m.span() for m in self.rules.radiation.finditer(text)]
         candidates = [c for c in all_candidates if not self.vetoed(text, c, taken + radiation)]

@@ -3,7 +3,7 @@
 A lexicon says what a printed form *may* be; its context says what it is here, as a
 curator reads it. Each candidate starts from a prior set by its form (a strong one, such
 as an INN or an approved symbol with digits, 1; a weak one, such as a brand or a short
-symbol, 0), and each
+symbol, 0; a form even weaker, such as a symbol printed in lower case, -1), and each
 piece of context the rule files list adds its weight: positive for evidence for ("treated
 with", "mutation"), negative for evidence against ("thyroid *cancer*", "*-dependent*").
 A candidate counts when its score reaches 1, waits for evidence from the rest of the
@@ -23,7 +23,7 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import check_keys, check_str_list, check_type
 from pipeline.tag.context import Sentence, cue_window
 
-STRONG, WEAK = 1, 0  # priors
+STRONG, WEAK, WEAKER = 1, 0, -1  # priors
 ACCEPT = 1  # the score a candidate needs to count on its own
 WEAK_LABEL = frozenset({"weak"})
 PLACES = ("near", "after", "before")

@@ -43,7 +43,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.lexicons import GeneLexicon, gene_lexicon
-from pipeline.resources import check_keys, check_str_list, load_resource, words_pattern
+from pipeline.resources import check_keys, check_str_list, check_type, load_resource, words_pattern
 from pipeline.schema import Fusion
 from pipeline.settings import get_settings
 from pipeline.tag.fusion_details import (exon_statement_follows, find_exon_notations,
@@ -66,7 +66,15 @@ TRANSLOCATION = r"\b(?:t|inv|ins|der)\([0-9XY]{1,2}(?:[;,][0-9XY]{1,2})*\)(?:\([
 # Before a pair, what names it as a fusion: "t(2;5)(p23;q35) NPM1-ALK", "fusion of X-Y".
 PRECEDING_CUE = re.compile(
     rf"(?:{TRANSLOCATION}[\s,;:/]*(?:(?:resulting in|leading to|producing|creating|forming|with|"
-    rf"and)\s+)?|\bfusions?\s+(?:of|between)\s+)(?:(?:the|an?)\s+)?$", re.IGNORECASE)
+    rf"and)\s+)?|\bfusions?\s+(?:of|between)\s+|\b(?:fusion|chimeric)\s+(?:genes?|transcripts?|"
+    rf"proteins?)\s+)(?:(?:the|an?)\s+)?$", re.IGNORECASE)
+# Earlier in the sentence of a pair of genes, a translocation names the pair as its fusion:
+# "The t(8;21) is found in de novo AML and results in RUNX1-RUNX1T1".
+TRANSLOCATION_BEFORE = re.compile(rf"{TRANSLOCATION}[^.;\n]*$")
+TRANSLOCATION_REACH = 150
+# "KIF5B-, CCDC6- and NCOA4-RET": partners printed with a suspended hyphen before a pair
+SUSPENDED_PARTNER = re.compile(rf"(?<![A-Za-z0-9])({GENE_WORD})\s*[-–]\s*(?:,\s*(?:and\s+|or\s+)?|"
+                               rf"\s+(?:and|or)\s+)$")
 # "fusion of the EML4 gene and the ALK gene", "translocation between X and Y" (before the
 # first gene, then between both); not "translocation of BAD and BAX" (to the mitochondria)
 FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\b(?:translocations?|rearrangements?)\s+"
@@ -101,6 +109,7 @@ DETAIL_REACH = 1500
 class FusionRules:
     three_prime: frozenset[str]
     five_prime: frozenset[str]
+    five_prime_partners: dict[str, frozenset[str]]
     separators: tuple[str, ...]
     fusion_words: tuple[str, ...]
     join_words: tuple[str, ...]
@@ -114,10 +123,16 @@ class FusionRules:
 
     @classmethod
     def from_dict(cls, data: dict) -> "FusionRules":
-        check_keys(data, file=FILE, where="top level", required=RULE_KEYS)
+        check_keys(data, file=FILE, where="top level", required=RULE_KEYS + ["five_prime_partners"])
         lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                  for key in RULE_KEYS}
+        partners = check_type(data["five_prime_partners"], dict, file=FILE, where="top level",
+                              key="five_prime_partners",
+                              description="a mapping of gene to the partners that go 5' of it")
         return cls(frozenset(lists["three_prime_kinases"]), frozenset(lists["five_prime_genes"]),
+                   {gene: frozenset(check_str_list(genes, file=FILE, where="five_prime_partners",
+                                                   key=gene))
+                    for gene, genes in partners.items()},
                    tuple(lists["separators"]), tuple(lists["fusion_words"]),
                    tuple(lists["join_words"]), tuple(lists["partner_cues"]),
                    tuple(lists["partner_words"]), frozenset(lists["exon_prefixes"]),
@@ -232,6 +247,10 @@ def firm_symbol(printed: str, lexicon: GeneLexicon) -> str | None:
 
 def orient(left: str, right: str, rules: FusionRules) -> tuple[str, str]:
     """Established orientation for a pair printed without exon detail."""
+    if right in rules.five_prime_partners.get(left, ()):
+        return right, left  # "FGFR1-ZMYM2" in a myeloid neoplasm: ZMYM2::FGFR1
+    if left in rules.five_prime_partners.get(right, ()):
+        return left, right
     if left in rules.three_prime and right not in rules.three_prime and left not in rules.five_prime:
         return right, left
     if right in rules.five_prime and left not in rules.five_prime:
@@ -241,7 +260,9 @@ def orient(left: str, right: str, rules: FusionRules) -> tuple[str, str]:
 
 def around_hub(partner: Partner, hub: Partner, rules: FusionRules) -> tuple[Partner, Partner]:
     """5' and 3' of a partner of ``hub`` when the text gives no orientation: a kinase 3'."""
-    return (hub, partner) if hub.symbol in rules.five_prime else (partner, hub)
+    five_prime_hub = (hub.symbol in rules.five_prime
+                      and partner.symbol not in rules.five_prime_partners.get(hub.symbol, ()))
+    return (hub, partner) if five_prime_hub else (partner, hub)
 
 
 # ----------------------------------------------------------------- finding fusions
@@ -257,20 +278,57 @@ def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules) -> list[Hit]
             continue
         if right is None and not (separator == "::" and SYMBOL_SHAPE.match(right_printed)):
             continue
+        if separator == "/" and either_of_one_side(left, right, rules):
+            continue  # "ALK/ROS1 rearrangement": either kinase, no fusion of the two
         oriented = bool({left, right} & rules.oriented)
         # named as a fusion by the words around it; only looked for where it decides
         named = bool(fusion_word_pattern().match(text, match.end())) or (
             (separator == "/" or (separator != "::" and not oriented))
-            and bool(PRECEDING_CUE.search(text, max(0, match.start() - 80), match.start())))
+            and (bool(PRECEDING_CUE.search(text, max(0, match.start() - 80), match.start()))
+                 or (left is not None and right is not None
+                     and translocation_before(text, match.start()))))
         if separator == "/" and not named:
             continue
         named_as_fusion = named and left is not None and right is not None
         if separator != "::" and not oriented and not named_as_fusion:
             continue
         backed = exon_statement_follows(text, match.end(), {left_printed, right_printed})
+        order = "stated" if backed else "established"
+        second = Partner(right_printed, right, match.start(3))
         hits.append(Hit(match.start(), match.end(), Partner(left_printed, left, match.start(1)),
-                        Partner(right_printed, right, match.start(3)), "fusion.pair",
-                        "stated" if backed else "established"))
+                        second, "fusion.pair", order))
+        if separator in "-–":
+            hits += suspended_partners(text, match.start(), replace(second, start=None), order,
+                                       lexicon)
+    return hits
+
+
+def either_of_one_side(left: str | None, right: str | None, rules: FusionRules) -> bool:
+    """Two genes that are both 3' kinases (or both 5' genes) of their fusions: a slash
+    between them reads "either", never one fusion of the two ("ALK/ROS1 rearrangement")."""
+    return ({left, right} <= rules.three_prime - rules.five_prime
+            or {left, right} <= rules.five_prime - rules.three_prime)
+
+
+def translocation_before(text: str, start: int) -> bool:
+    sentence_start, _ = sentence_bounds(text, start)
+    return bool(TRANSLOCATION_BEFORE.search(
+        text, max(sentence_start, start - TRANSLOCATION_REACH), start))
+
+
+def suspended_partners(text: str, start: int, second: Partner, order: str,
+                       lexicon: GeneLexicon) -> list[Hit]:
+    """The other partners of a pair's second gene, printed before the pair with their
+    hyphen suspended: "KIF5B-, CCDC6- and NCOA4-RET" -> KIF5B::RET and CCDC6::RET too."""
+    hits = []
+    while (match := SUSPENDED_PARTNER.search(text, max(0, start - 40), start)) is not None:
+        symbol = resolve_partner(match.group(1), lexicon)
+        if symbol is None:
+            break
+        hits.append(Hit(match.start(1), match.end(1), Partner(match.group(1), symbol,
+                                                              match.start(1)),
+                        second, "fusion.suspended_partner", order))
+        start = match.start()
     return hits
 
 
@@ -505,16 +563,42 @@ def find_fusions(text: str, lexicon: GeneLexicon, genes: Iterable[Tag] = (),
     return [tag for hit in hits for tag in hit_tags(hit, rules)]
 
 
+# between genes listed before one fusion word: "ALK, ROS1 or RET rearrangements", "ALK/ROS1"
+REARRANGED_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/)\s*")
+
+
 def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
-    """Genes printed right before a fusion word: "ALK rearrangement", "IGFBP5 fusion";
-    not where the text says there is none ("no ROS1 rearrangement")."""
+    """Genes printed right before a fusion word, and the genes listed with them: "ALK
+    rearrangement", "IGFBP5 fusion", "ALK, ROS1 and RET rearrangements"; not where the text
+    says there is none ("no ROS1 rearrangement", "negative for ALK or ROS1 fusions")."""
     pattern, negated = fusion_word_pattern(), negated_pattern()
-    return [
-        Tag("rearranged_gene", gene.start, gene.end, gene.normalised, "rearranged.gene_word")
-        for gene in genes
-        if pattern.match(text, gene.end)
-        and not negated.search(text, max(0, gene.start - 40), gene.start)
-    ]
+    genes = distinct_genes(genes)
+    found: dict[int, Tag] = {}
+    for index, gene in enumerate(genes):
+        if not pattern.match(text, gene.end):
+            continue
+        first = index
+        while first > 0 and REARRANGED_LIST_JOIN.fullmatch(text, genes[first - 1].end,
+                                                            genes[first].start):
+            first -= 1
+        if negated.search(text, max(0, genes[first].start - 40), genes[first].start):
+            continue
+        for listed in genes[first:index + 1]:
+            found[listed.start] = Tag("rearranged_gene", listed.start, listed.end,
+                                      listed.normalised, "rearranged.gene_word")
+    return list(found.values())
+
+
+# A protein's size printed before its fusion ("p190 BCR-ABL1") names the fusion's protein
+PROTEIN_SIZE = re.compile(r"p\d{2,3}")
+
+
+def protein_sizes(text: str, genes: list[Tag], fusions: list[Tag]) -> list[Tag]:
+    """Gene tags that are a fusion protein's size: "p190" (an alias of CNTNAP1) in "a p190
+    BCR-ABL1 transcript"."""
+    starts = {tag.start for tag in fusions if tag.type == "fusion"}
+    return [gene for gene in genes if PROTEIN_SIZE.fullmatch(text, gene.start, gene.end)
+            and any(text[gene.end:start].isspace() for start in starts if start > gene.end)]
 
 
 class FusionTagger:
@@ -531,6 +615,9 @@ class FusionTagger:
         if notations:  # exon notations are no genes ("H6" is an alias of HMX1)
             remove_tags(doc, lambda t: t.type in ("gene", "unresolved_gene") and any(
                 start <= t.start and t.end <= end for start, end in notations))
+        sizes = protein_sizes(text, resolved_genes(doc), fusions)
+        if sizes:
+            remove_tags(doc, lambda t: t in sizes)
         known = {(tag.start, tag.end) for tag in resolved_genes(doc)}
         new_genes = [t for t in fusions if t.type != "gene" or (t.start, t.end) not in known]
         add_tags(doc, new_genes)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -36,7 +37,7 @@ from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
                                   sentence_at)
 from pipeline.tag.drugs import drug_rules, reads_as_drug
-from pipeline.tag.evidence import ACCEPT, STRONG, WEAK
+from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, WEAKER
 from pipeline.tag.gene_rules import gene_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
 from pipeline.tag.matching import find_terms
@@ -57,27 +58,41 @@ class Candidate:
     end: int
     printed: str
     symbol: str | None  # None: an alias several genes share
-    rank: str  # approved | previous | alias | withdrawn | name | shared | respelled
+    rank: str  # approved | previous | alias | withdrawn | name | shared | respelled | lower_case
     shared: tuple[str, ...] = ()
 
 
-GREEK_WORDS = {"alpha": "A", "beta": "B", "gamma": "G", "delta": "D", "epsilon": "E", "kappa": "K"}
-GREEK_SUFFIX = re.compile(r"(alpha|beta|gamma|delta|epsilon|kappa)(\d?)$", re.IGNORECASE)
+GREEK_WORDS = {"alpha": "A", "beta": "B", "gamma": "G", "delta": "D", "epsilon": "E", "kappa": "K",
+               "α": "A", "β": "B", "γ": "G", "δ": "D", "ε": "E", "κ": "K"}
+GREEK_SUFFIX = re.compile(r"(alpha|beta|gamma|delta|epsilon|kappa|[αβγδεκ])(\d?)$", re.IGNORECASE)
 SHORT_TAIL = re.compile(r"-(?=[A-Za-z0-9]{1,2}$)")  # "IGF-1", "IFN-g", "TGF-b1"
 ROMAN_NUMERAL = re.compile(r"^[IVX]+$")
 CELLULAR_HOMOLOG = re.compile(r"^[cC]-([A-Za-z]{2,}[0-9]?)$")  # c-kit, c-Met: the proto-oncogene
+JOINED_HOMOLOG = re.compile(r"^[cC]([A-Z]{2,}[0-9]?)$")  # CKIT, cMYC: its hyphen left out
 UNRESOLVED_TAIL = re.compile(r"-[A-Za-z0-9]")
+LOWER_CASE_SYMBOL = 3  # letters at least: "abl", "ret" (not "rb", "ca")
+
+
+def greek_as_letter(printed: str) -> str:
+    """A Greek letter ending a symbol as the Latin letter HGNC writes: "PDGFRα" -> PDGFRA."""
+    return GREEK_SUFFIX.sub(lambda m: GREEK_WORDS[m.group(1).lower()] + m.group(2), printed)
 
 
 def symbol_respellings(printed: str, words: frozenset[str]) -> tuple[str, ...]:
-    """Other spellings of a symbol: a Greek word as its letter ("PKCalpha" -> PKCA), no
-    hyphen before a short tail ("EML-4" -> EML4, "IGF-1" -> IGF1), and capitals for mixed
-    case as rodent symbols and abstracts print them ("Bax", "sgk1", "mTOR", "IFN-g"), but
-    not for an ordinary word ("Was" is no WAS)."""
-    if printed.isalpha() and (printed.islower() or printed.isupper()):
-        return ()  # most words: nothing to respell (checked first, for speed)
-    spelled = SHORT_TAIL.sub("", GREEK_SUFFIX.sub(
-        lambda m: GREEK_WORDS[m.group(1).lower()] + m.group(2), printed))
+    """Other spellings of a symbol: a Greek word or letter as its letter ("PKCalpha" -> PKCA,
+    "PDGFRα" -> PDGFRA), no hyphen before a short tail ("EML-4" -> EML4, "IGF-1" -> IGF1),
+    capitals for mixed case as rodent symbols and abstracts print them ("Bax", "sgk1",
+    "mTOR", "IFN-g"), but not for an ordinary word ("Was" is no WAS), capitals for a word
+    in lower case that is no ordinary word ("abl" -> ABL), and the c- alias of a
+    proto-oncogene printed without its hyphen ("CKIT" -> C-Kit)."""
+    if printed.isalpha() and printed.isascii() and (printed.islower() or printed.isupper()):
+        # most words: at most one other spelling to try (checked first, for speed)
+        if printed.islower():
+            return ((printed.upper(),) if len(printed) >= LOWER_CASE_SYMBOL
+                    and printed not in words else ())
+        joined = JOINED_HOMOLOG.match(printed)
+        return cellular_forms(joined.group(1)) if joined else ()
+    spelled = SHORT_TAIL.sub("", greek_as_letter(printed))
     forms = [spelled] if spelled != printed else []
     mixed_case = any(c.islower() for c in spelled) and (
         spelled[:1].isupper() or any(c.isdigit() for c in spelled) or any(c.isupper() for c in spelled[1:]))
@@ -86,15 +101,24 @@ def symbol_respellings(printed: str, words: frozenset[str]) -> tuple[str, ...]:
         forms.append(spelled.upper())
     cellular = CELLULAR_HOMOLOG.match(printed)
     if cellular:  # "c-kit", "c-MET": HGNC keeps one casing of the alias, or none
-        name = cellular.group(1)
-        forms += [f"{c}-{n}" for c in "cC" for n in (name.capitalize(), name.upper(), name.lower())]
-        forms.append(name.upper())
+        forms += cellular_forms(cellular.group(1)) + [cellular.group(1).upper()]
+    joined = JOINED_HOMOLOG.match(printed)
+    if joined:  # "cKIT": only as HGNC spells the alias, never the bare symbol ("cALK")
+        forms += cellular_forms(joined.group(1))
     return tuple(dict.fromkeys(form for form in forms if form != printed))
+
+
+def cellular_forms(name: str) -> list[str]:
+    """The spellings HGNC may give the c- alias of a proto-oncogene ("C-Kit", "c-Myc")."""
+    return [f"{c}-{n}" for c in "cC" for n in (name.capitalize(), name.upper(), name.lower())]
 
 
 def name_respellings(key: str) -> tuple[str, ...]:
     """'caveolin-1' -> 'caveolin 1': names join their number with a space."""
     return (key.replace("-", " "),) if "-" in key else ()
+
+
+FIRM_RANKS = ("approved", "previous")
 
 
 def alphanumerics(text: str) -> str:
@@ -121,15 +145,19 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
         if any(start <= match.start < end for start, end in covered):
             continue
         printed = text[match.start:match.end]
-        respelled = match.key != printed and alphanumerics(printed) != match.key
+        respelled = match.key != printed and alphanumerics(greek_as_letter(printed)) != match.key
         if respelled and UNRESOLVED_TAIL.match(text, match.end):
             continue  # "miR" of "miR-501", "Star" of "Star-PAP": part of a longer name
         if (CELLULAR_HOMOLOG.match(printed) and "-" not in match.key
                 and not (isinstance(entry, GeneEntry) and entry.rank == "approved")):
             continue  # "c-ANCA": only an approved symbol is the homolog's gene
+        lower_case = respelled and printed.isalpha() and printed.islower()
+        if lower_case and not (isinstance(entry, GeneEntry) and entry.rank in FIRM_RANKS):
+            continue  # in lower case, only an approved or previous symbol: "abl", not "her"
         if isinstance(entry, GeneEntry):
             found.append(Candidate(match.start, match.end, printed, entry.symbol,
-                                   "respelled" if respelled else entry.rank))
+                                   "lower_case" if lower_case
+                                   else "respelled" if respelled else entry.rank))
         else:
             found.append(Candidate(match.start, match.end, printed, None, "shared", entry))
     return sorted(found, key=lambda c: c.start)
@@ -152,7 +180,7 @@ def strength(candidate: Candidate, words: frozenset[str]) -> str:
         return "strong"
     if (letters(printed) < 2 and not PROTEIN_NAME.match(printed)) or ROMAN_NUMERAL.match(printed):
         return "reject"
-    if candidate.rank == "respelled" or (
+    if candidate.rank in ("respelled", "lower_case") or (
             candidate.rank == "alias" and not spelled_like(printed, candidate.symbol or "")):
         return "weak"
     if letters(printed) < len(printed):  # "FN1", "WT-1", "p53": digits make no word
@@ -166,11 +194,14 @@ def inside_like_compound(text: str, candidate: Candidate) -> bool:
     return bool(LIKE_COMPOUND.match(after))
 
 
-def author_initials(text: str, candidate: Candidate) -> bool:
-    """'Wu SC, Chen HW.': two or three capitals after a surname, before a comma or stop."""
-    return (len(candidate.printed) <= 3 and candidate.printed.isupper()
-            and bool(INITIALS.search(text[max(0, candidate.start - 25):candidate.start]))
-            and bool(AFTER_INITIALS.match(text[candidate.end:candidate.end + 8])))
+def author_initials(text: str, candidate: Candidate, words: frozenset[str]) -> bool:
+    """'Wu SC, Chen HW.': two or three capitals after a surname, before a comma or stop;
+    not after an ordinary word ("No ALK, ROS1 or RET rearrangement")."""
+    if not (len(candidate.printed) <= 3 and candidate.printed.isupper()
+            and AFTER_INITIALS.match(text[candidate.end:candidate.end + 8])):
+        return False
+    surname = INITIALS.search(text[max(0, candidate.start - 25):candidate.start])
+    return surname is not None and surname.group(0).strip().lower() not in words
 
 
 def defined_otherwise(candidate: Candidate, defined: dict[str, str], lexicon: GeneLexicon) -> bool:
@@ -208,14 +239,27 @@ def called_a_gene(text: str, candidate: Candidate) -> bool:
             and bool(GENE_AFTER.match(text, candidate.end)))
 
 
+def abbreviates(alias: str, symbol: str) -> bool:
+    """An alias that is its symbol with a stretch inside left out: PD1 -> PD(CD)1, not SNCA
+    or SPATA2, which share the alias; SMN is no STMN1."""
+    short, full = (re.sub(r"[^A-Z0-9]", "", s.upper()) for s in (alias, symbol))
+    return len(short) < len(full) and any(
+        full.startswith(short[:cut]) and full.endswith(short[cut:]) for cut in range(1, len(short)))
+
+
 def shared_aliases_resolved(shared: list[tuple[int, Candidate]], accepted: dict[int, Tag],
-                            excluded: list[tuple[int, int]]) -> dict[int, Tag]:
+                            excluded: list[tuple[int, int]],
+                            supported: Callable[[Candidate], bool]) -> dict[int, Tag]:
     """An alias several genes share means the one of them the document names elsewhere
-    ("the p62/SQSTM1 gene": p62 is SQSTM1, not NUP62); none or two named: no gene."""
+    ("the p62/SQSTM1 gene": p62 is SQSTM1, not NUP62); none named, the one whose symbol it
+    abbreviates, with a gene word near ("anti-PD1 antibodies": PDCD1, not SNCA or
+    SPATA2); two named, or no evidence: no gene."""
     named = {tag.normalised for tag in accepted.values() if not in_ranges(tag.start, excluded)}
     resolved = {}
     for index, candidate in shared:
         options = named.intersection(candidate.shared)
+        if not options and supported(candidate):
+            options = {symbol for symbol in candidate.shared if abbreviates(candidate.printed, symbol)}
         if len(options) == 1:
             resolved[index] = Tag("gene", candidate.start, candidate.end, options.pop(),
                                   "gene.shared")
@@ -252,7 +296,7 @@ class GeneTagger:
         if candidate.printed in rules.classes or drug_rules().products.fullmatch(candidate.printed):
             return None, "reject"
         if candidate.symbol is None:
-            return None, "reject"  # a shared alias that no IHC context settles
+            return None, "reject"  # a shared alias that no IHC context settles (see below)
         return candidate.symbol, strength(candidate, self.words)
 
     def judge(self, text: str, sentences: list[Sentence], defined: dict[str, str],
@@ -276,7 +320,7 @@ class GeneTagger:
                     or (verdict != "strong" and defined_otherwise(candidate, defined, self.lexicon))):
                 vetoed.add(candidate.printed)  # what the document says this form is, it is throughout
                 continue
-            if author_initials(text, candidate) or spells_out_a_drug_product(candidate, defined):
+            if author_initials(text, candidate, self.words) or spells_out_a_drug_product(candidate, defined):
                 continue
             if symbol is None and candidate.shared and strength(candidate, self.words) != "reject":
                 shared.append((index, candidate))
@@ -288,7 +332,10 @@ class GeneTagger:
                                              sentence) < ACCEPT):
                 continue  # a drug here, with no gene word near: "procarbazine-CCNU-vincristine"
             in_scope = not in_ranges(candidate.start, excluded)
-            score = rules.evidence.score(STRONG if verdict == "strong" else WEAK, text,
+            # a symbol in lower case reads as a word first: it needs two pieces of evidence
+            prior = (STRONG if verdict == "strong" else WEAKER if candidate.rank == "lower_case"
+                     else WEAK)
+            score = rules.evidence.score(prior, text,
                                          candidate.start, candidate.end, sentence, in_scope=in_scope
                                          ) + inside(candidate.start, candidate.end, proposed)
             if score >= ACCEPT:
@@ -314,7 +361,9 @@ class GeneTagger:
                     weak.remove(item)
                     changed = True
         accepted.update(shared_aliases_resolved(
-            [(i, c) for i, c in shared if c.printed not in vetoed], accepted, excluded))
+            [(i, c) for i, c in shared if c.printed not in vetoed], accepted, excluded,
+            lambda c: rules.evidence.score(WEAK, text, c.start, c.end, sentence_at(
+                sentences, c.start), in_scope=not in_ranges(c.start, excluded)) >= ACCEPT))
         found = list(accepted.values()) + unknown_entities("gene", proposed, candidates)
         return sorted(found, key=lambda tag: (tag.start, tag.end))
 

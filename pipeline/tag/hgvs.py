@@ -21,6 +21,7 @@ on the text itself. What is found, most specific first:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -33,6 +34,7 @@ from pipeline.hgvs_syntax import (AA3, FRAMESHIFT, PRINTED_NUCLEOTIDE_EDIT, PROT
 from pipeline.lexicons import GeneLexicon, gene_lexicon
 from pipeline.schema import Variant
 from pipeline.settings import get_settings
+from pipeline.tag.context import doc_sentences
 from pipeline.tag.model_mentions import model_mentions, unknown_entities
 from pipeline.tag.tags import Tag, add_tags, doc_text, resolved_genes
 from pipeline.tag.variant_words import find_word_changes
@@ -41,8 +43,8 @@ REFERENCE = r"(?:(?:NM|NR|NC|NG|NP|XM|XR|ENST|LRG)_?\d+(?:\.\d+)?(?:\([A-Za-z0-9
 HGVS = re.compile(
     rf"(?<![A-Za-z0-9.])"
     rf"(?:(?P<reference>{REFERENCE}):\s?|(?P<gene>[A-Z][A-Z0-9]{{1,10}}):)?"
-    rf"(?P<change>(?P<kind>[cgnrm])\.(?P<nucleotide>\(?{PRINTED_NUCLEOTIDE_EDIT}\)?)"
-    rf"|p\.(?P<protein>\(?{PROTEIN_EDIT}\)?))"
+    rf"(?P<change>(?P<kind>[cgnrm])\.\s?(?P<nucleotide>\(?{PRINTED_NUCLEOTIDE_EDIT}\)?)"
+    rf"|p\.\s?(?P<protein>\(?{PROTEIN_EDIT}\)?))"
     rf"(?![A-Za-z0-9])"
 )
 THREE_LETTER_CHANGE = re.compile(
@@ -50,10 +52,28 @@ THREE_LETTER_CHANGE = re.compile(
     rf"(?:(?P<alt>{AA3}|Stop|X|\*)(?P<fs>fs(?:Ter|\*|X)\d*)?|(?P<frameshift>{FRAMESHIFT}))"
     rf"(?![A-Za-z0-9])"
 )
+RESIDUE = "[ACDEFGHIKLMNPQRSTVWY]"  # one-letter codes of the twenty amino acids
 ONE_LETTER_CHANGE = re.compile(
-    rf"(?<![A-Za-z0-9.:_-])([ACDEFGHIKLMNPQRSTVWY])([1-9]\d{{1,4}})"
-    rf"([ACDEFGHIKLMNPQRSTVWY*X]|{FRAMESHIFT}|stop|Stop)(?![A-Za-z0-9])"
+    rf"(?<![A-Za-z0-9.:_-])p?(?P<change>{RESIDUE}[1-9]\d{{1,4}}"
+    rf"(?:[ACDEFGHIKLMNPQRSTVWY*X]|{FRAMESHIFT}|stop|Stop))(?![A-Za-z0-9])"
+)  # "G1202R", and "pN822K" with its "p." printed without the dot
+# One-letter deletions, duplications and insertions without "p." ("E746_A750del",
+# "A767_V769dup", "G776delinsVC"), and the older "G776VinsC" (Gly776 replaced by Val,
+# then Cys inserted: p.Gly776delinsValCys)
+ONE_LETTER_EDIT = re.compile(
+    rf"(?<![A-Za-z0-9.:_-])p?(?P<change>{RESIDUE}\d{{1,5}}(?:_{RESIDUE}\d{{1,5}})?"
+    rf"(?:delins{RESIDUE}+|del|dup|ins{RESIDUE}+))(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9.:_-])p?(?P<ref>{RESIDUE}\d{{1,5}})(?P<alt>{RESIDUE})ins"
+    rf"(?P<inserted>{RESIDUE}+)(?![A-Za-z0-9])"
 )
+# Residues deleted or duplicated, by their letters and positions: "WK557-558", "WK 557-558"
+# beside a deletion word, "delWK557-558", "WK557-558dup" (p.Trp557_Lys558del)
+RESIDUE_RANGE = re.compile(
+    rf"(?<![A-Za-z0-9])(?P<pre>del|dup)?(?P<residues>{RESIDUE}{{2,8}})\s?(?P<first>[1-9]\d{{0,4}})"
+    rf"\s?[-–_]\s?(?P<last>[1-9]\d{{0,4}})(?P<post>del|dup)?(?![A-Za-z0-9])"
+)
+EDIT_WORD = re.compile(r"\b(?:(?P<del>delet\w*)|(?P<dup>duplicat\w*))\b", re.IGNORECASE)
+EDIT_WORD_REACH = 25
 # A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
 # symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
 GLUED_CHANGE = re.compile(
@@ -135,11 +155,46 @@ def find_protein_changes(text: str) -> list[VariantHit]:
     """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
     context unchecked; none before "cells" ("T98G cells" is a cell line)."""
     return [
-        VariantHit(m.start(), m.end(), normalise_protein_change(m.group(0)),
+        VariantHit(m.start(), m.end(), normalise_protein_change(m.group("change")),
                    None, "variant.one_letter")
         for m in ONE_LETTER_CHANGE.finditer(text)
         if not CELL_LINE_AFTER.match(text, m.end())
     ]
+
+
+def find_one_letter_edits(text: str) -> list[VariantHit]:
+    """'E746_A750del', 'G776delinsVC', 'G776VinsC' -> p.Glu746_Ala750del,
+    p.Gly776delinsValCys: candidates, context unchecked (as bare one-letter changes)."""
+    hits = []
+    for m in ONE_LETTER_EDIT.finditer(text):
+        change = m.group("change") or f"{m.group('ref')}delins{m.group('alt')}{m.group('inserted')}"
+        hits.append(VariantHit(m.start(), m.end(), normalise_protein_change(change), None,
+                               "variant.one_letter"))
+    return hits
+
+
+def find_residue_ranges(text: str) -> list[VariantHit]:
+    """Residues deleted or duplicated, printed by their letters and first and last
+    positions: "an in-frame deletion (WK 557-558)" -> p.Trp557_Lys558del, in words
+    unless "del" or "dup" is glued to it. One letter per position, and a deletion or
+    duplication said beside it."""
+    hits = []
+    for m in RESIDUE_RANGE.finditer(text):
+        residues, first, last = m.group("residues"), int(m.group("first")), int(m.group("last"))
+        if len(residues) != last - first + 1:
+            continue
+        edit = m.group("pre") or m.group("post")
+        if edit is None:
+            word = (EDIT_WORD.search(text, max(0, m.start() - EDIT_WORD_REACH), m.start())
+                    or EDIT_WORD.search(text, m.end(), m.end() + EDIT_WORD_REACH))
+            if word is None:
+                continue
+            edit = "del" if word.group("del") else "dup"
+        change = f"{residues[0]}{first}_{residues[-1]}{last}{edit}"
+        hits.append(VariantHit(m.start(), m.end(), normalise_protein_change(change), None,
+                               "variant.residue_range",
+                               described_in_words=not (m.group("pre") or m.group("post"))))
+    return hits
 
 
 def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
@@ -170,13 +225,45 @@ def find_in_words(text: str) -> list[VariantHit]:
             for c in find_word_changes(text)]
 
 
-def nearest_gene(start: int, genes: list[Tag]) -> str | None:
-    """The gene named closest before ``start`` in the same sentence, else closest after."""
-    before = [gene for gene in genes if gene.end <= start]
-    if before:
-        return max(before, key=lambda gene: gene.end).normalised
-    after = [gene for gene in genes if gene.start >= start]
-    return min(after, key=lambda gene: gene.start).normalised if after else None
+# After a change, the words that name the gene it is in: "(WK 557-558) in KIT exon 11",
+# "G776VinsC mutation in the HER2 gene", "V600E of BRAF"
+GENE_NAMED_AFTER = re.compile(r"[)\]]?\s*(?:[a-z-]+\s+){0,2}?(?:in|of|within)\s+(?:the\s+)?",
+                              re.IGNORECASE)
+GENE_AFTER_REACH = 40
+
+
+def attached_gene(text: str, start: int, end: int, in_sentence: list[Tag],
+                  in_previous: list[Tag]) -> str | None:
+    """The gene of a change printed with no gene of its own: the one the words right after
+    it name ("... in KIT exon 11"), else the gene named closest before it in its sentence,
+    else closest after it there, else the last one named in the sentence before ("EGFR
+    mutations ... . T790M emerged")."""
+    after = [gene for gene in in_sentence if end <= gene.start <= end + GENE_AFTER_REACH]
+    if after:
+        first = min(after, key=lambda gene: gene.start)
+        if GENE_NAMED_AFTER.fullmatch(text, end, first.start):
+            return first.normalised
+    for genes in (in_sentence, in_previous):
+        before = [gene for gene in genes if gene.end <= start]
+        if before:
+            return max(before, key=lambda gene: gene.end).normalised
+        if genes is in_sentence and genes:
+            return min(genes, key=lambda gene: gene.start).normalised
+    return None
+
+
+def genes_of_the_same_change(tags: list[Tag]) -> list[Tag]:
+    """A change printed with no gene near it is the change the document attaches to one
+    gene elsewhere ("... EGFR ... T790M". Later: "harboring a T790M deletion")."""
+    genes: dict[str, set[str]] = {}
+    for tag in tags:
+        if tag.variant is not None and tag.variant.gene is not None:
+            genes.setdefault(tag.variant.hgvs, set()).add(tag.variant.gene)
+    return [replace(tag, variant=tag.variant.model_copy(update={"gene": next(iter(
+                genes[tag.variant.hgvs]))}))
+            if tag.variant is not None and tag.variant.gene is None
+            and len(genes.get(tag.variant.hgvs, ())) == 1 else tag
+            for tag in tags]
 
 
 NOTATION_JOIN = re.compile(r"^\s*[(\[/,;]?\s*$")  # "c.3604G>A (p.Gly1202Arg)", "G1202R/c.3604G>A"
@@ -227,33 +314,42 @@ class VariantTagger:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         genes = resolved_genes(doc)
+        sentences = doc_sentences(doc)
+        starts = [sentence.start for sentence in sentences]
         taken: list[tuple[int, int]] = []
         tags, pending = [], []
         candidates = (find_hgvs(text) + find_glued_changes(text, self.lexicon)
                       + find_three_letter_changes(text) + find_in_words(text)
+                      + find_one_letter_edits(text) + find_residue_ranges(text)
                       + find_protein_changes(text) + find_unnormalised(text))
         for hit in candidates:
             if any(start < hit.end and hit.start < end for start, end in taken):
                 continue
             taken.append((hit.start, hit.end))
-            sentence = doc.char_span(hit.start, hit.end, alignment_mode="expand").sent
-            in_sentence = [g for g in genes if sentence.start_char <= g.start < sentence.end_char]
+            index = max(bisect.bisect_right(starts, hit.start) - 1, 0)
+            sentence = sentences[index]
+            in_sentence = [g for g in genes if sentence.start <= g.start < sentence.end]
+            previous = sentences[index - 1] if index else None
+            gene = hit.printed_gene or attached_gene(
+                text, hit.start, hit.end, in_sentence,
+                [g for g in genes if previous and previous.start <= g.start < previous.end])
             if hit.rule == "variant.one_letter" and not (
                     in_sentence or VARIANT_WORDS.search(sentence.text)):
-                pending.append((hit, sentence, in_sentence))
+                pending.append((hit, sentence, gene))
                 continue
-            tags.append(self.variant_tag(text, hit, in_sentence))
+            tags.append(self.variant_tag(text, hit, gene))
         changed = True
         while changed and pending:
             changed = False
             for item in list(pending):
-                hit, sentence, in_sentence = item
+                hit, sentence, gene = item
                 if any(t.normalised == hit.hgvs
-                       or (t.rule == "variant.one_letter" and sentence.start_char <= t.start < sentence.end_char)
+                       or (t.rule == "variant.one_letter" and sentence.start <= t.start < sentence.end)
                        for t in tags):
-                    tags.append(self.variant_tag(text, hit, in_sentence))
+                    tags.append(self.variant_tag(text, hit, gene))
                     pending.remove(item)
                     changed = True
+        tags = genes_of_the_same_change(tags)
         glued_genes = [Tag("gene", GLUED_PREFIX.search(text, 0, t.start).start(), t.start,
                            t.variant.gene, "gene.glued") for t in tags if t.rule == "variant.glued"]
         unknown = unknown_entities("variant", model_mentions(doc, "variant"), tags)
@@ -262,13 +358,12 @@ class VariantTagger:
         return doc
 
     @staticmethod
-    def variant_tag(text: str, hit: VariantHit, in_sentence: list[Tag]) -> Tag:
+    def variant_tag(text: str, hit: VariantHit, gene: str | None) -> Tag:
         """The tag of a hit; a normal form biocommons' grammar rejects is not given."""
         variant = None
         if hit.hgvs is not None and biocommons_accepts(hit.hgvs) is False:
             hit = replace(hit, hgvs=None)
         if hit.hgvs is not None:
-            gene = hit.printed_gene or nearest_gene(hit.start, in_sentence)
             variant = Variant(gene=gene, hgvs=hit.hgvs, described_in_words=hit.described_in_words)
         normalised = hit.hgvs or " ".join(text[hit.start:hit.end].split())
         return Tag("variant", hit.start, hit.end, normalised, hit.rule, variant=variant)

@@ -1,7 +1,8 @@
 """Dictionary look-up over the raw characters of a text.
 
 Tokenizers disagree about "EML4-ALK", "CPX-351" or "ALKþ"; lexicon entries are matched
-here on words made of ASCII letters and digits instead, joined by one space or hyphen,
+here on words made of ASCII letters, Greek letters and digits instead, joined by one space
+or hyphen,
 longest match first, so the same entry is found however a tokenizer would split it.
 """
 
@@ -13,7 +14,7 @@ from typing import Callable, Mapping, TypeVar
 
 T = TypeVar("T")
 
-WORD = re.compile(r"[A-Za-z0-9]+")
+WORD = re.compile(r"[A-Za-z0-9\u0391-\u03a9\u03b1-\u03c9]+")  # Greek letters too: "PDGFRα"
 # Lower-cases ASCII letters only, so the lowered text keeps every offset of the original
 # (str.lower() turns some characters into two).
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

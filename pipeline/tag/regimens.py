@@ -1,7 +1,11 @@
-"""Regimen acronyms ("7+3", "FLAG-IDA", "CHOP") from ``resources/regimens.yaml``.
+"""Regimen acronyms: those of ``resources/regimens.yaml`` ("7+3", "FLAG-IDA", "CHOP") and
+those the document defines as several drugs, a letter for each ("procarbazine-CCNU-
+vincristine (PCV)", "DCA (decitabine+cytarabine+aclarubicin)"), named as printed.
 
-Matched case-sensitively on characters (acronyms carry "+" and "-"), longest form first,
-so "R-CHOP" is not read as "CHOP" and "FLAG-IDA" not as "FLAG".
+Listed acronyms are matched case-sensitively on characters (acronyms carry "+" and "-"),
+longest form first, so "R-CHOP" is not read as "CHOP" and "FLAG-IDA" not as "FLAG"; one
+the document spells out in ordinary words that name no drug is no regimen there ("ICE
+(intensive care environment)").
 """
 
 from __future__ import annotations
@@ -11,9 +15,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
+from pipeline.lexicons import common_words, drug_lexicon
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
-from pipeline.tag.tags import Tag, TextTagger
+from pipeline.settings import get_settings
+from pipeline.tag.abbreviations import initials
+from pipeline.tag.drugs import Definition, document_definitions, drug_rules, short_form_pattern
+from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "regimens.yaml"
 
@@ -46,13 +55,40 @@ def regimen_pattern() -> tuple[re.Pattern, dict[str, Regimen]]:
     return re.compile(rf"(?<![A-Za-z0-9+/-])(?:{alternation})(?![A-Za-z0-9+]|-[A-Za-z0-9])"), by_form
 
 
-def find_regimens(text: str) -> list[Tag]:
+def find_regimens(text: str, definitions: dict[str, Definition] | None = None) -> list[Tag]:
+    """Regimen tags: listed acronyms, but not where the document spells one out in ordinary
+    words that name no drug; and acronyms the document defines as several drugs, one
+    letter for each ("PCV", not "TMP-SMZ (trimethoprim-sulfamethoxazole)", a combined
+    product, nor "AVP (arginine vasopressin)")."""
+    definitions = definitions or {}
     pattern, by_form = regimen_pattern()
-    return [Tag("regimen", m.start(), m.end(), by_form[m.group(0)].name, "regimen.acronym")
-            for m in pattern.finditer(text)]
+    found = [Tag("regimen", m.start(), m.end(), by_form[m.group(0)].name, "regimen.acronym")
+             for m in pattern.finditer(text)
+             if not (m.group(0) in definitions and definitions[m.group(0)].ordinary)]
+    listed = {(tag.start, tag.end) for tag in found}
+    for short, definition in definitions.items():
+        if len(definition.drugs) > 1 and definition.initials == initials(short):
+            found += [Tag("regimen", m.start(), m.end(), short, "regimen.defined")
+                      for m in short_form_pattern(short).finditer(text) if m.span() not in listed]
+    return sorted(found, key=lambda tag: tag.start)
+
+
+class RegimenTagger:
+    """spaCy component ``caselit_regimens``."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        settings = get_settings()
+        self.drugs = drug_lexicon(settings)
+        self.words = common_words(settings)
+
+    def __call__(self, doc: Doc) -> Doc:
+        definitions = document_definitions(doc, self.drugs, drug_rules(), self.words)
+        add_tags(doc, find_regimens(doc_text(doc), definitions))
+        return doc
 
 
 @Language.factory("caselit_regimens", default_config={}, assigns=["doc._.caselit_tags"])
-def make_regimen_tagger(nlp: Language, name: str) -> TextTagger:
+def make_regimen_tagger(nlp: Language, name: str) -> RegimenTagger:
     regimen_pattern()  # validate the rule file when the pipeline is built
-    return TextTagger(name, find_regimens)
+    return RegimenTagger(nlp, name)

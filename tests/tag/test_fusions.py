@@ -240,3 +240,51 @@ def test_genes_the_text_says_are_not_rearranged_are_not(sentence, rearranged):
 def test_exons_of_one_gene_alone_do_not_back_a_reversed_pair():
     assert named("The ALK-EML4 fusion, with its breakpoint in ALK exon 20, was found.") == [
         "EML4::ALK"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The t(8;21) is found in de novo AML and results in RUNX1-RUNX1T1.", ["RUNX1::RUNX1T1"]),
+    ("It creates the fusion gene RUNX1-RUNX1T1.", ["RUNX1::RUNX1T1"]),
+    ("The fusion transcript PML/RARA was absent.", ["PML::RARA"]),
+    ("RUNX1-RUNX1T1 levels were compared with AML1 levels.", []),
+])
+def test_a_translocation_or_fusion_word_before_a_pair_names_its_fusion(sentence, expected):
+    assert named(sentence) == expected
+
+
+def test_a_slash_between_two_kinases_reads_either(nlp):
+    text = "Tests for ALK/ROS1 rearrangements were positive; BCR/ABL1 rearrangement was not."
+    assert named(text) == ["BCR::ABL1"]
+    assert [m.normalised for m in tagged(text) if m.type == "rearranged_gene"] == [
+        "ALK", "ROS1", "BCR", "ABL1"]
+
+
+def test_partners_printed_with_a_suspended_hyphen_each_make_a_fusion():
+    assert named("KIF5B-, CCDC6- and NCOA4-RET fusions were found.") == [
+        "KIF5B::RET", "CCDC6::RET", "NCOA4::RET"]
+    assert named("CD74- or SLC34A2-ROS1 fusion") == ["CD74::ROS1", "SLC34A2::ROS1"]
+
+
+@pytest.mark.parametrize("sentence, rearranged", [
+    ("EGFR, KRAS and BRAF rearrangements are rare.", ["EGFR", "KRAS", "BRAF"]),
+    ("Tumours with ALK or ROS1 fusions respond.", ["ALK", "ROS1"]),
+    ("No ALK, ROS1 or RET rearrangement was found.", []),
+    ("The biopsy was negative for ALK, ROS1 and RET fusions.", []),
+])
+def test_genes_listed_before_one_rearrangement_word_are_each_rearranged(sentence, rearranged):
+    assert [m.normalised for m in tagged(sentence) if m.type == "rearranged_gene"] == rearranged
+
+
+def test_a_protein_size_before_a_fusion_is_no_gene():
+    # "p190" is an alias of CNTNAP1
+    text = "Molecular analysis detected a p190 BCR-ABL1 transcript."
+    assert [m.normalised for m in tagged(text) if m.type == "gene"] == ["BCR", "ABL1"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("FISH showed an FGFR1-ZMYM2 fusion in the myeloid neoplasm.", ["ZMYM2::FGFR1"]),
+    ("A BCR-FGFR1 fusion was found.", ["BCR::FGFR1"]),
+    ("An FGFR1-TACC1 fusion was found.", ["FGFR1::TACC1"]),
+])
+def test_fgfr1_goes_three_prime_of_its_myeloid_partners(sentence, expected):
+    assert named(sentence) == expected

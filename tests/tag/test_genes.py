@@ -171,3 +171,36 @@ def test_a_gene_product_given_as_a_drug_is_the_drug(genes):
     assert genes("Standard treatment was dacarbazine and interleukin-2.") == []
     assert genes("Tumour cells secreted interleukin-2; IL-2 expression rose.") == [
         ("interleukin-2", "IL2"), ("IL-2", "IL2")]
+
+
+def test_a_greek_letter_ending_a_symbol_is_its_latin_letter(genes):
+    text = "PDGFRα and RARα mutations were absent; TNF-α and IFN-γ expression rose."
+    assert genes(text) == [("PDGFRα", "PDGFRA"), ("RARα", "RARA"), ("TNF-α", "TNF"),
+                           ("IFN-γ", "IFNG")]
+
+
+def test_a_symbol_in_lower_case_needs_more_evidence_than_a_gene_word(genes):
+    text = "Imatinib, a tyrosine kinase inhibitor, targets abl, c-KIT and PDGFRA."
+    assert genes(text) == [("abl", "ABL1"), ("c-KIT", "KIT"), ("PDGFRA", "PDGFRA")]
+    assert genes("The abl kinase domain was sequenced.") == []
+    assert genes("Samples were labelled abl and ctrl.") == []
+
+
+def test_a_proto_oncogene_printed_without_its_hyphen_is_its_gene(genes):
+    text = "Mutations of BRAF, CKIT and PTEN were sought in all cars."
+    assert genes(text) == [("BRAF", "BRAF"), ("CKIT", "KIT"), ("PTEN", "PTEN")]
+
+
+def test_a_shared_alias_abbreviating_one_symbol_is_that_gene_with_a_gene_word(genes):
+    # PD1 is an alias of PDCD1, SNCA and SPATA2
+    assert genes("She then received anti-PD1 antibodies.") == [("PD1", "PDCD1")]
+    assert genes("PD1 was scheduled for May.") == []
+
+
+def test_a_marker_read_in_an_immunostaining_sentence(genes):
+    assert genes("The diagnosis rests on immunopositivity for DOG1.") == [("DOG1", "ANO1")]
+
+
+def test_symbols_after_an_ordinary_word_are_no_initials(genes):
+    assert genes("No ALK, ROS1 or RET rearrangement was found.") == [
+        ("ALK", "ALK"), ("ROS1", "ROS1"), ("RET", "RET")]

@@ -3,7 +3,8 @@ import spacy
 import pipeline.tag.nlp  # noqa: F401  (registers the caselit components)
 
 from pipeline.hgvs_syntax import biocommons_accepts, is_normal_hgvs
-from pipeline.tag.hgvs import (find_hgvs, find_in_words, find_protein_changes,
+from pipeline.tag.hgvs import (find_hgvs, find_in_words, find_one_letter_edits,
+                               find_protein_changes, find_residue_ranges,
                                find_three_letter_changes, find_unnormalised)
 from pipeline.tag.tags import tags_of_type
 from tests.conftest import DATA_DIR
@@ -57,7 +58,8 @@ def test_every_change_found_in_the_tmvar3_corpus_normalises_to_a_valid_form():
         texts = [line.split("|", 2)[2] for line in handle if line.count("|") >= 2
                  and line.split("|", 2)[1] in ("t", "a")]
     hits = [hit for text in texts for hit in find_hgvs(text) + find_protein_changes(text)
-            + find_three_letter_changes(text) + find_in_words(text)]
+            + find_three_letter_changes(text) + find_in_words(text)
+            + find_one_letter_edits(text) + find_residue_ranges(text)]
     assert len(hits) > 500  # the corpus is about mutations: the patterns must find many
     assert [hit.hgvs for hit in hits if not is_normal_hgvs(hit.hgvs)] == []
     # and biocommons' grammar (installed by the README's set-up) agrees with ours
@@ -145,3 +147,53 @@ def test_frameshifts_printed_without_p_dot_are_protein_changes():
     assert [h.hgvs for h in find_protein_changes(sentence)] == ["p.Ile38fsTer19", "p.Thr200fs"]
     assert all(is_normal_hgvs(h.hgvs) and biocommons_accepts(h.hgvs)
                for h in find_three_letter_changes(sentence) + find_protein_changes(sentence))
+
+
+def test_a_change_printed_with_p_but_no_dot_is_a_protein_change():
+    sentence = "NGS found an NRAS mutation in exon 3 (pQ61K [c.181C>A])."
+    (hit,) = find_protein_changes(sentence)
+    assert (sentence[hit.start:hit.end], hit.hgvs) == ("pQ61K", "p.Gln61Lys")
+
+
+def test_one_letter_deletions_insertions_and_delins_without_p_dot():
+    text = ("EGFR E746_A750del and A767_V769dup; HER2 A775_G776insYVMA, G776delinsVC and the "
+            "older G776VinsC.")
+    assert [hit.hgvs for hit in find_one_letter_edits(text)] == [
+        "p.Glu746_Ala750del", "p.Ala767_Val769dup", "p.Ala775_Gly776insTyrValMetAla",
+        "p.Gly776delinsValCys", "p.Gly776delinsValCys"]
+
+
+def test_residues_deleted_by_their_letters_and_positions():
+    text = ("It harbored an in-frame deletion (WK 557-558) in exon 11; another had delWK557-558, "
+            "a third a VA 559-560 duplication. Room AB 12-13 was free.")
+    assert [(text[h.start:h.end], h.hgvs, h.described_in_words)
+            for h in find_residue_ranges(text)] == [
+        ("WK 557-558", "p.Trp557_Lys558del", True),
+        ("delWK557-558", "p.Trp557_Lys558del", False),
+        ("VA 559-560", "p.Val559_Ala560dup", True)]
+
+
+def test_a_space_after_the_dot_of_a_notation_is_no_part_of_it():
+    assert [h.hgvs for h in find_hgvs("Sanger confirmed c. 35G>A and p. V600E.")] == [
+        "c.35G>A", "p.Val600Glu"]
+
+
+def variants_with_genes(nlp, text):
+    return [(text[t.start:t.end], t.variant.gene) for t in tags_of_type(nlp(text), "variant")]
+
+
+def test_a_change_takes_the_gene_the_words_after_it_name(nlp):
+    text = "Staining was positive for CD34, and an in-frame deletion (WK 557-558) in KIT exon 11."
+    assert variants_with_genes(nlp, text) == [("WK 557-558", "KIT")]
+
+
+def test_a_change_takes_the_gene_of_the_sentence_before_when_its_own_names_none(nlp):
+    text = ("Most patients with EGFR-mutant lung cancer relapse. T790M mutation is the commonest "
+            "cause of resistance.")
+    assert variants_with_genes(nlp, text) == [("T790M", "EGFR")]
+
+
+def test_a_change_with_no_gene_near_is_the_change_named_with_one_elsewhere(nlp):
+    text = ("EGFR T790M confers resistance. Few cases are known. Ours harbored a T790M "
+            "deletion along with an exon 19 deletion.")
+    assert variants_with_genes(nlp, text) == [("T790M", "EGFR"), ("T790M", "EGFR")]

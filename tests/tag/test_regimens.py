@@ -1,0 +1,45 @@
+"""Regimens a document defines, and listed ones it defines otherwise (run through the pipeline)."""
+
+import pytest
+
+from pipeline.tag.abbreviations import short_first_definitions
+from pipeline.tag.tags import tags_of_type
+
+
+@pytest.fixture
+def tagged(nlp):
+    def run(text, kind):
+        return [(text[t.start:t.end], t.normalised) for t in tags_of_type(nlp(text), kind)]
+    return run
+
+
+def test_an_acronym_the_document_spells_out_as_drugs_is_a_regimen(tagged):
+    text = "After four cycles of procarbazine-CCNU-vincristine (PCV), PCV was stopped."
+    assert tagged(text, "regimen") == [("PCV", "PCV"), ("PCV", "PCV")]
+    assert [d for _, d in tagged(text, "drug")] == ["procarbazine", "lomustine", "vincristine"]
+
+
+def test_an_acronym_printed_before_its_drugs_is_a_regimen(tagged):
+    text = "She had no response to DCA (decitabine+cytarabine+aclarubicin) plus venetoclax."
+    assert tagged(text, "regimen") == [("DCA", "DCA")]
+    assert [d for _, d in tagged(text, "drug")] == [
+        "decitabine", "cytarabine", "aclarubicin", "venetoclax"]
+
+
+def test_a_combined_product_or_one_compound_is_no_regimen(tagged):
+    text = ("Prophylaxis with trimethoprim-sulfamethoxazole (TMP-SMZ) and arginine vasopressin "
+            "(AVP) followed.")
+    assert tagged(text, "regimen") == []
+
+
+def test_a_listed_acronym_the_document_spells_out_otherwise_is_no_regimen(tagged):
+    text = "He stayed in the intensive care environment (ICE) for a week; ICE staff agreed."
+    assert tagged(text, "regimen") == []
+    assert tagged("Salvage ICE was given.", "regimen") == [("ICE", "ICE")]
+
+
+def test_a_short_form_before_its_long_form_needs_every_initial():
+    text = ("DCA (decitabine+cytarabine+aclarubicin); KIT (CD117); MK-801 (0.5 mg/kg); "
+            "EMA (epithelial membrane antigen).")
+    assert short_first_definitions(text) == {
+        "DCA": "decitabine+cytarabine+aclarubicin", "EMA": "epithelial membrane antigen"}
