@@ -48,7 +48,8 @@ INTRODUCING_RULES = frozenset({"patient.age_phrase", "patient.aged", "patient.se
 
 @dataclass(frozen=True)
 class StoryRules:
-    framing: re.Pattern
+    presenting: re.Pattern
+    concluding: re.Pattern
     framing_sections: frozenset[str]
     telling_sections: frozenset[str]
     discussion_opener: re.Pattern
@@ -76,7 +77,7 @@ class StoryRules:
     def from_dict(cls, data: dict) -> "StoryRules":
         patterns = ["citing", "own_finding", "own_patient", "rearrangement_notation",
                     "skipped_labels"]
-        lists = ["framing", "framing_sections", "telling_sections", "discussion_openers",
+        lists = ["presenting", "concluding", "framing_sections", "telling_sections", "discussion_openers",
                  "story_words", "background_words", "patient_words", "broad_disease_heads",
                  "tumour_words", "metastasis_words", "not_primary_sites"]
         check_keys(data, file=FILE, where="top level",
@@ -99,7 +100,8 @@ class StoryRules:
                                                 key=key, description="a mapping").items()}
                    for key in ("ordinals", "count_words")}
         return cls(
-            framing=re.compile("|".join(values["framing"]), re.IGNORECASE),
+            presenting=re.compile("|".join(values["presenting"]), re.IGNORECASE),
+            concluding=re.compile("|".join(values["concluding"]), re.IGNORECASE),
             framing_sections=frozenset(values["framing_sections"]),
             telling_sections=frozenset(values["telling_sections"]),
             discussion_opener=re.compile("|".join(values["discussion_openers"]), re.IGNORECASE),
@@ -221,7 +223,12 @@ def introducing(mention: Mention) -> bool:
 
 def is_framing(text: str, sentence: Sentence, rules: StoryRules) -> bool:
     return (sentence.section in rules.framing_sections
-            or rules.framing.search(text, sentence.start, sentence.end) is not None)
+            or rules.presenting.search(text, sentence.start, sentence.end) is not None
+            or concludes(text, sentence, rules))
+
+
+def concludes(text: str, sentence: Sentence, rules: StoryRules) -> bool:
+    return rules.concluding.search(text, sentence.start, sentence.end) is not None
 
 
 def title_line(text: str, sentence: Sentence) -> bool:
@@ -326,7 +333,7 @@ def assign_roles(text: str, sentences: list[Sentence]) -> None:
     for sentence in sentences:
         framing = is_framing(text, sentence, rules)
         if id(sentence) in detail:
-            sentence.role = DETAIL
+            sentence.role = FRAMING if concludes(text, sentence, rules) else DETAIL
             started = True
             continue
         if sentence.section == "title" or (

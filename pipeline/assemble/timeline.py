@@ -244,7 +244,7 @@ def setting_of(text: str, settings: list[Mention], named: list[Mention], step_en
     followed by drugs first is ("conditioning regimen of cyclophosphamide and total body
     irradiation")."""
     for setting in settings:
-        end = min([m.start for m in named if m.start > setting.end] + [step_end])
+        end = min([m.start for m in named if m.start >= setting.end] + [step_end])
         comma = text.find(",", setting.end, end)
         end = comma if comma != -1 else end
         if not (rules.transplant_words.search(text, setting.end, end)
@@ -292,7 +292,7 @@ def new_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: str
             # "trastuzumab-based therapies": the drug's line, as printed
             regimen = regimen or next((COUNTED.sub("", w.normalised) for w in words
                                        if w.start <= part[0].start < w.end), None)
-            setting = setting_of(text, settings, named, step_end, rules)
+            setting = setting_of(text, settings, named + words, step_end, rules)
             lines.append(TimelineLine(drugs, regimen, setting.normalised if setting else None,
                                       role, part + ([setting] if setting else [])))
     if lines:
@@ -308,7 +308,7 @@ def new_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: str
     if len(before) > 1:  # "induction and consolidation chemotherapy": a line each
         return [TimelineLine([], words[0].normalised, s.normalised, role, [words[0], s])
                 for s in before]
-    setting = setting_of(text, settings, named, step_end, rules)
+    setting = setting_of(text, settings, words, step_end, rules)
     return [TimelineLine([], words[0].normalised, setting.normalised if setting else None, role,
                          [words[0]] + ([setting] if setting else []))]
 

@@ -32,8 +32,10 @@ MARKED_UP_RAISED = re.compile(r"\^\{([^{}\n]{1,20})\}|\^\[([^\[\]\n]{1,20})\]")
 UNICODE_RAISED = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+(?:[,–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
 # "translocation.1 Patients", "70%.2 Although": a small number glued after punctuation
 # that follows a word (not a number: "in 2007.2" is left alone), then a new sentence.
+# An HGVS prefix is no word: "c.419 G > A" keeps its position.
 FLATTENED_AFTER_PUNCTUATION = re.compile(
-    r"(?<=[a-z%)\]][.,;:])\d{1,3}(?:[,–-]\d{1,3})*(?=[ \t]+[^\d\s]|[ \t]*$)", re.MULTILINE)
+    r"(?<=[a-z%)\]][.,;:])(?<!\b[cgmnpr]\.)\d{1,3}(?:[,–-]\d{1,3})*(?=[ \t]+[^\d\s]|[ \t]*$)",
+    re.MULTILINE)
 # "copy number amplification20 and": glued to a long lower-case word
 FLATTENED_AFTER_WORD = re.compile(r"(?<=[a-z]{6})\d{1,2}(?:[,–-]\d{1,2})*(?=[\s.,;:)]|$)",
                                   re.MULTILINE)

@@ -73,6 +73,14 @@ def test_a_case_section_tells_the_story_and_the_abstract_sums_it_up(tmp_path):
     assert role_of(text, sentences, "Osimertinib is approved") == BACKGROUND
 
 
+def test_a_concluding_sentence_in_a_case_section_frames_the_case(tmp_path):
+    report = ("Case presentation\nA 61-year-old woman received osimertinib. This case "
+              "highlights the activity of osimertinib in the brain.\n")
+    text, _, sentences = patients_of(tmp_path, report)
+    assert role_of(text, sentences, "received osimertinib") == DETAIL
+    assert role_of(text, sentences, "This case highlights") == FRAMING
+
+
 def test_an_untitled_body_tells_from_the_sentence_that_introduces_the_patient(tmp_path):
     report = ("Chronic myeloid leukemia is driven by BCR-ABL1. Dasatinib is widely used. "
               "A 45-year-old man presented with fatigue. He received dasatinib and achieved "

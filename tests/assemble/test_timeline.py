@@ -134,6 +134,12 @@ def test_a_setting_before_a_transplant_is_not_the_drugs(tmp_path):
         (["azacitidine"], None, "PD", None)]
 
 
+def test_a_setting_before_the_treatment_it_names_is_the_lines(tmp_path):
+    assert read(tmp_path, "She received dabrafenib plus trametinib as an adjuvant chemotherapy "
+                          "after surgical resection.") == [
+        (["dabrafenib", "trametinib"], None, None, "adjuvant")]
+
+
 @pytest.mark.parametrize("story", [
     "Imatinib was planned after recovery.",
     "She was not fit for chemotherapy.",

@@ -23,6 +23,14 @@ def test_flattened_citation_numbers_are_removed_where_unambiguous():
                              "(e.g., brigatinib) and others failed. It was detected in 2007.2 ALK")
 
 
+def test_a_coding_change_keeps_its_position_and_a_kept_line_break_joins_its_word():
+    # "c.419" is an HGVS prefix and its position, not a word with a citation number
+    assert cleaned("IDH2 mutation (c.419 G > A) was found.") == "IDH2 mutation (c.419 G > A) was found."
+    # a non-breaking hyphen then a space inside a lower-case word: a line break a copy kept
+    assert cleaned("disease pro\u2011 gression in a 23\u2011year\u2011old") == (
+        "disease progression in a 23\u2011year\u2011old")
+
+
 WRAPPED = "\n".join([
     "Thirteen weeks after starting crizotinib, the pa-",
     "tient underwent a myeloablative stem cell transplant",

@@ -38,6 +38,11 @@ def test_planned_and_possible_treatments_are_hypothetical():
                      ("drug", "Larotrectinib")) == [("hypothetical",)]
 
 
+def test_a_drugs_potential_or_an_option_named_is_no_plan():
+    assert modifiers("This case highlights the therapeutic potential of dabrafenib.",
+                     ("drug", "dabrafenib")) == [()]
+
+
 def test_what_the_literature_reports_is_about_other_patients_across_the_sentence():
     text = "Responses to crizotinib, however, have been reported in two series."
     assert modifiers(text, ("drug", "crizotinib")) == [("other_patients",)]
