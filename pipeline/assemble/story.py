@@ -378,21 +378,26 @@ def same_patient(a: Mention, b: Mention) -> bool:
                             (a.patient.sex, b.patient.sex)))
 
 
-def cohort_size(sentences: list[Sentence]) -> int:
+def cohort_size(text: str, sentences: list[Sentence]) -> int:
     """How many patients the authors present together: the count of the group named in
     the title, in a sentence that frames the case ("Here we report two cases of..."), or
-    in the sentence that first introduces patients; one when that sentence introduces a
-    single patient."""
+    in the sentence that first introduces patients (one when it introduces a single
+    patient), or the highest patient number of a series ("Case 2: ...")."""
+    rules = story_rules()
+    numbered = max((rules.ordinals.get((m.group("ordinal") or "").lower())
+                    or int(m.group("number") or 0)
+                    for s in sentences if s.role != BACKGROUND
+                    for m in rules.series_ordinal.finditer(text, s.start, s.end)), default=1)
     for sentence in sentences:
         if sentence.role == BACKGROUND:
             continue
         introduced = [m for m in sentence.mentions if introducing(m)]
         groups = [m.patient.count for m in introduced if m.patient.count]
         if groups and sentence.role in (TITLE, FRAMING):
-            return groups[0]
+            return max(groups[0], numbered)
         if introduced and sentence.role in (DETAIL, SUMMARY):
-            return groups[0] if groups and len(groups) == len(introduced) else 1
-    return 1
+            return max(groups[0] if groups and len(groups) == len(introduced) else 1, numbered)
+    return numbered
 
 
 CLAUSE_OPENING = re.compile(r"[(,;]")
@@ -443,21 +448,32 @@ def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules
 
 def passages(text: str, sentences: list[Sentence], size: int) -> list[Passage]:
     """The patients' passages: each sentence with a role, cut into the parts that speak
-    of some of the patients and the parts that speak of all."""
+    of some of the patients and the parts that speak of all. Once a sentence turns to one
+    patient ("Case 2: A 58-year-old man...", "A third patient..."), the sentences after
+    it speak of that patient until another is named, all are ("Both patients..."), or
+    the authors frame the case again."""
     rules = story_rules()
     everyone = frozenset(range(1, size + 1))
     result = []
+    focus = everyone
     for sentence in sentences:
         if sentence.role == BACKGROUND:
             continue
+        if sentence.role in (FRAMING, TITLE):
+            focus = everyone
+        parts = speakers(text, sentence, size, rules) if size > 1 else []
         position = sentence.start
-        for start, end, who in (speakers(text, sentence, size, rules) if size > 1 else []):
+        for start, end, who in parts:
             if start > position:
-                result.append(Passage(position, start, sentence.role, everyone))
+                result.append(Passage(position, start, sentence.role, focus))
             result.append(Passage(max(start, position), end, sentence.role, who))
             position = max(position, end)
         if position < sentence.end:
-            result.append(Passage(position, sentence.end, sentence.role, everyone))
+            result.append(Passage(position, sentence.end, sentence.role, focus))
+        if parts:
+            _, end, who = parts[-1]
+            if end >= sentence.end and (len(who) == 1 or who == everyone):
+                focus = who  # a bracket ("in two patients)") or a subset turns to no one
     return result
 
 
@@ -492,7 +508,7 @@ def narrative_patients(document: Document, mentions: list[Mention]
     assign_roles(text, sentences)
     if not describes_a_patient(text, sentences):
         return [], sentences
-    size = cohort_size(sentences)
+    size = cohort_size(text, sentences)
     patients = [Patient(number) for number in range(1, size + 1)]
     for passage in passages(text, sentences, size):
         for number in passage.patients:

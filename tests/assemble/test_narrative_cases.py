@@ -181,3 +181,19 @@ def test_a_line_only_the_framing_sentence_names_comes_after_the_storys_lines(tmp
               "first; the disease progressed after 8 months.\n")
     assert lines(case_of(tmp_path, report)) == [
         (["crizotinib"], None, "PD", None), (["lorlatinib"], None, "PR", None)]
+
+
+def test_a_series_told_case_by_case_gives_each_patient_its_own_story(tmp_path):
+    report = ("Abstract\nWe describe patients with NTRK-rearranged sarcoma.\n\n"
+              "Case presentation\nCase 1: A 34-year-old woman presented with a thigh mass. "
+              "RNA sequencing revealed an LMNA-NTRK1 fusion. She received entrectinib with a "
+              "partial response.\n\nCase 2: A 58-year-old man was referred with a "
+              "retroperitoneal mass. He was treated with larotrectinib and achieved stable "
+              "disease. He died of pneumonia.\n")
+    record, _ = extraction(tmp_path, report)
+    first, second = record.cases
+    assert (first.age_years, first.sex, second.age_years, second.sex) == (34, "female", 58, "male")
+    assert [f.name for f in first.fusions] == ["LMNA::NTRK1"] and second.fusions == []
+    assert lines(first) == [(["entrectinib"], None, "PR", None)]
+    assert lines(second) == [(["larotrectinib"], None, "SD", None)]
+    assert (first.status, second.status) == (None, "dead")
