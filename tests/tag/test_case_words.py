@@ -99,6 +99,8 @@ def test_vocabulary_words_match_whole_words_in_any_case_only():
     ("She responded well; the progression-free survival was 9 months.",
      [("responded", "null"), ("progression-free survival", "null")]),
     ("Scans showed no sign of progression.", [("no sign of progression", "null")]),
+    ("It gave a near-complete response.", [("near-complete response", "PR")]),
+    ("She reached CR1 after induction.", [("CR1", "CR")]),
 ])
 def test_more_response_words_per_the_clarified_guidelines(sentence, expected):
     assert found(sentence, "response") == expected
@@ -108,6 +110,7 @@ def test_more_response_words_per_the_clarified_guidelines(sentence, expected):
     ("He remains progression-free to date.", [("remains progression-free", "alive"), ("to date", "alive")]),
     ("A complete response was seen at the 14-month follow-up.", [("at the 14-month follow-up", "alive")]),
     ("She was transferred to palliative care.", [("palliative care", "ended")]),
+    ("He remains on therapy 3 years later.", [("remains on therapy", "alive")]),
 ])
 def test_status_at_the_last_follow_up(sentence, expected):
     assert found(sentence, "status") == expected
