@@ -53,7 +53,11 @@ def parse_abbreviation_list(paragraph: str) -> dict[str, str]:
     return pairs if len(pairs) >= 2 or (labelled and pairs) else {}
 
 
-SHORT_FIRST = re.compile(rf"(?<![\w-])(?P<short>{SHORT})\s*\((?P<long>[^()\n\d]{{6,150}})\)")
+# a bracketed long form, then the short form right before its bracket (searched from the
+# bracket: a pattern beginning with the short form would be tried at every position)
+BRACKETED_LONG_FORM = re.compile(r"\((?P<long>[^()\n\d]{6,150})\)")
+SHORT_BEFORE = re.compile(rf"(?<![\w-])(?P<short>{SHORT})\s*$")
+SHORT_REACH = 20
 LONG_FORM_WORD = re.compile(r"[A-Za-z]+")
 MIN_WORD = 3  # letters: "0.5 mg/kg" is no long form of "MK-801"
 
@@ -67,8 +71,11 @@ def short_first_definitions(text: str) -> dict[str, str]:
     begin with the short form's letters, in order and all of them: "DCA (decitabine+
     cytarabine+aclarubicin)", not "KIT (CD117)". (scispaCy reads the other order.)"""
     found: dict[str, str] = {}
-    for match in SHORT_FIRST.finditer(text):
-        short, long_form = match.group("short"), match.group("long").strip()
+    for match in BRACKETED_LONG_FORM.finditer(text):
+        before = SHORT_BEFORE.search(text, max(0, match.start() - SHORT_REACH), match.start())
+        if before is None:
+            continue
+        short, long_form = before.group("short"), match.group("long").strip()
         words = LONG_FORM_WORD.findall(long_form)
         if (len(initials(short)) > 1 and looks_short(short)
                 and all(len(word) >= MIN_WORD for word in words)

@@ -55,7 +55,7 @@ def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
 
 def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
     """The sentence holding ``offset`` (sentences in text order)."""
-    index = bisect.bisect_right([s.start for s in sentences], offset) - 1
+    index = bisect.bisect_right(sentences, offset, key=lambda sentence: sentence.start) - 1
     if index >= 0 and sentences[index].start <= offset < sentences[index].end:
         return sentences[index]
     return None

@@ -65,8 +65,7 @@ class ContextRule:
                                                    expected="given, one of the two",
                                                    value=sorted(data)))
         if "words" in data:
-            words = check_str_list(data["words"], file=file, where=where, key="words")
-            body = rf"(?:{'|'.join(map(word_pattern, sorted(words, key=len, reverse=True)))})"
+            body = words_body(check_str_list(data["words"], file=file, where=where, key="words"))
         else:
             body = check_type(data["pattern"], str, file=file, where=where, key="pattern",
                               description="a regular expression")
@@ -84,11 +83,17 @@ class ContextRule:
         return bool(self.pattern.search(text, max(0, start - REACH), start))
 
 
-def word_pattern(word: str) -> str:
-    """A whole word as a pattern in which a dash stands for any dash ("-dependent" also
-    matches "–dependent") and a space for any white space."""
-    pattern = re.escape(word).replace(r"\ ", r"\s+").replace(r"\-", f"[{DASHES}]")
-    return rf"{'(?<![A-Za-z])' if word[:1].isalpha() else ''}{pattern}(?![A-Za-z])"
+def words_body(words: list[str]) -> str:
+    """Any of ``words`` as a whole word, longest first, a dash standing for any dash
+    ("-dependent" also matches "–dependent") and a space for any white space. Words that
+    begin with a letter share one look-behind: one per word makes the search slow."""
+    def spelled(word: str) -> str:
+        return re.escape(word).replace(r"\ ", r"\s+").replace(r"\-", f"[{DASHES}]")
+
+    ordered = sorted(words, key=len, reverse=True)
+    parts = [rf"(?<![A-Za-z])(?:{'|'.join(spelled(w) for w in ordered if w[:1].isalpha())})",
+             rf"(?:{'|'.join(spelled(w) for w in ordered if not w[:1].isalpha())})"]
+    return rf"(?:{'|'.join(part for part in parts if not part.endswith('(?:)'))})(?![A-Za-z])"
 
 
 @dataclass(frozen=True)
@@ -105,23 +110,29 @@ class Evidence:
         return cls(tuple(ContextRule.from_dict(entry, file=file, where=f"evidence[{i}]")
                          for i, entry in enumerate(entries)))
 
-    def applicable(self, labels: frozenset[str], in_scope: bool) -> tuple[ContextRule, ...]:
-        """The rules that weigh a candidate with these labels: out of scope (a reference
-        list), evidence for counts for nothing, evidence against still counts."""
+    def applicable(self, labels: frozenset[str], in_scope: bool
+                   ) -> tuple[tuple[ContextRule, ...], tuple[ContextRule, ...]]:
+        """The rules against and for that weigh a candidate with these labels: out of
+        scope (a reference list), evidence for counts for nothing, evidence against still
+        counts."""
         key = (labels, in_scope)
         if key not in self.by_labels:
-            self.by_labels[key] = tuple(rule for rule in self.rules
-                                        if (not rule.only or rule.only & labels)
-                                        and (in_scope or rule.weight < 0))
+            rules = [rule for rule in self.rules if not rule.only or rule.only & labels]
+            self.by_labels[key] = (tuple(rule for rule in rules if rule.weight < 0),
+                                   tuple(rule for rule in rules if rule.weight > 0 and in_scope))
         return self.by_labels[key]
 
     def score(self, prior: int, text: str, start: int, end: int, sentence: Sentence | None,
               *, labels: frozenset[str] = frozenset(), in_scope: bool = True) -> int:
-        """``prior`` plus the weight of every rule the context of ``text[start:end]`` meets.
-        A candidate not strong is labelled "weak" too. A strong candidate that no rule can
-        weigh against is not looked at."""
-        rules = self.applicable(labels | WEAK_LABEL if prior < STRONG else labels, in_scope)
-        if prior >= ACCEPT and all(rule.weight > 0 for rule in rules):
-            return prior
-        window = cue_window(text, start, end, sentence)
-        return prior + sum(rule.weight for rule in rules if rule.holds(text, start, end, window))
+        """``prior`` plus the weight of every rule the context of ``text[start:end]`` meets;
+        a candidate not strong is labelled "weak" too. Evidence against is weighed first:
+        a score that reaches ACCEPT without it is not summed further (evidence for cannot
+        lower it), so a strong candidate nothing speaks against costs no look at its
+        context beyond those rules."""
+        against, for_ = self.applicable(labels | WEAK_LABEL if prior < STRONG else labels,
+                                        in_scope)
+        window = cue_window(text, start, end, sentence) if against or prior < ACCEPT else ""
+        score = prior + sum(rule.weight for rule in against if rule.holds(text, start, end, window))
+        if score >= ACCEPT:
+            return score
+        return score + sum(rule.weight for rule in for_ if rule.holds(text, start, end, window))

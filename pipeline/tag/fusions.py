@@ -83,7 +83,8 @@ FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?"
 FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
                               r"(?:in[- ]frame\s+)?(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
 # "STRN exon 3 to the C-terminus of ALK exon 20", "FUS exon 7-ERG exon 11"
-EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*|\s+to\s+"
+EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*|\s+(?:(?:is\s+|was\s+)?"
+                          r"(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?(?:to|with)\s+"
                           r"(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
 EXON_AFTER = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
 # "exon 7 of FUS to exon 11 of ERG"

@@ -21,10 +21,11 @@ class GeneRules:
     evidence: Evidence
     ihc_cues: re.Pattern
     ihc_markers: dict[str, str]
+    clinical_abbreviations: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "GeneRules":
-        lists = ["classes", "family_words", "ihc_cues"]
+        lists = ["classes", "family_words", "ihc_cues", "clinical_abbreviations"]
         check_keys(data, file=FILE, where="top level", required=lists + ["evidence", "ihc_markers"])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
@@ -33,7 +34,8 @@ class GeneRules:
         return cls(frozenset(values["classes"]),
                    words_pattern(values["family_words"], FAMILY_WORD_BEFORE),
                    Evidence.from_list(data["evidence"], file=FILE), words_pattern(values["ihc_cues"]),
-                   {str(k): str(v) for k, v in markers.items()})
+                   {str(k): str(v) for k, v in markers.items()},
+                   frozenset(values["clinical_abbreviations"]))
 
 
 # right after a mention: "KSR family", "insulin receptor superfamily", "(TAPE) domain"

@@ -38,7 +38,7 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.drugs import drug_rules, reads_as_drug
 from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, WEAKER
-from pipeline.tag.gene_rules import gene_rules
+from pipeline.tag.gene_rules import GeneRules, gene_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
 from pipeline.tag.matching import find_terms
 from pipeline.tag.tags import Tag, add_tags, doc_text
@@ -47,6 +47,7 @@ MAX_NAME_WORDS = 8
 PROTEIN_NAME = re.compile(r"^p\d{2,3}$")  # p53, p16, p63
 LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/|\s*-\s*)\s*$")
 LIKE_COMPOUND = re.compile(r"^(?:-[A-Za-z]+)*-like\b")
+CODED = frozenset({"coded"})  # the label of a form printed with a digit ("PD-L1", "CK7")
 GENE_ISH = re.compile(r"\b(?:kinase|receptor|protein|factor|gene|antigen|ligand|domain|enzyme|"
                       r"synthase|homolog|oncogene|transcript|channel|transporter|subunit|"
                       r"chain|member|binding)\b", re.IGNORECASE)
@@ -160,7 +161,42 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
                                    else "respelled" if respelled else entry.rank))
         else:
             found.append(Candidate(match.start, match.end, printed, None, "shared", entry))
+    found += numbered_siblings(text, found, lexicon)
     return sorted(found, key=lambda c: c.start)
+
+
+# After a symbol ending in a number, the numbers of its siblings: "CDK4/6", "BRCA1/2",
+# "FGFR1-3" (a short range)
+SIBLING_NUMBERS = re.compile(r"(?:/\d{1,2}(?![\d.,]?\d)){1,3}(?![A-Za-z0-9])|-(?P<last>\d)(?![A-Za-z0-9])")
+NUMBERED_SYMBOL = re.compile(r"^(?P<stem>.*?[A-Za-z])(?P<number>\d{1,2})$")
+MAX_RANGE = 4
+
+
+def numbered_siblings(text: str, found: list[Candidate], lexicon: GeneLexicon) -> list[Candidate]:
+    """Genes named by their number after a sibling's symbol: "CDK4/6 inhibitor" names CDK4
+    and CDK6, "BRCA1/2" BRCA1 and BRCA2, "NTRK1-3" NTRK1, NTRK2 and NTRK3. Each is a
+    candidate over its number, found only when its symbol is one HGNC approved or had."""
+    siblings = []
+    for candidate in found:
+        numbered = NUMBERED_SYMBOL.match(candidate.printed)
+        after = SIBLING_NUMBERS.match(text, candidate.end) if numbered else None
+        if after is None or candidate.symbol is None:
+            continue
+        stem, first = numbered.group("stem"), int(numbered.group("number"))
+        if after.group("last"):
+            last = int(after.group("last"))
+            # the range's last number names the last gene, the range ("1-3") those between
+            range_start = candidate.end - len(numbered.group("number"))
+            numbers = [(n, after.start("last") if n == last else range_start, after.end("last"))
+                       for n in range(first + 1, last + 1) if last - first <= MAX_RANGE]
+        else:
+            numbers = [(int(m.group(0)), after.start() + m.start(), after.start() + m.end())
+                       for m in re.finditer(r"\d+", after.group(0))]
+        for number, start, end in numbers:
+            entry = lexicon.symbols.get(f"{stem}{number}")
+            if entry is not None and entry.rank in FIRM_RANKS + ("alias",):
+                siblings.append(Candidate(start, end, f"{stem}{number}", entry.symbol, entry.rank))
+    return siblings
 
 
 def letters(text: str) -> int:
@@ -239,11 +275,18 @@ def called_a_gene(text: str, candidate: Candidate) -> bool:
             and bool(GENE_AFTER.match(text, candidate.end)))
 
 
+def reads_first_as_other(candidate: Candidate, rules: GeneRules) -> bool:
+    """A symbol in lower case reads as a word ("abl"), a clinical abbreviation as the
+    assay, response or disease it names in reports ("FISH", "SD", "ALL")."""
+    return candidate.rank == "lower_case" or candidate.printed in rules.clinical_abbreviations
+
+
 def abbreviates(alias: str, symbol: str) -> bool:
-    """An alias that is its symbol with a stretch inside left out: PD1 -> PD(CD)1, not SNCA
-    or SPATA2, which share the alias; SMN is no STMN1."""
+    """An alias with a number that is its symbol with a stretch inside left out: PD1 ->
+    PD(CD)1, not SNCA or SPATA2, which share the alias; SMN is no STMN1; and an alias of
+    letters alone reads as a clinical abbreviation first ("PR" is no PGR by its letters)."""
     short, full = (re.sub(r"[^A-Z0-9]", "", s.upper()) for s in (alias, symbol))
-    return len(short) < len(full) and any(
+    return short[-1:].isdigit() and len(short) < len(full) and any(
         full.startswith(short[:cut]) and full.endswith(short[cut:]) for cut in range(1, len(short)))
 
 
@@ -320,8 +363,10 @@ class GeneTagger:
                     or (verdict != "strong" and defined_otherwise(candidate, defined, self.lexicon))):
                 vetoed.add(candidate.printed)  # what the document says this form is, it is throughout
                 continue
-            if author_initials(text, candidate, self.words) or spells_out_a_drug_product(candidate, defined):
-                continue
+            if (author_initials(text, candidate, self.words)
+                    or spells_out_a_drug_product(candidate, defined)
+                    or (candidate.rank == "lower_case" and text[candidate.start - 1:candidate.start] == "/")):
+                continue  # after a slash, a word in lower case names the gene before it: "HER2/neu"
             if symbol is None and candidate.shared and strength(candidate, self.words) != "reject":
                 shared.append((index, candidate))
             if verdict == "reject" or symbol is None:
@@ -332,11 +377,13 @@ class GeneTagger:
                                              sentence) < ACCEPT):
                 continue  # a drug here, with no gene word near: "procarbazine-CCNU-vincristine"
             in_scope = not in_ranges(candidate.start, excluded)
-            # a symbol in lower case reads as a word first: it needs two pieces of evidence
-            prior = (STRONG if verdict == "strong" else WEAKER if candidate.rank == "lower_case"
-                     else WEAK)
-            score = rules.evidence.score(prior, text,
-                                         candidate.start, candidate.end, sentence, in_scope=in_scope
+            # a symbol in lower case, or a clinical abbreviation, reads as something else
+            # first: it needs two pieces of evidence
+            prior = (STRONG if verdict == "strong" else WEAKER if reads_first_as_other(
+                candidate, rules) else WEAK)
+            score = rules.evidence.score(prior, text, candidate.start, candidate.end, sentence,
+                                         labels=CODED if any(c.isdigit() for c in candidate.printed)
+                                         else frozenset(), in_scope=in_scope
                                          ) + inside(candidate.start, candidate.end, proposed)
             if score >= ACCEPT:
                 accepted[index] = Tag("gene", candidate.start, candidate.end, symbol,

@@ -67,12 +67,16 @@ ONE_LETTER_EDIT = re.compile(
     rf"(?P<inserted>{RESIDUE}+)(?![A-Za-z0-9])"
 )
 # Residues deleted or duplicated, by their letters and positions: "WK557-558", "WK 557-558"
-# beside a deletion word, "delWK557-558", "WK557-558dup" (p.Trp557_Lys558del)
-RESIDUE_RANGE = re.compile(
-    rf"(?<![A-Za-z0-9])(?P<pre>del|dup)?(?P<residues>{RESIDUE}{{2,8}})\s?(?P<first>[1-9]\d{{0,4}})"
-    rf"\s?[-–_]\s?(?P<last>[1-9]\d{{0,4}})(?P<post>del|dup)?(?![A-Za-z0-9])"
-)
+# beside a deletion word, "delWK557-558", "WK557-558dup" (p.Trp557_Lys558del). Found from
+# the positions, which a pattern finds fast, then the residues printed right before them.
+POSITION_RANGE = re.compile(r"(?P<first>[1-9]\d{0,4})\s?[-–_]\s?(?P<last>[1-9]\d{0,4})"
+                            r"(?P<post>del|dup)?(?![A-Za-z0-9])")
+RESIDUES_BEFORE = re.compile(rf"(?<![A-Za-z0-9])(?P<pre>del|dup)?(?P<residues>{RESIDUE}{{2,8}})\s?$")
+RESIDUES_REACH = 12
 EDIT_WORD = re.compile(r"\b(?:(?P<del>delet\w*)|(?P<dup>duplicat\w*))\b", re.IGNORECASE)
+# What every one-letter edit holds: a cheap test before the pattern above, which tries
+# every position of a text (most texts hold no such change)
+EDIT_MARK = re.compile(r"\d(?:del|dup|ins|[A-Z]ins)")
 EDIT_WORD_REACH = 25
 # A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
 # symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
@@ -165,6 +169,8 @@ def find_protein_changes(text: str) -> list[VariantHit]:
 def find_one_letter_edits(text: str) -> list[VariantHit]:
     """'E746_A750del', 'G776delinsVC', 'G776VinsC' -> p.Glu746_Ala750del,
     p.Gly776delinsValCys: candidates, context unchecked (as bare one-letter changes)."""
+    if not EDIT_MARK.search(text):
+        return []
     hits = []
     for m in ONE_LETTER_EDIT.finditer(text):
         change = m.group("change") or f"{m.group('ref')}delins{m.group('alt')}{m.group('inserted')}"
@@ -179,21 +185,26 @@ def find_residue_ranges(text: str) -> list[VariantHit]:
     unless "del" or "dup" is glued to it. One letter per position, and a deletion or
     duplication said beside it."""
     hits = []
-    for m in RESIDUE_RANGE.finditer(text):
-        residues, first, last = m.group("residues"), int(m.group("first")), int(m.group("last"))
+    for m in POSITION_RANGE.finditer(text):
+        if m.start() and text[m.start() - 1].isdigit():
+            continue
+        before = RESIDUES_BEFORE.search(text, max(0, m.start() - RESIDUES_REACH), m.start())
+        if before is None:
+            continue
+        residues, first, last = before.group("residues"), int(m.group("first")), int(m.group("last"))
         if len(residues) != last - first + 1:
             continue
-        edit = m.group("pre") or m.group("post")
+        glued = before.group("pre") or m.group("post")
+        edit = glued
         if edit is None:
-            word = (EDIT_WORD.search(text, max(0, m.start() - EDIT_WORD_REACH), m.start())
+            word = (EDIT_WORD.search(text, max(0, before.start() - EDIT_WORD_REACH), before.start())
                     or EDIT_WORD.search(text, m.end(), m.end() + EDIT_WORD_REACH))
             if word is None:
                 continue
             edit = "del" if word.group("del") else "dup"
         change = f"{residues[0]}{first}_{residues[-1]}{last}{edit}"
-        hits.append(VariantHit(m.start(), m.end(), normalise_protein_change(change), None,
-                               "variant.residue_range",
-                               described_in_words=not (m.group("pre") or m.group("post"))))
+        hits.append(VariantHit(before.start(), m.end(), normalise_protein_change(change), None,
+                               "variant.residue_range", described_in_words=glued is None))
     return hits
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Mapping, TypeVar
 
 T = TypeVar("T")
@@ -18,6 +19,15 @@ WORD = re.compile(r"[A-Za-z0-9\u0391-\u03a9\u03b1-\u03c9]+")  # Greek letters to
 # Lower-cases ASCII letters only, so the lowered text keeps every offset of the original
 # (str.lower() turns some characters into two).
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@lru_cache(maxsize=4)
+def lower_keeping_offsets(text: str) -> str:
+    """The text in lower case, every character where it was: ``str.lower()`` (many times
+    faster than a translation table) unless it turns a character into two ("İ"), then ASCII
+    letters only. Cached: the taggers of one document lower the same text several times."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(ASCII_LOWER)
 
 
 _STARTS: dict[int, tuple[Mapping, frozenset[str]]] = {}
@@ -47,7 +57,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     """Non-overlapping (match, value) pairs for every phrase whose key is in ``lookup``.
 
     A phrase is 1..``max_words`` words joined by single spaces or hyphens, tried longest
-    first; its key is the printed phrase, ASCII-lower-cased when ``lower``. ``accept``
+    first; its key is the printed phrase, lower-cased when ``lower``. ``accept``
     can veto a hit given the printed phrase and its value (e.g. brand-name casing).
     ``respellings`` gives other keys to try when a phrase's own key is not in ``lookup``
     ("IGF-1" -> "IGF1"); the match's ``key`` is then the key found. ``by_first_word``
@@ -56,7 +66,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     the characters that may join a phrase's words: "-" alone when no key (nor any
     respelling of a spaced phrase) holds a space, which spares a look-up per word.
     """
-    source = text.translate(ASCII_LOWER) if lower else text
+    source = lower_keeping_offsets(text) if lower else text
     spans = [match.span() for match in WORD.finditer(text)]
     count = len(spans)
     joined = [index + 1 < count and spans[index + 1][0] - spans[index][1] == 1

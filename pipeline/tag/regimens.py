@@ -21,7 +21,7 @@ from pipeline.lexicons import common_words, drug_lexicon
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import initials
-from pipeline.tag.drugs import Definition, document_definitions, drug_rules, short_form_pattern
+from pipeline.tag.drugs import Definition, document_definitions, drug_rules, short_form_uses
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "regimens.yaml"
@@ -68,8 +68,8 @@ def find_regimens(text: str, definitions: dict[str, Definition] | None = None) -
     listed = {(tag.start, tag.end) for tag in found}
     for short, definition in definitions.items():
         if len(definition.drugs) > 1 and definition.initials == initials(short):
-            found += [Tag("regimen", m.start(), m.end(), short, "regimen.defined")
-                      for m in short_form_pattern(short).finditer(text) if m.span() not in listed]
+            found += [Tag("regimen", start, end, short, "regimen.defined")
+                      for start, end in short_form_uses(text, short) if (start, end) not in listed]
     return sorted(found, key=lambda tag: tag.start)
 
 

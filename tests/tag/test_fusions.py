@@ -288,3 +288,8 @@ def test_a_protein_size_before_a_fusion_is_no_gene():
 ])
 def test_fgfr1_goes_three_prime_of_its_myeloid_partners(sentence, expected):
     assert named(sentence) == expected
+
+
+def test_exons_fused_to_each_other_give_the_order_and_the_exons():
+    assert stated("RT-PCR confirmed it (ETV6 exon 5 fused to NTRK3 exon 15).") == [
+        ("ETV6::NTRK3", {"five_prime_exon": 5, "three_prime_exon": 15})]

@@ -204,3 +204,33 @@ def test_a_marker_read_in_an_immunostaining_sentence(genes):
 def test_symbols_after_an_ordinary_word_are_no_initials(genes):
     assert genes("No ALK, ROS1 or RET rearrangement was found.") == [
         ("ALK", "ALK"), ("ROS1", "ROS1"), ("RET", "RET")]
+
+
+def test_a_clinical_abbreviation_is_a_gene_only_called_one(genes):
+    # FISH is an alias of SH3PXD2A, SD a previous symbol of RANGAP1, BID an approved symbol
+    text = "FISH showed an ALK rearrangement; SD lasted on crizotinib, an ALK inhibitor, BID."
+    assert genes(text) == [("ALK", "ALK"), ("ALK", "ALK")]
+    assert genes("BID protein expression was lost.") == [("BID", "BID")]
+
+
+def test_a_marker_result_printed_after_it_vouches_for_it(genes):
+    text = "Tumour cells were CK7+ and HER2 3+, with PD-L1 80% and a Ki-67 index of 40%."
+    assert genes(text) == [("CK7", "KRT7"), ("HER2", "ERBB2"), ("PD-L1", "CD274"),
+                           ("Ki-67", "MKI67")]
+    # after an abbreviation of letters alone, a percentage is a rate ("CLD" is an alias)
+    assert genes("Five-year survival was 93% after CLD 93% and ALF.") == []
+
+
+def test_a_word_in_lower_case_after_a_slash_names_the_gene_before_it(genes):
+    assert genes("HER2/neu amplification was found.") == [("HER2", "ERBB2")]
+
+
+def test_siblings_named_by_their_numbers_are_genes(genes):
+    text = "She received a CDK4/6 inhibitor for BRCA1/2-negative disease; NTRK1-3 were intact."
+    assert [symbol for _, symbol in genes(text)] == [
+        "CDK4", "CDK6", "BRCA1", "BRCA2", "NTRK1", "NTRK2", "NTRK3"]
+
+
+def test_an_alias_of_letters_alone_is_not_resolved_by_its_letters(genes):
+    # PR is an alias of PGR and TMEM37
+    assert genes("She achieved a PR; the CT scan was negative.") == []
