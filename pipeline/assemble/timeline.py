@@ -2,13 +2,17 @@
 
 The course is read in text order, each sentence cut into steps where the text turns to
 a new one (arrows, "followed by", "then", a new subject that receives something). A step
-that names anticancer drugs, a regimen, or a treatment with no drug ("chemotherapy") is
-a line; drugs started together are one line, a restart ("was resumed") or a switch is a
-new one, drugs added to the line under way ("the addition of dasatinib") join it. A
-response belongs to the line under way when it is stated: in the step, or in the
-sentences after it before the next treatment; a response before the drugs of its step,
-in a clause of its own ("After progressing on placebo, her cancer responded to..."),
-belongs to the line before. The line's response is the best one stated for it.
+that names anticancer drugs, a regimen, or a treatment with no drug ("chemotherapy")
+starts lines; drugs started together are one line, a restart after progression or a
+switch is a new one, drugs added to the line under way ("the addition of dasatinib")
+join it, a drug held and resumed goes on. A response belongs to the line under way when
+it is stated: in the step, or in the sentences after it before the next treatment; a
+response before the drugs of its step, in a clause of its own ("After progressing on
+placebo, her cancer responded to..."), belongs to the line before. The line's response
+is the best one stated for it, one lesion's not above the whole disease's.
+
+The same reading makes the lines of a table cell, a course cell, a caption or a footnote
+(:func:`stretch_lines`): one way to make a therapy line.
 
 Mentions their context marks as negated, hypothetical (planned) or about other patients
 are none of the patient's course; supportive drugs are no line.
@@ -35,8 +39,8 @@ FILE = "therapy_rules.yaml"
 STEP_BREAKS = re.compile(r"(?:\s*(?:→|->|;|\.(?=\s+[A-Z])|\bfollowed\s+by\b|\bthen\b"
                          r"|,(?=\s*(?:followed|then)\b))\s*)+")
 RESPONSE_RANK = {"CR": 4, "PR": 3, "SD": 2, "PD": 1}
-SAME_RESPONSE = "same"
-CONDITIONING = "conditioning"  # "a similar response": the line before's
+SAME_RESPONSE = "same"  # "a similar response": the line before's
+CONDITIONING = "conditioning"
 ROLE_STRENGTH = [DETAIL, SUMMARY, FRAMING, TITLE]  # which passages tell a line best first
 IGNORED = frozenset({"negated", "hypothetical", "other_patients"})
 # A table of reported cases is about other patients as a whole; its rows are the cases.
@@ -46,48 +50,44 @@ COUNTED = re.compile(r"^\S+\s+(?:cycles?|courses?|lines?|doses?)\s+of\s+")  # "t
 SEVERAL_LINES = re.compile(r"^\S+\s+lines\s+of\s+")  # "8 lines of chemotherapy"
 
 
+WORD_LISTS = ("supportive_words", "restart_words", "add_words", "transplant_words",
+              "local_treatment_words", "sequence_words", "hold_words", "relapse_words",
+              "start_words")
+
+
 @dataclass(frozen=True)
 class TherapyRules:
     supportive_drugs: frozenset[str]
+    anaphora: frozenset[str]
+    clause_breaks: re.Pattern
+    lesion_response: re.Pattern
     supportive_words: re.Pattern
     restart_words: re.Pattern
     add_words: re.Pattern
-    clause_breaks: re.Pattern
     transplant_words: re.Pattern
     local_treatment_words: re.Pattern
     sequence_words: re.Pattern
     hold_words: re.Pattern
     relapse_words: re.Pattern
     start_words: re.Pattern
-    anaphora: frozenset[str]
-    lesion_response: re.Pattern
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TherapyRules":
+        lists = ["supportive_drugs", "anaphora", "clause_breaks", *WORD_LISTS]
+        check_keys(data, file=FILE, where="top level", required=[*lists, "lesion_response"])
+        values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
+                  for key in lists}
+        lesion = check_type(data["lesion_response"], str, file=FILE, where="top level",
+                            key="lesion_response", description="a pattern")
+        return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
+                   re.compile("|".join(values["clause_breaks"]), re.IGNORECASE),
+                   re.compile(lesion, re.IGNORECASE),
+                   **{key: words_pattern(values[key]) for key in WORD_LISTS})
 
 
 @lru_cache(maxsize=1)
 def therapy_rules() -> TherapyRules:
-    data = load_resource(FILE)
-    keys = ["supportive_drugs", "supportive_words", "restart_words", "add_words",
-            "clause_breaks", "transplant_words", "local_treatment_words", "sequence_words",
-            "hold_words",
-            "relapse_words", "start_words",
-            "anaphora"]
-    check_keys(data, file=FILE, where="top level", required=[*keys, "lesion_response"])
-    lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key) for key in keys}
-    return TherapyRules(frozenset(lists["supportive_drugs"]),
-                        words_pattern(lists["supportive_words"]),
-                        words_pattern(lists["restart_words"]),
-                        words_pattern(lists["add_words"]),
-                        re.compile("|".join(lists["clause_breaks"]), re.IGNORECASE),
-                        words_pattern(lists["transplant_words"]),
-                        words_pattern(lists["local_treatment_words"]),
-                        words_pattern(lists["sequence_words"]),
-                        words_pattern(lists["hold_words"]),
-                        words_pattern(lists["relapse_words"]),
-                        words_pattern(lists["start_words"]),
-                        frozenset(lists["anaphora"]),
-                        re.compile(check_type(data["lesion_response"], str, file=FILE,
-                                              where="top level", key="lesion_response",
-                                              description="a pattern"), re.IGNORECASE))
+    return TherapyRules.from_dict(load_resource(FILE))
 
 
 @dataclass(frozen=True)
@@ -270,47 +270,59 @@ def conditioning(text: str, step_start: int, first: Mention, rules: TherapyRules
 
 def new_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: str,
               expanded: dict[str, list[str]], rules: TherapyRules) -> list[TimelineLine]:
-    """The lines a step starts (before responses are attached)."""
+    """The lines a step starts (before responses are attached): drug lines, or else a
+    treatment printed with no drug."""
+    lines = drug_lines(text, step, bounds, role, expanded, rules)
+    if lines or role in (FRAMING, TITLE):  # "targeted therapy" in a conclusion is no line
+        return lines
+    return printed_lines(text, step, bounds[1], role, rules)
+
+
+def drug_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: str,
+               expanded: dict[str, list[str]], rules: TherapyRules) -> list[TimelineLine]:
     step_start, step_end = bounds
     settings = [m for m in step if m.type == "setting"]
+    words = [m for m in step if m.type == "treatment" and m.normalised]
     runs = alternative_runs(text, anticancer(text, step, step_start, rules))
     lines = [TimelineLine([], printed_alternatives(text, run), None, role, run)
              for run in runs if len(run) > 1]
     named = [run[0] for run in runs if len(run) == 1]
-    if named:
-        one_by_one = (one_after_another(text, named)
-                      or rules.sequence_words.search(text, step_start, step_end))
-        parts = [[m] for m in named] if one_by_one else [named]
-        words = [m for m in step if m.type == "treatment" and m.normalised]
-        for part in parts:
-            drugs, regimen = line_drugs(part, expanded)
-            if conditioning(text, step_start, part[0], rules):
-                said = next((m for m in settings if m.normalised == CONDITIONING), None)
-                lines.append(TimelineLine(drugs, regimen, CONDITIONING, role,
-                                          part + ([said] if said else [])))
-                continue
-            # "trastuzumab-based therapies": the drug's line, as printed
-            regimen = regimen or next((COUNTED.sub("", w.normalised) for w in words
-                                       if w.start <= part[0].start < w.end), None)
-            setting = setting_of(text, settings, named + words, step_end, rules)
-            lines.append(TimelineLine(drugs, regimen, setting.normalised if setting else None,
-                                      role, part + ([setting] if setting else [])))
-    if lines:
-        return sorted(lines, key=lambda line: line.evidence[0].start)
-    if role in (FRAMING, TITLE):
-        return []  # "targeted therapy" in a conclusion names no line of the patient's
+    one_by_one = (one_after_another(text, named)
+                  or rules.sequence_words.search(text, step_start, step_end))
+    for part in ([[m] for m in named] if one_by_one else [named] if named else []):
+        drugs, regimen = line_drugs(part, expanded)
+        if conditioning(text, step_start, part[0], rules):
+            said = next((m for m in settings if m.normalised == CONDITIONING), None)
+            lines.append(TimelineLine(drugs, regimen, CONDITIONING, role,
+                                      part + ([said] if said else [])))
+            continue
+        # "trastuzumab-based therapies": the drug's line, as printed
+        regimen = regimen or next((COUNTED.sub("", w.normalised) for w in words
+                                   if w.start <= part[0].start < w.end), None)
+        setting = setting_of(text, settings, named + words, step_end, rules)
+        lines.append(TimelineLine(drugs, regimen, setting.normalised if setting else None,
+                                  role, part + ([setting] if setting else [])))
+    return sorted(lines, key=lambda line: line.evidence[0].start)
+
+
+def printed_lines(text: str, step: list[Mention], step_end: int, role: str,
+                  rules: TherapyRules) -> list[TimelineLine]:
+    """A treatment printed with no drug ("After chemotherapy failure"), its printed words
+    the regimen; one line per setting before it ("induction and consolidation
+    chemotherapy"); none for the treatment under way named again ("this chemotherapy")."""
     words = [m for m in step if m.type == "treatment" and m.normalised
              and not refers_back(text, m, rules)]
     if not words:
         return []
-    before = [s for s in settings if s.end <= words[0].start and not rules.transplant_words.search(
-        text, s.end, words[0].start)]
-    if len(before) > 1:  # "induction and consolidation chemotherapy": a line each
+    settings = [m for m in step if m.type == "setting"]
+    before = [s for s in settings if s.end <= words[0].start
+              and not rules.transplant_words.search(text, s.end, words[0].start)]
+    if len(before) > 1:
         return [TimelineLine([], words[0].normalised, s.normalised, role, [words[0], s])
                 for s in before]
     setting = setting_of(text, settings, words, step_end, rules)
-    return [TimelineLine([], words[0].normalised, setting.normalised if setting else None, role,
-                         [words[0]] + ([setting] if setting else []))]
+    return [TimelineLine([], words[0].normalised, setting.normalised if setting else None,
+                         role, [words[0]] + ([setting] if setting else []))]
 
 
 def refers_back(text: str, mention: Mention, rules: TherapyRules) -> bool:
@@ -342,26 +354,71 @@ class Reading:
     a setting waiting for the treatment its sentence names next ("standard induction
     regimen; 7 daily doses of cytarabine...")."""
 
+    text: str
+    expanded: dict[str, list[str]]
+    rules: TherapyRules
     lines: list[TimelineLine] = field(default_factory=list)
+    titled: list[TimelineLine] = field(default_factory=list)
     current: TimelineLine | None = None
     setting: Mention | None = None
     sentence_end: int = -1
     held: bool = False  # the line under way was held ("lorlatinib was held after day 49")
 
-    def attach(self, text: str, responses: list[Mention], rules: TherapyRules,
-               diseases: list[Mention]) -> None:
+    def step(self, step: list[Mention], bounds: tuple[int, int], role: str) -> None:
+        """Read one step of a passage in ``role``."""
+        text, rules = self.text, self.rules
+        responses = [m for m in step if m.type == "response"]
+        diseases = [m for m in step if m.type == "disease"]
+        started = new_lines(text, step, bounds, role, self.expanded, rules)
+        if role == TITLE:  # a title says what, never when
+            for line in started:
+                line.responses += stated(text, responses, None, rules, diseases)
+            self.titled += started
+            return
+        if step and step[0].sentence_end != self.sentence_end:
+            self.setting, self.sentence_end = None, step[0].sentence_end
+        if not started:
+            if rules.relapse_words.search(text, *bounds):
+                self.held = False  # given again after this, a drug is a new line
+            self.attach(responses, diseases)
+            settings = [m for m in step if m.type == "setting"]
+            self.setting = settings[-1] if settings else self.setting
+            return
+        self.give_waiting_setting(started)
+        first = min(m.start for line in started for m in line.evidence)
+        earlier = [r for r in responses if r.end <= first and CLAUSE.search(text, r.end, first)]
+        self.attach(earlier, diseases)
+        for line in started:
+            line.responses += stated(text, [r for r in responses if r not in earlier],
+                                     self.current, rules, diseases)
+        if not rules.restart_words.search(text, *bounds) and retold(self.lines, started):
+            for old, new in zip(self.lines[-len(started):], started):
+                old.takes(new)
+            return
+        for line in started:
+            self.add(line, bounds)
+
+    def give_waiting_setting(self, started: list[TimelineLine]) -> None:
+        if self.setting is not None:
+            for line in started:
+                if line.setting is None:
+                    line.setting = self.setting.normalised
+                    line.evidence.append(self.setting)
+            self.setting = None
+
+    def attach(self, responses: list[Mention], diseases: list[Mention]) -> None:
         if self.current is not None:
             previous = self.lines[-2] if len(self.lines) > 1 else None
-            self.current.responses += stated(text, responses, previous, rules, diseases)
+            self.current.responses += stated(self.text, responses, previous, self.rules,
+                                             diseases)
 
-    def add(self, line: TimelineLine, step: tuple[int, int], text: str,
-            rules: TherapyRules) -> None:
+    def add(self, line: TimelineLine, step: tuple[int, int]) -> None:
         """The step's line joins the line under way when it goes on with its drugs: the
         same drugs not said to be started again (a restart after a hold is the same line
         going on; after progression, the drugs given again are a new line), some of them
         given on (not treated with anew), or drugs added to it."""
-        current = self.current
-        words = {name: pattern.search(text, *step) is not None for name, pattern in (
+        current, rules = self.current, self.rules
+        words = {name: pattern.search(self.text, *step) is not None for name, pattern in (
             ("restart", rules.restart_words), ("add", rules.add_words),
             ("start", rules.start_words), ("hold", rules.hold_words),
             ("relapse", rules.relapse_words))}
@@ -393,52 +450,14 @@ def timeline_lines(text: str, passages: list[Passage], mentions: list[Mention],
                    expanded: dict[str, list[str]], ignored: frozenset[str] = IGNORED
                    ) -> list[TimelineLine]:
     """The therapy lines of the patient whose passages these are, in their order."""
-    rules = therapy_rules()
-    reading = Reading()
-    titled: list[TimelineLine] = []
+    reading = Reading(text, expanded, therapy_rules())
     ordered = sorted((m for m in mentions if usable(m, ignored)), key=lambda m: m.start)
     for passage in sorted(passages, key=lambda p: p.start):
         inside = [m for m in ordered if passage.start <= m.start < passage.end]
-        for step_start, step_end in steps(text, passage.start, passage.end, rules):
-            step = [m for m in inside if step_start <= m.start < step_end]
-            responses = [m for m in step if m.type == "response"]
-            diseases = [m for m in step if m.type == "disease"]
-            started = new_lines(text, step, (step_start, step_end), passage.role, expanded, rules)
-            if passage.role == TITLE:  # a title says what, never when
-                for line in started:
-                    line.responses += stated(text, responses, None, rules, diseases)
-                titled += started
-                continue
-            if step and step[0].sentence_end != reading.sentence_end:
-                reading.setting, reading.sentence_end = None, step[0].sentence_end
-            if not started:
-                if rules.relapse_words.search(text, step_start, step_end):
-                    reading.held = False  # given again after this, a drug is a new line
-                reading.attach(text, responses, rules, diseases)
-                settings = [m for m in step if m.type == "setting"]
-                reading.setting = settings[-1] if settings else reading.setting
-                continue
-            if reading.setting is not None:
-                for line in started:
-                    if line.setting is None:
-                        line.setting = reading.setting.normalised
-                        line.evidence.append(reading.setting)
-                reading.setting = None
-            first = min(m.start for line in started for m in line.evidence)
-            earlier = [r for r in responses if r.end <= first
-                       and CLAUSE.search(text, r.end, first)]
-            reading.attach(text, earlier, rules, diseases)
-            for line in started:
-                line.responses += stated(text, [r for r in responses if r not in earlier],
-                                         reading.current, rules, diseases)
-            restarted = rules.restart_words.search(text, step_start, step_end) is not None
-            if not restarted and retold(reading.lines, started):
-                for old, new in zip(reading.lines[-len(started):], started):
-                    old.takes(new)
-                continue
-            for line in started:
-                reading.add(line, (step_start, step_end), text, rules)
-    return in_story_order(without_counted_lines(reading.lines) + titled)
+        for bounds in steps(text, passage.start, passage.end, reading.rules):
+            reading.step([m for m in inside if bounds[0] <= m.start < bounds[1]], bounds,
+                         passage.role)
+    return in_story_order(without_counted_lines(reading.lines) + reading.titled)
 
 
 def without_counted_lines(lines: list[TimelineLine]) -> list[TimelineLine]:
