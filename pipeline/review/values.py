@@ -70,7 +70,7 @@ def case_field(case_id: str, name: str) -> str:
     return f"cases[{case_id}].{name}"
 
 
-def case_values(case: CaseRecord) -> list[ReviewValue]:
+def case_values(case: CaseRecord, evidence: Evidence | None = None) -> list[ReviewValue]:
     values = [ReviewValue(f"cases[{case.case_id}]", "cases", case.case_id,
                           tuple(case.evidence.get("age_years", [])[:1]), case.case_id)]
     for name in CASE_SCALARS:
@@ -84,7 +84,7 @@ def case_values(case: CaseRecord) -> list[ReviewValue]:
         for item in getattr(case, name):
             text = label(name, item)
             values.append(ReviewValue(f"{field}={text}", field, text,
-                                      tuple(case.evidence.get(name, [])), case.case_id))
+                                      member_evidence(case, name, item, evidence), case.case_id))
     field = case_field(case.case_id, "therapies")
     for number, line in enumerate(case.therapies):
         # the line's own mentions (its drugs, setting and response) where the record
@@ -108,8 +108,26 @@ def review_values(extraction: Annotations) -> list[ReviewValue]:
             values.append(ReviewValue(f"{field}={text}", field, text,
                                       (mention.id,) if mention else ()))
     for case in extraction.cases:
-        values += case_values(case)
+        values += case_values(case, evidence)
     return values
+
+
+def member_evidence(case: CaseRecord, name: str, item, evidence: Evidence | None
+                    ) -> tuple[str, ...]:
+    """A case list member's own mention first ("NGS" shows the sentence naming NGS, not
+    the IHC one), then the rest of the field's evidence."""
+    ids = case.evidence.get(name, [])
+    if evidence is None:
+        return tuple(ids)
+    own = evidence.for_case(case, name, diff_label(item))
+    return tuple([own.id] + [i for i in ids if i != own.id]) if own else tuple(ids)
+
+
+def diff_label(item) -> str:
+    """A member as the diff and the evidence look-ups name it ("ALK:p.Gly1202Arg")."""
+    if isinstance(item, Variant):
+        return f"{item.gene}:{item.hgvs}"
+    return label("", item)
 
 
 # ----------------------------------------------------------------- back to gold

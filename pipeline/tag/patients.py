@@ -29,6 +29,7 @@ class PatientWords:
     person_words: frozenset[str]
     years_per_unit: dict[str, float]
     max_words_to_noun: int
+    max_words_before_age: int
     sex_nouns: frozenset[str]
     sex_adjectives: frozenset[str]
     single_person_nouns: frozenset[str]
@@ -43,7 +44,8 @@ class PatientWords:
         lists = ["person_words", "sex_nouns", "sex_adjectives", "single_person_nouns",
                  "group_nouns", "phrase_stop_words", "not_a_patient_after", "aged_words"]
         check_keys(data, file=FILE, where="top level",
-                   required=["sex_words", "age_units", "max_words_to_noun", "group_counts", *lists])
+                   required=["sex_words", "age_units", "max_words_to_noun", "max_words_before_age",
+                             "group_counts", *lists])
         sexes = check_keys(data["sex_words"], file=FILE, where="sex_words",
                            required=["male", "female"])
         sex_by_word = {word: sex for sex in ("male", "female")
@@ -53,8 +55,9 @@ class PatientWords:
                  for key in lists}
         units = check_type(data["age_units"], dict, file=FILE, where="top level", key="age_units",
                            description="a mapping of unit to years")
-        limit = check_type(data["max_words_to_noun"], int, file=FILE, where="top level",
-                           key="max_words_to_noun", description="an integer")
+        limit, before = (check_type(data[key], int, file=FILE, where="top level", key=key,
+                                    description="an integer")
+                         for key in ("max_words_to_noun", "max_words_before_age"))
         counts = check_type(data["group_counts"], dict, file=FILE, where="top level",
                             key="group_counts", description="a mapping of count word to number")
         for word, number in counts.items():
@@ -66,7 +69,7 @@ class PatientWords:
                        key=", ".join(sorted(unknown - set(sex_by_word))),
                        description="a word listed under sex_words")
         return cls(sex_by_word, words["person_words"], {k: float(v) for k, v in units.items()},
-                   limit, words["sex_nouns"], words["sex_adjectives"],
+                   limit, before, words["sex_nouns"], words["sex_adjectives"],
                    words["single_person_nouns"], {str(k).lower(): v for k, v in counts.items()},
                    words["group_nouns"], words["phrase_stop_words"],
                    words["not_a_patient_after"], words["aged_words"])
@@ -154,6 +157,14 @@ def age_tags(text: str, words: PatientWords) -> list[Tag]:
     for match in age_pattern().finditer(text):
         following = text[match.end():match.end() + 80].split(".")[0]
         patient = describe(match.group("age"), match.group("unit"), following, words)
+        if patient is None:  # "Male, 63-year-old"
+            before = [w.lower() for w in NEXT_WORDS.findall(
+                text[max(0, match.start() - 40):match.start()])][-words.max_words_before_age:]
+            sex = next((words.sex_by_word[w] for w in reversed(before) if w in words.sex_by_word),
+                       None)
+            if sex is not None:
+                patient = PatientDescriptor(
+                    age_years=years_of(match.group("age"), match.group("unit"), words), sex=sex)
         if patient is not None:
             tags.append(patient_tag(match.start(), match.end(), patient, "patient.age_phrase"))
     for match in aged_pattern().finditer(text):

@@ -53,6 +53,8 @@ def test_a_number_outside_an_age_column_is_no_age():
     ("A 49-year old male smoker presented.", 49, "male"),
     ("An infant aged 9 months was referred.", 0.75, None),
     ("A woman aged 61 years had a cough.", 61, "female"),
+    ("A 55 yr old man was seen.", 55, "male"),
+    ("Patient: Female, 63-year-old; Final diagnosis: melanoma", 63, "female"),
 ])
 def test_age_phrases_in_other_spellings(sentence, age, sex):
     (tag,) = find_patients(sentence)
