@@ -140,6 +140,7 @@ class CaseWords:
     disease: DiseaseWords
     status_patterns: tuple[tuple[re.Pattern, str], ...]
     response_patterns: tuple[tuple[re.Pattern, str], ...]
+    setting_patterns: tuple[tuple[re.Pattern, str], ...]
     treatments: TreatmentWords
 
     @classmethod
@@ -147,7 +148,7 @@ class CaseWords:
         required = [*VOCABULARIES, "case_sensitive", "disease_heads", "disease_head_suffixes",
                     "generic_disease_heads", "disease_stop_words", "disease_course_words",
                     "disease_cell_words", "sites", "site_adjectives", "status_patterns",
-                    "response_patterns", "treatment_partners",
+                    "response_patterns", "setting_patterns", "treatment_partners",
                     "treatments", "treatment_patterns", "treatment_count", "treatment_joins"]
         check_keys(data, file=FILE, where="top level", required=required)
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
@@ -173,8 +174,9 @@ class CaseWords:
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]))
-        status_patterns, response_patterns = (word_patterns(data, key)
-                                              for key in ("status_patterns", "response_patterns"))
+        status_patterns, response_patterns, setting_patterns = (
+            word_patterns(data, key)
+            for key in ("status_patterns", "response_patterns", "setting_patterns"))
         treatment_forms = [re.escape(f) for f in check_str_list(
             data["treatments"], file=FILE, where="top level", key="treatments")]
         treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
@@ -191,7 +193,7 @@ class CaseWords:
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE))
         return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
-                   status_patterns, response_patterns, treatments)
+                   status_patterns, response_patterns, setting_patterns, treatments)
 
 
 def word_patterns(data: dict, key: str) -> tuple[tuple[re.Pattern, str], ...]:
@@ -283,7 +285,8 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
     tags += words.sites.find(text)
     tags += [Tag(kind, m.start(), m.end(), normal, f"{kind}.pattern")
              for kind, patterns in (("status", words.status_patterns),
-                                    ("response", words.response_patterns))
+                                    ("response", words.response_patterns),
+                                    ("setting", words.setting_patterns))
              for pattern, normal in patterns for m in pattern.finditer(text)]
     tags += words.treatments.find(text)
     tags += longest(find_diseases(text, words.disease)

@@ -123,6 +123,13 @@ def test_treatments_printed_without_a_drug_keep_their_printed_words():
         "three cycles of platinum-based chemotherapy plus immunotherapy", "anti-pd-1 therapy"]
 
 
+def test_a_relapse_after_a_transplant_is_the_setting_of_what_treats_it():
+    assert found("She relapsed 4 months after allogeneic HSCT and received azacitidine.",
+                 "setting") == [("relapsed 4 months after allogeneic HSCT", "post-transplant relapse")]
+    assert found("Post-transplant relapse was treated with venetoclax.", "setting") == [
+        ("Post-transplant relapse", "post-transplant relapse")]
+
+
 def test_more_method_and_site_words():
     assert found("Cytogenetic studies and the therascreen assay; cells stained positively for CD34.",
                  "detection_method") == [("Cytogenetic studies", "karyotype"),
