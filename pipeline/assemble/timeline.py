@@ -110,15 +110,17 @@ class TimelineLine:
 
     @property
     def best(self) -> Stated | None:
-        """The best response of the whole disease. Lesions' responses count as the worst of
-        them (the disease responded no better than its worst lesion), and one lesion's
-        alone does not outdo a response of the whole ("PR, and complete resolution of the
-        brain metastases" is PR)."""
+        """The best response of the whole disease. Lesions' responses stated together
+        count as the worst of them (the disease responded no better than its worst
+        lesion), and one lesion's alone does not outdo a response of the whole ("PR, and
+        complete resolution of the brain metastases" is PR)."""
         overall = [r for r in self.responses if not r.lesion]
-        lesions = [r for r in self.responses if r.lesion]
-        worst_lesion = min(lesions, key=lambda r: RESPONSE_RANK[r.category]) if lesions else None
-        if worst_lesion is not None and (len(lesions) > 1 or not overall):
-            overall.append(worst_lesion)
+        together: dict[int, list[Stated]] = {}
+        for response in (r for r in self.responses if r.lesion):
+            together.setdefault(response.mention.sentence_start, []).append(response)
+        for lesions in together.values():
+            if len(lesions) > 1 or not any(not r.lesion for r in self.responses):
+                overall.append(min(lesions, key=lambda r: RESPONSE_RANK[r.category]))
         return max(overall, key=lambda r: RESPONSE_RANK[r.category]) if overall else None
 
     @property

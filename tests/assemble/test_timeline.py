@@ -97,6 +97,12 @@ def test_one_lesions_response_does_not_outdo_the_whole_diseases(tmp_path):
         (["temozolomide"], None, "PR", None)]
 
 
+def test_lesions_responses_at_different_times_are_the_best_of_them(tmp_path):
+    assert read(tmp_path, "After six cycles of FOLFOX there was a 60% regression of the liver "
+                          "metastases. Pathology showed complete response of the primary "
+                          "tumor and the metastases.") == [([], "FOLFOX", "CR", None)]
+
+
 def test_a_similar_response_is_the_line_befores(tmp_path):
     assert read(tmp_path, "Larotrectinib gave a partial response. After a relapse off therapy, "
                           "a similar rapid response followed when larotrectinib was "

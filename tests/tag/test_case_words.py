@@ -100,6 +100,10 @@ def test_vocabulary_words_match_whole_words_in_any_case_only():
      [("responded", "null"), ("progression-free survival", "null")]),
     ("Scans showed no sign of progression.", [("no sign of progression", "null")]),
     ("It gave a near-complete response.", [("near-complete response", "PR")]),
+    ("The tumour shrank by 80% after 8 weeks.", [("shrank by 80%", "PR")]),
+    ("A 45% reduction in the liver lesions; a 50% reduction of the dose.",
+     [("45% reduction", "PR")]),
+    ("After imatinib failed, sunitinib failed to control it.", [("failed", "PD")]),
     ("She reached CR1 after induction.", [("CR1", "CR")]),
 ])
 def test_more_response_words_per_the_clarified_guidelines(sentence, expected):
