@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.assemble.entities import fusions, rearranged_genes, unique, variants
+from pipeline.assemble.entities import fusions, rearranged_genes, unique
 from pipeline.assemble.story import (BACKGROUND, TITLE, Passage, Patient, Sentence,
                                      StoryRules, introducing, narrative_patients, story_rules)
 from pipeline.assemble.therapies import NULL_WORD, therapy_evidence
@@ -28,8 +28,6 @@ from pipeline.schema import CaseRecord, Document, Mention, Variant
 
 ALTERATIONS = ("fusion", "rearranged_gene", "variant")
 FINDING_KINDS = frozenset({"discussion", "front_matter", "results", "conclusion"})
-MALE_WORDS = re.compile(r"\b(?:he|his|him)\b", re.IGNORECASE)
-FEMALE_WORDS = re.compile(r"\b(?:she|her|hers)\b", re.IGNORECASE)
 NAMING_KINDS = frozenset({"title", "abstract", "case", "front_matter", "results"})
 ENDED = "ended"  # a status word that ends the story with no word on the patient
 DISEASE_PRESENT = "disease_present"  # "sign of recurrence": alive when the text denies it
@@ -191,12 +189,12 @@ def patient_alterations(patient: Patient, own: list[Mention], mentions: list[Men
 # -------------------------------------------------------------------- records
 
 
-def pronoun_sex(text: str, passages: list[Passage]) -> str | None:
+def pronoun_sex(text: str, passages: list[Passage], rules: StoryRules) -> str | None:
     """The sex the story's pronouns give, when they give one only."""
     told = [p for p in passages if p.role != TITLE]
-    male = any(MALE_WORDS.search(text, p.start, p.end) for p in told)
-    female = any(FEMALE_WORDS.search(text, p.start, p.end) for p in told)
-    return "male" if male and not female else "female" if female and not male else None
+    said = [sex for sex, pattern in rules.pronouns
+            if any(pattern.search(text, p.start, p.end) for p in told)]
+    return said[0] if len(said) == 1 else None
 
 
 def last_status(own: list[Mention]) -> tuple[Mention, str | None] | None:
@@ -240,7 +238,7 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
     methods = [m for m in own if m.type == "detection_method" and m.normalised]
     last = last_status([m for m in own if not in_title(m, patient.passages)])
     lines = story_lines(text, patient.passages, mentions, expanded)
-    sex = patient.sex or (pronoun_sex(text, patient.passages) if size == 1 else None)
+    sex = patient.sex or (pronoun_sex(text, patient.passages, rules) if size == 1 else None)
     sexed = next((m for m in patient.descriptors if m.patient.sex), None)
     aged = next((m for m in patient.descriptors if m.patient.age_years is not None), None)
     evidence = evidence_of({

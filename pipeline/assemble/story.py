@@ -72,6 +72,7 @@ class StoryRules:
     tumour_words: re.Pattern
     metastasis_words: re.Pattern
     not_primary_sites: frozenset[str]
+    pronouns: tuple[tuple[str, re.Pattern], ...]
 
     @classmethod
     def from_dict(cls, data: dict) -> "StoryRules":
@@ -81,7 +82,9 @@ class StoryRules:
                  "story_words", "background_words", "patient_words", "broad_disease_heads",
                  "tumour_words", "metastasis_words", "not_primary_sites"]
         check_keys(data, file=FILE, where="top level",
-                   required=[*patterns, *lists, "series", "ordinals", "count_words"])
+                   required=[*patterns, *lists, "series", "ordinals", "count_words", "pronouns"])
+        pronouns = check_keys(data["pronouns"], file=FILE, where="pronouns",
+                              required=["male", "female"])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
         single = {key: re.compile(check_type(data[key], str, file=FILE, where="top level",
@@ -118,7 +121,15 @@ class StoryRules:
             broad_disease_heads=frozenset(values["broad_disease_heads"]),
             tumour_words=words_pattern(values["tumour_words"]),
             metastasis_words=words_pattern(values["metastasis_words"]),
-            not_primary_sites=frozenset(values["not_primary_sites"]))
+            not_primary_sites=frozenset(values["not_primary_sites"]),
+            pronouns=tuple((sex, whole_words(check_str_list(pronouns[sex], file=FILE,
+                                                            where="pronouns", key=sex)))
+                           for sex in ("male", "female")))
+
+
+def whole_words(words: list[str]) -> re.Pattern:
+    """Words bounded by non-word characters either side ("her", never the "HER" of HER2)."""
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b", re.IGNORECASE)
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern:

@@ -197,3 +197,9 @@ def test_a_series_told_case_by_case_gives_each_patient_its_own_story(tmp_path):
     assert lines(first) == [(["entrectinib"], None, "PR", None)]
     assert lines(second) == [(["larotrectinib"], None, "SD", None)]
     assert (first.status, second.status) == (None, "dead")
+
+
+def test_a_gene_name_is_no_pronoun(tmp_path):
+    case = case_of(tmp_path, ("Abstract\nWe report a patient with HER2-positive gastric cancer "
+                              "who received trastuzumab.\n"))
+    assert case.sex is None
