@@ -110,7 +110,7 @@ class StoryRules:
             discussion_opener=re.compile("|".join(values["discussion_openers"]), re.IGNORECASE),
             story_words=words_pattern(values["story_words"]),
             background_words=phrase_pattern(values["background_words"]),
-            patient_words=words_pattern(values["patient_words"]),
+            patient_words=whole_words(values["patient_words"]),
             series_all=re.compile(series_all, re.IGNORECASE),
             series_count=series_single["count"], series_one=series_single["one"],
             series_other=series_single["other"], series_ordinal=series_single["ordinal"],

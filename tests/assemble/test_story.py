@@ -109,3 +109,10 @@ def test_authors_describing_a_method_describe_no_patient(tmp_path):
     _, patients, _ = patients_of(tmp_path, "Abstract\nHere we describe a sequencing assay for "
                                            "KIT mutations. It detected 95% of variants.\n")
     assert patients == []
+
+
+def test_a_gene_spelled_like_a_pronoun_tells_nothing_of_the_patient(tmp_path):
+    report = ("Abstract\nWe report a woman with gastric cancer. HER2 amplification is common "
+              "in such tumours. She received trastuzumab.\n")
+    text, _, sentences = patients_of(tmp_path, report)
+    assert role_of(text, sentences, "HER2 amplification") == BACKGROUND
