@@ -564,27 +564,49 @@ def find_fusions(text: str, lexicon: GeneLexicon, genes: Iterable[Tag] = (),
     return [tag for hit in hits for tag in hit_tags(hit, rules)]
 
 
-# between genes listed before one fusion word: "ALK, ROS1 or RET rearrangements", "ALK/ROS1"
-REARRANGED_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/)\s*")
+# between genes listed with one fusion word: "ALK, ROS1 or RET rearrangements", "ALK/ROS1",
+# "ALK- or ROS1-rearranged" (a suspended hyphen)
+REARRANGED_LIST_JOIN = re.compile(r"\s*-?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/)\s*")
+
+
+@lru_cache(maxsize=1)
+def rearranged_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """A fusion word after a gene ("ALK rearrangement", "ALK-rearranged", "the ALK gene was
+    rearranged", "KMT2A-r"), matched from the gene's end; and one before it ("rearrangement
+    of ALK", "translocations involving KMT2A", "a rearranged ROS1"), searched up to its start."""
+    words = alternatives(fusion_rules().fusion_words)
+    after = re.compile(rf"[\s-]*(?:gene\s+)?(?:(?:is|was|were|are|been|being)\s+)?(?:{words})\b"
+                       r"|-r\b", re.IGNORECASE)
+    before = re.compile(r"\b(?:(?:rearrangements?|translocations?|fusions?)\s+(?:of|involving|"
+                        r"affecting)|rearranged)\s+(?:the\s+)?$", re.IGNORECASE)
+    return after, before
 
 
 def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
-    """Genes printed right before a fusion word, and the genes listed with them: "ALK
-    rearrangement", "IGFBP5 fusion", "ALK, ROS1 and RET rearrangements"; not where the text
-    says there is none ("no ROS1 rearrangement", "negative for ALK or ROS1 fusions")."""
-    pattern, negated = fusion_word_pattern(), negated_pattern()
+    """Genes a fusion word speaks of, and the genes listed with them: "ALK rearrangement",
+    "IGFBP5 fusion", "ALK, ROS1 and RET rearrangements", "rearrangements of ALK or ROS1";
+    not where the text says there is none ("no ROS1 rearrangement", "negative for ALK or
+    ROS1 fusions")."""
+    (after, before), negated = rearranged_patterns(), negated_pattern()
     genes = distinct_genes(genes)
     found: dict[int, Tag] = {}
     for index, gene in enumerate(genes):
-        if not pattern.match(text, gene.end):
+        first = last = index
+        if after.match(text, gene.end):
+            while first > 0 and REARRANGED_LIST_JOIN.fullmatch(text, genes[first - 1].end,
+                                                                genes[first].start):
+                first -= 1
+            said_at = genes[first].start
+        elif (cue := before.search(text, max(0, gene.start - 60), gene.start)) is not None:
+            while last + 1 < len(genes) and REARRANGED_LIST_JOIN.fullmatch(
+                    text, genes[last].end, genes[last + 1].start):
+                last += 1
+            said_at = cue.start()
+        else:
             continue
-        first = index
-        while first > 0 and REARRANGED_LIST_JOIN.fullmatch(text, genes[first - 1].end,
-                                                            genes[first].start):
-            first -= 1
-        if negated.search(text, max(0, genes[first].start - 40), genes[first].start):
+        if negated.search(text, max(0, said_at - 40), said_at):
             continue
-        for listed in genes[first:index + 1]:
+        for listed in genes[first:last + 1]:
             found[listed.start] = Tag("rearranged_gene", listed.start, listed.end,
                                       listed.normalised, "rearranged.gene_word")
     return list(found.values())

@@ -58,11 +58,13 @@ ONE_LETTER_CHANGE = re.compile(
     rf"(?:[ACDEFGHIKLMNPQRSTVWY*X]|{FRAMESHIFT}|stop|Stop))(?![A-Za-z0-9])"
 )  # "G1202R", and "pN822K" with its "p." printed without the dot
 # One-letter deletions, duplications and insertions without "p." ("E746_A750del",
-# "A767_V769dup", "G776delinsVC"), and the older "G776VinsC" (Gly776 replaced by Val,
-# then Cys inserted: p.Gly776delinsValCys)
+# "A767_V769dup", "G776delinsVC"), and older forms: "E746-A750del", "delE746-A750",
+# "G776VinsC" (Gly776 replaced by Val, then Cys inserted: p.Gly776delinsValCys)
+RESIDUES = rf"{RESIDUE}\d{{1,5}}(?:[_–-]{RESIDUE}\d{{1,5}})?"  # "E746", "E746_A750", "E746-A750"
 ONE_LETTER_EDIT = re.compile(
-    rf"(?<![A-Za-z0-9.:_-])p?(?P<change>{RESIDUE}\d{{1,5}}(?:_{RESIDUE}\d{{1,5}})?"
-    rf"(?:delins{RESIDUE}+|del|dup|ins{RESIDUE}+))(?![A-Za-z0-9])"
+    rf"(?<![A-Za-z0-9.:_-])p?(?P<change>{RESIDUES}(?:delins{RESIDUE}+|del|dup|ins{RESIDUE}+))"
+    rf"(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9.:_-])del(?P<deleted>{RESIDUES})(?![A-Za-z0-9])"  # "delE746-A750"
     rf"|(?<![A-Za-z0-9.:_-])p?(?P<ref>{RESIDUE}\d{{1,5}})(?P<alt>{RESIDUE})ins"
     rf"(?P<inserted>{RESIDUE}+)(?![A-Za-z0-9])"
 )
@@ -76,7 +78,7 @@ RESIDUES_REACH = 12
 EDIT_WORD = re.compile(r"\b(?:(?P<del>delet\w*)|(?P<dup>duplicat\w*))\b", re.IGNORECASE)
 # What every one-letter edit holds: a cheap test before the pattern above, which tries
 # every position of a text (most texts hold no such change)
-EDIT_MARK = re.compile(r"\d(?:del|dup|ins|[A-Z]ins)")
+EDIT_MARK = re.compile(r"\d(?:del|dup|ins|[A-Z]ins)|del[A-Z]\d")
 EDIT_WORD_REACH = 25
 # A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
 # symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
@@ -106,7 +108,7 @@ SIZED_CHANGE = re.compile(
     r"[\s-]+(?:tandem\s+|in-frame\s+|inframe\s+)?(?:insertion/deletion|deletion/insertion|"
     r"ins/del|indel|deletion|insertion|duplication|deleted|inserted|duplicated)(?![A-Za-z])",
     re.IGNORECASE)
-VARIANT_WORDS = re.compile(r"\b(?:mutat\w*|variant\w*|substitut\w*|alteration\w*|resistan\w*|"
+VARIANT_WORDS = re.compile(r"\b(?:mutat\w*|variant\w*|substitut\w*|alteration\w*|resistan\w*|codons?|"
                            r"polymorph\w*|genotyp\w*|homozyg\w*|heterozyg\w*|allel\w*|missense|"
                            r"nonsense|frameshift|carriers?|SNPs?)\b", re.IGNORECASE)
 GENE_IN_REFERENCE = re.compile(r"\(([A-Za-z0-9-]+)\)$")
@@ -173,7 +175,13 @@ def find_one_letter_edits(text: str) -> list[VariantHit]:
         return []
     hits = []
     for m in ONE_LETTER_EDIT.finditer(text):
-        change = m.group("change") or f"{m.group('ref')}delins{m.group('alt')}{m.group('inserted')}"
+        if m.group("change"):
+            change = m.group("change")
+        elif m.group("deleted"):
+            change = m.group("deleted") + "del"
+        else:
+            change = f"{m.group('ref')}delins{m.group('alt')}{m.group('inserted')}"
+        change = change.replace("-", "_").replace("–", "_")
         hits.append(VariantHit(m.start(), m.end(), normalise_protein_change(change), None,
                                "variant.one_letter"))
     return hits
@@ -315,8 +323,9 @@ class VariantTagger:
     """spaCy component ``caselit_variants``: variant tags with their gene attached.
 
     A bare one-letter change counts in a sentence that names a gene or says mutation,
-    polymorphism, allele...; beside another such change in its sentence ("L180M and
-    M204V"); or where the same change counted elsewhere in the document."""
+    polymorphism, allele, codon... (or after a sentence that says so); beside another such
+    change in its sentence ("L180M and M204V"); or where the same change counted elsewhere
+    in the document."""
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
@@ -345,7 +354,8 @@ class VariantTagger:
                 text, hit.start, hit.end, in_sentence,
                 [g for g in genes if previous and previous.start <= g.start < previous.end])
             if hit.rule == "variant.one_letter" and not (
-                    in_sentence or VARIANT_WORDS.search(sentence.text)):
+                    in_sentence or VARIANT_WORDS.search(sentence.text)
+                    or (previous is not None and VARIANT_WORDS.search(previous.text))):
                 pending.append((hit, sentence, gene))
                 continue
             tags.append(self.variant_tag(text, hit, gene))

@@ -178,3 +178,9 @@ def test_a_gene_product_given_as_a_drug_keeps_its_name(drugs):
 def test_a_code_that_is_also_a_gene_symbol_is_the_drug_in_a_regimen(drugs):
     assert [d for _, d in drugs("She had four cycles of procarbazine-CCNU-vincristine.")] == [
         "procarbazine", "lomustine", "vincristine"]
+
+
+def test_an_element_with_a_concentration_after_it_is_a_lab_value(drugs):
+    text = ("Laboratory tests showed calcium 11.2 mg/dL and potassium of 3.1 mmol/L after "
+            "cisplatin; calcium 500 mg twice daily was then given.")
+    assert drugs(text) == [("cisplatin", "cisplatin"), ("calcium", "calcium")]

@@ -293,3 +293,15 @@ def test_fgfr1_goes_three_prime_of_its_myeloid_partners(sentence, expected):
 def test_exons_fused_to_each_other_give_the_order_and_the_exons():
     assert stated("RT-PCR confirmed it (ETV6 exon 5 fused to NTRK3 exon 15).") == [
         ("ETV6::NTRK3", {"five_prime_exon": 5, "three_prime_exon": 15})]
+
+
+@pytest.mark.parametrize("sentence, rearranged", [
+    ("FISH demonstrated rearrangement of ALK or ROS1.", ["ALK", "ROS1"]),
+    ("A translocation involving KMT2A was found; the MYC gene was rearranged.", ["KMT2A", "MYC"]),
+    ("Patients with ALK- or ROS1-rearranged tumours and KMT2A-r leukaemia.", ["ALK", "ROS1", "KMT2A"]),
+    ("A rearranged ROS1 was found.", ["ROS1"]),
+    ("There was no rearrangement of ALK or ROS1.", []),
+    ("RET (rearranged during transfection) was intact.", []),
+])
+def test_genes_a_fusion_word_speaks_of_before_or_after_them_are_rearranged(sentence, rearranged):
+    assert [m.normalised for m in tagged(sentence) if m.type == "rearranged_gene"] == rearranged

@@ -157,10 +157,11 @@ def test_a_change_printed_with_p_but_no_dot_is_a_protein_change():
 
 def test_one_letter_deletions_insertions_and_delins_without_p_dot():
     text = ("EGFR E746_A750del and A767_V769dup; HER2 A775_G776insYVMA, G776delinsVC and the "
-            "older G776VinsC.")
+            "older G776VinsC, E746-A750del, delE746-A750 and L747-P753delinsS.")
     assert [hit.hgvs for hit in find_one_letter_edits(text)] == [
         "p.Glu746_Ala750del", "p.Ala767_Val769dup", "p.Ala775_Gly776insTyrValMetAla",
-        "p.Gly776delinsValCys", "p.Gly776delinsValCys"]
+        "p.Gly776delinsValCys", "p.Gly776delinsValCys", "p.Glu746_Ala750del",
+        "p.Glu746_Ala750del", "p.Leu747_Pro753delinsSer"]
 
 
 def test_residues_deleted_by_their_letters_and_positions():
@@ -197,3 +198,9 @@ def test_a_change_with_no_gene_near_is_the_change_named_with_one_elsewhere(nlp):
     text = ("EGFR T790M confers resistance. Few cases are known. Ours harbored a T790M "
             "deletion along with an exon 19 deletion.")
     assert variants_with_genes(nlp, text) == [("T790M", "EGFR"), ("T790M", "EGFR")]
+
+
+def test_a_one_letter_change_after_a_sentence_about_a_mutation_counts(nlp):
+    text = ("Her tumour carried an EGFR mutation. Two years later, L858R was still present. "
+            "Room A1202C was booked in May.")
+    assert variants_with_genes(nlp, text) == [("L858R", "EGFR")]
