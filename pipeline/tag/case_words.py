@@ -79,7 +79,9 @@ def build_vocabulary(type_: str, groups: dict, sensitive: frozenset[str]) -> Voc
     return Vocabulary(
         type_, normal,
         re.compile(whole_words(blind_forms), re.IGNORECASE) if blind_forms else None,
-        re.compile(whole_words(sensitive_forms)) if sensitive_forms else None)
+        # an abbreviation is no word inside a hyphenated name ("PD" of "PD-L1")
+        re.compile(whole_words(sensitive_forms) + r"(?!-[A-Za-z0-9])") if sensitive_forms
+        else None)
 
 
 def whole_words(forms: list[str]) -> str:

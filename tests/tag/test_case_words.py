@@ -23,6 +23,10 @@ def test_response_words_map_to_the_guideline_categories(sentence, expected):
     assert found(sentence, "response") == expected
 
 
+def test_a_response_abbreviation_is_no_word_inside_a_hyphenated_name():
+    assert [f for f in found("PD-L1 was 90%; PD at 3 months.", "response")] == [("PD", "PD")]
+
+
 def test_short_response_abbreviations_count_only_in_capitals():
     # "pr" and "cr" in running lower-case text are no responses
     assert [f for f in found("Best response PR; the cr of the scan", "response")
