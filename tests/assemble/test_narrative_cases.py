@@ -114,8 +114,8 @@ def test_an_abstract_gives_the_record_its_sentences_tell(tmp_path):
 
 def test_patients_described_together_each_get_what_is_said_of_them(tmp_path):
     report = ("Abstract\nHere we report two cases of lung adenocarcinoma treated with "
-              "selpercatinib. Partial responses were observed in both patients. One patient "
-              "harbored a KIF5B-RET fusion. The other died of pneumonia.\n")
+              "selpercatinib. Both patients had partial responses. One patient harbored a "
+              "KIF5B-RET fusion. The other died of pneumonia.\n")
     record, _ = extraction(tmp_path, report)
     first, second = record.cases
     assert (first.case_id, second.case_id) == ("index", "index-2")
