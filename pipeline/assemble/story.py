@@ -389,16 +389,34 @@ def same_patient(a: Mention, b: Mention) -> bool:
                             (a.patient.sex, b.patient.sex)))
 
 
+def told_in_turn(text: str, sentences: list[Sentence]) -> list[Mention]:
+    """Patients the detailed story introduces one after another, each at the head of its
+    own sentence ("A 34-year-old woman presented... A 58-year-old man was referred...";
+    "Case 2: A 58-year-old man..."): the first descriptor of each one that differs from
+    every earlier one."""
+    found: list[Mention] = []
+    for sentence in (s for s in sentences if s.role == DETAIL):
+        for mention in sentence.mentions:
+            if (introducing(mention) and mention.patient.count is None
+                    and (mention.patient.age_years is not None or mention.patient.sex)
+                    and SENTENCE_HEAD.fullmatch(text, sentence.start, mention.start)
+                    and not any(same_patient(mention, other) for other in found)):
+                found.append(mention)
+    return found
+
+
 def cohort_size(text: str, sentences: list[Sentence]) -> int:
     """How many patients the authors present together: the count of the group named in
     the title, in a sentence that frames the case ("Here we report two cases of..."), or
     in the sentence that first introduces patients (one when it introduces a single
-    patient), or the highest patient number of a series ("Case 2: ...")."""
+    patient), or the highest patient number of a series ("Case 2: ...") or of patients
+    told one after another."""
     rules = story_rules()
-    numbered = max((rules.ordinals.get((m.group("ordinal") or "").lower())
+    numbered = max([rules.ordinals.get((m.group("ordinal") or "").lower())
                     or int(m.group("number") or 0)
                     for s in sentences if s.role != BACKGROUND
-                    for m in rules.series_ordinal.finditer(text, s.start, s.end)), default=1)
+                    for m in rules.series_ordinal.finditer(text, s.start, s.end)]
+                   + [len(told_in_turn(text, sentences)), 1])
     for sentence in sentences:
         if sentence.role == BACKGROUND:
             continue
@@ -412,10 +430,14 @@ def cohort_size(text: str, sentences: list[Sentence]) -> int:
 
 
 CLAUSE_OPENING = re.compile(r"[(,;]")
+# What may come before a patient introduced at the head of a sentence: "Case 2: A",
+# "An otherwise healthy" (never "His son, a").
+SENTENCE_HEAD = re.compile(r"\W*(?:(?:case|patient)\s+\d+\W*)?(?:an?\s+(?:[\w-]+\s+){0,3}?)?",
+                           re.IGNORECASE)
 
 
-def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules
-             ) -> list[tuple[int, int, frozenset[int]]]:
+def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules,
+             in_turn: dict[str, int]) -> list[tuple[int, int, frozenset[int]]]:
     """The parts of a sentence of a report on ``size`` patients that speak of some of
     them, as (start, end, patients): from the clause that names them ("Partial responses
     were observed in 2 patients, including one harbouring X" speaks of patients 1-2, then
@@ -433,6 +455,8 @@ def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules
                   or int(match.group("number") or 0))
         if 1 <= number <= size:
             marks.append((match.start(), frozenset({number})))
+    marks += [(m.start, frozenset({in_turn[m.id]})) for m in sentence.mentions
+              if in_turn.get(m.id, 0) <= size and m.id in in_turn]
     relative = sorted(list(rules.series_one.finditer(text, sentence.start, sentence.end))
                       + list(rules.series_other.finditer(text, sentence.start, sentence.end)),
                       key=lambda m: m.start())
@@ -465,6 +489,9 @@ def passages(text: str, sentences: list[Sentence], size: int) -> list[Passage]:
     the authors frame the case again."""
     rules = story_rules()
     everyone = frozenset(range(1, size + 1))
+    in_turn = {m.id: n for n, m in enumerate(told_in_turn(text, sentences), 1)}
+    if len(in_turn) < 2:
+        in_turn = {}  # one patient told: no turn to mark
     result = []
     focus = everyone
     for sentence in sentences:
@@ -472,7 +499,7 @@ def passages(text: str, sentences: list[Sentence], size: int) -> list[Passage]:
             continue
         if sentence.role in (FRAMING, TITLE):
             focus = everyone
-        parts = speakers(text, sentence, size, rules) if size > 1 else []
+        parts = speakers(text, sentence, size, rules, in_turn) if size > 1 else []
         position = sentence.start
         for start, end, who in parts:
             if start > position:

@@ -203,3 +203,14 @@ def test_a_gene_name_is_no_pronoun(tmp_path):
     case = case_of(tmp_path, ("Abstract\nWe report a patient with HER2-positive gastric cancer "
                               "who received trastuzumab.\n"))
     assert case.sex is None
+
+
+def test_patients_told_one_after_another_are_each_a_case(tmp_path):
+    report = ("Case presentation\nA 34-year-old woman presented with a lung mass and received "
+              "crizotinib with a partial response.\n\nA 58-year-old man with the same disease "
+              "received alectinib and achieved stable disease. His son, a 20-year-old man, "
+              "was his donor.\n")
+    record, _ = extraction(tmp_path, report)
+    assert [(c.age_years, c.sex, lines(c)) for c in record.cases] == [
+        (34, "female", [(["crizotinib"], None, "PR", None)]),
+        (58, "male", [(["alectinib"], None, "SD", None)])]
