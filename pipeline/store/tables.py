@@ -40,6 +40,7 @@ MENTION_COLUMNS = {
     "normalised": "string", "start": "Int64", "end": "Int64", "page": "Int64",
     "section": "string", "in_scope": "boolean", "sentence": "string",
     "sentence_start": "Int64", "sentence_end": "Int64", "rule": "string",
+    "modifiers": "string",
 }
 ENTITY_COLUMNS = {
     "doc_id": "string", "type": "string", "value": "string", "gene": "string",
@@ -81,6 +82,7 @@ def mention_rows(extraction: Extraction) -> list[dict]:
         "normalised": m.normalised, "start": m.start, "end": m.end, "page": m.page,
         "section": m.section, "in_scope": m.in_scope, "sentence": m.sentence,
         "sentence_start": m.sentence_start, "sentence_end": m.sentence_end, "rule": m.rule,
+        "modifiers": LIST_SEPARATOR.join(m.modifiers),
     } for m in extraction.mentions]
 
 

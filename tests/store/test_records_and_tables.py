@@ -36,6 +36,8 @@ def test_tables_have_the_declared_columns_and_types_in_parquet_and_csv(extracted
         assert len(pd.read_csv(out / f"{name}.csv")) == len(table)
     mentions = pd.read_parquet(out / "mentions.parquet")
     assert len(mentions) == len(extraction.mentions)
+    assert mentions.modifiers.fillna("").tolist() == ["; ".join(m.modifiers)
+                                                      for m in extraction.mentions]
     entities = pd.read_parquet(out / "entities.parquet")
     fusion = entities[entities.type == "fusion"].iloc[0]
     assert (fusion.value, fusion.five_prime, fusion.three_prime) == ("EML4::ALK", "EML4", "ALK")
