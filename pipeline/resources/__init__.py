@@ -88,10 +88,33 @@ def check_str_list(value: Any, *, file: str, where: str, key: str) -> list[str]:
     return value
 
 
+def trie_alternation(forms: Iterable[str], case_blind: bool = True) -> str:
+    """A regular expression matching any of ``forms``, longest first, written as a trie
+    ("re(?:sponse(?:s|d)?|mission)") so the engine tries each character once instead of
+    every form in turn: several times faster on long vocabularies. With ``case_blind``
+    the forms are folded to lower case (compile the pattern with re.IGNORECASE)."""
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for char in (form.lower() if case_blind else form):
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        ends = "" in node
+        alternatives = [re.escape(char) + branch(node[char]) for char in sorted(node) if char]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        return f"(?:{body})?" if ends else body
+
+    return branch(trie)
+
+
 def words_pattern(words: list[str], before: str = "") -> re.Pattern:
     """Any of ``words`` as a whole word, case-blind, longest first; ``before`` anchors the
     match to a prefix, e.g. to the text right after a mention."""
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alternation = trie_alternation(words)
     if before:
         return re.compile(rf"{before}(?:{alternation})(?![A-Za-z])", re.IGNORECASE)
     return re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z])", re.IGNORECASE)

@@ -22,7 +22,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
+                                trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -78,18 +79,21 @@ def build_vocabulary(type_: str, groups: dict, sensitive: frozenset[str]) -> Voc
                 normal[form.lower()] = str(norm)
     return Vocabulary(
         type_, normal,
-        re.compile(whole_words(blind_forms), re.IGNORECASE) if blind_forms else None,
+        re.compile(whole_words(blind_forms, True), re.IGNORECASE) if blind_forms else None,
         # an abbreviation is no word inside a hyphenated name ("PD" of "PD-L1")
-        re.compile(whole_words(sensitive_forms) + r"(?!-[A-Za-z0-9])") if sensitive_forms
-        else None)
+        re.compile(whole_words(sensitive_forms, False) + r"(?!-[A-Za-z0-9])")
+        if sensitive_forms else None)
 
 
-def whole_words(forms: list[str]) -> str:
-    """Any of ``forms`` as whole words. The look-ahead for their first characters lets
-    the regex engine pass over most positions without trying every form (about twice
-    as fast on a report)."""
-    first = "".join(sorted({re.escape(form[0]) for form in forms}))
-    return rf"(?<![A-Za-z0-9])(?=[{first}])(?:{alternation(forms)})(?![A-Za-z0-9])"
+def whole_words(forms: list[str], case_blind: bool) -> str:
+    """Any of ``forms`` as whole words, longest first. The look-ahead for their first
+    characters lets the regex engine pass over most positions, and the forms written as
+    a trie try each character once (together about four times as fast on a report)."""
+    first = "".join(sorted({re.escape(c) for form in forms
+                            for c in ((form[0].lower(), form[0].upper()) if case_blind
+                                      else (form[0],))}))
+    return (rf"(?<![A-Za-z0-9])(?=[{first}])(?:{trie_alternation(forms, case_blind)})"
+            r"(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.errors import Errors, RuleFileError
-from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
+                                trie_alternation)
 from pipeline.tag.context import Sentence, doc_sentences
 from pipeline.tag.tags import Tag, doc_tags, doc_text
 
@@ -30,9 +31,11 @@ DIRECTIONS = ("forward", "backward", "both")
 
 
 def phrases_pattern(phrases: list[str]) -> re.Pattern:
-    """Whole-word, case-blind phrases, longest first (punctuation phrases as printed)."""
-    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    """Whole-word, case-blind phrases, longest first (punctuation phrases as printed). The
+    look-ahead for their first characters lets the engine pass over most positions."""
+    first = "".join(sorted({re.escape(c) for p in phrases for c in (p[0].lower(), p[0].upper())}))
+    return re.compile(rf"(?<![\w-])(?=[{first}])(?:{trie_alternation(phrases)})(?![\w-])",
+                      re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,8 @@ def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> lis
             for n in members:
                 tag = result[n]
                 if left <= tag.start and tag.end <= right and trigger.category not in tag.modifiers:
-                    result[n] = replace(tag, modifiers=(*tag.modifiers, trigger.category))
+                    said = {*tag.modifiers, trigger.category}
+                    result[n] = replace(tag, modifiers=tuple(c for c in CATEGORIES if c in said))
     return result
 
 

@@ -29,8 +29,7 @@ def test_a_response_abbreviation_is_no_word_inside_a_hyphenated_name():
 
 def test_short_response_abbreviations_count_only_in_capitals():
     # "pr" and "cr" in running lower-case text are no responses
-    assert [f for f in found("Best response PR; the cr of the scan", "response")
-            if f[1] != "null"] == [("PR", "PR")]
+    assert found("Best response PR; the cr of the scan", "response") == [("PR", "PR")]
 
 
 def test_a_longer_method_name_wins_over_the_one_inside_it():
@@ -99,9 +98,9 @@ def test_vocabulary_words_match_whole_words_in_any_case_only():
     ("After a lack of response to FLAG, she was transplanted.", [("lack of response", "PD")]),
     ("He stayed in long-term remission.", [("remission", "CR")]),
     ("It achieved a major molecular response (MMR).", [("major molecular response", "CR"), ("MMR", "CR")]),
-    # a response stated with no category, and response words that state none of the patient's
+    # response words that state no response of the patient's; a bare "responded" is none
     ("She responded well; the progression-free survival was 9 months.",
-     [("responded", "null"), ("progression-free survival", "null")]),
+     [("progression-free survival", "null")]),
     ("Scans showed no sign of progression.", [("no sign of progression", "null")]),
     ("It gave a near-complete response.", [("near-complete response", "PR")]),
     ("The tumour shrank by 80% after 8 weeks.", [("shrank by 80%", "PR")]),
