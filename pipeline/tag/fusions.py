@@ -82,6 +82,10 @@ FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\b(?:translocations?|rea
 FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?", re.IGNORECASE)
 FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
                               r"(?:in[- ]frame\s+)?(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
+WITH_OR_TO = re.compile(r"\b(?:with|to)\b", re.IGNORECASE)
+# further partners listed after a fusion phrase: "... with CAPZA2 and ST7", "... to EML4 or to KIF5B"
+PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)"
+                              r"(?:(?:to|with)\s+)?(?:the\s+)?", re.IGNORECASE)
 # "STRN exon 3 to the C-terminus of ALK exon 20", "FUS exon 7-ERG exon 11"
 EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*|\s+(?:(?:is\s+|was\s+)?"
                           r"(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?(?:to|with)\s+"
@@ -343,10 +347,17 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
     joined across them, "STRN exon 3 to ... ALK exon 20" (order and exons as printed)."""
     join_words = cues().join
     hits = []
+    hub: Tag | None = None  # the first gene of the last phrase, while its partners are listed
     for first, second in zip(genes, genes[1:]):
         if first.normalised == second.normalised or second.start - first.end > 80:
             continue
         between = text[first.end:second.start]
+        if hub is not None and PHRASE_LIST_JOIN.fullmatch(between):
+            # "fusions of MET with CAPZA2 and ST7", "ALK fused to EML4 or to KIF5B"
+            hits.append(Hit(second.start, second.end, gene_partner(hub, text),
+                            gene_partner(second, text), "fusion.phrase"))
+            continue
+        hub = None
         joined = EXONS_JOINED.fullmatch(between)
         exon_after = EXON_AFTER.match(text, second.end)
         exon_of = EXON_OF_BETWEEN.fullmatch(between)
@@ -366,6 +377,9 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
                and FUSION_OF.search(text, max(0, first.start - 40), first.start))
               or FUSED_TO_BETWEEN.fullmatch(between)):
             hits.append(Hit(first.start, second.end, *pair, "fusion.phrase"))
+            # one gene fused with or to others ("MET with CAPZA2 and ST7"); "fusion of A
+            # and B" names two genes, no list of partners
+            hub = first if WITH_OR_TO.search(between) else None
     return hits
 
 
