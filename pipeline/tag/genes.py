@@ -31,7 +31,8 @@ from typing import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.lexicons import GeneEntry, GeneLexicon, common_words, drug_lexicon, gene_lexicon
+from pipeline.lexicons import (DrugLexicon, GeneEntry, GeneLexicon, common_words, drug_lexicon,
+                               gene_lexicon)
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
@@ -275,6 +276,18 @@ def called_a_gene(text: str, candidate: Candidate) -> bool:
             and bool(GENE_AFTER.match(text, candidate.end)))
 
 
+def inside_a_drug_name(text: str, candidate: Candidate, drugs: DrugLexicon) -> bool:
+    """A symbol that is part of a hyphenated drug name: "DM1" (a previous symbol of DMPK)
+    in "T-DM1", the code of trastuzumab emtansine."""
+    start, end = candidate.start, candidate.end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "-"):
+        end += 1
+    word = text[start:end].strip("-")
+    return word != candidate.printed and "-" in word and word.lower() in drugs.names
+
+
 def reads_first_as_other(candidate: Candidate, rules: GeneRules) -> bool:
     """A symbol in lower case reads as a word ("abl"), a clinical abbreviation as the
     assay, response or disease it names in reports ("FISH", "SD", "ALL")."""
@@ -371,6 +384,8 @@ class GeneTagger:
                 shared.append((index, candidate))
             if verdict == "reject" or symbol is None:
                 continue
+            if inside_a_drug_name(text, candidate, self.drugs):
+                continue  # "DM1" of "T-DM1" (trastuzumab emtansine)
             if (reads_as_drug(text, candidate.start, candidate.end, sentence, self.drugs,
                               drug_rules())
                     and rules.evidence.score(WEAK, text, candidate.start, candidate.end,
