@@ -87,9 +87,9 @@ WITH_OR_TO = re.compile(r"\b(?:with|to)\b", re.IGNORECASE)
 PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)"
                               r"(?:(?:to|with)\s+)?(?:the\s+)?", re.IGNORECASE)
 # "STRN exon 3 to the C-terminus of ALK exon 20", "FUS exon 7-ERG exon 11"
-EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*|\s+(?:(?:is\s+|was\s+)?"
-                          r"(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?(?:to|with)\s+"
-                          r"(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
+EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*"
+                          r"|\s+(?:(?:is\s+|was\s+)?(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?"
+                          r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
 EXON_AFTER = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
 # "exon 7 of FUS to exon 11 of ERG"
 EXON_OF_BEFORE = re.compile(r"\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
