@@ -48,6 +48,7 @@ from pipeline.schema import Fusion
 from pipeline.settings import get_settings
 from pipeline.tag.fusion_details import (exon_statement_follows, find_exon_notations,
                                          find_gene_details, prefix_fit, sentence_bounds)
+from pipeline.tag.matching import lower_keeping_offsets
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, resolved_genes
 
@@ -596,6 +597,13 @@ def rearranged_patterns() -> tuple[re.Pattern, re.Pattern]:
     return after, before
 
 
+def said_before(lowered: str, start: int) -> bool:
+    """Whether a fusion word stands in the 60 characters before ``start``: a cheap test
+    before the pattern, which would be tried at each of them."""
+    low = max(0, start - 60)
+    return any(lowered.find(stem, low, start) != -1 for stem in ("rearrang", "transloc", "fusion"))
+
+
 def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
     """Genes a fusion word speaks of, and the genes listed with them: "ALK rearrangement",
     "IGFBP5 fusion", "ALK, ROS1 and RET rearrangements", "rearrangements of ALK or ROS1";
@@ -603,6 +611,7 @@ def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
     ROS1 fusions")."""
     (after, before), negated = rearranged_patterns(), negated_pattern()
     genes = distinct_genes(genes)
+    lowered = lower_keeping_offsets(text)
     found: dict[int, Tag] = {}
     for index, gene in enumerate(genes):
         first = last = index
@@ -611,7 +620,8 @@ def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
                                                                 genes[first].start):
                 first -= 1
             said_at = genes[first].start
-        elif (cue := before.search(text, max(0, gene.start - 60), gene.start)) is not None:
+        elif (said_before(lowered, gene.start)
+              and (cue := before.search(text, max(0, gene.start - 60), gene.start)) is not None):
             while last + 1 < len(genes) and REARRANGED_LIST_JOIN.fullmatch(
                     text, genes[last].end, genes[last + 1].start):
                 last += 1

@@ -186,6 +186,8 @@ def numbered_siblings(text: str, found: list[Candidate], lexicon: GeneLexicon) -
     candidate over its number, found only when its symbol is one HGNC approved or had."""
     siblings = []
     for candidate in found:
+        if text[candidate.end:candidate.end + 1] not in ("/", "-"):
+            continue  # most symbols: no sibling numbers after them
         numbered = NUMBERED_SYMBOL.match(candidate.printed)
         after = SIBLING_NUMBERS.match(text, candidate.end) if numbered else None
         if after is None or candidate.symbol is None:
@@ -287,6 +289,8 @@ def inside_a_drug_name(text: str, candidate: Candidate, drugs: DrugLexicon) -> b
     """A symbol that is part of a hyphenated drug name: "DM1" (a previous symbol of DMPK)
     in "T-DM1", the code of trastuzumab emtansine."""
     start, end = candidate.start, candidate.end
+    if text[max(0, start - 1):start] != "-" and text[end:end + 1] != "-":
+        return False  # most symbols: no hyphen beside them
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
         start -= 1
     while end < len(text) and (text[end].isalnum() or text[end] == "-"):
