@@ -175,7 +175,8 @@ def find_forms(lowered: str, forms: Iterable[str]) -> list[tuple[int, int, str]]
         at = lowered.find(form)
         while at != -1:
             end = at + len(form)
-            if not ((at and lowered[at - 1].isalnum()) or (end < len(lowered) and lowered[end].isalnum())):
+            if not ((at and lowered[at - 1].isalnum())
+                    or (end < len(lowered) and lowered[end].isalnum())):
                 found.append((at, end, form))
             at = lowered.find(form, at + 1)
     return found
@@ -231,7 +232,7 @@ class Definition:
     drugs: frozenset[str]
     strong: bool
     ordinary: bool
-    initials: str = ""  # of the drug names as printed, in order: "pcv" for procarbazine-CCNU-vincristine
+    initials: str = ""  # of the drug names as printed: "pcv" for procarbazine-CCNU-vincristine
 
 
 def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,

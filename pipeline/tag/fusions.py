@@ -48,6 +48,7 @@ from pipeline.schema import Fusion
 from pipeline.settings import get_settings
 from pipeline.tag.fusion_details import (exon_statement_follows, find_exon_notations,
                                          find_gene_details, prefix_fit, sentence_bounds)
+from pipeline.tag.matching import lower_keeping_offsets
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, resolved_genes
 
@@ -82,10 +83,14 @@ FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\b(?:translocations?|rea
 FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?", re.IGNORECASE)
 FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
                               r"(?:in[- ]frame\s+)?(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
+WITH_OR_TO = re.compile(r"\b(?:with|to)\b", re.IGNORECASE)
+# further partners listed after a fusion phrase: "... with CAPZA2 and ST7", "... to EML4 or to KIF5B"
+PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)"
+                              r"(?:(?:to|with)\s+)?(?:the\s+)?", re.IGNORECASE)
 # "STRN exon 3 to the C-terminus of ALK exon 20", "FUS exon 7-ERG exon 11"
-EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*|\s+(?:(?:is\s+|was\s+)?"
-                          r"(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?(?:to|with)\s+"
-                          r"(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
+EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*"
+                          r"|\s+(?:(?:is\s+|was\s+)?(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?"
+                          r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
 EXON_AFTER = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
 # "exon 7 of FUS to exon 11 of ERG"
 EXON_OF_BEFORE = re.compile(r"\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
@@ -343,10 +348,17 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
     joined across them, "STRN exon 3 to ... ALK exon 20" (order and exons as printed)."""
     join_words = cues().join
     hits = []
+    hub: Tag | None = None  # the first gene of the last phrase, while its partners are listed
     for first, second in zip(genes, genes[1:]):
         if first.normalised == second.normalised or second.start - first.end > 80:
             continue
         between = text[first.end:second.start]
+        if hub is not None and PHRASE_LIST_JOIN.fullmatch(between):
+            # "fusions of MET with CAPZA2 and ST7", "ALK fused to EML4 or to KIF5B"
+            hits.append(Hit(second.start, second.end, gene_partner(hub, text),
+                            gene_partner(second, text), "fusion.phrase"))
+            continue
+        hub = None
         joined = EXONS_JOINED.fullmatch(between)
         exon_after = EXON_AFTER.match(text, second.end)
         exon_of = EXON_OF_BETWEEN.fullmatch(between)
@@ -366,6 +378,9 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
                and FUSION_OF.search(text, max(0, first.start - 40), first.start))
               or FUSED_TO_BETWEEN.fullmatch(between)):
             hits.append(Hit(first.start, second.end, *pair, "fusion.phrase"))
+            # one gene fused with or to others ("MET with CAPZA2 and ST7"); "fusion of A
+            # and B" names two genes, no list of partners
+            hub = first if WITH_OR_TO.search(between) else None
     return hits
 
 
@@ -582,6 +597,13 @@ def rearranged_patterns() -> tuple[re.Pattern, re.Pattern]:
     return after, before
 
 
+def said_before(lowered: str, start: int) -> bool:
+    """Whether a fusion word stands in the 60 characters before ``start``: a cheap test
+    before the pattern, which would be tried at each of them."""
+    low = max(0, start - 60)
+    return any(lowered.find(stem, low, start) != -1 for stem in ("rearrang", "transloc", "fusion"))
+
+
 def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
     """Genes a fusion word speaks of, and the genes listed with them: "ALK rearrangement",
     "IGFBP5 fusion", "ALK, ROS1 and RET rearrangements", "rearrangements of ALK or ROS1";
@@ -589,6 +611,7 @@ def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
     ROS1 fusions")."""
     (after, before), negated = rearranged_patterns(), negated_pattern()
     genes = distinct_genes(genes)
+    lowered = lower_keeping_offsets(text)
     found: dict[int, Tag] = {}
     for index, gene in enumerate(genes):
         first = last = index
@@ -597,7 +620,8 @@ def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
                                                                 genes[first].start):
                 first -= 1
             said_at = genes[first].start
-        elif (cue := before.search(text, max(0, gene.start - 60), gene.start)) is not None:
+        elif (said_before(lowered, gene.start)
+              and (cue := before.search(text, max(0, gene.start - 60), gene.start)) is not None):
             while last + 1 < len(genes) and REARRANGED_LIST_JOIN.fullmatch(
                     text, genes[last].end, genes[last + 1].start):
                 last += 1

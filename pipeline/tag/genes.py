@@ -2,24 +2,30 @@
 judged in context. Rules are data: ``resources/gene_rules.yaml``.
 
 A printed symbol is first found in the lexicon (approved, previous, alias or withdrawn
-symbol, or an alias several genes share). Then:
+symbol, or an alias several genes share), also as reports spell it: a Greek letter
+("PDGFRα"), lower case ("abl"), a c- alias without its hyphen ("CKIT"), a sibling by its
+number ("CDK4/6"). Then:
 
 - rejected outright: numbers and codes with fewer than two letters ("52", "R2 resection",
   "V2", "T3", "1D" in "Figure 1D"), except protein names such as "p53"; a class or family
   ("PI3K", "S100", "insulin receptor superfamily"); a name inside another protein's name
-  ("Moesin-ezrin-radixin-like protein"); a drug product named like its gene ("G-CSF");
-  an abbreviation the document defines as something that is no gene ("maximum intensity
-  projection (MIP)");
+  ("Moesin-ezrin-radixin-like protein") or inside a drug's ("T-DM1"); a drug product named
+  like its gene ("G-CSF"); an abbreviation the document defines as something that is no
+  gene ("maximum intensity projection (MIP)"); a name the text gives as a drug and no gene
+  word is near ("procarbazine-CCNU-vincristine", "dacarbazine and interleukin-2");
 - resolved by context: an IHC marker in an immunohistochemistry sentence ("SMA" ->
-  ACTA2, "EMA" -> MUC1, "ALK1" -> ALK); an alias several genes share needs that;
-- strong, accepted as is: gene names; symbols with a digit ("FN1", "KIF5B") or of four
-  or more letters that are not an ordinary word (``pipeline.lexicons.words``); aliases
-  spelled like their symbol (NPM -> NPM1, Ki-67 -> MKI67, p53 -> TP53);
-- weak, accepted with evidence: short symbols ("ALK", "MET"), word-like ones ("IMPACT",
-  "SET") and aliases unrelated to their symbol's spelling ("TTF-1" -> NKX2-1) need a gene
-  word close by (:func:`cue_window`: "mutation", "fusion", "positive", "expression"...),
-  a place in a list of accepted genes ("TPM3, TPM4, CLTC, CARS"), or acceptance elsewhere
-  in the same document.
+  ACTA2, "EMA" -> MUC1, "ALK1" -> ALK); an alias several genes share needs that, the
+  document naming one of them, or a gene word and a number it abbreviates (PD1 -> PDCD1);
+- scored from its context (:mod:`pipeline.tag.evidence`, rules under ``evidence``):
+  strong forms count at once: gene names; symbols with a digit ("FN1", "KIF5B") or of
+  four or more letters that are not an ordinary word (``pipeline.lexicons.words``);
+  aliases spelled like their symbol (NPM -> NPM1, Ki-67 -> MKI67, p53 -> TP53). Weak ones,
+  short symbols ("ALK", "MET"), word-like ones ("IMPACT", "SET") and aliases unrelated to
+  their symbol's spelling ("TTF-1" -> NKX2-1), need a gene word close by ("mutation",
+  "fusion", "positive"...) or a marker's result after them ("CK7+", "PD-L1 80%"), a place
+  in a list of accepted genes ("TPM3, TPM4, CLTC, CARS"), or acceptance elsewhere in the
+  same document. A symbol in lower case and a clinical abbreviation ("FISH", "SD") read as
+  something else first and need two of these.
 """
 
 from __future__ import annotations
@@ -31,7 +37,8 @@ from typing import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.lexicons import GeneEntry, GeneLexicon, common_words, drug_lexicon, gene_lexicon
+from pipeline.lexicons import (DrugLexicon, GeneEntry, GeneLexicon, common_words, drug_lexicon,
+                               gene_lexicon)
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
@@ -167,7 +174,8 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
 
 # After a symbol ending in a number, the numbers of its siblings: "CDK4/6", "BRCA1/2",
 # "FGFR1-3" (a short range)
-SIBLING_NUMBERS = re.compile(r"(?:/\d{1,2}(?![\d.,]?\d)){1,3}(?![A-Za-z0-9])|-(?P<last>\d)(?![A-Za-z0-9])")
+SIBLING_NUMBERS = re.compile(r"(?:/\d{1,2}(?![\d.,]?\d)){1,3}(?![A-Za-z0-9])"
+                             r"|-(?P<last>\d)(?![A-Za-z0-9])")
 NUMBERED_SYMBOL = re.compile(r"^(?P<stem>.*?[A-Za-z])(?P<number>\d{1,2})$")
 MAX_RANGE = 4
 
@@ -178,6 +186,8 @@ def numbered_siblings(text: str, found: list[Candidate], lexicon: GeneLexicon) -
     candidate over its number, found only when its symbol is one HGNC approved or had."""
     siblings = []
     for candidate in found:
+        if text[candidate.end:candidate.end + 1] not in ("/", "-"):
+            continue  # most symbols: no sibling numbers after them
         numbered = NUMBERED_SYMBOL.match(candidate.printed)
         after = SIBLING_NUMBERS.match(text, candidate.end) if numbered else None
         if after is None or candidate.symbol is None:
@@ -275,6 +285,20 @@ def called_a_gene(text: str, candidate: Candidate) -> bool:
             and bool(GENE_AFTER.match(text, candidate.end)))
 
 
+def inside_a_drug_name(text: str, candidate: Candidate, drugs: DrugLexicon) -> bool:
+    """A symbol that is part of a hyphenated drug name: "DM1" (a previous symbol of DMPK)
+    in "T-DM1", the code of trastuzumab emtansine."""
+    start, end = candidate.start, candidate.end
+    if text[max(0, start - 1):start] != "-" and text[end:end + 1] != "-":
+        return False  # most symbols: no hyphen beside them
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "-"):
+        end += 1
+    word = text[start:end].strip("-")
+    return word != candidate.printed and "-" in word and word.lower() in drugs.names
+
+
 def reads_first_as_other(candidate: Candidate, rules: GeneRules) -> bool:
     """A symbol in lower case reads as a word ("abl"), a clinical abbreviation as the
     assay, response or disease it names in reports ("FISH", "SD", "ALL")."""
@@ -365,12 +389,15 @@ class GeneTagger:
                 continue
             if (author_initials(text, candidate, self.words)
                     or spells_out_a_drug_product(candidate, defined)
-                    or (candidate.rank == "lower_case" and text[candidate.start - 1:candidate.start] == "/")):
+                    or (candidate.rank == "lower_case"
+                        and text[max(0, candidate.start - 1):candidate.start] == "/")):
                 continue  # after a slash, a word in lower case names the gene before it: "HER2/neu"
             if symbol is None and candidate.shared and strength(candidate, self.words) != "reject":
                 shared.append((index, candidate))
             if verdict == "reject" or symbol is None:
                 continue
+            if inside_a_drug_name(text, candidate, self.drugs):
+                continue  # "DM1" of "T-DM1" (trastuzumab emtansine)
             if (reads_as_drug(text, candidate.start, candidate.end, sentence, self.drugs,
                               drug_rules())
                     and rules.evidence.score(WEAK, text, candidate.start, candidate.end,

@@ -305,3 +305,12 @@ def test_exons_fused_to_each_other_give_the_order_and_the_exons():
 ])
 def test_genes_a_fusion_word_speaks_of_before_or_after_them_are_rearranged(sentence, rearranged):
     assert [m.normalised for m in tagged(sentence) if m.type == "rearranged_gene"] == rearranged
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Fusions of MET with CAPZA2 and ST7 were found.", ["CAPZA2::MET", "ST7::MET"]),
+    ("ALK was fused to EML4 or to KIF5B.", ["EML4::ALK", "KIF5B::ALK"]),
+    ("A fusion of the EML4 gene and the ALK gene, and TP53 mutations.", ["EML4::ALK"]),
+])
+def test_every_partner_listed_after_a_fusion_phrase_is_a_fusion(sentence, expected):
+    assert named(sentence) == expected

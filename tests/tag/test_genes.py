@@ -234,3 +234,17 @@ def test_siblings_named_by_their_numbers_are_genes(genes):
 def test_an_alias_of_letters_alone_is_not_resolved_by_its_letters(genes):
     # PR is an alias of PGR and TMEM37
     assert genes("She achieved a PR; the CT scan was negative.") == []
+
+
+def test_a_symbol_inside_a_hyphenated_drug_name_is_no_gene(genes):
+    # DM1 is a previous symbol of DMPK; T-DM1 is trastuzumab emtansine
+    assert genes("She progressed on T-DM1 after two years.") == []
+    assert genes("The DM1 repeat expansion was sized.") == [("DM1", "DMPK")]
+
+
+def test_serum_markers_map_to_their_genes(genes):
+    # CEA is a previous symbol of CEACAM5; PSA and CA-125 are aliases several genes share
+    text = "Serum CEA was 25 ng/mL and CA-125 was normal; her PSA rose to 12 ng/mL."
+    assert genes(text) == [("CEA", "CEACAM5"), ("CA-125", "MUC16"), ("PSA", "KLK3")]
+    assert genes("Serum AFP was normal.") == [("AFP", "AFP")]
+    assert genes("AFP and CEA were discussed at the meeting.") == []
