@@ -336,12 +336,24 @@ def detail_sentences(text: str, sentences: list[Sentence], rules: StoryRules) ->
 def assign_roles(text: str, sentences: list[Sentence]) -> None:
     """Each sentence's role: the case sections' story is the detail; elsewhere, from the
     sentence that introduces the patients, the sentences that tell are the story (its
-    summary when a case section tells it in detail); framing sentences present the case."""
+    summary when a case section tells it in detail); framing sentences present the case.
+    Where only the title introduces the patient ("Crizotinib in a 12-year-old boy
+    with..."), the story starts after it."""
     rules = story_rules()
     detail = {id(s) for s in detail_sentences(text, sentences, rules)}
+    started = read_roles(text, sentences, detail, rules, start_after_title=False)
+    if not any(s.role in (DETAIL, SUMMARY) for s in sentences) and started is False:
+        read_roles(text, sentences, detail, rules, start_after_title=True)
+
+
+def read_roles(text: str, sentences: list[Sentence], detail: set[int], rules: StoryRules,
+               start_after_title: bool) -> bool:
+    """Give each sentence its role; whether a sentence other than the title started the
+    story."""
     started = False
     titled = any(s.section == "title" for s in sentences)
     for sentence in sentences:
+        sentence.role = BACKGROUND
         framing = is_framing(text, sentence, rules)
         if id(sentence) in detail:
             sentence.role = FRAMING if concludes(text, sentence, rules) else DETAIL
@@ -353,6 +365,8 @@ def assign_roles(text: str, sentences: list[Sentence]) -> None:
                      or (not titled and title_line(text, sentence)))):
             sentence.role = TITLE
             titled = titled or sentence.section != "title"
+            started = started or (start_after_title
+                                  and any(introducing(m) for m in sentence.mentions))
             continue
         if not started and (framing or any(introducing(m) for m in sentence.mentions)):
             started = True
@@ -361,6 +375,7 @@ def assign_roles(text: str, sentences: list[Sentence]) -> None:
         elif started and sentence.section in rules.telling_sections \
                 and tells(text, sentence, rules):
             sentence.role = SUMMARY if detail else DETAIL
+    return started
 
 
 # ------------------------------------------------------------------ patients

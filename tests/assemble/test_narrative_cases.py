@@ -214,3 +214,12 @@ def test_patients_told_one_after_another_are_each_a_case(tmp_path):
     assert [(c.age_years, c.sex, lines(c)) for c in record.cases] == [
         (34, "female", [(["crizotinib"], None, "PR", None)]),
         (58, "male", [(["alectinib"], None, "SD", None)])]
+
+
+def test_a_patient_only_the_title_introduces_is_told_after_it(tmp_path):
+    report = ("Crizotinib in a 12-year-old boy with ALK-positive myofibroblastic tumor\n\n"
+              "Abstract\nThe patient received crizotinib and achieved a partial response. "
+              "He remains well.\n")
+    case = case_of(tmp_path, report)
+    assert (case.age_years, case.sex, case.status) == (12, "male", "alive")
+    assert lines(case) == [(["crizotinib"], None, "PR", None)]
