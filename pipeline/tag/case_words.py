@@ -297,7 +297,9 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
     tags += words.treatments.find(text)
     tags += longest(find_diseases(text, words.disease)
                     + defined_diseases(text, defined or {}, words.disease))
-    return tags
+    # a form both a word list and a pattern hold once, in text order
+    return sorted({(t.type, t.start, t.end): t for t in reversed(tags)}.values(),
+                  key=lambda t: (t.start, t.end, t.type))
 
 
 class CaseWordTagger:

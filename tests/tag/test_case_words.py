@@ -118,6 +118,8 @@ def test_more_response_words_per_the_clarified_guidelines(sentence, expected):
     ("A complete response was seen at the 14-month follow-up.", [("at the 14-month follow-up", "alive")]),
     ("She was transferred to palliative care.", [("palliative care", "ended")]),
     ("He remains on therapy 3 years later.", [("remains on therapy", "alive")]),
+    ("She remains on alectinib without progression.", [("remains on alectinib", "alive"),
+                                                        ("without progression", "alive")]),
 ])
 def test_status_at_the_last_follow_up(sentence, expected):
     assert found(sentence, "status") == expected
