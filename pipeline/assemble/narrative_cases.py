@@ -29,6 +29,9 @@ from pipeline.schema import CaseRecord, Document, Mention, Variant
 ALTERATIONS = ("fusion", "rearranged_gene", "variant")
 FINDING_KINDS = frozenset({"discussion", "front_matter", "results", "conclusion"})
 NAMING_KINDS = frozenset({"title", "abstract", "case", "front_matter", "results"})
+# An imaging study names the organ right beside it: "chest CT", "MRI of the brain".
+IMAGING_REACH = 30
+IMAGING_OF = re.compile(r"\bof\s+(?:the\s+)?$")
 ENDED = "ended"  # a status word that ends the story with no word on the patient
 DISEASE_PRESENT = "disease_present"  # "sign of recurrence": alive when the text denies it
 
@@ -121,7 +124,8 @@ def primary_site(disease: Mention | None, own: list[Mention], mentions: list[Men
             inside = site_inside(mention, mentions)
             if inside is not None:
                 return inside
-    for site in (m for m in own if m.type == "site" and m.normalised):
+    sites = [m for m in own if m.type == "site" and m.normalised]
+    for site in sites:
         if site.normalised in rules.not_primary_sites:
             continue
         clause_start = max(text.rfind(",", site.sentence_start, site.start),
@@ -130,9 +134,28 @@ def primary_site(disease: Mention | None, own: list[Mention], mentions: list[Men
                             text.find(";", site.end, site.sentence_end)) if i != -1]
         clause_end = min(ends) if ends else site.sentence_end
         if rules.tumour_words.search(text, clause_start, clause_end) \
-                and not rules.metastasis_words.search(text, clause_start, clause_end):
+                and not named_with_metastases(site, sites, text, (clause_start, clause_end), rules):
             return site
     return None
+
+
+def named_with_metastases(site: Mention, sites: list[Mention], text: str,
+                          clause: tuple[int, int], rules: StoryRules) -> bool:
+    """Whether a metastasis word of the clause names this organ (the organ nearest to it:
+    "a gastric mass with liver metastases" names the liver, not the stomach), or an
+    imaging study right beside it ("chest CT", "pelvis and lumbar MRI", "MRI of the
+    brain")."""
+    if rules.imaging_words.search(text, site.end, min(clause[1], site.end + IMAGING_REACH)) \
+            or IMAGING_OF.search(text[max(clause[0], site.start - IMAGING_REACH):site.start]) \
+            and rules.imaging_words.search(text, max(clause[0], site.start - IMAGING_REACH),
+                                           site.start):
+        return True
+    for word in rules.metastasis_words.finditer(text, *clause):
+        nearest = min((m for m in sites if clause[0] <= m.start < clause[1]),
+                      key=lambda m, w=word.span(): min(abs(m.start - w[1]), abs(w[0] - m.end)))
+        if nearest is site:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- alterations

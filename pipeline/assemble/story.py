@@ -71,6 +71,7 @@ class StoryRules:
     broad_disease_heads: frozenset[str]
     tumour_words: re.Pattern
     metastasis_words: re.Pattern
+    imaging_words: re.Pattern
     not_primary_sites: frozenset[str]
     pronouns: tuple[tuple[str, re.Pattern], ...]
 
@@ -80,7 +81,7 @@ class StoryRules:
                     "skipped_labels"]
         lists = ["presenting", "concluding", "framing_sections", "telling_sections", "discussion_openers",
                  "story_words", "background_words", "patient_words", "broad_disease_heads",
-                 "tumour_words", "metastasis_words", "not_primary_sites"]
+                 "tumour_words", "metastasis_words", "imaging_words", "not_primary_sites"]
         check_keys(data, file=FILE, where="top level",
                    required=[*patterns, *lists, "series", "ordinals", "count_words", "pronouns"])
         pronouns = check_keys(data["pronouns"], file=FILE, where="pronouns",
@@ -121,6 +122,7 @@ class StoryRules:
             broad_disease_heads=frozenset(values["broad_disease_heads"]),
             tumour_words=words_pattern(values["tumour_words"]),
             metastasis_words=words_pattern(values["metastasis_words"]),
+            imaging_words=words_pattern(values["imaging_words"]),
             not_primary_sites=frozenset(values["not_primary_sites"]),
             pronouns=tuple((sex, whole_words(check_str_list(pronouns[sex], file=FILE,
                                                             where="pronouns", key=sex)))

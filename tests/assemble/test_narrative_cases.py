@@ -1,5 +1,7 @@
 """The authors' own patients from the narrative, on reports written for each rule."""
 
+import pytest
+
 from pipeline.assemble import assemble
 from pipeline.read import read_document
 from pipeline.tag import tag
@@ -223,3 +225,15 @@ def test_a_patient_only_the_title_introduces_is_told_after_it(tmp_path):
     case = case_of(tmp_path, report)
     assert (case.age_years, case.sex, case.status) == (12, "male", "alive")
     assert lines(case) == [(["crizotinib"], None, "PR", None)]
+
+
+@pytest.mark.parametrize("finding, site", [
+    ("CT showed a gastric mass with liver metastases.", "stomach"),
+    ("A pelvis and lumbar MRI showed a sacral mass.", None),
+    ("An MRI of the brain showed a lesion.", None),
+])
+def test_the_organ_a_metastasis_or_an_imaging_study_names_is_no_primary_site(tmp_path, finding,
+                                                                            site):
+    case = case_of(tmp_path, f"Abstract\nWe report a 60-year-old man with a sarcoma. {finding} "
+                             "He received doxorubicin.\n")
+    assert case.primary_site == site
