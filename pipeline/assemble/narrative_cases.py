@@ -1,7 +1,7 @@
 """Case records for the authors' own patients, from the narrative.
 
 The patients and the passages that speak of each come from
-:mod:`pipeline.assemble.story`: one patient introduced by a descriptor ("A 47-year-old
+:mod:`pipeline.assemble.patients`: one patient introduced by a descriptor ("A 47-year-old
 woman presented with..."), or several presented together ("two cases of ...") whose
 shared passages give each the same facts and whose singled-out ones ("one harbouring a
 TRIM33-RET fusion", "A third patient...") give one. From a patient's passages come its
@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 
 from pipeline.assemble.entities import fusions, rearranged_genes, unique
-from pipeline.assemble.story import (BACKGROUND, TITLE, Passage, Patient, Sentence,
-                                     StoryRules, introducing, narrative_patients, story_rules)
+from pipeline.assemble.patients import Patient, narrative_patients
+from pipeline.assemble.story import (BACKGROUND, TITLE, Passage, Sentence, StoryRules,
+                                     introducing, story_rules)
 from pipeline.assemble.therapies import NULL_WORD, therapy_evidence
 from pipeline.assemble.timeline import stretch_lines, story_lines, usable
 from pipeline.schema import CaseRecord, Document, Mention, Variant

@@ -1,8 +1,8 @@
 """Who a report speaks of, and where: sentence roles and the patients of a short series,
 on reports written for each rule (fictional patients)."""
 
-from pipeline.assemble.story import (BACKGROUND, DETAIL, FRAMING, SUMMARY, TITLE,
-                                     narrative_patients)
+from pipeline.assemble.patients import narrative_patients
+from pipeline.assemble.story import BACKGROUND, DETAIL, FRAMING, SUMMARY, TITLE
 from pipeline.read import read_document
 from pipeline.tag import tag
 
