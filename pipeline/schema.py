@@ -37,6 +37,8 @@ MentionType = Literal[
     "detection_method",
     # a treatment printed with no drug named ("chemotherapy", "platinum-based chemotherapy")
     "treatment",
+    # what else happens in a course: a relapse, a transplant, radiotherapy, surgery
+    "course_event",
 ]
 # What the text says around a mention (pipeline/tag/modifiers.py): negated ("no BRAF
 # V600E mutation"), hypothetical or planned ("was planned"), about other patients or the
@@ -267,6 +269,33 @@ class Therapy(Model):
     _lists = field_validator("drugs", mode="before")(none_as_empty)
 
 
+# What happens in a patient's course, as the story tells it (pipeline/assemble/events.py).
+EventKind = Literal[
+    "diagnosis", "finding", "treatment_started", "treatment_added", "treatment_held",
+    "treatment_resumed", "treatment_stopped", "response", "progression", "relapse",
+    "transplant", "radiotherapy", "surgery", "death", "last_follow_up",
+]
+
+
+class Event(Model):
+    """One event of a patient's timeline, with the mentions it was read from."""
+
+    kind: EventKind
+    value: str | None = Field(
+        default=None, description="What: the disease, alteration, drugs, response or status.")
+    therapy: int | None = Field(
+        default=None, description="The line it belongs to: an index into the record's "
+                                  "therapies (as in its evidence keys, therapies[0]).")
+    method: DetectionMethod | None = Field(
+        default=None, description="For a finding: how it was found, said in its sentence.")
+    modifiers: list[Modifier] = Field(
+        default_factory=list, description="Negated, planned (hypothetical), about other "
+                                          "patients or historical, from its mentions.")
+    start: int = Field(description="Where the words that tell it start in the text.")
+    end: int
+    evidence: list[str] = Field(default_factory=list, description="Ids of its mentions.")
+
+
 class CaseRecord(Model):
     case_id: str
     source: Literal["narrative", "table"]
@@ -286,9 +315,12 @@ class CaseRecord(Model):
     evidence: dict[str, list[str]] = Field(
         default_factory=dict, description="Field name -> ids of the mentions it came from."
     )
+    timeline: list[Event] = Field(
+        default_factory=list, description="The patient's course in story order, as told; "
+                                          "provenance like evidence, never gold.")
 
     _lists = field_validator("fusions", "rearranged_genes", "variants", "therapies",
-                             "detection_methods", mode="before")(none_as_empty)
+                             "detection_methods", "timeline", mode="before")(none_as_empty)
 
 
 class DocumentInfo(Model):

@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 
 from pipeline.assemble.entities import fusions, rearranged_genes, unique
+from pipeline.assemble.events import patient_timeline
 from pipeline.assemble.patients import Patient, narrative_patients
 from pipeline.assemble.story import (BACKGROUND, TITLE, Passage, Sentence, StoryRules,
                                      introducing, story_rules)
-from pipeline.assemble.therapies import NULL_WORD, therapy_evidence
-from pipeline.assemble.timeline import stretch_lines, story_lines, usable
+from pipeline.assemble.therapies import DISEASE_PRESENT, ENDED, NULL_WORD, therapy_evidence
+from pipeline.assemble.timeline import stretch, stretch_lines, story_lines, usable
 from pipeline.schema import CaseRecord, Document, Mention, Variant
 
 ALTERATIONS = ("fusion", "rearranged_gene", "variant")
@@ -33,8 +34,6 @@ NAMING_KINDS = frozenset({"title", "abstract", "case", "front_matter", "results"
 # An imaging study names the organ right beside it: "chest CT", "MRI of the brain".
 IMAGING_REACH = 30
 IMAGING_OF = re.compile(r"\bof\s+(?:the\s+)?$")
-ENDED = "ended"  # a status word that ends the story with no word on the patient
-DISEASE_PRESENT = "disease_present"  # "sign of recurrence": alive when the text denies it
 
 
 def within(mentions: list[Mention], passages: list[Passage]) -> list[Mention]:
@@ -287,6 +286,7 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
         detection_methods=unique(m.normalised for m in methods),
         status=last[1] if last else None,
         evidence={k: v for k, v in evidence.items() if v},
+        timeline=patient_timeline(text, patient.passages, mentions, lines, disease),
     )
 
 
@@ -313,6 +313,8 @@ def further_case(number: int, patient: Mention, mentions: list[Mention], text: s
         therapies=[line.therapy for line in lines],
         status=status[-1].normalised if status and status[-1].normalised != ENDED else None,
         evidence=evidence,
+        timeline=patient_timeline(text, [stretch(patient.sentence_start, patient.sentence_end)],
+                                  mentions, lines, disease),
     )
 
 

@@ -18,6 +18,8 @@ from pipeline.schema import Mention, Therapy
 # Normal form of words that knowingly give no value: a response that cannot be given
 # ("not evaluable"), "death" that is no patient's ("cell death").
 NULL_WORD = "null"
+ENDED = "ended"  # a status word that ends the story with no word on the patient
+DISEASE_PRESENT = "disease_present"  # "sign of recurrence": alive when the text denies it
 DEFINITION_END = re.compile(r",\s*[A-Za-z0-9][A-Za-z0-9+\-/]{0,14}\s*:|;|\n|\)")
 
 
@@ -26,6 +28,7 @@ class Line:
     therapy: Therapy
     evidence: list[str]  # ids of the mentions it was built from: treatments and setting
     response_evidence: list[str] = field(default_factory=list)  # of its response
+    stated: dict[str, str] = field(default_factory=dict)  # every response stated: id -> category
 
 
 def therapy_evidence(lines: list[Line]) -> dict[str, list[str]]:

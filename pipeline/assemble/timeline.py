@@ -52,7 +52,7 @@ SEVERAL_LINES = re.compile(r"^\S+\s+lines\s+of\s+")  # "8 lines of chemotherapy"
 
 WORD_LISTS = ("supportive_words", "restart_words", "add_words", "transplant_words",
               "local_treatment_words", "sequence_words", "hold_words", "relapse_words",
-              "start_words")
+              "start_words", "stop_words")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ class TherapyRules:
     hold_words: re.Pattern
     relapse_words: re.Pattern
     start_words: re.Pattern
+    stop_words: re.Pattern
 
     @classmethod
     def from_dict(cls, data: dict) -> "TherapyRules":
@@ -138,7 +139,8 @@ class TimelineLine:
         return unique(m.id for m in self.evidence)
 
     def as_line(self) -> Line:
-        return Line(self.therapy(), self.evidence_ids(), self.response_ids())
+        return Line(self.therapy(), self.evidence_ids(), self.response_ids(),
+                    {r.mention.id: r.category for r in self.responses})
 
     def response_ids(self) -> list[str]:
         return [self.best.mention.id] if self.best else []
@@ -514,10 +516,15 @@ def story_lines(text: str, passages: list[Passage], mentions: list[Mention],
             for line in timeline_lines(text, passages, mentions, expanded, ignored)]
 
 
+def stretch(start: int, end: int) -> Passage:
+    """A stretch of text told as one patient's short story."""
+    return Passage(start, end, DETAIL, frozenset({1}))
+
+
 def stretch_lines(text: str, start: int, end: int, mentions: list[Mention],
                   expanded: dict[str, list[str]], ignored: frozenset[str] = IGNORED
                   ) -> list[Line]:
     """The lines of one stretch read as a short story: a table cell ("Primary induction
     failure to 7+3 → MEC with CR"), a caption, a footnote, one sentence."""
-    return story_lines(text, [Passage(start, end, DETAIL, frozenset({1}))], mentions,
+    return story_lines(text, [stretch(start, end)], mentions,
                        expanded, ignored)

@@ -181,8 +181,13 @@ class ReviewApp:
         document = self.document(doc_id)
         rows = self.rows(doc_id, extraction)
         added = [e for e in self.store.latest(doc_id).values() if e.action == "add"]
+        mentions = {m.id: m for m in extraction.mentions}
+        timelines = [(case.case_id, [(e, mentions.get(e.evidence[0]) if e.evidence else None)
+                                     for e in case.timeline])
+                     for case in extraction.cases if case.timeline]
         return self.render(
             "document.html", doc_id=doc_id, extraction=extraction, rows=rows, added=added,
+            timelines=timelines,
             text=highlighted(document, extraction.mentions) if document else None,
             fields=gold_fields(extraction), message=request.query_params.get("message", ""),
             decided=sum(row.status not in ("open", "changed") for row in rows))

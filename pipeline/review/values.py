@@ -233,7 +233,7 @@ def to_gold(extraction: Extraction, decisions: dict[str, Decision]) -> Annotatio
         if case_id not in kept_cases:
             continue
         update = {name: case_lists[(case_id, name)] for name in (*CASE_LISTS, "therapies")}
-        records.append(case.model_copy(update={**update, "evidence": {}}))
+        records.append(case.model_copy(update={**update, "evidence": {}, "timeline": []}))
     return Annotations(document=extraction.document, cases=records, **sets)
 
 

@@ -1,5 +1,5 @@
 """The clinical words case records are built from: responses, status at follow-up, therapy
-settings, detection methods, diseases and primary sites.
+settings, detection methods, events of the course, diseases and primary sites.
 
 Each becomes a mention whose normal form is the guidelines' word ("complete remission"
 -> CR, "passed away" -> dead, "front-line" -> first-line, FoundationOne -> NGS,
@@ -29,7 +29,7 @@ from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "case_words.yaml"
 VOCABULARIES = {"responses": "response", "status": "status", "settings": "setting",
-                "detection_methods": "detection_method"}
+                "detection_methods": "detection_method", "course_events": "course_event"}
 KARYOTYPE = re.compile(r"(?<![\w,])4[4-9],\s?(?:X[XY]?|Y)\b")  # "45,XY,inv(2)..." printed
 
 
@@ -227,6 +227,14 @@ def previous_word(text: str, end: int) -> tuple[int, str] | None:
     return (lo + match.start(1), match.group(1)) if match else None
 
 
+def starts_sentence(word: str, next_letter: str) -> bool:
+    """A capitalised word before a word in lower case starts the phrase: it starts a
+    sentence or a line the text runs on from ("Processing time: 10 Hours Anaplastic
+    thyroid cancer"), and no word before it names the disease."""
+    rest = word[1:]
+    return word[:1].isupper() and rest.isalpha() and rest.islower() and next_letter.islower()
+
+
 def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
     """Where a disease phrase starts: the words before its head that name it, without
     course words at the front ("relapsed acute myeloid leukemia" -> "acute myeloid...")."""
@@ -244,6 +252,8 @@ def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
             if before is None or before[1].lower() not in words.cell_words:
                 break
         starts.append(word_start)
+        if starts_sentence(found[1], text[position:position + 1]):
+            break
         position = word_start
     for start in reversed(starts):
         if text[start:].split(" ", 1)[0].lower() not in words.course:

@@ -31,11 +31,15 @@ DIRECTIONS = ("forward", "backward", "both")
 
 
 def phrases_pattern(phrases: list[str]) -> re.Pattern:
-    """Whole-word, case-blind phrases, longest first (punctuation phrases as printed). The
-    look-ahead for their first characters lets the engine pass over most positions."""
-    first = "".join(sorted({re.escape(c) for p in phrases for c in (p[0].lower(), p[0].upper())}))
-    return re.compile(rf"(?<![\w-])(?=[{first}])(?:{trie_alternation(phrases)})(?![\w-])",
-                      re.IGNORECASE)
+    """Whole-word, case-blind phrases, longest first, and punctuation phrases as printed
+    (";" right after a word). The look-ahead for their first characters lets the engine
+    pass over most positions."""
+    words = [p for p in phrases if p[0].isalnum() and p[-1].isalnum()]
+    marks = sorted((p for p in phrases if p not in words), key=len, reverse=True)
+    first = "".join(sorted({re.escape(c) for p in words for c in (p[0].lower(), p[0].upper())}))
+    parts = [rf"(?<![\w-])(?=[{first}])(?:{trie_alternation(words)})(?![\w-])"] if words else []
+    parts += [re.escape(mark) for mark in marks]
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,9 @@ def test_a_promoted_document_is_a_valid_gold_file_that_diff_counts(client, repor
     gold = load_gold(tmp_path / "gold" / "scripted.yaml")
     assert gold.drugs == ["alectinib"]  # crizotinib rejected, alectinib added
     assert [f.name for f in gold.fusions] == ["EML4::ALK"]  # not reviewed: kept as extracted
+    # provenance (evidence, the timeline) is the extraction's, never gold
+    written = (tmp_path / "gold" / "scripted.yaml").read_text()
+    assert gold.cases and "timeline" not in written and "evidence" not in written
     assert main(["diff", "--extracted", str(report_folder), "--gold", str(tmp_path / "gold"),
                  "--format", "json"]) == 0
     assert '"documents": [\n    "scripted"\n  ]' in capsys.readouterr().out
@@ -96,3 +99,13 @@ def test_the_documents_list_follows_new_decisions_and_gold_files(client, tmp_pat
     assert progress() == ("1", total, "no gold file")  # the list was read before: not stale
     client.post("/doc/scripted/promote", data={"token": secret})
     assert progress()[2] == "0"  # a gold file now, and the promoted values agree with it
+
+
+def test_the_page_shows_each_patient_s_timeline_with_its_sentences(client):
+    page = client.get("/doc/scripted").text
+    timeline = page[page.index('id="timeline-index"'):]
+    timeline = timeline[:timeline.index("</details>")]
+    rows = re.findall(r"<tr data-mention=\"m\d+\"><td>([^<]+)</td><td>([^<]*)</td>", timeline)
+    assert rows == [("diagnosis", "lung adenocarcinoma"), ("finding", "EML4::ALK"),
+                    ("treatment started", "crizotinib"), ("response", "PR")]
+    assert "She received crizotinib with partial response." in timeline

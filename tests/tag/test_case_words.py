@@ -60,6 +60,8 @@ def test_status_and_setting_words():
     ("an anaplastic large cell lymphoma of the neck", "anaplastic large cell lymphoma"),
     ("a case of ALK-rearranged mesenchymal neoplasm", "alk-rearranged mesenchymal neoplasm"),
     ("Epithelioid Inflammatory Myofibroblastic Sarcoma", "epithelioid inflammatory myofibroblastic sarcoma"),
+    # a heading line run on into the sentence after it: the sentence's first word starts it
+    ("Revised 3 June 2024 Accepted Diffuse large B-cell lymphoma rarely", "diffuse large b-cell lymphoma"),
 ])
 def test_a_disease_is_its_head_noun_with_the_words_that_name_it(sentence, expected):
     assert [normal for _, normal in found(sentence, "disease")] == [expected]
@@ -145,3 +147,15 @@ def test_more_method_and_site_words():
                                          ("therascreen", "PCR"), ("stained positively", "IHC")]
     assert found("a colorectal primary and a brainstem mass", "site") == [
         ("colorectal", "colorectum"), ("brainstem", "brainstem")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("She relapsed 8 months later and underwent allo-HSCT.",
+     [("relapsed", "relapse"), ("allo-HSCT", "transplant")]),
+    ("A right upper lobectomy was followed by whole-brain radiotherapy.",
+     [("lobectomy", "surgery"), ("whole-brain radiotherapy", "radiotherapy")]),
+    ("Local recurrence was treated with stereotactic radiosurgery.",
+     [("Local recurrence", "relapse"), ("stereotactic radiosurgery", "radiotherapy")]),
+])
+def test_events_of_a_course_that_are_no_drug_are_named(sentence, expected):
+    assert found(sentence, "course_event") == expected

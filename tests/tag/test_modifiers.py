@@ -20,6 +20,14 @@ def test_a_negation_reaches_forward_until_a_terminating_word():
         ("negated",), ()]
 
 
+def test_a_semicolon_or_colon_right_after_a_word_ends_a_trigger_s_reach():
+    text = "Sequencing found KRAS G12C; EGFR T790M was not detected."
+    assert modifiers(text, ("variant", "KRAS G12C"), ("variant", "EGFR T790M")) == [
+        (), ("negated",)]
+    assert modifiers("No ROS1 fusion: ALK positive.", ("gene", "ROS1"), ("gene", "ALK")) == [
+        ("negated",), ()]
+
+
 def test_a_negation_after_its_targets_reaches_backward():
     assert modifiers("ROS1 and RET fusions were negative.",
                      ("gene", "ROS1"), ("gene", "RET")) == [("negated",), ("negated",)]
