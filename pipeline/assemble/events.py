@@ -21,7 +21,8 @@ from typing import get_args
 from pipeline.assemble.entities import unique
 from pipeline.assemble.story import Passage
 from pipeline.assemble.therapies import DISEASE_PRESENT, ENDED, NULL_WORD, Line
-from pipeline.assemble.timeline import ROLE_STRENGTH, TherapyRules, steps, therapy_rules
+from pipeline.assemble.timeline import (CONDITIONING, ROLE_STRENGTH, TherapyRules, steps,
+                                        therapy_rules)
 from pipeline.schema import Event, Mention, Modifier
 
 TREATMENTS = frozenset({"drug", "regimen", "treatment"})
@@ -131,8 +132,11 @@ class CourseReader:
 
     def step(self, step: list[Mention], bounds: tuple[int, int]) -> list[Event]:
         """The events of one step. What else happens in it (a relapse, a transplant) is
-        of the line under way when the step begins ("resumed upon relapse")."""
-        before = (len(self.started), self.current)
+        of the line under way when the step begins ("resumed upon relapse"); told again
+        before another line starts, it is the same event (a transplant's conditioning
+        starts no other)."""
+        before = (sum(self.lines[n].therapy.setting != CONDITIONING for n in self.started),
+                  self.current)
         events: list[Event] = []
         for mention in step:
             events += self.treatment_events(mention, step, bounds) if mention.type in TREATMENTS \

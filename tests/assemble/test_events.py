@@ -55,12 +55,13 @@ def test_each_event_points_to_the_words_that_tell_it(tmp_path):
 def test_an_event_retold_before_the_next_line_is_told_once(tmp_path):
     events, _, _ = timeline(tmp_path, """Case presentation
 
-A 40-year-old man with acute myeloid leukemia received 7+3 (cytarabine and daunorubicin) and achieved complete remission. He underwent alloHCT in first remission. On day +30 after alloHCT he had no fever. He relapsed 9 months after transplantation and was treated with gilteritinib. A second relapse followed.
+A 40-year-old man with acute myeloid leukemia received 7+3 (cytarabine and daunorubicin) and achieved complete remission. He underwent alloHCT in first remission, conditioned with busulfan and fludarabine. On day +30 after alloHCT he had no fever. He relapsed 9 months after transplantation and was treated with gilteritinib. A second relapse followed.
 """)
     kinds = [(kind, therapy) for kind, _, therapy, _, _ in events]
+    # the transplant's conditioning starts no other course: the transplant is told once
     assert kinds == [
         ("diagnosis", None), ("treatment_started", 0), ("response", 0), ("transplant", None),
-        ("relapse", 0), ("treatment_started", 1), ("relapse", 1)]
+        ("treatment_started", 1), ("relapse", 1), ("treatment_started", 2), ("relapse", 2)]
 
 
 def test_a_word_on_the_patient_before_its_treatment_is_no_last_follow_up(tmp_path):
