@@ -91,10 +91,11 @@ def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRu
     return next(m for m in candidates if m.normalised == best)
 
 
-def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: list[Mention]
-                         ) -> list[Mention]:
+def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: list[Mention],
+                         series: bool) -> list[Mention]:
     """The diseases the authors name for the patient: in the title and in the passage
-    that introduces it ("We report a woman with lung adenocarcinoma"); with neither,
+    that introduces it ("We report a woman with lung adenocarcinoma"), or in a
+    ``series``, where a passage introduces it alone, that passage only; with neither,
     in the first of its passages that names one; else where the title, abstract and
     case sections name one."""
     own = [m for m in within(mentions, patient.passages) if m.type == "disease" and m.normalised]
@@ -103,6 +104,11 @@ def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: 
     told = sorted((p for p in patient.passages if p.role != TITLE), key=lambda p: p.start)
     introducing_passage = next((p for p in told if any(
         introducing(m) and p.start <= m.start < p.end for m in mentions)), None)
+    alone = next((p for p in told if len(p.patients) == 1 and any(
+        introducing(m) and p.start <= m.start < p.end for m in mentions)), None)
+    singled = [m for m in own if alone is not None and alone.start <= m.start < alone.end]
+    if series and singled:
+        return singled  # one of a series, introduced alone: its own disease, not the group's
     first = introducing_passage if titled or introducing_passage is None else None
     named = [m for m in own if first is not None and first.start <= m.start < first.end]
     if not titled and not named:
@@ -113,10 +119,18 @@ def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: 
         and m.section in NAMING_KINDS]
 
 
+def told_alone_first(own: list[Mention], patient: Patient) -> list[Mention]:
+    """A series patient's mentions, those of the passages that speak of it alone first
+    (its own "sarcoma of the uterus" before the group's "soft tissue sarcomas")."""
+    alone = [p for p in patient.passages if len(p.patients) == 1]
+    return sorted(own, key=lambda m: not any(p.start <= m.start < p.end for p in alone))
+
+
 def primary_site(disease: Mention | None, own: list[Mention], mentions: list[Mention],
                  text: str, rules: StoryRules) -> Mention | None:
     """The organ the diagnosis names ("rectal adenocarcinoma"), or else the first organ
-    the story names with the tumour ("a skin lesion of the back"), never one named with
+    the story names with the tumour or a disease ("a skin lesion of the back",
+    "neuroblastoma of the left adrenal gland"), never one named with
     metastases or imaging ("metastases in the liver", "MRI of the pelvis")."""
     if disease is not None:
         for mention in (m for m in mentions if m.type == "disease" and m.normalised
@@ -133,8 +147,10 @@ def primary_site(disease: Mention | None, own: list[Mention], mentions: list[Men
         ends = [i for i in (text.find(",", site.end, site.sentence_end),
                             text.find(";", site.end, site.sentence_end)) if i != -1]
         clause_end = min(ends) if ends else site.sentence_end
-        if rules.tumour_words.search(text, clause_start, clause_end) \
-                and not named_with_metastases(site, sites, text, (clause_start, clause_end), rules):
+        tumour = rules.tumour_words.search(text, clause_start, clause_end) or any(
+            m.type == "disease" and clause_start <= m.start < clause_end for m in own)
+        if tumour and not named_with_metastases(site, sites, text, (clause_start, clause_end),
+                                                rules):
             return site
     return None
 
@@ -256,8 +272,10 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
     found = fusions(fusion_mentions)
     rearranged = [m for m in altered if m.type == "rearranged_gene"]
     variant_mentions = [m for m in altered if m.type == "variant" and m.variant]
-    disease = diagnosis(diagnosis_candidates(patient, sentences, mentions), mentions, rules)
-    site = primary_site(disease, own, mentions, text, rules)
+    disease = diagnosis(diagnosis_candidates(patient, sentences, mentions, size > 1), mentions,
+                        rules)
+    site = primary_site(disease, told_alone_first(own, patient) if size > 1 else own, mentions,
+                        text, rules)
     methods = [m for m in own if m.type == "detection_method" and m.normalised]
     last = last_status([m for m in own if not in_title(m, patient.passages)])
     lines = story_lines(text, patient.passages, mentions, expanded)

@@ -53,6 +53,7 @@ class StoryRules:
     discussion_opener: re.Pattern
     story_words: re.Pattern
     background_words: re.Pattern
+    comment_clause: re.Pattern
     patient_words: re.Pattern
     series_all: re.Pattern
     series_count: re.Pattern
@@ -76,7 +77,7 @@ class StoryRules:
     @classmethod
     def from_dict(cls, data: dict) -> "StoryRules":
         patterns = ["citing", "own_finding", "own_patient", "rearrangement_notation",
-                    "skipped_labels"]
+                    "skipped_labels", "comment_clause"]
         lists = ["presenting", "concluding", "framing_sections", "telling_sections", "discussion_openers",
                  "story_words", "background_words", "patient_words", "broad_disease_heads",
                  "tumour_words", "metastasis_words", "imaging_words", "not_primary_sites"]
@@ -109,6 +110,7 @@ class StoryRules:
             discussion_opener=re.compile("|".join(values["discussion_openers"]), re.IGNORECASE),
             story_words=words_pattern(values["story_words"]),
             background_words=phrase_pattern(values["background_words"]),
+            comment_clause=single["comment_clause"],
             patient_words=whole_words(values["patient_words"]),
             series_all=re.compile(series_all, re.IGNORECASE),
             series_count=series_single["count"], series_one=series_single["one"],
@@ -254,13 +256,16 @@ def title_line(text: str, sentence: Sentence) -> bool:
 
 def tells(text: str, sentence: Sentence, rules: StoryRules) -> bool:
     """A sentence of the story: it speaks of the patient, or tells in the past tense what
-    happened without the words of what is generally known."""
+    happened without the words of what is generally known (but for a comment on it:
+    "..., which is ongoing after 20 months")."""
     if rules.citing.search(text, sentence.start, sentence.end):
         return False
     if tells_of_patient(text, sentence, rules):
         return True  # "he", "the patient", "all three patients", "one patient", "a third case"
+    comments = [m.span() for m in rules.comment_clause.finditer(text, sentence.start, sentence.end)]
     return (rules.story_words.search(text, sentence.start, sentence.end) is not None
-            and rules.background_words.search(text, sentence.start, sentence.end) is None)
+            and not any(not any(a <= word.start() < b for a, b in comments) for word in
+                        rules.background_words.finditer(text, sentence.start, sentence.end)))
 
 
 def tells_of_patient(text: str, sentence: Sentence, rules: StoryRules) -> bool:

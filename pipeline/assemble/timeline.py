@@ -61,6 +61,7 @@ class TherapyRules:
     anaphora: frozenset[str]
     clause_breaks: re.Pattern
     lesion_response: re.Pattern
+    conditioning_joins: re.Pattern
     supportive_words: re.Pattern
     restart_words: re.Pattern
     add_words: re.Pattern
@@ -75,14 +76,16 @@ class TherapyRules:
     @classmethod
     def from_dict(cls, data: dict) -> "TherapyRules":
         lists = ["supportive_drugs", "anaphora", "clause_breaks", *WORD_LISTS]
-        check_keys(data, file=FILE, where="top level", required=[*lists, "lesion_response"])
+        patterns = ["lesion_response", "conditioning_joins"]
+        check_keys(data, file=FILE, where="top level", required=[*lists, *patterns])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
-        lesion = check_type(data["lesion_response"], str, file=FILE, where="top level",
-                            key="lesion_response", description="a pattern")
+        single = {key: re.compile(check_type(data[key], str, file=FILE, where="top level",
+                                             key=key, description="a pattern"), re.IGNORECASE)
+                  for key in patterns}
         return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
                    re.compile("|".join(values["clause_breaks"]), re.IGNORECASE),
-                   re.compile(lesion, re.IGNORECASE),
+                   single["lesion_response"], single["conditioning_joins"],
                    **{key: words_pattern(values[key]) for key in WORD_LISTS})
 
 
@@ -257,11 +260,17 @@ def setting_of(text: str, settings: list[Mention], named: list[Mention], step_en
     return None
 
 
-def conditioning(text: str, step_start: int, first: Mention, rules: TherapyRules) -> bool:
+def conditioning(text: str, bounds: tuple[int, int], part: list[Mention], rules: TherapyRules
+                 ) -> bool:
     """Drugs a transplant's own description names ("alloHCT (MUD, busulfan and
-    melphalan)", "HSCT conditioned with busulfan"): its conditioning, not a line of
-    their own; a transplant in an earlier clause ("after stem cell infusion, crizotinib
-    was restarted") is not."""
+    melphalan)", "HSCT conditioned with busulfan"), or drugs given with the transplant
+    right after them ("high-dose busulfan and melphalan with autologous stem cell
+    rescue"): its conditioning, not a line of their own; a transplant in an earlier
+    clause ("after stem cell infusion, crizotinib was restarted") is not."""
+    step_start, first, last = bounds[0], part[0], part[-1]
+    after = rules.transplant_words.search(text, last.end, bounds[1])
+    if after is not None and rules.conditioning_joins.fullmatch(text, last.end, after.start()):
+        return True
     transplant = None
     for transplant in rules.transplant_words.finditer(text, step_start, first.start):
         pass
@@ -295,7 +304,7 @@ def drug_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: st
                   or rules.sequence_words.search(text, step_start, step_end))
     for part in ([[m] for m in named] if one_by_one else [named] if named else []):
         drugs, regimen = line_drugs(part, expanded)
-        if conditioning(text, step_start, part[0], rules):
+        if conditioning(text, bounds, part, rules):
             said = next((m for m in settings if m.normalised == CONDITIONING), None)
             lines.append(TimelineLine(drugs, regimen, CONDITIONING, role,
                                       part + ([said] if said else [])))

@@ -103,6 +103,7 @@ class DiseaseWords:
     stop: frozenset[str]
     course: frozenset[str]
     cell_words: frozenset[str]
+    alteration: frozenset[str]
     max_modifiers: int = 6
 
 
@@ -153,8 +154,8 @@ class CaseWords:
     def from_dict(cls, data: dict) -> "CaseWords":
         required = [*VOCABULARIES, "case_sensitive", "disease_heads", "disease_head_suffixes",
                     "generic_disease_heads", "disease_stop_words", "disease_course_words",
-                    "disease_cell_words", "sites", "site_adjectives", "status_patterns",
-                    "response_patterns", "setting_patterns", "treatment_partners",
+                    "disease_cell_words", "disease_alteration_words", "sites", "site_adjectives",
+                    "status_patterns", "response_patterns", "setting_patterns", "treatment_partners",
                     "treatments", "treatment_patterns", "treatment_count", "treatment_joins"]
         check_keys(data, file=FILE, where="top level", required=required)
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
@@ -179,7 +180,7 @@ class CaseWords:
         disease = DiseaseWords(
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
-            frozenset(words["disease_cell_words"]))
+            frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]))
         status_patterns, response_patterns, setting_patterns = (
             word_patterns(data, key)
             for key in ("status_patterns", "response_patterns", "setting_patterns"))
@@ -245,7 +246,15 @@ def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
         if found is None:
             break
         word_start, word = found[0], found[1].lower()
-        if word in words.stop or not re.search("[a-z]", word):
+        if not re.search("[a-z]", word):
+            # a number ends the phrase, and an alteration word after it is the number's
+            # ("exon 20 insertion-positive lung adenocarcinoma", "exon 14 skipping NSCLC";
+            # not "stage 4 pancreatic cancer")
+            nearest = text[starts[-1]:].split(" ", 1)[0].lower() if starts else ""
+            if nearest.rsplit("-", 1)[-1] in words.alteration:
+                starts = starts[:-1]
+            break
+        if word in words.stop:
             break
         if word in ("cell", "cells"):  # "small cell lung cancer", not "tumor cell carcinoma"
             before = previous_word(text, word_start)

@@ -237,3 +237,28 @@ def test_the_organ_a_metastasis_or_an_imaging_study_names_is_no_primary_site(tmp
     case = case_of(tmp_path, f"Abstract\nWe report a 60-year-old man with a sarcoma. {finding} "
                              "He received doxorubicin.\n")
     assert case.primary_site == site
+
+
+def test_each_patient_a_series_introduces_alone_has_its_own_diagnosis_site_and_course(tmp_path):
+    report = ("Selpercatinib in two adults with RET fusion-positive thyroid cancer\n\n"
+              "To the Editor:\nWe describe two patients with RET fusion-positive thyroid "
+              "cancer treated with selpercatinib.\nPatient 1, a 41-year-old woman, had a "
+              "papillary carcinoma of the thyroid harbouring a CCDC6-RET fusion. After "
+              "progression on lenvatinib, she started selpercatinib and achieved a partial "
+              "response.\nPatient 2, a 67-year-old man with a poorly differentiated carcinoma "
+              "of the thigh, had an NCOA4-RET fusion. Selpercatinib led to a complete "
+              "response, which is ongoing after 16 months.\n")
+    record, _ = extraction(tmp_path, report)
+    first, second = record.cases
+    # the group's disease is the title's; each patient's is its own sentence's
+    assert (first.diagnosis, first.primary_site) == ("papillary carcinoma", "thyroid")
+    assert (second.diagnosis, second.primary_site) == ("poorly differentiated carcinoma", "thigh")
+    # "which is ongoing" comments on the story: the sentence still tells it
+    assert lines(second) == [(["selpercatinib"], None, "CR", None)]
+
+
+def test_an_organ_named_with_the_disease_is_its_site(tmp_path):
+    case = case_of(tmp_path, ("Abstract\nWe report a 3-year-old boy who was diagnosed with "
+                              "neuroblastoma of the right adrenal gland. He received "
+                              "lorlatinib.\n"))
+    assert case.primary_site == "adrenal gland"

@@ -42,6 +42,12 @@ def test_drugs_a_transplant_names_are_its_conditioning(tmp_path):
         (["imatinib"], None, None, None)]
 
 
+def test_drugs_given_with_the_transplant_right_after_them_are_its_conditioning(tmp_path):
+    assert read(tmp_path, "Consolidation was high-dose thiotepa and carboplatin with "
+                          "autologous stem cell rescue.") == [
+        (["thiotepa", "carboplatin"], None, None, "conditioning")]
+
+
 def test_a_relapse_after_a_line_states_no_response(tmp_path):
     assert read(tmp_path, "Relapsed 6 months after ADE induction") == [
         ([], "ADE", None, "induction")]

@@ -60,6 +60,9 @@ def test_status_and_setting_words():
     ("an anaplastic large cell lymphoma of the neck", "anaplastic large cell lymphoma"),
     ("a case of ALK-rearranged mesenchymal neoplasm", "alk-rearranged mesenchymal neoplasm"),
     ("Epithelioid Inflammatory Myofibroblastic Sarcoma", "epithelioid inflammatory myofibroblastic sarcoma"),
+    # a number and the alteration word after it are no part of the name
+    ("EGFR exon 19 deletion-positive lung adenocarcinoma", "lung adenocarcinoma"),
+    ("stage 3 gastric cancer", "gastric cancer"),
     # a heading line run on into the sentence after it: the sentence's first word starts it
     ("Revised 3 June 2024 Accepted Diffuse large B-cell lymphoma rarely", "diffuse large b-cell lymphoma"),
 ])
