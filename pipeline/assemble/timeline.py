@@ -5,10 +5,12 @@ a new one (arrows, "followed by", "then", a new subject that receives something)
 that names anticancer drugs, a regimen, or a treatment with no drug ("chemotherapy")
 starts lines; drugs started together are one line, a restart after progression or a
 switch is a new one, drugs added to the line under way ("the addition of dasatinib")
-join it, a drug held and resumed goes on. A response belongs to the line under way when
-it is stated: in the step, or in the sentences after it before the next treatment; a
-response before the drugs of its step, in a clause of its own ("After progressing on
-placebo, her cancer responded to..."), belongs to the line before. The line's response
+join it (unless they are given in another setting: "added to consolidation"), a drug
+held and resumed goes on. A response belongs to the line under way when it is stated:
+in the step, or in the sentences after it before the next treatment; a response before
+the drugs of its step, in a clause of its own ("After progressing on placebo, her cancer
+responded to..."), or a progression after them that says when they were given
+("followed by gemcitabine at progression"), belongs to the line before. The line's response
 is the best one stated for it, one lesion's not above the whole disease's.
 
 The same reading makes the lines of a table cell, a course cell, a caption or a footnote
@@ -62,6 +64,7 @@ class TherapyRules:
     clause_breaks: re.Pattern
     lesion_response: re.Pattern
     conditioning_joins: re.Pattern
+    when_progressed: re.Pattern
     supportive_words: re.Pattern
     restart_words: re.Pattern
     add_words: re.Pattern
@@ -76,7 +79,7 @@ class TherapyRules:
     @classmethod
     def from_dict(cls, data: dict) -> "TherapyRules":
         lists = ["supportive_drugs", "anaphora", "clause_breaks", *WORD_LISTS]
-        patterns = ["lesion_response", "conditioning_joins"]
+        patterns = ["lesion_response", "conditioning_joins", "when_progressed"]
         check_keys(data, file=FILE, where="top level", required=[*lists, *patterns])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
@@ -86,6 +89,7 @@ class TherapyRules:
         return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
                    re.compile("|".join(values["clause_breaks"]), re.IGNORECASE),
                    single["lesion_response"], single["conditioning_joins"],
+                   single["when_progressed"],
                    **{key: words_pattern(values[key]) for key in WORD_LISTS})
 
 
@@ -399,7 +403,9 @@ class Reading:
             return
         self.give_waiting_setting(started)
         first = min(m.start for line in started for m in line.evidence)
-        earlier = [r for r in responses if r.end <= first and CLAUSE.search(text, r.end, first)]
+        earlier = [r for r in responses if (r.end <= first and CLAUSE.search(text, r.end, first))
+                   or (r.normalised == "PD" and r.start > first and rules.when_progressed.search(
+                       text, max(bounds[0], r.start - 40), r.start))]
         self.attach(earlier, diseases)
         for line in started:
             line.responses += stated(text, [r for r in responses if r not in earlier],
@@ -448,7 +454,8 @@ class Reading:
         if current.role == FRAMING and line.role != FRAMING:
             return False  # the story tells the framed line itself; they meet in story order
         if words["add"] and line.drugs:
-            return True
+            # "added to consolidation chemotherapy" after induction: a line of its own
+            return not (line.setting and current.setting and line.setting != current.setting)
         if not same_drugs(current, line) or (
                 line.setting and current.setting and line.setting != current.setting):
             return False

@@ -170,3 +170,16 @@ def test_a_summary_line_completes_the_story_line_with_its_drugs(tmp_path):
                                           frozenset({1}))], mentions, {})
     assert [(line.drugs, line.response) for line in lines] == [
         (["crizotinib"], "PD"), (["ceritinib"], "CR")]
+
+
+def test_a_progression_that_says_when_the_next_drugs_were_given_is_the_line_before_s(tmp_path):
+    assert read(tmp_path, "She received capecitabine with stable disease, followed by "
+                          "irinotecan at progression.") == [
+        (["capecitabine"], None, "SD", None), (["irinotecan"], None, None, None)]
+
+
+def test_drugs_added_in_another_setting_start_a_line_of_their_own(tmp_path):
+    assert read(tmp_path, "Induction with vincristine and daunorubicin was given. Dasatinib "
+                          "was added to consolidation chemotherapy.") == [
+        (["vincristine", "daunorubicin"], None, None, "induction"),
+        (["dasatinib"], None, None, "consolidation")]
