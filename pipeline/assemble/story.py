@@ -207,8 +207,10 @@ def document_sentences(document: Document, mentions: list[Mention]) -> list[Sent
 
 def parts_of(document: Document) -> list[tuple[str | None, int, int]]:
     """The in-scope stretches of text as (section kind, start, end), a section's heading
-    line left out, and text outside every section as kind None."""
+    line left out (but for one that numbers the case of a series, "Case 2": it says whom
+    the section speaks of), and text outside every section as kind None."""
     text = document.text
+    numbering = story_rules().series_ordinal
     parts, position = [], 0
     for section in sorted(document.sections, key=lambda s: s.start):
         if section.start > position:
@@ -217,7 +219,7 @@ def parts_of(document: Document) -> list[tuple[str | None, int, int]]:
         if not section.in_scope:
             continue
         start = section.start
-        if section.heading:  # the heading line is no sentence of the section
+        if section.heading and not numbering.match(section.heading):
             line_end = text.find("\n", section.start, section.end)
             start = section.end if line_end == -1 else line_end + 1
         parts.append((section.kind, start, section.end))
@@ -317,6 +319,9 @@ def detail_sentences(text: str, sentences: list[Sentence], rules: StoryRules) ->
 
     first = candidates[opening]
     start = next(n for n, s in enumerate(first) if any(opens_story(m, kinds) for m in s.mentions))
+    if start and rules.series_ordinal.match(text, first[start - 1].start) \
+            and not text[first[start - 1].start:first[start - 1].end].strip(" :.\n").count(" ") > 1:
+        start -= 1  # the heading that numbers the case ("Case 1") opens its story
     candidates = [first[start:]] + candidates[opening + 1:]
     story: list[list[Sentence]] = []
     gap, section, ended = 0, None, False

@@ -248,6 +248,33 @@ def one_after_another(text: str, named: list[Mention]) -> bool:
             and all("," in text[a.end:b.start] for a, b in zip(named, named[1:])))
 
 
+def setting_groups(named: list[Mention], settings: list[Mention]
+                   ) -> list[tuple[list[Mention], list[Mention]]]:
+    """A step's drugs with the settings that may be theirs. Drugs given in settings of
+    their own ("FOLFOX as first-line and FOLFIRI as second-line therapy", "first-line
+    cisplatin, second-line docetaxel") are a group per setting, on the side of it the
+    step writes them; otherwise all are one group."""
+    if not named or len({s.normalised for s in settings}) < 2:
+        return [(named, settings)] if named else []
+    follows = settings[0].start > named[0].start  # "X as first-line"
+    groups: list[tuple[list[Mention], list[Mention]]] = []
+    taken: set[str] = set()
+    for number, setting in enumerate(settings):
+        if follows:
+            drugs = [m for m in named if m.start < setting.start and m.id not in taken]
+        else:
+            until = settings[number + 1].start if number + 1 < len(settings) else None
+            drugs = [m for m in named if m.start >= setting.end
+                     and (until is None or m.start < until)]
+        taken.update(m.id for m in drugs)
+        if drugs:
+            groups.append((drugs, [setting]))
+    if len(groups) < 2:  # "adjuvant first-line vemurafenib": one line
+        return [(named, settings)]
+    rest = [m for m in named if m.id not in taken]
+    return groups + ([(rest, [])] if rest else [])
+
+
 def setting_of(text: str, settings: list[Mention], named: list[Mention], step_end: int,
                rules: TherapyRules) -> Mention | None:
     """The first setting word that is not a transplant's or a local treatment's: one
@@ -306,7 +333,8 @@ def drug_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: st
     named = [run[0] for run in runs if len(run) == 1]
     one_by_one = (one_after_another(text, named)
                   or rules.sequence_words.search(text, step_start, step_end))
-    for part in ([[m] for m in named] if one_by_one else [named] if named else []):
+    groups = [([m], settings) for m in named] if one_by_one else setting_groups(named, settings)
+    for part, own_settings in groups:
         drugs, regimen = line_drugs(part, expanded)
         if conditioning(text, bounds, part, rules):
             said = next((m for m in settings if m.normalised == CONDITIONING), None)
@@ -316,7 +344,7 @@ def drug_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: st
         # "trastuzumab-based therapies": the drug's line, as printed
         regimen = regimen or next((COUNTED.sub("", w.normalised) for w in words
                                    if w.start <= part[0].start < w.end), None)
-        setting = setting_of(text, settings, named + words, step_end, rules)
+        setting = setting_of(text, own_settings, named + words, step_end, rules)
         lines.append(TimelineLine(drugs, regimen, setting.normalised if setting else None,
                                   role, part + ([setting] if setting else [])))
     return sorted(lines, key=lambda line: line.evidence[0].start)
@@ -477,7 +505,8 @@ def timeline_lines(text: str, passages: list[Passage], mentions: list[Mention],
         for bounds in steps(text, passage.start, passage.end, reading.rules):
             reading.step([m for m in inside if bounds[0] <= m.start < bounds[1]], bounds,
                          passage.role)
-    return in_story_order(without_counted_lines(reading.lines) + reading.titled)
+    series = any(len(p.patients) > 1 for p in passages)
+    return in_story_order(without_counted_lines(reading.lines) + reading.titled, series)
 
 
 def without_counted_lines(lines: list[TimelineLine]) -> list[TimelineLine]:
@@ -493,12 +522,14 @@ def without_counted_lines(lines: list[TimelineLine]) -> list[TimelineLine]:
     return kept
 
 
-def in_story_order(lines: list[TimelineLine]) -> list[TimelineLine]:
+def in_story_order(lines: list[TimelineLine], series: bool = False) -> list[TimelineLine]:
     """The detailed story's lines in its order. A summary (an abstract) tells the same
     lines in the same order: each of its lines completes the next story line with its
     drugs; a line of the framing sentences or the title completes any line with its
     drugs. The summary's other lines come after the story's when it tells none of
-    them in detail, and the framing's last."""
+    them in detail, and the framing's last; in a ``series`` whose story tells this
+    patient's course, the framing speaks of the group, and its other lines are some
+    other patient's."""
     told = [line for line in lines if line.role == DETAIL]
     for role in ROLE_STRENGTH[1:]:
         kept, position = [], 0
@@ -512,6 +543,8 @@ def in_story_order(lines: list[TimelineLine]) -> list[TimelineLine]:
                 position = match + 1 if role == SUMMARY else position
             elif role == SUMMARY and told and not line.drugs:
                 continue  # a summary's "chemotherapy" is a line the story tells in detail
+            elif series and role in (FRAMING, TITLE) and any(t.role == DETAIL for t in told):
+                continue
             else:
                 kept.append(line)
         told += kept

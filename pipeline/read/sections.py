@@ -92,6 +92,7 @@ def caption_patterns() -> tuple[re.Pattern, re.Pattern]:
 
 NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-H]\.)\s+")
 LABEL_WORDS = 6
+CASE_NUMBER = re.compile(r"\s+(?:no\.\s*)?(?:\d+|[ivx]+)$")  # "case 2", "patient no. 1"
 
 
 def normalise_heading(text: str) -> str:
@@ -101,10 +102,14 @@ def normalise_heading(text: str) -> str:
 
 
 def heading_rule(line: str) -> SectionRule | None:
-    """The rule of a line that is a heading and nothing else."""
+    """The rule of a line that is a heading and nothing else; a case heading may number
+    the case of a series ("Case 2", "Patient 1")."""
     if len(line) > 80 or "\t" in line:
         return None
-    return section_rules().get(normalise_heading(line))
+    name = normalise_heading(line)
+    rule = section_rules().get(name)
+    numbered = section_rules().get(CASE_NUMBER.sub("", name))
+    return rule or (numbered if numbered is not None and numbered.kind == "case" else None)
 
 
 def label_rule(line: str) -> SectionRule | None:

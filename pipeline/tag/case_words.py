@@ -305,14 +305,17 @@ def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) ->
 def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Tag]:
     words = case_words()
     tags = [tag for vocabulary in words.vocabularies for tag in vocabulary.find(text)]
-    tags += [Tag("detection_method", m.start(), m.end(), "karyotype", "detection_method.karyotype")
-             for m in KARYOTYPE.finditer(text)]
-    tags += words.sites.find(text)
     tags += [Tag(kind, m.start(), m.end(), normal, f"{kind}.pattern")
              for kind, patterns in (("status", words.status_patterns),
                                     ("response", words.response_patterns),
                                     ("setting", words.setting_patterns))
              for pattern, normal in patterns for m in pattern.finditer(text)]
+    # a pattern's form holds the words inside it ("lost his complete cytogenetic response")
+    tags = [tag for kind in {t.type for t in tags} for tag in longest([t for t in tags
+                                                                       if t.type == kind])]
+    tags += [Tag("detection_method", m.start(), m.end(), "karyotype", "detection_method.karyotype")
+             for m in KARYOTYPE.finditer(text)]
+    tags += words.sites.find(text)
     tags += words.treatments.find(text)
     tags += longest(find_diseases(text, words.disease)
                     + defined_diseases(text, defined or {}, words.disease))

@@ -262,3 +262,19 @@ def test_an_organ_named_with_the_disease_is_its_site(tmp_path):
                               "neuroblastoma of the right adrenal gland. He received "
                               "lorlatinib.\n"))
     assert case.primary_site == "adrenal gland"
+
+
+def test_a_series_under_numbered_case_headings_gives_each_patient_its_section(tmp_path):
+    report = ("Nilotinib in two sisters with chronic myeloid leukemia\n\n"
+              "Case 1\nA 41-year-old woman was diagnosed with chronic myeloid leukemia. "
+              "Imatinib gave a complete hematologic response. An ABL1 T315I mutation was "
+              "later found, and she was switched to ponatinib.\n\n"
+              "Case 2\nHer 37-year-old sister was diagnosed three years later. She received "
+              "nilotinib and lost her major molecular response after 2 years. Both sisters "
+              "are alive and well.\n")
+    record, _ = extraction(tmp_path, report)
+    assert [(c.age_years, c.sex, [v.hgvs for v in c.variants], lines(c), c.status)
+            for c in record.cases] == [
+        (41, "female", ["p.Thr315Ile"],
+         [(["imatinib"], None, "CR", None), (["ponatinib"], None, None, None)], "alive"),
+        (37, "female", [], [(["nilotinib"], None, "PD", None)], "alive")]

@@ -183,3 +183,18 @@ def test_drugs_added_in_another_setting_start_a_line_of_their_own(tmp_path):
                           "was added to consolidation chemotherapy.") == [
         (["vincristine", "daunorubicin"], None, None, "induction"),
         (["dasatinib"], None, None, "consolidation")]
+
+
+@pytest.mark.parametrize("story", [
+    "She received FOLFOX plus bevacizumab as first-line therapy and FOLFIRI plus "
+    "panitumumab as second-line therapy.",
+    "She received first-line bevacizumab with FOLFOX, second-line panitumumab with FOLFIRI.",
+])
+def test_drugs_a_step_gives_in_settings_of_their_own_are_a_line_each(tmp_path, story):
+    assert [(drugs, setting) for drugs, _, _, setting in read(tmp_path, story)] == [
+        (["bevacizumab"], "first-line"), (["panitumumab"], "second-line")]
+
+
+def test_a_phosphate_binder_for_a_side_effect_is_no_line(tmp_path):
+    assert read(tmp_path, "Erdafitinib was started. Hyperphosphatemia was managed with "
+                          "sevelamer.") == [(["erdafitinib"], None, None, None)]

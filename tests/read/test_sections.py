@@ -14,6 +14,12 @@ def test_numbered_and_upper_case_headings_start_sections():
     assert heading_rule("The case was discussed at the tumour board.") is None
 
 
+def test_a_case_heading_may_number_the_case_of_a_series():
+    assert heading_rule("Case 2").kind == "case"
+    assert heading_rule("Patient 1:").kind == "case"
+    assert heading_rule("Introduction 2") is None and heading_rule("Table 1") is None
+
+
 def test_labelled_statements_are_recognised_by_their_opening_words():
     assert label_rule("Author Contributions: AB and CD wrote the manuscript.").kind == "statements"
     assert label_rule("Funding: None.").kind == "funding"

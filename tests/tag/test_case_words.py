@@ -162,3 +162,21 @@ def test_more_method_and_site_words():
 ])
 def test_events_of_a_course_that_are_no_drug_are_named(sentence, expected):
     assert found(sentence, "course_event") == expected
+
+
+def test_a_response_lost_is_a_progression_and_the_words_inside_it_no_response():
+    assert found("She lost her major molecular response at 2 years.", "response") == [
+        ("lost her major molecular response", "PD")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "He is in continuous complete remission 4 years after diagnosis.",
+    "The patient remained in partial response at 26 months.",
+])
+def test_being_in_remission_or_response_now_is_alive(sentence):
+    assert [normal for _, normal in found(sentence, "status")] == ["alive"]
+
+
+def test_comprehensive_genomic_profiling_is_ngs():
+    assert found("Comprehensive genomic profiling found an FGFR2 fusion.", "detection_method") == [
+        ("Comprehensive genomic profiling", "NGS")]
