@@ -131,22 +131,26 @@ def footnote_lines(text: str, row: TableRow, mentions: list[Mention], context: T
 
 def column_lines(text: str, row: TableRow, row_mentions: list[Mention], context: TableContext,
                  rules: ColumnRules) -> list[Line]:
-    """A line per filled therapy cell, with the response of the "Outcome" cell after it."""
+    """A line per filled therapy cell, with the response of the "Outcome" cell after it:
+    the cell's lines each take theirs when it prints one per line ("A -> B" with "PD ->
+    PR"), or else all take its first."""
     lines = []
     for cell in row.cells:
         printed = rules.footnote_marks.sub("", text[cell.start:cell.end]).strip()
         if context.role(cell) != "therapy" or rules.empty_cells.match(printed):
             continue
-        response = None
+        responses: list[Mention] = []
         following = row.cells[cell.column + 1] if cell.column + 1 < len(row.cells) else None
         if following is not None and context.role(following) == "line_response":
-            response = first_response(within(row_mentions, following.start, following.end))
+            responses = [m for m in within(row_mentions, following.start, following.end)
+                         if m.type == "response" and m.normalised != NULL_WORD]
         told = stretch_lines(text, cell.start, cell.end, row_mentions, context.expanded,
                              IGNORED_IN_TABLES) or [
             Line(Therapy(regimen=printed), [])]  # "3 lines of chemotherapy": as printed
-        for line in told:
+        paired = responses if len(responses) == len(told) else responses[:1] * len(told)
+        for line, response in zip(told, paired or [None] * len(told)):
             line.therapy.setting = context.header_settings[cell.column] or line.therapy.setting
-            if response is not None and response.normalised != NULL_WORD:
+            if response is not None:
                 line.therapy.response = response.normalised
                 line.response_evidence = [response.id]
         lines += told

@@ -40,6 +40,7 @@ Table 1: Patients with inflammatory myofibroblastic tumor given two lines
 Case\tSite\tFirst-line\tOutcome\tSecond line\tOutcome
 1\tUterine\tSteroid and NSAID\tPD\tMethotrexate and navelbine\tPR for 5 months
 2\tGall bladder\tCrizotinib\tNot evaluable\tNA\t
+3\tLung\tCisplatin → crizotinib\tPD → CR\tNA\t
 """
 
 
@@ -84,6 +85,9 @@ def test_therapy_columns_take_their_setting_from_the_header_and_the_response_bes
         (["methotrexate", "vinorelbine"], None, "PR", "second-line")]
     assert [(t.drugs, t.response) for t in second.therapies] == [(["crizotinib"], None)]  # NA: no line
     assert (first.primary_site, second.primary_site) == ("uterus", "gall bladder")
+    # a course cell's lines each take their own of the responses the cell beside prints
+    assert [(t.drugs, t.response) for t in cases["table1-row3"].therapies] == [
+        (["cisplatin"], "PD"), (["crizotinib"], "CR")]
 
 
 def test_every_row_field_points_at_the_mentions_it_came_from(tmp_path):
