@@ -248,3 +248,8 @@ def test_serum_markers_map_to_their_genes(genes):
     assert genes(text) == [("CEA", "CEACAM5"), ("CA-125", "MUC16"), ("PSA", "KLK3")]
     assert genes("Serum AFP was normal.") == [("AFP", "AFP")]
     assert genes("AFP and CEA were discussed at the meeting.") == []
+
+
+def test_a_protocol_or_trial_named_like_a_symbol_is_no_gene(genes):
+    assert genes("She was treated on the HR-NBL1 protocol; an ALK mutation was found.") == [
+        ("ALK", "ALK")]
