@@ -75,10 +75,11 @@ class TherapyRules:
     relapse_words: re.Pattern
     start_words: re.Pattern
     stop_words: re.Pattern
+    phase_settings: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "TherapyRules":
-        lists = ["supportive_drugs", "anaphora", "clause_breaks", *WORD_LISTS]
+        lists = ["supportive_drugs", "anaphora", "clause_breaks", "phase_settings", *WORD_LISTS]
         patterns = ["lesion_response", "conditioning_joins", "when_progressed"]
         check_keys(data, file=FILE, where="top level", required=[*lists, *patterns])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
@@ -90,7 +91,8 @@ class TherapyRules:
                    re.compile("|".join(values["clause_breaks"]), re.IGNORECASE),
                    single["lesion_response"], single["conditioning_joins"],
                    single["when_progressed"],
-                   **{key: words_pattern(values[key]) for key in WORD_LISTS})
+                   **{key: words_pattern(values[key]) for key in WORD_LISTS},
+                   phase_settings=frozenset(values["phase_settings"]))
 
 
 @lru_cache(maxsize=1)
@@ -414,6 +416,12 @@ class Reading:
         text, rules = self.text, self.rules
         responses = [m for m in step if m.type == "response"]
         diseases = [m for m in step if m.type == "disease"]
+        if self.current is not None and rules.stop_words.search(text, *bounds) \
+                and not rules.start_words.search(text, *bounds):
+            # a step that stops the line under way starts no other ("osimertinib was
+            # discontinued for pneumonitis, which improved with prednisolone")
+            step = [m for m in step if not is_treatment(m)
+                    or m.normalised in self.current.drugs]
         started = new_lines(text, step, bounds, role, self.expanded, rules)
         if role == TITLE:  # a title says what, never when
             for line in started:
@@ -486,6 +494,12 @@ class Reading:
             return not (line.setting and current.setting and line.setting != current.setting)
         if not same_drugs(current, line) or (
                 line.setting and current.setting and line.setting != current.setting):
+            return False
+        if line.setting in self.rules.phase_settings and line.setting != current.setting and (
+                current.setting is not None or set(line.drugs) != set(current.drugs)):
+            # some of the drugs given on in a phase of their own ("carboplatin, pemetrexed
+            # and bevacizumab, followed by pemetrexed and bevacizumab maintenance"); the
+            # same drugs named with their phase ("crizotinib maintenance") go on
             return False
         progressed = current.response_is("PD")
         if words["restart"]:

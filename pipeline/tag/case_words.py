@@ -176,7 +176,9 @@ class CaseWords:
         generic = words["generic_disease_heads"]
         heads = (rf"(?<![A-Za-z])(?P<head>{alternation(words['disease_heads'] + generic)}"
                  rf"|[A-Za-z]+(?:{alternation(words['disease_head_suffixes'])}))"
-                 r"(?P<plural>e?s)?(?![A-Za-z])(?!\s+(?:cells?|kinase|receptor|genes?|proteins?)\b)")
+                 r"(?P<plural>e?s)?(?![A-Za-z])(?!\s+(?:cells?|kinase|receptor|genes?|proteins?)\b)"
+                 # a compound adjective says no disease: "leukemia-free state", "tumor-related"
+                 r"(?!-(?:free|like|related|associated|directed|derived|specific|infiltrating)\b)")
         disease = DiseaseWords(
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),

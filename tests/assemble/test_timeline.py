@@ -198,3 +198,22 @@ def test_drugs_a_step_gives_in_settings_of_their_own_are_a_line_each(tmp_path, s
 def test_a_phosphate_binder_for_a_side_effect_is_no_line(tmp_path):
     assert read(tmp_path, "Erdafitinib was started. Hyperphosphatemia was managed with "
                           "sevelamer.") == [(["erdafitinib"], None, None, None)]
+
+
+def test_a_step_that_stops_the_line_under_way_starts_no_other(tmp_path):
+    assert read(tmp_path, "She received osimertinib. Osimertinib was discontinued because of "
+                          "pneumonitis, which improved with prednisolone.") == [
+        (["osimertinib"], None, None, None)]
+
+
+def test_some_of_a_line_s_drugs_given_on_in_a_phase_of_their_own_are_a_new_line(tmp_path):
+    assert read(tmp_path, "Carboplatin, pemetrexed and pembrolizumab were given for 4 cycles, "
+                          "followed by pemetrexed and pembrolizumab maintenance.") == [
+        (["carboplatin", "pemetrexed", "pembrolizumab"], None, None, None),
+        (["pemetrexed", "pembrolizumab"], None, None, "maintenance")]
+
+
+def test_and_received_turns_to_a_new_step(tmp_path):
+    assert read(tmp_path, "He had primary resistance to gilteritinib and received "
+                          "azacitidine with venetoclax.") == [
+        (["gilteritinib"], None, "PD", None), (["azacitidine", "venetoclax"], None, None, None)]

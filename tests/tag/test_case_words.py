@@ -74,6 +74,11 @@ def test_a_bare_generic_head_and_tumour_cells_are_no_disease():
     assert found("The tumor was resected and the tumor cells were ALK positive.", "disease") == []
 
 
+def test_a_compound_adjective_names_no_disease():
+    assert found("She reached a morphologic leukemia-free state and tumor-related pain eased.",
+                 "disease") == []
+
+
 def test_a_head_naming_a_protein_is_no_disease():
     assert found("Anaplastic lymphoma kinase inhibitors", "disease") == []
 
