@@ -95,6 +95,11 @@ def test_site_adjectives_name_the_organ():
         ("uterine", "uterus"), ("pulmonary", "lung"), ("lung", "lung")]
 
 
+def test_a_part_of_an_organ_names_the_organ():
+    assert found("a glioma of the left temporal lobe and a pontine lesion", "site") == [
+        ("temporal lobe", "brain"), ("pontine", "brainstem")]
+
+
 def test_vocabulary_words_match_whole_words_in_any_case_only():
     found = [(t.type, t.normalised) for t in find_case_words(
         "Complete Remission was confirmed by NEXT-GENERATION SEQUENCING; a hyperCR-like pattern "
