@@ -148,6 +148,7 @@ class CaseWords:
     status_patterns: tuple[tuple[re.Pattern, str], ...]
     response_patterns: tuple[tuple[re.Pattern, str], ...]
     setting_patterns: tuple[tuple[re.Pattern, str], ...]
+    site_patterns: tuple[tuple[re.Pattern, str], ...]
     treatments: TreatmentWords
 
     @classmethod
@@ -155,7 +156,8 @@ class CaseWords:
         required = [*VOCABULARIES, "case_sensitive", "disease_heads", "disease_head_suffixes",
                     "generic_disease_heads", "disease_stop_words", "disease_course_words",
                     "disease_cell_words", "disease_alteration_words", "sites", "site_adjectives",
-                    "status_patterns", "response_patterns", "setting_patterns", "treatment_partners",
+                    "status_patterns", "response_patterns", "setting_patterns", "site_patterns",
+                    "treatment_partners",
                     "treatments", "treatment_patterns", "treatment_count", "treatment_joins"]
         check_keys(data, file=FILE, where="top level", required=required)
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
@@ -183,9 +185,9 @@ class CaseWords:
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]))
-        status_patterns, response_patterns, setting_patterns = (
-            word_patterns(data, key)
-            for key in ("status_patterns", "response_patterns", "setting_patterns"))
+        status_patterns, response_patterns, setting_patterns, site_patterns = (
+            word_patterns(data, key) for key in ("status_patterns", "response_patterns",
+                                                 "setting_patterns", "site_patterns"))
         treatment_forms = [re.escape(f) for f in check_str_list(
             data["treatments"], file=FILE, where="top level", key="treatments")]
         treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
@@ -202,7 +204,8 @@ class CaseWords:
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE))
         return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
-                   status_patterns, response_patterns, setting_patterns, treatments)
+                   status_patterns, response_patterns, setting_patterns, site_patterns,
+                   treatments)
 
 
 def word_patterns(data: dict, key: str) -> tuple[tuple[re.Pattern, str], ...]:
@@ -310,7 +313,8 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
     tags += [Tag(kind, m.start(), m.end(), normal, f"{kind}.pattern")
              for kind, patterns in (("status", words.status_patterns),
                                     ("response", words.response_patterns),
-                                    ("setting", words.setting_patterns))
+                                    ("setting", words.setting_patterns),
+                                    ("site", words.site_patterns))
              for pattern, normal in patterns for m in pattern.finditer(text)]
     # a pattern's form holds the words inside it ("lost his complete cytogenetic response")
     tags = [tag for kind in {t.type for t in tags} for tag in longest([t for t in tags

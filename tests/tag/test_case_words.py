@@ -95,6 +95,11 @@ def test_site_adjectives_name_the_organ():
         ("uterine", "uterus"), ("pulmonary", "lung"), ("lung", "lung")]
 
 
+def test_a_tumour_on_the_body_s_surface_is_the_skin_s():
+    assert found("a pigmented nodule on the right upper arm, and a sarcoma of the thigh",
+                 "site") == [("on the right upper arm", "skin"), ("thigh", "thigh")]
+
+
 def test_a_part_of_an_organ_names_the_organ():
     assert found("a glioma of the left temporal lobe and a pontine lesion", "site") == [
         ("temporal lobe", "brain"), ("pontine", "brainstem")]
