@@ -310,6 +310,7 @@ def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) ->
 def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Tag]:
     words = case_words()
     tags = [tag for vocabulary in words.vocabularies for tag in vocabulary.find(text)]
+    tags += words.sites.find(text)
     tags += [Tag(kind, m.start(), m.end(), normal, f"{kind}.pattern")
              for kind, patterns in (("status", words.status_patterns),
                                     ("response", words.response_patterns),
@@ -321,7 +322,6 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
                                                                        if t.type == kind])]
     tags += [Tag("detection_method", m.start(), m.end(), "karyotype", "detection_method.karyotype")
              for m in KARYOTYPE.finditer(text)]
-    tags += words.sites.find(text)
     tags += words.treatments.find(text)
     tags += longest(find_diseases(text, words.disease)
                     + defined_diseases(text, defined or {}, words.disease))
