@@ -49,6 +49,9 @@ IGNORED = frozenset({"negated", "hypothetical", "other_patients"})
 IGNORED_IN_TABLES = frozenset({"negated", "hypothetical"})
 CLAUSE = re.compile(r"[,;]")
 COUNTED = re.compile(r"^\S+\s+(?:cycles?|courses?|lines?|doses?)\s+of\s+")  # "two cycles of "
+# a transplant past when the drug is given: "after transplant", "post-HSCT"
+PAST_TRANSPLANT = re.compile(r"\b(?:after|post|following|since)\s*-?\s*(?:(?:an?|the|his|her|"
+                             r"allogeneic|autologous|allo|haploidentical)\s+)*$", re.IGNORECASE)
 SEVERAL_LINES = re.compile(r"^\S+\s+lines\s+of\s+")  # "8 lines of chemotherapy"
 
 
@@ -117,6 +120,7 @@ class TimelineLine:
     role: str
     evidence: list[Mention] = field(default_factory=list)
     responses: list[Stated] = field(default_factory=list)
+    failed: bool = False  # its step says the disease relapsed or progressed on it
 
     @property
     def best(self) -> Stated | None:
@@ -299,7 +303,8 @@ def conditioning(text: str, bounds: tuple[int, int], part: list[Mention], rules:
     melphalan)", "HSCT conditioned with busulfan"), or drugs given with the transplant
     right after them ("high-dose busulfan and melphalan with autologous stem cell
     rescue"): its conditioning, not a line of their own; a transplant in an earlier
-    clause ("after stem cell infusion, crizotinib was restarted") is not."""
+    clause ("after stem cell infusion, crizotinib was restarted") or one past ("two
+    years after transplant on ponatinib maintenance") is not."""
     step_start, first, last = bounds[0], part[0], part[-1]
     after = rules.transplant_words.search(text, last.end, bounds[1])
     if after is not None and rules.conditioning_joins.fullmatch(text, last.end, after.start()):
@@ -307,7 +312,8 @@ def conditioning(text: str, bounds: tuple[int, int], part: list[Mention], rules:
     transplant = None
     for transplant in rules.transplant_words.finditer(text, step_start, first.start):
         pass
-    if transplant is None:
+    if transplant is None or PAST_TRANSPLANT.search(text, max(step_start, transplant.start() - 30),
+                                                    transplant.start()):
         return False
     between = text[transplant.end():first.start]
     inside_brackets = between.count("(") > between.count(")")
@@ -438,6 +444,9 @@ class Reading:
             self.setting = settings[-1] if settings else self.setting
             return
         self.give_waiting_setting(started)
+        if rules.relapse_words.search(text, *bounds) or any(r.normalised == "PD" for r in responses):
+            for line in started:
+                line.failed = True
         first = min(m.start for line in started for m in line.evidence)
         earlier = [r for r in responses if (r.end <= first and CLAUSE.search(text, r.end, first))
                    or (r.normalised == "PD" and r.start > first and rules.when_progressed.search(
@@ -541,7 +550,8 @@ def in_story_order(lines: list[TimelineLine], series: bool = False) -> list[Time
     lines in the same order: each of its lines completes the next story line with its
     drugs; a line of the framing sentences or the title completes any line with its
     drugs. The summary's other lines come after the story's when it tells none of
-    them in detail, and the framing's last; in a ``series`` whose story tells this
+    them in detail, and the framing's last (but for those it says failed, "who relapsed
+    after hyper-CVAD": they come first); in a ``series`` whose story tells this
     patient's course, the framing speaks of the group, and its other lines are some
     other patient's."""
     told = [line for line in lines if line.role == DETAIL]
@@ -561,7 +571,8 @@ def in_story_order(lines: list[TimelineLine], series: bool = False) -> list[Time
                 continue
             else:
                 kept.append(line)
-        told += kept
+        earlier = [line for line in kept if line.role == FRAMING and line.failed]
+        told = earlier + told + [line for line in kept if line not in earlier]
     return told
 
 

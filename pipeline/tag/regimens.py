@@ -52,7 +52,16 @@ def regimens() -> tuple[Regimen, ...]:
 def regimen_pattern() -> tuple[re.Pattern, dict[str, Regimen]]:
     by_form = {form: regimen for regimen in regimens() for form in regimen.forms}
     alternation = "|".join(re.escape(form) for form in sorted(by_form, key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z0-9+/-])(?:{alternation})(?![A-Za-z0-9+]|-[A-Za-z0-9])"), by_form
+    # a modified or numbered schedule of a listed regimen ("mFOLFIRINOX", "FOLFOX6")
+    return re.compile(rf"(?<![A-Za-z0-9+/-])(?P<modified>m)?(?P<form>{alternation})"
+                      rf"(?P<schedule>\d(?![\d.,]))?(?![A-Za-z0-9+]|-[A-Za-z0-9])"), by_form
+
+
+def printed_name(match: re.Match, by_form: dict[str, Regimen]) -> str:
+    """The regimen's name, with the modification or schedule printed with it (as printed,
+    per the guidelines: "mFOLFIRINOX")."""
+    return (f"{match.group('modified') or ''}{by_form[match.group('form')].name}"
+            f"{match.group('schedule') or ''}")
 
 
 def find_regimens(text: str, definitions: dict[str, Definition] | None = None) -> list[Tag]:
@@ -62,7 +71,7 @@ def find_regimens(text: str, definitions: dict[str, Definition] | None = None) -
     product, nor "AVP (arginine vasopressin)")."""
     definitions = definitions or {}
     pattern, by_form = regimen_pattern()
-    found = [Tag("regimen", m.start(), m.end(), by_form[m.group(0)].name, "regimen.acronym")
+    found = [Tag("regimen", m.start(), m.end(), printed_name(m, by_form), "regimen.acronym")
              for m in pattern.finditer(text)
              if not (m.group(0) in definitions and definitions[m.group(0)].ordinary)]
     listed = {(tag.start, tag.end) for tag in found}

@@ -278,3 +278,10 @@ def test_a_series_under_numbered_case_headings_gives_each_patient_its_section(tm
         (41, "female", ["p.Thr315Ile"],
          [(["imatinib"], None, "CR", None), (["ponatinib"], None, None, None)], "alive"),
         (37, "female", [], [(["nilotinib"], None, "PD", None)], "alive")]
+
+
+def test_a_line_the_framing_sentence_says_failed_comes_before_the_story_s(tmp_path):
+    case = case_of(tmp_path, ("Abstract\nWe present a 61-year-old woman with mantle cell "
+                              "lymphoma who relapsed after R-CHOP. Ibrutinib was started and "
+                              "she achieved a complete response.\n"))
+    assert lines(case) == [([], "R-CHOP", None, None), (["ibrutinib"], None, "CR", None)]

@@ -217,3 +217,8 @@ def test_and_received_turns_to_a_new_step(tmp_path):
     assert read(tmp_path, "He had primary resistance to gilteritinib and received "
                           "azacitidine with venetoclax.") == [
         (["gilteritinib"], None, "PD", None), (["azacitidine", "venetoclax"], None, None, None)]
+
+
+def test_a_drug_given_after_a_transplant_is_no_conditioning(tmp_path):
+    assert read(tmp_path, "He remains in remission two years after transplant on ponatinib "
+                          "maintenance.") == [(["ponatinib"], None, "CR", "maintenance")]

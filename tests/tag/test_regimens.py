@@ -19,6 +19,12 @@ def test_an_acronym_the_document_spells_out_as_drugs_is_a_regimen(tagged):
     assert [d for _, d in tagged(text, "drug")] == ["procarbazine", "lomustine", "vincristine"]
 
 
+def test_a_modified_or_numbered_schedule_of_a_listed_regimen_is_that_regimen_as_printed(tagged):
+    text = "She received adjuvant mFOLFIRINOX and later FOLFOX6; FOLFOX 85 mg/m2 was not given."
+    assert tagged(text, "regimen") == [("mFOLFIRINOX", "mFOLFIRINOX"), ("FOLFOX6", "FOLFOX6"),
+                                       ("FOLFOX", "FOLFOX")]
+
+
 def test_an_acronym_printed_before_its_drugs_is_a_regimen(tagged):
     text = "She had no response to DCA (decitabine+cytarabine+aclarubicin) plus venetoclax."
     assert tagged(text, "regimen") == [("DCA", "DCA")]
