@@ -5,6 +5,7 @@
     "aspartic acid to histidine substitution at amino acid position 401" -> p.Asp401His
     "arginine 124-to-cysteine"                                     -> p.Arg124Cys
     "glycine at position 303 by glutamic acid"                     -> p.Gly303Glu
+    "a substitution of glycine by arginine at ALK codon 1202"      -> p.Gly1202Arg
 
 Names and stop words come from ``resources/amino_acids.yaml``.
 """
@@ -55,6 +56,11 @@ def patterns() -> tuple[re.Pattern, ...]:
         rf"\b{ref}{ARROW}{alt}\s+(?:substitution|change|mutation|transition)\s+{POSITION}\b",
         # arginine 124-to-cysteine; glutamic acid 4 to lysine
         rf"\b{ref}[\s-]*(?P<position>\d{{1,5}}){ARROW}{alt}\b",
+        # (a substitution of) glycine by arginine at (ALK) codon 1202, the words corpora
+        # annotate ("of X for Y" reads the other way round and is left out)
+        rf"(?<=substitution\sof\s){ref}\s+(?:by|with)\s+{alt}\s+at\s+(?:the\s+)?"
+        rf"(?:[A-Z][A-Za-z0-9-]{{1,10}}\s+)?(?:amino\s+acid\s+|residue\s+|codon\s+|position\s+)+"
+        rf"(?P<position>\d{{1,5}})\b",
     ))
 
 

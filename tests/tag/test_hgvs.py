@@ -105,6 +105,11 @@ def test_changes_in_words_are_flagged():
     (hit,) = find_in_words("In this patient the glycine at position 161 of NF2 was replaced with "
                            "a stop codon.")
     assert (hit.hgvs, hit.described_in_words) == ("p.Gly161Ter", True)
+    (hit,) = find_in_words("Sequencing showed a substitution of serine by leucine at EGFR "
+                           "codon 768.")
+    assert (hit.hgvs, hit.described_in_words) == ("p.Ser768Leu", True)
+    # "of X for Y": Y is replaced, the other way round; left out rather than misread
+    assert find_in_words("a substitution of leucine for serine at codon 768") == []
 
 
 def test_one_letter_changes_in_genotype_sentences_lists_and_repeats(nlp):
