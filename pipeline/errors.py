@@ -47,6 +47,8 @@ class Errors:
             "package name or a model folder in CASELIT_NER_MODELS")
     E402 = "NER model {model!r} has no entity recogniser (pipes: {pipes})"
     E403 = "cannot train a {entity} model: no {what} in {path}"
+    E502 = ("{folder}: another caselit run (process {pid}) is writing this output folder; "
+            "try again when it has finished")
 
 
 class Warnings:
@@ -83,6 +85,10 @@ class DataSourceError(ValueError):
 
 class ModelError(ValueError):
     """A configured NER model that cannot be loaded or used, or a training run without data."""
+
+
+class OutputBusyError(RuntimeError):
+    """Another run holds the output folder's lock. Worth trying again later."""
 
 
 USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, DataSourceError,

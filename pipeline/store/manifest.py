@@ -3,6 +3,15 @@
 A document is reprocessed when its content hash, the pipeline version or the fingerprint
 of the lexicons, rules and config in use differ from the manifest's, or when its record
 is missing; otherwise it is skipped. ``force`` reprocesses everything.
+
+A document is committed once its record and its text are in place: :func:`commit`
+appends its entry to the journal ``_journal.jsonl`` and fsyncs it, in whichever process
+extracted it, as it finishes. The journal is the one source of truth for what a run has
+done so far; ``_manifest.json`` is the journal compacted. :meth:`Manifest.load` reads
+both, so a run killed at any moment loses no committed document, and the next run
+redoes only what was not committed. :meth:`Manifest.compact` folds the journal into the
+manifest (written atomically) and only then removes it; a crash in between leaves entries
+in both, which read the same.
 """
 
 from __future__ import annotations
@@ -15,10 +24,12 @@ from typing import Literal
 from pydantic import ValidationError
 
 from pipeline import __version__
-from pipeline.atomic import atomic_write_text
+from pipeline.atomic import append_durably, atomic_write_bytes, fsync_directory
+from pipeline.faults import crash_point
 from pipeline.schema import Model, SourceFile
 
 MANIFEST = "_manifest.json"
+JOURNAL = "_journal.jsonl"
 MANIFEST_VERSION = 1
 Reason = Literal["new", "changed", "new pipeline version", "new lexicons or rules",
                  "record missing", "forced", "unchanged"]
@@ -32,6 +43,10 @@ class ManifestEntry(Model):
     extracted_at: str
 
 
+class JournalLine(ManifestEntry):
+    doc_id: str
+
+
 @dataclass
 class Plan:
     todo: list[tuple[SourceFile, Reason]] = field(default_factory=list)
@@ -42,22 +57,55 @@ def record_path(out_dir: Path, doc_id: str) -> Path:
     return out_dir / f"{doc_id}.json"
 
 
+def commit(out_dir: str | Path, source: SourceFile, fingerprint: str, extracted_at: str) -> None:
+    """Record one finished document in the journal, durably. Each line starts with a line
+    break, so a line torn by a crash or a full disk never runs into the next one."""
+    line = JournalLine(doc_id=source.doc_id, path=source.path, sha256=source.sha256,
+                       pipeline_version=__version__, fingerprint=fingerprint,
+                       extracted_at=extracted_at)
+    append_durably(Path(out_dir) / JOURNAL, f"\n{line.model_dump_json()}\n".encode("utf-8"))
+    crash_point("commit")
+
+
+def journal_lines(out_dir: Path) -> list[JournalLine]:
+    """The journal's complete lines in order; a torn last line is no commit."""
+    try:
+        text = (out_dir / JOURNAL).read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return []
+    lines = []
+    for raw in text.splitlines():
+        if raw.strip():
+            try:
+                lines.append(JournalLine.model_validate_json(raw))
+            except ValidationError:
+                continue
+    return lines
+
+
 class Manifest:
-    def __init__(self, path: Path, entries: dict[str, ManifestEntry] | None = None):
+    def __init__(self, path: Path, entries: dict[str, ManifestEntry] | None = None,
+                 journaled: int = 0):
         self.path = path
         self.entries: dict[str, ManifestEntry] = entries or {}
+        self.journaled = journaled  # journal lines read on top of the compacted manifest
 
     @classmethod
     def load(cls, out_dir: str | Path) -> "Manifest":
-        """The manifest of an output folder; an unreadable one counts as empty (all rerun)."""
-        path = Path(out_dir) / MANIFEST
+        """The manifest of an output folder with its journal replayed; an unreadable
+        manifest counts as empty (all rerun)."""
+        out_dir = Path(out_dir)
+        path = out_dir / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             entries = {doc_id: ManifestEntry.model_validate(entry)
                        for doc_id, entry in data["documents"].items()}
         except (OSError, ValueError, KeyError, TypeError, ValidationError):
             entries = {}
-        return cls(path, entries)
+        journal = journal_lines(out_dir)
+        for line in journal:
+            entries[line.doc_id] = ManifestEntry.model_validate(line.model_dump(exclude={"doc_id"}))
+        return cls(path, entries, len(journal))
 
     def decide(self, source: SourceFile, fingerprint: str, *, force: bool = False) -> Reason:
         entry = self.entries.get(source.doc_id)
@@ -85,15 +133,19 @@ class Manifest:
                 plan.todo.append((source, reason))
         return plan
 
-    def record(self, source: SourceFile, fingerprint: str, extracted_at: str) -> None:
-        self.entries[source.doc_id] = ManifestEntry(
-            path=source.path, sha256=source.sha256, pipeline_version=__version__,
-            fingerprint=fingerprint, extracted_at=extracted_at,
-        )
-
     def save(self) -> None:
         data = {
             "version": MANIFEST_VERSION,
             "documents": {doc_id: entry.model_dump() for doc_id, entry in sorted(self.entries.items())},
         }
-        atomic_write_text(self.path, json.dumps(data, indent=1))
+        atomic_write_bytes(self.path, json.dumps(data, indent=1).encode("utf-8"),
+                           before_replace=lambda _: crash_point("manifest"))
+
+    def compact(self) -> None:
+        """Fold the journal into ``_manifest.json``; call with the output folder locked."""
+        if not self.journaled:
+            return
+        self.save()
+        (self.path.parent / JOURNAL).unlink(missing_ok=True)
+        fsync_directory(self.path.parent)
+        self.journaled = 0

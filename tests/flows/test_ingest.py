@@ -3,9 +3,12 @@
 import pytest
 
 import flows.ingest as ingest
+import pipeline.store
+import pipeline.extract
 from pipeline.read import source_for
 from pipeline.store import read_failures
 from pipeline.tag import tagger_fingerprint
+from pipeline.worker import extract_document
 
 pytestmark = pytest.mark.flow
 
@@ -26,7 +29,7 @@ def test_task_logic_runs_without_prefect(batch_folder):
                                           tagger_fingerprint())
     assert done.status == "done" and done.counts["fusions"] == 1
     assert (out / "good.json").is_file() and (out / "_documents" / "good.json").is_file()
-    failed = ingest.extract_document(source_for(raw / "empty.txt"), "new", str(out), "x")
+    failed = extract_document(source_for(raw / "empty.txt"), "new", str(out), "x")
     assert failed.status == "failed" and failed.failure.reason == "empty file: no text after decoding"
 
 
@@ -35,7 +38,7 @@ def test_bad_files_are_listed_and_the_batch_goes_on(prefect_harness, batch_folde
     summary = ingest.run_ingest([str(raw)], str(out))
     assert (summary.done, summary.skipped, summary.failed) == (1, 0, 2)
     assert sorted(p.name for p in out.glob("*.json")) == ["_failures.json", "_manifest.json",
-                                                         "good.json"]
+                                                         "_tables.json", "good.json"]
     reasons = {f.path.split("/")[-1]: f.reason for f in read_failures(out)}
     assert reasons == {"binary.txt": "binary file, not text: NUL byte at offset 6",
                        "empty.txt": "empty file: no text after decoding"}
@@ -72,7 +75,7 @@ def test_a_document_that_turns_bad_keeps_its_last_good_record(prefect_harness, b
 
 def test_transient_io_errors_are_retried(prefect_harness, batch_folder, monkeypatch):
     raw, out = batch_folder
-    real_write, calls = ingest.write_record, []
+    real_write, calls = pipeline.store.write_record, []
 
     def flaky_write(document, extraction, out_dir):
         calls.append(document.id)
@@ -80,7 +83,7 @@ def test_transient_io_errors_are_retried(prefect_harness, batch_folder, monkeypa
             raise OSError(5, "Input/output error on the network drive")
         return real_write(document, extraction, out_dir)
 
-    monkeypatch.setattr(ingest, "write_record", flaky_write)
+    monkeypatch.setattr(pipeline.store, "write_record", flaky_write)
     summary = ingest.run_ingest([str(raw / "good.txt")], str(out))
     assert calls == ["good", "good"] and summary.done == 1 and summary.failed == 0
 
@@ -90,14 +93,14 @@ def test_an_unexpected_error_in_one_document_is_a_failure_not_a_crash(prefect_ha
                                                                       report_text):
     raw, out = batch_folder
     (raw / "other.txt").write_text(report_text)
-    real_tag = ingest.tag
+    real_tag = pipeline.extract.tag
 
     def tag_that_breaks_on_good(document):
         if document.id == "good":
             raise RuntimeError("tagger bug")
         return real_tag(document)
 
-    monkeypatch.setattr(ingest, "tag", tag_that_breaks_on_good)
+    monkeypatch.setattr(pipeline.extract, "tag", tag_that_breaks_on_good)
     summary = ingest.run_ingest([str(raw / "good.txt"), str(raw / "other.txt")], str(out))
     assert (summary.done, summary.failed) == (1, 1)
     (failure,) = summary.failures
