@@ -51,8 +51,11 @@ def plan_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, force: bool
     found = discover(inputs)
     manifest = Manifest.load(out_dir)
     plan = manifest.plan(found.sources, fingerprint, force=force)
+    refused = [Failure(path=source.path, doc_id=source.doc_id, stage="discover", reason=reason,
+                       error="ValueError", at=now_iso()) for source, reason in plan.refused]
     unfinished = bool(manifest.journaled) or tables_outdated(Path(out_dir), manifest)
-    return Batch(str(out_dir), fingerprint, plan.todo, plan.skipped, found.failures, unfinished)
+    return Batch(str(out_dir), fingerprint, plan.todo, plan.skipped, found.failures + refused,
+                 unfinished)
 
 
 def committed_records(out_dir: Path, manifest: Manifest) -> list[tuple[str, str]]:

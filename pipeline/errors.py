@@ -25,6 +25,8 @@ class Errors:
     E010 = "truncated or damaged PDF (no end-of-file marker): {reason}"
     E011 = "PDF has no pages"
     E012 = "no text layer (scanned?): the pages are images; run OCR first"
+    E015 = ("document id '{doc_id}' is taken in {out} by {other}, a different file; rename "
+            "one of the two (records are named by the file's stem)")
     E101 = (
         "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
         "holding hgnc/, drugs/ and corpora/, or fill one with `caselit data fetch` (see the "

@@ -4,6 +4,11 @@ A document is reprocessed when its content hash, the pipeline version or the fin
 of the lexicons, rules and config in use differ from the manifest's, or when its record
 is missing; otherwise it is skipped. ``force`` reprocesses everything.
 
+Document ids are file stems, so two folders can hold different reports with one id. The
+manifest keeps the real path of each id's source: another file with that stem is refused
+while the first one exists (its record would be overwritten); once the first is gone, the
+id passes to the file found now (a report moved to another folder).
+
 A document is committed once its record and its text are in place: :func:`commit`
 appends its entry to the journal ``_journal.jsonl`` and fsyncs it, in whichever process
 extracted it, as it finishes. The journal is the one source of truth for what a run has
@@ -17,26 +22,28 @@ in both, which read the same.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from pipeline import __version__
 from pipeline.atomic import append_durably, atomic_write_bytes, fsync_directory
+from pipeline.errors import Errors
 from pipeline.faults import crash_point
 from pipeline.schema import Model, SourceFile
 
 MANIFEST = "_manifest.json"
 JOURNAL = "_journal.jsonl"
 MANIFEST_VERSION = 1
-Reason = Literal["new", "changed", "new pipeline version", "new lexicons or rules",
+Reason = Literal["new", "changed", "moved", "new pipeline version", "new lexicons or rules",
                  "record missing", "forced", "unchanged"]
 
 
 class ManifestEntry(Model):
-    path: str
+    path: str = Field(description="The source's real path (symbolic links resolved).")
     sha256: str
     pipeline_version: str
     fingerprint: str
@@ -51,6 +58,7 @@ class JournalLine(ManifestEntry):
 class Plan:
     todo: list[tuple[SourceFile, Reason]] = field(default_factory=list)
     skipped: list[SourceFile] = field(default_factory=list)
+    refused: list[tuple[SourceFile, str]] = field(default_factory=list)  # (source, reason)
 
 
 def record_path(out_dir: Path, doc_id: str) -> Path:
@@ -60,7 +68,8 @@ def record_path(out_dir: Path, doc_id: str) -> Path:
 def commit(out_dir: str | Path, source: SourceFile, fingerprint: str, extracted_at: str) -> None:
     """Record one finished document in the journal, durably. Each line starts with a line
     break, so a line torn by a crash or a full disk never runs into the next one."""
-    line = JournalLine(doc_id=source.doc_id, path=source.path, sha256=source.sha256,
+    line = JournalLine(doc_id=source.doc_id, path=os.path.realpath(source.path),
+                       sha256=source.sha256,
                        pipeline_version=__version__, fingerprint=fingerprint,
                        extracted_at=extracted_at)
     append_durably(Path(out_dir) / JOURNAL, f"\n{line.model_dump_json()}\n".encode("utf-8"))
@@ -107,6 +116,13 @@ class Manifest:
             entries[line.doc_id] = ManifestEntry.model_validate(line.model_dump(exclude={"doc_id"}))
         return cls(path, entries, len(journal))
 
+    def taken_by(self, source: SourceFile) -> str | None:
+        """The other file that holds ``source``'s id, while it exists."""
+        entry = self.entries.get(source.doc_id)
+        if entry is None or os.path.realpath(source.path) == os.path.realpath(entry.path):
+            return None
+        return entry.path if os.path.exists(entry.path) else None
+
     def decide(self, source: SourceFile, fingerprint: str, *, force: bool = False) -> Reason:
         entry = self.entries.get(source.doc_id)
         if force:
@@ -115,6 +131,8 @@ class Manifest:
             return "new"
         if entry.sha256 != source.sha256:
             return "changed"
+        if os.path.realpath(source.path) != os.path.realpath(entry.path):
+            return "moved"
         if entry.pipeline_version != __version__:
             return "new pipeline version"
         if entry.fingerprint != fingerprint:
@@ -126,6 +144,11 @@ class Manifest:
     def plan(self, sources: list[SourceFile], fingerprint: str, *, force: bool = False) -> Plan:
         plan = Plan()
         for source in sources:
+            other = self.taken_by(source)
+            if other is not None:
+                plan.refused.append((source, Errors.E015.format(
+                    doc_id=source.doc_id, other=other, out=self.path.parent)))
+                continue
             reason = self.decide(source, fingerprint, force=force)
             if reason == "unchanged":
                 plan.skipped.append(source)

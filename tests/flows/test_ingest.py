@@ -137,3 +137,24 @@ def test_with_gold_the_flow_writes_reports_and_publishes_an_artifact(prefect_har
 
     artifact = asyncio.run(latest_artifact())
     assert artifact is not None and "| genes | 2 | 0 | 0 |" in artifact.data
+
+
+def test_a_same_stem_file_from_another_folder_is_refused_while_the_first_exists(
+        prefect_harness, tmp_path, report_text):
+    first, second, out = tmp_path / "a" / "doc0000.txt", tmp_path / "b" / "doc0000.txt", tmp_path / "out"
+    for path, age in ((first, "58"), (second, "71")):
+        path.parent.mkdir()
+        path.write_text(report_text.replace("58", age))
+    ingest.run_ingest([str(first)], str(out))
+    record = (out / "doc0000.json").read_bytes()
+    refused = ingest.run_ingest([str(second)], str(out))
+    assert (refused.done, refused.failed) == (0, 1)
+    (failure,) = refused.failures
+    assert failure.path == str(second) and failure.stage == "discover"
+    assert failure.reason == (f"document id 'doc0000' is taken in {out} by {first}, a different "
+                              "file; rename one of the two (records are named by the file's stem)")
+    assert (out / "doc0000.json").read_bytes() == record
+    first.unlink()  # the report moved: the id passes to the file found now
+    moved = ingest.run_ingest([str(second)], str(out))
+    assert [(o.doc_id, o.reason, o.status) for o in moved.outcomes] == [("doc0000", "changed", "done")]
+    assert '"age_years": 71' in (out / "doc0000.json").read_text()

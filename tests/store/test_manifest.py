@@ -91,3 +91,20 @@ def test_two_processes_committing_at_once_lose_no_entry(tmp_path):
 def commit_many(out_dir, prefix):
     for index in range(100):
         commit(out_dir, source(f"{prefix}{index}"), "fp1", "t1")
+
+
+def test_an_id_is_refused_to_another_file_while_its_own_exists_and_moves_once_gone(tmp_path):
+    out, first, second = tmp_path / "out", tmp_path / "a" / "case.txt", tmp_path / "b" / "case.txt"
+    out.mkdir()
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_text("same words")
+    commit(out, SourceFile(path=str(first), doc_id="case", sha256="a" * 64, size=10), "fp1", "t1")
+    record_path(out, "case").write_text("{}")
+    elsewhere = SourceFile(path=str(second), doc_id="case", sha256="a" * 64, size=10)
+    plan = Manifest.load(out).plan([elsewhere], "fp1")
+    assert plan.todo == [] and [reason for _, reason in plan.refused] == [
+        f"document id 'case' is taken in {out} by {first}, a different file; rename one of the "
+        "two (records are named by the file's stem)"]
+    first.unlink()
+    assert Manifest.load(out).plan([elsewhere], "fp1").todo == [(elsewhere, "moved")]
