@@ -10,7 +10,8 @@
     caselit model train {gene,chemical,variant} [--out DIR] [--epochs N] [--limit N]
 
 Exit status: 0 on success; 1 when --strict finds a failed document, a figure falls under
---fail-under or a data file could not be fetched; 2 on bad input or usage.
+--fail-under or a data file could not be fetched; 2 on bad input or usage; 75 when another
+run is writing the same output folder (try again later).
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.errors import USER_ERRORS
+from pipeline.errors import USER_ERRORS, OutputBusyError
 
 DEFAULT_INPUT = "raw"
 DEFAULT_OUT = "extracted"
 FORMATS = ("table", "markdown", "json", "html")
+EXIT_BUSY = os.EX_TEMPFAIL  # 75: "temporary failure, try again later" (sysexits.h)
 MAX_DEFAULT_WORKERS = 8  # a worker process holds about 400 MB of tagger
 DEFAULT_WORKERS = max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
 
@@ -163,7 +165,7 @@ def fail_under(report, thresholds: list[tuple[str | None, float]]) -> int:
 
 
 def command_run(args: argparse.Namespace, console: Console) -> int:
-    from pipeline.batch import finish_batch, plan_batch
+    from pipeline.batch import plan_batch
 
     started = time.perf_counter()
     inputs = args.inputs or [DEFAULT_INPUT]
@@ -172,8 +174,10 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
         from caselit.report import progress_bar
         from flows.ingest import choose_runner, run_ingest
         from flows.progress import add_listener, remove_listener
+        from pipeline.store import output_lock
 
-        with progress_bar(console, len(batch.todo)) as listener:
+        # locked before Prefect starts: a busy folder is said at once
+        with output_lock(args.out), progress_bar(console, len(batch.todo)) as listener:
             add_listener(listener)
             try:
                 summary = run_ingest(inputs, args.out, force=args.force, workers=args.workers,
@@ -184,16 +188,8 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
             finally:
                 remove_listener(listener)
         summary.seconds = time.perf_counter() - started
-    else:  # nothing new: no need to start Prefect
-        summary = finish_batch(batch, [], started)
-        if args.gold:
-            from pipeline.evaluate import diff_folder, write_reports
-
-            summary.diff = diff_folder(args.out, args.gold, batch.doc_ids)
-            write_reports(summary.diff, args.out)
-        from pipeline.store import append_run
-
-        append_run(args.out, summary)
+    else:  # nothing to extract: no need to start Prefect
+        summary = finish_without_flow(batch, args.gold, started)
     from caselit.report import diff_tables, failures_table, summary_table, warnings_table
 
     console.print(summary_table(summary))
@@ -208,6 +204,36 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
         console.print(f"reports: {Path(args.out) / '_diff'}/diff.html, diff.json, diff.md")
     status = fail_under(summary.diff, args.fail_under)
     return 1 if (args.strict and summary.failed) or status else 0
+
+
+def finish_without_flow(batch, gold_dir: str | None, started: float):
+    """A run with nothing to extract. It writes only what is out of date: a journal or
+    tables a killed run left unfinished, a changed list of failures, changed gold reports;
+    when nothing is, it writes nothing (and needs no lock)."""
+    from pipeline.batch import finish_batch, idle_summary, needs_finishing
+    from pipeline.store import append_run, output_lock
+
+    if needs_finishing(batch):
+        with output_lock(batch.out_dir):
+            summary = finish_batch(batch, [], started)
+            append_run(batch.out_dir, summary)
+    else:
+        summary = idle_summary(batch, started)
+    if gold_dir:
+        from pipeline.evaluate import diff_folder, write_reports
+
+        summary.diff = diff_folder(batch.out_dir, gold_dir, batch.doc_ids)
+        if reports_changed(summary.diff, batch.out_dir):
+            write_reports(summary.diff, batch.out_dir)
+    return summary
+
+
+def reports_changed(report, out_dir: str) -> bool:
+    written = Path(out_dir) / "_diff" / "diff.json"
+    try:
+        return written.read_text(encoding="utf-8") != report.model_dump_json(indent=2)
+    except OSError:
+        return True
 
 
 def command_extract(args: argparse.Namespace, console: Console) -> int:
@@ -331,6 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     errors = Console(stderr=True)
     try:
         return COMMANDS[args.command](args, console)
+    except OutputBusyError as error:
+        errors.print(f"[bold red]busy:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+        return EXIT_BUSY
     except USER_ERRORS as error:
         # soft_wrap: a long path must not be broken (a wrap drops the space it breaks at)
         errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)

@@ -1,11 +1,13 @@
 """Ingest case reports: discover -> read -> tag -> assemble -> write (-> evaluate).
 
-A task extracts a chunk of documents (read, tag, assemble and write each in turn),
-because Prefect's per-task overhead (about 10-85 ms, more on Dask) rivals the ~150 ms a
-document takes: chunks of up to 16 documents, at least four chunks per worker so the
-workers stay busy to the end. Chunks run concurrently on the task runner. Within a
-chunk, I/O errors are retried twice per document; a bad file or an unexpected error
-becomes that document's listed failure, and the batch goes on.
+A task extracts a chunk of documents (read, tag, assemble, write and commit each in
+turn), because Prefect's per-task overhead (about 10-85 ms, more on Dask) rivals the
+~150 ms a document takes: chunks of up to 16 documents, at least four chunks per worker
+so the workers stay busy to the end. Chunks run concurrently on the task runner. Within
+a chunk, I/O errors are retried twice per document; a bad file or an unexpected error
+becomes that document's listed failure, and the batch goes on. Each document is
+committed as it finishes, so a run killed at any point is finished by the next one.
+The whole run holds the output folder's lock.
 """
 
 from __future__ import annotations
@@ -25,47 +27,18 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from flows.progress import report
 from flows.settings import shared_api
-from pipeline.assemble import assemble
-from pipeline.batch import Batch, finish_batch, outcome_done, outcome_failed, plan_batch
-from pipeline.errors import BadInputError
+from pipeline.batch import Batch, finish_batch, outcome_failed, plan_batch
 from pipeline.evaluate import diff_folder, to_markdown, write_reports
-from pipeline.read import read_document
 from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
-from pipeline.store import append_run, write_record
-from pipeline.tag import tag
+from pipeline.store import append_run, output_lock
+from pipeline.worker import extract_document
 
-
-IO_RETRIES = 2
-IO_RETRY_DELAY = 1.0  # seconds
 MAX_CHUNK = 16
 
 
 @task(cache_policy=NO_CACHE)
 def plan(inputs: list[str], out_dir: str, force: bool) -> Batch:
     return plan_batch(inputs, out_dir, force=force)
-
-
-def extract_document(source: SourceFile, reason: str, out_dir: str, fingerprint: str
-                     ) -> DocumentOutcome:
-    """One document, read to written; its failure is an outcome, never an exception."""
-    started = time.perf_counter()
-    attempt = 0
-    while True:
-        try:
-            document = read_document(source)
-            mentions = tag(document)
-            extraction = assemble(document, mentions, fingerprint=fingerprint)
-            write_record(document, extraction, out_dir)
-            return outcome_done(source, reason, extraction, started)
-        except BadInputError as error:
-            return outcome_failed(source, reason, error, started)
-        except OSError as error:  # an I/O hiccup (a network drive, a disk being cleared)
-            if attempt == IO_RETRIES:
-                return outcome_failed(source, reason, error, started)
-            attempt += 1
-            time.sleep(IO_RETRY_DELAY)
-        except Exception as error:  # a bug: listed for this document, the batch goes on
-            return outcome_failed(source, reason, error, started)
 
 
 def chunk_name() -> str:
@@ -136,17 +109,18 @@ def collect(futures, parts: list[list]) -> list[DocumentOutcome]:
 def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
            gold_dir: str | None = None, workers: int = 2) -> RunSummary:
     started = time.perf_counter()
-    batch = plan(inputs, out_dir, force)
-    parts = chunks(batch.todo, workers)
-    futures = extract_documents.map(parts, out_dir=unmapped(out_dir),
-                                    fingerprint=unmapped(batch.fingerprint))
-    outcomes = collect(futures, parts)
-    summary = finish(batch, outcomes, started)
-    summary.task_runner = RUNNER_NAMES.get(type(task_runner_in_use()).__name__)
-    if gold_dir:
-        summary.diff = evaluate(batch, gold_dir)
-    summary.seconds = time.perf_counter() - started
-    log_run(summary)
+    with output_lock(out_dir):
+        batch = plan(inputs, out_dir, force)
+        parts = chunks(batch.todo, workers)
+        futures = extract_documents.map(parts, out_dir=unmapped(out_dir),
+                                        fingerprint=unmapped(batch.fingerprint))
+        outcomes = collect(futures, parts)
+        summary = finish(batch, outcomes, started)
+        summary.task_runner = RUNNER_NAMES.get(type(task_runner_in_use()).__name__)
+        if gold_dir:
+            summary.diff = evaluate(batch, gold_dir)
+        summary.seconds = time.perf_counter() - started
+        log_run(summary)
     return summary
 
 

@@ -1,12 +1,16 @@
 """Atomic file writes: a reader sees the old file or the new one, never half of one.
 
 Write to a temporary file in the target's own folder (same file system), flush and
-fsync it, then ``os.replace`` it over the target.
+fsync it, then ``os.replace`` it over the target. Temporary files are named
+``.<target>.<random>.tmp``, so what a killed process leaves behind can be found and
+removed (:data:`TEMPORARY_GLOB`). Appends to a log are one ``write`` of whole lines,
+fsynced (:func:`append_durably`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -20,6 +24,8 @@ def process_umask() -> int:
 
 
 UMASK = process_umask()  # read once, at import: setting it later races other threads
+TEMPORARY_SUFFIX = ".tmp"
+TEMPORARY_GLOB = f".*{TEMPORARY_SUFFIX}"
 
 
 def file_mode(target: Path) -> int:
@@ -41,7 +47,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX,
+                                    dir=target.parent)
     os.close(handle)
     temporary = Path(name)
     try:
@@ -69,3 +76,25 @@ def atomic_write_bytes(target: str | Path, data: bytes,
 
 def atomic_write_text(target: str | Path, text: str) -> None:
     atomic_write_bytes(target, text.encode("utf-8"))
+
+
+def fsync_directory(folder: str | Path) -> None:
+    """Make the renames and removals in ``folder`` durable (a rename is an entry of the
+    folder, which has its own fsync)."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def append_durably(target: str | Path, data: bytes) -> None:
+    """Append ``data`` with one ``write`` and fsync it. Appends of other processes never
+    interleave with it (``O_APPEND``); a short write (a full disk) raises ``ENOSPC``."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+    try:
+        if os.write(descriptor, data) != len(data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

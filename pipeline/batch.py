@@ -2,6 +2,11 @@
 
 The Prefect flow wraps these in tasks; ``caselit run`` also calls :func:`plan_batch`
 first, so a run with nothing to do finishes without starting Prefect at all.
+
+Each document is committed to the output folder's journal as it finishes
+(:func:`pipeline.worker.extract_document`); :func:`finish_batch` then folds the journal
+into the manifest and rebuilds the tables when they are not current. Both steps also
+finish the work of a run that was killed before them.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from pipeline.errors import BadInputError
 from pipeline.read import discover
 from pipeline.read.discover import now_iso
 from pipeline.schema import (DocumentOutcome, Extraction, Failure, RunSummary, SourceFile)
-from pipeline.store import (TABLES, Manifest, rebuild_tables, record_paths, write_failures)
+from pipeline.store import (Manifest, built_from, read_failures, rebuild_tables, record_path,
+                            tables_current, write_failures)
 
 COUNTED = ("genes", "fusions", "variants", "drugs", "regimens", "cases")
 
@@ -27,6 +33,7 @@ class Batch:
     todo: list[tuple[SourceFile, str]] = field(default_factory=list)
     skipped: list[SourceFile] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    unfinished: bool = False  # a journal to compact or tables to rebuild (a killed run's)
 
     @property
     def doc_ids(self) -> set[str]:
@@ -42,8 +49,25 @@ def plan_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, force: bool
 
         fingerprint = tagger_fingerprint()
     found = discover(inputs)
-    plan = Manifest.load(out_dir).plan(found.sources, fingerprint, force=force)
-    return Batch(str(out_dir), fingerprint, plan.todo, plan.skipped, found.failures)
+    manifest = Manifest.load(out_dir)
+    plan = manifest.plan(found.sources, fingerprint, force=force)
+    refused = [Failure(path=source.path, doc_id=source.doc_id, stage="discover", reason=reason,
+                       error="ValueError", at=now_iso()) for source, reason in plan.refused]
+    unfinished = bool(manifest.journaled) or tables_outdated(Path(out_dir), manifest)
+    return Batch(str(out_dir), fingerprint, plan.todo, plan.skipped, found.failures + refused,
+                 unfinished)
+
+
+def committed_records(out_dir: Path, manifest: Manifest) -> list[tuple[str, str]]:
+    """(doc id, commit stamp) of every committed document whose record is in place: what
+    the tables are built from."""
+    return [(doc_id, f"{e.sha256}:{e.pipeline_version}:{e.fingerprint}:{e.extracted_at}")
+            for doc_id, e in manifest.entries.items() if record_path(out_dir, doc_id).is_file()]
+
+
+def tables_outdated(out_dir: Path, manifest: Manifest) -> bool:
+    records = committed_records(out_dir, manifest)
+    return bool(records) and not tables_current(out_dir, built_from(records))
 
 
 def count_entities(extraction: Extraction) -> dict[str, int]:
@@ -71,29 +95,54 @@ def outcome_failed(source: SourceFile, reason: str, error: BaseException,
                            reason=reason, seconds=seconds, failure=failure)
 
 
-def tables_missing(out_dir: Path) -> bool:
-    return any(not (out_dir / f"{name}.parquet").is_file() for name in TABLES)
+def same_failures(old: list[Failure], new: list[Failure]) -> bool:
+    def what(failures: list[Failure]) -> list[tuple]:
+        return [(f.path, f.stage, f.reason) for f in failures]
+
+    return what(old) == what(new)
 
 
-def finish_batch(batch: Batch, outcomes: list[DocumentOutcome], started: float) -> RunSummary:
-    """Record successes in the manifest, write the failures, rebuild the tables if needed."""
-    out_dir = Path(batch.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sources = {source.doc_id: source for source, _ in batch.todo}
+def run_failures(batch: Batch, outcomes: list[DocumentOutcome]) -> list[Failure]:
+    return sorted(batch.failures + [o.failure for o in outcomes if o.failure is not None],
+                  key=lambda failure: failure.path)
+
+
+def needs_finishing(batch: Batch) -> bool:
+    """Whether a run with nothing to extract still has something to write."""
+    return batch.unfinished or not same_failures(read_failures(batch.out_dir),
+                                                 run_failures(batch, []))
+
+
+def summarise(batch: Batch, outcomes: list[DocumentOutcome], started: float,
+              rebuilt: bool) -> RunSummary:
     done = [o for o in outcomes if o.status == "done"]
-    if done:
-        manifest = Manifest.load(out_dir)
-        for outcome in done:
-            manifest.record(sources[outcome.doc_id], batch.fingerprint, outcome.extracted_at)
-        manifest.save()
-    failures = sorted(batch.failures + [o.failure for o in outcomes if o.failure is not None],
-                      key=lambda failure: failure.path)
-    write_failures(out_dir, failures)
-    rebuilt = bool(done) or (tables_missing(out_dir) and bool(record_paths(out_dir)))
-    if rebuilt:
-        rebuild_tables(out_dir)
+    failures = run_failures(batch, outcomes)
     counts = {name: sum(o.counts.get(name, 0) for o in done) for name in COUNTED + ("mentions",)}
-    return RunSummary(out_dir=str(out_dir), done=len(done), skipped=len(batch.skipped),
+    return RunSummary(out_dir=batch.out_dir, done=len(done), skipped=len(batch.skipped),
                       failed=len(failures), counts=counts,
                       seconds=time.perf_counter() - started, tables_rebuilt=rebuilt,
                       failures=failures, outcomes=sorted(outcomes, key=lambda o: o.doc_id))
+
+
+def idle_summary(batch: Batch, started: float) -> RunSummary:
+    """The summary of a run that had nothing to do, and wrote nothing."""
+    return summarise(batch, [], started, rebuilt=False)
+
+
+def finish_batch(batch: Batch, outcomes: list[DocumentOutcome], started: float) -> RunSummary:
+    """Fold the journal into the manifest, write the failures when they changed, rebuild
+    the tables when they are not built from the committed records. Call with the output
+    folder locked."""
+    out_dir = Path(batch.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest.load(out_dir)
+    manifest.compact()
+    failures = run_failures(batch, outcomes)
+    if outcomes or not same_failures(read_failures(out_dir), failures):
+        write_failures(out_dir, failures)
+    records = committed_records(out_dir, manifest)
+    source = built_from(records)
+    rebuilt = bool(records) and not tables_current(out_dir, source)
+    if rebuilt:
+        rebuild_tables(out_dir, [doc_id for doc_id, _ in records], source)
+    return summarise(batch, outcomes, started, rebuilt)

@@ -25,6 +25,8 @@ class Errors:
     E010 = "truncated or damaged PDF (no end-of-file marker): {reason}"
     E011 = "PDF has no pages"
     E012 = "no text layer (scanned?): the pages are images; run OCR first"
+    E015 = ("document id '{doc_id}' is taken in {out} by {other}, a different file; rename "
+            "one of the two (records are named by the file's stem)")
     E101 = (
         "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
         "holding hgnc/, drugs/ and corpora/, or fill one with `caselit data fetch` (see the "
@@ -47,6 +49,8 @@ class Errors:
             "package name or a model folder in CASELIT_NER_MODELS")
     E402 = "NER model {model!r} has no entity recogniser (pipes: {pipes})"
     E403 = "cannot train a {entity} model: no {what} in {path}"
+    E502 = ("{folder}: another caselit run (process {pid}) is writing this output folder; "
+            "try again when it has finished")
 
 
 class Warnings:
@@ -83,6 +87,10 @@ class DataSourceError(ValueError):
 
 class ModelError(ValueError):
     """A configured NER model that cannot be loaded or used, or a training run without data."""
+
+
+class OutputBusyError(RuntimeError):
+    """Another run holds the output folder's lock. Worth trying again later."""
 
 
 USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, DataSourceError,

@@ -195,3 +195,27 @@ def test_reading_warnings_reach_the_run_summary(prefect_harness, tmp_path, capsy
     assert main(["run", str(raw), "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
     assert "warnings" in printed and "decoded as utf-8-sig (byte-order mark)" in printed
+
+
+def test_a_run_on_a_folder_another_run_is_writing_says_so_and_exits_75(tmp_path, capsys,
+                                                                      report_text):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "case.txt").write_text(report_text)
+    hold = ("import sys, time; from pipeline.store import output_lock\n"
+            "with output_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(out)], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        assert main(["run", str(raw), "--out", str(out)]) == 75
+    finally:
+        holder.kill()
+        holder.wait()
+    error = capsys.readouterr().err.replace("\n", "")
+    assert f"another caselit run (process {holder.pid}) is writing this output folder" in error

@@ -5,11 +5,15 @@ Layout of ``extracted/`` (or ``--out``):
 - ``<doc-id>.json``: the Extraction (gold-shaped fields + mentions + run info);
 - ``_documents/<doc-id>.json``: the read Document (text, pages, sections, tables), so
   every mention's offsets can be shown in context;
+- ``_journal.jsonl``: documents committed since the manifest was last compacted, one
+  line each, appended as each finishes (the checkpoint of a run in progress);
 - ``_manifest.json``: content hash and pipeline fingerprint per document;
 - ``_failures.json``: the failures of the latest run, with path and reason;
 - ``_runs.jsonl``: one line per run (time, counts, failures, gold scores), appended, so
   the history of scheduled runs is readable without Prefect's UI;
-- ``cases``, ``mentions``, ``entities`` as ``.parquet`` and ``.csv``.
+- ``cases``, ``mentions``, ``entities`` as ``.parquet`` and ``.csv``, derived from the
+  committed records; ``_tables.json`` says which (see :mod:`pipeline.store.tables`);
+- ``_run.lock``: held by the run writing the folder.
 
 Every file is replaced atomically; nothing here deletes a record.
 """
@@ -17,22 +21,24 @@ Every file is replaced atomically; nothing here deletes a record.
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable
 
 from pydantic import ValidationError
 
-from pipeline.atomic import atomic_write_text
+from pipeline.atomic import append_durably, atomic_write_text
 from pipeline.errors import Errors, RecordError
 from pipeline.schema import Document, Extraction, Failure, RunSummary
-from pipeline.store.manifest import Manifest, ManifestEntry, Plan, record_path
-from pipeline.store.tables import TABLES, write_tables
+from pipeline.store.lock import output_lock
+from pipeline.store.manifest import Manifest, ManifestEntry, Plan, commit, record_path
+from pipeline.store.tables import TABLES, build_tables, built_from, tables_current
 
 __all__ = [
-    "Manifest", "ManifestEntry", "Plan", "TABLES", "append_run", "document_path",
-    "read_document_record", "read_failures", "read_record", "read_runs", "record_path",
-    "record_paths", "rebuild_tables", "write_failures", "write_record",
+    "Manifest", "ManifestEntry", "Plan", "TABLES", "append_run", "built_from", "commit",
+    "document_path", "output_lock", "read_document_record", "read_failures", "read_record",
+    "read_runs", "record_path", "record_paths", "rebuild_tables", "tables_current",
+    "write_failures", "write_record",
 ]
 
 FAILURES = "_failures.json"
@@ -70,9 +76,14 @@ def record_paths(out_dir: str | Path) -> list[Path]:
     return sorted(p for p in Path(out_dir).glob("*.json") if not p.name.startswith("_"))
 
 
-def rebuild_tables(out_dir: str | Path) -> list[Path]:
+def rebuild_tables(out_dir: str | Path, doc_ids: Iterable[str] | None = None,
+                   source: str = "") -> dict[str, int]:
+    """Tables of the records of ``doc_ids`` (default: every record in the folder), marked
+    as built from ``source``; returns the rows per table."""
     out_dir = Path(out_dir)
-    return write_tables((read_record(path) for path in record_paths(out_dir)), out_dir)
+    paths = (record_paths(out_dir) if doc_ids is None
+             else [record_path(out_dir, doc_id) for doc_id in sorted(doc_ids)])
+    return build_tables((read_record(path) for path in paths), out_dir, source)
 
 
 def write_failures(out_dir: str | Path, failures: list[Failure]) -> Path:
@@ -100,13 +111,7 @@ def append_run(out_dir: str | Path, summary: RunSummary) -> Path:
     so a crash never leaves another run's line half-written."""
     target = Path(out_dir) / RUNS
     target.parent.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(run_entry(summary)) + "\n").encode("utf-8")
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
-    try:
-        os.write(descriptor, line)
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    append_durably(target, (json.dumps(run_entry(summary)) + "\n").encode("utf-8"))
     return target
 
 

@@ -8,11 +8,18 @@ the document text, end exclusive.
 Records are streamed: each is read, turned into rows and appended in batches, so memory
 stays flat however many documents the folder holds (holding every record at once cost
 about 1 MB per document).
+
+The tables are derived data. ``_tables.json`` says what they were built from (a digest of
+the committed manifest entries) and how many rows each holds; it is removed before a
+rebuild and written after the last table is in place, so tables that a crash left half
+replaced, or that are older than the manifest, never pass for current
+(:func:`tables_current`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 from pathlib import Path
 from typing import Iterable
@@ -22,7 +29,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from pipeline.atomic import atomic_path
+from pipeline.atomic import atomic_path, atomic_write_text, fsync_directory
+from pipeline.faults import crash_point
 from pipeline.schema import CaseRecord, Extraction, Fusion, Variant
 
 LIST_SEPARATOR = "; "
@@ -49,6 +57,8 @@ ENTITY_COLUMNS = {
     "mentions": "Int64", "first_mention_id": "string", "first_sentence": "string",
 }
 TABLES = {"cases": CASE_COLUMNS, "mentions": MENTION_COLUMNS, "entities": ENTITY_COLUMNS}
+TABLE_SUFFIXES = (".parquet", ".csv")
+TABLES_STATE = "_tables.json"
 
 
 def fusion_label(fusion: Fusion) -> str:
@@ -155,9 +165,11 @@ class TableSink:
         self.parquet = pq.ParquetWriter(parquet_path, self.schema)
         self.csv = pa_csv.CSVWriter(csv_path, self.schema)
         self.pending: list[dict] = []
+        self.rows = 0
 
     def add(self, rows: list[dict]) -> None:
         self.pending.extend(rows)
+        self.rows += len(rows)
         if len(self.pending) >= self.BATCH_ROWS:
             self.flush()
 
@@ -174,11 +186,21 @@ class TableSink:
         self.csv.close()
 
 
-def write_tables(extractions: Iterable[Extraction], out_dir: Path) -> list[Path]:
-    """Stream records into every table; each file is replaced atomically at the end."""
-    targets = [out_dir / f"{name}{suffix}" for name in TABLES for suffix in (".parquet", ".csv")]
+def table_files(out_dir: Path) -> list[Path]:
+    return [out_dir / f"{name}{suffix}" for name in TABLES for suffix in TABLE_SUFFIXES]
+
+
+def write_tables(extractions: Iterable[Extraction], out_dir: Path) -> dict[str, int]:
+    """Stream records into every table; each file is replaced atomically at the end.
+    Returns the rows written per table."""
+    targets = table_files(out_dir)
     with contextlib.ExitStack() as stack:
-        temporary = {target: stack.enter_context(atomic_path(target)) for target in targets}
+        # Files are replaced in the reverse order of entry, the first target first. A
+        # crash between two replacements leaves tables of two builds, which the state file
+        # gives away; the crash point sits there.
+        temporary = {target: stack.enter_context(atomic_path(target)) for target in targets[1:]}
+        stack.callback(crash_point, "tables")
+        temporary[targets[0]] = stack.enter_context(atomic_path(targets[0]))
         sinks = {name: TableSink(name, temporary[out_dir / f"{name}.parquet"],
                                  temporary[out_dir / f"{name}.csv"]) for name in TABLES}
         for extraction in extractions:
@@ -186,4 +208,44 @@ def write_tables(extractions: Iterable[Extraction], out_dir: Path) -> list[Path]
                 sinks[name].add(rows)
         for sink in sinks.values():
             sink.close()
-    return targets
+    return {name: sink.rows for name, sink in sinks.items()}
+
+
+def built_from(entries: Iterable[tuple[str, str]]) -> str:
+    """Digest of what the tables hold: (doc id, commit stamp) of every record in them."""
+    digest = hashlib.sha256()
+    for doc_id, stamp in sorted(entries):
+        digest.update(f"{doc_id}\0{stamp}\n".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def read_state(out_dir: Path) -> dict | None:
+    try:
+        return json.loads((out_dir / TABLES_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def tables_current(out_dir: Path, source: str) -> bool:
+    """The tables were completely built from ``source`` (a :func:`built_from` digest)
+    and are all in place with the rows they were written with."""
+    state = read_state(out_dir)
+    if not state or state.get("built_from") != source:
+        return False
+    if not all(path.is_file() for path in table_files(out_dir)):
+        return False
+    try:
+        return all(pq.ParquetFile(out_dir / f"{name}.parquet").metadata.num_rows == rows
+                   for name, rows in state.get("rows", {}).items())
+    except (OSError, pa.ArrowException):
+        return False
+
+
+def build_tables(extractions: Iterable[Extraction], out_dir: Path, source: str) -> dict[str, int]:
+    """Rebuild every table, then record what it was built from."""
+    (out_dir / TABLES_STATE).unlink(missing_ok=True)
+    fsync_directory(out_dir)
+    rows = write_tables(extractions, out_dir)
+    atomic_write_text(out_dir / TABLES_STATE, json.dumps({"built_from": source, "rows": rows},
+                                                         indent=1))
+    return rows

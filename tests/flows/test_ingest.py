@@ -3,9 +3,12 @@
 import pytest
 
 import flows.ingest as ingest
+import pipeline.store
+import pipeline.extract
 from pipeline.read import source_for
 from pipeline.store import read_failures
 from pipeline.tag import tagger_fingerprint
+from pipeline.worker import extract_document
 
 pytestmark = pytest.mark.flow
 
@@ -26,7 +29,7 @@ def test_task_logic_runs_without_prefect(batch_folder):
                                           tagger_fingerprint())
     assert done.status == "done" and done.counts["fusions"] == 1
     assert (out / "good.json").is_file() and (out / "_documents" / "good.json").is_file()
-    failed = ingest.extract_document(source_for(raw / "empty.txt"), "new", str(out), "x")
+    failed = extract_document(source_for(raw / "empty.txt"), "new", str(out), "x")
     assert failed.status == "failed" and failed.failure.reason == "empty file: no text after decoding"
 
 
@@ -35,7 +38,7 @@ def test_bad_files_are_listed_and_the_batch_goes_on(prefect_harness, batch_folde
     summary = ingest.run_ingest([str(raw)], str(out))
     assert (summary.done, summary.skipped, summary.failed) == (1, 0, 2)
     assert sorted(p.name for p in out.glob("*.json")) == ["_failures.json", "_manifest.json",
-                                                         "good.json"]
+                                                         "_tables.json", "good.json"]
     reasons = {f.path.split("/")[-1]: f.reason for f in read_failures(out)}
     assert reasons == {"binary.txt": "binary file, not text: NUL byte at offset 6",
                        "empty.txt": "empty file: no text after decoding"}
@@ -72,7 +75,7 @@ def test_a_document_that_turns_bad_keeps_its_last_good_record(prefect_harness, b
 
 def test_transient_io_errors_are_retried(prefect_harness, batch_folder, monkeypatch):
     raw, out = batch_folder
-    real_write, calls = ingest.write_record, []
+    real_write, calls = pipeline.store.write_record, []
 
     def flaky_write(document, extraction, out_dir):
         calls.append(document.id)
@@ -80,7 +83,7 @@ def test_transient_io_errors_are_retried(prefect_harness, batch_folder, monkeypa
             raise OSError(5, "Input/output error on the network drive")
         return real_write(document, extraction, out_dir)
 
-    monkeypatch.setattr(ingest, "write_record", flaky_write)
+    monkeypatch.setattr(pipeline.store, "write_record", flaky_write)
     summary = ingest.run_ingest([str(raw / "good.txt")], str(out))
     assert calls == ["good", "good"] and summary.done == 1 and summary.failed == 0
 
@@ -90,14 +93,14 @@ def test_an_unexpected_error_in_one_document_is_a_failure_not_a_crash(prefect_ha
                                                                       report_text):
     raw, out = batch_folder
     (raw / "other.txt").write_text(report_text)
-    real_tag = ingest.tag
+    real_tag = pipeline.extract.tag
 
     def tag_that_breaks_on_good(document):
         if document.id == "good":
             raise RuntimeError("tagger bug")
         return real_tag(document)
 
-    monkeypatch.setattr(ingest, "tag", tag_that_breaks_on_good)
+    monkeypatch.setattr(pipeline.extract, "tag", tag_that_breaks_on_good)
     summary = ingest.run_ingest([str(raw / "good.txt"), str(raw / "other.txt")], str(out))
     assert (summary.done, summary.failed) == (1, 1)
     (failure,) = summary.failures
@@ -134,3 +137,24 @@ def test_with_gold_the_flow_writes_reports_and_publishes_an_artifact(prefect_har
 
     artifact = asyncio.run(latest_artifact())
     assert artifact is not None and "| genes | 2 | 0 | 0 |" in artifact.data
+
+
+def test_a_same_stem_file_from_another_folder_is_refused_while_the_first_exists(
+        prefect_harness, tmp_path, report_text):
+    first, second, out = tmp_path / "a" / "doc0000.txt", tmp_path / "b" / "doc0000.txt", tmp_path / "out"
+    for path, age in ((first, "58"), (second, "71")):
+        path.parent.mkdir()
+        path.write_text(report_text.replace("58", age))
+    ingest.run_ingest([str(first)], str(out))
+    record = (out / "doc0000.json").read_bytes()
+    refused = ingest.run_ingest([str(second)], str(out))
+    assert (refused.done, refused.failed) == (0, 1)
+    (failure,) = refused.failures
+    assert failure.path == str(second) and failure.stage == "discover"
+    assert failure.reason == (f"document id 'doc0000' is taken in {out} by {first}, a different "
+                              "file; rename one of the two (records are named by the file's stem)")
+    assert (out / "doc0000.json").read_bytes() == record
+    first.unlink()  # the report moved: the id passes to the file found now
+    moved = ingest.run_ingest([str(second)], str(out))
+    assert [(o.doc_id, o.reason, o.status) for o in moved.outcomes] == [("doc0000", "changed", "done")]
+    assert '"age_years": 71' in (out / "doc0000.json").read_text()

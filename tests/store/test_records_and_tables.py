@@ -73,3 +73,21 @@ def test_each_run_appends_one_line_to_the_run_log(tmp_path):
     assert [(r["done"], r["skipped"], r["failed"]) for r in runs] == [(3, 0, 1), (0, 3, 0)]
     assert runs[0]["failures"] == [{"path": "raw/bad.txt", "reason": "empty file"}]
     assert runs[0]["counts"] == {"genes": 7} and runs[0]["scores"] is None and runs[0]["at"]
+
+
+def test_tables_are_current_only_for_the_records_they_were_built_from(extracted):
+    from pipeline.store import built_from, tables_current
+
+    out, _, _ = extracted
+    source = built_from([("case", "stamp-1")])
+    rows = rebuild_tables(out, ["case"], source)
+    assert tables_current(out, source) and rows["mentions"] > 0
+    assert not tables_current(out, built_from([("case", "stamp-2")]))  # a newer commit
+    (out / "entities.csv").unlink()
+    assert not tables_current(out, source)  # a file missing
+    rebuild_tables(out, ["case"], source)
+    empty = rebuild_tables(out, [], built_from([]))
+    state = (out / "_tables.json").read_text()
+    (out / "_tables.json").write_text(state.replace(f'"mentions": {empty["mentions"]}',
+                                                    '"mentions": 7'))
+    assert not tables_current(out, built_from([]))  # counts off
