@@ -195,9 +195,13 @@ def test_drugs_a_step_gives_in_settings_of_their_own_are_a_line_each(tmp_path, s
         (["bevacizumab"], "first-line"), (["panitumumab"], "second-line")]
 
 
-def test_a_phosphate_binder_for_a_side_effect_is_no_line(tmp_path):
-    assert read(tmp_path, "Erdafitinib was started. Hyperphosphatemia was managed with "
-                          "sevelamer.") == [(["erdafitinib"], None, None, None)]
+@pytest.mark.parametrize("side_effect", [
+    "Hyperphosphatemia was treated with sevelamer.",
+    "Peripheral edema was managed with bumetanide.",  # no supportive drug listed: the words say
+])
+def test_a_drug_for_a_side_effect_is_no_line(tmp_path, side_effect):
+    assert read(tmp_path, f"Erdafitinib was started. {side_effect}") == [
+        (["erdafitinib"], None, None, None)]
 
 
 def test_a_step_that_stops_the_line_under_way_starts_no_other(tmp_path):
