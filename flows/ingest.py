@@ -13,6 +13,7 @@ The whole run holds the output folder's lock.
 from __future__ import annotations
 
 import math
+import os
 import time
 from contextlib import nullcontext
 
@@ -47,10 +48,10 @@ def chunk_name() -> str:
 
 
 @task(cache_policy=NO_CACHE, task_run_name=chunk_name)
-def extract_documents(items: list[tuple[SourceFile, str]], out_dir: str, fingerprint: str
-                      ) -> list[DocumentOutcome]:
+def extract_documents(items: list[tuple[SourceFile, str]], out_dir: str, fingerprint: str,
+                      run_pid: int | None = None) -> list[DocumentOutcome]:
     """A chunk of documents, one after the other, in a document worker."""
-    return extract_chunk(items, out_dir, fingerprint)
+    return extract_chunk(items, out_dir, fingerprint, run_pid)
 
 
 def chunks(todo: list, workers: int) -> list[list]:
@@ -88,6 +89,12 @@ def task_runner_in_use():
     return FlowRunContext.get().task_runner
 
 
+def run_pid() -> int | None:
+    """This process, which task runner workers on this machine end with; None for a
+    remote Dask cluster, whose workers live on."""
+    return None if getattr(task_runner_in_use(), "address", None) else os.getpid()
+
+
 def collect(futures, parts: list[list]) -> list[DocumentOutcome]:
     """Outcomes as chunks finish; a chunk whose task itself failed (a worker lost) lists
     each of its documents as failed."""
@@ -114,7 +121,8 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
         parts = chunks(batch.todo, workers)
         with document_workers():
             futures = extract_documents.map(parts, out_dir=unmapped(out_dir),
-                                            fingerprint=unmapped(batch.fingerprint))
+                                            fingerprint=unmapped(batch.fingerprint),
+                                            run_pid=unmapped(run_pid()))
             outcomes = collect(futures, parts)
         summary = finish(batch, outcomes, started)
         summary.task_runner = RUNNER_NAMES.get(type(task_runner_in_use()).__name__)

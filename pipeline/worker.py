@@ -34,7 +34,7 @@ from typing import Iterator
 
 from pipeline.batch import outcome_done, outcome_failed
 from pipeline.errors import BadInputError, DocumentLimitError, Errors
-from pipeline.lifeline import die_with_parent
+from pipeline.lifeline import die_with_parent, exit_when_gone
 from pipeline.schema import DocumentOutcome, Extraction, SourceFile
 from pipeline.settings import Limits, get_limits
 
@@ -115,6 +115,7 @@ def apply_settings(settings: dict[str, str]) -> None:
 def serve_documents(connection) -> None:
     """A worker's life: documents in, outcomes out, until the run closes the pipe."""
     die_with_parent()
+    release_zygote()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the run stops its workers
     while True:
         try:
@@ -123,6 +124,19 @@ def serve_documents(connection) -> None:
             return
         apply_settings(job.settings)
         connection.send(extract_document(job.source, job.reason, job.out_dir, job.fingerprint))
+
+
+def release_zygote() -> None:
+    """Close this worker's copy of the zygote's "alive" pipe. multiprocessing hands it to
+    every process the zygote forks, so that they may fork in turn, and the zygote lives
+    until every copy is closed: held here, a worker busy with a document would keep the
+    zygote alive after the run died, and the zygote it (the parent-death signal)."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
 
 
 def resident_bytes(pid: int) -> int:
@@ -266,10 +280,14 @@ def document_workers() -> Iterator[WorkerPool]:
         POOL.close()
 
 
-def extract_chunk(items: list[tuple[SourceFile, str]], out_dir: str, fingerprint: str
-                  ) -> list[DocumentOutcome]:
+def extract_chunk(items: list[tuple[SourceFile, str]], out_dir: str, fingerprint: str,
+                  run_pid: int | None = None) -> list[DocumentOutcome]:
     """A chunk of documents, one after the other, in one document worker. Documents not
-    reached because the run is stopping have no outcome."""
+    reached because the run is stopping have no outcome. In a task runner's worker process
+    on this machine (``run_pid``, the run's own process, is its parent), the process ends
+    when the run's does."""
+    if run_pid is not None and run_pid != os.getpid():
+        exit_when_gone(run_pid)
     limits, settings = get_limits(), run_settings()
     outcomes = []
     with POOL.worker() as worker:

@@ -6,7 +6,7 @@ import flows.ingest as ingest
 from pipeline.read import source_for
 from pipeline.store import Manifest, read_failures
 from pipeline.tag import tagger_fingerprint
-from pipeline.worker import extract_document
+from pipeline.worker import document_workers, extract_document
 
 pytestmark = pytest.mark.flow
 
@@ -23,8 +23,9 @@ def batch_folder(tmp_path, report_text):
 
 def test_task_logic_runs_without_prefect(batch_folder):
     raw, out = batch_folder
-    (done,) = ingest.extract_documents.fn([(source_for(raw / "good.txt"), "new")], str(out),
-                                          tagger_fingerprint())
+    with document_workers():  # what the flow holds around its chunks
+        (done,) = ingest.extract_documents.fn([(source_for(raw / "good.txt"), "new")], str(out),
+                                              tagger_fingerprint())
     assert done.status == "done" and done.counts["fusions"] == 1
     assert (out / "good.json").is_file() and (out / "_documents" / "good.json").is_file()
     failed = extract_document(source_for(raw / "empty.txt"), "new", str(out), "x")
