@@ -11,13 +11,15 @@
 
 Exit status: 0 on success; 1 when --strict finds a failed document, a figure falls under
 --fail-under or a data file could not be fetched; 2 on bad input or usage; 75 when another
-run is writing the same output folder (try again later).
+run is writing the same output folder (try again later); 128 + the signal's number when
+stopped by SIGINT, SIGTERM or SIGHUP (130, 143, 129).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -27,10 +29,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipeline.errors import USER_ERRORS, OutputBusyError
+from pipeline.lifeline import stopped_by_signals
 
 DEFAULT_INPUT = "raw"
 DEFAULT_OUT = "extracted"
 FORMATS = ("table", "markdown", "json", "html")
+# What a command stopped by a signal leaves behind, for its last line.
+STOPPED = {"run": "the documents finished before it are committed, nothing is left running; "
+                  "the next run does the rest"}
 EXIT_BUSY = os.EX_TEMPFAIL  # 75: "temporary failure, try again later" (sysexits.h)
 MAX_DEFAULT_WORKERS = 8  # a worker process holds about 400 MB of tagger
 DEFAULT_WORKERS = max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
@@ -355,8 +361,16 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["CASELIT_DATA_DIR"] = str(Path(args.data_dir))
     console = Console()
     errors = Console(stderr=True)
+    received: list[int] = []
     try:
-        return COMMANDS[args.command](args, console)
+        with stopped_by_signals(received):
+            return COMMANDS[args.command](args, console)
+    except KeyboardInterrupt:
+        sig = received[0] if received else signal.SIGINT
+        errors.print(f"[bold red]stopped[/] by {signal.Signals(sig).name}: "
+                     f"{STOPPED.get(args.command, 'nothing is left running')}",
+                     highlight=False, soft_wrap=True)
+        return 128 + sig
     except OutputBusyError as error:
         errors.print(f"[bold red]busy:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         return EXIT_BUSY

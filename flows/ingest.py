@@ -13,6 +13,7 @@ The whole run holds the output folder's lock.
 from __future__ import annotations
 
 import math
+import os
 import time
 from contextlib import nullcontext
 
@@ -31,7 +32,7 @@ from pipeline.batch import Batch, finish_batch, outcome_failed, plan_batch
 from pipeline.evaluate import diff_folder, to_markdown, write_reports
 from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
 from pipeline.store import append_run, output_lock
-from pipeline.worker import extract_document
+from pipeline.worker import document_workers, extract_chunk
 
 MAX_CHUNK = 16
 
@@ -47,10 +48,10 @@ def chunk_name() -> str:
 
 
 @task(cache_policy=NO_CACHE, task_run_name=chunk_name)
-def extract_documents(items: list[tuple[SourceFile, str]], out_dir: str, fingerprint: str
-                      ) -> list[DocumentOutcome]:
-    """A chunk of documents, one after the other."""
-    return [extract_document(source, reason, out_dir, fingerprint) for source, reason in items]
+def extract_documents(items: list[tuple[SourceFile, str]], out_dir: str, fingerprint: str,
+                      run_pid: int | None = None) -> list[DocumentOutcome]:
+    """A chunk of documents, one after the other, in a document worker."""
+    return extract_chunk(items, out_dir, fingerprint, run_pid)
 
 
 def chunks(todo: list, workers: int) -> list[list]:
@@ -88,6 +89,12 @@ def task_runner_in_use():
     return FlowRunContext.get().task_runner
 
 
+def run_pid() -> int | None:
+    """This process, which task runner workers on this machine end with; None for a
+    remote Dask cluster, whose workers live on."""
+    return None if getattr(task_runner_in_use(), "address", None) else os.getpid()
+
+
 def collect(futures, parts: list[list]) -> list[DocumentOutcome]:
     """Outcomes as chunks finish; a chunk whose task itself failed (a worker lost) lists
     each of its documents as failed."""
@@ -112,9 +119,11 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
     with output_lock(out_dir):
         batch = plan(inputs, out_dir, force)
         parts = chunks(batch.todo, workers)
-        futures = extract_documents.map(parts, out_dir=unmapped(out_dir),
-                                        fingerprint=unmapped(batch.fingerprint))
-        outcomes = collect(futures, parts)
+        with document_workers():
+            futures = extract_documents.map(parts, out_dir=unmapped(out_dir),
+                                            fingerprint=unmapped(batch.fingerprint),
+                                            run_pid=unmapped(run_pid()))
+            outcomes = collect(futures, parts)
         summary = finish(batch, outcomes, started)
         summary.task_runner = RUNNER_NAMES.get(type(task_runner_in_use()).__name__)
         if gold_dir:
@@ -149,10 +158,13 @@ def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | Non
         return ProcessPoolTaskRunner(max_workers=max(1, workers))
     if kind != "dask":
         raise ValueError(f"unknown task runner {kind!r}: allowed are {', '.join(TASK_RUNNERS[1:])}")
+    import dask
     from prefect_dask import DaskTaskRunner
 
     if dask_address:
         return DaskTaskRunner(address=dask_address)
+    # a daemonic process may not start processes, and each document runs in one
+    dask.config.set({"distributed.worker.daemon": False})
     return DaskTaskRunner(cluster_kwargs={"n_workers": max(1, workers), "threads_per_worker": 1,
                                           "processes": True, "dashboard_address": None})
 

@@ -3,7 +3,9 @@
 Prefect's embedded (ephemeral) API cannot fire schedules, so :func:`serve` uses the
 server named by ``PREFECT_API_URL``, or starts ``prefect server start`` on 127.0.0.1
 (SQLite in the Prefect home), waits until it answers, and stops it on the way out, also
-on SIGTERM or SIGINT. Each scheduled run is the same incremental flow as ``caselit run``.
+on SIGTERM or SIGINT; if serve is killed outright, its reaper stops the server
+(:mod:`pipeline.lifeline`). Each scheduled run is the same incremental flow as
+``caselit run``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import urllib.request
 import warnings
 from pathlib import Path
 from typing import Callable, Iterator
+
+from pipeline.lifeline import reaper, stopped_by_signals
 
 DEPLOYMENT = "caselit-scheduled-ingest"
 HEALTH_TIMEOUT = 120.0  # seconds; a first start on an empty home took 17 s here
@@ -74,6 +78,7 @@ def prefect_server(log: Path) -> Iterator[tuple[str, int | None]]:
         process = subprocess.Popen(
             [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
             env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    reaper().watch(process.pid, group=True)  # stopped even if serve is killed
     try:
         deadline = time.monotonic() + HEALTH_TIMEOUT
         while not healthy(api_url):
@@ -86,19 +91,7 @@ def prefect_server(log: Path) -> Iterator[tuple[str, int | None]]:
         yield api_url, process.pid
     finally:
         stop(process)
-
-
-@contextlib.contextmanager
-def stopped_by_signals() -> Iterator[None]:
-    """SIGTERM ends serving like Ctrl-C does, so every ``finally`` runs."""
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+        reaper().forget(process.pid, group=True)
 
 
 def serve(inputs: list[str], out_dir: str, *, cron: str, gold_dir: str | None = None,

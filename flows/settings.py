@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.lifeline import reaper
+
 
 def prefect_environment(home: Path | None = None) -> dict[str, str]:
     home = (home or Path.cwd() / ".prefect").resolve()
@@ -50,15 +52,36 @@ def configure_prefect(home: Path | None = None) -> None:
 @contextmanager
 def shared_api() -> Iterator[None]:
     """Within: the API named by ``PREFECT_API_URL``, or else Prefect's ephemeral server,
-    started here once and named in the settings that tasks carry to worker processes."""
+    started here once and named in the settings that tasks carry to worker processes. The
+    server is stopped on the way out, and by this process's reaper if the process is
+    killed (:mod:`pipeline.lifeline`): it never outlives the run."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     if PREFECT_API_URL.value():
         yield
         return
+    server = run_api_server()
+    server.start()
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        process = server.server_process
+        server.stop()
+        if process is not None:
+            reaper().forget(process.pid)
+
+
+def run_api_server():
+    """Prefect's ephemeral API server (the instance Prefect's own client would start),
+    each of its processes watched by this process's reaper from the moment it starts."""
     from prefect.server.api.server import SubprocessASGIServer
 
-    server = SubprocessASGIServer()  # the instance Prefect's own client would start
-    server.start()
-    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-        yield
+    # defined here: this module is imported before Prefect, to configure it
+    class WatchedServer(SubprocessASGIServer):
+        def _run_uvicorn_command(self):
+            process = super()._run_uvicorn_command()
+            reaper().watch(process.pid)
+            return process
+
+    return WatchedServer()

@@ -61,6 +61,19 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
+    """Temporary paths for several files that are replaced together: only once every one
+    is completely written, in the order given, then made durable. A failure while writing
+    (a full disk) leaves every target as it was."""
+    with contextlib.ExitStack() as stack:
+        # entered in reverse, so they exit (are renamed) in the order given
+        temporaries = [stack.enter_context(atomic_path(target)) for target in reversed(targets)]
+        yield temporaries[::-1]
+    for folder in dict.fromkeys(target.parent for target in targets):
+        fsync_directory(folder)
+
+
 def atomic_write_bytes(target: str | Path, data: bytes,
                        before_replace: Callable[[Path], None] | None = None) -> None:
     """Write ``data`` to ``target`` atomically.

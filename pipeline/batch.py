@@ -70,16 +70,17 @@ def tables_outdated(out_dir: Path, manifest: Manifest) -> bool:
     return bool(records) and not tables_current(out_dir, built_from(records))
 
 
-def count_entities(extraction: Extraction) -> dict[str, int]:
+def count_entities(extraction: Extraction, mentions: int) -> dict[str, int]:
     counts = {name: len(getattr(extraction, name)) for name in COUNTED}
-    counts["mentions"] = len(extraction.mentions)
+    counts["mentions"] = mentions
     return counts
 
 
-def outcome_done(source: SourceFile, reason: str, extraction: Extraction,
-                 started: float) -> DocumentOutcome:
+def outcome_done(source: SourceFile, reason: str, extraction: Extraction, started: float,
+                 mentions: int) -> DocumentOutcome:
     return DocumentOutcome(doc_id=source.doc_id, path=source.path, status="done", reason=reason,
-                           counts=count_entities(extraction), seconds=time.perf_counter() - started,
+                           counts=count_entities(extraction, mentions),
+                           seconds=time.perf_counter() - started,
                            extracted_at=extraction.run.extracted_at,
                            warnings=extraction.run.warnings)
 
@@ -87,7 +88,8 @@ def outcome_done(source: SourceFile, reason: str, extraction: Extraction,
 def outcome_failed(source: SourceFile, reason: str, error: BaseException,
                    started: float | None = None) -> DocumentOutcome:
     stage = "read" if isinstance(error, BadInputError) else "extract"
-    message = error.reason if isinstance(error, BadInputError) else f"{type(error).__name__}: {error}"
+    # a named failure says its reason; anything else is a bug, named by its type
+    message = getattr(error, "reason", None) or f"{type(error).__name__}: {error}"
     failure = Failure(path=source.path, doc_id=source.doc_id, stage=stage, reason=message,
                       error=type(error).__name__, at=now_iso())
     seconds = time.perf_counter() - started if started is not None else 0.0

@@ -25,6 +25,8 @@ class Errors:
     E010 = "truncated or damaged PDF (no end-of-file marker): {reason}"
     E011 = "PDF has no pages"
     E012 = "no text layer (scanned?): the pages are images; run OCR first"
+    E013 = ("a run of {length:,} characters without a space at character {offset:,} (at most "
+            "{limit:,}: CASELIT_MAX_WORD_CHARS); not prose that can be tagged")
     E015 = ("document id '{doc_id}' is taken in {out} by {other}, a different file; rename "
             "one of the two (records are named by the file's stem)")
     E101 = (
@@ -49,8 +51,16 @@ class Errors:
             "package name or a model folder in CASELIT_NER_MODELS")
     E402 = "NER model {model!r} has no entity recogniser (pipes: {pipes})"
     E403 = "cannot train a {entity} model: no {what} in {path}"
+    E501 = "{name}={value!r}: a whole number of at least 1 is needed"
     E502 = ("{folder}: another caselit run (process {pid}) is writing this output folder; "
             "try again when it has finished")
+
+
+    E601 = ("took longer than {seconds:,.0f} s, the limit for a file of {size:.1f} MB "
+            "(CASELIT_DOC_SECONDS + CASELIT_DOC_SECONDS_PER_MB per MB); stopped")
+    E602 = ("its worker reached {used:,.0f} MB of memory, over the limit of {limit:,} MB "
+            "(CASELIT_DOC_MEMORY_MB); stopped")
+    E603 = "its worker process died ({how})"
 
 
 class Warnings:
@@ -89,9 +99,21 @@ class ModelError(ValueError):
     """A configured NER model that cannot be loaded or used, or a training run without data."""
 
 
+class SettingError(ValueError):
+    """An environment setting (``CASELIT_...``) with a value that is not allowed."""
+
+
+class DocumentLimitError(RuntimeError):
+    """A document stopped for passing a limit of time or memory, or whose worker died."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
 class OutputBusyError(RuntimeError):
     """Another run holds the output folder's lock. Worth trying again later."""
 
 
 USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, DataSourceError,
-               ModelError, FileNotFoundError)
+               ModelError, SettingError, FileNotFoundError)

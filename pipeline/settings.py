@@ -11,13 +11,35 @@ Read once from the environment; the CLI's ``--data-dir`` sets ``CASELIT_DATA_DIR
 - ``CASELIT_NER_MODELS``: spaCy or scispaCy NER models (installed package names or
   folders, separated by commas) whose entities the taggers take as extra candidates, e.g.
   ``en_ner_bionlp13cg_md`` or a model from ``caselit model train``; default none.
+
+How much work one document may take (:class:`Limits`, :func:`get_limits`); they bound the
+work, they do not change what is extracted from a report within them:
+
+- ``CASELIT_DOC_SECONDS`` (default 120) plus ``CASELIT_DOC_SECONDS_PER_MB`` (default 60)
+  for each megabyte of the file: the time a document may take, read to committed, before
+  it is stopped and listed as a failure. The 30 MB text of the benchmark needs about
+  ten minutes.
+- ``CASELIT_DOC_MEMORY_MB`` (default 4096): the resident memory a document worker may
+  reach (the tagger it starts with included, about 450 MB), likewise.
+- ``CASELIT_MAX_WORD_CHARS`` (default 1000): the longest run of characters without a
+  space a text may hold. spaCy's tokenizer takes time quadratic in such a run when it is
+  punctuation (a run of 16,000 brackets takes 17 s, 200,000 would take hours), and no
+  report holds one: longer runs are refused with a named reason.
+- ``CASELIT_PIECE_CHARS`` (default 200,000): a text longer than this is tagged and
+  assembled in pieces of at most this size, cut between sections, paragraphs or lines
+  (spaCy refuses texts over 1,000,000 characters, and case assembly takes time quadratic
+  in a text's length). Reports are shorter: the seeds run to 23,000 characters.
+- ``CASELIT_PDF_PIECE_PAGES`` (default 50): a PDF is read this many pages at a time, so
+  the characters of a 500-page PDF are never all held at once.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+
+from pipeline.errors import Errors, SettingError
 
 DEFAULT_DATA_DIR = Path("../shared/data")
 PDF_ENGINES = ("pdfium", "pdfplumber")
@@ -47,3 +69,39 @@ class Settings:
 
 def get_settings() -> Settings:
     return Settings.from_env()
+
+
+def positive_int(name: str, default: int) -> int:
+    text = os.environ.get(name)
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise SettingError(Errors.E501.format(name=name, value=text))
+    return value
+
+
+@dataclass(frozen=True)
+class Limits:
+    doc_seconds: int = 120
+    doc_seconds_per_mb: int = 60
+    doc_memory_mb: int = 4096
+    max_word_chars: int = 1000
+    piece_chars: int = 200_000
+    pdf_piece_pages: int = 50
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        return cls(*(positive_int(f"CASELIT_{field.name.upper()}", field.default)
+                     for field in fields(cls)))
+
+    def seconds_for(self, size: int) -> float:
+        """The time a document of ``size`` bytes may take."""
+        return self.doc_seconds + self.doc_seconds_per_mb * size / 2**20
+
+
+def get_limits() -> Limits:
+    return Limits.from_env()

@@ -6,6 +6,8 @@ Front doors: :func:`discover` (files and folders -> identified sources) and
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import BadInputError, Errors
@@ -14,6 +16,7 @@ from pipeline.read.sections import segment
 from pipeline.read.text import clean_text, decode_text
 from pipeline.read.textmap import assemble
 from pipeline.schema import Document, Page, SourceFile
+from pipeline.settings import get_limits
 
 __all__ = ["Discovery", "SUPPORTED_SUFFIXES", "discover", "read_document", "source_for",
            "text_document"]
@@ -53,10 +56,28 @@ def read_document(source: SourceFile | str | Path) -> Document:
         text, source_map = assemble(clean_text(raw))
         pages = [Page(number=1, start=0, end=len(text))]
         media_type = "text/plain"
+    refuse_overlong_words(path, text, get_limits().max_word_chars)
     sections, tables = segment(text)
     return Document(id=source.doc_id, source=source, media_type=media_type, text=text,
                     pages=pages, sections=sections, tables=tables, source_map=source_map,
                     warnings=warnings)
+
+
+@lru_cache(maxsize=4)
+def overlong_word(limit: int) -> re.Pattern:
+    # anchored at a word's first character, so each character is looked at a bounded
+    # number of times: linear in the text
+    return re.compile(rf"(?<!\S)\S{{{limit + 1}}}")
+
+
+def refuse_overlong_words(path: Path, text: str, limit: int) -> None:
+    """BadInputError for a text with a run of more than ``limit`` characters without a
+    space: no prose holds one, and tokenizing it takes time quadratic in its length."""
+    found = overlong_word(limit).search(text)
+    if found:
+        length = len(re.compile(r"\S+").match(text, found.start()).group())
+        raise BadInputError(path, Errors.E013.format(length=length, offset=found.start(),
+                                                     limit=limit))
 
 
 def text_document(text: str, doc_id: str = "text") -> Document:

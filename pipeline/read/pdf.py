@@ -16,10 +16,15 @@ ruling lines. Per document:
 5. every word keeps its page, its characters' indices and box (the source map);
 6. the words kept are checked against all the words on the page, taken from character
    positions alone: a page that lost more than 2% of its words gets a warning.
+
+A long PDF is read at most ``CASELIT_PDF_PIECE_PAGES`` pages at a time (steps 1-6 on
+each stretch, headers and footers found among its pages) and the stretches joined, so the
+characters of a 500-page PDF (about 1.5 GB as Python objects) are never all held at once.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 import unicodedata
@@ -32,13 +37,14 @@ from pipeline.read.cleanup import LIST_ITEM, is_citation, join_hyphenated, repai
 from pipeline.read.furniture import PageLines, furniture
 from pipeline.read.layout import (Line, document_gutter, find_gutter, inherit_gutter, lines_of,
                                   reading_order)
-from pipeline.read.pdfchars import PageSource, has_grid, pdfium_pages, pdfplumber_source
+from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdfium_pages,
+                                    pdfplumber_source)
 from pipeline.read.pdftables import (TableBlock, aligned_region, header_table, horizontal_rules,
                                      inside, rule_bounded_regions, ruled_tables)
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.textmap import Piece, assemble
 from pipeline.schema import Page, SourceSpan
-from pipeline.settings import get_settings
+from pipeline.settings import get_limits, get_settings
 
 PARAGRAPH = "\n\n"
 LOSS_LIMIT = 0.02
@@ -85,33 +91,58 @@ def check_file(path: Path) -> None:
         raise BadInputError(path, Errors.E010.format(reason="the file ends early"))
 
 
-def plumber_sources(path: Path) -> list[PageSource]:
+def plumber_sources(path: Path, numbers: range | None = None) -> list[PageSource]:
     import pdfplumber
 
     with pdfplumber.open(path) as pdf:
-        return [pdfplumber_source(page, number) for number, page in enumerate(pdf.pages, start=1)]
+        return [pdfplumber_source(pdf.pages[number - 1], number)
+                for number in numbers or range(1, len(pdf.pages) + 1)]
 
 
-def page_sources(path: Path, engine: str) -> list[PageSource]:
-    """Every page's characters and rules; BadInputError saying why when unreadable.
+def plumber_page_count(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def unreadable(path: Path, error: BaseException) -> BadInputError:
+    if re.search(r"password|encrypt", describe(error), re.IGNORECASE):
+        return BadInputError(path, Errors.E009)
+    return BadInputError(path, Errors.E007.format(reason=describe(error)))
+
+
+def page_count(path: Path, engine: str) -> int:
+    """How many pages the file has; BadInputError saying why when it cannot be opened.
 
     A file pdfium refuses goes to pdfplumber, the reader of record: it either reads it
     (its parser tolerates more) or says what is wrong (no pages, damaged).
     """
-    readers = [pdfium_pages, plumber_sources] if engine == "pdfium" else [plumber_sources]
-    for reader in readers:
+    counters = [pdfium_page_count, plumber_page_count] if engine == "pdfium" else [plumber_page_count]
+    for counter in counters:
         try:
-            pages = reader(path)
+            count = counter(path)
             break
         except Exception as error:  # each engine raises its own types on malformed files
-            if re.search(r"password|encrypt", describe(error), re.IGNORECASE):
+            if unreadable(path, error).reason == Errors.E009:
                 raise BadInputError(path, Errors.E009) from None
             failure = error
     else:
-        raise BadInputError(path, Errors.E007.format(reason=describe(failure))) from None
-    if not pages:
+        raise unreadable(path, failure) from None
+    if not count:
         raise BadInputError(path, Errors.E011)
-    return pages
+    return count
+
+
+def page_sources(path: Path, engine: str, numbers: range | None = None) -> list[PageSource]:
+    """The characters and rules of pages ``numbers``, from the engine that could open it."""
+    readers = [pdfium_pages, plumber_sources] if engine == "pdfium" else [plumber_sources]
+    for reader in readers:
+        try:
+            return reader(path, numbers)
+        except Exception as error:
+            failure = error
+    raise unreadable(path, failure) from None
 
 
 class GridReader:
@@ -389,11 +420,62 @@ def lost_words(reference: Counter, kept: str) -> tuple[int, int]:
     return sum(missing.values()), sum(reference.values())
 
 
+@dataclass
+class PartReading:
+    """The reading of a stretch of pages, and what they hold."""
+
+    reading: PdfReading
+    chars: int
+    images: int
+
+
 def read_pdf(path: str | Path) -> PdfReading:
     """Read a PDF into clean text with pages and a source map; BadInputError when unusable."""
     path = Path(path)
     check_file(path)
-    sources = page_sources(path, get_settings().pdf_engine)
+    engine = get_settings().pdf_engine
+    count = page_count(path, engine)
+    parts = [read_pages(path, engine, numbers)
+             for numbers in page_stretches(count, get_limits().pdf_piece_pages)]
+    if not any(part.chars for part in parts):
+        images = sum(part.images for part in parts)
+        raise BadInputError(path, Errors.E012 if images else Errors.E008.format(pages=count))
+    return join_readings([part.reading for part in parts])
+
+
+def page_stretches(count: int, most: int) -> list[range]:
+    """Pages 1..count in stretches of at most ``most``, as even as can be: headers and
+    footers are found by recurring within a stretch, so none is left with a page or two."""
+    stretches = math.ceil(count / most)
+    size = math.ceil(count / stretches)
+    return [range(first, min(first + size, count + 1)) for first in range(1, count + 1, size)]
+
+
+def join_readings(readings: list[PdfReading]) -> PdfReading:
+    """Readings of consecutive stretches of pages as one, a paragraph break between."""
+    if len(readings) == 1:
+        return readings[0]
+    texts, pages, source_map, warnings = [], [], [], []
+    offset = 0
+    for reading in readings:
+        if reading.text and texts:
+            texts.append(PARAGRAPH)
+            offset += len(PARAGRAPH)
+
+        def moved(item):
+            return item.model_copy(update={"start": item.start + offset, "end": item.end + offset})
+
+        pages += [moved(page) for page in reading.pages]
+        source_map += [moved(span) for span in reading.source_map]
+        warnings += reading.warnings
+        texts.append(reading.text)
+        offset += len(reading.text)
+    return PdfReading("".join(texts), pages, source_map, warnings)
+
+
+def read_pages(path: Path, engine: str, numbers: range) -> PartReading:
+    """Steps 1-6 of the module's docstring on pages ``numbers``."""
+    sources = page_sources(path, engine, numbers)
     grids = GridReader(path)
     try:
         contents = [page_content(source, grids) for source in sources]
@@ -401,9 +483,11 @@ def read_pdf(path: str | Path) -> PdfReading:
         raise BadInputError(path, Errors.E007.format(reason=describe(error))) from None
     finally:
         grids.close()
-    if not any(c.chars for c in contents):
-        images = sum(c.images for c in contents)
-        raise BadInputError(path, Errors.E012 if images else Errors.E008.format(pages=len(contents)))
+    chars, images = sum(c.chars for c in contents), sum(c.images for c in contents)
+    if not chars:
+        pages = [Page(number=number, start=0, end=0) for number in numbers]
+        return PartReading(PdfReading("", pages, [], [Warnings.W002.format(page=number)
+                                                      for number in numbers]), 0, images)
     sizes = Counter(round(l.size, 1) for c in contents for l in c.lines for _ in l.chars)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     dropped = furniture([PageLines(c.number, c.height, c.lines) for c in contents], body_size)
@@ -435,7 +519,7 @@ def read_pdf(path: str | Path) -> PdfReading:
             writer.line(item, content.number)
             previous = item
     text, source_map = assemble(writer.pieces)
-    pages = page_spans(source_map, len(contents), len(text))
+    pages = page_spans(source_map, numbers, len(text))
     for page, content in zip(pages, contents):
         # kept text, plus what was dropped or joined on purpose: furniture, citation marks,
         # the halves of words split at line ends
@@ -445,16 +529,16 @@ def read_pdf(path: str | Path) -> PdfReading:
         if total and missing / total > LOSS_LIMIT:
             warnings.append(Warnings.W003.format(page=page.number, missing=missing, total=total,
                                                  share=100 * missing / total))
-    return PdfReading(text, pages, source_map, warnings)
+    return PartReading(PdfReading(text, pages, source_map, warnings), chars, images)
 
 
-def page_spans(source_map: list[SourceSpan], count: int, length: int) -> list[Page]:
+def page_spans(source_map: list[SourceSpan], numbers: range, length: int) -> list[Page]:
     """Each page's stretch of the clean text, from the spans that came from it."""
     starts = {}
     for span in source_map:
         starts.setdefault(span.page, span.start)
     pages, previous_start = [], 0
-    for number in range(1, count + 1):
+    for number in numbers:
         start = starts.get(number, previous_start)
         pages.append(Page(number=number, start=start, end=start))
         previous_start = start

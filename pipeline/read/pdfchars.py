@@ -65,7 +65,8 @@ def has_grid(page: PageSource) -> bool:
     return False
 
 
-def pdfium_pages(path: Path) -> list[PageSource]:
+def pdfium_pages(path: Path, numbers: range | None = None) -> list[PageSource]:
+    """The pages numbered ``numbers`` (1-based; default all)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -73,7 +74,8 @@ def pdfium_pages(path: Path) -> list[PageSource]:
         document = pdfium.PdfDocument(str(path))
         pages = []
         try:
-            for number, page in enumerate(document, start=1):
+            for number in numbers or range(1, len(document) + 1):
+                page = document[number - 1]
                 height = page.get_height()
                 pages.append(PageSource(number, page.get_width(), height,
                                         pdfium_chars(page, height, raw),
@@ -81,6 +83,17 @@ def pdfium_pages(path: Path) -> list[PageSource]:
         finally:
             document.close()
     return pages
+
+
+def pdfium_page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            return len(document)
+        finally:
+            document.close()
 
 
 def pdfium_chars(page, height: float, raw) -> list[dict]:

@@ -25,17 +25,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from pydantic import ValidationError
-
 from pipeline.atomic import append_durably, atomic_write_text
-from pipeline.errors import Errors, RecordError
-from pipeline.schema import Document, Extraction, Failure, RunSummary
+from pipeline.schema import Failure, RunSummary
 from pipeline.store.lock import output_lock
 from pipeline.store.manifest import Manifest, ManifestEntry, Plan, commit, record_path
+from pipeline.store.records import (MentionFile, StoredRecord, document_path,
+                                    read_document_record, read_record, write_record)
 from pipeline.store.tables import TABLES, build_tables, built_from, tables_current
 
 __all__ = [
-    "Manifest", "ManifestEntry", "Plan", "TABLES", "append_run", "built_from", "commit",
+    "MentionFile", "Manifest", "ManifestEntry", "Plan", "TABLES", "append_run", "built_from", "commit",
     "document_path", "output_lock", "read_document_record", "read_failures", "read_record",
     "read_runs", "record_path", "record_paths", "rebuild_tables", "tables_current",
     "write_failures", "write_record",
@@ -43,33 +42,6 @@ __all__ = [
 
 FAILURES = "_failures.json"
 RUNS = "_runs.jsonl"
-DOCUMENTS = "_documents"
-
-
-def document_path(out_dir: Path, doc_id: str) -> Path:
-    return out_dir / DOCUMENTS / f"{doc_id}.json"
-
-
-def write_record(document: Document, extraction: Extraction, out_dir: str | Path) -> Path:
-    """Write the document, then its record (the record marks the pair complete)."""
-    out_dir = Path(out_dir)
-    atomic_write_text(document_path(out_dir, document.id), document.model_dump_json())
-    target = record_path(out_dir, document.id)
-    atomic_write_text(target, extraction.model_dump_json(indent=2))
-    return target
-
-
-def read_record(path: str | Path) -> Extraction:
-    path = Path(path)
-    try:
-        return Extraction.model_validate_json(path.read_bytes())
-    except ValidationError as error:
-        raise RecordError(Errors.E201.format(file=path, reason=error)) from None
-
-
-def read_document_record(out_dir: str | Path, doc_id: str) -> Document:
-    return Document.model_validate_json(document_path(Path(out_dir), doc_id).read_bytes())
-
 
 def record_paths(out_dir: str | Path) -> list[Path]:
     """Every record in the folder; bookkeeping files start with "_"."""
@@ -83,7 +55,7 @@ def rebuild_tables(out_dir: str | Path, doc_ids: Iterable[str] | None = None,
     out_dir = Path(out_dir)
     paths = (record_paths(out_dir) if doc_ids is None
              else [record_path(out_dir, doc_id) for doc_id in sorted(doc_ids)])
-    return build_tables((read_record(path) for path in paths), out_dir, source)
+    return build_tables((StoredRecord(path) for path in paths), out_dir, source)
 
 
 def write_failures(out_dir: str | Path, failures: list[Failure]) -> Path:

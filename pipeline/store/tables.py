@@ -31,7 +31,8 @@ import pyarrow.parquet as pq
 
 from pipeline.atomic import atomic_path, atomic_write_text, fsync_directory
 from pipeline.faults import crash_point
-from pipeline.schema import CaseRecord, Extraction, Fusion, Variant
+from pipeline.schema import CaseRecord, Extraction, Fusion, Mention, Variant
+from pipeline.store.records import StoredRecord
 
 LIST_SEPARATOR = "; "
 
@@ -85,32 +86,42 @@ def case_row(doc_id: str, case: CaseRecord) -> dict:
     }
 
 
-def mention_rows(extraction: Extraction) -> list[dict]:
-    doc_id = extraction.document.id
+def mention_rows(doc_id: str, mentions: list[Mention]) -> list[dict]:
     return [{
         "doc_id": doc_id, "mention_id": m.id, "type": m.type, "text": m.text,
         "normalised": m.normalised, "start": m.start, "end": m.end, "page": m.page,
         "section": m.section, "in_scope": m.in_scope, "sentence": m.sentence,
         "sentence_start": m.sentence_start, "sentence_end": m.sentence_end, "rule": m.rule,
         "modifiers": LIST_SEPARATOR.join(m.modifiers),
-    } for m in extraction.mentions]
+    } for m in mentions]
 
 
-def entity_rows(extraction: Extraction) -> list[dict]:
+class Evidence:
+    """How often each (type, normal form) is mentioned in scope, and its first mention,
+    counted as a record's mentions stream past."""
+
+    def __init__(self):
+        self.seen: dict[tuple[str, str], tuple[int, Mention]] = {}
+
+    def add(self, mentions: list[Mention]) -> None:
+        for mention in mentions:
+            if mention.in_scope and mention.normalised:
+                key = (mention.type, mention.normalised)
+                count, first = self.seen.get(key, (0, mention))
+                self.seen[key] = (count + 1, first)
+
+
+def entity_rows(extraction: Extraction, evidence: Evidence) -> list[dict]:
     """One row per document-level value, with how often and where it was first seen."""
     doc_id = extraction.document.id
-    evidence: dict[tuple[str, str], list] = {}
-    for mention in extraction.mentions:
-        if mention.in_scope and mention.normalised:
-            evidence.setdefault((mention.type, mention.normalised), []).append(mention)
     rows = []
 
     def add(kind: str, value: str, mention_key: tuple[str, str], **details) -> None:
-        seen = evidence.get(mention_key, [])
+        count, first = evidence.seen.get(mention_key, (0, None))
         rows.append({
-            "doc_id": doc_id, "type": kind, "value": value, "mentions": len(seen),
-            "first_mention_id": seen[0].id if seen else None,
-            "first_sentence": seen[0].sentence if seen else None, **details,
+            "doc_id": doc_id, "type": kind, "value": value, "mentions": count,
+            "first_mention_id": first.id if first else None,
+            "first_sentence": first.sentence if first else None, **details,
         })
 
     for gene in extraction.genes:
@@ -143,15 +154,6 @@ def frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
             raise ValueError(f"columns {sorted(unknown)} are not in the declared schema "
                              f"{list(columns)}")
     return pd.DataFrame(rows, columns=list(columns)).astype(columns)
-
-
-def table_rows(extraction: Extraction) -> dict[str, list[dict]]:
-    doc_id = extraction.document.id
-    return {
-        "cases": [case_row(doc_id, case) for case in extraction.cases],
-        "mentions": mention_rows(extraction),
-        "entities": entity_rows(extraction),
-    }
 
 
 class TableSink:
@@ -190,9 +192,9 @@ def table_files(out_dir: Path) -> list[Path]:
     return [out_dir / f"{name}{suffix}" for name in TABLES for suffix in TABLE_SUFFIXES]
 
 
-def write_tables(extractions: Iterable[Extraction], out_dir: Path) -> dict[str, int]:
-    """Stream records into every table; each file is replaced atomically at the end.
-    Returns the rows written per table."""
+def write_tables(records: Iterable[StoredRecord], out_dir: Path) -> dict[str, int]:
+    """Stream records into every table, a long record's mentions in batches; each file is
+    replaced atomically at the end. Returns the rows written per table."""
     targets = table_files(out_dir)
     with contextlib.ExitStack() as stack:
         # Files are replaced in the reverse order of entry, the first target first. A
@@ -203,9 +205,14 @@ def write_tables(extractions: Iterable[Extraction], out_dir: Path) -> dict[str, 
         temporary[targets[0]] = stack.enter_context(atomic_path(targets[0]))
         sinks = {name: TableSink(name, temporary[out_dir / f"{name}.parquet"],
                                  temporary[out_dir / f"{name}.csv"]) for name in TABLES}
-        for extraction in extractions:
-            for name, rows in table_rows(extraction).items():
-                sinks[name].add(rows)
+        for record in records:
+            evidence = Evidence()
+            for mentions in record.mention_batches():
+                sinks["mentions"].add(mention_rows(record.doc_id, mentions))
+                evidence.add(mentions)
+            head = record.head()
+            sinks["cases"].add([case_row(head.document.id, case) for case in head.cases])
+            sinks["entities"].add(entity_rows(head, evidence))
         for sink in sinks.values():
             sink.close()
     return {name: sink.rows for name, sink in sinks.items()}
@@ -241,11 +248,11 @@ def tables_current(out_dir: Path, source: str) -> bool:
         return False
 
 
-def build_tables(extractions: Iterable[Extraction], out_dir: Path, source: str) -> dict[str, int]:
+def build_tables(records: Iterable[StoredRecord], out_dir: Path, source: str) -> dict[str, int]:
     """Rebuild every table, then record what it was built from."""
     (out_dir / TABLES_STATE).unlink(missing_ok=True)
     fsync_directory(out_dir)
-    rows = write_tables(extractions, out_dir)
+    rows = write_tables(records, out_dir)
     atomic_write_text(out_dir / TABLES_STATE, json.dumps({"built_from": source, "rows": rows},
                                                          indent=1))
     return rows

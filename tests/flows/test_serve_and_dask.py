@@ -56,6 +56,26 @@ def test_serve_extracts_a_report_dropped_in_the_folder_then_stops_cleanly(tmp_pa
     assert runs[0]["done"] == 1 and runs[0]["failures"] == []
 
 
+@pytest.mark.faults
+def test_serve_killed_outright_leaves_no_server_behind(tmp_path):
+    """kill -9 of serve used to leave its Prefect server answering, orphaned."""
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    env.pop("PREFECT_API_URL", None)
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "caselit.cli", "serve", str(tmp_path), "--out",
+         str(tmp_path / "out")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    line = serving.stdout.readline()
+    match = re.search(r"started here, pid (\d+)", line)
+    assert match, line + (serving.stdout.read() if serving.poll() is not None else "")
+    serving.kill()
+    serving.wait()
+    server, deadline = int(match.group(1)), time.monotonic() + 30
+    while alive(server) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(server), "the Prefect server outlived serve"
+
+
 def test_the_flow_on_processes_and_a_local_dask_cluster_gives_the_same_extractions(
         prefect_harness, tmp_path):
     from flows.ingest import run_ingest

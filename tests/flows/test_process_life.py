@@ -1,0 +1,76 @@
+"""Nothing a run starts outlives it: its Prefect API server, the zygote and the document
+workers end with it, however it ends (SIGTERM, or its process killed outright), also
+while a worker is deep in tokenizing a document."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import psutil
+import pytest
+
+from tests.flows.conftest import start_run, write_reports
+
+pytestmark = [pytest.mark.flow, pytest.mark.faults]
+
+# About a minute of tokenizing (runs of brackets within the word limit, all different so
+# that spaCy's cache does not help): a worker is busy with it when the run is stopped.
+SLOW = "A report. " + " ".join("(" * (890 + n % 100) + str(n) for n in range(1000))
+
+
+def own_api_env(tmp_path) -> dict[str, str]:
+    """No API named: the run starts its own Prefect server, which must end with it."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    return env
+
+
+def busy_run(tmp_path, env):
+    """A run with a document worker tokenizing the slow text; returns it and every
+    process of its tree."""
+    raw = write_reports(tmp_path / "raw", 2)
+    (raw / "zz_slow.txt").write_text(SLOW)
+    run = start_run([str(raw), "--out", str(tmp_path / "out"), "--workers", "1"], env)
+    journal = tmp_path / "out" / "_journal.jsonl"
+    while not journal.is_file() or journal.read_text().count("report") < 2:
+        assert run.poll() is None, run.communicate()[0]
+        time.sleep(0.2)
+    time.sleep(1)  # the worker is on the slow text now
+    tree = psutil.Process(run.pid).children(recursive=True)
+    assert "forkserver" in " ".join(" ".join(process.cmdline()) for process in tree)
+    return run, tree
+
+
+def commands(processes) -> str:
+    return " ".join(" ".join(process.cmdline()) for process in processes)
+
+
+def gone(processes, within: float = 30.0) -> str:
+    """The commands of the processes still running after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        left = [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        if not left or time.monotonic() > deadline:
+            return commands(left)
+        time.sleep(0.2)
+
+
+def test_sigterm_ends_the_run_and_all_it_started(tmp_path, cli_env):
+    """``timeout 300 caselit run`` once left a run tokenizing at 100% CPU for 30 minutes."""
+    run, tree = busy_run(tmp_path, cli_env)
+    run.send_signal(signal.SIGTERM)
+    printed, _ = run.communicate(timeout=60)
+    assert run.returncode == 128 + signal.SIGTERM, printed
+    assert "stopped by SIGTERM: the documents finished before it are committed" in printed
+    assert gone(tree) == ""
+
+
+def test_a_run_killed_outright_leaves_nothing_behind(tmp_path):
+    """Its own Prefect API server included: it used to answer on, with two workers."""
+    run, tree = busy_run(tmp_path, own_api_env(tmp_path))
+    assert "uvicorn" in commands(tree)
+    run.kill()  # SIGKILL to the run's process alone: no clean-up of its own
+    run.wait()
+    assert gone(tree) == ""

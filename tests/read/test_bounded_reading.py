@@ -1,0 +1,50 @@
+"""Huge and pathological inputs: refused with a named reason, or read in stretches."""
+
+import pytest
+
+from pipeline.errors import BadInputError
+from pipeline.read import read_document
+from tests.read.pdfbuild import PageSpec, build
+
+
+def test_a_run_of_200000_brackets_is_refused_with_its_length_and_place(tmp_path):
+    poison = tmp_path / "poison.txt"
+    poison.write_text("A 50-year-old man received crizotinib.\n" + "(" * 200_000 + "\n")
+    with pytest.raises(BadInputError) as refused:
+        read_document(poison)
+    assert refused.value.reason == (
+        "a run of 200,000 characters without a space at character 39 (at most 1,000: "
+        "CASELIT_MAX_WORD_CHARS); not prose that can be tagged")
+
+
+def test_a_long_line_of_prose_is_read(tmp_path):
+    line = tmp_path / "one_line.txt"
+    line.write_text("A 50-year-old man received crizotinib for ALK-positive lung cancer. " * 5000)
+    assert len(read_document(line).text) > 300_000
+
+
+STORY = ["She presented with cough and weight loss.", "Imaging showed a lung mass.",
+         "Biopsy found adenocarcinoma with an EML4-ALK fusion.", "Crizotinib was started.",
+         "The response was partial.", "Brain metastases appeared after a year.",
+         "Alectinib was given next.", "The lesions shrank.", "Lorlatinib followed later.",
+         "She is alive at last follow-up.", "No other treatment was needed.",
+         "We thank the patient for her consent."]
+
+
+def test_a_pdf_read_in_stretches_of_pages_reads_as_it_does_whole(tmp_path, monkeypatch):
+    """The same words on the same pages, headers dropped in each stretch; only the break
+    where two stretches meet may differ (a paragraph break)."""
+    pages = [PageSpec(header="Journal of Tested Reports 2026", number=number,
+                      left=STORY[2 * number - 2:2 * number]) for number in range(1, 7)]
+    pdf = build(tmp_path / "long.pdf", pages)
+    whole = read_document(pdf)
+    monkeypatch.setenv("CASELIT_PDF_PIECE_PAGES", "3")
+    in_stretches = read_document(pdf)
+    assert "Journal of Tested" not in whole.text + in_stretches.text
+    assert in_stretches.text.split() == whole.text.split() == " ".join(STORY).split()
+
+    def page_words(document):
+        return [document.text[page.start:page.end].split() for page in document.pages]
+
+    assert page_words(in_stretches) == page_words(whole)
+    assert [span.page for span in in_stretches.source_map] == [span.page for span in whole.source_map]
