@@ -1,6 +1,7 @@
 """pandas tables rebuilt from the per-document JSON records, with declared schemas.
 
-``cases``, ``mentions`` and ``entities`` are written as Parquet and CSV twins. List
+``cases``, ``events`` (each patient's timeline), ``mentions`` and ``entities`` are written
+as Parquet and CSV twins. List
 fields are joined with "; " and nested ones (therapies, evidence) stored as JSON text,
 so the Parquet and CSV files hold the same values. Offsets are character offsets into
 the document text, end exclusive.
@@ -57,7 +58,13 @@ ENTITY_COLUMNS = {
     "five_prime_exon": "Int64", "three_prime_exon": "Int64", "unresolved": "boolean",
     "mentions": "Int64", "first_mention_id": "string", "first_sentence": "string",
 }
-TABLES = {"cases": CASE_COLUMNS, "mentions": MENTION_COLUMNS, "entities": ENTITY_COLUMNS}
+EVENT_COLUMNS = {
+    "doc_id": "string", "case_id": "string", "position": "Int64", "kind": "string",
+    "value": "string", "therapy": "Int64", "method": "string", "modifiers": "string",
+    "start": "Int64", "end": "Int64", "mention_ids": "string", "first_mention_id": "string",
+}
+TABLES = {"cases": CASE_COLUMNS, "mentions": MENTION_COLUMNS, "entities": ENTITY_COLUMNS,
+          "events": EVENT_COLUMNS}
 TABLE_SUFFIXES = (".parquet", ".csv")
 TABLES_STATE = "_tables.json"
 
@@ -84,6 +91,18 @@ def case_row(doc_id: str, case: CaseRecord) -> dict:
         "detection_methods": LIST_SEPARATOR.join(case.detection_methods),
         "status": case.status, "notes": case.notes, "evidence": json.dumps(case.evidence),
     }
+
+
+def event_rows(doc_id: str, case: CaseRecord) -> list[dict]:
+    """A patient's timeline, one event per row in story order; its sentence and page are
+    its first mention's (join on ``first_mention_id``)."""
+    return [{
+        "doc_id": doc_id, "case_id": case.case_id, "position": position, "kind": e.kind,
+        "value": e.value, "therapy": e.therapy, "method": e.method,
+        "modifiers": LIST_SEPARATOR.join(e.modifiers), "start": e.start, "end": e.end,
+        "mention_ids": LIST_SEPARATOR.join(e.evidence),
+        "first_mention_id": e.evidence[0] if e.evidence else None,
+    } for position, e in enumerate(case.timeline)]
 
 
 def mention_rows(doc_id: str, mentions: list[Mention]) -> list[dict]:
@@ -212,6 +231,8 @@ def write_tables(records: Iterable[StoredRecord], out_dir: Path) -> dict[str, in
                 evidence.add(mentions)
             head = record.head()
             sinks["cases"].add([case_row(head.document.id, case) for case in head.cases])
+            sinks["events"].add([row for case in head.cases
+                                 for row in event_rows(head.document.id, case)])
             sinks["entities"].add(entity_rows(head, evidence))
         for sink in sinks.values():
             sink.close()

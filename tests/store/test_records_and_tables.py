@@ -44,6 +44,14 @@ def test_tables_have_the_declared_columns_and_types_in_parquet_and_csv(extracted
     assert "EML4-ALK" in fusion.first_sentence
     cases = pd.read_parquet(out / "cases.parquet")
     assert cases.loc[0, ["case_id", "age_years", "sex"]].tolist() == ["index", 58.0, "female"]
+    # the timeline, one event per row, its sentence by a join on its first mention
+    events = pd.read_parquet(out / "events.parquet")
+    assert len(events) == sum(len(case.timeline) for case in extraction.cases) > 0
+    told = events.merge(mentions, left_on=["doc_id", "first_mention_id"],
+                        right_on=["doc_id", "mention_id"])
+    started = told[told.kind == "treatment_started"].iloc[0]
+    assert (started.value, started.therapy) == ("crizotinib", 0)
+    assert "crizotinib" in started.sentence
 
 
 def test_a_row_outside_the_declared_schema_is_refused():
