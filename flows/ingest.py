@@ -32,6 +32,7 @@ from pipeline.batch import Batch, finish_batch, outcome_failed, plan_batch
 from pipeline.evaluate import diff_folder, to_markdown, write_reports
 from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
 from pipeline.store import append_run, output_lock
+from pipeline.store.output import Writes
 from pipeline.worker import document_workers, extract_chunk
 
 MAX_CHUNK = 16
@@ -66,8 +67,10 @@ def finish(batch: Batch, outcomes: list[DocumentOutcome], started: float) -> Run
 
 @task(cache_policy=NO_CACHE)
 def log_run(summary: RunSummary) -> None:
-    """The run's line in _runs.jsonl, and its summary as a Prefect artifact."""
-    append_run(summary.out_dir, summary)
+    """The run's line in _runs.jsonl (when the folder still takes it), and its summary
+    as a Prefect artifact."""
+    with Writes().attempt():
+        append_run(summary.out_dir, summary)
     lines = [f"documents done {summary.done}, skipped {summary.skipped}, failed {summary.failed}"
              f" in {summary.seconds:.1f} s"]
     lines += [f"- failed: {failure.path}: {failure.reason}" for failure in summary.failures]
@@ -126,7 +129,7 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
             outcomes = collect(futures, parts)
         summary = finish(batch, outcomes, started)
         summary.task_runner = RUNNER_NAMES.get(type(task_runner_in_use()).__name__)
-        if gold_dir:
+        if gold_dir and not summary.stopped:
             summary.diff = evaluate(batch, gold_dir)
         summary.seconds = time.perf_counter() - started
         log_run(summary)

@@ -11,6 +11,7 @@ finish the work of a run that was killed before them.
 
 from __future__ import annotations
 
+import errno
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from pipeline.read.discover import now_iso
 from pipeline.schema import (DocumentOutcome, Extraction, Failure, RunSummary, SourceFile)
 from pipeline.store import (Manifest, built_from, read_failures, rebuild_tables, record_path,
                             tables_current, write_failures)
+from pipeline.store.output import FULL, Writes, problem, stopped_message
 
 COUNTED = ("genes", "fusions", "variants", "drugs", "regimens", "cases")
 
@@ -85,6 +87,20 @@ def outcome_done(source: SourceFile, reason: str, extraction: Extraction, starte
                            warnings=extraction.run.warnings)
 
 
+def outcome_output_full(source: SourceFile, reason: str, error: OSError, started: float
+                        ) -> DocumentOutcome:
+    """Not a failure of the document: the output folder took no more (its errno name is
+    the failure's ``error``), and the run stops."""
+    failure = Failure(path=source.path, doc_id=source.doc_id, stage="extract",
+                      reason=problem(error), error=errno.errorcode[error.errno], at=now_iso())
+    return DocumentOutcome(doc_id=source.doc_id, path=source.path, status="failed",
+                           reason=reason, seconds=time.perf_counter() - started, failure=failure)
+
+
+def stopped_by_output(outcome: DocumentOutcome) -> bool:
+    return outcome.failure is not None and outcome.failure.error in FULL
+
+
 def outcome_failed(source: SourceFile, reason: str, error: BaseException,
                    started: float | None = None) -> DocumentOutcome:
     stage = "read" if isinstance(error, BadInputError) else "extract"
@@ -105,7 +121,8 @@ def same_failures(old: list[Failure], new: list[Failure]) -> bool:
 
 
 def run_failures(batch: Batch, outcomes: list[DocumentOutcome]) -> list[Failure]:
-    return sorted(batch.failures + [o.failure for o in outcomes if o.failure is not None],
+    return sorted(batch.failures + [o.failure for o in outcomes
+                                    if o.failure is not None and not stopped_by_output(o)],
                   key=lambda failure: failure.path)
 
 
@@ -137,14 +154,25 @@ def finish_batch(batch: Batch, outcomes: list[DocumentOutcome], started: float) 
     folder locked."""
     out_dir = Path(batch.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    full = next((o.failure for o in outcomes if stopped_by_output(o)), None)
+    writes = Writes((full.reason, full.error) if full else None)
     manifest = Manifest.load(out_dir)
-    manifest.compact()
+    with writes.attempt():
+        manifest.compact()
     failures = run_failures(batch, outcomes)
     if outcomes or not same_failures(read_failures(out_dir), failures):
-        write_failures(out_dir, failures)
+        with writes.attempt():
+            write_failures(out_dir, failures)
     records = committed_records(out_dir, manifest)
     source = built_from(records)
-    rebuilt = bool(records) and not tables_current(out_dir, source)
-    if rebuilt:
-        rebuild_tables(out_dir, [doc_id for doc_id, _ in records], source)
-    return summarise(batch, outcomes, started, rebuilt)
+    rebuilt = False
+    if records and not tables_current(out_dir, source):
+        with writes.attempt():
+            rebuild_tables(out_dir, [doc_id for doc_id, _ in records], source)
+            rebuilt = True
+    summary = summarise(batch, outcomes, started, rebuilt)
+    if writes.refused:
+        left = len(batch.todo) - summary.done - sum(o.status == "failed" and not stopped_by_output(o)
+                                                    for o in outcomes)
+        summary.stopped = stopped_message(*writes.refused, committed=summary.done, left=left)
+    return summary

@@ -56,6 +56,13 @@ class Errors:
             "try again when it has finished")
 
 
+    E503 = "{folder}: not a folder (a file is in the way)"
+    E504 = "{folder}: the output folder cannot be written ({reason})"
+    E505 = ("{folder}: {free:.1f} MB free on its file system, at least {needed:,} MB needed "
+            "(CASELIT_MIN_FREE_MB)")
+    E506 = "{path}: no such file or folder"
+    E507 = "{problem} while writing {file}"
+    E508 = "{problem}; {committed:,} document(s) committed, {left:,} not done: {advice}"
     E601 = ("took longer than {seconds:,.0f} s, the limit for a file of {size:.1f} MB "
             "(CASELIT_DOC_SECONDS + CASELIT_DOC_SECONDS_PER_MB per MB); stopped")
     E602 = ("its worker reached {used:,.0f} MB of memory, over the limit of {limit:,} MB "
@@ -111,9 +118,13 @@ class DocumentLimitError(RuntimeError):
         super().__init__(reason)
 
 
+class OutputFolderError(ValueError):
+    """An output folder that cannot take a run: a file, unwritable, or nearly full."""
+
+
 class OutputBusyError(RuntimeError):
     """Another run holds the output folder's lock. Worth trying again later."""
 
 
 USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, DataSourceError,
-               ModelError, SettingError, FileNotFoundError)
+               ModelError, SettingError, OutputFolderError, FileNotFoundError)

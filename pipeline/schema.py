@@ -391,6 +391,9 @@ class RunSummary(Model):
     failures: list[Failure] = Field(default_factory=list)
     outcomes: list[DocumentOutcome] = Field(default_factory=list)
     diff: "DiffReport | None" = Field(default=None, description="With --gold: the gold diff.")
+    stopped: str | None = Field(
+        default=None, description="Why the run stopped before every document was done (the "
+                                  "output folder full or read-only); None when it was not.")
 
 
 # -------------------------------------------------------------------- evaluate

@@ -219,3 +219,61 @@ def test_a_run_on_a_folder_another_run_is_writing_says_so_and_exits_75(tmp_path,
         holder.wait()
     error = capsys.readouterr().err.replace("\n", "")
     assert f"another caselit run (process {holder.pid}) is writing this output folder" in error
+
+
+def one_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+def test_an_output_path_that_is_a_file_stops_the_run_before_any_work(tmp_path, capsys,
+                                                                    report_text):
+    (tmp_path / "case.txt").write_text(report_text)
+    taken = tmp_path / "out"
+    taken.write_text("a file, not a folder")
+    assert main(["run", str(tmp_path / "case.txt"), "--out", str(taken)]) == 2
+    assert one_line(capsys.readouterr().err) == f"error: {taken}: not a folder (a file is in the way)"
+    assert taken.read_text() == "a file, not a folder"
+
+
+def test_a_missing_input_is_exit_2_naming_it(tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    assert main(["run", str(missing), "--out", str(tmp_path / "out")]) == 2
+    assert one_line(capsys.readouterr().err) == f"error: {missing}: no such file or folder"
+    assert not (tmp_path / "out").exists()
+
+
+def test_workers_must_be_at_least_one(tmp_path, capsys):
+    with pytest.raises(SystemExit) as refused:
+        main(["run", str(tmp_path), "--workers", "0"])
+    assert refused.value.code == 2
+    assert "'0': a whole number of at least 1 is needed" in capsys.readouterr().err
+
+
+def test_an_output_folder_without_room_stops_the_run_before_any_work(tmp_path, capsys,
+                                                                    monkeypatch, report_text):
+    (tmp_path / "case.txt").write_text(report_text)
+    monkeypatch.setenv("CASELIT_MIN_FREE_MB", str(10**9))  # more than any disk here
+    assert main(["run", str(tmp_path / "case.txt"), "--out", str(tmp_path / "out")]) == 2
+    error = one_line(capsys.readouterr().err)
+    assert error.startswith(f"error: {tmp_path / 'out'}: ") and error.endswith(
+        "MB free on its file system, at least 1,000,000,000 MB needed (CASELIT_MIN_FREE_MB)")
+
+
+@pytest.mark.flow
+def test_a_run_with_nothing_to_do_writes_nothing(prefect_harness, tmp_path, report_text):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "case.txt").write_text(report_text)
+    (raw / "empty.txt").write_text("")
+    assert main(["run", str(raw), "--out", str(out)]) == 0
+    (raw / "empty.txt").unlink()
+    assert main(["run", str(raw), "--out", str(out)]) == 0  # the failure list changed
+
+    def state():
+        return {path: path.stat().st_mtime_ns for path in out.rglob("*")}
+
+    before = state()
+    assert main(["run", str(raw), "--out", str(out)]) == 0
+    assert state() == before

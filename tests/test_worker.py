@@ -1,6 +1,7 @@
 """Document workers: each document in a child process, stopped at its limits of time and
 memory, or when its process dies, while the rest of the chunk goes on."""
 
+import errno
 import os
 import signal
 import threading
@@ -31,7 +32,8 @@ def run_chunk(folder, names):
 
 
 def test_the_per_document_work_retries_io_errors_and_lists_bugs(folder, monkeypatch):
-    """What a worker runs, run here: transient I/O is retried, a bug is that document's."""
+    """What a worker runs, run here: transient I/O is retried, a full disk is not (it
+    stops the run), a bug is that document's failure."""
     import pipeline.extract
     import pipeline.store
 
@@ -46,6 +48,16 @@ def test_the_per_document_work_retries_io_errors_and_lists_bugs(folder, monkeypa
     monkeypatch.setattr(pipeline.store, "write_record", flaky_write)
     done = extract_document(source_for(folder / "good.txt"), "new", str(folder / "out"), "fp")
     assert calls == ["good", "good"] and done.status == "done"
+
+    def full_disk(document, extraction, out_dir):
+        calls.append(document.id)
+        raise OSError(errno.ENOSPC, "No space left on device", f"{out_dir}/good.json")
+
+    monkeypatch.setattr(pipeline.store, "write_record", full_disk)
+    calls.clear()
+    stopped = extract_document(source_for(folder / "good.txt"), "new", str(folder / "out"), "fp")
+    assert calls == ["good"] and stopped.failure.error == "ENOSPC"  # not retried
+    assert stopped.failure.reason.startswith("no space left on device (ENOSPC) while writing ")
 
     def tag_with_a_bug(document):
         raise RuntimeError("tagger bug")

@@ -34,10 +34,10 @@ from pipeline.store.records import (MentionFile, StoredRecord, document_path,
 from pipeline.store.tables import TABLES, build_tables, built_from, tables_current
 
 __all__ = [
-    "MentionFile", "Manifest", "ManifestEntry", "Plan", "TABLES", "append_run", "built_from", "commit",
-    "document_path", "output_lock", "read_document_record", "read_failures", "read_record",
-    "read_runs", "record_path", "record_paths", "rebuild_tables", "tables_current",
-    "write_failures", "write_record",
+    "MentionFile", "Manifest", "ManifestEntry", "Plan", "StoredRecord", "TABLES", "append_run",
+    "built_from", "commit", "document_path", "output_lock", "read_document_record",
+    "read_failures", "read_record", "read_runs", "record_path", "record_paths",
+    "rebuild_tables", "tables_current", "write_failures", "write_record",
 ]
 
 FAILURES = "_failures.json"
