@@ -27,6 +27,8 @@ class Errors:
     E012 = "no text layer (scanned?): the pages are images; run OCR first"
     E013 = ("a run of {length:,} characters without a space at character {offset:,} (at most "
             "{limit:,}: CASELIT_MAX_WORD_CHARS); not prose that can be tagged")
+    E014 = ("changed while it was being read, {attempts} times in a row (still being "
+            "written?); not extracted this time: the next run reads it again")
     E015 = ("document id '{doc_id}' is taken in {out} by {other}, a different file; rename "
             "one of the two (records are named by the file's stem)")
     E101 = (
@@ -75,6 +77,8 @@ class Warnings:
     W002 = "page {page}: no text extracted"
     W003 = ("page {page}: {missing} of {total} words ({share:.1f}%) are missing from the "
             "reading (content-loss guard: compared with every word on the page)")
+    W004 = ("{path}: changed after the run listed it ({listed:,} bytes then, {read:,} when "
+            "read); extracted as read")
 
 
 class BadInputError(ValueError):
