@@ -1,6 +1,6 @@
 """``caselit``: ingest case reports, inspect what was extracted, diff it against gold.
 
-    caselit run [INPUT ...] [--out DIR] [--gold DIR] [--workers N] [--force] [--strict]
+    caselit run [INPUT ...] [--out DIR] [--gold DIR] [--workers N] [--force] [--strict] [--prune]
                 [--fail-under F1|FIELD=VALUE ...] [--task-runner auto|threads|processes|dask]
                 [--dask-address tcp://HOST:PORT]
     caselit extract FILE
@@ -105,6 +105,8 @@ def parser() -> argparse.ArgumentParser:
                           "cluster of --workers processes)")
     run.add_argument("--force", action="store_true", help="reprocess unchanged documents too")
     run.add_argument("--strict", action="store_true", help="exit 1 when any document failed")
+    run.add_argument("--prune", action="store_true",
+                     help="remove the records (and table rows) whose source file is gone")
     add_fail_under(run)
 
     extract = commands.add_parser("extract", help="print one file's extraction as JSON")
@@ -201,7 +203,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
     min_free = get_limits().min_free_mb
     check_output(args.out, min_free, writing=False)
     batch = plan_batch(inputs, args.out, force=args.force)
-    if batch.todo or needs_finishing(batch):
+    if batch.todo or needs_finishing(batch, args.prune):
         check_output(args.out, min_free)
     if batch.todo:
         from caselit.report import progress_bar
@@ -217,24 +219,15 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
                                      gold_dir=args.gold,
                                      runner=choose_runner(args.task_runner, len(batch.todo),
                                                           args.workers),
-                                     dask_address=args.dask_address)
+                                     dask_address=args.dask_address, prune=args.prune)
             finally:
                 remove_listener(listener)
         summary.seconds = time.perf_counter() - started
     else:  # nothing to extract: no need to start Prefect
-        summary = finish_without_flow(batch, args.gold, started)
-    from caselit.report import diff_tables, failures_table, summary_table, warnings_table
+        summary = finish_without_flow(batch, args.gold, args.prune, started)
+    from caselit.report import print_run
 
-    console.print(summary_table(summary))
-    warnings = warnings_table(summary)
-    if warnings is not None:
-        console.print(warnings)
-    if summary.failures:
-        console.print(failures_table(summary))
-    if summary.diff is not None:
-        for table in diff_tables(summary.diff):
-            console.print(table)
-        console.print(f"reports: {Path(args.out) / '_diff'}/diff.html, diff.json, diff.md")
+    print_run(console, summary, pruned=args.prune)
     status = fail_under(summary.diff, args.fail_under)
     if summary.stopped:  # the output folder took no more: said last, on one line
         Console(stderr=True).print(f"[bold red]error:[/] {escape(args.out)}: "
@@ -243,7 +236,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
     return 1 if (args.strict and summary.failed) or status else 0
 
 
-def finish_without_flow(batch, gold_dir: str | None, started: float):
+def finish_without_flow(batch, gold_dir: str | None, prune: bool, started: float):
     """A run with nothing to extract. It writes only what is out of date: a journal or
     tables a killed run left unfinished, a changed list of failures, changed gold reports;
     when nothing is, it writes nothing (and needs no lock)."""
@@ -251,9 +244,9 @@ def finish_without_flow(batch, gold_dir: str | None, started: float):
     from pipeline.store import append_run, output_lock
     from pipeline.store.output import Writes
 
-    if needs_finishing(batch):
+    if needs_finishing(batch, prune):
         with output_lock(batch.out_dir):
-            summary = finish_batch(batch, [], started)
+            summary = finish_batch(batch, [], started, prune=prune)
             append_run(batch.out_dir, summary)
     else:
         summary = idle_summary(batch, started)
@@ -353,7 +346,7 @@ def command_serve(args: argparse.Namespace, console: Console) -> int:
     if args.once:
         once = argparse.Namespace(inputs=inputs, out=args.out, gold=args.gold, workers=2,
                                   task_runner="threads", dask_address=None, force=False,
-                                  strict=False, fail_under=[])
+                                  strict=False, fail_under=[], prune=False)
         return command_run(once, console)
     from flows.serve import serve
 

@@ -31,6 +31,7 @@ class Errors:
             "written?); not extracted this time: the next run reads it again")
     E015 = ("document id '{doc_id}' is taken in {out} by {other}, a different file; rename "
             "one of the two (records are named by the file's stem)")
+    E016 = "a symbolic link back to {target}, a folder it is in: a loop, not followed"
     E101 = (
         "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
         "holding hgnc/, drugs/ and corpora/, or fill one with `caselit data fetch` (see the "
