@@ -1,6 +1,6 @@
 """``caselit``: ingest case reports, inspect what was extracted, diff it against gold.
 
-    caselit run [INPUT ...] [--out DIR] [--gold DIR] [--workers N] [--force] [--strict]
+    caselit run [INPUT ...] [--out DIR] [--gold DIR] [--workers N] [--force] [--strict] [--prune]
                 [--fail-under F1|FIELD=VALUE ...] [--task-runner auto|threads|processes|dask]
                 [--dask-address tcp://HOST:PORT]
     caselit extract FILE
@@ -11,8 +11,9 @@
 
 Exit status: 0 on success; 1 when --strict finds a failed document, a figure falls under
 --fail-under or a data file could not be fetched; 2 on bad input or usage; 75 when another
-run is writing the same output folder (try again later); 128 + the signal's number when
-stopped by SIGINT, SIGTERM or SIGHUP (130, 143, 129).
+run is writing the same output folder (try again later); 74 when the output folder took no
+more during the run (full, read-only: what was finished is committed); 128 + the signal's
+number when stopped by SIGINT, SIGTERM or SIGHUP (130, 143, 129).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.errors import USER_ERRORS, OutputBusyError
+from pipeline.errors import USER_ERRORS, Errors, OutputBusyError
 from pipeline.lifeline import stopped_by_signals
 
 DEFAULT_INPUT = "raw"
@@ -38,6 +39,7 @@ FORMATS = ("table", "markdown", "json", "html")
 STOPPED = {"run": "the documents finished before it are committed, nothing is left running; "
                   "the next run does the rest"}
 EXIT_BUSY = os.EX_TEMPFAIL  # 75: "temporary failure, try again later" (sysexits.h)
+EXIT_OUTPUT = os.EX_IOERR  # 74: "an error occurred while doing I/O on some file"
 MAX_DEFAULT_WORKERS = 8  # a worker process holds about 400 MB of tagger
 DEFAULT_WORKERS = max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
 
@@ -57,6 +59,16 @@ def threshold(text: str) -> tuple[str | None, float]:
         return threshold_field(name), number
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def at_least_one(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of at least 1 is needed")
+    return number
 
 
 def add_fail_under(command: argparse.ArgumentParser) -> None:
@@ -79,7 +91,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="*", help=f"files and folders (default: {DEFAULT_INPUT}/)")
     run.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT}/)")
     run.add_argument("--gold", help="gold folder: diff this run's documents against it")
-    run.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+    run.add_argument("--workers", type=at_least_one, default=DEFAULT_WORKERS,
                      help="documents in flight: threads, processes or local Dask workers "
                           f"(default: the CPU cores, at most {MAX_DEFAULT_WORKERS}: "
                           f"{DEFAULT_WORKERS} here)")
@@ -93,6 +105,8 @@ def parser() -> argparse.ArgumentParser:
                           "cluster of --workers processes)")
     run.add_argument("--force", action="store_true", help="reprocess unchanged documents too")
     run.add_argument("--strict", action="store_true", help="exit 1 when any document failed")
+    run.add_argument("--prune", action="store_true",
+                     help="remove the records (and table rows) whose source file is gone")
     add_fail_under(run)
 
     extract = commands.add_parser("extract", help="print one file's extraction as JSON")
@@ -170,12 +184,27 @@ def fail_under(report, thresholds: list[tuple[str | None, float]]) -> int:
     return 1 if shortfalls else 0
 
 
+def check_inputs(inputs: list[str]) -> None:
+    missing = [Errors.E506.format(path=path) for path in inputs if not os.path.lexists(path)]
+    if missing:
+        raise FileNotFoundError("; ".join(missing))
+
+
 def command_run(args: argparse.Namespace, console: Console) -> int:
-    from pipeline.batch import plan_batch
+    """Checked before any work: the inputs exist, ``--out`` is a folder; with work to do,
+    also that it is writable with room to spare. A run with nothing to do writes nothing."""
+    from pipeline.batch import needs_finishing, plan_batch
+    from pipeline.settings import get_limits
+    from pipeline.store.output import check_output
 
     started = time.perf_counter()
     inputs = args.inputs or [DEFAULT_INPUT]
+    check_inputs(inputs)
+    min_free = get_limits().min_free_mb
+    check_output(args.out, min_free, writing=False)
     batch = plan_batch(inputs, args.out, force=args.force)
+    if batch.todo or needs_finishing(batch, args.prune):
+        check_output(args.out, min_free)
     if batch.todo:
         from caselit.report import progress_bar
         from flows.ingest import choose_runner, run_ingest
@@ -190,38 +219,34 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
                                      gold_dir=args.gold,
                                      runner=choose_runner(args.task_runner, len(batch.todo),
                                                           args.workers),
-                                     dask_address=args.dask_address)
+                                     dask_address=args.dask_address, prune=args.prune)
             finally:
                 remove_listener(listener)
         summary.seconds = time.perf_counter() - started
     else:  # nothing to extract: no need to start Prefect
-        summary = finish_without_flow(batch, args.gold, started)
-    from caselit.report import diff_tables, failures_table, summary_table, warnings_table
+        summary = finish_without_flow(batch, args.gold, args.prune, started)
+    from caselit.report import print_run
 
-    console.print(summary_table(summary))
-    warnings = warnings_table(summary)
-    if warnings is not None:
-        console.print(warnings)
-    if summary.failures:
-        console.print(failures_table(summary))
-    if summary.diff is not None:
-        for table in diff_tables(summary.diff):
-            console.print(table)
-        console.print(f"reports: {Path(args.out) / '_diff'}/diff.html, diff.json, diff.md")
+    print_run(console, summary, pruned=args.prune)
     status = fail_under(summary.diff, args.fail_under)
+    if summary.stopped:  # the output folder took no more: said last, on one line
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(args.out)}: "
+                                   f"{escape(summary.stopped)}", highlight=False, soft_wrap=True)
+        return EXIT_OUTPUT
     return 1 if (args.strict and summary.failed) or status else 0
 
 
-def finish_without_flow(batch, gold_dir: str | None, started: float):
+def finish_without_flow(batch, gold_dir: str | None, prune: bool, started: float):
     """A run with nothing to extract. It writes only what is out of date: a journal or
     tables a killed run left unfinished, a changed list of failures, changed gold reports;
     when nothing is, it writes nothing (and needs no lock)."""
     from pipeline.batch import finish_batch, idle_summary, needs_finishing
     from pipeline.store import append_run, output_lock
+    from pipeline.store.output import Writes
 
-    if needs_finishing(batch):
+    if needs_finishing(batch, prune):
         with output_lock(batch.out_dir):
-            summary = finish_batch(batch, [], started)
+            summary = finish_batch(batch, [], started, prune=prune)
             append_run(batch.out_dir, summary)
     else:
         summary = idle_summary(batch, started)
@@ -230,7 +255,8 @@ def finish_without_flow(batch, gold_dir: str | None, started: float):
 
         summary.diff = diff_folder(batch.out_dir, gold_dir, batch.doc_ids)
         if reports_changed(summary.diff, batch.out_dir):
-            write_reports(summary.diff, batch.out_dir)
+            with Writes().attempt():  # a read-only folder keeps its reports; stdout has them
+                write_reports(summary.diff, batch.out_dir)
     return summary
 
 
@@ -320,7 +346,7 @@ def command_serve(args: argparse.Namespace, console: Console) -> int:
     if args.once:
         once = argparse.Namespace(inputs=inputs, out=args.out, gold=args.gold, workers=2,
                                   task_runner="threads", dask_address=None, force=False,
-                                  strict=False, fail_under=[])
+                                  strict=False, fail_under=[], prune=False)
         return command_run(once, console)
     from flows.serve import serve
 

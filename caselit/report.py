@@ -69,6 +69,37 @@ def failures_table(summary: RunSummary) -> Table:
     return table
 
 
+def ignored_table(summary: RunSummary) -> Table:
+    table = Table(title="not reports, passed over (not failures)")
+    for column in ("file", "reason"):
+        table.add_column(column, overflow="fold")
+    for ignored in summary.ignored:
+        table.add_row(ignored.path, ignored.reason)
+    return table
+
+
+def print_run(console: Console, summary: RunSummary, pruned: bool) -> None:
+    """A run's summary, then what needs a look: warnings, failures, files passed over,
+    records whose source is gone, the gold diff."""
+    console.print(summary_table(summary))
+    for table in (warnings_table(summary),
+                  failures_table(summary) if summary.failures else None,
+                  ignored_table(summary) if summary.ignored else None):
+        if table is not None:
+            console.print(table)
+    if summary.sources_gone:
+        ids = ", ".join(summary.sources_gone)
+        console.print(f"removed {len(summary.sources_gone)} record(s) whose source is gone: {ids}"
+                      if pruned else f"{len(summary.sources_gone)} record(s) whose source is "
+                      f"gone: {ids} (caselit run --prune removes them)",
+                      highlight=False, soft_wrap=True)
+    if summary.diff is not None:
+        for table in diff_tables(summary.diff):
+            console.print(table)
+        console.print(f"reports: {summary.out_dir}/_diff/diff.html, diff.json, diff.md",
+                      highlight=False, soft_wrap=True)
+
+
 def rich_table(title: str, header: tuple[str, ...], rows: list[list[str]]) -> Table:
     table = Table(title=title)
     for index, column in enumerate(header):

@@ -16,6 +16,7 @@ import math
 import os
 import time
 from contextlib import nullcontext
+from pathlib import Path
 
 import flows  # noqa: F401  (Prefect settings before Prefect)
 from prefect import flow, task, unmapped
@@ -31,7 +32,8 @@ from flows.settings import shared_api
 from pipeline.batch import Batch, finish_batch, outcome_failed, plan_batch
 from pipeline.evaluate import diff_folder, to_markdown, write_reports
 from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
-from pipeline.store import append_run, output_lock
+from pipeline.store import append_run, output_lock, remove_leftovers
+from pipeline.store.output import Writes
 from pipeline.worker import document_workers, extract_chunk
 
 MAX_CHUNK = 16
@@ -39,6 +41,8 @@ MAX_CHUNK = 16
 
 @task(cache_policy=NO_CACHE)
 def plan(inputs: list[str], out_dir: str, force: bool) -> Batch:
+    """Clear what a killed run left half-written, then decide what to do."""
+    remove_leftovers(Path(out_dir))
     return plan_batch(inputs, out_dir, force=force)
 
 
@@ -60,14 +64,17 @@ def chunks(todo: list, workers: int) -> list[list]:
 
 
 @task(cache_policy=NO_CACHE)
-def finish(batch: Batch, outcomes: list[DocumentOutcome], started: float) -> RunSummary:
-    return finish_batch(batch, outcomes, started)
+def finish(batch: Batch, outcomes: list[DocumentOutcome], started: float, prune: bool
+           ) -> RunSummary:
+    return finish_batch(batch, outcomes, started, prune=prune)
 
 
 @task(cache_policy=NO_CACHE)
 def log_run(summary: RunSummary) -> None:
-    """The run's line in _runs.jsonl, and its summary as a Prefect artifact."""
-    append_run(summary.out_dir, summary)
+    """The run's line in _runs.jsonl (when the folder still takes it), and its summary
+    as a Prefect artifact."""
+    with Writes().attempt():
+        append_run(summary.out_dir, summary)
     lines = [f"documents done {summary.done}, skipped {summary.skipped}, failed {summary.failed}"
              f" in {summary.seconds:.1f} s"]
     lines += [f"- failed: {failure.path}: {failure.reason}" for failure in summary.failures]
@@ -114,7 +121,7 @@ def collect(futures, parts: list[list]) -> list[DocumentOutcome]:
 
 @flow(name="caselit-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
-           gold_dir: str | None = None, workers: int = 2) -> RunSummary:
+           gold_dir: str | None = None, workers: int = 2, prune: bool = False) -> RunSummary:
     started = time.perf_counter()
     with output_lock(out_dir):
         batch = plan(inputs, out_dir, force)
@@ -124,9 +131,9 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
                                             fingerprint=unmapped(batch.fingerprint),
                                             run_pid=unmapped(run_pid()))
             outcomes = collect(futures, parts)
-        summary = finish(batch, outcomes, started)
+        summary = finish(batch, outcomes, started, prune)
         summary.task_runner = RUNNER_NAMES.get(type(task_runner_in_use()).__name__)
-        if gold_dir:
+        if gold_dir and not summary.stopped:
             summary.diff = evaluate(batch, gold_dir)
         summary.seconds = time.perf_counter() - started
         log_run(summary)
@@ -171,10 +178,11 @@ def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | Non
 
 def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers: int = 2,
                gold_dir: str | None = None, runner: str = "threads",
-               dask_address: str | None = None) -> RunSummary:
+               dask_address: str | None = None, prune: bool = False) -> RunSummary:
     """Run the flow with ``workers`` documents in flight on the chosen task runner. Workers
     on this machine report to this run's Prefect API; a remote Dask cluster's workers
     cannot reach it on 127.0.0.1, and use the server in their own ``PREFECT_API_URL``."""
     chosen = task_runner(runner, workers, dask_address)
     with nullcontext() if dask_address else shared_api():
-        return ingest.with_options(task_runner=chosen)(inputs, out_dir, force, gold_dir, workers)
+        return ingest.with_options(task_runner=chosen)(inputs, out_dir, force, gold_dir, workers,
+                                                       prune)

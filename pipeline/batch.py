@@ -11,6 +11,7 @@ finish the work of a run that was killed before them.
 
 from __future__ import annotations
 
+import errno
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,11 @@ from typing import Iterable
 from pipeline.errors import BadInputError
 from pipeline.read import discover
 from pipeline.read.discover import now_iso
-from pipeline.schema import (DocumentOutcome, Extraction, Failure, RunSummary, SourceFile)
+from pipeline.schema import (DocumentOutcome, Extraction, Failure, IgnoredFile, RunSummary,
+                             SourceFile)
 from pipeline.store import (Manifest, built_from, read_failures, rebuild_tables, record_path,
-                            tables_current, write_failures)
+                            remove_leftovers, remove_record, tables_current, write_failures)
+from pipeline.store.output import FULL, Writes, problem, stopped_message
 
 COUNTED = ("genes", "fusions", "variants", "drugs", "regimens", "cases")
 
@@ -34,6 +37,8 @@ class Batch:
     skipped: list[SourceFile] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     unfinished: bool = False  # a journal to compact or tables to rebuild (a killed run's)
+    ignored: list[IgnoredFile] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # ids of records whose source is gone
 
     @property
     def doc_ids(self) -> set[str]:
@@ -54,8 +59,9 @@ def plan_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, force: bool
     refused = [Failure(path=source.path, doc_id=source.doc_id, stage="discover", reason=reason,
                        error="ValueError", at=now_iso()) for source, reason in plan.refused]
     unfinished = bool(manifest.journaled) or tables_outdated(Path(out_dir), manifest)
+    gone = manifest.gone({source.doc_id for source in found.sources})
     return Batch(str(out_dir), fingerprint, plan.todo, plan.skipped, found.failures + refused,
-                 unfinished)
+                 unfinished, found.ignored, gone)
 
 
 def committed_records(out_dir: Path, manifest: Manifest) -> list[tuple[str, str]]:
@@ -85,6 +91,20 @@ def outcome_done(source: SourceFile, reason: str, extraction: Extraction, starte
                            warnings=extraction.run.warnings)
 
 
+def outcome_output_full(source: SourceFile, reason: str, error: OSError, started: float
+                        ) -> DocumentOutcome:
+    """Not a failure of the document: the output folder took no more (its errno name is
+    the failure's ``error``), and the run stops."""
+    failure = Failure(path=source.path, doc_id=source.doc_id, stage="extract",
+                      reason=problem(error), error=errno.errorcode[error.errno], at=now_iso())
+    return DocumentOutcome(doc_id=source.doc_id, path=source.path, status="failed",
+                           reason=reason, seconds=time.perf_counter() - started, failure=failure)
+
+
+def stopped_by_output(outcome: DocumentOutcome) -> bool:
+    return outcome.failure is not None and outcome.failure.error in FULL
+
+
 def outcome_failed(source: SourceFile, reason: str, error: BaseException,
                    started: float | None = None) -> DocumentOutcome:
     stage = "read" if isinstance(error, BadInputError) else "extract"
@@ -105,14 +125,15 @@ def same_failures(old: list[Failure], new: list[Failure]) -> bool:
 
 
 def run_failures(batch: Batch, outcomes: list[DocumentOutcome]) -> list[Failure]:
-    return sorted(batch.failures + [o.failure for o in outcomes if o.failure is not None],
+    return sorted(batch.failures + [o.failure for o in outcomes
+                                    if o.failure is not None and not stopped_by_output(o)],
                   key=lambda failure: failure.path)
 
 
-def needs_finishing(batch: Batch) -> bool:
+def needs_finishing(batch: Batch, prune: bool = False) -> bool:
     """Whether a run with nothing to extract still has something to write."""
-    return batch.unfinished or not same_failures(read_failures(batch.out_dir),
-                                                 run_failures(batch, []))
+    return (batch.unfinished or (prune and bool(batch.gone))
+            or not same_failures(read_failures(batch.out_dir), run_failures(batch, [])))
 
 
 def summarise(batch: Batch, outcomes: list[DocumentOutcome], started: float,
@@ -123,7 +144,8 @@ def summarise(batch: Batch, outcomes: list[DocumentOutcome], started: float,
     return RunSummary(out_dir=batch.out_dir, done=len(done), skipped=len(batch.skipped),
                       failed=len(failures), counts=counts,
                       seconds=time.perf_counter() - started, tables_rebuilt=rebuilt,
-                      failures=failures, outcomes=sorted(outcomes, key=lambda o: o.doc_id))
+                      failures=failures, outcomes=sorted(outcomes, key=lambda o: o.doc_id),
+                      ignored=batch.ignored, sources_gone=batch.gone)
 
 
 def idle_summary(batch: Batch, started: float) -> RunSummary:
@@ -131,20 +153,38 @@ def idle_summary(batch: Batch, started: float) -> RunSummary:
     return summarise(batch, [], started, rebuilt=False)
 
 
-def finish_batch(batch: Batch, outcomes: list[DocumentOutcome], started: float) -> RunSummary:
-    """Fold the journal into the manifest, write the failures when they changed, rebuild
+def finish_batch(batch: Batch, outcomes: list[DocumentOutcome], started: float,
+                 prune: bool = False) -> RunSummary:
+    """Fold the journal into the manifest (with ``prune``, the records whose source is
+    gone out of it, and out of the folder), write the failures when they changed, rebuild
     the tables when they are not built from the committed records. Call with the output
     folder locked."""
     out_dir = Path(batch.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    full = next((o.failure for o in outcomes if stopped_by_output(o)), None)
+    writes = Writes((full.reason, full.error) if full else None)
     manifest = Manifest.load(out_dir)
-    manifest.compact()
+    remove_leftovers(out_dir)  # of workers stopped at their limits, or of a killed run
+    if prune and batch.gone:
+        for doc_id in batch.gone:
+            remove_record(out_dir, doc_id)
+        manifest.forget(batch.gone)
+    with writes.attempt():
+        manifest.compact()
     failures = run_failures(batch, outcomes)
     if outcomes or not same_failures(read_failures(out_dir), failures):
-        write_failures(out_dir, failures)
+        with writes.attempt():
+            write_failures(out_dir, failures)
     records = committed_records(out_dir, manifest)
     source = built_from(records)
-    rebuilt = bool(records) and not tables_current(out_dir, source)
-    if rebuilt:
-        rebuild_tables(out_dir, [doc_id for doc_id, _ in records], source)
-    return summarise(batch, outcomes, started, rebuilt)
+    rebuilt = False
+    if records and not tables_current(out_dir, source):
+        with writes.attempt():
+            rebuild_tables(out_dir, [doc_id for doc_id, _ in records], source)
+            rebuilt = True
+    summary = summarise(batch, outcomes, started, rebuilt)
+    if writes.refused:
+        left = len(batch.todo) - summary.done - sum(o.status == "failed" and not stopped_by_output(o)
+                                                    for o in outcomes)
+        summary.stopped = stopped_message(*writes.refused, committed=summary.done, left=left)
+    return summary

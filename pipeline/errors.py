@@ -27,8 +27,11 @@ class Errors:
     E012 = "no text layer (scanned?): the pages are images; run OCR first"
     E013 = ("a run of {length:,} characters without a space at character {offset:,} (at most "
             "{limit:,}: CASELIT_MAX_WORD_CHARS); not prose that can be tagged")
+    E014 = ("changed while it was being read, {attempts} times in a row (still being "
+            "written?); not extracted this time: the next run reads it again")
     E015 = ("document id '{doc_id}' is taken in {out} by {other}, a different file; rename "
             "one of the two (records are named by the file's stem)")
+    E016 = "a symbolic link back to {target}, a folder it is in: a loop, not followed"
     E101 = (
         "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
         "holding hgnc/, drugs/ and corpora/, or fill one with `caselit data fetch` (see the "
@@ -56,6 +59,13 @@ class Errors:
             "try again when it has finished")
 
 
+    E503 = "{folder}: not a folder (a file is in the way)"
+    E504 = "{folder}: the output folder cannot be written ({reason})"
+    E505 = ("{folder}: {free:.1f} MB free on its file system, at least {needed:,} MB needed "
+            "(CASELIT_MIN_FREE_MB)")
+    E506 = "{path}: no such file or folder"
+    E507 = "{problem} while writing {file}"
+    E508 = "{problem}; {committed:,} document(s) committed, {left:,} not done: {advice}"
     E601 = ("took longer than {seconds:,.0f} s, the limit for a file of {size:.1f} MB "
             "(CASELIT_DOC_SECONDS + CASELIT_DOC_SECONDS_PER_MB per MB); stopped")
     E602 = ("its worker reached {used:,.0f} MB of memory, over the limit of {limit:,} MB "
@@ -68,6 +78,8 @@ class Warnings:
     W002 = "page {page}: no text extracted"
     W003 = ("page {page}: {missing} of {total} words ({share:.1f}%) are missing from the "
             "reading (content-loss guard: compared with every word on the page)")
+    W004 = ("{path}: changed after the run listed it ({listed:,} bytes then, {read:,} when "
+            "read); extracted as read")
 
 
 class BadInputError(ValueError):
@@ -111,9 +123,13 @@ class DocumentLimitError(RuntimeError):
         super().__init__(reason)
 
 
+class OutputFolderError(ValueError):
+    """An output folder that cannot take a run: a file, unwritable, or nearly full."""
+
+
 class OutputBusyError(RuntimeError):
     """Another run holds the output folder's lock. Worth trying again later."""
 
 
 USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, DataSourceError,
-               ModelError, SettingError, FileNotFoundError)
+               ModelError, SettingError, OutputFolderError, FileNotFoundError)

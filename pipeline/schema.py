@@ -409,6 +409,13 @@ class DocumentOutcome(Model):
     failure: Failure | None = None
 
 
+class IgnoredFile(Model):
+    """A file or folder in an input folder that is no report, passed over (and said so)."""
+
+    path: str
+    reason: str
+
+
 class RunSummary(Model):
     out_dir: str
     done: int
@@ -423,6 +430,15 @@ class RunSummary(Model):
     failures: list[Failure] = Field(default_factory=list)
     outcomes: list[DocumentOutcome] = Field(default_factory=list)
     diff: "DiffReport | None" = Field(default=None, description="With --gold: the gold diff.")
+    stopped: str | None = Field(
+        default=None, description="Why the run stopped before every document was done (the "
+                                  "output folder full or read-only); None when it was not.")
+    ignored: list[IgnoredFile] = Field(
+        default_factory=list, description="What the input folders hold that is no report "
+                                          "(another file type, a symbolic link loop).")
+    sources_gone: list[str] = Field(
+        default_factory=list, description="Ids of records whose source file is gone (removed "
+                                          "with their rows by caselit run --prune).")
 
 
 # -------------------------------------------------------------------- evaluate

@@ -31,6 +31,8 @@ work, they do not change what is extracted from a report within them:
   in a text's length). Reports are shorter: the seeds run to 23,000 characters.
 - ``CASELIT_PDF_PIECE_PAGES`` (default 50): a PDF is read this many pages at a time, so
   the characters of a 500-page PDF are never all held at once.
+- ``CASELIT_MIN_FREE_MB`` (default 20): the free space a run that has work to do needs
+  on the output folder's file system before it starts.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ class Limits:
     max_word_chars: int = 1000
     piece_chars: int = 200_000
     pdf_piece_pages: int = 50
+    min_free_mb: int = 20
 
     @classmethod
     def from_env(cls) -> "Limits":

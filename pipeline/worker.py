@@ -32,11 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.batch import outcome_done, outcome_failed
+from pipeline.batch import outcome_done, outcome_failed, outcome_output_full, stopped_by_output
 from pipeline.errors import BadInputError, DocumentLimitError, Errors
 from pipeline.lifeline import die_with_parent, exit_when_gone
 from pipeline.schema import DocumentOutcome, Extraction, SourceFile
 from pipeline.settings import Limits, get_limits
+from pipeline.store.output import output_full
 
 IO_RETRIES = 2
 IO_RETRY_DELAY = 1.0  # seconds
@@ -58,6 +59,8 @@ def extract_document(source: SourceFile, reason: str, out_dir: str, fingerprint:
         except BadInputError as error:
             return outcome_failed(source, reason, error, started)
         except OSError as error:  # an I/O hiccup (a network drive, a disk being cleared)
+            if output_full(error):  # no hiccup: the run stops
+                return outcome_output_full(source, reason, error, started)
             if attempt == IO_RETRIES:
                 return outcome_failed(source, reason, error, started)
             attempt += 1
@@ -299,4 +302,7 @@ def extract_chunk(items: list[tuple[SourceFile, str]], out_dir: str, fingerprint
             if outcome is None:
                 break
             outcomes.append(outcome)
+            if stopped_by_output(outcome):  # the folder takes no more: no document can be done
+                POOL.stopping.set()
+                break
     return outcomes

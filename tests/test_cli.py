@@ -7,6 +7,15 @@ from caselit.cli import main
 from pipeline.schema import Extraction
 
 
+@pytest.fixture
+def folders(tmp_path, report_text):
+    """raw/ holding case.txt (the fictional report), and out/ (not made)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "case.txt").write_text(report_text)
+    return raw, tmp_path / "out"
+
+
 def test_extract_prints_the_extraction_as_json(tmp_path, capsys, report_text):
     path = tmp_path / "case.txt"
     path.write_text(report_text)
@@ -138,11 +147,9 @@ def test_fail_under_holds_case_fields_named_one_by_one(scored_folder, capsys):
 
 @pytest.mark.flow
 def test_run_with_gold_holds_case_fields_through_the_flow_and_without_it(
-        prefect_harness, tmp_path, capsys, monkeypatch, report_text):
+        prefect_harness, tmp_path, folders, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "250")
-    raw, out = tmp_path / "raw", tmp_path / "out"
-    raw.mkdir()
-    (raw / "case.txt").write_text(report_text)
+    raw, out = folders
     run = ["run", str(raw), "--out", str(out), "--gold", str(gold_folder(tmp_path))]
     assert main(run + ["--fail-under", "therapy_drugs=0.6"]) == 1
     assert "below threshold: case.therapy_drugs F1 0.500 < 0.6" in capsys.readouterr().err
@@ -197,16 +204,13 @@ def test_reading_warnings_reach_the_run_summary(prefect_harness, tmp_path, capsy
     assert "warnings" in printed and "decoded as utf-8-sig (byte-order mark)" in printed
 
 
-def test_a_run_on_a_folder_another_run_is_writing_says_so_and_exits_75(tmp_path, capsys,
-                                                                      report_text):
+def test_a_run_on_a_folder_another_run_is_writing_says_so_and_exits_75(folders, capsys):
     import subprocess
     import sys
 
     from tests.conftest import ROOT
 
-    raw, out = tmp_path / "raw", tmp_path / "out"
-    raw.mkdir()
-    (raw / "case.txt").write_text(report_text)
+    raw, out = folders
     hold = ("import sys, time; from pipeline.store import output_lock\n"
             "with output_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)")
     holder = subprocess.Popen([sys.executable, "-c", hold, str(out)], cwd=ROOT,
@@ -219,3 +223,89 @@ def test_a_run_on_a_folder_another_run_is_writing_says_so_and_exits_75(tmp_path,
         holder.wait()
     error = capsys.readouterr().err.replace("\n", "")
     assert f"another caselit run (process {holder.pid}) is writing this output folder" in error
+
+
+def one_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+def test_an_output_path_that_is_a_file_stops_the_run_before_any_work(tmp_path, capsys,
+                                                                    report_text):
+    (tmp_path / "case.txt").write_text(report_text)
+    taken = tmp_path / "out"
+    taken.write_text("a file, not a folder")
+    assert main(["run", str(tmp_path / "case.txt"), "--out", str(taken)]) == 2
+    assert one_line(capsys.readouterr().err) == f"error: {taken}: not a folder (a file is in the way)"
+    assert taken.read_text() == "a file, not a folder"
+
+
+def test_a_missing_input_is_exit_2_naming_it(tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    assert main(["run", str(missing), "--out", str(tmp_path / "out")]) == 2
+    assert one_line(capsys.readouterr().err) == f"error: {missing}: no such file or folder"
+    assert not (tmp_path / "out").exists()
+
+
+def test_workers_must_be_at_least_one(tmp_path, capsys):
+    with pytest.raises(SystemExit) as refused:
+        main(["run", str(tmp_path), "--workers", "0"])
+    assert refused.value.code == 2
+    assert "'0': a whole number of at least 1 is needed" in capsys.readouterr().err
+
+
+def test_an_output_folder_without_room_stops_the_run_before_any_work(tmp_path, capsys,
+                                                                    monkeypatch, report_text):
+    (tmp_path / "case.txt").write_text(report_text)
+    monkeypatch.setenv("CASELIT_MIN_FREE_MB", str(10**9))  # more than any disk here
+    assert main(["run", str(tmp_path / "case.txt"), "--out", str(tmp_path / "out")]) == 2
+    error = one_line(capsys.readouterr().err)
+    assert error.startswith(f"error: {tmp_path / 'out'}: ") and error.endswith(
+        "MB free on its file system, at least 1,000,000,000 MB needed (CASELIT_MIN_FREE_MB)")
+
+
+@pytest.mark.flow
+def test_a_run_with_nothing_to_do_writes_nothing(prefect_harness, folders):
+    raw, out = folders
+    (raw / "empty.txt").write_text("")
+    assert main(["run", str(raw), "--out", str(out)]) == 0
+    (raw / "empty.txt").unlink()
+    assert main(["run", str(raw), "--out", str(out)]) == 0  # the failure list changed
+
+    def state():
+        return {path: path.stat().st_mtime_ns for path in out.rglob("*")}
+
+    before = state()
+    assert main(["run", str(raw), "--out", str(out)]) == 0
+    assert state() == before
+
+
+@pytest.mark.flow
+def test_records_whose_source_is_gone_are_reported_and_pruned_on_request(
+        prefect_harness, folders, capsys, monkeypatch, report_text):
+    import pandas as pd
+
+    from pipeline.store import Manifest
+
+    monkeypatch.setenv("COLUMNS", "250")
+    raw, out = folders
+    (raw / "deleted.txt").write_text(report_text.replace("58-year-old", "71-year-old"))
+    (raw / "README.md").write_text("# what this folder holds")
+    (out / "_documents").mkdir(parents=True)
+    (out / ".case.json.x1y2.tmp").write_text('{"half": ')  # left by a killed run
+    (out / "_documents" / ".case.json.x3.tmp").write_text("{")
+    assert main(["run", str(raw), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "not reports, passed over" in printed and "unsupported file type '.md'" in printed
+    assert not list(out.rglob("*.tmp"))
+    (raw / "deleted.txt").unlink()
+    assert main(["run", str(raw), "--out", str(out)]) == 0
+    assert ("1 record(s) whose source is gone: deleted (caselit run --prune removes them)"
+            in capsys.readouterr().out)
+    assert (out / "deleted.json").is_file()
+    assert main(["run", str(raw), "--out", str(out), "--prune"]) == 0
+    assert "removed 1 record(s) whose source is gone: deleted" in capsys.readouterr().out
+    assert not (out / "deleted.json").exists() and not (out / "_documents" / "deleted.json").exists()
+    assert list(Manifest.load(out).entries) == ["case"]
+    assert set(pd.read_parquet(out / "cases.parquet").doc_id) == {"case"}

@@ -1,6 +1,7 @@
 """Document workers: each document in a child process, stopped at its limits of time and
 memory, or when its process dies, while the rest of the chunk goes on."""
 
+import errno
 import os
 import signal
 import threading
@@ -10,12 +11,10 @@ import pytest
 from pipeline.read import source_for
 from pipeline.tag import tagger_fingerprint
 from pipeline.worker import POOL, document_workers, extract_chunk, extract_document
+from tests.flows.conftest import SLOW_TEXT
 
 pytestmark = pytest.mark.faults
 
-# 80 runs of 900-980 brackets: each within the word limit, a few seconds of tokenizing (runs
-# of one length would be tokenized once: spaCy caches what it has split)
-SLOW = "A report. " + " ".join("(" * (900 + n) for n in range(80))
 
 
 @pytest.fixture
@@ -31,7 +30,8 @@ def run_chunk(folder, names):
 
 
 def test_the_per_document_work_retries_io_errors_and_lists_bugs(folder, monkeypatch):
-    """What a worker runs, run here: transient I/O is retried, a bug is that document's."""
+    """What a worker runs, run here: transient I/O is retried, a full disk is not (it
+    stops the run), a bug is that document's failure."""
     import pipeline.extract
     import pipeline.store
 
@@ -47,6 +47,16 @@ def test_the_per_document_work_retries_io_errors_and_lists_bugs(folder, monkeypa
     done = extract_document(source_for(folder / "good.txt"), "new", str(folder / "out"), "fp")
     assert calls == ["good", "good"] and done.status == "done"
 
+    def full_disk(document, extraction, out_dir):
+        calls.append(document.id)
+        raise OSError(errno.ENOSPC, "No space left on device", f"{out_dir}/good.json")
+
+    monkeypatch.setattr(pipeline.store, "write_record", full_disk)
+    calls.clear()
+    stopped = extract_document(source_for(folder / "good.txt"), "new", str(folder / "out"), "fp")
+    assert calls == ["good"] and stopped.failure.error == "ENOSPC"  # not retried
+    assert stopped.failure.reason.startswith("no space left on device (ENOSPC) while writing ")
+
     def tag_with_a_bug(document):
         raise RuntimeError("tagger bug")
 
@@ -57,13 +67,14 @@ def test_the_per_document_work_retries_io_errors_and_lists_bugs(folder, monkeypa
 
 def test_a_document_past_its_time_is_stopped_and_named_and_the_next_is_extracted(folder,
                                                                                monkeypatch):
-    (folder / "slow.txt").write_text(SLOW)
-    monkeypatch.setenv("CASELIT_DOC_SECONDS", "1")
+    (folder / "slow.txt").write_text(SLOW_TEXT)
+    megabytes = (folder / "slow.txt").stat().st_size / 2**20
+    monkeypatch.setenv("CASELIT_DOC_SECONDS", "4")  # a short report takes well under 1 s
     monkeypatch.setenv("CASELIT_DOC_SECONDS_PER_MB", "1")
     slow, good = run_chunk(folder, ["slow.txt", "good.txt"])
     assert slow.status == "failed" and slow.failure.reason == (
-        "took longer than 1 s, the limit for a file of 0.1 MB (CASELIT_DOC_SECONDS + "
-        "CASELIT_DOC_SECONDS_PER_MB per MB); stopped")
+        f"took longer than {4 + megabytes:.0f} s, the limit for a file of {megabytes:.1f} MB "
+        "(CASELIT_DOC_SECONDS + CASELIT_DOC_SECONDS_PER_MB per MB); stopped")
     assert good.status == "done" and (folder / "out" / "good.json").is_file()
     assert not (folder / "out" / "slow.json").exists()
 
@@ -81,7 +92,7 @@ def test_a_document_past_its_memory_is_stopped_and_named(folder, monkeypatch, re
 
 
 def test_a_worker_that_dies_fails_its_document_only(folder, monkeypatch):
-    (folder / "slow.txt").write_text(SLOW)
+    (folder / "slow.txt").write_text(SLOW_TEXT)
 
     def kill_the_busy_worker():  # as the kernel's OOM killer would
         while not POOL.busy or next(iter(POOL.busy)).process is None:

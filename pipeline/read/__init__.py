@@ -6,17 +6,20 @@ Front doors: :func:`discover` (files and folders -> identified sources) and
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.errors import BadInputError, Errors
+from pipeline.errors import BadInputError, Errors, Warnings
 from pipeline.read.discover import SUPPORTED_SUFFIXES, Discovery, discover, file_sha256
 from pipeline.read.sections import segment
 from pipeline.read.text import clean_text, decode_text
 from pipeline.read.textmap import assemble
 from pipeline.schema import Document, Page, SourceFile
 from pipeline.settings import get_limits
+
+READ_ATTEMPTS = 3
 
 __all__ = ["Discovery", "SUPPORTED_SUFFIXES", "discover", "read_document", "source_for",
            "text_document"]
@@ -31,8 +34,22 @@ def source_for(path: str | Path) -> SourceFile:
                       size=path.stat().st_size)
 
 
+def file_state(path: Path) -> tuple[int, int, int]:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise BadInputError(path, Errors.E005) from None
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
 def read_document(source: SourceFile | str | Path) -> Document:
-    """Read a .txt or .pdf file into a Document; BadInputError names file and reason."""
+    """Read a .txt or .pdf file into a Document; BadInputError names file and reason.
+
+    The Document's source is what was read: the hash and size of the bytes read, not of
+    the file as it was listed. A file that changes while it is read is read again, up to
+    :data:`READ_ATTEMPTS` times, then refused (still being written?); one that changed
+    since it was listed is read as it is now, with a warning in the record.
+    """
     if not isinstance(source, SourceFile):
         source = source_for(source)
     path = Path(source.path)
@@ -40,27 +57,41 @@ def read_document(source: SourceFile | str | Path) -> Document:
     if suffix not in SUPPORTED_SUFFIXES:
         raise BadInputError(path, Errors.E004.format(suffix=suffix or "(none)",
                                                      allowed=", ".join(SUPPORTED_SUFFIXES)))
-    if suffix == ".pdf":
-        from pipeline.read.pdf import read_pdf
-
-        reading = read_pdf(path)
-        text, pages, source_map = reading.text, reading.pages, reading.source_map
-        warnings = reading.warnings
-        media_type = "application/pdf"
-    else:
+    for _ in range(READ_ATTEMPTS):
+        before = file_state(path)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
             raise BadInputError(path, Errors.E005) from None
-        raw, warnings = decode_text(data, str(path))
-        text, source_map = assemble(clean_text(raw))
-        pages = [Page(number=1, start=0, end=len(text))]
-        media_type = "text/plain"
+        reading = read_bytes(path, suffix, data)
+        if file_state(path) == before and len(data) == before[1]:
+            break
+    else:
+        raise BadInputError(path, Errors.E014.format(attempts=READ_ATTEMPTS))
+    text, pages, source_map, warnings, media_type = reading
+    read = SourceFile(path=source.path, doc_id=source.doc_id,
+                      sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    if source.sha256 and read.sha256 != source.sha256:
+        warnings = [*warnings, Warnings.W004.format(path=path, listed=source.size, read=read.size)]
     refuse_overlong_words(path, text, get_limits().max_word_chars)
     sections, tables = segment(text)
-    return Document(id=source.doc_id, source=source, media_type=media_type, text=text,
+    return Document(id=source.doc_id, source=read, media_type=media_type, text=text,
                     pages=pages, sections=sections, tables=tables, source_map=source_map,
                     warnings=warnings)
+
+
+def read_bytes(path: Path, suffix: str, data: bytes) -> tuple:
+    """(text, pages, source map, warnings, media type) of a file whose bytes are ``data``
+    (a PDF's engines read the file itself, which the caller checks did not change)."""
+    if suffix == ".pdf":
+        from pipeline.read.pdf import read_pdf
+
+        reading = read_pdf(path, data)
+        return (reading.text, reading.pages, reading.source_map, reading.warnings,
+                "application/pdf")
+    raw, warnings = decode_text(data, str(path))
+    text, source_map = assemble(clean_text(raw))
+    return text, [Page(number=1, start=0, end=len(text))], source_map, warnings, "text/plain"
 
 
 @lru_cache(maxsize=4)

@@ -10,10 +10,10 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from pipeline.errors import Errors
-from pipeline.schema import Failure, SourceFile
+from pipeline.schema import Failure, IgnoredFile, SourceFile
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf")
 
@@ -22,6 +22,7 @@ SUPPORTED_SUFFIXES = (".txt", ".pdf")
 class Discovery:
     sources: list[SourceFile] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    ignored: list[IgnoredFile] = field(default_factory=list)
 
 
 def now_iso() -> str:
@@ -36,55 +37,77 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def iter_candidate_files(inputs: Iterable[str | Path]) -> Iterable[tuple[Path, str | None]]:
-    """Yield (path, problem) for every file named or found under a named folder.
+def walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    """(path, None) for every file under ``folder``, in name order, symbolic links
+    followed; (link, reason) for a link back to a folder it is in (a loop, not followed).
 
-    Hidden files and folders (".name") and files starting with "_" are not candidates:
-    they are editor, OS or caselit bookkeeping files. Every other file is, so a report
-    dropped in with an unsupported format is reported, not silently ignored.
+    Hidden files and folders (".name") and files starting with "_" are passed over in
+    silence: they are editor, OS or caselit bookkeeping files.
     """
-    for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path).parts
-                if any(part.startswith(".") for part in relative) or child.name.startswith("_"):
-                    continue
-                if child.is_file():
-                    yield child, None
-        elif path.is_file():
-            yield path, None
-        else:
-            yield path, Errors.E005
+    def visit(directory: Path, ancestors: frozenset) -> Iterator[tuple[Path, str | None]]:
+        for child in sorted(directory.iterdir()):
+            if child.name.startswith("."):
+                continue
+            if child.is_dir():
+                status = child.stat()
+                key = (status.st_dev, status.st_ino)
+                if key in ancestors:
+                    yield child, Errors.E016.format(target=child.resolve())
+                else:
+                    yield from visit(child, ancestors | {key})
+            elif child.is_file() and not child.name.startswith("_"):
+                yield child, None
+
+    status = folder.stat()
+    yield from visit(folder, frozenset({(status.st_dev, status.st_ino)}))
+
+
+def unsupported(path: Path) -> str | None:
+    if path.suffix.lower() in SUPPORTED_SUFFIXES:
+        return None
+    return Errors.E004.format(suffix=path.suffix or "(none)", allowed=", ".join(SUPPORTED_SUFFIXES))
 
 
 def discover(inputs: Iterable[str | Path]) -> Discovery:
-    """Files and folders -> one SourceFile per supported file, and a Failure per problem.
+    """Files and folders -> one SourceFile per report, a Failure per problem, and what
+    the folders hold besides reports (IgnoredFile: another file type, a symlink loop).
 
-    Document ids are file stems; a second file with a stem already taken is a failure
-    (its record would overwrite the first one's).
+    A file named on its own that is no report is a failure: it was asked for. Document
+    ids are file stems; a second file with a stem already taken is a failure (its record
+    would overwrite the first one's).
     """
     found = Discovery()
     taken: dict[str, str] = {}
-    for path, problem in iter_candidate_files(inputs):
-        doc_id = path.stem
-        if problem is None and path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            problem = Errors.E004.format(
-                suffix=path.suffix or "(none)", allowed=", ".join(SUPPORTED_SUFFIXES)
-            )
-        if problem is None and doc_id in taken and taken[doc_id] != str(path):
-            problem = Errors.E006.format(doc_id=doc_id, other=taken[doc_id])
-        if problem is not None:
-            found.failures.append(
-                Failure(path=str(path), doc_id=doc_id, stage="discover", reason=problem,
-                        error="ValueError", at=now_iso())
-            )
+
+    def fail(path: Path, problem: str) -> None:
+        found.failures.append(Failure(path=str(path), doc_id=path.stem, stage="discover",
+                                      reason=problem, error="ValueError", at=now_iso()))
+
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            candidates = list(walk(path))
+        elif path.is_file():
+            problem = unsupported(path)
+            if problem:
+                fail(path, problem)
+                continue
+            candidates = [(path, None)]
+        else:
+            fail(path, Errors.E005)
             continue
-        if doc_id in taken:  # the same file named twice
-            continue
-        taken[doc_id] = str(path)
-        found.sources.append(
-            SourceFile(path=str(path), doc_id=doc_id, sha256=file_sha256(path),
-                       size=path.stat().st_size)
-        )
+        for candidate, loop in candidates:
+            problem = loop or unsupported(candidate)
+            if problem:
+                found.ignored.append(IgnoredFile(path=str(candidate), reason=problem))
+                continue
+            doc_id = candidate.stem
+            if doc_id in taken:
+                if taken[doc_id] != str(candidate):
+                    fail(candidate, Errors.E006.format(doc_id=doc_id, other=taken[doc_id]))
+                continue  # the same file named twice
+            taken[doc_id] = str(candidate)
+            found.sources.append(SourceFile(path=str(candidate), doc_id=doc_id,
+                                            sha256=file_sha256(candidate),
+                                            size=candidate.stat().st_size))
     return found

@@ -82,9 +82,8 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path, data: bytes) -> None:
     """Refuse what is plainly no complete PDF before any engine parses it."""
-    data = path.read_bytes()
     if b"%PDF" not in data[:1024]:
         raise BadInputError(path, Errors.E007.format(reason="no %PDF header: not a PDF file"))
     if b"%%EOF" not in data[-2048:]:
@@ -429,10 +428,11 @@ class PartReading:
     images: int
 
 
-def read_pdf(path: str | Path) -> PdfReading:
-    """Read a PDF into clean text with pages and a source map; BadInputError when unusable."""
+def read_pdf(path: str | Path, data: bytes | None = None) -> PdfReading:
+    """Read a PDF into clean text with pages and a source map; BadInputError when unusable.
+    ``data``: the file's bytes, when the caller has read them."""
     path = Path(path)
-    check_file(path)
+    check_file(path, path.read_bytes() if data is None else data)
     engine = get_settings().pdf_engine
     count = page_count(path, engine)
     parts = [read_pages(path, engine, numbers)

@@ -30,14 +30,16 @@ from pipeline.schema import Failure, RunSummary
 from pipeline.store.lock import output_lock
 from pipeline.store.manifest import Manifest, ManifestEntry, Plan, commit, record_path
 from pipeline.store.records import (MentionFile, StoredRecord, document_path,
-                                    read_document_record, read_record, write_record)
+                                    read_document_record, read_record, remove_leftovers,
+                                    remove_record, write_record)
 from pipeline.store.tables import TABLES, build_tables, built_from, tables_current
 
 __all__ = [
-    "MentionFile", "Manifest", "ManifestEntry", "Plan", "TABLES", "append_run", "built_from", "commit",
-    "document_path", "output_lock", "read_document_record", "read_failures", "read_record",
-    "read_runs", "record_path", "record_paths", "rebuild_tables", "tables_current",
-    "write_failures", "write_record",
+    "MentionFile", "Manifest", "ManifestEntry", "Plan", "StoredRecord", "TABLES", "append_run",
+    "built_from", "commit", "document_path", "output_lock", "read_document_record",
+    "read_failures", "read_record", "read_runs", "record_path", "record_paths",
+    "rebuild_tables", "remove_leftovers", "remove_record", "tables_current", "write_failures",
+    "write_record",
 ]
 
 FAILURES = "_failures.json"
@@ -74,7 +76,8 @@ def run_entry(summary: RunSummary) -> dict:
         "done": summary.done, "skipped": summary.skipped, "failed": summary.failed,
         "seconds": round(summary.seconds, 2), "counts": summary.counts,
         "failures": [{"path": f.path, "reason": f.reason} for f in summary.failures],
-        "scores": scores,
+        "ignored": [{"path": i.path, "reason": i.reason} for i in summary.ignored],
+        "sources_gone": summary.sources_gone, "stopped": summary.stopped, "scores": scores,
     }
 
 

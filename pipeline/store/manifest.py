@@ -98,6 +98,7 @@ class Manifest:
         self.path = path
         self.entries: dict[str, ManifestEntry] = entries or {}
         self.journaled = journaled  # journal lines read on top of the compacted manifest
+        self.forgotten = False  # entries removed since it was loaded
 
     @classmethod
     def load(cls, out_dir: str | Path) -> "Manifest":
@@ -164,11 +165,22 @@ class Manifest:
         atomic_write_bytes(self.path, json.dumps(data, indent=1).encode("utf-8"),
                            before_replace=lambda _: crash_point("manifest"))
 
+    def gone(self, found: set[str]) -> list[str]:
+        """Ids whose source file no longer exists (and that no file found now took over)."""
+        return sorted(doc_id for doc_id, entry in self.entries.items()
+                      if doc_id not in found and not os.path.exists(entry.path))
+
+    def forget(self, doc_ids: list[str]) -> None:
+        for doc_id in doc_ids:
+            self.entries.pop(doc_id, None)
+        self.forgotten = True
+
     def compact(self) -> None:
-        """Fold the journal into ``_manifest.json``; call with the output folder locked."""
-        if not self.journaled:
+        """Fold the journal into ``_manifest.json`` (and what was forgotten out of it);
+        call with the output folder locked."""
+        if not (self.journaled or self.forgotten):
             return
         self.save()
         (self.path.parent / JOURNAL).unlink(missing_ok=True)
         fsync_directory(self.path.parent)
-        self.journaled = 0
+        self.journaled, self.forgotten = 0, False

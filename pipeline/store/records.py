@@ -18,7 +18,7 @@ from typing import Iterator
 
 from pydantic import ValidationError
 
-from pipeline.atomic import TEMPORARY_SUFFIX, atomic_paths
+from pipeline.atomic import TEMPORARY_GLOB, TEMPORARY_SUFFIX, atomic_paths
 from pipeline.errors import Errors, RecordError
 from pipeline.schema import Document, Extraction, Mention
 from pipeline.store.manifest import record_path
@@ -100,6 +100,21 @@ def read_record(path: str | Path) -> Extraction:
 def read_document_record(out_dir: str | Path, doc_id: str) -> Document:
     return Document.model_validate_json(document_path(Path(out_dir), doc_id).read_bytes())
 
+
+
+def remove_record(out_dir: Path, doc_id: str) -> None:
+    """Delete a record and its document copy (the record first: a record is what counts)."""
+    for path in (record_path(out_dir, doc_id), document_path(out_dir, doc_id)):
+        path.unlink(missing_ok=True)
+
+
+def remove_leftovers(out_dir: Path) -> int:
+    """Delete the temporary files a killed run left (``.*.tmp``); call with the folder
+    locked, so none is a running writer's. Returns how many."""
+    leftovers = [*out_dir.glob(TEMPORARY_GLOB), *(out_dir / DOCUMENTS).glob(TEMPORARY_GLOB)]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return len(leftovers)
 
 
 class StoredRecord:

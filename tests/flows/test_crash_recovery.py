@@ -44,6 +44,7 @@ def tables(out):
 
 def assert_same_output(out, clean):
     assert records(out) == records(clean)
+    assert not list(out.rglob("*.tmp"))  # nothing half-written is left
     for name, table in tables(clean).items():
         if name.endswith(".parquet"):
             pd.testing.assert_frame_equal(tables(out)[name], table)

@@ -137,3 +137,19 @@ def test_a_same_stem_file_from_another_folder_is_refused_while_the_first_exists(
     moved = ingest.run_ingest([str(second)], str(out))
     assert [(o.doc_id, o.reason, o.status) for o in moved.outcomes] == [("doc0000", "changed", "done")]
     assert '"age_years": 71' in (out / "doc0000.json").read_text()
+
+
+def test_the_manifest_records_the_bytes_read_not_the_file_as_listed(tmp_path, report_text):
+    """A file modified during the run was recorded with the old hash and size."""
+    from pipeline.batch import plan_batch
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "case.txt").write_text(report_text)
+    ((listed, reason),) = plan_batch([raw], out).todo
+    (raw / "case.txt").write_text(report_text + "She remains on lorlatinib.\n")
+    outcome = extract_document(listed, reason, str(out), tagger_fingerprint())
+    assert outcome.status == "done" and "changed after the run listed it" in outcome.warnings[0]
+    entry = Manifest.load(out).entries["case"]
+    assert entry.sha256 == source_for(raw / "case.txt").sha256 != listed.sha256
+    assert plan_batch([raw], out).skipped  # what was extracted is what is there now

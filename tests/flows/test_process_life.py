@@ -11,13 +11,10 @@ import time
 import psutil
 import pytest
 
-from tests.flows.conftest import start_run, write_reports
+from tests.flows.conftest import SLOW_TEXT, start_run, write_reports
 
 pytestmark = [pytest.mark.flow, pytest.mark.faults]
 
-# About a minute of tokenizing (runs of brackets within the word limit, all different so
-# that spaCy's cache does not help): a worker is busy with it when the run is stopped.
-SLOW = "A report. " + " ".join("(" * (890 + n % 100) + str(n) for n in range(1000))
 
 
 def own_api_env(tmp_path) -> dict[str, str]:
@@ -31,7 +28,7 @@ def busy_run(tmp_path, env):
     """A run with a document worker tokenizing the slow text; returns it and every
     process of its tree."""
     raw = write_reports(tmp_path / "raw", 2)
-    (raw / "zz_slow.txt").write_text(SLOW)
+    (raw / "zz_slow.txt").write_text(SLOW_TEXT)  # a worker is busy with it when stopped
     run = start_run([str(raw), "--out", str(tmp_path / "out"), "--workers", "1"], env)
     journal = tmp_path / "out" / "_journal.jsonl"
     while not journal.is_file() or journal.read_text().count("report") < 2:

@@ -15,7 +15,7 @@ def test_folders_are_walked_and_every_supported_file_identified(tmp_path):
     assert found.failures == []
 
 
-def test_unsupported_missing_and_duplicate_inputs_are_failures_not_silence(tmp_path):
+def test_unsupported_missing_and_duplicate_inputs_are_not_silence(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "y").mkdir()
     (tmp_path / "x" / "case.txt").write_text("one")
@@ -25,9 +25,12 @@ def test_unsupported_missing_and_duplicate_inputs_are_failures_not_silence(tmp_p
     assert [s.path for s in found.sources] == [str(tmp_path / "x" / "case.txt")]
     reasons = {f.path: f.reason for f in found.failures}
     assert "already taken by" in reasons[str(tmp_path / "y" / "case.txt")]
-    assert reasons[str(tmp_path / "notes.docx")].startswith("unsupported file type '.docx'")
     assert reasons[str(tmp_path / "missing.txt")] == "no such file or folder"
     assert {f.stage for f in found.failures} == {"discover"}
+    # a file in a folder that is no report is passed over, and said so (issue 15)
+    (ignored,) = found.ignored
+    assert ignored.path == str(tmp_path / "notes.docx")
+    assert ignored.reason.startswith("unsupported file type '.docx'")
 
 
 def test_a_file_named_twice_is_one_source(tmp_path):
