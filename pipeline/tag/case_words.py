@@ -22,6 +22,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
@@ -145,10 +146,7 @@ class CaseWords:
     vocabularies: tuple[Vocabulary, ...]
     sites: Vocabulary
     disease: DiseaseWords
-    status_patterns: tuple[tuple[re.Pattern, str], ...]
-    response_patterns: tuple[tuple[re.Pattern, str], ...]
-    setting_patterns: tuple[tuple[re.Pattern, str], ...]
-    site_patterns: tuple[tuple[re.Pattern, str], ...]
+    patterns: "WordPatterns"
     treatments: TreatmentWords
 
     @classmethod
@@ -185,9 +183,6 @@ class CaseWords:
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]))
-        status_patterns, response_patterns, setting_patterns, site_patterns = (
-            word_patterns(data, key) for key in ("status_patterns", "response_patterns",
-                                                 "setting_patterns", "site_patterns"))
         treatment_forms = [re.escape(f) for f in check_str_list(
             data["treatments"], file=FILE, where="top level", key="treatments")]
         treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
@@ -204,17 +199,46 @@ class CaseWords:
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE))
         return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
-                   status_patterns, response_patterns, setting_patterns, site_patterns,
-                   treatments)
+                   WordPatterns.from_dict(data), treatments)
 
 
-def word_patterns(data: dict, key: str) -> tuple[tuple[re.Pattern, str], ...]:
-    """Forms a word list cannot hold ("at the 32-mo follow-up"): normal form -> patterns."""
-    patterns = check_type(data[key], dict, file=FILE, where="top level", key=key,
-                          description="a mapping of normal form to patterns")
-    return tuple((re.compile(pattern, re.IGNORECASE), str(normal))
-                 for normal, forms in patterns.items()
-                 for pattern in check_str_list(forms, file=FILE, where=key, key=str(normal)))
+PATTERN_KINDS = {"status_patterns": "status", "response_patterns": "response",
+                 "setting_patterns": "setting", "site_patterns": "site"}
+
+
+@dataclass(frozen=True)
+class WordPatterns:
+    """Forms a word list cannot hold ("at the 32-mo follow-up", "lost her major molecular
+    response"), of every kind, as one regular expression read in one pass over the text.
+    Each pattern starts at the start of a word (``\\b``), so the pass tries them at word
+    starts only (about a third of the time of a pass per pattern)."""
+
+    regex: re.Pattern
+    meanings: tuple[tuple[str, str], ...]  # per pattern: its kind and normal form
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "WordPatterns":
+        meanings, patterns = [], []
+        for key, kind in PATTERN_KINDS.items():
+            by_normal = check_type(data[key], dict, file=FILE, where="top level", key=key,
+                                   description="a mapping of normal form to patterns")
+            for normal, forms in by_normal.items():
+                for pattern in check_str_list(forms, file=FILE, where=key, key=str(normal)):
+                    if not pattern.startswith("\\b"):
+                        raise RuleFileError(Errors.E103.format(
+                            file=FILE, where=f"{key}.{normal}", key="a pattern",
+                            expected="a pattern starting at a word start (\\b)", value=pattern))
+                    patterns.append(f"(?P<p{len(patterns)}>{pattern})")
+                    meanings.append((kind, str(normal)))
+        return cls(re.compile(rf"(?<![A-Za-z0-9_])(?=\w)(?:{'|'.join(patterns)})", re.IGNORECASE),
+                   tuple(meanings))
+
+    def find(self, text: str) -> list[Tag]:
+        tags = []
+        for match in self.regex.finditer(text):
+            kind, normal = self.meanings[int(match.lastgroup[1:])]
+            tags.append(Tag(kind, match.start(), match.end(), normal, f"{kind}.pattern"))
+        return tags
 
 
 @lru_cache(maxsize=1)
@@ -311,12 +335,7 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
     words = case_words()
     tags = [tag for vocabulary in words.vocabularies for tag in vocabulary.find(text)]
     tags += words.sites.find(text)
-    tags += [Tag(kind, m.start(), m.end(), normal, f"{kind}.pattern")
-             for kind, patterns in (("status", words.status_patterns),
-                                    ("response", words.response_patterns),
-                                    ("setting", words.setting_patterns),
-                                    ("site", words.site_patterns))
-             for pattern, normal in patterns for m in pattern.finditer(text)]
+    tags += words.patterns.find(text)
     # a pattern's form holds the words inside it ("lost his complete cytogenetic response")
     tags = [tag for kind in {t.type for t in tags} for tag in longest([t for t in tags
                                                                        if t.type == kind])]

@@ -195,3 +195,16 @@ def test_being_in_remission_or_response_now_is_alive(sentence):
 def test_comprehensive_genomic_profiling_is_ngs():
     assert found("Comprehensive genomic profiling found an FGFR2 fusion.", "detection_method") == [
         ("Comprehensive genomic profiling", "NGS")]
+
+
+def test_a_word_pattern_that_does_not_start_at_a_word_start_is_refused():
+    """The patterns are read in one pass tried at word starts only, so a pattern that could
+    start inside a word would be silently missed: the rule file is refused instead."""
+    from pipeline.errors import RuleFileError
+    from pipeline.tag.case_words import WordPatterns
+    empty = {key: {} for key in ("status_patterns", "response_patterns", "setting_patterns",
+                                 "site_patterns")}
+    good = WordPatterns.from_dict({**empty, "status_patterns": {"alive": [r"\bis doing well"]}})
+    assert [(t.type, t.normalised) for t in good.find("He is doing well.")] == [("status", "alive")]
+    with pytest.raises(RuleFileError, match="word start"):
+        WordPatterns.from_dict({**empty, "response_patterns": {"PR": ["regress(ed|ion)"]}})
