@@ -97,9 +97,9 @@ def parser() -> argparse.ArgumentParser:
                           f"{DEFAULT_WORKERS} here)")
     run.add_argument("--task-runner", choices=("auto", "threads", "processes", "dask"),
                      default="auto",
-                     help="where documents run: threads in this process, --workers processes "
-                          "on this machine, or a Dask cluster (prefect-dask); auto (default): "
-                          "threads for fewer than 100 documents to extract, else processes")
+                     help="where chunks of documents are handed to document workers: threads "
+                          "in this process, --workers processes on this machine, or a Dask "
+                          "cluster (prefect-dask); auto (default): threads")
     run.add_argument("--dask-address", metavar="tcp://HOST:PORT",
                      help="with --task-runner dask: an existing scheduler (default: a local "
                           "cluster of --workers processes)")
@@ -217,8 +217,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
             try:
                 summary = run_ingest(inputs, args.out, force=args.force, workers=args.workers,
                                      gold_dir=args.gold,
-                                     runner=choose_runner(args.task_runner, len(batch.todo),
-                                                          args.workers),
+                                     runner=choose_runner(args.task_runner),
                                      dask_address=args.dask_address, prune=args.prune)
             finally:
                 remove_listener(listener)
@@ -343,6 +342,7 @@ def command_model(args: argparse.Namespace, console: Console) -> int:
 
 def command_serve(args: argparse.Namespace, console: Console) -> int:
     inputs = args.inputs or [DEFAULT_INPUT]
+    check_inputs(inputs)  # a folder missing at the start would fail every cycle
     if args.once:
         once = argparse.Namespace(inputs=inputs, out=args.out, gold=args.gold, workers=2,
                                   task_runner="threads", dask_address=None, force=False,

@@ -19,11 +19,12 @@ from typing import Iterable
 
 from pipeline.errors import BadInputError
 from pipeline.read import discover
-from pipeline.read.discover import now_iso
+from pipeline.read.discover import discovery_failure, now_iso
 from pipeline.schema import (DocumentOutcome, Extraction, Failure, IgnoredFile, RunSummary,
                              SourceFile)
 from pipeline.store import (Manifest, built_from, read_failures, rebuild_tables, record_path,
                             remove_leftovers, remove_record, tables_current, write_failures)
+from pipeline.store.tables import table_files
 from pipeline.store.output import FULL, Writes, problem, stopped_message
 
 COUNTED = ("genes", "fusions", "variants", "drugs", "regimens", "cases")
@@ -56,9 +57,10 @@ def plan_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, force: bool
     found = discover(inputs)
     manifest = Manifest.load(out_dir)
     plan = manifest.plan(found.sources, fingerprint, force=force)
-    refused = [Failure(path=source.path, doc_id=source.doc_id, stage="discover", reason=reason,
-                       error="ValueError", at=now_iso()) for source, reason in plan.refused]
-    unfinished = bool(manifest.journaled) or tables_outdated(Path(out_dir), manifest)
+    refused = [discovery_failure(source.path, source.doc_id, reason)
+               for source, reason in plan.refused]
+    unfinished = (bool(manifest.journaled)
+                  or tables_stale(Path(out_dir), committed_records(Path(out_dir), manifest)))
     gone = manifest.gone({source.doc_id for source in found.sources})
     return Batch(str(out_dir), fingerprint, plan.todo, plan.skipped, found.failures + refused,
                  unfinished, found.ignored, gone)
@@ -71,9 +73,12 @@ def committed_records(out_dir: Path, manifest: Manifest) -> list[tuple[str, str]
             for doc_id, e in manifest.entries.items() if record_path(out_dir, doc_id).is_file()]
 
 
-def tables_outdated(out_dir: Path, manifest: Manifest) -> bool:
-    records = committed_records(out_dir, manifest)
-    return bool(records) and not tables_current(out_dir, built_from(records))
+def tables_stale(out_dir: Path, records: list[tuple[str, str]]) -> bool:
+    """Whether the tables are not those of ``records`` (with none, whether tables of
+    records since removed are still there)."""
+    if tables_current(out_dir, built_from(records)):
+        return False
+    return bool(records) or any(path.exists() for path in table_files(out_dir))
 
 
 def count_entities(extraction: Extraction, mentions: int) -> dict[str, int]:
@@ -176,15 +181,14 @@ def finish_batch(batch: Batch, outcomes: list[DocumentOutcome], started: float,
         with writes.attempt():
             write_failures(out_dir, failures)
     records = committed_records(out_dir, manifest)
-    source = built_from(records)
     rebuilt = False
-    if records and not tables_current(out_dir, source):
+    if tables_stale(out_dir, records):
         with writes.attempt():
-            rebuild_tables(out_dir, [doc_id for doc_id, _ in records], source)
+            rebuild_tables(out_dir, [doc_id for doc_id, _ in records], built_from(records))
             rebuilt = True
     summary = summarise(batch, outcomes, started, rebuilt)
     if writes.refused:
-        left = len(batch.todo) - summary.done - sum(o.status == "failed" and not stopped_by_output(o)
-                                                    for o in outcomes)
+        failed_here = summary.failed - len(batch.failures)
+        left = len(batch.todo) - summary.done - failed_here
         summary.stopped = stopped_message(*writes.refused, committed=summary.done, left=left)
     return summary

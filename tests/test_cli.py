@@ -309,3 +309,6 @@ def test_records_whose_source_is_gone_are_reported_and_pruned_on_request(
     assert not (out / "deleted.json").exists() and not (out / "_documents" / "deleted.json").exists()
     assert list(Manifest.load(out).entries) == ["case"]
     assert set(pd.read_parquet(out / "cases.parquet").doc_id) == {"case"}
+    (raw / "case.txt").unlink()  # the last one: the tables keep no row of it
+    assert main(["run", str(raw), "--out", str(out), "--prune"]) == 0
+    assert Manifest.load(out).entries == {} and len(pd.read_parquet(out / "cases.parquet")) == 0

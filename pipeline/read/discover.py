@@ -29,6 +29,12 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def discovery_failure(path: str, doc_id: str, reason: str) -> Failure:
+    """A file that is no usable input of this run, and why."""
+    return Failure(path=path, doc_id=doc_id, stage="discover", reason=reason, error="ValueError",
+                   at=now_iso())
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -80,8 +86,7 @@ def discover(inputs: Iterable[str | Path]) -> Discovery:
     taken: dict[str, str] = {}
 
     def fail(path: Path, problem: str) -> None:
-        found.failures.append(Failure(path=str(path), doc_id=path.stem, stage="discover",
-                                      reason=problem, error="ValueError", at=now_iso()))
+        found.failures.append(discovery_failure(str(path), path.stem, problem))
 
     for raw in inputs:
         path = Path(raw)
