@@ -153,7 +153,7 @@ def lexicon_candidates(text: str, lexicon: DrugLexicon, rules: DrugRules,
                        words: frozenset[str]) -> list[Candidate]:
     found = []
     for match, entry in find_terms(text, lexicon.names, max_words=MAX_DRUG_WORDS, lower=True,
-                                   accept=printed_as_name, by_first_word=True):
+                                   accept=printed_as_name):
         printed = text[match.start:match.end]
         verdict = lexicon_strength(printed, entry, rules, words)
         if verdict != "reject" and printed.lower() not in rules.classes:

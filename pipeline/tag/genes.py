@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from spacy.language import Language
@@ -86,6 +87,7 @@ def greek_as_letter(printed: str) -> str:
     return GREEK_SUFFIX.sub(lambda m: GREEK_WORDS[m.group(1).lower()] + m.group(2), printed)
 
 
+@lru_cache(maxsize=1 << 16)  # texts repeat their words, and so does a corpus: spell once
 def symbol_respellings(printed: str, words: frozenset[str]) -> tuple[str, ...]:
     """Other spellings of a symbol: a Greek word or letter as its letter ("PKCalpha" -> PKCA,
     "PDGFRα" -> PDGFRA), no hyphen before a short tail ("EML-4" -> EML4, "IGF-1" -> IGF1),
@@ -138,14 +140,12 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
     only in other capitals or through a Greek word is ``respelled`` (weak)."""
     found = [Candidate(m.start, m.end, text[m.start:m.end], symbol, "name")
              for m, symbol in find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True,
-                                         respellings=name_respellings, by_first_word=True)]
+                                         respellings=name_respellings,
+                                         respellings_keep_words=True)]
     covered = [(c.start, c.end) for c in found]
-    respelled_keys: dict[str, tuple[str, ...]] = {}  # a text repeats its words: spell once
 
     def respell(key: str) -> tuple[str, ...]:
-        if key not in respelled_keys:
-            respelled_keys[key] = symbol_respellings(key, words)
-        return respelled_keys[key]
+        return symbol_respellings(key, words)
 
     # symbols hold no space, and no respelling takes one out: only hyphens join their words
     for match, entry in find_terms(text, lexicon.printed_forms, max_words=2, respellings=respell,

@@ -30,16 +30,31 @@ def lower_keeping_offsets(text: str) -> str:
     return lowered if len(lowered) == len(text) else text.translate(ASCII_LOWER)
 
 
-_STARTS: dict[int, tuple[Mapping, frozenset[str]]] = {}
+@dataclass(frozen=True)
+class KeyWords:
+    """What words a lookup's keys are made of: a phrase can be a key only if it is one
+    of ``single_words`` or its first two words are one of ``word_pairs``."""
+
+    single_words: frozenset[str]
+    word_pairs: frozenset[tuple[str, str]]
 
 
-def first_words(lookup: Mapping[str, object]) -> frozenset[str]:
-    """The words a lookup's keys begin with, computed once per lookup (the lexicons live
-    for the whole process; the lookup itself is held, so its id is never reused)."""
-    cached = _STARTS.get(id(lookup))
+_KEY_WORDS: dict[int, tuple[Mapping, KeyWords]] = {}
+
+
+def key_words(lookup: Mapping[str, object]) -> KeyWords:
+    """The words of a lookup's keys, computed once per lookup (the lexicons live for the
+    whole process; the lookup itself is held, so its id is never reused)."""
+    cached = _KEY_WORDS.get(id(lookup))
     if cached is None or cached[0] is not lookup:
-        starts = frozenset(match.group(0) for key in lookup if (match := WORD.match(key)))
-        cached = _STARTS[id(lookup)] = (lookup, starts)
+        singles, pairs = set(), set()
+        for key in lookup:
+            words = WORD.findall(key)
+            if len(words) == 1:
+                singles.add(words[0])
+            elif len(words) > 1:
+                pairs.add((words[0], words[1]))
+        cached = _KEY_WORDS[id(lookup)] = (lookup, KeyWords(frozenset(singles), frozenset(pairs)))
     return cached[1]
 
 
@@ -50,33 +65,65 @@ class Match:
     key: str
 
 
+@dataclass(frozen=True)
+class Words:
+    """A text's words, found once for every look-up of the text (genes, gene names and
+    drugs read the same words)."""
+
+    spans: list[tuple[int, int]]
+    printed: list[str]
+    lowered: list[str]  # as :func:`lower_keeping_offsets` lowers them
+    gaps: list[str]  # the one character between a word and the next, "" when none or more
+
+
+@lru_cache(maxsize=4)
+def words_of(text: str) -> Words:
+    spans = [match.span() for match in WORD.finditer(text)]
+    lowered = lower_keeping_offsets(text)
+    gaps = [text[end] if start - end == 1 else ""
+            for (_, end), (start, _) in zip(spans, spans[1:])] + [""] * bool(spans)
+    return Words(spans, WORD.findall(text), [lowered[start:end] for start, end in spans], gaps)
+
+
 def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
                accept: Callable[[str, T], bool] | None = None,
                respellings: Callable[[str], tuple[str, ...]] | None = None,
-               by_first_word: bool = False, joiners: str = " -") -> list[tuple[Match, T]]:
+               respellings_keep_words: bool = False, joiners: str = " -") -> list[tuple[Match, T]]:
     """Non-overlapping (match, value) pairs for every phrase whose key is in ``lookup``.
 
     A phrase is 1..``max_words`` words joined by single spaces or hyphens, tried longest
     first; its key is the printed phrase, lower-cased when ``lower``. ``accept``
     can veto a hit given the printed phrase and its value (e.g. brand-name casing).
     ``respellings`` gives other keys to try when a phrase's own key is not in ``lookup``
-    ("IGF-1" -> "IGF1"); the match's ``key`` is then the key found. ``by_first_word``
-    skips a word no key begins with, without building its phrases: a large speed-up for
-    long phrase lists, valid when respellings keep a phrase's first word. ``joiners`` are
-    the characters that may join a phrase's words: "-" alone when no key (nor any
-    respelling of a spaced phrase) holds a space, which spares a look-up per word.
+    ("IGF-1" -> "IGF1"); the match's ``key`` is then the key found. ``respellings_keep_words``
+    says that respellings change only the characters between a phrase's words. ``joiners`` are the characters that
+    may join a phrase's words: "-" alone when no key (nor any respelling of a spaced
+    phrase) holds a space, which spares a look-up per word.
+
+    Phrases are tried only at the words that can start one, chosen for the whole text
+    at once: a word that is a key, or whose pair with the next word begins one (without
+    respellings, or when they keep the words), else a word that is a key or respelt to
+    one, or is joined to the next.
     """
+    words = words_of(text)
+    spans, count = words.spans, len(words.spans)
+    keys = words.lowered if lower else words.printed
+    joined = [gap != "" and gap in joiners for gap in words.gaps]
+    if respellings is None or respellings_keep_words:
+        known = key_words(lookup)
+        singles, pairs = known.single_words, known.word_pairs
+        candidates = [index for index, word in enumerate(keys) if word in singles
+                      or (joined[index] and (word, keys[index + 1]) in pairs)]
+    else:
+        alone = {word for word in set(keys) if lookup.get(word) is not None
+                 or any(lookup.get(other) is not None for other in respellings(word))}
+        candidates = [index for index, word in enumerate(keys)
+                      if word in alone or (max_words > 1 and joined[index])]
     source = lower_keeping_offsets(text) if lower else text
-    spans = [match.span() for match in WORD.finditer(text)]
-    count = len(spans)
-    joined = [index + 1 < count and spans[index + 1][0] - spans[index][1] == 1
-              and text[spans[index][1]] in joiners for index in range(count)]
     found: list[tuple[Match, T]] = []
-    starts = first_words(lookup) if by_first_word else None
-    index = 0
-    while index < count:
-        if starts is not None and source[spans[index][0]:spans[index][1]] not in starts:
-            index += 1
+    free = 0  # the first word not inside a match
+    for index in candidates:
+        if index < free:
             continue
         last = index
         while last + 1 < count and last - index + 1 < max_words and joined[last]:
@@ -93,7 +140,6 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
                         break
             if value is not None and (accept is None or accept(text[start:end], value)):
                 found.append((Match(start, end, key), value))
-                index = end_word
+                free = end_word + 1
                 break
-        index += 1
     return found
