@@ -17,8 +17,7 @@ from spacy.language import Language
 
 # Imported for their @Language.factory registrations.
 from pipeline.tag import (abbreviations, case_words, drugs, fusions, genes, hgvs,  # noqa: F401
-                          model_mentions, modifiers, paragraphs, patients,
-                          regimens)
+                          model_mentions, modifiers, patients, regimens, sentences)
 from pipeline.tag.tags import register_extension
 
 DEFAULT_CONFIG = "default.cfg"

@@ -7,7 +7,7 @@ from pipeline.tag.tags import doc_tags
 
 
 def test_the_configured_pipeline_has_every_component(nlp):
-    assert nlp.pipe_names == ["sentencizer", "caselit_paragraphs", "caselit_abbreviation_detector",
+    assert nlp.pipe_names == ["caselit_sentences", "caselit_abbreviation_detector",
                               "caselit_abbreviations", "caselit_model_mentions", "caselit_genes",
                               "caselit_fusions", "caselit_variants", "caselit_regimens",
                               "caselit_drugs", "caselit_patients", "caselit_case_words",

@@ -1,0 +1,69 @@
+"""Sentence starts: after sentence-final punctuation, and at paragraph breaks.
+
+The punctuation rule is spaCy's sentencizer's (a sentence ends at one of its
+``default_punct_chars``, and the next starts at the first token that is no punctuation),
+read from the token arrays: the sentencizer builds a Token object per token, which cost
+more than the rule.
+
+spaCy's rule splits on punctuation only, so a title or heading without a full stop runs
+into the next sentence ("Crizotinib resistance in EML4-ALK lung cancer Abstract We
+report..."), and that whole run would be shown as a mention's evidence. A blank line
+always starts a new sentence.
+"""
+
+from __future__ import annotations
+
+import numpy
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
+from spacy.language import Language
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc
+
+from pipeline.tag.tags import doc_text
+
+SENTENCE_END = -1  # SENT_START of a token inside a sentence (1: it starts one)
+
+
+def punctuation_starts(orths: numpy.ndarray, punct: numpy.ndarray,
+                       final_orths: numpy.ndarray) -> numpy.ndarray:
+    """Indices of tokens that start a sentence by spaCy's sentencizer rule: the first
+    token, and each token that is neither punctuation nor sentence-final (``orths`` in
+    ``final_orths``) with a sentence-final token since the last such token."""
+    final = numpy.isin(orths, final_orths)
+    cumulative = numpy.cumsum(final)
+    ordinary = numpy.flatnonzero(~(final | punct))
+    finals_before = numpy.concatenate(([0], cumulative[ordinary[:-1]]))
+    return numpy.union1d([0], ordinary[cumulative[ordinary] > finals_before])
+
+
+def paragraph_starts(doc: Doc, array: numpy.ndarray) -> list[int]:
+    """Indices of tokens that follow a whitespace token holding a blank line; ``array``
+    holds the Doc's IS_SPACE, IDX and LENGTH columns."""
+    text = doc_text(doc)
+    return [int(i) + 1 for i in numpy.flatnonzero(array[:-1, 0])
+            if "\n\n" in text[array[i, 1]:array[i, 1] + array[i, 2]]]
+
+
+class SentenceSplitter:
+    """spaCy component ``caselit_sentences``."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.final_orths = numpy.array(
+            [nlp.vocab.strings.add(char) for char in Sentencizer.default_punct_chars],
+            dtype="uint64")
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        array = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH])
+        starts = numpy.full((len(doc), 1), SENTENCE_END, dtype="int64")
+        starts[punctuation_starts(array[:, 0], array[:, 1].astype(bool), self.final_orths)] = 1
+        starts[paragraph_starts(doc, array[:, 2:])] = 1
+        doc.from_array([SENT_START], starts.astype("uint64"))
+        return doc
+
+
+@Language.factory("caselit_sentences", default_config={}, assigns=["token.is_sent_start"])
+def make_sentence_splitter(nlp: Language, name: str) -> SentenceSplitter:
+    return SentenceSplitter(nlp, name)
