@@ -5,9 +5,13 @@ should say the same: same entities, same gold scores, no page furniture, no cita
 digits glued to words, line-end hyphens joined right.
 """
 
+import hashlib
+import json
 import os
 import re
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +24,8 @@ from tests.conftest import GOLD, PDFS, SEEDS
 
 pytestmark = pytest.mark.seeds
 STEMS = sorted(p.stem for p in PDFS.glob("*.pdf"))
+RECORDED = Path(__file__).with_name("seed_pdf_readings.json")
+READING_FIELDS = ("text", "pages", "source_map", "sections", "tables", "warnings")
 ENTITY_FIELDS = ("genes", "unresolved_genes", "fusions", "rearranged_genes", "variants", "drugs",
                  "regimens")
 
@@ -107,3 +113,24 @@ def test_both_pdf_engines_give_the_same_reading(stem, monkeypatch):
 def test_no_page_loses_words(readings, stem):
     _, pdf = readings[stem]
     assert not [w for w in pdf.warnings if "missing from the reading" in w]
+
+
+def reading_digests(stem: str) -> dict[str, str]:
+    """A hash of each part of a seed PDF's reading (its source, a path, left out)."""
+    document = json.loads(read_document(PDFS / f"{stem}.pdf").model_dump_json())
+    return {field: hashlib.sha256(json.dumps(document[field], sort_keys=True).encode()).hexdigest()
+            for field in READING_FIELDS}
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_the_seed_pdfs_read_as_recorded(stem):
+    """Text, pages, source map, sections, tables and warnings of each seed PDF exactly as
+    recorded from the reader before its characters were read in bulk (a faster reader
+    must read the same). Record again, only for an intended change of reading, with
+    ``python -m tests.read.test_seed_pdfs``."""
+    assert reading_digests(stem) == json.loads(RECORDED.read_text())[stem]
+
+
+if __name__ == "__main__":
+    RECORDED.write_text(json.dumps({stem: reading_digests(stem) for stem in STEMS}, indent=1) + "\n")
+    print(f"recorded {len(STEMS)} readings in {RECORDED}", file=sys.stderr)
