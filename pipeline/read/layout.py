@@ -18,7 +18,7 @@ Pure functions over pdfplumber's character dicts (``text``, ``x0``, ``x1``, ``to
 from __future__ import annotations
 
 import statistics
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -55,6 +55,9 @@ class Line:
     x1: float = 0.0
     top: float = 0.0
     bottom: float = 0.0
+    # its characters left to right, sorted once (each line's text is read many times);
+    # None until asked, and again when it takes another line's characters
+    _ordered: list[Char] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         sizes = Counter(round(c["size"], 1) for c in self.chars if c["text"].strip())
@@ -75,11 +78,19 @@ class Line:
         """Take a superscript or subscript fragment's characters."""
         self.chars.extend(other.chars)
         other.chars = []
+        self._ordered = other._ordered = None
         self.measure()
 
     @property
+    def ordered(self) -> list[Char]:
+        """Its characters left to right."""
+        if self._ordered is None:
+            self._ordered = sorted(self.chars, key=lambda c: c["x0"])
+        return self._ordered
+
+    @property
     def text(self) -> str:
-        return "".join(c["text"] for c in sorted(self.chars, key=lambda c: c["x0"]))
+        return "".join(c["text"] for c in self.ordered)
 
     @property
     def bold(self) -> bool:
@@ -97,11 +108,14 @@ def baseline_groups(chars: Iterable[Char]) -> list[list[Char]]:
     """Characters sharing a baseline and a size, top to bottom (both columns of a page may
     share one; :func:`split_at_gaps` parts them)."""
     groups: list[list[Char]] = []
-    open_groups: list[tuple[float, float, list[Char]]] = []  # baseline, size, members
+    # baseline, size, members; opened top to bottom, so the groups a character closes
+    # are the first ones
+    open_groups: deque[tuple[float, float, list[Char]]] = deque()
     for char in sorted(chars, key=lambda c: (baseline(c), c["x0"])):
         size, line = char["size"], baseline(char)
         # a group well above this character can no longer grow
-        open_groups = [g for g in open_groups if g[0] > line - 2 * size]
+        while open_groups and open_groups[0][0] <= line - 2 * size:
+            open_groups.popleft()
         for group_line, group_size, members in open_groups:
             if abs(line - group_line) <= BASELINE_TOLERANCE * size and abs(size - group_size) <= 0.5:
                 members.append(char)

@@ -32,6 +32,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy
+
 from pipeline.errors import BadInputError, Errors, Warnings
 from pipeline.read.cleanup import LIST_ITEM, is_citation, join_hyphenated, repair_glyphs
 from pipeline.read.furniture import PageLines, furniture
@@ -39,8 +41,8 @@ from pipeline.read.layout import (Line, document_gutter, find_gutter, inherit_gu
                                   reading_order)
 from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdfium_pages,
                                     pdfplumber_source)
-from pipeline.read.pdftables import (TableBlock, aligned_region, header_table, horizontal_rules,
-                                     inside, rule_bounded_regions, ruled_tables)
+from pipeline.read.pdftables import (Middles, TableBlock, aligned_region, header_table,
+                                     horizontal_rules, inside, rule_bounded_regions, ruled_tables)
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.textmap import Piece, assemble
 from pipeline.schema import Page, SourceSpan
@@ -179,7 +181,12 @@ def unique_chars(chars: list[dict]) -> list[dict]:
 def page_content(source: PageSource, grids: GridReader) -> PageContent:
     chars = unique_chars(source.chars)
     tables = grids.tables(source.number, chars) if has_grid(source) else []
-    lines = lines_of(c for c in chars if not any(inside(c, t.box) for t in tables))
+    if tables:
+        middles = Middles.of(chars)
+        covered = numpy.logical_or.reduce([middles.inside(t.box) for t in tables])
+        lines = lines_of(c for c, in_table in zip(chars, covered.tolist()) if not in_table)
+    else:
+        lines = lines_of(chars)
     table_caption, _ = caption_patterns()
     regions = rule_bounded_regions(horizontal_rules(source.rules, source.width), source.height)
     for region in regions:
@@ -238,7 +245,7 @@ def words(line: Line) -> list[Word]:
     """A line's words; a run of superscript characters is a word of its own."""
     found: list[Word] = []
     previous = None
-    for char in sorted(line.chars, key=lambda c: c["x0"]):
+    for char in line.ordered:
         if not char["text"].strip():
             previous = None
             continue

@@ -23,7 +23,8 @@ from pathlib import Path
 Box = tuple[float, float, float, float]
 ENGINES = ("pdfium", "pdfplumber")
 RULE_THICKNESS = 3.0  # stroked rules come out about 2 pt thick with their stroke
-STX = "\x02"  # pdfium's code for a hyphen at a line end
+STX_CODE = 2  # pdfium's code for a hyphen at a line end
+NONCHARACTER = 0xFFFE  # what pdfium's page text writes for it
 # PDFium keeps global state and is not thread-safe: two documents read at once by the
 # flow's worker threads crash the process (segmentation fault), so one reads at a time.
 PDFIUM_LOCK = threading.Lock()
@@ -96,33 +97,71 @@ def pdfium_page_count(path: Path) -> int:
             document.close()
 
 
+def page_codes(handle, count: int, raw) -> list[int]:
+    """Every character's code point, read in one call. The page text writes U+FFFE
+    where a character's own code is another (pdfium's line-end hyphen, STX): those few
+    are asked one by one."""
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    raw.FPDFText_GetText(handle, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    codes = list(memoryview(buffer.raw).cast("H")[:count])
+    return [raw.FPDFText_GetUnicode(handle, index) if code == NONCHARACTER else code
+            for index, code in enumerate(codes)]
+
+
+@dataclass(frozen=True)
+class ObjectStyle:
+    """What pdfium reports per character but takes from the character's text object."""
+
+    fontname: str | None  # None: pdfium gave none
+    size: float  # in points, as pdfium gives it
+    rounded_size: float  # as characters carry it
+    rotated: bool
+
+
+def object_style(handle, index: int, raw, font: ctypes.Array, flags: ctypes.c_int) -> ObjectStyle:
+    length = raw.FPDFText_GetFontInfo(handle, index, font, len(font), flags)
+    written = 0 < length <= len(font)  # pdfium writes nothing for a name that does not fit
+    size = raw.FPDFText_GetFontSize(handle, index)
+    return ObjectStyle(font.value.decode("latin-1") if written else None, size, round(size, 2),
+                       raw.FPDFText_GetCharAngle(handle, index) > 0.01)
+
+
 def pdfium_chars(page, height: float, raw) -> list[dict]:
     textpage = page.get_textpage()
     handle = textpage.raw
     box = raw.FS_RECTF()  # the loose box: advance width and font ascent/descent, so the
     # glyphs of a word abut as they do in pdfplumber (tight outlines leave gaps in words)
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    font = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
+    font, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+    # font, size and rotation are those of the character's text object (pdfium reads
+    # them from it): asked once per object rather than per character
+    styles: dict[int, ObjectStyle] = {}
+    fontname = ""  # a character without a font keeps the one before it, as pdfium's
+    # font buffer did when it was asked per character
     chars = []
-    for index in range(raw.FPDFText_CountChars(handle)):
-        code = raw.FPDFText_GetUnicode(handle, index)
-        if raw.FPDFText_IsGenerated(handle, index) or code in (10, 13, 0):
+    count = raw.FPDFText_CountChars(handle)
+    for index, code in enumerate(page_codes(handle, count, raw)):
+        if code in (10, 13, 0) or raw.FPDFText_IsGenerated(handle, index):
             continue
-        text = "-" if chr(code) == STX else chr(code)
+        text_object = ctypes.cast(raw.FPDFText_GetTextObject(handle, index), ctypes.c_void_p).value
+        style = styles.get(text_object) if text_object else None
+        if style is None:
+            style = object_style(handle, index, raw, font, flags)
+            if text_object:
+                styles[text_object] = style
+        fontname = style.fontname if style.fontname is not None else fontname
+        if style.rotated:
+            continue  # rotated text: margin notes and stamps, not the article
+        text = "-" if code == STX_CODE else chr(code)
         raw.FPDFText_GetLooseCharBox(handle, index, box)
         raw.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y)
-        raw.FPDFText_GetFontInfo(handle, index, font, len(font), flags)
-        if raw.FPDFText_GetCharAngle(handle, index) > 0.01:
-            continue  # rotated text: margin notes and stamps, not the article
-        size = raw.FPDFText_GetFontSize(handle, index)
         x0, x1 = box.left, box.right
         if text == " " and x1 <= x0:
-            x1 = x0 + 0.25 * size
+            x1 = x0 + 0.25 * style.size
         chars.append({
             "text": text, "x0": x0, "x1": x1, "top": height - box.top,
-            "bottom": height - box.bottom, "size": round(size, 2),
-            "fontname": font.value.decode("latin-1"), "baseline": height - origin_y.value,
+            "bottom": height - box.bottom, "size": style.rounded_size,
+            "fontname": fontname, "baseline": height - origin_y.value,
             "index": index,
         })
     textpage.close()

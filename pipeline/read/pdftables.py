@@ -16,6 +16,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
+import numpy
+
 from pipeline.read.layout import Line
 from pipeline.read.pdfchars import horizontal
 
@@ -64,16 +66,39 @@ def inside(char: dict, box: Box, slack: float = 1.0) -> bool:
     return x0 - slack <= middle_x <= x1 + slack and top - slack <= middle_y <= bottom + slack
 
 
+@dataclass(frozen=True)
+class Middles:
+    """The middles of a page's character boxes, to test them against boxes all at once
+    (as :func:`inside` tests one)."""
+
+    x: numpy.ndarray
+    y: numpy.ndarray
+
+    @classmethod
+    def of(cls, chars: list[dict]) -> "Middles":
+        def column(key: str) -> numpy.ndarray:
+            return numpy.array([char[key] for char in chars], dtype=float)
+
+        return cls((column("x0") + column("x1")) / 2, (column("top") + column("bottom")) / 2)
+
+    def inside(self, box: Box, slack: float = 1.0) -> numpy.ndarray:
+        x0, top, x1, bottom = box
+        return ((x0 - slack <= self.x) & (self.x <= x1 + slack)
+                & (top - slack <= self.y) & (self.y <= bottom + slack))
+
+
 def ruled_tables(page, chars: list[dict]) -> list[TableBlock]:
     """Grids found by pdfplumber's ruling-line strategy (at least 2 rows and 2 columns);
     ``chars`` are the page's characters, for each cell's source."""
     blocks = []
+    middles = Middles.of(chars)
     for table in page.find_tables():
         rows = []
         for texts, row in zip(table.extract(), table.rows):
             cells = []
             for text, box in zip(texts, row.cells):
-                members = [c for c in chars if inside(c, box, slack=0.5)] if box else []
+                members = ([chars[i] for i in numpy.flatnonzero(middles.inside(box, slack=0.5))]
+                           if box else [])
                 cells.append(Cell(" ".join((text or "").split()), box, members))
             rows.append(cells)
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
