@@ -41,11 +41,14 @@ def vocabulary() -> tuple[dict[str, str], tuple[str, ...]]:
     return {name.lower(): code for name, code in names.items()}, tuple(stops)
 
 
+def alternation(words) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def patterns() -> tuple[re.Pattern, ...]:
     names, stops = vocabulary()
-    residue = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    stop = "|".join(re.escape(s) for s in sorted(stops, key=len, reverse=True))
+    residue, stop = alternation(names), alternation(stops)
     ref = rf"(?P<ref>{residue})"
     alt = rf"(?:an?\s+)?(?P<alt>{residue}|{stop})"
     gene = r"(?:\s+(?:of|in)\s+(?:the\s+)?[A-Z][A-Za-z0-9-]{1,10}(?:\s+(?:gene|protein))?)?"
@@ -69,10 +72,25 @@ def code(word: str) -> str:
     return names.get(" ".join(word.lower().split()), "Ter")
 
 
+@lru_cache(maxsize=1)
+def residue_starts() -> re.Pattern:
+    """Where an amino acid's name starts a word: every pattern's match starts there."""
+    names, _ = vocabulary()
+    return re.compile(rf"\b(?=(?:{alternation(names)}))", re.IGNORECASE)
+
+
 def find_word_changes(text: str) -> list[WordChange]:
+    """Each pattern's matches, as its ``finditer`` would give them, tried only where a
+    residue's name starts (rare in a text: one scan instead of one per pattern)."""
+    starts = [match.start() for match in residue_starts().finditer(text)]
     found: list[WordChange] = []
-    for pattern in patterns():
-        for match in pattern.finditer(text):
+    for pattern in patterns() if starts else ():
+        end = 0
+        for start in starts:
+            match = pattern.match(text, start) if start >= end else None
+            if match is None:
+                continue
+            end = match.end()
             if any(f.start < match.end() and match.start() < f.end for f in found):
                 continue
             hgvs = f"p.{code(match.group('ref'))}{match.group('position')}{code(match.group('alt'))}"
