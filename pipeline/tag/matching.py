@@ -37,6 +37,7 @@ class KeyWords:
 
     single_words: frozenset[str]
     word_pairs: frozenset[tuple[str, str]]
+    pair_starts: frozenset[str]  # the first words of ``word_pairs``
 
 
 _KEY_WORDS: dict[int, tuple[Mapping, KeyWords]] = {}
@@ -54,7 +55,8 @@ def key_words(lookup: Mapping[str, object]) -> KeyWords:
                 singles.add(words[0])
             elif len(words) > 1:
                 pairs.add((words[0], words[1]))
-        cached = _KEY_WORDS[id(lookup)] = (lookup, KeyWords(frozenset(singles), frozenset(pairs)))
+        cached = _KEY_WORDS[id(lookup)] = (lookup, KeyWords(
+            frozenset(singles), frozenset(pairs), frozenset(first for first, _ in pairs)))
     return cached[1]
 
 
@@ -111,9 +113,9 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     joined = [gap != "" and gap in joiners for gap in words.gaps]
     if respellings is None or respellings_keep_words:
         known = key_words(lookup)
-        singles, pairs = known.single_words, known.word_pairs
+        singles, pairs, pair_starts = known.single_words, known.word_pairs, known.pair_starts
         candidates = [index for index, word in enumerate(keys) if word in singles
-                      or (joined[index] and (word, keys[index + 1]) in pairs)]
+                      or (word in pair_starts and joined[index] and (word, keys[index + 1]) in pairs)]
     else:
         alone = {word for word in set(keys) if lookup.get(word) is not None
                  or any(lookup.get(other) is not None for other in respellings(word))}
