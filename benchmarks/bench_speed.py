@@ -10,7 +10,9 @@ range over the rounds. Without ``--baseline`` only this tree is measured.
 - tagging, words/s: ``tag()`` over the seed texts, the development reports and
   ``--abstracts`` abstracts of each corpus's test part (BioRED, BC5CDR, tmVar3), after a
   warm-up document; words are whitespace-separated, as ``benchmarks/corpora.py`` counts
-  them. Reference: the tagger's own tokenizer alone over the same texts.
+  them. First pass: texts the process has not seen (as in a run); second pass: the same
+  texts again (the tokenizer's vocabulary and the look-up caches know their words).
+  Reference: the tagger's own tokenizer alone over the same texts.
 - ms per seed: ``tag()`` of each seed text (the fastest of three), averaged over the seeds.
 - PDF pages per CPU-second: ``read_pdf`` over the journal-style PDFs. References: plain
   pdfplumber ``extract_text`` (columns interleaved) and pypdfium2's raw page text.
@@ -31,10 +33,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-ISSUE = {"words_per_s": "43,500", "tokenizer_words_per_s": "245,600",
-         "pages_per_cpu_s": "20.5-21.2", "pdfplumber_pages_per_cpu_s": "13.5",
-         "pdfium_text_pages_per_cpu_s": "861-890"}
-TARGETS = {"words_per_s": ">= 90,000", "pages_per_cpu_s": ">= 60"}
+ISSUE = {"words_per_s": "43,500", "words_per_s_seen": "43,500",
+         "tokenizer_words_per_s": "245,600", "pages_per_cpu_s": "20.5-21.2",
+         "pdfplumber_pages_per_cpu_s": "13.5", "pdfium_text_pages_per_cpu_s": "861-890"}
+TARGETS = {"words_per_s": ">= 90,000", "words_per_s_seen": ">= 90,000", "pages_per_cpu_s": ">= 60"}
 
 
 def cpu_seconds(function, items) -> float:
@@ -72,6 +74,7 @@ def measure(abstracts: int) -> dict[str, float]:
     tag(documents[-1])  # lexicons, caches and the tokenizer's vocabulary warm
     figures = {"words": words,
                "words_per_s": words / cpu_seconds(tag, documents),
+               "words_per_s_seen": words / cpu_seconds(tag, documents),
                "tokenizer_words_per_s": words / cpu_seconds(
                    nlp.make_doc, [document.text for document in documents]),
                "ms_per_seed": 1000 * statistics.mean(
@@ -138,9 +141,11 @@ def main() -> None:
             results[name].append(run_tree(trees[name], options.abstracts))
         print(f"round {round_ + 1}/{options.rounds} done", file=sys.stderr)
     first = results["this tree"][0]
-    print(f"{first['words']:,} words (seeds, development reports, {options.abstracts} abstracts per corpus); {first['pages']} PDF pages; "
+    print(f"{first['words']:,} words (seeds, development reports, {options.abstracts} abstracts "
+          f"per corpus); {first['pages']} PDF pages; "
           f"{options.rounds} rounds, median (range), CPU time of one process")
-    rows = [("tagging, words/s", "words_per_s", 0),
+    rows = [("tagging, words/s, first pass", "words_per_s", 0),
+            ("tagging, words/s, second pass", "words_per_s_seen", 0),
             ("tokenizer alone, words/s", "tokenizer_words_per_s", 0),
             ("tagging, ms per seed", "ms_per_seed", 1),
             ("PDF reading, pages per CPU-second", "pages_per_cpu_s", 1),

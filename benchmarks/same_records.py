@@ -75,7 +75,8 @@ def differences(old, new, where: str = "") -> list[str]:
         return [d for key in sorted(old.keys() | new.keys())
                 for d in differences(old.get(key), new.get(key), f"{where}.{key}")]
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        return [d for i, (a, b) in enumerate(zip(old, new)) for d in differences(a, b, f"{where}[{i}]")]
+        return [d for i, (a, b) in enumerate(zip(old, new))
+                for d in differences(a, b, f"{where}[{i}]")]
     return [] if old == new else [f"{where}: {str(old)[:120]!r} -> {str(new)[:120]!r}"]
 
 
