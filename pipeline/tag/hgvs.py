@@ -88,8 +88,12 @@ GLUED_CHANGE = re.compile(
 )
 GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
 CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b", re.IGNORECASE)
-DBSNP = re.compile(r"(?<![A-Za-z0-9])rs\d{3,10}(?![A-Za-z0-9])")
+# "rs" first, then no letter or digit before it: the engine finds "rs" by a fast scan
+DBSNP = re.compile(r"rs(?<![A-Za-z0-9]rs)\d{3,10}(?![A-Za-z0-9])")
 UNPREFIXED_NUCLEOTIDE = re.compile(
+    # each form starts with a sign, a digit, "IVS" or a base: the look-ahead for those
+    # passes over other positions at once (about four times as fast on abstracts)
+    r"(?=[-+−\dIACGT])(?:"
     rf"(?<![A-Za-z0-9.:_+-])[-+−]?\d{{1,6}}(?:\s?[-+]\s?\d{{1,5}})?(?:_\d{{1,6}})?"
     rf"(?:\s?[ACGT](?:{SUBSTITUTION}|/)[ACGT]|del[ACGT]+|ins[ACGT]+|dup[ACGT]+)(?![A-Za-z0-9])"
     # intron notation "IVS3+1G>A" and promoter changes "G-395A" (a protein has no
@@ -100,6 +104,7 @@ UNPREFIXED_NUCLEOTIDE = re.compile(
     # ("T1270533G")
     rf"|(?<![A-Za-z0-9.:_+-])\d{{1,6}}del\d{{1,3}}(?![A-Za-z0-9])"
     rf"|(?<![A-Za-z0-9.:_+-])[ACGT]\d{{6,9}}[ACGT](?![A-Za-z0-9])"
+    r")"
 )
 # A change described by its size, with no coordinate: "a 4-bp deletion", "19-base pair
 # deletion", "22-bp tandem duplication", "14 bp insertion/deletion".

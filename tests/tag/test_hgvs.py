@@ -101,6 +101,14 @@ def test_dbsnp_ids_and_prefixless_changes_are_mentions_without_a_normal_form():
         ("14 bp insertion/deletion", None)])
 
 
+def test_dbsnp_ids_and_prefixless_changes_stand_alone():
+    """At the very start of a text they count; glued to a word or a number they do not."""
+    found = lambda text: [text[h.start:h.end] for h in find_unnormalised(text)]  # noqa: E731
+    assert found("rs1052133 was typed") == ["rs1052133"]
+    assert found("3190C>T was typed") == ["3190C>T"]
+    assert found("Hrs1052133, Xrs12345, 7rs12345, a3190C>T, x.657del5 and BT1270533G") == []
+
+
 def test_changes_in_words_are_flagged():
     (hit,) = find_in_words("In this patient the glycine at position 161 of NF2 was replaced with "
                            "a stop codon.")
