@@ -36,6 +36,16 @@ WORD_GAP = 3.0
 BASELINE_TOLERANCE = 0.05
 
 
+def rounded_counts(values: Iterable[float], digits: int = 1) -> Counter:
+    """How often each value occurs, rounded to ``digits``, keys in the order they first
+    occur (as ``Counter(round(v, digits) for v in values)``): rounding each distinct value
+    once, since a line's characters share a few sizes and baselines."""
+    counts: Counter = Counter()
+    for value, count in Counter(values).items():
+        counts[round(value, digits)] += count
+    return counts
+
+
 def baseline(char: Char) -> float:
     """Top-down baseline: from the text matrix when the reader gives one (exact for every
     font), else the box bottom (which moves with each font's descent)."""
@@ -60,12 +70,12 @@ class Line:
     _ordered: list[Char] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        sizes = Counter(round(c["size"], 1) for c in self.chars if c["text"].strip())
+        sizes = rounded_counts(c["size"] for c in self.chars if c["text"].strip())
         self.size = sizes.most_common(1)[0][0] if sizes else round(self.chars[0]["size"], 1)
         body = [c for c in self.chars if abs(c["size"] - self.size) < 0.3 and c["text"].strip()]
         body = body or self.chars
-        self.baseline = Counter(round(baseline(c), 1) for c in body).most_common(1)[0][0]
-        self.foot = Counter(round(c["bottom"], 1) for c in body).most_common(1)[0][0]
+        self.baseline = rounded_counts(baseline(c) for c in body).most_common(1)[0][0]
+        self.foot = rounded_counts(c["bottom"] for c in body).most_common(1)[0][0]
         self.measure()
 
     def measure(self) -> None:

@@ -38,7 +38,7 @@ from pipeline.errors import BadInputError, Errors, Warnings
 from pipeline.read.cleanup import LIST_ITEM, is_citation, join_hyphenated, repair_glyphs
 from pipeline.read.furniture import PageLines, furniture
 from pipeline.read.layout import (Line, document_gutter, find_gutter, inherit_gutter, lines_of,
-                                  reading_order)
+                                  reading_order, rounded_counts)
 from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdfium_pages,
                                     pdfplumber_source)
 from pipeline.read.pdftables import (Middles, TableBlock, aligned_region, header_table,
@@ -495,7 +495,7 @@ def read_pages(path: Path, engine: str, numbers: range) -> PartReading:
         pages = [Page(number=number, start=0, end=0) for number in numbers]
         return PartReading(PdfReading("", pages, [], [Warnings.W002.format(page=number)
                                                       for number in numbers]), 0, images)
-    sizes = Counter(round(l.size, 1) for c in contents for l in c.lines for _ in l.chars)
+    sizes = rounded_counts(l.size for c in contents for l in c.lines for _ in l.chars)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     dropped = furniture([PageLines(c.number, c.height, c.lines) for c in contents], body_size)
     for content in contents:
