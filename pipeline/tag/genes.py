@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Callable
 
 from spacy.language import Language
@@ -118,6 +118,13 @@ def symbol_respellings(printed: str, words: frozenset[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(form for form in forms if form != printed))
 
 
+@lru_cache(maxsize=4)
+def symbol_respeller(words: frozenset[str]) -> Callable[[str], tuple[str, ...]]:
+    """:func:`symbol_respellings` for one set of ordinary words, the same function each
+    time, so look-ups remember which words it respells to a symbol."""
+    return partial(symbol_respellings, words=words)
+
+
 def cellular_forms(name: str) -> list[str]:
     """The spellings HGNC may give the c- alias of a proto-oncogene ("C-Kit", "c-Myc")."""
     return [f"{c}-{n}" for c in "cC" for n in (name.capitalize(), name.upper(), name.lower())]
@@ -143,13 +150,9 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
                                          respellings=name_respellings,
                                          respellings_keep_words=True)]
     covered = [(c.start, c.end) for c in found]
-
-    def respell(key: str) -> tuple[str, ...]:
-        return symbol_respellings(key, words)
-
     # symbols hold no space, and no respelling takes one out: only hyphens join their words
-    for match, entry in find_terms(text, lexicon.printed_forms, max_words=2, respellings=respell,
-                                   joiners="-"):
+    for match, entry in find_terms(text, lexicon.printed_forms, max_words=2,
+                                   respellings=symbol_respeller(words), joiners="-"):
         if any(start <= match.start < end for start, end in covered):
             continue
         printed = text[match.start:match.end]

@@ -60,6 +60,27 @@ def key_words(lookup: Mapping[str, object]) -> KeyWords:
     return cached[1]
 
 
+REMEMBERED_WORDS = 1 << 16  # per lookup: then forgotten, to bound the memory
+_RESOLVING: dict[tuple[int, int], tuple[Mapping, Callable, set[str], set[str]]] = {}
+
+
+def resolving_words(words: list[str], lookup: Mapping[str, object],
+                    respellings: Callable[[str], tuple[str, ...]]) -> set[str]:
+    """A set holding those of ``words`` that are keys of ``lookup`` or respelt to one
+    (and such words of earlier texts: a corpus repeats its words, so each is looked up
+    once per lookup and respelling function while the process remembers it)."""
+    cached = _RESOLVING.get((id(lookup), id(respellings)))
+    if (cached is None or cached[0] is not lookup or cached[1] is not respellings
+            or len(cached[2]) > REMEMBERED_WORDS):
+        cached = _RESOLVING[id(lookup), id(respellings)] = (lookup, respellings, set(), set())
+    _, _, seen, resolving = cached
+    new = set(words) - seen
+    resolving.update(word for word in new if lookup.get(word) is not None
+                     or any(lookup.get(other) is not None for other in respellings(word)))
+    seen |= new
+    return resolving
+
+
 @dataclass(frozen=True)
 class Match:
     start: int
@@ -117,8 +138,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
         candidates = [index for index, word in enumerate(keys) if word in singles
                       or (word in pair_starts and joined[index] and (word, keys[index + 1]) in pairs)]
     else:
-        alone = {word for word in set(keys) if lookup.get(word) is not None
-                 or any(lookup.get(other) is not None for other in respellings(word))}
+        alone = resolving_words(keys, lookup, respellings)
         candidates = [index for index, word in enumerate(keys)
                       if word in alone or (max_words > 1 and joined[index])]
     source = lower_keeping_offsets(text) if lower else text

@@ -40,3 +40,20 @@ def test_words_inside_a_longer_match_start_no_other():
     text = "anaplastic lymphoma kinase, then lymphoma kinase, then a kinase"
     assert [(text[m.start:m.end], v) for m, v in find_terms(text, lookup, max_words=3)] == [
         ("anaplastic lymphoma kinase", "ALK"), ("lymphoma kinase", "LK"), ("kinase", "K")]
+
+
+def test_words_are_respelt_once_per_process_whatever_text_holds_them():
+    asked = []
+
+    def upper(key):
+        asked.append(key)
+        return (key.upper(),)
+
+    symbols = {"ALK": "ALK", "RET": "RET"}
+    first = find_terms("alk and ret fusions", symbols, respellings=upper)
+    second = find_terms("ret, not alk; ret again", symbols, respellings=upper)
+    assert [m.key for m, _ in first] == ["ALK", "RET"]
+    assert [m.key for m, _ in second] == ["RET", "ALK", "RET"]
+    # each word once to choose where phrases start, then each match's own look-up
+    assert sorted(set(asked)) == ["again", "alk", "and", "fusions", "not", "ret"]
+    assert asked.count("and") == 1 and asked.count("not") == 1
