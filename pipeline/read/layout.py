@@ -65,9 +65,9 @@ class Line:
     x1: float = 0.0
     top: float = 0.0
     bottom: float = 0.0
-    # its characters left to right, sorted once (each line's text is read many times);
-    # None until asked, and again when it takes another line's characters
-    _ordered: list[Char] | None = field(default=None, init=False, repr=False)
+    # what is read of its characters many times (order, text, boldness), worked out on
+    # first use and again after it takes another line's characters
+    _known: dict = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         sizes = rounded_counts(c["size"] for c in self.chars if c["text"].strip())
@@ -88,24 +88,30 @@ class Line:
         """Take a superscript or subscript fragment's characters."""
         self.chars.extend(other.chars)
         other.chars = []
-        self._ordered = other._ordered = None
+        self._known.clear()
+        other._known.clear()
         self.measure()
 
     @property
     def ordered(self) -> list[Char]:
         """Its characters left to right."""
-        if self._ordered is None:
-            self._ordered = sorted(self.chars, key=lambda c: c["x0"])
-        return self._ordered
+        if "ordered" not in self._known:
+            self._known["ordered"] = sorted(self.chars, key=lambda c: c["x0"])
+        return self._known["ordered"]
 
     @property
     def text(self) -> str:
-        return "".join(c["text"] for c in self.ordered)
+        if "text" not in self._known:
+            self._known["text"] = "".join(c["text"] for c in self.ordered)
+        return self._known["text"]
 
     @property
     def bold(self) -> bool:
-        body = [c for c in self.chars if c["text"].strip()]
-        return bool(body) and sum("Bold" in c["fontname"] for c in body) > len(body) / 2
+        if "bold" not in self._known:
+            body = [c for c in self.chars if c["text"].strip()]
+            bold = sum("Bold" in c["fontname"] for c in body)
+            self._known["bold"] = bool(body) and bold > len(body) / 2
+        return self._known["bold"]
 
     def is_superscript(self, char: Char) -> bool:
         """Smaller and raised. The raise is read from box bottoms: a PDF's text rise moves
