@@ -15,6 +15,7 @@ from pipeline.schema import Fusion, MentionType, PatientDescriptor, Variant
 
 EXTENSION = "caselit_tags"
 TEXT_KEY = ("caselit", "text")
+TAGS_KEY = ("caselit", "tags")
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,18 @@ def register_extension() -> None:
 
 
 def doc_tags(doc: Doc) -> list[Tag]:
-    """The Doc's tag list, created on first use."""
-    register_extension()
-    if doc._.get(EXTENSION) is None:
-        doc._.set(EXTENSION, [])
-    return doc._.get(EXTENSION)
+    """The Doc's tag list, created on first use. The extension holds it; the Doc's
+    ``user_data`` holds the same list for the components, which ask for it often (each
+    ``doc._`` builds an object)."""
+    tags = doc.user_data.get(TAGS_KEY)
+    if tags is None:
+        register_extension()
+        tags = doc._.get(EXTENSION)
+        if tags is None:
+            tags = []
+            doc._.set(EXTENSION, tags)
+        doc.user_data[TAGS_KEY] = tags
+    return tags
 
 
 def doc_text(doc: Doc) -> str:
