@@ -254,6 +254,31 @@ def one_after_another(text: str, named: list[Mention]) -> bool:
             and all("," in text[a.end:b.start] for a, b in zip(named, named[1:])))
 
 
+PARALLEL = re.compile(r"\s+and\s+(?:then\s+|later\s+|subsequently\s+)?(on|to|after)\s+",
+                      re.IGNORECASE)
+PREPOSITION_BEFORE = re.compile(r"\b(on|to|after)\s+$", re.IGNORECASE)
+
+
+def parallel_groups(text: str, named: list[Mention]) -> list[list[Mention]]:
+    """A step's drugs cut where the preposition before the first is said again for the
+    next ("progressed on FOLFOX with bevacizumab and on FOLFIRI with panitumumab",
+    "refractory to imatinib and to sunitinib"): one line per treatment, each with what the
+    step says of them all; otherwise one group."""
+    if len(named) < 2:
+        return [named] if named else []
+    first = PREPOSITION_BEFORE.search(text, max(0, named[0].start - 12), named[0].start)
+    if first is None:
+        return [named]
+    groups = [[named[0]]]
+    for before, mention in zip(named, named[1:]):
+        again = PARALLEL.search(text, before.end, mention.start)
+        if again is not None and again.group(1).lower() == first.group(1).lower() \
+                and again.end() == mention.start:
+            groups.append([])
+        groups[-1].append(mention)
+    return groups
+
+
 def setting_groups(named: list[Mention], settings: list[Mention]
                    ) -> list[tuple[list[Mention], list[Mention]]]:
     """A step's drugs with the settings that may be theirs. Drugs given in settings of
@@ -341,7 +366,13 @@ def drug_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: st
     named = [run[0] for run in runs if len(run) == 1]
     one_by_one = (one_after_another(text, named)
                   or rules.sequence_words.search(text, step_start, step_end))
-    groups = [([m], settings) for m in named] if one_by_one else setting_groups(named, settings)
+    parallel = parallel_groups(text, named)
+    if one_by_one:
+        groups = [([m], settings) for m in named]
+    elif len(parallel) > 1:
+        groups = [(part, settings) for part in parallel]
+    else:
+        groups = setting_groups(named, settings)
     for part, own_settings in groups:
         drugs, regimen = line_drugs(part, expanded)
         if conditioning(text, bounds, part, rules):
@@ -443,6 +474,9 @@ class Reading:
             settings = [m for m in step if m.type == "setting"]
             self.setting = settings[-1] if settings else self.setting
             return
+        if self.recaps(started, step, bounds):
+            self.attach_to_each_drug(responses, step, diseases)
+            return
         self.give_waiting_setting(started)
         if rules.relapse_words.search(text, *bounds) or any(r.normalised == "PD" for r in responses):
             for line in started:
@@ -461,6 +495,34 @@ class Reading:
             return
         for line in started:
             self.add(line, bounds)
+
+    def recaps(self, started: list[TimelineLine], step: list[Mention], bounds: tuple[int, int]
+               ) -> bool:
+        """The step sums up earlier lines, each by its drug ("a partial response to
+        gefitinib and a complete response on osimertinib"): every drug named has a line of
+        its own already, no one line holds them all, and nothing is said to start."""
+        drugs = [drug for line in started for drug in line.drugs]
+        if len(drugs) < 2 or any(line.regimen for line in started) \
+                or self.rules.start_words.search(self.text, *bounds) \
+                or self.rules.add_words.search(self.text, *bounds):
+            return False
+        return (all(any(d in line.drugs for line in self.lines) for d in drugs)
+                and not any(set(drugs) <= set(line.drugs) for line in self.lines))
+
+    def attach_to_each_drug(self, responses: list[Mention], step: list[Mention],
+                            diseases: list[Mention]) -> None:
+        """Each response of a summing-up step to the line of the drug it is told of: the
+        drug right after it ("a partial response to gefitinib"), else the nearest before."""
+        named = [m for m in step if is_treatment(m)]
+        for response in responses:
+            after = [m for m in named if m.start >= response.end
+                     and not any(response.end <= r.start < m.start for r in responses)]
+            before = [m for m in named if m.end <= response.start]
+            drug = after[0] if after else (before[-1] if before else None)
+            line = next((line for line in reversed(self.lines)
+                         if drug is not None and drug.normalised in line.drugs), None)
+            if line is not None:
+                line.responses += stated(self.text, [response], None, self.rules, diseases)
 
     def give_waiting_setting(self, started: list[TimelineLine]) -> None:
         if self.setting is not None:

@@ -226,3 +226,22 @@ def test_and_received_turns_to_a_new_step(tmp_path):
 def test_a_drug_given_after_a_transplant_is_no_conditioning(tmp_path):
     assert read(tmp_path, "He remains in remission two years after transplant on ponatinib "
                           "maintenance.") == [(["ponatinib"], None, "CR", "maintenance")]
+
+
+def test_treatments_after_a_preposition_said_again_are_a_line_each(tmp_path):
+    # what the sentence says of them (progression) is said of each
+    assert read(tmp_path, "The disease had progressed on FOLFOX with bevacizumab and on "
+                          "FOLFIRI with cetuximab.") == [
+        (["bevacizumab"], "FOLFOX", "PD", None), (["cetuximab"], "FOLFIRI", "PD", None)]
+    assert read(tmp_path, "The tumour was refractory to imatinib and later to sunitinib.") == [
+        (["imatinib"], None, "PD", None), (["sunitinib"], None, "PD", None)]
+    # one preposition for both: one line
+    assert read(tmp_path, "She progressed on carboplatin and pemetrexed.") == [
+        (["carboplatin", "pemetrexed"], None, "PD", None)]
+
+
+def test_a_summing_up_gives_each_response_to_the_line_of_its_drug(tmp_path):
+    assert read(tmp_path, "Erlotinib was given first. At progression, afatinib was started. "
+                          "Overall, he had stable disease on erlotinib and a partial response "
+                          "to afatinib.") == [
+        (["erlotinib"], None, "SD", None), (["afatinib"], None, "PR", None)]

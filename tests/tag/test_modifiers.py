@@ -77,3 +77,17 @@ def test_a_trigger_reaches_no_further_than_its_table_cell():
     sentence = Sentence(0, len(row), row)
     tags = [Tag("drug", row.index("Crizotinib"), row.index("Crizotinib") + 10, "crizotinib", "t")]
     assert with_modifiers(row, [sentence], tags)[0].modifiers == ()
+
+
+def test_a_clause_with_its_own_subject_ends_a_negation():
+    text = "Resection was not possible, and he was treated with imatinib."
+    assert modifiers(text, ("drug", "imatinib")) == [()]
+    assert modifiers("No mutation was found and the patient received erlotinib.",
+                     ("drug", "erlotinib")) == [()]
+
+
+def test_tests_run_on_the_patient_are_no_literature():
+    text = "Cytogenetic studies showed a BCR-ABL1 fusion in all metaphases."
+    assert modifiers(text, ("fusion", "BCR-ABL1")) == [()]
+    assert modifiers("Previous studies showed BCR-ABL1 in 95% of cases.",
+                     ("fusion", "BCR-ABL1")) == [("other_patients",)]
