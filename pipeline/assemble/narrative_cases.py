@@ -238,7 +238,9 @@ def pronoun_sex(text: str, passages: list[Passage], rules: StoryRules) -> str | 
 
 def last_status(own: list[Mention]) -> tuple[Mention, str | None] | None:
     """The last word on the patient and what it says: alive, dead, or nothing (a story
-    ending on palliative care). Disease found "not" (no sign of recurrence) says alive."""
+    ending on palliative care). Disease found "not" (no sign of recurrence) says alive.
+    A death stated is the last word whatever follows it ("she died of pneumonia, without
+    evidence of progression")."""
     said = []
     for mention in (m for m in own if m.type == "status" and m.normalised != NULL_WORD):
         if mention.normalised == DISEASE_PRESENT:
@@ -246,7 +248,8 @@ def last_status(own: list[Mention]) -> tuple[Mention, str | None] | None:
                 said.append((mention, "alive"))
         elif usable(mention):
             said.append((mention, None if mention.normalised == ENDED else mention.normalised))
-    return said[-1] if said else None
+    deaths = [(mention, status) for mention, status in said if status == "dead"]
+    return (deaths or said)[-1] if said else None
 
 
 def in_title(mention: Mention, passages: list[Passage]) -> bool:

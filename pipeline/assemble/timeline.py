@@ -460,9 +460,11 @@ class Reading:
             step = [m for m in step if not is_treatment(m)
                     or m.normalised in self.current.drugs]
         started = new_lines(text, step, bounds, role, self.expanded, rules)
-        if role == TITLE:  # a title says what, never when
+        if role == TITLE:  # a title says what, never when: not what a line was given for
+            told = [r for r in responses if not (r.normalised == "PD" and rules.when_progressed.search(
+                text, max(bounds[0], r.start - 40), r.start))]
             for line in started:
-                line.responses += stated(text, responses, None, rules, diseases)
+                line.responses += stated(text, told, None, rules, diseases)
             self.titled += started
             return
         if step and step[0].sentence_end != self.sentence_end:

@@ -153,6 +153,18 @@ def test_the_last_word_on_the_patient_is_its_status(tmp_path):
     assert case_of(tmp_path, story.format(
         end="He relapsed and was transferred to palliative care.")).status is None
     assert case_of(tmp_path, story.format(end="He is alive 2 years later.")).status == "alive"
+    # a death is the last word whatever the sentence adds after it
+    assert case_of(tmp_path, story.format(
+        end="He died of sepsis a year later, with no sign of relapse.")).status == "dead"
+
+
+def test_a_title_s_progression_is_what_its_line_was_given_for(tmp_path):
+    report = ("Lorlatinib for intracranial progression of ALK-positive lung cancer\n\n"
+              "Abstract\nA 50-year-old man with ALK-positive lung cancer received alectinib "
+              "with a partial response. Brain metastases appeared after a year. Lorlatinib "
+              "was started, with a complete intracranial response.\n")
+    assert lines(case_of(tmp_path, report)) == [
+        (["alectinib"], None, "PR", None), (["lorlatinib"], None, "CR", None)]
 
 
 def test_a_patient_has_the_fusion_the_document_ties_to_its_translocation(tmp_path):

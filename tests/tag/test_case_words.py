@@ -18,6 +18,8 @@ def found(text, kind, defined=None):
     ("He was treated with 7+3 without response.", [("without response", "PD")]),
     ("Primary induction failure to ADE.", [("Primary induction failure", "PD")]),
     ("Alectinib: not evaluable.", [("not evaluable", "null")]),
+    ("MRI showed a complete intracranial response.", [("complete intracranial response", "CR")]),
+    ("A partial radiological remission followed.", [("partial radiological remission", "PR")]),
 ])
 def test_response_words_map_to_the_guideline_categories(sentence, expected):
     assert found(sentence, "response") == expected

@@ -91,3 +91,10 @@ def test_tests_run_on_the_patient_are_no_literature():
     assert modifiers(text, ("fusion", "BCR-ABL1")) == [()]
     assert modifiers("Previous studies showed BCR-ABL1 in 95% of cases.",
                      ("fusion", "BCR-ABL1")) == [("other_patients",)]
+
+
+def test_a_treatment_not_given_or_not_considered_is_negated():
+    assert modifiers("Nilotinib was not considered because of the mutation.",
+                     ("drug", "Nilotinib")) == [("negated",)]
+    assert modifiers("Chemotherapy was not started.", ("treatment", "Chemotherapy")) == [
+        ("negated",)]
