@@ -265,6 +265,9 @@ def starts_sentence(word: str, next_letter: str) -> bool:
     return word[:1].isupper() and rest.isalpha() and rest.islower() and next_letter.islower()
 
 
+MEASUREMENT = re.compile(r"\d+(?:[.,]\d+)?-?(?:cm|mm|centimet(?:er|re)s?|millimet(?:er|re)s?)")
+
+
 def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
     """Where a disease phrase starts: the words before its head that name it, without
     course words at the front ("relapsed acute myeloid leukemia" -> "acute myeloid...")."""
@@ -283,7 +286,7 @@ def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
             if nearest.rsplit("-", 1)[-1] in words.alteration:
                 starts = starts[:-1]
             break
-        if word in words.stop:
+        if word in words.stop or MEASUREMENT.fullmatch(word):  # "a 9-cm gastric GIST"
             break
         if word in ("cell", "cells"):  # "small cell lung cancer", not "tumor cell carcinoma"
             before = previous_word(text, word_start)

@@ -210,3 +210,8 @@ def test_a_word_pattern_that_does_not_start_at_a_word_start_is_refused():
     assert [(t.type, t.normalised) for t in good.find("He is doing well.")] == [("status", "alive")]
     with pytest.raises(RuleFileError, match="word start"):
         WordPatterns.from_dict({**empty, "response_patterns": {"PR": ["regress(ed|ion)"]}})
+
+
+def test_a_tumour_s_size_is_no_part_of_its_disease_name():
+    assert found("She had a 9-cm gastric gastrointestinal stromal tumor.", "disease") == [
+        ("gastric gastrointestinal stromal tumor", "gastric gastrointestinal stromal tumor")]
