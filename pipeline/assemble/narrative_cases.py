@@ -95,9 +95,10 @@ def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: 
                          series: bool) -> list[Mention]:
     """The diseases the authors name for the patient: in the title and in the passage
     that introduces it ("We report a woman with lung adenocarcinoma"), or in a
-    ``series``, where a passage introduces it alone, that passage only; with neither,
-    in the first of its passages that names one; else where the title, abstract and
-    case sections name one."""
+    ``series``, where a passage introduces it alone, that passage only; when the
+    introducing passage names none ("was found to have a mass"), or there is none, in
+    the first of its passages that names one; else where the title, abstract and case
+    sections name one."""
     own = [m for m in within(mentions, patient.passages) if m.type == "disease" and m.normalised]
     titled = [m for s in sentences if s.role == TITLE for m in s.mentions
               if m.type == "disease" and m.normalised]
@@ -111,7 +112,7 @@ def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: 
         return singled  # one of a series, introduced alone: its own disease, not the group's
     first = introducing_passage if titled or introducing_passage is None else None
     named = [m for m in own if first is not None and first.start <= m.start < first.end]
-    if not titled and not named:
+    if not named:  # introduced with no disease named ("was found to have a mass")
         first = next((p for p in told if any(p.start <= m.start < p.end for m in own)), None)
         named = [m for m in own if first is not None and first.start <= m.start < first.end]
     return unique(titled + named, key=lambda m: m.id) or own or [

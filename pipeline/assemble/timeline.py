@@ -57,7 +57,7 @@ SEVERAL_LINES = re.compile(r"^\S+\s+lines\s+of\s+")  # "8 lines of chemotherapy"
 
 WORD_LISTS = ("supportive_words", "restart_words", "add_words", "transplant_words",
               "local_treatment_words", "sequence_words", "hold_words", "relapse_words",
-              "start_words", "stop_words")
+              "start_words", "stop_words", "continue_words")
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class TherapyRules:
     relapse_words: re.Pattern
     start_words: re.Pattern
     stop_words: re.Pattern
+    continue_words: re.Pattern
     phase_settings: frozenset[str]
 
     @classmethod
@@ -549,7 +550,7 @@ class Reading:
         words = {name: pattern.search(self.text, *step) is not None for name, pattern in (
             ("restart", rules.restart_words), ("add", rules.add_words),
             ("start", rules.start_words), ("hold", rules.hold_words),
-            ("relapse", rules.relapse_words))}
+            ("relapse", rules.relapse_words), ("continue", rules.continue_words))}
         if current is not None and words["hold"] and same_drugs(current, line):
             self.held = True
         if current is not None and self.goes_on(current, line, words):
@@ -574,6 +575,8 @@ class Reading:
             # and bevacizumab, followed by pemetrexed and bevacizumab maintenance"); the
             # same drugs named with their phase ("crizotinib maintenance") go on
             return False
+        if words["continue"] and not words["restart"] and set(line.drugs) == set(current.drugs):
+            return True
         progressed = current.response_is("PD")
         if words["restart"]:
             return self.held and not progressed and not words["relapse"]

@@ -297,3 +297,11 @@ def test_a_line_the_framing_sentence_says_failed_comes_before_the_story_s(tmp_pa
                               "lymphoma who relapsed after R-CHOP. Ibrutinib was started and "
                               "she achieved a complete response.\n"))
     assert lines(case) == [([], "R-CHOP", None, None), (["ibrutinib"], None, "CR", None)]
+
+
+def test_a_patient_introduced_without_a_disease_takes_the_first_their_story_names(tmp_path):
+    report = ("Osimertinib in EGFR-mutant lung cancer\n\n"
+              "Case report\nA 60-year-old man was found to have a mass in the right lung. "
+              "Biopsy showed lung adenosquamous carcinoma with an EGFR L858R mutation. "
+              "He received osimertinib.\n")
+    assert case_of(tmp_path, report).diagnosis == "lung adenosquamous carcinoma"

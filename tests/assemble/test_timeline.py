@@ -245,3 +245,9 @@ def test_a_summing_up_gives_each_response_to_the_line_of_its_drug(tmp_path):
                           "Overall, he had stable disease on erlotinib and a partial response "
                           "to afatinib.") == [
         (["erlotinib"], None, "SD", None), (["afatinib"], None, "PR", None)]
+
+
+def test_the_same_drugs_continued_past_a_local_treatment_go_on(tmp_path):
+    assert read(tmp_path, "Olaparib maintenance was given. After 2 years, one liver lesion "
+                          "progressed and was treated with ablation, and olaparib was "
+                          "continued.") == [(["olaparib"], None, "PD", "maintenance")]
