@@ -148,6 +148,7 @@ class CaseWords:
     disease: DiseaseWords
     patterns: "WordPatterns"
     treatments: TreatmentWords
+    abbreviated_diseases: dict[str, str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "CaseWords":
@@ -156,7 +157,8 @@ class CaseWords:
                     "disease_cell_words", "disease_alteration_words", "sites", "site_adjectives",
                     "status_patterns", "response_patterns", "setting_patterns", "site_patterns",
                     "treatment_partners",
-                    "treatments", "treatment_patterns", "treatment_count", "treatment_joins"]
+                    "treatments", "treatment_patterns", "treatment_count", "treatment_joins",
+                    "abbreviated_diseases"]
         check_keys(data, file=FILE, where="top level", required=required)
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
                                              key="case_sensitive"))
@@ -198,8 +200,11 @@ class CaseWords:
             re.compile("|".join(check_str_list(data["treatment_partners"], file=FILE,
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE))
+        known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",
+                           key="abbreviated_diseases", description="a mapping of short to long form")
         return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
-                   WordPatterns.from_dict(data), treatments)
+                   WordPatterns.from_dict(data), treatments,
+                   {str(short): str(long_form) for short, long_form in known.items()})
 
 
 PATTERN_KINDS = {"status_patterns": "status", "response_patterns": "response",
@@ -345,8 +350,10 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
     tags += [Tag("detection_method", m.start(), m.end(), "karyotype", "detection_method.karyotype")
              for m in KARYOTYPE.finditer(text)]
     tags += words.treatments.find(text)
+    # the document's own definitions first, then the abbreviations every report uses
+    defined = {**words.abbreviated_diseases, **(defined or {})}
     tags += longest(find_diseases(text, words.disease)
-                    + defined_diseases(text, defined or {}, words.disease))
+                    + defined_diseases(text, defined, words.disease))
     # a form both a word list and a pattern hold once, in text order
     return sorted({(t.type, t.start, t.end): t for t in reversed(tags)}.values(),
                   key=lambda t: (t.start, t.end, t.type))

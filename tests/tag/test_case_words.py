@@ -215,3 +215,11 @@ def test_a_word_pattern_that_does_not_start_at_a_word_start_is_refused():
 def test_a_tumour_s_size_is_no_part_of_its_disease_name():
     assert found("She had a 9-cm gastric gastrointestinal stromal tumor.", "disease") == [
         ("gastric gastrointestinal stromal tumor", "gastric gastrointestinal stromal tumor")]
+
+
+def test_a_common_disease_abbreviation_printed_undefined_is_its_long_form():
+    assert found("He had multiple small intestinal GISTs.", "disease") == [
+        ("GISTs", "gastrointestinal stromal tumor")]
+    # the document's own definition wins, and the capitals are needed
+    assert found("Here CML stands for something else; cml.", "disease",
+                 defined={"CML": "cutaneous melanoma lesion"}) == []
