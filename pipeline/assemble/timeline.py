@@ -411,7 +411,10 @@ def printed_lines(text: str, step: list[Mention], step_end: int, role: str,
 
 
 def refers_back(text: str, mention: Mention, rules: TherapyRules) -> bool:
-    """"this chemotherapy": the treatment under way, named again."""
+    """"this chemotherapy": the treatment under way, named again (not a protocol named by
+    its code: "the ALCL99 protocol")."""
+    if any(c.isdigit() for c in mention.text):
+        return False
     before = text[max(0, mention.start - 20):mention.start].split()
     return bool(before) and before[-1].lower() in rules.anaphora
 

@@ -251,3 +251,9 @@ def test_the_same_drugs_continued_past_a_local_treatment_go_on(tmp_path):
     assert read(tmp_path, "Olaparib maintenance was given. After 2 years, one liver lesion "
                           "progressed and was treated with ablation, and olaparib was "
                           "continued.") == [(["olaparib"], None, "PD", "maintenance")]
+
+
+def test_a_protocol_named_by_its_code_is_a_line_of_its_own(tmp_path):
+    assert read(tmp_path, "He was treated according to the NHL-BFM95 protocol, achieving "
+                          "complete remission. At relapse, crizotinib was started.") == [
+        ([], "nhl-bfm95 protocol", "CR", None), (["crizotinib"], None, None, None)]

@@ -20,6 +20,8 @@ def found(text, kind, defined=None):
     ("Alectinib: not evaluable.", [("not evaluable", "null")]),
     ("MRI showed a complete intracranial response.", [("complete intracranial response", "CR")]),
     ("A partial radiological remission followed.", [("partial radiological remission", "PR")]),
+    ("Her lung nodules shrank markedly.", [("shrank markedly", "PR")]),
+    ("The masses rapidly regressed on therapy.", [("rapidly regressed", "PR")]),
 ])
 def test_response_words_map_to_the_guideline_categories(sentence, expected):
     assert found(sentence, "response") == expected
@@ -223,3 +225,8 @@ def test_a_common_disease_abbreviation_printed_undefined_is_its_long_form():
     # the document's own definition wins, and the capitals are needed
     assert found("Here CML stands for something else; cml.", "disease",
                  defined={"CML": "cutaneous melanoma lesion"}) == []
+
+
+def test_the_patients_condition_at_the_last_visit_says_alive():
+    assert found("She was well at her last visit in 2024.", "status") == [
+        ("at her last visit", "alive")]
