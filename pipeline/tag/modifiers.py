@@ -110,7 +110,10 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
         for match in rule.triggers.finditer(text, start, end):
             if not any(a < match.end() and match.start() < b for a, b in inside):
                 found.append(Trigger(rule.category, rule.direction, match.start(), match.end()))
-    return found
+    # a trigger inside a longer one is part of it: the "not" of "was not identified" does
+    # not reach forward as well
+    return [t for t in found if not any(o.start <= t.start and t.end <= o.end
+                                        and o.end - o.start > t.end - t.start for o in found)]
 
 
 def cell_of(text: str, trigger: Trigger, sentence: Sentence) -> tuple[int, int]:

@@ -230,3 +230,8 @@ def test_a_common_disease_abbreviation_printed_undefined_is_its_long_form():
 def test_the_patients_condition_at_the_last_visit_says_alive():
     assert found("She was well at her last visit in 2024.", "status") == [
         ("at her last visit", "alive")]
+
+
+def test_an_organ_adjective_names_the_site():
+    assert found("An abdominal inflammatory myofibroblastic tumour was resected.", "site") == [
+        ("abdominal", "abdomen")]

@@ -98,3 +98,14 @@ def test_a_treatment_not_given_or_not_considered_is_negated():
                      ("drug", "Nilotinib")) == [("negated",)]
     assert modifiers("Chemotherapy was not started.", ("treatment", "Chemotherapy")) == [
         ("negated",)]
+
+
+def test_a_trigger_inside_a_longer_one_is_part_of_it():
+    # the "not" of "was not identified" reaches no further than the phrase does (backward)
+    text = "The partner gene was not identified, and the tumour progressed on entrectinib."
+    assert modifiers(text, ("response", "progressed"), ("drug", "entrectinib")) == [(), ()]
+
+
+def test_a_relative_clause_ends_a_trigger_s_reach():
+    text = "Patient 3, a 55-year-old woman whose fusion partner was not identified, died."
+    assert modifiers(text, ("patient", "55-year-old"), ("status", "died")) == [(), ()]
