@@ -280,6 +280,24 @@ def parallel_groups(text: str, named: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
+def responses_by_line(started: list[TimelineLine], responses: list[Mention]
+                      ) -> list[tuple[TimelineLine, list[Mention]]]:
+    """The responses of a step that starts lines, per line. Responses printed between the
+    lines' drugs are each the line's before them ("crizotinib (PR, 13 months), alectinib
+    (SD, 9 months) and brigatinib (PD)"), one before every line is each line's; otherwise
+    what the step states is stated of every line it starts ("progressed on FOLFOX and on
+    FOLFIRI")."""
+    starts = [line.evidence[0].start for line in started]
+    if len(started) < 2 or not any(starts[0] < r.start < starts[-1] for r in responses):
+        return [(line, responses) for line in started]
+    by_line: list[tuple[TimelineLine, list[Mention]]] = [(line, []) for line in started]
+    for response in responses:
+        before = [n for n, start in enumerate(starts) if start < response.start]
+        for n in (before[-1:] if before else range(len(started))):
+            by_line[n][1].append(response)
+    return by_line
+
+
 def setting_groups(named: list[Mention], settings: list[Mention]
                    ) -> list[tuple[list[Mention], list[Mention]]]:
     """A step's drugs with the settings that may be theirs. Drugs given in settings of
@@ -492,9 +510,8 @@ class Reading:
                    or (r.normalised == "PD" and r.start > first and rules.when_progressed.search(
                        text, max(bounds[0], r.start - 40), r.start))]
         self.attach(earlier, diseases)
-        for line in started:
-            line.responses += stated(text, [r for r in responses if r not in earlier],
-                                     self.current, rules, diseases)
+        for line, told in responses_by_line(started, [r for r in responses if r not in earlier]):
+            line.responses += stated(text, told, self.current, rules, diseases)
         if not rules.restart_words.search(text, *bounds) and retold(self.lines, started):
             for old, new in zip(self.lines[-len(started):], started):
                 old.takes(new)
@@ -505,14 +522,21 @@ class Reading:
     def recaps(self, started: list[TimelineLine], step: list[Mention], bounds: tuple[int, int]
                ) -> bool:
         """The step sums up earlier lines, each by its drug ("a partial response to
-        gefitinib and a complete response on osimertinib"): every drug named has a line of
-        its own already, no one line holds them all, and nothing is said to start."""
+        gefitinib and a complete response on osimertinib"), or tells again how one that
+        is no longer under way went ("at progression on alectinib", after brigatinib):
+        every drug named has a line of its own already, no one line holds them all (or the
+        one drug is not the line under way's), and nothing is said to start."""
         drugs = [drug for line in started for drug in line.drugs]
-        if len(drugs) < 2 or any(line.regimen for line in started) \
-                or self.rules.start_words.search(self.text, *bounds) \
-                or self.rules.add_words.search(self.text, *bounds):
+        words = (self.rules.start_words, self.rules.add_words, self.rules.restart_words)
+        if not drugs or any(line.regimen for line in started) \
+                or any(w.search(self.text, *bounds) for w in words):
             return False
-        return (all(any(d in line.drugs for line in self.lines) for d in drugs)
+        told = [line for line in self.lines if line.role not in (FRAMING, TITLE)]
+        if len(drugs) == 1:
+            return (self.current is not None and drugs[0] not in self.current.drugs
+                    and any(r.type == "response" for r in step)
+                    and any(drugs[0] in line.drugs for line in told if line is not self.current))
+        return (all(any(d in line.drugs for line in told) for d in drugs)
                 and not any(set(drugs) <= set(line.drugs) for line in self.lines))
 
     def attach_to_each_drug(self, responses: list[Mention], step: list[Mention],
@@ -525,8 +549,8 @@ class Reading:
                      and not any(response.end <= r.start < m.start for r in responses)]
             before = [m for m in named if m.end <= response.start]
             drug = after[0] if after else (before[-1] if before else None)
-            line = next((line for line in reversed(self.lines)
-                         if drug is not None and drug.normalised in line.drugs), None)
+            line = next((line for line in reversed(self.lines) if line.role not in (FRAMING, TITLE)
+                         and drug is not None and drug.normalised in line.drugs), None)
             if line is not None:
                 line.responses += stated(self.text, [response], None, self.rules, diseases)
 

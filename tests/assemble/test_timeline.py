@@ -257,3 +257,18 @@ def test_a_protocol_named_by_its_code_is_a_line_of_its_own(tmp_path):
     assert read(tmp_path, "He was treated according to the NHL-BFM95 protocol, achieving "
                           "complete remission. At relapse, crizotinib was started.") == [
         ([], "nhl-bfm95 protocol", "CR", None), (["crizotinib"], None, None, None)]
+
+
+def test_responses_printed_between_a_sequence_s_drugs_are_each_the_line_s_before(tmp_path):
+    assert read(tmp_path, "She was treated sequentially with gefitinib (PR, 10 months), "
+                          "afatinib (SD, 5 months) and erlotinib (PD).") == [
+        (["gefitinib"], None, "PR", None), (["afatinib"], None, "SD", None),
+        (["erlotinib"], None, "PD", None)]
+
+
+def test_an_earlier_line_told_again_is_no_new_line(tmp_path):
+    assert read(tmp_path, "Crizotinib gave stable disease. Ceritinib was then started, with "
+                          "progression after 3 months. Biopsy at progression on crizotinib had "
+                          "shown ALK L1196M. Lorlatinib was given with a partial response.") == [
+        (["crizotinib"], None, "SD", None), (["ceritinib"], None, "PD", None),
+        (["lorlatinib"], None, "PR", None)]

@@ -109,3 +109,10 @@ def test_a_trigger_inside_a_longer_one_is_part_of_it():
 def test_a_relative_clause_ends_a_trigger_s_reach():
     text = "Patient 3, a 55-year-old woman whose fusion partner was not identified, died."
     assert modifiers(text, ("patient", "55-year-old"), ("status", "died")) == [(), ()]
+
+
+def test_a_smoking_or_medical_history_denied_negates_nothing_after_it():
+    text = "A 65-year-old never smoker with EML4-ALK lung cancer was treated with crizotinib."
+    assert modifiers(text, ("fusion", "EML4-ALK"), ("drug", "crizotinib")) == [(), ()]
+    text = "A man with no history of smoking had an EGFR L858R mutation."
+    assert modifiers(text, ("variant", "EGFR L858R")) == [()]
