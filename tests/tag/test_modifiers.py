@@ -116,3 +116,16 @@ def test_a_smoking_or_medical_history_denied_negates_nothing_after_it():
     assert modifiers(text, ("fusion", "EML4-ALK"), ("drug", "crizotinib")) == [(), ()]
     text = "A man with no history of smoking had an EGFR L858R mutation."
     assert modifiers(text, ("variant", "EGFR L858R")) == [()]
+
+
+@pytest.mark.parametrize("text, target", [
+    # the predicate of a subject a denial qualifies
+    ("A woman without prior treatment presented with a KRAS G12C mutation.", "KRAS G12C"),
+    ("A man with no comorbidity was diagnosed with EGFR L858R lung cancer.", "EGFR L858R"),
+    # a pronoun subject
+    ("Without further therapy, she remains in remission on imatinib.", "imatinib"),
+    # what "other than" excepts
+    ("No alteration other than BRAF V600E was found.", "BRAF V600E"),
+])
+def test_a_denial_does_not_reach_a_new_predicate_or_subject(text, target):
+    assert modifiers(text, ("variant" if " " in target else "drug", target)) == [()]
