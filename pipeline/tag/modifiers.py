@@ -67,10 +67,11 @@ class ContextRules:
     terminators: re.Pattern
     pseudo: re.Pattern
     sentence_wide: frozenset[str]
+    own_patient: re.Pattern
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
-        keys = ["targets", "terminators", "pseudo", "sentence_wide", "rules"]
+        keys = ["targets", "terminators", "pseudo", "sentence_wide", "own_patient", "rules"]
         check_keys(data, file=FILE, where="top level", required=keys)
         lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                  for key in keys[:-1]}
@@ -83,7 +84,8 @@ class ContextRules:
                 expected=" or ".join(CATEGORIES), value=sorted(unknown)))
         return cls(tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules)),
                    frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
-                   phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]))
+                   phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
+                   phrases_pattern(lists["own_patient"]))
 
 
 @lru_cache(maxsize=1)
@@ -125,12 +127,21 @@ def cell_of(text: str, trigger: Trigger, sentence: Sentence) -> tuple[int, int]:
             sentence.end if tab_after == -1 else tab_after)
 
 
+CLAUSE_MARK = re.compile(r"[,;()]")
+
+
 def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) -> tuple[int, int]:
     """The characters a trigger reaches: towards its direction, to the nearest terminating
     word or the edge of its sentence (of its cell, in a table row)."""
     start, end = cell_of(text, trigger, sentence)
     if trigger.category in rules.sentence_wide:
-        return start, end
+        if rules.own_patient.search(text, start, end) is None:
+            return start, end
+        # a sentence about the authors' own patient: the literature only in its clause
+        # ("Our patient, like the cases reported by Smith et al., responded to crizotinib")
+        before = [m.end() for m in CLAUSE_MARK.finditer(text, start, trigger.start)]
+        after = CLAUSE_MARK.search(text, trigger.end, end)
+        return (before[-1] if before else start), (after.start() if after else end)
     sentence = Sentence(start, end, sentence.text)
     left, right = sentence.start, sentence.end
     if trigger.direction in ("forward", "both"):

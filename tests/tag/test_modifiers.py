@@ -65,7 +65,7 @@ def test_an_unknown_category_in_the_rule_file_is_refused(monkeypatch):
     from pipeline.errors import RuleFileError
     from pipeline.tag import modifiers as module
 
-    data = {"targets": [], "terminators": [], "pseudo": [], "sentence_wide": [],
+    data = {"targets": [], "terminators": [], "pseudo": [], "sentence_wide": [], "own_patient": [],
             "rules": [{"category": "rumoured", "direction": "forward", "phrases": ["x"]}]}
     with pytest.raises(RuleFileError, match="rumoured"):
         module.ContextRules.from_dict(data)
@@ -129,3 +129,11 @@ def test_a_smoking_or_medical_history_denied_negates_nothing_after_it():
 ])
 def test_a_denial_does_not_reach_a_new_predicate_or_subject(text, target):
     assert modifiers(text, ("variant" if " " in target else "drug", target)) == [()]
+
+
+def test_in_a_sentence_on_the_authors_own_patient_the_literature_is_its_clause():
+    text = "Our patient, like the cases reported by Lee et al., responded to crizotinib."
+    assert modifiers(text, ("drug", "crizotinib")) == [()]
+    text = "Unlike previously reported cases treated with crizotinib, this patient progressed."
+    assert modifiers(text, ("drug", "crizotinib"), ("response", "progressed")) == [
+        ("other_patients",), ()]
