@@ -137,3 +137,10 @@ def test_in_a_sentence_on_the_authors_own_patient_the_literature_is_its_clause()
     text = "Unlike previously reported cases treated with crizotinib, this patient progressed."
     assert modifiers(text, ("drug", "crizotinib"), ("response", "progressed")) == [
         ("other_patients",), ()]
+
+
+def test_a_reason_given_ends_a_trigger_s_reach():
+    assert modifiers("She received lorlatinib, as it could be active against G1202R.",
+                     ("drug", "lorlatinib")) == [()]
+    assert modifiers("Osimertinib was chosen because it may cross the barrier.",
+                     ("drug", "Osimertinib")) == [()]
