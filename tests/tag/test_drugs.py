@@ -192,3 +192,4 @@ def test_a_hormone_measured_as_a_marker_is_no_drug(drugs):
     assert drugs("On vandetanib 300 mg daily, calcitonin fell by 80%.") == [
         ("vandetanib", "vandetanib")]
     assert drugs("Hypercalcaemia was treated with calcitonin.") == [("calcitonin", "calcitonin")]
+    assert drugs("Vitamin D levels were low.") == []
