@@ -532,8 +532,9 @@ class Reading:
                 or any(w.search(self.text, *bounds) for w in words):
             return False
         told = [line for line in self.lines if line.role not in (FRAMING, TITLE)]
-        if len(drugs) == 1:
+        if len(drugs) == 1:  # not given in a phase of its own ("continues dasatinib maintenance")
             return (self.current is not None and drugs[0] not in self.current.drugs
+                    and not any(line.setting for line in started)
                     and any(r.type == "response" for r in step)
                     and any(drugs[0] in line.drugs for line in told if line is not self.current))
         return (all(any(d in line.drugs for line in told) for d in drugs)

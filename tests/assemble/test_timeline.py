@@ -272,3 +272,11 @@ def test_an_earlier_line_told_again_is_no_new_line(tmp_path):
                           "shown ALK L1196M. Lorlatinib was given with a partial response.") == [
         (["crizotinib"], None, "SD", None), (["ceritinib"], None, "PD", None),
         (["lorlatinib"], None, "PR", None)]
+
+
+def test_an_earlier_drug_given_on_in_a_phase_of_its_own_is_a_new_line(tmp_path):
+    assert read(tmp_path, "Induction with nilotinib and prednisone gave complete remission. "
+                          "Blinatumomab followed, with complete molecular response. She "
+                          "continues nilotinib maintenance in remission.") == [
+        (["nilotinib", "prednisone"], None, "CR", "induction"),
+        (["blinatumomab"], None, "CR", None), (["nilotinib"], None, "CR", "maintenance")]
