@@ -35,7 +35,7 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline.errors import Errors, GoldFileError, PromotionError
 from pipeline.review.guard import LOOPBACK, Guard
-from pipeline.review.listing import Listing
+from pipeline.review.listing import Listing, file_stamp
 from pipeline.review.promote import preview, promote
 from pipeline.review.store import DecisionStore, Entry, current
 from pipeline.review.values import (ReviewValue, addable_fields, parse_value, review_values,
@@ -48,6 +48,7 @@ SESSION_COOKIE = "caselit_review"
 REVIEWER = re.compile(r"^[\w .@'-]{1,64}$")
 DECIDED = ("accepted", "rejected", "corrected")
 PAGE_SCALE = 1.5  # PDF points to image pixels
+RECORDS_KEPT = 8  # records held parsed for the document pages in use
 
 
 @dataclass
@@ -171,6 +172,8 @@ class ReviewApp:
         self.sessions: dict[str, Session] = {}  # cookie -> session; one per server start
         self.templates = Environment(loader=PackageLoader("pipeline.review", "templates"),
                                      autoescape=select_autoescape(["html"]))
+        self._records: dict[Path, tuple[str, Extraction, list[ReviewValue]]] = {}
+        self._golds: dict[Path, tuple[str, tuple[Annotations | None, str | None]]] = {}
         self.listing = Listing(self.store, config.gold, self.list_line)
 
     @property
@@ -191,9 +194,25 @@ class ReviewApp:
         return path
 
     def extraction(self, path: Path) -> Extraction:
+        """The record, read once while it is unchanged: a decision's answer reads the same
+        record again (parsing and keying a seed's values took 15-30 ms a time)."""
         from pipeline.store import read_record
 
-        return read_record(path)
+        stamp = file_stamp(path)
+        kept = self._records.get(path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        extraction = read_record(path)
+        self._records[path] = (stamp, extraction, review_values(extraction))
+        while len(self._records) > RECORDS_KEPT:
+            self._records.pop(next(iter(self._records)), None)
+        return extraction
+
+    def values(self, extraction: Extraction) -> list[ReviewValue]:
+        for _, kept, values in list(self._records.values()):
+            if kept is extraction:
+                return values
+        return review_values(extraction)
 
     def document(self, doc_id: str) -> Document | None:
         from pipeline.evaluate import load_texts
@@ -207,16 +226,25 @@ class ReviewApp:
         path = self.config.gold / f"{doc_id}.yaml"
         if not path.is_file():
             return None, None
+        stamp = file_stamp(path)
+        kept = self._golds.get(path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
         try:
-            return load_gold(path), None
+            loaded = load_gold(path), None
         except (GoldFileError, OSError, UnicodeDecodeError) as error:
-            return None, f"{path}: {error}"
+            loaded = None, f"{path}: {error}"
+        self._golds[path] = (stamp, loaded)
+        while len(self._golds) > RECORDS_KEPT:
+            self._golds.pop(next(iter(self._golds)), None)
+        return loaded
 
     def list_line(self, doc_id: str, path: Path) -> dict:
         """A document's line in the list: its progress and its disagreements with gold."""
         from pipeline.evaluate import diff_report
+        from pipeline.store import read_record
 
-        extraction = self.extraction(path)
+        extraction = read_record(path)  # not kept: a list of hundreds would evict the pages'
         gold, broken = self.gold(doc_id)
         rows = self.rows(doc_id, extraction, gold)
         line = {"id": doc_id, "title": extraction.document.title or doc_id,
@@ -246,7 +274,7 @@ class ReviewApp:
         def gold_text(key: str) -> str | None:
             return gold_values[key].value if key in gold_values else None
 
-        values = review_values(extraction)
+        values = self.values(extraction)
         rows = [ValueRow(value, latest.get(value.key),
                          next((mentions[i] for i in value.mention_ids if i in mentions), None),
                          tuple(history.get(value.key, ())), gold=gold_text(value.key),
@@ -401,7 +429,6 @@ class ReviewApp:
         gold, _ = self.gold(doc_id)
         rows = {row.value.key: row for row in self.rows(doc_id, extraction, gold)}
         template = self.templates.get_template("row.html")
-        self.listing.refresh(doc_id, self.record(doc_id))
         return JSONResponse({
             "rows": [{"key": key, "html": template.render(row=rows[key], doc_id=doc_id)
                       if key in rows else None} for key in keys],
@@ -416,7 +443,7 @@ class ReviewApp:
         extraction = self.extraction(self.record(doc_id))
         key, action = fields.get("key", ""), fields.get("action", "")
         latest = self.store.latest(doc_id)
-        values = {value.key: value for value in review_values(extraction)}
+        values = {value.key: value for value in self.values(extraction)}
         if key in values:
             value, allowed = values[key], ("accept", "reject", "correct", "reset")
         elif key in latest and latest[key].action == "add":
