@@ -38,8 +38,8 @@ from pipeline.review.guard import LOOPBACK, Guard
 from pipeline.review.listing import Listing, file_stamp
 from pipeline.review.promote import preview, promote
 from pipeline.review.store import DecisionStore, Entry, current
-from pipeline.review.values import (ReviewValue, addable_fields, parse_value, review_values,
-                                    value_text)
+from pipeline.review.values import (CASE_SCALARS, ReviewValue, addable_fields, parse_value,
+                                    review_values, value_text)
 from pipeline.schema import Annotations, Document, Extraction, Mention
 
 MAX_BODY_BYTES = 64 * 1024  # a decision or an added value is a few hundred bytes
@@ -479,14 +479,20 @@ class ReviewApp:
             typed = parse_value(target, text)
         except ValueError as error:
             return JSONResponse({"error": str(error)}, status_code=422)
-        text = value_text(target.rsplit(".", 1)[-1], typed) if typed is not None else ""
-        # a gold value accepted is keyed as in gold, so a second press adds nothing more
-        key = ("+" + fields["gold_key"] if fields.get("gold_key")
-               else f"+{target}#{secrets.token_hex(6)}")
-        self.store.record(doc_id, key, target, "add", extracted=None, value=text,
+        name = target.rsplit(".", 1)[-1]
+        text = value_text(name, typed) if typed is not None else ""
+        # keyed as the value would be in gold (a scalar by its field alone: an added one
+        # replaces), so adding it twice adds nothing more and gold is compared by key
+        gold_key = fields.get("gold_key") or (target if name in CASE_SCALARS
+                                              else f"{target}={text}")
+        if not (gold_key == target or gold_key.startswith((f"{target}=", f"{target}["))):
+            raise HTTPException(400, f"gold value {gold_key!r} is not of field {target!r}")
+        if name not in CASE_SCALARS and gold_key in {v.key for v in self.values(extraction)}:
+            return JSONResponse({"error": f"{text!r} is extracted already: accept it"},
+                                status_code=422)
+        self.store.record(doc_id, f"+{gold_key}", target, "add", extracted=None, value=text,
                           reviewer=session.reviewer)
-        keys = [key, fields["gold_key"]] if fields.get("gold_key") else [key]
-        return self.answer(doc_id, keys)
+        return self.answer(doc_id, [f"+{gold_key}", gold_key])
 
     async def undo(self, request: Request) -> JSONResponse:
         session, _ = await self.change(request)

@@ -9,7 +9,7 @@ from caselit.cli import main
 from pipeline.evaluate.gold import load_gold
 from pipeline.extract import extract
 from pipeline.store import write_record
-from tests.conftest import PDFS, SEEDS
+from tests.conftest import PDFS, ROOT, SEEDS
 from tests.review.conftest import (ORIGIN, change, csrf, extracted_folder, listed,
                                    review_client)
 
@@ -86,7 +86,9 @@ def test_an_edit_is_checked_against_the_schema_when_entered(client):
 def test_an_added_value_can_be_removed_and_undone(client):
     added = change(client, "scripted", "add", field="drugs", value="alectinib").json()
     key = added["rows"][0]["key"]
-    assert key.startswith("+drugs#") and "alectinib" in added["rows"][0]["html"]
+    assert key == "+drugs=alectinib" and "alectinib" in added["rows"][0]["html"]
+    again = change(client, "scripted", "add", field="drugs", value="crizotinib")
+    assert again.status_code == 422 and "extracted already" in again.json()["error"]
     removed = change(client, "scripted", "decide", key=key, action="reset").json()
     assert removed["rows"] == [{"key": key, "html": None}]
     assert f'data-key="{key}"' not in client.get("/doc/scripted").text
@@ -150,6 +152,27 @@ def test_a_page_bound_beyond_loopback_needs_the_token_and_says_so(report_folder,
 def test_the_review_command_names_a_missing_folder(tmp_path, capsys):
     assert main(["review", "--extracted", str(tmp_path / "nowhere")]) == 2
     assert "nowhere" in capsys.readouterr().err
+
+
+def test_the_review_command_bound_beyond_loopback_warns_and_names_its_token(report_folder):
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "caselit.cli", "review", "--extracted", str(report_folder),
+         "--host", "0.0.0.0", "--port", str(port), "--token", "given-token"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        warning = serving.stderr.readline()
+    finally:
+        serving.terminate()
+        serving.wait(30)
+    assert "warning:" in warning and "beyond this machine" in warning
+    assert "given-token" in warning and "--allow-host" in warning
 
 
 def test_the_documents_list_follows_new_decisions_and_gold_files(client):
