@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
@@ -376,6 +376,7 @@ class ReviewApp:
         document = self.document(doc_id)
         gold, broken = self.gold(doc_id)
         rows = self.rows(doc_id, extraction, gold)
+        done = progress(rows)  # of the whole document, whatever the filter shows
         only = request.query_params.get("only", "")
         if only == "disagree":
             rows = [row for row in rows if row.agrees is False]
@@ -392,7 +393,7 @@ class ReviewApp:
             text=highlighted(document, extraction.mentions) if document else None,
             pdf=source_pdf(extraction) is not None, gold=gold, gold_error=broken,
             gold_cases=gold_cases, only=only, fields=addable_fields(extraction),
-            message=request.query_params.get("message", ""), progress=progress(rows))
+            message=request.query_params.get("message", ""), progress=done)
 
     def source_image(self, request: Request) -> Response:
         self.require_session(request)

@@ -39,6 +39,10 @@
       mention.classList.add("focused");
       mention.scrollIntoView({block: "center"});
     }
+    // a table-row case's table opens while one of its values is focused
+    document.querySelectorAll("details.source-table").forEach(table => {
+      table.open = table.id === `table-${row.dataset.case}`;
+    });
     if (figure && row.dataset.mention) {
       figure.querySelector("img").src = `${base}/source/${encodeURIComponent(row.dataset.mention)}.png`;
       figure.classList.remove("empty");
