@@ -33,7 +33,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pipeline.errors import Errors, GoldFileError, PromotionError
+from pipeline.errors import Errors, GoldFileError, PromotionError, RecordError
 from pipeline.review.guard import LOOPBACK, Guard
 from pipeline.review.listing import Listing, file_stamp
 from pipeline.review.promote import preview, promote
@@ -549,6 +549,10 @@ class ReviewApp:
         return self.render(request, "problem.html", error.status_code,
                            status=error.status_code, detail=error.detail)
 
+    async def broken_record(self, request: Request, error: RecordError) -> Response:
+        """A record in the extracted folder that does not load: named, not a bare 500."""
+        return await self.problem(request, HTTPException(500, str(error)))
+
     def routes(self) -> list:
         return [
             Route("/login", self.login_page),
@@ -611,6 +615,7 @@ def create_app(config: ReviewConfig) -> Starlette:
     hosts = tuple(dict.fromkeys((*LOOPBACK, config.host, *config.allowed_hosts)))
     app = Starlette(routes=review.routes(),
                     middleware=[Middleware(Guard, hosts=hosts, max_body=MAX_BODY_BYTES)],
-                    exception_handlers={HTTPException: review.problem})
+                    exception_handlers={HTTPException: review.problem,
+                                        RecordError: review.broken_record})
     app.state.review = review
     return app

@@ -225,6 +225,14 @@ def test_a_broken_gold_file_leaves_the_list_answering(client, tmp_path):
     assert page.status_code == 200 and 'id="gold-error"' in page.text
 
 
+def test_a_broken_record_is_named_and_the_list_still_answers(client, report_folder):
+    (report_folder / "scripted.json").write_text('{"document": ')
+    page = client.get("/doc/scripted")
+    assert page.status_code == 500 and "scripted.json: not valid JSON" in page.text
+    listing = listed(client, "/")
+    assert listing.status_code == 200 and "scripted.json" in listing.text
+
+
 def test_gold_values_show_beside_the_extraction_and_missing_ones_can_be_accepted(client,
                                                                                    tmp_path):
     gold = tmp_path / "gold"
