@@ -316,6 +316,6 @@ def test_a_pdf_value_shows_its_page_with_the_evidence_boxed(tmp_path):
     mention = re.search(r'data-key="drugs=alectinib"[^>]*data-mention="(m\d+)"', page).group(1)
     image = client.get(f"/doc/{seed}/source/{mention}.png")
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"
-    pixels = Image.open(BytesIO(image.content)).convert("RGB").getdata()
+    pixels = Image.open(BytesIO(image.content)).convert("RGB").get_flattened_data()
     assert sum(pixel == (217, 72, 15) for pixel in pixels) > 100  # the box, drawn
     assert client.get(f"/doc/{seed}/source/m999999.png").status_code == 404
