@@ -163,10 +163,17 @@ def parser() -> argparse.ArgumentParser:
                              "documents promoted into it (default: gold/)")
     review.add_argument("--store", help="decisions database (default: $CASELIT_REVIEW_DB or "
                                         "<extracted>/review.sqlite)")
-    review.add_argument("--reviewer", default=os.environ.get("USER") or "reviewer",
-                        help="name recorded with each decision (default: $USER)")
-    review.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    review.add_argument("--reviewer", default=os.environ.get("USER") or "",
+                        help="name offered on the login page; each browser session names "
+                             "its reviewer, kept with every decision (default: $USER)")
+    review.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default: 127.0.0.1); any other needs a token")
     review.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    review.add_argument("--token", help="token asked for at login when bound beyond loopback "
+                                        "(default: a new one, printed at start)")
+    review.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="a name the page is opened by (Host header), beyond 127.0.0.1, "
+                             "localhost and --host; may be repeated")
     return main
 
 
@@ -356,19 +363,34 @@ def command_serve(args: argparse.Namespace, console: Console) -> int:
 
 
 def command_review(args: argparse.Namespace, console: Console) -> int:
+    """Bound to loopback, the page asks only for a name; bound beyond it, also for a
+    token (``--token`` or a new one printed here), and says so on every page."""
+    import secrets
+
     import uvicorn
 
     from pipeline.errors import Errors
     from pipeline.review import ReviewConfig, create_app
+    from pipeline.review.guard import LOOPBACK
 
     extracted = Path(args.extracted)
     if not extracted.is_dir():
         raise FileNotFoundError(Errors.E203.format(folder=extracted, what="output"))
     store = Path(args.store or os.environ.get("CASELIT_REVIEW_DB") or extracted / "review.sqlite")
+    shared = args.host not in LOOPBACK
+    token = (args.token or secrets.token_urlsafe(16)) if shared else args.token
     app = create_app(ReviewConfig(extracted=extracted, gold=Path(args.gold), store=store,
-                                  reviewer=args.reviewer))
+                                  reviewer=args.reviewer, host=args.host, token=token,
+                                  allowed_hosts=tuple(args.allow_host)))
     console.print(f"review page: http://{args.host}:{args.port}/  (decisions: {store})",
                   highlight=False, soft_wrap=True)
+    if shared:
+        Console(stderr=True).print(
+            f"[bold yellow]warning:[/] bound to {escape(args.host)}, beyond this machine: "
+            f"anyone who can reach port {args.port} sees the page; logging in needs the "
+            f"token {escape(token)}. Open it by a name in the allow-list (127.0.0.1, "
+            f"localhost, {escape(', '.join([args.host, *args.allow_host]))}; --allow-host adds one).",
+            highlight=False, soft_wrap=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

@@ -71,6 +71,12 @@ class Errors:
     E602 = ("its worker reached {used:,.0f} MB of memory, over the limit of {limit:,} MB "
             "(CASELIT_DOC_MEMORY_MB); stopped")
     E603 = "its worker process died ({how})"
+    E701 = ("{record}: its document.id {doc_id!r} is not the record's file stem {stem!r}; "
+            "a record is promoted only to the gold file named after it")
+    E702 = "{target}: outside the gold folder {gold}; nothing written"
+    E703 = ("{target}: the gold file exists or values are open, and this preview was not "
+            "confirmed (or the file or decisions changed since): see the preview, confirm")
+    E704 = "{value!r} is not a {what}: {allowed}"
 
 
 class Warnings:
@@ -125,6 +131,10 @@ class DocumentLimitError(RuntimeError):
 
 class OutputFolderError(ValueError):
     """An output folder that cannot take a run: a file, unwritable, or nearly full."""
+
+
+class PromotionError(ValueError):
+    """A reviewed document that cannot be written to its gold file (see E701-E703)."""
 
 
 class OutputBusyError(RuntimeError):
