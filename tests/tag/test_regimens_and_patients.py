@@ -55,6 +55,9 @@ def test_a_number_outside_an_age_column_is_no_age():
     ("A woman aged 61 years had a cough.", 61, "female"),
     ("A 55 yr old man was seen.", 55, "male"),
     ("Patient: Female, 63-year-old; Final diagnosis: melanoma", 63, "female"),
+    # a person named by occupation or state
+    ("Our patient is a 72-year-old retired farmer.", 72, None),
+    ("A 30-year-old primigravida had a breast mass.", 30, "female"),
 ])
 def test_age_phrases_in_other_spellings(sentence, age, sex):
     (tag,) = find_patients(sentence)
