@@ -66,9 +66,7 @@ def cohort_size(text: str, sentences: list[Sentence]) -> int:
     patient), or the highest patient number of a series ("Case 2: ...") or of patients
     told one after another."""
     rules = story_rules()
-    numbered = max([rules.ordinals.get((m.group("ordinal") or "").lower())
-                    or int(m.group("number") or 0)
-                    for s in sentences if s.role != BACKGROUND
+    numbered = max([rules.series_number(m) for s in sentences if s.role != BACKGROUND
                     for m in rules.series_ordinal.finditer(text, s.start, s.end)]
                    + [len(told_in_turn(text, sentences)), 1])
     for sentence in sentences:
@@ -86,7 +84,7 @@ def cohort_size(text: str, sentences: list[Sentence]) -> int:
 CLAUSE_OPENING = re.compile(r"[(,;]")
 # What may come before a patient introduced at the head of a sentence: "Case 2: A",
 # "An otherwise healthy" (never "His son, a").
-SENTENCE_HEAD = re.compile(r"\W*(?:(?:case|patient)\s+\d+\W*)?(?:an?\s+(?:[\w-]+\s+){0,3}?)?",
+SENTENCE_HEAD = re.compile(r"\W*(?:(?:case|patient)\s+(?:\d+|(?-i:[A-F]))\W*)?(?:an?\s+(?:[\w-]+\s+){0,3}?)?",
                            re.IGNORECASE)
 
 
@@ -105,8 +103,7 @@ def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules,
         count = rules.count_words.get(match.group("count").lower()) or int(match.group("count"))
         marks.append((match.start(), frozenset(range(1, min(count, size) + 1))))
     for match in rules.series_ordinal.finditer(text, sentence.start, sentence.end):
-        number = (rules.ordinals.get((match.group("ordinal") or "").lower())
-                  or int(match.group("number") or 0))
+        number = rules.series_number(match)
         if 1 <= number <= size:
             marks.append((match.start(), frozenset({number})))
     marks += [(m.start, frozenset({in_turn[m.id]})) for m in sentence.mentions

@@ -128,6 +128,14 @@ class StoryRules:
                                                             where="pronouns", key=sex)))
                            for sex in ("male", "female")))
 
+    def series_number(self, match: re.Match) -> int:
+        """The patient a series numbering names: "the second patient", "Case 2",
+        "Patient B" (2)."""
+        ordinal, number = match.group("ordinal"), match.group("number") or ""
+        if ordinal:
+            return self.ordinals.get(ordinal.lower(), 0)
+        return int(number) if number.isdigit() else ord(number) - ord("A") + 1 if number else 0
+
 
 def whole_words(words: list[str]) -> re.Pattern:
     """Words bounded by non-word characters either side ("her", never the "HER" of HER2)."""

@@ -305,3 +305,15 @@ def test_a_patient_introduced_without_a_disease_takes_the_first_their_story_name
               "Biopsy showed lung adenosquamous carcinoma with an EGFR L858R mutation. "
               "He received osimertinib.\n")
     assert case_of(tmp_path, report).diagnosis == "lung adenosquamous carcinoma"
+
+
+def test_patients_lettered_in_a_series_are_each_a_case(tmp_path):
+    report = ("Two cases of ROS1-positive lung cancer\n\n"
+              "Patient A was a 59-year-old woman who received crizotinib with a partial "
+              "response.\n\nPatient B, a 70-year-old man, was treated with entrectinib and "
+              "died of pneumonia.\n")
+    record, _ = extraction(tmp_path, report)
+    assert [(c.case_id, c.age_years, c.sex, c.status) for c in record.cases] == [
+        ("index", 59, "female", None), ("index-2", 70, "male", "dead")]
+    assert [lines(c) for c in record.cases] == [[(["crizotinib"], None, "PR", None)],
+                                                [(["entrectinib"], None, None, None)]]
