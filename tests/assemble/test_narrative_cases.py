@@ -219,17 +219,6 @@ def test_a_gene_name_is_no_pronoun(tmp_path):
     assert case.sex is None
 
 
-def test_patients_told_one_after_another_are_each_a_case(tmp_path):
-    report = ("Case presentation\nA 34-year-old woman presented with a lung mass and received "
-              "crizotinib with a partial response.\n\nA 58-year-old man with the same disease "
-              "received alectinib and achieved stable disease. His son, a 20-year-old man, "
-              "was his donor.\n")
-    record, _ = extraction(tmp_path, report)
-    assert [(c.age_years, c.sex, lines(c)) for c in record.cases] == [
-        (34, "female", [(["crizotinib"], None, "PR", None)]),
-        (58, "male", [(["alectinib"], None, "SD", None)])]
-
-
 def test_a_patient_only_the_title_introduces_is_told_after_it(tmp_path):
     report = ("Crizotinib in a 12-year-old boy with ALK-positive myofibroblastic tumor\n\n"
               "Abstract\nThe patient received crizotinib and achieved a partial response. "
@@ -307,13 +296,22 @@ def test_a_patient_introduced_without_a_disease_takes_the_first_their_story_name
     assert case_of(tmp_path, report).diagnosis == "lung adenosquamous carcinoma"
 
 
-def test_patients_lettered_in_a_series_are_each_a_case(tmp_path):
-    report = ("Two cases of ROS1-positive lung cancer\n\n"
-              "Patient A was a 59-year-old woman who received crizotinib with a partial "
-              "response.\n\nPatient B, a 70-year-old man, was treated with entrectinib and "
-              "died of pneumonia.\n")
+@pytest.mark.parametrize("report, expected", [
+    # told one after another, each at the head of its sentence (a donor is no patient)
+    ("Case presentation\nA 34-year-old woman presented with a lung mass and received "
+     "crizotinib with a partial response.\n\nA 58-year-old man with the same disease "
+     "received alectinib and achieved stable disease. His son, a 20-year-old man, "
+     "was his donor.\n",
+     [(34, "female", [(["crizotinib"], None, "PR", None)]),
+      (58, "male", [(["alectinib"], None, "SD", None)])]),
+    # lettered
+    ("Two cases of ROS1-positive lung cancer\n\n"
+     "Patient A was a 59-year-old woman who received crizotinib with a partial "
+     "response.\n\nPatient B, a 70-year-old man, was treated with entrectinib and "
+     "died of pneumonia.\n",
+     [(59, "female", [(["crizotinib"], None, "PR", None)]),
+      (70, "male", [(["entrectinib"], None, None, None)])]),
+])
+def test_patients_told_in_turn_or_lettered_are_each_a_case(tmp_path, report, expected):
     record, _ = extraction(tmp_path, report)
-    assert [(c.case_id, c.age_years, c.sex, c.status) for c in record.cases] == [
-        ("index", 59, "female", None), ("index-2", 70, "male", "dead")]
-    assert [lines(c) for c in record.cases] == [[(["crizotinib"], None, "PR", None)],
-                                                [(["entrectinib"], None, None, None)]]
+    assert [(c.age_years, c.sex, lines(c)) for c in record.cases] == expected
