@@ -105,6 +105,7 @@ class DiseaseWords:
     course: frozenset[str]
     cell_words: frozenset[str]
     alteration: frozenset[str]
+    misspelled: dict[str, str]  # a long head misprinted by one letter -> the head
     max_modifiers: int = 6
 
 
@@ -184,7 +185,8 @@ class CaseWords:
         disease = DiseaseWords(
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
-            frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]))
+            frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
+            misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)))
         treatment_forms = [re.escape(f) for f in check_str_list(
             data["treatments"], file=FILE, where="top level", key="treatments")]
         treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
@@ -312,15 +314,49 @@ def disease_normal(phrase: str, plural: str | None) -> str:
     return normal[: -len(plural)] if plural else normal
 
 
+MISSPELLING_MIN = 9  # heads this long are told apart from every word by more than a letter
+LONG_WORD = re.compile(rf"(?<![A-Za-z-])[A-Za-z]{{{MISSPELLING_MIN - 1},}}(?![A-Za-z-])")
+
+
+def misspellings(heads: list[str], spelled: re.Pattern) -> dict[str, str]:
+    """Every form one letter away from a long head (a letter dropped, added, changed or two
+    swapped: "adenocrcinoma"), mapped to the head; none that is a head itself, in any of
+    its spellings (``spelled``: "leukemias", "leukaemia")."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    found: dict[str, str] = {}
+    for head in (h.lower() for h in heads if len(h) >= MISSPELLING_MIN and h.isalpha()):
+        splits = [(head[:n], head[n:]) for n in range(len(head) + 1)]
+        forms = ({a + b[1:] for a, b in splits if b}
+                 | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+                 | {a + c + b[1:] for a, b in splits if b for c in letters}
+                 | {a + c + b for a, b in splits for c in letters})
+        for form in forms - {head}:
+            found.setdefault(form, head)
+    return {form: head for form, head in found.items() if not spelled.fullmatch(form)}
+
+
+def disease_heads_in(text: str, words: DiseaseWords
+                     ) -> list[tuple[int, int, str, str | None, str | None]]:
+    """(start, end, head, plural ending, correction) of every disease head, long heads
+    misprinted by one letter included with the head they should be ("lung
+    adenocrcinoma")."""
+    found = [(m.start(), m.end(), m.group("head").lower(), m.group("plural"), None)
+             for m in words.heads.finditer(text)]
+    for m in LONG_WORD.finditer(text):
+        head = words.misspelled.get(m.group().lower())
+        if head is not None:
+            found.append((m.start(), m.end(), head, None, head))
+    return found
+
+
 def find_diseases(text: str, words: DiseaseWords) -> list[Tag]:
     tags = []
-    for match in words.heads.finditer(text):
-        start = disease_start(text, match.start(), words)
-        if start == match.start() and match.group("head").lower() in words.generic:
+    for head_start, end, head, plural, correction in disease_heads_in(text, words):
+        start = disease_start(text, head_start, words)
+        if start == head_start and head in words.generic:
             continue  # "the tumor" names no disease
-        tags.append(Tag("disease", start, match.end(),
-                        disease_normal(text[start:match.end()], match.group("plural")),
-                        "disease.phrase"))
+        phrase = text[start:head_start] + correction if correction else text[start:end]
+        tags.append(Tag("disease", start, end, disease_normal(phrase, plural), "disease.phrase"))
     return tags
 
 

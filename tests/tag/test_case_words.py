@@ -235,3 +235,13 @@ def test_the_patients_condition_at_the_last_visit_says_alive():
 def test_an_organ_adjective_names_the_site():
     assert found("An abdominal inflammatory myofibroblastic tumour was resected.", "site") == [
         ("abdominal", "abdomen")]
+
+
+def test_a_long_disease_head_misprinted_by_one_letter_is_read_as_spelled():
+    assert found("She had stage IV lung adenocrcinoma.", "disease") == [
+        ("lung adenocrcinoma", "lung adenocarcinoma")]
+    assert found("A neuroblastma of the adrenal gland.", "disease") == [
+        ("neuroblastma", "neuroblastoma")]
+    # plurals and other spellings are heads, not misprints
+    assert found("Carcinomas and leukaemias.", "disease") == [
+        ("Carcinomas", "carcinoma"), ("leukaemias", "leukaemia")]
