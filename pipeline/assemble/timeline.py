@@ -522,8 +522,9 @@ class Reading:
     def recaps(self, started: list[TimelineLine], step: list[Mention], bounds: tuple[int, int]
                ) -> bool:
         """The step sums up earlier lines, each by its drug ("a partial response to
-        gefitinib and a complete response on osimertinib"), or tells again how one that
-        is no longer under way went ("at progression on alectinib", after brigatinib):
+        gefitinib and a complete response on osimertinib"), or tells again of one that is
+        not the line under way ("at progression on alectinib", after brigatinib; "he is well
+        on imatinib", after a course of prednisolone):
         every drug named has a line of its own already, no one line holds them all (or the
         one drug is not the line under way's), and nothing is said to start."""
         drugs = [drug for line in started for drug in line.drugs]
@@ -535,7 +536,6 @@ class Reading:
         if len(drugs) == 1:  # not given in a phase of its own ("continues dasatinib maintenance")
             return (self.current is not None and drugs[0] not in self.current.drugs
                     and not any(line.setting for line in started)
-                    and any(r.type == "response" for r in step)
                     and any(drugs[0] in line.drugs for line in told if line is not self.current))
         return (all(any(d in line.drugs for line in told) for d in drugs)
                 and not any(set(drugs) <= set(line.drugs) for line in self.lines))

@@ -272,6 +272,10 @@ def test_an_earlier_line_told_again_is_no_new_line(tmp_path):
                           "shown ALK L1196M. Lorlatinib was given with a partial response.") == [
         (["crizotinib"], None, "SD", None), (["ceritinib"], None, "PD", None),
         (["lorlatinib"], None, "PR", None)]
+    # with no response told again either
+    assert read(tmp_path, "Imatinib gave a complete remission. Interferon alfa was given "
+                          "for a month. At 5 years he is well on imatinib.") == [
+        (["imatinib"], None, "CR", None), (["interferon alfa"], None, None, None)]
 
 
 def test_an_earlier_drug_given_on_in_a_phase_of_its_own_is_a_new_line(tmp_path):
