@@ -32,6 +32,13 @@ class Errors:
     E015 = ("document id '{doc_id}' is taken in {out} by {other}, a different file; rename "
             "one of the two (records are named by the file's stem)")
     E016 = "a symbolic link back to {target}, a folder it is in: a loop, not followed"
+    E017 = "not well-formed XML: line {line}, column {column}: {message}"
+    E018 = ("not a literature file caselit reads: {found}; expected a JATS <article>, a "
+            "MEDLINE <PubmedArticleSet> or <PubmedArticle>, or a BioC <collection> (BioC JSON "
+            "for .json)")
+    E019 = "no article {member!r} in this file (articles: {known})"
+    E020 = "not valid BioC JSON: {reason}"
+    E021 = "{what} of article {member!r} has no {missing}"
     E101 = (
         "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
         "holding hgnc/, drugs/ and corpora/, or fill one with `caselit data fetch` (see the "
@@ -80,6 +87,9 @@ class Warnings:
             "reading (content-loss guard: compared with every word on the page)")
     W004 = ("{path}: changed after the run listed it ({listed:,} bytes then, {read:,} when "
             "read); extracted as read")
+    W005 = ("{path}: BioC document {member!r}: passage at offset {offset:,} overlaps the one "
+            "before (which ends at {end:,}); laid out after it, its offsets kept in the "
+            "source map")
 
 
 class BadInputError(ValueError):
@@ -89,6 +99,11 @@ class BadInputError(ValueError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class NotLiteratureError(BadInputError):
+    """A well-formed .xml or .json file that is no JSON/MEDLINE/BioC article: passed over in
+    an input folder (a configuration file), a failure when named on its own."""
 
 
 class RuleFileError(ValueError):
