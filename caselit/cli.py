@@ -4,6 +4,7 @@
                 [--fail-under F1|FIELD=VALUE ...] [--task-runner auto|threads|processes|dask]
                 [--dask-address tcp://HOST:PORT]
     caselit extract FILE
+    caselit export --format bioc-json|bioc-xml|pubtator [--extracted DIR] [--out FILE]
     caselit diff [--gold DIR] [--against OLD_DIR] [--extracted DIR]
                  [--format table|markdown|json|html] [--fail-under F1|FIELD=VALUE ...]
     caselit data fetch [--data-dir DIR] [--only PATH ...] [--force] [--base-url URL]
@@ -111,6 +112,13 @@ def parser() -> argparse.ArgumentParser:
 
     extract = commands.add_parser("extract", help="print one file's extraction as JSON")
     extract.add_argument("file")
+
+    export = commands.add_parser("export", help="write an output folder's records as BioC or "
+                                 "PubTator, with gene, drug and variant identifiers")
+    export.add_argument("--format", required=True, choices=("bioc-json", "bioc-xml", "pubtator"))
+    export.add_argument("--extracted", default=DEFAULT_OUT,
+                        help=f"the output folder to export (default: {DEFAULT_OUT}/)")
+    export.add_argument("--out", metavar="FILE", help="file to write (default: standard output)")
 
     diff = commands.add_parser("diff", help="diff extractions against gold or an earlier run")
     diff.add_argument("--gold", help="gold folder")
@@ -275,6 +283,19 @@ def command_extract(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def command_export(args: argparse.Namespace, console: Console) -> int:
+    from pipeline.atomic import atomic_write_text
+    from pipeline.export import export_folder
+
+    text = export_folder(args.extracted, args.format)
+    if args.out:
+        atomic_write_text(Path(args.out), text)
+        Console(stderr=True).print(f"written: {escape(args.out)}", highlight=False, soft_wrap=True)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def print_formatted(console: Console, fmt: str, tables, markdown: str, json_text: str,
                     html: str) -> None:
     if fmt == "table":
@@ -373,7 +394,8 @@ def command_review(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"run": command_run, "extract": command_extract, "diff": command_diff,
+COMMANDS = {"run": command_run, "extract": command_extract, "export": command_export,
+            "diff": command_diff,
             "data": command_data, "model": command_model, "serve": command_serve,
             "review": command_review}
 

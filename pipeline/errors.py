@@ -38,7 +38,7 @@ class Errors:
             "for .json)")
     E019 = "no article {member!r} in this file (articles: {known})"
     E020 = "not valid BioC JSON: {reason}"
-    E021 = "{what} of article {member!r} has no {missing}"
+    E022 = "unknown export format {value!r}; one of: {allowed}"
     E101 = (
         "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
         "holding hgnc/, drugs/ and corpora/, or fill one with `caselit data fetch` (see the "
