@@ -73,6 +73,9 @@ class Errors:
     E506 = "{path}: no such file or folder"
     E507 = "{problem} while writing {file}"
     E508 = "{problem}; {committed:,} document(s) committed, {left:,} not done: {advice}"
+    E509 = "{name}={value!r}: a number of seconds, 0 or more, is needed"
+    E510 = "{url}: {reason} (after {attempts} attempt(s))"
+    E511 = "{what}: {reason}"
     E601 = ("took longer than {seconds:,.0f} s, the limit for a file of {size:.1f} MB "
             "(CASELIT_DOC_SECONDS + CASELIT_DOC_SECONDS_PER_MB per MB); stopped")
     E602 = ("its worker reached {used:,.0f} MB of memory, over the limit of {limit:,} MB "
@@ -118,6 +121,11 @@ class RecordError(ValueError):
     """An extraction record on disk that is not valid JSON for an Extraction."""
 
 
+class FetchError(OSError):
+    """A request to NCBI E-utilities that failed after its retries, or an answer that
+    makes no sense."""
+
+
 class DataSourceError(ValueError):
     """A reference data file asked for by name that the sources file does not list."""
 
@@ -147,4 +155,4 @@ class OutputBusyError(RuntimeError):
 
 
 USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, DataSourceError,
-               ModelError, SettingError, OutputFolderError, FileNotFoundError)
+               ModelError, SettingError, OutputFolderError, FileNotFoundError, FetchError)
