@@ -311,9 +311,9 @@ def reports_changed(report, out_dir: str) -> bool:
 
 
 def command_extract(args: argparse.Namespace, console: Console) -> int:
-    from pipeline.extract import extract
+    from caselit.api import extract
 
-    _, extraction = extract(args.file)
+    extraction = extract(Path(args.file))
     sys.stdout.write(extraction.model_dump_json(indent=2) + "\n")
     return 0
 

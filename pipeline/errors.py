@@ -39,6 +39,8 @@ class Errors:
     E019 = "no article {member!r} in this file (articles: {known})"
     E020 = "not valid BioC JSON: {reason}"
     E022 = "unknown export format {value!r}; one of: {allowed}"
+    E023 = ("holds {count} articles ({ids}), and one is asked for; `caselit run` and "
+            "caselit.extract_articles() read them all")
     E101 = (
         "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
         "holding hgnc/, drugs/ and corpora/, or fill one with `caselit data fetch` (see the "

@@ -17,13 +17,13 @@ from pipeline.read.discover import (LITERATURE_SUFFIXES, SUPPORTED_SUFFIXES, Dis
 from pipeline.read.sections import segment
 from pipeline.read.text import clean_text, decode_text
 from pipeline.read.textmap import assemble
-from pipeline.schema import Document, Page, Section, SourceFile, SourceSpan, Table
+from pipeline.schema import Document, Page, SourceFile
 from pipeline.settings import get_limits
 
 READ_ATTEMPTS = 3
 
-__all__ = ["Discovery", "SUPPORTED_SUFFIXES", "discover", "read_document", "source_for",
-           "sources_of", "text_document"]
+__all__ = ["Discovery", "SUPPORTED_SUFFIXES", "discover", "read_document", "read_text",
+           "source_for", "sources_of", "text_document"]
 
 
 def source_for(path: str | Path) -> SourceFile:
@@ -124,6 +124,23 @@ def refuse_overlong_words(path: Path, text: str, limit: int) -> None:
         length = len(re.compile(r"\S+").match(text, found.start()).group())
         raise BadInputError(path, Errors.E013.format(length=length, offset=found.start(),
                                                      limit=limit))
+
+
+def read_text(text: str, doc_id: str = "text") -> Document:
+    """A Document of ``text`` as if it were a .txt file's content: cleaned (markup,
+    citation marks, hard wraps), sectioned, its source map into ``text`` (for the Python
+    API, where a notebook has a report's text rather than a file)."""
+    data = text.encode("utf-8")
+    path = f"<{doc_id}>"
+    raw, warnings = decode_text(data, path)
+    clean, source_map = assemble(clean_text(raw))
+    refuse_overlong_words(Path(path), clean, get_limits().max_word_chars)
+    sections, tables = segment(clean)
+    source = SourceFile(path=path, doc_id=doc_id, sha256=hashlib.sha256(data).hexdigest(),
+                        size=len(data))
+    return Document(id=doc_id, source=source, media_type="text/plain", text=clean,
+                    pages=[Page(number=1, start=0, end=len(clean))], sections=sections,
+                    tables=tables, source_map=source_map, warnings=warnings)
 
 
 def text_document(text: str, doc_id: str = "text") -> Document:
