@@ -55,6 +55,8 @@ def jats_reading(xml: XmlFile, doc_id: str) -> ArticleReading:
         write_abstract(xml, writer, abstract)
     body = first(root, "body")
     if body is not None:
+        if any(local_name(child) != "sec" for child in body[:1]):
+            writer.start_section("front_matter", None)  # an untitled body (a letter)
         write_blocks(xml, writer, body, kind=None)
     floats = first(root, "floats-group")
     if floats is not None:

@@ -212,7 +212,8 @@ def fetch_new(queries: list[str], folder: str | Path, out_dir: str | Path, *,
               max_results: int = 20, client: EUtils | None = None) -> list[Fetched]:
     """One scheduled cycle: for each query, the articles entered since its last cycle
     (``<out_dir>/_fetch.json`` keeps the date of each query's last fetch), into
-    ``folder``; ids already fetched or extracted are skipped."""
+    ``folder``; ids already fetched or extracted are skipped. A query whose search fails
+    is listed as failed and keeps its date: the cycle ingests what it has."""
     out_dir = Path(out_dir)
     state_path = out_dir / FETCH_STATE
     try:
@@ -224,8 +225,12 @@ def fetch_new(queries: list[str], folder: str | Path, out_dir: str | Path, *,
     today = datetime.now(timezone.utc).strftime("%Y/%m/%d")
     results = []
     for query in queries:
-        results += fetch_pubmed(query, folder, since=state.get(query), max_results=max_results,
-                                extracted=out_dir, client=client)
+        try:
+            results += fetch_pubmed(query, folder, since=state.get(query),
+                                    max_results=max_results, extracted=out_dir, client=client)
+        except FetchError as error:  # the next cycle asks again from the same date
+            results.append(Fetched(query, "failed", reason=str(error)))
+            continue
         state[query] = today
     if state != before:
         out_dir.mkdir(parents=True, exist_ok=True)

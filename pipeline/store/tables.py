@@ -74,7 +74,8 @@ THERAPY_LINE_COLUMNS = {
     "regimen": "string", "setting": "string", "response": "string", "sentence": "string",
     "first_mention_id": "string", "mention_ids": "string", "response_mention_ids": "string",
 }
-TABLES = {"documents": DOCUMENT_COLUMNS, "cases": CASE_COLUMNS,
+# cases first: the first table is replaced before the others (see write_tables)
+TABLES = {"cases": CASE_COLUMNS, "documents": DOCUMENT_COLUMNS,
           "therapy_lines": THERAPY_LINE_COLUMNS, "mentions": MENTION_COLUMNS,
           "entities": ENTITY_COLUMNS, "events": EVENT_COLUMNS}
 # Mentions a therapy line's evidence names: their sentences are kept while a record's

@@ -193,3 +193,15 @@ def test_other_xml_and_json_files_are_passed_over_in_a_folder_and_refused_when_n
         ("page.xml", "not a literature file caselit reads"), ("settings.json", "not valid BioC JSON")]
     named = discover([tmp_path / "page.xml"])
     assert named.sources == [] and "root element <html>" in named.failures[0].reason
+
+
+def test_an_untitled_jats_body_is_no_part_of_the_abstract(tmp_path):
+    path = tmp_path / "letter.xml"
+    path.write_text(
+        "<article><front><article-meta><title-group><article-title>A letter</article-title>"
+        "</title-group><abstract><p>In short.</p></abstract></article-meta></front>"
+        "<body><p>A 70-year-old woman received imatinib.</p></body></article>")
+    document = read_jats(path, path.read_bytes(), "letter")
+    assert [(s.kind, document.text[s.start:s.end].strip()) for s in document.sections] == [
+        ("title", "A letter"), ("abstract", "Abstract\nIn short."),
+        ("front_matter", "A 70-year-old woman received imatinib.")]

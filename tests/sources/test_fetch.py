@@ -182,3 +182,19 @@ def test_the_scheduled_flow_fetches_before_it_plans(prefect_harness, httpserver,
                      base_url=httpserver.url_for("/").rstrip("/"))
     assert summary.done == 2 and summary.failed == 0
     assert sorted(o.doc_id for o in summary.outcomes) == ["PMID99000041", "PMID99000042"]
+
+
+def test_a_cycle_whose_search_fails_lists_the_query_and_keeps_its_date(httpserver, tmp_path,
+                                                                      monkeypatch):
+    from pipeline.sources import client_for, fetch_new
+
+    monkeypatch.setenv("CASELIT_NCBI_RETRIES", "1")
+    httpserver.expect_request("/esearch.fcgi").respond_with_data("busy", status=503)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "_fetch.json").write_text(json.dumps({"ALK": "2026/11/30"}))
+    (result,) = fetch_new(["ALK"], tmp_path / "raw", out,
+                          client=client_for(httpserver.url_for("/").rstrip("/")))
+    assert (result.id, result.status) == ("ALK", "failed") and "HTTP 503" in result.reason
+    assert json.loads((out / "_fetch.json").read_text()) == {"ALK": "2026/11/30"}
+    assert requests_to(httpserver, "esearch")[0].args["mindate"] == "2026/11/30"
