@@ -82,19 +82,37 @@ def line_offset(source: str, line: int) -> int:
     return offset
 
 
+# A reference to an entity of a DTD that is not loaded: lxml keeps it as a node of its
+# own, which ends the text run before it (XML's own five and character references are
+# text).
+ENTITY_NODE = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);|#)[A-Za-z_][\w.-]*;")
+
+
 def text_run_end(source: str, start: int) -> int:
     """Where a text run starting at ``start`` ends: the next markup that is no CDATA
-    section (lxml folds CDATA into the text)."""
+    section (lxml folds CDATA into the text), or an entity node."""
     position = start
     while True:
         found = source.find("<", position)
-        if found == -1:
-            return len(source)
+        found = len(source) if found == -1 else found
+        entity = ENTITY_NODE.search(source, position, found)
+        if entity is not None:
+            return entity.start()
+        if found == len(source):
+            return found
         if source.startswith("<![CDATA[", found):
             close = source.find("]]>", found)
             position = len(source) if close == -1 else close + 3
             continue
         return found
+
+
+def entity_text(element) -> str:
+    """What an entity node stands for, by its HTML name (``&nbsp;``, ``&ndash;``); "" for
+    a name HTML does not know."""
+    from html.entities import html5
+
+    return html5.get(f"{element.text.strip('&;')};", "") if element.text else ""
 
 
 def start_tag_end(source: str, start: int) -> int:
@@ -140,9 +158,9 @@ def locate(root, source: str) -> dict:
             cursor = source.find("?>", found) + 2 if found != -1 else cursor
             text = ((cursor, cursor))
         elif isinstance(element, etree._Entity):
-            found = source.find("&", cursor)
-            cursor = source.find(";", found) + 1 if found != -1 else cursor
-            text = ((cursor, cursor))
+            found = ENTITY_NODE.search(source, cursor)
+            text = (found.start(), found.end()) if found else (cursor, cursor)
+            cursor = text[1]
         else:
             name = qualified_name(element)
             found = re.compile(rf"<{re.escape(name)}(?=[\s/>])").search(source, cursor)
@@ -201,7 +219,9 @@ def inline_pieces(xml: XmlFile, element, rules: InlineRules, *, with_tail: bool 
     def visit(node) -> None:
         add(node.text, xml.text_span(node))
         for child in node:
-            if not isinstance(child.tag, str):
+            if isinstance(child, etree._Entity):
+                add(entity_text(child), xml.text_span(child))
+            elif not isinstance(child.tag, str):
                 pass
             elif rules.is_citation(child):
                 pieces.append(CITE)

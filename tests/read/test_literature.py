@@ -205,3 +205,23 @@ def test_an_untitled_jats_body_is_no_part_of_the_abstract(tmp_path):
     assert [(s.kind, document.text[s.start:s.end].strip()) for s in document.sections] == [
         ("title", "A letter"), ("abstract", "Abstract\nIn short."),
         ("front_matter", "A 70-year-old woman received imatinib.")]
+
+
+def test_entities_cdata_comments_and_instructions_keep_the_source_map_in_step(tmp_path):
+    path = tmp_path / "marks.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal '
+        'Archiving and Interchange DTD v1.3 20210610//EN" "JATS-archivearticle1-3.dtd">\n'
+        '<article><body><sec><title>Case &amp; report</title><!-- a note -->'
+        '<p>A 5&#x2013;6 cm mass<?page 2?> with an <italic attr=">">EML4</italic>-ALK '
+        '<![CDATA[<b>]]> fusion&nbsp;&ndash; see below.</p><p>Then &lt;2% blasts.</p>'
+        '</sec></body></article>', encoding="utf-8")
+    document = read_document(path)
+    assert "A 5–6 cm mass with an EML4-ALK <b> fusion – see below.\n\nThen <2% blasts." in document.text
+    source = path.read_text(encoding="utf-8")
+    printed = {document.text[s.start:s.end]: source[s.source_start:s.source_end]
+               for s in document.source_map}
+    assert printed["EML4"] == "EML4" and printed["–"] == "&ndash;"
+    assert printed["-ALK <b> fusion"] == "-ALK <![CDATA[<b>]]> fusion"
+    assert printed["Then <2% blasts."] == "Then &lt;2% blasts."
+    assert printed["A 5–6 cm mass"] == "A 5&#x2013;6 cm mass"
