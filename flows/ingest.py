@@ -43,9 +43,15 @@ MAX_CHUNK = 16
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def fetch(queries: list[str], fetch_dir: str, out_dir: str, fetch_max: int,
           base_url: str | None) -> list[Fetched]:
-    """New PubMed articles of each query since its last cycle, into ``fetch_dir``."""
-    return fetch_new(queries, fetch_dir, out_dir, max_results=fetch_max,
-                     client=client_for(base_url))
+    """New PubMed articles of each query since its last cycle, into ``fetch_dir``; what
+    became of each id is published as the Prefect artifact ``caselit-fetch``."""
+    results = fetch_new(queries, fetch_dir, out_dir, max_results=fetch_max,
+                        client=client_for(base_url))
+    lines = [f"- {r.id}: {r.status}" + (f" ({r.form})" if r.form else "")
+             + (f": {r.reason}" if r.reason else "") for r in results]
+    create_markdown_artifact(markdown="\n".join(lines) or "nothing new", key="caselit-fetch",
+                             description=f"PubMed fetch into {fetch_dir}")
+    return results
 
 
 @task(cache_policy=NO_CACHE)

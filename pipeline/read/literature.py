@@ -39,7 +39,7 @@ def sniff(path: Path, data: bytes) -> tuple[str, list[str] | None]:
         return "bioc-json", [i for i in (document_id(str(d.get("id", ""))) for d in documents) if i]
     from pipeline.read.xmlsource import children, local_name, parse_xml
 
-    xml = parse_xml(path, data)
+    xml = parse_xml(path, data, locate_text=False)
     root = local_name(xml.root)
     if root == "article":
         return "jats", None

@@ -35,9 +35,10 @@ class XmlFile:
         return self.spans.get(element, ((0, 0), (0, 0)))[1]
 
 
-def parse_xml(path: str | Path, data: bytes) -> XmlFile:
+def parse_xml(path: str | Path, data: bytes, *, locate_text: bool = True) -> XmlFile:
     """Parse ``data`` (the bytes of ``path``); BadInputError names a malformed file's
-    first error with its line and column."""
+    first error with its line and column. ``locate_text=False``: no spans (a look at the
+    root and the ids only, as discovery takes)."""
     if not data.strip():
         raise BadInputError(path, Errors.E001)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -53,7 +54,7 @@ def parse_xml(path: str | Path, data: bytes) -> XmlFile:
         source = data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
     except (LookupError, UnicodeDecodeError) as error:
         raise BadInputError(path, Errors.E017.format(line=0, column=0, message=str(error))) from None
-    return XmlFile(root, source, locate(root, source))
+    return XmlFile(root, source, locate(root, source) if locate_text else {})
 
 
 def syntax_message(error) -> str:
