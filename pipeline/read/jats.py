@@ -19,9 +19,9 @@ from pipeline.errors import BadInputError, Errors
 from pipeline.read.article import (ArticleReading, ArticleWriter, Cell, cell_text, heading_kind,
                                    literature_rules)
 from pipeline.read.textmap import Piece
-from pipeline.read.xmlsource import (InlineRules, XmlFile, children, first, inline_pieces,
-                                     local_name, parse_xml, plain_text)
+from pipeline.read.xmlsource import InlineRules, XmlFile, inline_pieces, parse_xml, plain_text
 from pipeline.schema import ArticleMetadata
+from pipeline.xmltree import children, first, local_name
 
 MEDIA_TYPE = "application/jats+xml"
 BLOCKS = frozenset({"table-wrap", "fig", "table-wrap-group", "fig-group", "list",

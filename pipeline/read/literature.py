@@ -37,7 +37,8 @@ def sniff(path: Path, data: bytes) -> tuple[str, list[str] | None]:
         except (ValueError, AttributeError, TypeError) as error:
             raise NotLiteratureError(path, Errors.E020.format(reason=str(error))) from None
         return "bioc-json", [i for i in (document_id(str(d.get("id", ""))) for d in documents) if i]
-    from pipeline.read.xmlsource import children, local_name, parse_xml
+    from pipeline.read.xmlsource import parse_xml
+    from pipeline.xmltree import children, local_name
 
     xml = parse_xml(path, data, locate_text=False)
     root = local_name(xml.root)

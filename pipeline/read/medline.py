@@ -15,9 +15,9 @@ from pathlib import Path
 from pipeline.errors import BadInputError, Errors
 from pipeline.read.article import ArticleReading, ArticleWriter
 from pipeline.read.textmap import Piece
-from pipeline.read.xmlsource import (InlineRules, XmlFile, children, descendants, first,
-                                     inline_pieces, local_name, parse_xml, plain_text)
+from pipeline.read.xmlsource import InlineRules, XmlFile, inline_pieces, parse_xml, plain_text
 from pipeline.schema import ArticleMetadata
+from pipeline.xmltree import children, descendants, first, local_name
 
 MEDIA_TYPE = "application/pubmed+xml"
 INLINE = InlineRules()

@@ -18,6 +18,7 @@ from lxml import etree
 
 from pipeline.errors import BadInputError, Errors
 from pipeline.read.textmap import Piece
+from pipeline.xmltree import local_name
 
 SPACES = re.compile(r"\s+")
 
@@ -60,12 +61,6 @@ def parse_xml(path: str | Path, data: bytes, *, locate_text: bool = True) -> Xml
 def syntax_message(error) -> str:
     """libxml2's message without the position it repeats at its end."""
     return re.sub(r"(?:,? line \d+)?, column \d+$", "", error.msg or "").strip()
-
-
-def local_name(element) -> str:
-    """The tag without its namespace; "" for comments, processing instructions, entities."""
-    tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
 def qualified_name(element) -> str:
@@ -296,23 +291,3 @@ def fold_spaces(pieces: list[Piece]) -> list[Piece]:
 
 def plain_text(pieces: list[Piece]) -> str:
     return "".join(piece.text for piece in pieces)
-
-
-def first(element, path: str):
-    """The first element at ``path`` (local names joined by "/", any namespace), or None."""
-    found = [element]
-    for step in path.split("/"):
-        found = [child for parent in found for child in parent
-                 if isinstance(child.tag, str) and local_name(child) == step]
-        if not found:
-            return None
-    return found[0]
-
-
-def children(element, name: str) -> list:
-    return [child for child in element if isinstance(child.tag, str) and local_name(child) == name]
-
-
-def descendants(element, name: str) -> list:
-    return [node for node in element.iter() if isinstance(node.tag, str)
-            and local_name(node) == name]

@@ -85,7 +85,7 @@ def pubmed_records(body: bytes) -> dict[str, tuple[bytes, str | None]]:
     """PMID -> (the article as a one-article PubmedArticleSet, its PMCID or None)."""
     from lxml import etree
 
-    from pipeline.read.xmlsource import descendants, first
+    from pipeline.xmltree import descendants, first
 
     root = parse_answer(body, "efetch from pubmed")
     records = {}
@@ -103,7 +103,7 @@ def pubmed_records(body: bytes) -> dict[str, tuple[bytes, str | None]]:
 
 def pmc_articles(body: bytes) -> dict[str, tuple[bytes, bool]]:
     """PMCID -> (the JATS article, whether it has a body: the full text is open)."""
-    from pipeline.read.xmlsource import children, descendants, first
+    from pipeline.xmltree import children, descendants, first
 
     root = parse_answer(body, "efetch from pmc")
     articles = {}
