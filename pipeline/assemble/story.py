@@ -73,6 +73,7 @@ class StoryRules:
     imaging_words: re.Pattern
     not_primary_sites: frozenset[str]
     pronouns: tuple[tuple[str, re.Pattern], ...]
+    kin: dict[str, dict[str, str]]  # a relative's kin noun -> by the other's sex, theirs
 
     @classmethod
     def from_dict(cls, data: dict) -> "StoryRules":
@@ -82,7 +83,10 @@ class StoryRules:
                  "story_words", "background_words", "patient_words", "broad_disease_heads",
                  "tumour_words", "metastasis_words", "imaging_words", "not_primary_sites"]
         check_keys(data, file=FILE, where="top level",
-                   required=[*patterns, *lists, "series", "ordinals", "count_words", "pronouns"])
+                   required=[*patterns, *lists, "series", "ordinals", "count_words", "pronouns",
+                             "kin"])
+        kin = check_type(data["kin"], dict, file=FILE, where="top level", key="kin",
+                         description="a mapping of kin noun to the other's noun by sex")
         pronouns = check_keys(data["pronouns"], file=FILE, where="pronouns",
                               required=["male", "female"])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
@@ -126,7 +130,11 @@ class StoryRules:
             not_primary_sites=frozenset(values["not_primary_sites"]),
             pronouns=tuple((sex, whole_words(check_str_list(pronouns[sex], file=FILE,
                                                             where="pronouns", key=sex)))
-                           for sex in ("male", "female")))
+                           for sex in ("male", "female")),
+            kin={str(noun).lower(): {str(sex): str(other).lower() for sex, other in check_type(
+                     by_sex, dict, file=FILE, where="kin", key=str(noun),
+                     description="a mapping of sex to kin noun").items()}
+                 for noun, by_sex in kin.items()})
 
     def series_number(self, match: re.Match) -> int:
         """The patient a series numbering names: "the second patient", "Case 2",

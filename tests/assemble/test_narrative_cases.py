@@ -315,3 +315,27 @@ def test_a_patient_introduced_without_a_disease_takes_the_first_their_story_name
 def test_patients_told_in_turn_or_lettered_are_each_a_case(tmp_path, report, expected):
     record, _ = extraction(tmp_path, report)
     assert [(c.age_years, c.sex, lines(c)) for c in record.cases] == expected
+
+
+@pytest.mark.parametrize("report, expected", [
+    # a parent and child, told apart by what each calls the other
+    ("Abstract\nWe describe a man in his sixties and his 38-year-old daughter, both carriers "
+     "of a germline KIT mutation. The father received imatinib. His daughter had surgery "
+     "only and died of sepsis.\n",
+     [(None, "male", [(["imatinib"], None, None, None)], None), (38, "female", [], "dead")]),
+    # siblings, told apart by age
+    ("Abstract\nWe report a 5-year-old boy and his 8-year-old brother with NF1 mutations. "
+     "The younger received trametinib. The older received selumetinib.\n",
+     [(5, "male", [(["trametinib"], None, None, None)], None),
+      (8, "male", [(["selumetinib"], None, None, None)], None)]),
+])
+def test_relatives_presented_together_are_each_a_case(tmp_path, report, expected):
+    record, _ = extraction(tmp_path, report)
+    assert [(c.age_years, c.sex, lines(c), c.status) for c in record.cases] == expected
+
+
+def test_a_relative_named_in_passing_is_no_patient(tmp_path):
+    report = ("Abstract\nA 40-year-old woman, whose 65-year-old mother had breast cancer, "
+              "received olaparib.\n")
+    record, _ = extraction(tmp_path, report)
+    assert [(c.age_years, c.sex) for c in record.cases] == [(40, "female")]
