@@ -9,9 +9,12 @@ def test_regimen_acronyms_match_longest_form_first():
     assert [t.normalised for t in find_regimens(text)] == ["7+3", "FLAG-IDA", "R-CHOP"]
 
 
-def test_solid_tumour_regimens_and_their_other_spellings():
+def test_solid_tumour_regimens_recorded_as_printed():
+    # XELIRI is CAPIRI by another acronym: the guidelines keep each as printed
     text = "First-line FOLFOXIRI, then XELIRI; adjuvant AC-TH. TC and AC were not given."
-    assert [t.normalised for t in find_regimens(text)] == ["FOLFOXIRI", "CAPIRI", "AC-TH"]
+    assert [t.normalised for t in find_regimens(text)] == ["FOLFOXIRI", "XELIRI", "AC-TH"]
+    text = "ABVD, then BV-AVD; later DA-EPOCH-R. Myeloma: VRd induction."
+    assert [t.normalised for t in find_regimens(text)] == ["ABVD", "BV-AVD", "DA-EPOCH-R", "VRd"]
 
 
 @pytest.mark.parametrize("sentence, age, sex", [
