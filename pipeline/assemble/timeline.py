@@ -341,15 +341,19 @@ def setting_of(text: str, settings: list[Mention], named: list[Mention], step_en
     return None
 
 
-def conditioning(text: str, bounds: tuple[int, int], part: list[Mention], rules: TherapyRules
-                 ) -> bool:
+def conditioning(text: str, bounds: tuple[int, int], part: list[Mention], rules: TherapyRules,
+                 settings: list[Mention] = ()) -> bool:
     """Drugs a transplant's own description names ("alloHCT (MUD, busulfan and
     melphalan)", "HSCT conditioned with busulfan"), or drugs given with the transplant
     right after them ("high-dose busulfan and melphalan with autologous stem cell
     rescue"): its conditioning, not a line of their own; a transplant in an earlier
-    clause ("after stem cell infusion, crizotinib was restarted") or one past ("two
-    years after transplant on ponatinib maintenance") is not."""
+    clause ("after stem cell infusion, crizotinib was restarted"), one past ("two years
+    after transplant on ponatinib maintenance") or drugs named with a phase of their own
+    ("autologous transplant and lenalidomide maintenance") is not."""
     step_start, first, last = bounds[0], part[0], part[-1]
+    if any(s.normalised != CONDITIONING and first.start <= s.start <= last.end + 20
+           for s in settings):
+        return False
     after = rules.transplant_words.search(text, last.end, bounds[1])
     if after is not None and rules.conditioning_joins.fullmatch(text, last.end, after.start()):
         return True
@@ -394,7 +398,7 @@ def drug_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: st
         groups = setting_groups(named, settings)
     for part, own_settings in groups:
         drugs, regimen = line_drugs(part, expanded)
-        if conditioning(text, bounds, part, rules):
+        if conditioning(text, bounds, part, rules, settings):
             said = next((m for m in settings if m.normalised == CONDITIONING), None)
             lines.append(TimelineLine(drugs, regimen, CONDITIONING, role,
                                       part + ([said] if said else [])))

@@ -42,6 +42,11 @@ def test_drugs_a_transplant_names_are_its_conditioning(tmp_path):
         (["imatinib"], None, None, None)]
 
 
+def test_drugs_after_a_transplant_in_a_phase_of_their_own_are_no_conditioning(tmp_path):
+    assert read(tmp_path, "He received autologous transplant and lenalidomide "
+                          "maintenance.") == [(["lenalidomide"], None, None, "maintenance")]
+
+
 def test_drugs_given_with_the_transplant_right_after_them_are_its_conditioning(tmp_path):
     assert read(tmp_path, "Consolidation was high-dose thiotepa and carboplatin with "
                           "autologous stem cell rescue.") == [
