@@ -68,6 +68,7 @@ class TherapyRules:
     lesion_response: re.Pattern
     conditioning_joins: re.Pattern
     when_progressed: re.Pattern
+    opening_clause: re.Pattern
     supportive_words: re.Pattern
     restart_words: re.Pattern
     add_words: re.Pattern
@@ -84,7 +85,7 @@ class TherapyRules:
     @classmethod
     def from_dict(cls, data: dict) -> "TherapyRules":
         lists = ["supportive_drugs", "anaphora", "clause_breaks", "phase_settings", *WORD_LISTS]
-        patterns = ["lesion_response", "conditioning_joins", "when_progressed"]
+        patterns = ["lesion_response", "conditioning_joins", "when_progressed", "opening_clause"]
         check_keys(data, file=FILE, where="top level", required=[*lists, *patterns])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
@@ -94,7 +95,7 @@ class TherapyRules:
         return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
                    re.compile("|".join(values["clause_breaks"]), re.IGNORECASE),
                    single["lesion_response"], single["conditioning_joins"],
-                   single["when_progressed"],
+                   single["when_progressed"], single["opening_clause"],
                    **{key: words_pattern(values[key]) for key in WORD_LISTS},
                    phase_settings=frozenset(values["phase_settings"]))
 
@@ -204,10 +205,16 @@ def is_treatment(mention: Mention) -> bool:
     return mention.type in ("drug", "regimen") and bool(mention.normalised)
 
 
+SENTENCE_GAP = re.compile(r"[.;:!?]\s+")
+
+
 def steps(text: str, start: int, end: int, rules: TherapyRules) -> list[tuple[int, int]]:
-    """A passage cut at step breaks and at clause breaks."""
+    """A passage cut at step breaks, at clause breaks and after a sentence's opening clause."""
+    openings = [start] + [m.end() for m in SENTENCE_GAP.finditer(text, start, end)]
     cuts = sorted({m.start() for m in STEP_BREAKS.finditer(text, start, end)}
-                  | {m.start() for m in rules.clause_breaks.finditer(text, start, end)})
+                  | {m.start() for m in rules.clause_breaks.finditer(text, start, end)}
+                  | {m.end() - 1 for m in (rules.opening_clause.match(text, at, end)
+                                           for at in openings) if m})
     bounds = [start] + [c for c in cuts if start < c < end] + [end]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
@@ -473,6 +480,9 @@ class Reading:
     setting: Mention | None = None
     sentence_end: int = -1
     held: bool = False  # the line under way was held ("lorlatinib was held after day 49")
+    # lines the sentence's last step started together ("After induction and consolidation
+    # chemotherapy, he achieved a complete remission": the remission is both's)
+    together: list[TimelineLine] = field(default_factory=list)
 
     def step(self, step: list[Mention], bounds: tuple[int, int], role: str) -> None:
         """Read one step of a passage in ``role``."""
@@ -494,11 +504,15 @@ class Reading:
             self.titled += started
             return
         if step and step[0].sentence_end != self.sentence_end:
-            self.setting, self.sentence_end = None, step[0].sentence_end
+            self.setting, self.sentence_end, self.together = None, step[0].sentence_end, []
         if not started:
             if rules.relapse_words.search(text, *bounds):
                 self.held = False  # given again after this, a drug is a new line
-            self.attach(responses, diseases)
+            if len(self.together) > 1 and self.current in self.together:
+                for line in self.together:
+                    line.responses += stated(text, responses, None, rules, diseases)
+            else:
+                self.attach(responses, diseases)
             settings = [m for m in step if m.type == "setting"]
             self.setting = settings[-1] if settings else self.setting
             return
@@ -519,9 +533,11 @@ class Reading:
         if not rules.restart_words.search(text, *bounds) and retold(self.lines, started):
             for old, new in zip(self.lines[-len(started):], started):
                 old.takes(new)
+            self.together = self.lines[-len(started):]
             return
         for line in started:
             self.add(line, bounds)
+        self.together = [line for line in started if line in self.lines]
 
     def recaps(self, started: list[TimelineLine], step: list[Mention], bounds: tuple[int, int]
                ) -> bool:

@@ -47,17 +47,21 @@ class ContextRule:
     category: str
     direction: str
     triggers: re.Pattern
+    targets: frozenset[str] = frozenset()  # the mention types it modifies; none: every target
 
     @classmethod
     def from_dict(cls, data: dict, where: str) -> "ContextRule":
-        check_keys(data, file=FILE, where=where, required=["category", "direction", "phrases"])
+        check_keys(data, file=FILE, where=where, required=["category", "direction", "phrases"],
+                   optional=["targets"])
         for key, allowed in (("category", CATEGORIES), ("direction", DIRECTIONS)):
             if data[key] not in allowed:
                 raise RuleFileError(Errors.E103.format(file=FILE, where=where, key=key,
                                                        expected=" or ".join(allowed),
                                                        value=data[key]))
         phrases = check_str_list(data["phrases"], file=FILE, where=where, key="phrases")
-        return cls(data["category"], data["direction"], phrases_pattern(phrases))
+        targets = check_str_list(data.get("targets", []), file=FILE, where=where, key="targets")
+        return cls(data["category"], data["direction"], phrases_pattern(phrases),
+                   frozenset(targets))
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class Trigger:
     direction: str
     start: int
     end: int
+    targets: frozenset[str] = frozenset()
 
 
 def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: ContextRules
@@ -111,7 +116,8 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
     for rule in rules.rules:
         for match in rule.triggers.finditer(text, start, end):
             if not any(a < match.end() and match.start() < b for a, b in inside):
-                found.append(Trigger(rule.category, rule.direction, match.start(), match.end()))
+                found.append(Trigger(rule.category, rule.direction, match.start(), match.end(),
+                                     rule.targets))
     # a trigger inside a longer one is part of it: the "not" of "was not identified" does
     # not reach forward as well
     return [t for t in found if not any(o.start <= t.start and t.end <= o.end
@@ -177,7 +183,8 @@ def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> lis
             left, right = scope(text, trigger, sentence, rules)
             for n in members:
                 tag = result[n]
-                if left <= tag.start and tag.end <= right and trigger.category not in tag.modifiers:
+                if (left <= tag.start and tag.end <= right and trigger.category not in tag.modifiers
+                        and (not trigger.targets or tag.type in trigger.targets)):
                     said = {*tag.modifiers, trigger.category}
                     result[n] = replace(tag, modifiers=tuple(c for c in CATEGORIES if c in said))
     return result

@@ -289,3 +289,20 @@ def test_an_earlier_drug_given_on_in_a_phase_of_its_own_is_a_new_line(tmp_path):
                           "continues nilotinib maintenance in remission.") == [
         (["nilotinib", "prednisone"], None, "CR", "induction"),
         (["blinatumomab"], None, "CR", None), (["nilotinib"], None, "CR", "maintenance")]
+
+
+def test_a_sentence_s_opening_clause_is_a_step_of_its_own(tmp_path):
+    # "After progression on X, Y was initiated": two lines, the progression X's
+    assert read(tmp_path, "After progression on carboplatin and paclitaxel, nivolumab "
+                          "was initiated with a complete response.") == [
+        (["carboplatin", "paclitaxel"], None, "PD", None), (["nivolumab"], None, "CR", None)]
+    # not a comma inside the opening's list of drugs
+    assert read(tmp_path, "At the end of induction with vincristine, dexamethasone and "
+                          "daunorubicin, MRD was negative.") == [
+        (["vincristine", "dexamethasone", "daunorubicin"], None, "CR", "induction")]
+
+
+def test_a_treatment_as_the_subject_of_its_own_clause_is_a_step_of_its_own(tmp_path):
+    assert read(tmp_path, "Radiotherapy with weekly cisplatin was delivered, and "
+                          "cetuximab was started afterwards.") == [
+        (["cisplatin"], None, None, None), (["cetuximab"], None, None, None)]

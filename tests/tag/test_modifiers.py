@@ -144,3 +144,9 @@ def test_a_reason_given_ends_a_trigger_s_reach():
                      ("drug", "lorlatinib")) == [()]
     assert modifiers("Osimertinib was chosen because it may cross the barrier.",
                      ("drug", "Osimertinib")) == [()]
+
+
+def test_a_finding_denied_after_it_negates_no_treatment():
+    text = "After two cycles of cisplatin, the PET scan was negative."
+    assert modifiers(text, ("drug", "cisplatin")) == [()]
+    assert modifiers("ROS1 and RET fusions were negative.", ("gene", "ROS1")) == [("negated",)]
