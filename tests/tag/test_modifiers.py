@@ -150,3 +150,10 @@ def test_a_finding_denied_after_it_negates_no_treatment():
     text = "After two cycles of cisplatin, the PET scan was negative."
     assert modifiers(text, ("drug", "cisplatin")) == [()]
     assert modifiers("ROS1 and RET fusions were negative.", ("gene", "ROS1")) == [("negated",)]
+
+
+def test_what_was_denied_during_a_treatment_leaves_the_treatment_given():
+    assert modifiers("No new lesions appeared during alectinib treatment.",
+                     ("response", "new lesions"), ("drug", "alectinib")) == [("negated",), ()]
+    # a denied finding named after its verb stays denied
+    assert modifiers("No mutation was seen in KRAS.", ("gene", "KRAS")) == [("negated",)]
