@@ -272,6 +272,7 @@ def starts_sentence(word: str, next_letter: str) -> bool:
     return word[:1].isupper() and rest.isalpha() and rest.islower() and next_letter.islower()
 
 
+COMPOUND_AFTER = re.compile(r"-(?:invasive|sparing|directed|targeted|penetrant|penetrating|limited|confined|only|predominant|dominant)\b")
 MEASUREMENT = re.compile(r"\d+(?:[.,]\d+)?-?(?:cm|mm|centimet(?:er|re)s?|millimet(?:er|re)s?)")
 
 
@@ -378,7 +379,8 @@ def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) ->
 def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Tag]:
     words = case_words()
     tags = [tag for vocabulary in words.vocabularies for tag in vocabulary.find(text)]
-    tags += words.sites.find(text)
+    # a site in a compound adjective names no site ("muscle-invasive", "liver-directed")
+    tags += [t for t in words.sites.find(text) if not COMPOUND_AFTER.match(text, t.end)]
     tags += words.patterns.find(text)
     # a pattern's form holds the words inside it ("lost his complete cytogenetic response")
     tags = [tag for kind in {t.type for t in tags} for tag in longest([t for t in tags

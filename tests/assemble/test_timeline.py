@@ -306,3 +306,9 @@ def test_a_treatment_as_the_subject_of_its_own_clause_is_a_step_of_its_own(tmp_p
     assert read(tmp_path, "Radiotherapy with weekly cisplatin was delivered, and "
                           "cetuximab was started afterwards.") == [
         (["cisplatin"], None, None, None), (["cetuximab"], None, None, None)]
+
+
+def test_a_drug_replaced_by_another_starts_a_new_line(tmp_path):
+    assert read(tmp_path, "Ceritinib was poorly tolerated and was replaced by alectinib, "
+                          "with a partial response.") == [
+        (["ceritinib"], None, None, None), (["alectinib"], None, "PR", None)]

@@ -254,3 +254,8 @@ def test_more_disease_heads_and_words_that_end_a_disease_name():
     assert found("Acute myeloid leukemia after myelodysplastic syndrome.", "disease") == [
         ("Acute myeloid leukemia", "acute myeloid leukemia"),
         ("myelodysplastic syndrome", "myelodysplastic syndrome")]
+
+
+def test_a_site_in_a_compound_adjective_is_no_site():
+    assert found("A muscle-invasive urothelial carcinoma of the bladder.", "site") == [
+        ("bladder", "bladder")]

@@ -157,3 +157,8 @@ def test_what_was_denied_during_a_treatment_leaves_the_treatment_given():
                      ("response", "new lesions"), ("drug", "alectinib")) == [("negated",), ()]
     # a denied finding named after its verb stays denied
     assert modifiers("No mutation was seen in KRAS.", ("gene", "KRAS")) == [("negated",)]
+
+
+def test_the_month_of_may_is_no_possibility():
+    text = "Progression occurred in May 2020, and cabozantinib was given with stable disease."
+    assert modifiers(text, ("drug", "cabozantinib")) == [()]
