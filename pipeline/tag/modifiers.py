@@ -72,11 +72,14 @@ class ContextRules:
     pseudo: re.Pattern
     sentence_wide: frozenset[str]
     own_patient: re.Pattern
+    opening_clause: re.Pattern
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
         keys = ["targets", "terminators", "pseudo", "sentence_wide", "own_patient", "rules"]
-        check_keys(data, file=FILE, where="top level", required=keys)
+        check_keys(data, file=FILE, where="top level", required=[*keys, "opening_clause"])
+        opening = check_type(data["opening_clause"], str, file=FILE, where="top level",
+                             key="opening_clause", description="a pattern")
         lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                  for key in keys[:-1]}
         rules = check_type(data["rules"], list, file=FILE, where="top level", key="rules",
@@ -89,7 +92,7 @@ class ContextRules:
         return cls(tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules)),
                    frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
                    phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
-                   phrases_pattern(lists["own_patient"]))
+                   phrases_pattern(lists["own_patient"]), re.compile(opening))
 
 
 @lru_cache(maxsize=1)
@@ -148,16 +151,23 @@ def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) 
         before = [m.end() for m in CLAUSE_MARK.finditer(text, start, trigger.start)]
         after = CLAUSE_MARK.search(text, trigger.end, end)
         return (before[-1] if before else start), (after.start() if after else end)
-    sentence = Sentence(start, end, sentence.text)
-    left, right = sentence.start, sentence.end
+    # a sentence's opening clause ("Because he would not accept chemotherapy, erlotinib
+    # was given") ends at its comma for the triggers on either side of it
+    opening = rules.opening_clause.match(text, start, end)
+    closes = opening.end() - 1 if opening else None
+    left, right = start, end
     if trigger.direction in ("forward", "both"):
-        after = rules.terminators.search(text, trigger.end, sentence.end)
-        right = after.start() if after else sentence.end
+        after = rules.terminators.search(text, trigger.end, end)
+        right = after.start() if after else end
+        if closes is not None and trigger.end <= closes < right:
+            right = closes
     else:
         right = trigger.start
     if trigger.direction in ("backward", "both"):
-        before = [m.end() for m in rules.terminators.finditer(text, sentence.start, trigger.start)]
-        left = before[-1] if before else sentence.start
+        before = [m.end() for m in rules.terminators.finditer(text, start, trigger.start)]
+        left = before[-1] if before else start
+        if closes is not None and left <= closes < trigger.start:
+            left = closes + 1
     else:
         left = trigger.end
     return left, right

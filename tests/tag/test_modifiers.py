@@ -66,6 +66,7 @@ def test_an_unknown_category_in_the_rule_file_is_refused(monkeypatch):
     from pipeline.tag import modifiers as module
 
     data = {"targets": [], "terminators": [], "pseudo": [], "sentence_wide": [], "own_patient": [],
+            "opening_clause": "(?!)",
             "rules": [{"category": "rumoured", "direction": "forward", "phrases": ["x"]}]}
     with pytest.raises(RuleFileError, match="rumoured"):
         module.ContextRules.from_dict(data)
@@ -162,3 +163,12 @@ def test_what_was_denied_during_a_treatment_leaves_the_treatment_given():
 def test_the_month_of_may_is_no_possibility():
     text = "Progression occurred in May 2020, and cabozantinib was given with stable disease."
     assert modifiers(text, ("drug", "cabozantinib")) == [()]
+
+
+def test_a_trigger_does_not_cross_the_comma_of_a_sentence_s_opening_clause():
+    text = "Because he would not accept chemotherapy, erlotinib was given."
+    assert modifiers(text, ("treatment", "chemotherapy"), ("drug", "erlotinib")) == [
+        ("negated", "hypothetical"), ()]
+    # nor a consequence ("so"), and an intolerance is no denial of the drug
+    assert modifiers("She could not tolerate imatinib, so dasatinib was started.",
+                     ("drug", "imatinib"), ("drug", "dasatinib")) == [(), ()]
