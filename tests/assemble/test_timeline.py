@@ -312,3 +312,9 @@ def test_a_drug_replaced_by_another_starts_a_new_line(tmp_path):
     assert read(tmp_path, "Ceritinib was poorly tolerated and was replaced by alectinib, "
                           "with a partial response.") == [
         (["ceritinib"], None, None, None), (["alectinib"], None, "PR", None)]
+
+
+def test_some_of_a_line_s_drugs_followed_by_on_their_own_are_a_new_line(tmp_path):
+    assert read(tmp_path, "Induction with idarubicin and cytarabine gave complete remission, "
+                          "followed by three courses of high-dose cytarabine.") == [
+        (["idarubicin", "cytarabine"], None, "CR", "induction"), (["cytarabine"], None, None, None)]

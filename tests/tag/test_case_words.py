@@ -222,6 +222,8 @@ def test_a_tumour_s_size_is_no_part_of_its_disease_name():
 def test_a_common_disease_abbreviation_printed_undefined_is_its_long_form():
     assert found("He had multiple small intestinal GISTs.", "disease") == [
         ("GISTs", "gastrointestinal stromal tumor")]
+    assert found("A man with Ph+ B-ALL.", "disease") == [
+        ("B-ALL", "b-cell acute lymphoblastic leukemia")]
     # the document's own definition wins, and the capitals are needed
     assert found("Here CML stands for something else; cml.", "disease",
                  defined={"CML": "cutaneous melanoma lesion"}) == []
