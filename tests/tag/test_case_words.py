@@ -261,3 +261,10 @@ def test_more_disease_heads_and_words_that_end_a_disease_name():
 def test_a_site_in_a_compound_adjective_is_no_site():
     assert found("A muscle-invasive urothelial carcinoma of the bladder.", "site") == [
         ("bladder", "bladder")]
+
+
+def test_more_words_of_the_patient_s_state():
+    assert found("The patient expired two days later.", "status") == [("patient expired", "dead")]
+    assert found("She has returned to work.", "status") == [("returned to work", "alive")]
+    # a marker that fell is no tumour that shrank
+    assert found("CEA decreased markedly.", "response") == []
