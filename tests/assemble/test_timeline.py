@@ -318,3 +318,9 @@ def test_some_of_a_line_s_drugs_followed_by_on_their_own_are_a_new_line(tmp_path
     assert read(tmp_path, "Induction with idarubicin and cytarabine gave complete remission, "
                           "followed by three courses of high-dose cytarabine.") == [
         (["idarubicin", "cytarabine"], None, "CR", "induction"), (["cytarabine"], None, None, None)]
+
+
+def test_a_part_of_the_disease_named_by_its_place_is_a_lesion_s_response(tmp_path):
+    # progression of the whole beside stable disease of one part: progression
+    assert read(tmp_path, "The pontine tumour progressed despite temozolomide and stable "
+                          "supratentorial disease.") == [(["temozolomide"], None, "PD", None)]
