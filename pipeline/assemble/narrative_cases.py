@@ -253,6 +253,14 @@ def last_status(own: list[Mention]) -> tuple[Mention, str | None] | None:
     return (deaths or said)[-1] if said else None
 
 
+def screening_methods(text: str, sentences: list[Sentence]) -> list[Mention]:
+    """The methods of the screening of a cohort the patient was found in ("We screened
+    1378 cases using anchored multiplex PCR")."""
+    rules = story_rules()
+    return [m for s in sentences if rules.screening.search(text, s.start, s.end)
+            for m in s.mentions if m.type == "detection_method" and m.normalised]
+
+
 def in_title(mention: Mention, passages: list[Passage]) -> bool:
     return any(p.role == TITLE and p.start <= mention.start < p.end for p in passages)
 
@@ -280,7 +288,8 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
                         rules)
     site = primary_site(disease, told_alone_first(own, patient) if size > 1 else own, mentions,
                         text, rules)
-    methods = [m for m in own if m.type == "detection_method" and m.normalised]
+    methods = ([m for m in own if m.type == "detection_method" and m.normalised]
+               or (screening_methods(text, sentences) if size == 1 else []))
     last = last_status([m for m in own if not in_title(m, patient.passages)])
     lines = story_lines(text, patient.passages, mentions, expanded)
     sex = patient.sex or (pronoun_sex(text, patient.passages, rules) if size == 1 else None)

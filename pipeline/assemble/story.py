@@ -65,6 +65,7 @@ class StoryRules:
     citing: re.Pattern
     own_finding: re.Pattern
     own_patient: re.Pattern
+    screening: re.Pattern
     notation: re.Pattern
     skipped_labels: re.Pattern
     broad_disease_heads: frozenset[str]
@@ -77,7 +78,7 @@ class StoryRules:
 
     @classmethod
     def from_dict(cls, data: dict) -> "StoryRules":
-        patterns = ["citing", "own_finding", "own_patient", "rearrangement_notation",
+        patterns = ["citing", "own_finding", "own_patient", "rearrangement_notation", "screening",
                     "skipped_labels", "comment_clause"]
         lists = ["presenting", "concluding", "framing_sections", "telling_sections", "discussion_openers",
                  "story_words", "background_words", "patient_words", "broad_disease_heads",
@@ -121,7 +122,8 @@ class StoryRules:
             series_other=series_single["other"], series_ordinal=series_single["ordinal"],
             ordinals=numbers["ordinals"], count_words=numbers["count_words"],
             citing=single["citing"], own_finding=single["own_finding"],
-            own_patient=single["own_patient"], notation=single["rearrangement_notation"],
+            own_patient=single["own_patient"], screening=single["screening"],
+            notation=single["rearrangement_notation"],
             skipped_labels=single["skipped_labels"],
             broad_disease_heads=frozenset(values["broad_disease_heads"]),
             tumour_words=words_pattern(values["tumour_words"]),

@@ -339,3 +339,13 @@ def test_a_relative_named_in_passing_is_no_patient(tmp_path):
               "received olaparib.\n")
     record, _ = extraction(tmp_path, report)
     assert [(c.age_years, c.sex) for c in record.cases] == [(40, "female")]
+
+
+def test_the_screening_that_found_the_patient_gives_its_method(tmp_path):
+    report = ("Methods\nWe screened 950 cases of lung cancer using RNA sequencing. A patient "
+              "with a TPM3-NTRK1 fusion received larotrectinib.\n")
+    assert case_of(tmp_path, report).detection_methods == ["NGS"]
+    # a test of the patient's own is the patient's
+    report = ("Methods\nWe screened 950 cases of lung cancer using RNA sequencing. A patient "
+              "with a TPM3-NTRK1 fusion confirmed by FISH received larotrectinib.\n")
+    assert case_of(tmp_path, report).detection_methods == ["FISH"]
