@@ -288,7 +288,8 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
                         rules)
     site = primary_site(disease, told_alone_first(own, patient) if size > 1 else own, mentions,
                         text, rules)
-    methods = ([m for m in own if m.type == "detection_method" and m.normalised]
+    methods = ([m for m in own if m.type == "detection_method" and m.normalised
+                and not {"negated", "hypothetical"} & set(m.modifiers)]
                or (screening_methods(text, sentences) if size == 1 else []))
     last = last_status([m for m in own if not in_title(m, patient.passages)])
     lines = story_lines(text, patient.passages, mentions, expanded)

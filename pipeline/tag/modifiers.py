@@ -176,7 +176,9 @@ def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) 
 def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> list[Tag]:
     """``tags`` with the modifiers their sentences give them (in the same order)."""
     rules = context_rules()
-    targets = [n for n, tag in enumerate(tags) if tag.type in rules.targets]
+    # what a rule of its own targets may modify beside the file's targets (a test refused)
+    reach = rules.targets.union(*(rule.targets for rule in rules.rules))
+    targets = [n for n, tag in enumerate(tags) if tag.type in reach]
     result = list(tags)
     position = 0
     ordered = sorted(targets, key=lambda n: tags[n].start)
@@ -194,7 +196,7 @@ def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> lis
             for n in members:
                 tag = result[n]
                 if (left <= tag.start and tag.end <= right and trigger.category not in tag.modifiers
-                        and (not trigger.targets or tag.type in trigger.targets)):
+                        and tag.type in (trigger.targets or rules.targets)):
                     said = {*tag.modifiers, trigger.category}
                     result[n] = replace(tag, modifiers=tuple(c for c in CATEGORIES if c in said))
     return result

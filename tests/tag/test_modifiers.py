@@ -172,3 +172,11 @@ def test_a_trigger_does_not_cross_the_comma_of_a_sentence_s_opening_clause():
     # nor a consequence ("so"), and an intolerance is no denial of the drug
     assert modifiers("She could not tolerate imatinib, so dasatinib was started.",
                      ("drug", "imatinib"), ("drug", "dasatinib")) == [(), ()]
+
+
+def test_a_test_refused_or_not_done_is_negated_but_a_negative_test_was_done():
+    text = "FISH was repeated as the patient was unwilling to undergo NGS."
+    assert modifiers(text, ("detection_method", "FISH"), ("detection_method", "NGS")) == [
+        (), ("negated",)]
+    assert modifiers("No EGFR mutation was detected by NGS.",
+                     ("detection_method", "NGS")) == [()]
