@@ -4,6 +4,10 @@
                 [--fail-under F1|FIELD=VALUE ...] [--task-runner auto|threads|processes|dask]
                 [--dask-address tcp://HOST:PORT]
     caselit extract FILE
+    caselit fetch pubmed "QUERY" [--since DATE] [--max N] [--out DIR] [--extracted DIR]
+                  [--base-url URL]
+    caselit fetch pmc PMCID ... [--out DIR] [--extracted DIR] [--base-url URL]
+    caselit export --format bioc-json|bioc-xml|pubtator [--extracted DIR] [--out FILE]
     caselit diff [--gold DIR] [--against OLD_DIR] [--extracted DIR]
                  [--format table|markdown|json|html] [--fail-under F1|FIELD=VALUE ...]
     caselit data fetch [--data-dir DIR] [--only PATH ...] [--force] [--base-url URL]
@@ -112,6 +116,35 @@ def parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print one file's extraction as JSON")
     extract.add_argument("file")
 
+    fetch_cmd = commands.add_parser("fetch", help="download articles from PubMed or PMC (NCBI "
+                                    "E-utilities) into an input folder")
+    sources = fetch_cmd.add_subparsers(dest="source", required=True)
+    pubmed = sources.add_parser("pubmed", help="the newest articles a PubMed query finds: "
+                                "their JATS full text when open access in PMC, else the "
+                                "PubMed record")
+    pubmed.add_argument("query", help='a PubMed query, e.g. "ALK fusion case report"')
+    pubmed.add_argument("--since", metavar="DATE", help="entered since DATE (YYYY-MM-DD)")
+    pubmed.add_argument("--max", type=at_least_one, default=20, dest="max_results",
+                        help="at most N articles (default: 20)")
+    pmc = sources.add_parser("pmc", help="PMC articles as JATS, by PMCID")
+    pmc.add_argument("ids", nargs="+", metavar="PMCID")
+    for source_parser in (pubmed, pmc):
+        source_parser.add_argument("--out", default=DEFAULT_INPUT,
+                                   help=f"folder for the articles (default: {DEFAULT_INPUT}/)")
+        source_parser.add_argument("--extracted", default=DEFAULT_OUT,
+                                   help="output folder whose documents count as fetched "
+                                        f"(default: {DEFAULT_OUT}/)")
+        source_parser.add_argument("--base-url", metavar="URL",
+                                   help="E-utilities at URL (a mirror) instead of NCBI's "
+                                        "(default: $CASELIT_NCBI_BASE_URL or NCBI)")
+
+    export = commands.add_parser("export", help="write an output folder's records as BioC or "
+                                 "PubTator, with gene, drug and variant identifiers")
+    export.add_argument("--format", required=True, choices=("bioc-json", "bioc-xml", "pubtator"))
+    export.add_argument("--extracted", default=DEFAULT_OUT,
+                        help=f"the output folder to export (default: {DEFAULT_OUT}/)")
+    export.add_argument("--out", metavar="FILE", help="file to write (default: standard output)")
+
     diff = commands.add_parser("diff", help="diff extractions against gold or an earlier run")
     diff.add_argument("--gold", help="gold folder")
     diff.add_argument("--against", metavar="OLD_DIR", help="an earlier output folder")
@@ -154,6 +187,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--gold", help="gold folder: diff every scheduled run against it")
     serve.add_argument("--once", action="store_true",
                        help="run one cycle now and exit (for system cron, and tests)")
+    serve.add_argument("--query", action="append", default=[], metavar="QUERY",
+                       help="a PubMed query whose new articles each cycle fetches before it "
+                            "ingests (repeatable)")
+    serve.add_argument("--raw", metavar="DIR",
+                       help="with --query: folder for fetched articles, ingested with the "
+                            f"inputs (default: the first input, or {DEFAULT_INPUT}/)")
+    serve.add_argument("--max", type=at_least_one, default=20, dest="max_results",
+                       help="with --query: at most N articles per query and cycle (default: 20)")
+    serve.add_argument("--base-url", metavar="URL",
+                       help="with --query: E-utilities at URL (a mirror) instead of NCBI's")
 
     review = commands.add_parser("review", help="serve the review page for an output folder")
     review.add_argument("--extracted", default=DEFAULT_OUT,
@@ -163,10 +206,17 @@ def parser() -> argparse.ArgumentParser:
                              "documents promoted into it (default: gold/)")
     review.add_argument("--store", help="decisions database (default: $CASELIT_REVIEW_DB or "
                                         "<extracted>/review.sqlite)")
-    review.add_argument("--reviewer", default=os.environ.get("USER") or "reviewer",
-                        help="name recorded with each decision (default: $USER)")
-    review.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    review.add_argument("--reviewer", default=os.environ.get("USER") or "",
+                        help="name offered on the login page; each browser session names "
+                             "its reviewer, kept with every decision (default: $USER)")
+    review.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default: 127.0.0.1); any other needs a token")
     review.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    review.add_argument("--token", help="token asked for at login when bound beyond loopback "
+                                        "(default: a new one, printed at start)")
+    review.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="a name the page is opened by (Host header), beyond 127.0.0.1, "
+                             "localhost and --host; may be repeated")
     return main
 
 
@@ -268,11 +318,50 @@ def reports_changed(report, out_dir: str) -> bool:
 
 
 def command_extract(args: argparse.Namespace, console: Console) -> int:
-    from pipeline.extract import extract
+    from caselit.api import extract
 
-    _, extraction = extract(args.file)
+    extraction = extract(Path(args.file))
     sys.stdout.write(extraction.model_dump_json(indent=2) + "\n")
     return 0
+
+
+def command_export(args: argparse.Namespace, console: Console) -> int:
+    from pipeline.atomic import atomic_write_text
+    from pipeline.export import export_folder
+
+    text = export_folder(args.extracted, args.format)
+    if args.out:
+        atomic_write_text(Path(args.out), text)
+        Console(stderr=True).print(f"written: {escape(args.out)}", highlight=False, soft_wrap=True)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def fetched_table(results, title: str) -> Table:
+    table = Table(title=title)
+    for column in ("id", "status", "file", "reason"):
+        table.add_column(column, overflow="fold")
+    for result in results:
+        status = f"[bold red]{result.status}[/]" if result.status == "failed" else result.status
+        file = f"{result.path} ({result.form})" if result.path else ""
+        table.add_row(result.id, status, escape(file), escape(result.reason))
+    return table
+
+
+def command_fetch(args: argparse.Namespace, console: Console) -> int:
+    from pipeline.sources import client_for, fetch_pmc, fetch_pubmed
+
+    client = client_for(args.base_url)
+    if args.source == "pubmed":
+        results = fetch_pubmed(args.query, args.out, since=args.since,
+                               max_results=args.max_results, extracted=args.extracted,
+                               client=client)
+    else:
+        results = fetch_pmc(args.ids, args.out, extracted=args.extracted, client=client)
+    console.print(fetched_table(results, f"caselit fetch {args.source} -> {args.out} "
+                                         f"({client.requests} request(s))"))
+    return 1 if any(result.status == "failed" for result in results) else 0
 
 
 def print_formatted(console: Console, fmt: str, tables, markdown: str, json_text: str,
@@ -341,39 +430,70 @@ def command_model(args: argparse.Namespace, console: Console) -> int:
 
 
 def command_serve(args: argparse.Namespace, console: Console) -> int:
-    inputs = args.inputs or [DEFAULT_INPUT]
+    inputs = args.inputs or [args.raw if args.query and args.raw else DEFAULT_INPUT]
+    raw = args.raw or inputs[0]
+    if args.query:
+        Path(raw).mkdir(parents=True, exist_ok=True)
+        inputs = inputs if raw in inputs else [*inputs, raw]
     check_inputs(inputs)  # a folder missing at the start would fail every cycle
     if args.once:
+        if args.query:
+            from pipeline.sources import client_for, fetch_new
+
+            client = client_for(args.base_url)
+            results = fetch_new(args.query, raw, args.out, max_results=args.max_results,
+                                client=client)
+            console.print(fetched_table(results, f"fetched -> {raw} ({client.requests} "
+                                                 "request(s))"))
         once = argparse.Namespace(inputs=inputs, out=args.out, gold=args.gold, workers=2,
                                   task_runner="threads", dask_address=None, force=False,
                                   strict=False, fail_under=[], prune=False)
         return command_run(once, console)
     from flows.serve import serve
 
-    serve(inputs, args.out, cron=args.cron, gold_dir=args.gold,
+    fetching = {"queries": args.query, "fetch_dir": raw, "fetch_max": args.max_results,
+                "base_url": args.base_url} if args.query else None
+    serve(inputs, args.out, cron=args.cron, gold_dir=args.gold, fetching=fetching,
           announce=lambda line: console.print(line, highlight=False, soft_wrap=True))
     return 0
 
 
 def command_review(args: argparse.Namespace, console: Console) -> int:
+    """Bound to loopback, the page asks only for a name; bound beyond it, also for a
+    token (``--token`` or a new one printed here), and says so on every page."""
+    import secrets
+
     import uvicorn
 
     from pipeline.errors import Errors
     from pipeline.review import ReviewConfig, create_app
+    from pipeline.review.guard import LOOPBACK
 
     extracted = Path(args.extracted)
     if not extracted.is_dir():
         raise FileNotFoundError(Errors.E203.format(folder=extracted, what="output"))
     store = Path(args.store or os.environ.get("CASELIT_REVIEW_DB") or extracted / "review.sqlite")
+    shared = args.host not in LOOPBACK
+    token = (args.token or secrets.token_urlsafe(16)) if shared else args.token
     app = create_app(ReviewConfig(extracted=extracted, gold=Path(args.gold), store=store,
-                                  reviewer=args.reviewer))
+                                  reviewer=args.reviewer, host=args.host, token=token,
+                                  allowed_hosts=tuple(args.allow_host)))
     console.print(f"review page: http://{args.host}:{args.port}/  (decisions: {store})",
                   highlight=False, soft_wrap=True)
+    if shared:
+        Console(stderr=True).print(
+            f"[bold yellow]warning:[/] bound to {escape(args.host)}, beyond this machine: "
+            f"anyone who can reach port {args.port} sees the page; logging in needs the "
+            f"token {escape(token)}. Open it by a name in the allow-list (127.0.0.1, "
+            f"localhost, {escape(', '.join([args.host, *args.allow_host]))}; --allow-host adds one).",
+            highlight=False, soft_wrap=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 
-COMMANDS = {"run": command_run, "extract": command_extract, "diff": command_diff,
+COMMANDS = {"run": command_run, "extract": command_extract, "fetch": command_fetch,
+            "export": command_export,
+            "diff": command_diff,
             "data": command_data, "model": command_model, "serve": command_serve,
             "review": command_review}
 

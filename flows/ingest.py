@@ -1,4 +1,4 @@
-"""Ingest case reports: discover -> read -> tag -> assemble -> write (-> evaluate).
+"""Ingest case reports: (fetch ->) discover -> read -> tag -> assemble -> write (-> evaluate).
 
 A task extracts a chunk of documents (read, tag, assemble, write and commit each in
 turn), because Prefect's per-task overhead (about 10-85 ms, more on Dask) rivals the
@@ -32,11 +32,26 @@ from flows.settings import shared_api
 from pipeline.batch import Batch, finish_batch, outcome_failed, plan_batch
 from pipeline.evaluate import diff_folder, to_markdown, write_reports
 from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
+from pipeline.sources import Fetched, client_for, fetch_new
 from pipeline.store import append_run, output_lock, remove_leftovers
 from pipeline.store.output import Writes
 from pipeline.worker import document_workers, extract_chunk
 
 MAX_CHUNK = 16
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def fetch(queries: list[str], fetch_dir: str, out_dir: str, fetch_max: int,
+          base_url: str | None) -> list[Fetched]:
+    """New PubMed articles of each query since its last cycle, into ``fetch_dir``; what
+    became of each id is published as the Prefect artifact ``caselit-fetch``."""
+    results = fetch_new(queries, fetch_dir, out_dir, max_results=fetch_max,
+                        client=client_for(base_url))
+    lines = [f"- {r.id}: {r.status}" + (f" ({r.form})" if r.form else "")
+             + (f": {r.reason}" if r.reason else "") for r in results]
+    create_markdown_artifact(markdown="\n".join(lines) or "nothing new", key="caselit-fetch",
+                             description=f"PubMed fetch into {fetch_dir}")
+    return results
 
 
 @task(cache_policy=NO_CACHE)
@@ -121,9 +136,14 @@ def collect(futures, parts: list[list]) -> list[DocumentOutcome]:
 
 @flow(name="caselit-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
-           gold_dir: str | None = None, workers: int = 2, prune: bool = False) -> RunSummary:
+           gold_dir: str | None = None, workers: int = 2, prune: bool = False,
+           queries: list[str] | None = None, fetch_dir: str | None = None, fetch_max: int = 20,
+           base_url: str | None = None) -> RunSummary:
     started = time.perf_counter()
     with output_lock(out_dir):
+        if queries and fetch_dir:
+            fetch(queries, fetch_dir, out_dir, fetch_max, base_url)
+            inputs = inputs if fetch_dir in inputs else [*inputs, fetch_dir]
         batch = plan(inputs, out_dir, force)
         parts = chunks(batch.todo, workers)
         with document_workers():

@@ -95,12 +95,16 @@ def prefect_server(log: Path) -> Iterator[tuple[str, int | None]]:
 
 
 def serve(inputs: list[str], out_dir: str, *, cron: str, gold_dir: str | None = None,
-          announce: Callable[[str], None] = print) -> None:
-    """Serve the ingest flow on ``cron`` until SIGTERM or SIGINT."""
+          fetching: dict | None = None, announce: Callable[[str], None] = print) -> None:
+    """Serve the ingest flow on ``cron`` until SIGTERM or SIGINT. ``fetching``: the
+    flow's fetch parameters (queries, fetch_dir, fetch_max, base_url), for a schedule
+    that fetches new PubMed articles before each ingestion."""
     home = Path(os.environ["PREFECT_HOME"])
     parameters = {"inputs": [str(Path(i).resolve()) for i in inputs],
                   "out_dir": str(Path(out_dir).resolve()), "force": False,
                   "gold_dir": str(Path(gold_dir).resolve()) if gold_dir else None}
+    if fetching:
+        parameters.update(fetching, fetch_dir=str(Path(fetching["fetch_dir"]).resolve()))
     try:
         with stopped_by_signals(), prefect_server(home / "server.log") as (api_url, pid):
             os.environ["PREFECT_API_URL"] = api_url

@@ -32,6 +32,15 @@ class Errors:
     E015 = ("document id '{doc_id}' is taken in {out} by {other}, a different file; rename "
             "one of the two (records are named by the file's stem)")
     E016 = "a symbolic link back to {target}, a folder it is in: a loop, not followed"
+    E017 = "not well-formed XML: line {line}, column {column}: {message}"
+    E018 = ("not a literature file caselit reads: {found}; expected a JATS <article>, a "
+            "MEDLINE <PubmedArticleSet> or <PubmedArticle>, or a BioC <collection> (BioC JSON "
+            "for .json)")
+    E019 = "no article {member!r} in this file (articles: {known})"
+    E020 = "not valid BioC JSON: {reason}"
+    E022 = "unknown export format {value!r}; one of: {allowed}"
+    E023 = ("holds {count} articles ({ids}), and one is asked for; `caselit run` and "
+            "caselit.extract_articles() read them all")
     E101 = (
         "{what} not found at {path}; set CASELIT_DATA_DIR (or --data-dir) to the folder "
         "holding hgnc/, drugs/ and corpora/, or fill one with `caselit data fetch` (see the "
@@ -66,11 +75,20 @@ class Errors:
     E506 = "{path}: no such file or folder"
     E507 = "{problem} while writing {file}"
     E508 = "{problem}; {committed:,} document(s) committed, {left:,} not done: {advice}"
+    E509 = "{name}={value!r}: a number of seconds, 0 or more, is needed"
+    E510 = "{url}: {reason} (after {attempts} attempt(s))"
+    E511 = "{what}: {reason}"
     E601 = ("took longer than {seconds:,.0f} s, the limit for a file of {size:.1f} MB "
             "(CASELIT_DOC_SECONDS + CASELIT_DOC_SECONDS_PER_MB per MB); stopped")
     E602 = ("its worker reached {used:,.0f} MB of memory, over the limit of {limit:,} MB "
             "(CASELIT_DOC_MEMORY_MB); stopped")
     E603 = "its worker process died ({how})"
+    E701 = ("{record}: its document.id {doc_id!r} is not the record's file stem {stem!r}; "
+            "a record is promoted only to the gold file named after it")
+    E702 = "{target}: outside the gold folder {gold}; nothing written"
+    E703 = ("{target}: the gold file exists or values are open, and this preview was not "
+            "confirmed (or the file or decisions changed since): see the preview, confirm")
+    E704 = "{value!r} is not a {what}: {allowed}"
 
 
 class Warnings:
@@ -80,6 +98,9 @@ class Warnings:
             "reading (content-loss guard: compared with every word on the page)")
     W004 = ("{path}: changed after the run listed it ({listed:,} bytes then, {read:,} when "
             "read); extracted as read")
+    W005 = ("{path}: BioC document {member!r}: passage at offset {offset:,} overlaps the one "
+            "before (which ends at {end:,}); laid out after it, its offsets kept in the "
+            "source map")
 
 
 class BadInputError(ValueError):
@@ -89,6 +110,11 @@ class BadInputError(ValueError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class NotLiteratureError(BadInputError):
+    """A well-formed .xml or .json file that is no JSON/MEDLINE/BioC article: passed over in
+    an input folder (a configuration file), a failure when named on its own."""
 
 
 class RuleFileError(ValueError):
@@ -101,6 +127,11 @@ class GoldFileError(ValueError):
 
 class RecordError(ValueError):
     """An extraction record on disk that is not valid JSON for an Extraction."""
+
+
+class FetchError(OSError):
+    """A request to NCBI E-utilities that failed after its retries, or an answer that
+    makes no sense."""
 
 
 class DataSourceError(ValueError):
@@ -127,9 +158,13 @@ class OutputFolderError(ValueError):
     """An output folder that cannot take a run: a file, unwritable, or nearly full."""
 
 
+class PromotionError(ValueError):
+    """A reviewed document that cannot be written to its gold file (see E701-E703)."""
+
+
 class OutputBusyError(RuntimeError):
     """Another run holds the output folder's lock. Worth trying again later."""
 
 
 USER_ERRORS = (BadInputError, RuleFileError, GoldFileError, RecordError, DataSourceError,
-               ModelError, SettingError, OutputFolderError, FileNotFoundError)
+               ModelError, SettingError, OutputFolderError, FileNotFoundError, FetchError)

@@ -86,7 +86,8 @@ def piece_document(document: Document, start: int, end: int) -> Document:
               for t in document.tables if start <= t.start and t.end <= end]
     return Document(id=document.id, source=document.source, media_type=document.media_type,
                     text=document.text[start:end], pages=pages,
-                    sections=clipped(document.sections, start, end), tables=tables)
+                    sections=clipped(document.sections, start, end), tables=tables,
+                    metadata=document.metadata)
 
 
 def renumbered_variant(variant: Variant | None, groups: int) -> Variant | None:

@@ -71,6 +71,9 @@ class SourceFile(Model):
     doc_id: str = Field(description="The file stem; names extracted/<doc_id>.json.")
     sha256: str
     size: int
+    member: str | None = Field(
+        default=None, description="For a file holding several articles (a MEDLINE or BioC "
+        "file): the article's id in the file, which is also doc_id; None for a file of one.")
 
 
 class Failure(Model):
@@ -99,6 +102,9 @@ class SourceSpan(Model):
     Text files: ``source_start:source_end`` are character offsets in the decoded file.
     PDFs: they index the page's characters (pdfplumber's ``page.chars`` order), and
     ``bbox`` is the stretch's box on the page in PDF points (x0, top, x1, bottom).
+    JATS and MEDLINE XML: character offsets in the decoded XML file of the text node the
+    stretch was read from (entities as written there). BioC: offsets in the BioC
+    document's own coordinates (a passage's ``offset`` plus the position in its text).
     """
 
     start: int
@@ -171,10 +177,28 @@ def cells_between(text: str, start: int, end: int) -> tuple[TableCell, ...]:
     return tuple(cells)
 
 
+# What a file is read as: a text rendering, a PDF, or literature XML/JSON (JATS from PMC,
+# a MEDLINE/PubMed record, BioC).
+MediaType = Literal["text/plain", "application/pdf", "application/jats+xml",
+                    "application/pubmed+xml", "application/bioc+xml", "application/bioc+json"]
+
+
+class ArticleMetadata(Model):
+    """What a literature file states about its article in labelled fields (JATS front
+    matter, a MEDLINE citation, BioC infons); text renderings and PDFs have none."""
+
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+
+
 class Document(Model):
     id: str
     source: SourceFile
-    media_type: Literal["text/plain", "application/pdf"]
+    media_type: MediaType
     text: str
     pages: list[Page]
     sections: list[Section] = Field(default_factory=list)
@@ -182,6 +206,8 @@ class Document(Model):
     source_map: list[SourceSpan] = Field(
         default_factory=list, description="Clean text -> source, in text order.")
     warnings: list[str] = Field(default_factory=list)
+    metadata: ArticleMetadata | None = Field(
+        default=None, description="Labelled bibliographic fields of a literature file.")
 
     def source_at(self, offset: int) -> SourceSpan | None:
         """The span holding ``offset``, or the last one before it (for separators the
@@ -382,6 +408,8 @@ class RunInfo(Model):
     pages: int
     extracted_at: str
     warnings: list[str] = Field(default_factory=list)
+    metadata: ArticleMetadata | None = Field(
+        default=None, description="The source's bibliographic fields (literature files).")
 
 
 class Extraction(Annotations):

@@ -108,3 +108,38 @@ class Limits:
 
 def get_limits() -> Limits:
     return Limits.from_env()
+
+
+NCBI_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+
+
+@dataclass(frozen=True)
+class NcbiSettings:
+    """NCBI E-utilities for ``caselit fetch``: ``CASELIT_NCBI_API_KEY`` (10 requests a
+    second instead of 3), ``CASELIT_NCBI_EMAIL`` (NCBI asks for a contact), and
+    ``CASELIT_NCBI_BASE_URL`` (a mirror; ``--base-url`` wins), ``CASELIT_NCBI_RETRIES``
+    (4) and ``CASELIT_NCBI_BACKOFF`` (1.0 s, doubled at each retry)."""
+
+    base_url: str = NCBI_BASE_URL
+    api_key: str | None = None
+    email: str | None = None
+    retries: int = 4
+    backoff: float = 1.0
+
+    @property
+    def requests_per_second(self) -> int:
+        return 10 if self.api_key else 3
+
+    @classmethod
+    def from_env(cls) -> "NcbiSettings":
+        text = os.environ.get("CASELIT_NCBI_BACKOFF") or "1.0"
+        try:
+            backoff = float(text)
+        except ValueError:
+            backoff = -1.0
+        if backoff < 0:
+            raise SettingError(Errors.E509.format(name="CASELIT_NCBI_BACKOFF", value=text))
+        return cls(base_url=(os.environ.get("CASELIT_NCBI_BASE_URL") or NCBI_BASE_URL).rstrip("/"),
+                   api_key=os.environ.get("CASELIT_NCBI_API_KEY") or None,
+                   email=os.environ.get("CASELIT_NCBI_EMAIL") or None,
+                   retries=positive_int("CASELIT_NCBI_RETRIES", 4), backoff=backoff)

@@ -25,6 +25,7 @@ def assemble(document: Document, mentions: list[Mention], *, fingerprint: str) -
         pages=len(document.pages),
         extracted_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         warnings=list(document.warnings),
+        metadata=document.metadata,
     )
     return Extraction(
         document=document_info(document),

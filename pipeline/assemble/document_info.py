@@ -68,5 +68,10 @@ def find_year(document: Document) -> int | None:
 
 
 def document_info(document: Document) -> DocumentInfo:
-    return DocumentInfo(id=document.id, title=find_title(document), doi=find_doi(document),
-                        year=find_year(document))
+    """Title, DOI and year: a literature file's labelled fields first, else the text's."""
+    stated = document.metadata
+    if stated is None:
+        return DocumentInfo(id=document.id, title=find_title(document), doi=find_doi(document),
+                            year=find_year(document))
+    return DocumentInfo(id=document.id, title=stated.title or find_title(document),
+                        doi=stated.doi or find_doi(document), year=stated.year or find_year(document))

@@ -95,9 +95,10 @@ def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: 
                          series: bool) -> list[Mention]:
     """The diseases the authors name for the patient: in the title and in the passage
     that introduces it ("We report a woman with lung adenocarcinoma"), or in a
-    ``series``, where a passage introduces it alone, that passage only; with neither,
-    in the first of its passages that names one; else where the title, abstract and
-    case sections name one."""
+    ``series``, where a passage introduces it alone, that passage only; when the
+    introducing passage names none ("was found to have a mass"), or there is none, in
+    the first of its passages that names one; else where the title, abstract and case
+    sections name one."""
     own = [m for m in within(mentions, patient.passages) if m.type == "disease" and m.normalised]
     titled = [m for s in sentences if s.role == TITLE for m in s.mentions
               if m.type == "disease" and m.normalised]
@@ -111,7 +112,7 @@ def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: 
         return singled  # one of a series, introduced alone: its own disease, not the group's
     first = introducing_passage if titled or introducing_passage is None else None
     named = [m for m in own if first is not None and first.start <= m.start < first.end]
-    if not titled and not named:
+    if not named:  # introduced with no disease named ("was found to have a mass")
         first = next((p for p in told if any(p.start <= m.start < p.end for m in own)), None)
         named = [m for m in own if first is not None and first.start <= m.start < first.end]
     return unique(titled + named, key=lambda m: m.id) or own or [
@@ -238,7 +239,9 @@ def pronoun_sex(text: str, passages: list[Passage], rules: StoryRules) -> str | 
 
 def last_status(own: list[Mention]) -> tuple[Mention, str | None] | None:
     """The last word on the patient and what it says: alive, dead, or nothing (a story
-    ending on palliative care). Disease found "not" (no sign of recurrence) says alive."""
+    ending on palliative care). Disease found "not" (no sign of recurrence) says alive.
+    A death stated is the last word whatever follows it ("she died of pneumonia, without
+    evidence of progression")."""
     said = []
     for mention in (m for m in own if m.type == "status" and m.normalised != NULL_WORD):
         if mention.normalised == DISEASE_PRESENT:
@@ -246,7 +249,16 @@ def last_status(own: list[Mention]) -> tuple[Mention, str | None] | None:
                 said.append((mention, "alive"))
         elif usable(mention):
             said.append((mention, None if mention.normalised == ENDED else mention.normalised))
-    return said[-1] if said else None
+    deaths = [(mention, status) for mention, status in said if status == "dead"]
+    return (deaths or said)[-1] if said else None
+
+
+def screening_methods(text: str, sentences: list[Sentence]) -> list[Mention]:
+    """The methods of the screening of a cohort the patient was found in ("We screened
+    1378 cases using anchored multiplex PCR")."""
+    rules = story_rules()
+    return [m for s in sentences if rules.screening.search(text, s.start, s.end)
+            for m in s.mentions if m.type == "detection_method" and m.normalised]
 
 
 def in_title(mention: Mention, passages: list[Passage]) -> bool:
@@ -276,7 +288,9 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
                         rules)
     site = primary_site(disease, told_alone_first(own, patient) if size > 1 else own, mentions,
                         text, rules)
-    methods = [m for m in own if m.type == "detection_method" and m.normalised]
+    methods = ([m for m in own if m.type == "detection_method" and m.normalised
+                and not {"negated", "hypothetical"} & set(m.modifiers)]
+               or (screening_methods(text, sentences) if size == 1 else []))
     last = last_status([m for m in own if not in_title(m, patient.passages)])
     lines = story_lines(text, patient.passages, mentions, expanded)
     sex = patient.sex or (pronoun_sex(text, patient.passages, rules) if size == 1 else None)

@@ -59,6 +59,55 @@ def told_in_turn(text: str, sentences: list[Sentence]) -> list[Mention]:
     return found
 
 
+RELATIVE_JOIN = re.compile(r"\s+(?:and|as\s+well\s+as)\s+(?:(?:his|her|their)\s+)?$",
+                           re.IGNORECASE)
+KIN_WINDOW = 25  # characters after a descriptor where its kin noun may be ("38-year-old daughter")
+
+
+def kin_noun(text: str, mention: Mention, rules: StoryRules) -> str | None:
+    """The kin noun a descriptor names its patient by ("his 38-year-old daughter")."""
+    words = re.findall(r"[A-Za-z]+", text[mention.start:mention.end + KIN_WINDOW])[:4]
+    return next((w.lower() for w in words if w.lower() in rules.kin), None)
+
+
+def relatives(text: str, sentences: list[Sentence]) -> list[Mention]:
+    """The descriptors of patients the first sentence that introduces any presents together
+    as relatives ("a man in his sixties and his 38-year-old daughter", "a 5-year-old boy
+    and his 8-year-old brother"), in order; none when it introduces one patient."""
+    rules = story_rules()
+    for sentence in (s for s in sentences if s.role != BACKGROUND):
+        introduced = [m for m in sentence.mentions if introducing(m) and m.patient.count is None]
+        if not introduced:
+            continue
+        found = introduced[:1]
+        for mention in introduced[1:]:
+            if (RELATIVE_JOIN.search(text, found[-1].end, mention.start)
+                    and kin_noun(text, mention, rules) and not same_patient(found[-1], mention)):
+                found.append(mention)
+        return found if len(found) > 1 else []
+    return []
+
+
+def kin_names(text: str, related: list[Mention]) -> list[tuple[re.Pattern, int]]:
+    """What the story calls each of the relatives: the second and later by their kin noun
+    ("his daughter", "the daughter"), the first by the kin noun that answers it ("the
+    father"), or siblings by age ("the younger"); and "the proband" is the first."""
+    rules = story_rules()
+    names = [(re.compile(r"\b(?:the\s+)?(?:proband|index\s+(?:patient|case))\b", re.IGNORECASE), 1)]
+    for number, mention in enumerate(related[1:], 2):
+        noun = kin_noun(text, mention, rules)
+        names.append((re.compile(rf"\b(?:the|his|her|their)\s+{noun}\b", re.IGNORECASE), number))
+        answer = rules.kin[noun].get(related[0].patient.sex or "")
+        if answer and answer != noun:
+            names.append((re.compile(rf"\b(?:the|his|her|their)\s+{answer}\b", re.IGNORECASE), 1))
+    ages = [m.patient.age_years for m in related]
+    if len(related) == 2 and None not in ages and ages[0] != ages[1]:
+        younger = 1 if ages[0] < ages[1] else 2
+        names += [(re.compile(r"\bthe\s+younger\b", re.IGNORECASE), younger),
+                  (re.compile(r"\bthe\s+(?:older|elder)\b", re.IGNORECASE), 3 - younger)]
+    return names
+
+
 def cohort_size(text: str, sentences: list[Sentence]) -> int:
     """How many patients the authors present together: the count of the group named in
     the title, in a sentence that frames the case ("Here we report two cases of..."), or
@@ -66,11 +115,9 @@ def cohort_size(text: str, sentences: list[Sentence]) -> int:
     patient), or the highest patient number of a series ("Case 2: ...") or of patients
     told one after another."""
     rules = story_rules()
-    numbered = max([rules.ordinals.get((m.group("ordinal") or "").lower())
-                    or int(m.group("number") or 0)
-                    for s in sentences if s.role != BACKGROUND
+    numbered = max([rules.series_number(m) for s in sentences if s.role != BACKGROUND
                     for m in rules.series_ordinal.finditer(text, s.start, s.end)]
-                   + [len(told_in_turn(text, sentences)), 1])
+                   + [len(told_in_turn(text, sentences)), len(relatives(text, sentences)), 1])
     for sentence in sentences:
         if sentence.role == BACKGROUND:
             continue
@@ -86,12 +133,13 @@ def cohort_size(text: str, sentences: list[Sentence]) -> int:
 CLAUSE_OPENING = re.compile(r"[(,;]")
 # What may come before a patient introduced at the head of a sentence: "Case 2: A",
 # "An otherwise healthy" (never "His son, a").
-SENTENCE_HEAD = re.compile(r"\W*(?:(?:case|patient)\s+\d+\W*)?(?:an?\s+(?:[\w-]+\s+){0,3}?)?",
+SENTENCE_HEAD = re.compile(r"\W*(?:(?:case|patient)\s+(?:\d+|(?-i:[A-F]))\W*)?(?:an?\s+(?:[\w-]+\s+){0,3}?)?",
                            re.IGNORECASE)
 
 
 def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules,
-             in_turn: dict[str, int]) -> list[tuple[int, int, frozenset[int]]]:
+             in_turn: dict[str, int], names: list[tuple[re.Pattern, int]] = ()
+             ) -> list[tuple[int, int, frozenset[int]]]:
     """The parts of a sentence of a report on ``size`` patients that speak of some of
     them, as (start, end, patients): from the clause that names them ("Partial responses
     were observed in 2 patients, including one harbouring X" speaks of patients 1-2, then
@@ -105,12 +153,13 @@ def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules,
         count = rules.count_words.get(match.group("count").lower()) or int(match.group("count"))
         marks.append((match.start(), frozenset(range(1, min(count, size) + 1))))
     for match in rules.series_ordinal.finditer(text, sentence.start, sentence.end):
-        number = (rules.ordinals.get((match.group("ordinal") or "").lower())
-                  or int(match.group("number") or 0))
+        number = rules.series_number(match)
         if 1 <= number <= size:
             marks.append((match.start(), frozenset({number})))
     marks += [(m.start, frozenset({in_turn[m.id]})) for m in sentence.mentions
               if in_turn.get(m.id, 0) <= size and m.id in in_turn]
+    marks += [(match.start(), frozenset({number})) for pattern, number in names
+              if number <= size for match in pattern.finditer(text, sentence.start, sentence.end)]
     relative = sorted(list(rules.series_one.finditer(text, sentence.start, sentence.end))
                       + list(rules.series_other.finditer(text, sentence.start, sentence.end)),
                       key=lambda m: m.start())
@@ -146,6 +195,9 @@ def passages(text: str, sentences: list[Sentence], size: int) -> list[Passage]:
     in_turn = {m.id: n for n, m in enumerate(told_in_turn(text, sentences), 1)}
     if len(in_turn) < 2:
         in_turn = {}  # one patient told: no turn to mark
+    related = relatives(text, sentences)
+    names = kin_names(text, related) if related else []
+    introduction = related[0].sentence_start if related else None  # speaks of them all
     result = []
     focus = everyone
     for sentence in sentences:
@@ -153,7 +205,8 @@ def passages(text: str, sentences: list[Sentence], size: int) -> list[Passage]:
             continue
         if sentence.role in (FRAMING, TITLE):
             focus = everyone
-        parts = speakers(text, sentence, size, rules, in_turn) if size > 1 else []
+        parts = speakers(text, sentence, size, rules, in_turn,
+                         names if sentence.start != introduction else []) if size > 1 else []
         position = sentence.start
         for start, end, who in parts:
             if start > position:
@@ -200,8 +253,10 @@ def narrative_patients(document: Document, mentions: list[Mention]
     for passage in passages(text, sentences, size):
         for number in passage.patients:
             patients[number - 1].passages.append(passage)
+    related = relatives(text, sentences)
     for patient in patients:
-        patient.descriptors = descriptors_of(patient, sentences, size)
+        patient.descriptors = ([related[patient.number - 1]] if len(related) == size
+                               else descriptors_of(patient, sentences, size))
     return patients, sentences
 
 

@@ -65,6 +65,7 @@ class StoryRules:
     citing: re.Pattern
     own_finding: re.Pattern
     own_patient: re.Pattern
+    screening: re.Pattern
     notation: re.Pattern
     skipped_labels: re.Pattern
     broad_disease_heads: frozenset[str]
@@ -73,16 +74,20 @@ class StoryRules:
     imaging_words: re.Pattern
     not_primary_sites: frozenset[str]
     pronouns: tuple[tuple[str, re.Pattern], ...]
+    kin: dict[str, dict[str, str]]  # a relative's kin noun -> by the other's sex, theirs
 
     @classmethod
     def from_dict(cls, data: dict) -> "StoryRules":
-        patterns = ["citing", "own_finding", "own_patient", "rearrangement_notation",
+        patterns = ["citing", "own_finding", "own_patient", "rearrangement_notation", "screening",
                     "skipped_labels", "comment_clause"]
         lists = ["presenting", "concluding", "framing_sections", "telling_sections", "discussion_openers",
                  "story_words", "background_words", "patient_words", "broad_disease_heads",
                  "tumour_words", "metastasis_words", "imaging_words", "not_primary_sites"]
         check_keys(data, file=FILE, where="top level",
-                   required=[*patterns, *lists, "series", "ordinals", "count_words", "pronouns"])
+                   required=[*patterns, *lists, "series", "ordinals", "count_words", "pronouns",
+                             "kin"])
+        kin = check_type(data["kin"], dict, file=FILE, where="top level", key="kin",
+                         description="a mapping of kin noun to the other's noun by sex")
         pronouns = check_keys(data["pronouns"], file=FILE, where="pronouns",
                               required=["male", "female"])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
@@ -117,7 +122,8 @@ class StoryRules:
             series_other=series_single["other"], series_ordinal=series_single["ordinal"],
             ordinals=numbers["ordinals"], count_words=numbers["count_words"],
             citing=single["citing"], own_finding=single["own_finding"],
-            own_patient=single["own_patient"], notation=single["rearrangement_notation"],
+            own_patient=single["own_patient"], screening=single["screening"],
+            notation=single["rearrangement_notation"],
             skipped_labels=single["skipped_labels"],
             broad_disease_heads=frozenset(values["broad_disease_heads"]),
             tumour_words=words_pattern(values["tumour_words"]),
@@ -126,7 +132,19 @@ class StoryRules:
             not_primary_sites=frozenset(values["not_primary_sites"]),
             pronouns=tuple((sex, whole_words(check_str_list(pronouns[sex], file=FILE,
                                                             where="pronouns", key=sex)))
-                           for sex in ("male", "female")))
+                           for sex in ("male", "female")),
+            kin={str(noun).lower(): {str(sex): str(other).lower() for sex, other in check_type(
+                     by_sex, dict, file=FILE, where="kin", key=str(noun),
+                     description="a mapping of sex to kin noun").items()}
+                 for noun, by_sex in kin.items()})
+
+    def series_number(self, match: re.Match) -> int:
+        """The patient a series numbering names: "the second patient", "Case 2",
+        "Patient B" (2)."""
+        ordinal, number = match.group("ordinal"), match.group("number") or ""
+        if ordinal:
+            return self.ordinals.get(ordinal.lower(), 0)
+        return int(number) if number.isdigit() else ord(number) - ord("A") + 1 if number else 0
 
 
 def whole_words(words: list[str]) -> re.Pattern:

@@ -57,7 +57,7 @@ SEVERAL_LINES = re.compile(r"^\S+\s+lines\s+of\s+")  # "8 lines of chemotherapy"
 
 WORD_LISTS = ("supportive_words", "restart_words", "add_words", "transplant_words",
               "local_treatment_words", "sequence_words", "hold_words", "relapse_words",
-              "start_words", "stop_words")
+              "start_words", "stop_words", "continue_words")
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class TherapyRules:
     lesion_response: re.Pattern
     conditioning_joins: re.Pattern
     when_progressed: re.Pattern
+    opening_clause: re.Pattern
     supportive_words: re.Pattern
     restart_words: re.Pattern
     add_words: re.Pattern
@@ -78,12 +79,13 @@ class TherapyRules:
     relapse_words: re.Pattern
     start_words: re.Pattern
     stop_words: re.Pattern
+    continue_words: re.Pattern
     phase_settings: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "TherapyRules":
         lists = ["supportive_drugs", "anaphora", "clause_breaks", "phase_settings", *WORD_LISTS]
-        patterns = ["lesion_response", "conditioning_joins", "when_progressed"]
+        patterns = ["lesion_response", "conditioning_joins", "when_progressed", "opening_clause"]
         check_keys(data, file=FILE, where="top level", required=[*lists, *patterns])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
@@ -93,7 +95,7 @@ class TherapyRules:
         return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
                    re.compile("|".join(values["clause_breaks"]), re.IGNORECASE),
                    single["lesion_response"], single["conditioning_joins"],
-                   single["when_progressed"],
+                   single["when_progressed"], single["opening_clause"],
                    **{key: words_pattern(values[key]) for key in WORD_LISTS},
                    phase_settings=frozenset(values["phase_settings"]))
 
@@ -203,10 +205,16 @@ def is_treatment(mention: Mention) -> bool:
     return mention.type in ("drug", "regimen") and bool(mention.normalised)
 
 
+SENTENCE_GAP = re.compile(r"[.;:!?]\s+")
+
+
 def steps(text: str, start: int, end: int, rules: TherapyRules) -> list[tuple[int, int]]:
-    """A passage cut at step breaks and at clause breaks."""
+    """A passage cut at step breaks, at clause breaks and after a sentence's opening clause."""
+    openings = [start] + [m.end() for m in SENTENCE_GAP.finditer(text, start, end)]
     cuts = sorted({m.start() for m in STEP_BREAKS.finditer(text, start, end)}
-                  | {m.start() for m in rules.clause_breaks.finditer(text, start, end)})
+                  | {m.start() for m in rules.clause_breaks.finditer(text, start, end)}
+                  | {m.end() - 1 for m in (rules.opening_clause.match(text, at, end)
+                                           for at in openings) if m})
     bounds = [start] + [c for c in cuts if start < c < end] + [end]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
@@ -254,6 +262,49 @@ def one_after_another(text: str, named: list[Mention]) -> bool:
             and all("," in text[a.end:b.start] for a, b in zip(named, named[1:])))
 
 
+PARALLEL = re.compile(r"\s+and\s+(?:then\s+|later\s+|subsequently\s+)?(on|to|after)\s+",
+                      re.IGNORECASE)
+PREPOSITION_BEFORE = re.compile(r"\b(on|to|after)\s+$", re.IGNORECASE)
+
+
+def parallel_groups(text: str, named: list[Mention]) -> list[list[Mention]]:
+    """A step's drugs cut where the preposition before the first is said again for the
+    next ("progressed on FOLFOX with bevacizumab and on FOLFIRI with panitumumab",
+    "refractory to imatinib and to sunitinib"): one line per treatment, each with what the
+    step says of them all; otherwise one group."""
+    if len(named) < 2:
+        return [named] if named else []
+    first = PREPOSITION_BEFORE.search(text, max(0, named[0].start - 12), named[0].start)
+    if first is None:
+        return [named]
+    groups = [[named[0]]]
+    for before, mention in zip(named, named[1:]):
+        again = PARALLEL.search(text, before.end, mention.start)
+        if again is not None and again.group(1).lower() == first.group(1).lower() \
+                and again.end() == mention.start:
+            groups.append([])
+        groups[-1].append(mention)
+    return groups
+
+
+def responses_by_line(started: list[TimelineLine], responses: list[Mention]
+                      ) -> list[tuple[TimelineLine, list[Mention]]]:
+    """The responses of a step that starts lines, per line. Responses printed between the
+    lines' drugs are each the line's before them ("crizotinib (PR, 13 months), alectinib
+    (SD, 9 months) and brigatinib (PD)"), one before every line is each line's; otherwise
+    what the step states is stated of every line it starts ("progressed on FOLFOX and on
+    FOLFIRI")."""
+    starts = [line.evidence[0].start for line in started]
+    if len(started) < 2 or not any(starts[0] < r.start < starts[-1] for r in responses):
+        return [(line, responses) for line in started]
+    by_line: list[tuple[TimelineLine, list[Mention]]] = [(line, []) for line in started]
+    for response in responses:
+        before = [n for n, start in enumerate(starts) if start < response.start]
+        for n in (before[-1:] if before else range(len(started))):
+            by_line[n][1].append(response)
+    return by_line
+
+
 def setting_groups(named: list[Mention], settings: list[Mention]
                    ) -> list[tuple[list[Mention], list[Mention]]]:
     """A step's drugs with the settings that may be theirs. Drugs given in settings of
@@ -297,15 +348,19 @@ def setting_of(text: str, settings: list[Mention], named: list[Mention], step_en
     return None
 
 
-def conditioning(text: str, bounds: tuple[int, int], part: list[Mention], rules: TherapyRules
-                 ) -> bool:
+def conditioning(text: str, bounds: tuple[int, int], part: list[Mention], rules: TherapyRules,
+                 settings: list[Mention] = ()) -> bool:
     """Drugs a transplant's own description names ("alloHCT (MUD, busulfan and
     melphalan)", "HSCT conditioned with busulfan"), or drugs given with the transplant
     right after them ("high-dose busulfan and melphalan with autologous stem cell
     rescue"): its conditioning, not a line of their own; a transplant in an earlier
-    clause ("after stem cell infusion, crizotinib was restarted") or one past ("two
-    years after transplant on ponatinib maintenance") is not."""
+    clause ("after stem cell infusion, crizotinib was restarted"), one past ("two years
+    after transplant on ponatinib maintenance") or drugs named with a phase of their own
+    ("autologous transplant and lenalidomide maintenance") is not."""
     step_start, first, last = bounds[0], part[0], part[-1]
+    if any(s.normalised != CONDITIONING and first.start <= s.start <= last.end + 20
+           for s in settings):
+        return False
     after = rules.transplant_words.search(text, last.end, bounds[1])
     if after is not None and rules.conditioning_joins.fullmatch(text, last.end, after.start()):
         return True
@@ -341,10 +396,16 @@ def drug_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: st
     named = [run[0] for run in runs if len(run) == 1]
     one_by_one = (one_after_another(text, named)
                   or rules.sequence_words.search(text, step_start, step_end))
-    groups = [([m], settings) for m in named] if one_by_one else setting_groups(named, settings)
+    parallel = parallel_groups(text, named)
+    if one_by_one:
+        groups = [([m], settings) for m in named]
+    elif len(parallel) > 1:
+        groups = [(part, settings) for part in parallel]
+    else:
+        groups = setting_groups(named, settings)
     for part, own_settings in groups:
         drugs, regimen = line_drugs(part, expanded)
-        if conditioning(text, bounds, part, rules):
+        if conditioning(text, bounds, part, rules, settings):
             said = next((m for m in settings if m.normalised == CONDITIONING), None)
             lines.append(TimelineLine(drugs, regimen, CONDITIONING, role,
                                       part + ([said] if said else [])))
@@ -379,7 +440,10 @@ def printed_lines(text: str, step: list[Mention], step_end: int, role: str,
 
 
 def refers_back(text: str, mention: Mention, rules: TherapyRules) -> bool:
-    """"this chemotherapy": the treatment under way, named again."""
+    """"this chemotherapy": the treatment under way, named again (not a protocol named by
+    its code: "the ALCL99 protocol")."""
+    if any(c.isdigit() for c in mention.text):
+        return False
     before = text[max(0, mention.start - 20):mention.start].split()
     return bool(before) and before[-1].lower() in rules.anaphora
 
@@ -416,6 +480,9 @@ class Reading:
     setting: Mention | None = None
     sentence_end: int = -1
     held: bool = False  # the line under way was held ("lorlatinib was held after day 49")
+    # lines the sentence's last step started together ("After induction and consolidation
+    # chemotherapy, he achieved a complete remission": the remission is both's)
+    together: list[TimelineLine] = field(default_factory=list)
 
     def step(self, step: list[Mention], bounds: tuple[int, int], role: str) -> None:
         """Read one step of a passage in ``role``."""
@@ -429,19 +496,28 @@ class Reading:
             step = [m for m in step if not is_treatment(m)
                     or m.normalised in self.current.drugs]
         started = new_lines(text, step, bounds, role, self.expanded, rules)
-        if role == TITLE:  # a title says what, never when
+        if role == TITLE:  # a title says what, never when: not what a line was given for
+            told = [r for r in responses if not (r.normalised == "PD" and rules.when_progressed.search(
+                text, max(bounds[0], r.start - 40), r.start))]
             for line in started:
-                line.responses += stated(text, responses, None, rules, diseases)
+                line.responses += stated(text, told, None, rules, diseases)
             self.titled += started
             return
         if step and step[0].sentence_end != self.sentence_end:
-            self.setting, self.sentence_end = None, step[0].sentence_end
+            self.setting, self.sentence_end, self.together = None, step[0].sentence_end, []
         if not started:
             if rules.relapse_words.search(text, *bounds):
                 self.held = False  # given again after this, a drug is a new line
-            self.attach(responses, diseases)
+            if len(self.together) > 1 and self.current in self.together:
+                for line in self.together:
+                    line.responses += stated(text, responses, None, rules, diseases)
+            else:
+                self.attach(responses, diseases)
             settings = [m for m in step if m.type == "setting"]
             self.setting = settings[-1] if settings else self.setting
+            return
+        if self.recaps(started, step, bounds):
+            self.attach_to_each_drug(responses, step, diseases)
             return
         self.give_waiting_setting(started)
         if rules.relapse_words.search(text, *bounds) or any(r.normalised == "PD" for r in responses):
@@ -452,15 +528,52 @@ class Reading:
                    or (r.normalised == "PD" and r.start > first and rules.when_progressed.search(
                        text, max(bounds[0], r.start - 40), r.start))]
         self.attach(earlier, diseases)
-        for line in started:
-            line.responses += stated(text, [r for r in responses if r not in earlier],
-                                     self.current, rules, diseases)
+        for line, told in responses_by_line(started, [r for r in responses if r not in earlier]):
+            line.responses += stated(text, told, self.current, rules, diseases)
         if not rules.restart_words.search(text, *bounds) and retold(self.lines, started):
             for old, new in zip(self.lines[-len(started):], started):
                 old.takes(new)
+            self.together = self.lines[-len(started):]
             return
         for line in started:
             self.add(line, bounds)
+        self.together = [line for line in started if line in self.lines]
+
+    def recaps(self, started: list[TimelineLine], step: list[Mention], bounds: tuple[int, int]
+               ) -> bool:
+        """The step sums up earlier lines, each by its drug ("a partial response to
+        gefitinib and a complete response on osimertinib"), or tells again of one that is
+        not the line under way ("at progression on alectinib", after brigatinib; "he is well
+        on imatinib", after a course of prednisolone):
+        every drug named has a line of its own already, no one line holds them all (or the
+        one drug is not the line under way's), and nothing is said to start."""
+        drugs = [drug for line in started for drug in line.drugs]
+        words = (self.rules.start_words, self.rules.add_words, self.rules.restart_words)
+        if not drugs or any(line.regimen for line in started) \
+                or any(w.search(self.text, *bounds) for w in words):
+            return False
+        told = [line for line in self.lines if line.role not in (FRAMING, TITLE)]
+        if len(drugs) == 1:  # not given in a phase of its own ("continues dasatinib maintenance")
+            return (self.current is not None and drugs[0] not in self.current.drugs
+                    and not any(line.setting for line in started)
+                    and any(drugs[0] in line.drugs for line in told if line is not self.current))
+        return (all(any(d in line.drugs for line in told) for d in drugs)
+                and not any(set(drugs) <= set(line.drugs) for line in self.lines))
+
+    def attach_to_each_drug(self, responses: list[Mention], step: list[Mention],
+                            diseases: list[Mention]) -> None:
+        """Each response of a summing-up step to the line of the drug it is told of: the
+        drug right after it ("a partial response to gefitinib"), else the nearest before."""
+        named = [m for m in step if is_treatment(m)]
+        for response in responses:
+            after = [m for m in named if m.start >= response.end
+                     and not any(response.end <= r.start < m.start for r in responses)]
+            before = [m for m in named if m.end <= response.start]
+            drug = after[0] if after else (before[-1] if before else None)
+            line = next((line for line in reversed(self.lines) if line.role not in (FRAMING, TITLE)
+                         and drug is not None and drug.normalised in line.drugs), None)
+            if line is not None:
+                line.responses += stated(self.text, [response], None, self.rules, diseases)
 
     def give_waiting_setting(self, started: list[TimelineLine]) -> None:
         if self.setting is not None:
@@ -485,7 +598,7 @@ class Reading:
         words = {name: pattern.search(self.text, *step) is not None for name, pattern in (
             ("restart", rules.restart_words), ("add", rules.add_words),
             ("start", rules.start_words), ("hold", rules.hold_words),
-            ("relapse", rules.relapse_words))}
+            ("relapse", rules.relapse_words), ("continue", rules.continue_words))}
         if current is not None and words["hold"] and same_drugs(current, line):
             self.held = True
         if current is not None and self.goes_on(current, line, words):
@@ -510,6 +623,8 @@ class Reading:
             # and bevacizumab, followed by pemetrexed and bevacizumab maintenance"); the
             # same drugs named with their phase ("crizotinib maintenance") go on
             return False
+        if words["continue"] and not words["restart"] and set(line.drugs) == set(current.drugs):
+            return True
         progressed = current.response_is("PD")
         if words["restart"]:
             return self.held and not progressed and not words["relapse"]

@@ -13,13 +13,14 @@ from pathlib import Path
 from pipeline.lexicons.cache import cached_build, require, source_digest
 from pipeline.lexicons.drugs import DrugEntry, DrugLexicon, build_drug_lexicon
 from pipeline.lexicons.hgnc import GeneEntry, GeneLexicon, build_gene_lexicon
+from pipeline.lexicons.identifiers import Identifiers, build_identifiers
 from pipeline.lexicons.words import BC2GM, build_common_words
 from pipeline.resources import check_keys, check_str_list, load_resource
 from pipeline.settings import Settings, get_settings
 
 __all__ = [
-    "DrugEntry", "DrugLexicon", "GeneEntry", "GeneLexicon",
-    "common_words", "drug_lexicon", "gene_lexicon", "lexicons_digest",
+    "DrugEntry", "DrugLexicon", "GeneEntry", "GeneLexicon", "Identifiers",
+    "common_words", "drug_lexicon", "gene_lexicon", "identifiers", "lexicons_digest",
 ]
 
 HGNC_COMPLETE = ("hgnc/hgnc_complete_set.txt.gz", "HGNC complete gene set")
@@ -75,6 +76,20 @@ def _common_words(settings: Settings) -> frozenset[str]:
     sources = word_sources(settings)
     data = cached_build("words", sources, settings.cache_dir, lambda: build_common_words(sources))
     return frozenset(data["words"])
+
+
+@lru_cache(maxsize=4)
+def _identifiers(settings: Settings) -> Identifiers:
+    sources = [_path(settings, HGNC_COMPLETE), _path(settings, FDA_NAMES),
+               _path(settings, DRUGBANK)]
+    data = cached_build("identifiers", sources, settings.cache_dir,
+                        lambda: build_identifiers(*sources))
+    return Identifiers.from_json(data)
+
+
+def identifiers(settings: Settings | None = None) -> Identifiers:
+    """HGNC and NCBI Gene IDs of approved symbols; UNII and DrugBank IDs of drug INNs."""
+    return _identifiers(settings or get_settings())
 
 
 def common_words(settings: Settings | None = None) -> frozenset[str]:

@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import BadInputError, Errors, Warnings
-from pipeline.read.discover import SUPPORTED_SUFFIXES, Discovery, discover, file_sha256
+from pipeline.read.discover import (LITERATURE_SUFFIXES, SUPPORTED_SUFFIXES, Discovery, discover,
+                                    sources_of)
 from pipeline.read.sections import segment
 from pipeline.read.text import clean_text, decode_text
 from pipeline.read.textmap import assemble
@@ -21,17 +22,18 @@ from pipeline.settings import get_limits
 
 READ_ATTEMPTS = 3
 
-__all__ = ["Discovery", "SUPPORTED_SUFFIXES", "discover", "read_document", "source_for",
-           "text_document"]
+__all__ = ["Discovery", "SUPPORTED_SUFFIXES", "discover", "read_document", "read_text",
+           "source_for", "sources_of", "text_document"]
 
 
 def source_for(path: str | Path) -> SourceFile:
-    """Identify one file (for callers that skip discovery, e.g. ``caselit extract``)."""
+    """Identify one file (for callers that skip discovery, e.g. ``caselit extract``); a
+    literature file of several articles is its first article (:func:`sources_of` lists
+    them all)."""
     path = Path(path)
     if not path.is_file():
         raise BadInputError(path, Errors.E005)
-    return SourceFile(path=str(path), doc_id=path.stem, sha256=file_sha256(path),
-                      size=path.stat().st_size)
+    return sources_of(path)[0]
 
 
 def file_state(path: Path) -> tuple[int, int, int]:
@@ -63,35 +65,48 @@ def read_document(source: SourceFile | str | Path) -> Document:
             data = path.read_bytes()
         except FileNotFoundError:
             raise BadInputError(path, Errors.E005) from None
-        reading = read_bytes(path, suffix, data)
+        reading = read_bytes(path, suffix, data, source)
         if file_state(path) == before and len(data) == before[1]:
             break
     else:
         raise BadInputError(path, Errors.E014.format(attempts=READ_ATTEMPTS))
-    text, pages, source_map, warnings, media_type = reading
+    text, pages, source_map, warnings, media_type, structure = reading
     read = SourceFile(path=source.path, doc_id=source.doc_id,
-                      sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+                      sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                      member=source.member)
     if source.sha256 and read.sha256 != source.sha256:
         warnings = [*warnings, Warnings.W004.format(path=path, listed=source.size, read=read.size)]
     refuse_overlong_words(path, text, get_limits().max_word_chars)
-    sections, tables = segment(text)
+    sections, tables, metadata = structure if structure else (*segment(text), None)
     return Document(id=source.doc_id, source=read, media_type=media_type, text=text,
                     pages=pages, sections=sections, tables=tables, source_map=source_map,
-                    warnings=warnings)
+                    warnings=warnings, metadata=metadata)
 
 
-def read_bytes(path: Path, suffix: str, data: bytes) -> tuple:
-    """(text, pages, source map, warnings, media type) of a file whose bytes are ``data``
-    (a PDF's engines read the file itself, which the caller checks did not change)."""
+def read_bytes(path: Path, suffix: str, data: bytes, source: SourceFile | None = None) -> tuple:
+    """(text, pages, source map, warnings, media type, structure) of a file whose bytes
+    are ``data`` (a PDF's engines read the file itself, which the caller checks did not
+    change). ``structure`` is (sections, tables, metadata) for a literature file, whose
+    structure is read from its markup, and None for the others, segmented from their
+    text."""
+    if suffix in LITERATURE_SUFFIXES:
+        from pipeline.read.literature import read_literature
+
+        doc_id = source.doc_id if source is not None else path.stem
+        member = source.member if source is not None else None
+        found = read_literature(path, data, member, doc_id)
+        return (found.text, [Page(number=1, start=0, end=len(found.text))], found.source_map,
+                found.warnings, found.media_type, (found.sections, found.tables, found.metadata))
     if suffix == ".pdf":
         from pipeline.read.pdf import read_pdf
 
         reading = read_pdf(path, data)
         return (reading.text, reading.pages, reading.source_map, reading.warnings,
-                "application/pdf")
+                "application/pdf", None)
     raw, warnings = decode_text(data, str(path))
     text, source_map = assemble(clean_text(raw))
-    return text, [Page(number=1, start=0, end=len(text))], source_map, warnings, "text/plain"
+    return (text, [Page(number=1, start=0, end=len(text))], source_map, warnings, "text/plain",
+            None)
 
 
 @lru_cache(maxsize=4)
@@ -109,6 +124,23 @@ def refuse_overlong_words(path: Path, text: str, limit: int) -> None:
         length = len(re.compile(r"\S+").match(text, found.start()).group())
         raise BadInputError(path, Errors.E013.format(length=length, offset=found.start(),
                                                      limit=limit))
+
+
+def read_text(text: str, doc_id: str = "text") -> Document:
+    """A Document of ``text`` as if it were a .txt file's content: cleaned (markup,
+    citation marks, hard wraps), sectioned, its source map into ``text`` (for the Python
+    API, where a notebook has a report's text rather than a file)."""
+    data = text.encode("utf-8")
+    path = f"<{doc_id}>"
+    raw, warnings = decode_text(data, path)
+    clean, source_map = assemble(clean_text(raw))
+    refuse_overlong_words(Path(path), clean, get_limits().max_word_chars)
+    sections, tables = segment(clean)
+    source = SourceFile(path=path, doc_id=doc_id, sha256=hashlib.sha256(data).hexdigest(),
+                        size=len(data))
+    return Document(id=doc_id, source=source, media_type="text/plain", text=clean,
+                    pages=[Page(number=1, start=0, end=len(clean))], sections=sections,
+                    tables=tables, source_map=source_map, warnings=warnings)
 
 
 def text_document(text: str, doc_id: str = "text") -> Document:

@@ -12,10 +12,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from pipeline.errors import Errors
+from pipeline.errors import Errors, NotLiteratureError
 from pipeline.schema import Failure, IgnoredFile, SourceFile
 
-SUPPORTED_SUFFIXES = (".txt", ".pdf")
+# Text renderings, PDFs, and literature files: JATS, MEDLINE and BioC XML, BioC JSON.
+SUPPORTED_SUFFIXES = (".txt", ".pdf", ".xml", ".json")
+LITERATURE_SUFFIXES = (".xml", ".json")
 
 
 @dataclass
@@ -74,6 +76,29 @@ def unsupported(path: Path) -> str | None:
     return Errors.E004.format(suffix=path.suffix or "(none)", allowed=", ".join(SUPPORTED_SUFFIXES))
 
 
+def sources_of(path: Path) -> list[SourceFile]:
+    """The documents a file holds: one named by its stem, or for a literature file of
+    several articles (MEDLINE, BioC) one per article, named by the article's id. A
+    literature file that cannot be parsed is one document, for the reader to refuse with
+    its reason; NotLiteratureError for a well-formed file of another kind."""
+    sha256, size = file_sha256(path), path.stat().st_size
+    members: list[str] | None = None
+    if path.suffix.lower() in LITERATURE_SUFFIXES:
+        from pipeline.errors import BadInputError
+        from pipeline.read.literature import members as literature_members
+
+        try:
+            members = literature_members(path)
+        except NotLiteratureError:
+            raise
+        except (BadInputError, OSError):
+            members = None
+    if members is None:
+        return [SourceFile(path=str(path), doc_id=path.stem, sha256=sha256, size=size)]
+    return [SourceFile(path=str(path), doc_id=member, sha256=sha256, size=size, member=member)
+            for member in members]
+
+
 def discover(inputs: Iterable[str | Path]) -> Discovery:
     """Files and folders -> one SourceFile per report, a Failure per problem, and what
     the folders hold besides reports (IgnoredFile: another file type, a symlink loop).
@@ -106,13 +131,22 @@ def discover(inputs: Iterable[str | Path]) -> Discovery:
             if problem:
                 found.ignored.append(IgnoredFile(path=str(candidate), reason=problem))
                 continue
-            doc_id = candidate.stem
-            if doc_id in taken:
-                if taken[doc_id] != str(candidate):
-                    fail(candidate, Errors.E006.format(doc_id=doc_id, other=taken[doc_id]))
-                continue  # the same file named twice
-            taken[doc_id] = str(candidate)
-            found.sources.append(SourceFile(path=str(candidate), doc_id=doc_id,
-                                            sha256=file_sha256(candidate),
-                                            size=candidate.stat().st_size))
+            try:
+                sources = sources_of(candidate)
+            except NotLiteratureError as error:
+                if path.is_dir():
+                    found.ignored.append(IgnoredFile(path=str(candidate), reason=error.reason))
+                else:
+                    fail(candidate, error.reason)
+                continue
+            for source in sources:
+                doc_id = source.doc_id
+                if doc_id in taken:
+                    if taken[doc_id] != str(candidate):
+                        found.failures.append(discovery_failure(
+                            str(candidate), doc_id,
+                            Errors.E006.format(doc_id=doc_id, other=taken[doc_id])))
+                    continue  # the same file named twice
+                taken[doc_id] = str(candidate)
+                found.sources.append(source)
     return found

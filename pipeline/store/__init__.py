@@ -11,7 +11,8 @@ Layout of ``extracted/`` (or ``--out``):
 - ``_failures.json``: the failures of the latest run, with path and reason;
 - ``_runs.jsonl``: one line per run (time, counts, failures, gold scores), appended, so
   the history of scheduled runs is readable without Prefect's UI;
-- ``cases``, ``mentions``, ``entities`` as ``.parquet`` and ``.csv``, derived from the
+- ``documents``, ``cases``, ``therapy_lines``, ``events``, ``mentions``, ``entities`` as
+  ``.parquet`` and ``.csv``, derived from the
   committed records; ``_tables.json`` says which (see :mod:`pipeline.store.tables`);
 - ``_run.lock``: held by the run writing the folder.
 

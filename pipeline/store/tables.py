@@ -1,7 +1,8 @@
 """pandas tables rebuilt from the per-document JSON records, with declared schemas.
 
-``cases``, ``events`` (each patient's timeline), ``mentions`` and ``entities`` are written
-as Parquet and CSV twins. List
+``documents`` (one row per document: its bibliographic fields, source and warnings),
+``cases``, ``therapy_lines`` (one row per line of a patient's therapy), ``events`` (each
+patient's timeline), ``mentions`` and ``entities`` are written as Parquet and CSV twins. List
 fields are joined with "; " and nested ones (therapies, evidence) stored as JSON text,
 so the Parquet and CSV files hold the same values. Offsets are character offsets into
 the document text, end exclusive.
@@ -63,8 +64,23 @@ EVENT_COLUMNS = {
     "value": "string", "therapy": "Int64", "method": "string", "modifiers": "string",
     "start": "Int64", "end": "Int64", "mention_ids": "string", "first_mention_id": "string",
 }
-TABLES = {"cases": CASE_COLUMNS, "mentions": MENTION_COLUMNS, "entities": ENTITY_COLUMNS,
-          "events": EVENT_COLUMNS}
+DOCUMENT_COLUMNS = {
+    "doc_id": "string", "title": "string", "journal": "string", "year": "Int64",
+    "doi": "string", "pmid": "string", "pmcid": "string", "source_type": "string",
+    "source_path": "string", "pages": "Int64", "warnings": "string",
+}
+THERAPY_LINE_COLUMNS = {
+    "doc_id": "string", "case_id": "string", "line": "Int64", "drugs": "string",
+    "regimen": "string", "setting": "string", "response": "string", "sentence": "string",
+    "first_mention_id": "string", "mention_ids": "string", "response_mention_ids": "string",
+}
+# cases first: the first table is replaced before the others (see write_tables)
+TABLES = {"cases": CASE_COLUMNS, "documents": DOCUMENT_COLUMNS,
+          "therapy_lines": THERAPY_LINE_COLUMNS, "mentions": MENTION_COLUMNS,
+          "entities": ENTITY_COLUMNS, "events": EVENT_COLUMNS}
+# Mentions a therapy line's evidence names: their sentences are kept while a record's
+# mentions stream past, for the line's evidence sentence.
+LINE_EVIDENCE_TYPES = frozenset({"drug", "regimen", "treatment", "setting", "response"})
 TABLE_SUFFIXES = (".parquet", ".csv")
 TABLES_STATE = "_tables.json"
 
@@ -103,6 +119,39 @@ def event_rows(doc_id: str, case: CaseRecord) -> list[dict]:
         "mention_ids": LIST_SEPARATOR.join(e.evidence),
         "first_mention_id": e.evidence[0] if e.evidence else None,
     } for position, e in enumerate(case.timeline)]
+
+
+def document_row(extraction: Extraction) -> dict:
+    """A document's bibliographic fields (a literature file's own, else read from the
+    text), where it came from and what its reading warned of."""
+    stated = extraction.run.metadata
+    return {
+        "doc_id": extraction.document.id, "title": extraction.document.title,
+        "journal": stated.journal if stated else None, "year": extraction.document.year,
+        "doi": extraction.document.doi, "pmid": stated.pmid if stated else None,
+        "pmcid": stated.pmcid if stated else None, "source_type": extraction.run.media_type,
+        "source_path": extraction.run.source.path, "pages": extraction.run.pages,
+        "warnings": LIST_SEPARATOR.join(extraction.run.warnings),
+    }
+
+
+def therapy_line_rows(doc_id: str, case: CaseRecord, sentences: dict[str, str]) -> list[dict]:
+    """A patient's therapy lines in order (``line`` 1-based); the evidence sentence is
+    the one of the line's first mention (``therapies[i]`` in the case's evidence)."""
+    rows = []
+    for index, therapy in enumerate(case.therapies):
+        ids = case.evidence.get(f"therapies[{index}]", [])
+        first = next((i for i in ids if i in sentences), ids[0] if ids else None)
+        rows.append({
+            "doc_id": doc_id, "case_id": case.case_id, "line": index + 1,
+            "drugs": LIST_SEPARATOR.join(therapy.drugs), "regimen": therapy.regimen,
+            "setting": therapy.setting, "response": therapy.response,
+            "sentence": sentences.get(first) if first else None, "first_mention_id": first,
+            "mention_ids": LIST_SEPARATOR.join(ids),
+            "response_mention_ids": LIST_SEPARATOR.join(
+                case.evidence.get(f"therapies[{index}].response", [])),
+        })
+    return rows
 
 
 def mention_rows(doc_id: str, mentions: list[Mention]) -> list[dict]:
@@ -226,11 +275,18 @@ def write_tables(records: Iterable[StoredRecord], out_dir: Path) -> dict[str, in
                                  temporary[out_dir / f"{name}.csv"]) for name in TABLES}
         for record in records:
             evidence = Evidence()
+            sentences: dict[str, str] = {}
             for mentions in record.mention_batches():
                 sinks["mentions"].add(mention_rows(record.doc_id, mentions))
                 evidence.add(mentions)
+                sentences.update((m.id, m.sentence) for m in mentions
+                                 if m.type in LINE_EVIDENCE_TYPES)
             head = record.head()
+            sinks["documents"].add([document_row(head)])
             sinks["cases"].add([case_row(head.document.id, case) for case in head.cases])
+            sinks["therapy_lines"].add([row for case in head.cases
+                                        for row in therapy_line_rows(head.document.id, case,
+                                                                     sentences)])
             sinks["events"].add([row for case in head.cases
                                  for row in event_rows(head.document.id, case)])
             sinks["entities"].add(entity_rows(head, evidence))

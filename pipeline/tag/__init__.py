@@ -98,6 +98,11 @@ def evidence_bounds(document: Document, section: Section | None, sentence: tuple
 
 def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:
     """Every mention in the document, sorted by position, with its provenance."""
+    return tag_with_doc(document, config_path)[1]
+
+
+def tag_with_doc(document: Document, config_path: str | Path | None = None):
+    """(the tagged spaCy Doc, the mentions of :func:`tag`): for the Python API."""
     from pipeline.tag.context import OUT_OF_SCOPE, doc_sentences
     from pipeline.tag.tables import set_tables
     from pipeline.tag.tags import doc_tags, make_doc
@@ -140,4 +145,4 @@ def tag(document: Document, config_path: str | Path | None = None) -> list[Menti
             "modifiers": list(tag_.modifiers),
         })
     # validated at the stage's door, all at once: a Mention each costs twice as much
-    return MENTIONS.validate_python(rows)
+    return doc, MENTIONS.validate_python(rows)

@@ -105,6 +105,7 @@ class DiseaseWords:
     course: frozenset[str]
     cell_words: frozenset[str]
     alteration: frozenset[str]
+    misspelled: dict[str, str]  # a long head misprinted by one letter -> the head
     max_modifiers: int = 6
 
 
@@ -148,6 +149,7 @@ class CaseWords:
     disease: DiseaseWords
     patterns: "WordPatterns"
     treatments: TreatmentWords
+    abbreviated_diseases: dict[str, str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "CaseWords":
@@ -156,7 +158,8 @@ class CaseWords:
                     "disease_cell_words", "disease_alteration_words", "sites", "site_adjectives",
                     "status_patterns", "response_patterns", "setting_patterns", "site_patterns",
                     "treatment_partners",
-                    "treatments", "treatment_patterns", "treatment_count", "treatment_joins"]
+                    "treatments", "treatment_patterns", "treatment_count", "treatment_joins",
+                    "abbreviated_diseases"]
         check_keys(data, file=FILE, where="top level", required=required)
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
                                              key="case_sensitive"))
@@ -182,7 +185,8 @@ class CaseWords:
         disease = DiseaseWords(
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
-            frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]))
+            frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
+            misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)))
         treatment_forms = [re.escape(f) for f in check_str_list(
             data["treatments"], file=FILE, where="top level", key="treatments")]
         treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
@@ -198,8 +202,11 @@ class CaseWords:
             re.compile("|".join(check_str_list(data["treatment_partners"], file=FILE,
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE))
+        known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",
+                           key="abbreviated_diseases", description="a mapping of short to long form")
         return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
-                   WordPatterns.from_dict(data), treatments)
+                   WordPatterns.from_dict(data), treatments,
+                   {str(short): str(long_form) for short, long_form in known.items()})
 
 
 PATTERN_KINDS = {"status_patterns": "status", "response_patterns": "response",
@@ -265,6 +272,10 @@ def starts_sentence(word: str, next_letter: str) -> bool:
     return word[:1].isupper() and rest.isalpha() and rest.islower() and next_letter.islower()
 
 
+COMPOUND_AFTER = re.compile(r"-(?:invasive|sparing|directed|targeted|penetrant|penetrating|limited|confined|only|predominant|dominant)\b")
+MEASUREMENT = re.compile(r"\d+(?:[.,]\d+)?-?(?:cm|mm|centimet(?:er|re)s?|millimet(?:er|re)s?)")
+
+
 def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
     """Where a disease phrase starts: the words before its head that name it, without
     course words at the front ("relapsed acute myeloid leukemia" -> "acute myeloid...")."""
@@ -283,7 +294,7 @@ def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
             if nearest.rsplit("-", 1)[-1] in words.alteration:
                 starts = starts[:-1]
             break
-        if word in words.stop:
+        if word in words.stop or MEASUREMENT.fullmatch(word):  # "a 9-cm gastric GIST"
             break
         if word in ("cell", "cells"):  # "small cell lung cancer", not "tumor cell carcinoma"
             before = previous_word(text, word_start)
@@ -304,15 +315,49 @@ def disease_normal(phrase: str, plural: str | None) -> str:
     return normal[: -len(plural)] if plural else normal
 
 
+MISSPELLING_MIN = 9  # heads this long are told apart from every word by more than a letter
+LONG_WORD = re.compile(rf"(?<![A-Za-z-])[A-Za-z]{{{MISSPELLING_MIN - 1},}}(?![A-Za-z-])")
+
+
+def misspellings(heads: list[str], spelled: re.Pattern) -> dict[str, str]:
+    """Every form one letter away from a long head (a letter dropped, added, changed or two
+    swapped: "adenocrcinoma"), mapped to the head; none that is a head itself, in any of
+    its spellings (``spelled``: "leukemias", "leukaemia")."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    found: dict[str, str] = {}
+    for head in (h.lower() for h in heads if len(h) >= MISSPELLING_MIN and h.isalpha()):
+        splits = [(head[:n], head[n:]) for n in range(len(head) + 1)]
+        forms = ({a + b[1:] for a, b in splits if b}
+                 | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+                 | {a + c + b[1:] for a, b in splits if b for c in letters}
+                 | {a + c + b for a, b in splits for c in letters})
+        for form in forms - {head}:
+            found.setdefault(form, head)
+    return {form: head for form, head in found.items() if not spelled.fullmatch(form)}
+
+
+def disease_heads_in(text: str, words: DiseaseWords
+                     ) -> list[tuple[int, int, str, str | None, str | None]]:
+    """(start, end, head, plural ending, correction) of every disease head, long heads
+    misprinted by one letter included with the head they should be ("lung
+    adenocrcinoma")."""
+    found = [(m.start(), m.end(), m.group("head").lower(), m.group("plural"), None)
+             for m in words.heads.finditer(text)]
+    for m in LONG_WORD.finditer(text):
+        head = words.misspelled.get(m.group().lower())
+        if head is not None:
+            found.append((m.start(), m.end(), head, None, head))
+    return found
+
+
 def find_diseases(text: str, words: DiseaseWords) -> list[Tag]:
     tags = []
-    for match in words.heads.finditer(text):
-        start = disease_start(text, match.start(), words)
-        if start == match.start() and match.group("head").lower() in words.generic:
+    for head_start, end, head, plural, correction in disease_heads_in(text, words):
+        start = disease_start(text, head_start, words)
+        if start == head_start and head in words.generic:
             continue  # "the tumor" names no disease
-        tags.append(Tag("disease", start, match.end(),
-                        disease_normal(text[start:match.end()], match.group("plural")),
-                        "disease.phrase"))
+        phrase = text[start:head_start] + correction if correction else text[start:end]
+        tags.append(Tag("disease", start, end, disease_normal(phrase, plural), "disease.phrase"))
     return tags
 
 
@@ -334,7 +379,8 @@ def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) ->
 def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Tag]:
     words = case_words()
     tags = [tag for vocabulary in words.vocabularies for tag in vocabulary.find(text)]
-    tags += words.sites.find(text)
+    # a site in a compound adjective names no site ("muscle-invasive", "liver-directed")
+    tags += [t for t in words.sites.find(text) if not COMPOUND_AFTER.match(text, t.end)]
     tags += words.patterns.find(text)
     # a pattern's form holds the words inside it ("lost his complete cytogenetic response")
     tags = [tag for kind in {t.type for t in tags} for tag in longest([t for t in tags
@@ -342,8 +388,10 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
     tags += [Tag("detection_method", m.start(), m.end(), "karyotype", "detection_method.karyotype")
              for m in KARYOTYPE.finditer(text)]
     tags += words.treatments.find(text)
+    # the document's own definitions first, then the abbreviations every report uses
+    defined = {**words.abbreviated_diseases, **(defined or {})}
     tags += longest(find_diseases(text, words.disease)
-                    + defined_diseases(text, defined or {}, words.disease))
+                    + defined_diseases(text, defined, words.disease))
     # a form both a word list and a pattern hold once, in text order
     return sorted({(t.type, t.start, t.end): t for t in reversed(tags)}.values(),
                   key=lambda t: (t.start, t.end, t.type))

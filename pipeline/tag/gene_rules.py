@@ -22,10 +22,11 @@ class GeneRules:
     ihc_cues: re.Pattern
     ihc_markers: dict[str, str]
     clinical_abbreviations: frozenset[str]
+    not_genes: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "GeneRules":
-        lists = ["classes", "family_words", "ihc_cues", "clinical_abbreviations"]
+        lists = ["classes", "family_words", "ihc_cues", "clinical_abbreviations", "not_genes"]
         check_keys(data, file=FILE, where="top level", required=lists + ["evidence", "ihc_markers"])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
@@ -35,7 +36,7 @@ class GeneRules:
                    words_pattern(values["family_words"], FAMILY_WORD_BEFORE),
                    Evidence.from_list(data["evidence"], file=FILE), words_pattern(values["ihc_cues"]),
                    {str(k): str(v) for k, v in markers.items()},
-                   frozenset(values["clinical_abbreviations"]))
+                   frozenset(values["clinical_abbreviations"]), frozenset(values["not_genes"]))
 
 
 # right after a mention: "KSR family", "insulin receptor superfamily", "(TAPE) domain"

@@ -363,7 +363,8 @@ class GeneTagger:
             candidate.printed.lower())
         if marker and rules.ihc_cues.search(sentence):
             return marker, "strong"
-        if candidate.printed in rules.classes or drug_rules().products.fullmatch(candidate.printed):
+        if (candidate.printed in rules.classes or candidate.printed in rules.not_genes
+                or drug_rules().products.fullmatch(candidate.printed)):
             return None, "reject"
         if candidate.symbol is None:
             return None, "reject"  # a shared alias that no IHC context settles (see below)

@@ -47,17 +47,21 @@ class ContextRule:
     category: str
     direction: str
     triggers: re.Pattern
+    targets: frozenset[str] = frozenset()  # the mention types it modifies; none: every target
 
     @classmethod
     def from_dict(cls, data: dict, where: str) -> "ContextRule":
-        check_keys(data, file=FILE, where=where, required=["category", "direction", "phrases"])
+        check_keys(data, file=FILE, where=where, required=["category", "direction", "phrases"],
+                   optional=["targets"])
         for key, allowed in (("category", CATEGORIES), ("direction", DIRECTIONS)):
             if data[key] not in allowed:
                 raise RuleFileError(Errors.E103.format(file=FILE, where=where, key=key,
                                                        expected=" or ".join(allowed),
                                                        value=data[key]))
         phrases = check_str_list(data["phrases"], file=FILE, where=where, key="phrases")
-        return cls(data["category"], data["direction"], phrases_pattern(phrases))
+        targets = check_str_list(data.get("targets", []), file=FILE, where=where, key="targets")
+        return cls(data["category"], data["direction"], phrases_pattern(phrases),
+                   frozenset(targets))
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,15 @@ class ContextRules:
     terminators: re.Pattern
     pseudo: re.Pattern
     sentence_wide: frozenset[str]
+    own_patient: re.Pattern
+    opening_clause: re.Pattern
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
-        keys = ["targets", "terminators", "pseudo", "sentence_wide", "rules"]
-        check_keys(data, file=FILE, where="top level", required=keys)
+        keys = ["targets", "terminators", "pseudo", "sentence_wide", "own_patient", "rules"]
+        check_keys(data, file=FILE, where="top level", required=[*keys, "opening_clause"])
+        opening = check_type(data["opening_clause"], str, file=FILE, where="top level",
+                             key="opening_clause", description="a pattern")
         lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                  for key in keys[:-1]}
         rules = check_type(data["rules"], list, file=FILE, where="top level", key="rules",
@@ -83,7 +91,8 @@ class ContextRules:
                 expected=" or ".join(CATEGORIES), value=sorted(unknown)))
         return cls(tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules)),
                    frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
-                   phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]))
+                   phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
+                   phrases_pattern(lists["own_patient"]), re.compile(opening))
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +106,7 @@ class Trigger:
     direction: str
     start: int
     end: int
+    targets: frozenset[str] = frozenset()
 
 
 def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: ContextRules
@@ -109,8 +119,12 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
     for rule in rules.rules:
         for match in rule.triggers.finditer(text, start, end):
             if not any(a < match.end() and match.start() < b for a, b in inside):
-                found.append(Trigger(rule.category, rule.direction, match.start(), match.end()))
-    return found
+                found.append(Trigger(rule.category, rule.direction, match.start(), match.end(),
+                                     rule.targets))
+    # a trigger inside a longer one is part of it: the "not" of "was not identified" does
+    # not reach forward as well
+    return [t for t in found if not any(o.start <= t.start and t.end <= o.end
+                                        and o.end - o.start > t.end - t.start for o in found)]
 
 
 def cell_of(text: str, trigger: Trigger, sentence: Sentence) -> tuple[int, int]:
@@ -122,22 +136,38 @@ def cell_of(text: str, trigger: Trigger, sentence: Sentence) -> tuple[int, int]:
             sentence.end if tab_after == -1 else tab_after)
 
 
+CLAUSE_MARK = re.compile(r"[,;()]")
+
+
 def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) -> tuple[int, int]:
     """The characters a trigger reaches: towards its direction, to the nearest terminating
     word or the edge of its sentence (of its cell, in a table row)."""
     start, end = cell_of(text, trigger, sentence)
     if trigger.category in rules.sentence_wide:
-        return start, end
-    sentence = Sentence(start, end, sentence.text)
-    left, right = sentence.start, sentence.end
+        if rules.own_patient.search(text, start, end) is None:
+            return start, end
+        # a sentence about the authors' own patient: the literature only in its clause
+        # ("Our patient, like the cases reported by Smith et al., responded to crizotinib")
+        before = [m.end() for m in CLAUSE_MARK.finditer(text, start, trigger.start)]
+        after = CLAUSE_MARK.search(text, trigger.end, end)
+        return (before[-1] if before else start), (after.start() if after else end)
+    # a sentence's opening clause ("Because he would not accept chemotherapy, erlotinib
+    # was given") ends at its comma for the triggers on either side of it
+    opening = rules.opening_clause.match(text, start, end)
+    closes = opening.end() - 1 if opening else None
+    left, right = start, end
     if trigger.direction in ("forward", "both"):
-        after = rules.terminators.search(text, trigger.end, sentence.end)
-        right = after.start() if after else sentence.end
+        after = rules.terminators.search(text, trigger.end, end)
+        right = after.start() if after else end
+        if closes is not None and trigger.end <= closes < right:
+            right = closes
     else:
         right = trigger.start
     if trigger.direction in ("backward", "both"):
-        before = [m.end() for m in rules.terminators.finditer(text, sentence.start, trigger.start)]
-        left = before[-1] if before else sentence.start
+        before = [m.end() for m in rules.terminators.finditer(text, start, trigger.start)]
+        left = before[-1] if before else start
+        if closes is not None and left <= closes < trigger.start:
+            left = closes + 1
     else:
         left = trigger.end
     return left, right
@@ -146,7 +176,9 @@ def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) 
 def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> list[Tag]:
     """``tags`` with the modifiers their sentences give them (in the same order)."""
     rules = context_rules()
-    targets = [n for n, tag in enumerate(tags) if tag.type in rules.targets]
+    # what a rule of its own targets may modify beside the file's targets (a test refused)
+    reach = rules.targets.union(*(rule.targets for rule in rules.rules))
+    targets = [n for n, tag in enumerate(tags) if tag.type in reach]
     result = list(tags)
     position = 0
     ordered = sorted(targets, key=lambda n: tags[n].start)
@@ -163,7 +195,8 @@ def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> lis
             left, right = scope(text, trigger, sentence, rules)
             for n in members:
                 tag = result[n]
-                if left <= tag.start and tag.end <= right and trigger.category not in tag.modifiers:
+                if (left <= tag.start and tag.end <= right and trigger.category not in tag.modifiers
+                        and tag.type in (trigger.targets or rules.targets)):
                     said = {*tag.modifiers, trigger.category}
                     result[n] = replace(tag, modifiers=tuple(c for c in CATEGORIES if c in said))
     return result

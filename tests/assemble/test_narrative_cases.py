@@ -153,6 +153,18 @@ def test_the_last_word_on_the_patient_is_its_status(tmp_path):
     assert case_of(tmp_path, story.format(
         end="He relapsed and was transferred to palliative care.")).status is None
     assert case_of(tmp_path, story.format(end="He is alive 2 years later.")).status == "alive"
+    # a death is the last word whatever the sentence adds after it
+    assert case_of(tmp_path, story.format(
+        end="He died of sepsis a year later, with no sign of relapse.")).status == "dead"
+
+
+def test_a_title_s_progression_is_what_its_line_was_given_for(tmp_path):
+    report = ("Lorlatinib for intracranial progression of ALK-positive lung cancer\n\n"
+              "Abstract\nA 50-year-old man with ALK-positive lung cancer received alectinib "
+              "with a partial response. Brain metastases appeared after a year. Lorlatinib "
+              "was started, with a complete intracranial response.\n")
+    assert lines(case_of(tmp_path, report)) == [
+        (["alectinib"], None, "PR", None), (["lorlatinib"], None, "CR", None)]
 
 
 def test_a_patient_has_the_fusion_the_document_ties_to_its_translocation(tmp_path):
@@ -205,17 +217,6 @@ def test_a_gene_name_is_no_pronoun(tmp_path):
     case = case_of(tmp_path, ("Abstract\nWe report a patient with HER2-positive gastric cancer "
                               "who received trastuzumab.\n"))
     assert case.sex is None
-
-
-def test_patients_told_one_after_another_are_each_a_case(tmp_path):
-    report = ("Case presentation\nA 34-year-old woman presented with a lung mass and received "
-              "crizotinib with a partial response.\n\nA 58-year-old man with the same disease "
-              "received alectinib and achieved stable disease. His son, a 20-year-old man, "
-              "was his donor.\n")
-    record, _ = extraction(tmp_path, report)
-    assert [(c.age_years, c.sex, lines(c)) for c in record.cases] == [
-        (34, "female", [(["crizotinib"], None, "PR", None)]),
-        (58, "male", [(["alectinib"], None, "SD", None)])]
 
 
 def test_a_patient_only_the_title_introduces_is_told_after_it(tmp_path):
@@ -285,3 +286,66 @@ def test_a_line_the_framing_sentence_says_failed_comes_before_the_story_s(tmp_pa
                               "lymphoma who relapsed after R-CHOP. Ibrutinib was started and "
                               "she achieved a complete response.\n"))
     assert lines(case) == [([], "R-CHOP", None, None), (["ibrutinib"], None, "CR", None)]
+
+
+def test_a_patient_introduced_without_a_disease_takes_the_first_their_story_names(tmp_path):
+    report = ("Osimertinib in EGFR-mutant lung cancer\n\n"
+              "Case report\nA 60-year-old man was found to have a mass in the right lung. "
+              "Biopsy showed lung adenosquamous carcinoma with an EGFR L858R mutation. "
+              "He received osimertinib.\n")
+    assert case_of(tmp_path, report).diagnosis == "lung adenosquamous carcinoma"
+
+
+@pytest.mark.parametrize("report, expected", [
+    # told one after another, each at the head of its sentence (a donor is no patient)
+    ("Case presentation\nA 34-year-old woman presented with a lung mass and received "
+     "crizotinib with a partial response.\n\nA 58-year-old man with the same disease "
+     "received alectinib and achieved stable disease. His son, a 20-year-old man, "
+     "was his donor.\n",
+     [(34, "female", [(["crizotinib"], None, "PR", None)]),
+      (58, "male", [(["alectinib"], None, "SD", None)])]),
+    # lettered
+    ("Two cases of ROS1-positive lung cancer\n\n"
+     "Patient A was a 59-year-old woman who received crizotinib with a partial "
+     "response.\n\nPatient B, a 70-year-old man, was treated with entrectinib and "
+     "died of pneumonia.\n",
+     [(59, "female", [(["crizotinib"], None, "PR", None)]),
+      (70, "male", [(["entrectinib"], None, None, None)])]),
+])
+def test_patients_told_in_turn_or_lettered_are_each_a_case(tmp_path, report, expected):
+    record, _ = extraction(tmp_path, report)
+    assert [(c.age_years, c.sex, lines(c)) for c in record.cases] == expected
+
+
+@pytest.mark.parametrize("report, expected", [
+    # a parent and child, told apart by what each calls the other
+    ("Abstract\nWe describe a man in his sixties and his 38-year-old daughter, both carriers "
+     "of a germline KIT mutation. The father received imatinib. His daughter had surgery "
+     "only and died of sepsis.\n",
+     [(None, "male", [(["imatinib"], None, None, None)], None), (38, "female", [], "dead")]),
+    # siblings, told apart by age
+    ("Abstract\nWe report a 5-year-old boy and his 8-year-old brother with NF1 mutations. "
+     "The younger received trametinib. The older received selumetinib.\n",
+     [(5, "male", [(["trametinib"], None, None, None)], None),
+      (8, "male", [(["selumetinib"], None, None, None)], None)]),
+])
+def test_relatives_presented_together_are_each_a_case(tmp_path, report, expected):
+    record, _ = extraction(tmp_path, report)
+    assert [(c.age_years, c.sex, lines(c), c.status) for c in record.cases] == expected
+
+
+def test_a_relative_named_in_passing_is_no_patient(tmp_path):
+    report = ("Abstract\nA 40-year-old woman, whose 65-year-old mother had breast cancer, "
+              "received olaparib.\n")
+    record, _ = extraction(tmp_path, report)
+    assert [(c.age_years, c.sex) for c in record.cases] == [(40, "female")]
+
+
+def test_the_screening_that_found_the_patient_gives_its_method(tmp_path):
+    report = ("Methods\nWe screened 950 cases of lung cancer using RNA sequencing. A patient "
+              "with a TPM3-NTRK1 fusion received larotrectinib.\n")
+    assert case_of(tmp_path, report).detection_methods == ["NGS"]
+    # a test of the patient's own is the patient's
+    report = ("Methods\nWe screened 950 cases of lung cancer using RNA sequencing. A patient "
+              "with a TPM3-NTRK1 fusion confirmed by FISH received larotrectinib.\n")
+    assert case_of(tmp_path, report).detection_methods == ["FISH"]

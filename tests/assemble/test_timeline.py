@@ -42,6 +42,11 @@ def test_drugs_a_transplant_names_are_its_conditioning(tmp_path):
         (["imatinib"], None, None, None)]
 
 
+def test_drugs_after_a_transplant_in_a_phase_of_their_own_are_no_conditioning(tmp_path):
+    assert read(tmp_path, "He received autologous transplant and lenalidomide "
+                          "maintenance.") == [(["lenalidomide"], None, None, "maintenance")]
+
+
 def test_drugs_given_with_the_transplant_right_after_them_are_its_conditioning(tmp_path):
     assert read(tmp_path, "Consolidation was high-dose thiotepa and carboplatin with "
                           "autologous stem cell rescue.") == [
@@ -226,3 +231,96 @@ def test_and_received_turns_to_a_new_step(tmp_path):
 def test_a_drug_given_after_a_transplant_is_no_conditioning(tmp_path):
     assert read(tmp_path, "He remains in remission two years after transplant on ponatinib "
                           "maintenance.") == [(["ponatinib"], None, "CR", "maintenance")]
+
+
+def test_treatments_after_a_preposition_said_again_are_a_line_each(tmp_path):
+    # what the sentence says of them (progression) is said of each
+    assert read(tmp_path, "The disease had progressed on FOLFOX with bevacizumab and on "
+                          "FOLFIRI with cetuximab.") == [
+        (["bevacizumab"], "FOLFOX", "PD", None), (["cetuximab"], "FOLFIRI", "PD", None)]
+    assert read(tmp_path, "The tumour was refractory to imatinib and later to sunitinib.") == [
+        (["imatinib"], None, "PD", None), (["sunitinib"], None, "PD", None)]
+    # one preposition for both: one line
+    assert read(tmp_path, "She progressed on carboplatin and pemetrexed.") == [
+        (["carboplatin", "pemetrexed"], None, "PD", None)]
+
+
+def test_a_summing_up_gives_each_response_to_the_line_of_its_drug(tmp_path):
+    assert read(tmp_path, "Erlotinib was given first. At progression, afatinib was started. "
+                          "Overall, he had stable disease on erlotinib and a partial response "
+                          "to afatinib.") == [
+        (["erlotinib"], None, "SD", None), (["afatinib"], None, "PR", None)]
+
+
+def test_the_same_drugs_continued_past_a_local_treatment_go_on(tmp_path):
+    assert read(tmp_path, "Olaparib maintenance was given. After 2 years, one liver lesion "
+                          "progressed and was treated with ablation, and olaparib was "
+                          "continued.") == [(["olaparib"], None, "PD", "maintenance")]
+
+
+def test_a_protocol_named_by_its_code_is_a_line_of_its_own(tmp_path):
+    assert read(tmp_path, "He was treated according to the NHL-BFM95 protocol, achieving "
+                          "complete remission. At relapse, crizotinib was started.") == [
+        ([], "nhl-bfm95 protocol", "CR", None), (["crizotinib"], None, None, None)]
+
+
+def test_responses_printed_between_a_sequence_s_drugs_are_each_the_line_s_before(tmp_path):
+    assert read(tmp_path, "She was treated sequentially with gefitinib (PR, 10 months), "
+                          "afatinib (SD, 5 months) and erlotinib (PD).") == [
+        (["gefitinib"], None, "PR", None), (["afatinib"], None, "SD", None),
+        (["erlotinib"], None, "PD", None)]
+
+
+def test_an_earlier_line_told_again_is_no_new_line(tmp_path):
+    assert read(tmp_path, "Crizotinib gave stable disease. Ceritinib was then started, with "
+                          "progression after 3 months. Biopsy at progression on crizotinib had "
+                          "shown ALK L1196M. Lorlatinib was given with a partial response.") == [
+        (["crizotinib"], None, "SD", None), (["ceritinib"], None, "PD", None),
+        (["lorlatinib"], None, "PR", None)]
+    # with no response told again either
+    assert read(tmp_path, "Imatinib gave a complete remission. Interferon alfa was given "
+                          "for a month. At 5 years he is well on imatinib.") == [
+        (["imatinib"], None, "CR", None), (["interferon alfa"], None, None, None)]
+
+
+def test_an_earlier_drug_given_on_in_a_phase_of_its_own_is_a_new_line(tmp_path):
+    assert read(tmp_path, "Induction with nilotinib and prednisone gave complete remission. "
+                          "Blinatumomab followed, with complete molecular response. She "
+                          "continues nilotinib maintenance in remission.") == [
+        (["nilotinib", "prednisone"], None, "CR", "induction"),
+        (["blinatumomab"], None, "CR", None), (["nilotinib"], None, "CR", "maintenance")]
+
+
+def test_a_sentence_s_opening_clause_is_a_step_of_its_own(tmp_path):
+    # "After progression on X, Y was initiated": two lines, the progression X's
+    assert read(tmp_path, "After progression on carboplatin and paclitaxel, nivolumab "
+                          "was initiated with a complete response.") == [
+        (["carboplatin", "paclitaxel"], None, "PD", None), (["nivolumab"], None, "CR", None)]
+    # not a comma inside the opening's list of drugs
+    assert read(tmp_path, "At the end of induction with vincristine, dexamethasone and "
+                          "daunorubicin, MRD was negative.") == [
+        (["vincristine", "dexamethasone", "daunorubicin"], None, "CR", "induction")]
+
+
+def test_a_treatment_as_the_subject_of_its_own_clause_is_a_step_of_its_own(tmp_path):
+    assert read(tmp_path, "Radiotherapy with weekly cisplatin was delivered, and "
+                          "cetuximab was started afterwards.") == [
+        (["cisplatin"], None, None, None), (["cetuximab"], None, None, None)]
+
+
+def test_a_drug_replaced_by_another_starts_a_new_line(tmp_path):
+    assert read(tmp_path, "Ceritinib was poorly tolerated and was replaced by alectinib, "
+                          "with a partial response.") == [
+        (["ceritinib"], None, None, None), (["alectinib"], None, "PR", None)]
+
+
+def test_some_of_a_line_s_drugs_followed_by_on_their_own_are_a_new_line(tmp_path):
+    assert read(tmp_path, "Induction with idarubicin and cytarabine gave complete remission, "
+                          "followed by three courses of high-dose cytarabine.") == [
+        (["idarubicin", "cytarabine"], None, "CR", "induction"), (["cytarabine"], None, None, None)]
+
+
+def test_a_part_of_the_disease_named_by_its_place_is_a_lesion_s_response(tmp_path):
+    # progression of the whole beside stable disease of one part: progression
+    assert read(tmp_path, "The pontine tumour progressed despite temozolomide and stable "
+                          "supratentorial disease.") == [(["temozolomide"], None, "PD", None)]

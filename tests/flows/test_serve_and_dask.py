@@ -43,13 +43,14 @@ def test_serve_extracts_a_report_dropped_in_the_folder_then_stops_cleanly(tmp_pa
         assert match, line + serving.stdout.read() if serving.poll() is not None else line
         server_pid = int(match.group(1))
         shutil.copy(SEEDS / "004_dad4986e1671c519.txt", watched / "new_report.txt")
-        deadline = time.monotonic() + 120
+        # the next cron minute, then a flow run: on a loaded machine that can take minutes
+        deadline = time.monotonic() + 300
         while not (out / "new_report.json").is_file() and time.monotonic() < deadline:
             time.sleep(2)
-        assert (out / "new_report.json").is_file(), "no record two minutes after the drop"
+        assert (out / "new_report.json").is_file(), "no record five minutes after the drop"
     finally:
         serving.send_signal(signal.SIGTERM)
-        serving.wait(60)
+        serving.wait(120)
     assert serving.returncode is not None
     assert server_pid is not None and not alive(server_pid), "the Prefect server outlived serve"
     runs = [json.loads(line) for line in (out / "_runs.jsonl").read_text().splitlines()]

@@ -9,7 +9,7 @@ def test_a_readme_in_a_folder_is_passed_over_but_one_named_is_a_failure(tmp_path
     found = discover([tmp_path])
     assert [s.doc_id for s in found.sources] == ["case"] and found.failures == []
     assert [(i.path, i.reason) for i in found.ignored] == [
-        (str(tmp_path / "README.md"), "unsupported file type '.md'; supported: .txt, .pdf")]
+        (str(tmp_path / "README.md"), "unsupported file type '.md'; supported: .txt, .pdf, .xml, .json")]
     named = discover([tmp_path / "README.md"])
     assert named.ignored == [] and named.failures[0].reason.startswith("unsupported file type")
 

@@ -99,3 +99,45 @@ def test_tables_are_current_only_for_the_records_they_were_built_from(extracted)
     (out / "_tables.json").write_text(state.replace(f'"mentions": {empty["mentions"]}',
                                                     '"mentions": 7'))
     assert not tables_current(out, built_from([]))  # counts off
+
+
+def test_documents_and_therapy_lines_tables_a_curator_opens(tmp_path):
+    from pathlib import Path
+
+    fixtures = Path(__file__).parents[1] / "read" / "fixtures"
+    out = tmp_path / "out"
+    for name in ("two_patients.xml", "two_patients.txt"):
+        document, extraction = extract(fixtures / name)
+        if name.endswith(".txt"):  # the text rendering under an id of its own
+            document = document.model_copy(update={"id": "rendering"})
+            extraction = extraction.model_copy(update={
+                "document": extraction.document.model_copy(update={"id": "rendering"})})
+        write_record(document, extraction, out)
+    rows = rebuild_tables(out)
+    assert rows["documents"] == 2
+    documents = pd.read_parquet(out / "documents.parquet").set_index("doc_id")
+    jats = documents.loc["two_patients"]
+    assert (jats.journal, jats.year, jats.doi, jats.pmid, jats.pmcid, jats.source_type) == (
+        "Fictional Case Reports in Oncology", 2026, "10.5555/fcro.2026.001", "99000001",
+        "PMC9900001", "application/jats+xml")
+    assert jats.title.startswith("Alectinib and crizotinib in two patients")
+    assert documents.loc["rendering"].source_type == "text/plain"
+    assert pd.isna(documents.loc["rendering"].pmid)
+    lines = pd.read_parquet(out / "therapy_lines.parquet")
+    csv = pd.read_csv(out / "therapy_lines.csv")
+    assert len(csv) == len(lines)
+    index = lines[(lines.doc_id == "two_patients") & (lines.case_id == "index")]
+    assert index[["line", "drugs", "setting", "response"]].fillna("-").values.tolist() == [
+        [1, "alectinib", "first-line", "PR"], [2, "lorlatinib", "-", "SD"]]
+    assert index.iloc[0].sentence.startswith("She received alectinib as first-line treatment")
+    mentions = pd.read_parquet(out / "mentions.parquet")
+    first = mentions[(mentions.doc_id == "two_patients")
+                     & (mentions.mention_id == index.iloc[0].first_mention_id)].iloc[0]
+    assert (first.type, first.section) == ("drug", "case")
+    # a table row's line, and the same lines from the text rendering
+    row = lines[(lines.doc_id == "two_patients") & (lines.case_id == "table1-row3")].iloc[0]
+    assert (row.drugs, row.response) == ("entrectinib", "SD")
+    assert "Entrectinib" in row.sentence
+    columns = ["case_id", "line", "drugs", "regimen", "setting", "response"]
+    assert (lines[lines.doc_id == "two_patients"][columns].fillna("-").values.tolist()
+            == lines[lines.doc_id == "rendering"][columns].fillna("-").values.tolist())

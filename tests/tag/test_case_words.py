@@ -18,6 +18,10 @@ def found(text, kind, defined=None):
     ("He was treated with 7+3 without response.", [("without response", "PD")]),
     ("Primary induction failure to ADE.", [("Primary induction failure", "PD")]),
     ("Alectinib: not evaluable.", [("not evaluable", "null")]),
+    ("MRI showed a complete intracranial response.", [("complete intracranial response", "CR")]),
+    ("A partial radiological remission followed.", [("partial radiological remission", "PR")]),
+    ("Her lung nodules shrank markedly.", [("shrank markedly", "PR")]),
+    ("The masses rapidly regressed on therapy.", [("rapidly regressed", "PR")]),
 ])
 def test_response_words_map_to_the_guideline_categories(sentence, expected):
     assert found(sentence, "response") == expected
@@ -208,3 +212,59 @@ def test_a_word_pattern_that_does_not_start_at_a_word_start_is_refused():
     assert [(t.type, t.normalised) for t in good.find("He is doing well.")] == [("status", "alive")]
     with pytest.raises(RuleFileError, match="word start"):
         WordPatterns.from_dict({**empty, "response_patterns": {"PR": ["regress(ed|ion)"]}})
+
+
+def test_a_tumour_s_size_is_no_part_of_its_disease_name():
+    assert found("She had a 9-cm gastric gastrointestinal stromal tumor.", "disease") == [
+        ("gastric gastrointestinal stromal tumor", "gastric gastrointestinal stromal tumor")]
+
+
+def test_a_common_disease_abbreviation_printed_undefined_is_its_long_form():
+    assert found("He had multiple small intestinal GISTs.", "disease") == [
+        ("GISTs", "gastrointestinal stromal tumor")]
+    assert found("A man with Ph+ B-ALL.", "disease") == [
+        ("B-ALL", "b-cell acute lymphoblastic leukemia")]
+    # the document's own definition wins, and the capitals are needed
+    assert found("Here CML stands for something else; cml.", "disease",
+                 defined={"CML": "cutaneous melanoma lesion"}) == []
+
+
+def test_the_patients_condition_at_the_last_visit_says_alive():
+    assert found("She was well at her last visit in 2024.", "status") == [
+        ("at her last visit", "alive")]
+
+
+def test_an_organ_adjective_names_the_site():
+    assert found("An abdominal inflammatory myofibroblastic tumour was resected.", "site") == [
+        ("abdominal", "abdomen")]
+
+
+def test_a_long_disease_head_misprinted_by_one_letter_is_read_as_spelled():
+    assert found("She had stage IV lung adenocrcinoma.", "disease") == [
+        ("lung adenocrcinoma", "lung adenocarcinoma")]
+    assert found("A neuroblastma of the adrenal gland.", "disease") == [
+        ("neuroblastma", "neuroblastoma")]
+    # plurals and other spellings are heads, not misprints
+    assert found("Carcinomas and leukaemias.", "disease") == [
+        ("Carcinomas", "carcinoma"), ("leukaemias", "leukaemia")]
+
+
+def test_more_disease_heads_and_words_that_end_a_disease_name():
+    assert found("He had indolent systemic mastocytosis.", "disease") == [
+        ("indolent systemic mastocytosis", "indolent systemic mastocytosis")]
+    # "after" starts another disease's name: AML after MDS is two names
+    assert found("Acute myeloid leukemia after myelodysplastic syndrome.", "disease") == [
+        ("Acute myeloid leukemia", "acute myeloid leukemia"),
+        ("myelodysplastic syndrome", "myelodysplastic syndrome")]
+
+
+def test_a_site_in_a_compound_adjective_is_no_site():
+    assert found("A muscle-invasive urothelial carcinoma of the bladder.", "site") == [
+        ("bladder", "bladder")]
+
+
+def test_more_words_of_the_patient_s_state():
+    assert found("The patient expired two days later.", "status") == [("patient expired", "dead")]
+    assert found("She has returned to work.", "status") == [("returned to work", "alive")]
+    # a marker that fell is no tumour that shrank
+    assert found("CEA decreased markedly.", "response") == []

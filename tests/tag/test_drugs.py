@@ -184,3 +184,12 @@ def test_an_element_with_a_concentration_after_it_is_a_lab_value(drugs):
     text = ("Laboratory tests showed calcium 11.2 mg/dL and potassium of 3.1 mmol/L after "
             "cisplatin; calcium 500 mg twice daily was then given.")
     assert drugs(text) == [("cisplatin", "cisplatin"), ("calcium", "calcium")]
+
+
+def test_a_hormone_measured_as_a_marker_is_no_drug(drugs):
+    assert drugs("Calcitonin and CEA levels rose over the next year.") == []
+    # a drug's dose near does not make the marker after it a drug
+    assert drugs("On vandetanib 300 mg daily, calcitonin fell by 80%.") == [
+        ("vandetanib", "vandetanib")]
+    assert drugs("Hypercalcaemia was treated with calcitonin.") == [("calcitonin", "calcitonin")]
+    assert drugs("Vitamin D levels were low.") == []

@@ -53,6 +53,13 @@ def test_classes_families_and_domains_are_no_genes(genes):
     assert [s for _, s in genes(text)] == ["EGFR", "MET", "ALK"]
 
 
+def test_a_fusion_protein_named_by_its_size_or_a_disease_abbreviation_is_no_gene(genes):
+    assert [s for _, s in genes("RT-PCR found the p190 BCR-ABL1 transcript.")] == ["BCR", "ABL1"]
+    # "ALL" is an HGNC alias of BCR; BCR named elsewhere does not make it the gene
+    text = "Philadelphia-positive ALL with T315I. The BCR-ABL1 transcript was found."
+    assert [p for p, _ in genes(text)] == ["BCR", "ABL1"]
+
+
 def test_names_inside_another_proteins_name_are_no_genes(genes):
     # Moesin, ezrin and radixin are genes' names, but here they only spell out NF2's name.
     text = "NF2 encodes merlin (moesin-ezrin-radixin-like protein), a tumour suppressor."

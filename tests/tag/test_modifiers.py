@@ -65,7 +65,8 @@ def test_an_unknown_category_in_the_rule_file_is_refused(monkeypatch):
     from pipeline.errors import RuleFileError
     from pipeline.tag import modifiers as module
 
-    data = {"targets": [], "terminators": [], "pseudo": [], "sentence_wide": [],
+    data = {"targets": [], "terminators": [], "pseudo": [], "sentence_wide": [], "own_patient": [],
+            "opening_clause": "(?!)",
             "rules": [{"category": "rumoured", "direction": "forward", "phrases": ["x"]}]}
     with pytest.raises(RuleFileError, match="rumoured"):
         module.ContextRules.from_dict(data)
@@ -77,3 +78,105 @@ def test_a_trigger_reaches_no_further_than_its_table_cell():
     sentence = Sentence(0, len(row), row)
     tags = [Tag("drug", row.index("Crizotinib"), row.index("Crizotinib") + 10, "crizotinib", "t")]
     assert with_modifiers(row, [sentence], tags)[0].modifiers == ()
+
+
+def test_a_clause_with_its_own_subject_ends_a_negation():
+    text = "Resection was not possible, and he was treated with imatinib."
+    assert modifiers(text, ("drug", "imatinib")) == [()]
+    assert modifiers("No mutation was found and the patient received erlotinib.",
+                     ("drug", "erlotinib")) == [()]
+
+
+def test_tests_run_on_the_patient_are_no_literature():
+    text = "Cytogenetic studies showed a BCR-ABL1 fusion in all metaphases."
+    assert modifiers(text, ("fusion", "BCR-ABL1")) == [()]
+    assert modifiers("Previous studies showed BCR-ABL1 in 95% of cases.",
+                     ("fusion", "BCR-ABL1")) == [("other_patients",)]
+
+
+def test_a_treatment_not_given_or_not_considered_is_negated():
+    assert modifiers("Nilotinib was not considered because of the mutation.",
+                     ("drug", "Nilotinib")) == [("negated",)]
+    assert modifiers("Chemotherapy was not started.", ("treatment", "Chemotherapy")) == [
+        ("negated",)]
+
+
+def test_a_trigger_inside_a_longer_one_is_part_of_it():
+    # the "not" of "was not identified" reaches no further than the phrase does (backward)
+    text = "The partner gene was not identified, and the tumour progressed on entrectinib."
+    assert modifiers(text, ("response", "progressed"), ("drug", "entrectinib")) == [(), ()]
+
+
+def test_a_relative_clause_ends_a_trigger_s_reach():
+    text = "Patient 3, a 55-year-old woman whose fusion partner was not identified, died."
+    assert modifiers(text, ("patient", "55-year-old"), ("status", "died")) == [(), ()]
+
+
+def test_a_smoking_or_medical_history_denied_negates_nothing_after_it():
+    text = "A 65-year-old never smoker with EML4-ALK lung cancer was treated with crizotinib."
+    assert modifiers(text, ("fusion", "EML4-ALK"), ("drug", "crizotinib")) == [(), ()]
+    text = "A man with no history of smoking had an EGFR L858R mutation."
+    assert modifiers(text, ("variant", "EGFR L858R")) == [()]
+
+
+@pytest.mark.parametrize("text, target", [
+    # the predicate of a subject a denial qualifies
+    ("A woman without prior treatment presented with a KRAS G12C mutation.", "KRAS G12C"),
+    ("A man with no comorbidity was diagnosed with EGFR L858R lung cancer.", "EGFR L858R"),
+    # a pronoun subject
+    ("Without further therapy, she remains in remission on imatinib.", "imatinib"),
+    # what "other than" excepts
+    ("No alteration other than BRAF V600E was found.", "BRAF V600E"),
+])
+def test_a_denial_does_not_reach_a_new_predicate_or_subject(text, target):
+    assert modifiers(text, ("variant" if " " in target else "drug", target)) == [()]
+
+
+def test_in_a_sentence_on_the_authors_own_patient_the_literature_is_its_clause():
+    text = "Our patient, like the cases reported by Lee et al., responded to crizotinib."
+    assert modifiers(text, ("drug", "crizotinib")) == [()]
+    text = "Unlike previously reported cases treated with crizotinib, this patient progressed."
+    assert modifiers(text, ("drug", "crizotinib"), ("response", "progressed")) == [
+        ("other_patients",), ()]
+
+
+def test_a_reason_given_ends_a_trigger_s_reach():
+    assert modifiers("She received lorlatinib, as it could be active against G1202R.",
+                     ("drug", "lorlatinib")) == [()]
+    assert modifiers("Osimertinib was chosen because it may cross the barrier.",
+                     ("drug", "Osimertinib")) == [()]
+
+
+def test_a_finding_denied_after_it_negates_no_treatment():
+    text = "After two cycles of cisplatin, the PET scan was negative."
+    assert modifiers(text, ("drug", "cisplatin")) == [()]
+    assert modifiers("ROS1 and RET fusions were negative.", ("gene", "ROS1")) == [("negated",)]
+
+
+def test_what_was_denied_during_a_treatment_leaves_the_treatment_given():
+    assert modifiers("No new lesions appeared during alectinib treatment.",
+                     ("response", "new lesions"), ("drug", "alectinib")) == [("negated",), ()]
+    # a denied finding named after its verb stays denied
+    assert modifiers("No mutation was seen in KRAS.", ("gene", "KRAS")) == [("negated",)]
+
+
+def test_the_month_of_may_is_no_possibility():
+    text = "Progression occurred in May 2020, and cabozantinib was given with stable disease."
+    assert modifiers(text, ("drug", "cabozantinib")) == [()]
+
+
+def test_a_trigger_does_not_cross_the_comma_of_a_sentence_s_opening_clause():
+    text = "Because he would not accept chemotherapy, erlotinib was given."
+    assert modifiers(text, ("treatment", "chemotherapy"), ("drug", "erlotinib")) == [
+        ("negated", "hypothetical"), ()]
+    # nor a consequence ("so"), and an intolerance is no denial of the drug
+    assert modifiers("She could not tolerate imatinib, so dasatinib was started.",
+                     ("drug", "imatinib"), ("drug", "dasatinib")) == [(), ()]
+
+
+def test_a_test_refused_or_not_done_is_negated_but_a_negative_test_was_done():
+    text = "FISH was repeated as the patient was unwilling to undergo NGS."
+    assert modifiers(text, ("detection_method", "FISH"), ("detection_method", "NGS")) == [
+        (), ("negated",)]
+    assert modifiers("No EGFR mutation was detected by NGS.",
+                     ("detection_method", "NGS")) == [()]

@@ -9,9 +9,12 @@ def test_regimen_acronyms_match_longest_form_first():
     assert [t.normalised for t in find_regimens(text)] == ["7+3", "FLAG-IDA", "R-CHOP"]
 
 
-def test_solid_tumour_regimens_and_their_other_spellings():
+def test_solid_tumour_regimens_recorded_as_printed():
+    # XELIRI is CAPIRI by another acronym: the guidelines keep each as printed
     text = "First-line FOLFOXIRI, then XELIRI; adjuvant AC-TH. TC and AC were not given."
-    assert [t.normalised for t in find_regimens(text)] == ["FOLFOXIRI", "CAPIRI", "AC-TH"]
+    assert [t.normalised for t in find_regimens(text)] == ["FOLFOXIRI", "XELIRI", "AC-TH"]
+    text = "ABVD, then BV-AVD; later DA-EPOCH-R. Myeloma: VRd induction."
+    assert [t.normalised for t in find_regimens(text)] == ["ABVD", "BV-AVD", "DA-EPOCH-R", "VRd"]
 
 
 @pytest.mark.parametrize("sentence, age, sex", [
@@ -55,6 +58,9 @@ def test_a_number_outside_an_age_column_is_no_age():
     ("A woman aged 61 years had a cough.", 61, "female"),
     ("A 55 yr old man was seen.", 55, "male"),
     ("Patient: Female, 63-year-old; Final diagnosis: melanoma", 63, "female"),
+    # a person named by occupation or state
+    ("Our patient is a 72-year-old retired farmer.", 72, None),
+    ("A 30-year-old primigravida had a breast mass.", 30, "female"),
 ])
 def test_age_phrases_in_other_spellings(sentence, age, sex):
     (tag,) = find_patients(sentence)
