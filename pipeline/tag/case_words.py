@@ -149,7 +149,7 @@ class CaseWords:
     disease: DiseaseWords
     patterns: "WordPatterns"
     treatments: TreatmentWords
-    abbreviated_diseases: dict[str, str]
+    abbreviated_diseases: KnownDiseases
 
     @classmethod
     def from_dict(cls, data: dict) -> "CaseWords":
@@ -206,7 +206,7 @@ class CaseWords:
                            key="abbreviated_diseases", description="a mapping of short to long form")
         return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
                    WordPatterns.from_dict(data), treatments,
-                   {str(short): str(long_form) for short, long_form in known.items()})
+                   KnownDiseases.from_dict(known, disease))
 
 
 PATTERN_KINDS = {"status_patterns": "status", "response_patterns": "response",
@@ -361,19 +361,56 @@ def find_diseases(text: str, words: DiseaseWords) -> list[Tag]:
     return tags
 
 
+def definition_normal(long_form: str, words: DiseaseWords) -> str | None:
+    """The disease a definition names, when the whole definition is one."""
+    found = find_diseases(long_form, words)
+    if not found or found[-1].end != len(long_form.rstrip()):
+        return None
+    return found[-1].normalised
+
+
+def short_form_pattern(shorts: list[str]) -> re.Pattern:
+    """Uses of short forms with or without a plural s ("NSCLCs" defined, "NSCLC" used)."""
+    bases = [s[:-1] if s.endswith("s") and s[:-1].isupper() else s for s in shorts]
+    return re.compile(rf"(?<![A-Za-z0-9])(?P<short>{trie_alternation(bases, case_blind=False)})s?"
+                      r"(?![A-Za-z0-9])")
+
+
 def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) -> list[Tag]:
-    """Uses of an abbreviation whose definition is a disease: "IMT" -> its long form."""
-    tags = []
-    for short, long_form in defined.items():
-        found = find_diseases(long_form, words)
-        if not found or found[-1].end != len(long_form.rstrip()):  # the whole definition
-            continue
-        normal = found[-1].normalised
-        # the short form with or without a plural s ("NSCLCs" defined, "NSCLC" used)
-        base = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
-        for match in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(base)}s?(?![A-Za-z0-9])", text):
-            tags.append(Tag("disease", match.start(), match.end(), normal, "disease.abbreviation"))
-    return tags
+    """Uses of an abbreviation the document defines as a disease: "IMT" -> its long form."""
+    normals = {short: definition_normal(long_form, words) for short, long_form in defined.items()}
+    normals = {short: normal for short, normal in normals.items() if normal}
+    if not normals:
+        return []
+    by_base = {(s[:-1] if s.endswith("s") and s[:-1].isupper() else s): n for s, n in normals.items()}
+    return [Tag("disease", m.start(), m.end(), by_base[m.group("short")], "disease.abbreviation")
+            for m in short_form_pattern(list(normals)).finditer(text)]
+
+
+@dataclass(frozen=True)
+class KnownDiseases:
+    """Disease abbreviations every report uses undefined (``abbreviated_diseases``), read
+    in one pass; a document's own definition of one wins."""
+
+    pattern: re.Pattern
+    normals: dict[str, str]
+
+    @classmethod
+    def from_dict(cls, known: dict, words: DiseaseWords) -> "KnownDiseases":
+        normals = {}
+        for short, long_form in known.items():
+            normal = definition_normal(str(long_form), words)
+            if normal is None:
+                raise RuleFileError(Errors.E103.format(
+                    file=FILE, where="abbreviated_diseases", key=str(short),
+                    expected="a long form that is a disease name", value=long_form))
+            normals[str(short)] = normal
+        return cls(short_form_pattern(list(normals)), normals)
+
+    def find(self, text: str, defined: dict[str, str]) -> list[Tag]:
+        return [Tag("disease", m.start(), m.end(), self.normals[m.group("short")],
+                    "disease.abbreviation")
+                for m in self.pattern.finditer(text) if m.group("short") not in defined]
 
 
 def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Tag]:
@@ -389,9 +426,10 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
              for m in KARYOTYPE.finditer(text)]
     tags += words.treatments.find(text)
     # the document's own definitions first, then the abbreviations every report uses
-    defined = {**words.abbreviated_diseases, **(defined or {})}
+    defined = defined or {}
     tags += longest(find_diseases(text, words.disease)
-                    + defined_diseases(text, defined, words.disease))
+                    + defined_diseases(text, defined, words.disease)
+                    + words.abbreviated_diseases.find(text, defined))
     # a form both a word list and a pattern hold once, in text order
     return sorted({(t.type, t.start, t.end): t for t in reversed(tags)}.values(),
                   key=lambda t: (t.start, t.end, t.type))
