@@ -8,17 +8,6 @@ from pipeline.store import (TABLES, folder_records, read_document_record, read_r
 from pipeline.store.tables import arrow_rows
 
 
-@pytest.fixture
-def extracted(tmp_path, report_text):
-    source = tmp_path / "raw" / "case.txt"
-    source.parent.mkdir()
-    source.write_text(report_text)
-    document, extraction = extract(source)
-    out = tmp_path / "out"
-    write_record(document, extraction, out)
-    return out, document, extraction
-
-
 def test_record_and_document_round_trip_through_json(extracted):
     out, document, extraction = extracted
     assert read_record(out / "case.json") == extraction
