@@ -1,8 +1,9 @@
 """Ingest benchmark: N documents through ``caselit run`` on each task runner, then a
-fully skipped re-run.
+fully skipped re-run, then re-runs with a few documents changed.
 
     python benchmarks/bench_ingest.py [--docs 1000] [--workers 2] [--runners threads,processes,dask]
                                       [--seeds ../shared/seeds] [--pdfs ../shared/pdfs]
+                                      [--changed 10] [--repeats 3]
 
 The corpus is N copies of the seed reports and of the journal-style PDFs under new
 names (one PDF in every ``--pdf-every`` documents), made in a temporary folder (nothing
@@ -10,13 +11,17 @@ is copied into the project). Each run is a fresh ``caselit`` process, so the fig
 include start-up (Python imports, Prefect's embedded API, lexicons, a Dask cluster).
 Prints per runner: docs/s, pages/s, peak RSS of the run's process tree (sampled every
 0.2 s: the run, its Prefect API server and workers, summed), the skipped re-run's time;
-then an in-process split by stage.
+then, on the first runner's folder, ``--repeats`` re-runs each with ``--changed`` other text
+documents changed, beside issue 18's figures, and the table update alone (those documents'
+rows, and every document's); then an in-process split by stage. Runs use the code of this
+checkout (``python -m caselit.cli`` from its root).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,7 +29,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CASELIT = Path(sys.executable).with_name("caselit")
+sys.path.insert(0, str(ROOT))  # in-process figures of this checkout's code, not an installed one
+CASELIT = [sys.executable, "-m", "caselit.cli"]
+# issue 18, measured before the tables were updated by document
+ISSUE_CHANGED_RUN = "16.7 s (target <= 5 s)"
+ISSUE_REBUILD = "4.1 s per 1,000 records"
 
 
 def make_corpus(seeds: Path, pdfs: Path | None, folder: Path, count: int, pdf_every: int
@@ -49,7 +58,7 @@ def timed_run(args: list[str]) -> tuple[float, float, float]:
 
     errors = tempfile.TemporaryFile("w+")  # a pipe could fill up and stall the run
     started = time.perf_counter()
-    process = subprocess.Popen([str(CASELIT), "run", *args], cwd=ROOT,
+    process = subprocess.Popen([*CASELIT, "run", *args], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=errors, text=True)
     root = psutil.Process(process.pid)
     tree_peak = largest = 0
@@ -73,6 +82,43 @@ def pages_of(out: Path) -> int:
 
     return sum(json.loads(path.read_text())["run"]["pages"] for path in out.glob("*.json")
                if not path.name.startswith("_"))
+
+
+def spread(seconds: list[float]) -> str:
+    return f"{min(seconds):.2f}-{max(seconds):.2f} s (median {statistics.median(seconds):.2f} s)"
+
+
+def change_documents(corpus: list[Path], count: int, repeat: int) -> list[Path]:
+    """Append a sentence to ``count`` text documents, other ones on each repeat."""
+    texts = [path for path in corpus if path.suffix == ".txt"]
+    step = max(1, len(texts) // (count * 4))
+    chosen = texts[repeat::step][:count]
+    for path in chosen:
+        with path.open("a", encoding="utf-8") as file:
+            file.write(f"\nAt the last follow-up (visit {repeat}) the patient remains well.\n")
+    return chosen
+
+
+def table_updates(out: Path, count: int, repeats: int) -> tuple[list[float], float]:
+    """Seconds of the table update alone, in this process: with ``count`` documents'
+    commits changed (``repeats`` times, other documents each time), and for every
+    document (the tables' state removed)."""
+    from pipeline.batch import committed_records
+    from pipeline.store import Manifest, update_tables
+
+    committed = committed_records(out, Manifest.load(out))
+    ids = sorted(committed)
+    changed = []
+    for repeat in range(repeats):
+        stamps = {**committed, **{doc_id: f"bench-{repeat}"
+                                  for doc_id in ids[repeat::max(1, len(ids) // count)][:count]}}
+        clock = time.perf_counter()
+        update_tables(out, stamps)
+        changed.append(time.perf_counter() - clock)
+    (out / "_tables.json").unlink()
+    clock = time.perf_counter()
+    update_tables(out, committed)
+    return changed, time.perf_counter() - clock
 
 
 def stage_split(paths: list[Path], out: Path) -> dict[str, float]:
@@ -115,6 +161,11 @@ def main() -> None:
                         help="one PDF in every N documents (0: text only; default: 10)")
     parser.add_argument("--stage-docs", type=int, default=50,
                         help="documents for the in-process stage split")
+    parser.add_argument("--changed", type=int, default=10,
+                        help="documents changed before each re-run of the first runner's "
+                             "folder (0: no such re-runs; default: 10)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="re-runs with changed documents (default: 3)")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="caselit-bench-") as work:
@@ -123,6 +174,7 @@ def main() -> None:
                              work / "corpus", options.docs, options.pdf_every)
         pdf_count = sum(path.suffix == ".pdf" for path in corpus)
         print(f"documents: {options.docs} ({pdf_count} PDFs), {options.workers} workers")
+        first_out = None
         for runner in options.runners.split(","):
             out = work / f"extracted-{runner}"
             run_args = [str(work / "corpus"), "--out", str(out), "--workers", str(options.workers),
@@ -135,6 +187,18 @@ def main() -> None:
                   f"{pages / first:.1f} pages/s ({records} records, {pages} pages); "
                   f"skipped re-run {second:.2f} s; peak RSS {tree_peak:.0f} MiB for the process "
                   f"tree (largest process {largest:.0f} MiB)")
+            first_out = first_out or (out, run_args)
+        if options.changed and first_out:
+            out, run_args = first_out
+            runs = []
+            for repeat in range(options.repeats):
+                change_documents(corpus, options.changed, repeat)
+                runs.append(timed_run(run_args)[0])
+            print(f"{options.changed} changed among {options.docs} extracted, caselit run: "
+                  f"{spread(runs)}; issue 18: {ISSUE_CHANGED_RUN}")
+            changed, full = table_updates(out, options.changed, options.repeats)
+            print(f"  table update alone, {options.changed} changed: {spread(changed)}; "
+                  f"every document: {full:.2f} s; issue 18: {ISSUE_REBUILD}")
         stages = stage_split(corpus[: options.stage_docs], work / "stage-out")
 
     measured = min(options.stage_docs, options.docs)

@@ -5,8 +5,9 @@ first, so a run with nothing to do finishes without starting Prefect at all.
 
 Each document is committed to the output folder's journal as it finishes
 (:func:`pipeline.worker.extract_document`); :func:`finish_batch` then folds the journal
-into the manifest and rebuilds the tables when they are not current. Both steps also
-finish the work of a run that was killed before them.
+into the manifest and updates the tables (the rows of the documents whose commit
+changed) when they are not current. Both steps also finish the work of a run that was
+killed before them.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from pipeline.read import discover
 from pipeline.read.discover import discovery_failure, now_iso
 from pipeline.schema import (DocumentOutcome, Extraction, Failure, IgnoredFile, RunSummary,
                              SourceFile)
-from pipeline.store import (Manifest, built_from, read_failures, rebuild_tables, record_path,
-                            remove_leftovers, remove_record, tables_current, write_failures)
-from pipeline.store.tables import table_files
+from pipeline.store import (Manifest, built_from, read_failures, record_path, remove_leftovers,
+                            remove_record, tables_current, update_tables, write_failures)
+from pipeline.store.tables import table_paths
 from pipeline.store.output import FULL, Writes, problem, stopped_message
 
 COUNTED = ("genes", "fusions", "variants", "drugs", "regimens", "cases")
@@ -66,19 +67,19 @@ def plan_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, force: bool
                  unfinished, found.ignored, gone)
 
 
-def committed_records(out_dir: Path, manifest: Manifest) -> list[tuple[str, str]]:
-    """(doc id, commit stamp) of every committed document whose record is in place: what
+def committed_records(out_dir: Path, manifest: Manifest) -> dict[str, str]:
+    """Doc id -> commit stamp of every committed document whose record is in place: what
     the tables are built from."""
-    return [(doc_id, f"{e.sha256}:{e.pipeline_version}:{e.fingerprint}:{e.extracted_at}")
-            for doc_id, e in manifest.entries.items() if record_path(out_dir, doc_id).is_file()]
+    return {doc_id: f"{e.sha256}:{e.pipeline_version}:{e.fingerprint}:{e.extracted_at}"
+            for doc_id, e in manifest.entries.items() if record_path(out_dir, doc_id).is_file()}
 
 
-def tables_stale(out_dir: Path, records: list[tuple[str, str]]) -> bool:
+def tables_stale(out_dir: Path, records: dict[str, str]) -> bool:
     """Whether the tables are not those of ``records`` (with none, whether tables of
     records since removed are still there)."""
-    if tables_current(out_dir, built_from(records)):
+    if tables_current(out_dir, built_from(records.items())):
         return False
-    return bool(records) or any(path.exists() for path in table_files(out_dir))
+    return bool(records) or any(path.exists() for path in table_paths(out_dir))
 
 
 def count_entities(extraction: Extraction, mentions: int) -> dict[str, int]:
@@ -161,7 +162,7 @@ def idle_summary(batch: Batch, started: float) -> RunSummary:
 def finish_batch(batch: Batch, outcomes: list[DocumentOutcome], started: float,
                  prune: bool = False) -> RunSummary:
     """Fold the journal into the manifest (with ``prune``, the records whose source is
-    gone out of it, and out of the folder), write the failures when they changed, rebuild
+    gone out of it, and out of the folder), write the failures when they changed, update
     the tables when they are not built from the committed records. Call with the output
     folder locked."""
     out_dir = Path(batch.out_dir)
@@ -184,7 +185,7 @@ def finish_batch(batch: Batch, outcomes: list[DocumentOutcome], started: float,
     rebuilt = False
     if tables_stale(out_dir, records):
         with writes.attempt():
-            rebuild_tables(out_dir, [doc_id for doc_id, _ in records], built_from(records))
+            update_tables(out_dir, records)
             rebuilt = True
     summary = summarise(batch, outcomes, started, rebuilt)
     if writes.refused:

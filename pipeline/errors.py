@@ -53,6 +53,7 @@ class Errors:
     E203 = "{folder}: no such {what} folder"
     E204 = "{folder}: no gold files (*.yaml) in this folder"
     E202 = "{file}: not a valid gold file: {reason}"
+    E205 = "{file}: ends before the rows of {doc_id} that {state} places in it"
     E301 = "{file}: {where}: path {path!r} is listed twice"
     E302 = "{file}: {where}: a derived file needs a note saying how it was derived"
     E303 = "{url}: checksum mismatch: expected sha256 {expected}, got {actual}; nothing written"

@@ -7,8 +7,8 @@ SIGKILL to the whole process group, as ``kill -9 -<pgid>`` would. Unset (always,
 tests), a point costs one dictionary look-up.
 
 Points: ``commit`` (a document's journal line is written), ``manifest`` (the compacted
-manifest is complete, not yet renamed into place), ``tables`` (the first table file is
-replaced, the others not yet).
+manifest is complete, not yet renamed into place), ``tables`` (a document's table parts
+are replaced, the later documents' and the CSV files not yet).
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@ Layout of ``extracted/`` (or ``--out``):
 - ``_runs.jsonl``: one line per run (time, counts, failures, gold scores), appended, so
   the history of scheduled runs is readable without Prefect's UI;
 - ``documents``, ``cases``, ``therapy_lines``, ``events``, ``mentions``, ``entities`` as
-  ``.parquet`` and ``.csv``, derived from the
-  committed records; ``_tables.json`` says which (see :mod:`pipeline.store.tables`);
+  a ``.parquet`` dataset folder (one part per document) and a ``.csv`` file, derived from
+  the committed records and updated by document; ``_tables.json`` says which (see
+  :mod:`pipeline.store.tables`);
 - ``_run.lock``: held by the run writing the folder.
 
 Every file is replaced atomically; nothing here deletes a record.
@@ -24,7 +25,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
 
 from pipeline.atomic import append_durably, atomic_write_text
 from pipeline.schema import Failure, RunSummary
@@ -33,14 +33,14 @@ from pipeline.store.manifest import Manifest, ManifestEntry, Plan, commit, recor
 from pipeline.store.records import (MentionFile, StoredRecord, document_path,
                                     read_document_record, read_record, remove_leftovers,
                                     remove_record, write_record)
-from pipeline.store.tables import TABLES, build_tables, built_from, tables_current
+from pipeline.store.tables import TABLES, built_from, tables_current, update_tables
 
 __all__ = [
     "MentionFile", "Manifest", "ManifestEntry", "Plan", "StoredRecord", "TABLES", "append_run",
-    "built_from", "commit", "document_path", "output_lock", "read_document_record",
-    "read_failures", "read_record", "read_runs", "record_path", "record_paths",
-    "rebuild_tables", "remove_leftovers", "remove_record", "tables_current", "write_failures",
-    "write_record",
+    "built_from", "commit", "document_path", "folder_records", "output_lock",
+    "read_document_record", "read_failures", "read_record", "read_runs", "record_path",
+    "record_paths", "remove_leftovers", "remove_record", "tables_current", "update_tables",
+    "write_failures", "write_record",
 ]
 
 FAILURES = "_failures.json"
@@ -51,14 +51,11 @@ def record_paths(out_dir: str | Path) -> list[Path]:
     return sorted(p for p in Path(out_dir).glob("*.json") if not p.name.startswith("_"))
 
 
-def rebuild_tables(out_dir: str | Path, doc_ids: Iterable[str] | None = None,
-                   source: str = "") -> dict[str, int]:
-    """Tables of the records of ``doc_ids`` (default: every record in the folder), marked
-    as built from ``source``; returns the rows per table."""
-    out_dir = Path(out_dir)
-    paths = (record_paths(out_dir) if doc_ids is None
-             else [record_path(out_dir, doc_id) for doc_id in sorted(doc_ids)])
-    return build_tables((StoredRecord(path) for path in paths), out_dir, source)
+def folder_records(out_dir: str | Path) -> dict[str, str]:
+    """Every record in the folder (doc id -> its file's size and time of change), for
+    :func:`update_tables` outside a run, which passes the manifest's commit stamps."""
+    return {path.stem: f"{path.stat().st_size}:{path.stat().st_mtime_ns}"
+            for path in record_paths(out_dir)}
 
 
 def write_failures(out_dir: str | Path, failures: list[Failure]) -> Path:

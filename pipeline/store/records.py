@@ -109,9 +109,10 @@ def remove_record(out_dir: Path, doc_id: str) -> None:
 
 
 def remove_leftovers(out_dir: Path) -> int:
-    """Delete the temporary files a killed run left (``.*.tmp``); call with the folder
-    locked, so none is a running writer's. Returns how many."""
-    leftovers = [*out_dir.glob(TEMPORARY_GLOB), *(out_dir / DOCUMENTS).glob(TEMPORARY_GLOB)]
+    """Delete the temporary files a killed run left (``.*.tmp``) in the folder and its
+    subfolders (document copies, table datasets); call with the folder locked, so none is
+    a running writer's. Returns how many."""
+    leftovers = [*out_dir.glob(TEMPORARY_GLOB), *out_dir.glob(f"*/{TEMPORARY_GLOB}")]
     for path in leftovers:
         path.unlink(missing_ok=True)
     return len(leftovers)

@@ -4,13 +4,15 @@ documents done again.
 
 The kill comes from the run itself at a named point (``CASELIT_CRASH_AT``, see
 :mod:`pipeline.faults`): after the third document is committed (mid-extraction), with one
-table file replaced and the others not (the table rebuild), with the compacted manifest
+document's table parts replaced and the later ones not (the table update, on new tables
+and on tables where only changed documents are rewritten), with the compacted manifest
 written but not yet renamed (the manifest write).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 
 import pandas as pd
@@ -97,3 +99,25 @@ def test_a_run_killed_while_replacing_older_tables_is_rebuilt_by_the_next(clean_
     again = run_ingest([str(raw)], str(out), workers=2)
     assert (again.done, again.skipped, again.tables_rebuilt) == (0, REPORTS, True)
     assert_same_output(out, clean)
+
+
+def test_a_run_killed_while_updating_the_rows_of_changed_documents_is_finished_by_the_next(
+        clean_run, tmp_path, cli_env):
+    raw, _ = clean_run
+    raw = shutil.copytree(raw, tmp_path / "raw")
+    out = tmp_path / "out"
+    run_ingest([str(raw)], str(out), workers=2)
+    changed = ["report02", "report05"]
+    for doc_id in changed:
+        path = raw / f"{doc_id}.txt"
+        path.write_text(path.read_text().replace("cough", "dyspnoea and weight loss"))
+    killed_run(raw, out, cli_env, "tables")
+    # the kill came with the first changed document's rows replaced, the second's not
+    mentions = pd.read_parquet(out / "mentions.parquet")
+    assert "dyspnoea" in " ".join(mentions[mentions.doc_id == "report02"].sentence)
+    assert "dyspnoea" not in " ".join(mentions[mentions.doc_id == "report05"].sentence)
+    again = run_ingest([str(raw)], str(out), workers=2)
+    assert (again.done, again.skipped, again.tables_rebuilt) == (0, REPORTS, True)
+    uninterrupted = tmp_path / "uninterrupted" / "out"  # records are compared by folder name
+    run_ingest([str(raw)], str(uninterrupted), workers=2)
+    assert_same_output(out, uninterrupted)

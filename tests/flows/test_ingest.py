@@ -41,7 +41,8 @@ def test_bad_files_are_listed_and_the_batch_goes_on(prefect_harness, batch_folde
     reasons = {f.path.split("/")[-1]: f.reason for f in read_failures(out)}
     assert reasons == {"binary.txt": "binary file, not text: NUL byte at offset 6",
                        "empty.txt": "empty file: no text after decoding"}
-    assert all((out / f"{table}.parquet").is_file() for table in ("cases", "mentions", "entities"))
+    assert all((out / f"{table}.parquet" / "good.parquet").is_file()  # a dataset, a part per document
+               for table in ("cases", "mentions", "entities"))
 
 
 def test_unchanged_documents_are_skipped_changed_and_forced_ones_redone(prefect_harness,

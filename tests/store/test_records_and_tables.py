@@ -3,20 +3,9 @@ import pytest
 
 from pipeline.errors import RecordError
 from pipeline.extract import extract
-from pipeline.store import (TABLES, read_document_record, read_record, rebuild_tables,
-                            record_paths, write_record)
-from pipeline.store.tables import frame
-
-
-@pytest.fixture
-def extracted(tmp_path, report_text):
-    source = tmp_path / "raw" / "case.txt"
-    source.parent.mkdir()
-    source.write_text(report_text)
-    document, extraction = extract(source)
-    out = tmp_path / "out"
-    write_record(document, extraction, out)
-    return out, document, extraction
+from pipeline.store import (TABLES, folder_records, read_document_record, read_record,
+                            record_paths, update_tables, write_record)
+from pipeline.store.tables import arrow_rows
 
 
 def test_record_and_document_round_trip_through_json(extracted):
@@ -28,7 +17,7 @@ def test_record_and_document_round_trip_through_json(extracted):
 
 def test_tables_have_the_declared_columns_and_types_in_parquet_and_csv(extracted):
     out, _, extraction = extracted
-    rebuild_tables(out)
+    update_tables(out, folder_records(out))
     for name, columns in TABLES.items():
         table = pd.read_parquet(out / f"{name}.parquet")
         assert list(table.columns) == list(columns)
@@ -56,7 +45,7 @@ def test_tables_have_the_declared_columns_and_types_in_parquet_and_csv(extracted
 
 def test_a_row_outside_the_declared_schema_is_refused():
     with pytest.raises(ValueError, match="not in the declared schema"):
-        frame([{"doc_id": "x", "surprise": 1}], {"doc_id": "string"})
+        arrow_rows([{"doc_id": "x", "surprise": 1}], "documents")
 
 
 def test_a_damaged_record_is_an_error_naming_the_file(tmp_path):
@@ -88,13 +77,17 @@ def test_tables_are_current_only_for_the_records_they_were_built_from(extracted)
 
     out, _, _ = extracted
     source = built_from([("case", "stamp-1")])
-    rows = rebuild_tables(out, ["case"], source)
+    rows = update_tables(out, {"case": "stamp-1"})
     assert tables_current(out, source) and rows["mentions"] > 0
     assert not tables_current(out, built_from([("case", "stamp-2")]))  # a newer commit
     (out / "entities.csv").unlink()
     assert not tables_current(out, source)  # a file missing
-    rebuild_tables(out, ["case"], source)
-    empty = rebuild_tables(out, [], built_from([]))
+    update_tables(out, {"case": "stamp-1"})
+    (out / "cases.parquet" / "case.parquet").unlink()
+    assert not tables_current(out, source)  # a document's part missing
+    update_tables(out, {"case": "stamp-1"})
+    assert tables_current(out, source)
+    empty = update_tables(out, {})
     state = (out / "_tables.json").read_text()
     (out / "_tables.json").write_text(state.replace(f'"mentions": {empty["mentions"]}',
                                                     '"mentions": 7'))
@@ -113,7 +106,7 @@ def test_documents_and_therapy_lines_tables_a_curator_opens(tmp_path):
             extraction = extraction.model_copy(update={
                 "document": extraction.document.model_copy(update={"id": "rendering"})})
         write_record(document, extraction, out)
-    rows = rebuild_tables(out)
+    rows = update_tables(out, folder_records(out))
     assert rows["documents"] == 2
     documents = pd.read_parquet(out / "documents.parquet").set_index("doc_id")
     jats = documents.loc["two_patients"]
