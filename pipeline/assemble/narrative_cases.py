@@ -24,6 +24,7 @@ from pipeline.assemble.events import patient_timeline
 from pipeline.assemble.patients import Patient, narrative_patients
 from pipeline.assemble.story import (BACKGROUND, TITLE, Passage, Sentence, StoryRules,
                                      introducing, story_rules)
+from pipeline.assemble.table_cases import column_rules, is_patient_table
 from pipeline.assemble.therapies import DISEASE_PRESENT, ENDED, NULL_WORD, therapy_evidence
 from pipeline.assemble.timeline import stretch, stretch_lines, story_lines, usable
 from pipeline.schema import CaseRecord, Document, Mention, Variant
@@ -211,17 +212,27 @@ def with_gene(variant_mentions: list[Mention], own: list[Mention], mentions: lis
     return found
 
 
+def findings_tables(document: Document, rules: StoryRules) -> list[tuple[int, int]]:
+    """The spans of tables of the patient's own findings: a variant column, no row per
+    patient and no citing caption ("Table 2. Molecular findings": gene, variant, VAF)."""
+    return [(t.start, t.end) for t in document.tables
+            if any(rules.findings_header.search(name) for name in t.header)
+            and not is_patient_table(t, column_rules()) and not rules.citing.search(t.caption or "")]
+
+
 def patient_alterations(patient: Patient, own: list[Mention], mentions: list[Mention],
-                        single: bool, rules: StoryRules) -> list[Mention]:
+                        single: bool, rules: StoryRules, tables: list[tuple[int, int]] = ()
+                        ) -> list[Mention]:
     """Alterations of the patient's passages its context does not negate or cite, and,
     for a report on one patient, those of other sentences that report them for it ("In
-    our case, ...")."""
+    our case, ...") and those of the tables of its findings."""
     found = [m for m in own if m.type in ALTERATIONS and usable(m)
              and not rules.citing.search(m.sentence)]
     if single:
         told = {m.id for m in found}
         found += [m for m in mentions if m.type in ALTERATIONS and usable(m) and m.id not in told
-                  and m.section in FINDING_KINDS and rules.own_finding.search(m.sentence)
+                  and (m.section in FINDING_KINDS and rules.own_finding.search(m.sentence)
+                       or any(start <= m.start < end for start, end in tables))
                   and not rules.citing.search(m.sentence)]
     return sorted(found, key=lambda m: m.start)
 
@@ -275,7 +286,8 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
     rules = story_rules()
     text = document.text
     own = within(mentions, patient.passages)
-    altered = patient_alterations(patient, own, mentions, size == 1, rules)
+    altered = patient_alterations(patient, own, mentions, size == 1, rules,
+                                  findings_tables(document, rules) if size == 1 else [])
     tied = implied_fusions(text, mentions, rules)
     implied = [m for notation in notations_in(text, patient.passages, rules)
                for m in tied.get(notation, [])]

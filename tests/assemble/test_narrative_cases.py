@@ -349,3 +349,14 @@ def test_the_screening_that_found_the_patient_gives_its_method(tmp_path):
     report = ("Methods\nWe screened 950 cases of lung cancer using RNA sequencing. A patient "
               "with a TPM3-NTRK1 fusion confirmed by FISH received larotrectinib.\n")
     assert case_of(tmp_path, report).detection_methods == ["FISH"]
+
+
+def test_a_single_patient_s_table_of_test_results_gives_its_alterations(tmp_path):
+    report = ("Case report\nA 60-year-old man with AML received azacitidine and venetoclax.\n\n"
+              "Table 1. Molecular findings\nGene\tVariant\tVAF\nNPM1\tc.860_863dup\t41%\n"
+              "IDH2\tR140Q\t38%\n")
+    assert [(v.gene, v.hgvs) for v in case_of(tmp_path, report).variants] == [
+        ("NPM1", "c.860_863dup"), ("IDH2", "p.Arg140Gln")]
+    # a table the caption cites is other patients'
+    cited = report.replace("Molecular findings", "Variants in previously reported cases")
+    assert case_of(tmp_path, cited).variants == []
