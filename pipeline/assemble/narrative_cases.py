@@ -24,8 +24,9 @@ from pipeline.assemble.events import patient_timeline
 from pipeline.assemble.patients import Patient, narrative_patients
 from pipeline.assemble.story import (BACKGROUND, TITLE, Passage, Sentence, StoryRules,
                                      introducing, story_rules)
-from pipeline.assemble.table_cases import column_rules, is_patient_table
-from pipeline.assemble.therapies import DISEASE_PRESENT, ENDED, NULL_WORD, therapy_evidence
+from pipeline.assemble.table_cases import column_roles, column_rules, is_patient_table
+from pipeline.assemble.therapies import (DISEASE_PRESENT, ENDED, NULL_WORD, Line,
+                                         therapy_evidence)
 from pipeline.assemble.timeline import stretch, stretch_lines, story_lines, usable
 from pipeline.schema import CaseRecord, Document, Mention, Variant
 
@@ -220,6 +221,21 @@ def findings_tables(document: Document, rules: StoryRules) -> list[tuple[int, in
             and not is_patient_table(t, column_rules()) and not rules.citing.search(t.caption or "")]
 
 
+def treatment_table_lines(document: Document, mentions: list[Mention],
+                          expanded: dict[str, list[str]]) -> list[Line]:
+    """A report on one patient whose story names no line but whose table lists its
+    treatments ("Table 1. Treatment history: Line | Treatment | Best response"): a line
+    per row, in the table's order, each row read as a short story."""
+    rules = column_rules()
+    lines = []
+    for table in document.tables:
+        if is_patient_table(table, rules) or "therapy" not in column_roles(table.header, rules):
+            continue
+        for row in table.layout(document.text)[1]:
+            lines += stretch_lines(document.text, row.start, row.end, mentions, expanded)
+    return lines
+
+
 def patient_alterations(patient: Patient, own: list[Mention], mentions: list[Mention],
                         single: bool, rules: StoryRules, tables: list[tuple[int, int]] = ()
                         ) -> list[Mention]:
@@ -304,7 +320,8 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
                 and not {"negated", "hypothetical"} & set(m.modifiers)]
                or (screening_methods(text, sentences) if size == 1 else []))
     last = last_status([m for m in own if not in_title(m, patient.passages)])
-    lines = story_lines(text, patient.passages, mentions, expanded)
+    lines = (story_lines(text, patient.passages, mentions, expanded)
+             or (treatment_table_lines(document, mentions, expanded) if size == 1 else []))
     sex = patient.sex or (pronoun_sex(text, patient.passages, rules) if size == 1 else None)
     sexed = next((m for m in patient.descriptors if m.patient.sex), None)
     aged = next((m for m in patient.descriptors if m.patient.age_years is not None), None)

@@ -360,3 +360,11 @@ def test_a_single_patient_s_table_of_test_results_gives_its_alterations(tmp_path
     # a table the caption cites is other patients'
     cited = report.replace("Molecular findings", "Variants in previously reported cases")
     assert case_of(tmp_path, cited).variants == []
+
+
+def test_a_single_patient_s_treatment_table_gives_its_lines_when_the_story_names_none(tmp_path):
+    report = ("Case report\nA 55-year-old woman with lung cancer was treated with several "
+              "inhibitors (Table 1).\n\nTable 1. Treatment history\nLine\tTreatment\tBest "
+              "response\n1\tGefitinib\tPR\n2\tOsimertinib\tSD\n")
+    assert lines(case_of(tmp_path, report)) == [
+        (["gefitinib"], None, "PR", None), (["osimertinib"], None, "SD", None)]
