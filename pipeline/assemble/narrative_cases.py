@@ -226,10 +226,12 @@ def treatment_table_lines(document: Document, mentions: list[Mention],
     """A report on one patient whose story names no line but whose table lists its
     treatments ("Table 1. Treatment history: Line | Treatment | Best response"): a line
     per row, in the table's order, each row read as a short story."""
-    rules = column_rules()
+    rules, story = column_rules(), story_rules()
     lines = []
     for table in document.tables:
-        if is_patient_table(table, rules) or "therapy" not in column_roles(table.header, rules):
+        if (is_patient_table(table, rules) or "therapy" not in column_roles(table.header, rules)
+                or story.citing.search(table.caption or "")  # the literature's treatments
+                or any(story.literature_header.search(name) for name in table.header)):
             continue
         for row in table.layout(document.text)[1]:
             lines += stretch_lines(document.text, row.start, row.end, mentions, expanded)

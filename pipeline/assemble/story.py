@@ -67,6 +67,7 @@ class StoryRules:
     own_patient: re.Pattern
     screening: re.Pattern
     findings_header: re.Pattern
+    literature_header: re.Pattern
     notation: re.Pattern
     skipped_labels: re.Pattern
     broad_disease_heads: frozenset[str]
@@ -80,7 +81,7 @@ class StoryRules:
     @classmethod
     def from_dict(cls, data: dict) -> "StoryRules":
         patterns = ["citing", "own_finding", "own_patient", "rearrangement_notation", "screening",
-                    "findings_header",
+                    "findings_header", "literature_header",
                     "skipped_labels", "comment_clause"]
         lists = ["presenting", "concluding", "framing_sections", "telling_sections", "discussion_openers",
                  "story_words", "background_words", "patient_words", "broad_disease_heads",
@@ -126,6 +127,7 @@ class StoryRules:
             citing=single["citing"], own_finding=single["own_finding"],
             own_patient=single["own_patient"], screening=single["screening"],
             findings_header=single["findings_header"],
+            literature_header=single["literature_header"],
             notation=single["rearrangement_notation"],
             skipped_labels=single["skipped_labels"],
             broad_disease_heads=frozenset(values["broad_disease_heads"]),

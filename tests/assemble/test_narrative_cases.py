@@ -368,3 +368,6 @@ def test_a_single_patient_s_treatment_table_gives_its_lines_when_the_story_names
               "response\n1\tGefitinib\tPR\n2\tOsimertinib\tSD\n")
     assert lines(case_of(tmp_path, report)) == [
         (["gefitinib"], None, "PR", None), (["osimertinib"], None, "SD", None)]
+    # a table of the literature's treatments is no history of the patient's
+    trials = report.replace("Line\tTreatment", "Study\tTreatment")
+    assert lines(case_of(tmp_path, trials)) == []
