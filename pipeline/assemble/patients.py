@@ -108,16 +108,16 @@ def kin_names(text: str, related: list[Mention]) -> list[tuple[re.Pattern, int]]
     return names
 
 
-def cohort_size(text: str, sentences: list[Sentence]) -> int:
+def cohort_size(text: str, sentences: list[Sentence], related: list[Mention]) -> int:
     """How many patients the authors present together: the count of the group named in
     the title, in a sentence that frames the case ("Here we report two cases of..."), or
     in the sentence that first introduces patients (one when it introduces a single
     patient), or the highest patient number of a series ("Case 2: ...") or of patients
-    told one after another."""
+    told one after another, or the relatives presented together (``related``)."""
     rules = story_rules()
     numbered = max([rules.series_number(m) for s in sentences if s.role != BACKGROUND
                     for m in rules.series_ordinal.finditer(text, s.start, s.end)]
-                   + [len(told_in_turn(text, sentences)), len(relatives(text, sentences)), 1])
+                   + [len(told_in_turn(text, sentences)), len(related), 1])
     for sentence in sentences:
         if sentence.role == BACKGROUND:
             continue
@@ -184,7 +184,8 @@ def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules,
     return [(start, end, who) for start, end, who in parts if end > start]
 
 
-def passages(text: str, sentences: list[Sentence], size: int) -> list[Passage]:
+def passages(text: str, sentences: list[Sentence], size: int, related: list[Mention]
+             ) -> list[Passage]:
     """The patients' passages: each sentence with a role, cut into the parts that speak
     of some of the patients and the parts that speak of all. Once a sentence turns to one
     patient ("Case 2: A 58-year-old man...", "A third patient..."), the sentences after
@@ -195,7 +196,6 @@ def passages(text: str, sentences: list[Sentence], size: int) -> list[Passage]:
     in_turn = {m.id: n for n, m in enumerate(told_in_turn(text, sentences), 1)}
     if len(in_turn) < 2:
         in_turn = {}  # one patient told: no turn to mark
-    related = relatives(text, sentences)
     names = kin_names(text, related) if related else []
     introduction = related[0].sentence_start if related else None  # speaks of them all
     result = []
@@ -248,12 +248,12 @@ def narrative_patients(document: Document, mentions: list[Mention]
     assign_roles(text, sentences)
     if not describes_a_patient(text, sentences):
         return [], sentences
-    size = cohort_size(text, sentences)
+    related = relatives(text, sentences)  # relatives presented together, if any
+    size = cohort_size(text, sentences, related)
     patients = [Patient(number) for number in range(1, size + 1)]
-    for passage in passages(text, sentences, size):
+    for passage in passages(text, sentences, size, related):
         for number in passage.patients:
             patients[number - 1].passages.append(passage)
-    related = relatives(text, sentences)
     for patient in patients:
         patient.descriptors = ([related[patient.number - 1]] if len(related) == size
                                else descriptors_of(patient, sentences, size))

@@ -197,6 +197,13 @@ def stated(text: str, responses: list[Mention], previous: TimelineLine | None,
     return found
 
 
+def says_when(text: str, response: Mention, step_start: int, rules: TherapyRules) -> bool:
+    """A progression that says when or why a treatment was given ("at progression",
+    "lorlatinib for intracranial progression"): the line before's, no response of its own."""
+    return response.normalised == "PD" and rules.when_progressed.search(
+        text, max(step_start, response.start - 40), response.start) is not None
+
+
 def usable(mention: Mention, ignored: frozenset[str] = IGNORED) -> bool:
     return mention.in_scope and not ignored.intersection(mention.modifiers)
 
@@ -497,8 +504,7 @@ class Reading:
                     or m.normalised in self.current.drugs]
         started = new_lines(text, step, bounds, role, self.expanded, rules)
         if role == TITLE:  # a title says what, never when: not what a line was given for
-            told = [r for r in responses if not (r.normalised == "PD" and rules.when_progressed.search(
-                text, max(bounds[0], r.start - 40), r.start))]
+            told = [r for r in responses if not says_when(text, r, bounds[0], rules)]
             for line in started:
                 line.responses += stated(text, told, None, rules, diseases)
             self.titled += started
@@ -525,8 +531,7 @@ class Reading:
                 line.failed = True
         first = min(m.start for line in started for m in line.evidence)
         earlier = [r for r in responses if (r.end <= first and CLAUSE.search(text, r.end, first))
-                   or (r.normalised == "PD" and r.start > first and rules.when_progressed.search(
-                       text, max(bounds[0], r.start - 40), r.start))]
+                   or (r.start > first and says_when(text, r, bounds[0], rules))]
         self.attach(earlier, diseases)
         for line, told in responses_by_line(started, [r for r in responses if r not in earlier]):
             line.responses += stated(text, told, self.current, rules, diseases)

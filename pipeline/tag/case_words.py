@@ -369,9 +369,14 @@ def definition_normal(long_form: str, words: DiseaseWords) -> str | None:
     return found[-1].normalised
 
 
+def short_base(short: str) -> str:
+    """A short form without its plural s ("NSCLCs" defined, "NSCLC" used)."""
+    return short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+
+
 def short_form_pattern(shorts: list[str]) -> re.Pattern:
-    """Uses of short forms with or without a plural s ("NSCLCs" defined, "NSCLC" used)."""
-    bases = [s[:-1] if s.endswith("s") and s[:-1].isupper() else s for s in shorts]
+    """Uses of short forms with or without a plural s."""
+    bases = [short_base(s) for s in shorts]
     return re.compile(rf"(?<![A-Za-z0-9])(?P<short>{trie_alternation(bases, case_blind=False)})s?"
                       r"(?![A-Za-z0-9])")
 
@@ -382,7 +387,7 @@ def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) ->
     normals = {short: normal for short, normal in normals.items() if normal}
     if not normals:
         return []
-    by_base = {(s[:-1] if s.endswith("s") and s[:-1].isupper() else s): n for s, n in normals.items()}
+    by_base = {short_base(short): normal for short, normal in normals.items()}
     return [Tag("disease", m.start(), m.end(), by_base[m.group("short")], "disease.abbreviation")
             for m in short_form_pattern(list(normals)).finditer(text)]
 
@@ -404,13 +409,14 @@ class KnownDiseases:
                 raise RuleFileError(Errors.E103.format(
                     file=FILE, where="abbreviated_diseases", key=str(short),
                     expected="a long form that is a disease name", value=long_form))
-            normals[str(short)] = normal
+            normals[short_base(str(short))] = normal
         return cls(short_form_pattern(list(normals)), normals)
 
     def find(self, text: str, defined: dict[str, str]) -> list[Tag]:
+        own = {short_base(short) for short in defined}
         return [Tag("disease", m.start(), m.end(), self.normals[m.group("short")],
                     "disease.abbreviation")
-                for m in self.pattern.finditer(text) if m.group("short") not in defined]
+                for m in self.pattern.finditer(text) if m.group("short") not in own]
 
 
 def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Tag]:

@@ -73,6 +73,7 @@ class ContextRules:
     sentence_wide: frozenset[str]
     own_patient: re.Pattern
     opening_clause: re.Pattern
+    reach: frozenset[str] = frozenset()  # the file's targets and those rules of their own add
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
@@ -89,10 +90,11 @@ class ContextRules:
             raise RuleFileError(Errors.E103.format(
                 file=FILE, where="top level", key="sentence_wide",
                 expected=" or ".join(CATEGORIES), value=sorted(unknown)))
-        return cls(tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules)),
-                   frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
+        parsed = tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules))
+        return cls(parsed, frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
                    phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
-                   phrases_pattern(lists["own_patient"]), re.compile(opening))
+                   phrases_pattern(lists["own_patient"]), re.compile(opening),
+                   frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)))
 
 
 @lru_cache(maxsize=1)
@@ -176,9 +178,7 @@ def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) 
 def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> list[Tag]:
     """``tags`` with the modifiers their sentences give them (in the same order)."""
     rules = context_rules()
-    # what a rule of its own targets may modify beside the file's targets (a test refused)
-    reach = rules.targets.union(*(rule.targets for rule in rules.rules))
-    targets = [n for n, tag in enumerate(tags) if tag.type in reach]
+    targets = [n for n, tag in enumerate(tags) if tag.type in rules.reach]
     result = list(tags)
     position = 0
     ordered = sorted(targets, key=lambda n: tags[n].start)
