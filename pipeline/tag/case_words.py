@@ -150,6 +150,7 @@ class CaseWords:
     patterns: "WordPatterns"
     treatments: TreatmentWords
     abbreviated_diseases: KnownDiseases
+    site_compounds: re.Pattern  # right after a site: "-invasive", "-directed"
 
     @classmethod
     def from_dict(cls, data: dict) -> "CaseWords":
@@ -159,7 +160,7 @@ class CaseWords:
                     "status_patterns", "response_patterns", "setting_patterns", "site_patterns",
                     "treatment_partners",
                     "treatments", "treatment_patterns", "treatment_count", "treatment_joins",
-                    "abbreviated_diseases"]
+                    "abbreviated_diseases", "site_compound_words"]
         check_keys(data, file=FILE, where="top level", required=required)
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
                                              key="case_sensitive"))
@@ -202,11 +203,14 @@ class CaseWords:
             re.compile("|".join(check_str_list(data["treatment_partners"], file=FILE,
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE))
+        compounds = check_str_list(data["site_compound_words"], file=FILE, where="top level",
+                                   key="site_compound_words")
         known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",
                            key="abbreviated_diseases", description="a mapping of short to long form")
         return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
                    WordPatterns.from_dict(data), treatments,
-                   KnownDiseases.from_dict(known, disease))
+                   KnownDiseases.from_dict(known, disease),
+                   re.compile(rf"-(?:{alternation(compounds)})\b", re.IGNORECASE))
 
 
 PATTERN_KINDS = {"status_patterns": "status", "response_patterns": "response",
@@ -272,7 +276,6 @@ def starts_sentence(word: str, next_letter: str) -> bool:
     return word[:1].isupper() and rest.isalpha() and rest.islower() and next_letter.islower()
 
 
-COMPOUND_AFTER = re.compile(r"-(?:invasive|sparing|directed|targeted|penetrant|penetrating|limited|confined|only|predominant|dominant)\b")
 MEASUREMENT = re.compile(r"\d+(?:[.,]\d+)?-?(?:cm|mm|centimet(?:er|re)s?|millimet(?:er|re)s?)")
 
 
@@ -423,7 +426,7 @@ def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Ta
     words = case_words()
     tags = [tag for vocabulary in words.vocabularies for tag in vocabulary.find(text)]
     # a site in a compound adjective names no site ("muscle-invasive", "liver-directed")
-    tags += [t for t in words.sites.find(text) if not COMPOUND_AFTER.match(text, t.end)]
+    tags += [t for t in words.sites.find(text) if not words.site_compounds.match(text, t.end)]
     tags += words.patterns.find(text)
     # a pattern's form holds the words inside it ("lost his complete cytogenetic response")
     tags = [tag for kind in {t.type for t in tags} for tag in longest([t for t in tags
