@@ -51,30 +51,63 @@ def make_corpus(seeds: Path, pdfs: Path | None, folder: Path, count: int, pdf_ev
     return made
 
 
-def timed_run(args: list[str]) -> tuple[float, float, float]:
-    """(seconds, peak RSS of the whole process tree, peak RSS of its largest process), in
-    MiB, of one ``caselit run``: the tree holds the Prefect API server and the workers."""
+def process_kind(member, parents: dict[int, str]) -> str:
+    """What a process of a run's tree is, from its command line (and its parent's for a
+    document worker, forked from the zygote with the zygote's command line)."""
+    command = " ".join(member.cmdline())
+    if "uvicorn" in command or "prefect server" in command:
+        return "api server"
+    if "multiprocessing.forkserver" in command:
+        return "document worker" if parents.get(member.ppid()) == "zygote" else "zygote"
+    if "multiprocessing.spawn" in command:
+        return "task runner worker"
+    if "resource_tracker" in command:
+        return "resource tracker"
+    return "other"
+
+
+def timed_run(args: list[str], tree: Path = ROOT) -> tuple[float, float, float, dict]:
+    """(seconds, peak RSS of the whole process tree, peak RSS of its largest process, the
+    tree's RSS at its peak by kind of process: {kind: (processes, MiB)}), in MiB, of one
+    ``caselit run`` of the checkout ``tree``: the tree holds the Prefect API server and the
+    workers."""
     import psutil
 
     errors = tempfile.TemporaryFile("w+")  # a pipe could fill up and stall the run
     started = time.perf_counter()
-    process = subprocess.Popen([*CASELIT, "run", *args], cwd=ROOT,
+    process = subprocess.Popen([*CASELIT, "run", *args], cwd=tree,
                                stdout=subprocess.DEVNULL, stderr=errors, text=True)
     root = psutil.Process(process.pid)
     tree_peak = largest = 0
+    kinds_at_peak: dict[str, tuple[int, float]] = {}
     while process.poll() is None:
-        sizes = []
+        sizes, kinds = [], {root.pid: "main"}
         for member in [root, *root.children(recursive=True)]:
             try:
-                sizes.append(member.memory_info().rss)
+                rss = member.memory_info().rss
+                kind = kinds.get(member.pid) or process_kind(member, kinds)
             except psutil.Error:  # it ended between the listing and the reading
-                pass
-        tree_peak, largest = max(tree_peak, sum(sizes)), max(largest, *sizes, 0)
+                continue
+            kinds[member.pid] = kind
+            sizes.append((kind, rss))
+        total = sum(rss for _, rss in sizes)
+        if total > tree_peak:
+            tree_peak = total
+            kinds_at_peak = {}
+            for kind, rss in sizes:
+                count, mib = kinds_at_peak.get(kind, (0, 0.0))
+                kinds_at_peak[kind] = (count + 1, mib + rss / 2**20)
+        largest = max(largest, *(rss for _, rss in sizes), 0)
         time.sleep(0.2)
     if process.returncode:
         errors.seek(0)
         raise SystemExit(f"caselit run failed ({process.returncode}): {errors.read()[-2000:]}")
-    return time.perf_counter() - started, tree_peak / 2**20, largest / 2**20
+    return time.perf_counter() - started, tree_peak / 2**20, largest / 2**20, kinds_at_peak
+
+
+def kinds_line(kinds: dict[str, tuple[int, float]]) -> str:
+    return ", ".join(f"{kind} {mib:.0f}" + (f" ({count} x {mib / count:.0f})" if count > 1 else "")
+                     for kind, (count, mib) in sorted(kinds.items(), key=lambda item: -item[1][1]))
 
 
 def pages_of(out: Path) -> int:
@@ -166,6 +199,9 @@ def main() -> None:
                              "folder (0: no such re-runs; default: 10)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="re-runs with changed documents (default: 3)")
+    parser.add_argument("--tree", type=Path, default=ROOT,
+                        help="run the caselit of this checkout (e.g. an older one, for paired "
+                             "runs; default: this one)")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="caselit-bench-") as work:
@@ -179,21 +215,22 @@ def main() -> None:
             out = work / f"extracted-{runner}"
             run_args = [str(work / "corpus"), "--out", str(out), "--workers", str(options.workers),
                         "--task-runner", runner]
-            first, tree_peak, largest = timed_run(run_args)
-            second, _, _ = timed_run(run_args)
+            first, tree_peak, largest, kinds = timed_run(run_args, options.tree)
+            second = timed_run(run_args, options.tree)[0]
             records = len([p for p in out.glob("*.json") if not p.name.startswith("_")])
             pages = pages_of(out)
             print(f"{runner:>8}: first run {first:.1f} s -> {options.docs / first:.1f} docs/s, "
                   f"{pages / first:.1f} pages/s ({records} records, {pages} pages); "
                   f"skipped re-run {second:.2f} s; peak RSS {tree_peak:.0f} MiB for the process "
                   f"tree (largest process {largest:.0f} MiB)")
+            print(f"{'':>10}RSS at the peak by process, MiB: {kinds_line(kinds)}")
             first_out = first_out or (out, run_args)
         if options.changed and first_out:
             out, run_args = first_out
             runs = []
             for repeat in range(options.repeats):
                 change_documents(corpus, options.changed, repeat)
-                runs.append(timed_run(run_args)[0])
+                runs.append(timed_run(run_args, options.tree)[0])
             print(f"{options.changed} changed among {options.docs} extracted, caselit run: "
                   f"{spread(runs)}; issue 18: {ISSUE_CHANGED_RUN}")
             changed, full = table_updates(out, options.changed, options.repeats)

@@ -257,20 +257,26 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
         check_output(args.out, min_free)
     if batch.todo:
         from caselit.report import progress_bar
-        from flows.ingest import choose_runner, run_ingest
-        from flows.progress import add_listener, remove_listener
+        from flows.start import choose_runner, head_start
         from pipeline.store import output_lock
 
-        # locked before Prefect starts: a busy folder is said at once
-        with output_lock(args.out), progress_bar(console, len(batch.todo)) as listener:
-            add_listener(listener)
-            try:
-                summary = run_ingest(inputs, args.out, force=args.force, workers=args.workers,
-                                     gold_dir=args.gold,
-                                     runner=choose_runner(args.task_runner),
-                                     dask_address=args.dask_address, prune=args.prune)
-            finally:
-                remove_listener(listener)
+        runner = choose_runner(args.task_runner)
+        # locked before Prefect starts: a busy folder is said at once; the API server and
+        # the document workers start while this process imports Prefect
+        with output_lock(args.out), head_start(len(batch.todo), runner, args.workers,
+                                               args.dask_address) as api_server:
+            from flows.ingest import run_ingest
+            from flows.progress import add_listener, remove_listener
+
+            with progress_bar(console, len(batch.todo)) as listener:
+                add_listener(listener)
+                try:
+                    summary = run_ingest(inputs, args.out, force=args.force,
+                                         workers=args.workers, gold_dir=args.gold,
+                                         runner=runner, dask_address=args.dask_address,
+                                         prune=args.prune, api_server=api_server)
+                finally:
+                    remove_listener(listener)
         summary.seconds = time.perf_counter() - started
     else:  # nothing to extract: no need to start Prefect
         summary = finish_without_flow(batch, args.gold, args.prune, started)

@@ -28,9 +28,8 @@ from prefect.runtime import task_run
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from flows.progress import report
-from flows.settings import shared_api
+from flows.settings import ApiServer, shared_api
 from pipeline.batch import Batch, finish_batch, outcome_failed, plan_batch
-from pipeline.evaluate import diff_folder, to_markdown, write_reports
 from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
 from pipeline.sources import Fetched, client_for, fetch_new
 from pipeline.store import append_run, output_lock, remove_leftovers
@@ -100,6 +99,9 @@ def log_run(summary: RunSummary) -> None:
 @task(cache_policy=NO_CACHE)
 def evaluate(batch: Batch, gold_dir: str) -> DiffReport:
     """Gold diff of the run's documents: reports in _diff/, summary as a Prefect artifact."""
+    # imported here: a Prefect worker process, which only extracts, need not load pandas
+    from pipeline.evaluate import diff_folder, to_markdown, write_reports
+
     report = diff_folder(batch.out_dir, gold_dir, batch.doc_ids)
     write_reports(report, batch.out_dir)
     create_markdown_artifact(markdown=to_markdown(report, items=False), key="caselit-gold-diff",
@@ -163,12 +165,6 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
 TASK_RUNNERS = ("auto", "threads", "processes", "dask")
 RUNNER_NAMES = {"ThreadPoolTaskRunner": "threads", "ProcessPoolTaskRunner": "processes",
                 "DaskTaskRunner": "dask"}
-def choose_runner(kind: str) -> str:
-    """``auto``: threads. Each thread drives a document worker process, so the threads
-    use every core; Prefect's worker processes would add a process (and a tagger) per
-    worker for nothing. Measured on 2 cores, 300 text documents: threads 32 s (peak RSS of
-    the process tree 1.3 GB), processes 35 s (2.0 GB)."""
-    return "threads" if kind == "auto" else kind
 
 
 def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | None = None):
@@ -194,11 +190,13 @@ def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | Non
 
 def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers: int = 2,
                gold_dir: str | None = None, runner: str = "threads",
-               dask_address: str | None = None, prune: bool = False) -> RunSummary:
+               dask_address: str | None = None, prune: bool = False,
+               api_server: ApiServer | None = None) -> RunSummary:
     """Run the flow with ``workers`` documents in flight on the chosen task runner. Workers
-    on this machine report to this run's Prefect API; a remote Dask cluster's workers
-    cannot reach it on 127.0.0.1, and use the server in their own ``PREFECT_API_URL``."""
+    on this machine report to this run's Prefect API (``api_server`` when it was started
+    ahead, :mod:`flows.start`); a remote Dask cluster's workers cannot reach it on
+    127.0.0.1, and use the server in their own ``PREFECT_API_URL``."""
     chosen = task_runner(runner, workers, dask_address)
-    with nullcontext() if dask_address else shared_api():
+    with nullcontext() if dask_address else shared_api(api_server):
         return ingest.with_options(task_runner=chosen)(inputs, out_dir, force, gold_dir, workers,
                                                        prune)

@@ -13,16 +13,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import warnings
 from pathlib import Path
 from typing import Callable, Iterator
 
+from flows.settings import free_port, healthy
 from pipeline.lifeline import reaper, stopped_by_signals
 
 DEPLOYMENT = "caselit-scheduled-ingest"
@@ -31,20 +29,6 @@ HEALTH_TIMEOUT = 120.0  # seconds; a first start on an empty home took 17 s here
 # default minute: a report dropped in the folder is extracted at the next cron tick.
 LOCAL_SERVER_ENV = {"PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
 RUNNER_ENV = {"PREFECT_RUNNER_POLL_FREQUENCY": "5"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def healthy(api_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as answer:
-            return answer.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def stop(process: subprocess.Popen, grace: float = 20.0) -> None:

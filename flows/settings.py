@@ -21,12 +21,30 @@ sets (a real server in ``PREFECT_API_URL``, another ``PREFECT_HOME``) wins.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.errors import Errors
 from pipeline.lifeline import reaper
+
+# What Prefect's client gives the ephemeral server it starts (no UI, the ephemeral set of
+# services), and no registering of block types at its start: that imports every installed
+# Prefect collection (prefect-dask brings Dask's distributed) to write their block schemas
+# to the database, about 0.8 s of CPU and 30 MB for blocks a run never uses. A
+# `prefect server start` on the same home registers them as usual.
+EPHEMERAL_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                        "PREFECT__SERVER_FINAL": "1",
+                        "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
+                        "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false"}
 
 
 def prefect_environment(home: Path | None = None) -> dict[str, str]:
@@ -50,38 +68,93 @@ def configure_prefect(home: Path | None = None) -> None:
 
 
 @contextmanager
-def shared_api() -> Iterator[None]:
-    """Within: the API named by ``PREFECT_API_URL``, or else Prefect's ephemeral server,
-    started here once and named in the settings that tasks carry to worker processes. The
-    server is stopped on the way out, and by this process's reaper if the process is
-    killed (:mod:`pipeline.lifeline`): it never outlives the run."""
+def shared_api(server: "ApiServer | None" = None) -> Iterator[None]:
+    """Within: the API named by ``PREFECT_API_URL``, or else Prefect's ephemeral server
+    (``server`` when one was started ahead, see :mod:`flows.start`), named in the settings
+    that tasks carry to worker processes. The server is stopped on the way out, and by
+    this process's reaper if the process is killed (:mod:`pipeline.lifeline`): it never
+    outlives the run."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     if PREFECT_API_URL.value():
+        if server is not None:  # started ahead, but a profile names an API: not needed
+            server.stop()
         yield
         return
-    server = run_api_server()
-    server.start()
+    server = server or ApiServer()
     try:
+        server.start()
+        server.wait_until_healthy()
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
             yield
     finally:
-        process = server.server_process
         server.stop()
-        if process is not None:
-            reaper().forget(process.pid)
 
 
-def run_api_server():
-    """Prefect's ephemeral API server (the instance Prefect's own client would start),
-    each of its processes watched by this process's reaper from the moment it starts."""
-    from prefect.server.api.server import SubprocessASGIServer
+class ApiServer:
+    """Prefect's ephemeral API server: the command Prefect's own client runs when no API is
+    named (``SubprocessASGIServer``), started here without importing Prefect's server
+    package into this process (2 s of imports), so that it can start before this process
+    has imported Prefect and come up while it does. Its process is watched by this
+    process's reaper from the moment it starts."""
 
-    # defined here: this module is imported before Prefect, to configure it
-    class WatchedServer(SubprocessASGIServer):
-        def _run_uvicorn_command(self):
-            process = super()._run_uvicorn_command()
-            reaper().watch(process.pid)
-            return process
+    PORT_TAKEN = 3  # uvicorn's exit status when it cannot bind its port
 
-    return WatchedServer()
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+        self.port: int | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self) -> None:
+        if self.process is not None:
+            return
+        self.port = free_port()
+        prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
+            env={**os.environ, **EPHEMERAL_SERVER_ENV})
+        reaper().watch(self.process.pid)
+
+    def wait_until_healthy(self) -> None:
+        timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
+        deadline = time.monotonic() + timeout
+        while not healthy(self.api_url):
+            if self.process.poll() == self.PORT_TAKEN:  # taken since it was found free
+                self.stop()
+                self.start()
+            elif self.process.poll() is not None:
+                raise RuntimeError(Errors.E901.format(status=self.process.returncode))
+            if time.monotonic() > deadline:
+                raise RuntimeError(Errors.E902.format(seconds=timeout))
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        reaper().forget(process.pid)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as answer:
+            return answer.status == 200
+    except (urllib.error.URLError, OSError):
+        return False

@@ -12,24 +12,19 @@ killed before them.
 
 from __future__ import annotations
 
-import errno
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import BadInputError
+from pipeline.outcomes import (COUNTED, count_entities, outcome_done, outcome_failed,  # noqa: F401
+                               outcome_output_full, stopped_by_output)
 from pipeline.read import discover
-from pipeline.read.discover import discovery_failure, now_iso
-from pipeline.schema import (DocumentOutcome, Extraction, Failure, IgnoredFile, RunSummary,
-                             SourceFile)
-from pipeline.store import (Manifest, built_from, read_failures, record_path, remove_leftovers,
-                            remove_record, tables_current, update_tables, write_failures)
-from pipeline.store.tables import table_paths
-from pipeline.store.output import FULL, Writes, problem, stopped_message
-
-COUNTED = ("genes", "fusions", "variants", "drugs", "regimens", "cases")
-
+from pipeline.read.discover import discovery_failure
+from pipeline.schema import DocumentOutcome, Failure, IgnoredFile, RunSummary, SourceFile
+from pipeline.store import (Manifest, read_failures, record_path, remove_leftovers, remove_record,
+                            write_failures)
+from pipeline.store.output import Writes, stopped_message
 
 @dataclass
 class Batch:
@@ -77,50 +72,13 @@ def committed_records(out_dir: Path, manifest: Manifest) -> dict[str, str]:
 def tables_stale(out_dir: Path, records: dict[str, str]) -> bool:
     """Whether the tables are not those of ``records`` (with none, whether tables of
     records since removed are still there)."""
+    # here, not at the top: a Prefect worker process importing this module for the flow's
+    # tasks never touches the tables, and should not load pandas and pyarrow
+    from pipeline.store.tables import built_from, table_paths, tables_current
+
     if tables_current(out_dir, built_from(records.items())):
         return False
     return bool(records) or any(path.exists() for path in table_paths(out_dir))
-
-
-def count_entities(extraction: Extraction, mentions: int) -> dict[str, int]:
-    counts = {name: len(getattr(extraction, name)) for name in COUNTED}
-    counts["mentions"] = mentions
-    return counts
-
-
-def outcome_done(source: SourceFile, reason: str, extraction: Extraction, started: float,
-                 mentions: int) -> DocumentOutcome:
-    return DocumentOutcome(doc_id=source.doc_id, path=source.path, status="done", reason=reason,
-                           counts=count_entities(extraction, mentions),
-                           seconds=time.perf_counter() - started,
-                           extracted_at=extraction.run.extracted_at,
-                           warnings=extraction.run.warnings)
-
-
-def outcome_output_full(source: SourceFile, reason: str, error: OSError, started: float
-                        ) -> DocumentOutcome:
-    """Not a failure of the document: the output folder took no more (its errno name is
-    the failure's ``error``), and the run stops."""
-    failure = Failure(path=source.path, doc_id=source.doc_id, stage="extract",
-                      reason=problem(error), error=errno.errorcode[error.errno], at=now_iso())
-    return DocumentOutcome(doc_id=source.doc_id, path=source.path, status="failed",
-                           reason=reason, seconds=time.perf_counter() - started, failure=failure)
-
-
-def stopped_by_output(outcome: DocumentOutcome) -> bool:
-    return outcome.failure is not None and outcome.failure.error in FULL
-
-
-def outcome_failed(source: SourceFile, reason: str, error: BaseException,
-                   started: float | None = None) -> DocumentOutcome:
-    stage = "read" if isinstance(error, BadInputError) else "extract"
-    # a named failure says its reason; anything else is a bug, named by its type
-    message = getattr(error, "reason", None) or f"{type(error).__name__}: {error}"
-    failure = Failure(path=source.path, doc_id=source.doc_id, stage=stage, reason=message,
-                      error=type(error).__name__, at=now_iso())
-    seconds = time.perf_counter() - started if started is not None else 0.0
-    return DocumentOutcome(doc_id=source.doc_id, path=source.path, status="failed",
-                           reason=reason, seconds=seconds, failure=failure)
 
 
 def same_failures(old: list[Failure], new: list[Failure]) -> bool:
@@ -184,6 +142,8 @@ def finish_batch(batch: Batch, outcomes: list[DocumentOutcome], started: float,
     records = committed_records(out_dir, manifest)
     rebuilt = False
     if tables_stale(out_dir, records):
+        from pipeline.store.tables import update_tables
+
         with writes.attempt():
             update_tables(out_dir, records)
             rebuilt = True

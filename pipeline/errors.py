@@ -90,6 +90,9 @@ class Errors:
     E703 = ("{target}: the gold file exists or values are open, and this preview was not "
             "confirmed (or the file or decisions changed since): see the preview, confirm")
     E704 = "{value!r} is not a {what}: {allowed}"
+    E901 = "Prefect's ephemeral API server exited with status {status} before it answered"
+    E902 = ("Prefect's ephemeral API server did not answer within {seconds:.0f} s "
+            "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)")
 
 
 class Warnings:

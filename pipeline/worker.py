@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.batch import outcome_done, outcome_failed, outcome_output_full, stopped_by_output
+from pipeline.outcomes import outcome_done, outcome_failed, outcome_output_full, stopped_by_output
 from pipeline.errors import BadInputError, DocumentLimitError, Errors
 from pipeline.lifeline import die_with_parent, exit_when_gone
 from pipeline.schema import DocumentOutcome, Extraction, SourceFile
@@ -238,9 +238,35 @@ class WorkerPool:
         self.idle: list[DocumentWorker] = []
         self.busy: set[DocumentWorker] = set()
         self.stopping = threading.Event()
+        self.starting: threading.Thread | None = None
+
+    def start_ahead(self, count: int) -> None:
+        """Start ``count`` workers in the background (the zygote loads the tagger first,
+        seconds a run would otherwise wait for after its own start-up), to be handed out by
+        :meth:`worker`."""
+        def start() -> None:
+            for _ in range(count):
+                worker = DocumentWorker()
+                try:
+                    worker.start()
+                except Exception:  # noqa: BLE001 - raised again where it is started when needed
+                    return
+                with self.lock:
+                    self.idle.append(worker)
+
+        self.starting = threading.Thread(target=start, daemon=True,
+                                         name="caselit-workers-ahead")
+        self.starting.start()
+
+    def started_ahead(self) -> None:
+        """Wait for the workers started ahead: a worker is never started twice over."""
+        starting = self.starting
+        if starting is not None:
+            starting.join()
 
     @contextlib.contextmanager
     def worker(self) -> Iterator[DocumentWorker]:
+        self.started_ahead()
         with self.lock:
             worker = self.idle.pop() if self.idle else DocumentWorker()
             self.busy.add(worker)
@@ -257,6 +283,7 @@ class WorkerPool:
     def close(self) -> None:
         """Stop every worker now; a document in progress is left uncommitted."""
         self.stopping.set()
+        self.started_ahead()
         with self.lock:
             idle, busy = self.idle, list(self.busy)
             self.idle = []

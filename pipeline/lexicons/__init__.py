@@ -56,9 +56,8 @@ def salt_words() -> list[str]:
 @lru_cache(maxsize=4)
 def _gene_lexicon(settings: Settings) -> GeneLexicon:
     complete, withdrawn = gene_sources(settings)
-    data = cached_build("hgnc", [complete, withdrawn], settings.cache_dir,
-                        lambda: build_gene_lexicon(complete, withdrawn))
-    return GeneLexicon.from_json(data)
+    return cached_build("hgnc", [complete, withdrawn], settings.cache_dir,
+                        lambda: GeneLexicon.from_json(build_gene_lexicon(complete, withdrawn)))
 
 
 @lru_cache(maxsize=4)
@@ -66,25 +65,23 @@ def _drug_lexicon(settings: Settings) -> DrugLexicon:
     sources = drug_sources(settings)
     salts = salt_words()
     salts_key = hashlib.sha256("\n".join(salts).encode()).hexdigest()[:8]
-    data = cached_build(f"drugs-{salts_key}", sources, settings.cache_dir,
-                        lambda: build_drug_lexicon(*sources, salts))
-    return DrugLexicon.from_json(data)
+    return cached_build(f"drugs-{salts_key}", sources, settings.cache_dir,
+                        lambda: DrugLexicon.from_json(build_drug_lexicon(*sources, salts)))
 
 
 @lru_cache(maxsize=4)
 def _common_words(settings: Settings) -> frozenset[str]:
     sources = word_sources(settings)
-    data = cached_build("words", sources, settings.cache_dir, lambda: build_common_words(sources))
-    return frozenset(data["words"])
+    return cached_build("words", sources, settings.cache_dir,
+                        lambda: frozenset(build_common_words(sources)["words"]))
 
 
 @lru_cache(maxsize=4)
 def _identifiers(settings: Settings) -> Identifiers:
     sources = [_path(settings, HGNC_COMPLETE), _path(settings, FDA_NAMES),
                _path(settings, DRUGBANK)]
-    data = cached_build("identifiers", sources, settings.cache_dir,
-                        lambda: build_identifiers(*sources))
-    return Identifiers.from_json(data)
+    return cached_build("identifiers", sources, settings.cache_dir,
+                        lambda: Identifiers.from_json(build_identifiers(*sources)))
 
 
 def identifiers(settings: Settings | None = None) -> Identifiers:

@@ -1,18 +1,22 @@
-"""Compiled lexicons cached as JSON, keyed by the hashes of the files they come from.
+"""Compiled lexicons cached as pickles, keyed by the hashes of the files they come from.
 
-Building a lexicon from the raw vocabularies takes seconds; loading its JSON takes a
-tenth of that. A changed source file changes the key, so a stale cache is never read.
+Building a lexicon from the raw vocabularies takes seconds. The cache holds the finished
+object (a dict of small entry objects), pickled: loading it takes about half the CPU of
+parsing the same data as JSON and building the entries again (0.4 against 0.7 s for the
+gene and drug lexicons), in every process that loads the tagger. A changed source file
+changes the key, so a stale cache is never read. The cache folder is the user's own, like
+any Python bytecode cache: a pickle found there is trusted as one this module wrote.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import pickle
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
-from pipeline.atomic import atomic_write_text
+from pipeline.atomic import atomic_write_bytes
 from pipeline.errors import Errors
 
 # Bump when a builder's output format or logic changes.
@@ -44,18 +48,33 @@ def require(path: Path, what: str) -> Path:
     return path
 
 
+Built = TypeVar("Built")
+
+
+class CompactEntry:
+    """Base of a lexicon's entry classes, frozen dataclasses with slots: an entry without a
+    ``__dict__`` is a third the size (some 40 MB less per process for the gene and drug
+    lexicons), and pickled as its field values it loads as fast as the bare values
+    (a frozen dataclass's own slot pickling is five times slower)."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
 def cached_build(name: str, sources: list[Path], cache_dir: Path,
-                 build: Callable[[], dict]) -> dict:
-    """Load ``<cache_dir>/<name>-<digest>.json`` or build it, write it atomically, return it."""
-    target = cache_dir / f"{name}-{source_digest(sources)}.json"
+                 build: Callable[[], Built]) -> Built:
+    """Load ``<cache_dir>/<name>-<digest>.pickle`` or build it, write it atomically, return it."""
+    target = cache_dir / f"{name}-{source_digest(sources)}.pickle"
     if target.is_file():
         try:
-            return json.loads(target.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            pass  # a damaged cache is rebuilt below
-    data = build()
+            return pickle.loads(target.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # a damaged cache, or one of classes since renamed, is rebuilt below
+    built = build()
     try:
-        atomic_write_text(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        atomic_write_bytes(target, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only cache folder costs speed, not correctness
-    return data
+    return built

@@ -27,6 +27,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.lexicons.cache import CompactEntry
+
 TAGGED = re.compile(r"^(.*?) \[(INN|USAN)\]$")
 SINGLE_WORD = re.compile(r"^[A-Z][A-Z0-9-]{4,}$")
 # A research code: letters then digits, e.g. PF-06463922, ASP3026, LDK378, CPX-351.
@@ -39,8 +41,8 @@ PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
 CONJUGATE = re.compile(r"^([a-z]+mab) [a-z]+$")
 
 
-@dataclass(frozen=True)
-class DrugEntry:
+@dataclass(frozen=True, slots=True)
+class DrugEntry(CompactEntry):
     inn: str
     kind: str  # one of KINDS
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from pipeline.lexicons.cache import CompactEntry
+
 RANKS = {"approved": 0, "previous": 1, "alias": 2, "withdrawn": 3}
 WITHDRAWN_SUCCESSOR = re.compile(r"see \[(HGNC:\d+)\]")
 TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
@@ -24,8 +26,8 @@ DISEASE_NAME = re.compile(r"(?:disease|syndrome|disorder|deficiency|dystrophy|os
                           r"dysplasia|retardation|susceptibility)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class GeneEntry:
+@dataclass(frozen=True, slots=True)
+class GeneEntry(CompactEntry):
     symbol: str
     rank: str
 

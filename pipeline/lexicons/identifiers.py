@@ -14,15 +14,17 @@ import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.lexicons.cache import CompactEntry
 
-@dataclass(frozen=True)
-class GeneIds:
+
+@dataclass(frozen=True, slots=True)
+class GeneIds(CompactEntry):
     hgnc: str
     ncbi_gene: str | None
 
 
-@dataclass(frozen=True)
-class DrugIds:
+@dataclass(frozen=True, slots=True)
+class DrugIds(CompactEntry):
     unii: str | None
     drugbank: str | None
 

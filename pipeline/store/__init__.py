@@ -33,7 +33,6 @@ from pipeline.store.manifest import Manifest, ManifestEntry, Plan, commit, recor
 from pipeline.store.records import (MentionFile, StoredRecord, document_path,
                                     read_document_record, read_record, remove_leftovers,
                                     remove_record, write_record)
-from pipeline.store.tables import TABLES, built_from, tables_current, update_tables
 
 __all__ = [
     "MentionFile", "Manifest", "ManifestEntry", "Plan", "StoredRecord", "TABLES", "append_run",
@@ -45,6 +44,17 @@ __all__ = [
 
 FAILURES = "_failures.json"
 RUNS = "_runs.jsonl"
+# Imported when first asked for: the tables need pandas and pyarrow, which a document
+# worker, writing records only, should not load (some 65 MB of memory in each).
+TABLES_NAMES = frozenset({"TABLES", "built_from", "tables_current", "update_tables"})
+
+
+def __getattr__(name: str):
+    if name in TABLES_NAMES:
+        from pipeline.store import tables
+
+        return getattr(tables, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 def record_paths(out_dir: str | Path) -> list[Path]:
     """Every record in the folder; bookkeeping files start with "_"."""

@@ -1,0 +1,49 @@
+"""A run's head start: what the flow will wait for, started before Prefect is imported.
+
+A run with a few documents is mostly fixed cost, three parts of which need not wait for
+one another: this process importing Prefect and the flow (about 2 s), Prefect's ephemeral
+API server coming up in its own process (about 4 s), and the zygote of the document
+workers loading the tagger (about 2 s). One after the other they made a one-document
+run take 11-17 s; started together they overlap on the machine's cores. This module
+imports no Prefect, so that :func:`head_start` can run first.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
+from flows.settings import ApiServer
+from pipeline.worker import POOL
+
+
+def choose_runner(kind: str) -> str:
+    """``auto``: threads. Each thread drives a document worker process, so the threads
+    use every core; Prefect's worker processes would add a process (and a tagger) per
+    worker for nothing. Measured on 2 cores, 300 text documents: threads 32 s (peak RSS of
+    the process tree 1.3 GB), processes 35 s (2.0 GB)."""
+    return "threads" if kind == "auto" else kind
+
+
+@contextmanager
+def head_start(documents: int, runner: str, workers: int,
+               dask_address: str | None = None) -> Iterator[ApiServer | None]:
+    """Within: the ephemeral API server starting (unless an API is named in the
+    environment or the workers are on a remote Dask cluster, which cannot reach it), to be
+    handed to :func:`flows.ingest.run_ingest`; and with the ``threads`` runner, whose
+    document workers are this process's, as many workers as will be busy starting. What
+    the run did not take over is stopped on the way out."""
+    server = None
+    if not (dask_address or os.environ.get("PREFECT_API_URL")):
+        server = ApiServer()
+        server.start()
+    if runner == "threads":
+        POOL.start_ahead(min(workers, documents))
+    try:
+        yield server
+    finally:
+        if server is not None:
+            server.stop()
+        if runner == "threads":
+            POOL.close()
