@@ -188,6 +188,15 @@ def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | Non
                                           "processes": True, "dashboard_address": None})
 
 
+def engine_imports() -> None:
+    """What Prefect imports when a flow is first called (its engines, FastAPI for the
+    parameters' JSON form: 0.5-1.5 s), imported while the API server is still starting
+    rather than after it answers."""
+    import fastapi.encoders  # noqa: F401
+    import prefect.flow_engine  # noqa: F401
+    import prefect.task_engine  # noqa: F401
+
+
 def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers: int = 2,
                gold_dir: str | None = None, runner: str = "threads",
                dask_address: str | None = None, prune: bool = False,
@@ -197,6 +206,7 @@ def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers:
     ahead, :mod:`flows.start`); a remote Dask cluster's workers cannot reach it on
     127.0.0.1, and use the server in their own ``PREFECT_API_URL``."""
     chosen = task_runner(runner, workers, dask_address)
+    engine_imports()
     with nullcontext() if dask_address else shared_api(api_server):
         return ingest.with_options(task_runner=chosen)(inputs, out_dir, force, gold_dir, workers,
                                                        prune)

@@ -85,10 +85,32 @@ def shared_api(server: "ApiServer | None" = None) -> Iterator[None]:
     try:
         server.start()
         server.wait_until_healthy()
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}), \
+                named_process_wide(server.api_url):
             yield
     finally:
         server.stop()
+
+
+@contextmanager
+def named_process_wide(api_url: str) -> Iterator[None]:
+    """The API also in the environment and Prefect's process-wide settings, for what does
+    not carry the run's settings context: a thread Prefect starts on its own (the process
+    pool's forwarding of its workers' events) would otherwise start an ephemeral server
+    of its own."""
+    from prefect.context import refresh_global_settings_context
+
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = api_url
+    refresh_global_settings_context()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PREFECT_API_URL"]
+        else:
+            os.environ["PREFECT_API_URL"] = before
+        refresh_global_settings_context()
 
 
 class ApiServer:

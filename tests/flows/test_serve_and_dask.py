@@ -126,7 +126,7 @@ def test_worker_processes_report_to_the_runs_one_prefect_server(tmp_path):
 
 
 def test_auto_runs_on_threads_whose_document_workers_use_every_core():
-    from flows.ingest import choose_runner
+    from flows.start import choose_runner
 
     assert choose_runner("auto") == "threads"
     assert choose_runner("dask") == "dask" and choose_runner("processes") == "processes"
