@@ -35,6 +35,7 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_startup.py --rounds 1 --runs 3
 
 clean:
 	rm -rf $(VENV) .prefect .pytest_cache

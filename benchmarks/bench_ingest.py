@@ -3,18 +3,21 @@ fully skipped re-run, then re-runs with a few documents changed.
 
     python benchmarks/bench_ingest.py [--docs 1000] [--workers 2] [--runners threads,processes,dask]
                                       [--seeds ../shared/seeds] [--pdfs ../shared/pdfs]
-                                      [--changed 10] [--repeats 3]
+                                      [--changed 10] [--repeats 3] [--tree OLD_CHECKOUT]
 
 The corpus is N copies of the seed reports and of the journal-style PDFs under new
 names (one PDF in every ``--pdf-every`` documents), made in a temporary folder (nothing
 is copied into the project). Each run is a fresh ``caselit`` process, so the figures
 include start-up (Python imports, Prefect's embedded API, lexicons, a Dask cluster).
 Prints per runner: docs/s, pages/s, peak RSS of the run's process tree (sampled every
-0.2 s: the run, its Prefect API server and workers, summed), the skipped re-run's time;
+0.2 s: the run, its Prefect API server and workers, summed) and, at that peak, by kind
+of process (the run, API server, zygote, document workers, Prefect's worker processes),
+the skipped re-run's time;
 then, on the first runner's folder, ``--repeats`` re-runs each with ``--changed`` other text
 documents changed, beside issue 18's figures, and the table update alone (those documents'
 rows, and every document's); then an in-process split by stage. Runs use the code of this
-checkout (``python -m caselit.cli`` from its root).
+checkout (``python -m caselit.cli`` from its root), or with ``--tree`` another's (for
+figures before a change).
 """
 
 from __future__ import annotations
