@@ -19,6 +19,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.clauses import opening_clause
 from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
@@ -72,15 +73,12 @@ class ContextRules:
     pseudo: re.Pattern
     sentence_wide: frozenset[str]
     own_patient: re.Pattern
-    opening_clause: re.Pattern
     reach: frozenset[str] = frozenset()  # the file's targets and those rules of their own add
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
         keys = ["targets", "terminators", "pseudo", "sentence_wide", "own_patient", "rules"]
-        check_keys(data, file=FILE, where="top level", required=[*keys, "opening_clause"])
-        opening = check_type(data["opening_clause"], str, file=FILE, where="top level",
-                             key="opening_clause", description="a pattern")
+        check_keys(data, file=FILE, where="top level", required=keys)
         lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                  for key in keys[:-1]}
         rules = check_type(data["rules"], list, file=FILE, where="top level", key="rules",
@@ -93,7 +91,7 @@ class ContextRules:
         parsed = tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules))
         return cls(parsed, frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
                    phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
-                   phrases_pattern(lists["own_patient"]), re.compile(opening),
+                   phrases_pattern(lists["own_patient"]),
                    frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)))
 
 
@@ -155,7 +153,7 @@ def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) 
         return (before[-1] if before else start), (after.start() if after else end)
     # a sentence's opening clause ("Because he would not accept chemotherapy, erlotinib
     # was given") ends at its comma for the triggers on either side of it
-    opening = rules.opening_clause.match(text, start, end)
+    opening = opening_clause().match(text, start, end)
     closes = opening.end() - 1 if opening else None
     left, right = start, end
     if trigger.direction in ("forward", "both"):
