@@ -11,11 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import or_
 from typing import Callable, Mapping, TypeVar
 
 T = TypeVar("T")
 
 WORD = re.compile(r"[A-Za-z0-9\u0391-\u03a9\u03b1-\u03c9]+")  # Greek letters too: "PDGFRα"
+# With its group, WORD's split alternates separators and words: the words and their
+# offsets come from C-level calls, with no match object per word
+SPLIT_WORDS = re.compile(f"({WORD.pattern})")
 # Lower-cases ASCII letters only, so the lowered text keeps every offset of the original
 # (str.lower() turns some characters into two).
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -38,6 +43,7 @@ class KeyWords:
     single_words: frozenset[str]
     word_pairs: frozenset[tuple[str, str]]
     pair_starts: frozenset[str]  # the first words of ``word_pairs``
+    starts: frozenset[str]  # the words a key can start with: single words and pair starts
 
 
 _KEY_WORDS: dict[int, tuple[Mapping, KeyWords]] = {}
@@ -56,7 +62,8 @@ def key_words(lookup: Mapping[str, object]) -> KeyWords:
             elif len(words) > 1:
                 pairs.add((words[0], words[1]))
         cached = _KEY_WORDS[id(lookup)] = (lookup, KeyWords(
-            frozenset(singles), frozenset(pairs), frozenset(first for first, _ in pairs)))
+            frozenset(singles), frozenset(pairs), frozenset(first for first, _ in pairs),
+            frozenset(singles).union(first for first, _ in pairs)))
     return cached[1]
 
 
@@ -101,11 +108,19 @@ class Words:
 
 @lru_cache(maxsize=4)
 def words_of(text: str) -> Words:
-    spans = [match.span() for match in WORD.finditer(text)]
+    parts = SPLIT_WORDS.split(text)  # separator, word, separator, ..., word, separator
+    bounds = list(accumulate(map(len, parts)))
+    starts, ends = bounds[0:-1:2], bounds[1::2]
     lowered = lower_keeping_offsets(text)
-    gaps = [text[end] if start - end == 1 else ""
-            for (_, end), (start, _) in zip(spans, spans[1:])] + [""] * bool(spans)
-    return Words(spans, WORD.findall(text), [lowered[start:end] for start, end in spans], gaps)
+    gaps = [gap if len(gap) == 1 else "" for gap in parts[2:-1:2]] + [""] * bool(starts)
+    return Words(list(zip(starts, ends)), parts[1::2],
+                 list(map(lowered.__getitem__, map(slice, starts, ends))), gaps)
+
+
+@lru_cache(maxsize=8)
+def joined_words(text: str, joiners: str) -> list[bool]:
+    """Per word of :func:`words_of`: whether one of ``joiners`` joins it to the next."""
+    return list(map(frozenset(joiners).__contains__, words_of(text).gaps))
 
 
 def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
@@ -131,16 +146,20 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     words = words_of(text)
     spans, count = words.spans, len(words.spans)
     keys = words.lowered if lower else words.printed
-    joined = [gap != "" and gap in joiners for gap in words.gaps]
+    joined = joined_words(text, joiners)
+    # the words are screened by C-level set look-ups (compress over a map), not a
+    # Python loop: most of a text's words start no key
     if respellings is None or respellings_keep_words:
         known = key_words(lookup)
-        singles, pairs, pair_starts = known.single_words, known.word_pairs, known.pair_starts
-        candidates = [index for index, word in enumerate(keys) if word in singles
-                      or (word in pair_starts and joined[index] and (word, keys[index + 1]) in pairs)]
+        singles, pairs = known.single_words, known.word_pairs
+        candidates = [index for index in compress(range(count), map(known.starts.__contains__, keys))
+                      if keys[index] in singles
+                      or (joined[index] and (keys[index], keys[index + 1]) in pairs)]
     else:
         alone = resolving_words(keys, lookup, respellings)
-        candidates = [index for index, word in enumerate(keys)
-                      if word in alone or (max_words > 1 and joined[index])]
+        found_alone = map(alone.__contains__, keys)
+        candidates = list(compress(range(count), map(or_, found_alone, joined)
+                                   if max_words > 1 else found_alone))
     source = lower_keeping_offsets(text) if lower else text
     found: list[tuple[Match, T]] = []
     free = 0  # the first word not inside a match
