@@ -26,6 +26,7 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
+from pipeline.tag.matching import WholeWordForms, sharing_screens
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "case_words.yaml"
@@ -38,19 +39,16 @@ KARYOTYPE = re.compile(r"(?<![\w,])4[4-9],\s?(?:X[XY]?|Y)\b")  # "45,XY,inv(2)..
 class Vocabulary:
     type: str
     normal: dict[str, str]  # printed form, lower case unless case-sensitive -> normal form
-    blind: re.Pattern | None
-    sensitive: re.Pattern | None
+    blind: WholeWordForms
+    sensitive: WholeWordForms
 
     def find(self, text: str) -> list[Tag]:
         tags = []
-        for pattern in (self.blind, self.sensitive):
-            if pattern is None:
-                continue
-            for match in pattern.finditer(text):
-                printed = match.group(0)
+        for forms in (self.blind, self.sensitive):
+            for start, end in forms.spans(text):
+                printed = text[start:end]
                 normal = self.normal.get(printed) or self.normal.get(printed.lower())
-                tags.append(Tag(self.type, match.start(), match.end(), normal,
-                                f"{self.type}.word"))
+                tags.append(Tag(self.type, start, end, normal, f"{self.type}.word"))
         return longest(tags)
 
 
@@ -78,12 +76,24 @@ def build_vocabulary(type_: str, groups: dict, sensitive: frozenset[str]) -> Voc
             else:
                 blind_forms.append(form)
                 normal[form.lower()] = str(norm)
+    # an abbreviation is no word inside a hyphenated name ("PD" of "PD-L1")
+    not_in_name = r"-[A-Za-z0-9]"
     return Vocabulary(
         type_, normal,
-        re.compile(whole_words(blind_forms, True), re.IGNORECASE) if blind_forms else None,
-        # an abbreviation is no word inside a hyphenated name ("PD" of "PD-L1")
-        re.compile(whole_words(sensitive_forms, False) + r"(?!-[A-Za-z0-9])")
-        if sensitive_forms else None)
+        WholeWordForms.build(blind_forms, re.compile(
+            whole_words(blind_forms, True) if blind_forms else "(?!)", re.IGNORECASE), True),
+        WholeWordForms.build(sensitive_forms, re.compile(
+            whole_words(sensitive_forms, False) + f"(?!{not_in_name})" if sensitive_forms
+            else "(?!)"), False, not_in_name))
+
+
+def shared_screens(vocabularies: tuple[Vocabulary, ...]
+                   ) -> tuple[tuple[Vocabulary, ...], Vocabulary]:
+    """The vocabularies (the last one the sites') screening a text's words once for all."""
+    screened = iter(sharing_screens([m for v in vocabularies for m in (v.blind, v.sensitive)]))
+    vocabularies = tuple(replace(v, blind=next(screened), sensitive=next(screened))
+                         for v in vocabularies)
+    return vocabularies[:-1], vocabularies[-1]
 
 
 def whole_words(forms: list[str], case_blind: bool) -> str:
@@ -207,7 +217,9 @@ class CaseWords:
                                    key="site_compound_words")
         known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",
                            key="abbreviated_diseases", description="a mapping of short to long form")
-        return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
+        vocabularies, sites = shared_screens(vocabularies + (
+            build_vocabulary("site", site_groups, frozenset()),))
+        return cls(vocabularies, sites, disease,
                    WordPatterns.from_dict(data), treatments,
                    KnownDiseases.from_dict(known, disease),
                    re.compile(rf"-(?:{alternation(compounds)})\b", re.IGNORECASE))

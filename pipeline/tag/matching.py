@@ -9,7 +9,7 @@ longest match first, so the same entry is found however a tokenizer would split 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, compress
 from operator import or_
@@ -18,9 +18,7 @@ from typing import Callable, Mapping, TypeVar
 T = TypeVar("T")
 
 WORD = re.compile(r"[A-Za-z0-9\u0391-\u03a9\u03b1-\u03c9]+")  # Greek letters too: "PDGFRα"
-# With its group, WORD's split alternates separators and words: the words and their
-# offsets come from C-level calls, with no match object per word
-SPLIT_WORDS = re.compile(f"({WORD.pattern})")
+SPLIT_WORDS = re.compile(f"({WORD.pattern})")  # see split_at
 # Lower-cases ASCII letters only, so the lowered text keeps every offset of the original
 # (str.lower() turns some characters into two).
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -106,15 +104,22 @@ class Words:
     gaps: list[str]  # the one character between a word and the next, "" when none or more
 
 
-@lru_cache(maxsize=4)
-def words_of(text: str) -> Words:
-    parts = SPLIT_WORDS.split(text)  # separator, word, separator, ..., word, separator
+def split_at(splitter: re.Pattern, text: str) -> tuple[list[str], list[int], list[int], list[str]]:
+    """(separators, starts, ends, lowered) of the words a splitter with one group finds:
+    its split alternates separators and words (separator, word, ..., word, separator), so
+    the words and their offsets come from C-level calls, with no match object per word."""
+    parts = splitter.split(text)
     bounds = list(accumulate(map(len, parts)))
     starts, ends = bounds[0:-1:2], bounds[1::2]
     lowered = lower_keeping_offsets(text)
+    return parts, starts, ends, list(map(lowered.__getitem__, map(slice, starts, ends)))
+
+
+@lru_cache(maxsize=4)
+def words_of(text: str) -> Words:
+    parts, starts, ends, lowered = split_at(SPLIT_WORDS, text)
     gaps = [gap if len(gap) == 1 else "" for gap in parts[2:-1:2]] + [""] * bool(starts)
-    return Words(list(zip(starts, ends)), parts[1::2],
-                 list(map(lowered.__getitem__, map(slice, starts, ends))), gaps)
+    return Words(list(zip(starts, ends)), parts[1::2], lowered, gaps)
 
 
 @lru_cache(maxsize=8)
@@ -184,3 +189,109 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
                 free = end_word + 1
                 break
     return found
+
+
+# The characters that Python's re, ignoring case, matches to ASCII letters ("ſ" to "s",
+# the Kelvin sign to "k"; tests/tag/test_matching.py checks the list against the whole of
+# Unicode): a text holding one is read by the regular expression itself.
+FOLDED_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+ASCII_RUNS = re.compile("[A-Za-z0-9]+")
+SPLIT_RUNS = re.compile(f"({ASCII_RUNS.pattern})")
+
+
+@dataclass(frozen=True)
+class Runs:
+    """A text's runs of ASCII letters and digits (the words of ``(?<![A-Za-z0-9])``...
+    ``(?![A-Za-z0-9])`` patterns)."""
+
+    starts: list[int]
+    ends: list[int]
+    printed: list[str]
+    lowered: list[str]  # as :func:`lower_keeping_offsets` lowers them
+
+
+@lru_cache(maxsize=4)
+def ascii_runs(text: str) -> Runs:
+    parts, starts, ends, lowered = split_at(SPLIT_RUNS, text)
+    return Runs(starts, ends, parts[1::2], lowered)
+
+
+@lru_cache(maxsize=4)
+def folds_onto_ascii(text: str) -> bool:
+    return FOLDED_ONTO_ASCII.search(text) is not None
+
+
+@lru_cache(maxsize=16)
+def runs_starting(text: str, first_words: frozenset[str], case_blind: bool) -> list[int]:
+    """The indices of the text's runs (lower-cased when ``case_blind``) in ``first_words``."""
+    runs = ascii_runs(text)
+    words = runs.lowered if case_blind else runs.printed
+    return list(compress(range(len(words)), map(first_words.__contains__, words)))
+
+
+@dataclass(frozen=True)
+class WholeWordForms:
+    """Forms found as whole words (no ASCII letter or digit on either side), longest first
+    and without overlaps, as ``regex`` finds them, but by set look-ups at the runs of
+    letters and digits that can start a form: a text's runs are found once for every
+    vocabulary, where a regular expression per vocabulary tries every position of the text.
+    Needs forms that start and end with an ASCII letter or digit and hold no other cased
+    letter (each starts at a run's start and ends at a run's end); otherwise, and in a
+    case-blind search of a text holding a character ``regex`` folds onto an ASCII letter,
+    ``regex`` reads the text."""
+
+    regex: re.Pattern
+    by_runs: bool  # False: ``regex`` reads every text
+    forms: frozenset[str]  # lower case when case-blind
+    first_words: frozenset[str]
+    longest: int
+    case_blind: bool
+    not_before: re.Pattern | None = None  # what may not follow a form ("-1" of "PD-1")
+    # first words of this and other vocabularies read in the same texts: the runs that
+    # start one are found once for all of them (see :func:`sharing_screens`)
+    screen: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(cls, forms: list[str], regex: re.Pattern, case_blind: bool,
+              not_before: str | None = None) -> "WholeWordForms":
+        keys = [form.lower() if case_blind else form for form in forms]
+        if not all(ASCII_RUNS.fullmatch(key[0]) and ASCII_RUNS.fullmatch(key[-1])
+                   and all(c.isascii() or c.lower() == c.upper() for c in key) for key in keys):
+            return cls(regex, False, frozenset(), frozenset(), 0, case_blind)
+        firsts = frozenset(ASCII_RUNS.match(key).group() for key in keys)
+        return cls(regex, True, frozenset(keys), firsts,
+                   max(map(len, keys), default=0), case_blind,
+                   re.compile(not_before) if not_before else None, firsts)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each form found."""
+        if not self.by_runs or (self.case_blind and folds_onto_ascii(text)):
+            return [match.span() for match in self.regex.finditer(text)]
+        runs = ascii_runs(text)
+        words = runs.lowered if self.case_blind else runs.printed
+        source = lower_keeping_offsets(text) if self.case_blind else text
+        starts, ends, count = runs.starts, runs.ends, len(runs.starts)
+        forms, longest, not_before, firsts = self.forms, self.longest, self.not_before, self.first_words
+        found = []
+        free = 0  # where the last form found ends
+        for index in runs_starting(text, self.screen, self.case_blind):
+            start = starts[index]
+            if start < free or words[index] not in firsts:
+                continue
+            last = index
+            while last + 1 < count and ends[last + 1] - start <= longest:
+                last += 1
+            for end in ends[last:index - 1 if index else None:-1]:
+                if source[start:end] in forms and not (not_before and not_before.match(text, end)):
+                    found.append((start, end))
+                    free = end
+                    break
+        return found
+
+
+def sharing_screens(matchers: list[WholeWordForms]) -> list[WholeWordForms]:
+    """``matchers`` (read in the same texts) screening the runs of a text once for all
+    of them, case-blind ones and case-sensitive ones apart."""
+    screens = {blind: frozenset().union(*(m.first_words for m in matchers if m.case_blind == blind))
+               for blind in (True, False)}
+    return [replace(m, screen=screens[m.case_blind]) for m in matchers]

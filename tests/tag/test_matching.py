@@ -1,6 +1,10 @@
 """Dictionary look-up over raw characters, on phrases written for each rule."""
 
-from pipeline.tag.matching import find_terms
+import re
+
+from pipeline.tag.case_words import whole_words
+from pipeline.tag.matching import (FOLDED_ONTO_ASCII, WholeWordForms, find_terms, sharing_screens,
+                                   words_of)
 
 NAMES = {"anaplastic lymphoma kinase": "ALK", "caveolin 1": "CAV1", "vimentin": "VIM",
          "echinoderm microtubule-associated protein-like 4": "EML4"}
@@ -57,3 +61,67 @@ def test_words_are_respelt_once_per_process_whatever_text_holds_them():
     # each word once to choose where phrases start, then each match's own look-up
     assert sorted(set(asked)) == ["again", "alk", "and", "fusions", "not", "ret"]
     assert asked.count("and") == 1 and asked.count("not") == 1
+
+
+def test_a_text_s_words_their_offsets_and_the_characters_between():
+    words = words_of("EML4-ALK  in PDGFRα, (x)")
+    assert words.printed == ["EML4", "ALK", "in", "PDGFRα", "x"]
+    assert words.spans == [(0, 4), (5, 8), (10, 12), (13, 19), (22, 23)]
+    assert words.gaps == ["-", "", " ", "", ""]
+    assert words_of("").printed == [] and words_of(" ; ").spans == []
+
+
+FORMS = ["complete remission", "complete remission 1", "remission", "CR", "stable disease",
+         "MRD+ CR", "N/A", "RT–PCR"]
+
+
+def whole(forms, case_blind, not_before=None):
+    regex = whole_words(forms, case_blind) + (f"(?!{not_before})" if not_before else "")
+    return WholeWordForms.build(forms, re.compile(regex, re.IGNORECASE if case_blind else 0),
+                                case_blind, not_before)
+
+
+def spans(text, matcher):
+    return [text[start:end] for start, end in matcher.spans(text)]
+
+
+def test_whole_word_forms_are_found_longest_first_as_their_regex_finds_them():
+    blind = whole(FORMS, True)
+    assert blind.by_runs
+    text = ("Complete remission 1, then complete remission and CR (CRi, xCR, CR2); "
+            "MRD+ CR; N/A; RT–PCR and RT-PCR; stable disease2 but stable  disease.")
+    assert spans(text, blind) == ["Complete remission 1", "complete remission", "CR",
+                                  "MRD+ CR", "N/A", "RT–PCR"]
+    assert spans(text, blind) == [text[m.start():m.end()] for m in blind.regex.finditer(text)]
+
+
+def test_case_sensitive_forms_and_what_may_not_follow_them():
+    sensitive = whole(["PD", "PD-L1 high"], False, r"-[A-Za-z0-9]")
+    text = "PD on PD-L1 high, PD-1, pd, PD-L1, PD."
+    assert spans(text, sensitive) == ["PD", "PD-L1 high", "PD"]
+    assert sensitive.spans(text) == [m.span() for m in sensitive.regex.finditer(text)]
+
+
+def test_characters_re_folds_onto_ascii_letters_send_the_text_to_the_regex():
+    blind = whole(["stable disease", "risk"], True)
+    text = "ſtable diſeaſe and RISK (Kelvin sign)"
+    assert spans(text, blind) == ["ſtable diſeaſe", "RISK"]
+    everything = "".join(map(chr, range(0x80, 0x110000)))
+    folded = set(re.findall("[A-Za-z]", everything, re.IGNORECASE)) | {
+        char for char in everything if re.search("[A-Za-z]", char.lower())}
+    assert folded == set(FOLDED_ONTO_ASCII.pattern[1:-1])
+
+
+def test_forms_a_run_of_letters_cannot_bound_are_left_to_the_regex():
+    odd = whole(["+ve", "CR"], True)
+    assert not odd.by_runs
+    assert spans("ER +ve, CR", odd) == ["+ve", "CR"]
+
+
+def test_screens_shared_by_vocabularies_find_what_each_finds_alone():
+    alone = [whole(["complete remission"], True), whole(["stable disease", "CR"], True),
+             whole(["PD"], False)]
+    shared = sharing_screens(alone)
+    text = "CR then stable disease, PD and complete remission"
+    assert [m.spans(text) for m in shared] == [m.spans(text) for m in alone]
+    assert shared[0].screen == {"complete", "stable", "cr"} and shared[2].screen == {"PD"}
