@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -26,7 +28,8 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
-from pipeline.tag.matching import WholeWordForms, sharing_screens
+from pipeline.tag.matching import (WholeWordForms, folds_onto_ascii, letter_runs, literal_prefixes,
+                                   matches_at, matches_at_run_starts, sharing_screens)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "case_words.yaml"
@@ -116,6 +119,10 @@ class DiseaseWords:
     cell_words: frozenset[str]
     alteration: frozenset[str]
     misspelled: dict[str, str]  # a long head misprinted by one letter -> the head
+    # what the run of letters a head starts ends with: a head, a suffix, a plural of one,
+    # or the first word of a head of several ("myelodysplastic" syndrome)
+    head_endings: tuple[str, ...] = ()
+    head_tails: frozenset[str] = frozenset()  # their last HEAD_TAIL letters
     max_modifiers: int = 6
 
 
@@ -197,7 +204,8 @@ class CaseWords:
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
-            misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)))
+            misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)),
+            *head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
         treatment_forms = [re.escape(f) for f in check_str_list(
             data["treatments"], file=FILE, where="top level", key="treatments")]
         treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
@@ -238,6 +246,7 @@ class WordPatterns:
 
     regex: re.Pattern
     meanings: tuple[tuple[str, str], ...]  # per pattern: its kind and normal form
+    prefixes: tuple[str, ...] | None  # what a match starts with (None: anything)
 
     @classmethod
     def from_dict(cls, data: dict) -> "WordPatterns":
@@ -253,12 +262,12 @@ class WordPatterns:
                             expected="a pattern starting at a word start (\\b)", value=pattern))
                     patterns.append(f"(?P<p{len(patterns)}>{pattern})")
                     meanings.append((kind, str(normal)))
-        return cls(re.compile(rf"(?<![A-Za-z0-9_])(?=\w)(?:{'|'.join(patterns)})", re.IGNORECASE),
-                   tuple(meanings))
+        regex = re.compile(rf"(?<![A-Za-z0-9_])(?=\w)(?:{'|'.join(patterns)})", re.IGNORECASE)
+        return cls(regex, tuple(meanings), literal_prefixes(regex))
 
     def find(self, text: str) -> list[Tag]:
         tags = []
-        for match in self.regex.finditer(text):
+        for match in matches_at_run_starts(self.regex, self.prefixes, text):
             kind, normal = self.meanings[int(match.lastgroup[1:])]
             tags.append(Tag(kind, match.start(), match.end(), normal, f"{kind}.pattern"))
         return tags
@@ -351,18 +360,55 @@ def misspellings(heads: list[str], spelled: re.Pattern) -> dict[str, str]:
     return {form: head for form, head in found.items() if not spelled.fullmatch(form)}
 
 
+HEAD_TAIL = 3
+
+
+def head_endings(heads: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """What the run of letters a head match starts at ends with (see ``heads``): a head or
+    suffix, with its plural ending or not, or the first word of a head of several; and
+    their last HEAD_TAIL letters (none is shorter: else no endings, and the regex reads)."""
+    words = [head.lower().split()[0] for head in heads]
+    endings = sorted({word + plural for word in words for plural in ("", "s", "es")})
+    if any(len(ending) < HEAD_TAIL for ending in endings):
+        return (), frozenset()
+    return tuple(endings), frozenset(ending[-HEAD_TAIL:] for ending in endings)
+
+
+def heads_found(text: str, words: DiseaseWords) -> list[re.Match]:
+    """``words.heads.finditer(text)``, tried only at the runs of letters that end as a head
+    can (see :func:`head_endings`). Each head is letters, or words of letters, so a match
+    starts at a run's start; a text holding a character re folds onto an ASCII letter is
+    read by the regex."""
+    if not words.head_endings or folds_onto_ascii(text):
+        return list(words.heads.finditer(text))
+    runs = letter_runs(text)
+    endings, lowered = words.head_endings, runs.lowered
+    # the last three letters screen the runs at C speed, then the endings themselves
+    tails = map(itemgetter(slice(-HEAD_TAIL, None)), lowered)
+    return matches_at(words.heads, text, runs.starts, (
+        index for index in compress(range(len(lowered)), map(words.head_tails.__contains__, tails))
+        if lowered[index].endswith(endings)))
+
+
+def misspelled_heads(text: str, words: DiseaseWords) -> list[tuple[int, int, str]]:
+    """(start, end, head) of each misprinted long head: a word ``LONG_WORD`` finds (a run of
+    letters with no hyphen on either side) that is a form in ``words.misspelled`` (all of
+    them long enough)."""
+    runs = letter_runs(text)
+    starts, ends = runs.starts, runs.ends
+    return [(starts[i], ends[i], words.misspelled[runs.lowered[i]])
+            for i in compress(range(len(starts)), map(words.misspelled.__contains__, runs.lowered))
+            if text[starts[i] - 1:starts[i]] != "-" and text[ends[i]:ends[i] + 1] != "-"]
+
+
 def disease_heads_in(text: str, words: DiseaseWords
                      ) -> list[tuple[int, int, str, str | None, str | None]]:
     """(start, end, head, plural ending, correction) of every disease head, long heads
     misprinted by one letter included with the head they should be ("lung
     adenocrcinoma")."""
     found = [(m.start(), m.end(), m.group("head").lower(), m.group("plural"), None)
-             for m in words.heads.finditer(text)]
-    for m in LONG_WORD.finditer(text):
-        head = words.misspelled.get(m.group().lower())
-        if head is not None:
-            found.append((m.start(), m.end(), head, None, head))
-    return found
+             for m in heads_found(text, words)]
+    return found + [(start, end, head, None, head) for start, end, head in misspelled_heads(text, words)]
 
 
 def find_diseases(text: str, words: DiseaseWords) -> list[Tag]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
 from operator import or_
-from typing import Callable, Mapping, TypeVar
+from re import _constants as sre_constants, _parser as sre_parser
+from typing import Callable, Iterable, Mapping, TypeVar
 
 T = TypeVar("T")
 
@@ -197,6 +198,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
 FOLDED_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 ASCII_RUNS = re.compile("[A-Za-z0-9]+")
 SPLIT_RUNS = re.compile(f"({ASCII_RUNS.pattern})")
+SPLIT_LETTERS = re.compile("([A-Za-z]+)")
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,13 @@ class Runs:
 @lru_cache(maxsize=4)
 def ascii_runs(text: str) -> Runs:
     parts, starts, ends, lowered = split_at(SPLIT_RUNS, text)
+    return Runs(starts, ends, parts[1::2], lowered)
+
+
+@lru_cache(maxsize=4)
+def letter_runs(text: str) -> Runs:
+    """A text's runs of ASCII letters."""
+    parts, starts, ends, lowered = split_at(SPLIT_LETTERS, text)
     return Runs(starts, ends, parts[1::2], lowered)
 
 
@@ -295,3 +304,83 @@ def sharing_screens(matchers: list[WholeWordForms]) -> list[WholeWordForms]:
     screens = {blind: frozenset().union(*(m.first_words for m in matchers if m.case_blind == blind))
                for blind in (True, False)}
     return [replace(m, screen=screens[m.case_blind]) for m in matchers]
+
+
+ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+MAX_PREFIXES = 512
+
+
+def literal_prefixes(regex: re.Pattern) -> tuple[str, ...] | None:
+    """What a match of ``regex`` starts with, in lower case: its literal text up to the
+    first part that is no literal or small set of characters, for every branch; None
+    when some branch starts with no ASCII letter or digit, or there are too many."""
+    found, _ = _prefixes(sre_parser.parse(regex.pattern, regex.flags).data)
+    if not found or any(p[:1] not in ASCII_ALNUM for p in found):
+        return None
+    return tuple(sorted(found))
+
+
+def _prefixes(items) -> tuple[set[str] | None, bool]:
+    """(prefixes, whether they are the whole of ``items``)."""
+    current = {""}
+    for op, value in items:
+        if op in ZERO_WIDTH:
+            continue  # a look-around or boundary only narrows the matches
+        if op is sre_constants.LITERAL:
+            options, whole = {chr(value).lower()}, True
+        elif op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in value):
+            options, whole = {chr(item).lower() for _, item in value}, True
+        elif op is sre_constants.IN and all(kind is sre_constants.RANGE for kind, _ in value) \
+                and sum(high - low for _, (low, high) in value) < 16:
+            options = {chr(c).lower() for _, (low, high) in value for c in range(low, high + 1)}
+            whole = True
+        elif op is sre_constants.SUBPATTERN:
+            options, whole = _prefixes(value[-1].data)
+        elif op is sre_constants.BRANCH:
+            parts = [_prefixes(branch.data) for branch in value[1]]
+            if any(part is None for part, _ in parts):
+                options, whole = None, False
+            else:
+                options, whole = set().union(*(part for part, _ in parts)), all(w for _, w in parts)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] > 0:
+            options, _ = _prefixes(value[2].data)
+            whole = False
+        else:
+            options, whole = None, False
+        if options is None:
+            return (None if current == {""} else current), False
+        current = {a + b for a in current for b in options}
+        if len(current) > MAX_PREFIXES:
+            return None, False
+        if not whole:
+            return current, False
+    return current, True
+
+
+def matches_at_run_starts(regex: re.Pattern, prefixes: tuple[str, ...] | None,
+                          text: str) -> list[re.Match]:
+    """``regex.finditer(text)`` for a regex that matches only at the start of a run of
+    ASCII letters and digits (it starts with ``(?<![A-Za-z0-9...])``) and whose matches
+    start with one of ``prefixes`` (:func:`literal_prefixes`): tried at those runs only."""
+    if prefixes is None or folds_onto_ascii(text):
+        return list(regex.finditer(text))
+    starts = ascii_runs(text).starts
+    lowered = lower_keeping_offsets(text)
+    return matches_at(regex, text, starts, compress(
+        range(len(starts)), map(lowered.startswith, repeat(prefixes), starts)))
+
+
+def matches_at(regex: re.Pattern, text: str, starts: list[int],
+               candidates: Iterable[int]) -> list[re.Match]:
+    """``regex.finditer(text)`` when every match starts at ``starts[i]`` for some i of
+    ``candidates`` (in increasing order): the regex is tried there only."""
+    found = []
+    free = 0
+    for index in candidates:
+        if starts[index] >= free:
+            match = regex.match(text, starts[index])
+            if match is not None:
+                found.append(match)
+                free = match.end()
+    return found

@@ -125,3 +125,14 @@ def test_screens_shared_by_vocabularies_find_what_each_finds_alone():
     text = "CR then stable disease, PD and complete remission"
     assert [m.spans(text) for m in shared] == [m.spans(text) for m in alone]
     assert shared[0].screen == {"complete", "stable", "cr"} and shared[2].screen == {"PD"}
+
+
+def test_what_a_pattern_s_matches_start_with():
+    from pipeline.tag.matching import literal_prefixes
+
+    assert literal_prefixes(re.compile(r"(?<!\w)\b(?:remains?|was\s+still)\s+in", re.I)) == (
+        "remain", "was")
+    assert literal_prefixes(re.compile(r"\bat\s+the|\b[3-5]\d%")) == ("3", "4", "5", "at")
+    assert literal_prefixes(re.compile(r"\b[A-Za-z]+oma")) is None  # any letter
+    assert literal_prefixes(re.compile(r"\b(?:x|\(y)")) is None  # "(" is no letter
+    assert literal_prefixes(re.compile(r"(?:ab)?c")) is None  # may start with c
