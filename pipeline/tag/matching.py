@@ -9,6 +9,7 @@ longest match first, so the same entry is found however a tokenizer would split 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
@@ -384,3 +385,31 @@ def matches_at(regex: re.Pattern, text: str, starts: list[int],
                 found.append(match)
                 free = match.end()
     return found
+
+
+def phrase_keys(phrases: list[str]) -> frozenset[str] | None:
+    """One run of ASCII letters and digits (the longest, in lower case) of each case-blind
+    phrase matched as a whole word (nothing of ``\\w`` nor a hyphen on either side): each of
+    a phrase's runs is one of the words of the text it matches, so a sentence none of whose
+    words (:func:`words_between`) is a key holds none of the phrases. None when a phrase
+    does not start and end with an ASCII letter or digit (a mark such as ";" is matched
+    anywhere) or holds a character re folds onto one."""
+    if not all(phrase[:1].isascii() and phrase[0].isalnum() and phrase[-1:].isascii()
+               and phrase[-1].isalnum() and FOLDED_ONTO_ASCII.search(phrase) is None
+               for phrase in phrases):
+        return None
+    return frozenset(max(ASCII_RUNS.findall(phrase.lower()), key=len) for phrase in phrases)
+
+
+def words_between(text: str, start: int, end: int) -> set[str] | None:
+    """The runs of ASCII letters and digits that start in ``text[start:end]``, in lower case,
+    the last cut at ``end`` (as a regex searching up to ``end`` sees it); None for a text
+    holding a character re folds onto an ASCII letter."""
+    if folds_onto_ascii(text):
+        return None
+    runs = ascii_runs(text)
+    first, last = bisect_left(runs.starts, start), bisect_left(runs.starts, end)
+    words = set(runs.lowered[first:last])
+    if last > first and runs.ends[last - 1] > end:
+        words.add(lower_keeping_offsets(text)[runs.starts[last - 1]:end])
+    return words

@@ -136,3 +136,16 @@ def test_what_a_pattern_s_matches_start_with():
     assert literal_prefixes(re.compile(r"\b[A-Za-z]+oma")) is None  # any letter
     assert literal_prefixes(re.compile(r"\b(?:x|\(y)")) is None  # "(" is no letter
     assert literal_prefixes(re.compile(r"(?:ab)?c")) is None  # may start with c
+
+
+def test_a_sentence_without_a_phrase_s_key_holds_none_of_the_phrases():
+    from pipeline.tag.matching import phrase_keys, words_between
+
+    assert phrase_keys(["no", "did not detect", "free of"]) == {"no", "detect", "free"}
+    assert phrase_keys(["no", ";"]) is None  # a mark is matched anywhere
+    text = "No EGFR mutation was detected. It was not fit; so"
+    assert words_between(text, 0, 30) == {"no", "egfr", "mutation", "was", "detected"}
+    # the last word as a search ending there sees it: "fi" of "fit"
+    assert words_between(text, 31, 44) == {"it", "was", "not", "fi"}
+    assert words_between(text, 47, 49) == {"so"}
+    assert words_between(text + " ſo", 0, 5) is None  # re reads "ſ" as "s"
