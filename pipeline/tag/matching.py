@@ -409,7 +409,6 @@ def words_between(text: str, start: int, end: int) -> set[str] | None:
         return None
     runs = ascii_runs(text)
     first, last = bisect_left(runs.starts, start), bisect_left(runs.starts, end)
-    words = set(runs.lowered[first:last])
     if last > first and runs.ends[last - 1] > end:
-        words.add(lower_keeping_offsets(text)[runs.starts[last - 1]:end])
-    return words
+        return {*runs.lowered[first:last - 1], lower_keeping_offsets(text)[runs.starts[last - 1]:end]}
+    return set(runs.lowered[first:last])
