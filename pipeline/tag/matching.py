@@ -322,8 +322,24 @@ def literal_prefixes(regex: re.Pattern) -> tuple[str, ...] | None:
     return tuple(sorted(found))
 
 
-def _prefixes(items) -> tuple[set[str] | None, bool]:
-    """(prefixes, whether they are the whole of ``items``)."""
+@lru_cache(maxsize=64)
+def first_runs(regex: re.Pattern) -> frozenset[str] | None:
+    """The run of ASCII letters and digits a match of ``regex`` starts with, in lower case,
+    when its literal text fixes the whole run (a space or another character after it);
+    else None. Remembered per pattern."""
+    found, _ = _prefixes(sre_parser.parse(regex.pattern, regex.flags).data, spaces=" ")
+    runs = set()
+    for prefix in found or ():
+        run = ASCII_RUNS.match(prefix)
+        if run is None or run.end() == len(prefix):
+            return None  # the run may go on
+        runs.add(run.group())
+    return frozenset(runs) or None
+
+
+def _prefixes(items, spaces: str | None = None) -> tuple[set[str] | None, bool]:
+    """(prefixes, whether they are the whole of ``items``); with ``spaces``, a space
+    class (``\\s``) reads as that character."""
     current = {""}
     for op, value in items:
         if op in ZERO_WIDTH:
@@ -336,17 +352,23 @@ def _prefixes(items) -> tuple[set[str] | None, bool]:
                 and sum(high - low for _, (low, high) in value) < 16:
             options = {chr(c).lower() for _, (low, high) in value for c in range(low, high + 1)}
             whole = True
+        elif op is sre_constants.IN and spaces and value == [
+                (sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)]:
+            options, whole = {spaces}, True
         elif op is sre_constants.SUBPATTERN:
-            options, whole = _prefixes(value[-1].data)
+            options, whole = _prefixes(value[-1].data, spaces)
         elif op is sre_constants.BRANCH:
-            parts = [_prefixes(branch.data) for branch in value[1]]
+            parts = [_prefixes(branch.data, spaces) for branch in value[1]]
             if any(part is None for part, _ in parts):
                 options, whole = None, False
             else:
                 options, whole = set().union(*(part for part, _ in parts)), all(w for _, w in parts)
         elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] > 0:
-            options, _ = _prefixes(value[2].data)
+            options, _ = _prefixes(value[2].data, spaces)
             whole = False
+        elif op is sre_constants.MAX_REPEAT and value[:2] == (0, 1):  # "s?"
+            options, whole = _prefixes(value[2].data, spaces)
+            options = None if options is None else options | {""}
         else:
             options, whole = None, False
         if options is None:
@@ -357,6 +379,18 @@ def _prefixes(items) -> tuple[set[str] | None, bool]:
         if not whole:
             return current, False
     return current, True
+
+
+def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:
+    """``regex.finditer(text)`` for a regex that matches only at the start of a run of
+    ASCII letters and digits (after ``\\b`` or ``(?<![A-Za-z0-9...])``): tried only at the
+    runs its matches can start with (:func:`first_runs`)."""
+    runs = first_runs(regex)
+    if runs is None or folds_onto_ascii(text):
+        return list(regex.finditer(text))
+    found = ascii_runs(text)
+    return matches_at(regex, text, found.starts, compress(
+        range(len(found.starts)), map(runs.__contains__, found.lowered)))
 
 
 def matches_at_run_starts(regex: re.Pattern, prefixes: tuple[str, ...] | None,

@@ -131,11 +131,12 @@ def test_what_a_pattern_s_matches_start_with():
     from pipeline.tag.matching import literal_prefixes
 
     assert literal_prefixes(re.compile(r"(?<!\w)\b(?:remains?|was\s+still)\s+in", re.I)) == (
-        "remain", "was")
+        "remain", "remains", "was")
     assert literal_prefixes(re.compile(r"\bat\s+the|\b[3-5]\d%")) == ("3", "4", "5", "at")
     assert literal_prefixes(re.compile(r"\b[A-Za-z]+oma")) is None  # any letter
     assert literal_prefixes(re.compile(r"\b(?:x|\(y)")) is None  # "(" is no letter
-    assert literal_prefixes(re.compile(r"(?:ab)?c")) is None  # may start with c
+    assert literal_prefixes(re.compile(r"(?:ab)?c")) == ("abc", "c")
+    assert literal_prefixes(re.compile(r"(?:ab)*c")) is None  # "ababc" too: not read
 
 
 def test_a_sentence_without_a_phrase_s_key_holds_none_of_the_phrases():
@@ -149,3 +150,17 @@ def test_a_sentence_without_a_phrase_s_key_holds_none_of_the_phrases():
     assert words_between(text, 31, 44) == {"it", "was", "not", "fi"}
     assert words_between(text, 47, 49) == {"so"}
     assert words_between(text + " ſo", 0, 5) is None  # re reads "ſ" as "s"
+
+
+def test_the_first_word_of_a_pattern_s_matches_and_the_matches_found_there():
+    from pipeline.tag.matching import first_runs, matches_at_first_runs
+
+    article = re.compile(r"\b(?:an?)\s+(?:\w+\s+)?(?P<noun>man|woman)\b", re.I)
+    assert first_runs(article) == {"a", "an"}
+    assert first_runs(re.compile(r"\b(?:two|2)\s+patients")) == {"two", "2"}
+    assert first_runs(re.compile(r"\bremains?")) is None  # "remains" may go on: "remainsX"
+    assert first_runs(re.compile(r"\b\d+\s+patients")) is None
+    text = "A man, an old woman, a-man, Ana man, an\twoman and a ſtrange man."
+    assert [m.group() for m in matches_at_first_runs(article, text)] == [
+        m.group() for m in article.finditer(text)] == [
+        "A man", "an old woman", "an\twoman", "a ſtrange man"]
