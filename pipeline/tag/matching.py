@@ -21,6 +21,9 @@ T = TypeVar("T")
 
 WORD = re.compile(r"[A-Za-z0-9\u0391-\u03a9\u03b1-\u03c9]+")  # Greek letters too: "PDGFRα"
 SPLIT_WORDS = re.compile(f"({WORD.pattern})")  # see split_at
+# The characters whose lower case is a character of WORD and they are not, or the reverse
+# (ϴ, the Ohm and Kelvin signs; tests/tag/test_matching.py checks them against Unicode)
+RELOWERED_WORDS = re.compile("[\u03f4\u2126\u212a]")
 # Lower-cases ASCII letters only, so the lowered text keeps every offset of the original
 # (str.lower() turns some characters into two).
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -100,33 +103,39 @@ class Words:
     """A text's words, found once for every look-up of the text (genes, gene names and
     drugs read the same words)."""
 
-    spans: list[tuple[int, int]]
+    starts: list[int]
+    ends: list[int]
     printed: list[str]
     lowered: list[str]  # as :func:`lower_keeping_offsets` lowers them
-    gaps: list[str]  # the one character between a word and the next, "" when none or more
+    gaps: list[str]  # the characters between a word and the next ("" after the last)
 
 
-def split_at(splitter: re.Pattern, text: str) -> tuple[list[str], list[int], list[int], list[str]]:
-    """(separators, starts, ends, lowered) of the words a splitter with one group finds:
-    its split alternates separators and words (separator, word, ..., word, separator), so
-    the words and their offsets come from C-level calls, with no match object per word."""
+def split_at(splitter: re.Pattern, text: str, relowered: re.Pattern
+             ) -> tuple[list[str], list[int], list[int], list[str]]:
+    """(separators and words, starts, ends, lowered words) of the words a splitter with
+    one group finds: its split alternates separators and words (separator, word, ...,
+    word, separator), so the words and their offsets come from C-level calls, with no
+    match object per word. The lowered text splits the same unless it holds one of the
+    characters ``relowered`` finds (whose lower case is a word character and they are
+    not, or the reverse); then the lowered words are cut from it one by one."""
     parts = splitter.split(text)
     bounds = list(accumulate(map(len, parts)))
     starts, ends = bounds[0:-1:2], bounds[1::2]
     lowered = lower_keeping_offsets(text)
+    if relowered.search(text) is None:
+        return parts, starts, ends, splitter.split(lowered)[1::2]
     return parts, starts, ends, list(map(lowered.__getitem__, map(slice, starts, ends)))
 
 
 @lru_cache(maxsize=4)
 def words_of(text: str) -> Words:
-    parts, starts, ends, lowered = split_at(SPLIT_WORDS, text)
-    gaps = [gap if len(gap) == 1 else "" for gap in parts[2:-1:2]] + [""] * bool(starts)
-    return Words(list(zip(starts, ends)), parts[1::2], lowered, gaps)
+    parts, starts, ends, lowered = split_at(SPLIT_WORDS, text, RELOWERED_WORDS)
+    return Words(starts, ends, parts[1::2], lowered, parts[2:-1:2] + [""] * bool(starts))
 
 
 @lru_cache(maxsize=8)
 def joined_words(text: str, joiners: str) -> list[bool]:
-    """Per word of :func:`words_of`: whether one of ``joiners`` joins it to the next."""
+    """Per word of :func:`words_of`: whether one of ``joiners`` (alone) joins it to the next."""
     return list(map(frozenset(joiners).__contains__, words_of(text).gaps))
 
 
@@ -151,7 +160,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     one, or is joined to the next.
     """
     words = words_of(text)
-    spans, count = words.spans, len(words.spans)
+    starts, ends, count = words.starts, words.ends, len(words.starts)
     keys = words.lowered if lower else words.printed
     joined = joined_words(text, joiners)
     # the words are screened by C-level set look-ups (compress over a map), not a
@@ -177,7 +186,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
         while last + 1 < count and last - index + 1 < max_words and joined[last]:
             last += 1
         for end_word in range(last, index - 1, -1):
-            start, end = spans[index][0], spans[end_word][1]
+            start, end = starts[index], ends[end_word]
             key = source[start:end]
             value = lookup.get(key)
             if value is None and respellings is not None:
@@ -200,6 +209,7 @@ FOLDED_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 ASCII_RUNS = re.compile("[A-Za-z0-9]+")
 SPLIT_RUNS = re.compile(f"({ASCII_RUNS.pattern})")
 SPLIT_LETTERS = re.compile("([A-Za-z]+)")
+RELOWERED_ASCII = re.compile("\u212a")  # the same for ASCII letters and digits: the Kelvin sign
 
 
 @dataclass(frozen=True)
@@ -215,14 +225,14 @@ class Runs:
 
 @lru_cache(maxsize=4)
 def ascii_runs(text: str) -> Runs:
-    parts, starts, ends, lowered = split_at(SPLIT_RUNS, text)
+    parts, starts, ends, lowered = split_at(SPLIT_RUNS, text, RELOWERED_ASCII)
     return Runs(starts, ends, parts[1::2], lowered)
 
 
 @lru_cache(maxsize=4)
 def letter_runs(text: str) -> Runs:
     """A text's runs of ASCII letters."""
-    parts, starts, ends, lowered = split_at(SPLIT_LETTERS, text)
+    parts, starts, ends, lowered = split_at(SPLIT_LETTERS, text, RELOWERED_ASCII)
     return Runs(starts, ends, parts[1::2], lowered)
 
 

@@ -3,8 +3,8 @@
 import re
 
 from pipeline.tag.case_words import whole_words
-from pipeline.tag.matching import (FOLDED_ONTO_ASCII, WholeWordForms, find_terms, sharing_screens,
-                                   words_of)
+from pipeline.tag.matching import (FOLDED_ONTO_ASCII, WholeWordForms, find_terms, joined_words,
+                                   sharing_screens, words_of)
 
 NAMES = {"anaplastic lymphoma kinase": "ALK", "caveolin 1": "CAV1", "vimentin": "VIM",
          "echinoderm microtubule-associated protein-like 4": "EML4"}
@@ -64,11 +64,26 @@ def test_words_are_respelt_once_per_process_whatever_text_holds_them():
 
 
 def test_a_text_s_words_their_offsets_and_the_characters_between():
-    words = words_of("EML4-ALK  in PDGFRα, (x)")
-    assert words.printed == ["EML4", "ALK", "in", "PDGFRα", "x"]
-    assert words.spans == [(0, 4), (5, 8), (10, 12), (13, 19), (22, 23)]
-    assert words.gaps == ["-", "", " ", "", ""]
-    assert words_of("").printed == [] and words_of(" ; ").spans == []
+    words = words_of("EML4-ALK  in PDGFRα, (Xβ)")
+    assert words.printed == ["EML4", "ALK", "in", "PDGFRα", "Xβ"]
+    assert words.lowered == ["eml4", "alk", "in", "pdgfrα", "xβ"]
+    assert list(zip(words.starts, words.ends)) == [(0, 4), (5, 8), (10, 12), (13, 19), (22, 24)]
+    assert words.gaps == ["-", "  ", " ", ", (", ""]
+    assert joined_words("EML4-ALK  in PDGFRα, (Xβ)", " -") == [True, False, True, False, False]
+    assert words_of("").printed == [] and words_of(" ; ").starts == []
+    # a character whose lower case is a word's and it is not: the words cut one by one
+    assert words_of("\u2126mega").lowered == ["mega"] and words_of("\u212a9").lowered == ["9"]
+
+
+def test_the_characters_lowering_takes_into_or_out_of_words_are_listed():
+    from pipeline.tag.matching import RELOWERED_ASCII, RELOWERED_WORDS, WORD
+
+    def relowered(word):
+        return {char for char in map(chr, range(0x110000)) if len(char.lower()) == 1
+                and bool(word.fullmatch(char)) != bool(word.fullmatch(char.lower()))}
+
+    assert relowered(WORD) == set(RELOWERED_WORDS.pattern[1:-1])
+    assert relowered(re.compile("[A-Za-z0-9]")) == {RELOWERED_ASCII.pattern}
 
 
 FORMS = ["complete remission", "complete remission 1", "remission", "CR", "stable disease",
