@@ -110,26 +110,23 @@ class Words:
     gaps: list[str]  # the characters between a word and the next ("" after the last)
 
 
-def split_at(splitter: re.Pattern, text: str, relowered: re.Pattern
-             ) -> tuple[list[str], list[int], list[int], list[str]]:
-    """(separators and words, starts, ends, lowered words) of the words a splitter with
-    one group finds: its split alternates separators and words (separator, word, ...,
-    word, separator), so the words and their offsets come from C-level calls, with no
-    match object per word. The lowered text splits the same unless it holds one of the
-    characters ``relowered`` finds (whose lower case is a word character and they are
-    not, or the reverse); then the lowered words are cut from it one by one."""
+def split_at(splitter: re.Pattern, text: str) -> tuple[list[str], list[int], list[int]]:
+    """(separators and words, starts, ends) of the words a splitter with one group finds:
+    its split alternates separators and words (separator, word, ..., word, separator), so
+    the words and their offsets come from C-level calls, with no match object per word."""
     parts = splitter.split(text)
     bounds = list(accumulate(map(len, parts)))
-    starts, ends = bounds[0:-1:2], bounds[1::2]
-    lowered = lower_keeping_offsets(text)
-    if relowered.search(text) is None:
-        return parts, starts, ends, splitter.split(lowered)[1::2]
-    return parts, starts, ends, list(map(lowered.__getitem__, map(slice, starts, ends)))
+    return parts, bounds[0:-1:2], bounds[1::2]
 
 
 @lru_cache(maxsize=4)
 def words_of(text: str) -> Words:
-    parts, starts, ends, lowered = split_at(SPLIT_WORDS, text, RELOWERED_WORDS)
+    parts, starts, ends = split_at(SPLIT_WORDS, text)
+    # the lowered text splits the same unless it holds a character whose lower case is
+    # a word's and it is not, or the reverse; then its words are cut one by one
+    lowered_text = lower_keeping_offsets(text)
+    lowered = (SPLIT_WORDS.split(lowered_text)[1::2] if RELOWERED_WORDS.search(text) is None
+               else list(map(lowered_text.__getitem__, map(slice, starts, ends))))
     return Words(starts, ends, parts[1::2], lowered, parts[2:-1:2] + [""] * bool(starts))
 
 
@@ -209,7 +206,6 @@ FOLDED_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 ASCII_RUNS = re.compile("[A-Za-z0-9]+")
 SPLIT_RUNS = re.compile(f"({ASCII_RUNS.pattern})")
 SPLIT_LETTERS = re.compile("([A-Za-z]+)")
-RELOWERED_ASCII = re.compile("\u212a")  # the same for ASCII letters and digits: the Kelvin sign
 
 
 @dataclass(frozen=True)
@@ -225,15 +221,17 @@ class Runs:
 
 @lru_cache(maxsize=4)
 def ascii_runs(text: str) -> Runs:
-    parts, starts, ends, lowered = split_at(SPLIT_RUNS, text, RELOWERED_ASCII)
-    return Runs(starts, ends, parts[1::2], lowered)
+    parts, starts, ends = split_at(SPLIT_RUNS, text)
+    printed = parts[1::2]
+    return Runs(starts, ends, printed, list(map(str.lower, printed)))  # ASCII: as in the text
 
 
 @lru_cache(maxsize=4)
 def letter_runs(text: str) -> Runs:
     """A text's runs of ASCII letters."""
-    parts, starts, ends, lowered = split_at(SPLIT_LETTERS, text, RELOWERED_ASCII)
-    return Runs(starts, ends, parts[1::2], lowered)
+    parts, starts, ends = split_at(SPLIT_LETTERS, text)
+    printed = parts[1::2]
+    return Runs(starts, ends, printed, list(map(str.lower, printed)))  # ASCII: as in the text
 
 
 @lru_cache(maxsize=4)
