@@ -24,6 +24,7 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.context import Sentence, doc_sentences
+from pipeline.tag.matching import phrase_keys, words_between
 from pipeline.tag.tags import Tag, doc_tags, doc_text
 
 FILE = "context_rules.yaml"
@@ -49,6 +50,7 @@ class ContextRule:
     direction: str
     triggers: re.Pattern
     targets: frozenset[str] = frozenset()  # the mention types it modifies; none: every target
+    keys: frozenset[str] | None = None  # see phrase_keys; None: tried in every sentence
 
     @classmethod
     def from_dict(cls, data: dict, where: str) -> "ContextRule":
@@ -62,7 +64,7 @@ class ContextRule:
         phrases = check_str_list(data["phrases"], file=FILE, where=where, key="phrases")
         targets = check_str_list(data.get("targets", []), file=FILE, where=where, key="targets")
         return cls(data["category"], data["direction"], phrases_pattern(phrases),
-                   frozenset(targets))
+                   frozenset(targets), phrase_keys(phrases))
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class ContextRules:
     sentence_wide: frozenset[str]
     own_patient: re.Pattern
     reach: frozenset[str] = frozenset()  # the file's targets and those rules of their own add
+    pseudo_keys: frozenset[str] | None = None  # see phrase_keys
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
@@ -92,7 +95,8 @@ class ContextRules:
         return cls(parsed, frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
                    phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
                    phrases_pattern(lists["own_patient"]),
-                   frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)))
+                   frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)),
+                   phrase_keys(lists["pseudo"]))
 
 
 @lru_cache(maxsize=1)
@@ -112,11 +116,20 @@ class Trigger:
 def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: ContextRules
                 ) -> list[Trigger]:
     """The triggers of one sentence, without those inside a tagged mention ("no response")
-    or inside a pseudo-trigger ("not only")."""
-    pseudo = [m.span() for m in rules.pseudo.finditer(text, start, end)]
+    or inside a pseudo-trigger ("not only"). A rule none of whose phrases' keys is one
+    of the sentence's words is not tried (:func:`~pipeline.tag.matching.phrase_keys`)."""
+    words = words_between(text, start, end)
+
+    def absent(keys: frozenset[str] | None) -> bool:
+        return words is not None and keys is not None and keys.isdisjoint(words)
+
+    pseudo = ([] if absent(rules.pseudo_keys)
+              else [m.span() for m in rules.pseudo.finditer(text, start, end)])
     inside = [(t.start, t.end) for t in tags] + pseudo
     found = []
     for rule in rules.rules:
+        if absent(rule.keys):
+            continue
         for match in rule.triggers.finditer(text, start, end):
             if not any(a < match.end() and match.start() < b for a, b in inside):
                 found.append(Trigger(rule.category, rule.direction, match.start(), match.end(),
