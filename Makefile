@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUN_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: setup browser run test bench clean
 
@@ -34,8 +35,7 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_ingest.py
-	$(BIN)/python benchmarks/bench_startup.py --rounds 1 --runs 3
+	$(BIN)/python benchmarks/bench_table.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .prefect .pytest_cache

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pipeline.assemble.entities import unique
 from pipeline.assemble.story import DETAIL, FRAMING, SUMMARY, TITLE, Passage
 from pipeline.assemble.therapies import Line, line_drugs
+from pipeline.clauses import opening_clause
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource, words_pattern
 from pipeline.schema import Mention, Therapy
 
@@ -68,7 +69,6 @@ class TherapyRules:
     lesion_response: re.Pattern
     conditioning_joins: re.Pattern
     when_progressed: re.Pattern
-    opening_clause: re.Pattern
     supportive_words: re.Pattern
     restart_words: re.Pattern
     add_words: re.Pattern
@@ -85,7 +85,7 @@ class TherapyRules:
     @classmethod
     def from_dict(cls, data: dict) -> "TherapyRules":
         lists = ["supportive_drugs", "anaphora", "clause_breaks", "phase_settings", *WORD_LISTS]
-        patterns = ["lesion_response", "conditioning_joins", "when_progressed", "opening_clause"]
+        patterns = ["lesion_response", "conditioning_joins", "when_progressed"]
         check_keys(data, file=FILE, where="top level", required=[*lists, *patterns])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
@@ -95,7 +95,7 @@ class TherapyRules:
         return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
                    re.compile("|".join(values["clause_breaks"]), re.IGNORECASE),
                    single["lesion_response"], single["conditioning_joins"],
-                   single["when_progressed"], single["opening_clause"],
+                   single["when_progressed"],
                    **{key: words_pattern(values[key]) for key in WORD_LISTS},
                    phase_settings=frozenset(values["phase_settings"]))
 
@@ -220,7 +220,7 @@ def steps(text: str, start: int, end: int, rules: TherapyRules) -> list[tuple[in
     openings = [start] + [m.end() for m in SENTENCE_GAP.finditer(text, start, end)]
     cuts = sorted({m.start() for m in STEP_BREAKS.finditer(text, start, end)}
                   | {m.start() for m in rules.clause_breaks.finditer(text, start, end)}
-                  | {m.end() - 1 for m in (rules.opening_clause.match(text, at, end)
+                  | {m.end() - 1 for m in (opening_clause().match(text, at, end)
                                            for at in openings) if m})
     bounds = [start] + [c for c in cuts if start < c < end] + [end]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -26,6 +28,8 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
+from pipeline.tag.matching import (WholeWordForms, folds_onto_ascii, letter_runs, literal_prefixes,
+                                   matches_at, matches_at_run_starts, sharing_screens)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "case_words.yaml"
@@ -38,19 +42,16 @@ KARYOTYPE = re.compile(r"(?<![\w,])4[4-9],\s?(?:X[XY]?|Y)\b")  # "45,XY,inv(2)..
 class Vocabulary:
     type: str
     normal: dict[str, str]  # printed form, lower case unless case-sensitive -> normal form
-    blind: re.Pattern | None
-    sensitive: re.Pattern | None
+    blind: WholeWordForms
+    sensitive: WholeWordForms
 
     def find(self, text: str) -> list[Tag]:
         tags = []
-        for pattern in (self.blind, self.sensitive):
-            if pattern is None:
-                continue
-            for match in pattern.finditer(text):
-                printed = match.group(0)
+        for forms in (self.blind, self.sensitive):
+            for start, end in forms.spans(text):
+                printed = text[start:end]
                 normal = self.normal.get(printed) or self.normal.get(printed.lower())
-                tags.append(Tag(self.type, match.start(), match.end(), normal,
-                                f"{self.type}.word"))
+                tags.append(Tag(self.type, start, end, normal, f"{self.type}.word"))
         return longest(tags)
 
 
@@ -78,12 +79,24 @@ def build_vocabulary(type_: str, groups: dict, sensitive: frozenset[str]) -> Voc
             else:
                 blind_forms.append(form)
                 normal[form.lower()] = str(norm)
+    # an abbreviation is no word inside a hyphenated name ("PD" of "PD-L1")
+    not_in_name = r"-[A-Za-z0-9]"
     return Vocabulary(
         type_, normal,
-        re.compile(whole_words(blind_forms, True), re.IGNORECASE) if blind_forms else None,
-        # an abbreviation is no word inside a hyphenated name ("PD" of "PD-L1")
-        re.compile(whole_words(sensitive_forms, False) + r"(?!-[A-Za-z0-9])")
-        if sensitive_forms else None)
+        WholeWordForms.build(blind_forms, re.compile(
+            whole_words(blind_forms, True) if blind_forms else "(?!)", re.IGNORECASE), True),
+        WholeWordForms.build(sensitive_forms, re.compile(
+            whole_words(sensitive_forms, False) + f"(?!{not_in_name})" if sensitive_forms
+            else "(?!)"), False, not_in_name))
+
+
+def shared_screens(vocabularies: tuple[Vocabulary, ...]
+                   ) -> tuple[tuple[Vocabulary, ...], Vocabulary]:
+    """The vocabularies (the last one the sites') screening a text's words once for all."""
+    screened = iter(sharing_screens([m for v in vocabularies for m in (v.blind, v.sensitive)]))
+    vocabularies = tuple(replace(v, blind=next(screened), sensitive=next(screened))
+                         for v in vocabularies)
+    return vocabularies[:-1], vocabularies[-1]
 
 
 def whole_words(forms: list[str], case_blind: bool) -> str:
@@ -106,6 +119,10 @@ class DiseaseWords:
     cell_words: frozenset[str]
     alteration: frozenset[str]
     misspelled: dict[str, str]  # a long head misprinted by one letter -> the head
+    # what the run of letters a head starts ends with: a head, a suffix, a plural of one,
+    # or the first word of a head of several ("myelodysplastic" syndrome)
+    head_endings: tuple[str, ...] = ()
+    head_tails: frozenset[str] = frozenset()  # their last HEAD_TAIL letters
     max_modifiers: int = 6
 
 
@@ -187,7 +204,8 @@ class CaseWords:
             re.compile(heads, re.IGNORECASE), frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
-            misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)))
+            misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)),
+            *head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
         treatment_forms = [re.escape(f) for f in check_str_list(
             data["treatments"], file=FILE, where="top level", key="treatments")]
         treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
@@ -207,7 +225,9 @@ class CaseWords:
                                    key="site_compound_words")
         known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",
                            key="abbreviated_diseases", description="a mapping of short to long form")
-        return cls(vocabularies, build_vocabulary("site", site_groups, frozenset()), disease,
+        vocabularies, sites = shared_screens(vocabularies + (
+            build_vocabulary("site", site_groups, frozenset()),))
+        return cls(vocabularies, sites, disease,
                    WordPatterns.from_dict(data), treatments,
                    KnownDiseases.from_dict(known, disease),
                    re.compile(rf"-(?:{alternation(compounds)})\b", re.IGNORECASE))
@@ -226,6 +246,7 @@ class WordPatterns:
 
     regex: re.Pattern
     meanings: tuple[tuple[str, str], ...]  # per pattern: its kind and normal form
+    prefixes: tuple[str, ...] | None  # what a match starts with (None: anything)
 
     @classmethod
     def from_dict(cls, data: dict) -> "WordPatterns":
@@ -241,12 +262,12 @@ class WordPatterns:
                             expected="a pattern starting at a word start (\\b)", value=pattern))
                     patterns.append(f"(?P<p{len(patterns)}>{pattern})")
                     meanings.append((kind, str(normal)))
-        return cls(re.compile(rf"(?<![A-Za-z0-9_])(?=\w)(?:{'|'.join(patterns)})", re.IGNORECASE),
-                   tuple(meanings))
+        regex = re.compile(rf"(?<![A-Za-z0-9_])(?=\w)(?:{'|'.join(patterns)})", re.IGNORECASE)
+        return cls(regex, tuple(meanings), literal_prefixes(regex))
 
     def find(self, text: str) -> list[Tag]:
         tags = []
-        for match in self.regex.finditer(text):
+        for match in matches_at_run_starts(self.regex, self.prefixes, text):
             kind, normal = self.meanings[int(match.lastgroup[1:])]
             tags.append(Tag(kind, match.start(), match.end(), normal, f"{kind}.pattern"))
         return tags
@@ -339,18 +360,55 @@ def misspellings(heads: list[str], spelled: re.Pattern) -> dict[str, str]:
     return {form: head for form, head in found.items() if not spelled.fullmatch(form)}
 
 
+HEAD_TAIL = 3
+
+
+def head_endings(heads: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """What the run of letters a head match starts at ends with (see ``heads``): a head or
+    suffix, with its plural ending or not, or the first word of a head of several; and
+    their last HEAD_TAIL letters (none is shorter: else no endings, and the regex reads)."""
+    words = [head.lower().split()[0] for head in heads]
+    endings = sorted({word + plural for word in words for plural in ("", "s", "es")})
+    if any(len(ending) < HEAD_TAIL for ending in endings):
+        return (), frozenset()
+    return tuple(endings), frozenset(ending[-HEAD_TAIL:] for ending in endings)
+
+
+def heads_found(text: str, words: DiseaseWords) -> list[re.Match]:
+    """``words.heads.finditer(text)``, tried only at the runs of letters that end as a head
+    can (see :func:`head_endings`). Each head is letters, or words of letters, so a match
+    starts at a run's start; a text holding a character re folds onto an ASCII letter is
+    read by the regex."""
+    if not words.head_endings or folds_onto_ascii(text):
+        return list(words.heads.finditer(text))
+    runs = letter_runs(text)
+    endings, lowered = words.head_endings, runs.lowered
+    # the last three letters screen the runs at C speed, then the endings themselves
+    tails = map(itemgetter(slice(-HEAD_TAIL, None)), lowered)
+    return matches_at(words.heads, text, runs.starts, (
+        index for index in compress(range(len(lowered)), map(words.head_tails.__contains__, tails))
+        if lowered[index].endswith(endings)))
+
+
+def misspelled_heads(text: str, words: DiseaseWords) -> list[tuple[int, int, str]]:
+    """(start, end, head) of each misprinted long head: a word ``LONG_WORD`` finds (a run of
+    letters with no hyphen on either side) that is a form in ``words.misspelled`` (all of
+    them long enough)."""
+    runs = letter_runs(text)
+    starts, ends = runs.starts, runs.ends
+    return [(starts[i], ends[i], words.misspelled[runs.lowered[i]])
+            for i in compress(range(len(starts)), map(words.misspelled.__contains__, runs.lowered))
+            if text[starts[i] - 1:starts[i]] != "-" and text[ends[i]:ends[i] + 1] != "-"]
+
+
 def disease_heads_in(text: str, words: DiseaseWords
                      ) -> list[tuple[int, int, str, str | None, str | None]]:
     """(start, end, head, plural ending, correction) of every disease head, long heads
     misprinted by one letter included with the head they should be ("lung
     adenocrcinoma")."""
     found = [(m.start(), m.end(), m.group("head").lower(), m.group("plural"), None)
-             for m in words.heads.finditer(text)]
-    for m in LONG_WORD.finditer(text):
-        head = words.misspelled.get(m.group().lower())
-        if head is not None:
-            found.append((m.start(), m.end(), head, None, head))
-    return found
+             for m in heads_found(text, words)]
+    return found + [(start, end, head, None, head) for start, end, head in misspelled_heads(text, words)]
 
 
 def find_diseases(text: str, words: DiseaseWords) -> list[Tag]:

@@ -9,13 +9,21 @@ longest match first, so the same entry is found however a tokenizer would split 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Callable, Mapping, TypeVar
+from itertools import accumulate, compress, repeat
+from operator import or_
+from re import _constants as sre_constants, _parser as sre_parser
+from typing import Callable, Iterable, Mapping, TypeVar
 
 T = TypeVar("T")
 
 WORD = re.compile(r"[A-Za-z0-9\u0391-\u03a9\u03b1-\u03c9]+")  # Greek letters too: "PDGFRα"
+SPLIT_WORDS = re.compile(f"({WORD.pattern})")  # see split_at
+# The characters whose lower case is a character of WORD and they are not, or the reverse
+# (ϴ, the Ohm and Kelvin signs; tests/tag/test_matching.py checks them against Unicode)
+RELOWERED_WORDS = re.compile("[\u03f4\u2126\u212a]")
 # Lower-cases ASCII letters only, so the lowered text keeps every offset of the original
 # (str.lower() turns some characters into two).
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -38,6 +46,7 @@ class KeyWords:
     single_words: frozenset[str]
     word_pairs: frozenset[tuple[str, str]]
     pair_starts: frozenset[str]  # the first words of ``word_pairs``
+    starts: frozenset[str]  # the words a key can start with: single words and pair starts
 
 
 _KEY_WORDS: dict[int, tuple[Mapping, KeyWords]] = {}
@@ -56,7 +65,8 @@ def key_words(lookup: Mapping[str, object]) -> KeyWords:
             elif len(words) > 1:
                 pairs.add((words[0], words[1]))
         cached = _KEY_WORDS[id(lookup)] = (lookup, KeyWords(
-            frozenset(singles), frozenset(pairs), frozenset(first for first, _ in pairs)))
+            frozenset(singles), frozenset(pairs), frozenset(first for first, _ in pairs),
+            frozenset(singles).union(first for first, _ in pairs)))
     return cached[1]
 
 
@@ -93,19 +103,37 @@ class Words:
     """A text's words, found once for every look-up of the text (genes, gene names and
     drugs read the same words)."""
 
-    spans: list[tuple[int, int]]
+    starts: list[int]
+    ends: list[int]
     printed: list[str]
     lowered: list[str]  # as :func:`lower_keeping_offsets` lowers them
-    gaps: list[str]  # the one character between a word and the next, "" when none or more
+    gaps: list[str]  # the characters between a word and the next ("" after the last)
+
+
+def split_at(splitter: re.Pattern, text: str) -> tuple[list[str], list[int], list[int]]:
+    """(separators and words, starts, ends) of the words a splitter with one group finds:
+    its split alternates separators and words (separator, word, ..., word, separator), so
+    the words and their offsets come from C-level calls, with no match object per word."""
+    parts = splitter.split(text)
+    bounds = list(accumulate(map(len, parts)))
+    return parts, bounds[0:-1:2], bounds[1::2]
 
 
 @lru_cache(maxsize=4)
 def words_of(text: str) -> Words:
-    spans = [match.span() for match in WORD.finditer(text)]
-    lowered = lower_keeping_offsets(text)
-    gaps = [text[end] if start - end == 1 else ""
-            for (_, end), (start, _) in zip(spans, spans[1:])] + [""] * bool(spans)
-    return Words(spans, WORD.findall(text), [lowered[start:end] for start, end in spans], gaps)
+    parts, starts, ends = split_at(SPLIT_WORDS, text)
+    # the lowered text splits the same unless it holds a character whose lower case is
+    # a word's and it is not, or the reverse; then its words are cut one by one
+    lowered_text = lower_keeping_offsets(text)
+    lowered = (SPLIT_WORDS.split(lowered_text)[1::2] if RELOWERED_WORDS.search(text) is None
+               else list(map(lowered_text.__getitem__, map(slice, starts, ends))))
+    return Words(starts, ends, parts[1::2], lowered, parts[2:-1:2] + [""] * bool(starts))
+
+
+@lru_cache(maxsize=8)
+def joined_words(text: str, joiners: str) -> list[bool]:
+    """Per word of :func:`words_of`: whether one of ``joiners`` (alone) joins it to the next."""
+    return list(map(frozenset(joiners).__contains__, words_of(text).gaps))
 
 
 def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
@@ -129,18 +157,22 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     one, or is joined to the next.
     """
     words = words_of(text)
-    spans, count = words.spans, len(words.spans)
+    starts, ends, count = words.starts, words.ends, len(words.starts)
     keys = words.lowered if lower else words.printed
-    joined = [gap != "" and gap in joiners for gap in words.gaps]
+    joined = joined_words(text, joiners)
+    # the words are screened by C-level set look-ups (compress over a map), not a
+    # Python loop: most of a text's words start no key
     if respellings is None or respellings_keep_words:
         known = key_words(lookup)
-        singles, pairs, pair_starts = known.single_words, known.word_pairs, known.pair_starts
-        candidates = [index for index, word in enumerate(keys) if word in singles
-                      or (word in pair_starts and joined[index] and (word, keys[index + 1]) in pairs)]
+        singles, pairs = known.single_words, known.word_pairs
+        candidates = [index for index in compress(range(count), map(known.starts.__contains__, keys))
+                      if keys[index] in singles
+                      or (joined[index] and (keys[index], keys[index + 1]) in pairs)]
     else:
         alone = resolving_words(keys, lookup, respellings)
-        candidates = [index for index, word in enumerate(keys)
-                      if word in alone or (max_words > 1 and joined[index])]
+        found_alone = map(alone.__contains__, keys)
+        candidates = list(compress(range(count), map(or_, found_alone, joined)
+                                   if max_words > 1 else found_alone))
     source = lower_keeping_offsets(text) if lower else text
     found: list[tuple[Match, T]] = []
     free = 0  # the first word not inside a match
@@ -151,7 +183,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
         while last + 1 < count and last - index + 1 < max_words and joined[last]:
             last += 1
         for end_word in range(last, index - 1, -1):
-            start, end = spans[index][0], spans[end_word][1]
+            start, end = starts[index], ends[end_word]
             key = source[start:end]
             value = lookup.get(key)
             if value is None and respellings is not None:
@@ -165,3 +197,260 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
                 free = end_word + 1
                 break
     return found
+
+
+# The characters that Python's re, ignoring case, matches to ASCII letters ("ſ" to "s",
+# the Kelvin sign to "k"; tests/tag/test_matching.py checks the list against the whole of
+# Unicode): a text holding one is read by the regular expression itself.
+FOLDED_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+ASCII_RUNS = re.compile("[A-Za-z0-9]+")
+SPLIT_RUNS = re.compile(f"({ASCII_RUNS.pattern})")
+SPLIT_LETTERS = re.compile("([A-Za-z]+)")
+
+
+@dataclass(frozen=True)
+class Runs:
+    """A text's runs of ASCII letters and digits (the words of ``(?<![A-Za-z0-9])``...
+    ``(?![A-Za-z0-9])`` patterns)."""
+
+    starts: list[int]
+    ends: list[int]
+    printed: list[str]
+    lowered: list[str]  # as :func:`lower_keeping_offsets` lowers them
+
+
+@lru_cache(maxsize=4)
+def ascii_runs(text: str) -> Runs:
+    parts, starts, ends = split_at(SPLIT_RUNS, text)
+    printed = parts[1::2]
+    return Runs(starts, ends, printed, list(map(str.lower, printed)))  # ASCII: as in the text
+
+
+@lru_cache(maxsize=4)
+def letter_runs(text: str) -> Runs:
+    """A text's runs of ASCII letters."""
+    parts, starts, ends = split_at(SPLIT_LETTERS, text)
+    printed = parts[1::2]
+    return Runs(starts, ends, printed, list(map(str.lower, printed)))  # ASCII: as in the text
+
+
+@lru_cache(maxsize=4)
+def folds_onto_ascii(text: str) -> bool:
+    return FOLDED_ONTO_ASCII.search(text) is not None
+
+
+@lru_cache(maxsize=16)
+def runs_starting(text: str, first_words: frozenset[str], case_blind: bool) -> list[int]:
+    """The indices of the text's runs (lower-cased when ``case_blind``) in ``first_words``."""
+    runs = ascii_runs(text)
+    words = runs.lowered if case_blind else runs.printed
+    return list(compress(range(len(words)), map(first_words.__contains__, words)))
+
+
+@dataclass(frozen=True)
+class WholeWordForms:
+    """Forms found as whole words (no ASCII letter or digit on either side), longest first
+    and without overlaps, as ``regex`` finds them, but by set look-ups at the runs of
+    letters and digits that can start a form: a text's runs are found once for every
+    vocabulary, where a regular expression per vocabulary tries every position of the text.
+    Needs forms that start and end with an ASCII letter or digit and hold no other cased
+    letter (each starts at a run's start and ends at a run's end); otherwise, and in a
+    case-blind search of a text holding a character ``regex`` folds onto an ASCII letter,
+    ``regex`` reads the text."""
+
+    regex: re.Pattern
+    by_runs: bool  # False: ``regex`` reads every text
+    forms: frozenset[str]  # lower case when case-blind
+    first_words: frozenset[str]
+    longest: int
+    case_blind: bool
+    not_before: re.Pattern | None = None  # what may not follow a form ("-1" of "PD-1")
+    # first words of this and other vocabularies read in the same texts: the runs that
+    # start one are found once for all of them (see :func:`sharing_screens`)
+    screen: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(cls, forms: list[str], regex: re.Pattern, case_blind: bool,
+              not_before: str | None = None) -> "WholeWordForms":
+        keys = [form.lower() if case_blind else form for form in forms]
+        if not all(ASCII_RUNS.fullmatch(key[0]) and ASCII_RUNS.fullmatch(key[-1])
+                   and all(c.isascii() or c.lower() == c.upper() for c in key) for key in keys):
+            return cls(regex, False, frozenset(), frozenset(), 0, case_blind)
+        firsts = frozenset(ASCII_RUNS.match(key).group() for key in keys)
+        return cls(regex, True, frozenset(keys), firsts,
+                   max(map(len, keys), default=0), case_blind,
+                   re.compile(not_before) if not_before else None, firsts)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each form found."""
+        if not self.by_runs or (self.case_blind and folds_onto_ascii(text)):
+            return [match.span() for match in self.regex.finditer(text)]
+        runs = ascii_runs(text)
+        words = runs.lowered if self.case_blind else runs.printed
+        source = lower_keeping_offsets(text) if self.case_blind else text
+        starts, ends, count = runs.starts, runs.ends, len(runs.starts)
+        forms, longest, not_before, firsts = self.forms, self.longest, self.not_before, self.first_words
+        found = []
+        free = 0  # where the last form found ends
+        for index in runs_starting(text, self.screen, self.case_blind):
+            start = starts[index]
+            if start < free or words[index] not in firsts:
+                continue
+            last = index
+            while last + 1 < count and ends[last + 1] - start <= longest:
+                last += 1
+            for end in ends[last:index - 1 if index else None:-1]:
+                if source[start:end] in forms and not (not_before and not_before.match(text, end)):
+                    found.append((start, end))
+                    free = end
+                    break
+        return found
+
+
+def sharing_screens(matchers: list[WholeWordForms]) -> list[WholeWordForms]:
+    """``matchers`` (read in the same texts) screening the runs of a text once for all
+    of them, case-blind ones and case-sensitive ones apart."""
+    screens = {blind: frozenset().union(*(m.first_words for m in matchers if m.case_blind == blind))
+               for blind in (True, False)}
+    return [replace(m, screen=screens[m.case_blind]) for m in matchers]
+
+
+ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+MAX_PREFIXES = 512
+
+
+def literal_prefixes(regex: re.Pattern) -> tuple[str, ...] | None:
+    """What a match of ``regex`` starts with, in lower case: its literal text up to the
+    first part that is no literal or small set of characters, for every branch; None
+    when some branch starts with no ASCII letter or digit, or there are too many."""
+    found, _ = _prefixes(sre_parser.parse(regex.pattern, regex.flags).data)
+    if not found or any(p[:1] not in ASCII_ALNUM for p in found):
+        return None
+    return tuple(sorted(found))
+
+
+@lru_cache(maxsize=64)
+def first_runs(regex: re.Pattern) -> frozenset[str] | None:
+    """The run of ASCII letters and digits a match of ``regex`` starts with, in lower case,
+    when its literal text fixes the whole run (a space or another character after it);
+    else None. Remembered per pattern."""
+    found, _ = _prefixes(sre_parser.parse(regex.pattern, regex.flags).data, spaces=" ")
+    runs = set()
+    for prefix in found or ():
+        run = ASCII_RUNS.match(prefix)
+        if run is None or run.end() == len(prefix):
+            return None  # the run may go on
+        runs.add(run.group())
+    return frozenset(runs) or None
+
+
+def _prefixes(items, spaces: str | None = None) -> tuple[set[str] | None, bool]:
+    """(prefixes, whether they are the whole of ``items``); with ``spaces``, a space
+    class (``\\s``) reads as that character."""
+    current = {""}
+    for op, value in items:
+        if op in ZERO_WIDTH:
+            continue  # a look-around or boundary only narrows the matches
+        if op is sre_constants.LITERAL:
+            options, whole = {chr(value).lower()}, True
+        elif op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in value):
+            options, whole = {chr(item).lower() for _, item in value}, True
+        elif op is sre_constants.IN and all(kind is sre_constants.RANGE for kind, _ in value) \
+                and sum(high - low for _, (low, high) in value) < 16:
+            options = {chr(c).lower() for _, (low, high) in value for c in range(low, high + 1)}
+            whole = True
+        elif op is sre_constants.IN and spaces and value == [
+                (sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)]:
+            options, whole = {spaces}, True
+        elif op is sre_constants.SUBPATTERN:
+            options, whole = _prefixes(value[-1].data, spaces)
+        elif op is sre_constants.BRANCH:
+            parts = [_prefixes(branch.data, spaces) for branch in value[1]]
+            if any(part is None for part, _ in parts):
+                options, whole = None, False
+            else:
+                options, whole = set().union(*(part for part, _ in parts)), all(w for _, w in parts)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] > 0:
+            options, _ = _prefixes(value[2].data, spaces)
+            whole = False
+        elif op is sre_constants.MAX_REPEAT and value[:2] == (0, 1):  # "s?"
+            options, whole = _prefixes(value[2].data, spaces)
+            options = None if options is None else options | {""}
+        else:
+            options, whole = None, False
+        if options is None:
+            return (None if current == {""} else current), False
+        current = {a + b for a in current for b in options}
+        if len(current) > MAX_PREFIXES:
+            return None, False
+        if not whole:
+            return current, False
+    return current, True
+
+
+def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:
+    """``regex.finditer(text)`` for a regex that matches only at the start of a run of
+    ASCII letters and digits (after ``\\b`` or ``(?<![A-Za-z0-9...])``): tried only at the
+    runs its matches can start with (:func:`first_runs`)."""
+    runs = first_runs(regex)
+    if runs is None or folds_onto_ascii(text):
+        return list(regex.finditer(text))
+    found = ascii_runs(text)
+    return matches_at(regex, text, found.starts, compress(
+        range(len(found.starts)), map(runs.__contains__, found.lowered)))
+
+
+def matches_at_run_starts(regex: re.Pattern, prefixes: tuple[str, ...] | None,
+                          text: str) -> list[re.Match]:
+    """``regex.finditer(text)`` for a regex that matches only at the start of a run of
+    ASCII letters and digits (it starts with ``(?<![A-Za-z0-9...])``) and whose matches
+    start with one of ``prefixes`` (:func:`literal_prefixes`): tried at those runs only."""
+    if prefixes is None or folds_onto_ascii(text):
+        return list(regex.finditer(text))
+    starts = ascii_runs(text).starts
+    lowered = lower_keeping_offsets(text)
+    return matches_at(regex, text, starts, compress(
+        range(len(starts)), map(lowered.startswith, repeat(prefixes), starts)))
+
+
+def matches_at(regex: re.Pattern, text: str, starts: list[int],
+               candidates: Iterable[int]) -> list[re.Match]:
+    """``regex.finditer(text)`` when every match starts at ``starts[i]`` for some i of
+    ``candidates`` (in increasing order): the regex is tried there only."""
+    found = []
+    free = 0
+    for index in candidates:
+        if starts[index] >= free:
+            match = regex.match(text, starts[index])
+            if match is not None:
+                found.append(match)
+                free = match.end()
+    return found
+
+
+def phrase_keys(phrases: list[str]) -> frozenset[str] | None:
+    """One run of ASCII letters and digits (the longest, in lower case) of each case-blind
+    phrase matched as a whole word (nothing of ``\\w`` nor a hyphen on either side): each of
+    a phrase's runs is one of the words of the text it matches, so a sentence none of whose
+    words (:func:`words_between`) is a key holds none of the phrases. None when a phrase
+    does not start and end with an ASCII letter or digit (a mark such as ";" is matched
+    anywhere) or holds a character re folds onto one."""
+    if not all(phrase[:1].isascii() and phrase[0].isalnum() and phrase[-1:].isascii()
+               and phrase[-1].isalnum() and FOLDED_ONTO_ASCII.search(phrase) is None
+               for phrase in phrases):
+        return None
+    return frozenset(max(ASCII_RUNS.findall(phrase.lower()), key=len) for phrase in phrases)
+
+
+def words_between(text: str, start: int, end: int) -> set[str] | None:
+    """The runs of ASCII letters and digits that start in ``text[start:end]``, in lower case,
+    the last cut at ``end`` (as a regex searching up to ``end`` sees it); None for a text
+    holding a character re folds onto an ASCII letter."""
+    if folds_onto_ascii(text):
+        return None
+    runs = ascii_runs(text)
+    first, last = bisect_left(runs.starts, start), bisect_left(runs.starts, end)
+    if last > first and runs.ends[last - 1] > end:
+        return {*runs.lowered[first:last - 1], lower_keeping_offsets(text)[runs.starts[last - 1]:end]}
+    return set(runs.lowered[first:last])

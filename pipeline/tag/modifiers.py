@@ -19,10 +19,12 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.clauses import opening_clause
 from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.context import Sentence, doc_sentences
+from pipeline.tag.matching import phrase_keys, words_between
 from pipeline.tag.tags import Tag, doc_tags, doc_text
 
 FILE = "context_rules.yaml"
@@ -48,6 +50,7 @@ class ContextRule:
     direction: str
     triggers: re.Pattern
     targets: frozenset[str] = frozenset()  # the mention types it modifies; none: every target
+    keys: frozenset[str] | None = None  # see phrase_keys; None: tried in every sentence
 
     @classmethod
     def from_dict(cls, data: dict, where: str) -> "ContextRule":
@@ -61,7 +64,7 @@ class ContextRule:
         phrases = check_str_list(data["phrases"], file=FILE, where=where, key="phrases")
         targets = check_str_list(data.get("targets", []), file=FILE, where=where, key="targets")
         return cls(data["category"], data["direction"], phrases_pattern(phrases),
-                   frozenset(targets))
+                   frozenset(targets), phrase_keys(phrases))
 
 
 @dataclass(frozen=True)
@@ -72,15 +75,13 @@ class ContextRules:
     pseudo: re.Pattern
     sentence_wide: frozenset[str]
     own_patient: re.Pattern
-    opening_clause: re.Pattern
     reach: frozenset[str] = frozenset()  # the file's targets and those rules of their own add
+    pseudo_keys: frozenset[str] | None = None  # see phrase_keys
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
         keys = ["targets", "terminators", "pseudo", "sentence_wide", "own_patient", "rules"]
-        check_keys(data, file=FILE, where="top level", required=[*keys, "opening_clause"])
-        opening = check_type(data["opening_clause"], str, file=FILE, where="top level",
-                             key="opening_clause", description="a pattern")
+        check_keys(data, file=FILE, where="top level", required=keys)
         lists = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                  for key in keys[:-1]}
         rules = check_type(data["rules"], list, file=FILE, where="top level", key="rules",
@@ -93,8 +94,9 @@ class ContextRules:
         parsed = tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules))
         return cls(parsed, frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
                    phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
-                   phrases_pattern(lists["own_patient"]), re.compile(opening),
-                   frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)))
+                   phrases_pattern(lists["own_patient"]),
+                   frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)),
+                   phrase_keys(lists["pseudo"]))
 
 
 @lru_cache(maxsize=1)
@@ -114,11 +116,20 @@ class Trigger:
 def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: ContextRules
                 ) -> list[Trigger]:
     """The triggers of one sentence, without those inside a tagged mention ("no response")
-    or inside a pseudo-trigger ("not only")."""
-    pseudo = [m.span() for m in rules.pseudo.finditer(text, start, end)]
+    or inside a pseudo-trigger ("not only"). A rule none of whose phrases' keys is one
+    of the sentence's words is not tried (:func:`~pipeline.tag.matching.phrase_keys`)."""
+    words = words_between(text, start, end)
+
+    def absent(keys: frozenset[str] | None) -> bool:
+        return words is not None and keys is not None and keys.isdisjoint(words)
+
+    pseudo = ([] if absent(rules.pseudo_keys)
+              else [m.span() for m in rules.pseudo.finditer(text, start, end)])
     inside = [(t.start, t.end) for t in tags] + pseudo
     found = []
     for rule in rules.rules:
+        if absent(rule.keys):
+            continue
         for match in rule.triggers.finditer(text, start, end):
             if not any(a < match.end() and match.start() < b for a, b in inside):
                 found.append(Trigger(rule.category, rule.direction, match.start(), match.end(),
@@ -155,7 +166,7 @@ def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) 
         return (before[-1] if before else start), (after.start() if after else end)
     # a sentence's opening clause ("Because he would not accept chemotherapy, erlotinib
     # was given") ends at its comma for the triggers on either side of it
-    opening = rules.opening_clause.match(text, start, end)
+    opening = opening_clause().match(text, start, end)
     closes = opening.end() - 1 if opening else None
     left, right = start, end
     if trigger.direction in ("forward", "both"):

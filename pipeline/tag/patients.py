@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
 from pipeline.schema import PatientDescriptor
+from pipeline.tag.matching import matches_at_first_runs
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -167,7 +168,7 @@ def age_tags(text: str, words: PatientWords) -> list[Tag]:
                     age_years=years_of(match.group("age"), match.group("unit"), words), sex=sex)
         if patient is not None:
             tags.append(patient_tag(match.start(), match.end(), patient, "patient.age_phrase"))
-    for match in aged_pattern().finditer(text):
+    for match in matches_at_first_runs(aged_pattern(), text):
         lo = max(0, match.start() - 80, text.rfind(".", 0, match.start()) + 1)
         nouns = list(NEXT_WORDS.finditer(text, lo, match.start()))[-words.max_words_to_noun:]
         noun = next((w for w in reversed(nouns) if w.group(0).lower() in words.sex_by_word
@@ -201,7 +202,7 @@ def phrase_tags(text: str, words: PatientWords, taken: list[Tag]) -> list[Tag]:
     def free(match: re.Match) -> bool:
         return not any(t.start < match.end("noun") and match.start() < t.end for t in taken + tags)
 
-    for match in sex_phrase.finditer(text):
+    for match in matches_at_first_runs(sex_phrase, text):
         noun, after = match.group("noun").lower(), (match.group("after") or "").lower()
         if noun in words.sex_adjectives and after not in words.person_words:
             continue  # "a male predominance"
@@ -210,12 +211,12 @@ def phrase_tags(text: str, words: PatientWords, taken: list[Tag]) -> list[Tag]:
             tags.append(patient_tag(match.start(), end,
                                     PatientDescriptor(sex=words.sex_by_word[noun]),
                                     "patient.sex_phrase"))
-    for match in group.finditer(text):
+    for match in matches_at_first_runs(group, text):
         if a_phrase(match, words) and free(match):
             count = words.group_counts[match.group("count").lower()]
             tags.append(patient_tag(match.start(), match.end("noun"),
                                     PatientDescriptor(count=count), "patient.group"))
-    for match in single.finditer(text):
+    for match in matches_at_first_runs(single, text):
         if a_phrase(match, words) and free(match):
             tags.append(patient_tag(match.start(), match.end("noun"), PatientDescriptor(),
                                     "patient.person"))

@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, repeat
 
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+from pipeline.tag.matching import ascii_runs, folds_onto_ascii, lower_keeping_offsets
 
 FILE = "amino_acids.yaml"
 POSITION = r"(?:at\s+)?(?:amino\s+acid\s+|residue\s+|codon\s+|position\s+)+(?P<position>\d{1,5})"
@@ -79,10 +81,29 @@ def residue_starts() -> re.Pattern:
     return re.compile(rf"\b(?=(?:{alternation(names)}))", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def residue_names() -> tuple[str, ...] | None:
+    """The names, when each starts with an ASCII letter (and so a run of them)."""
+    names = tuple(vocabulary()[0])
+    return names if all(name[:1].isascii() and name[:1].isalpha() for name in names) else None
+
+
+def residue_positions(text: str) -> list[int]:
+    """Where :func:`residue_starts` matches: tried only at the runs of ASCII letters and
+    digits whose text starts as a name does (a name starts a word), as the regex would
+    find them in a text holding a character re folds onto an ASCII letter."""
+    starts, names = residue_starts(), residue_names()
+    if names is None or folds_onto_ascii(text):
+        return [match.start() for match in starts.finditer(text)]
+    lowered, runs = lower_keeping_offsets(text), ascii_runs(text).starts
+    return [runs[index] for index in compress(range(len(runs)), map(
+        lowered.startswith, repeat(names), runs)) if starts.match(text, runs[index])]
+
+
 def find_word_changes(text: str) -> list[WordChange]:
     """Each pattern's matches, as its ``finditer`` would give them, tried only where a
     residue's name starts (rare in a text: one scan instead of one per pattern)."""
-    starts = [match.start() for match in residue_starts().finditer(text)]
+    starts = residue_positions(text)
     found: list[WordChange] = []
     for pattern in patterns() if starts else ():
         end = 0

@@ -268,3 +268,27 @@ def test_more_words_of_the_patient_s_state():
     assert found("She has returned to work.", "status") == [("returned to work", "alive")]
     # a marker that fell is no tumour that shrank
     assert found("CEA decreased markedly.", "response") == []
+
+
+def test_heads_and_patterns_tried_at_some_runs_only_find_what_their_regex_finds():
+    from pipeline.tag.case_words import LONG_WORD, case_words, disease_heads_in
+
+    words = case_words()
+    text = ("A 5carcinoma, osteosarcomas and a myelodysplastic syndrome-like lung adenocrcinoma; "
+            "-adenocrcinoma, tumor cells and leukemia-free at the 32-month follow-up, remains on "
+            "imatinib; she relapsed after allogeneic HSCT. ſarcoma")
+    for sample in (text, text[:-9]):  # with and without a character re folds onto "s"
+        found = disease_heads_in(sample, words.disease)
+        assert [(s, e, h, p) for s, e, h, p, c in found if c is None] == [
+            (m.start(), m.end(), m.group("head").lower(), m.group("plural"))
+            for m in words.disease.heads.finditer(sample)]
+        assert [(s, e) for s, e, _, _, c in found if c] == [
+            m.span() for m in LONG_WORD.finditer(sample)
+            if m.group().lower() in words.disease.misspelled]
+        assert [(t.start, t.end) for t in words.patterns.find(sample)] == [
+            m.span() for m in words.patterns.regex.finditer(sample)]
+    assert words.patterns.prefixes is not None
+    assert [text[s:e] for s, e, *_ in disease_heads_in(text[:-9], words.disease)] == [
+        "carcinoma", "osteosarcomas", "adenocrcinoma"]
+    assert [t.normalised for t in words.patterns.find(text)] == [
+        "alive", "alive", "post-transplant relapse"]

@@ -1,6 +1,10 @@
 """Dictionary look-up over raw characters, on phrases written for each rule."""
 
-from pipeline.tag.matching import find_terms
+import re
+
+from pipeline.tag.case_words import whole_words
+from pipeline.tag.matching import (FOLDED_ONTO_ASCII, WholeWordForms, find_terms, joined_words,
+                                   sharing_screens, words_of)
 
 NAMES = {"anaplastic lymphoma kinase": "ALK", "caveolin 1": "CAV1", "vimentin": "VIM",
          "echinoderm microtubule-associated protein-like 4": "EML4"}
@@ -57,3 +61,120 @@ def test_words_are_respelt_once_per_process_whatever_text_holds_them():
     # each word once to choose where phrases start, then each match's own look-up
     assert sorted(set(asked)) == ["again", "alk", "and", "fusions", "not", "ret"]
     assert asked.count("and") == 1 and asked.count("not") == 1
+
+
+def test_a_text_s_words_their_offsets_and_the_characters_between():
+    words = words_of("EML4-ALK  in PDGFRα, (Xβ)")
+    assert words.printed == ["EML4", "ALK", "in", "PDGFRα", "Xβ"]
+    assert words.lowered == ["eml4", "alk", "in", "pdgfrα", "xβ"]
+    assert list(zip(words.starts, words.ends)) == [(0, 4), (5, 8), (10, 12), (13, 19), (22, 24)]
+    assert words.gaps == ["-", "  ", " ", ", (", ""]
+    assert joined_words("EML4-ALK  in PDGFRα, (Xβ)", " -") == [True, False, True, False, False]
+    assert words_of("").printed == [] and words_of(" ; ").starts == []
+    # a character whose lower case is a word's and it is not: the words cut one by one
+    assert words_of("\u2126mega").lowered == ["mega"] and words_of("\u212a9").lowered == ["9"]
+
+
+def test_the_characters_lowering_takes_into_or_out_of_words_are_listed():
+    from pipeline.tag.matching import RELOWERED_WORDS, WORD
+
+    def relowered(word):
+        return {char for char in map(chr, range(0x110000)) if len(char.lower()) == 1
+                and bool(word.fullmatch(char)) != bool(word.fullmatch(char.lower()))}
+
+    assert relowered(WORD) == set(RELOWERED_WORDS.pattern[1:-1])
+
+
+FORMS = ["complete remission", "complete remission 1", "remission", "CR", "stable disease",
+         "MRD+ CR", "N/A", "RT–PCR"]
+
+
+def whole(forms, case_blind, not_before=None):
+    regex = whole_words(forms, case_blind) + (f"(?!{not_before})" if not_before else "")
+    return WholeWordForms.build(forms, re.compile(regex, re.IGNORECASE if case_blind else 0),
+                                case_blind, not_before)
+
+
+def spans(text, matcher):
+    return [text[start:end] for start, end in matcher.spans(text)]
+
+
+def test_whole_word_forms_are_found_longest_first_as_their_regex_finds_them():
+    blind = whole(FORMS, True)
+    assert blind.by_runs
+    text = ("Complete remission 1, then complete remission and CR (CRi, xCR, CR2); "
+            "MRD+ CR; N/A; RT–PCR and RT-PCR; stable disease2 but stable  disease.")
+    assert spans(text, blind) == ["Complete remission 1", "complete remission", "CR",
+                                  "MRD+ CR", "N/A", "RT–PCR"]
+    assert spans(text, blind) == [text[m.start():m.end()] for m in blind.regex.finditer(text)]
+
+
+def test_case_sensitive_forms_and_what_may_not_follow_them():
+    sensitive = whole(["PD", "PD-L1 high"], False, r"-[A-Za-z0-9]")
+    text = "PD on PD-L1 high, PD-1, pd, PD-L1, PD."
+    assert spans(text, sensitive) == ["PD", "PD-L1 high", "PD"]
+    assert sensitive.spans(text) == [m.span() for m in sensitive.regex.finditer(text)]
+
+
+def test_characters_re_folds_onto_ascii_letters_send_the_text_to_the_regex():
+    blind = whole(["stable disease", "risk"], True)
+    text = "ſtable diſeaſe and RISK (Kelvin sign)"
+    assert spans(text, blind) == ["ſtable diſeaſe", "RISK"]
+    everything = "".join(map(chr, range(0x80, 0x110000)))
+    folded = set(re.findall("[A-Za-z]", everything, re.IGNORECASE)) | {
+        char for char in everything if re.search("[A-Za-z]", char.lower())}
+    assert folded == set(FOLDED_ONTO_ASCII.pattern[1:-1])
+
+
+def test_forms_a_run_of_letters_cannot_bound_are_left_to_the_regex():
+    odd = whole(["+ve", "CR"], True)
+    assert not odd.by_runs
+    assert spans("ER +ve, CR", odd) == ["+ve", "CR"]
+
+
+def test_screens_shared_by_vocabularies_find_what_each_finds_alone():
+    alone = [whole(["complete remission"], True), whole(["stable disease", "CR"], True),
+             whole(["PD"], False)]
+    shared = sharing_screens(alone)
+    text = "CR then stable disease, PD and complete remission"
+    assert [m.spans(text) for m in shared] == [m.spans(text) for m in alone]
+    assert shared[0].screen == {"complete", "stable", "cr"} and shared[2].screen == {"PD"}
+
+
+def test_what_a_pattern_s_matches_start_with():
+    from pipeline.tag.matching import literal_prefixes
+
+    assert literal_prefixes(re.compile(r"(?<!\w)\b(?:remains?|was\s+still)\s+in", re.I)) == (
+        "remain", "remains", "was")
+    assert literal_prefixes(re.compile(r"\bat\s+the|\b[3-5]\d%")) == ("3", "4", "5", "at")
+    assert literal_prefixes(re.compile(r"\b[A-Za-z]+oma")) is None  # any letter
+    assert literal_prefixes(re.compile(r"\b(?:x|\(y)")) is None  # "(" is no letter
+    assert literal_prefixes(re.compile(r"(?:ab)?c")) == ("abc", "c")
+    assert literal_prefixes(re.compile(r"(?:ab)*c")) is None  # "ababc" too: not read
+
+
+def test_a_sentence_without_a_phrase_s_key_holds_none_of_the_phrases():
+    from pipeline.tag.matching import phrase_keys, words_between
+
+    assert phrase_keys(["no", "did not detect", "free of"]) == {"no", "detect", "free"}
+    assert phrase_keys(["no", ";"]) is None  # a mark is matched anywhere
+    text = "No EGFR mutation was detected. It was not fit; so"
+    assert words_between(text, 0, 30) == {"no", "egfr", "mutation", "was", "detected"}
+    # the last word as a search ending there sees it: "fi" of "fit"
+    assert words_between(text, 31, 44) == {"it", "was", "not", "fi"}
+    assert words_between(text, 47, 49) == {"so"}
+    assert words_between(text + " ſo", 0, 5) is None  # re reads "ſ" as "s"
+
+
+def test_the_first_word_of_a_pattern_s_matches_and_the_matches_found_there():
+    from pipeline.tag.matching import first_runs, matches_at_first_runs
+
+    article = re.compile(r"\b(?:an?)\s+(?:\w+\s+)?(?P<noun>man|woman)\b", re.I)
+    assert first_runs(article) == {"a", "an"}
+    assert first_runs(re.compile(r"\b(?:two|2)\s+patients")) == {"two", "2"}
+    assert first_runs(re.compile(r"\bremains?")) is None  # "remains" may go on: "remainsX"
+    assert first_runs(re.compile(r"\b\d+\s+patients")) is None
+    text = "A man, an old woman, a-man, Ana man, an\twoman and a ſtrange man."
+    assert [m.group() for m in matches_at_first_runs(article, text)] == [
+        m.group() for m in article.finditer(text)] == [
+        "A man", "an old woman", "an\twoman", "a ſtrange man"]

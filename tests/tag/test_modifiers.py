@@ -66,7 +66,6 @@ def test_an_unknown_category_in_the_rule_file_is_refused(monkeypatch):
     from pipeline.tag import modifiers as module
 
     data = {"targets": [], "terminators": [], "pseudo": [], "sentence_wide": [], "own_patient": [],
-            "opening_clause": "(?!)",
             "rules": [{"category": "rumoured", "direction": "forward", "phrases": ["x"]}]}
     with pytest.raises(RuleFileError, match="rumoured"):
         module.ContextRules.from_dict(data)

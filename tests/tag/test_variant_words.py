@@ -34,3 +34,14 @@ def test_the_same_changes_as_each_pattern_scanning_the_whole_text():
 
 def test_a_text_without_residue_names_has_no_change():
     assert find_word_changes("ALK G1202R was found by NGS.") == []
+
+
+def test_residue_names_are_found_where_their_regex_finds_them():
+    from pipeline.tag.variant_words import residue_positions, residue_starts
+
+    text = ("Glycine at position 161, _glycine, éalanine, serine-to-lysine, Arginines, "
+            "aspartic acid 401 and aspartate")
+    assert residue_positions(text) == [m.start() for m in residue_starts().finditer(text)] == [
+        0, 45, 55, 63, 74, 96]
+    folded = text + " ſerine"  # re reads "ſ" as "s": the regex reads the text
+    assert residue_positions(folded) == [0, 45, 55, 63, 74, 96, 106]
