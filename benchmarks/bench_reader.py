@@ -66,19 +66,6 @@ def timed_parallel(paths: list[Path], rounds: int, workers: int) -> float:
         return pages / (time.perf_counter() - started)
 
 
-def make_long_pdf(pdfs: list[Path], target: Path, pages: int) -> Path:
-    """The pages of ``pdfs`` one after another, up to ``pages``."""
-    import pypdfium2 as pdfium
-
-    sources = [pdfium.PdfDocument(str(path)) for path in pdfs]
-    made = pdfium.PdfDocument.new()
-    while len(made) < pages:
-        source = sources[len(made) % len(sources)]
-        made.import_pages(source, list(range(min(len(source), pages - len(made)))))
-    made.save(str(target))
-    return target
-
-
 def cpu_figure(paths: list[Path], rounds: int, warm_up: Path) -> float:
     """Pages per CPU-second of the default reader of the tree this process imports, after
     reading ``warm_up`` (imports and caches out of the measurement)."""
@@ -131,8 +118,10 @@ def main() -> None:
         paired(options.baseline, f"{len(paths)} PDFs ({pages} pages) x {options.rounds}", paths,
                options.rounds, options.pairs, paths[0])
         if options.long_pages:
+            from bench_long import make_pdf
+
             with tempfile.TemporaryDirectory(prefix="caselit-reader-") as work:
-                long_pdf = make_long_pdf(paths, Path(work) / "long.pdf", options.long_pages)
+                long_pdf = make_pdf(options.pdfs, Path(work) / "long.pdf", options.long_pages)
                 paired(options.baseline, f"a {options.long_pages}-page PDF", [long_pdf], 1,
                        options.pairs, paths[0])
         return
