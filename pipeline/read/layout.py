@@ -22,6 +22,8 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+import numpy
+
 Char = dict  # a pdfplumber character
 
 # A superscript is at most this share of the line's body size and raised by more than
@@ -120,24 +122,43 @@ class Line:
                 and char["bottom"] < self.foot - SUPERSCRIPT_RAISE * self.size)
 
 
+def baselines(chars: list[Char]) -> list[float]:
+    """:func:`baseline` of each character (without a call per character)."""
+    return [c.get("baseline", c["bottom"]) for c in chars]
+
+
 def baseline_groups(chars: Iterable[Char]) -> list[list[Char]]:
     """Characters sharing a baseline and a size, top to bottom (both columns of a page may
     share one; :func:`split_at_gaps` parts them)."""
+    chars = list(chars)
+    if not chars:
+        return []
+    lines = numpy.array(baselines(chars), dtype=float)
+    sizes = numpy.array([c["size"] for c in chars], dtype=float)
+    # by baseline, then x; numpy's lexsort is stable, as sorted() is
+    order = numpy.lexsort((numpy.array([c["x0"] for c in chars], dtype=float), lines))
+    # characters of the same baseline and size next to each other in that order join the
+    # same group (nothing between them can change the open groups they would find), so
+    # the groups are looked up once per such run, not per character
+    lines, sizes = lines[order], sizes[order]
+    starts = numpy.flatnonzero((lines[1:] != lines[:-1]) | (sizes[1:] != sizes[:-1])) + 1
+    bounds = [0, *starts.tolist(), len(chars)]
+    ordered = [chars[i] for i in order.tolist()]
     groups: list[list[Char]] = []
     # baseline, size, members; opened top to bottom, so the groups a character closes
     # are the first ones
     open_groups: deque[tuple[float, float, list[Char]]] = deque()
-    for char in sorted(chars, key=lambda c: (baseline(c), c["x0"])):
-        size, line = char["size"], baseline(char)
-        # a group well above this character can no longer grow
+    for start, end in zip(bounds, bounds[1:]):
+        line, size = baseline(ordered[start]), ordered[start]["size"]
+        # a group well above these characters can no longer grow
         while open_groups and open_groups[0][0] <= line - 2 * size:
             open_groups.popleft()
         for group_line, group_size, members in open_groups:
             if abs(line - group_line) <= BASELINE_TOLERANCE * size and abs(size - group_size) <= 0.5:
-                members.append(char)
+                members.extend(ordered[start:end])
                 break
         else:
-            members = [char]
+            members = ordered[start:end]
             open_groups.append((line, size, members))
             groups.append(members)
     return groups

@@ -37,7 +37,7 @@ import numpy
 from pipeline.errors import BadInputError, Errors, Warnings
 from pipeline.read.cleanup import LIST_ITEM, is_citation, join_hyphenated, repair_glyphs
 from pipeline.read.furniture import PageLines, furniture
-from pipeline.read.layout import (Line, document_gutter, find_gutter, inherit_gutter, lines_of,
+from pipeline.read.layout import (Line, baselines, document_gutter, find_gutter, inherit_gutter, lines_of,
                                   reading_order, rounded_counts)
 from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdfium_pages,
                                     pdfplumber_source)
@@ -167,15 +167,20 @@ class GridReader:
 
 def unique_chars(chars: list[dict]) -> list[dict]:
     """Each glyph once: PDFs fake bold by drawing a glyph twice at the same spot
-    (pdfplumber's own dedupe is quadratic on dense pages)."""
-    seen: set[tuple] = set()
-    kept = []
-    for char in chars:
-        key = (char["text"], round(char["x0"]), round(char["top"]))
-        if key not in seen:
-            seen.add(key)
-            kept.append(char)
-    return kept
+    (pdfplumber's own dedupe is quadratic on dense pages). The same glyph is the same
+    text at the same x0 and top rounded to whole points; the first one drawn is kept."""
+    if not chars:
+        return []
+    texts: dict[str, int] = {}
+    text = numpy.array([texts.setdefault(c["text"], len(texts)) for c in chars])
+    # numpy's rint rounds half to even, as round() does
+    x0 = numpy.rint(numpy.array([c["x0"] for c in chars], dtype=float))
+    top = numpy.rint(numpy.array([c["top"] for c in chars], dtype=float))
+    order = numpy.lexsort((top, x0, text))  # stable: the first drawn leads its glyph
+    first = numpy.ones(len(chars), dtype=bool)
+    first[1:] = ((text[order][1:] != text[order][:-1]) | (x0[order][1:] != x0[order][:-1])
+                 | (top[order][1:] != top[order][:-1]))
+    return [chars[i] for i in numpy.sort(order[first]).tolist()]
 
 
 def page_content(source: PageSource, grids: GridReader) -> PageContent:
@@ -409,15 +414,17 @@ def positional_words(chars: list[dict]) -> Counter:
     """All of a page's words, from character positions alone (baseline, then x; a gap or
     a space separates words): what the reading must account for, independent of the
     layout, furniture and table logic it checks."""
-    text, previous = [], None
-    for char in sorted(chars, key=lambda c: (round(c.get("baseline", c["bottom"])), c["x0"])):
-        if previous is not None and (
-                round(char.get("baseline", char["bottom"])) != round(previous.get("baseline", previous["bottom"]))
-                or char["x0"] - previous["x1"] > WORD_GAP * char["size"]):
-            text.append(" ")
-        text.append(char["text"])
-        previous = char
-    return word_bag("".join(text))
+    if not chars:
+        return word_bag("")
+    line = numpy.rint(numpy.array(baselines(chars), dtype=float))  # as round() rounds
+    x0, x1, size = (numpy.array([c[key] for c in chars], dtype=float) for key in ("x0", "x1", "size"))
+    order = numpy.lexsort((x0, line))  # stable, as sorted() is
+    line, x0, x1, size = line[order], x0[order], x1[order], size[order]
+    # a word ends where the line changes or a gap wider than a share of the size follows
+    starts = numpy.flatnonzero((line[1:] != line[:-1]) | (x0[1:] - x1[:-1] > WORD_GAP * size[1:])) + 1
+    texts = [chars[i]["text"] for i in order.tolist()]
+    bounds = [0, *starts.tolist(), len(texts)]
+    return word_bag(" ".join("".join(texts[a:b]) for a, b in zip(bounds, bounds[1:])))
 
 
 def lost_words(reference: Counter, kept: str) -> tuple[int, int]:
