@@ -30,6 +30,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import numpy
@@ -37,7 +38,8 @@ import numpy
 from pipeline.errors import BadInputError, Errors, Warnings
 from pipeline.read.cleanup import LIST_ITEM, is_citation, join_hyphenated, repair_glyphs
 from pipeline.read.furniture import PageLines, furniture
-from pipeline.read.layout import (Line, baselines, document_gutter, find_gutter, inherit_gutter, lines_of,
+from pipeline.read.layout import (SUPERSCRIPT_RAISE, SUPERSCRIPT_SIZE, Line, baselines,
+                                  document_gutter, find_gutter, inherit_gutter, lines_of,
                                   reading_order, rounded_counts)
 from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdfium_pages,
                                     pdfplumber_source)
@@ -240,27 +242,34 @@ class Word:
     glued: bool = False  # no gap before it: it only starts here because ``raised`` changed
 
     def piece(self, page: int, text: str | None = None) -> Piece:
-        box = (min(c["x0"] for c in self.chars), min(c["top"] for c in self.chars),
-               max(c["x1"] for c in self.chars), max(c["bottom"] for c in self.chars))
-        return Piece(self.text if text is None else text, page, self.chars[0]["index"],
-                     self.chars[-1]["index"] + 1, tuple(round(v, 1) for v in box))
+        chars = self.chars
+        box = (min(map(X0, chars)), min(map(TOP, chars)), max(map(X1, chars)), max(map(BOTTOM, chars)))
+        return Piece(self.text if text is None else text, page, chars[0]["index"],
+                     chars[-1]["index"] + 1, tuple(round(v, 1) for v in box))
+
+
+X0, TOP, X1, BOTTOM = (itemgetter(key) for key in ("x0", "top", "x1", "bottom"))
 
 
 def words(line: Line) -> list[Word]:
     """A line's words; a run of superscript characters is a word of its own."""
     found: list[Word] = []
     previous = None
+    # Line.is_superscript's and the word gap's limits, worked out once per line
+    small, low = SUPERSCRIPT_SIZE * line.size, line.foot - SUPERSCRIPT_RAISE * line.size
+    gap = WORD_GAP * line.size
     for char in line.ordered:
-        if not char["text"].strip():
+        text = char["text"]
+        if not text.strip():
             previous = None
             continue
-        raised = line.is_superscript(char)
-        close = previous is not None and char["x0"] - previous["x1"] <= WORD_GAP * line.size
+        raised = char["size"] <= small and char["bottom"] < low
+        close = previous is not None and char["x0"] - previous["x1"] <= gap
         if close and raised == found[-1].raised:
             found[-1].chars.append(char)
-            found[-1].text += char["text"]
+            found[-1].text += text
         else:
-            found.append(Word(char["text"], [char], raised, glued=close))
+            found.append(Word(text, [char], raised, glued=close))
         previous = char
     return found
 
@@ -273,6 +282,12 @@ class ParagraphWriter:
         self.pieces: list[Piece] = []
         self.changed: dict[int, list[str]] = {}  # page -> text dropped or joined on purpose
         self.open = False  # inside a paragraph
+        self.repaired: dict[str, str] = {}  # repair_glyphs of each text met (words recur)
+
+    def repair(self, text: str) -> str:
+        if text not in self.repaired:
+            self.repaired[text] = repair_glyphs(text)
+        return self.repaired[text]
 
     def text_tail(self, length: int = 12) -> str:
         tail = ""
@@ -291,7 +306,7 @@ class ParagraphWriter:
         """Add a line to the open paragraph (or start one)."""
         first = True
         for word in words(line):
-            text = repair_glyphs(word.text)
+            text = self.repair(word.text)
             if word.raised:
                 if is_citation(text, self.text_tail()):
                     self.changed.setdefault(page, []).append(text)
