@@ -43,7 +43,7 @@ from pipeline.read.layout import (SUPERSCRIPT_RAISE, SUPERSCRIPT_SIZE, Line, bas
                                   reading_order, rounded_counts)
 from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdfium_pages,
                                     pdfplumber_source)
-from pipeline.read.pdftables import (Middles, TableBlock, aligned_region, header_table,
+from pipeline.read.pdftables import (Middles, TableBlock, aligned_region, edge_tables, header_table,
                                      horizontal_rules, inside, rule_bounded_regions, ruled_tables)
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.textmap import Piece, assemble
@@ -187,7 +187,10 @@ def unique_chars(chars: list[dict]) -> list[dict]:
 
 def page_content(source: PageSource, grids: GridReader) -> PageContent:
     chars = unique_chars(source.chars)
-    tables = grids.tables(source.number, chars) if has_grid(source) else []
+    if source.edges is not None:
+        tables = edge_tables(source.edges, chars, source.chars)
+    else:
+        tables = grids.tables(source.number, chars) if has_grid(source) else []
     if tables:
         middles = Middles.of(chars)
         covered = numpy.logical_or.reduce([middles.inside(t.box) for t in tables])

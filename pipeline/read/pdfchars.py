@@ -10,7 +10,8 @@
 Either way every character is a dict with ``text, x0, x1, top, bottom, size, fontname,
 baseline, index`` (top-down coordinates in points; ``index`` is the character's position
 in the engine's own order, which the source map records). Ruled grids are always read by
-pdfplumber's table finder, on the pages that have them.
+pdfplumber's table finder, on the pages that have them: with the pdfium engine from the
+edges pdfium reads (:mod:`pipeline.read.pdfedges`), where pdfminer would read the same.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy
+
+from pipeline.read.pdfedges import page_edges
 
 Box = tuple[float, float, float, float]
 ENGINES = ("pdfium", "pdfplumber")
@@ -40,6 +43,9 @@ class PageSource:
     chars: list[dict]
     rules: list[Box] = field(default_factory=list)  # thin horizontal or vertical paths
     images: int = 0
+    # a grid page's edges as pdfplumber's table finder takes them, read by pdfium
+    # (pipeline.read.pdfedges); None: pdfplumber reads the page for its table finder
+    edges: list[dict] | None = None
 
 
 def horizontal(rule: Box) -> bool:
@@ -80,9 +86,11 @@ def pdfium_pages(path: Path, numbers: range | None = None) -> list[PageSource]:
             for number in numbers or range(1, len(document) + 1):
                 page = document[number - 1]
                 height = page.get_height()
-                pages.append(PageSource(number, page.get_width(), height,
-                                        pdfium_chars(page, height, raw),
-                                        *pdfium_rules_and_images(page, height, raw)))
+                source = PageSource(number, page.get_width(), height, pdfium_chars(page, height, raw),
+                                    *pdfium_rules_and_images(page, height, raw))
+                if has_grid(source):
+                    source.edges = page_edges(page, raw)
+                pages.append(source)
         finally:
             document.close()
     return pages
@@ -168,31 +176,37 @@ def pdfium_chars(page, height: float, raw) -> list[dict]:
     # as they do in pdfplumber (tight outlines leave gaps in words)
     boxes = (ctypes.c_float * (4 * count))()  # left, top, right, bottom
     origins = (ctypes.c_double * (2 * count))()  # x, y
-    kept, texts, sizes, rounded, fontnames = [], [], [], [], []
-    byref = ctypes.byref
-    for index, code in enumerate(page_codes(handle, count, raw)):
+    kept: list[int] = []  # the index of each character read
+    styled: list[tuple[float, float, str]] = []  # its size, rounded size and font name
+    byref, text_object_of = ctypes.byref, calls.text_object
+    loose_box, origin, is_generated = calls.loose_box, calls.origin, calls.is_generated
+    last_object, current, rotated = -1, (0.0, 0.0, ""), False  # the text object read last
+    codes = page_codes(handle, count, raw)
+    for index, code in enumerate(codes):
         # pdfium generates only spaces and line breaks; line breaks are skipped anyway
-        if code in (10, 13, 0) or code == 32 and calls.is_generated(bare_handle, index):
+        if code in (10, 13, 0) or code == 32 and is_generated(bare_handle, index):
             continue
-        text_object = calls.text_object(bare_handle, index)
-        style = styles.get(text_object) if text_object else None
-        if style is None:
-            style = object_style(handle, index, raw, font, flags)
-            if text_object:
-                styles[text_object] = style
-        fontname = style.fontname if style.fontname is not None else fontname
-        if style.rotated:
+        text_object = text_object_of(bare_handle, index)
+        if text_object is None or text_object != last_object:
+            style = styles.get(text_object) if text_object else None
+            if style is None:
+                style = object_style(handle, index, raw, font, flags)
+                if text_object:
+                    styles[text_object] = style
+            fontname = style.fontname if style.fontname is not None else fontname
+            current, rotated = (style.size, style.rounded_size, fontname), style.rotated
+            last_object = text_object
+        if rotated:
             continue  # rotated text: margin notes and stamps, not the article
-        slot = len(kept)
-        calls.loose_box(bare_handle, index, byref(boxes, 16 * slot))
-        calls.origin(bare_handle, index, byref(origins, 16 * slot), byref(origins, 16 * slot + 8))
+        slot = 16 * len(kept)
+        loose_box(bare_handle, index, byref(boxes, slot))
+        origin(bare_handle, index, byref(origins, slot), byref(origins, slot + 8))
         kept.append(index)
-        texts.append("-" if code == STX_CODE else chr(code))
-        sizes.append(style.size)
-        rounded.append(style.rounded_size)
-        fontnames.append(fontname)
+        styled.append(current)
     textpage.close()
     found = len(kept)
+    texts = ["-" if codes[index] == STX_CODE else chr(codes[index]) for index in kept]
+    sizes, rounded, fontnames = zip(*styled) if styled else ((), (), ())
     box = numpy.frombuffer(boxes, dtype=numpy.float32, count=4 * found).reshape(found, 4)
     box = box.astype(float)  # as Python reads a C float, before any arithmetic
     x0, x1 = box[:, 0], box[:, 2]
