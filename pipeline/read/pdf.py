@@ -484,7 +484,8 @@ def page_stretches(count: int, most: int) -> list[range]:
 
 
 def join_readings(readings: list[PdfReading]) -> PdfReading:
-    """Readings of consecutive stretches of pages as one, a paragraph break between."""
+    """Readings of consecutive stretches of pages as one, a paragraph break between
+    (their pages and spans moved in place: each stretch's reading is read only here)."""
     if len(readings) == 1:
         return readings[0]
     texts, pages, source_map, warnings = [], [], [], []
@@ -493,12 +494,11 @@ def join_readings(readings: list[PdfReading]) -> PdfReading:
         if reading.text and texts:
             texts.append(PARAGRAPH)
             offset += len(PARAGRAPH)
-
-        def moved(item):
-            return item.model_copy(update={"start": item.start + offset, "end": item.end + offset})
-
-        pages += [moved(page) for page in reading.pages]
-        source_map += [moved(span) for span in reading.source_map]
+        for item in [*reading.pages, *reading.source_map]:
+            item.start += offset
+            item.end += offset
+        pages += reading.pages
+        source_map += reading.source_map
         warnings += reading.warnings
         texts.append(reading.text)
         offset += len(reading.text)
