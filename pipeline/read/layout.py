@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Iterable, Sequence
 
 import numpy
@@ -70,8 +70,12 @@ class Line:
     # what is read of its characters many times (order, text, boldness), worked out on
     # first use and again after it takes another line's characters
     _known: dict = field(default_factory=dict, init=False, repr=False)
+    # size to bottom given (lines_of works them out for all of a page's lines at once)
+    measured: InitVar[bool] = False
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, measured: bool) -> None:
+        if measured:
+            return
         sizes = rounded_counts(c["size"] for c in self.chars if c["text"].strip())
         self.size = sizes.most_common(1)[0][0] if sizes else round(self.chars[0]["size"], 1)
         body = [c for c in self.chars if abs(c["size"] - self.size) < 0.3 and c["text"].strip()]
@@ -199,10 +203,68 @@ def host_of(small: Line, lines: list[Line]) -> Line | None:
     return min(hosts, key=lambda line: abs(small.baseline - line.baseline), default=None)
 
 
+def rounded_modes(owner: numpy.ndarray, values: numpy.ndarray, counted: numpy.ndarray,
+                  pieces: int) -> numpy.ndarray:
+    """For each piece, the most common of its counted values rounded to 0.1 (ties: the
+    first to occur), as ``rounded_counts(...).most_common(1)`` gives it; NaN for a piece
+    with none counted."""
+    distinct, where = numpy.unique(values, return_inverse=True)
+    # round() of each distinct value: numpy rounds 0.05 steps otherwise
+    rounded = numpy.array([round(value, 1) for value in distinct.tolist()])[where]
+    index = numpy.flatnonzero(counted)
+    modes = numpy.full(pieces, numpy.nan)
+    if not len(index):
+        return modes
+    of, key = owner[index], rounded[index]
+    order = numpy.lexsort((index, key, of))
+    of, key, index = of[order], key[order], index[order]
+    starts = numpy.flatnonzero(numpy.concatenate(([True], (of[1:] != of[:-1]) | (key[1:] != key[:-1]))))
+    counts = numpy.diff(numpy.append(starts, len(order)))
+    # per piece: the highest count, then the earliest first occurrence
+    best = numpy.lexsort((index[starts], -counts, of[starts]))
+    first = numpy.concatenate(([True], of[starts][best][1:] != of[starts][best][:-1]))
+    chosen = starts[best][first]
+    modes[of[chosen]] = key[chosen]
+    return modes
+
+
+def measured_lines(pieces: list[list[Char]]) -> list[Line]:
+    """A line for each piece, its size, baseline, foot and box worked out for all of them
+    at once, as :meth:`Line.__post_init__` works them out for one."""
+    if not pieces:
+        return []
+    chars = [c for piece in pieces for c in piece]
+    lengths = numpy.array([len(piece) for piece in pieces])
+    starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
+    owner = numpy.repeat(numpy.arange(len(pieces)), lengths)
+
+    def column(key: str) -> numpy.ndarray:
+        return numpy.array([c[key] for c in chars], dtype=float)
+
+    size, bottom = column("size"), column("bottom")
+    printed = numpy.array([bool(c["text"].strip()) for c in chars])
+    sizes = rounded_modes(owner, size, printed, len(pieces))
+    unprinted = numpy.isnan(sizes)  # no printed character: the first one's size
+    sizes[unprinted] = [round(pieces[i][0]["size"], 1) for i in numpy.flatnonzero(unprinted).tolist()]
+    body = printed & (numpy.abs(size - sizes[owner]) < 0.3)
+    bodiless = numpy.bincount(owner, weights=body, minlength=len(pieces)) == 0
+    body |= bodiless[owner]  # no body-size character: all of them
+    lines = numpy.array(baselines(chars), dtype=float)
+    measures = zip(sizes.tolist(), rounded_modes(owner, lines, body, len(pieces)).tolist(),
+                   rounded_modes(owner, bottom, body, len(pieces)).tolist(),
+                   numpy.minimum.reduceat(column("x0"), starts).tolist(),
+                   numpy.maximum.reduceat(column("x1"), starts).tolist(),
+                   numpy.minimum.reduceat(column("top"), starts).tolist(),
+                   numpy.maximum.reduceat(bottom, starts).tolist())
+    return [Line(piece, size=line_size, baseline=line, foot=foot, x0=x0, x1=x1, top=top,
+                 bottom=low, measured=True)
+            for piece, (line_size, line, foot, x0, x1, top, low) in zip(pieces, measures)]
+
+
 def lines_of(chars: Iterable[Char]) -> list[Line]:
     """Characters -> lines: one baseline and size each, split at gaps, with superscripts
     and subscripts merged into the line they belong to."""
-    lines = [Line(piece) for group in baseline_groups(chars) for piece in split_at_gaps(group)]
+    lines = measured_lines([piece for group in baseline_groups(chars) for piece in split_at_gaps(group)])
     for small in sorted(lines, key=lambda line: line.size):
         host = host_of(small, lines)
         if host is not None:
