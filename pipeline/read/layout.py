@@ -17,7 +17,7 @@ Pure functions over pdfplumber's character dicts (``text``, ``x0``, ``x1``, ``to
 
 from __future__ import annotations
 
-import statistics
+import bisect
 from collections import Counter, deque
 from dataclasses import InitVar, dataclass, field
 from typing import Iterable, Sequence
@@ -171,25 +171,43 @@ def baseline_groups(chars: Iterable[Char]) -> list[list[Char]]:
 def split_at_gaps(chars: list[Char]) -> list[list[Char]]:
     """A group cut where a gap follows a non-space character and is wider than the font
     size (a column gutter or a table gap), or is huge even after a space."""
-    ordered = sorted(chars, key=lambda c: c["x0"])
-    size = statistics.median(c["size"] for c in ordered)
-    pieces: list[list[Char]] = [[ordered[0]]]
-    for previous, char in zip(ordered, ordered[1:]):
-        gap = char["x0"] - previous["x1"]
-        limit = (WORD_GAP if not previous["text"].strip() else SEGMENT_GAP) * size
-        if gap > limit:
-            pieces.append([char])
-        else:
-            pieces[-1].append(char)
-    trimmed = []
-    for piece in pieces:
-        while piece and not piece[-1]["text"].strip():
-            piece.pop()
-        while piece and not piece[0]["text"].strip():
-            piece.pop(0)
-        if piece:
-            trimmed.append(piece)
-    return trimmed
+    return gap_pieces([chars])
+
+
+def gap_pieces(groups: list[list[Char]]) -> list[list[Char]]:
+    """:func:`split_at_gaps` of each group, in order, worked out for all of them at once:
+    each group left to right (a stable sort, as sorted() is), its median size (as
+    statistics.median: the middle one, or the mean of the two middle ones), cut where the
+    gap after a character exceeds its limit, each piece trimmed of spaces at both ends."""
+    groups = [group for group in groups if group]
+    if not groups:
+        return []
+    chars = [c for group in groups for c in group]
+    lengths = numpy.array([len(group) for group in groups])
+    owner = numpy.repeat(numpy.arange(len(groups)), lengths)
+    starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
+    x0, x1, size = (numpy.array([c[key] for c in chars], dtype=float) for key in ("x0", "x1", "size"))
+    order = numpy.lexsort((x0, owner))
+    chars = [chars[i] for i in order.tolist()]
+    x0, x1 = x0[order], x1[order]
+    by_size = size[numpy.lexsort((size, owner))]
+    low, high = starts + (lengths - 1) // 2, starts + lengths // 2
+    median = (by_size[low] + by_size[high]) / 2
+    median = numpy.where(lengths % 2 == 1, by_size[high], median)
+    printed = numpy.array([bool(c["text"].strip()) for c in chars])
+    limit = numpy.where(printed[:-1], SEGMENT_GAP, WORD_GAP) * median[owner[1:]]
+    cut = numpy.zeros(len(chars), dtype=bool)
+    cut[starts] = True
+    cut[1:] |= (x0[1:] - x1[:-1]) > limit
+    bounds = numpy.append(numpy.flatnonzero(cut), len(chars))
+    # each piece from its first printed character to its last
+    counted = numpy.concatenate(([0], numpy.cumsum(printed)))
+    where_printed = numpy.flatnonzero(printed)
+    before, through = counted[bounds[:-1]], counted[bounds[1:]]
+    kept = through > before
+    firsts = where_printed[before[kept]].tolist()
+    lasts = where_printed[through[kept] - 1].tolist()
+    return [chars[first:last + 1] for first, last in zip(firsts, lasts)]
 
 
 def host_of(small: Line, lines: list[Line]) -> Line | None:
@@ -264,9 +282,14 @@ def measured_lines(pieces: list[list[Char]]) -> list[Line]:
 def lines_of(chars: Iterable[Char]) -> list[Line]:
     """Characters -> lines: one baseline and size each, split at gaps, with superscripts
     and subscripts merged into the line they belong to."""
-    lines = measured_lines([piece for group in baseline_groups(chars) for piece in split_at_gaps(group)])
+    lines = measured_lines(gap_pieces(baseline_groups(chars)))
+    # a host's type is larger by a share: only lines from some size up can host a line of
+    # a given size (sizes never change here), so those alone are looked at, in page order
+    by_limit = sorted(range(len(lines)), key=lambda i: SUPERSCRIPT_SIZE * lines[i].size)
+    limits = [SUPERSCRIPT_SIZE * lines[i].size for i in by_limit]
     for small in sorted(lines, key=lambda line: line.size):
-        host = host_of(small, lines)
+        larger = sorted(by_limit[bisect.bisect_left(limits, small.size):])
+        host = host_of(small, [lines[i] for i in larger])
         if host is not None:
             host.absorb(small)
     return sorted((line for line in lines if line.chars), key=lambda line: (line.top, line.x0))

@@ -1,7 +1,7 @@
 from pipeline.read.furniture import PageLines, furniture
 import random
 
-from pipeline.read.layout import Line, find_gutter, lines_of, measured_lines, reading_order
+from pipeline.read.layout import Line, find_gutter, gap_pieces, lines_of, measured_lines, reading_order
 
 
 def chars(text, x, baseline, size=10.0, font="Helvetica"):
@@ -99,3 +99,16 @@ def test_a_pages_lines_measured_at_once_are_measured_as_one_by_one():
                        for c in chars(rng.choice(["a b", "cdef", " g ", "hi jk"]), 50, 200)])
     for piece, line in zip(pieces, measured_lines([list(p) for p in pieces])):
         assert measures(line) == measures(Line(list(piece))), piece
+
+
+def test_groups_are_cut_at_gaps_and_trimmed_all_at_once():
+    """A gap wider than the median size after a printed character cuts (a gutter), one
+    after a space only when three times wider; spaces at a piece's ends go; a group of
+    spaces gives nothing; each group left to right whatever order its characters come in."""
+    gutter = chars("left col ", 50, 100) + chars("right", 150, 100)  # 55 pt gap after a space
+    tight = chars("a b", 50, 120) + chars("c", 75, 120)  # 10 pt after "b": cut (> 9)
+    spaced = chars("d ", 50, 140) + chars("e", 82, 140)  # 22 pt after a space: kept (< 30)
+    blank = chars("   ", 50, 160)
+    pieces = gap_pieces([list(reversed(gutter)), tight, spaced, blank])
+    assert ["".join(c["text"] for c in piece) for piece in pieces] == [
+        "left col", "right", "a b", "c", "d e"]
