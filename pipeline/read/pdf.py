@@ -246,9 +246,10 @@ class Word:
 
     def piece(self, page: int, text: str | None = None) -> Piece:
         chars = self.chars
-        box = (min(map(X0, chars)), min(map(TOP, chars)), max(map(X1, chars)), max(map(BOTTOM, chars)))
         return Piece(self.text if text is None else text, page, chars[0]["index"],
-                     chars[-1]["index"] + 1, tuple(round(v, 1) for v in box))
+                     chars[-1]["index"] + 1,
+                     (round(min(map(X0, chars)), 1), round(min(map(TOP, chars)), 1),
+                      round(max(map(X1, chars)), 1), round(max(map(BOTTOM, chars)), 1)))
 
 
 X0, TOP, X1, BOTTOM = (itemgetter(key) for key in ("x0", "top", "x1", "bottom"))
