@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, deque
-from dataclasses import InitVar, dataclass, field
+from dataclasses import InitVar, dataclass, field, fields
 from typing import Iterable, Sequence
 
 import numpy
@@ -131,41 +131,70 @@ def baselines(chars: list[Char]) -> list[float]:
     return [c.get("baseline", c["bottom"]) for c in chars]
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Characters' numbers as arrays, read from their dicts once for all the steps of
+    :func:`lines_of` (each step was reading them again)."""
+
+    x0: numpy.ndarray
+    x1: numpy.ndarray
+    top: numpy.ndarray
+    bottom: numpy.ndarray
+    size: numpy.ndarray
+    baseline: numpy.ndarray
+    printed: numpy.ndarray  # its text is not blank
+
+    @classmethod
+    def of(cls, chars: list[Char]) -> "Columns":
+        def column(key: str) -> numpy.ndarray:
+            return numpy.array([c[key] for c in chars], dtype=float)
+
+        return cls(column("x0"), column("x1"), column("top"), column("bottom"), column("size"),
+                   numpy.array(baselines(chars), dtype=float),
+                   numpy.array([bool(c["text"].strip()) for c in chars], dtype=bool))
+
+    def take(self, index: numpy.ndarray) -> "Columns":
+        return Columns(*(getattr(self, name.name)[index] for name in fields(self)))
+
+
 def baseline_groups(chars: Iterable[Char]) -> list[list[Char]]:
     """Characters sharing a baseline and a size, top to bottom (both columns of a page may
     share one; :func:`split_at_gaps` parts them)."""
     chars = list(chars)
-    if not chars:
+    return [[chars[i] for i in group.tolist()] for group in group_indices(Columns.of(chars))]
+
+
+def group_indices(columns: Columns) -> list[numpy.ndarray]:
+    """:func:`baseline_groups` as the positions of their characters."""
+    if not len(columns.x0):
         return []
-    lines = numpy.array(baselines(chars), dtype=float)
-    sizes = numpy.array([c["size"] for c in chars], dtype=float)
     # by baseline, then x; numpy's lexsort is stable, as sorted() is
-    order = numpy.lexsort((numpy.array([c["x0"] for c in chars], dtype=float), lines))
+    order = numpy.lexsort((columns.x0, columns.baseline))
     # characters of the same baseline and size next to each other in that order join the
     # same group (nothing between them can change the open groups they would find), so
     # the groups are looked up once per such run, not per character
-    lines, sizes = lines[order], sizes[order]
+    lines, sizes = columns.baseline[order], columns.size[order]
     starts = numpy.flatnonzero((lines[1:] != lines[:-1]) | (sizes[1:] != sizes[:-1])) + 1
-    bounds = [0, *starts.tolist(), len(chars)]
-    ordered = [chars[i] for i in order.tolist()]
-    groups: list[list[Char]] = []
-    # baseline, size, members; opened top to bottom, so the groups a character closes
-    # are the first ones
-    open_groups: deque[tuple[float, float, list[Char]]] = deque()
+    bounds = [0, *starts.tolist(), len(order)]
+    lines, sizes = lines.tolist(), sizes.tolist()
+    groups: list[list[tuple[int, int]]] = []  # each group's runs of ``order``
+    # baseline, size, runs; opened top to bottom, so the groups a character closes are
+    # the first ones
+    open_groups: deque[tuple[float, float, list[tuple[int, int]]]] = deque()
     for start, end in zip(bounds, bounds[1:]):
-        line, size = baseline(ordered[start]), ordered[start]["size"]
+        line, size = lines[start], sizes[start]
         # a group well above these characters can no longer grow
         while open_groups and open_groups[0][0] <= line - 2 * size:
             open_groups.popleft()
-        for group_line, group_size, members in open_groups:
+        for group_line, group_size, runs in open_groups:
             if abs(line - group_line) <= BASELINE_TOLERANCE * size and abs(size - group_size) <= 0.5:
-                members.extend(ordered[start:end])
+                runs.append((start, end))
                 break
         else:
-            members = ordered[start:end]
-            open_groups.append((line, size, members))
-            groups.append(members)
-    return groups
+            runs = [(start, end)]
+            open_groups.append((line, size, runs))
+            groups.append(runs)
+    return [numpy.concatenate([order[start:end] for start, end in runs]) for runs in groups]
 
 
 def split_at_gaps(chars: list[Char]) -> list[list[Char]]:
@@ -175,31 +204,37 @@ def split_at_gaps(chars: list[Char]) -> list[list[Char]]:
 
 
 def gap_pieces(groups: list[list[Char]]) -> list[list[Char]]:
-    """:func:`split_at_gaps` of each group, in order, worked out for all of them at once:
-    each group left to right (a stable sort, as sorted() is), its median size (as
-    statistics.median: the middle one, or the mean of the two middle ones), cut where the
-    gap after a character exceeds its limit, each piece trimmed of spaces at both ends."""
-    groups = [group for group in groups if group]
+    """:func:`split_at_gaps` of each group, in order, worked out for all of them at once."""
+    chars = [c for group in groups for c in group]
+    ends = numpy.cumsum([len(group) for group in groups], dtype=int)
+    positions = [numpy.arange(end - len(group), end) for group, end in zip(groups, ends.tolist())]
+    return [[chars[i] for i in piece.tolist()]
+            for piece in piece_indices(positions, Columns.of(chars))]
+
+
+def piece_indices(groups: list[numpy.ndarray], columns: Columns) -> list[numpy.ndarray]:
+    """:func:`gap_pieces` as the positions of their characters: each group left to right
+    (a stable sort, as sorted() is), its median size (as statistics.median: the middle
+    one, or the mean of the two middle ones), cut where the gap after a character exceeds
+    its limit, each piece trimmed of spaces at both ends."""
+    groups = [group for group in groups if len(group)]
     if not groups:
         return []
-    chars = [c for group in groups for c in group]
     lengths = numpy.array([len(group) for group in groups])
     owner = numpy.repeat(numpy.arange(len(groups)), lengths)
     starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
-    x0, x1, size = (numpy.array([c[key] for c in chars], dtype=float) for key in ("x0", "x1", "size"))
-    order = numpy.lexsort((x0, owner))
-    chars = [chars[i] for i in order.tolist()]
-    x0, x1 = x0[order], x1[order]
+    index = numpy.concatenate(groups)
+    index = index[numpy.lexsort((columns.x0[index], owner))]
+    x0, x1, size = columns.x0[index], columns.x1[index], columns.size[index]
     by_size = size[numpy.lexsort((size, owner))]
     low, high = starts + (lengths - 1) // 2, starts + lengths // 2
-    median = (by_size[low] + by_size[high]) / 2
-    median = numpy.where(lengths % 2 == 1, by_size[high], median)
-    printed = numpy.array([bool(c["text"].strip()) for c in chars])
+    median = numpy.where(lengths % 2 == 1, by_size[high], (by_size[low] + by_size[high]) / 2)
+    printed = columns.printed[index]
     limit = numpy.where(printed[:-1], SEGMENT_GAP, WORD_GAP) * median[owner[1:]]
-    cut = numpy.zeros(len(chars), dtype=bool)
+    cut = numpy.zeros(len(index), dtype=bool)
     cut[starts] = True
     cut[1:] |= (x0[1:] - x1[:-1]) > limit
-    bounds = numpy.append(numpy.flatnonzero(cut), len(chars))
+    bounds = numpy.append(numpy.flatnonzero(cut), len(index))
     # each piece from its first printed character to its last
     counted = numpy.concatenate(([0], numpy.cumsum(printed)))
     where_printed = numpy.flatnonzero(printed)
@@ -207,7 +242,7 @@ def gap_pieces(groups: list[list[Char]]) -> list[list[Char]]:
     kept = through > before
     firsts = where_printed[before[kept]].tolist()
     lasts = where_printed[through[kept] - 1].tolist()
-    return [chars[first:last + 1] for first, last in zip(firsts, lasts)]
+    return [index[first:last + 1] for first, last in zip(firsts, lasts)]
 
 
 def host_of(small: Line, lines: list[Line]) -> Line | None:
@@ -249,40 +284,44 @@ def rounded_modes(owner: numpy.ndarray, values: numpy.ndarray, counted: numpy.nd
 def measured_lines(pieces: list[list[Char]]) -> list[Line]:
     """A line for each piece, its size, baseline, foot and box worked out for all of them
     at once, as :meth:`Line.__post_init__` works them out for one."""
+    chars = [c for piece in pieces for c in piece]
+    ends = numpy.cumsum([len(piece) for piece in pieces], dtype=int)
+    positions = [numpy.arange(end - len(piece), end) for piece, end in zip(pieces, ends.tolist())]
+    return lines_at(chars, positions, Columns.of(chars))
+
+
+def lines_at(chars: list[Char], pieces: list[numpy.ndarray], columns: Columns) -> list[Line]:
+    """:func:`measured_lines` of pieces given as the positions of their characters."""
     if not pieces:
         return []
-    chars = [c for piece in pieces for c in piece]
     lengths = numpy.array([len(piece) for piece in pieces])
     starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
     owner = numpy.repeat(numpy.arange(len(pieces)), lengths)
-
-    def column(key: str) -> numpy.ndarray:
-        return numpy.array([c[key] for c in chars], dtype=float)
-
-    size, bottom = column("size"), column("bottom")
-    printed = numpy.array([bool(c["text"].strip()) for c in chars])
-    sizes = rounded_modes(owner, size, printed, len(pieces))
+    columns = columns.take(numpy.concatenate(pieces))
+    sizes = rounded_modes(owner, columns.size, columns.printed, len(pieces))
     unprinted = numpy.isnan(sizes)  # no printed character: the first one's size
-    sizes[unprinted] = [round(pieces[i][0]["size"], 1) for i in numpy.flatnonzero(unprinted).tolist()]
-    body = printed & (numpy.abs(size - sizes[owner]) < 0.3)
+    sizes[unprinted] = [round(size, 1) for size in columns.size[starts[unprinted]].tolist()]
+    body = columns.printed & (numpy.abs(columns.size - sizes[owner]) < 0.3)
     bodiless = numpy.bincount(owner, weights=body, minlength=len(pieces)) == 0
     body |= bodiless[owner]  # no body-size character: all of them
-    lines = numpy.array(baselines(chars), dtype=float)
-    measures = zip(sizes.tolist(), rounded_modes(owner, lines, body, len(pieces)).tolist(),
-                   rounded_modes(owner, bottom, body, len(pieces)).tolist(),
-                   numpy.minimum.reduceat(column("x0"), starts).tolist(),
-                   numpy.maximum.reduceat(column("x1"), starts).tolist(),
-                   numpy.minimum.reduceat(column("top"), starts).tolist(),
-                   numpy.maximum.reduceat(bottom, starts).tolist())
-    return [Line(piece, size=line_size, baseline=line, foot=foot, x0=x0, x1=x1, top=top,
-                 bottom=low, measured=True)
+    measures = zip(sizes.tolist(), rounded_modes(owner, columns.baseline, body, len(pieces)).tolist(),
+                   rounded_modes(owner, columns.bottom, body, len(pieces)).tolist(),
+                   numpy.minimum.reduceat(columns.x0, starts).tolist(),
+                   numpy.maximum.reduceat(columns.x1, starts).tolist(),
+                   numpy.minimum.reduceat(columns.top, starts).tolist(),
+                   numpy.maximum.reduceat(columns.bottom, starts).tolist())
+    return [Line([chars[i] for i in piece.tolist()], size=line_size, baseline=line, foot=foot,
+                 x0=x0, x1=x1, top=top, bottom=low, measured=True)
             for piece, (line_size, line, foot, x0, x1, top, low) in zip(pieces, measures)]
 
 
-def lines_of(chars: Iterable[Char]) -> list[Line]:
+def lines_of(chars: Iterable[Char], columns: Columns | None = None) -> list[Line]:
     """Characters -> lines: one baseline and size each, split at gaps, with superscripts
-    and subscripts merged into the line they belong to."""
-    lines = measured_lines(gap_pieces(baseline_groups(chars)))
+    and subscripts merged into the line they belong to. ``columns``: the characters'
+    numbers, when the caller has them."""
+    chars = list(chars)
+    columns = Columns.of(chars) if columns is None else columns
+    lines = lines_at(chars, piece_indices(group_indices(columns), columns), columns)
     # a host's type is larger by a share: only lines from some size up can host a line of
     # a given size (sizes never change here), so those alone are looked at, in page order
     by_limit = sorted(range(len(lines)), key=lambda i: SUPERSCRIPT_SIZE * lines[i].size)

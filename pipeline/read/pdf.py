@@ -38,7 +38,7 @@ import numpy
 from pipeline.errors import BadInputError, Errors, Warnings
 from pipeline.read.cleanup import LIST_ITEM, is_citation, join_hyphenated, repair_glyphs
 from pipeline.read.furniture import PageLines, furniture
-from pipeline.read.layout import (SUPERSCRIPT_RAISE, SUPERSCRIPT_SIZE, Line, baselines,
+from pipeline.read.layout import (SUPERSCRIPT_RAISE, SUPERSCRIPT_SIZE, Columns, Line,
                                   document_gutter, find_gutter, inherit_gutter, lines_of,
                                   reading_order, rounded_counts)
 from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdfium_pages,
@@ -187,6 +187,7 @@ def unique_chars(chars: list[dict]) -> list[dict]:
 
 def page_content(source: PageSource, grids: GridReader) -> PageContent:
     chars = unique_chars(source.chars)
+    columns = Columns.of(chars)
     if source.edges is not None:
         tables = edge_tables(source.edges, chars, source.chars)
     else:
@@ -194,9 +195,10 @@ def page_content(source: PageSource, grids: GridReader) -> PageContent:
     if tables:
         middles = Middles.of(chars)
         covered = numpy.logical_or.reduce([middles.inside(t.box) for t in tables])
-        lines = lines_of(c for c, in_table in zip(chars, covered.tolist()) if not in_table)
+        lines = lines_of([c for c, in_table in zip(chars, covered.tolist()) if not in_table],
+                         columns.take(~covered))
     else:
-        lines = lines_of(chars)
+        lines = lines_of(chars, columns)
     table_caption, _ = caption_patterns()
     regions = rule_bounded_regions(horizontal_rules(source.rules, source.width), source.height)
     for region in regions:
@@ -207,7 +209,7 @@ def page_content(source: PageSource, grids: GridReader) -> PageContent:
         if region is not None and not any(box_inside(region, t.box) for t in tables):
             lines = add_table(tables, region, lines)
     return PageContent(source.number, source.width, source.height, lines, tables, source.images,
-                       len(chars), positional_words(chars))
+                       len(chars), positional_words(chars, columns))
 
 
 def box_inside(box: tuple, outer: tuple) -> bool:
@@ -429,14 +431,15 @@ def word_bag(text: str) -> Counter:
     return Counter(re.findall(r"[a-z]+|\d+", text))
 
 
-def positional_words(chars: list[dict]) -> Counter:
+def positional_words(chars: list[dict], columns: Columns | None = None) -> Counter:
     """All of a page's words, from character positions alone (baseline, then x; a gap or
     a space separates words): what the reading must account for, independent of the
-    layout, furniture and table logic it checks."""
+    layout, furniture and table logic it checks. ``columns``: the characters' numbers."""
     if not chars:
         return word_bag("")
-    line = numpy.rint(numpy.array(baselines(chars), dtype=float))  # as round() rounds
-    x0, x1, size = (numpy.array([c[key] for c in chars], dtype=float) for key in ("x0", "x1", "size"))
+    columns = Columns.of(chars) if columns is None else columns
+    line = numpy.rint(columns.baseline)  # as round() rounds
+    x0, x1, size = columns.x0, columns.x1, columns.size
     order = numpy.lexsort((x0, line))  # stable, as sorted() is
     line, x0, x1, size = line[order], x0[order], x1[order], size[order]
     # a word ends where the line changes or a gap wider than a share of the size follows
