@@ -169,25 +169,30 @@ class GridReader:
 
 def unique_chars(chars: list[dict]) -> list[dict]:
     """Each glyph once: PDFs fake bold by drawing a glyph twice at the same spot
-    (pdfplumber's own dedupe is quadratic on dense pages). The same glyph is the same
+    (pdfplumber's own dedupe is quadratic on dense pages)."""
+    return [chars[i] for i in unique_positions(chars, Columns.of(chars)).tolist()]
+
+
+def unique_positions(chars: list[dict], columns: Columns) -> numpy.ndarray:
+    """Where the characters :func:`unique_chars` keeps are. The same glyph is the same
     text at the same x0 and top rounded to whole points; the first one drawn is kept."""
     if not chars:
-        return []
+        return numpy.zeros(0, dtype=int)
     texts: dict[str, int] = {}
     text = numpy.array([texts.setdefault(c["text"], len(texts)) for c in chars])
     # numpy's rint rounds half to even, as round() does
-    x0 = numpy.rint(numpy.array([c["x0"] for c in chars], dtype=float))
-    top = numpy.rint(numpy.array([c["top"] for c in chars], dtype=float))
+    x0, top = numpy.rint(columns.x0), numpy.rint(columns.top)
     order = numpy.lexsort((top, x0, text))  # stable: the first drawn leads its glyph
     first = numpy.ones(len(chars), dtype=bool)
     first[1:] = ((text[order][1:] != text[order][:-1]) | (x0[order][1:] != x0[order][:-1])
                  | (top[order][1:] != top[order][:-1]))
-    return [chars[i] for i in numpy.sort(order[first]).tolist()]
+    return numpy.sort(order[first])
 
 
 def page_content(source: PageSource, grids: GridReader) -> PageContent:
-    chars = unique_chars(source.chars)
-    columns = Columns.of(chars)
+    every = source.columns if source.columns is not None else Columns.of(source.chars)
+    kept = unique_positions(source.chars, every)
+    chars, columns = [source.chars[i] for i in kept.tolist()], every.take(kept)
     if source.edges is not None:
         tables = edge_tables(source.edges, chars, source.chars)
     else:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy
 
+from pipeline.read.layout import Columns
 from pipeline.read.pdfedges import page_edges
 
 Box = tuple[float, float, float, float]
@@ -46,6 +47,9 @@ class PageSource:
     # a grid page's edges as pdfplumber's table finder takes them, read by pdfium
     # (pipeline.read.pdfedges); None: pdfplumber reads the page for its table finder
     edges: list[dict] | None = None
+    # the characters' numbers as arrays, when the engine read them so (else read from
+    # the dicts when needed)
+    columns: Columns | None = None
 
 
 def horizontal(rule: Box) -> bool:
@@ -86,8 +90,9 @@ def pdfium_pages(path: Path, numbers: range | None = None) -> list[PageSource]:
             for number in numbers or range(1, len(document) + 1):
                 page = document[number - 1]
                 height = page.get_height()
-                source = PageSource(number, page.get_width(), height, pdfium_chars(page, height, raw),
-                                    *pdfium_rules_and_images(page, height, raw))
+                chars, columns = pdfium_chars(page, height, raw)
+                source = PageSource(number, page.get_width(), height, chars,
+                                    *pdfium_rules_and_images(page, height, raw), columns=columns)
                 if has_grid(source):
                     source.edges = page_edges(page, raw)
                 pages.append(source)
@@ -155,10 +160,10 @@ class PerCharacterCalls:
 CALLS: list[PerCharacterCalls] = []  # made once, on first use
 
 
-def pdfium_chars(page, height: float, raw) -> list[dict]:
-    """The page's characters. Which ones, and their style, are settled per character in
-    Python; their boxes and origins are written by pdfium straight into arrays, and the
-    coordinates worked out for all of them at once."""
+def pdfium_chars(page, height: float, raw) -> tuple[list[dict], Columns]:
+    """The page's characters, and their numbers as arrays. Which ones, and their style,
+    are settled per character in Python; their boxes and origins are written by pdfium
+    straight into arrays, and the coordinates worked out for all of them at once."""
     if not CALLS:
         CALLS.append(PerCharacterCalls(raw))
     calls = CALLS[0]
@@ -213,12 +218,15 @@ def pdfium_chars(page, height: float, raw) -> list[dict]:
     # a space pdfium gives no width gets a quarter of its font size
     empty = (numpy.array(texts, dtype=object) == " ") & (x1 <= x0)
     x1 = numpy.where(empty, x0 + 0.25 * numpy.array(sizes, dtype=float), x1)
-    top, bottom = (height - box[:, 1]).tolist(), (height - box[:, 3]).tolist()
-    baselines = (height - numpy.frombuffer(origins, dtype=float, count=2 * found)[1::2]).tolist()
-    return [{"text": text, "x0": left, "x1": right, "top": high, "bottom": low, "size": size,
-             "fontname": name, "baseline": line, "index": index}
-            for text, left, right, high, low, size, name, line, index
-            in zip(texts, x0.tolist(), x1.tolist(), top, bottom, rounded, fontnames, baselines, kept)]
+    top, bottom = height - box[:, 1], height - box[:, 3]
+    baselines = height - numpy.frombuffer(origins, dtype=float, count=2 * found)[1::2]
+    chars = [{"text": text, "x0": left, "x1": right, "top": high, "bottom": low, "size": size,
+              "fontname": name, "baseline": line, "index": index}
+             for text, left, right, high, low, size, name, line, index
+             in zip(texts, x0.tolist(), x1.tolist(), top.tolist(), bottom.tolist(), rounded,
+                    fontnames, baselines.tolist(), kept)]
+    return chars, Columns(x0, x1, top, bottom, numpy.array(rounded, dtype=float), baselines,
+                          numpy.array([bool(text.strip()) for text in texts], dtype=bool))
 
 
 def pdfium_rules_and_images(page, height: float, raw) -> tuple[list[Box], int]:
