@@ -271,7 +271,8 @@ def rounded_modes(owner: numpy.ndarray, values: numpy.ndarray, counted: numpy.nd
     of, key = owner[index], rounded[index]
     order = numpy.lexsort((index, key, of))
     of, key, index = of[order], key[order], index[order]
-    starts = numpy.flatnonzero(numpy.concatenate(([True], (of[1:] != of[:-1]) | (key[1:] != key[:-1]))))
+    changed = (of[1:] != of[:-1]) | (key[1:] != key[:-1])
+    starts = numpy.flatnonzero(numpy.concatenate(([True], changed)))
     counts = numpy.diff(numpy.append(starts, len(order)))
     # per piece: the highest count, then the earliest first occurrence
     best = numpy.lexsort((index[starts], -counts, of[starts]))
@@ -304,7 +305,8 @@ def lines_at(chars: list[Char], pieces: list[numpy.ndarray], columns: Columns) -
     body = columns.printed & (numpy.abs(columns.size - sizes[owner]) < 0.3)
     bodiless = numpy.bincount(owner, weights=body, minlength=len(pieces)) == 0
     body |= bodiless[owner]  # no body-size character: all of them
-    measures = zip(sizes.tolist(), rounded_modes(owner, columns.baseline, body, len(pieces)).tolist(),
+    measures = zip(sizes.tolist(),
+                   rounded_modes(owner, columns.baseline, body, len(pieces)).tolist(),
                    rounded_modes(owner, columns.bottom, body, len(pieces)).tolist(),
                    numpy.minimum.reduceat(columns.x0, starts).tolist(),
                    numpy.maximum.reduceat(columns.x1, starts).tolist(),

@@ -244,7 +244,7 @@ def attach_captions(content: PageContent) -> None:
             content.lines = [l for l in content.lines if id(l) not in taken]
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     text: str
     chars: list[dict]
@@ -269,6 +269,7 @@ def words(line: Line) -> list[Word]:
     # Line.is_superscript's and the word gap's limits, worked out once per line
     small, low = SUPERSCRIPT_SIZE * line.size, line.foot - SUPERSCRIPT_RAISE * line.size
     gap = WORD_GAP * line.size
+    word = None  # the word being read
     for char in line.ordered:
         text = char["text"]
         if not text.strip():
@@ -276,11 +277,12 @@ def words(line: Line) -> list[Word]:
             continue
         raised = char["size"] <= small and char["bottom"] < low
         close = previous is not None and char["x0"] - previous["x1"] <= gap
-        if close and raised == found[-1].raised:
-            found[-1].chars.append(char)
-            found[-1].text += text
+        if close and raised == word.raised:
+            word.chars.append(char)
+            word.text += text
         else:
-            found.append(Word(text, [char], raised, glued=close))
+            word = Word(text, [char], raised, close)
+            found.append(word)
         previous = char
     return found
 
@@ -448,7 +450,8 @@ def positional_words(chars: list[dict], columns: Columns | None = None) -> Count
     order = numpy.lexsort((x0, line))  # stable, as sorted() is
     line, x0, x1, size = line[order], x0[order], x1[order], size[order]
     # a word ends where the line changes or a gap wider than a share of the size follows
-    starts = numpy.flatnonzero((line[1:] != line[:-1]) | (x0[1:] - x1[:-1] > WORD_GAP * size[1:])) + 1
+    ends = (line[1:] != line[:-1]) | (x0[1:] - x1[:-1] > WORD_GAP * size[1:])
+    starts = numpy.flatnonzero(ends) + 1
     texts = [chars[i]["text"] for i in order.tolist()]
     bounds = [0, *starts.tolist(), len(texts)]
     return word_bag(" ".join("".join(texts[a:b]) for a, b in zip(bounds, bounds[1:])))

@@ -63,7 +63,8 @@ def path_operators(handle, raw) -> list[tuple[str, Point | None]]:
     return operators
 
 
-def shapes(operators: list[tuple[str, Point | None]], matrix: tuple) -> Iterator[tuple[str, list[Point]]]:
+def shapes(operators: list[tuple[str, Point | None]],
+           matrix: tuple) -> Iterator[tuple[str, list[Point]]]:
     """Each subpath's kind (``line``, ``rect`` or ``curve``) and points in page space."""
     a, b, c, d, e, f = matrix
     shape = "".join(operator for operator, _ in operators)

@@ -1,7 +1,8 @@
 from pipeline.read.furniture import PageLines, furniture
 import random
 
-from pipeline.read.layout import Line, find_gutter, gap_pieces, lines_of, measured_lines, reading_order
+from pipeline.read.layout import (Line, find_gutter, gap_pieces, lines_of, measured_lines,
+                                  reading_order)
 
 
 def chars(text, x, baseline, size=10.0, font="Helvetica"):

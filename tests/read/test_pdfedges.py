@@ -18,7 +18,8 @@ from pipeline.read.pdftables import edge_tables, ruled_tables
 
 KEYS = ("object_type", "orientation", "x0", "x1", "top", "bottom", "width", "height")
 ROWS = [["Case", "Fusion", "Drug", "Response"], ["1", "TPM3-ALK", "Crizotinib", "Partial response"],
-        ["2", "CLTC-ALK", "Alectinib", "Stable disease for 14 months"], ["3", "", "Lorlatinib", "CR"]]
+        ["2", "CLTC-ALK", "Alectinib", "Stable disease for 14 months"],
+        ["3", "", "Lorlatinib", "CR"]]
 
 
 def platypus_grid(path: Path, style: list, pagesize=A4) -> Path:
