@@ -1,13 +1,12 @@
 """Long documents tagged and assembled piece by piece, and joined into one record."""
 
-import json
-
 import pytest
 
 from pipeline.assemble.entities import entity_sets
 from pipeline.pieces import extract_in_pieces, piece_bounds
 from pipeline.read import read_document
-from pipeline.store import MentionFile, folder_records, update_tables, write_record
+from pipeline.store import (MentionFile, folder_records, read_record, update_tables,
+                            write_record)
 from pipeline.tag import tagger_fingerprint
 
 PIECE = 700
@@ -69,12 +68,11 @@ def test_a_record_written_piece_by_piece_reads_as_the_joined_extraction(tmp_path
 
     document, extraction, mentions = joined
     out = tmp_path / "out"
-    with MentionFile(out) as file:
+    with MentionFile(out, document) as file:
         file.add(mentions[:10])
         file.add(mentions[10:])
         write_record(document, extraction, out, mentions=file.path)
-    written = json.loads((out / "book.json").read_text())
-    assert written == json.loads(extraction.model_copy(update={"mentions": mentions}).model_dump_json())
+    assert read_record(out / "book.json") == extraction.model_copy(update={"mentions": mentions})
     whole = update_tables(out, folder_records(out))
     whole_tables = {name: (out / f"{name}.csv").read_text() for name in whole}
     monkeypatch.setattr(records, "STREAMED_BYTES", 100)  # read it mention by mention
