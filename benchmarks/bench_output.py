@@ -67,7 +67,7 @@ def main() -> None:
                  "_documents": size_of(out / "_documents")}
         for name in TABLES:
             parts[f"{name}.parquet"] = size_of(dataset_path(out, name))
-            parts[f"{name}.csv"] = size_of(csv_path(out, name))
+            parts[csv_path(out, name).name] = size_of(csv_path(out, name))
         input_bytes = sum(map(size_of, corpus))
         total = size_of(out)
         print(f"documents: {options.docs}; input {input_bytes / 1e6:.2f} MB, output "

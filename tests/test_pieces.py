@@ -1,5 +1,7 @@
 """Long documents tagged and assembled piece by piece, and joined into one record."""
 
+import gzip
+
 import pytest
 
 from pipeline.assemble.entities import entity_sets
@@ -62,6 +64,10 @@ def test_the_document_sets_are_those_of_all_its_mentions(joined):
     assert "EML4::ALK" in [fusion.name for fusion in extraction.fusions]
 
 
+def csv_text(out, name):
+    return gzip.decompress((out / f"{name}.csv.gz").read_bytes()).decode("utf-8")
+
+
 def test_a_record_written_piece_by_piece_reads_as_the_joined_extraction(tmp_path, joined,
                                                                        monkeypatch):
     from pipeline.store import records
@@ -74,10 +80,10 @@ def test_a_record_written_piece_by_piece_reads_as_the_joined_extraction(tmp_path
         write_record(document, extraction, out, mentions=file.path)
     assert read_record(out / "book.json") == extraction.model_copy(update={"mentions": mentions})
     whole = update_tables(out, folder_records(out))
-    whole_tables = {name: (out / f"{name}.csv").read_text() for name in whole}
+    whole_tables = {name: csv_text(out, name) for name in whole}
     monkeypatch.setattr(records, "STREAMED_BYTES", 100)  # read it mention by mention
     monkeypatch.setattr(records, "READ_CHUNK", 64)
     (out / "_tables.json").unlink()  # so the record is read again, streamed
     assert update_tables(out, folder_records(out)) == whole
-    assert {name: (out / f"{name}.csv").read_text() for name in whole} == whole_tables
+    assert {name: csv_text(out, name) for name in whole} == whole_tables
     assert not list(out.glob(".*.tmp"))

@@ -12,7 +12,7 @@ Layout of ``extracted/`` (or ``--out``):
 - ``_runs.jsonl``: one line per run (time, counts, failures, gold scores), appended, so
   the history of scheduled runs is readable without Prefect's UI;
 - ``documents``, ``cases``, ``therapy_lines``, ``events``, ``mentions``, ``entities`` as
-  a ``.parquet`` dataset folder (one part per document) and a ``.csv`` file, derived from
+  a ``.parquet`` dataset folder (one part per document) and a ``.csv.gz`` file, derived from
   the committed records and updated by document; ``_tables.json`` says which (see
   :mod:`pipeline.store.tables`);
 - ``_run.lock``: held by the run writing the folder.
