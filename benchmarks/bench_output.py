@@ -71,7 +71,7 @@ def main() -> None:
         input_bytes = sum(map(size_of, corpus))
         total = size_of(out)
         print(f"documents: {options.docs}; input {input_bytes / 1e6:.2f} MB, output "
-              f"{total / 1e6:.2f} MB: {total / input_bytes:.1f}x the input "
+              f"{total / 1e6:.2f} MB: {total / input_bytes:.2f}x the input "
               f"(issue 18: {ISSUE_RATIO})")
         for name, size in sorted(parts.items(), key=lambda item: -item[1]):
             print(f"  {name:<24} {size / 1e6:8.2f} MB  {100 * size / total:5.1f}%")

@@ -84,7 +84,7 @@ def extract_and_commit(source: SourceFile, out_dir: str, fingerprint: str
     if is_long(document, size):
         with MentionFile(out_dir, document) as mentions:
             extraction = extract_in_pieces(document, fingerprint, size, mentions.add)
-            write_record(document, extraction, out_dir, mentions=mentions.path)
+            write_record(document, extraction, out_dir, mentions=mentions)
             count = mentions.count
     else:
         extraction = extract_read(document, fingerprint)

@@ -77,7 +77,7 @@ def test_a_record_written_piece_by_piece_reads_as_the_joined_extraction(tmp_path
     with MentionFile(out, document) as file:
         file.add(mentions[:10])
         file.add(mentions[10:])
-        write_record(document, extraction, out, mentions=file.path)
+        write_record(document, extraction, out, mentions=file)
     assert read_record(out / "book.json") == extraction.model_copy(update={"mentions": mentions})
     whole = update_tables(out, folder_records(out))
     whole_tables = {name: csv_text(out, name) for name in whole}

@@ -2,20 +2,29 @@
 
 A record used to repeat, for every mention, its sentence and its words, which the
 document copy beside it already holds: 346 KB of record for a 21 KB report. In format 2
-the text is stored once, in ``_documents/<doc-id>.json``, and each mention is one JSON
-array of its fields in ``MENTION_FIELDS`` order. What the document gives is left out: its
-``text`` and ``sentence`` are the document text at ``start:end`` and
-``sentence_start:sentence_end``, its ``page``, ``section`` and ``in_scope`` those of the
-document at ``start`` (:class:`Derived`), its ``id`` ``m<n>`` for the n-th mention. A
-mention for which any of these is not so, or that has a fusion, variant, patient or
-modifiers, has a trailing object holding those fields. A record reads::
+the text is stored once, in ``_documents/<doc-id>.json``, each sentence once in the
+record as its offsets in that text, and each mention is one JSON array of its fields in
+``MENTION_FIELDS`` order: its type, rule and sentence as indexes into the record's
+``types``, ``rules`` and ``sentences``, its normalised form ``true`` when it is its text
+as printed. What the document gives is left out: its
+``text`` and ``sentence`` are the document text at ``start:end`` and at its sentence's
+offsets, its ``page``, ``section`` and ``in_scope`` those of the document at ``start``
+(:class:`Derived`), its ``id`` ``m<n>`` for the n-th mention. A mention for which any
+of these is not so, or that has a fusion, variant, patient or modifiers, has a trailing
+object holding those fields. A record reads::
 
     {"record_format":2, <the Extraction's other fields>,
-     "mention_fields":["start","end",...], "mentions":[[2,12,"drug",...], ...]}
+     "mention_fields":["start","end","type","normalised","rule","sentence"],
+     "types":["drug",...], "rules":["drug.inn",...], "sentences":[[2,109],...],
+     "mentions":[[2,12,0,"lorlatinib",0,0], ...]}
 
 its mention list last, so a long record's mentions can be read one at a time after its
 head. A document copy keeps the Document's fields, its source map as arrays
-(``SPAN_FIELDS``, then the bbox's four numbers when it has one). Neither is indented.
+(``SPAN_FIELDS``, then the bbox's four numbers when it has one), each span's offsets
+as steps (:func:`span_steps`: a PDF's map has a span per word, 95 KB for 8 pages). Neither is indented,
+and neither writes a field that has its default value (null, false, an empty list): a
+later version that changes a default must raise ``RECORD_FORMAT``, or old records would
+read with the new default. ``schema_version`` is always written.
 
 This is a storage format only: :mod:`pipeline.store.records` turns it back into the
 same Extraction and Document at the store's front door (the encoder and decoder derive
@@ -33,8 +42,14 @@ from pipeline.schema import Document, Extraction, Mention
 
 RECORD_FORMAT = 2
 FORMAT_KEY = "record_format"
-MENTION_FIELDS = ("start", "end", "type", "normalised", "rule", "sentence_start",
-                  "sentence_end")
+MENTION_FIELDS = ("start", "end", "type", "normalised", "rule", "sentence")
+# A row's normalised form when it is the mention's text as printed (58% of the seeds').
+SAME_AS_TEXT = True
+# The record's lists that a row's type, rule and sentence index into (a sentence as its
+# [start, end] in the text).
+INDEXED = ("types", "rules", "sentences")
+# What a format 2 record holds beside the Extraction's fields.
+HEAD_KEYS = (FORMAT_KEY, "mention_fields", *INDEXED)
 # Written in a mention's trailing object only when not their default.
 OPTIONAL_FIELDS = ("fusion", "variant", "patient", "modifiers")
 SPAN_FIELDS = ("start", "end", "page", "source_start", "source_end")
@@ -83,56 +98,96 @@ class Derived:
                 "sentence": self.text[sentence_start:sentence_end]}
 
 
-def mention_row(mention: Mention, number: int, derived: Derived) -> list:
-    """The ``number``-th mention (from 1) as the array stored in a format 2 record."""
-    row = [mention.start, mention.end, mention.type, mention.normalised, mention.rule,
-           mention.sentence_start, mention.sentence_end]
-    given = derived.fields(number, mention.start, mention.end, mention.sentence_start,
-                           mention.sentence_end)
-    more = {name: getattr(mention, name) for name, value in given.items()
-            if getattr(mention, name) != value}
-    for name in OPTIONAL_FIELDS:
-        value = getattr(mention, name)
-        if value:
-            more[name] = (value.model_dump(mode="json", exclude_defaults=True)
-                          if hasattr(value, "model_dump") else value)
-    if more:
-        row.append(more)
-    return row
+class MentionEncoder:
+    """A record's mentions as stored rows, numbered on as they are added; it collects the
+    lists the rows index into (its types, rules and sentences), which go in the record's
+    head (:func:`record_head`)."""
+
+    def __init__(self, derived: Derived):
+        self.derived = derived
+        self.lists: dict[str, dict] = {name: {} for name in INDEXED}
+        self.count = 0
+
+    def index(self, name: str, value) -> int:
+        return self.lists[name].setdefault(value, len(self.lists[name]))
+
+    def row(self, mention: Mention) -> list:
+        self.count += 1
+        normalised = SAME_AS_TEXT if mention.normalised == mention.text else mention.normalised
+        row = [mention.start, mention.end, self.index("types", mention.type),
+               normalised, self.index("rules", mention.rule),
+               self.index("sentences", (mention.sentence_start, mention.sentence_end))]
+        given = self.derived.fields(self.count, mention.start, mention.end,
+                                    mention.sentence_start, mention.sentence_end)
+        more = {name: getattr(mention, name) for name, value in given.items()
+                if getattr(mention, name) != value}
+        for name in OPTIONAL_FIELDS:
+            value = getattr(mention, name)
+            if value:
+                more[name] = (value.model_dump(mode="json", exclude_defaults=True)
+                              if hasattr(value, "model_dump") else value)
+        if more:
+            row.append(more)
+        return row
+
+    def rows_json(self, mentions: Iterable[Mention]) -> str:
+        """Mentions as comma-separated rows: a piece of the record's mention list."""
+        return ",".join(json.dumps(self.row(m), separators=COMPACT, ensure_ascii=False)
+                        for m in mentions)
+
+    def head_lists(self) -> dict[str, list]:
+        return {name: [list(value) if isinstance(value, tuple) else value
+                       for value in self.lists[name]] for name in INDEXED}
 
 
-def mention_dict(row: list, number: int, derived: Derived) -> dict:
-    """The ``number``-th stored mention array as the fields of its Mention."""
-    found = dict(zip(MENTION_FIELDS, row))
-    given = derived.fields(number, found["start"], found["end"], found["sentence_start"],
-                           found["sentence_end"])
-    if len(row) > len(MENTION_FIELDS):
-        given.update(row[len(MENTION_FIELDS)])
-    return {**found, **given}
+class MentionDecoder:
+    """Stored rows back as the fields of their Mentions, numbered on as they are read;
+    ``head``: the record's lists the rows index into."""
+
+    def __init__(self, derived: Derived, head: dict):
+        if tuple(head["mention_fields"]) != MENTION_FIELDS:
+            raise ValueError(f"mention_fields {head['mention_fields']} are not "
+                             f"{list(MENTION_FIELDS)}")
+        self.derived = derived
+        self.types, self.rules, self.sentences = (head[name] for name in INDEXED)
+        self.count = 0
+
+    def fields(self, row: list) -> dict:
+        self.count += 1
+        start, end, type_, normalised, rule, sentence = row[:len(MENTION_FIELDS)]
+        sentence_start, sentence_end = self.sentences[sentence]
+        found = {"start": start, "end": end, "type": self.types[type_],
+                 "normalised": normalised, "rule": self.rules[rule],
+                 "sentence_start": sentence_start, "sentence_end": sentence_end,
+                 **self.derived.fields(self.count, start, end, sentence_start, sentence_end)}
+        if len(row) > len(MENTION_FIELDS):
+            found.update(row[len(MENTION_FIELDS)])
+        if normalised is SAME_AS_TEXT:
+            found["normalised"] = found["text"]
+        return found
+
+    def mention(self, row: list) -> Mention:
+        return Mention.model_validate(self.fields(row))
 
 
-def mention_rows_json(mentions: Iterable[Mention], first: int, derived: Derived) -> str:
-    """Mentions as comma-separated arrays: a piece of a record's mention list, from its
-    ``first``-th mention (from 1)."""
-    return ",".join(json.dumps(mention_row(m, number, derived), separators=COMPACT,
-                               ensure_ascii=False)
-                    for number, m in enumerate(mentions, first))
-
-
-def record_head(extraction: Extraction) -> str:
-    """A format 2 record up to and including the opening of its mention list."""
-    rest = extraction.model_dump_json(exclude={"mentions"})
-    fields = json.dumps(list(MENTION_FIELDS), separators=COMPACT)
-    return (f'{{"{FORMAT_KEY}":{RECORD_FORMAT},{rest[1:-1]},"mention_fields":{fields}'
-            f"{MENTIONS_KEY}")
+def record_head(extraction: Extraction, encoder: MentionEncoder) -> str:
+    """A format 2 record up to and including the opening of its mention list, once the
+    ``encoder`` has made its rows."""
+    rest = extraction.model_dump_json(exclude={"mentions", "schema_version"},
+                                      exclude_defaults=True)
+    lists = json.dumps({"mention_fields": list(MENTION_FIELDS), **encoder.head_lists()},
+                       separators=COMPACT, ensure_ascii=False)
+    return (f'{{"{FORMAT_KEY}":{RECORD_FORMAT},"schema_version":'
+            f'{json.dumps(extraction.schema_version)},{rest[1:-1]},{lists[1:-1]}{MENTIONS_KEY}')
 
 
 RECORD_TAIL = "]}"
 
 
 def record_json(extraction: Extraction, document: Document) -> str:
-    return (record_head(extraction) + mention_rows_json(extraction.mentions, 1,
-                                                        Derived.of(document)) + RECORD_TAIL)
+    encoder = MentionEncoder(Derived.of(document))
+    rows = encoder.rows_json(extraction.mentions)
+    return record_head(extraction, encoder) + rows + RECORD_TAIL
 
 
 def stored_format(data: dict) -> int:
@@ -142,20 +197,38 @@ def stored_format(data: dict) -> int:
 def extraction_fields(data: dict, derived: Derived) -> dict:
     """A format 2 record's JSON as the fields of its Extraction (``derived``: of its
     document)."""
-    data = dict(data)
-    data.pop(FORMAT_KEY)
-    fields = data.pop("mention_fields")
-    if tuple(fields) != MENTION_FIELDS:
-        raise ValueError(f"mention_fields {fields} are not {list(MENTION_FIELDS)}")
-    data["mentions"] = [mention_dict(row, number, derived)
-                        for number, row in enumerate(data["mentions"], 1)]
+    decoder = MentionDecoder(derived, data)
+    data = {key: value for key, value in data.items() if key not in HEAD_KEYS}
+    data["mentions"] = [decoder.fields(row) for row in data["mentions"]]
     return data
 
 
+def span_steps(spans: list[dict]) -> list[list]:
+    """Source map spans as arrays, their offsets as steps: [start - the previous span's
+    end, end - start, page, source_start - the previous source_end, source_end -
+    source_start, *bbox]."""
+    rows, end, source_end = [], 0, 0
+    for span in spans:
+        rows.append([span["start"] - end, span["end"] - span["start"], span["page"],
+                     span["source_start"] - source_end, span["source_end"] - span["source_start"],
+                     *(span.get("bbox") or ())])
+        end, source_end = span["end"], span["source_end"]
+    return rows
+
+
+def spans_from_steps(rows: list[list]) -> list[dict]:
+    spans, end, source_end = [], 0, 0
+    for row in rows:
+        start, source_start = end + row[0], source_end + row[3]
+        end, source_end = start + row[1], source_start + row[4]
+        spans.append({"start": start, "end": end, "page": row[2], "source_start": source_start,
+                      "source_end": source_end, "bbox": row[len(SPAN_FIELDS):] or None})
+    return spans
+
+
 def document_json(document: Document) -> str:
-    data = json.loads(document.model_dump_json())
-    data["source_map"] = [[span[name] for name in SPAN_FIELDS] + list(span["bbox"] or ())
-                          for span in data["source_map"]]
+    data = json.loads(document.model_dump_json(exclude_defaults=True))
+    data["source_map"] = span_steps(data.get("source_map", []))
     return json.dumps({FORMAT_KEY: RECORD_FORMAT, **data}, separators=COMPACT,
                       ensure_ascii=False)
 
@@ -164,7 +237,5 @@ def document_fields(data: dict) -> dict:
     """A format 2 document copy's JSON as the fields of its Document."""
     data = dict(data)
     data.pop(FORMAT_KEY)
-    data["source_map"] = [{**dict(zip(SPAN_FIELDS, row)),
-                           "bbox": row[len(SPAN_FIELDS):] or None}
-                          for row in data["source_map"]]
+    data["source_map"] = spans_from_steps(data["source_map"])
     return data

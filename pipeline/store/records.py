@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import tempfile
-from functools import partial
 from pathlib import Path
 from typing import Iterator
 
@@ -28,8 +27,8 @@ from pipeline.atomic import TEMPORARY_GLOB, TEMPORARY_SUFFIX, atomic_paths
 from pipeline.errors import Errors, RecordError
 from pipeline.schema import Document, Extraction, Mention
 from pipeline.store.compact import (FORMAT_KEY, MENTIONS_KEY, RECORD_TAIL, Derived,
-                                    document_fields, document_json, extraction_fields,
-                                    mention_dict, mention_rows_json, record_head, record_json,
+                                    MentionDecoder, MentionEncoder, document_fields,
+                                    document_json, extraction_fields, record_head, record_json,
                                     stored_format)
 from pipeline.store.manifest import record_path
 
@@ -46,11 +45,11 @@ def document_path(out_dir: Path, doc_id: str) -> Path:
 
 
 def write_record(document: Document, extraction: Extraction, out_dir: str | Path,
-                 mentions: Path | None = None) -> Path:
+                 mentions: "MentionFile | None" = None) -> Path:
     """Write the document and its record as a pair: both completely written before either
     replaces its predecessor (the document first), so a failed write leaves the old pair
-    in step. ``mentions``: a file holding the record's mentions (a long document's,
-    written piece by piece by a :class:`MentionFile`), spliced into the record."""
+    in step. ``mentions``: the record's mentions written piece by piece (a long
+    document's), spliced into the record."""
     out_dir = Path(out_dir)
     target = record_path(out_dir, document.id)
     with atomic_paths([document_path(out_dir, document.id), target]) as (text, record):
@@ -62,9 +61,9 @@ def write_record(document: Document, extraction: Extraction, out_dir: str | Path
     return target
 
 
-def write_spliced(record: Path, extraction: Extraction, mentions: Path) -> None:
-    with record.open("w", encoding="utf-8") as out, mentions.open(encoding="utf-8") as found:
-        out.write(record_head(extraction))
+def write_spliced(record: Path, extraction: Extraction, mentions: "MentionFile") -> None:
+    with record.open("w", encoding="utf-8") as out, mentions.path.open(encoding="utf-8") as found:
+        out.write(record_head(extraction, mentions.encoder))
         shutil.copyfileobj(found, out)
         out.write(RECORD_TAIL)
 
@@ -80,14 +79,15 @@ class MentionFile:
                                         dir=out_dir)
         self.path = Path(name)
         self.file = os.fdopen(handle, "w", encoding="utf-8")
-        self.derived = Derived.of(document)
-        self.count = 0
+        self.encoder = MentionEncoder(Derived.of(document))
+
+    @property
+    def count(self) -> int:
+        return self.encoder.count
 
     def add(self, mentions: list[Mention]) -> None:
         if mentions:
-            self.file.write(("," if self.count else "")
-                            + mention_rows_json(mentions, self.count + 1, self.derived))
-            self.count += len(mentions)
+            self.file.write(("," if self.count else "") + self.encoder.rows_json(mentions))
         self.file.flush()  # the record is written from the file, not from this handle
 
     def __enter__(self) -> "MentionFile":
@@ -156,14 +156,6 @@ def remove_leftovers(out_dir: Path) -> int:
     return len(leftovers)
 
 
-def stored_mention(row: list, number: int, derived: Derived) -> Mention:
-    return Mention.model_validate(mention_dict(row, number, derived))
-
-
-def format_1_mention(found: dict, number: int) -> Mention:
-    return Mention.model_validate(found)
-
-
 class StoredRecord:
     """A record read for the tables: its mentions in batches (:meth:`mention_batches`),
     then the rest (:meth:`head`, the Extraction without its mentions)."""
@@ -200,10 +192,10 @@ class StoredRecord:
             if opening == MENTIONS_KEY:  # format 2: the mention list is the last field
                 head = json.loads(before + "}")
                 derived = derived_from_copy(self.path)
-                as_mention = partial(stored_mention, derived=derived)
+                as_mention = MentionDecoder(derived, head).mention
             else:
-                derived, as_mention = None, format_1_mention
-            position, batch, count = 0, [], 0
+                as_mention = Mention.model_validate
+            position, batch = 0, []
             while True:
                 while position < len(buffer) and buffer[position] in " \t\r\n,":
                     position += 1
@@ -218,8 +210,7 @@ class StoredRecord:
                             file=self.path, reason="the mention list ends early")) from None
                     buffer, position = buffer[position:] + more, 0
                     continue
-                count += 1
-                batch.append(as_mention(found, count))
+                batch.append(as_mention(found))
                 if len(batch) == MENTION_BATCH:
                     yield batch
                     batch = []

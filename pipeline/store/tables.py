@@ -346,14 +346,36 @@ class CsvView:
         self.target.close()
 
 
+def pandas_metadata(schema: pa.Schema) -> bytes:
+    """What pandas needs of a schema's pandas metadata to give the declared dtypes back:
+    the columns' names and types (not the versions that wrote it)."""
+    written = json.loads(schema.metadata[b"pandas"])
+    columns = [{key: column[key] for key in ("name", "field_name", "pandas_type", "numpy_type",
+                                             "metadata")} for column in written["columns"]]
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns},
+                      separators=(",", ":")).encode("utf-8")
+
+
+PANDAS_METADATA = {name: pandas_metadata(schema) for name, schema in SCHEMAS.items()}
+# Per table, (text columns: dictionary-encoded, for repeated values such as a mention's
+# sentence; integer columns: as deltas, for offsets that grow row by row).
+ENCODED_COLUMNS = {name: ([c for c, dtype in columns.items() if dtype == "string"],
+                          [c for c, dtype in columns.items() if dtype == "Int64"])
+                   for name, columns in TABLES.items()}
+
+
 def parquet_writer(path: Path, name: str) -> pq.ParquetWriter:
     """A Parquet part of table ``name`` with a small footer: a part per document and table
     made the footers (serialised Arrow schema, pandas metadata, column statistics: 5-10 KB)
     weigh more than the rows. The pandas metadata alone gives a read its declared dtypes
-    back; statistics would only serve filters on one document's rows."""
+    back; statistics would only serve filters on one document's rows. Text columns are
+    dictionary-encoded (a mention's sentence is stored once per part), integer columns
+    as deltas."""
+    strings, numbers = ENCODED_COLUMNS[name]
     writer = pq.ParquetWriter(path, SCHEMAS[name], store_schema=False, write_statistics=False,
-                              compression="zstd")
-    writer.add_key_value_metadata({"pandas": SCHEMAS[name].metadata[b"pandas"]})
+                              compression="zstd", compression_level=9, use_dictionary=strings,
+                              column_encoding=dict.fromkeys(numbers, "DELTA_BINARY_PACKED"))
+    writer.add_key_value_metadata({"pandas": PANDAS_METADATA[name]})
     return writer
 
 
