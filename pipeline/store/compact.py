@@ -6,12 +6,12 @@ the text is stored once, in ``_documents/<doc-id>.json``, each sentence once in 
 record as its offsets in that text, and each mention is one JSON array of its fields in
 ``MENTION_FIELDS`` order: its type, rule and sentence as indexes into the record's
 ``types``, ``rules`` and ``sentences``, its normalised form ``true`` when it is its text
-as printed. What the document gives is left out: its
-``text`` and ``sentence`` are the document text at ``start:end`` and at its sentence's
-offsets, its ``page``, ``section`` and ``in_scope`` those of the document at ``start``
-(:class:`Derived`), its ``id`` ``m<n>`` for the n-th mention. A mention for which any
-of these is not so, or that has a fusion, variant, patient or modifiers, has a trailing
-object holding those fields. A record reads::
+as printed. What the document gives is left out: its ``text`` and ``sentence`` are the
+document text at ``start:end`` and at its sentence's offsets, its ``page``, ``section``
+and ``in_scope`` those of the document at ``start`` (:class:`Derived`), its ``id``
+``m<n>`` for the n-th mention. A mention for which any of these is not so, or that has a
+fusion, variant, patient or modifiers, has a trailing object holding those fields. A
+record reads::
 
     {"record_format":2, <the Extraction's other fields>,
      "mention_fields":["start","end","type","normalised","rule","sentence"],
@@ -20,11 +20,12 @@ object holding those fields. A record reads::
 
 its mention list last, so a long record's mentions can be read one at a time after its
 head. A document copy keeps the Document's fields, its source map as arrays
-(``SPAN_FIELDS``, then the bbox's four numbers when it has one), each span's offsets
-as steps (:func:`span_steps`: a PDF's map has a span per word, 95 KB for 8 pages). Neither is indented,
-and neither writes a field that has its default value (null, false, an empty list): a
-later version that changes a default must raise ``RECORD_FORMAT``, or old records would
-read with the new default. ``schema_version`` is always written.
+(``SPAN_FIELDS``, then the bbox's four numbers when it has one), each span's offsets as
+steps from the previous span's (:func:`span_steps`: a PDF's map has a span per word,
+95 KB for 8 pages). Neither file is indented, and neither writes a field that has its
+default value (null, false, an empty list): a later version that changes a default must
+raise ``RECORD_FORMAT``, or old records would read with the new default.
+``schema_version`` is always written.
 
 This is a storage format only: :mod:`pipeline.store.records` turns it back into the
 same Extraction and Document at the store's front door (the encoder and decoder derive

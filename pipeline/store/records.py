@@ -107,7 +107,7 @@ def derived_from_copy(record: Path) -> Derived:
     except FileNotFoundError:
         raise RecordError(Errors.E201.format(
             file=record, reason=f"its document copy {path} is missing")) from None
-    return Derived(data["text"], data["pages"], data["sections"])
+    return Derived(data["text"], data["pages"], data.get("sections", []))  # none: left out
 
 
 def extraction_from(data: dict, path: Path, derived: Derived | None = None) -> Extraction:

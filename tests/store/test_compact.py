@@ -68,6 +68,20 @@ def test_a_record_keeps_its_version_and_no_sentence(tmp_path, seed_extractions):
     assert path.stat().st_size < len(extraction.model_dump_json()) / 4
 
 
+def test_a_text_without_sections_reads_back(tmp_path):
+    from pipeline.extract import extract_read
+    from pipeline.read import text_document
+
+    document = text_document("A 54-year-old man with EML4-ALK lung cancer received "
+                             "crizotinib and had a partial response.", "short")
+    document = document.model_copy(update={"sections": []})  # a copy leaves out empty lists
+    extraction = extract_read(document, "check")
+    assert extraction.mentions
+    path = write_record(document, extraction, tmp_path)
+    assert read_record(path) == extraction
+    assert read_document_record(tmp_path, "short") == document
+
+
 def test_words_that_are_not_the_text_at_their_offsets_are_kept(tmp_path, seed_extractions):
     document, extraction = seed_extractions[1]
     first, second, *rest = extraction.mentions
@@ -99,3 +113,26 @@ def test_a_record_without_its_document_copy_says_so(tmp_path, seed_extractions):
     (tmp_path / "_documents" / f"{document.id}.json").unlink()
     with pytest.raises(RecordError, match="document copy .* is missing"):
         read_record(path)
+
+
+@pytest.mark.parametrize("piece_chars", [None, "4000"], ids=["whole", "in pieces"])
+def test_a_run_commits_the_records_caselit_extract_gives(tmp_path, monkeypatch, piece_chars):
+    """What a run's document worker writes reads back as the Python API's extraction,
+    also for a document written piece by piece through a MentionFile."""
+    import caselit
+    from pipeline.read import source_for
+    from pipeline.tag import tagger_fingerprint
+    from pipeline.worker import extract_and_commit
+
+    if piece_chars:
+        monkeypatch.setenv("CASELIT_PIECE_CHARS", piece_chars)
+    path = SEED_PATHS[1]
+    written, count = extract_and_commit(source_for(path), str(tmp_path), tagger_fingerprint())
+    expected = caselit.extract(path)
+    stored = read_record(tmp_path / f"{path.stem}.json")
+    assert (written.mentions == []) == bool(piece_chars)  # in pieces: into a MentionFile
+    assert len(stored.mentions) == count == len(expected.mentions)
+    assert stored == expected.model_copy(update={"run": written.run})
+    if piece_chars:
+        monkeypatch.setattr(records, "STREAMED_BYTES", 100)
+        assert streamed(tmp_path / f"{path.stem}.json") == stored
