@@ -133,8 +133,8 @@ class MentionEncoder:
 
     def rows_json(self, mentions: Iterable[Mention]) -> str:
         """Mentions as comma-separated rows: a piece of the record's mention list."""
-        return ",".join(json.dumps(self.row(m), separators=COMPACT, ensure_ascii=False)
-                        for m in mentions)
+        rows = [self.row(m) for m in mentions]
+        return json.dumps(rows, separators=COMPACT, ensure_ascii=False)[1:-1]
 
     def head_lists(self) -> dict[str, list]:
         return {name: [list(value) if isinstance(value, tuple) else value
