@@ -409,13 +409,42 @@ class DocumentPart:
         self.parquet.close()
         os.replace(self.temporary, self.path)
 
+    def abort(self) -> None:
+        """After a failed write (a full disk): the part's writer let go and its temporary
+        file removed, the part in place left as it was."""
+        try:
+            self.parquet.close()
+        except OSError:
+            # its close failed too: not tried again when the writer is collected, which
+            # would print the error as an ignored exception
+            self.parquet.is_open = False
+        self.temporary.unlink(missing_ok=True)
+
 
 def write_document(out_dir: Path, doc_id: str, stamp: str, views: dict[str, CsvView]) -> dict:
-    """Replace ``doc_id``'s part of every table with its record's rows (a long record's
-    mentions in batches); returns its state entry."""
+    """Replace ``doc_id``'s part of every table with its record's rows; returns its state
+    entry. When a write fails (a full disk), every part of the document is let go, its
+    temporary files removed, and the error raised."""
     record = StoredRecord(record_path(out_dir, doc_id))
-    parts = {name: DocumentPart(name, part_path(out_dir, name, doc_id), views[name])
-             for name in TABLES}
+    parts: dict[str, DocumentPart] = {}
+    try:
+        for name in TABLES:
+            parts[name] = DocumentPart(name, part_path(out_dir, name, doc_id), views[name])
+        fill_parts(parts, record)
+        for part in parts.values():
+            part.close()
+    except BaseException:
+        for part in parts.values():
+            part.abort()
+        raise
+    return {"stamp": stamp, "rows": [parts[name].rows for name in TABLES],
+            "csv_bytes": [parts[name].csv_bytes for name in TABLES]}
+
+
+def fill_parts(parts: dict[str, DocumentPart], record: StoredRecord) -> None:
+    """Every table's rows of ``record`` into its part (a long record's mentions in
+    batches)."""
+    doc_id = record.doc_id
     evidence = Evidence()
     sentences: dict[str, str] = {}
     for mentions in record.mention_batches():
@@ -429,10 +458,6 @@ def write_document(out_dir: Path, doc_id: str, stamp: str, views: dict[str, CsvV
                                 for row in therapy_line_rows(doc_id, case, sentences)])
     parts["events"].add([row for case in head.cases for row in event_rows(doc_id, case)])
     parts["entities"].add(entity_rows(head, evidence))
-    for part in parts.values():
-        part.close()
-    return {"stamp": stamp, "rows": [parts[name].rows for name in TABLES],
-            "csv_bytes": [parts[name].csv_bytes for name in TABLES]}
 
 
 def rendered_again(out_dir: Path, doc_id: str, entry: dict, views: dict[str, CsvView]) -> dict:

@@ -127,3 +127,33 @@ def test_tables_of_the_one_file_layout_are_replaced_by_datasets(folder):
     update_tables(out, dict.fromkeys(DOC_IDS, "1"))
     assert (out / "cases.parquet").is_dir()
     assert set(pd.read_parquet(out / "cases.parquet").doc_id) == set(DOC_IDS)
+
+
+def test_a_table_write_that_fails_lets_go_of_every_part(folder, monkeypatch):
+    """A full disk while a document's parts are written: the error is raised, no
+    temporary part is left, and every writer is closed (none left to close, and fail
+    again, when it is collected)."""
+    import errno
+    import gc
+
+    out, _, _ = folder
+    written = tables_module.DocumentPart.add
+
+    def disk_full_at_cases(part, rows):
+        if part.name == "cases":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written(part, rows)
+
+    monkeypatch.setattr(tables_module.DocumentPart, "add", disk_full_at_cases)
+    opened, make_writer = [], tables_module.parquet_writer
+
+    def kept_writer(path, name):
+        opened.append(make_writer(path, name))
+        return opened[-1]
+
+    monkeypatch.setattr(tables_module, "parquet_writer", kept_writer)
+    with pytest.raises(OSError, match="No space left"):
+        update_tables(out, dict.fromkeys(DOC_IDS, "1"))
+    gc.collect()
+    assert opened and not any(writer.is_open for writer in opened)
+    assert not list(out.rglob("*.tmp"))
