@@ -12,10 +12,10 @@ include start-up (Python imports, Prefect's embedded API, lexicons, a Dask clust
 Prints per runner: docs/s, pages/s, peak RSS of the run's process tree (sampled every
 0.2 s: the run, its Prefect API server and workers, summed) and, at that peak, by kind
 of process (the run, API server, zygote, document workers, Prefect's worker processes),
-the skipped re-run's time;
-then, on the first runner's folder, ``--repeats`` re-runs each with ``--changed`` other text
-documents changed, beside issue 18's figures, and the table update alone (those documents'
-rows, and every document's); then an in-process split by stage. Runs use the code of this
+the skipped re-run's time, the output folder's size against the input's; then, on the
+first runner's folder, ``--repeats`` re-runs each with ``--changed`` other text documents
+changed, beside issue 18's figures, and the table update alone (those documents' rows,
+and every document's); then an in-process split by stage. Runs use the code of this
 checkout (``python -m caselit.cli`` from its root), or with ``--tree`` another's (for
 figures before a change).
 """
@@ -37,6 +37,7 @@ CASELIT = [sys.executable, "-m", "caselit.cli"]
 # issue 18, measured before the tables were updated by document
 ISSUE_CHANGED_RUN = "16.7 s (target <= 5 s)"
 ISSUE_REBUILD = "4.1 s per 1,000 records"
+ISSUE_OUTPUT = "17x (target <= 3x)"
 
 
 def make_corpus(seeds: Path, pdfs: Path | None, folder: Path, count: int, pdf_every: int
@@ -118,6 +119,10 @@ def pages_of(out: Path) -> int:
 
     return sum(json.loads(path.read_text())["run"]["pages"] for path in out.glob("*.json")
                if not path.name.startswith("_"))
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
 def spread(seconds: list[float]) -> str:
@@ -227,6 +232,9 @@ def main() -> None:
                   f"skipped re-run {second:.2f} s; peak RSS {tree_peak:.0f} MiB for the process "
                   f"tree (largest process {largest:.0f} MiB)")
             print(f"{'':>10}RSS at the peak by process, MiB: {kinds_line(kinds)}")
+            written, read = folder_bytes(out), folder_bytes(work / "corpus")
+            print(f"          output folder {written / 1e6:.1f} MB for {read / 1e6:.1f} MB of input: "
+                  f"{written / read:.2f}x; issue 18: {ISSUE_OUTPUT}")
             first_out = first_out or (out, run_args)
         if options.changed and first_out:
             out, run_args = first_out

@@ -47,9 +47,12 @@ def make_pdf(pdfs: Path, target: Path, pages: int) -> Path:
 def record_summary(out: Path, doc_id: str) -> str:
     record = out / f"{doc_id}.json"
     data = json.loads(record.read_text(encoding="utf-8"))
-    return (f"{len(data['mentions']):,} mentions, {len(data['cases']):,} cases, "
-            f"{len(data['genes'])} genes, {len(data['drugs'])} drugs; record "
-            f"{record.stat().st_size / 2**20:,.0f} MB")
+    counts = {name: len(data.get(name, [])) for name in ("mentions", "cases", "genes", "drugs")}
+    copy = out / "_documents" / f"{doc_id}.json"
+    return (f"{counts['mentions']:,} mentions, {counts['cases']:,} cases, "
+            f"{counts['genes']} genes, {counts['drugs']} drugs; record "
+            f"{record.stat().st_size / 2**20:,.0f} MB, document copy "
+            f"{copy.stat().st_size / 2**20:,.0f} MB")
 
 
 def measure(label: str, source: Path, work: Path) -> None:

@@ -82,9 +82,9 @@ def extract_and_commit(source: SourceFile, out_dir: str, fingerprint: str
     document = read_document(source)
     size = get_limits().piece_chars
     if is_long(document, size):
-        with MentionFile(out_dir) as mentions:
+        with MentionFile(out_dir, document) as mentions:
             extraction = extract_in_pieces(document, fingerprint, size, mentions.add)
-            write_record(document, extraction, out_dir, mentions=mentions.path)
+            write_record(document, extraction, out_dir, mentions=mentions)
             count = mentions.count
     else:
         extraction = extract_read(document, fingerprint)

@@ -26,6 +26,20 @@ class CleanupRules:
     glyph_repairs: tuple[tuple[re.Pattern, str], ...]
     exponent_units: frozenset[str]
     suspension_words: frozenset[str]
+    # any glyph repair's pattern, to pass over the many texts none applies to in one
+    # search; None where the patterns cannot be joined (a back-reference, a flag)
+    any_repair: re.Pattern | None = None
+
+
+def any_of(patterns: list[re.Pattern]) -> re.Pattern | None:
+    """One pattern matching where any of ``patterns`` does (their groups renumbered: a
+    back-reference would point elsewhere, so none is joined then)."""
+    if any(re.search(r"\\[1-9]|\(\?P=", pattern.pattern) for pattern in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+    except re.error:  # e.g. an inline flag not at the start
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -41,12 +55,16 @@ def cleanup_rules() -> CleanupRules:
     units = check_str_list(data["exponent_units"], file=FILE, where="top level", key="exponent_units")
     words = check_str_list(data["suspension_words"], file=FILE, where="top level",
                            key="suspension_words")
-    return CleanupRules(compiled, frozenset(units), frozenset(words))
+    return CleanupRules(compiled, frozenset(units), frozenset(words),
+                        any_of([pattern for pattern, _ in compiled]))
 
 
 def repair_glyphs(text: str) -> str:
     """'ALKþ NSCLC' -> 'ALK+ NSCLC'; '6.8�6.4 cm' -> '6.8×6.4 cm'; ligatures spelled out."""
-    for pattern, replacement in cleanup_rules().glyph_repairs:
+    rules = cleanup_rules()
+    if rules.any_repair is not None and not rules.any_repair.search(text):
+        return text  # no pattern matches, so no repair changes it
+    for pattern, replacement in rules.glyph_repairs:
         text = pattern.sub(replacement, text)
     return text
 

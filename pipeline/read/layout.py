@@ -17,10 +17,12 @@ Pure functions over pdfplumber's character dicts (``text``, ``x0``, ``x1``, ``to
 
 from __future__ import annotations
 
-import statistics
+import bisect
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field, fields
 from typing import Iterable, Sequence
+
+import numpy
 
 Char = dict  # a pdfplumber character
 
@@ -68,8 +70,12 @@ class Line:
     # what is read of its characters many times (order, text, boldness), worked out on
     # first use and again after it takes another line's characters
     _known: dict = field(default_factory=dict, init=False, repr=False)
+    # size to bottom given (lines_of works them out for all of a page's lines at once)
+    measured: InitVar[bool] = False
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, measured: bool) -> None:
+        if measured:
+            return
         sizes = rounded_counts(c["size"] for c in self.chars if c["text"].strip())
         self.size = sizes.most_common(1)[0][0] if sizes else round(self.chars[0]["size"], 1)
         body = [c for c in self.chars if abs(c["size"] - self.size) < 0.3 and c["text"].strip()]
@@ -120,51 +126,123 @@ class Line:
                 and char["bottom"] < self.foot - SUPERSCRIPT_RAISE * self.size)
 
 
+def baselines(chars: list[Char]) -> list[float]:
+    """:func:`baseline` of each character (without a call per character)."""
+    return [c.get("baseline", c["bottom"]) for c in chars]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Characters' numbers as arrays, read from their dicts once for all the steps of
+    :func:`lines_of` (each step was reading them again)."""
+
+    x0: numpy.ndarray
+    x1: numpy.ndarray
+    top: numpy.ndarray
+    bottom: numpy.ndarray
+    size: numpy.ndarray
+    baseline: numpy.ndarray
+    printed: numpy.ndarray  # its text is not blank
+
+    @classmethod
+    def of(cls, chars: list[Char]) -> "Columns":
+        def column(key: str) -> numpy.ndarray:
+            return numpy.array([c[key] for c in chars], dtype=float)
+
+        return cls(column("x0"), column("x1"), column("top"), column("bottom"), column("size"),
+                   numpy.array(baselines(chars), dtype=float),
+                   numpy.array([bool(c["text"].strip()) for c in chars], dtype=bool))
+
+    def take(self, index: numpy.ndarray) -> "Columns":
+        return Columns(*(getattr(self, name.name)[index] for name in fields(self)))
+
+
 def baseline_groups(chars: Iterable[Char]) -> list[list[Char]]:
     """Characters sharing a baseline and a size, top to bottom (both columns of a page may
     share one; :func:`split_at_gaps` parts them)."""
-    groups: list[list[Char]] = []
-    # baseline, size, members; opened top to bottom, so the groups a character closes
-    # are the first ones
-    open_groups: deque[tuple[float, float, list[Char]]] = deque()
-    for char in sorted(chars, key=lambda c: (baseline(c), c["x0"])):
-        size, line = char["size"], baseline(char)
-        # a group well above this character can no longer grow
+    chars = list(chars)
+    return [[chars[i] for i in group.tolist()] for group in group_indices(Columns.of(chars))]
+
+
+def group_indices(columns: Columns) -> list[numpy.ndarray]:
+    """:func:`baseline_groups` as the positions of their characters."""
+    if not len(columns.x0):
+        return []
+    # by baseline, then x; numpy's lexsort is stable, as sorted() is
+    order = numpy.lexsort((columns.x0, columns.baseline))
+    # characters of the same baseline and size next to each other in that order join the
+    # same group (nothing between them can change the open groups they would find), so
+    # the groups are looked up once per such run, not per character
+    lines, sizes = columns.baseline[order], columns.size[order]
+    starts = numpy.flatnonzero((lines[1:] != lines[:-1]) | (sizes[1:] != sizes[:-1])) + 1
+    bounds = [0, *starts.tolist(), len(order)]
+    lines, sizes = lines.tolist(), sizes.tolist()
+    groups: list[list[tuple[int, int]]] = []  # each group's runs of ``order``
+    # baseline, size, runs; opened top to bottom, so the groups a character closes are
+    # the first ones
+    open_groups: deque[tuple[float, float, list[tuple[int, int]]]] = deque()
+    for start, end in zip(bounds, bounds[1:]):
+        line, size = lines[start], sizes[start]
+        # a group well above these characters can no longer grow
         while open_groups and open_groups[0][0] <= line - 2 * size:
             open_groups.popleft()
-        for group_line, group_size, members in open_groups:
+        for group_line, group_size, runs in open_groups:
             if abs(line - group_line) <= BASELINE_TOLERANCE * size and abs(size - group_size) <= 0.5:
-                members.append(char)
+                runs.append((start, end))
                 break
         else:
-            members = [char]
-            open_groups.append((line, size, members))
-            groups.append(members)
-    return groups
+            runs = [(start, end)]
+            open_groups.append((line, size, runs))
+            groups.append(runs)
+    return [numpy.concatenate([order[start:end] for start, end in runs]) for runs in groups]
 
 
 def split_at_gaps(chars: list[Char]) -> list[list[Char]]:
     """A group cut where a gap follows a non-space character and is wider than the font
     size (a column gutter or a table gap), or is huge even after a space."""
-    ordered = sorted(chars, key=lambda c: c["x0"])
-    size = statistics.median(c["size"] for c in ordered)
-    pieces: list[list[Char]] = [[ordered[0]]]
-    for previous, char in zip(ordered, ordered[1:]):
-        gap = char["x0"] - previous["x1"]
-        limit = (WORD_GAP if not previous["text"].strip() else SEGMENT_GAP) * size
-        if gap > limit:
-            pieces.append([char])
-        else:
-            pieces[-1].append(char)
-    trimmed = []
-    for piece in pieces:
-        while piece and not piece[-1]["text"].strip():
-            piece.pop()
-        while piece and not piece[0]["text"].strip():
-            piece.pop(0)
-        if piece:
-            trimmed.append(piece)
-    return trimmed
+    return gap_pieces([chars])
+
+
+def gap_pieces(groups: list[list[Char]]) -> list[list[Char]]:
+    """:func:`split_at_gaps` of each group, in order, worked out for all of them at once."""
+    chars = [c for group in groups for c in group]
+    ends = numpy.cumsum([len(group) for group in groups], dtype=int)
+    positions = [numpy.arange(end - len(group), end) for group, end in zip(groups, ends.tolist())]
+    return [[chars[i] for i in piece.tolist()]
+            for piece in piece_indices(positions, Columns.of(chars))]
+
+
+def piece_indices(groups: list[numpy.ndarray], columns: Columns) -> list[numpy.ndarray]:
+    """:func:`gap_pieces` as the positions of their characters: each group left to right
+    (a stable sort, as sorted() is), its median size (as statistics.median: the middle
+    one, or the mean of the two middle ones), cut where the gap after a character exceeds
+    its limit, each piece trimmed of spaces at both ends."""
+    groups = [group for group in groups if len(group)]
+    if not groups:
+        return []
+    lengths = numpy.array([len(group) for group in groups])
+    owner = numpy.repeat(numpy.arange(len(groups)), lengths)
+    starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
+    index = numpy.concatenate(groups)
+    index = index[numpy.lexsort((columns.x0[index], owner))]
+    x0, x1, size = columns.x0[index], columns.x1[index], columns.size[index]
+    by_size = size[numpy.lexsort((size, owner))]
+    low, high = starts + (lengths - 1) // 2, starts + lengths // 2
+    median = numpy.where(lengths % 2 == 1, by_size[high], (by_size[low] + by_size[high]) / 2)
+    printed = columns.printed[index]
+    limit = numpy.where(printed[:-1], SEGMENT_GAP, WORD_GAP) * median[owner[1:]]
+    cut = numpy.zeros(len(index), dtype=bool)
+    cut[starts] = True
+    cut[1:] |= (x0[1:] - x1[:-1]) > limit
+    bounds = numpy.append(numpy.flatnonzero(cut), len(index))
+    # each piece from its first printed character to its last
+    counted = numpy.concatenate(([0], numpy.cumsum(printed)))
+    where_printed = numpy.flatnonzero(printed)
+    before, through = counted[bounds[:-1]], counted[bounds[1:]]
+    kept = through > before
+    firsts = where_printed[before[kept]].tolist()
+    lasts = where_printed[through[kept] - 1].tolist()
+    return [index[first:last + 1] for first, last in zip(firsts, lasts)]
 
 
 def host_of(small: Line, lines: list[Line]) -> Line | None:
@@ -178,12 +256,81 @@ def host_of(small: Line, lines: list[Line]) -> Line | None:
     return min(hosts, key=lambda line: abs(small.baseline - line.baseline), default=None)
 
 
-def lines_of(chars: Iterable[Char]) -> list[Line]:
+def rounded_modes(owner: numpy.ndarray, values: numpy.ndarray, counted: numpy.ndarray,
+                  pieces: int) -> numpy.ndarray:
+    """For each piece, the most common of its counted values rounded to 0.1 (ties: the
+    first to occur), as ``rounded_counts(...).most_common(1)`` gives it; NaN for a piece
+    with none counted."""
+    distinct, where = numpy.unique(values, return_inverse=True)
+    # round() of each distinct value: numpy rounds 0.05 steps otherwise
+    rounded = numpy.array([round(value, 1) for value in distinct.tolist()])[where]
+    index = numpy.flatnonzero(counted)
+    modes = numpy.full(pieces, numpy.nan)
+    if not len(index):
+        return modes
+    of, key = owner[index], rounded[index]
+    order = numpy.lexsort((index, key, of))
+    of, key, index = of[order], key[order], index[order]
+    changed = (of[1:] != of[:-1]) | (key[1:] != key[:-1])
+    starts = numpy.flatnonzero(numpy.concatenate(([True], changed)))
+    counts = numpy.diff(numpy.append(starts, len(order)))
+    # per piece: the highest count, then the earliest first occurrence
+    best = numpy.lexsort((index[starts], -counts, of[starts]))
+    first = numpy.concatenate(([True], of[starts][best][1:] != of[starts][best][:-1]))
+    chosen = starts[best][first]
+    modes[of[chosen]] = key[chosen]
+    return modes
+
+
+def measured_lines(pieces: list[list[Char]]) -> list[Line]:
+    """A line for each piece, its size, baseline, foot and box worked out for all of them
+    at once, as :meth:`Line.__post_init__` works them out for one."""
+    chars = [c for piece in pieces for c in piece]
+    ends = numpy.cumsum([len(piece) for piece in pieces], dtype=int)
+    positions = [numpy.arange(end - len(piece), end) for piece, end in zip(pieces, ends.tolist())]
+    return lines_at(chars, positions, Columns.of(chars))
+
+
+def lines_at(chars: list[Char], pieces: list[numpy.ndarray], columns: Columns) -> list[Line]:
+    """:func:`measured_lines` of pieces given as the positions of their characters."""
+    if not pieces:
+        return []
+    lengths = numpy.array([len(piece) for piece in pieces])
+    starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
+    owner = numpy.repeat(numpy.arange(len(pieces)), lengths)
+    columns = columns.take(numpy.concatenate(pieces))
+    sizes = rounded_modes(owner, columns.size, columns.printed, len(pieces))
+    unprinted = numpy.isnan(sizes)  # no printed character: the first one's size
+    sizes[unprinted] = [round(size, 1) for size in columns.size[starts[unprinted]].tolist()]
+    body = columns.printed & (numpy.abs(columns.size - sizes[owner]) < 0.3)
+    bodiless = numpy.bincount(owner, weights=body, minlength=len(pieces)) == 0
+    body |= bodiless[owner]  # no body-size character: all of them
+    measures = zip(sizes.tolist(),
+                   rounded_modes(owner, columns.baseline, body, len(pieces)).tolist(),
+                   rounded_modes(owner, columns.bottom, body, len(pieces)).tolist(),
+                   numpy.minimum.reduceat(columns.x0, starts).tolist(),
+                   numpy.maximum.reduceat(columns.x1, starts).tolist(),
+                   numpy.minimum.reduceat(columns.top, starts).tolist(),
+                   numpy.maximum.reduceat(columns.bottom, starts).tolist())
+    return [Line([chars[i] for i in piece.tolist()], size=line_size, baseline=line, foot=foot,
+                 x0=x0, x1=x1, top=top, bottom=low, measured=True)
+            for piece, (line_size, line, foot, x0, x1, top, low) in zip(pieces, measures)]
+
+
+def lines_of(chars: Iterable[Char], columns: Columns | None = None) -> list[Line]:
     """Characters -> lines: one baseline and size each, split at gaps, with superscripts
-    and subscripts merged into the line they belong to."""
-    lines = [Line(piece) for group in baseline_groups(chars) for piece in split_at_gaps(group)]
+    and subscripts merged into the line they belong to. ``columns``: the characters'
+    numbers, when the caller has them."""
+    chars = list(chars)
+    columns = Columns.of(chars) if columns is None else columns
+    lines = lines_at(chars, piece_indices(group_indices(columns), columns), columns)
+    # a host's type is larger by a share: only lines from some size up can host a line of
+    # a given size (sizes never change here), so those alone are looked at, in page order
+    by_limit = sorted(range(len(lines)), key=lambda i: SUPERSCRIPT_SIZE * lines[i].size)
+    limits = [SUPERSCRIPT_SIZE * lines[i].size for i in by_limit]
     for small in sorted(lines, key=lambda line: line.size):
-        host = host_of(small, lines)
+        larger = sorted(by_limit[bisect.bisect_left(limits, small.size):])
+        host = host_of(small, [lines[i] for i in larger])
         if host is not None:
             host.absorb(small)
     return sorted((line for line in lines if line.chars), key=lambda line: (line.top, line.x0))

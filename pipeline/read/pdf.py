@@ -30,6 +30,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import numpy
@@ -37,11 +38,12 @@ import numpy
 from pipeline.errors import BadInputError, Errors, Warnings
 from pipeline.read.cleanup import LIST_ITEM, is_citation, join_hyphenated, repair_glyphs
 from pipeline.read.furniture import PageLines, furniture
-from pipeline.read.layout import (Line, document_gutter, find_gutter, inherit_gutter, lines_of,
+from pipeline.read.layout import (SUPERSCRIPT_RAISE, SUPERSCRIPT_SIZE, Columns, Line,
+                                  document_gutter, find_gutter, inherit_gutter, lines_of,
                                   reading_order, rounded_counts)
 from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdfium_pages,
                                     pdfplumber_source)
-from pipeline.read.pdftables import (Middles, TableBlock, aligned_region, header_table,
+from pipeline.read.pdftables import (Middles, TableBlock, aligned_region, edge_tables, header_table,
                                      horizontal_rules, inside, rule_bounded_regions, ruled_tables)
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.textmap import Piece, assemble
@@ -168,25 +170,40 @@ class GridReader:
 def unique_chars(chars: list[dict]) -> list[dict]:
     """Each glyph once: PDFs fake bold by drawing a glyph twice at the same spot
     (pdfplumber's own dedupe is quadratic on dense pages)."""
-    seen: set[tuple] = set()
-    kept = []
-    for char in chars:
-        key = (char["text"], round(char["x0"]), round(char["top"]))
-        if key not in seen:
-            seen.add(key)
-            kept.append(char)
-    return kept
+    return [chars[i] for i in unique_positions(chars, Columns.of(chars)).tolist()]
+
+
+def unique_positions(chars: list[dict], columns: Columns) -> numpy.ndarray:
+    """Where the characters :func:`unique_chars` keeps are. The same glyph is the same
+    text at the same x0 and top rounded to whole points; the first one drawn is kept."""
+    if not chars:
+        return numpy.zeros(0, dtype=int)
+    texts: dict[str, int] = {}
+    text = numpy.array([texts.setdefault(c["text"], len(texts)) for c in chars])
+    # numpy's rint rounds half to even, as round() does
+    x0, top = numpy.rint(columns.x0), numpy.rint(columns.top)
+    order = numpy.lexsort((top, x0, text))  # stable: the first drawn leads its glyph
+    first = numpy.ones(len(chars), dtype=bool)
+    first[1:] = ((text[order][1:] != text[order][:-1]) | (x0[order][1:] != x0[order][:-1])
+                 | (top[order][1:] != top[order][:-1]))
+    return numpy.sort(order[first])
 
 
 def page_content(source: PageSource, grids: GridReader) -> PageContent:
-    chars = unique_chars(source.chars)
-    tables = grids.tables(source.number, chars) if has_grid(source) else []
+    every = source.columns if source.columns is not None else Columns.of(source.chars)
+    kept = unique_positions(source.chars, every)
+    chars, columns = [source.chars[i] for i in kept.tolist()], every.take(kept)
+    if source.edges is not None:
+        tables = edge_tables(source.edges, chars, source.chars)
+    else:
+        tables = grids.tables(source.number, chars) if has_grid(source) else []
     if tables:
         middles = Middles.of(chars)
         covered = numpy.logical_or.reduce([middles.inside(t.box) for t in tables])
-        lines = lines_of(c for c, in_table in zip(chars, covered.tolist()) if not in_table)
+        lines = lines_of([c for c, in_table in zip(chars, covered.tolist()) if not in_table],
+                         columns.take(~covered))
     else:
-        lines = lines_of(chars)
+        lines = lines_of(chars, columns)
     table_caption, _ = caption_patterns()
     regions = rule_bounded_regions(horizontal_rules(source.rules, source.width), source.height)
     for region in regions:
@@ -197,7 +214,7 @@ def page_content(source: PageSource, grids: GridReader) -> PageContent:
         if region is not None and not any(box_inside(region, t.box) for t in tables):
             lines = add_table(tables, region, lines)
     return PageContent(source.number, source.width, source.height, lines, tables, source.images,
-                       len(chars), positional_words(chars))
+                       len(chars), positional_words(chars, columns))
 
 
 def box_inside(box: tuple, outer: tuple) -> bool:
@@ -227,7 +244,7 @@ def attach_captions(content: PageContent) -> None:
             content.lines = [l for l in content.lines if id(l) not in taken]
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     text: str
     chars: list[dict]
@@ -235,27 +252,37 @@ class Word:
     glued: bool = False  # no gap before it: it only starts here because ``raised`` changed
 
     def piece(self, page: int, text: str | None = None) -> Piece:
-        box = (min(c["x0"] for c in self.chars), min(c["top"] for c in self.chars),
-               max(c["x1"] for c in self.chars), max(c["bottom"] for c in self.chars))
-        return Piece(self.text if text is None else text, page, self.chars[0]["index"],
-                     self.chars[-1]["index"] + 1, tuple(round(v, 1) for v in box))
+        chars = self.chars
+        return Piece(self.text if text is None else text, page, chars[0]["index"],
+                     chars[-1]["index"] + 1,
+                     (round(min(map(X0, chars)), 1), round(min(map(TOP, chars)), 1),
+                      round(max(map(X1, chars)), 1), round(max(map(BOTTOM, chars)), 1)))
+
+
+X0, TOP, X1, BOTTOM = (itemgetter(key) for key in ("x0", "top", "x1", "bottom"))
 
 
 def words(line: Line) -> list[Word]:
     """A line's words; a run of superscript characters is a word of its own."""
     found: list[Word] = []
     previous = None
+    # Line.is_superscript's and the word gap's limits, worked out once per line
+    small, low = SUPERSCRIPT_SIZE * line.size, line.foot - SUPERSCRIPT_RAISE * line.size
+    gap = WORD_GAP * line.size
+    word = None  # the word being read
     for char in line.ordered:
-        if not char["text"].strip():
+        text = char["text"]
+        if not text.strip():
             previous = None
             continue
-        raised = line.is_superscript(char)
-        close = previous is not None and char["x0"] - previous["x1"] <= WORD_GAP * line.size
-        if close and raised == found[-1].raised:
-            found[-1].chars.append(char)
-            found[-1].text += char["text"]
+        raised = char["size"] <= small and char["bottom"] < low
+        close = previous is not None and char["x0"] - previous["x1"] <= gap
+        if close and raised == word.raised:
+            word.chars.append(char)
+            word.text += text
         else:
-            found.append(Word(char["text"], [char], raised, glued=close))
+            word = Word(text, [char], raised, close)
+            found.append(word)
         previous = char
     return found
 
@@ -268,6 +295,12 @@ class ParagraphWriter:
         self.pieces: list[Piece] = []
         self.changed: dict[int, list[str]] = {}  # page -> text dropped or joined on purpose
         self.open = False  # inside a paragraph
+        self.repaired: dict[str, str] = {}  # repair_glyphs of each text met (words recur)
+
+    def repair(self, text: str) -> str:
+        if text not in self.repaired:
+            self.repaired[text] = repair_glyphs(text)
+        return self.repaired[text]
 
     def text_tail(self, length: int = 12) -> str:
         tail = ""
@@ -286,7 +319,7 @@ class ParagraphWriter:
         """Add a line to the open paragraph (or start one)."""
         first = True
         for word in words(line):
-            text = repair_glyphs(word.text)
+            text = self.repair(word.text)
             if word.raised:
                 if is_citation(text, self.text_tail()):
                     self.changed.setdefault(page, []).append(text)
@@ -405,19 +438,23 @@ def word_bag(text: str) -> Counter:
     return Counter(re.findall(r"[a-z]+|\d+", text))
 
 
-def positional_words(chars: list[dict]) -> Counter:
+def positional_words(chars: list[dict], columns: Columns | None = None) -> Counter:
     """All of a page's words, from character positions alone (baseline, then x; a gap or
     a space separates words): what the reading must account for, independent of the
-    layout, furniture and table logic it checks."""
-    text, previous = [], None
-    for char in sorted(chars, key=lambda c: (round(c.get("baseline", c["bottom"])), c["x0"])):
-        if previous is not None and (
-                round(char.get("baseline", char["bottom"])) != round(previous.get("baseline", previous["bottom"]))
-                or char["x0"] - previous["x1"] > WORD_GAP * char["size"]):
-            text.append(" ")
-        text.append(char["text"])
-        previous = char
-    return word_bag("".join(text))
+    layout, furniture and table logic it checks. ``columns``: the characters' numbers."""
+    if not chars:
+        return word_bag("")
+    columns = Columns.of(chars) if columns is None else columns
+    line = numpy.rint(columns.baseline)  # as round() rounds
+    x0, x1, size = columns.x0, columns.x1, columns.size
+    order = numpy.lexsort((x0, line))  # stable, as sorted() is
+    line, x0, x1, size = line[order], x0[order], x1[order], size[order]
+    # a word ends where the line changes or a gap wider than a share of the size follows
+    ends = (line[1:] != line[:-1]) | (x0[1:] - x1[:-1] > WORD_GAP * size[1:])
+    starts = numpy.flatnonzero(ends) + 1
+    texts = [chars[i]["text"] for i in order.tolist()]
+    bounds = [0, *starts.tolist(), len(texts)]
+    return word_bag(" ".join("".join(texts[a:b]) for a, b in zip(bounds, bounds[1:])))
 
 
 def lost_words(reference: Counter, kept: str) -> tuple[int, int]:
@@ -459,7 +496,8 @@ def page_stretches(count: int, most: int) -> list[range]:
 
 
 def join_readings(readings: list[PdfReading]) -> PdfReading:
-    """Readings of consecutive stretches of pages as one, a paragraph break between."""
+    """Readings of consecutive stretches of pages as one, a paragraph break between
+    (their pages and spans moved in place: each stretch's reading is read only here)."""
     if len(readings) == 1:
         return readings[0]
     texts, pages, source_map, warnings = [], [], [], []
@@ -468,12 +506,11 @@ def join_readings(readings: list[PdfReading]) -> PdfReading:
         if reading.text and texts:
             texts.append(PARAGRAPH)
             offset += len(PARAGRAPH)
-
-        def moved(item):
-            return item.model_copy(update={"start": item.start + offset, "end": item.end + offset})
-
-        pages += [moved(page) for page in reading.pages]
-        source_map += [moved(span) for span in reading.source_map]
+        for item in [*reading.pages, *reading.source_map]:
+            item.start += offset
+            item.end += offset
+        pages += reading.pages
+        source_map += reading.source_map
         warnings += reading.warnings
         texts.append(reading.text)
         offset += len(reading.text)

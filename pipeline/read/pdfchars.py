@@ -10,7 +10,8 @@
 Either way every character is a dict with ``text, x0, x1, top, bottom, size, fontname,
 baseline, index`` (top-down coordinates in points; ``index`` is the character's position
 in the engine's own order, which the source map records). Ruled grids are always read by
-pdfplumber's table finder, on the pages that have them.
+pdfplumber's table finder, on the pages that have them: with the pdfium engine from the
+edges pdfium reads (:mod:`pipeline.read.pdfedges`), where pdfminer would read the same.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ import ctypes
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy
+
+from pipeline.read.layout import Columns
+from pipeline.read.pdfedges import page_edges
 
 Box = tuple[float, float, float, float]
 ENGINES = ("pdfium", "pdfplumber")
@@ -38,6 +44,12 @@ class PageSource:
     chars: list[dict]
     rules: list[Box] = field(default_factory=list)  # thin horizontal or vertical paths
     images: int = 0
+    # a grid page's edges as pdfplumber's table finder takes them, read by pdfium
+    # (pipeline.read.pdfedges); None: pdfplumber reads the page for its table finder
+    edges: list[dict] | None = None
+    # the characters' numbers as arrays, when the engine read them so (else read from
+    # the dicts when needed)
+    columns: Columns | None = None
 
 
 def horizontal(rule: Box) -> bool:
@@ -78,9 +90,12 @@ def pdfium_pages(path: Path, numbers: range | None = None) -> list[PageSource]:
             for number in numbers or range(1, len(document) + 1):
                 page = document[number - 1]
                 height = page.get_height()
-                pages.append(PageSource(number, page.get_width(), height,
-                                        pdfium_chars(page, height, raw),
-                                        *pdfium_rules_and_images(page, height, raw)))
+                chars, columns = pdfium_chars(page, height, raw)
+                source = PageSource(number, page.get_width(), height, chars,
+                                    *pdfium_rules_and_images(page, height, raw), columns=columns)
+                if has_grid(source):
+                    source.edges = page_edges(page, raw)
+                pages.append(source)
         finally:
             document.close()
     return pages
@@ -126,47 +141,92 @@ def object_style(handle, index: int, raw, font: ctypes.Array, flags: ctypes.c_in
                        raw.FPDFText_GetCharAngle(handle, index) > 0.01)
 
 
-def pdfium_chars(page, height: float, raw) -> list[dict]:
+class PerCharacterCalls:
+    """pdfium's per-character functions called without pypdfium2's argument conversion:
+    the same C functions, about three times as fast a call, which is most of the cost of
+    reading a page's characters (pdfium has no call that gives every box at once)."""
+
+    def __init__(self, raw):
+        def bare(function, restype):
+            return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+
+        self.is_generated = bare(raw.FPDFText_IsGenerated, ctypes.c_int)
+        # an object's address as an int (None for none)
+        self.text_object = bare(raw.FPDFText_GetTextObject, ctypes.c_void_p)
+        self.loose_box = bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
+        self.origin = bare(raw.FPDFText_GetCharOrigin, ctypes.c_int)
+
+
+CALLS: list[PerCharacterCalls] = []  # made once, on first use
+
+
+def pdfium_chars(page, height: float, raw) -> tuple[list[dict], Columns]:
+    """The page's characters, and their numbers as arrays. Which ones, and their style,
+    are settled per character in Python; their boxes and origins are written by pdfium
+    straight into arrays, and the coordinates worked out for all of them at once."""
+    if not CALLS:
+        CALLS.append(PerCharacterCalls(raw))
+    calls = CALLS[0]
     textpage = page.get_textpage()
     handle = textpage.raw
-    box = raw.FS_RECTF()  # the loose box: advance width and font ascent/descent, so the
-    # glyphs of a word abut as they do in pdfplumber (tight outlines leave gaps in words)
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    bare_handle = ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
     font, flags = ctypes.create_string_buffer(128), ctypes.c_int()
     # font, size and rotation are those of the character's text object (pdfium reads
     # them from it): asked once per object rather than per character
     styles: dict[int, ObjectStyle] = {}
     fontname = ""  # a character without a font keeps the one before it, as pdfium's
     # font buffer did when it was asked per character
-    chars = []
     count = raw.FPDFText_CountChars(handle)
-    for index, code in enumerate(page_codes(handle, count, raw)):
-        if code in (10, 13, 0) or raw.FPDFText_IsGenerated(handle, index):
+    # the loose box: advance width and font ascent/descent, so the glyphs of a word abut
+    # as they do in pdfplumber (tight outlines leave gaps in words)
+    boxes = (ctypes.c_float * (4 * count))()  # left, top, right, bottom
+    origins = (ctypes.c_double * (2 * count))()  # x, y
+    kept: list[int] = []  # the index of each character read
+    styled: list[tuple[float, float, str]] = []  # its size, rounded size and font name
+    byref, text_object_of = ctypes.byref, calls.text_object
+    loose_box, origin, is_generated = calls.loose_box, calls.origin, calls.is_generated
+    last_object, current, rotated = -1, (0.0, 0.0, ""), False  # the text object read last
+    codes = page_codes(handle, count, raw)
+    for index, code in enumerate(codes):
+        # pdfium generates only spaces and line breaks; line breaks are skipped anyway
+        if code in (10, 13, 0) or code == 32 and is_generated(bare_handle, index):
             continue
-        # the object's address (None for none); from_buffer reads it three times as fast as cast
-        text_object = ctypes.c_void_p.from_buffer(raw.FPDFText_GetTextObject(handle, index)).value
-        style = styles.get(text_object) if text_object else None
-        if style is None:
-            style = object_style(handle, index, raw, font, flags)
-            if text_object:
-                styles[text_object] = style
-        fontname = style.fontname if style.fontname is not None else fontname
-        if style.rotated:
+        text_object = text_object_of(bare_handle, index)
+        if text_object is None or text_object != last_object:
+            style = styles.get(text_object) if text_object else None
+            if style is None:
+                style = object_style(handle, index, raw, font, flags)
+                if text_object:
+                    styles[text_object] = style
+            fontname = style.fontname if style.fontname is not None else fontname
+            current, rotated = (style.size, style.rounded_size, fontname), style.rotated
+            last_object = text_object
+        if rotated:
             continue  # rotated text: margin notes and stamps, not the article
-        text = "-" if code == STX_CODE else chr(code)
-        raw.FPDFText_GetLooseCharBox(handle, index, box)
-        raw.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y)
-        x0, x1 = box.left, box.right
-        if text == " " and x1 <= x0:
-            x1 = x0 + 0.25 * style.size
-        chars.append({
-            "text": text, "x0": x0, "x1": x1, "top": height - box.top,
-            "bottom": height - box.bottom, "size": style.rounded_size,
-            "fontname": fontname, "baseline": height - origin_y.value,
-            "index": index,
-        })
+        slot = 16 * len(kept)
+        loose_box(bare_handle, index, byref(boxes, slot))
+        origin(bare_handle, index, byref(origins, slot), byref(origins, slot + 8))
+        kept.append(index)
+        styled.append(current)
     textpage.close()
-    return chars
+    found = len(kept)
+    texts = ["-" if codes[index] == STX_CODE else chr(codes[index]) for index in kept]
+    sizes, rounded, fontnames = zip(*styled) if styled else ((), (), ())
+    box = numpy.frombuffer(boxes, dtype=numpy.float32, count=4 * found).reshape(found, 4)
+    box = box.astype(float)  # as Python reads a C float, before any arithmetic
+    x0, x1 = box[:, 0], box[:, 2]
+    # a space pdfium gives no width gets a quarter of its font size
+    empty = (numpy.array(texts, dtype=object) == " ") & (x1 <= x0)
+    x1 = numpy.where(empty, x0 + 0.25 * numpy.array(sizes, dtype=float), x1)
+    top, bottom = height - box[:, 1], height - box[:, 3]
+    baselines = height - numpy.frombuffer(origins, dtype=float, count=2 * found)[1::2]
+    chars = [{"text": text, "x0": left, "x1": right, "top": high, "bottom": low, "size": size,
+              "fontname": name, "baseline": line, "index": index}
+             for text, left, right, high, low, size, name, line, index
+             in zip(texts, x0.tolist(), x1.tolist(), top.tolist(), bottom.tolist(), rounded,
+                    fontnames, baselines.tolist(), kept)]
+    return chars, Columns(x0, x1, top, bottom, numpy.array(rounded, dtype=float), baselines,
+                          numpy.array([bool(text.strip()) for text in texts], dtype=bool))
 
 
 def pdfium_rules_and_images(page, height: float, raw) -> tuple[list[Box], int]:

@@ -1,7 +1,8 @@
 """Tables on a PDF page: found, read into cells, and kept out of the body text.
 
 - Ruled grids: pdfplumber's table finder with its ruling-line strategy reads them exactly
-  (cells wrapped over several lines are joined with spaces here).
+  (cells wrapped over several lines are joined with spaces here), from a pdfplumber page
+  or from the edges pdfium read and the engine's characters (no pdfminer parse).
 - Tables drawn with horizontal rules only (a rule above, one under the header row, one
   below): the region between the rules is cut into rows of text, and each row's pieces are
   put in the column whose header starts left of them. pdfplumber's text strategy splits
@@ -88,11 +89,35 @@ class Middles:
 
 
 def ruled_tables(page, chars: list[dict]) -> list[TableBlock]:
-    """Grids found by pdfplumber's ruling-line strategy (at least 2 rows and 2 columns);
+    """Grids found by pdfplumber's ruling-line strategy on a pdfplumber page;
     ``chars`` are the page's characters, for each cell's source."""
+    return table_blocks(page.find_tables(), chars)
+
+
+@dataclass
+class EdgePage:
+    """What pdfplumber's table finder reads of a page: its edges, and the characters it
+    reads the cells' text from (as pdfplumber's own, upright, ``doctop`` their ``top``)."""
+
+    edges: list[dict]
+    chars: list[dict]
+
+
+def edge_tables(edges: list[dict], chars: list[dict], page_chars: list[dict]) -> list[TableBlock]:
+    """:func:`ruled_tables` on edges pdfium read (:mod:`pipeline.read.pdfedges`), the
+    cells' text read from ``page_chars`` (every character the engine gave, as
+    pdfplumber's ``page.chars`` has every one)."""
+    from pdfplumber.table import TableFinder
+
+    readable = [dict(char, upright=True, doctop=char["top"]) for char in page_chars]
+    return table_blocks(TableFinder(EdgePage(edges, readable)).tables, chars)
+
+
+def table_blocks(tables, chars: list[dict]) -> list[TableBlock]:
+    """pdfplumber's tables with at least 2 rows and 2 columns, as blocks."""
     blocks = []
     middles = Middles.of(chars)
-    for table in page.find_tables():
+    for table in tables:
         rows = []
         for texts, row in zip(table.extract(), table.rows):
             cells = []

@@ -2,9 +2,11 @@
 
 Layout of ``extracted/`` (or ``--out``):
 
-- ``<doc-id>.json``: the Extraction (gold-shaped fields + mentions + run info);
+- ``<doc-id>.json``: the Extraction (gold-shaped fields + mentions + run info), its
+  mentions pointing into the document copy's text (:mod:`pipeline.store.compact`: read
+  it with :func:`read_record`);
 - ``_documents/<doc-id>.json``: the read Document (text, pages, sections, tables), so
-  every mention's offsets can be shown in context;
+  every mention's offsets can be shown in context, and the only copy of the text;
 - ``_journal.jsonl``: documents committed since the manifest was last compacted, one
   line each, appended as each finishes (the checkpoint of a run in progress);
 - ``_manifest.json``: content hash and pipeline fingerprint per document;
@@ -12,7 +14,7 @@ Layout of ``extracted/`` (or ``--out``):
 - ``_runs.jsonl``: one line per run (time, counts, failures, gold scores), appended, so
   the history of scheduled runs is readable without Prefect's UI;
 - ``documents``, ``cases``, ``therapy_lines``, ``events``, ``mentions``, ``entities`` as
-  a ``.parquet`` dataset folder (one part per document) and a ``.csv`` file, derived from
+  a ``.parquet`` dataset folder (one part per document) and a ``.csv.gz`` file, derived from
   the committed records and updated by document; ``_tables.json`` says which (see
   :mod:`pipeline.store.tables`);
 - ``_run.lock``: held by the run writing the folder.

@@ -1,10 +1,15 @@
 """Records and their documents on disk: written as a pair, read whole or streamed.
 
-``<doc-id>.json`` is the Extraction, ``_documents/<doc-id>.json`` the read Document. A
-long document's record holds hundreds of thousands of mentions (the benchmark's 30 MB
-text: about 700,000, a 450 MB record): its mentions are written to a file as they are
-found (:class:`MentionFile`) and spliced into the record, and the table rebuild reads
-them back one at a time (:class:`StoredRecord`), so neither holds them all.
+``<doc-id>.json`` is the Extraction, ``_documents/<doc-id>.json`` the read Document, both
+in the compact format of :mod:`pipeline.store.compact`: the record's mentions point into
+the document's text by offsets instead of repeating their sentences, so a record is read
+with its document's text (:func:`read_record`). Records of format 1 (the Extraction as
+pydantic wrote it, before ``record_format``) read as they are.
+
+A long document's record holds hundreds of thousands of mentions (the benchmark's 30 MB
+text: about 700,000): its mentions are written to a file as they are found
+(:class:`MentionFile`) and spliced into the record, and the table rebuild reads them back
+one at a time (:class:`StoredRecord`), so neither holds them all.
 """
 
 from __future__ import annotations
@@ -21,15 +26,16 @@ from pydantic import ValidationError
 from pipeline.atomic import TEMPORARY_GLOB, TEMPORARY_SUFFIX, atomic_paths
 from pipeline.errors import Errors, RecordError
 from pipeline.schema import Document, Extraction, Mention
+from pipeline.store.compact import (FORMAT_KEY, MENTIONS_KEY, RECORD_TAIL, Derived,
+                                    MentionDecoder, MentionEncoder, document_fields,
+                                    document_json, extraction_fields, record_head, record_json,
+                                    stored_format)
 from pipeline.store.manifest import record_path
 
 DOCUMENTS = "_documents"
-# The record's mention list as model_dump_json(indent=2) writes it when empty, and the
-# two halves it is opened into for a spliced list.
-MENTIONS_SLOT = '\n  "mentions": [],'
-MENTIONS_OPEN = '\n  "mentions": ['
-MENTIONS_CLOSE = "],"
-STREAMED_BYTES = 32 * 2**20  # records larger than this are read mention by mention
+# A format 1 record's mention list as model_dump_json(indent=2) wrote it, opened.
+MENTIONS_OPEN_V1 = '\n  "mentions": ['
+STREAMED_BYTES = 4 * 2**20  # records larger than this (50,000 mentions) are read mention by mention
 READ_CHUNK = 1 << 20
 MENTION_BATCH = 1000
 
@@ -39,46 +45,49 @@ def document_path(out_dir: Path, doc_id: str) -> Path:
 
 
 def write_record(document: Document, extraction: Extraction, out_dir: str | Path,
-                 mentions: Path | None = None) -> Path:
+                 mentions: "MentionFile | None" = None) -> Path:
     """Write the document and its record as a pair: both completely written before either
     replaces its predecessor (the document first), so a failed write leaves the old pair
-    in step. ``mentions``: a file holding the record's mentions (a long document's,
-    written piece by piece), spliced into the record in place of its empty list."""
+    in step. ``mentions``: the record's mentions written piece by piece (a long
+    document's), spliced into the record."""
     out_dir = Path(out_dir)
     target = record_path(out_dir, document.id)
     with atomic_paths([document_path(out_dir, document.id), target]) as (text, record):
-        text.write_text(document.model_dump_json(), encoding="utf-8")
+        text.write_text(document_json(document), encoding="utf-8")
         if mentions is None:
-            record.write_text(extraction.model_dump_json(indent=2), encoding="utf-8")
+            record.write_text(record_json(extraction, document), encoding="utf-8")
         else:
             write_spliced(record, extraction, mentions)
     return target
 
 
-def write_spliced(record: Path, extraction: Extraction, mentions: Path) -> None:
-    head, tail = extraction.model_dump_json(indent=2).split(MENTIONS_SLOT, 1)
-    with record.open("w", encoding="utf-8") as out, mentions.open(encoding="utf-8") as found:
-        out.write(head + MENTIONS_OPEN)
+def write_spliced(record: Path, extraction: Extraction, mentions: "MentionFile") -> None:
+    with record.open("w", encoding="utf-8") as out, mentions.path.open(encoding="utf-8") as found:
+        out.write(record_head(extraction, mentions.encoder))
         shutil.copyfileobj(found, out)
-        out.write(MENTIONS_CLOSE + tail)
+        out.write(RECORD_TAIL)
 
 
 class MentionFile:
-    """A long document's mentions as JSON, comma-separated, in a temporary file beside the
-    record (removed on exit), for :func:`write_record`."""
+    """A long document's mentions as record rows, comma-separated, in a temporary file
+    beside the record (removed on exit), for :func:`write_record`; ``document``: the one
+    whose text the rows point into."""
 
-    def __init__(self, out_dir: str | Path):
+    def __init__(self, out_dir: str | Path, document: Document):
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=".mentions.", suffix=TEMPORARY_SUFFIX,
                                         dir=out_dir)
         self.path = Path(name)
         self.file = os.fdopen(handle, "w", encoding="utf-8")
-        self.count = 0
+        self.encoder = MentionEncoder(Derived.of(document))
+
+    @property
+    def count(self) -> int:
+        return self.encoder.count
 
     def add(self, mentions: list[Mention]) -> None:
-        for mention in mentions:
-            self.file.write(("," if self.count else "") + mention.model_dump_json())
-            self.count += 1
+        if mentions:
+            self.file.write(("," if self.count else "") + self.encoder.rows_json(mentions))
         self.file.flush()  # the record is written from the file, not from this handle
 
     def __enter__(self) -> "MentionFile":
@@ -89,17 +98,46 @@ class MentionFile:
         self.path.unlink(missing_ok=True)
 
 
-def read_record(path: str | Path) -> Extraction:
-    path = Path(path)
+def derived_from_copy(record: Path) -> Derived:
+    """What a format 2 record's mentions leave to its document copy (text, pages,
+    sections), read from the copy."""
+    path = document_path(record.parent, record.stem)
     try:
-        return Extraction.model_validate_json(path.read_bytes())
-    except ValidationError as error:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise RecordError(Errors.E201.format(
+            file=record, reason=f"its document copy {path} is missing")) from None
+    return Derived(data["text"], data["pages"], data.get("sections", []))  # none: left out
+
+
+def extraction_from(data: dict, path: Path, derived: Derived | None = None) -> Extraction:
+    """A record's JSON, of either format, as its Extraction (RecordError when invalid);
+    ``derived``: of its document, read from the copy when not given."""
+    try:
+        if stored_format(data) == 1:
+            return Extraction.model_validate(data)
+        return Extraction.model_validate(extraction_fields(
+            data, derived or derived_from_copy(path)))
+    except (ValidationError, ValueError, KeyError, TypeError) as error:
         raise RecordError(Errors.E201.format(file=path, reason=error)) from None
 
 
-def read_document_record(out_dir: str | Path, doc_id: str) -> Document:
-    return Document.model_validate_json(document_path(Path(out_dir), doc_id).read_bytes())
+def read_record(path: str | Path) -> Extraction:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_bytes())
+    except ValueError as error:
+        raise RecordError(Errors.E201.format(file=path, reason=error)) from None
+    if not isinstance(data, dict):
+        raise RecordError(Errors.E201.format(file=path, reason="not a JSON object"))
+    return extraction_from(data, path)
 
+
+def read_document_record(out_dir: str | Path, doc_id: str) -> Document:
+    data = json.loads(document_path(Path(out_dir), doc_id).read_bytes())
+    if FORMAT_KEY in data:
+        data = document_fields(data)
+    return Document.model_validate(data)
 
 
 def remove_record(out_dir: Path, doc_id: str) -> None:
@@ -140,15 +178,23 @@ class StoredRecord:
         return self.rest
 
     def streamed(self) -> Iterator[list[Mention]]:
+        """The mentions read one JSON value at a time, then the rest of the record."""
         decoder = json.JSONDecoder()
         with self.path.open(encoding="utf-8") as file:
-            buffer = ""
-            while MENTIONS_OPEN not in buffer:
+            buffer = file.read(READ_CHUNK)
+            opening = MENTIONS_KEY if buffer.startswith(f'{{"{FORMAT_KEY}"') else MENTIONS_OPEN_V1
+            while opening not in buffer:
                 more = file.read(READ_CHUNK)
                 if not more:
                     raise RecordError(Errors.E201.format(file=self.path, reason="no mention list"))
                 buffer += more
-            before, buffer = buffer.split(MENTIONS_OPEN, 1)
+            before, buffer = buffer.split(opening, 1)
+            if opening == MENTIONS_KEY:  # format 2: the mention list is the last field
+                head = json.loads(before + "}")
+                derived = derived_from_copy(self.path)
+                as_mention = MentionDecoder(derived, head).mention
+            else:
+                as_mention = Mention.model_validate
             position, batch = 0, []
             while True:
                 while position < len(buffer) and buffer[position] in " \t\r\n,":
@@ -164,14 +210,16 @@ class StoredRecord:
                             file=self.path, reason="the mention list ends early")) from None
                     buffer, position = buffer[position:] + more, 0
                     continue
-                batch.append(Mention.model_validate(found))
+                batch.append(as_mention(found))
                 if len(batch) == MENTION_BATCH:
                     yield batch
                     batch = []
             yield batch
             after = buffer[position + 1:] + file.read()
-        rest = before + MENTIONS_SLOT.rstrip(",") + after
+        if opening == MENTIONS_KEY:
+            self.rest = extraction_from({**head, "mentions": []}, self.path, derived)
+            return
         try:
-            self.rest = Extraction.model_validate_json(rest)
+            self.rest = Extraction.model_validate_json(before + opening + "]" + after)
         except ValidationError as error:
             raise RecordError(Errors.E201.format(file=self.path, reason=error)) from None

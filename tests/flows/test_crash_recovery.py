@@ -11,6 +11,7 @@ written but not yet renamed (the manifest write).
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import signal
@@ -40,8 +41,8 @@ def records(out):
 
 def tables(out):
     return {f"{name}{suffix}": (pd.read_parquet(out / f"{name}.parquet") if suffix == ".parquet"
-                                else (out / f"{name}.csv").read_text())
-            for name in TABLES for suffix in (".parquet", ".csv")}
+                                else gzip.decompress((out / f"{name}.csv.gz").read_bytes()))
+            for name in TABLES for suffix in (".parquet", ".csv.gz")}
 
 
 def assert_same_output(out, clean):

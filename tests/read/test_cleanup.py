@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
-from pipeline.read.cleanup import is_citation, join_hyphenated, repair_glyphs
+from pipeline.read.cleanup import (any_of, cleanup_rules, is_citation, join_hyphenated,
+                                   repair_glyphs)
 
 
 @pytest.mark.parametrize("printed, repaired", [
@@ -42,3 +45,12 @@ def test_citation_marks_are_told_from_exponents(raised, before, citation):
 ])
 def test_line_end_hyphens(left, right, joint):
     assert join_hyphenated(left, right, {"non-small", "anaplastic"}) == joint
+
+
+def test_the_glyph_repairs_are_tried_at_once_only_where_that_is_exact():
+    joined = any_of([re.compile(r"(?<=\d)x(?=\d)"), re.compile(r"ð([^Þ]+)Þ")])
+    assert joined.search("6x4") and joined.search("ðaÞ") and not joined.search("6 x 4")
+    assert any_of([re.compile(r"(a)\1")]) is None  # its group would be renumbered
+    assert any_of([re.compile("a"), re.compile("(?i)b")]) is None  # a flag mid-pattern
+    assert cleanup_rules().any_repair is not None
+    assert repair_glyphs("ALKþ and ðcrizotinibÞ, 6.8\ufffd6.4 cm") == "ALK+ and (crizotinib), 6.8×6.4 cm"

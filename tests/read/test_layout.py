@@ -1,5 +1,8 @@
 from pipeline.read.furniture import PageLines, furniture
-from pipeline.read.layout import Line, find_gutter, lines_of, reading_order
+import random
+
+from pipeline.read.layout import (Line, find_gutter, gap_pieces, lines_of, measured_lines,
+                                  reading_order)
 
 
 def chars(text, x, baseline, size=10.0, font="Helvetica"):
@@ -70,3 +73,43 @@ def test_a_short_heading_inside_a_body_sentence_does_not_make_it_a_running_heade
     low = Line(chars("and lung cancer. In a notable case report involving an IMT", 50, 780))
     second = PageLines(2, 842, [*[Line(chars(f"more {n}", 50, 120 + 12 * n)) for n in range(5)], low])
     assert id(low) not in furniture([first, second], body_size=10)
+
+
+MEASURES = ("size", "baseline", "foot", "x0", "x1", "top", "bottom")
+
+
+def measures(line: Line) -> tuple:
+    return tuple(getattr(line, name) for name in MEASURES)
+
+
+def test_a_pages_lines_measured_at_once_are_measured_as_one_by_one():
+    """Most common rounded size, baseline and foot (ties: the first to occur), the body
+    being the characters near the size, else all of them; a line of spaces takes its
+    first character's size."""
+    pieces = [
+        chars("ALK", 50, 100) + chars("12", 65, 97, size=7),  # superscript, fewer
+        chars("ab", 50, 120, size=9.96) + chars("cd", 60, 120.04, size=10.04),  # a tie
+        chars("  ", 50, 140, size=8.26),  # spaces only
+        chars("x", 50, 160, size=12) + chars("yz", 56, 160.3, size=7.5),  # body: one of three
+        chars("pq", 50, 180, size=9.95) + chars("rs", 60, 180.05, size=10.05),  # 0.05 steps
+    ]
+    rng = random.Random(18)
+    for _ in range(40):  # random runs of sizes and baselines
+        pieces.append([dict(c, size=rng.choice([7, 8.5, 9.96, 10, 10.04]),
+                            bottom=c["bottom"] + rng.choice([0, 0.04, 0.26, 3]))
+                       for c in chars(rng.choice(["a b", "cdef", " g ", "hi jk"]), 50, 200)])
+    for piece, line in zip(pieces, measured_lines([list(p) for p in pieces])):
+        assert measures(line) == measures(Line(list(piece))), piece
+
+
+def test_groups_are_cut_at_gaps_and_trimmed_all_at_once():
+    """A gap wider than the median size after a printed character cuts (a gutter), one
+    after a space only when three times wider; spaces at a piece's ends go; a group of
+    spaces gives nothing; each group left to right whatever order its characters come in."""
+    gutter = chars("left col ", 50, 100) + chars("right", 150, 100)  # 55 pt gap after a space
+    tight = chars("a b", 50, 120) + chars("c", 75, 120)  # 10 pt after "b": cut (> 9)
+    spaced = chars("d ", 50, 140) + chars("e", 82, 140)  # 22 pt after a space: kept (< 30)
+    blank = chars("   ", 50, 160)
+    pieces = gap_pieces([list(reversed(gutter)), tight, spaced, blank])
+    assert ["".join(c["text"] for c in piece) for piece in pieces] == [
+        "left col", "right", "a b", "c", "d e"]

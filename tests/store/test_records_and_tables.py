@@ -22,7 +22,7 @@ def test_tables_have_the_declared_columns_and_types_in_parquet_and_csv(extracted
         table = pd.read_parquet(out / f"{name}.parquet")
         assert list(table.columns) == list(columns)
         assert {c: str(t) for c, t in table.dtypes.items()} == columns
-        assert len(pd.read_csv(out / f"{name}.csv")) == len(table)
+        assert len(pd.read_csv(out / f"{name}.csv.gz")) == len(table)
     mentions = pd.read_parquet(out / "mentions.parquet")
     assert len(mentions) == len(extraction.mentions)
     assert mentions.modifiers.fillna("").tolist() == ["; ".join(m.modifiers)
@@ -80,7 +80,7 @@ def test_tables_are_current_only_for_the_records_they_were_built_from(extracted)
     rows = update_tables(out, {"case": "stamp-1"})
     assert tables_current(out, source) and rows["mentions"] > 0
     assert not tables_current(out, built_from([("case", "stamp-2")]))  # a newer commit
-    (out / "entities.csv").unlink()
+    (out / "entities.csv.gz").unlink()
     assert not tables_current(out, source)  # a file missing
     update_tables(out, {"case": "stamp-1"})
     (out / "cases.parquet" / "case.parquet").unlink()
@@ -117,7 +117,7 @@ def test_documents_and_therapy_lines_tables_a_curator_opens(tmp_path):
     assert documents.loc["rendering"].source_type == "text/plain"
     assert pd.isna(documents.loc["rendering"].pmid)
     lines = pd.read_parquet(out / "therapy_lines.parquet")
-    csv = pd.read_csv(out / "therapy_lines.csv")
+    csv = pd.read_csv(out / "therapy_lines.csv.gz")
     assert len(csv) == len(lines)
     index = lines[(lines.doc_id == "two_patients") & (lines.case_id == "index")]
     assert index[["line", "drugs", "setting", "response"]].fillna("-").values.tolist() == [

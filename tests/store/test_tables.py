@@ -32,7 +32,7 @@ def folder(extracted):
 
 
 def read_tables(out):
-    return {name: (pd.read_parquet(out / f"{name}.parquet"), (out / f"{name}.csv").read_bytes())
+    return {name: (pd.read_parquet(out / f"{name}.parquet"), (out / f"{name}.csv.gz").read_bytes())
             for name in TABLES}
 
 
@@ -48,7 +48,7 @@ def built_from_scratch(tmp_path, out, stamps):
     import shutil
 
     fresh = tmp_path / "fresh"
-    shutil.copytree(out, fresh, ignore=shutil.ignore_patterns("*.parquet", "*.csv", "_tables.json"))
+    shutil.copytree(out, fresh, ignore=shutil.ignore_patterns("*.parquet", "*.csv.gz", "_tables.json"))
     update_tables(fresh, stamps)
     return fresh
 
@@ -59,7 +59,7 @@ def test_the_dataset_and_the_csv_hold_the_same_rows_in_the_same_order(folder):
     for name, columns in TABLES.items():
         table = pd.read_parquet(out / f"{name}.parquet")
         assert {c: str(t) for c, t in table.dtypes.items()} == columns
-        csv = pd.read_csv(out / f"{name}.csv", dtype=str)
+        csv = pd.read_csv(out / f"{name}.csv.gz", dtype=str)
         assert len(table) == len(csv) == rows[name]
         assert table.doc_id.tolist() == csv.doc_id.tolist()
     order = pd.read_parquet(out / "documents.parquet").doc_id.tolist()
@@ -89,12 +89,12 @@ def test_documents_no_longer_committed_lose_their_rows(folder):
     update_tables(out, dict.fromkeys(DOC_IDS, "1"))
     rows = update_tables(out, {"a": "1", "b": "1"})
     assert set(pd.read_parquet(out / "cases.parquet").doc_id) == {"a", "b"}
-    assert set(pd.read_csv(out / "cases.csv").doc_id) == {"a", "b"}
+    assert set(pd.read_csv(out / "cases.csv.gz").doc_id) == {"a", "b"}
     assert sorted(path.name for path in (out / "mentions.parquet").iterdir()) == [
         "a.parquet", "b.parquet"]
     assert rows["documents"] == 2
     assert update_tables(out, {})["mentions"] == 0
-    assert len(pd.read_csv(out / "mentions.csv")) == 0
+    assert len(pd.read_csv(out / "mentions.csv.gz")) == 0
 
 
 def test_a_crash_in_an_update_is_made_good_by_the_next(folder, tmp_path, monkeypatch):
@@ -127,3 +127,33 @@ def test_tables_of_the_one_file_layout_are_replaced_by_datasets(folder):
     update_tables(out, dict.fromkeys(DOC_IDS, "1"))
     assert (out / "cases.parquet").is_dir()
     assert set(pd.read_parquet(out / "cases.parquet").doc_id) == set(DOC_IDS)
+
+
+def test_a_table_write_that_fails_lets_go_of_every_part(folder, monkeypatch):
+    """A full disk while a document's parts are written: the error is raised, no
+    temporary part is left, and every writer is closed (none left to close, and fail
+    again, when it is collected)."""
+    import errno
+    import gc
+
+    out, _, _ = folder
+    written = tables_module.DocumentPart.add
+
+    def disk_full_at_cases(part, rows):
+        if part.name == "cases":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written(part, rows)
+
+    monkeypatch.setattr(tables_module.DocumentPart, "add", disk_full_at_cases)
+    opened, make_writer = [], tables_module.parquet_writer
+
+    def kept_writer(path, name):
+        opened.append(make_writer(path, name))
+        return opened[-1]
+
+    monkeypatch.setattr(tables_module, "parquet_writer", kept_writer)
+    with pytest.raises(OSError, match="No space left"):
+        update_tables(out, dict.fromkeys(DOC_IDS, "1"))
+    gc.collect()
+    assert opened and not any(writer.is_open for writer in opened)
+    assert not list(out.rglob("*.tmp"))

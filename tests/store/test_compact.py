@@ -1,0 +1,138 @@
+"""The compact record format: mentions point into the document copy's text; records of
+format 1 still read."""
+
+import json
+
+import pytest
+
+from pipeline.errors import RecordError
+from pipeline.extract import extract
+from pipeline.store import (StoredRecord, folder_records, read_document_record, read_record,
+                            update_tables, write_record)
+from pipeline.store import records
+from pipeline.store.compact import RECORD_FORMAT
+from tests.conftest import PDFS, SEEDS
+
+SEED_PATHS = sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def seed_extractions():
+    return [extract(path) for path in SEED_PATHS]
+
+
+def streamed(path):
+    record = StoredRecord(path)
+    mentions = [m for batch in record.mention_batches() for m in batch]
+    return record.head().model_copy(update={"mentions": mentions})
+
+
+def write_format_1(document, extraction, out):
+    """A pair as caselit wrote it before ``record_format``."""
+    (out / "_documents").mkdir(parents=True, exist_ok=True)
+    (out / "_documents" / f"{document.id}.json").write_text(document.model_dump_json())
+    (out / f"{document.id}.json").write_text(extraction.model_dump_json(indent=2))
+
+
+def test_seed_records_read_back_as_the_extraction_and_document(tmp_path, seed_extractions,
+                                                               monkeypatch):
+    out = tmp_path / "out"
+    for document, extraction in seed_extractions:
+        write_record(document, extraction, out)
+    for document, extraction in seed_extractions:
+        path = out / f"{document.id}.json"
+        assert read_record(path) == extraction
+        assert read_document_record(out, document.id) == document
+    monkeypatch.setattr(records, "STREAMED_BYTES", 100)  # read mention by mention
+    monkeypatch.setattr(records, "READ_CHUNK", 256)
+    for document, extraction in seed_extractions:
+        assert streamed(out / f"{document.id}.json") == extraction
+
+
+def test_a_seed_pdf_with_its_boxes_reads_back(tmp_path):
+    document, extraction = extract(sorted(PDFS.glob("*.pdf"))[0])
+    assert any(span.bbox for span in document.source_map)
+    write_record(document, extraction, tmp_path)
+    assert read_document_record(tmp_path, document.id) == document
+    assert read_record(tmp_path / f"{document.id}.json") == extraction
+
+
+def test_a_record_keeps_its_version_and_no_sentence(tmp_path, seed_extractions):
+    document, extraction = seed_extractions[0]
+    path = write_record(document, extraction, tmp_path)
+    stored = path.read_text()
+    assert json.loads(stored)["record_format"] == RECORD_FORMAT
+    assert "\n" not in stored
+    longest = max((m.sentence for m in extraction.mentions), key=len)
+    assert longest in document.text and longest not in stored
+    assert path.stat().st_size < len(extraction.model_dump_json()) / 4
+
+
+def test_a_text_without_sections_reads_back(tmp_path):
+    from pipeline.extract import extract_read
+    from pipeline.read import text_document
+
+    document = text_document("A 54-year-old man with EML4-ALK lung cancer received "
+                             "crizotinib and had a partial response.", "short")
+    document = document.model_copy(update={"sections": []})  # a copy leaves out empty lists
+    extraction = extract_read(document, "check")
+    assert extraction.mentions
+    path = write_record(document, extraction, tmp_path)
+    assert read_record(path) == extraction
+    assert read_document_record(tmp_path, "short") == document
+
+
+def test_words_that_are_not_the_text_at_their_offsets_are_kept(tmp_path, seed_extractions):
+    document, extraction = seed_extractions[1]
+    first, second, *rest = extraction.mentions
+    odd = [first.model_copy(update={"text": "written otherwise"}),
+           second.model_copy(update={"sentence": "A sentence the text does not hold."}),
+           *rest]
+    changed = extraction.model_copy(update={"mentions": odd})
+    write_record(document, changed, tmp_path)
+    assert read_record(tmp_path / f"{document.id}.json") == changed
+
+
+def test_records_of_format_1_still_read_and_fill_the_tables(tmp_path, seed_extractions,
+                                                            monkeypatch):
+    (old_document, old), (new_document, new) = seed_extractions[:2]
+    write_format_1(old_document, old, tmp_path)
+    write_record(new_document, new, tmp_path)
+    assert read_record(tmp_path / f"{old_document.id}.json") == old
+    assert read_document_record(tmp_path, old_document.id) == old_document
+    rows = update_tables(tmp_path, folder_records(tmp_path))
+    assert rows["mentions"] == len(old.mentions) + len(new.mentions)
+    monkeypatch.setattr(records, "STREAMED_BYTES", 100)
+    monkeypatch.setattr(records, "READ_CHUNK", 256)
+    assert streamed(tmp_path / f"{old_document.id}.json") == old
+
+
+def test_a_record_without_its_document_copy_says_so(tmp_path, seed_extractions):
+    document, extraction = seed_extractions[2]
+    path = write_record(document, extraction, tmp_path)
+    (tmp_path / "_documents" / f"{document.id}.json").unlink()
+    with pytest.raises(RecordError, match="document copy .* is missing"):
+        read_record(path)
+
+
+@pytest.mark.parametrize("piece_chars", [None, "4000"], ids=["whole", "in pieces"])
+def test_a_run_commits_the_records_caselit_extract_gives(tmp_path, monkeypatch, piece_chars):
+    """What a run's document worker writes reads back as the Python API's extraction,
+    also for a document written piece by piece through a MentionFile."""
+    import caselit
+    from pipeline.read import source_for
+    from pipeline.tag import tagger_fingerprint
+    from pipeline.worker import extract_and_commit
+
+    if piece_chars:
+        monkeypatch.setenv("CASELIT_PIECE_CHARS", piece_chars)
+    path = SEED_PATHS[1]
+    written, count = extract_and_commit(source_for(path), str(tmp_path), tagger_fingerprint())
+    expected = caselit.extract(path)
+    stored = read_record(tmp_path / f"{path.stem}.json")
+    assert (written.mentions == []) == bool(piece_chars)  # in pieces: into a MentionFile
+    assert len(stored.mentions) == count == len(expected.mentions)
+    assert stored == expected.model_copy(update={"run": written.run})
+    if piece_chars:
+        monkeypatch.setattr(records, "STREAMED_BYTES", 100)
+        assert streamed(tmp_path / f"{path.stem}.json") == stored
