@@ -110,10 +110,13 @@ def test_with_gold_the_flow_writes_reports_and_publishes_an_artifact(prefect_har
     async def latest_artifact():
         async with get_client() as client:
             from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+            from prefect.client.schemas.sorting import ArtifactSort
 
+            # the newest: other tests' runs publish under the same key
             found = await client.read_artifacts(
-                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["caselit-gold-diff"])))
-            return found[-1] if found else None
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["caselit-gold-diff"])),
+                sort=ArtifactSort.CREATED_DESC, limit=1)
+            return found[0] if found else None
 
     artifact = asyncio.run(latest_artifact())
     assert artifact is not None and "| genes | 2 | 0 | 0 |" in artifact.data
