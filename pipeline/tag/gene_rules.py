@@ -24,6 +24,13 @@ class GeneRules:
     clinical_abbreviations: frozenset[str]
     not_genes: frozenset[str]
 
+    def marker_symbol(self, printed: str) -> str | None:
+        """The symbol of an IHC marker as printed, also in lower case or with a capital
+        opening a sentence ("Napsin A")."""
+        markers = self.ihc_markers
+        return (markers.get(printed) or markers.get(printed.lower())
+                or markers.get(printed[:1].lower() + printed[1:]))
+
     @classmethod
     def from_dict(cls, data: dict) -> "GeneRules":
         lists = ["classes", "family_words", "ihc_cues", "clinical_abbreviations", "not_genes"]
@@ -37,6 +44,14 @@ class GeneRules:
                    Evidence.from_list(data["evidence"], file=FILE), words_pattern(values["ihc_cues"]),
                    {str(k): str(v) for k, v in markers.items()},
                    frozenset(values["clinical_abbreviations"]), frozenset(values["not_genes"]))
+
+
+def marker_forms(markers: dict[str, str]) -> re.Pattern:
+    """The IHC markers as printed, or with a capital opening a sentence, as whole words
+    (a marker followed by "-positive" still is one; "CK5/6" is one, "CK5" of it is not)."""
+    forms = {form for marker in markers for form in (marker, marker[:1].upper() + marker[1:])}
+    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w/-])(?:{alternatives})(?!\w)(?![/-]\d)")
 
 
 # right after a mention: "KSR family", "insulin receptor superfamily", "(TAPE) domain"

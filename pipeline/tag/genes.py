@@ -46,7 +46,7 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.drugs import drug_rules, reads_as_drug
 from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, WEAKER
-from pipeline.tag.gene_rules import GeneRules, gene_rules
+from pipeline.tag.gene_rules import GeneRules, gene_rules, marker_forms
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
 from pipeline.tag.matching import find_terms
 from pipeline.tag.tags import Tag, add_tags, doc_text
@@ -67,7 +67,7 @@ class Candidate:
     end: int
     printed: str
     symbol: str | None  # None: an alias several genes share
-    rank: str  # approved | previous | alias | withdrawn | name | shared | respelled | lower_case
+    rank: str  # approved | previous | alias | withdrawn | name | shared | respelled | lower_case | marker
     shared: tuple[str, ...] = ()
 
 
@@ -173,6 +173,15 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
             found.append(Candidate(match.start, match.end, printed, None, "shared", entry))
     found += numbered_siblings(text, found, lexicon)
     return sorted(found, key=lambda c: c.start)
+
+
+def with_markers(candidates: list[Candidate], text: str, markers: re.Pattern) -> list[Candidate]:
+    """The candidates and the IHC markers printed where none is ("napsin A", "estrogen
+    receptor"): no HGNC form, they are genes only in a marker result (see ``resolve``)."""
+    found = [Candidate(m.start(), m.end(), m.group(), None, "marker")
+             for m in markers.finditer(text)
+             if not any(c.start < m.end() and m.start() < c.end for c in candidates)]
+    return sorted(candidates + found, key=lambda c: c.start) if found else candidates
 
 
 # After a symbol ending in a number, the numbers of its siblings: "CDK4/6", "BRCA1/2",
@@ -350,6 +359,7 @@ class GeneTagger:
         self.drugs = drug_lexicon(settings)  # names that are a gene's and a drug's
         self.words = common_words(settings)
         self.rules = gene_rules()
+        self.markers = marker_forms(self.rules.ihc_markers)
 
     def __call__(self, doc: Doc) -> Doc:
         add_tags(doc, self.judge(doc_text(doc), doc_sentences(doc), abbreviations(doc),
@@ -359,8 +369,7 @@ class GeneTagger:
     def resolve(self, candidate: Candidate, sentence: str) -> tuple[str | None, str]:
         """(symbol, strength) after the IHC reading and the rejections."""
         rules = self.rules
-        marker = rules.ihc_markers.get(candidate.printed) or rules.ihc_markers.get(
-            candidate.printed.lower())
+        marker = rules.marker_symbol(candidate.printed)
         if marker and rules.ihc_cues.search(sentence):
             return marker, "strong"
         if (candidate.printed in rules.classes or candidate.printed in rules.not_genes
@@ -380,7 +389,8 @@ class GeneTagger:
         weak: list[tuple[int, Candidate, str]] = []
         shared: list[tuple[int, Candidate]] = []
         vetoed: set[str] = set()
-        candidates = find_candidates(text, self.lexicon, self.words)
+        candidates = with_markers(find_candidates(text, self.lexicon, self.words), text,
+                                  self.markers)
         for index, candidate in enumerate(candidates):
             sentence = sentence_at(sentences, candidate.start)
             symbol, verdict = self.resolve(candidate, sentence.text if sentence else "")

@@ -75,6 +75,18 @@ def test_immunohistochemistry_decides_an_alias_meaning(genes):
     assert genes(text) == [("SMA", "ACTA2"), ("EMA", "MUC1"), ("desmin", "DES"), ("ALK1", "ALK")]
 
 
+def test_a_marker_no_hgnc_form_spells_is_a_gene_in_a_marker_result(genes):
+    assert genes("Tumor cells were positive for napsin A and TTF-1.") == [
+        ("napsin A", "NAPSA"), ("TTF-1", "NKX2-1")]
+    assert genes("Napsin A staining was diffuse.") == [("Napsin A", "NAPSA")]
+    assert genes("An estrogen receptor-positive, HER2-negative carcinoma.") == [
+        ("estrogen receptor", "ESR1"), ("HER2", "ERBB2")]
+    assert genes("Tumour cells were CK5/6 positive; LCA was negative.") == [
+        ("CK5/6", "KRT5"), ("LCA", "PTPRC")]
+    # no marker result: words, not a gene
+    assert genes("Estrogen receptor signalling was discussed.") == []
+
+
 def test_word_like_symbols_need_a_gene_word_nearby(genes):
     assert genes("Profiling used the MSK-IMPACT assay, a hybridization capture-based panel run "
                  "on all samples of the study.") == []
