@@ -29,7 +29,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.hgvs_syntax import (AA3, FRAMESHIFT, PRINTED_NUCLEOTIDE_EDIT, PROTEIN_EDIT,
-                                  SUBSTITUTION, biocommons_accepts, normalise_nucleotide_change,
+                                  SUBSTITUTION, biocommons_accepts, biocommons_parser,
+                                  normalise_nucleotide_change,
                                   normalise_protein_change)
 from pipeline.lexicons import GeneLexicon, gene_lexicon
 from pipeline.schema import Variant
@@ -335,6 +336,9 @@ class VariantTagger:
     def __init__(self, nlp: Language, name: str):
         self.name = name
         self.lexicon = gene_lexicon(get_settings())
+        # the grammar is built (~45 ms) when the tagger loads, as the lexicons are, not
+        # in the first document that holds a variant
+        biocommons_parser()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
