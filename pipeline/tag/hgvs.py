@@ -44,7 +44,8 @@ from pipeline.tag.variant_words import find_word_changes
 # biocommons' grammar accepts whatever the position (tests/tag/test_hgvs.py asks it of
 # every pair): not asked of the grammar, at about 0.3 ms each. It rejects pyrrolysine.
 PLAIN_RESIDUE = NORMAL_AA.replace("|Pyl", "")
-PLAIN_SUBSTITUTION = re.compile(rf"p\.(?:{PLAIN_RESIDUE})\d+(?:{PLAIN_RESIDUE})|c\.\d+[ACGT]>[ACGT]")
+PLAIN_SUBSTITUTION = re.compile(rf"p\.(?:{PLAIN_RESIDUE})\d+(?:{PLAIN_RESIDUE})"
+                                r"|c\.\d+[ACGT]>[ACGT]")
 REFERENCE = r"(?:(?:NM|NR|NC|NG|NP|XM|XR|ENST|LRG)_?\d+(?:\.\d+)?(?:\([A-Za-z0-9-]+\))?)"
 HGVS = re.compile(
     rf"(?<![A-Za-z0-9.])"

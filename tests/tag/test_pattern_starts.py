@@ -18,7 +18,8 @@ def test_karyotypes_at_a_word_start_only():
 
 
 def test_research_codes_at_a_word_start_only():
-    assert found(RESEARCH_CODE, "CPX-351 (ASP3062) then AZD9291.") == ["CPX-351", "ASP3062", "AZD9291"]
+    assert found(RESEARCH_CODE, "CPX-351 (ASP3062) then AZD9291.") == [
+        "CPX-351", "ASP3062", "AZD9291"]
     assert found(RESEARCH_CODE, "xCPX-351, 5AB123, ABCDEF123, AB-CD123 and CD123-4") == []
 
 
