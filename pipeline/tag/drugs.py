@@ -63,8 +63,10 @@ from pipeline.tag.variant_words import vocabulary as amino_acid_vocabulary
 FILE = "drug_rules.yaml"
 MAX_DRUG_WORDS = 4
 STRONG_KINDS = frozenset({"inn", "short", "code"})
-# A research code: capitals, then three or more digits ("ASP3062", "CPX-351").
-RESEARCH_CODE = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2,5}-?\d{3,7}[A-Z]?(?![A-Za-z0-9]|-[A-Za-z0-9])")
+# A research code: capitals, then three or more digits ("ASP3062", "CPX-351"). The
+# look-behind follows the first capital, so re skips to capitals by a fast scan.
+RESEARCH_CODE = re.compile(r"[A-Z](?<![A-Za-z0-9-][A-Z])[A-Z]{1,4}-?\d{3,7}[A-Z]?"
+                           r"(?![A-Za-z0-9]|-[A-Za-z0-9])")
 NOT_A_THERAPY_AFTER = re.compile(r"^\s+(?:cells?|cell\s+lines?|xenografts?|models?|levels?|"
                                  r"antigen|values?)\b", re.IGNORECASE)
 LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|then\s+)?|and\s+|or\s+|plus\s+|with\s+|/|\+|"

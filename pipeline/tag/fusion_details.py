@@ -29,7 +29,8 @@ EXON_NOTATION = re.compile(
     r"(?P<p2>[Ee]xon\s?|[A-Za-z]{1,2})(?P<n2>\d{1,3})[ab]?(?![A-Za-z0-9])"
     r"|(?<![A-Za-z0-9])(?P<q1>e)(?P<m1>\d{1,2})(?P<q2>[a-z])(?P<m2>\d{1,2})(?![A-Za-z0-9])"
 )
-TRANSCRIPT = re.compile(r"(?<![A-Za-z0-9_])N[MR]_\d{4,9}(?:\.\d+)?(?![A-Za-z0-9])")
+# (the look-behind after the "N": re finds the letter by a fast scan, not at every position)
+TRANSCRIPT = re.compile(r"N(?<![A-Za-z0-9_]N)[MR]_\d{4,9}(?:\.\d+)?(?![A-Za-z0-9])")
 # A position with no edit after it: "c.413-2055", "c.3173-193" (an edit would make it a
 # variant: "c.3173-1G>A").
 BARE_POSITION = re.compile(r"(?<![A-Za-z0-9.])[cg]\.[-*]?\d+(?:[+-]\d+)?(?![A-Za-z0-9>_+.-])")

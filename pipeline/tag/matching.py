@@ -21,6 +21,9 @@ T = TypeVar("T")
 
 WORD = re.compile(r"[A-Za-z0-9\u0391-\u03a9\u03b1-\u03c9]+")  # Greek letters too: "PDGFRα"
 SPLIT_WORDS = re.compile(f"({WORD.pattern})")  # see split_at
+# The characters of WORD that are no ASCII letter or digit: a text without them has the
+# runs of ASCII letters and digits as its words
+BEYOND_ASCII_WORDS = re.compile("[\u0391-\u03a9\u03b1-\u03c9]")
 # The characters whose lower case is a character of WORD and they are not, or the reverse
 # (ϴ, the Ohm and Kelvin signs; tests/tag/test_matching.py checks them against Unicode)
 RELOWERED_WORDS = re.compile("[\u03f4\u2126\u212a]")
@@ -121,13 +124,22 @@ def split_at(splitter: re.Pattern, text: str) -> tuple[list[str], list[int], lis
 
 @lru_cache(maxsize=4)
 def words_of(text: str) -> Words:
+    if BEYOND_ASCII_WORDS.search(text) is None:
+        # no Greek letter: the words are the runs of ASCII letters and digits, found once
+        runs = ascii_runs(text)
+        return Words(runs.starts, runs.ends, runs.printed, runs.lowered, runs.gaps)
     parts, starts, ends = split_at(SPLIT_WORDS, text)
     # the lowered text splits the same unless it holds a character whose lower case is
     # a word's and it is not, or the reverse; then its words are cut one by one
     lowered_text = lower_keeping_offsets(text)
     lowered = (SPLIT_WORDS.split(lowered_text)[1::2] if RELOWERED_WORDS.search(text) is None
                else list(map(lowered_text.__getitem__, map(slice, starts, ends))))
-    return Words(starts, ends, parts[1::2], lowered, parts[2:-1:2] + [""] * bool(starts))
+    return Words(starts, ends, parts[1::2], lowered, gaps(parts, starts))
+
+
+def gaps(parts: list[str], starts: list[int]) -> list[str]:
+    """The separators between the words of a split (:func:`split_at`), "" after the last."""
+    return parts[2:-1:2] + [""] * bool(starts)
 
 
 @lru_cache(maxsize=8)
@@ -217,21 +229,22 @@ class Runs:
     ends: list[int]
     printed: list[str]
     lowered: list[str]  # as :func:`lower_keeping_offsets` lowers them
+    gaps: list[str]  # the characters between a run and the next ("" after the last)
 
 
 @lru_cache(maxsize=4)
 def ascii_runs(text: str) -> Runs:
     parts, starts, ends = split_at(SPLIT_RUNS, text)
-    printed = parts[1::2]
-    return Runs(starts, ends, printed, list(map(str.lower, printed)))  # ASCII: as in the text
+    printed = parts[1::2]  # lowered as in the text: ASCII
+    return Runs(starts, ends, printed, list(map(str.lower, printed)), gaps(parts, starts))
 
 
 @lru_cache(maxsize=4)
 def letter_runs(text: str) -> Runs:
     """A text's runs of ASCII letters."""
     parts, starts, ends = split_at(SPLIT_LETTERS, text)
-    printed = parts[1::2]
-    return Runs(starts, ends, printed, list(map(str.lower, printed)))  # ASCII: as in the text
+    printed = parts[1::2]  # lowered as in the text: ASCII
+    return Runs(starts, ends, printed, list(map(str.lower, printed)), gaps(parts, starts))
 
 
 @lru_cache(maxsize=4)

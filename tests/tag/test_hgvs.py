@@ -3,8 +3,8 @@ import spacy
 import pipeline.tag.nlp  # noqa: F401  (registers the caselit components)
 
 from pipeline.hgvs_syntax import biocommons_accepts, is_normal_hgvs
-from pipeline.tag.hgvs import (find_hgvs, find_in_words, find_one_letter_edits,
-                               find_protein_changes, find_residue_ranges,
+from pipeline.tag.hgvs import (PLAIN_RESIDUE, PLAIN_SUBSTITUTION, find_hgvs, find_in_words,
+                               find_one_letter_edits, find_protein_changes, find_residue_ranges,
                                find_three_letter_changes, find_unnormalised)
 from pipeline.tag.tags import tags_of_type
 from tests.conftest import DATA_DIR
@@ -217,3 +217,19 @@ def test_a_one_letter_change_after_a_sentence_about_a_mutation_counts(nlp):
     text = ("Her tumour carried an EGFR mutation. Two years later, L858R was still present. "
             "Room A1202C was booked in May.")
     assert variants_with_genes(nlp, text) == [("L858R", "EGFR")]
+
+
+def test_the_substitutions_not_asked_of_biocommons_grammar_are_ones_it_accepts():
+    residues = PLAIN_RESIDUE.split("|")
+    assert len(residues) == 22 and "Ter" in residues
+    changes = [f"p.{ref}{position}{alt}" for ref in residues for alt in residues
+               for position in ("1", "1202", "0070")]
+    changes += [f"c.{position}{ref}>{alt}" for ref in "ACGT" for alt in "ACGT"
+                for position in ("1", "3604", "0070")]
+    assert all(PLAIN_SUBSTITUTION.fullmatch(change) for change in changes)
+    if biocommons_accepts("p.Gly1202Arg") is not None:  # the grammar is installed
+        assert all(biocommons_accepts(change) for change in changes)
+        # what it rejects is asked of it: pyrrolysine, an unknown residue before a position
+        for change in ("p.Pyl12Ala", "p.Xaa12Ala", "p.Gly12Pyl"):
+            assert PLAIN_SUBSTITUTION.fullmatch(change) is None
+            assert biocommons_accepts(change) is False

@@ -3,8 +3,8 @@
 import re
 
 from pipeline.tag.case_words import whole_words
-from pipeline.tag.matching import (FOLDED_ONTO_ASCII, WholeWordForms, find_terms, joined_words,
-                                   sharing_screens, words_of)
+from pipeline.tag.matching import (FOLDED_ONTO_ASCII, WholeWordForms, ascii_runs, find_terms,
+                                   joined_words, sharing_screens, words_of)
 
 NAMES = {"anaplastic lymphoma kinase": "ALK", "caveolin 1": "CAV1", "vimentin": "VIM",
          "echinoderm microtubule-associated protein-like 4": "EML4"}
@@ -73,6 +73,18 @@ def test_a_text_s_words_their_offsets_and_the_characters_between():
     assert words_of("").printed == [] and words_of(" ; ").starts == []
     # a character whose lower case is a word's and it is not: the words cut one by one
     assert words_of("\u2126mega").lowered == ["mega"] and words_of("\u212a9").lowered == ["9"]
+
+
+def test_a_text_without_greek_letters_has_its_runs_as_words():
+    text = "EML4-ALK  in PDGFRa, (XB) İ\u212a\u2126s"
+    words, runs = words_of(text), ascii_runs(text)
+    assert words.printed == runs.printed == ["EML4", "ALK", "in", "PDGFRa", "XB", "s"]
+    assert words.lowered == ["eml4", "alk", "in", "pdgfra", "xb", "s"]
+    assert list(zip(words.starts, words.ends)) == [(0, 4), (5, 8), (10, 12), (13, 19), (22, 24),
+                                                   (29, 30)]
+    assert words.gaps == ["-", "  ", " ", ", (", ") İ\u212a\u2126", ""]
+    # one Greek letter: the words hold it ("PDGFRα" is one word, two runs)
+    assert words_of(text.replace("PDGFRa", "PDGFRα")).printed[3] == "PDGFRα"
 
 
 def test_the_characters_lowering_takes_into_or_out_of_words_are_listed():
