@@ -121,6 +121,7 @@ class DiseaseWords:
     cell_words: frozenset[str]
     alteration: frozenset[str]
     misspelled: dict[str, str]  # a long head misprinted by one letter -> the head
+    size: re.Pattern  # a tumour's size, no part of its name: "a 9-cm gastric GIST"
     # what the run of letters a head starts ends with: a head, a suffix, a plural of one,
     # or the first word of a head of several ("myelodysplastic" syndrome)
     head_endings: tuple[str, ...] = ()
@@ -179,7 +180,7 @@ class CaseWords:
                     "status_patterns", "response_patterns", "setting_patterns", "site_patterns",
                     "treatment_partners",
                     "treatments", "treatment_patterns", "treatment_count", "treatment_joins",
-                    "abbreviated_diseases", "site_compound_words"]
+                    "abbreviated_diseases", "site_compound_words", "disease_size_units"]
         check_keys(data, file=FILE, where="top level", required=required)
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
                                              key="case_sensitive"))
@@ -207,6 +208,7 @@ class CaseWords:
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
             misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)),
+            re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
             *head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
         treatment_forms = [re.escape(f) for f in check_str_list(
             data["treatments"], file=FILE, where="top level", key="treatments")]
@@ -299,9 +301,6 @@ def starts_sentence(word: str, next_letter: str) -> bool:
     return word[:1].isupper() and rest.isalpha() and rest.islower() and next_letter.islower()
 
 
-MEASUREMENT = re.compile(r"\d+(?:[.,]\d+)?-?(?:cm|mm|centimet(?:er|re)s?|millimet(?:er|re)s?)")
-
-
 def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
     """Where a disease phrase starts: the words before its head that name it, without
     course words at the front ("relapsed acute myeloid leukemia" -> "acute myeloid...")."""
@@ -320,7 +319,7 @@ def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
             if nearest.rsplit("-", 1)[-1] in words.alteration:
                 starts = starts[:-1]
             break
-        if word in words.stop or MEASUREMENT.fullmatch(word):  # "a 9-cm gastric GIST"
+        if word in words.stop or words.size.fullmatch(word):
             break
         if word in ("cell", "cells"):  # "small cell lung cancer", not "tumor cell carcinoma"
             before = previous_word(text, word_start)
