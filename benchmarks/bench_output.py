@@ -18,15 +18,13 @@ import json
 import tempfile
 from pathlib import Path
 
-from bench_ingest import ROOT, make_corpus
+from bench_ingest import ROOT, folder_bytes, make_corpus
 
 ISSUE_RATIO = "17x (361 MB per 1,000 documents; target <= 3x)"
 
 
 def size_of(path: Path) -> int:
-    if path.is_file():
-        return path.stat().st_size
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size if path.is_file() else folder_bytes(path)
 
 
 def field_sizes(records: list[Path]) -> dict[str, int]:

@@ -32,8 +32,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ingest import (CASELIT, ROOT, change_documents, make_corpus,  # noqa: E402
-                          stage_split, timed_run)
+from bench_ingest import (CASELIT, ROOT, change_documents, folder_bytes,  # noqa: E402
+                          make_corpus, stage_split, timed_run)
 from bench_speed import run_tree  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -53,10 +53,6 @@ ISSUE = {
 def summary(values: list[float], digits: int = 1, unit: str = "") -> str:
     return (f"{statistics.median(values):,.{digits}f}{unit} "
             f"({min(values):,.{digits}f}-{max(values):,.{digits}f})")
-
-
-def folder_bytes(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
 def wall(command: list[str]) -> float:

@@ -23,6 +23,7 @@ class GeneRules:
     ihc_markers: dict[str, str]
     clinical_abbreviations: frozenset[str]
     not_genes: frozenset[str]
+    marker_forms: re.Pattern  # the markers as printed (:func:`marker_forms`)
 
     def marker_symbol(self, printed: str) -> str | None:
         """The symbol of an IHC marker as printed, also in lower case or with a capital
@@ -43,10 +44,11 @@ class GeneRules:
                    words_pattern(values["family_words"], FAMILY_WORD_BEFORE),
                    Evidence.from_list(data["evidence"], file=FILE), words_pattern(values["ihc_cues"]),
                    {str(k): str(v) for k, v in markers.items()},
-                   frozenset(values["clinical_abbreviations"]), frozenset(values["not_genes"]))
+                   frozenset(values["clinical_abbreviations"]), frozenset(values["not_genes"]),
+                   marker_forms([str(k) for k in markers]))
 
 
-def marker_forms(markers: dict[str, str]) -> re.Pattern:
+def marker_forms(markers: list[str]) -> re.Pattern:
     """The IHC markers as printed, or with a capital opening a sentence, as whole words
     (a marker followed by "-positive" still is one; "CK5/6" is one, "CK5" of it is not)."""
     forms = {form for marker in markers for form in (marker, marker[:1].upper() + marker[1:])}

@@ -31,8 +31,10 @@ number ("CDK4/6"). Then:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import accumulate
 from typing import Callable
 
 from spacy.language import Language
@@ -46,7 +48,7 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.drugs import drug_rules, reads_as_drug
 from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, WEAKER
-from pipeline.tag.gene_rules import GeneRules, gene_rules, marker_forms
+from pipeline.tag.gene_rules import GeneRules, gene_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
 from pipeline.tag.matching import find_terms
 from pipeline.tag.tags import Tag, add_tags, doc_text
@@ -178,9 +180,15 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
 def with_markers(candidates: list[Candidate], text: str, markers: re.Pattern) -> list[Candidate]:
     """The candidates and the IHC markers printed where none is ("napsin A", "estrogen
     receptor"): no HGNC form, they are genes only in a marker result (see ``resolve``)."""
-    found = [Candidate(m.start(), m.end(), m.group(), None, "marker")
-             for m in markers.finditer(text)
-             if not any(c.start < m.end() and m.start() < c.end for c in candidates)]
+    # a marker overlaps a candidate when one starting before the marker's end ends after
+    # its start: the candidates are sorted by start, so the furthest end of those suffices
+    starts = [c.start for c in candidates]
+    furthest = list(accumulate((c.end for c in candidates), max))
+    found = []
+    for match in markers.finditer(text):
+        before = bisect_left(starts, match.end())
+        if not (before and furthest[before - 1] > match.start()):
+            found.append(Candidate(match.start(), match.end(), match.group(), None, "marker"))
     return sorted(candidates + found, key=lambda c: c.start) if found else candidates
 
 
@@ -359,7 +367,6 @@ class GeneTagger:
         self.drugs = drug_lexicon(settings)  # names that are a gene's and a drug's
         self.words = common_words(settings)
         self.rules = gene_rules()
-        self.markers = marker_forms(self.rules.ihc_markers)
 
     def __call__(self, doc: Doc) -> Doc:
         add_tags(doc, self.judge(doc_text(doc), doc_sentences(doc), abbreviations(doc),
@@ -390,7 +397,7 @@ class GeneTagger:
         shared: list[tuple[int, Candidate]] = []
         vetoed: set[str] = set()
         candidates = with_markers(find_candidates(text, self.lexicon, self.words), text,
-                                  self.markers)
+                                  rules.marker_forms)
         for index, candidate in enumerate(candidates):
             sentence = sentence_at(sentences, candidate.start)
             symbol, verdict = self.resolve(candidate, sentence.text if sentence else "")
