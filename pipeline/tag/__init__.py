@@ -98,11 +98,19 @@ def evidence_bounds(document: Document, section: Section | None, sentence: tuple
 
 def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:
     """Every mention in the document, sorted by position, with its provenance."""
-    return tag_with_doc(document, config_path)[1]
+    return tagged(document, config_path)[1]
 
 
 def tag_with_doc(document: Document, config_path: str | Path | None = None):
     """(the tagged spaCy Doc, the mentions of :func:`tag`): for the Python API."""
+    from pipeline.tag.nlp import complete_lexemes
+
+    doc, mentions = tagged(document, config_path)
+    return complete_lexemes(doc, load_tagger(config_path)), mentions
+
+
+def tagged(document: Document, config_path: str | Path | None = None):
+    """(the tagged spaCy Doc, whose lexemes hold only what the tagger reads, the mentions)."""
     from pipeline.tag.context import OUT_OF_SCOPE, doc_sentences
     from pipeline.tag.tables import set_tables
     from pipeline.tag.tags import doc_tags, make_doc
