@@ -34,7 +34,9 @@ def _load(config_path: str | None, settings: Settings):
 
 def load_tagger(config_path: str | Path | None = None):
     """The process-wide tagger for a config and the current settings (built once each:
-    loading the lexicons takes about a second)."""
+    loading the lexicons takes about a second). Its vocabulary gives new words only the
+    lexeme attributes the components read (``pipeline.tag.nlp.READ_LEXEME_ATTRIBUTES``);
+    :func:`tag_with_doc` hands out Docs with all of them."""
     with _build_lock:
         return _load(str(config_path) if config_path else None, get_settings())
 
@@ -98,11 +100,20 @@ def evidence_bounds(document: Document, section: Section | None, sentence: tuple
 
 def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:
     """Every mention in the document, sorted by position, with its provenance."""
-    return tag_with_doc(document, config_path)[1]
+    return tagged(document, config_path)[1]
 
 
 def tag_with_doc(document: Document, config_path: str | Path | None = None):
     """(the tagged spaCy Doc, the mentions of :func:`tag`): for the Python API."""
+    from pipeline.tag.nlp import complete_lexemes
+
+    doc, mentions = tagged(document, config_path)
+    with _call_lock:  # the lexemes are the tagger's vocabulary's, shared with other calls
+        return complete_lexemes(doc, load_tagger(config_path)), mentions
+
+
+def tagged(document: Document, config_path: str | Path | None = None):
+    """(the tagged spaCy Doc, whose lexemes hold only what the tagger reads, the mentions)."""
     from pipeline.tag.context import OUT_OF_SCOPE, doc_sentences
     from pipeline.tag.tables import set_tables
     from pipeline.tag.tags import doc_tags, make_doc

@@ -221,7 +221,7 @@ def reads_as_drug(text: str, start: int, end: int, sentence: Sentence | None,
 
 
 def letters(text: str) -> int:
-    return sum(char.isalpha() for char in text)
+    return sum(map(str.isalpha, text))
 
 
 @dataclass(frozen=True)

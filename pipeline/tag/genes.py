@@ -46,7 +46,7 @@ from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_beside, out_of_scope,
                                   sentence_at)
-from pipeline.tag.drugs import drug_rules, reads_as_drug
+from pipeline.tag.drugs import drug_rules, letters, reads_as_drug
 from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, WEAKER
 from pipeline.tag.gene_rules import GeneRules, gene_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
@@ -227,10 +227,6 @@ def numbered_siblings(text: str, found: list[Candidate], lexicon: GeneLexicon) -
             if entry is not None and entry.rank in FIRM_RANKS + ("alias",):
                 siblings.append(Candidate(start, end, f"{stem}{number}", entry.symbol, entry.rank))
     return siblings
-
-
-def letters(text: str) -> int:
-    return sum(char.isalpha() for char in text)
 
 
 def spelled_like(printed: str, symbol: str) -> bool:

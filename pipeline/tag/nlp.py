@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import warnings
 from contextlib import contextmanager
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
 import spacy
+from spacy.attrs import IDS, IS_PUNCT, IS_SPACE, ORTH
 from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import create_vocab
 
 # Imported for their @Language.factory registrations.
 from pipeline.tag import (abbreviations, case_words, drugs, fusions, genes, hgvs,  # noqa: F401
@@ -21,6 +25,13 @@ from pipeline.tag import (abbreviations, case_words, drugs, fusions, genes, hgvs
 from pipeline.tag.tags import register_extension
 
 DEFAULT_CONFIG = "default.cfg"
+# The lexeme attributes the components read: the sentence splitter's punctuation and
+# whitespace (every lexeme also has its ORTH and LENGTH). For each word new to its
+# vocabulary spaCy computes 23 attributes (shape, like_num, norm...), a quarter of the
+# tokenizer's time on new texts; the tagger computes these only, and a Doc handed to a
+# caller gets the others (:func:`complete_lexemes`).
+READ_LEXEME_ATTRIBUTES = frozenset({IS_PUNCT, IS_SPACE})
+ATTRIBUTE_NAMES = {value: name for name, value in IDS.items()}
 
 
 @spacy.registry.tokenizers("caselit.scispacy_tokenizer.v1")
@@ -49,7 +60,27 @@ def build_nlp(config_path: str | Path | None = None) -> Language:
     register_extension()
     config = spacy.util.load_config_from_str(config_text(config_path))
     with tokenizer_warnings_off():
-        return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+        nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.vocab.lex_attr_getters = {attr: getter for attr, getter in nlp.vocab.lex_attr_getters.items()
+                                  if attr in READ_LEXEME_ATTRIBUTES}
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def full_lexeme_getters(lang: str, defaults: type) -> dict:
+    """Every lexeme attribute's getter, as a pipeline of the language computes them."""
+    return dict(create_vocab(lang, defaults).lex_attr_getters)
+
+
+def complete_lexemes(doc: Doc, nlp: Language) -> Doc:
+    """The Doc with every attribute of its words' lexemes (``token.like_num``,
+    ``token.shape_``...), including those the tagger does not compute."""
+    getters = full_lexeme_getters(nlp.lang, nlp.Defaults)
+    for orth in set(doc.to_array(ORTH).tolist()):
+        lexeme = doc.vocab[orth]
+        lexeme.set_attrs(**{ATTRIBUTE_NAMES[attr]: getter(lexeme.orth_)
+                            for attr, getter in getters.items()})
+    return doc
 
 
 @contextmanager

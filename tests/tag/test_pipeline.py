@@ -101,3 +101,38 @@ def test_sentences_read_from_token_arrays_are_spacys_sentences(nlp, report_text)
         doc = nlp(text)
         assert [(s.start, s.end, s.text) for s in doc_sentences(doc)] == [
             (s.start_char, s.end_char, s.text) for s in doc.sents]
+
+
+
+ATTRIBUTES = ("lower_", "norm_", "shape_", "prefix_", "suffix_", "is_alpha", "is_digit", "is_stop",
+              "like_num", "like_url", "like_email", "is_punct", "is_space", "is_currency", "lang_")
+UNSEEN = "Zorvatinib 12.5 mg/m² (q3w) was given; see https://zorva.example.org, Dr. Qelt.\n\n"
+
+
+def attributes(lexeme) -> list:
+    return [getattr(lexeme, name) for name in ATTRIBUTES]
+
+
+def test_the_tagger_computes_only_the_lexeme_attributes_its_components_read(nlp):
+    from spacy.attrs import IS_PUNCT, IS_SPACE
+
+    from pipeline.tag.nlp import READ_LEXEME_ATTRIBUTES
+
+    assert set(nlp.vocab.lex_attr_getters) == set(READ_LEXEME_ATTRIBUTES) == {IS_PUNCT, IS_SPACE}
+    doc, full = nlp.make_doc(UNSEEN), spacy.blank("en").vocab  # computes every attribute
+    assert doc[0].text == "Zorvatinib" and doc[0].shape_ == ""  # not computed
+    assert any(token.is_punct for token in doc) and any(token.is_space for token in doc)
+    for token in doc:
+        assert (token.is_punct, token.is_space) == (full[token.text].is_punct, full[token.text].is_space)
+
+
+def test_a_doc_handed_to_a_caller_has_every_lexeme_attribute(tmp_path):
+    from pipeline.tag import tag_with_doc
+
+    path = tmp_path / "case.txt"
+    path.write_text(UNSEEN.replace("Zorvatinib", "Quenlatinib"))
+    doc, _ = tag_with_doc(read_document(path))
+    full = spacy.blank("en").vocab
+    assert doc[0].text == "Quenlatinib" and doc[0].shape_ == "Xxxxx"
+    for token in doc:
+        assert attributes(token.lex) == attributes(full[token.text]), token.text
