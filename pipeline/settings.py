@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
-from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import Errors, SettingError
@@ -70,19 +69,7 @@ class Settings:
                    pdf_engine=engine, ner_models=models)
 
 
-# What Settings.from_env reads (Path.home() reads HOME)
-SETTINGS_ENVIRONMENT = ("CASELIT_DATA_DIR", "XDG_CACHE_HOME", "CASELIT_CACHE_DIR",
-                        "CASELIT_PDF_ENGINE", "CASELIT_NER_MODELS", "HOME")
-
-
 def get_settings() -> Settings:
-    """The settings of the current environment, built once for each value of the variables
-    they are read from: the tagger asks for them for every document."""
-    return settings_of(tuple(map(os.environ.get, SETTINGS_ENVIRONMENT)))
-
-
-@lru_cache(maxsize=8)
-def settings_of(environment: tuple[str | None, ...]) -> Settings:
     return Settings.from_env()
 
 

@@ -1,10 +1,9 @@
 import pytest
 
-from pipeline.settings import SETTINGS_ENVIRONMENT, get_settings
+from pipeline.settings import get_settings
 
 
 def test_settings_follow_every_variable_they_are_read_from(monkeypatch, tmp_path):
-    assert get_settings() is get_settings()  # built once for one environment
     before = get_settings()
     changed = {"CASELIT_DATA_DIR": ("data_dir", tmp_path / "data"),
                "CASELIT_CACHE_DIR": ("cache_dir", tmp_path / "cache"),
@@ -20,7 +19,6 @@ def test_settings_follow_every_variable_they_are_read_from(monkeypatch, tmp_path
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert get_settings().cache_dir == tmp_path / "home" / ".cache" / "caselit"
-    assert set(SETTINGS_ENVIRONMENT) == set(changed) | {"XDG_CACHE_HOME", "HOME"}
     monkeypatch.undo()
     assert get_settings() == before
 
