@@ -54,6 +54,7 @@ PARAGRAPH = "\n\n"
 LOSS_LIMIT = 0.02
 WORD_GAP = 0.25  # a gap wider than this share of the font size separates words
 SENTENCE_END = (".", "!", "?", ":", "”", '"')
+BOX_DIGITS = 1  # a word's box in the source map, in tenths of a point
 
 
 @dataclass
@@ -252,11 +253,12 @@ class Word:
     glued: bool = False  # no gap before it: it only starts here because ``raised`` changed
 
     def piece(self, page: int, text: str | None = None) -> Piece:
+        """Its piece of text, with its characters' box (rounded when assembled)."""
         chars = self.chars
         return Piece(self.text if text is None else text, page, chars[0]["index"],
                      chars[-1]["index"] + 1,
-                     (round(min(map(X0, chars)), 1), round(min(map(TOP, chars)), 1),
-                      round(max(map(X1, chars)), 1), round(max(map(BOTTOM, chars)), 1)))
+                     (min(map(X0, chars)), min(map(TOP, chars)), max(map(X1, chars)),
+                      max(map(BOTTOM, chars))))
 
 
 X0, TOP, X1, BOTTOM = (itemgetter(key) for key in ("x0", "top", "x1", "bottom"))
@@ -532,7 +534,10 @@ def read_pages(path: Path, engine: str, numbers: range) -> PartReading:
         pages = [Page(number=number, start=0, end=0) for number in numbers]
         return PartReading(PdfReading("", pages, [], [Warnings.W002.format(page=number)
                                                       for number in numbers]), 0, images)
-    sizes = rounded_counts(l.size for c in contents for l in c.lines for _ in l.chars)
+    chars_of_size: Counter = Counter()  # each line's size, once per character
+    for line in (l for c in contents for l in c.lines if l.chars):
+        chars_of_size[line.size] += len(line.chars)
+    sizes = rounded_counts(chars_of_size)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     dropped = furniture([PageLines(c.number, c.height, c.lines) for c in contents], body_size)
     for content in contents:
@@ -562,7 +567,7 @@ def read_pages(path: Path, engine: str, numbers: range) -> PartReading:
                 writer.paragraph()
             writer.line(item, content.number)
             previous = item
-    text, source_map = assemble(writer.pieces)
+    text, source_map = assemble(writer.pieces, box_digits=BOX_DIGITS)
     pages = page_spans(source_map, numbers, len(text))
     for page, content in zip(pages, contents):
         # kept text, plus what was dropped or joined on purpose: furniture, citation marks,
