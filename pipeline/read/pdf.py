@@ -176,24 +176,32 @@ def unique_chars(chars: list[dict]) -> list[dict]:
 
 def unique_positions(chars: list[dict], columns: Columns) -> numpy.ndarray:
     """Where the characters :func:`unique_chars` keeps are. The same glyph is the same
-    text at the same x0 and top rounded to whole points; the first one drawn is kept."""
-    if not chars:
-        return numpy.zeros(0, dtype=int)
-    texts: dict[str, int] = {}
-    text = numpy.array([texts.setdefault(c["text"], len(texts)) for c in chars])
+    text at the same x0 and top rounded to whole points; the first one drawn is kept.
+    Texts are compared only among characters that share a place with another."""
     # numpy's rint rounds half to even, as round() does
     x0, top = numpy.rint(columns.x0), numpy.rint(columns.top)
+    order = numpy.lexsort((top, x0))
+    shared = (x0[order][1:] == x0[order][:-1]) & (top[order][1:] == top[order][:-1])
+    if not shared.any():
+        return numpy.arange(len(chars))
+    crowded = numpy.sort(order[numpy.flatnonzero(numpy.concatenate(([False], shared))
+                                                 | numpy.concatenate((shared, [False])))])
+    texts: dict[str, int] = {}
+    text = numpy.array([texts.setdefault(chars[i]["text"], len(texts)) for i in crowded.tolist()])
+    x0, top = x0[crowded], top[crowded]
     order = numpy.lexsort((top, x0, text))  # stable: the first drawn leads its glyph
-    first = numpy.ones(len(chars), dtype=bool)
-    first[1:] = ((text[order][1:] != text[order][:-1]) | (x0[order][1:] != x0[order][:-1])
-                 | (top[order][1:] != top[order][:-1]))
-    return numpy.sort(order[first])
+    again = ((text[order][1:] == text[order][:-1]) & (x0[order][1:] == x0[order][:-1])
+             & (top[order][1:] == top[order][:-1]))
+    return numpy.delete(numpy.arange(len(chars)), crowded[order[1:][again]])
 
 
 def page_content(source: PageSource, grids: GridReader) -> PageContent:
     every = source.columns if source.columns is not None else Columns.of(source.chars)
     kept = unique_positions(source.chars, every)
-    chars, columns = [source.chars[i] for i in kept.tolist()], every.take(kept)
+    if len(kept) == len(source.chars):
+        chars, columns = list(source.chars), every
+    else:
+        chars, columns = [source.chars[i] for i in kept.tolist()], every.take(kept)
     if source.edges is not None:
         tables = edge_tables(source.edges, chars, source.chars)
     else:

@@ -216,10 +216,10 @@ def pdfium_chars(page, height: float, raw) -> tuple[list[dict], Columns]:
     codes = page_codes(handle, count, raw)
     # pdfium generates only spaces and line breaks; line breaks are skipped anyway
     read = numpy.flatnonzero((codes != 10) & (codes != 13) & (codes != 0))
-    spaces = read[codes[read] == 32]
-    generated = numpy.array(list(map(calls.is_generated, repeat(bare_handle, len(spaces)),
-                                     spaces.tolist())), dtype=bool)
-    read = numpy.setdiff1d(read, spaces[generated], assume_unique=True)
+    spaces = numpy.flatnonzero(codes[read] == 32)
+    generated = list(map(calls.is_generated, repeat(bare_handle, len(spaces)),
+                         read[spaces].tolist()))
+    read = numpy.delete(read, spaces[numpy.array(generated, dtype=bool)])
     indices = read.tolist()
     objects = list(map(calls.text_object, repeat(bare_handle, len(indices)), indices))
     starts, runs = run_styles(handle, raw, indices, objects) if indices else ([], [])
@@ -264,16 +264,31 @@ def pdfium_chars(page, height: float, raw) -> tuple[list[dict], Columns]:
                           numpy.array([bool(text.strip()) for text in texts], dtype=bool))
 
 
+def page_objects(raw, parent, form: bool = False, depth: int = 4) -> Iterator[tuple[int, int]]:
+    """Each object of a page (or of a form object) and its type, those inside form
+    objects after the form, ``depth`` levels deep: pypdfium2's ``get_objects`` without
+    a Python object made for each (most are text objects, not looked at here)."""
+    count, get = ((raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject) if form
+                  else (raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject))
+    for index in range(count(parent)):
+        obj = get(parent, index)
+        kind = raw.FPDFPageObj_GetType(obj)
+        yield obj, kind
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth > 1:
+            yield from page_objects(raw, obj, True, depth - 1)
+
+
 def pdfium_rules_and_images(page, height: float, raw) -> tuple[list[Box], int]:
     rules, images = [], 0
-    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE), max_depth=4):
-        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj, kind in page_objects(raw, page.raw):
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
-            continue
-        x0, y0, x1, y1 = obj.get_bounds()
-        box = (x0, height - y1, x1, height - y0)
-        if horizontal(box) or vertical(box):
-            rules.append(box)
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+            box = (left.value, height - top.value, right.value, height - bottom.value)
+            if horizontal(box) or vertical(box):
+                rules.append(box)
     return rules, images
 
 
