@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter, deque
 from dataclasses import InitVar, dataclass, field, fields
+from operator import itemgetter
 from typing import Iterable, Sequence
 
 import numpy
@@ -41,11 +42,15 @@ BASELINE_TOLERANCE = 0.05
 def rounded_counts(values: Iterable[float], digits: int = 1) -> Counter:
     """How often each value occurs, rounded to ``digits``, keys in the order they first
     occur (as ``Counter(round(v, digits) for v in values)``): rounding each distinct value
-    once, since a line's characters share a few sizes and baselines."""
+    once, since a line's characters share a few sizes and baselines. ``values`` may be a
+    Counter of them already."""
     counts: Counter = Counter()
     for value, count in Counter(values).items():
         counts[round(value, digits)] += count
     return counts
+
+
+X0, TEXT = itemgetter("x0"), itemgetter("text")
 
 
 def baseline(char: Char) -> float:
@@ -102,17 +107,18 @@ class Line:
     def ordered(self) -> list[Char]:
         """Its characters left to right."""
         if "ordered" not in self._known:
-            self._known["ordered"] = sorted(self.chars, key=lambda c: c["x0"])
+            self._known["ordered"] = sorted(self.chars, key=X0)
         return self._known["ordered"]
 
     @property
     def text(self) -> str:
         if "text" not in self._known:
-            self._known["text"] = "".join(c["text"] for c in self.ordered)
+            self._known["text"] = "".join(map(TEXT, self.ordered))
         return self._known["text"]
 
     @property
     def bold(self) -> bool:
+        """Most of its printed characters are set in a bold face."""
         if "bold" not in self._known:
             body = [c for c in self.chars if c["text"].strip()]
             bold = sum("Bold" in c["fontname"] for c in body)

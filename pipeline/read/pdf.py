@@ -54,6 +54,7 @@ PARAGRAPH = "\n\n"
 LOSS_LIMIT = 0.02
 WORD_GAP = 0.25  # a gap wider than this share of the font size separates words
 SENTENCE_END = (".", "!", "?", ":", "”", '"')
+BOX_DIGITS = 1  # a word's box in the source map, in tenths of a point
 
 
 @dataclass
@@ -175,24 +176,32 @@ def unique_chars(chars: list[dict]) -> list[dict]:
 
 def unique_positions(chars: list[dict], columns: Columns) -> numpy.ndarray:
     """Where the characters :func:`unique_chars` keeps are. The same glyph is the same
-    text at the same x0 and top rounded to whole points; the first one drawn is kept."""
-    if not chars:
-        return numpy.zeros(0, dtype=int)
-    texts: dict[str, int] = {}
-    text = numpy.array([texts.setdefault(c["text"], len(texts)) for c in chars])
+    text at the same x0 and top rounded to whole points; the first one drawn is kept.
+    Texts are compared only among characters that share a place with another."""
     # numpy's rint rounds half to even, as round() does
     x0, top = numpy.rint(columns.x0), numpy.rint(columns.top)
+    order = numpy.lexsort((top, x0))
+    shared = (x0[order][1:] == x0[order][:-1]) & (top[order][1:] == top[order][:-1])
+    if not shared.any():
+        return numpy.arange(len(chars))
+    crowded = numpy.sort(order[numpy.flatnonzero(numpy.concatenate(([False], shared))
+                                                 | numpy.concatenate((shared, [False])))])
+    texts: dict[str, int] = {}
+    text = numpy.array([texts.setdefault(chars[i]["text"], len(texts)) for i in crowded.tolist()])
+    x0, top = x0[crowded], top[crowded]
     order = numpy.lexsort((top, x0, text))  # stable: the first drawn leads its glyph
-    first = numpy.ones(len(chars), dtype=bool)
-    first[1:] = ((text[order][1:] != text[order][:-1]) | (x0[order][1:] != x0[order][:-1])
-                 | (top[order][1:] != top[order][:-1]))
-    return numpy.sort(order[first])
+    again = ((text[order][1:] == text[order][:-1]) & (x0[order][1:] == x0[order][:-1])
+             & (top[order][1:] == top[order][:-1]))
+    return numpy.delete(numpy.arange(len(chars)), crowded[order[1:][again]])
 
 
 def page_content(source: PageSource, grids: GridReader) -> PageContent:
     every = source.columns if source.columns is not None else Columns.of(source.chars)
     kept = unique_positions(source.chars, every)
-    chars, columns = [source.chars[i] for i in kept.tolist()], every.take(kept)
+    if len(kept) == len(source.chars):
+        chars, columns = list(source.chars), every
+    else:
+        chars, columns = [source.chars[i] for i in kept.tolist()], every.take(kept)
     if source.edges is not None:
         tables = edge_tables(source.edges, chars, source.chars)
     else:
@@ -252,11 +261,12 @@ class Word:
     glued: bool = False  # no gap before it: it only starts here because ``raised`` changed
 
     def piece(self, page: int, text: str | None = None) -> Piece:
+        """Its piece of text, with its characters' box (rounded when assembled)."""
         chars = self.chars
         return Piece(self.text if text is None else text, page, chars[0]["index"],
                      chars[-1]["index"] + 1,
-                     (round(min(map(X0, chars)), 1), round(min(map(TOP, chars)), 1),
-                      round(max(map(X1, chars)), 1), round(max(map(BOTTOM, chars)), 1)))
+                     (min(map(X0, chars)), min(map(TOP, chars)), max(map(X1, chars)),
+                      max(map(BOTTOM, chars))))
 
 
 X0, TOP, X1, BOTTOM = (itemgetter(key) for key in ("x0", "top", "x1", "bottom"))
@@ -532,7 +542,10 @@ def read_pages(path: Path, engine: str, numbers: range) -> PartReading:
         pages = [Page(number=number, start=0, end=0) for number in numbers]
         return PartReading(PdfReading("", pages, [], [Warnings.W002.format(page=number)
                                                       for number in numbers]), 0, images)
-    sizes = rounded_counts(l.size for c in contents for l in c.lines for _ in l.chars)
+    chars_of_size: Counter = Counter()  # each line's size, once per character
+    for line in (l for c in contents for l in c.lines if l.chars):
+        chars_of_size[line.size] += len(line.chars)
+    sizes = rounded_counts(chars_of_size)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     dropped = furniture([PageLines(c.number, c.height, c.lines) for c in contents], body_size)
     for content in contents:
@@ -562,7 +575,7 @@ def read_pages(path: Path, engine: str, numbers: range) -> PartReading:
                 writer.paragraph()
             writer.line(item, content.number)
             previous = item
-    text, source_map = assemble(writer.pieces)
+    text, source_map = assemble(writer.pieces, box_digits=BOX_DIGITS)
     pages = page_spans(source_map, numbers, len(text))
     for page, content in zip(pages, contents):
         # kept text, plus what was dropped or joined on purpose: furniture, citation marks,

@@ -19,7 +19,9 @@ from __future__ import annotations
 import ctypes
 import threading
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
+from typing import Iterator
 
 import numpy
 
@@ -112,15 +114,23 @@ def pdfium_page_count(path: Path) -> int:
             document.close()
 
 
-def page_codes(handle, count: int, raw) -> list[int]:
-    """Every character's code point, read in one call. The page text writes U+FFFE
-    where a character's own code is another (pdfium's line-end hyphen, STX): those few
-    are asked one by one."""
+def page_codes(handle, count: int, raw) -> numpy.ndarray:
+    """Every character's code point, read in one call where the page text holds one
+    UTF-16 unit per character. The page text writes U+FFFE where a character's own code
+    is another (pdfium's line-end hyphen, STX): those few are asked one by one. A page
+    whose text leaves characters out (those with no code) or takes two units for one
+    (beyond U+FFFF) is asked character by character."""
     buffer = ctypes.create_string_buffer(2 * (count + 1))
-    raw.FPDFText_GetText(handle, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
-    codes = list(memoryview(buffer.raw).cast("H")[:count])
-    return [raw.FPDFText_GetUnicode(handle, index) if code == NONCHARACTER else code
-            for index, code in enumerate(codes)]
+    written = raw.FPDFText_GetText(handle, 0, count,
+                                   ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    codes = numpy.frombuffer(buffer, dtype=numpy.uint16, count=count).astype(numpy.int64)
+    surrogates = (codes >= 0xD800) & (codes <= 0xDFFF)
+    if written != count + 1 or surrogates.any():
+        return numpy.array([raw.FPDFText_GetUnicode(handle, index) for index in range(count)],
+                           dtype=numpy.int64)
+    for index in numpy.flatnonzero(codes == NONCHARACTER).tolist():
+        codes[index] = raw.FPDFText_GetUnicode(handle, index)
+    return codes
 
 
 @dataclass(frozen=True)
@@ -144,15 +154,17 @@ def object_style(handle, index: int, raw, font: ctypes.Array, flags: ctypes.c_in
 class PerCharacterCalls:
     """pdfium's per-character functions called without pypdfium2's argument conversion:
     the same C functions, about three times as fast a call, which is most of the cost of
-    reading a page's characters (pdfium has no call that gives every box at once)."""
+    reading a page's characters (pdfium has no call that gives every box at once). They
+    are mapped over a page's characters (``map`` calls them from C, with no Python loop
+    around each call)."""
 
     def __init__(self, raw):
         def bare(function, restype):
             return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
         self.is_generated = bare(raw.FPDFText_IsGenerated, ctypes.c_int)
-        # an object's address as an int (None for none)
-        self.text_object = bare(raw.FPDFText_GetTextObject, ctypes.c_void_p)
+        # an object's address as an int (0 for none)
+        self.text_object = bare(raw.FPDFText_GetTextObject, ctypes.c_size_t)
         self.loose_box = bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
         self.origin = bare(raw.FPDFText_GetCharOrigin, ctypes.c_int)
 
@@ -160,85 +172,123 @@ class PerCharacterCalls:
 CALLS: list[PerCharacterCalls] = []  # made once, on first use
 
 
+def pointers(array: ctypes.Array, count: int, step: int) -> Iterator:
+    """Pointers to ``count`` consecutive records of ``step`` bytes in ``array``."""
+    return map(ctypes.byref, repeat(array, count), range(0, count * step, step))
+
+
+def run_styles(handle, raw, indices: list[int], objects: list[int]) -> tuple[numpy.ndarray, list]:
+    """Where each run of characters of one text object starts, and its (size, rounded
+    size, font name, rotated). Font, size and rotation are the object's (pdfium reads
+    them from it): asked once per object, at its first character. A character without an
+    object is a run of its own; one without a font keeps the font name before it, as
+    pdfium's font buffer did when it was asked per character."""
+    font, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+    found = numpy.array(objects, dtype=numpy.uint64)
+    starts = numpy.flatnonzero(numpy.concatenate(
+        ([True], (found[1:] != found[:-1]) | (found[1:] == 0))))
+    styles: dict[int, ObjectStyle] = {}
+    fontname, runs = "", []
+    for start in starts.tolist():
+        text_object = objects[start]
+        style = styles.get(text_object) if text_object else None
+        if style is None:
+            style = object_style(handle, indices[start], raw, font, flags)
+            if text_object:
+                styles[text_object] = style
+        fontname = style.fontname if style.fontname is not None else fontname
+        runs.append((style.size, style.rounded_size, fontname, style.rotated))
+    return starts, runs
+
+
 def pdfium_chars(page, height: float, raw) -> tuple[list[dict], Columns]:
-    """The page's characters, and their numbers as arrays. Which ones, and their style,
-    are settled per character in Python; their boxes and origins are written by pdfium
-    straight into arrays, and the coordinates worked out for all of them at once."""
+    """The page's characters, and their numbers as arrays. Which ones are read is
+    settled on arrays of their codes and text objects; their boxes and origins are
+    written by pdfium straight into arrays, and the coordinates worked out for all of
+    them at once."""
     if not CALLS:
         CALLS.append(PerCharacterCalls(raw))
     calls = CALLS[0]
     textpage = page.get_textpage()
     handle = textpage.raw
     bare_handle = ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
-    font, flags = ctypes.create_string_buffer(128), ctypes.c_int()
-    # font, size and rotation are those of the character's text object (pdfium reads
-    # them from it): asked once per object rather than per character
-    styles: dict[int, ObjectStyle] = {}
-    fontname = ""  # a character without a font keeps the one before it, as pdfium's
-    # font buffer did when it was asked per character
     count = raw.FPDFText_CountChars(handle)
+    codes = page_codes(handle, count, raw)
+    # pdfium generates only spaces and line breaks; line breaks are skipped anyway
+    read = numpy.flatnonzero((codes != 10) & (codes != 13) & (codes != 0))
+    spaces = numpy.flatnonzero(codes[read] == 32)
+    generated = list(map(calls.is_generated, repeat(bare_handle, len(spaces)),
+                         read[spaces].tolist()))
+    read = numpy.delete(read, spaces[numpy.array(generated, dtype=bool)])
+    indices = read.tolist()
+    objects = list(map(calls.text_object, repeat(bare_handle, len(indices)), indices))
+    starts, runs = run_styles(handle, raw, indices, objects) if indices else ([], [])
+    lengths = numpy.diff(numpy.append(starts, len(indices)))
+    sizes, rounded, fontnames, rotated = (
+        numpy.repeat(numpy.array(values, dtype=object), lengths) for values in zip(*runs)
+    ) if runs else (numpy.zeros(0, dtype=object),) * 4
+    # rotated text: margin notes and stamps, not the article
+    upright = ~rotated.astype(bool)
+    kept_array = read[upright]
+    kept = kept_array.tolist()
+    found = len(kept)
     # the loose box: advance width and font ascent/descent, so the glyphs of a word abut
     # as they do in pdfplumber (tight outlines leave gaps in words)
-    boxes = (ctypes.c_float * (4 * count))()  # left, top, right, bottom
-    origins = (ctypes.c_double * (2 * count))()  # x, y
-    kept: list[int] = []  # the index of each character read
-    styled: list[tuple[float, float, str]] = []  # its size, rounded size and font name
-    byref, text_object_of = ctypes.byref, calls.text_object
-    loose_box, origin, is_generated = calls.loose_box, calls.origin, calls.is_generated
-    last_object, current, rotated = -1, (0.0, 0.0, ""), False  # the text object read last
-    codes = page_codes(handle, count, raw)
-    for index, code in enumerate(codes):
-        # pdfium generates only spaces and line breaks; line breaks are skipped anyway
-        if code in (10, 13, 0) or code == 32 and is_generated(bare_handle, index):
-            continue
-        text_object = text_object_of(bare_handle, index)
-        if text_object is None or text_object != last_object:
-            style = styles.get(text_object) if text_object else None
-            if style is None:
-                style = object_style(handle, index, raw, font, flags)
-                if text_object:
-                    styles[text_object] = style
-            fontname = style.fontname if style.fontname is not None else fontname
-            current, rotated = (style.size, style.rounded_size, fontname), style.rotated
-            last_object = text_object
-        if rotated:
-            continue  # rotated text: margin notes and stamps, not the article
-        slot = 16 * len(kept)
-        loose_box(bare_handle, index, byref(boxes, slot))
-        origin(bare_handle, index, byref(origins, slot), byref(origins, slot + 8))
-        kept.append(index)
-        styled.append(current)
+    boxes = (ctypes.c_float * (4 * found))()  # left, top, right, bottom
+    origins = (ctypes.c_double * found)()  # y (x is not used)
+    unused_x = ctypes.byref(ctypes.c_double())
+    list(map(calls.loose_box, repeat(bare_handle, found), kept, pointers(boxes, found, 16)))
+    list(map(calls.origin, repeat(bare_handle, found), kept, repeat(unused_x, found),
+             pointers(origins, found, 8)))
     textpage.close()
-    found = len(kept)
-    texts = ["-" if codes[index] == STX_CODE else chr(codes[index]) for index in kept]
-    sizes, rounded, fontnames = zip(*styled) if styled else ((), (), ())
+    kept_codes = codes[kept_array]
+    texts = list(map(chr, kept_codes.tolist()))
+    for index in numpy.flatnonzero(kept_codes == STX_CODE).tolist():
+        texts[index] = "-"
+    sizes = sizes[upright].astype(float)
+    rounded = rounded[upright].tolist()
     box = numpy.frombuffer(boxes, dtype=numpy.float32, count=4 * found).reshape(found, 4)
     box = box.astype(float)  # as Python reads a C float, before any arithmetic
     x0, x1 = box[:, 0], box[:, 2]
     # a space pdfium gives no width gets a quarter of its font size
-    empty = (numpy.array(texts, dtype=object) == " ") & (x1 <= x0)
-    x1 = numpy.where(empty, x0 + 0.25 * numpy.array(sizes, dtype=float), x1)
+    empty = (kept_codes == 32) & (x1 <= x0)
+    x1 = numpy.where(empty, x0 + 0.25 * sizes, x1)
     top, bottom = height - box[:, 1], height - box[:, 3]
-    baselines = height - numpy.frombuffer(origins, dtype=float, count=2 * found)[1::2]
+    baselines = height - numpy.frombuffer(origins, dtype=float, count=found)
     chars = [{"text": text, "x0": left, "x1": right, "top": high, "bottom": low, "size": size,
               "fontname": name, "baseline": line, "index": index}
              for text, left, right, high, low, size, name, line, index
              in zip(texts, x0.tolist(), x1.tolist(), top.tolist(), bottom.tolist(), rounded,
-                    fontnames, baselines.tolist(), kept)]
+                    fontnames[upright].tolist(), baselines.tolist(), kept)]
     return chars, Columns(x0, x1, top, bottom, numpy.array(rounded, dtype=float), baselines,
                           numpy.array([bool(text.strip()) for text in texts], dtype=bool))
 
 
+def page_objects(raw, parent, form: bool = False, depth: int = 4) -> Iterator[tuple[int, int]]:
+    """Each object of a page (or of a form object) and its type, those inside form
+    objects after the form, ``depth`` levels deep: pypdfium2's ``get_objects`` without
+    a Python object made for each (most are text objects, not looked at here)."""
+    count, get = ((raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject) if form
+                  else (raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject))
+    for index in range(count(parent)):
+        obj = get(parent, index)
+        kind = raw.FPDFPageObj_GetType(obj)
+        yield obj, kind
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth > 1:
+            yield from page_objects(raw, obj, True, depth - 1)
+
+
 def pdfium_rules_and_images(page, height: float, raw) -> tuple[list[Box], int]:
     rules, images = [], 0
-    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE), max_depth=4):
-        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj, kind in page_objects(raw, page.raw):
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
-            continue
-        x0, y0, x1, y1 = obj.get_bounds()
-        box = (x0, height - y1, x1, height - y0)
-        if horizontal(box) or vertical(box):
-            rules.append(box)
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+            box = (left.value, height - top.value, right.value, height - bottom.value)
+            if horizontal(box) or vertical(box):
+                rules.append(box)
     return rules, images
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
+import numpy
 from pydantic import TypeAdapter
 
 from pipeline.schema import SourceSpan
@@ -38,7 +39,22 @@ class Edit:
     replacement: str
 
 
-def assemble(pieces: Iterable[Piece]) -> tuple[str, list[SourceSpan]]:
+def rounded(values: numpy.ndarray, digits: int) -> numpy.ndarray:
+    """Each value rounded as ``round(value, digits)`` rounds it, all at once. Scaled,
+    rounded to an integer and scaled back, a float gives round()'s result unless the
+    scaled value lies at a tie (within float error): those few are rounded by round()."""
+    scale = 10.0 ** digits
+    scaled = values * scale
+    result = numpy.rint(scaled) / scale
+    near_tie = numpy.abs(scaled - numpy.floor(scaled) - 0.5) < 1e-6
+    for index in zip(*numpy.nonzero(near_tie)):
+        result[index] = round(float(values[index]), digits)
+    return result
+
+
+def assemble(pieces: Iterable[Piece], box_digits: int | None = None) -> tuple[str, list[SourceSpan]]:
+    """The clean text and its source map. ``box_digits``: the pieces' boxes are rounded
+    to that many decimals (as round() rounds), all at once."""
     parts: list[str] = []
     spans: list[dict] = []
     offset = 0
@@ -51,6 +67,11 @@ def assemble(pieces: Iterable[Piece]) -> tuple[str, list[SourceSpan]]:
                           "bbox": piece.bbox})
         parts.append(piece.text)
         offset += len(piece.text)
+    boxed = [span for span in spans if span["bbox"] is not None] if box_digits is not None else []
+    if boxed:
+        boxes = rounded(numpy.array([span["bbox"] for span in boxed], dtype=float), box_digits)
+        for span, box in zip(boxed, boxes.tolist()):
+            span["bbox"] = tuple(box)
     # validated all at once: a SourceSpan each costs twice as much
     return "".join(parts), SOURCE_SPANS.validate_python(spans)
 

@@ -234,3 +234,20 @@ def test_pdfs_read_by_several_threads_at_once_do_not_crash(tmp_path):
                           cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["1"]  # the files are alike: every reading agrees
+
+
+def test_a_glyph_drawn_twice_in_one_place_is_read_once_and_other_glyphs_there_are_kept():
+    """Fake bold draws a glyph twice at the same place (x0 and top to whole points); a
+    different glyph at that place, or the same glyph a point away, is another character."""
+    def char(text, x0, top):
+        return {"text": text, "x0": x0, "x1": x0 + 5, "top": top, "bottom": top + 10,
+                "size": 10.0, "fontname": "Helvetica", "index": 0}
+
+    chars = [char("A", 10.2, 50.0), char("B", 20.0, 50.0), char("A", 10.4, 49.8),
+             char("x", 10.0, 50.1), char("B", 21.0, 50.0), char("A", 9.9, 50.3),
+             char("C", 30.0, 60.0), char("x", 10.3, 50.0)]
+    for index, c in enumerate(chars):
+        c["index"] = index
+    assert [c["index"] for c in pdf_module.unique_chars(chars)] == [0, 1, 3, 4, 6]
+    assert [c["index"] for c in pdf_module.unique_chars(chars[:2] + chars[6:7])] == [0, 1, 6]
+    assert pdf_module.unique_chars([]) == []

@@ -1,0 +1,31 @@
+"""The source map's arithmetic: boxes rounded all at once as round() rounds each."""
+
+import random
+
+import numpy
+
+from pipeline.read.textmap import Piece, assemble, rounded
+
+
+def test_rounded_gives_what_round_gives_at_ties_and_elsewhere():
+    # ties as written (0.25, 2.675: neither is exact in binary, so round() goes by the
+    # stored value) and values a float step either side of them
+    ties = [0.05, 0.15, 0.25, 0.35, 0.45, 1.45, 2.675, 100.05, 612.25, 791.95, -0.05, -3.25]
+    values = ties + [numpy.nextafter(v, numpy.inf) for v in ties] + [
+        numpy.nextafter(v, -numpy.inf) for v in ties]
+    generator = random.Random(18)
+    values += [generator.uniform(-10, 900) for _ in range(5000)]
+    values += [generator.randrange(0, 18000) / 20 for _ in range(2000)]  # on the tie grid
+    for digits in (0, 1, 2):
+        found = rounded(numpy.array(values, dtype=float).reshape(-1, 1), digits).ravel().tolist()
+        assert found == [round(float(v), digits) for v in values], digits
+
+
+def test_assembled_boxes_are_rounded_and_other_pieces_keep_theirs():
+    pieces = [Piece("ALK", 1, 0, 3, (10.25, 20.35, 30.04999, 40.96)), Piece(" "),
+              Piece("fusion", 1, 4, 10, (1.0, 2.0, 3.0, 4.0))]
+    text, spans = assemble(pieces, box_digits=1)
+    assert text == "ALK fusion"
+    assert [span.bbox for span in spans] == [(round(10.25, 1), round(20.35, 1), 30.0, 41.0),
+                                             (1.0, 2.0, 3.0, 4.0)]
+    assert assemble(pieces)[1][0].bbox == (10.25, 20.35, 30.04999, 40.96)
