@@ -11,7 +11,7 @@ is copied into the project). Each run is a fresh ``caselit`` process, so the fig
 include start-up (Python imports, Prefect's embedded API, lexicons, a Dask cluster).
 Prints per runner: docs/s, pages/s, peak RSS of the run's process tree (sampled every
 0.2 s: the run, its Prefect API server and workers, summed) and, at that peak, by kind
-of process (the run, API server, zygote, document workers, Prefect's worker processes),
+of process (the run, API server, document workers, Prefect's worker processes),
 the skipped re-run's time, the output folder's size against the input's; then, on the
 first runner's folder, ``--repeats`` re-runs each with ``--changed`` other text documents
 changed, beside issue 18's figures, and the table update alone (those documents' rows,
@@ -38,6 +38,7 @@ CASELIT = [sys.executable, "-m", "caselit.cli"]
 ISSUE_CHANGED_RUN = "16.7 s (target <= 5 s)"
 ISSUE_REBUILD = "4.1 s per 1,000 records"
 ISSUE_OUTPUT = "17x (target <= 3x)"
+DOCUMENT_WORKER = "caselit-worker"  # pipeline.worker.PROCESS_NAME, of any checkout
 
 
 def make_corpus(seeds: Path, pdfs: Path | None, folder: Path, count: int, pdf_every: int
@@ -56,8 +57,11 @@ def make_corpus(seeds: Path, pdfs: Path | None, folder: Path, count: int, pdf_ev
 
 
 def process_kind(member, parents: dict[int, str]) -> str:
-    """What a process of a run's tree is, from its command line (and its parent's for a
-    document worker, forked from the zygote with the zygote's command line)."""
+    """What a process of a run's tree is, from its name or command line (and, before
+    document workers had a name, its parent's for a document worker, forked from the
+    zygote with the zygote's command line)."""
+    if member.name() == DOCUMENT_WORKER:
+        return "document worker"
     command = " ".join(member.cmdline())
     if "uvicorn" in command or "prefect server" in command:
         return "api server"
@@ -67,6 +71,8 @@ def process_kind(member, parents: dict[int, str]) -> str:
         return "task runner worker"
     if "resource_tracker" in command:
         return "resource tracker"
+    if "pipeline.lifeline" in command:
+        return "reaper"
     return "other"
 
 

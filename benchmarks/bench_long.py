@@ -7,8 +7,8 @@ The text is the seed reports one after another up to the size; the PDF is the pa
 the journal-style PDFs one after another up to the page count (made in a temporary
 folder, nothing copied into the project). Each is extracted alone by a fresh ``caselit
 run`` process. Prints per document: the time, the peak RSS of the run's process tree
-(the run, its Prefect API server, the zygote and the document worker, summed, sampled
-every 0.2 s) and of its largest process, what the record holds, and the skipped re-run.
+(the run, its Prefect API server and the document worker, summed, sampled every 0.2 s)
+and of its largest process, what the record holds, and the skipped re-run.
 """
 
 from __future__ import annotations

@@ -180,3 +180,37 @@ def healthy(api_url: str) -> bool:
             return answer.status == 200
     except (urllib.error.URLError, OSError):
         return False
+
+
+
+def defer_prefect_collections() -> None:
+    """In a task runner's worker process: each installed Prefect collection (the
+    ``prefect.collections`` entry points: prefect-dask) imported when first used rather
+    than when Prefect looks for block types. Prefect imports every collection the first
+    time it reads a block, as it does reading the run's context (its result storage) in
+    a worker process; prefect-dask brings Dask's distributed and numpy, 31 MB in a process
+    that only hands documents to its document worker."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="prefect.collections"):
+        if entry.module not in sys.modules:
+            defer_import(entry.module)
+
+
+def defer_import(name: str) -> None:
+    """``name`` in ``sys.modules`` as a module whose code runs when one of its attributes
+    is first asked for (a module ``__getattr__``, PEP 562). Its ``__spec__`` and
+    ``__path__`` are there from the start, so that importing it, or one of its submodules,
+    does not run it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+
+    def run_then_get(attribute: str):
+        del module.__getattr__
+        spec.loader.exec_module(module)
+        return getattr(module, attribute)
+
+    module.__getattr__ = run_then_get
+    sys.modules[name] = module

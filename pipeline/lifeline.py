@@ -32,6 +32,7 @@ import time
 from typing import Iterator
 
 PR_SET_PDEATHSIG = 1
+PR_SET_NAME = 15
 GRACE_SECONDS = 5.0
 WATCH_SECONDS = 0.5
 
@@ -59,12 +60,22 @@ def stopped_by_signals(received: list[int] | None = None) -> Iterator[None]:
 
 def die_with_parent(sig: int = signal.SIGKILL) -> None:
     """Have the kernel send ``sig`` to this process when its parent exits. (The signal
-    comes when the parent *thread* that started this process exits: for processes
-    started by a single-threaded parent, such as multiprocessing's forkserver.)"""
+    comes when the parent *thread* that started this process exits: start such processes
+    from a thread that lives as long as its process, or from a single-threaded one.)"""
+    prctl(PR_SET_PDEATHSIG, sig)
+
+
+def name_process(name: str) -> None:
+    """The name ``ps``, ``top`` and /proc/PID/comm show for this process (15 bytes at most)
+    instead of its command line's program."""
+    prctl(PR_SET_NAME, ctypes.create_string_buffer(name.encode()[:15]))
+
+
+def prctl(option: int, argument) -> None:
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+        if libc.prctl(option, argument, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
 
 
 _watching: set[int] = set()

@@ -14,10 +14,14 @@ document as failed with the limit it passed, and the next document gets a new wo
 worker that dies on its own (a crash in a C library, the kernel's OOM killer) is a named
 failure of its document too.
 
-Workers are forked from a zygote that has loaded the tagger (multiprocessing's
-forkserver, preloading :mod:`pipeline.worker_zygote`), so a new one is ready at once and
-shares the tagger's memory until it writes to it. A worker dies with the zygote (parent-
-death signal), and the zygote exits when the process that started it does.
+Each worker is a fresh Python process (multiprocessing's spawn) that loads the tagger as
+it starts, before its first document arrives, and dies with the process that started it
+(a parent-death signal). There is no zygote to fork workers from: with two workers a
+zygote cost more memory than it saved (the workers write to most of the tagger's pages
+they share with it, its copy-on-write saved 66 of a worker's 200 MB while the zygote
+held 176), and one zygote per Prefect worker process with ``processes``. What it bought
+was a start in milliseconds instead of the tagger's 2 s load, once per worker per run
+and after each kill.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
@@ -34,7 +39,7 @@ from typing import Iterator
 
 from pipeline.outcomes import outcome_done, outcome_failed, outcome_output_full, stopped_by_output
 from pipeline.errors import BadInputError, DocumentLimitError, Errors
-from pipeline.lifeline import die_with_parent, exit_when_gone
+from pipeline.lifeline import die_with_parent, exit_when_gone, name_process
 from pipeline.schema import DocumentOutcome, Extraction, SourceFile
 from pipeline.settings import Limits, get_limits
 from pipeline.store.output import output_full
@@ -42,8 +47,9 @@ from pipeline.store.output import output_full
 IO_RETRIES = 2
 IO_RETRY_DELAY = 1.0  # seconds
 POLL_SECONDS = 0.05
-ZYGOTE_PRELOAD = ["pipeline.worker_zygote"]
+PROCESS_NAME = "caselit-worker"  # its name in ps and top (and to the benchmarks)
 SETTINGS_PREFIX = "CASELIT_"
+READY = "ready"  # a worker's first message: it has loaded the tagger
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -100,7 +106,8 @@ class Job:
     reason: str
     out_dir: str
     fingerprint: str
-    # the run's CASELIT_* settings: the zygote holds those of when it started
+    # the run's CASELIT_* settings: a worker holds those of when it started, and may
+    # serve several runs of one process (caselit serve)
     settings: dict[str, str] = field(default_factory=dict)
 
 
@@ -115,11 +122,15 @@ def apply_settings(settings: dict[str, str]) -> None:
     os.environ.update(settings)
 
 
-def serve_documents(connection) -> None:
+def serve_documents(connection, parent: int) -> None:
     """A worker's life: documents in, outcomes out, until the run closes the pipe."""
-    die_with_parent()
-    release_zygote()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the run stops its workers
+    name_process(PROCESS_NAME)
+    die_with_parent()
+    if os.getppid() != parent:  # it died before the signal was asked for
+        return
+    preload_tagger()
+    connection.send(READY)
     while True:
         try:
             job = connection.recv()
@@ -129,17 +140,54 @@ def serve_documents(connection) -> None:
         connection.send(extract_document(job.source, job.reason, job.out_dir, job.fingerprint))
 
 
-def release_zygote() -> None:
-    """Close this worker's copy of the zygote's "alive" pipe. multiprocessing hands it to
-    every process the zygote forks, so that they may fork in turn, and the zygote lives
-    until every copy is closed: held here, a worker busy with a document would keep the
-    zygote alive after the run died, and the zygote it (the parent-death signal)."""
-    from multiprocessing import forkserver
+def preload_tagger() -> None:
+    """The tagger loaded before the first document comes, with the settings the worker
+    started with. When it cannot be (a data folder missing), it is loaded again with the
+    first document, whose outcome says why it failed."""
+    from pipeline.tag import load_tagger
 
-    server = forkserver._forkserver
-    if server._forkserver_alive_fd is not None:
-        os.close(server._forkserver_alive_fd)
-        server._forkserver_alive_fd = None
+    try:
+        load_tagger()
+    except Exception:  # noqa: BLE001 - see the docstring: each document reports it
+        pass
+
+
+class Starter:
+    """The thread that starts this process's document workers, alive as long as the
+    process. The parent-death signal comes when the *thread* that started a process
+    exits, not the process (see :func:`~pipeline.lifeline.die_with_parent`): a worker
+    started by a short-lived thread (a task runner's, one starting workers ahead) would
+    be killed with it."""
+
+    def __init__(self):
+        self.requests: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def start(self, process) -> None:
+        """``process.start()`` in the starter thread; its exception raised here."""
+        with self.lock:
+            if self.thread is None:
+                self.thread = threading.Thread(target=self.serve, daemon=True,
+                                               name="caselit-worker-starter")
+                self.thread.start()
+        answer: queue.SimpleQueue = queue.SimpleQueue()
+        self.requests.put((process, answer))
+        error = answer.get()
+        if error is not None:
+            raise error
+
+    def serve(self) -> None:
+        while True:
+            process, answer = self.requests.get()
+            try:
+                process.start()
+                answer.put(None)
+            except BaseException as error:  # noqa: BLE001 - raised in the asking thread
+                answer.put(error)
+
+
+STARTER = Starter()
 
 
 def resident_bytes(pid: int) -> int:
@@ -162,16 +210,17 @@ class DocumentWorker:
     def __init__(self):
         self.process = None
         self.connection = None
+        self.ready = False  # it has loaded the tagger
 
     def start(self) -> None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(ZYGOTE_PRELOAD)
+        context = multiprocessing.get_context("spawn")
         here, there = context.Pipe()
-        self.process = context.Process(target=serve_documents, args=(there,), daemon=True,
-                                       name="caselit-document-worker")
-        self.process.start()
+        self.process = context.Process(target=serve_documents, args=(there, os.getpid()),
+                                       daemon=True, name=PROCESS_NAME)
+        STARTER.start(self.process)
         there.close()
         self.connection = here
+        self.ready = False
 
     @property
     def alive(self) -> bool:
@@ -199,6 +248,16 @@ class DocumentWorker:
         if not self.alive:
             self.kill()
             self.start()
+        if not self.ready:  # loading the tagger, which is no document's time
+            while not self.connection.poll(POLL_SECONDS):
+                if stop.is_set():
+                    self.kill()
+                    return None
+            try:
+                self.connection.recv()  # READY
+            except (EOFError, OSError):
+                return self.died(job, time.perf_counter(), stop)
+            self.ready = True
         started = time.perf_counter()
         self.connection.send(job)
         seconds = limits.seconds_for(job.source.size)
@@ -220,13 +279,17 @@ class DocumentWorker:
         try:
             return self.connection.recv()
         except (EOFError, OSError):
-            if stop.is_set():
-                self.kill()
-                return None
-            self.process.join()
-            problem = Errors.E603.format(how=exit_description(self.process.exitcode))
+            return self.died(job, started, stop)
+
+    def died(self, job: Job, started: float, stop: threading.Event) -> DocumentOutcome | None:
+        """The outcome of a job whose worker's pipe closed: it died, or was stopped."""
+        if stop.is_set():
             self.kill()
-            return outcome_failed(job.source, job.reason, DocumentLimitError(problem), started)
+            return None
+        self.process.join()
+        problem = Errors.E603.format(how=exit_description(self.process.exitcode))
+        self.kill()
+        return outcome_failed(job.source, job.reason, DocumentLimitError(problem), started)
 
 
 class WorkerPool:
@@ -241,8 +304,8 @@ class WorkerPool:
         self.starting: threading.Thread | None = None
 
     def start_ahead(self, count: int) -> None:
-        """Start ``count`` workers in the background (the zygote loads the tagger first,
-        seconds a run would otherwise wait for after its own start-up), to be handed out by
+        """Start ``count`` workers in the background (each loads the tagger first, seconds a
+        run would otherwise wait for after its own start-up), to be handed out by
         :meth:`worker`."""
         def start() -> None:
             for _ in range(count):

@@ -10,7 +10,9 @@ import pytest
 
 from pipeline.read import source_for
 from pipeline.tag import tagger_fingerprint
-from pipeline.worker import POOL, document_workers, extract_chunk, extract_document
+from pipeline.settings import get_limits
+from pipeline.worker import (POOL, DocumentWorker, Job, document_workers, extract_chunk,
+                             extract_document)
 from tests.flows.conftest import SLOW_TEXT
 
 pytestmark = pytest.mark.faults
@@ -106,3 +108,26 @@ def test_a_worker_that_dies_fails_its_document_only(folder, monkeypatch):
     killer.join()
     assert slow.failure.reason == "its worker process died (killed by SIGKILL)"
     assert good.status == "done"
+
+
+
+def test_a_worker_outlives_the_thread_that_asked_for_it(folder):
+    """The parent-death signal comes when the *thread* that started a process ends: a
+    worker asked for by a short-lived thread (one starting workers ahead of a run, a task
+    runner's) is started by a thread that lives as long as the process."""
+    worker = DocumentWorker()
+
+    def start_and_wait():
+        worker.start()
+        assert worker.connection.poll(300)  # ready: it has asked for the signal
+
+    asking = threading.Thread(target=start_and_wait)
+    asking.start()
+    asking.join()
+    started = worker.process.pid
+    job = Job(source_for(folder / "good.txt"), "new", str(folder / "out"), tagger_fingerprint())
+    try:
+        good = worker.extract(job, get_limits(), threading.Event())
+        assert good.status == "done" and worker.process.pid == started
+    finally:
+        worker.kill()

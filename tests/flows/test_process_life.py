@@ -1,5 +1,5 @@
-"""Nothing a run starts outlives it: its Prefect API server, the zygote and the document
-workers end with it, however it ends (SIGTERM, or its process killed outright), also
+"""Nothing a run starts outlives it: its Prefect API server and the document workers end
+with it, however it ends (SIGTERM, or its process killed outright), also
 while a worker is deep in tokenizing a document."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import time
 import psutil
 import pytest
 
+from pipeline.worker import PROCESS_NAME
 from tests.flows.conftest import SLOW_TEXT, start_run, write_reports
 
 pytestmark = [pytest.mark.flow, pytest.mark.faults]
@@ -36,7 +37,7 @@ def busy_run(tmp_path, env):
         time.sleep(0.2)
     time.sleep(1)  # the worker is on the slow text now
     tree = psutil.Process(run.pid).children(recursive=True)
-    assert "forkserver" in " ".join(" ".join(process.cmdline()) for process in tree)
+    assert PROCESS_NAME in [process.name() for process in tree]  # a document worker
     return run, tree
 
 

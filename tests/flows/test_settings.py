@@ -1,0 +1,51 @@
+"""A module imported when first used: Prefect's collections in a task runner's worker
+process (prefect-dask, which brings Dask's distributed, is not needed there)."""
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+PACKAGE = {
+    "__init__.py": "import ran\nran.parts.append('package')\nVALUE = 42\n",
+    "part.py": "import ran\nran.parts.append('part')\n",
+}
+
+
+def test_a_deferred_module_runs_when_an_attribute_is_first_asked_for(tmp_path, monkeypatch):
+    from flows.settings import defer_import
+
+    (tmp_path / "ran.py").write_text("parts = []\n")
+    (tmp_path / "deferred_package").mkdir()
+    for name, code in PACKAGE.items():
+        (tmp_path / "deferred_package" / name).write_text(code)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("ran", "deferred_package", "deferred_package.part"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    import ran
+
+    defer_import("deferred_package")
+    import deferred_package
+    import deferred_package.part  # a submodule: its package's code need not run
+
+    assert ran.parts == ["part"]
+    assert deferred_package.VALUE == 42 and ran.parts == ["part", "package"]
+    from deferred_package import VALUE
+
+    assert VALUE == 42 and ran.parts == ["part", "package"]  # it ran once
+
+
+def test_prefect_collections_are_not_imported_when_prefect_looks_for_blocks():
+    script = """
+import sys
+from flows.settings import defer_prefect_collections
+defer_prefect_collections()
+from prefect.plugins import load_prefect_collections
+assert "prefect_dask" in load_prefect_collections()
+assert "distributed" not in sys.modules
+from prefect_dask import DaskTaskRunner
+assert "distributed" in sys.modules and DaskTaskRunner.__name__ == "DaskTaskRunner"
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
