@@ -136,3 +136,20 @@ def test_a_doc_handed_to_a_caller_has_every_lexeme_attribute(tmp_path):
     assert doc[0].text == "Quenlatinib" and doc[0].shape_ == "Xxxxx"
     for token in doc:
         assert attributes(token.lex) == attributes(full[token.text]), token.text
+
+
+def test_the_tokenizer_without_its_idle_special_cases_splits_as_scispacys(nlp):
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    full = combined_rule_tokenizer(spacy.blank("en", vocab=nlp.vocab))  # every special case
+    dropped = set(full.rules) - set(nlp.tokenizer.rules)
+    # cases that only repeat the split are gone; those that split or normalise stay
+    assert {"\n", " ", "C++", "^_^"} <= dropped
+    assert {"don't", "e.g.", "Dr."} <= set(nlp.tokenizer.rules)
+    texts = ["The patient (a 54-year-old man) didn't respond to C++ code ^_^.\n\n"
+             "Results  \n  EGFR L858R, e.g. in Dr. Wu's  cohort;\tcan't   stop.\n",
+             "Don't\nstop (i.e., at 10 mg/kg) -- o_O 'cause C++, (C++) C++.",
+             "\n", "  ", " \n \t", "C++", "(^_^)"]
+    for text in texts:
+        expected = [(t.text, t.idx, t.whitespace_, t.norm_) for t in full(text)]
+        assert [(t.text, t.idx, t.whitespace_, t.norm_) for t in nlp.tokenizer(text)] == expected
