@@ -223,8 +223,9 @@ def place_staged(out_dir: Path, doc_id: str, stamp: str, staged: Staged,
         try:
             temporary.write_bytes(parquet)
             os.replace(temporary, path)
-        finally:
+        except BaseException:
             temporary.unlink(missing_ok=True)
+            raise
     return {"stamp": stamp, "rows": staged.rows,
             "csv_bytes": [views[name].add_lines(lines) for name, lines in zip(TABLES, staged.csv)]}
 
