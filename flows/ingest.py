@@ -132,12 +132,14 @@ def run_pid() -> int | None:
     return None if getattr(task_runner_in_use(), "address", None) else os.getpid()
 
 
-def collect(futures, parts: list[list]) -> list[DocumentOutcome]:
-    """Outcomes as chunks finish; a chunk whose task itself failed (a worker lost) lists
-    each of its documents as failed."""
+def collect(futures, parts: list[list], stager) -> list[DocumentOutcome]:
+    """Outcomes as chunks finish, each document done handed to the ``stager`` to build its
+    table rows; a chunk whose task itself failed (a worker lost) lists each of its
+    documents as failed."""
     todo = {future.task_run_id: part for future, part in zip(futures, parts)}
     outcomes = []
     for future in as_completed(futures):
+        sources = {source.doc_id: source for source, _ in todo[future.task_run_id]}
         try:
             finished = future.result()
         except Exception as error:
@@ -145,6 +147,8 @@ def collect(futures, parts: list[list]) -> list[DocumentOutcome]:
                         for source, reason in todo[future.task_run_id]]
         for outcome in finished:
             report(outcome)
+            if outcome.status == "done":
+                stager.add(sources[outcome.doc_id], outcome.extracted_at)
         outcomes += finished
     return outcomes
 
@@ -161,11 +165,14 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
             inputs = inputs if fetch_dir in inputs else [*inputs, fetch_dir]
         batch = plan(inputs, out_dir, force)
         parts = chunks(batch.todo, workers)
-        with document_workers():
+        # here: a task runner's worker process, importing this module, needs no tables
+        from pipeline.store.tables import TableStager
+
+        with document_workers(), TableStager(out_dir, batch.fingerprint) as stager:
             futures = extract_documents.map(parts, out_dir=unmapped(out_dir),
                                             fingerprint=unmapped(batch.fingerprint),
                                             run_pid=unmapped(run_pid()))
-            outcomes = collect(futures, parts)
+            outcomes = collect(futures, parts, stager)
         summary = finish(batch, outcomes, started, prune)
         summary.task_runner = RUNNER_NAMES.get(type(task_runner_in_use()).__name__)
         if gold_dir and not summary.stopped:

@@ -78,8 +78,6 @@ def extract_and_commit(source: SourceFile, out_dir: str, fingerprint: str
     from pipeline.pieces import extract_in_pieces, is_long
     from pipeline.read import read_document
     from pipeline.store import MentionFile, commit, write_record
-    from pipeline.store.manifest import stamp_of
-    from pipeline.store.parts import stage_document
 
     document = read_document(source)
     size = get_limits().piece_chars
@@ -91,9 +89,6 @@ def extract_and_commit(source: SourceFile, out_dir: str, fingerprint: str
     else:
         extraction = extract_read(document, fingerprint)
         write_record(document, extraction, out_dir)
-        # its table parts built here, in parallel, not by the run alone after the workers
-        stage_document(out_dir, extraction, stamp_of(source, fingerprint,
-                                                     extraction.run.extracted_at))
         count = len(extraction.mentions)
     commit(out_dir, document.source, fingerprint, extraction.run.extracted_at)
     return extraction, count

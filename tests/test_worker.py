@@ -106,18 +106,3 @@ def test_a_worker_that_dies_fails_its_document_only(folder, monkeypatch):
     killer.join()
     assert slow.failure.reason == "its worker process died (killed by SIGKILL)"
     assert good.status == "done"
-
-
-def test_a_document_worker_stages_its_table_parts_for_its_commit(folder):
-    """The worker builds the document's table parts as it finishes (the run then moves
-    them into place), staged for the stamp its commit gives the document."""
-    from pipeline.batch import committed_records
-    from pipeline.store import Manifest
-    from pipeline.store.parts import TABLES, read_staged
-
-    [outcome] = run_chunk(folder, ["good.txt"])
-    out = folder / "out"
-    stamp = committed_records(out, Manifest.load(out))["good"]
-    staged = read_staged(out, "good", stamp)
-    assert outcome.status == "done" and staged is not None
-    assert staged.rows[list(TABLES).index("mentions")] == outcome.counts["mentions"] > 0

@@ -2,13 +2,13 @@
 schemas and how a record's fields become them (:mod:`pipeline.store.tables` keeps the
 datasets, the CSV files and their state).
 
-A document worker builds its document's parts here as it finishes, from the Extraction
-it holds (:func:`stage_document`), in parallel with the other workers; before, the run
-read every record back and built every part itself, alone, after the workers were done
-(10-15 s of 1,000 documents' 70 s). A worker so loads pyarrow (and pyarrow pandas, which
-it imports on its first array): about 67 MiB more in each, from its first document on.
-The schemas are declared in Arrow's terms, with the pandas metadata that gives a read its
-declared dtypes back.
+While a run's workers extract, the run builds the parts of each document they have
+committed (:class:`pipeline.store.tables.TableStager`, :func:`stage_document`), instead of
+every document's alone after the workers are done (10-15 s of 1,000 documents' 70 s, one
+core idle). It is the run, not the workers, that builds them: in a worker, pyarrow (and
+pandas, which pyarrow imports on its first array) would cost about 95 MiB more in each,
+while the run has them loaded already. The schemas are declared in Arrow's terms, with
+the pandas metadata that gives a read its declared dtypes back.
 
 A staged document (``_staged/<doc-id>.tables``) is one file: a JSON line (the commit
 stamp it was built for, its rows, Parquet bytes and CSV bytes per table, a CRC-32 of the
@@ -340,33 +340,20 @@ class PartInMemory:
         return self.sink.getvalue().to_pybytes(), b"".join(self.members)
 
 
-class HeldRecord:
-    """A record as :func:`fill_parts` reads it, from the Extraction in memory."""
-
-    def __init__(self, extraction: Extraction):
-        self.extraction = extraction
-        self.doc_id = extraction.document.id
-
-    def mention_batches(self):
-        yield self.extraction.mentions
-
-    def head(self) -> Extraction:
-        return self.extraction
-
-
-def stage_document(out_dir: str | Path, extraction: Extraction, stamp: str) -> Path:
-    """Build the document's parts of every table from its Extraction (with its mentions)
-    and stage them for the commit ``stamp`` (see the module docstring). Not fsynced: the
-    update that uses them syncs the file system before its state lists them, and a file
-    torn by a crash fails its CRC."""
+def stage_document(out_dir: str | Path, record, stamp: str) -> Path:
+    """Build the document's parts of every table from ``record`` (anything
+    :func:`fill_parts` reads, a :class:`~pipeline.store.records.StoredRecord`) and stage
+    them for the commit ``stamp`` (see the module docstring). Not fsynced: the update that uses
+    them syncs the file system before its state lists them, and a file torn by a crash
+    fails its CRC."""
     parts = {name: PartInMemory(name) for name in TABLES}
-    fill_parts(parts, HeldRecord(extraction))
+    fill_parts(parts, record)
     built = [parts[name].finish() for name in TABLES]
     payload = b"".join(parquet for parquet, _ in built) + b"".join(csv for _, csv in built)
     header = {"stamp": stamp, "rows": [parts[name].rows for name in TABLES],
               "parquet_bytes": [len(parquet) for parquet, _ in built],
               "csv_bytes": [len(csv) for _, csv in built], "crc32": zlib.crc32(payload)}
-    target = staged_path(Path(out_dir), extraction.document.id)
+    target = staged_path(Path(out_dir), record.doc_id)
     target.parent.mkdir(exist_ok=True)
     # the folder is locked by its run and a document has one writer: a fixed temporary
     # name, which remove_leftovers clears after a crash

@@ -24,10 +24,11 @@ text, so the Parquet and CSV files hold the same values. Offsets are character o
 into the document text, end exclusive. A long record's mentions are streamed in batches,
 so memory stays flat however long a document is.
 
-A document's parts and CSV lines are built by the worker that extracted it, staged for
-its commit (:mod:`pipeline.store.parts`), and moved into place by the update; a document
-without staged parts (a long one, or of a folder written before) has its parts built
-from its record here.
+During a run, each committed document's parts and CSV lines are built while the workers
+extract the next ones and staged for its commit (:class:`TableStager`,
+:mod:`pipeline.store.parts`); the update moves them into place. A document without
+staged parts (a long one, one left queued, one of a run that was killed) has its parts
+built from its record by the update.
 
 The tables are derived data. ``_tables.json`` says what they were built from (a digest of
 the committed manifest entries), how many rows each holds, and per document its commit
@@ -46,7 +47,9 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import shutil
+import threading
 from pathlib import Path
 from typing import BinaryIO, Iterable, Mapping
 
@@ -56,12 +59,13 @@ import pyarrow.parquet as pq
 from pipeline.atomic import TEMPORARY_SUFFIX, atomic_path, atomic_write_text
 from pipeline.errors import Errors
 from pipeline.faults import crash_point
-from pipeline.store.manifest import record_path
+from pipeline.schema import SourceFile
+from pipeline.store.manifest import record_path, stamp_of
 # the row and schema names, where callers of this module have found them
 from pipeline.store.parts import (HEADERS, LIST_SEPARATOR, SCHEMAS, STAGED,  # noqa: F401
                                   TABLES, Staged, arrow_rows, csv_lines, fill_parts,
-                                  gzip_member, parquet_writer, read_staged)
-from pipeline.store.records import StoredRecord
+                                  gzip_member, parquet_writer, read_staged, stage_document)
+from pipeline.store.records import STREAMED_BYTES, StoredRecord
 
 TABLES_STATE = "_tables.json"
 PART_SUFFIX = ".parquet"
@@ -228,6 +232,48 @@ def place_staged(out_dir: Path, doc_id: str, stamp: str, staged: Staged,
             raise
     return {"stamp": stamp, "rows": staged.rows,
             "csv_bytes": [views[name].add_lines(lines) for name, lines in zip(TABLES, staged.csv)]}
+
+
+class TableStager:
+    """Builds the table parts of documents committed during a run, in a thread of the run
+    while its workers extract the next ones, and stages them for :func:`update_tables`
+    (:func:`~pipeline.store.parts.stage_document`). A document is staged from its record,
+    which its worker has written and committed; one the stager cannot stage (a long
+    record, which is built in batches by the update, or an error, which the update will
+    meet and raise) is left to the update, as are those still queued when the run stops
+    on an error."""
+
+    def __init__(self, out_dir: str | Path, fingerprint: str):
+        self.out_dir = Path(out_dir)
+        self.fingerprint = fingerprint
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.closing = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True, name="caselit-table-stager")
+
+    def __enter__(self) -> "TableStager":
+        self.thread.start()
+        return self
+
+    def __exit__(self, error_type, *_) -> None:
+        if error_type is not None:  # the run is stopping: what is queued is left
+            self.closing.set()
+        self.queue.put(None)  # else the documents queued are staged first
+        self.thread.join()
+
+    def add(self, source: SourceFile, extracted_at: str) -> None:
+        """Stage the document of ``source``, extracted at ``extracted_at`` and committed
+        (for the stamp that commit gave it)."""
+        self.queue.put((source.doc_id, stamp_of(source, self.fingerprint, extracted_at)))
+
+    def run(self) -> None:
+        while (item := self.queue.get()) is not None and not self.closing.is_set():
+            doc_id, stamp = item
+            path = record_path(self.out_dir, doc_id)
+            try:
+                if path.stat().st_size <= STREAMED_BYTES:
+                    stage_document(self.out_dir, StoredRecord(path), stamp)
+            except Exception:  # noqa: BLE001 - see the docstring: the update builds it
+                continue
 
 
 def rendered_again(out_dir: Path, doc_id: str, entry: dict, views: dict[str, CsvView]) -> dict:
