@@ -1,9 +1,12 @@
 """Ingest case reports: (fetch ->) discover -> read -> tag -> assemble -> write (-> evaluate).
 
 A task extracts a chunk of documents (read, tag, assemble, write and commit each in
-turn), because Prefect's per-task overhead (about 10-85 ms, more on Dask) rivals the
-~150 ms a document takes: chunks of up to 16 documents, at least four chunks per worker
-so the workers stay busy to the end. Chunks run concurrently on the task runner. Within
+turn), because Prefect's per-task overhead (about 10-85 ms of the run's and as much of
+its API server's, more on Dask) rivals the ~80 ms a document takes. Chunks shrink as the
+work left does (half of what is left per worker, from 64 documents down to 4), so the
+workers stay busy to the end and finish within a few documents of each other: 1,000
+documents on 2 workers are 25 chunks, not the 63 of a fixed 16. Chunks run concurrently
+on the task runner. Within
 a chunk, I/O errors are retried twice per document; a bad file or an unexpected error
 becomes that document's listed failure, and the batch goes on. Each document is
 committed as it finishes, so a run killed at any point is finished by the next one.
@@ -36,7 +39,8 @@ from pipeline.store import append_run, output_lock, remove_leftovers
 from pipeline.store.output import Writes
 from pipeline.worker import document_workers, extract_chunk
 
-MAX_CHUNK = 16
+MAX_CHUNK = 64
+MIN_CHUNK = 4
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -73,8 +77,17 @@ def extract_documents(items: list[tuple[SourceFile, str]], out_dir: str, fingerp
 
 
 def chunks(todo: list, workers: int) -> list[list]:
-    size = max(1, min(MAX_CHUNK, math.ceil(len(todo) / (4 * max(1, workers)))))
-    return [todo[start:start + size] for start in range(0, len(todo), size)]
+    """``todo`` in chunks taken in order, each half of what is left per worker, at most
+    :data:`MAX_CHUNK` and at least :data:`MIN_CHUNK` (or a quarter of a small run's
+    documents per worker)."""
+    workers = max(1, workers)
+    smallest = min(MIN_CHUNK, math.ceil(len(todo) / (4 * workers)))
+    parts, start = [], 0
+    while start < len(todo):
+        size = max(smallest, min(MAX_CHUNK, math.ceil((len(todo) - start) / (2 * workers))))
+        parts.append(todo[start:start + size])
+        start += size
+    return parts
 
 
 @task(cache_policy=NO_CACHE)
@@ -119,12 +132,14 @@ def run_pid() -> int | None:
     return None if getattr(task_runner_in_use(), "address", None) else os.getpid()
 
 
-def collect(futures, parts: list[list]) -> list[DocumentOutcome]:
-    """Outcomes as chunks finish; a chunk whose task itself failed (a worker lost) lists
-    each of its documents as failed."""
+def collect(futures, parts: list[list], stager) -> list[DocumentOutcome]:
+    """Outcomes as chunks finish, each document done handed to the ``stager`` to build its
+    table rows; a chunk whose task itself failed (a worker lost) lists each of its
+    documents as failed."""
     todo = {future.task_run_id: part for future, part in zip(futures, parts)}
     outcomes = []
     for future in as_completed(futures):
+        sources = {source.doc_id: source for source, _ in todo[future.task_run_id]}
         try:
             finished = future.result()
         except Exception as error:
@@ -132,6 +147,8 @@ def collect(futures, parts: list[list]) -> list[DocumentOutcome]:
                         for source, reason in todo[future.task_run_id]]
         for outcome in finished:
             report(outcome)
+            if outcome.status == "done":
+                stager.add(sources[outcome.doc_id], outcome.extracted_at)
         outcomes += finished
     return outcomes
 
@@ -148,11 +165,14 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
             inputs = inputs if fetch_dir in inputs else [*inputs, fetch_dir]
         batch = plan(inputs, out_dir, force)
         parts = chunks(batch.todo, workers)
-        with document_workers():
+        # here: a task runner's worker process, importing this module, needs no tables
+        from pipeline.store.tables import TableStager
+
+        with document_workers(), TableStager(out_dir, batch.fingerprint) as stager:
             futures = extract_documents.map(parts, out_dir=unmapped(out_dir),
                                             fingerprint=unmapped(batch.fingerprint),
                                             run_pid=unmapped(run_pid()))
-            outcomes = collect(futures, parts)
+            outcomes = collect(futures, parts, stager)
         summary = finish(batch, outcomes, started, prune)
         summary.task_runner = RUNNER_NAMES.get(type(task_runner_in_use()).__name__)
         if gold_dir and not summary.stopped:

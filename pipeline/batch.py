@@ -24,6 +24,7 @@ from pipeline.read.discover import discovery_failure
 from pipeline.schema import DocumentOutcome, Failure, IgnoredFile, RunSummary, SourceFile
 from pipeline.store import (Manifest, read_failures, record_path, remove_leftovers, remove_record,
                             write_failures)
+from pipeline.store.manifest import commit_stamp
 from pipeline.store.output import Writes, stopped_message
 
 @dataclass
@@ -65,7 +66,7 @@ def plan_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, force: bool
 def committed_records(out_dir: Path, manifest: Manifest) -> dict[str, str]:
     """Doc id -> commit stamp of every committed document whose record is in place: what
     the tables are built from."""
-    return {doc_id: f"{e.sha256}:{e.pipeline_version}:{e.fingerprint}:{e.extracted_at}"
+    return {doc_id: commit_stamp(e.sha256, e.pipeline_version, e.fingerprint, e.extracted_at)
             for doc_id, e in manifest.entries.items() if record_path(out_dir, doc_id).is_file()}
 
 

@@ -65,6 +65,16 @@ def record_path(out_dir: Path, doc_id: str) -> Path:
     return out_dir / f"{doc_id}.json"
 
 
+def commit_stamp(sha256: str, pipeline_version: str, fingerprint: str, extracted_at: str) -> str:
+    """What identifies a commit of a document: the tables are built from these stamps."""
+    return f"{sha256}:{pipeline_version}:{fingerprint}:{extracted_at}"
+
+
+def stamp_of(source: SourceFile, fingerprint: str, extracted_at: str) -> str:
+    """The stamp that :func:`commit` of this extraction will give the document."""
+    return commit_stamp(source.sha256, __version__, fingerprint, extracted_at)
+
+
 def commit(out_dir: str | Path, source: SourceFile, fingerprint: str, extracted_at: str) -> None:
     """Record one finished document in the journal, durably. Each line starts with a line
     break, so a line torn by a crash or a full disk never runs into the next one."""

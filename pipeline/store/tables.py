@@ -24,6 +24,12 @@ text, so the Parquet and CSV files hold the same values. Offsets are character o
 into the document text, end exclusive. A long record's mentions are streamed in batches,
 so memory stays flat however long a document is.
 
+During a run, each committed document's parts and CSV lines are built while the workers
+extract the next ones and staged for its commit (:class:`TableStager`,
+:mod:`pipeline.store.parts`); the update moves them into place. A document without
+staged parts (a long one, one left queued, one of a run that was killed) has its parts
+built from its record by the update.
+
 The tables are derived data. ``_tables.json`` says what they were built from (a digest of
 the committed manifest entries), how many rows each holds, and per document its commit
 stamp and its rows and CSV bytes per table. An update first writes the state without the
@@ -38,238 +44,33 @@ parts (the recovery reads Parquet parts, not records).
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import json
 import os
+import queue
+import shutil
+import threading
 from pathlib import Path
 from typing import BinaryIO, Iterable, Mapping
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from pipeline.atomic import TEMPORARY_SUFFIX, atomic_path, atomic_write_text
 from pipeline.errors import Errors
 from pipeline.faults import crash_point
-from pipeline.schema import CaseRecord, Extraction, Fusion, Mention, Variant
-from pipeline.store.manifest import record_path
-from pipeline.store.records import StoredRecord
+from pipeline.schema import SourceFile
+from pipeline.store.manifest import record_path, stamp_of
+# the row and schema names, where callers of this module have found them
+from pipeline.store.parts import (HEADERS, LIST_SEPARATOR, SCHEMAS, STAGED,  # noqa: F401
+                                  TABLES, Staged, arrow_rows, csv_lines, fill_parts,
+                                  gzip_member, parquet_writer, read_staged, stage_document)
+from pipeline.store.records import STREAMED_BYTES, StoredRecord
 
-LIST_SEPARATOR = "; "
-
-# Column -> pandas dtype. The store refuses to write a frame that differs.
-CASE_COLUMNS = {
-    "doc_id": "string", "case_id": "string", "source": "string", "table": "string",
-    "row": "Int64", "age_years": "Float64", "sex": "string", "diagnosis": "string",
-    "primary_site": "string", "fusions": "string", "rearranged_genes": "string",
-    "variants": "string", "therapies": "string", "detection_methods": "string",
-    "status": "string", "notes": "string", "evidence": "string",
-}
-MENTION_COLUMNS = {
-    "doc_id": "string", "mention_id": "string", "type": "string", "text": "string",
-    "normalised": "string", "start": "Int64", "end": "Int64", "page": "Int64",
-    "section": "string", "in_scope": "boolean", "sentence": "string",
-    "sentence_start": "Int64", "sentence_end": "Int64", "rule": "string",
-    "modifiers": "string",
-}
-ENTITY_COLUMNS = {
-    "doc_id": "string", "type": "string", "value": "string", "gene": "string",
-    "hgvs": "string", "five_prime": "string", "three_prime": "string",
-    "five_prime_exon": "Int64", "three_prime_exon": "Int64", "unresolved": "boolean",
-    "mentions": "Int64", "first_mention_id": "string", "first_sentence": "string",
-}
-EVENT_COLUMNS = {
-    "doc_id": "string", "case_id": "string", "position": "Int64", "kind": "string",
-    "value": "string", "therapy": "Int64", "method": "string", "modifiers": "string",
-    "start": "Int64", "end": "Int64", "mention_ids": "string", "first_mention_id": "string",
-}
-DOCUMENT_COLUMNS = {
-    "doc_id": "string", "title": "string", "journal": "string", "year": "Int64",
-    "doi": "string", "pmid": "string", "pmcid": "string", "source_type": "string",
-    "source_path": "string", "pages": "Int64", "warnings": "string",
-}
-THERAPY_LINE_COLUMNS = {
-    "doc_id": "string", "case_id": "string", "line": "Int64", "drugs": "string",
-    "regimen": "string", "setting": "string", "response": "string", "sentence": "string",
-    "first_mention_id": "string", "mention_ids": "string", "response_mention_ids": "string",
-}
-TABLES = {"cases": CASE_COLUMNS, "documents": DOCUMENT_COLUMNS,
-          "therapy_lines": THERAPY_LINE_COLUMNS, "mentions": MENTION_COLUMNS,
-          "entities": ENTITY_COLUMNS, "events": EVENT_COLUMNS}
-# Mentions a therapy line's evidence names: their sentences are kept while a record's
-# mentions stream past, for the line's evidence sentence.
-LINE_EVIDENCE_TYPES = frozenset({"drug", "regimen", "treatment", "setting", "response"})
 TABLES_STATE = "_tables.json"
 PART_SUFFIX = ".parquet"
 CSV_SUFFIX = ".csv.gz"
 COPY_CHUNK = 1 << 20
-
-
-def fusion_label(fusion: Fusion) -> str:
-    exons = (f" (exon {fusion.five_prime_exon}::exon {fusion.three_prime_exon})"
-             if fusion.five_prime_exon is not None or fusion.three_prime_exon is not None else "")
-    return fusion.name + exons
-
-
-def variant_label(variant: Variant) -> str:
-    return f"{variant.gene}:{variant.hgvs}" if variant.gene else variant.hgvs
-
-
-def case_row(doc_id: str, case: CaseRecord) -> dict:
-    return {
-        "doc_id": doc_id, "case_id": case.case_id, "source": case.source, "table": case.table,
-        "row": case.row, "age_years": case.age_years, "sex": case.sex,
-        "diagnosis": case.diagnosis, "primary_site": case.primary_site,
-        "fusions": LIST_SEPARATOR.join(fusion_label(f) for f in case.fusions),
-        "rearranged_genes": LIST_SEPARATOR.join(case.rearranged_genes),
-        "variants": LIST_SEPARATOR.join(variant_label(v) for v in case.variants),
-        "therapies": json.dumps([t.model_dump() for t in case.therapies]),
-        "detection_methods": LIST_SEPARATOR.join(case.detection_methods),
-        "status": case.status, "notes": case.notes, "evidence": json.dumps(case.evidence),
-    }
-
-
-def event_rows(doc_id: str, case: CaseRecord) -> list[dict]:
-    """A patient's timeline, one event per row in story order; its sentence and page are
-    its first mention's (join on ``first_mention_id``)."""
-    return [{
-        "doc_id": doc_id, "case_id": case.case_id, "position": position, "kind": e.kind,
-        "value": e.value, "therapy": e.therapy, "method": e.method,
-        "modifiers": LIST_SEPARATOR.join(e.modifiers), "start": e.start, "end": e.end,
-        "mention_ids": LIST_SEPARATOR.join(e.evidence),
-        "first_mention_id": e.evidence[0] if e.evidence else None,
-    } for position, e in enumerate(case.timeline)]
-
-
-def document_row(extraction: Extraction) -> dict:
-    """A document's bibliographic fields (a literature file's own, else read from the
-    text), where it came from and what its reading warned of."""
-    stated = extraction.run.metadata
-    return {
-        "doc_id": extraction.document.id, "title": extraction.document.title,
-        "journal": stated.journal if stated else None, "year": extraction.document.year,
-        "doi": extraction.document.doi, "pmid": stated.pmid if stated else None,
-        "pmcid": stated.pmcid if stated else None, "source_type": extraction.run.media_type,
-        "source_path": extraction.run.source.path, "pages": extraction.run.pages,
-        "warnings": LIST_SEPARATOR.join(extraction.run.warnings),
-    }
-
-
-def therapy_line_rows(doc_id: str, case: CaseRecord, sentences: dict[str, str]) -> list[dict]:
-    """A patient's therapy lines in order (``line`` 1-based); the evidence sentence is
-    the one of the line's first mention (``therapies[i]`` in the case's evidence)."""
-    rows = []
-    for index, therapy in enumerate(case.therapies):
-        ids = case.evidence.get(f"therapies[{index}]", [])
-        first = next((i for i in ids if i in sentences), ids[0] if ids else None)
-        rows.append({
-            "doc_id": doc_id, "case_id": case.case_id, "line": index + 1,
-            "drugs": LIST_SEPARATOR.join(therapy.drugs), "regimen": therapy.regimen,
-            "setting": therapy.setting, "response": therapy.response,
-            "sentence": sentences.get(first) if first else None, "first_mention_id": first,
-            "mention_ids": LIST_SEPARATOR.join(ids),
-            "response_mention_ids": LIST_SEPARATOR.join(
-                case.evidence.get(f"therapies[{index}].response", [])),
-        })
-    return rows
-
-
-def mention_rows(doc_id: str, mentions: list[Mention]) -> list[dict]:
-    return [{
-        "doc_id": doc_id, "mention_id": m.id, "type": m.type, "text": m.text,
-        "normalised": m.normalised, "start": m.start, "end": m.end, "page": m.page,
-        "section": m.section, "in_scope": m.in_scope, "sentence": m.sentence,
-        "sentence_start": m.sentence_start, "sentence_end": m.sentence_end, "rule": m.rule,
-        "modifiers": LIST_SEPARATOR.join(m.modifiers),
-    } for m in mentions]
-
-
-class Evidence:
-    """How often each (type, normal form) is mentioned in scope, and its first mention,
-    counted as a record's mentions stream past."""
-
-    def __init__(self):
-        self.seen: dict[tuple[str, str], tuple[int, Mention]] = {}
-
-    def add(self, mentions: list[Mention]) -> None:
-        for mention in mentions:
-            if mention.in_scope and mention.normalised:
-                key = (mention.type, mention.normalised)
-                count, first = self.seen.get(key, (0, mention))
-                self.seen[key] = (count + 1, first)
-
-
-def entity_rows(extraction: Extraction, evidence: Evidence) -> list[dict]:
-    """One row per document-level value, with how often and where it was first seen."""
-    doc_id = extraction.document.id
-    rows = []
-
-    def add(kind: str, value: str, mention_key: tuple[str, str], **details) -> None:
-        count, first = evidence.seen.get(mention_key, (0, None))
-        rows.append({
-            "doc_id": doc_id, "type": kind, "value": value, "mentions": count,
-            "first_mention_id": first.id if first else None,
-            "first_sentence": first.sentence if first else None, **details,
-        })
-
-    for gene in extraction.genes:
-        add("gene", gene, ("gene", gene))
-    for unresolved in extraction.unresolved_genes:
-        add("unresolved_gene", unresolved.symbol, ("unresolved_gene", unresolved.symbol),
-            unresolved=True)
-    for fusion in extraction.fusions:
-        add("fusion", fusion_label(fusion), ("fusion", fusion.name),
-            five_prime=fusion.five_prime, three_prime=fusion.three_prime,
-            five_prime_exon=fusion.five_prime_exon, three_prime_exon=fusion.three_prime_exon,
-            unresolved=fusion.unresolved)
-    for gene in extraction.rearranged_genes:
-        add("rearranged_gene", gene, ("rearranged_gene", gene), gene=gene)
-    for variant in extraction.variants:
-        add("variant", variant_label(variant), ("variant", variant.hgvs),
-            gene=variant.gene, hgvs=variant.hgvs)
-    for drug in extraction.drugs:
-        add("drug", drug, ("drug", drug))
-    for regimen in extraction.regimens:
-        add("regimen", regimen, ("regimen", regimen))
-    return rows
-
-
-def declared_schema(columns: dict[str, str]) -> pa.Schema:
-    """The Arrow schema of the declared columns, with the pandas dtypes in its metadata
-    (so a read gives ``string``, ``Int64``... back)."""
-    empty = pd.DataFrame(columns=list(columns)).astype(columns)
-    return pa.Schema.from_pandas(empty, preserve_index=False)
-
-
-SCHEMAS = {name: declared_schema(columns) for name, columns in TABLES.items()}
-
-
-def csv_lines(table: pa.Table, header: bool = False) -> pa.Buffer:
-    sink = pa.BufferOutputStream()
-    pa_csv.write_csv(table, sink, write_options=pa_csv.WriteOptions(include_header=header))
-    return sink.getvalue()
-
-
-def gzip_member(data: bytes) -> bytes:
-    """``data`` as one gzip member, the same bytes for the same data (no time stamp)."""
-    return gzip.compress(data, mtime=0) if data else b""
-
-
-HEADERS = {name: gzip_member(csv_lines(schema.empty_table(), header=True).to_pybytes())
-           for name, schema in SCHEMAS.items()}
-
-
-def arrow_rows(rows: list[dict], name: str) -> pa.Table:
-    """Rows -> an Arrow table with exactly the declared columns and types of ``name``."""
-    columns = TABLES[name]
-    for row in rows:
-        unknown = set(row) - set(columns)
-        if unknown:
-            raise ValueError(f"columns {sorted(unknown)} are not in the declared schema "
-                             f"{list(columns)}")
-    return pa.Table.from_pylist(rows, schema=SCHEMAS[name])
 
 
 def dataset_path(out_dir: Path, name: str) -> Path:
@@ -326,6 +127,12 @@ class CsvView:
         self.target.write(member)
         return len(member)
 
+    def add_lines(self, lines: bytes) -> int:
+        """Write a document's CSV lines as built already (gzip members); returns their
+        bytes."""
+        self.target.write(lines)
+        return len(lines)
+
     def copy(self, doc_id: str) -> int:
         """Copy ``doc_id``'s lines from the previous file; returns their bytes."""
         path, ranges = self.previous
@@ -344,39 +151,6 @@ class CsvView:
         if self.source:
             self.source.close()
         self.target.close()
-
-
-def pandas_metadata(schema: pa.Schema) -> bytes:
-    """What pandas needs of a schema's pandas metadata to give the declared dtypes back:
-    the columns' names and types (not the versions that wrote it)."""
-    written = json.loads(schema.metadata[b"pandas"])
-    columns = [{key: column[key] for key in ("name", "field_name", "pandas_type", "numpy_type",
-                                             "metadata")} for column in written["columns"]]
-    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns},
-                      separators=(",", ":")).encode("utf-8")
-
-
-PANDAS_METADATA = {name: pandas_metadata(schema) for name, schema in SCHEMAS.items()}
-# Per table, (text columns: dictionary-encoded, for repeated values such as a mention's
-# sentence; integer columns: as deltas, for offsets that grow row by row).
-ENCODED_COLUMNS = {name: ([c for c, dtype in columns.items() if dtype == "string"],
-                          [c for c, dtype in columns.items() if dtype == "Int64"])
-                   for name, columns in TABLES.items()}
-
-
-def parquet_writer(path: Path, name: str) -> pq.ParquetWriter:
-    """A Parquet part of table ``name`` with a small footer: a part per document and table
-    made the footers (serialised Arrow schema, pandas metadata, column statistics: 5-10 KB)
-    weigh more than the rows. The pandas metadata alone gives a read its declared dtypes
-    back; statistics would only serve filters on one document's rows. Text columns are
-    dictionary-encoded (a mention's sentence is stored once per part), integer columns
-    as deltas."""
-    strings, numbers = ENCODED_COLUMNS[name]
-    writer = pq.ParquetWriter(path, SCHEMAS[name], store_schema=False, write_statistics=False,
-                              compression="zstd", compression_level=9, use_dictionary=strings,
-                              column_encoding=dict.fromkeys(numbers, "DELTA_BINARY_PACKED"))
-    writer.add_key_value_metadata({"pandas": PANDAS_METADATA[name]})
-    return writer
 
 
 class DocumentPart:
@@ -441,23 +215,65 @@ def write_document(out_dir: Path, doc_id: str, stamp: str, views: dict[str, CsvV
             "csv_bytes": [parts[name].csv_bytes for name in TABLES]}
 
 
-def fill_parts(parts: dict[str, DocumentPart], record: StoredRecord) -> None:
-    """Every table's rows of ``record`` into its part (a long record's mentions in
-    batches)."""
-    doc_id = record.doc_id
-    evidence = Evidence()
-    sentences: dict[str, str] = {}
-    for mentions in record.mention_batches():
-        parts["mentions"].add(mention_rows(doc_id, mentions))
-        evidence.add(mentions)
-        sentences.update((m.id, m.sentence) for m in mentions if m.type in LINE_EVIDENCE_TYPES)
-    head = record.head()
-    parts["documents"].add([document_row(head)])
-    parts["cases"].add([case_row(doc_id, case) for case in head.cases])
-    parts["therapy_lines"].add([row for case in head.cases
-                                for row in therapy_line_rows(doc_id, case, sentences)])
-    parts["events"].add([row for case in head.cases for row in event_rows(doc_id, case)])
-    parts["entities"].add(entity_rows(head, evidence))
+
+def place_staged(out_dir: Path, doc_id: str, stamp: str, staged: Staged,
+                 views: dict[str, CsvView]) -> dict:
+    """Replace ``doc_id``'s part of every table with the parts a worker staged (written
+    beside their place and renamed over it, as :class:`DocumentPart` does); returns its
+    state entry. A failed write (a full disk) leaves no temporary file."""
+    for name, parquet in zip(TABLES, staged.parquet):
+        path = part_path(out_dir, name, doc_id)
+        temporary = path.with_name(f".{path.name}{TEMPORARY_SUFFIX}")
+        try:
+            temporary.write_bytes(parquet)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    return {"stamp": stamp, "rows": staged.rows,
+            "csv_bytes": [views[name].add_lines(lines) for name, lines in zip(TABLES, staged.csv)]}
+
+
+class TableStager:
+    """Builds the table parts of documents committed during a run, in a thread of the run
+    while its workers extract the next ones, and stages them for :func:`update_tables`
+    (:func:`~pipeline.store.parts.stage_document`). A document is staged from its record,
+    which its worker has written and committed; one the stager cannot stage (a long
+    record, which is built in batches by the update, or an error, which the update will
+    meet and raise) is left to the update, as are those still queued when the run stops
+    on an error."""
+
+    def __init__(self, out_dir: str | Path, fingerprint: str):
+        self.out_dir = Path(out_dir)
+        self.fingerprint = fingerprint
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.closing = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True, name="caselit-table-stager")
+
+    def __enter__(self) -> "TableStager":
+        self.thread.start()
+        return self
+
+    def __exit__(self, error_type, *_) -> None:
+        if error_type is not None:  # the run is stopping: what is queued is left
+            self.closing.set()
+        self.queue.put(None)  # else the documents queued are staged first
+        self.thread.join()
+
+    def add(self, source: SourceFile, extracted_at: str) -> None:
+        """Stage the document of ``source``, extracted at ``extracted_at`` and committed
+        (for the stamp that commit gave it)."""
+        self.queue.put((source.doc_id, stamp_of(source, self.fingerprint, extracted_at)))
+
+    def run(self) -> None:
+        while (item := self.queue.get()) is not None and not self.closing.is_set():
+            doc_id, stamp = item
+            path = record_path(self.out_dir, doc_id)
+            try:
+                if path.stat().st_size <= STREAMED_BYTES:
+                    stage_document(self.out_dir, StoredRecord(path), stamp)
+            except Exception:  # noqa: BLE001 - see the docstring: the update builds it
+                continue
 
 
 def rendered_again(out_dir: Path, doc_id: str, entry: dict, views: dict[str, CsvView]) -> dict:
@@ -496,8 +312,9 @@ def write_tables(out_dir: Path, committed: Mapping[str, str], kept: dict[str, di
                  ) -> dict[str, dict]:
     """Every committed document's rows in the tables: the kept ones' parts left alone
     (their CSV lines copied, or rendered from the parts when ``previous_csv`` is None),
-    the others' parts rewritten from their records; the CSV files replaced at the end.
-    Returns the state entry of every document."""
+    the others' parts those a worker staged for their commit, else rewritten from their
+    records; the CSV files replaced at the end. Returns the state entry of every
+    document."""
     documents = {}
     with contextlib.ExitStack() as stack:
         views = {name: CsvView(name, stack.enter_context(atomic_path(csv_path(out_dir, name)))
@@ -505,7 +322,10 @@ def write_tables(out_dir: Path, committed: Mapping[str, str], kept: dict[str, di
                  for name in TABLES}
         for doc_id in in_part_order(committed):
             if doc_id not in kept:
-                documents[doc_id] = write_document(out_dir, doc_id, committed[doc_id], views)
+                staged = read_staged(out_dir, doc_id, committed[doc_id])
+                documents[doc_id] = (
+                    place_staged(out_dir, doc_id, committed[doc_id], staged, views) if staged
+                    else write_document(out_dir, doc_id, committed[doc_id], views))
                 crash_point("tables")  # this document's parts replaced, later ones not yet
             elif previous_csv:
                 documents[doc_id] = {**kept[doc_id],
@@ -597,4 +417,7 @@ def update_tables(out_dir: Path, committed: Mapping[str, str]) -> dict[str, int]
             part_path(out_dir, name, doc_id).unlink()
     documents = write_tables(out_dir, committed, kept, previous_csv)
     os.sync()  # the new parts and their renames, durable before the state lists them
-    return write_state(out_dir, built_from(committed.items()), documents)
+    rows = write_state(out_dir, built_from(committed.items()), documents)
+    # used, or of commits no longer current (a document extracted again since)
+    shutil.rmtree(out_dir / STAGED, ignore_errors=True)
+    return rows

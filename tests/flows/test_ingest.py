@@ -157,3 +157,16 @@ def test_the_manifest_records_the_bytes_read_not_the_file_as_listed(tmp_path, re
     entry = Manifest.load(out).entries["case"]
     assert entry.sha256 == source_for(raw / "case.txt").sha256 != listed.sha256
     assert plan_batch([raw], out).skipped  # what was extracted is what is there now
+
+
+@pytest.mark.parametrize("count", [1, 3, 10, 100, 1000])
+def test_chunks_take_the_documents_in_order_and_shrink_towards_the_end(count):
+    todo = list(range(count))
+    parts = ingest.chunks(todo, workers=2)
+    sizes = [len(part) for part in parts]
+    assert [item for part in parts for item in part] == todo
+    assert sizes == sorted(sizes, reverse=True) and max(sizes) <= ingest.MAX_CHUNK
+    # the last chunks are small, so the two workers finish within a few documents
+    assert sizes[-1] <= ingest.MIN_CHUNK
+    if count == 1000:
+        assert len(parts) < 1000 / 16 and sizes[0] == ingest.MAX_CHUNK

@@ -1,0 +1,396 @@
+"""A document's rows of every table, as Parquet parts and CSV lines: the rows' declared
+schemas and how a record's fields become them (:mod:`pipeline.store.tables` keeps the
+datasets, the CSV files and their state).
+
+While a run's workers extract, the run builds the parts of each document they have
+committed (:class:`pipeline.store.tables.TableStager`, :func:`stage_document`), instead of
+every document's alone after the workers are done (10-15 s of 1,000 documents' 70 s, one
+core idle). It is the run, not the workers, that builds them: in a worker, pyarrow (and
+pandas, which pyarrow imports on its first array) would cost about 95 MiB more in each,
+while the run has them loaded already. The schemas are declared in Arrow's terms, with
+the pandas metadata that gives a read its declared dtypes back.
+
+A staged document (``_staged/<doc-id>.tables``) is one file: a JSON line (the commit
+stamp it was built for, its rows, Parquet bytes and CSV bytes per table, a CRC-32 of the
+rest) followed by the six Parquet parts and the six tables' CSV lines (gzip members).
+:func:`pipeline.store.tables.update_tables` moves them into place when the stamp is the
+document's committed one; the file is not trusted further than its sizes and CRC, and
+without it (a long document's, streamed: not staged) the parts are built from the record
+as before.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import zlib
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from pipeline.atomic import TEMPORARY_SUFFIX
+from pipeline.schema import CaseRecord, Extraction, Fusion, Mention, Variant
+
+LIST_SEPARATOR = "; "
+
+# Column -> pandas dtype. The store refuses to write a frame that differs.
+CASE_COLUMNS = {
+    "doc_id": "string", "case_id": "string", "source": "string", "table": "string",
+    "row": "Int64", "age_years": "Float64", "sex": "string", "diagnosis": "string",
+    "primary_site": "string", "fusions": "string", "rearranged_genes": "string",
+    "variants": "string", "therapies": "string", "detection_methods": "string",
+    "status": "string", "notes": "string", "evidence": "string",
+}
+MENTION_COLUMNS = {
+    "doc_id": "string", "mention_id": "string", "type": "string", "text": "string",
+    "normalised": "string", "start": "Int64", "end": "Int64", "page": "Int64",
+    "section": "string", "in_scope": "boolean", "sentence": "string",
+    "sentence_start": "Int64", "sentence_end": "Int64", "rule": "string",
+    "modifiers": "string",
+}
+ENTITY_COLUMNS = {
+    "doc_id": "string", "type": "string", "value": "string", "gene": "string",
+    "hgvs": "string", "five_prime": "string", "three_prime": "string",
+    "five_prime_exon": "Int64", "three_prime_exon": "Int64", "unresolved": "boolean",
+    "mentions": "Int64", "first_mention_id": "string", "first_sentence": "string",
+}
+EVENT_COLUMNS = {
+    "doc_id": "string", "case_id": "string", "position": "Int64", "kind": "string",
+    "value": "string", "therapy": "Int64", "method": "string", "modifiers": "string",
+    "start": "Int64", "end": "Int64", "mention_ids": "string", "first_mention_id": "string",
+}
+DOCUMENT_COLUMNS = {
+    "doc_id": "string", "title": "string", "journal": "string", "year": "Int64",
+    "doi": "string", "pmid": "string", "pmcid": "string", "source_type": "string",
+    "source_path": "string", "pages": "Int64", "warnings": "string",
+}
+THERAPY_LINE_COLUMNS = {
+    "doc_id": "string", "case_id": "string", "line": "Int64", "drugs": "string",
+    "regimen": "string", "setting": "string", "response": "string", "sentence": "string",
+    "first_mention_id": "string", "mention_ids": "string", "response_mention_ids": "string",
+}
+TABLES = {"cases": CASE_COLUMNS, "documents": DOCUMENT_COLUMNS,
+          "therapy_lines": THERAPY_LINE_COLUMNS, "mentions": MENTION_COLUMNS,
+          "entities": ENTITY_COLUMNS, "events": EVENT_COLUMNS}
+# Mentions a therapy line's evidence names: their sentences are kept while a record's
+# mentions stream past, for the line's evidence sentence.
+LINE_EVIDENCE_TYPES = frozenset({"drug", "regimen", "treatment", "setting", "response"})
+
+
+def fusion_label(fusion: Fusion) -> str:
+    exons = (f" (exon {fusion.five_prime_exon}::exon {fusion.three_prime_exon})"
+             if fusion.five_prime_exon is not None or fusion.three_prime_exon is not None else "")
+    return fusion.name + exons
+
+
+def variant_label(variant: Variant) -> str:
+    return f"{variant.gene}:{variant.hgvs}" if variant.gene else variant.hgvs
+
+
+def case_row(doc_id: str, case: CaseRecord) -> dict:
+    return {
+        "doc_id": doc_id, "case_id": case.case_id, "source": case.source, "table": case.table,
+        "row": case.row, "age_years": case.age_years, "sex": case.sex,
+        "diagnosis": case.diagnosis, "primary_site": case.primary_site,
+        "fusions": LIST_SEPARATOR.join(fusion_label(f) for f in case.fusions),
+        "rearranged_genes": LIST_SEPARATOR.join(case.rearranged_genes),
+        "variants": LIST_SEPARATOR.join(variant_label(v) for v in case.variants),
+        "therapies": json.dumps([t.model_dump() for t in case.therapies]),
+        "detection_methods": LIST_SEPARATOR.join(case.detection_methods),
+        "status": case.status, "notes": case.notes, "evidence": json.dumps(case.evidence),
+    }
+
+
+def event_rows(doc_id: str, case: CaseRecord) -> list[dict]:
+    """A patient's timeline, one event per row in story order; its sentence and page are
+    its first mention's (join on ``first_mention_id``)."""
+    return [{
+        "doc_id": doc_id, "case_id": case.case_id, "position": position, "kind": e.kind,
+        "value": e.value, "therapy": e.therapy, "method": e.method,
+        "modifiers": LIST_SEPARATOR.join(e.modifiers), "start": e.start, "end": e.end,
+        "mention_ids": LIST_SEPARATOR.join(e.evidence),
+        "first_mention_id": e.evidence[0] if e.evidence else None,
+    } for position, e in enumerate(case.timeline)]
+
+
+def document_row(extraction: Extraction) -> dict:
+    """A document's bibliographic fields (a literature file's own, else read from the
+    text), where it came from and what its reading warned of."""
+    stated = extraction.run.metadata
+    return {
+        "doc_id": extraction.document.id, "title": extraction.document.title,
+        "journal": stated.journal if stated else None, "year": extraction.document.year,
+        "doi": extraction.document.doi, "pmid": stated.pmid if stated else None,
+        "pmcid": stated.pmcid if stated else None, "source_type": extraction.run.media_type,
+        "source_path": extraction.run.source.path, "pages": extraction.run.pages,
+        "warnings": LIST_SEPARATOR.join(extraction.run.warnings),
+    }
+
+
+def therapy_line_rows(doc_id: str, case: CaseRecord, sentences: dict[str, str]) -> list[dict]:
+    """A patient's therapy lines in order (``line`` 1-based); the evidence sentence is
+    the one of the line's first mention (``therapies[i]`` in the case's evidence)."""
+    rows = []
+    for index, therapy in enumerate(case.therapies):
+        ids = case.evidence.get(f"therapies[{index}]", [])
+        first = next((i for i in ids if i in sentences), ids[0] if ids else None)
+        rows.append({
+            "doc_id": doc_id, "case_id": case.case_id, "line": index + 1,
+            "drugs": LIST_SEPARATOR.join(therapy.drugs), "regimen": therapy.regimen,
+            "setting": therapy.setting, "response": therapy.response,
+            "sentence": sentences.get(first) if first else None, "first_mention_id": first,
+            "mention_ids": LIST_SEPARATOR.join(ids),
+            "response_mention_ids": LIST_SEPARATOR.join(
+                case.evidence.get(f"therapies[{index}].response", [])),
+        })
+    return rows
+
+
+def mention_rows(doc_id: str, mentions: list[Mention]) -> list[dict]:
+    return [{
+        "doc_id": doc_id, "mention_id": m.id, "type": m.type, "text": m.text,
+        "normalised": m.normalised, "start": m.start, "end": m.end, "page": m.page,
+        "section": m.section, "in_scope": m.in_scope, "sentence": m.sentence,
+        "sentence_start": m.sentence_start, "sentence_end": m.sentence_end, "rule": m.rule,
+        "modifiers": LIST_SEPARATOR.join(m.modifiers),
+    } for m in mentions]
+
+
+class Evidence:
+    """How often each (type, normal form) is mentioned in scope, and its first mention,
+    counted as a record's mentions stream past."""
+
+    def __init__(self):
+        self.seen: dict[tuple[str, str], tuple[int, Mention]] = {}
+
+    def add(self, mentions: list[Mention]) -> None:
+        for mention in mentions:
+            if mention.in_scope and mention.normalised:
+                key = (mention.type, mention.normalised)
+                count, first = self.seen.get(key, (0, mention))
+                self.seen[key] = (count + 1, first)
+
+
+def entity_rows(extraction: Extraction, evidence: Evidence) -> list[dict]:
+    """One row per document-level value, with how often and where it was first seen."""
+    doc_id = extraction.document.id
+    rows = []
+
+    def add(kind: str, value: str, mention_key: tuple[str, str], **details) -> None:
+        count, first = evidence.seen.get(mention_key, (0, None))
+        rows.append({
+            "doc_id": doc_id, "type": kind, "value": value, "mentions": count,
+            "first_mention_id": first.id if first else None,
+            "first_sentence": first.sentence if first else None, **details,
+        })
+
+    for gene in extraction.genes:
+        add("gene", gene, ("gene", gene))
+    for unresolved in extraction.unresolved_genes:
+        add("unresolved_gene", unresolved.symbol, ("unresolved_gene", unresolved.symbol),
+            unresolved=True)
+    for fusion in extraction.fusions:
+        add("fusion", fusion_label(fusion), ("fusion", fusion.name),
+            five_prime=fusion.five_prime, three_prime=fusion.three_prime,
+            five_prime_exon=fusion.five_prime_exon, three_prime_exon=fusion.three_prime_exon,
+            unresolved=fusion.unresolved)
+    for gene in extraction.rearranged_genes:
+        add("rearranged_gene", gene, ("rearranged_gene", gene), gene=gene)
+    for variant in extraction.variants:
+        add("variant", variant_label(variant), ("variant", variant.hgvs),
+            gene=variant.gene, hgvs=variant.hgvs)
+    for drug in extraction.drugs:
+        add("drug", drug, ("drug", drug))
+    for regimen in extraction.regimens:
+        add("regimen", regimen, ("regimen", regimen))
+    return rows
+
+
+
+# A declared dtype -> its Arrow type and the pandas metadata's "pandas_type" (what
+# pyarrow's Schema.from_pandas gives for an empty frame of that dtype).
+ARROW_TYPES = {"string": (pa.large_string(), "object"), "Int64": (pa.int64(), "int64"),
+               "Float64": (pa.float64(), "float64"), "boolean": (pa.bool_(), "bool")}
+
+
+def pandas_metadata(columns: dict[str, str]) -> bytes:
+    """What pandas needs of a schema's pandas metadata to give the declared dtypes back:
+    the columns' names and types (not the versions that wrote it)."""
+    described = [{"name": column, "field_name": column, "pandas_type": ARROW_TYPES[dtype][1],
+                  "numpy_type": dtype, "metadata": None} for column, dtype in columns.items()]
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": described},
+                      separators=(",", ":")).encode("utf-8")
+
+
+PANDAS_METADATA = {name: pandas_metadata(columns) for name, columns in TABLES.items()}
+
+
+def declared_schema(name: str) -> pa.Schema:
+    """The Arrow schema of table ``name``'s declared columns, with the pandas dtypes in
+    its metadata (so a read gives ``string``, ``Int64``... back)."""
+    return pa.schema([(column, ARROW_TYPES[dtype][0]) for column, dtype in TABLES[name].items()],
+                     metadata={"pandas": PANDAS_METADATA[name]})
+
+
+SCHEMAS = {name: declared_schema(name) for name in TABLES}
+
+
+def csv_lines(table: pa.Table, header: bool = False) -> pa.Buffer:
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(table, sink, write_options=pa_csv.WriteOptions(include_header=header))
+    return sink.getvalue()
+
+
+def gzip_member(data: bytes) -> bytes:
+    """``data`` as one gzip member, the same bytes for the same data (no time stamp)."""
+    return gzip.compress(data, mtime=0) if data else b""
+
+
+HEADERS = {name: gzip_member(csv_lines(schema.empty_table(), header=True).to_pybytes())
+           for name, schema in SCHEMAS.items()}
+
+
+def arrow_rows(rows: list[dict], name: str) -> pa.Table:
+    """Rows -> an Arrow table with exactly the declared columns and types of ``name``."""
+    columns = TABLES[name]
+    for row in rows:
+        unknown = set(row) - set(columns)
+        if unknown:
+            raise ValueError(f"columns {sorted(unknown)} are not in the declared schema "
+                             f"{list(columns)}")
+    return pa.Table.from_pylist(rows, schema=SCHEMAS[name])
+
+
+# sentence; integer columns: as deltas, for offsets that grow row by row).
+ENCODED_COLUMNS = {name: ([c for c, dtype in columns.items() if dtype == "string"],
+                          [c for c, dtype in columns.items() if dtype == "Int64"])
+                   for name, columns in TABLES.items()}
+
+
+
+def parquet_writer(where: Path | pa.NativeFile, name: str) -> pq.ParquetWriter:
+    """A Parquet part of table ``name`` with a small footer: a part per document and table
+    made the footers (serialised Arrow schema, pandas metadata, column statistics: 5-10 KB)
+    weigh more than the rows. The pandas metadata alone gives a read its declared dtypes
+    back; statistics would only serve filters on one document's rows. Text columns are
+    dictionary-encoded (a mention's sentence is stored once per part), integer columns
+    as deltas."""
+    strings, numbers = ENCODED_COLUMNS[name]
+    writer = pq.ParquetWriter(where, SCHEMAS[name], store_schema=False, write_statistics=False,
+                              compression="zstd", compression_level=9, use_dictionary=strings,
+                              column_encoding=dict.fromkeys(numbers, "DELTA_BINARY_PACKED"))
+    writer.add_key_value_metadata({"pandas": PANDAS_METADATA[name]})
+    return writer
+
+
+
+def fill_parts(parts: dict, record) -> None:
+    """Every table's rows of ``record`` into its part (a long record's mentions in
+    batches): ``parts`` per table, each with an ``add(rows)``; ``record`` with a
+    ``doc_id``, its ``mention_batches()``, then its ``head()`` (the Extraction's other
+    fields)."""
+    doc_id = record.doc_id
+    evidence = Evidence()
+    sentences: dict[str, str] = {}
+    for mentions in record.mention_batches():
+        parts["mentions"].add(mention_rows(doc_id, mentions))
+        evidence.add(mentions)
+        sentences.update((m.id, m.sentence) for m in mentions if m.type in LINE_EVIDENCE_TYPES)
+    head = record.head()
+    parts["documents"].add([document_row(head)])
+    parts["cases"].add([case_row(doc_id, case) for case in head.cases])
+    parts["therapy_lines"].add([row for case in head.cases
+                                for row in therapy_line_rows(doc_id, case, sentences)])
+    parts["events"].add([row for case in head.cases for row in event_rows(doc_id, case)])
+    parts["entities"].add(entity_rows(head, evidence))
+
+
+STAGED = "_staged"
+STAGED_SUFFIX = ".tables"
+
+
+def staged_path(out_dir: Path, doc_id: str) -> Path:
+    return Path(out_dir) / STAGED / f"{doc_id}{STAGED_SUFFIX}"
+
+
+class PartInMemory:
+    """One document's rows of one table as the bytes of its Parquet part and of its CSV
+    lines (a gzip member per batch of rows), the same bytes a part written to its file
+    holds."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.sink = pa.BufferOutputStream()
+        self.parquet = parquet_writer(self.sink, name)
+        self.members: list[bytes] = []
+        self.rows = 0
+
+    def add(self, rows: list[dict]) -> None:
+        if rows:
+            table = arrow_rows(rows, self.name)
+            self.parquet.write_table(table)
+            self.members.append(gzip_member(csv_lines(table).to_pybytes()))
+            self.rows += len(rows)
+
+    def finish(self) -> tuple[bytes, bytes]:
+        self.parquet.close()
+        return self.sink.getvalue().to_pybytes(), b"".join(self.members)
+
+
+def stage_document(out_dir: str | Path, record, stamp: str) -> Path:
+    """Build the document's parts of every table from ``record`` (anything
+    :func:`fill_parts` reads, a :class:`~pipeline.store.records.StoredRecord`) and stage
+    them for the commit ``stamp`` (see the module docstring). Not fsynced: the update that uses
+    them syncs the file system before its state lists them, and a file torn by a crash
+    fails its CRC."""
+    parts = {name: PartInMemory(name) for name in TABLES}
+    fill_parts(parts, record)
+    built = [parts[name].finish() for name in TABLES]
+    payload = b"".join(parquet for parquet, _ in built) + b"".join(csv for _, csv in built)
+    header = {"stamp": stamp, "rows": [parts[name].rows for name in TABLES],
+              "parquet_bytes": [len(parquet) for parquet, _ in built],
+              "csv_bytes": [len(csv) for _, csv in built], "crc32": zlib.crc32(payload)}
+    target = staged_path(Path(out_dir), record.doc_id)
+    target.parent.mkdir(exist_ok=True)
+    # the folder is locked by its run and a document has one writer: a fixed temporary
+    # name, which remove_leftovers clears after a crash
+    temporary = target.with_name(f".{target.name}{TEMPORARY_SUFFIX}")
+    try:
+        with temporary.open("wb") as file:
+            file.write(json.dumps(header).encode("utf-8") + b"\n")
+            file.write(payload)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
+class Staged:
+    """A staged document as read back: per table its rows, Parquet part and CSV lines."""
+
+    def __init__(self, rows: list[int], parquet: list[bytes], csv: list[bytes]):
+        self.rows, self.parquet, self.csv = rows, parquet, csv
+
+
+def read_staged(out_dir: Path, doc_id: str, stamp: str) -> Staged | None:
+    """The document's staged parts when they were built for ``stamp`` and read whole
+    (right sizes and CRC); else None."""
+    try:
+        data = staged_path(out_dir, doc_id).read_bytes()
+        line_end = data.index(b"\n")
+        header = json.loads(data[:line_end])
+        payload = memoryview(data)[line_end + 1:]
+        sizes = [*header["parquet_bytes"], *header["csv_bytes"]]
+        if (header["stamp"] != stamp or len(sizes) != 2 * len(TABLES)
+                or sum(sizes) != len(payload) or zlib.crc32(payload) != header["crc32"]):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    pieces, offset = [], 0
+    for size in sizes:
+        pieces.append(bytes(payload[offset:offset + size]))
+        offset += size
+    return Staged(header["rows"], pieces[:len(TABLES)], pieces[len(TABLES):])

@@ -1,0 +1,105 @@
+"""A document's table parts staged by the worker that extracted it: the same bytes as a
+build from its record, used only for the commit they were built for, and only whole."""
+
+import shutil
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from pipeline.store import TABLES, StoredRecord, update_tables, write_record
+from pipeline.store.parts import SCHEMAS, STAGED, stage_document, staged_path
+from pipeline.store.tables import TableStager
+
+
+def test_the_declared_schemas_are_those_pandas_gives_for_the_declared_dtypes():
+    for name, columns in TABLES.items():
+        from_pandas = pa.Schema.from_pandas(pd.DataFrame(columns=list(columns)).astype(columns),
+                                            preserve_index=False)
+        assert SCHEMAS[name].remove_metadata().equals(from_pandas.remove_metadata())
+        read_back = pa.table({c: pa.array([], t) for c, t in zip(SCHEMAS[name].names,
+                                                                  SCHEMAS[name].types)},
+                             schema=SCHEMAS[name]).to_pandas()
+        assert {c: str(t) for c, t in read_back.dtypes.items()} == columns
+
+
+def table_files(out):
+    return {path.relative_to(out): path.read_bytes()
+            for name in TABLES for path in [*sorted((out / f"{name}.parquet").iterdir()),
+                                            out / f"{name}.csv.gz"]}
+
+
+def without_cases(extracted, tmp_path):
+    """The report's record with no cases, in another folder: staged parts that differ
+    from those of the record in ``extracted``."""
+    out, document, extraction = extracted
+    other = tmp_path / "without-cases"
+    write_record(document, extraction.model_copy(update={"cases": []}), other)
+    return StoredRecord(other / "case.json")
+
+
+@pytest.fixture
+def from_record(extracted, tmp_path):
+    """The tables of the report built from its record alone, in another folder."""
+    out, _, _ = extracted
+    other = tmp_path / "from-record"
+    shutil.copytree(out, other)
+    update_tables(other, {"case": "1"})
+    return table_files(other)
+
+
+def test_staged_parts_are_moved_into_place_without_reading_the_record(extracted, from_record):
+    out, _, extraction = extracted
+    stage_document(out, StoredRecord(out / "case.json"), "1")
+    (out / "case.json").write_text("not a record")  # a staged document's record is not read
+    rows = update_tables(out, {"case": "1"})
+    assert table_files(out) == from_record
+    assert rows["mentions"] == len(extraction.mentions)
+    assert not (out / STAGED).exists()
+
+
+def test_parts_staged_for_another_commit_are_not_used(extracted, from_record, tmp_path):
+    out, _, _ = extracted
+    stage_document(out, without_cases(extracted, tmp_path), "an earlier commit")
+    update_tables(out, {"case": "1"})
+    assert table_files(out) == from_record
+    assert not (out / STAGED).exists()
+
+
+@pytest.mark.parametrize("damage", ["torn", "flipped"])
+def test_a_damaged_staged_file_is_not_used(extracted, from_record, tmp_path, damage):
+    out, _, _ = extracted
+    path = stage_document(out, without_cases(extracted, tmp_path), "1")
+    data = bytearray(path.read_bytes())
+    if damage == "torn":  # a crash before its bytes reached the disk
+        del data[len(data) // 2:]
+    else:
+        data[-10] ^= 0xFF
+    path.write_bytes(bytes(data))
+    update_tables(out, {"case": "1"})
+    assert table_files(out) == from_record
+
+
+def test_a_staged_document_is_one_file_named_by_its_id(extracted):
+    out, _, _ = extracted
+    assert stage_document(out, StoredRecord(out / "case.json"), "1") == staged_path(out, "case")
+    assert [path.name for path in (out / STAGED).iterdir()] == ["case.tables"]
+
+
+def test_the_stager_stages_committed_documents_for_their_commit(extracted, from_record):
+    """What a run does: documents staged while the workers extract others, then the
+    update takes them in; one whose record cannot be read is left to the update."""
+    from pipeline.read import source_for
+    from pipeline.store.manifest import stamp_of
+
+    out, _, extraction = extracted
+    source = source_for(out.parent / "raw" / "case.txt")
+    gone = source.model_copy(update={"doc_id": "gone"})
+    with TableStager(out, "a fingerprint") as stager:
+        stager.add(gone, extraction.run.extracted_at)
+        stager.add(source, extraction.run.extracted_at)
+    stamp = stamp_of(source, "a fingerprint", extraction.run.extracted_at)
+    assert [path.name for path in (out / STAGED).iterdir()] == ["case.tables"]
+    (out / "case.json").write_text("not a record")  # taken from the staged parts
+    update_tables(out, {"case": stamp})
+    assert table_files(out) == from_record
