@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -312,3 +314,19 @@ def test_records_whose_source_is_gone_are_reported_and_pruned_on_request(
     (raw / "case.txt").unlink()  # the last one: the tables keep no row of it
     assert main(["run", str(raw), "--out", str(out), "--prune"]) == 0
     assert Manifest.load(out).entries == {} and len(pd.read_parquet(out / "cases.parquet")) == 0
+
+
+def test_the_heap_is_left_to_the_os_only_at_exit(tmp_path):
+    """After ``main`` returns (here twice), the process collects as before; at its exit,
+    the objects alive are frozen (no final collections over them)."""
+    (tmp_path / "raw").mkdir()
+    run = f"main(['run', {str(tmp_path / 'raw')!r}, '--out', {str(tmp_path / 'out')!r}])\n"
+    script = ("import atexit, gc\n"
+              "atexit.register(lambda: print('at exit', gc.get_freeze_count()))\n"
+              "from caselit.cli import main\n" + run + run
+              + "print('after main', gc.get_freeze_count())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    counts = dict(line.rsplit(" ", 1) for line in done.stdout.splitlines()
+                  if line.startswith(("after main", "at exit")))
+    assert counts["after main"] == "0" and int(counts["at exit"]) > 10_000
