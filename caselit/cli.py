@@ -258,15 +258,16 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
     if batch.todo or needs_finishing(batch, args.prune):
         check_output(args.out, min_free)
     if batch.todo:
-        from caselit.report import progress_bar
         from flows.start import choose_runner, head_start
         from pipeline.store import output_lock
 
         runner = choose_runner(args.task_runner)
         # locked before Prefect starts: a busy folder is said at once; the API server and
-        # the document workers start while this process imports Prefect
+        # the document workers start while this process imports Prefect (and pandas, for
+        # the report and the tables)
         with output_lock(args.out), head_start(len(batch.todo), runner, args.workers,
                                                args.dask_address) as api_server:
+            from caselit.report import progress_bar
             from flows.ingest import run_ingest
             from flows.progress import add_listener, remove_listener
 

@@ -190,11 +190,14 @@ def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | Non
 
 def engine_imports() -> None:
     """What Prefect imports when a flow is first called (its engines, FastAPI for the
-    parameters' JSON form: 0.5-1.5 s), imported while the API server is still starting
+    parameters' JSON form: 0.5-1.5 s), and what the run's end imports to update the
+    tables (pandas, Arrow: 0.4-0.5 s), imported while the API server is still starting
     rather than after it answers."""
     import fastapi.encoders  # noqa: F401
     import prefect.flow_engine  # noqa: F401
     import prefect.task_engine  # noqa: F401
+
+    import pipeline.store.tables  # noqa: F401
 
 
 def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers: int = 2,
