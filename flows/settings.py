@@ -127,7 +127,8 @@ class ApiServer:
     """Prefect's ephemeral API server: the command Prefect's own client runs when no API is
     named (``SubprocessASGIServer``), started here without importing Prefect's server
     package into this process (2 s of imports), so that it can start before this process
-    has imported Prefect and come up while it does. Its process is watched by this
+    has imported Prefect and come up while it does; its app is Prefect's, built with the
+    garbage collector held off (:mod:`flows.server_app`). Its process is watched by this
     process's reaper from the moment it starts."""
 
     PORT_TAKEN = 3  # uvicorn's exit status when it cannot bind its port
@@ -144,10 +145,10 @@ class ApiServer:
         if self.process is not None:
             return
         self.port = free_port()
-        prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
+        project_dir = Path(importlib.util.find_spec("flows").origin).parent.parent
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(project_dir), "--factory",
+             "flows.server_app:create_app", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
             env={**os.environ, **EPHEMERAL_SERVER_ENV})
         reaper().watch(self.process.pid)

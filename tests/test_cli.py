@@ -1,3 +1,4 @@
+import gc
 import json
 import subprocess
 import sys
@@ -5,7 +6,7 @@ import sys
 import pytest
 
 import flows.ingest
-from caselit.cli import main
+from caselit.cli import collector_spared, main
 from pipeline.schema import Extraction
 
 
@@ -51,6 +52,8 @@ def test_run_exit_status_and_a_second_run_that_needs_no_prefect(prefect_harness,
     (raw / "good.txt").write_text(report_text)
     (raw / "empty.txt").write_text("")
     assert main(["run", str(raw), "--out", str(out)]) == 0
+    # what the run froze while it imported Prefect is collected as usual again after it
+    assert gc.isenabled() and gc.get_freeze_count() == 0
     printed = capsys.readouterr().out
     assert "done" in printed and "empty file: no text after decoding" in printed
     assert json.loads((out / "_failures.json").read_text())[0]["path"].endswith("empty.txt")
@@ -330,3 +333,14 @@ def test_the_heap_is_left_to_the_os_only_at_exit(tmp_path):
     counts = dict(line.rsplit(" ", 1) for line in done.stdout.splitlines()
                   if line.startswith(("after main", "at exit")))
     assert counts["after main"] == "0" and int(counts["at exit"]) > 10_000
+
+
+def test_objects_made_with_the_collector_spared_are_frozen_and_it_is_on_after():
+    before = gc.get_freeze_count()
+    try:
+        with collector_spared():
+            assert not gc.isenabled()
+            made = [[index] for index in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= before + len(made)
+    finally:
+        gc.unfreeze()
