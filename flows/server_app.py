@@ -2,10 +2,12 @@
 collector held off.
 
 The server's start is imports and building the app (routes, schemas, ORM models): some
-300,000 objects, nearly all kept, over which the collector ran again and again, 0.5-0.9 s
-of the start's 3-4 s of CPU. Prefect collects once itself when the app is built (its
-``final`` option); what is alive then lives as long as the server, and is frozen (left out
-of later collections). The collector is on again while the server answers.
+400,000 objects, nearly all kept, over which the collector ran again and again, 0.5-0.9 s
+of the start's 3-4 s of CPU. Once the app is built, they live as long as the server and
+are frozen (left out of later collections), without a collection first: one over all of
+them took 0.3-0.5 s, and the garbage it would free (some 7,000 objects, 10 MB) made no
+difference to the process's RSS (172 MiB either way). The collector is on again while the
+server answers.
 """
 
 from __future__ import annotations

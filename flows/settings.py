@@ -37,14 +37,15 @@ from pipeline.errors import Errors
 from pipeline.lifeline import reaper
 
 # What Prefect's client gives the ephemeral server it starts (no UI, the ephemeral set of
-# services), and no registering of block types at its start: that imports every installed
+# services) but its "final" option, which collects every object once the app is built
+# (0.3-0.5 s): flows.server_app freezes them instead (see there). No registering of block
+# types at its start either: that imports every installed
 # Prefect collection (prefect-dask brings Dask's distributed) to write their block schemas
 # to the database, about 0.8 s of CPU and 30 MB for blocks a run never uses. A
 # `prefect server start` on the same home registers them as usual. Nor does py-key-value
 # (the server's task queue, docket, stores results in memory with it) check its own calls'
 # types at run time, which it sets up while it is imported: 0.07 s of the server's start.
 EPHEMERAL_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                        "PREFECT__SERVER_FINAL": "1",
                         "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
                         "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
                         "PY_KEY_VALUE_DISABLE_BEARTYPE": "true"}
