@@ -55,7 +55,12 @@ def fetch(queries: list[str], fetch_dir: str, out_dir: str, fetch_max: int,
 
 @task(cache_policy=NO_CACHE)
 def plan(inputs: list[str], out_dir: str, force: bool) -> Batch:
-    """Clear what a killed run left half-written, then decide what to do."""
+    """Clear what a killed run left half-written, then decide what to do. The tables'
+    imports (pandas, Arrow: 0.5-1 s in a new process) are made here, before any document
+    is committed, not at the end: a scheduled run (``caselit serve``) stopped once its
+    records are in must not still be importing them while its server goes away."""
+    import pipeline.store.tables  # noqa: F401
+
     remove_leftovers(Path(out_dir))
     return plan_batch(inputs, out_dir, force=force)
 
