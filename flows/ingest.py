@@ -59,7 +59,12 @@ def fetch(queries: list[str], fetch_dir: str, out_dir: str, fetch_max: int,
 
 @task(cache_policy=NO_CACHE)
 def plan(inputs: list[str], out_dir: str, force: bool) -> Batch:
-    """Clear what a killed run left half-written, then decide what to do."""
+    """Clear what a killed run left half-written, then decide what to do. The tables'
+    imports (pandas, Arrow: 0.5-1 s in a new process) are made here, before any document
+    is committed, not at the end: a scheduled run (``caselit serve``) stopped once its
+    records are in must not still be importing them while its server goes away."""
+    import pipeline.store.tables  # noqa: F401
+
     remove_leftovers(Path(out_dir))
     return plan_batch(inputs, out_dir, force=force)
 
@@ -211,11 +216,14 @@ def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | Non
 
 def engine_imports() -> None:
     """What Prefect imports when a flow is first called (its engines, FastAPI for the
-    parameters' JSON form: 0.5-1.5 s), imported while the API server is still starting
+    parameters' JSON form: 0.5-1.5 s), and what the run's end imports to update the
+    tables (pandas, Arrow: 0.4-0.5 s), imported while the API server is still starting
     rather than after it answers."""
     import fastapi.encoders  # noqa: F401
     import prefect.flow_engine  # noqa: F401
     import prefect.task_engine  # noqa: F401
+
+    import pipeline.store.tables  # noqa: F401
 
 
 def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers: int = 2,

@@ -37,14 +37,24 @@ from pipeline.errors import Errors
 from pipeline.lifeline import reaper
 
 # What Prefect's client gives the ephemeral server it starts (no UI, the ephemeral set of
-# services), and no registering of block types at its start: that imports every installed
+# services) but its "final" option, which collects every object once the app is built
+# (0.3-0.5 s): flows.server_app freezes them instead (see there). No registering of block
+# types at its start either: that imports every installed
 # Prefect collection (prefect-dask brings Dask's distributed) to write their block schemas
 # to the database, about 0.8 s of CPU and 30 MB for blocks a run never uses. A
-# `prefect server start` on the same home registers them as usual.
+# `prefect server start` on the same home registers them as usual. Nor does py-key-value
+# (the server's task queue, docket, stores results in memory with it) check its own calls'
+# types at run time, which it sets up while it is imported: 0.07 s of the server's start.
 EPHEMERAL_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                        "PREFECT__SERVER_FINAL": "1",
                         "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
-                        "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false"}
+                        "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
+                        "PY_KEY_VALUE_DISABLE_BEARTYPE": "true"}
+
+
+# A flow run's heartbeats tell a lasting server that the run is alive; the ephemeral
+# server ends with the run and has no use for them. Their thread sleeps in steps of a
+# second and is joined when the flow ends, which held every run up by 0-1 s.
+NO_HEARTBEATS = {"flows.heartbeat_frequency": None}
 
 
 def prefect_environment(home: Path | None = None) -> dict[str, str]:
@@ -85,7 +95,8 @@ def shared_api(server: "ApiServer | None" = None) -> Iterator[None]:
     try:
         server.start()
         server.wait_until_healthy()
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}), \
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url,
+                                         **NO_HEARTBEATS}), \
                 named_process_wide(server.api_url):
             yield
     finally:
@@ -117,7 +128,8 @@ class ApiServer:
     """Prefect's ephemeral API server: the command Prefect's own client runs when no API is
     named (``SubprocessASGIServer``), started here without importing Prefect's server
     package into this process (2 s of imports), so that it can start before this process
-    has imported Prefect and come up while it does. Its process is watched by this
+    has imported Prefect and come up while it does; its app is Prefect's, built with the
+    garbage collector held off (:mod:`flows.server_app`). Its process is watched by this
     process's reaper from the moment it starts."""
 
     PORT_TAKEN = 3  # uvicorn's exit status when it cannot bind its port
@@ -134,10 +146,10 @@ class ApiServer:
         if self.process is not None:
             return
         self.port = free_port()
-        prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
+        project_dir = Path(importlib.util.find_spec("flows").origin).parent.parent
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(project_dir), "--factory",
+             "flows.server_app:create_app", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
             env={**os.environ, **EPHEMERAL_SERVER_ENV})
         reaper().watch(self.process.pid)

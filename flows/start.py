@@ -2,8 +2,8 @@
 
 A run with a few documents is mostly fixed cost, three parts of which need not wait for
 one another: this process importing Prefect and the flow (about 2 s), Prefect's ephemeral
-API server coming up in its own process (about 4 s), and the zygote of the document
-workers loading the tagger (about 2 s). One after the other they made a one-document
+API server coming up in its own process (about 3.5 s), and the document workers loading
+the tagger (about 2 s each). One after the other they made a one-document
 run take 11-17 s; started together they overlap on the machine's cores. This module
 imports no Prefect, so that :func:`head_start` can run first.
 """

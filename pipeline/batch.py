@@ -34,7 +34,9 @@ class Batch:
     todo: list[tuple[SourceFile, str]] = field(default_factory=list)
     skipped: list[SourceFile] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    unfinished: bool = False  # a journal to compact or tables to rebuild (a killed run's)
+    # a journal to compact or tables to update (a killed run's); the tables are looked at
+    # only when there is nothing to extract: a run with work updates them at its end
+    unfinished: bool = False
     ignored: list[IgnoredFile] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)  # ids of records whose source is gone
 
@@ -46,7 +48,10 @@ class Batch:
 
 def plan_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, force: bool = False,
                fingerprint: str | None = None) -> Batch:
-    """Discover the inputs and decide, from the manifest, which need processing."""
+    """Discover the inputs and decide, from the manifest, which need processing. The
+    tables are looked at only when none does: a run with work brings them up to date at
+    its end, and its Prefect API server starts sooner without the tables' imports
+    (pandas, Arrow: 0.4-0.5 s) ahead of it."""
     if fingerprint is None:
         from pipeline.tag import tagger_fingerprint
 
@@ -56,8 +61,8 @@ def plan_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, force: bool
     plan = manifest.plan(found.sources, fingerprint, force=force)
     refused = [discovery_failure(source.path, source.doc_id, reason)
                for source, reason in plan.refused]
-    unfinished = (bool(manifest.journaled)
-                  or tables_stale(Path(out_dir), committed_records(Path(out_dir), manifest)))
+    unfinished = bool(manifest.journaled) or (
+        not plan.todo and tables_stale(Path(out_dir), committed_records(Path(out_dir), manifest)))
     gone = manifest.gone({source.doc_id for source in found.sources})
     return Batch(str(out_dir), fingerprint, plan.todo, plan.skipped, found.failures + refused,
                  unfinished, found.ignored, gone)

@@ -1,9 +1,9 @@
 """A document's outcome in a run, as the document worker reports it.
 
-Apart from :mod:`pipeline.batch` so that the zygote the document workers are forked from,
-which reports outcomes but plans no batch, does not import the tables' libraries (pandas,
-pyarrow: some 65 MB of memory in every process; a worker loads them when it builds its
-first document's table parts, :mod:`pipeline.store.parts`).
+Apart from :mod:`pipeline.batch` so that a document worker, which reports outcomes but
+plans no batch, does not import the tables' libraries (pandas, pyarrow: some 65 MB of
+memory in every process; the run's process builds the documents' table parts,
+:mod:`pipeline.store.parts`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
+import gc
 import json
+import subprocess
+import sys
 
 import pytest
 
 import flows.ingest
-from caselit.cli import main
+from caselit.cli import collector_spared, main
 from pipeline.schema import Extraction
 
 
@@ -49,6 +52,8 @@ def test_run_exit_status_and_a_second_run_that_needs_no_prefect(prefect_harness,
     (raw / "good.txt").write_text(report_text)
     (raw / "empty.txt").write_text("")
     assert main(["run", str(raw), "--out", str(out)]) == 0
+    # what the run froze while it imported Prefect is collected as usual again after it
+    assert gc.isenabled() and gc.get_freeze_count() == 0
     printed = capsys.readouterr().out
     assert "done" in printed and "empty file: no text after decoding" in printed
     assert json.loads((out / "_failures.json").read_text())[0]["path"].endswith("empty.txt")
@@ -312,3 +317,30 @@ def test_records_whose_source_is_gone_are_reported_and_pruned_on_request(
     (raw / "case.txt").unlink()  # the last one: the tables keep no row of it
     assert main(["run", str(raw), "--out", str(out), "--prune"]) == 0
     assert Manifest.load(out).entries == {} and len(pd.read_parquet(out / "cases.parquet")) == 0
+
+
+def test_the_heap_is_left_to_the_os_only_at_exit(tmp_path):
+    """After ``main`` returns (here twice), the process collects as before; at its exit,
+    the objects alive are frozen (no final collections over them)."""
+    (tmp_path / "raw").mkdir()
+    run = f"main(['run', {str(tmp_path / 'raw')!r}, '--out', {str(tmp_path / 'out')!r}])\n"
+    script = ("import atexit, gc\n"
+              "atexit.register(lambda: print('at exit', gc.get_freeze_count()))\n"
+              "from caselit.cli import main\n" + run + run
+              + "print('after main', gc.get_freeze_count())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    counts = dict(line.rsplit(" ", 1) for line in done.stdout.splitlines()
+                  if line.startswith(("after main", "at exit")))
+    assert counts["after main"] == "0" and int(counts["at exit"]) > 10_000
+
+
+def test_objects_made_with_the_collector_spared_are_frozen_and_it_is_on_after():
+    before = gc.get_freeze_count()
+    try:
+        with collector_spared():
+            assert not gc.isenabled()
+            made = [[index] for index in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= before + len(made)
+    finally:
+        gc.unfreeze()

@@ -1,9 +1,13 @@
-"""A module imported when first used: Prefect's collections in a task runner's worker
-process (prefect-dask, which brings Dask's distributed, is not needed there)."""
+"""The run's Prefect settings: its own API (no API named), started, used and stopped with
+the run; a module imported when first used (Prefect's collections in a task runner's
+worker process: prefect-dask, which brings Dask's distributed, is not needed there)."""
 
 import subprocess
 import sys
 
+import pytest
+
+from flows.settings import ApiServer, healthy, shared_api
 from tests.conftest import ROOT
 
 PACKAGE = {
@@ -49,3 +53,18 @@ assert "distributed" in sys.modules and DaskTaskRunner.__name__ == "DaskTaskRunn
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.flow
+def test_the_runs_own_api_answers_within_and_is_gone_after_it(monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    server = ApiServer()
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), shared_api(server):
+        api_url = PREFECT_API_URL.value()
+        assert api_url == server.api_url and healthy(api_url)
+        # a server that ends with the run has no use for a flow run's heartbeats
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert server.process is None and not healthy(api_url)
+    assert get_current_settings().flows.heartbeat_frequency is not None
