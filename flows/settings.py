@@ -5,7 +5,9 @@ sets (a real server in ``PREFECT_API_URL``, another ``PREFECT_HOME``) wins.
 
 - ``PREFECT_HOME``: ``.prefect`` in the working directory (the project), not ``~/.prefect``.
 - No telemetry: ``PREFECT_SERVER_ANALYTICS_ENABLED=false`` (otherwise one failed network
-  look-up per server start).
+  look-up per server start), and ``DO_NOT_TRACK=1`` for Prefect's client, which in an
+  interactive terminal marks "first flow run" milestones and sends them to its analytics
+  service whenever the API it reports to has analytics on (a real server a user names).
 - ``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=120``: the embedded API's first start
   on an empty home took 17.6 s here, against a 20 s default.
 - ``PREFECT_RESULTS_PERSIST_BY_DEFAULT=false`` and a results path inside the home: the
@@ -62,6 +64,7 @@ def prefect_environment(home: Path | None = None) -> dict[str, str]:
     return {
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
         "PREFECT_RESULTS_LOCAL_STORAGE_PATH": str(home / "results"),

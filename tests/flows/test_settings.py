@@ -2,6 +2,7 @@
 the run; a module imported when first used (Prefect's collections in a task runner's
 worker process: prefect-dask, which brings Dask's distributed, is not needed there)."""
 
+import os
 import subprocess
 import sys
 
@@ -10,6 +11,10 @@ import pytest
 from flows.settings import ApiServer, healthy, shared_api
 from tests.conftest import ROOT
 
+# what Prefect takes for a CI machine, where it sends nothing anyway
+CI_VARIABLES = {"CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "TRAVIS", "CIRCLECI",
+                "BUILDKITE", "TF_BUILD", "CODEBUILD_BUILD_ID", "BITBUCKET_COMMIT",
+                "TEAMCITY_VERSION", "DRONE", "SEMAPHORE", "APPVEYOR", "BUDDY", "CI_NAME"}
 PACKAGE = {
     "__init__.py": "import ran\nran.parts.append('package')\nVALUE = 42\n",
     "part.py": "import ran\nran.parts.append('part')\n",
@@ -68,3 +73,21 @@ def test_the_runs_own_api_answers_within_and_is_gone_after_it(monkeypatch):
         assert get_current_settings().flows.heartbeat_frequency is None
     assert server.process is None and not healthy(api_url)
     assert get_current_settings().flows.heartbeat_frequency is not None
+
+
+def test_prefects_client_telemetry_is_off_once_flows_is_imported():
+    """Prefect's client sends usage events from an interactive terminal unless told not
+    to; a caselit process tells it. The same check without ``flows`` shows it on."""
+    script = """
+import sys
+if sys.argv[1] == "flows":
+    import flows  # noqa: F401
+from prefect.analytics import is_telemetry_enabled
+print(is_telemetry_enabled())
+"""
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in CI_VARIABLES and name != "DO_NOT_TRACK"}
+    answers = [subprocess.run([sys.executable, "-c", script, first], cwd=ROOT, env=environment,
+                              capture_output=True, text=True).stdout.strip()
+               for first in ("flows", "prefect")]
+    assert answers == ["False", "True"]
