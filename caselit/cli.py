@@ -260,6 +260,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
     if batch.todo or needs_finishing(batch, args.prune):
         check_output(args.out, min_free)
     if batch.todo:
+        from flows.settings import collector_spared
         from flows.start import choose_runner, head_start
         from pipeline.store import output_lock
 
@@ -269,7 +270,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
         # the report and the tables)
         with output_lock(args.out), head_start(len(batch.todo), runner, args.workers,
                                                args.dask_address) as api_server, thawed():
-            with collector_spared():
+            with collector_spared():  # flows.settings imports no Prefect
                 from caselit.report import progress_bar
                 from flows.ingest import engine_imports, run_ingest
                 from flows.progress import add_listener, remove_listener
@@ -296,20 +297,6 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
                                    f"{escape(summary.stopped)}", highlight=False, soft_wrap=True)
         return EXIT_OUTPUT
     return 1 if (args.strict and summary.failed) or status else 0
-
-
-@contextmanager
-def collector_spared() -> Iterator[None]:
-    """Within, the garbage collector off; on the way out, the objects made within left out
-    of later collections (frozen) and the collector on again. For the run's imports
-    (Prefect, pandas: some 170,000 objects the run keeps, over which the collector ran
-    again and again while they were made: 0.25-0.45 s of their 2 s of CPU)."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 @contextmanager

@@ -87,6 +87,22 @@ def atomic_write_bytes(target: str | Path, data: bytes,
             before_replace(temporary)
 
 
+def replace_unsynced(target: Path, *chunks: bytes) -> None:
+    """``target`` replaced by ``chunks``, written beside it under a fixed temporary name
+    and renamed over it: a reader sees the old file or the new one, and a failed write (a
+    full disk) leaves no temporary file. Not fsynced: for many small files of a folder
+    locked by its run, which the caller syncs once (the tables' parts); a crash's leftover
+    matches :data:`TEMPORARY_GLOB`."""
+    temporary = target.with_name(f".{target.name}{TEMPORARY_SUFFIX}")
+    try:
+        with temporary.open("wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def atomic_write_text(target: str | Path, text: str) -> None:
     atomic_write_bytes(target, text.encode("utf-8"))
 

@@ -6,7 +6,8 @@ import sys
 import pytest
 
 import flows.ingest
-from caselit.cli import collector_spared, main
+from caselit.cli import main
+from flows.settings import collector_spared
 from pipeline.schema import Extraction
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import zlib
 from pathlib import Path
 
@@ -31,7 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from pipeline.atomic import TEMPORARY_SUFFIX
+from pipeline.atomic import replace_unsynced
 from pipeline.schema import CaseRecord, Extraction, Fusion, Mention, Variant
 
 LIST_SEPARATOR = "; "
@@ -355,16 +354,7 @@ def stage_document(out_dir: str | Path, record, stamp: str) -> Path:
               "csv_bytes": [len(csv) for _, csv in built], "crc32": zlib.crc32(payload)}
     target = staged_path(Path(out_dir), record.doc_id)
     target.parent.mkdir(exist_ok=True)
-    # the folder is locked by its run and a document has one writer: a fixed temporary
-    # name, which remove_leftovers clears after a crash
-    temporary = target.with_name(f".{target.name}{TEMPORARY_SUFFIX}")
-    try:
-        with temporary.open("wb") as file:
-            file.write(json.dumps(header).encode("utf-8") + b"\n")
-            file.write(payload)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    replace_unsynced(target, json.dumps(header).encode("utf-8") + b"\n", payload)
     return target
 
 

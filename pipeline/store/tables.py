@@ -56,7 +56,7 @@ from typing import BinaryIO, Iterable, Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.atomic import TEMPORARY_SUFFIX, atomic_path, atomic_write_text
+from pipeline.atomic import TEMPORARY_SUFFIX, atomic_path, atomic_write_text, replace_unsynced
 from pipeline.errors import Errors
 from pipeline.faults import crash_point
 from pipeline.schema import SourceFile
@@ -215,21 +215,13 @@ def write_document(out_dir: Path, doc_id: str, stamp: str, views: dict[str, CsvV
             "csv_bytes": [parts[name].csv_bytes for name in TABLES]}
 
 
-
 def place_staged(out_dir: Path, doc_id: str, stamp: str, staged: Staged,
                  views: dict[str, CsvView]) -> dict:
-    """Replace ``doc_id``'s part of every table with the parts a worker staged (written
-    beside their place and renamed over it, as :class:`DocumentPart` does); returns its
-    state entry. A failed write (a full disk) leaves no temporary file."""
+    """Replace ``doc_id``'s part of every table with the parts staged for its commit
+    (written beside their place and renamed over it, as :class:`DocumentPart` does);
+    returns its state entry. A failed write (a full disk) leaves no temporary file."""
     for name, parquet in zip(TABLES, staged.parquet):
-        path = part_path(out_dir, name, doc_id)
-        temporary = path.with_name(f".{path.name}{TEMPORARY_SUFFIX}")
-        try:
-            temporary.write_bytes(parquet)
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        replace_unsynced(part_path(out_dir, name, doc_id), parquet)
     return {"stamp": stamp, "rows": staged.rows,
             "csv_bytes": [views[name].add_lines(lines) for name, lines in zip(TABLES, staged.csv)]}
 
@@ -312,7 +304,7 @@ def write_tables(out_dir: Path, committed: Mapping[str, str], kept: dict[str, di
                  ) -> dict[str, dict]:
     """Every committed document's rows in the tables: the kept ones' parts left alone
     (their CSV lines copied, or rendered from the parts when ``previous_csv`` is None),
-    the others' parts those a worker staged for their commit, else rewritten from their
+    the others' parts those staged for their commit, else rewritten from their
     records; the CSV files replaced at the end. Returns the state entry of every
     document."""
     documents = {}
