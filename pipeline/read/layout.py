@@ -1,7 +1,9 @@
 """Page geometry: characters -> lines -> reading order, for one- and two-column pages.
 
-Pure functions over pdfplumber's character dicts (``text``, ``x0``, ``x1``, ``top``,
-``bottom``, ``size``, ``fontname``), so each step can be tested with hand-made chars.
+Functions over a page's characters kept as columns (:class:`Glyphs`: arrays of their
+numbers, lists of their texts), made from the engine's arrays or from pdfplumber-like
+character dicts (``text``, ``x0``, ``x1``, ``top``, ``bottom``, ``size``, ``fontname``),
+so each step can be tested with hand-made chars.
 
 1. :func:`lines_of` groups characters by baseline and size, cuts each group where a gap
    after a non-space character is wider than the font size (in a two-column page a
@@ -19,8 +21,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, deque
-from dataclasses import InitVar, dataclass, field, fields
-from operator import itemgetter
+from dataclasses import dataclass, field, fields
 from typing import Iterable, Sequence
 
 import numpy
@@ -50,86 +51,10 @@ def rounded_counts(values: Iterable[float], digits: int = 1) -> Counter:
     return counts
 
 
-X0, TEXT = itemgetter("x0"), itemgetter("text")
-
-
 def baseline(char: Char) -> float:
     """Top-down baseline: from the text matrix when the reader gives one (exact for every
     font), else the box bottom (which moves with each font's descent)."""
     return char.get("baseline", char["bottom"])
-
-
-@dataclass(eq=False)
-class Line:
-    """A run of characters on one visual row, within one column."""
-
-    chars: list[Char]
-    size: float = 0.0  # body font size: the most common size of its characters
-    baseline: float = 0.0  # the most common baseline of its body-size characters
-    foot: float = 0.0  # the most common box bottom of its body-size characters
-    kind: str = "body"  # body | full | left | right (set by reading_order)
-    x0: float = 0.0
-    x1: float = 0.0
-    top: float = 0.0
-    bottom: float = 0.0
-    # what is read of its characters many times (order, text, boldness), worked out on
-    # first use and again after it takes another line's characters
-    _known: dict = field(default_factory=dict, init=False, repr=False)
-    # size to bottom given (lines_of works them out for all of a page's lines at once)
-    measured: InitVar[bool] = False
-
-    def __post_init__(self, measured: bool) -> None:
-        if measured:
-            return
-        sizes = rounded_counts(c["size"] for c in self.chars if c["text"].strip())
-        self.size = sizes.most_common(1)[0][0] if sizes else round(self.chars[0]["size"], 1)
-        body = [c for c in self.chars if abs(c["size"] - self.size) < 0.3 and c["text"].strip()]
-        body = body or self.chars
-        self.baseline = rounded_counts(baseline(c) for c in body).most_common(1)[0][0]
-        self.foot = rounded_counts(c["bottom"] for c in body).most_common(1)[0][0]
-        self.measure()
-
-    def measure(self) -> None:
-        self.x0 = min(c["x0"] for c in self.chars)
-        self.x1 = max(c["x1"] for c in self.chars)
-        self.top = min(c["top"] for c in self.chars)
-        self.bottom = max(c["bottom"] for c in self.chars)
-
-    def absorb(self, other: "Line") -> None:
-        """Take a superscript or subscript fragment's characters."""
-        self.chars.extend(other.chars)
-        other.chars = []
-        self._known.clear()
-        other._known.clear()
-        self.measure()
-
-    @property
-    def ordered(self) -> list[Char]:
-        """Its characters left to right."""
-        if "ordered" not in self._known:
-            self._known["ordered"] = sorted(self.chars, key=X0)
-        return self._known["ordered"]
-
-    @property
-    def text(self) -> str:
-        if "text" not in self._known:
-            self._known["text"] = "".join(map(TEXT, self.ordered))
-        return self._known["text"]
-
-    @property
-    def bold(self) -> bool:
-        """Most of its printed characters are set in a bold face."""
-        if "bold" not in self._known:
-            body = [c for c in self.chars if c["text"].strip()]
-            bold = sum("Bold" in c["fontname"] for c in body)
-            self._known["bold"] = bool(body) and bold > len(body) / 2
-        return self._known["bold"]
-
-    def is_superscript(self, char: Char) -> bool:
-        """Smaller and raised. The raise is read from box bottoms: a PDF's text rise moves
-        the glyph's box but not its text-matrix baseline."""
-        return (char["size"] <= SUPERSCRIPT_SIZE * self.size
-                and char["bottom"] < self.foot - SUPERSCRIPT_RAISE * self.size)
 
 
 def baselines(chars: list[Char]) -> list[float]:
@@ -161,6 +86,133 @@ class Columns:
 
     def take(self, index: numpy.ndarray) -> "Columns":
         return Columns(*(getattr(self, name.name)[index] for name in fields(self)))
+
+
+def bold_face(fontname: str) -> bool:
+    return "Bold" in fontname
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """Characters as columns, not a dict each (a page has thousands, and the reader looks
+    at them a page or a line at a time): their numbers (:class:`Columns`), texts, font
+    names and indices in the engine's own order. :meth:`dicts` gives pdfplumber-like
+    dicts where one is needed (the table finder, a table's cells)."""
+
+    texts: list[str]
+    fontnames: numpy.ndarray  # of str
+    bold: numpy.ndarray  # its font is a bold face
+    indices: numpy.ndarray
+    columns: Columns
+
+    @classmethod
+    def of(cls, chars: list[Char]) -> "Glyphs":
+        """From dicts; a character without an ``index`` takes its position."""
+        fontnames = numpy.array([c["fontname"] for c in chars], dtype=object)
+        return cls([c["text"] for c in chars], fontnames,
+                   numpy.array([bold_face(name) for name in fontnames.tolist()], dtype=bool),
+                   numpy.array([c.get("index", n) for n, c in enumerate(chars)], dtype=int),
+                   Columns.of(chars))
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def take(self, positions: numpy.ndarray) -> "Glyphs":
+        """The characters at ``positions`` (or where a mask of them is true), in order."""
+        if positions.dtype == bool:
+            positions = numpy.flatnonzero(positions)
+        texts = self.texts
+        return Glyphs([texts[i] for i in positions.tolist()], self.fontnames[positions],
+                      self.bold[positions], self.indices[positions], self.columns.take(positions))
+
+    def dicts(self, positions: numpy.ndarray | None = None) -> list[Char]:
+        """The characters (those at ``positions``) as pdfplumber-like dicts."""
+        chosen = self if positions is None else self.take(positions)
+        columns = chosen.columns
+        return [{"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size,
+                 "fontname": fontname, "baseline": line, "index": index}
+                for text, x0, x1, top, bottom, size, fontname, line, index
+                in zip(chosen.texts, columns.x0.tolist(), columns.x1.tolist(),
+                       columns.top.tolist(), columns.bottom.tolist(), columns.size.tolist(),
+                       chosen.fontnames.tolist(), columns.baseline.tolist(),
+                       chosen.indices.tolist())]
+
+
+@dataclass(eq=False)
+class Line:
+    """A run of characters on one visual row, within one column."""
+
+    page: Glyphs  # the characters of its page
+    members: numpy.ndarray  # its characters' positions in ``page``
+    size: float = 0.0  # body font size: the most common size of its characters
+    baseline: float = 0.0  # the most common baseline of its body-size characters
+    foot: float = 0.0  # the most common box bottom of its body-size characters
+    kind: str = "body"  # body | full | left | right (set by reading_order)
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    # read by :func:`read_lines` for all of a page's lines at once, once their characters
+    # are settled: the positions of its characters left to right, its text, whether most
+    # of its printed characters are set in a bold face
+    ordered: numpy.ndarray | None = None
+    text: str = ""
+    bold: bool = False
+    words: list = field(default_factory=list)  # as the PDF reader reads them
+
+    @classmethod
+    def of(cls, chars: list[Char]) -> "Line":
+        """A line of the characters given as dicts."""
+        (line,) = measured_lines([chars])
+        return line
+
+    @property
+    def chars(self) -> list[Char]:
+        return self.page.dicts(self.members)
+
+    def absorb(self, other: "Line") -> None:
+        """Take a superscript or subscript fragment's characters."""
+        self.members = numpy.concatenate((self.members, other.members))
+        other.members = other.members[:0]
+        columns = self.page.columns
+        self.x0 = float(columns.x0[self.members].min())
+        self.x1 = float(columns.x1[self.members].max())
+        self.top = float(columns.top[self.members].min())
+        self.bottom = float(columns.bottom[self.members].max())
+
+    def is_superscript(self, char: Char) -> bool:
+        """Smaller and raised. The raise is read from box bottoms: a PDF's text rise moves
+        the glyph's box but not its text-matrix baseline."""
+        return (char["size"] <= SUPERSCRIPT_SIZE * self.size
+                and char["bottom"] < self.foot - SUPERSCRIPT_RAISE * self.size)
+
+
+def joined(parts: list[numpy.ndarray]) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The parts end to end, and the number of the part each element is from."""
+    return (numpy.concatenate(parts),
+            numpy.repeat(numpy.arange(len(parts)), [len(part) for part in parts]))
+
+
+def read_lines(lines: list[Line]) -> None:
+    """Each line's characters left to right (a stable sort by x0, as sorted() is), its
+    text and boldness, worked out for all of a page's lines at once."""
+    lines = [line for line in lines if len(line.members)]
+    if not lines:
+        return
+    page = lines[0].page
+    members, owner = joined([line.members for line in lines])
+    ordered = members[numpy.lexsort((page.columns.x0[members], owner))]
+    texts = page.texts
+    ordered_texts = [texts[i] for i in ordered.tolist()]
+    printed = page.columns.printed[members]
+    printed_count = numpy.bincount(owner, weights=printed, minlength=len(lines))
+    bold_count = numpy.bincount(owner, weights=printed & page.bold[members], minlength=len(lines))
+    bold = (printed_count > 0) & (bold_count > printed_count / 2)
+    ends = numpy.cumsum([len(line.members) for line in lines]).tolist()
+    for line, start, end, is_bold in zip(lines, [0, *ends], ends, bold.tolist()):
+        line.ordered = ordered[start:end]
+        line.text = "".join(ordered_texts[start:end])
+        line.bold = is_bold
 
 
 def baseline_groups(chars: Iterable[Char]) -> list[list[Char]]:
@@ -289,22 +341,28 @@ def rounded_modes(owner: numpy.ndarray, values: numpy.ndarray, counted: numpy.nd
 
 
 def measured_lines(pieces: list[list[Char]]) -> list[Line]:
-    """A line for each piece, its size, baseline, foot and box worked out for all of them
-    at once, as :meth:`Line.__post_init__` works them out for one."""
+    """A line for each piece of characters given as dicts (one page's), measured and
+    read as :func:`lines_of` measures and reads them, without merging superscripts."""
     chars = [c for piece in pieces for c in piece]
     ends = numpy.cumsum([len(piece) for piece in pieces], dtype=int)
     positions = [numpy.arange(end - len(piece), end) for piece, end in zip(pieces, ends.tolist())]
-    return lines_at(chars, positions, Columns.of(chars))
+    lines = lines_at(Glyphs.of(chars), positions)
+    read_lines(lines)
+    return lines
 
 
-def lines_at(chars: list[Char], pieces: list[numpy.ndarray], columns: Columns) -> list[Line]:
-    """:func:`measured_lines` of pieces given as the positions of their characters."""
+def lines_at(page: Glyphs, pieces: list[numpy.ndarray]) -> list[Line]:
+    """A line for each piece (the positions of its characters in ``page``), its size,
+    baseline, foot and box worked out for all of them at once: its size the most common
+    of its printed characters' sizes rounded to 0.1 (ties: the first to occur; none
+    printed: its first character's), its baseline and foot the most common rounded
+    baseline and box bottom of its body-size printed characters (none: of all)."""
     if not pieces:
         return []
     lengths = numpy.array([len(piece) for piece in pieces])
     starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
     owner = numpy.repeat(numpy.arange(len(pieces)), lengths)
-    columns = columns.take(numpy.concatenate(pieces))
+    columns = page.columns.take(numpy.concatenate(pieces))
     sizes = rounded_modes(owner, columns.size, columns.printed, len(pieces))
     unprinted = numpy.isnan(sizes)  # no printed character: the first one's size
     sizes[unprinted] = [round(size, 1) for size in columns.size[starts[unprinted]].tolist()]
@@ -318,18 +376,16 @@ def lines_at(chars: list[Char], pieces: list[numpy.ndarray], columns: Columns) -
                    numpy.maximum.reduceat(columns.x1, starts).tolist(),
                    numpy.minimum.reduceat(columns.top, starts).tolist(),
                    numpy.maximum.reduceat(columns.bottom, starts).tolist())
-    return [Line([chars[i] for i in piece.tolist()], size=line_size, baseline=line, foot=foot,
-                 x0=x0, x1=x1, top=top, bottom=low, measured=True)
+    return [Line(page, piece, size=line_size, baseline=line, foot=foot, x0=x0, x1=x1, top=top,
+                 bottom=low)
             for piece, (line_size, line, foot, x0, x1, top, low) in zip(pieces, measures)]
 
 
-def lines_of(chars: Iterable[Char], columns: Columns | None = None) -> list[Line]:
+def lines_of(page: Glyphs) -> list[Line]:
     """Characters -> lines: one baseline and size each, split at gaps, with superscripts
-    and subscripts merged into the line they belong to. ``columns``: the characters'
-    numbers, when the caller has them."""
-    chars = list(chars)
-    columns = Columns.of(chars) if columns is None else columns
-    lines = lines_at(chars, piece_indices(group_indices(columns), columns), columns)
+    and subscripts merged into the line they belong to; each read (:func:`read_lines`)."""
+    columns = page.columns
+    lines = lines_at(page, piece_indices(group_indices(columns), columns))
     # a host's type is larger by a share: only lines from some size up can host a line of
     # a given size (sizes never change here), so those alone are looked at, in page order
     by_limit = sorted(range(len(lines)), key=lambda i: SUPERSCRIPT_SIZE * lines[i].size)
@@ -339,7 +395,10 @@ def lines_of(chars: Iterable[Char], columns: Columns | None = None) -> list[Line
         host = host_of(small, [lines[i] for i in larger])
         if host is not None:
             host.absorb(small)
-    return sorted((line for line in lines if line.chars), key=lambda line: (line.top, line.x0))
+    lines = sorted((line for line in lines if len(line.members)),
+                   key=lambda line: (line.top, line.x0))
+    read_lines(lines)
+    return lines
 
 
 def find_gutter(lines: Sequence[Line], min_gap: float = 6.0, min_lines: int = 5) -> float | None:

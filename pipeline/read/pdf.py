@@ -38,9 +38,9 @@ import numpy
 from pipeline.errors import BadInputError, Errors, Warnings
 from pipeline.read.cleanup import LIST_ITEM, is_citation, join_hyphenated, repair_glyphs
 from pipeline.read.furniture import PageLines, furniture
-from pipeline.read.layout import (SUPERSCRIPT_RAISE, SUPERSCRIPT_SIZE, Columns, Line,
-                                  document_gutter, find_gutter, inherit_gutter, lines_of,
-                                  reading_order, rounded_counts)
+from pipeline.read.layout import (SUPERSCRIPT_RAISE, SUPERSCRIPT_SIZE, Columns, Glyphs, Line,
+                                  document_gutter, find_gutter, inherit_gutter, joined,
+                                  lines_of, reading_order, rounded_counts)
 from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdfium_pages,
                                     pdfplumber_source)
 from pipeline.read.pdftables import (Middles, TableBlock, aligned_region, edge_tables, header_table,
@@ -156,12 +156,12 @@ class GridReader:
         self.path = path
         self.pdf = None
 
-    def tables(self, number: int, chars: list[dict]) -> list[TableBlock]:
+    def tables(self, number: int, glyphs: Glyphs) -> list[TableBlock]:
         import pdfplumber
 
         if self.pdf is None:
             self.pdf = pdfplumber.open(self.path)
-        return ruled_tables(self.pdf.pages[number - 1], chars)
+        return ruled_tables(self.pdf.pages[number - 1], glyphs)
 
     def close(self) -> None:
         if self.pdf is not None:
@@ -171,10 +171,11 @@ class GridReader:
 def unique_chars(chars: list[dict]) -> list[dict]:
     """Each glyph once: PDFs fake bold by drawing a glyph twice at the same spot
     (pdfplumber's own dedupe is quadratic on dense pages)."""
-    return [chars[i] for i in unique_positions(chars, Columns.of(chars)).tolist()]
+    kept = unique_positions([c["text"] for c in chars], Columns.of(chars))
+    return [chars[i] for i in kept.tolist()]
 
 
-def unique_positions(chars: list[dict], columns: Columns) -> numpy.ndarray:
+def unique_positions(texts: list[str], columns: Columns) -> numpy.ndarray:
     """Where the characters :func:`unique_chars` keeps are. The same glyph is the same
     text at the same x0 and top rounded to whole points; the first one drawn is kept.
     Texts are compared only among characters that share a place with another."""
@@ -183,36 +184,33 @@ def unique_positions(chars: list[dict], columns: Columns) -> numpy.ndarray:
     order = numpy.lexsort((top, x0))
     shared = (x0[order][1:] == x0[order][:-1]) & (top[order][1:] == top[order][:-1])
     if not shared.any():
-        return numpy.arange(len(chars))
+        return numpy.arange(len(texts))
     crowded = numpy.sort(order[numpy.flatnonzero(numpy.concatenate(([False], shared))
                                                  | numpy.concatenate((shared, [False])))])
-    texts: dict[str, int] = {}
-    text = numpy.array([texts.setdefault(chars[i]["text"], len(texts)) for i in crowded.tolist()])
+    codes: dict[str, int] = {}
+    text = numpy.array([codes.setdefault(texts[i], len(codes)) for i in crowded.tolist()])
     x0, top = x0[crowded], top[crowded]
     order = numpy.lexsort((top, x0, text))  # stable: the first drawn leads its glyph
     again = ((text[order][1:] == text[order][:-1]) & (x0[order][1:] == x0[order][:-1])
              & (top[order][1:] == top[order][:-1]))
-    return numpy.delete(numpy.arange(len(chars)), crowded[order[1:][again]])
+    return numpy.delete(numpy.arange(len(texts)), crowded[order[1:][again]])
 
 
 def page_content(source: PageSource, grids: GridReader) -> PageContent:
-    every = source.columns if source.columns is not None else Columns.of(source.chars)
-    kept = unique_positions(source.chars, every)
-    if len(kept) == len(source.chars):
-        chars, columns = list(source.chars), every
-    else:
-        chars, columns = [source.chars[i] for i in kept.tolist()], every.take(kept)
+    glyphs = source.glyphs
+    kept = unique_positions(glyphs.texts, glyphs.columns)
+    if len(kept) < len(glyphs):
+        glyphs = glyphs.take(kept)
     if source.edges is not None:
-        tables = edge_tables(source.edges, chars, source.chars)
+        tables = edge_tables(source.edges, glyphs, source.glyphs)
     else:
-        tables = grids.tables(source.number, chars) if has_grid(source) else []
+        tables = grids.tables(source.number, glyphs) if has_grid(source) else []
     if tables:
-        middles = Middles.of(chars)
+        middles = Middles.of(glyphs.columns)
         covered = numpy.logical_or.reduce([middles.inside(t.box) for t in tables])
-        lines = lines_of([c for c, in_table in zip(chars, covered.tolist()) if not in_table],
-                         columns.take(~covered))
+        lines = lines_of(glyphs.take(~covered))
     else:
-        lines = lines_of(chars, columns)
+        lines = lines_of(glyphs)
     table_caption, _ = caption_patterns()
     regions = rule_bounded_regions(horizontal_rules(source.rules, source.width), source.height)
     for region in regions:
@@ -222,8 +220,9 @@ def page_content(source: PageSource, grids: GridReader) -> PageContent:
         region = aligned_region(caption, lines)
         if region is not None and not any(box_inside(region, t.box) for t in tables):
             lines = add_table(tables, region, lines)
+    read_words(lines)
     return PageContent(source.number, source.width, source.height, lines, tables, source.images,
-                       len(chars), positional_words(chars, columns))
+                       len(glyphs), positional_words(glyphs))
 
 
 def box_inside(box: tuple, outer: tuple) -> bool:
@@ -256,45 +255,66 @@ def attach_captions(content: PageContent) -> None:
 @dataclass(slots=True)
 class Word:
     text: str
-    chars: list[dict]
+    source_start: int  # its first character's index
+    source_end: int  # its last character's index + 1
+    box: tuple[float, float, float, float]
     raised: bool = False  # a superscript run
     glued: bool = False  # no gap before it: it only starts here because ``raised`` changed
 
     def piece(self, page: int, text: str | None = None) -> Piece:
         """Its piece of text, with its characters' box (rounded when assembled)."""
-        chars = self.chars
-        return Piece(self.text if text is None else text, page, chars[0]["index"],
-                     chars[-1]["index"] + 1,
-                     (min(map(X0, chars)), min(map(TOP, chars)), max(map(X1, chars)),
-                      max(map(BOTTOM, chars))))
+        return Piece(self.text if text is None else text, page, self.source_start,
+                     self.source_end, self.box)
 
 
-X0, TOP, X1, BOTTOM = (itemgetter(key) for key in ("x0", "top", "x1", "bottom"))
+def cell_word(text: str, chars: list[dict]) -> Word:
+    """A table cell's text as a word, its characters in their order on the page."""
+    ordered = sorted(chars, key=itemgetter("index"))
+    return Word(text, ordered[0]["index"], ordered[-1]["index"] + 1,
+                (min(c["x0"] for c in chars), min(c["top"] for c in chars),
+                 max(c["x1"] for c in chars), max(c["bottom"] for c in chars)))
 
 
-def words(line: Line) -> list[Word]:
-    """A line's words; a run of superscript characters is a word of its own."""
-    found: list[Word] = []
-    previous = None
-    # Line.is_superscript's and the word gap's limits, worked out once per line
-    small, low = SUPERSCRIPT_SIZE * line.size, line.foot - SUPERSCRIPT_RAISE * line.size
-    gap = WORD_GAP * line.size
-    word = None  # the word being read
-    for char in line.ordered:
-        text = char["text"]
-        if not text.strip():
-            previous = None
-            continue
-        raised = char["size"] <= small and char["bottom"] < low
-        close = previous is not None and char["x0"] - previous["x1"] <= gap
-        if close and raised == word.raised:
-            word.chars.append(char)
-            word.text += text
-        else:
-            word = Word(text, [char], raised, close)
-            found.append(word)
-        previous = char
-    return found
+def read_words(lines: list[Line]) -> None:
+    """Each line's words (:attr:`Line.words`), for all of a page's lines at once. A word
+    is a run of printed characters left to right, each within ``WORD_GAP`` of the line's
+    size after the one before; a run of superscript characters (smaller and raised, as
+    :meth:`Line.is_superscript` has it) is a word of its own, ``glued`` when no gap parts
+    it from the word before."""
+    if not lines:
+        return
+    page = lines[0].page
+    order, owner = joined([line.ordered for line in lines])
+    columns = page.columns.take(order)
+    size = numpy.array([line.size for line in lines])[owner]
+    foot = numpy.array([line.foot for line in lines])[owner]
+    raised = (columns.size <= SUPERSCRIPT_SIZE * size) & (columns.bottom < foot - SUPERSCRIPT_RAISE * size)
+    # close: after a printed character of the same line, within the word gap
+    close = numpy.zeros(len(order), dtype=bool)
+    close[1:] = (columns.printed[:-1] & (owner[1:] == owner[:-1])
+                 & (columns.x0[1:] - columns.x1[:-1] <= WORD_GAP * size[1:]))
+    same_kind = numpy.zeros(len(order), dtype=bool)
+    same_kind[1:] = raised[1:] == raised[:-1]
+    printed = numpy.flatnonzero(columns.printed)
+    starts = numpy.flatnonzero(~(close & same_kind)[printed])
+    if not len(starts):
+        return
+    firsts, ends = printed[starts], printed[numpy.append(starts[1:], len(printed)) - 1]
+    texts = page.texts
+    printed_texts = [texts[i] for i in order[printed].tolist()]
+    bounds = [*starts.tolist(), len(printed)]
+    indices = page.indices[order]
+    boxes = zip(numpy.minimum.reduceat(columns.x0[printed], starts).tolist(),
+                numpy.minimum.reduceat(columns.top[printed], starts).tolist(),
+                numpy.maximum.reduceat(columns.x1[printed], starts).tolist(),
+                numpy.maximum.reduceat(columns.bottom[printed], starts).tolist())
+    for line in lines:
+        line.words = []
+    for start, end, first, last, line, is_raised, glued, box in zip(
+            bounds, bounds[1:], indices[firsts].tolist(), (indices[ends] + 1).tolist(),
+            owner[firsts].tolist(), raised[firsts].tolist(), close[firsts].tolist(), boxes):
+        lines[line].words.append(Word("".join(printed_texts[start:end]), first, last, box,
+                                      is_raised, glued))
 
 
 class ParagraphWriter:
@@ -328,7 +348,7 @@ class ParagraphWriter:
     def line(self, line: Line, page: int) -> None:
         """Add a line to the open paragraph (or start one)."""
         first = True
-        for word in words(line):
+        for word in line.words:
             text = self.repair(word.text)
             if word.raised:
                 if is_citation(text, self.text_tail()):
@@ -374,8 +394,7 @@ class ParagraphWriter:
                     self.pieces.append(Piece("\t"))
                 text = repair_glyphs(cell.text)
                 if text and cell.chars:
-                    ordered = sorted(cell.chars, key=lambda c: c["index"])
-                    self.pieces.append(Word(text, ordered).piece(page, text))
+                    self.pieces.append(cell_word(text, cell.chars).piece(page, text))
                 elif text:
                     self.pieces.append(Piece(text))
         self.open = True
@@ -448,13 +467,13 @@ def word_bag(text: str) -> Counter:
     return Counter(re.findall(r"[a-z]+|\d+", text))
 
 
-def positional_words(chars: list[dict], columns: Columns | None = None) -> Counter:
+def positional_words(glyphs: Glyphs) -> Counter:
     """All of a page's words, from character positions alone (baseline, then x; a gap or
     a space separates words): what the reading must account for, independent of the
-    layout, furniture and table logic it checks. ``columns``: the characters' numbers."""
-    if not chars:
+    layout, furniture and table logic it checks."""
+    if not len(glyphs):
         return word_bag("")
-    columns = Columns.of(chars) if columns is None else columns
+    columns = glyphs.columns
     line = numpy.rint(columns.baseline)  # as round() rounds
     x0, x1, size = columns.x0, columns.x1, columns.size
     order = numpy.lexsort((x0, line))  # stable, as sorted() is
@@ -462,7 +481,7 @@ def positional_words(chars: list[dict], columns: Columns | None = None) -> Count
     # a word ends where the line changes or a gap wider than a share of the size follows
     ends = (line[1:] != line[:-1]) | (x0[1:] - x1[:-1] > WORD_GAP * size[1:])
     starts = numpy.flatnonzero(ends) + 1
-    texts = [chars[i]["text"] for i in order.tolist()]
+    texts = [glyphs.texts[i] for i in order.tolist()]
     bounds = [0, *starts.tolist(), len(texts)]
     return word_bag(" ".join("".join(texts[a:b]) for a, b in zip(bounds, bounds[1:])))
 
@@ -543,8 +562,8 @@ def read_pages(path: Path, engine: str, numbers: range) -> PartReading:
         return PartReading(PdfReading("", pages, [], [Warnings.W002.format(page=number)
                                                       for number in numbers]), 0, images)
     chars_of_size: Counter = Counter()  # each line's size, once per character
-    for line in (l for c in contents for l in c.lines if l.chars):
-        chars_of_size[line.size] += len(line.chars)
+    for line in (l for c in contents for l in c.lines):
+        chars_of_size[line.size] += len(line.members)
     sizes = rounded_counts(chars_of_size)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     dropped = furniture([PageLines(c.number, c.height, c.lines) for c in contents], body_size)

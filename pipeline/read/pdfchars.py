@@ -7,9 +7,10 @@
 - ``pdfplumber``: the reader of record, about 7 pages/s: its characters carry the same
   keys, with the baseline taken from the text matrix.
 
-Either way every character is a dict with ``text, x0, x1, top, bottom, size, fontname,
-baseline, index`` (top-down coordinates in points; ``index`` is the character's position
-in the engine's own order, which the source map records). Ruled grids are always read by
+Either way a page's characters are kept as columns (:class:`~pipeline.read.layout.Glyphs`)
+with what pdfplumber's character dicts give as ``text, x0, x1, top, bottom, size,
+fontname, baseline, index`` (top-down coordinates in points; ``index`` is the character's
+position in the engine's own order, which the source map records). Ruled grids are always read by
 pdfplumber's table finder, on the pages that have them: with the pdfium engine from the
 edges pdfium reads (:mod:`pipeline.read.pdfedges`), where pdfminer would read the same.
 """
@@ -25,7 +26,7 @@ from typing import Iterator
 
 import numpy
 
-from pipeline.read.layout import Columns
+from pipeline.read.layout import Columns, Glyphs, bold_face
 from pipeline.read.pdfedges import page_edges
 
 Box = tuple[float, float, float, float]
@@ -43,15 +44,17 @@ class PageSource:
     number: int
     width: float
     height: float
-    chars: list[dict]
+    glyphs: Glyphs  # its characters
     rules: list[Box] = field(default_factory=list)  # thin horizontal or vertical paths
     images: int = 0
     # a grid page's edges as pdfplumber's table finder takes them, read by pdfium
     # (pipeline.read.pdfedges); None: pdfplumber reads the page for its table finder
     edges: list[dict] | None = None
-    # the characters' numbers as arrays, when the engine read them so (else read from
-    # the dicts when needed)
-    columns: Columns | None = None
+
+    @property
+    def chars(self) -> list[dict]:
+        """Its characters as dicts."""
+        return self.glyphs.dicts()
 
 
 def horizontal(rule: Box) -> bool:
@@ -92,9 +95,9 @@ def pdfium_pages(path: Path, numbers: range | None = None) -> list[PageSource]:
             for number in numbers or range(1, len(document) + 1):
                 page = document[number - 1]
                 height = page.get_height()
-                chars, columns = pdfium_chars(page, height, raw)
-                source = PageSource(number, page.get_width(), height, chars,
-                                    *pdfium_rules_and_images(page, height, raw), columns=columns)
+                source = PageSource(number, page.get_width(), height,
+                                    pdfium_chars(page, height, raw),
+                                    *pdfium_rules_and_images(page, height, raw))
                 if has_grid(source):
                     source.edges = page_edges(page, raw)
                 pages.append(source)
@@ -201,8 +204,8 @@ def run_styles(handle, raw, indices: list[int], objects: list[int]) -> tuple[num
     return starts, runs
 
 
-def pdfium_chars(page, height: float, raw) -> tuple[list[dict], Columns]:
-    """The page's characters, and their numbers as arrays. Which ones are read is
+def pdfium_chars(page, height: float, raw) -> Glyphs:
+    """The page's characters. Which ones are read is
     settled on arrays of their codes and text objects; their boxes and origins are
     written by pdfium straight into arrays, and the coordinates worked out for all of
     them at once."""
@@ -224,9 +227,10 @@ def pdfium_chars(page, height: float, raw) -> tuple[list[dict], Columns]:
     objects = list(map(calls.text_object, repeat(bare_handle, len(indices)), indices))
     starts, runs = run_styles(handle, raw, indices, objects) if indices else ([], [])
     lengths = numpy.diff(numpy.append(starts, len(indices)))
-    sizes, rounded, fontnames, rotated = (
+    runs = [(*run, bold_face(run[2])) for run in runs]
+    sizes, rounded, fontnames, rotated, bold = (
         numpy.repeat(numpy.array(values, dtype=object), lengths) for values in zip(*runs)
-    ) if runs else (numpy.zeros(0, dtype=object),) * 4
+    ) if runs else (numpy.zeros(0, dtype=object),) * 5
     # rotated text: margin notes and stamps, not the article
     upright = ~rotated.astype(bool)
     kept_array = read[upright]
@@ -246,7 +250,6 @@ def pdfium_chars(page, height: float, raw) -> tuple[list[dict], Columns]:
     for index in numpy.flatnonzero(kept_codes == STX_CODE).tolist():
         texts[index] = "-"
     sizes = sizes[upright].astype(float)
-    rounded = rounded[upright].tolist()
     box = numpy.frombuffer(boxes, dtype=numpy.float32, count=4 * found).reshape(found, 4)
     box = box.astype(float)  # as Python reads a C float, before any arithmetic
     x0, x1 = box[:, 0], box[:, 2]
@@ -255,13 +258,9 @@ def pdfium_chars(page, height: float, raw) -> tuple[list[dict], Columns]:
     x1 = numpy.where(empty, x0 + 0.25 * sizes, x1)
     top, bottom = height - box[:, 1], height - box[:, 3]
     baselines = height - numpy.frombuffer(origins, dtype=float, count=found)
-    chars = [{"text": text, "x0": left, "x1": right, "top": high, "bottom": low, "size": size,
-              "fontname": name, "baseline": line, "index": index}
-             for text, left, right, high, low, size, name, line, index
-             in zip(texts, x0.tolist(), x1.tolist(), top.tolist(), bottom.tolist(), rounded,
-                    fontnames[upright].tolist(), baselines.tolist(), kept)]
-    return chars, Columns(x0, x1, top, bottom, numpy.array(rounded, dtype=float), baselines,
-                          numpy.array([bool(text.strip()) for text in texts], dtype=bool))
+    printed = numpy.array([bool(text.strip()) for text in texts], dtype=bool)
+    return Glyphs(texts, fontnames[upright], bold[upright].astype(bool), kept_array,
+                  Columns(x0, x1, top, bottom, rounded[upright].astype(float), baselines, printed))
 
 
 def page_objects(raw, parent, form: bool = False, depth: int = 4) -> Iterator[tuple[int, int]]:
@@ -302,5 +301,5 @@ def pdfplumber_source(page, number: int) -> PageSource:
             extra["baseline"] = page.height - char["matrix"][5]
         chars.append(dict(char, **extra))
     rules = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in page.lines + page.rects]
-    return PageSource(number, page.width, page.height, chars,
+    return PageSource(number, page.width, page.height, Glyphs.of(chars),
                       [r for r in rules if horizontal(r) or vertical(r)], len(page.images))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy
 
-from pipeline.read.layout import Line
+from pipeline.read.layout import Columns, Glyphs, Line
 from pipeline.read.pdfchars import horizontal
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (points, from the top)
@@ -76,11 +76,8 @@ class Middles:
     y: numpy.ndarray
 
     @classmethod
-    def of(cls, chars: list[dict]) -> "Middles":
-        def column(key: str) -> numpy.ndarray:
-            return numpy.array([char[key] for char in chars], dtype=float)
-
-        return cls((column("x0") + column("x1")) / 2, (column("top") + column("bottom")) / 2)
+    def of(cls, columns: Columns) -> "Middles":
+        return cls((columns.x0 + columns.x1) / 2, (columns.top + columns.bottom) / 2)
 
     def inside(self, box: Box, slack: float = 1.0) -> numpy.ndarray:
         x0, top, x1, bottom = box
@@ -88,10 +85,10 @@ class Middles:
                 & (top - slack <= self.y) & (self.y <= bottom + slack))
 
 
-def ruled_tables(page, chars: list[dict]) -> list[TableBlock]:
+def ruled_tables(page, glyphs: Glyphs) -> list[TableBlock]:
     """Grids found by pdfplumber's ruling-line strategy on a pdfplumber page;
-    ``chars`` are the page's characters, for each cell's source."""
-    return table_blocks(page.find_tables(), chars)
+    ``glyphs`` are the page's characters, for each cell's source."""
+    return table_blocks(page.find_tables(), glyphs)
 
 
 @dataclass
@@ -103,27 +100,36 @@ class EdgePage:
     chars: list[dict]
 
 
-def edge_tables(edges: list[dict], chars: list[dict], page_chars: list[dict]) -> list[TableBlock]:
+def edge_tables(edges: list[dict], glyphs: Glyphs, page: Glyphs) -> list[TableBlock]:
     """:func:`ruled_tables` on edges pdfium read (:mod:`pipeline.read.pdfedges`), the
-    cells' text read from ``page_chars`` (every character the engine gave, as
-    pdfplumber's ``page.chars`` has every one)."""
+    cells' text read from ``page`` (every character the engine gave, as pdfplumber's
+    ``page.chars`` has every one). The finder finds its tables from the edges alone and
+    reads only the characters whose middle is inside a row (as ``Table.extract`` tests
+    them): those inside the tables' bounds are handed to it, in their order."""
     from pdfplumber.table import TableFinder
 
-    readable = [dict(char, upright=True, doctop=char["top"]) for char in page_chars]
-    return table_blocks(TableFinder(EdgePage(edges, readable)).tables, chars)
+    finder_page = EdgePage(edges, [])
+    tables = TableFinder(finder_page).tables
+    if tables:
+        x0, top = min(t.bbox[0] for t in tables), min(t.bbox[1] for t in tables)
+        x1, bottom = max(t.bbox[2] for t in tables), max(t.bbox[3] for t in tables)
+        middles = Middles.of(page.columns)
+        within = (x0 <= middles.x) & (middles.x < x1) & (top <= middles.y) & (middles.y < bottom)
+        finder_page.chars = [dict(char, upright=True, doctop=char["top"])
+                             for char in page.dicts(numpy.flatnonzero(within))]
+    return table_blocks(tables, glyphs)
 
 
-def table_blocks(tables, chars: list[dict]) -> list[TableBlock]:
+def table_blocks(tables, glyphs: Glyphs) -> list[TableBlock]:
     """pdfplumber's tables with at least 2 rows and 2 columns, as blocks."""
     blocks = []
-    middles = Middles.of(chars)
+    middles = Middles.of(glyphs.columns)
     for table in tables:
         rows = []
         for texts, row in zip(table.extract(), table.rows):
             cells = []
             for text, box in zip(texts, row.cells):
-                members = ([chars[i] for i in numpy.flatnonzero(middles.inside(box, slack=0.5))]
-                           if box else [])
+                members = glyphs.dicts(numpy.flatnonzero(middles.inside(box, slack=0.5))) if box else []
                 cells.append(Cell(" ".join((text or "").split()), box, members))
             rows.append(cells)
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:

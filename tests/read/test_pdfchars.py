@@ -1,7 +1,7 @@
-"""pdfium's characters: the arrays read with them hold the numbers their dicts hold;
+"""pdfium's characters: those read over arrays are what pdfium gives for each one;
 each keeps its own code."""
 
-from dataclasses import fields
+import ctypes
 from pathlib import Path
 
 import numpy
@@ -12,25 +12,63 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from pipeline.read.layout import Columns
 from pipeline.read.pdf import read_pdf
 from pipeline.read.pdfchars import pdfium_pages
 from tests.read.pdfbuild import PageSpec, build, column_lines
 
 
-def test_the_columns_read_with_the_characters_are_theirs(tmp_path):
-    """Sizes as the characters carry them (rounded), baselines from the origins, spaces
-    not printed, the width given to a space pdfium gives none."""
+def asked_one_by_one(textpage, index: int, height: float) -> dict:
+    """What pdfium's per-character functions give for one character, through
+    pypdfium2's own calls, as the reader is to keep it."""
+    box = raw.FS_RECTF()
+    raw.FPDFText_GetLooseCharBox(textpage, index, box)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    raw.FPDFText_GetCharOrigin(textpage, index, x, y)
+    size = raw.FPDFText_GetFontSize(textpage, index)
+    font = ctypes.create_string_buffer(128)
+    raw.FPDFText_GetFontInfo(textpage, index, font, len(font), ctypes.c_int())
+    code = raw.FPDFText_GetUnicode(textpage, index)
+    right = box.right if code != 32 or box.right > box.left else box.left + 0.25 * size
+    return {"text": "-" if code == 2 else chr(code), "x0": box.left, "x1": right,
+            "top": height - box.top, "bottom": height - box.bottom, "size": round(size, 2),
+            "fontname": font.value.decode("latin-1"), "baseline": height - y.value,
+            "index": index}
+
+
+def test_the_characters_read_over_arrays_are_those_pdfium_gives_one_by_one(tmp_path):
+    """Codes, boxes, origins, sizes (rounded) and fonts read for all of a page's
+    characters at once are what pdfium gives when asked for each; spaces are not
+    printed, a space pdfium gives no width gets a quarter of its size."""
     path = build(tmp_path / "report.pdf", [PageSpec(
         title=["A case of ALK^{1} fusion"], left=column_lines("Left column words", 6),
         right=column_lines("Right column text", 5), header="Journal of Cases", number=3)])
     (source,) = pdfium_pages(path)
-    expected = Columns.of(source.chars)
-    for column in fields(Columns):
-        found, wanted = getattr(source.columns, column.name), getattr(expected, column.name)
-        assert found.dtype == wanted.dtype and numpy.array_equal(found, wanted), column.name
-    assert not source.columns.printed.all() and source.columns.printed.any()
-    assert set(source.columns.size.tolist()) >= {16.0, 10.0, 7.0}
+    document = pdfium.PdfDocument(str(path))
+    page = document[0]
+    textpage = page.get_textpage()
+    height = page.get_height()
+    found = source.glyphs.dicts()
+    wanted = [asked_one_by_one(textpage.raw, char["index"], height) for char in found]
+    document.close()
+    assert found == wanted
+    glyphs = source.glyphs
+    assert glyphs.columns.printed.tolist() == [bool(c["text"].strip()) for c in found]
+    assert not glyphs.bold.any()
+    assert not glyphs.columns.printed.all() and glyphs.columns.printed.any()
+    assert set(glyphs.columns.size.tolist()) >= {16.0, 10.0, 7.0}
+
+
+def test_characters_in_a_bold_face_are_marked_bold(tmp_path):
+    path = tmp_path / "bold.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont("Helvetica-Bold", 12)
+    pdf.drawString(72, 700, "Case")
+    pdf.setFont("Helvetica", 12)
+    pdf.drawString(72, 680, "report")
+    pdf.save()
+    (source,) = pdfium_pages(path)
+    assert [(text, bold) for text, bold in zip(source.glyphs.texts, source.glyphs.bold.tolist())
+            ] == [(text, True) for text in "Case"] + [(text, False) for text in "report"]
 
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -11,6 +11,7 @@ from reportlab.lib.pagesizes import A4, landscape, letter
 from reportlab.pdfgen import canvas
 from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
+from pipeline.read.layout import Glyphs
 from pipeline.read.pdf import unique_chars
 from pipeline.read.pdfchars import pdfium_pages
 from pipeline.read.pdfedges import page_edges, written
@@ -105,10 +106,10 @@ def test_the_tables_found_from_either_edges_are_the_same(grids):
         document = pdfium.PdfDocument(str(path))
         edges = page_edges(document[0], raw)
         document.close()
-        chars = unique_chars(source.chars)
-        mine = edge_tables(edges, chars, source.chars)
+        glyphs = Glyphs.of(unique_chars(source.chars))
+        mine = edge_tables(edges, glyphs, source.glyphs)
         with pdfplumber.open(path) as pdf:
-            theirs = ruled_tables(pdf.pages[0], chars)
+            theirs = ruled_tables(pdf.pages[0], glyphs)
         assert len(mine) == 1 and cells(mine) == cells(theirs), path.name
         assert max(abs(a - b) for a, b in zip(mine[0].box, theirs[0].box)) < 1e-4
         assert {"CLTC-ALK", "Alectinib"} <= {text for text, _ in cells(mine)[0][2]}, path.name
