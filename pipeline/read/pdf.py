@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy
 
@@ -55,6 +56,7 @@ LOSS_LIMIT = 0.02
 WORD_GAP = 0.25  # a gap wider than this share of the font size separates words
 SENTENCE_END = (".", "!", "?", ":", "”", '"')
 BOX_DIGITS = 1  # a word's box in the source map, in tenths of a point
+SPACE = Piece(" ")  # between words, one for all
 
 
 @dataclass
@@ -252,8 +254,10 @@ def attach_captions(content: PageContent) -> None:
             content.lines = [l for l in content.lines if id(l) not in taken]
 
 
-@dataclass(slots=True)
-class Word:
+class Word(NamedTuple):
+    """A word of a line (a named tuple of plain values: the collector stops tracking it,
+    and a page has thousands, kept until the document is read)."""
+
     text: str
     source_start: int  # its first character's index
     source_end: int  # its last character's index + 1
@@ -359,7 +363,7 @@ class ParagraphWriter:
             if first and self.open:
                 self.join_to(text, page)
             elif not first and not word.glued:  # "Wu¹, Chen": the comma stays on "Wu"
-                self.pieces.append(Piece(" "))
+                self.pieces.append(SPACE)
             self.pieces.append(word.piece(page, text))
             first = False
         self.open = True
@@ -377,9 +381,9 @@ class ParagraphWriter:
                                             last.source_end, last.bbox)
                     self.changed.setdefault(page, []).append(f"{left.group(1)} {right.group(0)}")
                 elif joint == "- ":
-                    self.pieces.append(Piece(" "))
+                    self.pieces.append(SPACE)
                 return
-        self.pieces.append(Piece(" "))
+        self.pieces.append(SPACE)
 
     def table(self, block: TableBlock, page: int) -> None:
         self.paragraph()

@@ -70,8 +70,8 @@ def assemble(pieces: Iterable[Piece], box_digits: int | None = None) -> tuple[st
     boxed = [span for span in spans if span["bbox"] is not None] if box_digits is not None else []
     if boxed:
         boxes = rounded(numpy.array([span["bbox"] for span in boxed], dtype=float), box_digits)
-        for span, box in zip(boxed, boxes.tolist()):
-            span["bbox"] = tuple(box)
+        for span, box in zip(boxed, zip(*boxes.T.tolist())):  # a tuple each, no list
+            span["bbox"] = box
     # validated all at once: a SourceSpan each costs twice as much
     return "".join(parts), SOURCE_SPANS.validate_python(spans)
 
