@@ -146,12 +146,13 @@ class ObjectStyle:
     rotated: bool
 
 
-def object_style(handle, index: int, raw, font: ctypes.Array, flags: ctypes.c_int) -> ObjectStyle:
-    length = raw.FPDFText_GetFontInfo(handle, index, font, len(font), flags)
+def object_style(calls: "PerCharacterCalls", handle: ctypes.c_void_p, index: int,
+                 font: ctypes.Array, flags: ctypes.c_int) -> ObjectStyle:
+    length = calls.font_info(handle, index, font, ctypes.c_ulong(len(font)), ctypes.byref(flags))
     written = 0 < length <= len(font)  # pdfium writes nothing for a name that does not fit
-    size = raw.FPDFText_GetFontSize(handle, index)
+    size = calls.font_size(handle, index)
     return ObjectStyle(font.value.decode("latin-1") if written else None, size, round(size, 2),
-                       raw.FPDFText_GetCharAngle(handle, index) > 0.01)
+                       calls.angle(handle, index) > 0.01)
 
 
 class PerCharacterCalls:
@@ -159,17 +160,23 @@ class PerCharacterCalls:
     the same C functions, about three times as fast a call, which is most of the cost of
     reading a page's characters (pdfium has no call that gives every box at once). They
     are mapped over a page's characters (``map`` calls them from C, with no Python loop
-    around each call)."""
+    around each call). Each call keeps the GIL (ctypes' ``PYFUNCTYPE``): these functions
+    only read the text page, in well under a microsecond, and letting the GIL go and
+    taking it back around each of a page's thousands of calls cost a sixth of a call."""
 
     def __init__(self, raw):
         def bare(function, restype):
-            return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+            return ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
         self.is_generated = bare(raw.FPDFText_IsGenerated, ctypes.c_int)
         # an object's address as an int (0 for none)
         self.text_object = bare(raw.FPDFText_GetTextObject, ctypes.c_size_t)
         self.loose_box = bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
         self.origin = bare(raw.FPDFText_GetCharOrigin, ctypes.c_int)
+        # asked once per text object (run_styles)
+        self.font_info = bare(raw.FPDFText_GetFontInfo, ctypes.c_ulong)
+        self.font_size = bare(raw.FPDFText_GetFontSize, ctypes.c_double)
+        self.angle = bare(raw.FPDFText_GetCharAngle, ctypes.c_float)
 
 
 CALLS: list[PerCharacterCalls] = []  # made once, on first use
@@ -180,7 +187,8 @@ def pointers(array: ctypes.Array, count: int, step: int) -> Iterator:
     return map(ctypes.byref, repeat(array, count), range(0, count * step, step))
 
 
-def run_styles(handle, raw, indices: list[int], objects: list[int]) -> tuple[numpy.ndarray, list]:
+def run_styles(calls: PerCharacterCalls, handle: ctypes.c_void_p, indices: list[int],
+               objects: list[int]) -> tuple[numpy.ndarray, list]:
     """Where each run of characters of one text object starts, and its (size, rounded
     size, font name, rotated). Font, size and rotation are the object's (pdfium reads
     them from it): asked once per object, at its first character. A character without an
@@ -196,7 +204,7 @@ def run_styles(handle, raw, indices: list[int], objects: list[int]) -> tuple[num
         text_object = objects[start]
         style = styles.get(text_object) if text_object else None
         if style is None:
-            style = object_style(handle, indices[start], raw, font, flags)
+            style = object_style(calls, handle, indices[start], font, flags)
             if text_object:
                 styles[text_object] = style
         fontname = style.fontname if style.fontname is not None else fontname
@@ -225,7 +233,7 @@ def pdfium_chars(page, height: float, raw) -> Glyphs:
     read = numpy.delete(read, spaces[numpy.array(generated, dtype=bool)])
     indices = read.tolist()
     objects = list(map(calls.text_object, repeat(bare_handle, len(indices)), indices))
-    starts, runs = run_styles(handle, raw, indices, objects) if indices else ([], [])
+    starts, runs = run_styles(calls, bare_handle, indices, objects) if indices else ([], [])
     lengths = numpy.diff(numpy.append(starts, len(indices)))
     runs = [(*run, bold_face(run[2])) for run in runs]
     sizes, rounded, fontnames, rotated, bold = (
@@ -258,7 +266,9 @@ def pdfium_chars(page, height: float, raw) -> Glyphs:
     x1 = numpy.where(empty, x0 + 0.25 * sizes, x1)
     top, bottom = height - box[:, 1], height - box[:, 3]
     baselines = height - numpy.frombuffer(origins, dtype=float, count=found)
-    printed = numpy.array([bool(text.strip()) for text in texts], dtype=bool)
+    # not blank, worked out once for each distinct code
+    _, first, where = numpy.unique(kept_codes, return_index=True, return_inverse=True)
+    printed = numpy.array([bool(texts[i].strip()) for i in first.tolist()], dtype=bool)[where]
     return Glyphs(texts, fontnames[upright], bold[upright].astype(bool), kept_array,
                   Columns(x0, x1, top, bottom, rounded[upright].astype(float), baselines, printed))
 
