@@ -1,7 +1,7 @@
 """Page geometry: characters -> lines -> reading order, for one- and two-column pages.
 
 Functions over a page's characters kept as columns (:class:`Glyphs`: arrays of their
-numbers, lists of their texts), made from the engine's arrays or from pdfplumber-like
+numbers and texts), made from the engine's arrays or from pdfplumber-like
 character dicts (``text``, ``x0``, ``x1``, ``top``, ``bottom``, ``size``, ``fontname``),
 so each step can be tested with hand-made chars.
 
@@ -99,7 +99,7 @@ class Glyphs:
     names and indices in the engine's own order. :meth:`dicts` gives pdfplumber-like
     dicts where one is needed (the table finder, a table's cells)."""
 
-    texts: list[str]
+    texts: numpy.ndarray  # of str (an object array: gathered in one call, not a loop)
     fontnames: numpy.ndarray  # of str
     bold: numpy.ndarray  # its font is a bold face
     indices: numpy.ndarray
@@ -109,7 +109,7 @@ class Glyphs:
     def of(cls, chars: list[Char]) -> "Glyphs":
         """From dicts; a character without an ``index`` takes its position."""
         fontnames = numpy.array([c["fontname"] for c in chars], dtype=object)
-        return cls([c["text"] for c in chars], fontnames,
+        return cls(numpy.array([c["text"] for c in chars], dtype=object), fontnames,
                    numpy.array([bold_face(name) for name in fontnames.tolist()], dtype=bool),
                    numpy.array([c.get("index", n) for n, c in enumerate(chars)], dtype=int),
                    Columns.of(chars))
@@ -121,8 +121,7 @@ class Glyphs:
         """The characters at ``positions`` (or where a mask of them is true), in order."""
         if positions.dtype == bool:
             positions = numpy.flatnonzero(positions)
-        texts = self.texts
-        return Glyphs([texts[i] for i in positions.tolist()], self.fontnames[positions],
+        return Glyphs(self.texts[positions], self.fontnames[positions],
                       self.bold[positions], self.indices[positions], self.columns.take(positions))
 
     def dicts(self, positions: numpy.ndarray | None = None) -> list[Char]:
@@ -132,7 +131,7 @@ class Glyphs:
         return [{"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size,
                  "fontname": fontname, "baseline": line, "index": index}
                 for text, x0, x1, top, bottom, size, fontname, line, index
-                in zip(chosen.texts, columns.x0.tolist(), columns.x1.tolist(),
+                in zip(chosen.texts.tolist(), columns.x0.tolist(), columns.x1.tolist(),
                        columns.top.tolist(), columns.bottom.tolist(), columns.size.tolist(),
                        chosen.fontnames.tolist(), columns.baseline.tolist(),
                        chosen.indices.tolist())]
@@ -202,8 +201,7 @@ def read_lines(lines: list[Line]) -> None:
     page = lines[0].page
     members, owner = joined([line.members for line in lines])
     ordered = members[numpy.lexsort((page.columns.x0[members], owner))]
-    texts = page.texts
-    ordered_texts = [texts[i] for i in ordered.tolist()]
+    ordered_texts = page.texts[ordered].tolist()
     printed = page.columns.printed[members]
     printed_count = numpy.bincount(owner, weights=printed, minlength=len(lines))
     bold_count = numpy.bincount(owner, weights=printed & page.bold[members], minlength=len(lines))

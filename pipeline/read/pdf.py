@@ -173,11 +173,11 @@ class GridReader:
 def unique_chars(chars: list[dict]) -> list[dict]:
     """Each glyph once: PDFs fake bold by drawing a glyph twice at the same spot
     (pdfplumber's own dedupe is quadratic on dense pages)."""
-    kept = unique_positions([c["text"] for c in chars], Columns.of(chars))
+    kept = unique_positions(numpy.array([c["text"] for c in chars], dtype=object), Columns.of(chars))
     return [chars[i] for i in kept.tolist()]
 
 
-def unique_positions(texts: list[str], columns: Columns) -> numpy.ndarray:
+def unique_positions(texts: numpy.ndarray, columns: Columns) -> numpy.ndarray:
     """Where the characters :func:`unique_chars` keeps are. The same glyph is the same
     text at the same x0 and top rounded to whole points; the first one drawn is kept.
     Texts are compared only among characters that share a place with another."""
@@ -190,7 +190,7 @@ def unique_positions(texts: list[str], columns: Columns) -> numpy.ndarray:
     crowded = numpy.sort(order[numpy.flatnonzero(numpy.concatenate(([False], shared))
                                                  | numpy.concatenate((shared, [False])))])
     codes: dict[str, int] = {}
-    text = numpy.array([codes.setdefault(texts[i], len(codes)) for i in crowded.tolist()])
+    text = numpy.array([codes.setdefault(text, len(codes)) for text in texts[crowded].tolist()])
     x0, top = x0[crowded], top[crowded]
     order = numpy.lexsort((top, x0, text))  # stable: the first drawn leads its glyph
     again = ((text[order][1:] == text[order][:-1]) & (x0[order][1:] == x0[order][:-1])
@@ -304,8 +304,7 @@ def read_words(lines: list[Line]) -> None:
     if not len(starts):
         return
     firsts, ends = printed[starts], printed[numpy.append(starts[1:], len(printed)) - 1]
-    texts = page.texts
-    printed_texts = [texts[i] for i in order[printed].tolist()]
+    printed_texts = page.texts[order[printed]].tolist()
     bounds = [*starts.tolist(), len(printed)]
     indices = page.indices[order]
     boxes = zip(numpy.minimum.reduceat(columns.x0[printed], starts).tolist(),
@@ -485,7 +484,7 @@ def positional_words(glyphs: Glyphs) -> Counter:
     # a word ends where the line changes or a gap wider than a share of the size follows
     ends = (line[1:] != line[:-1]) | (x0[1:] - x1[:-1] > WORD_GAP * size[1:])
     starts = numpy.flatnonzero(ends) + 1
-    texts = [glyphs.texts[i] for i in order.tolist()]
+    texts = glyphs.texts[order].tolist()
     bounds = [0, *starts.tolist(), len(texts)]
     return word_bag(" ".join("".join(texts[a:b]) for a, b in zip(bounds, bounds[1:])))
 

@@ -254,9 +254,11 @@ def pdfium_chars(page, height: float, raw) -> Glyphs:
              pointers(origins, found, 8)))
     textpage.close()
     kept_codes = codes[kept_array]
-    texts = list(map(chr, kept_codes.tolist()))
-    for index in numpy.flatnonzero(kept_codes == STX_CODE).tolist():
-        texts[index] = "-"
+    # each distinct code's text and whether it is printed (not blank), worked out once
+    distinct, where = numpy.unique(kept_codes, return_inverse=True)
+    distinct_texts = ["-" if code == STX_CODE else chr(code) for code in distinct.tolist()]
+    texts = numpy.array(distinct_texts, dtype=object)[where]
+    printed = numpy.array([bool(text.strip()) for text in distinct_texts], dtype=bool)[where]
     sizes = sizes[upright].astype(float)
     box = numpy.frombuffer(boxes, dtype=numpy.float32, count=4 * found).reshape(found, 4)
     box = box.astype(float)  # as Python reads a C float, before any arithmetic
@@ -266,9 +268,6 @@ def pdfium_chars(page, height: float, raw) -> Glyphs:
     x1 = numpy.where(empty, x0 + 0.25 * sizes, x1)
     top, bottom = height - box[:, 1], height - box[:, 3]
     baselines = height - numpy.frombuffer(origins, dtype=float, count=found)
-    # not blank, worked out once for each distinct code
-    _, first, where = numpy.unique(kept_codes, return_index=True, return_inverse=True)
-    printed = numpy.array([bool(texts[i].strip()) for i in first.tolist()], dtype=bool)[where]
     return Glyphs(texts, fontnames[upright], bold[upright].astype(bool), kept_array,
                   Columns(x0, x1, top, bottom, rounded[upright].astype(float), baselines, printed))
 
