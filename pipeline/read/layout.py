@@ -186,6 +186,16 @@ class Line:
                 and char["bottom"] < self.foot - SUPERSCRIPT_RAISE * self.size)
 
 
+def order_within(groups: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
+    """``numpy.lexsort((values, groups))``: by group number (not negative), then value,
+    ties in the order given; as two stable sorts, by value and then by group, the second
+    a radix sort when the group numbers fit 16 bits (lexsort took twice as long)."""
+    by_value = numpy.argsort(values, kind="stable")
+    if len(groups) and groups.max() < 2 ** 15:
+        groups = groups.astype(numpy.int16)
+    return by_value[numpy.argsort(groups[by_value], kind="stable")]
+
+
 def joined(parts: list[numpy.ndarray]) -> tuple[numpy.ndarray, numpy.ndarray]:
     """The parts end to end, and the number of the part each element is from."""
     return (numpy.concatenate(parts),
@@ -200,7 +210,7 @@ def read_lines(lines: list[Line]) -> None:
         return
     page = lines[0].page
     members, owner = joined([line.members for line in lines])
-    ordered = members[numpy.lexsort((page.columns.x0[members], owner))]
+    ordered = members[order_within(owner, page.columns.x0[members])]
     ordered_texts = page.texts[ordered].tolist()
     printed = page.columns.printed[members]
     printed_count = numpy.bincount(owner, weights=printed, minlength=len(lines))
@@ -280,9 +290,9 @@ def piece_indices(groups: list[numpy.ndarray], columns: Columns) -> list[numpy.n
     owner = numpy.repeat(numpy.arange(len(groups)), lengths)
     starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
     index = numpy.concatenate(groups)
-    index = index[numpy.lexsort((columns.x0[index], owner))]
+    index = index[order_within(owner, columns.x0[index])]
     x0, x1, size = columns.x0[index], columns.x1[index], columns.size[index]
-    by_size = size[numpy.lexsort((size, owner))]
+    by_size = size[order_within(owner, size)]
     low, high = starts + (lengths - 1) // 2, starts + lengths // 2
     median = numpy.where(lengths % 2 == 1, by_size[high], (by_size[low] + by_size[high]) / 2)
     printed = columns.printed[index]
@@ -325,7 +335,7 @@ def rounded_modes(owner: numpy.ndarray, values: numpy.ndarray, counted: numpy.nd
     if not len(index):
         return modes
     of, key = owner[index], rounded[index]
-    order = numpy.lexsort((index, key, of))
+    order = order_within(of, key)  # ties in the order of index, which only grows
     of, key, index = of[order], key[order], index[order]
     changed = (of[1:] != of[:-1]) | (key[1:] != key[:-1])
     starts = numpy.flatnonzero(numpy.concatenate(([True], changed)))

@@ -2,8 +2,10 @@ from pipeline.read.furniture import PageLines, furniture
 import random
 from collections import Counter
 
+import numpy
+
 from pipeline.read.layout import (Glyphs, Line, find_gutter, gap_pieces, lines_of,
-                                  measured_lines, reading_order)
+                                  measured_lines, order_within, reading_order)
 
 
 def chars(text, x, baseline, size=10.0, font="Helvetica"):
@@ -130,3 +132,13 @@ def test_groups_are_cut_at_gaps_and_trimmed_all_at_once():
     pieces = gap_pieces([list(reversed(gutter)), tight, spaced, blank])
     assert ["".join(c["text"] for c in piece) for piece in pieces] == [
         "left col", "right", "a b", "c", "d e"]
+
+
+def test_ordering_within_groups_is_lexsorts_order():
+    """By group, then value, ties in the order given: with few groups (sorted by a radix
+    sort) and with group numbers beyond 16 bits."""
+    rng = numpy.random.default_rng(18)
+    for groups_count in (1, 7, 40_000):
+        groups = rng.integers(0, groups_count, 3000)
+        values = rng.choice([0.5, 1.25, 2.0, 7.0, -3.0], 3000)  # many ties
+        assert numpy.array_equal(order_within(groups, values), numpy.lexsort((values, groups)))
