@@ -88,47 +88,65 @@ class Middles:
 def ruled_tables(page, glyphs: Glyphs) -> list[TableBlock]:
     """Grids found by pdfplumber's ruling-line strategy on a pdfplumber page;
     ``glyphs`` are the page's characters, for each cell's source."""
-    return table_blocks(page.find_tables(), glyphs)
+    tables = page.find_tables()
+    return table_blocks(tables, [table.extract() for table in tables], glyphs)
 
 
 @dataclass
 class EdgePage:
-    """What pdfplumber's table finder reads of a page: its edges, and the characters it
-    reads the cells' text from (as pdfplumber's own, upright, ``doctop`` their ``top``)."""
+    """What pdfplumber's table finder reads of a page to find its tables: its edges."""
 
     edges: list[dict]
-    chars: list[dict]
 
 
 def edge_tables(edges: list[dict], glyphs: Glyphs, page: Glyphs) -> list[TableBlock]:
     """:func:`ruled_tables` on edges pdfium read (:mod:`pipeline.read.pdfedges`), the
     cells' text read from ``page`` (every character the engine gave, as pdfplumber's
-    ``page.chars`` has every one). The finder finds its tables from the edges alone and
-    reads only the characters whose middle is inside a row (as ``Table.extract`` tests
-    them): those inside the tables' bounds are handed to it, in their order."""
+    ``page.chars`` has every one) by :func:`cell_texts`."""
     from pdfplumber.table import TableFinder
 
-    finder_page = EdgePage(edges, [])
-    tables = TableFinder(finder_page).tables
-    if tables:
-        x0, top = min(t.bbox[0] for t in tables), min(t.bbox[1] for t in tables)
-        x1, bottom = max(t.bbox[2] for t in tables), max(t.bbox[3] for t in tables)
-        middles = Middles.of(page.columns)
-        within = (x0 <= middles.x) & (middles.x < x1) & (top <= middles.y) & (middles.y < bottom)
-        finder_page.chars = [dict(char, upright=True, doctop=char["top"])
-                             for char in page.dicts(numpy.flatnonzero(within))]
-    return table_blocks(tables, glyphs)
+    tables = TableFinder(EdgePage(edges)).tables
+    middles = Middles.of(page.columns)
+    return table_blocks(tables, [cell_texts(table, page, middles) for table in tables], glyphs)
 
 
-def table_blocks(tables, glyphs: Glyphs) -> list[TableBlock]:
-    """pdfplumber's tables with at least 2 rows and 2 columns, as blocks."""
+def cell_texts(table, page: Glyphs, middles: Middles) -> list[list[str | None]]:
+    """What pdfplumber's ``Table.extract`` gives for a table, each cell's text read by
+    its ``extract_text`` from the characters whose middle is inside the cell (left and
+    top edges in, right and bottom out; as pdfplumber's own, upright, ``doctop`` their
+    ``top``), in page order; chosen over arrays (``Table.extract`` tests every character
+    of the page for each row in Python)."""
+    from pdfplumber.utils import extract_text
+
+    def inside(box: Box, x: numpy.ndarray, y: numpy.ndarray) -> numpy.ndarray:
+        x0, top, x1, bottom = box
+        return (x0 <= x) & (x < x1) & (top <= y) & (y < bottom)
+
+    rows = []
+    for row in table.rows:
+        in_row = numpy.flatnonzero(inside(row.bbox, middles.x, middles.y))
+        texts = []
+        for cell in row.cells:
+            if cell is None:
+                texts.append(None)
+                continue
+            in_cell = in_row[inside(cell, middles.x[in_row], middles.y[in_row])]
+            chars = [dict(char, upright=True, doctop=char["top"]) for char in page.dicts(in_cell)]
+            texts.append(extract_text(chars) if chars else "")
+        rows.append(texts)
+    return rows
+
+
+def table_blocks(tables, texts: list[list[list[str | None]]], glyphs: Glyphs) -> list[TableBlock]:
+    """pdfplumber's tables with at least 2 rows and 2 columns, as blocks; ``texts``: each
+    table's cells' texts."""
     blocks = []
     middles = Middles.of(glyphs.columns)
-    for table in tables:
+    for table, table_texts in zip(tables, texts):
         rows = []
-        for texts, row in zip(table.extract(), table.rows):
+        for row_texts, row in zip(table_texts, table.rows):
             cells = []
-            for text, box in zip(texts, row.cells):
+            for text, box in zip(row_texts, row.cells):
                 members = glyphs.dicts(numpy.flatnonzero(middles.inside(box, slack=0.5))) if box else []
                 cells.append(Cell(" ".join((text or "").split()), box, members))
             rows.append(cells)
