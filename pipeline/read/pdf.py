@@ -47,7 +47,7 @@ from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdf
 from pipeline.read.pdftables import (Middles, TableBlock, aligned_region, edge_tables, header_table,
                                      horizontal_rules, inside, rule_bounded_regions, ruled_tables)
 from pipeline.read.sections import caption_patterns, heading_rule
-from pipeline.read.textmap import Piece, assemble
+from pipeline.read.textmap import Piece, assemble, rounded
 from pipeline.schema import Page, SourceSpan
 from pipeline.settings import get_limits, get_settings
 
@@ -261,12 +261,12 @@ class Word(NamedTuple):
     text: str
     source_start: int  # its first character's index
     source_end: int  # its last character's index + 1
-    box: tuple[float, float, float, float]
+    box: tuple[float, float, float, float]  # rounded as the source map keeps it
     raised: bool = False  # a superscript run
     glued: bool = False  # no gap before it: it only starts here because ``raised`` changed
 
     def piece(self, page: int, text: str | None = None) -> Piece:
-        """Its piece of text, with its characters' box (rounded when assembled)."""
+        """Its piece of text, with its characters' box."""
         return Piece(self.text if text is None else text, page, self.source_start,
                      self.source_end, self.box)
 
@@ -274,9 +274,10 @@ class Word(NamedTuple):
 def cell_word(text: str, chars: list[dict]) -> Word:
     """A table cell's text as a word, its characters in their order on the page."""
     ordered = sorted(chars, key=itemgetter("index"))
+    box = [min(c["x0"] for c in chars), min(c["top"] for c in chars),
+           max(c["x1"] for c in chars), max(c["bottom"] for c in chars)]
     return Word(text, ordered[0]["index"], ordered[-1]["index"] + 1,
-                (min(c["x0"] for c in chars), min(c["top"] for c in chars),
-                 max(c["x1"] for c in chars), max(c["bottom"] for c in chars)))
+                tuple(rounded(numpy.array(box), BOX_DIGITS).tolist()))
 
 
 def read_words(lines: list[Line]) -> None:
@@ -307,15 +308,17 @@ def read_words(lines: list[Line]) -> None:
     printed_texts = page.texts[order[printed]].tolist()
     bounds = [*starts.tolist(), len(printed)]
     indices = page.indices[order]
-    boxes = zip(numpy.minimum.reduceat(columns.x0[printed], starts).tolist(),
-                numpy.minimum.reduceat(columns.top[printed], starts).tolist(),
-                numpy.maximum.reduceat(columns.x1[printed], starts).tolist(),
-                numpy.maximum.reduceat(columns.bottom[printed], starts).tolist())
+    boxes = rounded(numpy.array([numpy.minimum.reduceat(columns.x0[printed], starts),
+                                 numpy.minimum.reduceat(columns.top[printed], starts),
+                                 numpy.maximum.reduceat(columns.x1[printed], starts),
+                                 numpy.maximum.reduceat(columns.bottom[printed], starts)]),
+                    BOX_DIGITS)
     for line in lines:
         line.words = []
     for start, end, first, last, line, is_raised, glued, box in zip(
             bounds, bounds[1:], indices[firsts].tolist(), (indices[ends] + 1).tolist(),
-            owner[firsts].tolist(), raised[firsts].tolist(), close[firsts].tolist(), boxes):
+            owner[firsts].tolist(), raised[firsts].tolist(), close[firsts].tolist(),
+            zip(*boxes.tolist())):
         lines[line].words.append(Word("".join(printed_texts[start:end]), first, last, box,
                                       is_raised, glued))
 
@@ -597,7 +600,7 @@ def read_pages(path: Path, engine: str, numbers: range) -> PartReading:
                 writer.paragraph()
             writer.line(item, content.number)
             previous = item
-    text, source_map = assemble(writer.pieces, box_digits=BOX_DIGITS)
+    text, source_map = assemble(writer.pieces)
     pages = page_spans(source_map, numbers, len(text))
     for page, content in zip(pages, contents):
         # kept text, plus what was dropped or joined on purpose: furniture, citation marks,

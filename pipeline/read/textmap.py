@@ -52,9 +52,8 @@ def rounded(values: numpy.ndarray, digits: int) -> numpy.ndarray:
     return result
 
 
-def assemble(pieces: Iterable[Piece], box_digits: int | None = None) -> tuple[str, list[SourceSpan]]:
-    """The clean text and its source map. ``box_digits``: the pieces' boxes are rounded
-    to that many decimals (as round() rounds), all at once."""
+def assemble(pieces: Iterable[Piece]) -> tuple[str, list[SourceSpan]]:
+    """The clean text and its source map."""
     parts: list[str] = []
     spans: list[dict] = []
     offset = 0
@@ -67,11 +66,6 @@ def assemble(pieces: Iterable[Piece], box_digits: int | None = None) -> tuple[st
                           "bbox": piece.bbox})
         parts.append(piece.text)
         offset += len(piece.text)
-    boxed = [span for span in spans if span["bbox"] is not None] if box_digits is not None else []
-    if boxed:
-        boxes = rounded(numpy.array([span["bbox"] for span in boxed], dtype=float), box_digits)
-        for span, box in zip(boxed, zip(*boxes.T.tolist())):  # a tuple each, no list
-            span["bbox"] = box
     # validated all at once: a SourceSpan each costs twice as much
     return "".join(parts), SOURCE_SPANS.validate_python(spans)
 

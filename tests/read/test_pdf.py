@@ -145,6 +145,8 @@ def test_every_word_maps_back_to_its_page_and_box(tmp_path):
     assert span.page == 2 == document.page_at(offset)
     x0, top, x1, bottom = span.bbox
     assert x0 >= 300 and top > 0 and bottom > top  # the right column of page 2
+    # every box in tenths of a point, as round() gives them
+    assert all(value == round(value, 1) for span in document.source_map for value in span.bbox)
 
 
 def test_a_page_that_loses_words_gets_a_warning(tmp_path, monkeypatch):

@@ -1,4 +1,5 @@
-"""The source map's arithmetic: boxes rounded all at once as round() rounds each."""
+"""The source map: pieces' offsets and boxes; boxes rounded all at once as round() rounds
+each."""
 
 import random
 
@@ -21,11 +22,11 @@ def test_rounded_gives_what_round_gives_at_ties_and_elsewhere():
         assert found == [round(float(v), digits) for v in values], digits
 
 
-def test_assembled_boxes_are_rounded_and_other_pieces_keep_theirs():
+def test_assembled_pieces_keep_their_offsets_and_boxes():
     pieces = [Piece("ALK", 1, 0, 3, (10.25, 20.35, 30.04999, 40.96)), Piece(" "),
-              Piece("fusion", 1, 4, 10, (1.0, 2.0, 3.0, 4.0))]
-    text, spans = assemble(pieces, box_digits=1)
+              Piece("fusion", 2, 4, 10, (1.0, 2.0, 3.0, 4.0))]
+    text, spans = assemble(pieces)
     assert text == "ALK fusion"
-    assert [span.bbox for span in spans] == [(round(10.25, 1), round(20.35, 1), 30.0, 41.0),
-                                             (1.0, 2.0, 3.0, 4.0)]
-    assert assemble(pieces)[1][0].bbox == (10.25, 20.35, 30.04999, 40.96)
+    assert [(span.start, span.end, span.page, span.source_start, span.source_end, span.bbox)
+            for span in spans] == [(0, 3, 1, 0, 3, (10.25, 20.35, 30.04999, 40.96)),
+                                   (4, 10, 2, 4, 10, (1.0, 2.0, 3.0, 4.0))]
