@@ -187,11 +187,11 @@ class Line:
 
 
 def order_within(groups: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
-    """``numpy.lexsort((values, groups))``: by group number (not negative), then value,
-    ties in the order given; as two stable sorts, by value and then by group, the second
-    a radix sort when the group numbers fit 16 bits (lexsort took twice as long)."""
+    """``numpy.lexsort((values, groups))``: by group (integers), then value, ties in the
+    order given; as two stable sorts, by value and then by group, the second a radix
+    sort when the groups fit 16 bits (lexsort took twice as long)."""
     by_value = numpy.argsort(values, kind="stable")
-    if len(groups) and groups.max() < 2 ** 15:
+    if len(groups) and -2 ** 15 <= groups.min() and groups.max() < 2 ** 15:
         groups = groups.astype(numpy.int16)
     return by_value[numpy.argsort(groups[by_value], kind="stable")]
 

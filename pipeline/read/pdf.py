@@ -41,7 +41,7 @@ from pipeline.read.cleanup import LIST_ITEM, is_citation, join_hyphenated, repai
 from pipeline.read.furniture import PageLines, furniture
 from pipeline.read.layout import (SUPERSCRIPT_RAISE, SUPERSCRIPT_SIZE, Columns, Glyphs, Line,
                                   document_gutter, find_gutter, inherit_gutter, joined,
-                                  lines_of, reading_order, rounded_counts)
+                                  lines_of, order_within, reading_order, rounded_counts)
 from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdfium_pages,
                                     pdfplumber_source)
 from pipeline.read.pdftables import (Middles, TableBlock, aligned_region, edge_tables, header_table,
@@ -183,7 +183,7 @@ def unique_positions(texts: numpy.ndarray, columns: Columns) -> numpy.ndarray:
     Texts are compared only among characters that share a place with another."""
     # numpy's rint rounds half to even, as round() does
     x0, top = numpy.rint(columns.x0), numpy.rint(columns.top)
-    order = numpy.lexsort((top, x0))
+    order = order_within(x0.astype(int), top)  # by x0, then top
     shared = (x0[order][1:] == x0[order][:-1]) & (top[order][1:] == top[order][:-1])
     if not shared.any():
         return numpy.arange(len(texts))
@@ -482,7 +482,7 @@ def positional_words(glyphs: Glyphs) -> Counter:
     columns = glyphs.columns
     line = numpy.rint(columns.baseline)  # as round() rounds
     x0, x1, size = columns.x0, columns.x1, columns.size
-    order = numpy.lexsort((x0, line))  # stable, as sorted() is
+    order = order_within(line.astype(int), x0)  # stable, as sorted() is
     line, x0, x1, size = line[order], x0[order], x1[order], size[order]
     # a word ends where the line changes or a gap wider than a share of the size follows
     ends = (line[1:] != line[:-1]) | (x0[1:] - x1[:-1] > WORD_GAP * size[1:])

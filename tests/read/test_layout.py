@@ -135,10 +135,10 @@ def test_groups_are_cut_at_gaps_and_trimmed_all_at_once():
 
 
 def test_ordering_within_groups_is_lexsorts_order():
-    """By group, then value, ties in the order given: with few groups (sorted by a radix
-    sort) and with group numbers beyond 16 bits."""
+    """By group, then value, ties in the order given: with groups that fit 16 bits
+    (sorted by a radix sort), negative ones, and ones beyond 16 bits."""
     rng = numpy.random.default_rng(18)
-    for groups_count in (1, 7, 40_000):
-        groups = rng.integers(0, groups_count, 3000)
+    for low, high in ((0, 1), (0, 7), (-40, 900), (0, 40_000), (-40_000, 5)):
+        groups = rng.integers(low, high, 3000)
         values = rng.choice([0.5, 1.25, 2.0, 7.0, -3.0], 3000)  # many ties
         assert numpy.array_equal(order_within(groups, values), numpy.lexsort((values, groups)))
