@@ -64,8 +64,8 @@ def baselines(chars: list[Char]) -> list[float]:
 
 @dataclass(frozen=True)
 class Columns:
-    """Characters' numbers as arrays, read from their dicts once for all the steps of
-    :func:`lines_of` (each step was reading them again)."""
+    """Characters' numbers as arrays: as the engine read them, or read from dicts
+    (:meth:`of`)."""
 
     x0: numpy.ndarray
     x1: numpy.ndarray
