@@ -210,8 +210,10 @@ class CaseWords:
             misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)),
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
             *head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
-        treatment_forms = [re.escape(f) for f in check_str_list(
-            data["treatments"], file=FILE, where="top level", key="treatments")]
+        # the words as a trie, longest first (the engine tries each character once, not
+        # every word), then the patterns in their order
+        treatment_forms = [trie_alternation(check_str_list(
+            data["treatments"], file=FILE, where="top level", key="treatments"))]
         treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
                                           key="treatment_patterns")
         joins = check_str_list(data["treatment_joins"], file=FILE, where="top level",

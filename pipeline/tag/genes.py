@@ -31,7 +31,7 @@ number ("CDK4/6"). Then:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate
@@ -151,11 +151,14 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
              for m, symbol in find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True,
                                          respellings=name_respellings,
                                          respellings_keep_words=True)]
-    covered = [(c.start, c.end) for c in found]
+    # the names found do not overlap and are in text order: a symbol starts inside one
+    # when it starts before the end of the last name starting at or before it
+    name_starts = [c.start for c in found]
     # symbols hold no space, and no respelling takes one out: only hyphens join their words
     for match, entry in find_terms(text, lexicon.printed_forms, max_words=2,
                                    respellings=symbol_respeller(words), joiners="-"):
-        if any(start <= match.start < end for start, end in covered):
+        before = bisect_right(name_starts, match.start)
+        if before and match.start < found[before - 1].end:
             continue
         printed = text[match.start:match.end]
         respelled = match.key != printed and alphanumerics(greek_as_letter(printed)) != match.key
