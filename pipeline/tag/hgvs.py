@@ -54,8 +54,13 @@ HGVS = re.compile(
     rf"|p\.\s?(?P<protein>\(?{PROTEIN_EDIT}\)?))"
     rf"(?![A-Za-z0-9])"
 )
+# The look-behinds below follow a pattern's first characters (a code, a digit, a capital),
+# so re finds those by a fast scan instead of trying the look-behind at every position.
+AA3_WIDTH = 3
+if {len(code) for code in AA3.split("|")} != {AA3_WIDTH}:
+    raise ValueError(f"three-letter amino acid codes expected, not {AA3}")
 THREE_LETTER_CHANGE = re.compile(
-    rf"(?<![A-Za-z0-9.])(?P<ref>{AA3})\s?\(?(?P<position>\d{{1,5}})\)?\s?"
+    rf"(?P<ref>{AA3})(?<![A-Za-z0-9.]{'.' * AA3_WIDTH})\s?\(?(?P<position>\d{{1,5}})\)?\s?"
     rf"(?:(?P<alt>{AA3}|Stop|X|\*)(?P<fs>fs(?:Ter|\*|X)\d*)?|(?P<frameshift>{FRAMESHIFT}))"
     rf"(?![A-Za-z0-9])"
 )
@@ -90,7 +95,7 @@ EDIT_WORD_REACH = 25
 # A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
 # symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
 GLUED_CHANGE = re.compile(
-    r"(?<![A-Za-z0-9.:_-])(?P<gene>[A-Z][A-Z0-9]{1,9}?)(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
+    r"(?P<gene>[A-Z](?<![A-Za-z0-9.:_-][A-Z])[A-Z0-9]{1,9}?)(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
     r"(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
 )
 GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
@@ -116,7 +121,7 @@ UNPREFIXED_NUCLEOTIDE = re.compile(
 # A change described by its size, with no coordinate: "a 4-bp deletion", "19-base pair
 # deletion", "22-bp tandem duplication", "14 bp insertion/deletion".
 SIZED_CHANGE = re.compile(
-    r"(?<![A-Za-z0-9.-])\d{1,5}(?:\.\d)?[\s-]?(?:bp|base[\s-]pairs?|bases?|nucleotides?|nt|kb|Mb)"
+    r"\d(?<![A-Za-z0-9.-]\d)\d{0,4}(?:\.\d)?[\s-]?(?:bp|base[\s-]pairs?|bases?|nucleotides?|nt|kb|Mb)"
     r"[\s-]+(?:tandem\s+|in-frame\s+|inframe\s+)?(?:insertion/deletion|deletion/insertion|"
     r"ins/del|indel|deletion|insertion|duplication|deleted|inserted|duplicated)(?![A-Za-z])",
     re.IGNORECASE)
