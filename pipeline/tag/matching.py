@@ -90,8 +90,14 @@ def resolving_words(words: list[str], lookup: Mapping[str, object],
         cached = _RESOLVING[id(lookup), id(respellings)] = (lookup, respellings, set(), set())
     _, _, seen, resolving = cached
     new = set(words) - seen
-    resolving.update(word for word in new if lookup.get(word) is not None
-                     or any(lookup.get(other) is not None for other in respellings(word)))
+    for word in new:
+        if lookup.get(word) is not None:
+            resolving.add(word)
+        else:
+            for other in respellings(word):
+                if lookup.get(other) is not None:
+                    resolving.add(word)
+                    break
     seen |= new
     return resolving
 
