@@ -65,10 +65,13 @@ THREE_LETTER_CHANGE = re.compile(
     rf"(?![A-Za-z0-9])"
 )
 RESIDUE = "[ACDEFGHIKLMNPQRSTVWY]"  # one-letter codes of the twenty amino acids
+# "G1202R", and "pN822K" with its "p." printed without the dot: the first character ("p"
+# or the residue), its look-behind, then after a "p" the residue; the change is the match
+# without its "p"
 ONE_LETTER_CHANGE = re.compile(
-    rf"(?<![A-Za-z0-9.:_-])p?(?P<change>{RESIDUE}[1-9]\d{{1,4}}"
-    rf"(?:[ACDEFGHIKLMNPQRSTVWY*X]|{FRAMESHIFT}|stop|Stop))(?![A-Za-z0-9])"
-)  # "G1202R", and "pN822K" with its "p." printed without the dot
+    rf"[p{RESIDUE[1:-1]}](?<![A-Za-z0-9.:_-].)(?:(?<=p){RESIDUE}|(?<!p))[1-9]\d{{1,4}}"
+    rf"(?:[ACDEFGHIKLMNPQRSTVWY*X]|{FRAMESHIFT}|stop|Stop)(?![A-Za-z0-9])"
+)
 # One-letter deletions, duplications and insertions without "p." ("E746_A750del",
 # "A767_V769dup", "G776delinsVC"), and older forms: "E746-A750del", "delE746-A750",
 # "G776VinsC" (Gly776 replaced by Val, then Cys inserted: p.Gly776delinsValCys)
@@ -178,7 +181,7 @@ def find_protein_changes(text: str) -> list[VariantHit]:
     """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
     context unchecked; none before "cells" ("T98G cells" is a cell line)."""
     return [
-        VariantHit(m.start(), m.end(), normalise_protein_change(m.group("change")),
+        VariantHit(m.start(), m.end(), normalise_protein_change(m.group().removeprefix("p")),
                    None, "variant.one_letter")
         for m in ONE_LETTER_CHANGE.finditer(text)
         if not CELL_LINE_AFTER.match(text, m.end())
