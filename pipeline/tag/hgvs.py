@@ -92,8 +92,9 @@ RESIDUES_BEFORE = re.compile(rf"(?<![A-Za-z0-9])(?P<pre>del|dup)?(?P<residues>{R
 RESIDUES_REACH = 12
 EDIT_WORD = re.compile(r"\b(?:(?P<del>delet\w*)|(?P<dup>duplicat\w*))\b", re.IGNORECASE)
 # What every one-letter edit holds: a cheap test before the pattern above, which tries
-# every position of a text (most texts hold no such change)
-EDIT_MARK = re.compile(r"\d(?:del|dup|ins|[A-Z]ins)|del[A-Z]\d")
+# every position of a text (most texts hold no such change); two patterns, each found by
+# a fast scan for its first characters
+EDIT_MARKS = (re.compile(r"\d(?:del|dup|ins|[A-Z]ins)"), re.compile(r"del[A-Z]\d"))
 EDIT_WORD_REACH = 25
 # A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
 # symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
@@ -191,7 +192,7 @@ def find_protein_changes(text: str) -> list[VariantHit]:
 def find_one_letter_edits(text: str) -> list[VariantHit]:
     """'E746_A750del', 'G776delinsVC', 'G776VinsC' -> p.Glu746_Ala750del,
     p.Gly776delinsValCys: candidates, context unchecked (as bare one-letter changes)."""
-    if not EDIT_MARK.search(text):
+    if not any(mark.search(text) for mark in EDIT_MARKS):
         return []
     hits = []
     for m in ONE_LETTER_EDIT.finditer(text):
