@@ -28,8 +28,9 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
-from pipeline.tag.matching import (WholeWordForms, folds_onto_ascii, letter_runs, literal_prefixes,
-                                   matches_at, matches_at_run_starts, sharing_screens)
+from pipeline.tag.matching import (WholeWordForms, first_scanned_forms, folds_onto_ascii,
+                                   letter_runs, literal_prefixes, matches_at,
+                                   matches_at_run_starts, sharing_screens)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "case_words.yaml"
@@ -210,8 +211,10 @@ class CaseWords:
             misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)),
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
             *head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
-        treatment_forms = [re.escape(f) for f in check_str_list(
-            data["treatments"], file=FILE, where="top level", key="treatments")]
+        # the words as a trie, longest first (the engine tries each character once, not
+        # every word), then the patterns in their order
+        treatment_forms = [trie_alternation(check_str_list(
+            data["treatments"], file=FILE, where="top level", key="treatments"))]
         treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
                                           key="treatment_patterns")
         joins = check_str_list(data["treatment_joins"], file=FILE, where="top level",
@@ -439,7 +442,7 @@ def short_base(short: str) -> str:
 def short_form_pattern(shorts: list[str]) -> re.Pattern:
     """Uses of short forms with or without a plural s."""
     bases = [short_base(s) for s in shorts]
-    return re.compile(rf"(?<![A-Za-z0-9])(?P<short>{trie_alternation(bases, case_blind=False)})s?"
+    return re.compile(rf"(?P<short>{first_scanned_forms(bases, '[A-Za-z0-9]')})s?"
                       r"(?![A-Za-z0-9])")
 
 

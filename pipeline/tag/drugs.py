@@ -54,7 +54,7 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
 from pipeline.tag.gene_rules import gene_rules
-from pipeline.tag.matching import find_terms, lower_keeping_offsets
+from pipeline.tag.matching import find_terms, first_scanned_forms, lower_keeping_offsets
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
 from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text, remove_tags
@@ -102,7 +102,6 @@ class DrugRules:
         gene_products = check_type(data["gene_products"], dict, file=FILE, where="top level",
                                    key="gene_products",
                                    description="a mapping of printed name to drug name")
-        products = "|".join(re.escape(p) for p in sorted(values["products"], key=len, reverse=True))
         amino_acids = amino_acid_vocabulary()[0]
         return cls(
             evidence=Evidence.from_list(data["evidence"], file=FILE),
@@ -111,7 +110,8 @@ class DrugRules:
             context_only=frozenset(values["context_only"]) | frozenset(amino_acids),
             classes=frozenset(word.lower() for word in values["classes"]),
             radiation=frozenset(word.lower() for word in values["radiation"]),
-            products=re.compile(rf"(?<![A-Za-z0-9-])(?:{products})(?![A-Za-z0-9]|-[A-Za-z0-9])"),
+            products=re.compile(first_scanned_forms(values["products"], "[A-Za-z0-9-]")
+                                + "(?![A-Za-z0-9]|-[A-Za-z0-9])"),
             gene_products={str(k).lower(): str(v).lower() for k, v in gene_products.items()},
             abbreviations={str(k): str(v).lower() for k, v in named.items()},
         )

@@ -33,7 +33,8 @@ EXON_NOTATION = re.compile(
 TRANSCRIPT = re.compile(r"N(?<![A-Za-z0-9_]N)[MR]_\d{4,9}(?:\.\d+)?(?![A-Za-z0-9])")
 # A position with no edit after it: "c.413-2055", "c.3173-193" (an edit would make it a
 # variant: "c.3173-1G>A").
-BARE_POSITION = re.compile(r"(?<![A-Za-z0-9.])[cg]\.[-*]?\d+(?:[+-]\d+)?(?![A-Za-z0-9>_+.-])")
+# (the look-behind after the "c" or "g", as in TRANSCRIPT)
+BARE_POSITION = re.compile(r"[cg](?<![A-Za-z0-9.][cg])\.[-*]?\d+(?:[+-]\d+)?(?![A-Za-z0-9>_+.-])")
 # A transcript that prefixes a change ("NM_004304.5:c.3604G>A") belongs to a variant.
 VARIANT_AFTER = re.compile(r"^\)?\s*:\s*(?:p\.|[cgnr]\.\S*?(?:>|del|ins|dup|inv))")
 GENE_BEFORE_TRANSCRIPT = re.compile(r"^\s*(?:transcripts?|mRNA)?\s*[(\[]?\s*$")

@@ -31,7 +31,7 @@ number ("CDK4/6"). Then:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate
@@ -97,13 +97,19 @@ def symbol_respellings(printed: str, words: frozenset[str]) -> tuple[str, ...]:
     "mTOR", "IFN-g"), but not for an ordinary word ("Was" is no WAS), capitals for a word
     in lower case that is no ordinary word ("abl" -> ABL), and the c- alias of a
     proto-oncogene printed without its hyphen ("CKIT" -> C-Kit)."""
-    if printed.isalpha() and printed.isascii() and (printed.islower() or printed.isupper()):
+    if printed.isalpha() and printed.isascii():
         # most words: at most one other spelling to try (checked first, for speed)
         if printed.islower():
             return ((printed.upper(),) if len(printed) >= LOWER_CASE_SYMBOL
                     and printed not in words else ())
-        joined = JOINED_HOMOLOG.match(printed)
-        return cellular_forms(joined.group(1)) if joined else ()
+        if printed.isupper():
+            joined = JOINED_HOMOLOG.match(printed)
+            return cellular_forms(joined.group(1)) if joined else ()
+        if printed[1:].islower() and GREEK_SUFFIX.search(printed) is None:
+            # capitalised ("Patient", "Bax"): its capitals, unless an ordinary word, as below
+            return (printed.upper(),) if len(printed) >= 3 and printed.lower() not in words else ()
+    elif printed.isascii() and printed.isdigit():
+        return ()  # a number: no letter to respell
     spelled = SHORT_TAIL.sub("", greek_as_letter(printed))
     forms = [spelled] if spelled != printed else []
     mixed_case = any(c.islower() for c in spelled) and (
@@ -151,11 +157,14 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
              for m, symbol in find_terms(text, lexicon.names, max_words=MAX_NAME_WORDS, lower=True,
                                          respellings=name_respellings,
                                          respellings_keep_words=True)]
-    covered = [(c.start, c.end) for c in found]
+    # the names found do not overlap and are in text order: a symbol starts inside one
+    # when it starts before the end of the last name starting at or before it
+    name_starts = [c.start for c in found]
     # symbols hold no space, and no respelling takes one out: only hyphens join their words
     for match, entry in find_terms(text, lexicon.printed_forms, max_words=2,
                                    respellings=symbol_respeller(words), joiners="-"):
-        if any(start <= match.start < end for start, end in covered):
+        before = bisect_right(name_starts, match.start)
+        if before and match.start < found[before - 1].end:
             continue
         printed = text[match.start:match.end]
         respelled = match.key != printed and alphanumerics(greek_as_letter(printed)) != match.key
@@ -349,6 +358,11 @@ def shared_aliases_resolved(shared: list[tuple[int, Candidate]], accepted: dict[
     return resolved
 
 
+@lru_cache(maxsize=256)  # a sentence of IHC results names several markers: read it once
+def names_ihc(cues: re.Pattern, sentence: str) -> bool:
+    return cues.search(sentence) is not None
+
+
 INITIALS = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s$")  # "Wu ", "Hsing-Wu "
 AFTER_INITIALS = re.compile(r"^(?:,|\.|\s+et\s+al)")
 
@@ -373,7 +387,7 @@ class GeneTagger:
         """(symbol, strength) after the IHC reading and the rejections."""
         rules = self.rules
         marker = rules.marker_symbol(candidate.printed)
-        if marker and rules.ihc_cues.search(sentence):
+        if marker and names_ihc(rules.ihc_cues, sentence):
             return marker, "strong"
         if (candidate.printed in rules.classes or candidate.printed in rules.not_genes
                 or drug_rules().products.fullmatch(candidate.printed)):

@@ -54,16 +54,24 @@ HGVS = re.compile(
     rf"|p\.\s?(?P<protein>\(?{PROTEIN_EDIT}\)?))"
     rf"(?![A-Za-z0-9])"
 )
+# The look-behinds below follow a pattern's first characters (a code, a digit, a capital),
+# so re finds those by a fast scan instead of trying the look-behind at every position.
+AA3_WIDTH = 3
+if {len(code) for code in AA3.split("|")} != {AA3_WIDTH}:
+    raise ValueError(f"three-letter amino acid codes expected, not {AA3}")
 THREE_LETTER_CHANGE = re.compile(
-    rf"(?<![A-Za-z0-9.])(?P<ref>{AA3})\s?\(?(?P<position>\d{{1,5}})\)?\s?"
+    rf"(?P<ref>{AA3})(?<![A-Za-z0-9.]{'.' * AA3_WIDTH})\s?\(?(?P<position>\d{{1,5}})\)?\s?"
     rf"(?:(?P<alt>{AA3}|Stop|X|\*)(?P<fs>fs(?:Ter|\*|X)\d*)?|(?P<frameshift>{FRAMESHIFT}))"
     rf"(?![A-Za-z0-9])"
 )
 RESIDUE = "[ACDEFGHIKLMNPQRSTVWY]"  # one-letter codes of the twenty amino acids
+# "G1202R", and "pN822K" with its "p." printed without the dot: the first character ("p"
+# or the residue), its look-behind, then after a "p" the residue; the change is the match
+# without its "p"
 ONE_LETTER_CHANGE = re.compile(
-    rf"(?<![A-Za-z0-9.:_-])p?(?P<change>{RESIDUE}[1-9]\d{{1,4}}"
-    rf"(?:[ACDEFGHIKLMNPQRSTVWY*X]|{FRAMESHIFT}|stop|Stop))(?![A-Za-z0-9])"
-)  # "G1202R", and "pN822K" with its "p." printed without the dot
+    rf"[p{RESIDUE[1:-1]}](?<![A-Za-z0-9.:_-].)(?:(?<=p){RESIDUE}|(?<!p))[1-9]\d{{1,4}}"
+    rf"(?:[ACDEFGHIKLMNPQRSTVWY*X]|{FRAMESHIFT}|stop|Stop)(?![A-Za-z0-9])"
+)
 # One-letter deletions, duplications and insertions without "p." ("E746_A750del",
 # "A767_V769dup", "G776delinsVC"), and older forms: "E746-A750del", "delE746-A750",
 # "G776VinsC" (Gly776 replaced by Val, then Cys inserted: p.Gly776delinsValCys)
@@ -84,13 +92,14 @@ RESIDUES_BEFORE = re.compile(rf"(?<![A-Za-z0-9])(?P<pre>del|dup)?(?P<residues>{R
 RESIDUES_REACH = 12
 EDIT_WORD = re.compile(r"\b(?:(?P<del>delet\w*)|(?P<dup>duplicat\w*))\b", re.IGNORECASE)
 # What every one-letter edit holds: a cheap test before the pattern above, which tries
-# every position of a text (most texts hold no such change)
-EDIT_MARK = re.compile(r"\d(?:del|dup|ins|[A-Z]ins)|del[A-Z]\d")
+# every position of a text (most texts hold no such change); two patterns, each found by
+# a fast scan for its first characters
+EDIT_MARKS = (re.compile(r"\d(?:del|dup|ins|[A-Z]ins)"), re.compile(r"del[A-Z]\d"))
 EDIT_WORD_REACH = 25
 # A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
 # symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
 GLUED_CHANGE = re.compile(
-    r"(?<![A-Za-z0-9.:_-])(?P<gene>[A-Z][A-Z0-9]{1,9}?)(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
+    r"(?P<gene>[A-Z](?<![A-Za-z0-9.:_-][A-Z])[A-Z0-9]{1,9}?)(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
     r"(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
 )
 GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
@@ -116,7 +125,7 @@ UNPREFIXED_NUCLEOTIDE = re.compile(
 # A change described by its size, with no coordinate: "a 4-bp deletion", "19-base pair
 # deletion", "22-bp tandem duplication", "14 bp insertion/deletion".
 SIZED_CHANGE = re.compile(
-    r"(?<![A-Za-z0-9.-])\d{1,5}(?:\.\d)?[\s-]?(?:bp|base[\s-]pairs?|bases?|nucleotides?|nt|kb|Mb)"
+    r"\d(?<![A-Za-z0-9.-]\d)\d{0,4}(?:\.\d)?[\s-]?(?:bp|base[\s-]pairs?|bases?|nucleotides?|nt|kb|Mb)"
     r"[\s-]+(?:tandem\s+|in-frame\s+|inframe\s+)?(?:insertion/deletion|deletion/insertion|"
     r"ins/del|indel|deletion|insertion|duplication|deleted|inserted|duplicated)(?![A-Za-z])",
     re.IGNORECASE)
@@ -173,7 +182,7 @@ def find_protein_changes(text: str) -> list[VariantHit]:
     """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
     context unchecked; none before "cells" ("T98G cells" is a cell line)."""
     return [
-        VariantHit(m.start(), m.end(), normalise_protein_change(m.group("change")),
+        VariantHit(m.start(), m.end(), normalise_protein_change(m.group().removeprefix("p")),
                    None, "variant.one_letter")
         for m in ONE_LETTER_CHANGE.finditer(text)
         if not CELL_LINE_AFTER.match(text, m.end())
@@ -183,7 +192,7 @@ def find_protein_changes(text: str) -> list[VariantHit]:
 def find_one_letter_edits(text: str) -> list[VariantHit]:
     """'E746_A750del', 'G776delinsVC', 'G776VinsC' -> p.Glu746_Ala750del,
     p.Gly776delinsValCys: candidates, context unchecked (as bare one-letter changes)."""
-    if not EDIT_MARK.search(text):
+    if not any(mark.search(text) for mark in EDIT_MARKS):
         return []
     hits = []
     for m in ONE_LETTER_EDIT.finditer(text):

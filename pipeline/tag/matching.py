@@ -17,6 +17,8 @@ from operator import or_
 from re import _constants as sre_constants, _parser as sre_parser
 from typing import Callable, Iterable, Mapping, TypeVar
 
+from pipeline.resources import trie_alternation
+
 T = TypeVar("T")
 
 WORD = re.compile(r"[A-Za-z0-9\u0391-\u03a9\u03b1-\u03c9]+")  # Greek letters too: "PDGFRα"
@@ -88,8 +90,14 @@ def resolving_words(words: list[str], lookup: Mapping[str, object],
         cached = _RESOLVING[id(lookup), id(respellings)] = (lookup, respellings, set(), set())
     _, _, seen, resolving = cached
     new = set(words) - seen
-    resolving.update(word for word in new if lookup.get(word) is not None
-                     or any(lookup.get(other) is not None for other in respellings(word)))
+    for word in new:
+        if lookup.get(word) is not None:
+            resolving.add(word)
+        else:
+            for other in respellings(word):
+                if lookup.get(other) is not None:
+                    resolving.add(word)
+                    break
     seen |= new
     return resolving
 
@@ -326,6 +334,26 @@ def sharing_screens(matchers: list[WholeWordForms]) -> list[WholeWordForms]:
     screens = {blind: frozenset().union(*(m.first_words for m in matchers if m.case_blind == blind))
                for blind in (True, False)}
     return [replace(m, screen=screens[m.case_blind]) for m in matchers]
+
+
+def first_scanned_forms(forms: Iterable[str], not_after: str) -> str:
+    """Any of ``forms`` (case-sensitive, longest first) not right after a character of the
+    class ``not_after``, as ``(?<!not_after)(?:trie of forms)`` matches them, but with the
+    look-behind after each form's first character: a pattern that starts with a look-behind
+    has re try it at every position of a text, one that starts with characters lets re
+    find those by a fast scan (about twice as fast over a report when few characters of
+    the text start a form)."""
+    by_first: dict[str, list[str]] = {}
+    for form in forms:
+        by_first.setdefault(form[0], []).append(form[1:])
+    branches = []
+    for first, rests in sorted(by_first.items()):
+        tails = [rest for rest in rests if rest]
+        rest = trie_alternation(tails, case_blind=False) if tails else ""
+        if rest and len(tails) < len(rests):
+            rest = f"(?:{rest})?"  # the first character alone is a form too
+        branches.append(f"{re.escape(first)}(?<!{not_after}.){rest}")
+    return f"(?:{'|'.join(branches)})"
 
 
 ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)

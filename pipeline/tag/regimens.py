@@ -18,7 +18,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.lexicons import common_words, drug_lexicon
-from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
+                                trie_alternation)
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import initials
 from pipeline.tag.drugs import Definition, document_definitions, drug_rules, short_form_uses
@@ -51,7 +52,7 @@ def regimens() -> tuple[Regimen, ...]:
 @lru_cache(maxsize=1)
 def regimen_pattern() -> tuple[re.Pattern, dict[str, Regimen]]:
     by_form = {form: regimen for regimen in regimens() for form in regimen.forms}
-    alternation = "|".join(re.escape(form) for form in sorted(by_form, key=len, reverse=True))
+    alternation = trie_alternation(by_form, case_blind=False)  # longest first
     # a modified or numbered schedule of a listed regimen ("mFOLFIRINOX", "FOLFOX6")
     return re.compile(rf"(?<![A-Za-z0-9+/-])(?P<modified>m)?(?P<form>{alternation})"
                       rf"(?P<schedule>\d(?![\d.,]))?(?![A-Za-z0-9+]|-[A-Za-z0-9])"), by_form

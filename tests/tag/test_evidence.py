@@ -62,3 +62,22 @@ def test_a_bad_rule_names_the_file_the_place_and_what_is_allowed(entry, message)
     with pytest.raises(RuleFileError, match=message) as error:
         evidence(entry)
     assert "test.yaml: evidence[0]" in str(error.value)
+
+
+def test_rule_words_as_a_trie_are_found_where_the_words_one_by_one_are():
+    import re
+
+    from pipeline.tag.evidence import DASHES, words_body
+
+    words = ["gene", "genes", "gene fusion", "fusion", "anti-PD-1", "+", "(+)", "mg/kg", "a"]
+    one_by_one = "|".join(
+        re.escape(w).replace(r"\ ", r"\s+").replace(r"\-", f"[{DASHES}]") for w in words)
+    plain = re.compile(rf"(?:(?<![A-Za-z])(?:{one_by_one}))(?![A-Za-z])", re.IGNORECASE)
+    trie = re.compile(words_body(words), re.IGNORECASE)
+    texts = ["the GENE\nfusion was", "anti\u2013PD\u20111 therapy", "CK7 (+) and CD20+",
+             "5 mg/kg daily", "genetic fusions", "regenes", "a", "genesis", "nothing here"]
+    for text in texts:
+        for start in range(len(text)):
+            assert bool(trie.match(text, start)) == bool(plain.match(text, start)), (text, start)
+    assert [bool(trie.search(text)) for text in texts] == [
+        True, True, True, True, False, False, True, False, False]

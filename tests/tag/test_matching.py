@@ -3,8 +3,9 @@
 import re
 
 from pipeline.tag.case_words import whole_words
+from pipeline.resources import trie_alternation
 from pipeline.tag.matching import (FOLDED_ONTO_ASCII, WholeWordForms, ascii_runs, find_terms,
-                                   joined_words, sharing_screens, words_of)
+                                   first_scanned_forms, joined_words, sharing_screens, words_of)
 
 NAMES = {"anaplastic lymphoma kinase": "ALK", "caveolin 1": "CAV1", "vimentin": "VIM",
          "echinoderm microtubule-associated protein-like 4": "EML4"}
@@ -190,3 +191,17 @@ def test_the_first_word_of_a_pattern_s_matches_and_the_matches_found_there():
     assert [m.group() for m in matches_at_first_runs(article, text)] == [
         m.group() for m in article.finditer(text)] == [
         "A man", "an old woman", "an\twoman", "a ſtrange man"]
+
+
+def test_forms_with_their_look_behind_after_the_first_character_match_as_before_it():
+    forms = ["G-CSF", "GM-CSF", "rhG-CSF", "rhGM-CSF", "A", "AB", "ABC", "T"]
+    text = ("G-CSF at the start, then rhG-CSF and xG-CSF, -GM-CSF, 2GM-CSF, (GM-CSF); "
+            "A, AB, ABC, ABCD, ZABC, T-cells\nrhGM-CSF at a line's start; "
+            "the glyph 'é' before AB: éAB, and a space: AB")
+    for not_after in ("[A-Za-z0-9-]", r"[\w/-]"):
+        before = re.compile(rf"(?<!{not_after})(?:{trie_alternation(forms, case_blind=False)})")
+        after = re.compile(first_scanned_forms(forms, not_after))
+        found = [m.span() for m in after.finditer(text)]
+        assert found == [m.span() for m in before.finditer(text)]
+        assert len(found) > 10
+    assert re.compile(first_scanned_forms(forms, "[A-Za-z0-9-]")).fullmatch("ABC")
