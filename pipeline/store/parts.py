@@ -253,17 +253,20 @@ HEADERS = {name: gzip_member(csv_lines(schema.empty_table(), header=True).to_pyb
 
 
 def arrow_rows(rows: list[dict], name: str) -> pa.Table:
-    """Rows -> an Arrow table with exactly the declared columns and types of ``name``."""
+    """Rows -> an Arrow table with exactly the declared columns and types of ``name`` (a
+    column a row leaves out is null there). Built column by column: from rows, Arrow
+    took 1.5 times as long."""
     columns = TABLES[name]
-    for row in rows:
-        unknown = set(row) - set(columns)
-        if unknown:
-            raise ValueError(f"columns {sorted(unknown)} are not in the declared schema "
-                             f"{list(columns)}")
-    return pa.Table.from_pylist(rows, schema=SCHEMAS[name])
+    unknown = set().union(*rows) - columns.keys()
+    if unknown:
+        raise ValueError(f"columns {sorted(unknown)} are not in the declared schema "
+                         f"{list(columns)}")
+    return pa.Table.from_pydict({column: [row.get(column) for row in rows] for column in columns},
+                                schema=SCHEMAS[name])
 
 
-# sentence; integer columns: as deltas, for offsets that grow row by row).
+# Per table, its text columns (dictionary-encoded: a mention's sentence is stored once per
+# part) and its integer columns (as deltas, for offsets that grow row by row).
 ENCODED_COLUMNS = {name: ([c for c, dtype in columns.items() if dtype == "string"],
                           [c for c, dtype in columns.items() if dtype == "Int64"])
                    for name, columns in TABLES.items()}
