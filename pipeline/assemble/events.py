@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from pipeline.assemble.entities import unique
+from pipeline.assemble.spans import Covered, starting_within
 from pipeline.assemble.story import Passage
 from pipeline.assemble.therapies import DISEASE_PRESENT, ENDED, NULL_WORD, Line
 from pipeline.assemble.timeline import (CONDITIONING, ROLE_STRENGTH, TherapyRules, steps,
@@ -256,16 +257,15 @@ def patient_timeline(text: str, passages: list[Passage], mentions: list[Mention]
     the record's therapy ``lines``; ``diagnosis`` is the record's."""
     rules = therapy_rules()
     ordered = sorted((m for m in mentions if m.in_scope), key=lambda m: (m.start, -m.end))
+    starts = [m.start for m in ordered]
     told_by = telling(passages)
+    covered = Covered((p.start, p.end) for p in told_by)
     reader = CourseReader(text, mentions, lines, diagnosis.normalised if diagnosis else None,
-                          rules, {m.id for m in ordered for p in told_by
-                                  if p.start <= m.start < p.end})
+                          rules, {m.id for m in ordered if m.start in covered})
     events: list[Event] = []
     for passage in told_by:
-        inside = [m for m in ordered if passage.start <= m.start < passage.end]
         for bounds in steps(text, passage.start, passage.end, rules):
-            events += reader.step([m for m in inside if bounds[0] <= m.start < bounds[1]],
-                                  bounds)
+            events += reader.step(starting_within(ordered, starts, *bounds), bounds)
     if diagnosis is not None and not any(e.kind == "diagnosis" for e in events):
         events.insert(0, event("diagnosis", [diagnosis], diagnosis.normalised))
     return last_word(events + list(reader.untold()))

@@ -22,6 +22,7 @@ import re
 from pipeline.assemble.entities import fusions, rearranged_genes, unique
 from pipeline.assemble.events import patient_timeline
 from pipeline.assemble.patients import Patient, narrative_patients
+from pipeline.assemble.spans import Covered, starting_within
 from pipeline.assemble.story import (BACKGROUND, TITLE, Passage, Sentence, StoryRules,
                                      introducing, story_rules)
 from pipeline.assemble.table_cases import column_roles, column_rules, is_patient_table
@@ -39,7 +40,8 @@ IMAGING_OF = re.compile(r"\bof\s+(?:the\s+)?$")
 
 
 def within(mentions: list[Mention], passages: list[Passage]) -> list[Mention]:
-    return [m for m in mentions if m.in_scope and any(p.start <= m.start < p.end for p in passages)]
+    covered = Covered((p.start, p.end) for p in passages)
+    return [m for m in mentions if m.in_scope and m.start in covered]
 
 
 def evidence_of(fields: dict[str, list[Mention]]) -> dict[str, list[str]]:
@@ -75,10 +77,11 @@ def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRu
     if not candidates:
         return None
     diseases = [m for m in mentions if m.type == "disease" and m.in_scope and m.normalised]
+    sites = [m for m in mentions if m.type == "site" and m.normalised]
     forms = unique(m.normalised for m in candidates)
 
     def organ(form: str) -> bool:
-        return any(site_inside(m, mentions) for m in diseases if m.normalised == form)
+        return any(site_inside(m, sites) for m in diseases if m.normalised == form)
 
     def support(form: str) -> int:
         return sum(whole_words_within(form, m.normalised) or whole_words_within(m.normalised, form)
@@ -105,10 +108,10 @@ def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: 
     titled = [m for s in sentences if s.role == TITLE for m in s.mentions
               if m.type == "disease" and m.normalised]
     told = sorted((p for p in patient.passages if p.role != TITLE), key=lambda p: p.start)
-    introducing_passage = next((p for p in told if any(
-        introducing(m) and p.start <= m.start < p.end for m in mentions)), None)
-    alone = next((p for p in told if len(p.patients) == 1 and any(
-        introducing(m) and p.start <= m.start < p.end for m in mentions)), None)
+    introduced = sorted(m.start for m in mentions if introducing(m))
+    introduces = [p for p in told if starting_within(introduced, introduced, p.start, p.end)]
+    introducing_passage = next(iter(introduces), None)
+    alone = next((p for p in introduces if len(p.patients) == 1), None)
     singled = [m for m in own if alone is not None and alone.start <= m.start < alone.end]
     if series and singled:
         return singled  # one of a series, introduced alone: its own disease, not the group's
@@ -290,8 +293,8 @@ def screening_methods(text: str, sentences: list[Sentence]) -> list[Mention]:
             for m in s.mentions if m.type == "detection_method" and m.normalised]
 
 
-def in_title(mention: Mention, passages: list[Passage]) -> bool:
-    return any(p.role == TITLE and p.start <= mention.start < p.end for p in passages)
+def title_passages(passages: list[Passage]) -> Covered:
+    return Covered((p.start, p.end) for p in passages if p.role == TITLE)
 
 
 def usable_but_negation(mention: Mention) -> bool:
@@ -321,7 +324,8 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
     methods = ([m for m in own if m.type == "detection_method" and m.normalised
                 and not {"negated", "hypothetical"} & set(m.modifiers)]
                or (screening_methods(text, sentences) if size == 1 else []))
-    last = last_status([m for m in own if not in_title(m, patient.passages)])
+    title = title_passages(patient.passages)
+    last = last_status([m for m in own if m.start not in title])
     lines = (story_lines(text, patient.passages, mentions, expanded)
              or (treatment_table_lines(document, mentions, expanded) if size == 1 else []))
     sex = patient.sex or (pronoun_sex(text, patient.passages, rules) if size == 1 else None)

@@ -263,12 +263,15 @@ def narrative_patients(document: Document, mentions: list[Mention]
 def descriptors_of(patient: Patient, sentences: list[Sentence], size: int) -> list[Mention]:
     """The age and sex phrases of the patient's own passages (only those that speak of it
     alone, in a report on several)."""
+    described = [(sentence, [m for m in sentence.mentions
+                             if introducing(m) and m.patient.count is None])
+                 for sentence in sentences]
+    described = [(sentence, found) for sentence, found in described if found]
     found = []
     for passage in patient.passages:
         if size > 1 and len(passage.patients) > 1:
             continue
-        for sentence in sentences:
-            found += [m for m in sentence.mentions if passage.start <= m.start < passage.end
-                      and introducing(m) and m.patient.count is None]
+        for sentence, descriptors in described:
+            found += [m for m in descriptors if passage.start <= m.start < passage.end]
     first = next((m for m in found if m.patient.age_years is not None or m.patient.sex), None)
     return [m for m in found if first is not None and same_patient(first, m)]

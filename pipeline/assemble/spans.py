@@ -1,8 +1,13 @@
-"""Stretches of text cut where a pattern matches (sentence ends, steps of a course)."""
+"""Stretches of text cut where a pattern matches (sentence ends, steps of a course), and
+what lies inside stretches."""
 
 from __future__ import annotations
 
+import bisect
 import re
+from typing import Iterable, Sequence, TypeVar
+
+T = TypeVar("T")
 
 
 def split_at(pattern: re.Pattern, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -14,3 +19,32 @@ def split_at(pattern: re.Pattern, text: str, start: int, end: int) -> list[tuple
         position = match.end()
     spans.append((position, end))
     return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+class Covered:
+    """The offsets inside any of some spans (start, end exclusive), looked up by bisection
+    instead of trying every span: a patient's passages are tried for each of a
+    document's mentions."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if start >= end:
+                continue
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ends[index]
+
+
+def starting_within(ordered: Sequence[T], starts: Sequence[int], start: int, end: int
+                    ) -> Sequence[T]:
+    """The items of ``ordered`` (sorted by their start offsets, ``starts``) that start in
+    ``start:end``: a slice, the items in their order."""
+    return ordered[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]

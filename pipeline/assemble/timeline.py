@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.assemble.entities import unique
+from pipeline.assemble.spans import starting_within
 from pipeline.assemble.story import DETAIL, FRAMING, SUMMARY, TITLE, Passage
 from pipeline.assemble.therapies import Line, line_drugs
 from pipeline.clauses import opening_clause
@@ -643,11 +644,10 @@ def timeline_lines(text: str, passages: list[Passage], mentions: list[Mention],
     """The therapy lines of the patient whose passages these are, in their order."""
     reading = Reading(text, expanded, therapy_rules())
     ordered = sorted((m for m in mentions if usable(m, ignored)), key=lambda m: m.start)
+    starts = [m.start for m in ordered]
     for passage in sorted(passages, key=lambda p: p.start):
-        inside = [m for m in ordered if passage.start <= m.start < passage.end]
         for bounds in steps(text, passage.start, passage.end, reading.rules):
-            reading.step([m for m in inside if bounds[0] <= m.start < bounds[1]], bounds,
-                         passage.role)
+            reading.step(starting_within(ordered, starts, *bounds), bounds, passage.role)
     series = any(len(p.patients) > 1 for p in passages)
     return in_story_order(without_counted_lines(reading.lines) + reading.titled, series)
 

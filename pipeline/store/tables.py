@@ -230,7 +230,8 @@ class TableStager:
     """Builds the table parts of documents committed during a run, in a thread of the run
     while its workers extract the next ones, and stages them for :func:`update_tables`
     (:func:`~pipeline.store.parts.stage_document`). A document is staged from its record,
-    which its worker has written and committed; one the stager cannot stage (a long
+    which its worker has written from a validated Extraction and committed (its mentions
+    are not validated again); one the stager cannot stage (a long
     record, which is built in batches by the update, or an error, which the update will
     meet and raise) is left to the update, as are those still queued when the run stops
     on an error."""
@@ -263,7 +264,7 @@ class TableStager:
             path = record_path(self.out_dir, doc_id)
             try:
                 if path.stat().st_size <= STREAMED_BYTES:
-                    stage_document(self.out_dir, StoredRecord(path), stamp)
+                    stage_document(self.out_dir, StoredRecord(path, checked=False), stamp)
             except Exception:  # noqa: BLE001 - see the docstring: the update builds it
                 continue
 

@@ -136,3 +136,24 @@ def test_a_run_commits_the_records_caselit_extract_gives(tmp_path, monkeypatch, 
     if piece_chars:
         monkeypatch.setattr(records, "STREAMED_BYTES", 100)
         assert streamed(tmp_path / f"{path.stem}.json") == stored
+
+
+def test_document_copy_is_compact_json_of_the_same_values():
+    """The copy, written by pydantic's encoder, reads as the JSON ``json.dumps`` would
+    write of the same fields; box coordinates keep their exact values."""
+    from pipeline.store.compact import COMPACT, document_json, document_fields
+    from pipeline.schema import Document, Page, SourceFile, SourceSpan
+
+    text = 'Él dijo "ROS1" \\ \u2028 \x01\ttab 😀'
+    document = Document(
+        id="d", source=SourceFile(path="d.pdf", doc_id="d", sha256="0" * 64, size=1),
+        media_type="application/pdf", text=text, pages=[Page(number=1, start=0, end=len(text))],
+        source_map=[SourceSpan(start=0, end=2, page=1, source_start=0, source_end=2,
+                               bbox=(0.1, 72.00000000000001, 1e-07, 595.2760009765625)),
+                    SourceSpan(start=3, end=7, page=1, source_start=3, source_end=7)])
+    written = document_json(document)
+    data = json.loads(written)
+    assert Document.model_validate(document_fields(data)) == document
+    assert data["source_map"][0][5:] == [0.1, 72.00000000000001, 1e-07, 595.2760009765625]
+    without_tiny = written.replace("1e-7", "1e-07")
+    assert without_tiny == json.dumps(data, separators=COMPACT, ensure_ascii=False)

@@ -1,6 +1,7 @@
 """A document's table parts staged by the worker that extracted it: the same bytes as a
 build from its record, used only for the commit they were built for, and only whole."""
 
+import json
 import shutil
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 from pipeline.store import TABLES, StoredRecord, update_tables, write_record
 from pipeline.store.parts import SCHEMAS, STAGED, stage_document, staged_path
 from pipeline.store.tables import TableStager
+from tests.conftest import PDFS, SEEDS
 
 
 def test_the_declared_schemas_are_those_pandas_gives_for_the_declared_dtypes():
@@ -103,3 +105,32 @@ def test_the_stager_stages_committed_documents_for_their_commit(extracted, from_
     (out / "case.json").write_text("not a record")  # taken from the staged parts
     update_tables(out, {"case": stamp})
     assert table_files(out) == from_record
+
+
+def test_a_record_read_unchecked_stages_the_same_parts(tmp_path):
+    """The stager reads its workers' records without validating each mention again: the
+    same parts for the seed reports and a seed PDF, whose mentions have modifiers,
+    fusions, variants and patients."""
+    from pipeline.extract import extract
+
+    found = set()
+    for source in [*sorted(SEEDS.glob("*.txt")), sorted(PDFS.glob("*.pdf"))[0]]:
+        document, extraction = extract(source)
+        found |= {name for name in ("modifiers", "fusion", "variant", "patient")
+                  if any(getattr(m, name) for m in extraction.mentions)}
+        record = write_record(document, extraction, tmp_path)
+        checked = stage_document(tmp_path, StoredRecord(record), "1").read_bytes()
+        unchecked = stage_document(tmp_path, StoredRecord(record, checked=False), "1")
+        assert unchecked.read_bytes() == checked, source.name
+    assert found == {"modifiers", "fusion", "variant", "patient"}
+
+
+def test_a_record_read_unchecked_is_still_checked_but_for_its_mentions(extracted):
+    from pipeline.errors import RecordError
+
+    out, _, _ = extracted
+    record = json.loads((out / "case.json").read_text(encoding="utf-8"))
+    record["cases"] = "not a list"
+    (out / "case.json").write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(RecordError, match="cases"):
+        stage_document(out, StoredRecord(out / "case.json", checked=False), "1")

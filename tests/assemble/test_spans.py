@@ -1,0 +1,36 @@
+"""The span helpers give what trying every span or item would give."""
+
+import itertools
+import random
+
+from pipeline.assemble.spans import Covered, starting_within
+
+
+def test_covered_is_any_span_holding_the_offset():
+    # overlapping, touching, nested, empty and reversed spans
+    spans = [(5, 9), (9, 12), (20, 30), (22, 25), (40, 40), (50, 45), (60, 61)]
+    covered = Covered(spans)
+    for offset in range(-2, 70):
+        assert (offset in covered) == any(start <= offset < end for start, end in spans), offset
+
+
+def test_covered_matches_trying_every_span_on_random_spans():
+    chance = random.Random(18)
+    for _ in range(200):
+        spans = [(a, a + chance.randint(-2, 8)) for a in
+                 (chance.randint(0, 60) for _ in range(chance.randint(0, 6)))]
+        covered = Covered(spans)
+        for offset in range(0, 75):
+            assert (offset in covered) == any(a <= offset < b for a, b in spans)
+
+
+def test_nothing_is_covered_by_no_spans():
+    assert 0 not in Covered([])
+
+
+def test_starting_within_keeps_the_items_in_their_order():
+    items = [(3, "a"), (3, "b"), (7, "c"), (10, "d"), (10, "e"), (15, "f")]
+    starts = [start for start, _ in items]
+    for start, end in itertools.product(range(0, 18), repeat=2):
+        assert starting_within(items, starts, start, end) == [
+            item for item in items if start <= item[0] < end]
