@@ -37,7 +37,7 @@ from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
 from pipeline.sources import Fetched, client_for, fetch_new
 from pipeline.store import append_run, output_lock, remove_leftovers
 from pipeline.store.output import Writes
-from pipeline.worker import document_workers, extract_chunk
+from pipeline.worker import document_workers, extract_chunk, workers_for
 
 MAX_CHUNK = 64
 MIN_CHUNK = 4
@@ -169,11 +169,12 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
             fetch(queries, fetch_dir, out_dir, fetch_max, base_url)
             inputs = inputs if fetch_dir in inputs else [*inputs, fetch_dir]
         batch = plan(inputs, out_dir, force)
+        workers = workers_for([source for source, _ in batch.todo], workers)
         parts = chunks(batch.todo, workers)
         # here: a task runner's worker process, importing this module, needs no tables
         from pipeline.store.tables import TableStager
 
-        with document_workers(), TableStager(out_dir, batch.fingerprint) as stager:
+        with document_workers(workers), TableStager(out_dir, batch.fingerprint) as stager:
             futures = extract_documents.map(parts, out_dir=unmapped(out_dir),
                                             fingerprint=unmapped(batch.fingerprint),
                                             run_pid=unmapped(run_pid()))
