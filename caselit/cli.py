@@ -99,7 +99,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="*", help=f"files and folders (default: {DEFAULT_INPUT}/)")
     run.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT}/)")
     run.add_argument("--gold", help="gold folder: diff this run's documents against it")
-    run.add_argument("--workers", type=at_least_one, default=DEFAULT_WORKERS,
+    run.add_argument("--workers", type=at_least_one, default=DEFAULT_WORKERS, metavar="N",
                      help="at most N documents in flight: threads, processes or local Dask "
                           "workers, each with a document worker; a run with little to do "
                           "starts fewer, one per 512 KB of documents (a worker's start costs "
