@@ -29,7 +29,7 @@ import os
 import signal
 import sys
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -250,30 +250,49 @@ def check_inputs(inputs: list[str]) -> None:
 def command_run(args: argparse.Namespace, console: Console) -> int:
     """Checked before any work: the inputs exist, ``--out`` is a folder; with work to do,
     also that it is writable with room to spare. A run with nothing to do writes nothing."""
-    from flows.start import api_server_ahead
+    from pipeline.batch import needs_finishing, plan_batch
+    from pipeline.settings import get_limits
+    from pipeline.store.output import check_output
 
     started = time.perf_counter()
     inputs = args.inputs or [DEFAULT_INPUT]
     check_inputs(inputs)
-    with ExitStack() as head_start:
-        # Prefect's API server first, before this process plans: of what the flow waits
-        # for, it takes longest to come up (flows.start)
-        api_server = head_start.enter_context(api_server_ahead(args.dask_address))
-        from pipeline.batch import needs_finishing, plan_batch
-        from pipeline.settings import get_limits
-        from pipeline.store.output import check_output
+    min_free = get_limits().min_free_mb
+    check_output(args.out, min_free, writing=False)
+    batch = plan_batch(inputs, args.out, force=args.force)
+    if batch.todo or needs_finishing(batch, args.prune):
+        check_output(args.out, min_free)
+    if batch.todo:
+        from flows.settings import collector_spared
+        from flows.start import choose_runner, head_start
+        from pipeline.store import output_lock
+        from pipeline.worker import workers_for
 
-        min_free = get_limits().min_free_mb
-        check_output(args.out, min_free, writing=False)
-        batch = plan_batch(inputs, args.out, force=args.force)
-        if batch.todo or needs_finishing(batch, args.prune):
-            check_output(args.out, min_free)
-        if batch.todo:
-            summary = run_flow(args, inputs, batch, api_server, console)
-            summary.seconds = time.perf_counter() - started
-        else:  # nothing to extract: no need for Prefect
-            head_start.close()
-            summary = finish_without_flow(batch, args.gold, args.prune, started)
+        runner = choose_runner(args.task_runner)
+        workers = workers_for([source for source, _ in batch.todo], args.workers)
+        # locked before Prefect starts: a busy folder is said at once; the API server and
+        # the document workers start while this process imports Prefect (and pandas, for
+        # the report and the tables)
+        with output_lock(args.out), head_start(len(batch.todo), runner, workers,
+                                               args.dask_address) as api_server, thawed():
+            with collector_spared():  # flows.settings imports no Prefect
+                from caselit.report import progress_bar
+                from flows.ingest import engine_imports, run_ingest
+                from flows.progress import add_listener, remove_listener
+
+                engine_imports()
+            with progress_bar(console, len(batch.todo)) as listener:
+                add_listener(listener)
+                try:
+                    summary = run_ingest(inputs, args.out, force=args.force,
+                                         workers=workers, gold_dir=args.gold,
+                                         runner=runner, dask_address=args.dask_address,
+                                         prune=args.prune, api_server=api_server)
+                finally:
+                    remove_listener(listener)
+        summary.seconds = time.perf_counter() - started
+    else:  # nothing to extract: no need to start Prefect
+        summary = finish_without_flow(batch, args.gold, args.prune, started)
     from caselit.report import print_run
 
     print_run(console, summary, pruned=args.prune)
@@ -283,37 +302,6 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
                                    f"{escape(summary.stopped)}", highlight=False, soft_wrap=True)
         return EXIT_OUTPUT
     return 1 if (args.strict and summary.failed) or status else 0
-
-
-def run_flow(args: argparse.Namespace, inputs: list[str], batch, api_server, console: Console):
-    """The ingest flow over ``batch``'s work, with as many document workers as it warrants
-    (at most ``--workers``)."""
-    from flows.settings import collector_spared
-    from flows.start import choose_runner, workers_ahead
-    from pipeline.store import output_lock
-    from pipeline.worker import workers_for
-
-    runner = choose_runner(args.task_runner)
-    workers = workers_for([source for source, _ in batch.todo], args.workers)
-    # locked before Prefect is imported: a busy folder is said at once; the document
-    # workers start while this process imports Prefect (and pandas, for the report and
-    # the tables)
-    with output_lock(args.out), workers_ahead(runner, workers), thawed():
-        with collector_spared():  # flows.settings imports no Prefect
-            from caselit.report import progress_bar
-            from flows.ingest import engine_imports, run_ingest
-            from flows.progress import add_listener, remove_listener
-
-            engine_imports()
-        with progress_bar(console, len(batch.todo)) as listener:
-            add_listener(listener)
-            try:
-                return run_ingest(inputs, args.out, force=args.force, workers=workers,
-                                  gold_dir=args.gold, runner=runner,
-                                  dask_address=args.dask_address, prune=args.prune,
-                                  api_server=api_server)
-            finally:
-                remove_listener(listener)
 
 
 @contextmanager

@@ -5,8 +5,7 @@ one another: this process importing Prefect and the flow (about 2 s), Prefect's 
 API server coming up in its own process (about 3.5 s), and the document workers loading
 the tagger (about 2 s each). One after the other they made a one-document
 run take 11-17 s; started together they overlap on the machine's cores. This module
-imports no Prefect, so that :func:`api_server_ahead` and :func:`workers_ahead` can run
-first.
+imports no Prefect, so that :func:`head_start` can run first.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from flows.settings import ApiServer
+from pipeline.worker import POOL
 
 
 def choose_runner(kind: str) -> str:
@@ -27,36 +27,23 @@ def choose_runner(kind: str) -> str:
 
 
 @contextmanager
-def api_server_ahead(dask_address: str | None = None) -> Iterator[ApiServer | None]:
-    """Within: Prefect's ephemeral API server starting, to be handed to
-    :func:`flows.ingest.run_ingest`; None when an API is named in the environment or the
-    workers are on a remote Dask cluster, which cannot reach it. Of the head start it
-    takes longest to come up (3-3.5 s of CPU), so a run starts it first, before it has
-    planned (about 0.6 s of imports and plan); one that then finds nothing to do stops it
-    during its imports, having spent some 0.5 s of CPU on another core. Stopped on the way
-    out."""
+def head_start(documents: int, runner: str, workers: int,
+               dask_address: str | None = None) -> Iterator[ApiServer | None]:
+    """Within: the ephemeral API server starting (unless an API is named in the
+    environment or the workers are on a remote Dask cluster, which cannot reach it), to be
+    handed to :func:`flows.ingest.run_ingest`; and with the ``threads`` runner, whose
+    document workers are this process's, as many workers as will be busy starting. What
+    the run did not take over is stopped on the way out."""
     server = None
     if not (dask_address or os.environ.get("PREFECT_API_URL")):
         server = ApiServer()
         server.start()
+    if runner == "threads":
+        POOL.start_ahead(min(workers, documents))
     try:
         yield server
     finally:
         if server is not None:
             server.stop()
-
-
-@contextmanager
-def workers_ahead(runner: str, workers: int) -> Iterator[None]:
-    """Within: with the ``threads`` runner, whose document workers are this process's,
-    ``workers`` of them starting (loading the tagger); stopped on the way out unless the
-    run took them over."""
-    from pipeline.worker import POOL  # here: 0.4 s of imports the API server need not wait for
-
-    if runner == "threads":
-        POOL.start_ahead(workers)
-    try:
-        yield
-    finally:
         if runner == "threads":
             POOL.close()

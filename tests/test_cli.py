@@ -7,7 +7,7 @@ import pytest
 
 import flows.ingest
 from caselit.cli import main
-from flows.settings import ApiServer, collector_spared
+from flows.settings import collector_spared
 from pipeline.schema import Extraction
 
 
@@ -285,31 +285,6 @@ def test_a_run_with_nothing_to_do_writes_nothing(prefect_harness, folders):
     before = state()
     assert main(["run", str(raw), "--out", str(out)]) == 0
     assert state() == before
-
-
-def test_a_run_stops_the_api_server_it_started_ahead_when_it_finds_nothing_to_do(
-        tmp_path, monkeypatch):
-    """The run's own API server starts before the run has planned; with nothing to
-    extract it is stopped at once, and the run writes nothing."""
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
-    started, stopped, real_start, real_stop = [], [], ApiServer.start, ApiServer.stop
-
-    def start(server):
-        real_start(server)
-        started.append(server.process)
-
-    def stop(server):
-        stopped.append(server.process)
-        real_stop(server)
-
-    monkeypatch.setattr(ApiServer, "start", start)
-    monkeypatch.setattr(ApiServer, "stop", stop)
-    (tmp_path / "raw").mkdir()
-    assert main(["run", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
-    assert len(started) == 1 and stopped == started
-    assert started[0].returncode is not None  # ended, and waited for
-    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.flow
