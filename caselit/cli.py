@@ -99,8 +99,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="*", help=f"files and folders (default: {DEFAULT_INPUT}/)")
     run.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT}/)")
     run.add_argument("--gold", help="gold folder: diff this run's documents against it")
-    run.add_argument("--workers", type=at_least_one, default=DEFAULT_WORKERS,
-                     help="documents in flight: threads, processes or local Dask workers "
+    run.add_argument("--workers", type=at_least_one, default=DEFAULT_WORKERS, metavar="N",
+                     help="at most N documents in flight: threads, processes or local Dask "
+                          "workers, each with a document worker; a run with little to do "
+                          "starts fewer, one per 512 KB of documents (a worker's start costs "
+                          "as much CPU as that much text) "
                           f"(default: the CPU cores, at most {MAX_DEFAULT_WORKERS}: "
                           f"{DEFAULT_WORKERS} here)")
     run.add_argument("--task-runner", choices=("auto", "threads", "processes", "dask"),
@@ -263,12 +266,14 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
         from flows.settings import collector_spared
         from flows.start import choose_runner, head_start
         from pipeline.store import output_lock
+        from pipeline.worker import workers_for
 
         runner = choose_runner(args.task_runner)
+        workers = workers_for([source for source, _ in batch.todo], args.workers)
         # locked before Prefect starts: a busy folder is said at once; the API server and
         # the document workers start while this process imports Prefect (and pandas, for
         # the report and the tables)
-        with output_lock(args.out), head_start(len(batch.todo), runner, args.workers,
+        with output_lock(args.out), head_start(len(batch.todo), runner, workers,
                                                args.dask_address) as api_server, thawed():
             with collector_spared():  # flows.settings imports no Prefect
                 from caselit.report import progress_bar
@@ -280,7 +285,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
                 add_listener(listener)
                 try:
                     summary = run_ingest(inputs, args.out, force=args.force,
-                                         workers=args.workers, gold_dir=args.gold,
+                                         workers=workers, gold_dir=args.gold,
                                          runner=runner, dask_address=args.dask_address,
                                          prune=args.prune, api_server=api_server)
                 finally:

@@ -4,15 +4,21 @@ memory, or when its process dies, while the rest of the chunk goes on."""
 import errno
 import os
 import signal
+import subprocess
+import sys
 import threading
 
 import pytest
 
-from pipeline.read import source_for
+from pipeline.extract import extract_read
+from pipeline.read import read_text, source_for
 from pipeline.tag import tagger_fingerprint
 from pipeline.settings import get_limits
-from pipeline.worker import (POOL, DocumentWorker, Job, document_workers, extract_chunk,
-                             extract_document)
+from pipeline.schema import Extraction, SourceFile
+from pipeline.store import read_record
+from pipeline.worker import (POOL, WARM_UP_TEXT, WORKER_START_BYTES, DocumentWorker, Job,
+                             document_workers, extract_chunk, extract_document, workers_for)
+from tests.conftest import ROOT
 from tests.flows.conftest import SLOW_TEXT
 
 pytestmark = pytest.mark.faults
@@ -131,3 +137,69 @@ def test_a_worker_outlives_the_thread_that_asked_for_it(folder):
         assert good.status == "done" and worker.process.pid == started
     finally:
         worker.kill()
+
+
+def sources_of(*sizes: int) -> list[SourceFile]:
+    return [SourceFile(path=f"/in/{n}.txt", doc_id=str(n), sha256="0" * 64, size=size)
+            for n, size in enumerate(sizes)]
+
+
+def test_a_batch_gets_one_worker_per_tagger_load_of_work():
+    ten_reports = sources_of(*[16_000] * 10)  # 160 KB: less than one worker's start
+    assert workers_for(ten_reports, 8) == 1
+    assert workers_for(sources_of(WORKER_START_BYTES, 1), 8) == 2
+    assert workers_for(sources_of(*[WORKER_START_BYTES] * 5), 8) == 5
+    assert workers_for(sources_of(*[WORKER_START_BYTES] * 5), 2) == 2  # --workers: at most
+    assert workers_for(sources_of(10 * WORKER_START_BYTES), 8) == 1  # one per document
+    assert workers_for(sources_of(0), 8) == 1 and workers_for([], 4) == 1
+
+
+def test_threads_beyond_the_pools_most_wait_for_its_worker(folder, monkeypatch):
+    """Two chunks at once on a pool of at most one worker: one worker process, which does
+    both chunks' documents, one chunk after the other."""
+    (folder / "other.txt").write_text((folder / "good.txt").read_text())
+    started, real_start = [], DocumentWorker.start
+
+    def counted_start(worker):
+        real_start(worker)
+        started.append(worker.process.pid)
+
+    monkeypatch.setattr(DocumentWorker, "start", counted_start)
+    outcomes = []
+
+    def chunk(name):
+        outcomes.extend(extract_chunk([(source_for(folder / name), "new")],
+                                      str(folder / "out"), tagger_fingerprint()))
+
+    with document_workers(most=1):
+        threads = [threading.Thread(target=chunk, args=(name,))
+                   for name in ("good.txt", "other.txt")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(o.doc_id for o in outcomes if o.status == "done") == ["good", "other"]
+    assert len(started) == 1
+
+
+def test_a_worker_warms_up_on_a_report_that_reaches_every_tagger():
+    """What a worker extracts as it starts, before its first document, goes through every
+    tagger and the assembly of a case."""
+    warm = extract_read(read_text(WARM_UP_TEXT, "warm-up"), "warm-up")
+    assert {"gene", "fusion", "variant", "drug", "patient", "response"} <= {
+        mention.type for mention in warm.mentions}
+    assert len(warm.cases) == 1
+
+
+def test_a_warmed_up_worker_extracts_as_a_new_process_does(folder):
+    """The warm-up leaves nothing that changes a document's extraction: a worker's record
+    (warm-up, then the document) is what ``caselit extract`` prints in a new process."""
+    run_chunk(folder, ["good.txt"])
+    in_worker = read_record(folder / "out" / "good.json")
+    printed = subprocess.run([sys.executable, "-m", "caselit.cli", "extract",
+                              str(folder / "good.txt")], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout
+    in_new_process = Extraction.model_validate_json(printed)
+    assert in_worker.mentions and in_worker.cases
+    assert (in_worker.model_dump(exclude={"run", "document"})
+            == in_new_process.model_dump(exclude={"run", "document"}))
