@@ -14,8 +14,9 @@ Each figure is measured ``--repeats`` times and given as median (range):
   on each task runner; the process tree's peak RSS is sampled meanwhile. References: the
   pipeline's own in-process work per document spread over the workers, and the limit its
   tokenizer alone would set.
-- ``--changed`` documents changed among the extracted ones, re-run; reference: those
-  documents' own work.
+- ``--changed`` documents changed among the extracted ones, then each runner's folder
+  re-run (the same documents changed for every runner); reference: those documents' own
+  work.
 - A one-document run beside ``caselit extract`` of the same file.
 - Output per input: the bytes of the output folder over those of the input folder.
 """
@@ -102,7 +103,7 @@ def main() -> None:
         own_ms = 1000 * sum(stages.values()) / min(50, len(corpus))
         own_limit = options.workers * 1000 / own_ms
         token_limit = options.workers * tokenizer / (words / texts)
-        first_out = None
+        first_out = {}  # runner -> (output folder, the run's arguments)
         for runner in options.runners.split(","):
             seconds, trees = [], []
             for repeat in rounds:
@@ -112,9 +113,11 @@ def main() -> None:
                 took, tree = timed_run(args)[:2]
                 seconds.append(took)
                 trees.append(tree)
-                if first_out is None:
-                    first_out, output_bytes = (out, args), folder_bytes(out)
-                elif repeat:
+                if not first_out:
+                    output_bytes = folder_bytes(out)
+                if runner not in first_out:
+                    first_out[runner] = (out, args)
+                else:
                     shutil.rmtree(out)
             print(f"{runner}: {options.repeats} runs of {options.docs} documents",
                   file=sys.stderr)
@@ -125,15 +128,17 @@ def main() -> None:
                          f"tokenizer-bound {token_limit:.0f} docs/s", *ISSUE[runner]))
             rows.append((f"process tree peak RSS, {runner}", summary(trees, 0, " MiB"),
                          "", *ISSUE["rss"]))
-        out, args = first_out
-        changed = []
+        # the same documents changed before each runner's re-run of its own folder
+        changed = {runner: [] for runner in first_out}
         for repeat in rounds:
             change_documents(corpus, options.changed, repeat)
-            changed.append(timed_run(args)[0])
-        rows.append((f"{options.changed} changed among {options.docs} extracted, caselit run",
-                     summary(changed, 2, " s"),
-                     f"those documents' own work {options.changed * own_ms / 1000:.2f} s",
-                     *ISSUE["changed"]))
+            for runner, (_, args) in first_out.items():
+                changed[runner].append(timed_run(args)[0])
+        for runner, seconds in changed.items():
+            rows.append((f"{options.changed} changed among {options.docs} extracted, "
+                         f"caselit run, {runner}", summary(seconds, 2, " s"),
+                         f"those documents' own work {options.changed * own_ms / 1000:.2f} s",
+                         *ISSUE["changed"]))
         rows.append((f"output per input, {options.docs} documents",
                      f"{output_bytes / input_bytes:.1f}x ({output_bytes / 2**20:.0f} MiB)",
                      f"input {input_bytes / 2**20:.1f} MiB", *ISSUE["output"]))
