@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.errors import Errors, RuleFileError
-from pipeline.resources import check_keys, check_str_list, check_type
+from pipeline.resources import check_keys, check_str_list, check_type, trie_alternation
 from pipeline.tag.context import Sentence, cue_window
 
 STRONG, WEAK, WEAKER = 1, 0, -1  # priors
@@ -89,32 +89,15 @@ def words_body(words: list[str]) -> str:
     share one look-behind: one per word makes the search slow; and the words are written
     as a trie, so the engine tries each character once, not each word in turn (a rule only
     asks whether the words are there)."""
-    def spelled(word: str) -> tuple[str, ...]:
-        return tuple(r"\s+" if char == " " else f"[{DASHES}]" if char == "-" else re.escape(char)
-                     for char in word)
+    def spelled(char: str) -> str:
+        return r"\s+" if char == " " else f"[{DASHES}]" if char == "-" else re.escape(char)
 
-    parts = [rf"(?<![A-Za-z])(?:{unit_trie([spelled(w) for w in words if w[:1].isalpha()])})",
-             rf"(?:{unit_trie([spelled(w) for w in words if not w[:1].isalpha()])})"]
+    def trie(chosen: list[str]) -> str:
+        return trie_alternation(chosen, case_blind=False, spell=spelled)
+
+    parts = [rf"(?<![A-Za-z])(?:{trie([w for w in words if w[:1].isalpha()])})",
+             rf"(?:{trie([w for w in words if not w[:1].isalpha()])})"]
     return rf"(?:{'|'.join(part for part in parts if not part.endswith('(?:)'))})(?![A-Za-z])"
-
-
-def unit_trie(words: list[tuple[str, ...]]) -> str:
-    """Any of ``words`` (each a sequence of small patterns) as a trie of alternations."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for unit in word:
-            node = node.setdefault(unit, {})
-        node[""] = {}
-
-    def branch(node: dict) -> str:
-        alternatives = [unit + branch(node[unit]) for unit in sorted(node) if unit]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
-        return f"(?:{body})?" if "" in node else body
-
-    return branch(trie)
 
 
 @dataclass(frozen=True)
