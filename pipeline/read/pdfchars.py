@@ -177,6 +177,24 @@ class PerCharacterCalls:
         self.font_info = bare(raw.FPDFText_GetFontInfo, ctypes.c_ulong)
         self.font_size = bare(raw.FPDFText_GetFontSize, ctypes.c_double)
         self.angle = bare(raw.FPDFText_GetCharAngle, ctypes.c_float)
+        self.capacity = 0
+        self.boxes = self.origins = None
+        self.box_pointers: list = []
+        self.origin_pointers: list = []
+
+    def reserve(self, count: int) -> None:
+        """Room for ``count`` characters' boxes (:attr:`boxes`: left, top, right, bottom as
+        C floats) and origins' y (:attr:`origins`, C doubles), and a pointer to each
+        character's record in them. The arrays are the process's, reused page after page
+        (pdfium is read under PDFIUM_LOCK, one page at a time), so their pointers are made
+        once: made per character and page they cost a third of the call they are passed to."""
+        if count <= self.capacity:
+            return
+        self.capacity = max(count, 2 * self.capacity, 4096)
+        self.boxes = (ctypes.c_float * (4 * self.capacity))()
+        self.origins = (ctypes.c_double * self.capacity)()
+        self.box_pointers = list(pointers(self.boxes, self.capacity, 16))
+        self.origin_pointers = list(pointers(self.origins, self.capacity, 8))
 
 
 CALLS: list[PerCharacterCalls] = []  # made once, on first use
@@ -246,12 +264,12 @@ def pdfium_chars(page, height: float, raw) -> Glyphs:
     found = len(kept)
     # the loose box: advance width and font ascent/descent, so the glyphs of a word abut
     # as they do in pdfplumber (tight outlines leave gaps in words)
-    boxes = (ctypes.c_float * (4 * found))()  # left, top, right, bottom
-    origins = (ctypes.c_double * found)()  # y (x is not used)
+    calls.reserve(found)
     unused_x = ctypes.byref(ctypes.c_double())
-    list(map(calls.loose_box, repeat(bare_handle, found), kept, pointers(boxes, found, 16)))
+    # map stops with ``kept``: the first ``found`` records are written
+    list(map(calls.loose_box, repeat(bare_handle, found), kept, calls.box_pointers))
     list(map(calls.origin, repeat(bare_handle, found), kept, repeat(unused_x, found),
-             pointers(origins, found, 8)))
+             calls.origin_pointers))
     textpage.close()
     kept_codes = codes[kept_array]
     # each distinct code's text and whether it is printed (not blank), worked out once
@@ -260,14 +278,14 @@ def pdfium_chars(page, height: float, raw) -> Glyphs:
     texts = numpy.array(distinct_texts, dtype=object)[where]
     printed = numpy.array([bool(text.strip()) for text in distinct_texts], dtype=bool)[where]
     sizes = sizes[upright].astype(float)
-    box = numpy.frombuffer(boxes, dtype=numpy.float32, count=4 * found).reshape(found, 4)
-    box = box.astype(float)  # as Python reads a C float, before any arithmetic
+    box = numpy.frombuffer(calls.boxes, dtype=numpy.float32, count=4 * found).reshape(found, 4)
+    box = box.astype(float)  # as Python reads a C float, before any arithmetic (and a copy)
     x0, x1 = box[:, 0], box[:, 2]
     # a space pdfium gives no width gets a quarter of its font size
     empty = (kept_codes == 32) & (x1 <= x0)
     x1 = numpy.where(empty, x0 + 0.25 * sizes, x1)
     top, bottom = height - box[:, 1], height - box[:, 3]
-    baselines = height - numpy.frombuffer(origins, dtype=float, count=found)
+    baselines = height - numpy.frombuffer(calls.origins, dtype=float, count=found)
     return Glyphs(texts, fontnames[upright], bold[upright].astype(bool), kept_array,
                   Columns(x0, x1, top, bottom, rounded[upright].astype(float), baselines, printed))
 

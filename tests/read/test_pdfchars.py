@@ -58,6 +58,26 @@ def test_the_characters_read_over_arrays_are_those_pdfium_gives_one_by_one(tmp_p
     assert set(glyphs.columns.size.tolist()) >= {16.0, 10.0, 7.0}
 
 
+
+def test_pages_read_one_after_another_keep_their_own_characters(tmp_path):
+    """pdfium writes boxes and origins into arrays the process keeps, grown for a dense
+    page: every page, dense or sparse, before or after the dense one, has the characters
+    pdfium gives for it alone."""
+    dense = [f"{n:03d} " + "dense small type fills the page " * 3 for n in range(60)]
+    sparse = [PageSpec(left=column_lines(f"Page {n} words", 4)) for n in (1, 3)]
+    path = build(tmp_path / "dense.pdf", [sparse[0], PageSpec(left=dense), sparse[1]])
+    sources = pdfium_pages(path)
+    assert len(sources[1].glyphs) > 4096 > len(sources[0].glyphs) + len(sources[2].glyphs)
+    document = pdfium.PdfDocument(str(path))
+    for number, source in enumerate(sources):
+        page = document[number]
+        textpage = page.get_textpage()
+        assert source.glyphs.dicts() == [asked_one_by_one(textpage.raw, char["index"],
+                                                          page.get_height())
+                                         for char in source.glyphs.dicts()]
+    document.close()
+
+
 def test_characters_in_a_bold_face_are_marked_bold(tmp_path):
     path = tmp_path / "bold.pdf"
     pdf = canvas.Canvas(str(path))
