@@ -222,7 +222,7 @@ def page_content(source: PageSource, grids: GridReader) -> PageContent:
         region = aligned_region(caption, lines)
         if region is not None and not any(box_inside(region, t.box) for t in tables):
             lines = add_table(tables, region, lines)
-    read_words(lines)
+    read_words(lines, source.number)
     return PageContent(source.number, source.width, source.height, lines, tables, source.images,
                        len(glyphs), positional_words(glyphs))
 
@@ -255,32 +255,30 @@ def attach_captions(content: PageContent) -> None:
 
 
 class Word(NamedTuple):
-    """A word of a line (a named tuple of plain values: the collector stops tracking it,
-    and a page has thousands, kept until the document is read)."""
+    """A word of a line, and the piece of text it becomes: its first fields are a
+    :class:`~pipeline.read.textmap.Piece`'s, so a word whose text is kept goes to
+    :func:`~pipeline.read.textmap.assemble` as it is (a page has thousands, each kept
+    until the document is read: one object each, of plain values, not two)."""
 
     text: str
+    page: int
     source_start: int  # its first character's index
     source_end: int  # its last character's index + 1
-    box: tuple[float, float, float, float]  # rounded as the source map keeps it
+    bbox: tuple[float, float, float, float]  # its characters' box, rounded as kept
     raised: bool = False  # a superscript run
     glued: bool = False  # no gap before it: it only starts here because ``raised`` changed
 
-    def piece(self, page: int, text: str | None = None) -> Piece:
-        """Its piece of text, with its characters' box."""
-        return Piece(self.text if text is None else text, page, self.source_start,
-                     self.source_end, self.box)
 
-
-def cell_word(text: str, chars: list[dict]) -> Word:
+def cell_word(text: str, chars: list[dict], page: int) -> Word:
     """A table cell's text as a word, its characters in their order on the page."""
     ordered = sorted(chars, key=itemgetter("index"))
     box = [min(c["x0"] for c in chars), min(c["top"] for c in chars),
            max(c["x1"] for c in chars), max(c["bottom"] for c in chars)]
-    return Word(text, ordered[0]["index"], ordered[-1]["index"] + 1,
+    return Word(text, page, ordered[0]["index"], ordered[-1]["index"] + 1,
                 tuple(rounded(numpy.array(box), BOX_DIGITS).tolist()))
 
 
-def read_words(lines: list[Line]) -> None:
+def read_words(lines: list[Line], page_number: int) -> None:
     """Each line's words (:attr:`Line.words`), for all of a page's lines at once. A word
     is a run of printed characters left to right, each within ``WORD_GAP`` of the line's
     size after the one before; a run of superscript characters (smaller and raised, as
@@ -319,8 +317,8 @@ def read_words(lines: list[Line]) -> None:
             bounds, bounds[1:], indices[firsts].tolist(), (indices[ends] + 1).tolist(),
             owner[firsts].tolist(), raised[firsts].tolist(), close[firsts].tolist(),
             zip(*boxes.tolist())):
-        lines[line].words.append(Word("".join(printed_texts[start:end]), first, last, box,
-                                      is_raised, glued))
+        lines[line].words.append(Word("".join(printed_texts[start:end]), page_number, first,
+                                      last, box, is_raised, glued))
 
 
 class ParagraphWriter:
@@ -328,7 +326,7 @@ class ParagraphWriter:
 
     def __init__(self, vocabulary: set[str]):
         self.vocabulary = vocabulary
-        self.pieces: list[Piece] = []
+        self.pieces: list[Piece | Word] = []  # a word kept as it is is a piece
         self.changed: dict[int, list[str]] = {}  # page -> text dropped or joined on purpose
         self.open = False  # inside a paragraph
         self.repaired: dict[str, str] = {}  # repair_glyphs of each text met (words recur)
@@ -360,13 +358,13 @@ class ParagraphWriter:
                 if is_citation(text, self.text_tail()):
                     self.changed.setdefault(page, []).append(text)
                     continue
-                self.pieces.append(word.piece(page, "^" + text))
+                self.pieces.append(word._replace(text="^" + text))
                 continue
             if first and self.open:
                 self.join_to(text, page)
             elif not first and not word.glued:  # "Wu¹, Chen": the comma stays on "Wu"
                 self.pieces.append(SPACE)
-            self.pieces.append(word.piece(page, text))
+            self.pieces.append(word if text == word.text else word._replace(text=text))
             first = False
         self.open = True
 
@@ -379,8 +377,7 @@ class ParagraphWriter:
             if left and right:
                 joint = join_hyphenated(left.group(1), right.group(0), self.vocabulary)
                 if joint == "":
-                    self.pieces[-1] = Piece(last.text[:-1], last.page, last.source_start,
-                                            last.source_end, last.bbox)
+                    self.pieces[-1] = last._replace(text=last.text[:-1])
                     self.changed.setdefault(page, []).append(f"{left.group(1)} {right.group(0)}")
                 elif joint == "- ":
                     self.pieces.append(SPACE)
@@ -400,7 +397,7 @@ class ParagraphWriter:
                     self.pieces.append(Piece("\t"))
                 text = repair_glyphs(cell.text)
                 if text and cell.chars:
-                    self.pieces.append(cell_word(text, cell.chars).piece(page, text))
+                    self.pieces.append(cell_word(text, cell.chars, page))
                 elif text:
                     self.pieces.append(Piece(text))
         self.open = True

@@ -53,20 +53,25 @@ def rounded(values: numpy.ndarray, digits: int) -> numpy.ndarray:
 
 
 def assemble(pieces: Iterable[Piece]) -> tuple[str, list[SourceSpan]]:
-    """The clean text and its source map."""
+    """The clean text and its source map. A piece is anything with a Piece's fields
+    (the PDF reader's words are)."""
     parts: list[str] = []
-    spans: list[dict] = []
+    sourced: list[Piece] = []  # the pieces with a source...
+    starts: list[int] = []  # ...and where each starts in the text
     offset = 0
     for piece in pieces:
         if not piece.text:
             continue
         if piece.page is not None:
-            spans.append({"start": offset, "end": offset + len(piece.text), "page": piece.page,
-                          "source_start": piece.source_start, "source_end": piece.source_end,
-                          "bbox": piece.bbox})
+            sourced.append(piece)
+            starts.append(offset)
         parts.append(piece.text)
         offset += len(piece.text)
-    # validated all at once: a SourceSpan each costs twice as much
+    # validated all at once (a SourceSpan each costs twice as much), from dicts made one
+    # at a time as the validator asks, so that each is gone before the next
+    spans = ({"start": start, "end": start + len(piece.text), "page": piece.page,
+              "source_start": piece.source_start, "source_end": piece.source_end,
+              "bbox": piece.bbox} for start, piece in zip(starts, sourced))
     return "".join(parts), SOURCE_SPANS.validate_python(spans)
 
 
