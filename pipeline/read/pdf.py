@@ -32,7 +32,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy
 
@@ -47,7 +46,7 @@ from pipeline.read.pdfchars import (PageSource, has_grid, pdfium_page_count, pdf
 from pipeline.read.pdftables import (Middles, TableBlock, aligned_region, edge_tables, header_table,
                                      horizontal_rules, inside, rule_bounded_regions, ruled_tables)
 from pipeline.read.sections import caption_patterns, heading_rule
-from pipeline.read.textmap import Piece, assemble, rounded
+from pipeline.read.textmap import Piece, SourcePiece, assemble, rounded
 from pipeline.schema import Page, SourceSpan
 from pipeline.settings import get_limits, get_settings
 
@@ -57,6 +56,7 @@ WORD_GAP = 0.25  # a gap wider than this share of the font size separates words
 SENTENCE_END = (".", "!", "?", ":", "”", '"')
 BOX_DIGITS = 1  # a word's box in the source map, in tenths of a point
 SPACE = Piece(" ")  # between words, one for all
+PARAGRAPH_BREAK = Piece(PARAGRAPH)
 
 
 @dataclass
@@ -222,7 +222,7 @@ def page_content(source: PageSource, grids: GridReader) -> PageContent:
         region = aligned_region(caption, lines)
         if region is not None and not any(box_inside(region, t.box) for t in tables):
             lines = add_table(tables, region, lines)
-    read_words(lines, source.number)
+    read_words(lines)
     return PageContent(source.number, source.width, source.height, lines, tables, source.images,
                        len(glyphs), positional_words(glyphs))
 
@@ -254,31 +254,25 @@ def attach_captions(content: PageContent) -> None:
             content.lines = [l for l in content.lines if id(l) not in taken]
 
 
-class Word(NamedTuple):
-    """A word of a line, and the piece of text it becomes: its first fields are a
-    :class:`~pipeline.read.textmap.Piece`'s, so a word whose text is kept goes to
-    :func:`~pipeline.read.textmap.assemble` as it is (a page has thousands, each kept
-    until the document is read: one object each, of plain values, not two)."""
-
-    text: str
-    page: int
-    source_start: int  # its first character's index
-    source_end: int  # its last character's index + 1
-    bbox: tuple[float, float, float, float]  # its characters' box, rounded as kept
-    raised: bool = False  # a superscript run
-    glued: bool = False  # no gap before it: it only starts here because ``raised`` changed
+# A word of a line: (text, source_start, source_end, box, raised, glued): its characters'
+# first index and last index + 1, their box rounded as the source map keeps it, whether
+# it is a superscript run, and whether no gap parts it from the word before (it only
+# starts there because ``raised`` changed). A plain tuple, as a piece of text with a
+# source is (:data:`~pipeline.read.textmap.SourcePiece`): a page has thousands, kept
+# until the document is read.
+Word = tuple[str, int, int, tuple[float, float, float, float], bool, bool]
 
 
-def cell_word(text: str, chars: list[dict], page: int) -> Word:
-    """A table cell's text as a word, its characters in their order on the page."""
+def cell_piece(text: str, chars: list[dict], page: int) -> SourcePiece:
+    """A table cell's text as a piece, its characters in their order on the page."""
     ordered = sorted(chars, key=itemgetter("index"))
     box = [min(c["x0"] for c in chars), min(c["top"] for c in chars),
            max(c["x1"] for c in chars), max(c["bottom"] for c in chars)]
-    return Word(text, page, ordered[0]["index"], ordered[-1]["index"] + 1,
-                tuple(rounded(numpy.array(box), BOX_DIGITS).tolist()))
+    return (text, page, ordered[0]["index"], ordered[-1]["index"] + 1,
+            tuple(rounded(numpy.array(box), BOX_DIGITS).tolist()))
 
 
-def read_words(lines: list[Line], page_number: int) -> None:
+def read_words(lines: list[Line]) -> None:
     """Each line's words (:attr:`Line.words`), for all of a page's lines at once. A word
     is a run of printed characters left to right, each within ``WORD_GAP`` of the line's
     size after the one before; a run of superscript characters (smaller and raised, as
@@ -311,14 +305,14 @@ def read_words(lines: list[Line], page_number: int) -> None:
                                  numpy.maximum.reduceat(columns.x1[printed], starts),
                                  numpy.maximum.reduceat(columns.bottom[printed], starts)]),
                     BOX_DIGITS)
-    for line in lines:
-        line.words = []
-    for start, end, first, last, line, is_raised, glued, box in zip(
-            bounds, bounds[1:], indices[firsts].tolist(), (indices[ends] + 1).tolist(),
-            owner[firsts].tolist(), raised[firsts].tolist(), close[firsts].tolist(),
-            zip(*boxes.tolist())):
-        lines[line].words.append(Word("".join(printed_texts[start:end]), page_number, first,
-                                      last, box, is_raised, glued))
+    texts = ["".join(printed_texts[start:end]) for start, end in zip(bounds, bounds[1:])]
+    words: list[Word] = list(zip(texts, indices[firsts].tolist(), (indices[ends] + 1).tolist(),
+                                 zip(*boxes.tolist()), raised[firsts].tolist(),
+                                 close[firsts].tolist()))
+    # the words come line after line
+    ends = numpy.cumsum(numpy.bincount(owner[firsts], minlength=len(lines))).tolist()
+    for line, start, end in zip(lines, [0, *ends], ends):
+        line.words = words[start:end]
 
 
 class ParagraphWriter:
@@ -326,7 +320,7 @@ class ParagraphWriter:
 
     def __init__(self, vocabulary: set[str]):
         self.vocabulary = vocabulary
-        self.pieces: list[Piece | Word] = []  # a word kept as it is is a piece
+        self.pieces: list[Piece | SourcePiece] = []
         self.changed: dict[int, list[str]] = {}  # page -> text dropped or joined on purpose
         self.open = False  # inside a paragraph
         self.repaired: dict[str, str] = {}  # repair_glyphs of each text met (words recur)
@@ -339,45 +333,45 @@ class ParagraphWriter:
     def text_tail(self, length: int = 12) -> str:
         tail = ""
         for piece in reversed(self.pieces):
-            tail = piece.text + tail
+            tail = piece[0] + tail  # its text
             if len(tail) >= length:
                 break
         return tail[-length:]
 
     def paragraph(self) -> None:
         if self.pieces and self.open:
-            self.pieces.append(Piece(PARAGRAPH))
+            self.pieces.append(PARAGRAPH_BREAK)
         self.open = False
 
     def line(self, line: Line, page: int) -> None:
         """Add a line to the open paragraph (or start one)."""
         first = True
-        for word in line.words:
-            text = self.repair(word.text)
-            if word.raised:
+        for text, source_start, source_end, box, raised, glued in line.words:
+            text = self.repair(text)
+            if raised:
                 if is_citation(text, self.text_tail()):
                     self.changed.setdefault(page, []).append(text)
                     continue
-                self.pieces.append(word._replace(text="^" + text))
+                self.pieces.append(("^" + text, page, source_start, source_end, box))
                 continue
             if first and self.open:
                 self.join_to(text, page)
-            elif not first and not word.glued:  # "Wu¹, Chen": the comma stays on "Wu"
+            elif not first and not glued:  # "Wu¹, Chen": the comma stays on "Wu"
                 self.pieces.append(SPACE)
-            self.pieces.append(word if text == word.text else word._replace(text=text))
+            self.pieces.append((text, page, source_start, source_end, box))
             first = False
         self.open = True
 
     def join_to(self, text: str, page: int) -> None:
         """Separator between the open paragraph's last word and a new line's first word."""
-        last = self.pieces[-1] if self.pieces else None
-        if last is not None and last.text.endswith("-") and len(last.text) > 1 and text[:1].isalpha():
-            left = re.search(r"([A-Za-z0-9]+)-$", last.text)
+        last_text, *source = self.pieces[-1] if self.pieces else ("",)
+        if last_text.endswith("-") and len(last_text) > 1 and text[:1].isalpha():
+            left = re.search(r"([A-Za-z0-9]+)-$", last_text)
             right = re.match(r"[A-Za-z0-9]+", text)
             if left and right:
                 joint = join_hyphenated(left.group(1), right.group(0), self.vocabulary)
                 if joint == "":
-                    self.pieces[-1] = last._replace(text=last.text[:-1])
+                    self.pieces[-1] = (last_text[:-1], *source)
                     self.changed.setdefault(page, []).append(f"{left.group(1)} {right.group(0)}")
                 elif joint == "- ":
                     self.pieces.append(SPACE)
@@ -397,7 +391,7 @@ class ParagraphWriter:
                     self.pieces.append(Piece("\t"))
                 text = repair_glyphs(cell.text)
                 if text and cell.chars:
-                    self.pieces.append(cell_word(text, cell.chars, page))
+                    self.pieces.append(cell_piece(text, cell.chars, page))
                 elif text:
                     self.pieces.append(Piece(text))
         self.open = True

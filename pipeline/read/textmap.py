@@ -30,6 +30,14 @@ class Piece(NamedTuple):
     bbox: tuple[float, float, float, float] | None = None
 
 
+# A piece with a source as a plain tuple in Piece's order of fields: (text, page,
+# source_start, source_end, bbox). What a reader makes per word of a long document: the
+# collector stops tracking a plain tuple of plain values the first time it looks at it,
+# never a named one (its subclass), which would be carried from generation to generation
+# until the document is read.
+SourcePiece = tuple[str, int, int, int, "tuple[float, float, float, float] | None"]
+
+
 @dataclass(frozen=True)
 class Edit:
     """Replace ``source[start:end]`` with ``replacement``."""
@@ -52,26 +60,26 @@ def rounded(values: numpy.ndarray, digits: int) -> numpy.ndarray:
     return result
 
 
-def assemble(pieces: Iterable[Piece]) -> tuple[str, list[SourceSpan]]:
-    """The clean text and its source map. A piece is anything with a Piece's fields
-    (the PDF reader's words are)."""
+def assemble(pieces: Iterable[Piece | SourcePiece]) -> tuple[str, list[SourceSpan]]:
+    """The clean text and its source map."""
     parts: list[str] = []
-    sourced: list[Piece] = []  # the pieces with a source...
+    sourced: list[Piece | SourcePiece] = []  # the pieces with a source...
     starts: list[int] = []  # ...and where each starts in the text
     offset = 0
     for piece in pieces:
-        if not piece.text:
+        text, page = piece[0], piece[1]
+        if not text:
             continue
-        if piece.page is not None:
+        if page is not None:
             sourced.append(piece)
             starts.append(offset)
-        parts.append(piece.text)
-        offset += len(piece.text)
+        parts.append(text)
+        offset += len(text)
     # validated all at once (a SourceSpan each costs twice as much), from dicts made one
     # at a time as the validator asks, so that each is gone before the next
-    spans = ({"start": start, "end": start + len(piece.text), "page": piece.page,
-              "source_start": piece.source_start, "source_end": piece.source_end,
-              "bbox": piece.bbox} for start, piece in zip(starts, sourced))
+    spans = ({"start": start, "end": start + len(text), "page": page,
+              "source_start": source_start, "source_end": source_end, "bbox": bbox}
+             for start, (text, page, source_start, source_end, bbox) in zip(starts, sourced))
     return "".join(parts), SOURCE_SPANS.validate_python(spans)
 
 
