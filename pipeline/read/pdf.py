@@ -30,7 +30,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 import numpy
@@ -607,9 +607,9 @@ def read_pages(path: Path, engine: str, numbers: range) -> PartReading:
 
 def page_spans(source_map: list[SourceSpan], numbers: range, length: int) -> list[Page]:
     """Each page's stretch of the clean text, from the spans that came from it."""
-    starts = {}
-    for span in source_map:
-        starts.setdefault(span.page, span.start)
+    # the first span of each page: later ones are overwritten, read from the end
+    starts = dict(zip(map(attrgetter("page"), reversed(source_map)),
+                      map(attrgetter("start"), reversed(source_map))))
     pages, previous_start = [], 0
     for number in numbers:
         start = starts.get(number, previous_start)

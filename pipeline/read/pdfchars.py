@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import numpy
 
@@ -136,8 +136,7 @@ def page_codes(handle, count: int, raw) -> numpy.ndarray:
     return codes
 
 
-@dataclass(frozen=True)
-class ObjectStyle:
+class ObjectStyle(NamedTuple):
     """What pdfium reports per character but takes from the character's text object."""
 
     fontname: str | None  # None: pdfium gave none
@@ -253,12 +252,16 @@ def pdfium_chars(page, height: float, raw) -> Glyphs:
     objects = list(map(calls.text_object, repeat(bare_handle, len(indices)), indices))
     starts, runs = run_styles(calls, bare_handle, indices, objects) if indices else ([], [])
     lengths = numpy.diff(numpy.append(starts, len(indices)))
-    runs = [(*run, bold_face(run[2])) for run in runs]
-    sizes, rounded, fontnames, rotated, bold = (
-        numpy.repeat(numpy.array(values, dtype=object), lengths) for values in zip(*runs)
-    ) if runs else (numpy.zeros(0, dtype=object),) * 5
+    # each run's values, repeated for its characters (numbers as numbers: an array of
+    # Python objects converted later costs a call per character)
+    sizes, rounded, fontnames, rotated = (zip(*runs) if runs else ((),) * 4)
+    sizes, rounded, rotated, bold = (
+        numpy.repeat(numpy.array(values, dtype=dtype), lengths)
+        for values, dtype in ((sizes, float), (rounded, float), (rotated, bool),
+                              ([bold_face(name) for name in fontnames], bool)))
+    fontnames = numpy.repeat(numpy.array(fontnames, dtype=object), lengths)
     # rotated text: margin notes and stamps, not the article
-    upright = ~rotated.astype(bool)
+    upright = ~rotated
     kept_array = read[upright]
     kept = kept_array.tolist()
     found = len(kept)
@@ -277,7 +280,7 @@ def pdfium_chars(page, height: float, raw) -> Glyphs:
     distinct_texts = ["-" if code == STX_CODE else chr(code) for code in distinct.tolist()]
     texts = numpy.array(distinct_texts, dtype=object)[where]
     printed = numpy.array([bool(text.strip()) for text in distinct_texts], dtype=bool)[where]
-    sizes = sizes[upright].astype(float)
+    sizes = sizes[upright]
     box = numpy.frombuffer(calls.boxes, dtype=numpy.float32, count=4 * found).reshape(found, 4)
     box = box.astype(float)  # as Python reads a C float, before any arithmetic (and a copy)
     x0, x1 = box[:, 0], box[:, 2]
@@ -286,8 +289,8 @@ def pdfium_chars(page, height: float, raw) -> Glyphs:
     x1 = numpy.where(empty, x0 + 0.25 * sizes, x1)
     top, bottom = height - box[:, 1], height - box[:, 3]
     baselines = height - numpy.frombuffer(calls.origins, dtype=float, count=found)
-    return Glyphs(texts, fontnames[upright], bold[upright].astype(bool), kept_array,
-                  Columns(x0, x1, top, bottom, rounded[upright].astype(float), baselines, printed))
+    return Glyphs(texts, fontnames[upright], bold[upright], kept_array,
+                  Columns(x0, x1, top, bottom, rounded[upright], baselines, printed))
 
 
 def page_objects(raw, parent, form: bool = False, depth: int = 4) -> Iterator[tuple[int, int]]:
