@@ -9,6 +9,7 @@ break). :func:`assemble` concatenates them into the clean text and its source ma
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Iterable, NamedTuple
 
 import numpy
@@ -62,25 +63,16 @@ def rounded(values: numpy.ndarray, digits: int) -> numpy.ndarray:
 
 def assemble(pieces: Iterable[Piece | SourcePiece]) -> tuple[str, list[SourceSpan]]:
     """The clean text and its source map."""
-    parts: list[str] = []
-    sourced: list[Piece | SourcePiece] = []  # the pieces with a source...
-    starts: list[int] = []  # ...and where each starts in the text
-    offset = 0
-    for piece in pieces:
-        text, page = piece[0], piece[1]
-        if not text:
-            continue
-        if page is not None:
-            sourced.append(piece)
-            starts.append(offset)
-        parts.append(text)
-        offset += len(text)
+    pieces = [piece for piece in pieces if piece[0]]  # those with text
+    texts = [piece[0] for piece in pieces]
+    ends = accumulate(map(len, texts))  # where each ends in the text
     # validated all at once (a SourceSpan each costs twice as much), from dicts made one
     # at a time as the validator asks, so that each is gone before the next
-    spans = ({"start": start, "end": start + len(text), "page": page,
+    spans = ({"start": end - len(text), "end": end, "page": page,
               "source_start": source_start, "source_end": source_end, "bbox": bbox}
-             for start, (text, page, source_start, source_end, bbox) in zip(starts, sourced))
-    return "".join(parts), SOURCE_SPANS.validate_python(spans)
+             for end, (text, page, source_start, source_end, bbox) in zip(ends, pieces)
+             if page is not None)
+    return "".join(texts), SOURCE_SPANS.validate_python(spans)
 
 
 def apply_edits(source: str, edits: Iterable[Edit], page: int = 1) -> list[Piece]:
