@@ -33,9 +33,9 @@ class Piece(NamedTuple):
 
 # A piece with a source as a plain tuple in Piece's order of fields: (text, page,
 # source_start, source_end, bbox). What a reader makes per word of a long document: the
-# collector stops tracking a plain tuple of plain values the first time it looks at it,
-# never a named one (its subclass), which would be carried from generation to generation
-# until the document is read.
+# collector stops tracking a plain tuple of plain values once it has looked at it (and
+# at what it holds), never a named one (its subclass), which it would carry from
+# generation to generation until the document is read.
 SourcePiece = tuple[str, int, int, int, "tuple[float, float, float, float] | None"]
 
 

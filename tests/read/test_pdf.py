@@ -1,5 +1,6 @@
 """The PDF reader on small PDFs built for each layout feature and each kind of bad file."""
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -147,6 +148,26 @@ def test_every_word_maps_back_to_its_page_and_box(tmp_path):
     assert x0 >= 300 and top > 0 and bottom > top  # the right column of page 2
     # every box in tenths of a point, as round() gives them
     assert all(value == round(value, 1) for span in document.source_map for value in span.bbox)
+
+
+def test_a_pages_words_are_plain_tuples_the_collector_stops_tracking(tmp_path):
+    """A document's words are kept until it is read: plain tuples of plain values, which
+    the collector stops tracking once it has looked at them (a named tuple it keeps
+    tracking, and carries from generation to generation)."""
+    path = build(tmp_path / "words.pdf", [PageSpec(title=["A case of ALK^{1} fusion"],
+                                                   left=column_lines("Left column words", 6))])
+    (source,) = pdf_module.page_sources(path, "pdfium")
+    content = pdf_module.page_content(source, pdf_module.GridReader(path))
+    words = [word for line in content.lines for word in line.words]
+    assert len(words) > 40 and all(type(word) is tuple for word in words)
+    # (text, source_start, source_end, box, raised, glued)
+    assert ("ALK", False) in [(text, raised) for text, _, _, _, raised, _ in words]
+    assert ("1", True) in [(text, raised) for text, _, _, _, raised, _ in words]
+    # a tuple is let go once what it holds is: a word's box at the first look, the word at
+    # the first look after that (the collector may come to a word before its box)
+    gc.collect()
+    gc.collect()
+    assert [word for word in words if gc.is_tracked(word)] == []
 
 
 def test_a_page_that_loses_words_gets_a_warning(tmp_path, monkeypatch):

@@ -30,3 +30,18 @@ def test_assembled_pieces_keep_their_offsets_and_boxes():
     assert [(span.start, span.end, span.page, span.source_start, span.source_end, span.bbox)
             for span in spans] == [(0, 3, 1, 0, 3, (10.25, 20.35, 30.04999, 40.96)),
                                    (4, 10, 2, 4, 10, (1.0, 2.0, 3.0, 4.0))]
+
+
+def test_pieces_as_plain_tuples_assemble_as_pieces_do():
+    """A reader may hand pieces with a source as plain tuples in Piece's order of fields
+    (the PDF reader's words are): the text and spans are those of the same Pieces; a
+    piece without text has no span."""
+    pieces = [Piece("ALK", 1, 0, 3, (10.25, 20.35, 30.05, 40.96)), Piece(" "),
+              Piece("", 1, 3, 3, (1.0, 1.0, 1.0, 1.0)), Piece("fusion", 2, 4, 10, (1.0, 2.0, 3.0, 4.0)),
+              Piece("\n\n")]
+    plain = [tuple(piece) if piece.page is not None else piece for piece in pieces]
+    assert all(type(piece) is tuple for piece in plain if piece[1] is not None)
+    assert assemble(plain) == assemble(pieces)
+    text, spans = assemble(plain)
+    assert text == "ALK fusion\n\n"
+    assert [(span.start, span.end, span.page) for span in spans] == [(0, 3, 1), (4, 10, 2)]
