@@ -137,9 +137,10 @@ class Glyphs:
                        chosen.indices.tolist())]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Line:
-    """A run of characters on one visual row, within one column."""
+    """A run of characters on one visual row, within one column (slots: read often, and
+    one object each, not two, for the collector)."""
 
     page: Glyphs  # the characters of its page
     members: numpy.ndarray  # its characters' positions in ``page``
