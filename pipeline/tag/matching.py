@@ -132,7 +132,8 @@ def split_at(splitter: re.Pattern, text: str) -> tuple[list[str], list[int], lis
 
 @lru_cache(maxsize=4)
 def words_of(text: str) -> Words:
-    if BEYOND_ASCII_WORDS.search(text) is None:
+    # str.isascii() answers at once (a string knows its widest character); a search reads
+    if text.isascii() or BEYOND_ASCII_WORDS.search(text) is None:
         # no Greek letter: the words are the runs of ASCII letters and digits, found once
         runs = ascii_runs(text)
         return Words(runs.starts, runs.ends, runs.printed, runs.lowered, runs.gaps)
@@ -257,7 +258,7 @@ def letter_runs(text: str) -> Runs:
 
 @lru_cache(maxsize=4)
 def folds_onto_ascii(text: str) -> bool:
-    return FOLDED_ONTO_ASCII.search(text) is not None
+    return not text.isascii() and FOLDED_ONTO_ASCII.search(text) is not None
 
 
 @lru_cache(maxsize=16)
