@@ -29,8 +29,9 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
                                 trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (WholeWordForms, first_scanned_forms, folds_onto_ascii,
-                                   letter_runs, literal_prefixes, matches_at,
-                                   matches_at_run_starts, sharing_screens)
+                                   letter_runs, literal_prefixes, lower_keeping_offsets,
+                                   matches_at, matches_at_run_starts, required_words,
+                                   sharing_screens)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "case_words.yaml"
@@ -134,14 +135,28 @@ class DiseaseWords:
 class TreatmentWords:
     """Treatments printed with no drug ("platinum-based chemotherapy")."""
 
-    forms: re.Pattern
+    forms: re.Pattern  # the words and the patterns, case-blind
     count: re.Pattern  # "two cycles of " before the words
     joins: re.Pattern  # " in conjunction with " between two of them
     partners: re.Pattern  # what may be joined to them without being a treatment alone
+    # the words alone, in lower case, for a text in lower case: re finds their first
+    # letters by a fast scan, where a case-blind pattern is tried at every position
+    words: re.Pattern | None = None
+    pattern_words: tuple[frozenset[str] | None, ...] = ()  # per pattern: required_words
+
+    def matches(self, text: str) -> list[re.Match]:
+        """``forms.finditer(text)``: by ``words`` in an ASCII text that holds no word a
+        pattern needs (most texts), so no pattern can match and the words are all."""
+        if self.words is not None and text.isascii():
+            lowered = lower_keeping_offsets(text)
+            if not any(needed is None or any(word in lowered for word in needed)
+                       for needed in self.pattern_words):
+                return list(self.words.finditer(lowered))
+        return list(self.forms.finditer(text))
 
     def find(self, text: str) -> list[Tag]:
         found = longest([Tag("treatment", m.start(), m.end(), None, "treatment.words")
-                         for m in self.forms.finditer(text)])
+                         for m in self.matches(text)])
         found = [self.with_partner(text, tag) for tag in found]
         joined: list[Tag] = []
         for tag in found:
@@ -213,10 +228,11 @@ class CaseWords:
             *head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
         # the words as a trie, longest first (the engine tries each character once, not
         # every word), then the patterns in their order
-        treatment_forms = [trie_alternation(check_str_list(
-            data["treatments"], file=FILE, where="top level", key="treatments"))]
-        treatment_forms += check_str_list(data["treatment_patterns"], file=FILE, where="top level",
-                                          key="treatment_patterns")
+        treatment_words = check_str_list(data["treatments"], file=FILE, where="top level",
+                                         key="treatments")
+        treatment_patterns = check_str_list(data["treatment_patterns"], file=FILE,
+                                            where="top level", key="treatment_patterns")
+        treatment_forms = [trie_alternation(treatment_words), *treatment_patterns]
         joins = check_str_list(data["treatment_joins"], file=FILE, where="top level",
                                key="treatment_joins")
         treatments = TreatmentWords(
@@ -227,7 +243,10 @@ class CaseWords:
             re.compile(rf"\s*,?\s*(?:{alternation(joins)})\s+", re.IGNORECASE),
             re.compile("|".join(check_str_list(data["treatment_partners"], file=FILE,
                                                where="top level", key="treatment_partners")),
-                       re.IGNORECASE))
+                       re.IGNORECASE),
+            re.compile(first_scanned_forms([word.lower() for word in treatment_words], r"[\w-]")
+                       + r"(?![\w-])") if all(word.isascii() for word in treatment_words) else None,
+            tuple(map(required_words, treatment_patterns)))
         compounds = check_str_list(data["site_compound_words"], file=FILE, where="top level",
                                    key="site_compound_words")
         known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",

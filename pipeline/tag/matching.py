@@ -132,7 +132,8 @@ def split_at(splitter: re.Pattern, text: str) -> tuple[list[str], list[int], lis
 
 @lru_cache(maxsize=4)
 def words_of(text: str) -> Words:
-    if BEYOND_ASCII_WORDS.search(text) is None:
+    # str.isascii() answers at once (a string knows its widest character); a search reads
+    if text.isascii() or BEYOND_ASCII_WORDS.search(text) is None:
         # no Greek letter: the words are the runs of ASCII letters and digits, found once
         runs = ascii_runs(text)
         return Words(runs.starts, runs.ends, runs.printed, runs.lowered, runs.gaps)
@@ -257,7 +258,7 @@ def letter_runs(text: str) -> Runs:
 
 @lru_cache(maxsize=4)
 def folds_onto_ascii(text: str) -> bool:
-    return FOLDED_ONTO_ASCII.search(text) is not None
+    return not text.isascii() and FOLDED_ONTO_ASCII.search(text) is not None
 
 
 @lru_cache(maxsize=16)
@@ -428,6 +429,39 @@ def _prefixes(items, spaces: str | None = None) -> tuple[set[str] | None, bool]:
         if not whole:
             return current, False
     return current, True
+
+
+def required_words(pattern: str) -> frozenset[str] | None:
+    """Words, in lower case, one of which every match of ``pattern`` holds in some letter
+    case: a run of literal characters it cannot match without, or a group of such runs one
+    of which it needs ("(?:protocol|regimen)"); the fewest and longest found. None when it
+    needs none. A text whose lower case holds none of them (and no character re folds onto
+    an ASCII letter) holds no match."""
+    found = _required(sre_parser.parse(pattern).data)
+    return min(found, key=lambda words: (len(words), -min(map(len, words)))) if found else None
+
+
+def _required(items) -> list[frozenset[str]]:
+    """Every requirement (a set of words, one of which is needed) of a parsed sequence."""
+    found, run = [], ""
+    for op, value in [*items, (None, None)]:
+        if op is sre_constants.LITERAL and value < 128:  # re folds "ſ" onto "s"...
+            run += chr(value).lower()
+            continue
+        if run:
+            found.append(frozenset({run}))
+            run = ""
+        if op is sre_constants.SUBPATTERN:
+            found += _required(value[-1].data)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] > 0:
+            found += _required(value[2].data)
+        elif op is sre_constants.BRANCH:
+            options = [_required(branch.data) for branch in value[1]]
+            if all(options):  # each branch needs a word: the branches' best, one of them
+                found.append(frozenset().union(*(min(
+                    option, key=lambda words: (len(words), -min(map(len, words))))
+                    for option in options)))
+    return found
 
 
 def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:

@@ -6,11 +6,14 @@ Registrations live here so that a pipeline saved with ``nlp.to_disk`` loads agai
 
 from __future__ import annotations
 
+import re
+import string
 import warnings
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from re import _compiler as sre_compiler, _constants as sre_constants, _parser as sre_parser
 from typing import Iterator
 
 import spacy
@@ -45,6 +48,9 @@ def create_scispacy_tokenizer():
         nlp.tokenizer = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
         tokenizer = combined_rule_tokenizer(nlp)
         tokenizer.rules = without_idle_special_cases(tokenizer)
+        tokenizer.prefix_search = AffixPattern(tokenizer.prefix_search.__self__).search
+        tokenizer.suffix_search = AffixPattern(tokenizer.suffix_search.__self__).search
+        tokenizer.infix_finditer = AffixPattern(tokenizer.infix_finditer.__self__).finditer
         return tokenizer
 
     return make_tokenizer
@@ -73,6 +79,66 @@ def without_idle_special_cases(tokenizer: Tokenizer) -> dict:
         if not kept:
             return {text: tokens for text, tokens in rules.items() if text not in idle}
         idle -= kept
+
+
+PLAIN_ALPHABETS = ((string.ascii_letters + string.digits, str.isalnum),
+                   (string.ascii_letters, str.isalpha))
+
+
+class AffixPattern:
+    """A tokenizer's prefix, suffix or infix pattern that answers "no match" at once for a
+    word of ASCII letters (and digits) when no match can be made of those characters
+    (:func:`matches_within`). The tokenizer asks its affix patterns of every new word, and
+    they take about half its time on new texts; plain words are half of what it asks, and
+    the suffix and infix patterns try each of their positions. ``pattern`` is what spaCy
+    saves of the tokenizer (``search.__self__.pattern``)."""
+
+    def __init__(self, regex: re.Pattern):
+        self.regex = regex
+        self.pattern = regex.pattern
+        parsed = sre_parser.parse(regex.pattern, regex.flags)
+        # the widest alphabet none of whose words the pattern matches in, if any
+        self.plain = next((is_plain for alphabet, is_plain in PLAIN_ALPHABETS
+                           if not matches_within(parsed.data, regex.flags, alphabet)), None)
+
+    def search(self, word: str) -> re.Match | None:
+        if self.plain is not None and word.isascii() and self.plain(word):
+            return None
+        return self.regex.search(word)
+
+    def finditer(self, word: str) -> Iterator[re.Match]:
+        if self.plain is not None and word.isascii() and self.plain(word):
+            return iter(())
+        return self.regex.finditer(word)
+
+
+def matches_within(items, flags: int, alphabet: str) -> bool:
+    """Whether parsed pattern ``items`` may match inside a text made of ``alphabet`` only:
+    False when a part every match needs (a character, a class, a repeat of at least one,
+    every branch, a look-around that must hold) takes none of its characters. True when
+    unsure (a negative look-around, a back-reference...)."""
+    for op, value in items:
+        if op in (sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN,
+                  sre_constants.ANY):
+            single = sre_compiler.compile(sre_parser.SubPattern(sre_parser.State(), [(op, value)]),
+                                          flags)
+            if not any(single.fullmatch(character) for character in alphabet):
+                return False
+        elif op is sre_constants.SUBPATTERN:
+            _, add_flags, del_flags, pattern = value
+            if not matches_within(pattern.data, (flags | add_flags) & ~del_flags, alphabet):
+                return False
+        elif op is sre_constants.BRANCH:
+            if not any(matches_within(branch.data, flags, alphabet) for branch in value[1]):
+                return False
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT,
+                    sre_constants.POSSESSIVE_REPEAT):
+            if value[0] > 0 and not matches_within(value[2].data, flags, alphabet):
+                return False
+        elif op is sre_constants.ASSERT:  # a look-ahead or -behind: inside the text too
+            if not matches_within(value[1].data, flags, alphabet):
+                return False
+    return True
 
 
 def default_config_text() -> str:

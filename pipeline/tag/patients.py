@@ -93,9 +93,11 @@ def alternation(words) -> str:
 def age_pattern() -> re.Pattern:
     """"a 23-year-old", "60-year old", "17yearold" (hyphens lost in copying)."""
     units = alternation(patient_words().years_per_unit)
+    # "\b" and the first digit as "\d(?<!\w\d)": a pattern starting with a digit has re
+    # find digits by a fast scan, one starting with "\b" is tried at every position
     return re.compile(
-        rf"\b(?P<age>\d{{1,3}}(?:\.\d+)?)\s?{HYPHEN}?\s?(?P<unit>{units})s?\s?{HYPHEN}?\s?old\b",
-        re.IGNORECASE)
+        rf"(?P<age>\d(?<!\w\d)\d{{0,2}}(?:\.\d+)?)\s?{HYPHEN}?\s?(?P<unit>{units})s?\s?{HYPHEN}?"
+        r"\s?old\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

@@ -156,6 +156,20 @@ def test_treatments_printed_without_a_drug_keep_their_printed_words():
         "three cycles of platinum-based chemotherapy plus immunotherapy", "anti-pd-1 therapy"]
 
 
+@pytest.mark.parametrize("text", [
+    "Chemotherapy, then CHEMORADIATION and hormone therapy; no chemo-refractory endocrine-therapy.",
+    "Cisplatin-based CHEMOTHERAPY per the ALL-BFM2009 Protocol, then anti-HER2 antibodies.",
+    "Androgen deprivation therapy with immunotherapy \u2013 and radiochemotherapy.",
+])
+def test_treatment_words_are_found_as_the_case_blind_pattern_finds_them(text):
+    from pipeline.tag.case_words import case_words
+
+    treatments = case_words().treatments
+    assert [m.span() for m in treatments.matches(text)] == [
+        m.span() for m in treatments.forms.finditer(text)]
+    assert treatments.matches(text)
+
+
 def test_a_relapse_after_a_transplant_is_the_setting_of_what_treats_it():
     assert found("She relapsed 4 months after allogeneic HSCT and received azacitidine.",
                  "setting") == [("relapsed 4 months after allogeneic HSCT", "post-transplant relapse")]

@@ -272,3 +272,11 @@ def test_serum_markers_map_to_their_genes(genes):
 def test_a_protocol_or_trial_named_like_a_symbol_is_no_gene(genes):
     assert genes("She was treated on the HR-NBL1 protocol; an ALK mutation was found.") == [
         ("ALK", "ALK")]
+
+
+def test_marker_forms_are_whole_words_not_after_a_slash_or_hyphen():
+    from pipeline.tag.gene_rules import gene_rules
+
+    text = "CK7+/CK20- and CK5/6; not pCK7, anti-CK7 or 2/CK20; Napsin A, Ki-67-2, ALK1."
+    assert [m.group() for m in gene_rules().marker_forms.finditer(text)] == [
+        "CK7", "CK5/6", "Napsin A", "ALK1"]

@@ -5,7 +5,8 @@ import re
 from pipeline.tag.case_words import whole_words
 from pipeline.resources import trie_alternation
 from pipeline.tag.matching import (FOLDED_ONTO_ASCII, WholeWordForms, ascii_runs, find_terms,
-                                   first_scanned_forms, joined_words, sharing_screens, words_of)
+                                   first_scanned_forms, joined_words, required_words,
+                                   sharing_screens, words_of)
 
 NAMES = {"anaplastic lymphoma kinase": "ALK", "caveolin 1": "CAV1", "vimentin": "VIM",
          "echinoderm microtubule-associated protein-like 4": "EML4"}
@@ -205,3 +206,17 @@ def test_forms_with_their_look_behind_after_the_first_character_match_as_before_
         assert found == [m.span() for m in before.finditer(text)]
         assert len(found) > 10
     assert re.compile(first_scanned_forms(forms, "[A-Za-z0-9-]")).fullmatch("ABC")
+
+
+def test_required_words_are_those_every_match_holds():
+    assert required_words(r"[A-Za-z][\w-]*(?:-|\s)based\s+(?:therapy|regimens?)") == {"based"}
+    assert required_words(r"(?-i:[A-Z]\w*\d)\s+(?:Protocol|regimen)") == {"protocol", "regimen"}
+    assert required_words(r"(?-i:anti-[A-Z0-9][\w-]*)\s+(?:therapy|agents?)") == {"anti-"}
+    assert required_words(r"(?:ab)+c?") == {"ab"}
+    assert required_words(r"x?y*[a-z]+") is None  # nothing it cannot do without
+    assert required_words(r"(?:stage|\d+)\s+disease") == {"disease"}  # a branch needs none
+    assert required_words("\u017fpindle cell") == {"pindle cell"}  # re folds "ſ" onto "s"
+    text = "He got cisplatin-based therapy per the NOPHO2008 protocol."
+    for pattern in (r"[A-Za-z][\w-]*(?:-|\s)based\s+therapy", r"(?-i:[A-Z]\w*\d)\s+protocol"):
+        assert re.search(pattern, text, re.IGNORECASE)
+        assert any(word in text.lower() for word in required_words(pattern))

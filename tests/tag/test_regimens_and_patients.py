@@ -99,3 +99,8 @@ def test_one_patient_named_with_no_age_or_sex():
 def test_phrases_with_person_words_that_name_no_patient():
     assert find_patients("A case report and a patient population study showed a male "
                          "predominance; two cycles and three months later.") == []
+
+
+def test_an_age_starts_a_number_and_a_word():
+    text = "Record A1234-year-old, item 5_7-year-old; a 3.5-year-old girl, a 7-year-old boy."
+    assert [t.patient.age_years for t in find_patients(text)] == [3.5, 7]

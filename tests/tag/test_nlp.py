@@ -1,0 +1,57 @@
+import re
+import string
+from re import _parser as sre_parser
+
+import spacy
+
+from pipeline.tag.nlp import AffixPattern, matches_within
+
+LETTERS = string.ascii_letters
+LETTERS_AND_DIGITS = string.ascii_letters + string.digits
+
+
+def within(pattern: str, alphabet: str) -> bool:
+    regex = re.compile(pattern)
+    return matches_within(sre_parser.parse(regex.pattern, regex.flags).data, regex.flags, alphabet)
+
+
+def test_a_pattern_needing_a_character_outside_the_alphabet_matches_nothing_within_it():
+    units = r"(?<=[0-9])(?:km|mg)$|\.$|'s$"
+    assert not within(units, LETTERS)  # a unit needs a digit before it; "." and "'" no letter
+    assert within(units, LETTERS_AND_DIGITS)  # "10mg"
+    assert not within(r"(?<![a-z])-", LETTERS)  # a negative look-behind decides nothing
+    assert not within(r"(?:(?:ab)+|c{2,})[,;]", LETTERS)  # every branch and repeat reach ","
+    assert within(r"[a-z]+ing$", LETTERS)
+    assert within(r"x?$", LETTERS)  # may match empty
+    assert within(r"(?=\d)|(?!\d)", LETTERS)  # the second branch holds anywhere
+    assert within(r"(?i:S)\b", "s")  # a scoped flag is the part's own
+
+
+def test_an_affix_pattern_answers_as_its_regex_for_every_word():
+    words = ("The 54-year-old patient's tumours (ALK+) shrank by 10mg/kg, i.e. 45%; "
+             "U.S. C++ co-mutation x2 \"cells\" 3'UTR e.g. Dr. NM_004304.5:c.3604G>A "
+             "résistance ſtage km2 mg").split() + ["", "abc\n", "10mg\n"]
+    for pattern in (r"(?<=[0-9])(?:km|mg)$|\.$|'s$|\)$", r"^\(|^\"|^U\.S\.", r"(?<=[a-z])[-/](?=[a-z])"):
+        regex = re.compile(pattern)
+        affix = AffixPattern(regex)
+        assert affix.plain is not None and affix.pattern == pattern
+        for word in words:
+            found = affix.search(word)
+            assert (found and found.span()) == ((m := regex.search(word)) and m.span()), word
+            assert [m.span() for m in affix.finditer(word)] == [m.span() for m in regex.finditer(word)]
+    assert AffixPattern(re.compile(r"s$")).plain is None  # matches in plain words: always read
+
+
+def test_the_tagger_screens_its_affix_patterns_and_tokenizes_as_scispacy(nlp):
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    tokenizer = nlp.tokenizer
+    assert tokenizer.prefix_search.__self__.plain is str.isalnum
+    assert tokenizer.suffix_search.__self__.plain is str.isalpha  # units follow digits: "10mg"
+    assert tokenizer.infix_finditer.__self__.plain is str.isalnum
+    scispacy = combined_rule_tokenizer(spacy.blank("en", vocab=nlp.vocab))
+    text = ("The 61-year-old man's NSCLC (EGFR-mutant, T790M+) was treated with osimertinib "
+            "80mg/day; after 3cycles, CEA fell 45%.\nPatients' scans: 2x2cm, 10mm-lesions, "
+            "wasn't it? \"Stable\" disease (SD) [ref. 12]; ALK/ROS1-negative; 5-FU.")
+    assert ([(t.text, t.idx) for t in nlp.tokenizer(text)]
+            == [(t.text, t.idx) for t in scispacy(text)])
