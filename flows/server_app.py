@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from flows.settings import collector_spared
+from pipeline.collector import collector_spared
 
 with collector_spared():
     from prefect.server.api import server as prefect_server
