@@ -263,7 +263,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
     if batch.todo or needs_finishing(batch, args.prune):
         check_output(args.out, min_free)
     if batch.todo:
-        from flows.settings import collector_spared
+        from pipeline.collector import collector_spared
         from flows.start import choose_runner, head_start
         from pipeline.store import output_lock
         from pipeline.worker import workers_for
@@ -275,7 +275,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
         # the report and the tables)
         with output_lock(args.out), head_start(len(batch.todo), runner, workers,
                                                args.dask_address) as api_server, thawed():
-            with collector_spared():  # flows.settings imports no Prefect
+            with collector_spared():
                 from caselit.report import progress_bar
                 from flows.ingest import engine_imports, run_ingest
                 from flows.progress import add_listener, remove_listener

@@ -32,7 +32,8 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows.progress import report
-from flows.settings import ApiServer, defer_prefect_collections, shared_api
+from flows.settings import ApiServer, shared_api
+from flows.start import pool_worker_start
 from pipeline.batch import Batch, finish_batch, outcome_failed, plan_batch
 from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
 from pipeline.sources import Fetched, client_for, fetch_new
@@ -204,7 +205,7 @@ def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | Non
         return ThreadPoolTaskRunner(max_workers=max(1, workers))
     if kind == "processes":
         return ProcessPoolTaskRunner(max_workers=max(1, workers),
-                                     initializer=defer_prefect_collections)
+                                     initializer=pool_worker_start)
     if kind != "dask":
         raise ValueError(f"unknown task runner {kind!r}: allowed are {', '.join(TASK_RUNNERS[1:])}")
     import dask

@@ -23,7 +23,6 @@ sets (a real server in ``PREFECT_API_URL``, another ``PREFECT_HOME``) wins.
 
 from __future__ import annotations
 
-import gc
 import importlib.util
 import os
 import socket
@@ -230,18 +229,3 @@ def defer_import(name: str) -> None:
 
     module.__getattr__ = run_then_get
     sys.modules[name] = module
-
-
-@contextmanager
-def collector_spared() -> Iterator[None]:
-    """Within, the garbage collector off; on the way out, the objects made within left out
-    of later collections (frozen) and the collector on again. For what a process makes
-    once and keeps: the run's imports (Prefect, pandas: some 170,000 objects, over which
-    the collector ran again and again while they were made: 0.25-0.45 s of their 2 s of
-    CPU) and its API server's app (:mod:`flows.server_app`)."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()

@@ -14,7 +14,7 @@ import os
 from contextlib import contextmanager
 from typing import Iterator
 
-from flows.settings import ApiServer
+from flows.settings import ApiServer, defer_prefect_collections
 from pipeline.worker import POOL
 
 
@@ -47,3 +47,14 @@ def head_start(documents: int, runner: str, workers: int,
             server.stop()
         if runner == "threads":
             POOL.close()
+
+
+def pool_worker_start() -> None:
+    """The initializer of the ``processes`` runner's worker processes: their document
+    worker started at once, loading the tagger (about 2 s of CPU) while the process
+    imports the flow and Prefect's task engine and receives its first chunk, instead of
+    after; and Prefect's collections imported only when used (see
+    :func:`flows.settings.defer_prefect_collections`). The document worker dies with the
+    process, as one started for its first chunk does."""
+    POOL.start_ahead(1)
+    defer_prefect_collections()

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.collector import collector_spared
 from pipeline.outcomes import outcome_done, outcome_failed, outcome_output_full, stopped_by_output
 from pipeline.errors import BadInputError, DocumentLimitError, Errors
 from pipeline.lifeline import die_with_parent, exit_when_gone, name_process
@@ -159,16 +160,18 @@ WARM_UP_TEXT = (
 
 def preload_tagger() -> None:
     """The tagger loaded and warmed up (:data:`WARM_UP_TEXT`) before the first document
-    comes, with the settings the worker started with. When it cannot be (a data folder
-    missing), it is loaded again with the first document, whose outcome says why it
-    failed."""
+    comes, with the settings the worker started with, and with the garbage collector
+    spared (:func:`~pipeline.collector.collector_spared`): what it makes lives as long as
+    the worker. When it cannot be loaded (a data folder missing), it is loaded again with
+    the first document, whose outcome says why it failed."""
     from pipeline.extract import extract_read
     from pipeline.read import read_text
     from pipeline.tag import load_tagger
 
     try:
-        load_tagger()
-        extract_read(read_text(WARM_UP_TEXT, "warm-up"), "warm-up")
+        with collector_spared():
+            load_tagger()
+            extract_read(read_text(WARM_UP_TEXT, "warm-up"), "warm-up")
     except Exception:  # noqa: BLE001 - see the docstring: each document reports it
         pass
 

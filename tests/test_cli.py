@@ -7,7 +7,6 @@ import pytest
 
 import flows.ingest
 from caselit.cli import main
-from flows.settings import collector_spared
 from pipeline.schema import Extraction
 
 
@@ -336,12 +335,3 @@ def test_the_heap_is_left_to_the_os_only_at_exit(tmp_path):
     assert counts["after main"] == "0" and int(counts["at exit"]) > 10_000
 
 
-def test_objects_made_with_the_collector_spared_are_frozen_and_it_is_on_after():
-    before = gc.get_freeze_count()
-    try:
-        with collector_spared():
-            assert not gc.isenabled()
-            made = [[index] for index in range(1000)]
-        assert gc.isenabled() and gc.get_freeze_count() >= before + len(made)
-    finally:
-        gc.unfreeze()

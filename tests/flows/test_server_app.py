@@ -1,0 +1,65 @@
+"""The run's API server app: Prefect's routers, those a run calls first, each request
+reaching the route it reached in Prefect's order."""
+
+import re
+
+from fastapi import APIRouter
+from starlette.routing import Match
+
+from flows.server_app import RUN_ROUTERS, order_independent, run_routers_first
+
+
+def prefect_routers() -> tuple:
+    from prefect.server.api import server
+
+    return server.API_ROUTERS
+
+
+def sample_path(path: str) -> str:
+    """The path with each parameter given a value (a UUID: it converts as any type)."""
+    return re.sub(r"\{[^}]*\}", "6f1a2c3e-0b4d-4e5f-8a9b-0c1d2e3f4a5b", path)
+
+
+def route_reached(routers, path: str, method: str):
+    """The first route that fully matches the request, routers taken in order."""
+    scope = {"type": "http", "path": path, "method": method, "root_path": ""}
+    for router in routers:
+        for route in router.routes:
+            if route.matches(scope)[0] == Match.FULL:
+                return route
+    return None
+
+
+def test_the_routers_a_run_calls_come_first_and_none_is_left_out():
+    routers = prefect_routers()
+    ordered = run_routers_first(routers)
+    assert [router.prefix for router in ordered[:len(RUN_ROUTERS)]] == list(RUN_ROUTERS)
+    assert sorted(map(id, ordered)) == sorted(map(id, routers))
+
+
+def test_every_request_reaches_the_route_it_reached_in_prefects_order():
+    routers = prefect_routers()
+    ordered = run_routers_first(routers)
+    requests = [(sample_path(route.path), method) for router in routers
+                for route in router.routes for method in getattr(route, "methods", None) or ()]
+    assert len(requests) > 150
+    for path, method in requests:
+        assert route_reached(ordered, path, method) is route_reached(routers, path, method), path
+
+
+def test_a_router_that_could_share_a_path_with_another_stays_where_it_was():
+    def router(prefix: str, *paths: str) -> APIRouter:
+        made = APIRouter(prefix=prefix)
+        for path in paths:
+            made.add_api_route(path, lambda: None, methods=["GET"])
+        return made
+
+    automations = router("/automations", "/{id}")
+    templates = router("", "/automations/templates/validate")
+    flows = router("/flows", "/{id}")
+    anything = router("", "/{page}")
+    assert not order_independent(automations, [automations, templates, flows])
+    assert order_independent(flows, [automations, templates, flows])
+    assert not order_independent(flows, [flows, anything])  # "/{page}" takes /flows too
+    moved = run_routers_first((templates, anything, flows))
+    assert moved == (templates, anything, flows)
