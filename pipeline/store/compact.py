@@ -56,6 +56,9 @@ HEAD_KEYS = (FORMAT_KEY, "mention_fields", *INDEXED)
 # Written in a mention's trailing object only when not their default.
 OPTIONAL_FIELDS = ("fusion", "variant", "patient", "modifiers")
 SPAN_FIELDS = ("start", "end", "page", "source_start", "source_end")
+# A mention's fields the tables read, as :meth:`MentionDecoder.columns` gives them.
+COLUMN_FIELDS = ("id", "type", "text", "normalised", "start", "end", "page", "section",
+                 "in_scope", "sentence", "sentence_start", "sentence_end", "rule", "modifiers")
 # The record's mention list opens after its other fields (see the module docstring).
 MENTIONS_KEY = ',"mentions":['
 COMPACT = (",", ":")
@@ -171,6 +174,31 @@ class MentionDecoder:
 
     def mention(self, row: list) -> Mention:
         return Mention.model_validate(self.fields(row))
+
+    def columns(self, rows: list[list]) -> dict[str, list]:
+        """Stored rows as columns of their mentions' :data:`COLUMN_FIELDS`, the values
+        :meth:`fields` gives, not validated: for the tables, without a dict per mention
+        (a row with a trailing object is read by :meth:`fields`)."""
+        text, derived = self.derived.text, self.derived
+        sentence_texts = [text[start:end] for start, end in self.sentences]
+        found = []
+        for row in rows:
+            if len(row) > len(MENTION_FIELDS):
+                fields = self.fields(row)
+                found.append(tuple(fields.get(name, []) if name == "modifiers" else fields[name]
+                                   for name in COLUMN_FIELDS))
+                continue
+            self.count += 1
+            start, end, type_, normalised, rule, sentence = row
+            sentence_start, sentence_end = self.sentences[sentence]
+            section, in_scope = derived.section(start)
+            printed = text[start:end]
+            found.append((f"m{self.count}", self.types[type_], printed,
+                          printed if normalised is SAME_AS_TEXT else normalised, start, end,
+                          derived.page(start), section, in_scope, sentence_texts[sentence],
+                          sentence_start, sentence_end, self.rules[rule], []))
+        return dict(zip(COLUMN_FIELDS, map(list, zip(*found)))) if found else {
+            name: [] for name in COLUMN_FIELDS}
 
 
 def record_head(extraction: Extraction, encoder: MentionEncoder) -> str:
