@@ -179,7 +179,7 @@ def keep_loaded() -> None:
     """What the worker has loaded (the tagger, the caches its warm-up built: some 320,000
     objects kept for its life) left out of the garbage collector's later passes, the
     warm-up's garbage collected first. A full pass over them came every 15-20 documents:
-    over 150 bench documents in one process, 1.3-11 ms/doc less CPU (of 56-75) in each of
+    over 150 bench documents in one process, 1.4-11 ms/doc less CPU (of 56-75) in each of
     five paired rounds. Process-wide: only in a document worker, a process of caselit's
     own."""
     gc.collect()
