@@ -125,7 +125,7 @@ class MentionEncoder:
         row = [start, end, self.index("types", mention.type),
                normalised, self.index("rules", mention.rule),
                self.index("sentences", (sentence_start, sentence_end))]
-        if self.all_given(mention):  # most mentions (93% of the seeds'): no dict to build
+        if self.all_given(mention):  # most mentions (79% of the bench corpus'): no dict to build
             return row
         given = self.derived.fields(self.count, start, end, sentence_start, sentence_end)
         more = {name: getattr(mention, name) for name, value in given.items()
