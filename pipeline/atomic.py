@@ -99,8 +99,11 @@ def replace_unsynced(target: Path, *chunks: bytes) -> None:
             for chunk in chunks:
                 file.write(chunk)
         os.replace(temporary, target)
-    finally:
+    except BaseException:
+        # only then: an unlink of the renamed name, a look-up that fails, cost 0.2 ms a
+        # part at the end of a busy run (6,000 parts for 1,000 documents)
         temporary.unlink(missing_ok=True)
+        raise
 
 
 def atomic_write_text(target: str | Path, text: str) -> None:

@@ -191,6 +191,23 @@ def test_a_worker_warms_up_on_a_report_that_reaches_every_tagger():
     assert len(warm.cases) == 1
 
 
+def test_a_worker_leaves_what_it_loaded_out_of_garbage_collection():
+    """A worker freezes what it loaded before its first document (the tagger and what
+    its warm-up built), so the collector's passes skip it; in a process of its own, as
+    a worker is."""
+    code = ("import gc, os\n"
+            "from pipeline import worker\n"
+            "class Pipe:\n"
+            "    def send(self, message): print('sent', message, gc.get_freeze_count())\n"
+            "    def recv(self): raise EOFError\n"
+            "worker.serve_documents(Pipe(), os.getppid())\n")
+    printed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                             text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    sent, message, frozen = printed.stdout.split()
+    assert (sent, message) == ("sent", "ready")
+    assert int(frozen) > 100_000  # the tagger's lexicons among them
+
+
 def test_a_warmed_up_worker_extracts_as_a_new_process_does(folder):
     """The warm-up leaves nothing that changes a document's extraction: a worker's record
     (warm-up, then the document) is what ``caselit extract`` prints in a new process."""

@@ -31,7 +31,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from pipeline.atomic import replace_unsynced
-from pipeline.schema import CaseRecord, Extraction, Fusion, Mention, Variant
+from pipeline.schema import CaseRecord, Extraction, Fusion, Variant
 
 LIST_SEPARATOR = "; "
 
@@ -148,29 +148,38 @@ def therapy_line_rows(doc_id: str, case: CaseRecord, sentences: dict[str, str]) 
     return rows
 
 
-def mention_rows(doc_id: str, mentions: list[Mention]) -> list[dict]:
-    return [{
-        "doc_id": doc_id, "mention_id": m.id, "type": m.type, "text": m.text,
-        "normalised": m.normalised, "start": m.start, "end": m.end, "page": m.page,
-        "section": m.section, "in_scope": m.in_scope, "sentence": m.sentence,
-        "sentence_start": m.sentence_start, "sentence_end": m.sentence_end, "rule": m.rule,
-        "modifiers": LIST_SEPARATOR.join(m.modifiers),
-    } for m in mentions]
+def mention_table(doc_id: str, columns: dict[str, list]) -> pa.Table:
+    """A batch of mentions (columns of their fields, as
+    :meth:`~pipeline.store.records.StoredRecord.column_batches` gives them) as the rows
+    of the mentions table, built column by column."""
+    count = len(columns["id"])
+    return pa.Table.from_pydict({
+        "doc_id": [doc_id] * count, "mention_id": columns["id"], "type": columns["type"],
+        "text": columns["text"], "normalised": columns["normalised"],
+        "start": columns["start"], "end": columns["end"], "page": columns["page"],
+        "section": columns["section"], "in_scope": columns["in_scope"],
+        "sentence": columns["sentence"], "sentence_start": columns["sentence_start"],
+        "sentence_end": columns["sentence_end"], "rule": columns["rule"],
+        "modifiers": [LIST_SEPARATOR.join(modifiers) for modifiers in columns["modifiers"]],
+    }, schema=SCHEMAS["mentions"])
 
 
 class Evidence:
-    """How often each (type, normal form) is mentioned in scope, and its first mention,
-    counted as a record's mentions stream past."""
+    """How often each (type, normal form) is mentioned in scope, and its first mention's
+    id and sentence, counted as a record's mentions stream past."""
 
     def __init__(self):
-        self.seen: dict[tuple[str, str], tuple[int, Mention]] = {}
+        self.seen: dict[tuple[str, str], tuple[int, str, str]] = {}
 
-    def add(self, mentions: list[Mention]) -> None:
-        for mention in mentions:
-            if mention.in_scope and mention.normalised:
-                key = (mention.type, mention.normalised)
-                count, first = self.seen.get(key, (0, mention))
-                self.seen[key] = (count + 1, first)
+    def add(self, columns: dict[str, list]) -> None:
+        for in_scope, type_, normalised, mention_id, sentence in zip(
+                columns["in_scope"], columns["type"], columns["normalised"], columns["id"],
+                columns["sentence"]):
+            if in_scope and normalised:
+                key = (type_, normalised)
+                count, first_id, first_sentence = self.seen.get(
+                    key, (0, mention_id, sentence))
+                self.seen[key] = (count + 1, first_id, first_sentence)
 
 
 def entity_rows(extraction: Extraction, evidence: Evidence) -> list[dict]:
@@ -179,11 +188,10 @@ def entity_rows(extraction: Extraction, evidence: Evidence) -> list[dict]:
     rows = []
 
     def add(kind: str, value: str, mention_key: tuple[str, str], **details) -> None:
-        count, first = evidence.seen.get(mention_key, (0, None))
+        count, first_id, first_sentence = evidence.seen.get(mention_key, (0, None, None))
         rows.append({
             "doc_id": doc_id, "type": kind, "value": value, "mentions": count,
-            "first_mention_id": first.id if first else None,
-            "first_sentence": first.sentence if first else None, **details,
+            "first_mention_id": first_id, "first_sentence": first_sentence, **details,
         })
 
     for gene in extraction.genes:
@@ -298,16 +306,18 @@ def parquet_writer(where: Path | pa.NativeFile, name: str) -> pq.ParquetWriter:
 
 def fill_parts(parts: dict, record) -> None:
     """Every table's rows of ``record`` into its part (a long record's mentions in
-    batches): ``parts`` per table, each with an ``add(rows)``; ``record`` with a
-    ``doc_id``, its ``mention_batches()``, then its ``head()`` (the Extraction's other
-    fields)."""
+    batches): ``parts`` per table, each a :class:`Part`; ``record`` with a ``doc_id``, its
+    ``column_batches()``, then its ``head()`` (the Extraction's other fields)."""
     doc_id = record.doc_id
     evidence = Evidence()
     sentences: dict[str, str] = {}
-    for mentions in record.mention_batches():
-        parts["mentions"].add(mention_rows(doc_id, mentions))
-        evidence.add(mentions)
-        sentences.update((m.id, m.sentence) for m in mentions if m.type in LINE_EVIDENCE_TYPES)
+    for columns in record.column_batches():
+        if columns["id"]:
+            parts["mentions"].add_table(mention_table(doc_id, columns))
+        evidence.add(columns)
+        sentences.update((mention_id, sentence) for mention_id, type_, sentence
+                         in zip(columns["id"], columns["type"], columns["sentence"])
+                         if type_ in LINE_EVIDENCE_TYPES)
     head = record.head()
     parts["documents"].add([document_row(head)])
     parts["cases"].add([case_row(doc_id, case) for case in head.cases])
@@ -325,10 +335,30 @@ def staged_path(out_dir: Path, doc_id: str) -> Path:
     return Path(out_dir) / STAGED / f"{doc_id}{STAGED_SUFFIX}"
 
 
-class PartInMemory:
-    """One document's rows of one table as the bytes of its Parquet part and of its CSV
-    lines (a gzip member per batch of rows), the same bytes a part written to its file
-    holds."""
+class Part:
+    """One document's rows of one table, added in batches: a Parquet part (``parquet``,
+    a writer) and the same rows as CSV lines (a gzip member per batch: :meth:`add_csv`)."""
+
+    name: str
+    parquet: pq.ParquetWriter
+    rows: int
+
+    def add(self, rows: list[dict]) -> None:
+        if rows:
+            self.add_table(arrow_rows(rows, self.name))
+
+    def add_table(self, table: pa.Table) -> None:
+        self.parquet.write_table(table)
+        self.add_csv(table)
+        self.rows += table.num_rows
+
+    def add_csv(self, table: pa.Table) -> None:
+        raise NotImplementedError
+
+
+class PartInMemory(Part):
+    """A :class:`Part` as the bytes of its Parquet part and of its CSV lines, the same
+    bytes a part written to its file holds."""
 
     def __init__(self, name: str):
         self.name = name
@@ -337,12 +367,8 @@ class PartInMemory:
         self.members: list[bytes] = []
         self.rows = 0
 
-    def add(self, rows: list[dict]) -> None:
-        if rows:
-            table = arrow_rows(rows, self.name)
-            self.parquet.write_table(table)
-            self.members.append(gzip_member(csv_lines(table).to_pybytes()))
-            self.rows += len(rows)
+    def add_csv(self, table: pa.Table) -> None:
+        self.members.append(gzip_member(csv_lines(table).to_pybytes()))
 
     def finish(self) -> tuple[bytes, bytes]:
         self.parquet.close()

@@ -63,7 +63,7 @@ from pipeline.schema import SourceFile
 from pipeline.store.manifest import record_path, stamp_of
 # the row and schema names, where callers of this module have found them
 from pipeline.store.parts import (HEADERS, LIST_SEPARATOR, SCHEMAS, STAGED,  # noqa: F401
-                                  TABLES, Staged, arrow_rows, csv_lines, fill_parts,
+                                  TABLES, Part, Staged, arrow_rows, csv_lines, fill_parts,
                                   gzip_member, parquet_writer, read_staged, stage_document)
 from pipeline.store.records import STREAMED_BYTES, StoredRecord
 
@@ -153,7 +153,7 @@ class CsvView:
         self.target.close()
 
 
-class DocumentPart:
+class DocumentPart(Part):
     """One document's rows of one table: its Parquet part, and the same rows as lines of
     the table's CSV view (a gzip member per batch of rows).
 
@@ -172,12 +172,8 @@ class DocumentPart:
         self.view = view
         self.rows = self.csv_bytes = 0
 
-    def add(self, rows: list[dict]) -> None:
-        if rows:
-            table = arrow_rows(rows, self.name)
-            self.parquet.write_table(table)
-            self.csv_bytes += self.view.add(table)
-            self.rows += len(rows)
+    def add_csv(self, table: pa.Table) -> None:
+        self.csv_bytes += self.view.add(table)
 
     def close(self) -> None:
         self.parquet.close()

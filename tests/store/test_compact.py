@@ -49,6 +49,23 @@ def test_seed_records_read_back_as_the_extraction_and_document(tmp_path, seed_ex
         assert streamed(out / f"{document.id}.json") == extraction
 
 
+def test_a_record_read_unchecked_gives_its_mentions_fields_as_columns(tmp_path,
+                                                                     seed_extractions):
+    """The tables' reading of a record (its stored rows straight to columns) gives every
+    mention's fields as the Extraction holds them, rows with a trailing object too."""
+    from pipeline.store.compact import COLUMN_FIELDS
+
+    trailing = 0
+    for document, extraction in seed_extractions:
+        path = write_record(document, extraction, tmp_path)
+        trailing += sum(len(row) > 6 for row in json.loads(path.read_text())["mentions"])
+        batches = list(StoredRecord(path, checked=False).column_batches())
+        assert [{name: batch[name][n] for name in COLUMN_FIELDS}
+                for batch in batches for n in range(len(batch["id"]))] == [
+            {name: getattr(m, name) for name in COLUMN_FIELDS} for m in extraction.mentions]
+    assert trailing  # modifiers, fusions, variants, patients
+
+
 def test_a_seed_pdf_with_its_boxes_reads_back(tmp_path):
     document, extraction = extract(sorted(PDFS.glob("*.pdf"))[0])
     assert any(span.bbox for span in document.source_map)
