@@ -27,7 +27,6 @@ and after each kill.
 from __future__ import annotations
 
 import contextlib
-import gc
 import math
 import multiprocessing
 import os
@@ -137,7 +136,6 @@ def serve_documents(connection, parent: int) -> None:
     if os.getppid() != parent:  # it died before the signal was asked for
         return
     preload_tagger()
-    keep_loaded()
     connection.send(READY)
     while True:
         try:
@@ -176,17 +174,6 @@ def preload_tagger() -> None:
             extract_read(read_text(WARM_UP_TEXT, "warm-up"), "warm-up")
     except Exception:  # noqa: BLE001 - see the docstring: each document reports it
         pass
-
-
-def keep_loaded() -> None:
-    """What the worker has loaded (the tagger, the caches its warm-up built: some 320,000
-    objects kept for its life) left out of the garbage collector's later passes, the
-    warm-up's garbage collected first. A full pass over them came every 15-20 documents:
-    over 150 bench documents in one process, 1.4-11 ms/doc less CPU (of 56-75) in each of
-    five paired rounds. Process-wide: only in a document worker, a process of caselit's
-    own."""
-    gc.collect()
-    gc.freeze()
 
 
 class Starter:
