@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from operator import attrgetter
 from typing import Iterable
 
 import pydantic_core
@@ -56,6 +57,9 @@ HEAD_KEYS = (FORMAT_KEY, "mention_fields", *INDEXED)
 # Written in a mention's trailing object only when not their default.
 OPTIONAL_FIELDS = ("fusion", "variant", "patient", "modifiers")
 SPAN_FIELDS = ("start", "end", "page", "source_start", "source_end")
+# A mention's fields the document gives (:meth:`Derived.values`), in this order.
+DERIVED_FIELDS = ("id", "text", "page", "section", "in_scope", "sentence")
+derived_values_of = attrgetter(*DERIVED_FIELDS)
 # A mention's fields the tables read, as :meth:`MentionDecoder.columns` gives them.
 COLUMN_FIELDS = ("id", "type", "text", "normalised", "start", "end", "page", "section",
                  "in_scope", "sentence", "sentence_start", "sentence_end", "rule", "modifiers")
@@ -95,13 +99,19 @@ class Derived:
             return self.sections[index][2], self.sections[index][3]
         return None, True
 
+    def values(self, number: int, start: int, end: int, sentence_start: int,
+               sentence_end: int) -> tuple:
+        """The values of :data:`DERIVED_FIELDS` the document gives the ``number``-th
+        mention (from 1)."""
+        section, in_scope = self.section(start)
+        return (f"m{number}", self.text[start:end], self.page(start), section, in_scope,
+                self.text[sentence_start:sentence_end])
+
     def fields(self, number: int, start: int, end: int, sentence_start: int,
                sentence_end: int) -> dict:
-        """The fields of the ``number``-th mention (from 1) that the document gives."""
-        section, in_scope = self.section(start)
-        return {"id": f"m{number}", "text": self.text[start:end], "page": self.page(start),
-                "section": section, "in_scope": in_scope,
-                "sentence": self.text[sentence_start:sentence_end]}
+        """:meth:`values` by field name."""
+        return dict(zip(DERIVED_FIELDS, self.values(number, start, end, sentence_start,
+                                                    sentence_end)))
 
 
 class MentionEncoder:
@@ -125,11 +135,13 @@ class MentionEncoder:
         row = [start, end, self.index("types", mention.type),
                normalised, self.index("rules", mention.rule),
                self.index("sentences", (sentence_start, sentence_end))]
-        if self.all_given(mention):  # most mentions (79% of the bench corpus'): no dict to build
+        own = derived_values_of(mention)
+        given = self.derived.values(self.count, start, end, sentence_start, sentence_end)
+        optional = mention.modifiers or mention.fusion or mention.variant or mention.patient
+        if own == given and not optional:  # most mentions (79% of the bench corpus')
             return row
-        given = self.derived.fields(self.count, start, end, sentence_start, sentence_end)
-        more = {name: getattr(mention, name) for name, value in given.items()
-                if getattr(mention, name) != value}
+        more = {name: value for name, value, derived in zip(DERIVED_FIELDS, own, given)
+                if value != derived}
         for name in OPTIONAL_FIELDS:
             value = getattr(mention, name)
             if value:
@@ -138,20 +150,6 @@ class MentionEncoder:
         if more:
             row.append(more)
         return row
-
-    def all_given(self, mention: Mention) -> bool:
-        """Whether the document gives every field of the ``count``-th mention
-        (:meth:`Derived.fields`) and it has none of the :data:`OPTIONAL_FIELDS`: its row
-        needs no trailing object."""
-        derived, start = self.derived, mention.start
-        section, in_scope = derived.section(start)
-        return (mention.section == section and mention.in_scope == in_scope
-                and mention.page == derived.page(start)
-                and mention.text == derived.text[start:mention.end]
-                and mention.sentence == derived.text[mention.sentence_start:mention.sentence_end]
-                and mention.id == f"m{self.count}"
-                and not (mention.modifiers or mention.fusion or mention.variant
-                         or mention.patient))
 
     def rows_json(self, mentions: Iterable[Mention]) -> str:
         """Mentions as comma-separated rows: a piece of the record's mention list."""
@@ -196,8 +194,6 @@ class MentionDecoder:
         """Stored rows as columns of their mentions' :data:`COLUMN_FIELDS`, the values
         :meth:`fields` gives, not validated: for the tables, without a dict per mention
         (a row with a trailing object is read by :meth:`fields`)."""
-        text, derived = self.derived.text, self.derived
-        sentence_texts = [text[start:end] for start, end in self.sentences]
         found = []
         for row in rows:
             if len(row) > len(MENTION_FIELDS):
@@ -208,12 +204,12 @@ class MentionDecoder:
             self.count += 1
             start, end, type_, normalised, rule, sentence = row
             sentence_start, sentence_end = self.sentences[sentence]
-            section, in_scope = derived.section(start)
-            printed = text[start:end]
-            found.append((f"m{self.count}", self.types[type_], printed,
+            mention_id, printed, page, section, in_scope, sentence_text = self.derived.values(
+                self.count, start, end, sentence_start, sentence_end)
+            found.append((mention_id, self.types[type_], printed,
                           printed if normalised is SAME_AS_TEXT else normalised, start, end,
-                          derived.page(start), section, in_scope, sentence_texts[sentence],
-                          sentence_start, sentence_end, self.rules[rule], []))
+                          page, section, in_scope, sentence_text, sentence_start, sentence_end,
+                          self.rules[rule], []))
         return dict(zip(COLUMN_FIELDS, map(list, zip(*found)))) if found else {
             name: [] for name in COLUMN_FIELDS}
 
