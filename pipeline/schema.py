@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from pipeline.hgvs_syntax import is_normal_hgvs
 
@@ -96,7 +97,11 @@ class Page(Model):
     end: int
 
 
-class SourceSpan(Model):
+# A slotted dataclass, not a Model: a document has one span per stretch of text (some
+# 2,000 per PDF), and a span made this way costs a third of a Model's CPU and one object
+# for the garbage collector instead of two (an instance and its __dict__).
+@pydantic_dataclass(slots=True, config=ConfigDict(extra="forbid"))
+class SourceSpan:
     """Where a stretch of the clean text came from.
 
     Text files: ``source_start:source_end`` are character offsets in the decoded file.
