@@ -173,9 +173,10 @@ def stage_split(paths: list[Path], out: Path) -> dict[str, float]:
     from pipeline.assemble import assemble
     from pipeline.read import read_document
     from pipeline.store import write_record
-    from pipeline.tag import load_tagger, tag, tagger_fingerprint
+    from pipeline.tag import tag, tagger_fingerprint
+    from pipeline.worker import preload_tagger
 
-    load_tagger()
+    preload_tagger()  # as a document worker starts
     fingerprint = tagger_fingerprint()
     totals = dict.fromkeys(("read", "tag", "assemble", "write"), 0.0)
     for path in paths:
