@@ -30,17 +30,22 @@ BOMS = (
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 MARKED_UP_RAISED = re.compile(r"\^\{([^{}\n]{1,20})\}|\^\[([^\[\]\n]{1,20})\]")
 UNICODE_RAISED = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+(?:[,–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+# The next three start with the number's first digit and look behind it for what comes
+# before: a pattern that starts with a look-behind is tried at every position of the text,
+# one that starts with a digit only where re's fast scan finds one (1.5-2.4x faster
+# over the seeds, dev reports and corpora; the same matches on them and 300,000 random texts).
 # "translocation.1 Patients", "70%.2 Although": a small number glued after punctuation
 # that follows a word (not a number: "in 2007.2" is left alone), then a new sentence.
 # An HGVS prefix is no word: "c.419 G > A" keeps its position.
 FLATTENED_AFTER_PUNCTUATION = re.compile(
-    r"(?<=[a-z%)\]][.,;:])(?<!\b[cgmnpr]\.)\d{1,3}(?:[,–-]\d{1,3})*(?=[ \t]+[^\d\s]|[ \t]*$)",
+    r"\d(?<=[a-z%)\]][.,;:]\d)(?<!\b[cgmnpr]\.\d)\d{0,2}(?:[,–-]\d{1,3})*"
+    r"(?=[ \t]+[^\d\s]|[ \t]*$)",
     re.MULTILINE)
 # "copy number amplification20 and": glued to a long lower-case word
-FLATTENED_AFTER_WORD = re.compile(r"(?<=[a-z]{6})\d{1,2}(?:[,–-]\d{1,2})*(?=[\s.,;:)]|$)",
+FLATTENED_AFTER_WORD = re.compile(r"\d(?<=[a-z]{6}\d)\d?(?:[,–-]\d{1,2})*(?=[\s.,;:)]|$)",
                                   re.MULTILINE)
 # "(e.g., ceritinib, brigatinib)4 and third-generation": right after a closing parenthesis
-FLATTENED_AFTER_PARENTHESIS = re.compile(r"(?<=[a-z]\))\d{1,2}(?:[,–-]\d{1,2})*(?=[ \t]+[A-Za-z(])")
+FLATTENED_AFTER_PARENTHESIS = re.compile(r"\d(?<=[a-z]\)\d)\d?(?:[,–-]\d{1,2})*(?=[ \t]+[A-Za-z(])")
 # "et al4 found", "as described by Lee et al.12"
 FLATTENED_AFTER_ET_AL = re.compile(r"(?<=\bet al)\.?\d{1,3}(?:[,–-]\d{1,3})*(?=\s)")
 # "*STRN::ALK*", "**B.**": emphasis markers, not crossing a superscript or a line

@@ -23,6 +23,13 @@ def test_flattened_citation_numbers_are_removed_where_unambiguous():
                              "(e.g., brigatinib) and others failed. It was detected in 2007.2 ALK")
 
 
+def test_citation_ranges_glued_to_a_long_word_or_after_a_sentence_are_removed():
+    text = ("Copy number amplification20,21 was seen in relapse.3-5 Short words like ALK12 "
+            "keep their digits, as does exon 19.")
+    assert cleaned(text) == ("Copy number amplification was seen in relapse. Short words like "
+                             "ALK12 keep their digits, as does exon 19.")
+
+
 def test_a_coding_change_keeps_its_position_and_a_kept_line_break_joins_its_word():
     # "c.419" is an HGVS prefix and its position, not a word with a citation number
     assert cleaned("IDH2 mutation (c.419 G > A) was found.") == "IDH2 mutation (c.419 G > A) was found."
