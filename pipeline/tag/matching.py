@@ -76,28 +76,31 @@ def key_words(lookup: Mapping[str, object]) -> KeyWords:
 
 
 REMEMBERED_WORDS = 1 << 16  # per lookup: then forgotten, to bound the memory
-_RESOLVING: dict[tuple[int, int], tuple[Mapping, Callable, set[str], set[str]]] = {}
+_RESOLVING: dict[tuple[int, int, int], tuple[Mapping, Callable, Callable | None, set[str], set[str]]] = {}
 
 
 def resolving_words(words: list[str], lookup: Mapping[str, object],
-                    respellings: Callable[[str], tuple[str, ...]]) -> set[str]:
+                    respellings: Callable[[str], tuple[str, ...]],
+                    may_respell: Callable[[str], bool] | None = None) -> set[str]:
     """A set holding those of ``words`` that are keys of ``lookup`` or respelt to one
     (and such words of earlier texts: a corpus repeats its words, so each is looked up
-    once per lookup and respelling function while the process remembers it)."""
-    cached = _RESOLVING.get((id(lookup), id(respellings)))
+    once per lookup and respelling function while the process remembers it). Only the
+    words ``may_respell`` lets through are respelt (see :func:`find_terms`)."""
+    cached = _RESOLVING.get((id(lookup), id(respellings), id(may_respell)))
     if (cached is None or cached[0] is not lookup or cached[1] is not respellings
-            or len(cached[2]) > REMEMBERED_WORDS):
-        cached = _RESOLVING[id(lookup), id(respellings)] = (lookup, respellings, set(), set())
-    _, _, seen, resolving = cached
+            or cached[2] is not may_respell or len(cached[3]) > REMEMBERED_WORDS):
+        cached = _RESOLVING[id(lookup), id(respellings), id(may_respell)] = (
+            lookup, respellings, may_respell, set(), set())
+    _, _, _, seen, resolving = cached
     new = set(words) - seen
-    for word in new:
-        if lookup.get(word) is not None:
-            resolving.add(word)
-        else:
-            for other in respellings(word):
-                if lookup.get(other) is not None:
-                    resolving.add(word)
-                    break
+    keys = {word for word in new if lookup.get(word) is not None}
+    resolving |= keys
+    respelt = new - keys
+    for word in respelt if may_respell is None else filter(may_respell, respelt):
+        for other in respellings(word):
+            if lookup.get(other) is not None:
+                resolving.add(word)
+                break
     seen |= new
     return resolving
 
@@ -160,7 +163,8 @@ def joined_words(text: str, joiners: str) -> list[bool]:
 def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
                accept: Callable[[str, T], bool] | None = None,
                respellings: Callable[[str], tuple[str, ...]] | None = None,
-               respellings_keep_words: bool = False, joiners: str = " -") -> list[tuple[Match, T]]:
+               respellings_keep_words: bool = False, joiners: str = " -",
+               may_respell: Callable[[str], bool] | None = None) -> list[tuple[Match, T]]:
     """Non-overlapping (match, value) pairs for every phrase whose key is in ``lookup``.
 
     A phrase is 1..``max_words`` words joined by single spaces or hyphens, tried longest
@@ -170,7 +174,9 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     ("IGF-1" -> "IGF1"); the match's ``key`` is then the key found. ``respellings_keep_words``
     says that respellings change only the characters between a phrase's words. ``joiners`` are the characters that
     may join a phrase's words: "-" alone when no key (nor any respelling of a spaced
-    phrase) holds a space, which spares a look-up per word.
+    phrase) holds a space, which spares a look-up per word. ``may_respell``, given with
+    ``respellings``, is a quick test of a key, False only when no respelling of it can be
+    in ``lookup``: keys it fails are not respelt.
 
     Phrases are tried only at the words that can start one, chosen for the whole text
     at once: a word that is a key, or whose pair with the next word begins one (without
@@ -190,7 +196,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
                       if keys[index] in singles
                       or (joined[index] and (keys[index], keys[index + 1]) in pairs)]
     else:
-        alone = resolving_words(keys, lookup, respellings)
+        alone = resolving_words(keys, lookup, respellings, may_respell)
         found_alone = map(alone.__contains__, keys)
         candidates = list(compress(range(count), map(or_, found_alone, joined)
                                    if max_words > 1 else found_alone))
@@ -207,7 +213,8 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
             start, end = starts[index], ends[end_word]
             key = source[start:end]
             value = lookup.get(key)
-            if value is None and respellings is not None:
+            if value is None and respellings is not None and (
+                    may_respell is None or may_respell(key)):
                 for other in respellings(key):
                     value = lookup.get(other)
                     if value is not None:
