@@ -38,6 +38,7 @@ from pipeline.settings import get_settings
 from pipeline.tag.context import doc_sentences
 from pipeline.tag.model_mentions import model_mentions, unknown_entities
 from pipeline.tag.tags import Tag, add_tags, doc_text, resolved_genes
+from pipeline.tag import variant_words
 from pipeline.tag.variant_words import find_word_changes
 
 # The normal forms most changes take, a substitution of one residue or base, which
@@ -352,8 +353,9 @@ class VariantTagger:
         self.name = name
         self.lexicon = gene_lexicon(get_settings())
         # the grammar is built (~45 ms) when the tagger loads, as the lexicons are, not
-        # in the first document that holds a variant
+        # in the first document that holds a variant; so are the patterns of changes in words
         biocommons_parser()
+        variant_words.patterns(), variant_words.residue_starts(), variant_words.residue_names()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
