@@ -307,3 +307,13 @@ def test_a_form_no_respelling_can_make_a_key_is_not_respelt(gene_lexicon):
     assert [form for form in respelt_to_keys if not screen(form)] == []
     # and most forms spelled like no key are not respelt at all
     assert not screen("expression") and not screen("Patients") and not screen("2019")
+
+
+def test_a_marker_is_known_as_printed_in_lower_case_or_opening_a_sentence():
+    from pipeline.tag.gene_rules import gene_rules
+
+    rules = gene_rules()
+    # a marker printed in capitals is known in capitals only: "sma" is no SMA
+    assert [rules.marker_symbol(form) for form in ("SMA", "Napsin A", "napsin A", "CK5/6",
+                                                   "Estrogen receptor", "EGFR", "sma", "Sma")] == [
+        "ACTA2", "NAPSA", "NAPSA", "KRT5", "ESR1", None, None, None]
