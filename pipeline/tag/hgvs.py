@@ -47,6 +47,19 @@ from pipeline.tag.variant_words import find_word_changes
 PLAIN_RESIDUE = NORMAL_AA.replace("|Pyl", "")
 PLAIN_SUBSTITUTION = re.compile(rf"p\.(?:{PLAIN_RESIDUE})\d+(?:{PLAIN_RESIDUE})"
                                 r"|c\.\d+[ACGT]>[ACGT]")
+# Other normal forms reports print often, which the grammar accepts too (the same test asks
+# it of each residue and position kind): frameshifts, deletions and duplications of
+# residues; coding changes at an intron or UTR position ("c.444-62C>A", "c.*17T>C"),
+# coding deletions, duplications and insertions, genomic substitutions ("g.716751G>C").
+# Not genomic positions with an offset ("g.123+5A>G") nor inserted residues, which it
+# rejects after a stop ("insTerGly").
+PLAIN_RESIDUES = rf"(?:{PLAIN_RESIDUE})\d+(?:_(?:{PLAIN_RESIDUE})\d+)?"
+CODING_POSITION = r"[-*]?\d+(?:[-+]\d+)?"
+PLAIN_EDIT = re.compile(
+    rf"p\.(?:{PLAIN_RESIDUE})\d+(?:{PLAIN_RESIDUE})?fs(?:Ter\d+)?"
+    rf"|p\.{PLAIN_RESIDUES}(?:del|dup)"
+    rf"|c\.{CODING_POSITION}[ACGT]>[ACGT]|g\.\d+[ACGT]>[ACGT]"
+    rf"|c\.{CODING_POSITION}(?:_{CODING_POSITION})?(?:del[ACGT]*|dup[ACGT]*|ins[ACGT]+)")
 REFERENCE = r"(?:(?:NM|NR|NC|NG|NP|XM|XR|ENST|LRG)_?\d+(?:\.\d+)?(?:\([A-Za-z0-9-]+\))?)"
 HGVS = re.compile(
     rf"(?<![A-Za-z0-9.])"
@@ -409,6 +422,7 @@ class VariantTagger:
         """The tag of a hit; a normal form biocommons' grammar rejects is not given."""
         variant = None
         if (hit.hgvs is not None and not PLAIN_SUBSTITUTION.fullmatch(hit.hgvs)
+                and not PLAIN_EDIT.fullmatch(hit.hgvs)
                 and biocommons_accepts(hit.hgvs) is False):
             hit = replace(hit, hgvs=None)
         if hit.hgvs is not None:
