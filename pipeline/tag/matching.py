@@ -52,6 +52,8 @@ class KeyWords:
     word_pairs: frozenset[tuple[str, str]]
     pair_starts: frozenset[str]  # the first words of ``word_pairs``
     starts: frozenset[str]  # the words a key can start with: single words and pair starts
+    # first word -> the most words of a key starting with it: a longer phrase is no key
+    longest: dict[str, int]
 
 
 _KEY_WORDS: dict[int, tuple[Mapping, KeyWords]] = {}
@@ -62,16 +64,18 @@ def key_words(lookup: Mapping[str, object]) -> KeyWords:
     whole process; the lookup itself is held, so its id is never reused)."""
     cached = _KEY_WORDS.get(id(lookup))
     if cached is None or cached[0] is not lookup:
-        singles, pairs = set(), set()
+        singles, pairs, longest = set(), set(), {}
         for key in lookup:
             words = WORD.findall(key)
             if len(words) == 1:
                 singles.add(words[0])
             elif len(words) > 1:
                 pairs.add((words[0], words[1]))
+            if words:
+                longest[words[0]] = max(longest.get(words[0], 0), len(words))
         cached = _KEY_WORDS[id(lookup)] = (lookup, KeyWords(
             frozenset(singles), frozenset(pairs), frozenset(first for first, _ in pairs),
-            frozenset(singles).union(first for first, _ in pairs)))
+            frozenset(singles).union(first for first, _ in pairs), longest))
     return cached[1]
 
 
@@ -189,6 +193,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     joined = joined_words(text, joiners)
     # the words are screened by C-level set look-ups (compress over a map), not a
     # Python loop: most of a text's words start no key
+    known = None
     if respellings is None or respellings_keep_words:
         known = key_words(lookup)
         singles, pairs = known.single_words, known.word_pairs
@@ -207,7 +212,8 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
         if index < free:
             continue
         last = index
-        while last + 1 < count and last - index + 1 < max_words and joined[last]:
+        most = max_words if known is None else min(max_words, known.longest[keys[index]])
+        while last + 1 < count and last - index + 1 < most and joined[last]:
             last += 1
         for end_word in range(last, index - 1, -1):
             start, end = starts[index], ends[end_word]
