@@ -654,6 +654,9 @@ class FusionTagger:
     def __init__(self, nlp: Language, name: str):
         self.name = name
         self.lexicon = gene_lexicon(get_settings())
+        # the rules' patterns are built when the tagger loads, not in the first document
+        # that needs one
+        pair_pattern(), fusion_word_pattern(), cues(), negated_pattern(), rearranged_patterns()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)

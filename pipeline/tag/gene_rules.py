@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation, words_pattern)
@@ -26,9 +26,15 @@ class GeneRules:
     not_genes: frozenset[str]
     marker_forms: re.Pattern  # the markers as printed (:func:`marker_forms`)
 
+    @cached_property
+    def lowered_markers(self) -> frozenset[str]:
+        return frozenset(marker.lower() for marker in self.ihc_markers)
+
     def marker_symbol(self, printed: str) -> str | None:
         """The symbol of an IHC marker as printed, also in lower case or with a capital
         opening a sentence ("Napsin A")."""
+        if printed.lower() not in self.lowered_markers:
+            return None  # no spelling below is a marker's (most candidates)
         markers = self.ihc_markers
         return (markers.get(printed) or markers.get(printed.lower())
                 or markers.get(printed[:1].lower() + printed[1:]))

@@ -133,6 +133,32 @@ def symbol_respeller(words: frozenset[str]) -> Callable[[str], tuple[str, ...]]:
     return partial(symbol_respellings, words=words)
 
 
+GREEK_CAPITALS = tuple(word.upper() for word in GREEK_WORDS if word.isascii())
+_SPELLED_KEYS: dict[int, tuple[dict, frozenset[str]]] = {}
+
+
+def respelling_screen(lookup: dict[str, object]) -> Callable[[str], bool]:
+    """:func:`may_respell` for a lookup's keys (the same function each time, computed once
+    per lookup, which is held, so its id is never reused)."""
+    cached = _SPELLED_KEYS.get(id(lookup))
+    if cached is None or cached[0] is not lookup:
+        spelled = frozenset(key.upper().replace("-", "") for key in lookup)
+        cached = _SPELLED_KEYS[id(lookup)] = (lookup, partial(may_respell, spelled_keys=spelled))
+    return cached[1]
+
+
+def may_respell(printed: str, spelled_keys: frozenset[str]) -> bool:
+    """False when no form of :func:`symbol_respellings` can be a key: respelling an ASCII
+    form that ends in no Greek word and starts with no "c-" changes only its letter case
+    and hyphens, so a key it respells to is in ``spelled_keys`` (the keys in capitals
+    without hyphens) as the form itself is (a quick test before most words' respelling)."""
+    if not printed.isascii():
+        return True
+    spelled = printed.upper().replace("-", "")
+    return (spelled in spelled_keys or printed[:2] in ("c-", "C-")
+            or (spelled[:-1] if spelled[-1:].isdigit() else spelled).endswith(GREEK_CAPITALS))
+
+
 def cellular_forms(name: str) -> list[str]:
     """The spellings HGNC may give the c- alias of a proto-oncogene ("C-Kit", "c-Myc")."""
     return [f"{c}-{n}" for c in "cC" for n in (name.capitalize(), name.upper(), name.lower())]
@@ -162,7 +188,8 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
     name_starts = [c.start for c in found]
     # symbols hold no space, and no respelling takes one out: only hyphens join their words
     for match, entry in find_terms(text, lexicon.printed_forms, max_words=2,
-                                   respellings=symbol_respeller(words), joiners="-"):
+                                   respellings=symbol_respeller(words),
+                                   may_respell=respelling_screen(lexicon.printed_forms), joiners="-"):
         before = bisect_right(name_starts, match.start)
         if before and match.start < found[before - 1].end:
             continue
@@ -377,6 +404,7 @@ class GeneTagger:
         self.drugs = drug_lexicon(settings)  # names that are a gene's and a drug's
         self.words = common_words(settings)
         self.rules = gene_rules()
+        respelling_screen(self.lexicon.printed_forms)  # built with the tagger, not in a document
 
     def __call__(self, doc: Doc) -> Doc:
         add_tags(doc, self.judge(doc_text(doc), doc_sentences(doc), abbreviations(doc),

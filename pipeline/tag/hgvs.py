@@ -38,6 +38,7 @@ from pipeline.settings import get_settings
 from pipeline.tag.context import doc_sentences
 from pipeline.tag.model_mentions import model_mentions, unknown_entities
 from pipeline.tag.tags import Tag, add_tags, doc_text, resolved_genes
+from pipeline.tag import variant_words
 from pipeline.tag.variant_words import find_word_changes
 
 # The normal forms most changes take, a substitution of one residue or base, which
@@ -46,6 +47,19 @@ from pipeline.tag.variant_words import find_word_changes
 PLAIN_RESIDUE = NORMAL_AA.replace("|Pyl", "")
 PLAIN_SUBSTITUTION = re.compile(rf"p\.(?:{PLAIN_RESIDUE})\d+(?:{PLAIN_RESIDUE})"
                                 r"|c\.\d+[ACGT]>[ACGT]")
+# Other normal forms reports print often, which the grammar accepts too (the same test asks
+# it of each residue and position kind): frameshifts, deletions and duplications of
+# residues; coding changes at an intron or UTR position ("c.444-62C>A", "c.*17T>C"),
+# coding deletions, duplications and insertions, genomic substitutions ("g.716751G>C").
+# Not genomic positions with an offset ("g.123+5A>G") nor inserted residues, which it
+# rejects after a stop ("insTerGly").
+PLAIN_RESIDUES = rf"(?:{PLAIN_RESIDUE})\d+(?:_(?:{PLAIN_RESIDUE})\d+)?"
+CODING_POSITION = r"[-*]?\d+(?:[-+]\d+)?"
+PLAIN_EDIT = re.compile(
+    rf"p\.(?:{PLAIN_RESIDUE})\d+(?:{PLAIN_RESIDUE})?fs(?:Ter\d+)?"
+    rf"|p\.{PLAIN_RESIDUES}(?:del|dup)"
+    rf"|c\.{CODING_POSITION}[ACGT]>[ACGT]|g\.\d+[ACGT]>[ACGT]"
+    rf"|c\.{CODING_POSITION}(?:_{CODING_POSITION})?(?:del[ACGT]*|dup[ACGT]*|ins[ACGT]+)")
 REFERENCE = r"(?:(?:NM|NR|NC|NG|NP|XM|XR|ENST|LRG)_?\d+(?:\.\d+)?(?:\([A-Za-z0-9-]+\))?)"
 HGVS = re.compile(
     rf"(?<![A-Za-z0-9.])"
@@ -352,8 +366,9 @@ class VariantTagger:
         self.name = name
         self.lexicon = gene_lexicon(get_settings())
         # the grammar is built (~45 ms) when the tagger loads, as the lexicons are, not
-        # in the first document that holds a variant
+        # in the first document that holds a variant; so are the patterns of changes in words
         biocommons_parser()
+        variant_words.patterns(), variant_words.residue_starts(), variant_words.residue_names()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -407,6 +422,7 @@ class VariantTagger:
         """The tag of a hit; a normal form biocommons' grammar rejects is not given."""
         variant = None
         if (hit.hgvs is not None and not PLAIN_SUBSTITUTION.fullmatch(hit.hgvs)
+                and not PLAIN_EDIT.fullmatch(hit.hgvs)
                 and biocommons_accepts(hit.hgvs) is False):
             hit = replace(hit, hgvs=None)
         if hit.hgvs is not None:

@@ -52,6 +52,8 @@ class KeyWords:
     word_pairs: frozenset[tuple[str, str]]
     pair_starts: frozenset[str]  # the first words of ``word_pairs``
     starts: frozenset[str]  # the words a key can start with: single words and pair starts
+    # first word -> the most words of a key starting with it: a longer phrase is no key
+    longest: dict[str, int]
 
 
 _KEY_WORDS: dict[int, tuple[Mapping, KeyWords]] = {}
@@ -62,42 +64,47 @@ def key_words(lookup: Mapping[str, object]) -> KeyWords:
     whole process; the lookup itself is held, so its id is never reused)."""
     cached = _KEY_WORDS.get(id(lookup))
     if cached is None or cached[0] is not lookup:
-        singles, pairs = set(), set()
+        singles, pairs, longest = set(), set(), {}
         for key in lookup:
             words = WORD.findall(key)
             if len(words) == 1:
                 singles.add(words[0])
             elif len(words) > 1:
                 pairs.add((words[0], words[1]))
+            if words:
+                longest[words[0]] = max(longest.get(words[0], 0), len(words))
         cached = _KEY_WORDS[id(lookup)] = (lookup, KeyWords(
             frozenset(singles), frozenset(pairs), frozenset(first for first, _ in pairs),
-            frozenset(singles).union(first for first, _ in pairs)))
+            frozenset(singles).union(first for first, _ in pairs), longest))
     return cached[1]
 
 
 REMEMBERED_WORDS = 1 << 16  # per lookup: then forgotten, to bound the memory
-_RESOLVING: dict[tuple[int, int], tuple[Mapping, Callable, set[str], set[str]]] = {}
+_RESOLVING: dict[tuple[int, int, int], tuple[Mapping, Callable, Callable | None, set[str], set[str]]] = {}
 
 
 def resolving_words(words: list[str], lookup: Mapping[str, object],
-                    respellings: Callable[[str], tuple[str, ...]]) -> set[str]:
+                    respellings: Callable[[str], tuple[str, ...]],
+                    may_respell: Callable[[str], bool] | None = None) -> set[str]:
     """A set holding those of ``words`` that are keys of ``lookup`` or respelt to one
     (and such words of earlier texts: a corpus repeats its words, so each is looked up
-    once per lookup and respelling function while the process remembers it)."""
-    cached = _RESOLVING.get((id(lookup), id(respellings)))
+    once per lookup and respelling function while the process remembers it). Only the
+    words ``may_respell`` lets through are respelt (see :func:`find_terms`)."""
+    cached = _RESOLVING.get((id(lookup), id(respellings), id(may_respell)))
     if (cached is None or cached[0] is not lookup or cached[1] is not respellings
-            or len(cached[2]) > REMEMBERED_WORDS):
-        cached = _RESOLVING[id(lookup), id(respellings)] = (lookup, respellings, set(), set())
-    _, _, seen, resolving = cached
+            or cached[2] is not may_respell or len(cached[3]) > REMEMBERED_WORDS):
+        cached = _RESOLVING[id(lookup), id(respellings), id(may_respell)] = (
+            lookup, respellings, may_respell, set(), set())
+    _, _, _, seen, resolving = cached
     new = set(words) - seen
-    for word in new:
-        if lookup.get(word) is not None:
-            resolving.add(word)
-        else:
-            for other in respellings(word):
-                if lookup.get(other) is not None:
-                    resolving.add(word)
-                    break
+    keys = {word for word in new if lookup.get(word) is not None}
+    resolving |= keys
+    respelt = new - keys
+    for word in respelt if may_respell is None else filter(may_respell, respelt):
+        for other in respellings(word):
+            if lookup.get(other) is not None:
+                resolving.add(word)
+                break
     seen |= new
     return resolving
 
@@ -160,7 +167,8 @@ def joined_words(text: str, joiners: str) -> list[bool]:
 def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
                accept: Callable[[str, T], bool] | None = None,
                respellings: Callable[[str], tuple[str, ...]] | None = None,
-               respellings_keep_words: bool = False, joiners: str = " -") -> list[tuple[Match, T]]:
+               respellings_keep_words: bool = False, joiners: str = " -",
+               may_respell: Callable[[str], bool] | None = None) -> list[tuple[Match, T]]:
     """Non-overlapping (match, value) pairs for every phrase whose key is in ``lookup``.
 
     A phrase is 1..``max_words`` words joined by single spaces or hyphens, tried longest
@@ -170,7 +178,9 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     ("IGF-1" -> "IGF1"); the match's ``key`` is then the key found. ``respellings_keep_words``
     says that respellings change only the characters between a phrase's words. ``joiners`` are the characters that
     may join a phrase's words: "-" alone when no key (nor any respelling of a spaced
-    phrase) holds a space, which spares a look-up per word.
+    phrase) holds a space, which spares a look-up per word. ``may_respell``, given with
+    ``respellings``, is a quick test of a key, False only when no respelling of it can be
+    in ``lookup``: keys it fails are not respelt.
 
     Phrases are tried only at the words that can start one, chosen for the whole text
     at once: a word that is a key, or whose pair with the next word begins one (without
@@ -183,6 +193,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     joined = joined_words(text, joiners)
     # the words are screened by C-level set look-ups (compress over a map), not a
     # Python loop: most of a text's words start no key
+    known = None
     if respellings is None or respellings_keep_words:
         known = key_words(lookup)
         singles, pairs = known.single_words, known.word_pairs
@@ -190,7 +201,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
                       if keys[index] in singles
                       or (joined[index] and (keys[index], keys[index + 1]) in pairs)]
     else:
-        alone = resolving_words(keys, lookup, respellings)
+        alone = resolving_words(keys, lookup, respellings, may_respell)
         found_alone = map(alone.__contains__, keys)
         candidates = list(compress(range(count), map(or_, found_alone, joined)
                                    if max_words > 1 else found_alone))
@@ -201,13 +212,15 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
         if index < free:
             continue
         last = index
-        while last + 1 < count and last - index + 1 < max_words and joined[last]:
+        most = max_words if known is None else min(max_words, known.longest[keys[index]])
+        while last + 1 < count and last - index + 1 < most and joined[last]:
             last += 1
         for end_word in range(last, index - 1, -1):
             start, end = starts[index], ends[end_word]
             key = source[start:end]
             value = lookup.get(key)
-            if value is None and respellings is not None:
+            if value is None and respellings is not None and (
+                    may_respell is None or may_respell(key)):
                 for other in respellings(key):
                     value = lookup.get(other)
                     if value is not None:

@@ -280,3 +280,40 @@ def test_marker_forms_are_whole_words_not_after_a_slash_or_hyphen():
     text = "CK7+/CK20- and CK5/6; not pCK7, anti-CK7 or 2/CK20; Napsin A, Ki-67-2, ALK1."
     assert [m.group() for m in gene_rules().marker_forms.finditer(text)] == [
         "CK7", "CK5/6", "Napsin A", "ALK1"]
+
+
+def test_a_form_no_respelling_can_make_a_key_is_not_respelt(gene_lexicon):
+    from pipeline.lexicons import common_words
+    from pipeline.tag.genes import respelling_screen, symbol_respellings
+
+    lookup = gene_lexicon.printed_forms
+    screen = respelling_screen(lookup)
+    words = common_words()
+    # every symbol of a sample (all with a Greek ending or a c- alias among them) as
+    # reports print them: other cases, a hyphen before a short tail, a Greek word or
+    # letter for its letter, a c- alias glued or hyphenated; and ordinary words
+    symbols = [form for form in lookup if form.isascii()][::97] + [
+        "PDGFRA", "PKCA", "IL2", "EML4", "KIT", "MYC", "TGFB1", "IFNG", "C-Kit", "HLA-B"]
+    greek = {"A": ["alpha", "α"], "B": ["beta", "β"], "G": ["gamma", "γ"], "D": ["delta", "δ"]}
+    forms = ["expression", "Patients", "the", "Was", "abl", "ckit", "CKIT", "cKit", "c-kit",
+             "c-MET", "c-Myc", "PKCalpha", "PDGFRα", "Bcl-2", "IGF-1", "IFN-g", "TGF-b1", "2019"]
+    for symbol in symbols:
+        forms += [symbol.lower(), symbol.capitalize(), f"c{symbol}", f"c-{symbol.lower()}",
+                  symbol[:-1] + "-" + symbol[-1]]
+        forms += [symbol[:-1] + word for word in greek.get(symbol[-1], [])]
+    respelt_to_keys = [form for form in forms
+                       if any(other in lookup for other in symbol_respellings(form, words))]
+    assert len(respelt_to_keys) > len(symbols)  # the sample respells to keys, often
+    assert [form for form in respelt_to_keys if not screen(form)] == []
+    # and most forms spelled like no key are not respelt at all
+    assert not screen("expression") and not screen("Patients") and not screen("2019")
+
+
+def test_a_marker_is_known_as_printed_in_lower_case_or_opening_a_sentence():
+    from pipeline.tag.gene_rules import gene_rules
+
+    rules = gene_rules()
+    # a marker printed in capitals is known in capitals only: "sma" is no SMA
+    assert [rules.marker_symbol(form) for form in ("SMA", "Napsin A", "napsin A", "CK5/6",
+                                                   "Estrogen receptor", "EGFR", "sma", "Sma")] == [
+        "ACTA2", "NAPSA", "NAPSA", "KRT5", "ESR1", None, None, None]

@@ -3,7 +3,7 @@ import spacy
 import pipeline.tag.nlp  # noqa: F401  (registers the caselit components)
 
 from pipeline.hgvs_syntax import biocommons_accepts, is_normal_hgvs
-from pipeline.tag.hgvs import (PLAIN_RESIDUE, PLAIN_SUBSTITUTION, find_hgvs, find_in_words,
+from pipeline.tag.hgvs import (PLAIN_EDIT, PLAIN_RESIDUE, PLAIN_SUBSTITUTION, find_hgvs, find_in_words,
                                find_one_letter_edits, find_protein_changes, find_residue_ranges,
                                find_three_letter_changes, find_unnormalised)
 from pipeline.tag.tags import tags_of_type
@@ -232,4 +232,30 @@ def test_the_substitutions_not_asked_of_biocommons_grammar_are_ones_it_accepts()
         # what it rejects is asked of it: pyrrolysine, an unknown residue before a position
         for change in ("p.Pyl12Ala", "p.Xaa12Ala", "p.Gly12Pyl"):
             assert PLAIN_SUBSTITUTION.fullmatch(change) is None
+            assert biocommons_accepts(change) is False
+
+
+def test_the_other_edits_not_asked_of_biocommons_grammar_are_ones_it_accepts():
+    residues = PLAIN_RESIDUE.split("|")
+    # each residue in each place of each protein edit, the others fixed
+    changes = [change for residue in residues for change in (
+        f"p.{residue}12fs", f"p.Gly12{residue}fs", f"p.{residue}157fsTer158", f"p.Ser19{residue}fsTer24",
+        f"p.{residue}12del", f"p.{residue}557_Lys558del", f"p.Trp557_{residue}558dup",
+        f"p.{residue}12dup", f"p.{residue}776_{residue}777dup")]
+    # each kind of coding position, alone and as either end of a range, with each edit
+    positions = ["0", "1", "3604", "0070", "-17", "*17", "444-62", "2633+1", "-17+3", "*5-2"]
+    changes += [f"c.{position}{ref}>{alt}" for position in positions for ref in "ACGT" for alt in "ACGT"]
+    changes += [f"g.{position}{ref}>{alt}" for position in ("0", "1", "716751", "0070")
+                for ref in "ACGT" for alt in "ACGT"]
+    ranges = positions + [f"{first}_{last}" for first in positions for last in ("1", "*5-2", "402")]
+    ranges += [f"1_{last}" for last in positions]
+    changes += [f"c.{where}{edit}" for where in ranges
+                for edit in ("del", "delA", "delAGAG", "dup", "dupC", "insC", "insAG")]
+    assert all(PLAIN_EDIT.fullmatch(change) for change in changes)
+    if biocommons_accepts("p.Gly1202Arg") is not None:  # the grammar is installed
+        assert [change for change in changes if not biocommons_accepts(change)] == []
+        # what it rejects is asked of it
+        for change in ("p.Pyl12fs", "p.Gly12Pylfs", "p.Gly776insTerGly", "g.123+5A>G", "g.-5A>G",
+                       "p.Gly12Argfoo", "c.12A>Gx"):
+            assert PLAIN_EDIT.fullmatch(change) is None and PLAIN_SUBSTITUTION.fullmatch(change) is None
             assert biocommons_accepts(change) is False

@@ -220,3 +220,21 @@ def test_required_words_are_those_every_match_holds():
     for pattern in (r"[A-Za-z][\w-]*(?:-|\s)based\s+therapy", r"(?-i:[A-Z]\w*\d)\s+protocol"):
         assert re.search(pattern, text, re.IGNORECASE)
         assert any(word in text.lower() for word in required_words(pattern))
+
+
+def test_a_phrase_is_tried_no_longer_than_the_keys_starting_with_its_first_word():
+    asked = []
+
+    class Asked(dict):
+        def get(self, key, default=None):
+            asked.append(key)
+            return super().get(key, default)
+
+    lookup = Asked({"small cell lung cancer": "SCLC", "small molecule": "SM", "cell": "C"})
+    text = "small molecule inhibitors of the cell cycle in small cell lung cancer patients"
+    found = find_terms(text, lookup, max_words=8, lower=True)
+    assert [(text[m.start:m.end], value) for m, value in found] == [
+        ("small molecule", "SM"), ("cell", "C"), ("small cell lung cancer", "SCLC")]
+    # keys starting with "small" have at most four words, "cell" one: no longer phrase asked
+    assert max(len(key.split()) for key in asked) == 4
+    assert [key for key in asked if key.startswith("cell")] == ["cell"]
