@@ -48,9 +48,13 @@ def create_scispacy_tokenizer():
         nlp.tokenizer = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
         tokenizer = combined_rule_tokenizer(nlp)
         tokenizer.rules = without_idle_special_cases(tokenizer)
-        tokenizer.prefix_search = AffixPattern(tokenizer.prefix_search.__self__).search
-        tokenizer.suffix_search = AffixPattern(tokenizer.suffix_search.__self__).search
-        tokenizer.infix_finditer = AffixPattern(tokenizer.infix_finditer.__self__).finditer
+        affixes = [AffixPattern(pattern.__self__) for pattern in (
+            tokenizer.prefix_search, tokenizer.suffix_search, tokenizer.infix_finditer)]
+        tokenizer.prefix_search = affixes[0].search
+        tokenizer.suffix_search = affixes[1].search
+        tokenizer.infix_finditer = affixes[2].finditer
+        if tokenizer.token_match is None and all(affix.plain is not None for affix in affixes):
+            tokenizer.token_match = PLAIN_WORD.match
         tokenizer.max_cache_size = CACHED_CHUNKS
         return tokenizer
 
@@ -91,6 +95,10 @@ REMEMBERED_WORDS = 20_000
 CACHED_CHUNKS = 30_000
 PLAIN_ALPHABETS = ((string.ascii_letters + string.digits, str.isalnum),
                    (string.ascii_letters, str.isalpha))
+# A word of ASCII letters, which each of PLAIN_ALPHABETS holds: when no affix pattern can
+# match in it, the tokenizer's token_match, so that spaCy keeps such a word whole at once
+# instead of asking its three affix patterns (a C-level regex; spaCy saves its pattern).
+PLAIN_WORD = re.compile(r"[A-Za-z]+\Z")
 
 
 class AffixPattern:

@@ -5,7 +5,8 @@ from re import _parser as sre_parser
 
 import spacy
 
-from pipeline.tag.nlp import CACHED_CHUNKS, AffixPattern, matches_within
+from pipeline.tag.nlp import (CACHED_CHUNKS, PLAIN_ALPHABETS, PLAIN_WORD, AffixPattern,
+                              matches_within)
 
 LETTERS = string.ascii_letters
 LETTERS_AND_DIGITS = string.ascii_letters + string.digits
@@ -64,6 +65,11 @@ def test_the_tagger_screens_its_affix_patterns_and_tokenizes_as_scispacy(nlp):
     assert tokenizer.suffix_search.__self__.plain is str.isalpha  # units follow digits: "10mg"
     assert tokenizer.infix_finditer.__self__.plain is str.isalnum
     assert tokenizer.max_cache_size == CACHED_CHUNKS
+    # words no affix pattern can match in are kept whole at once: ASCII letters only
+    assert tokenizer.token_match == PLAIN_WORD.match
+    assert all(set(LETTERS) <= set(alphabet) for alphabet, _ in PLAIN_ALPHABETS)
+    for word in ("EGFR", "tumour", "x", "EGFR2", "ALK+", "résistance", "ſtage", "abc\n", ""):
+        assert bool(PLAIN_WORD.match(word)) == (word.isascii() and word.isalpha()), word
     scispacy = combined_rule_tokenizer(spacy.blank("en", vocab=nlp.vocab))
     text = ("Ou et al. report that the 61-year-old man's NSCLC (EGFR-mutant, T790M+) was treated with osimertinib "
             "80mg/day; after 3cycles, CEA fell 45%.\nPatients' scans: 2x2cm, 10mm-lesions, "
