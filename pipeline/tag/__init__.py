@@ -114,9 +114,9 @@ def tag_with_doc(document: Document, config_path: str | Path | None = None):
 
 def tagged(document: Document, config_path: str | Path | None = None):
     """(the tagged spaCy Doc, whose lexemes hold only what the tagger reads, the mentions)."""
-    from pipeline.tag.context import OUT_OF_SCOPE, doc_sentences
+    from pipeline.tag.context import OUT_OF_SCOPE
     from pipeline.tag.tables import set_tables
-    from pipeline.tag.tags import doc_tags, make_doc
+    from pipeline.tag.tags import make_doc
 
     nlp = load_tagger(config_path)
     with _call_lock:  # spaCy pipelines are not documented as thread-safe
@@ -127,25 +127,61 @@ def tagged(document: Document, config_path: str | Path | None = None):
         set_tables(doc, document.tables)
         for _, component in nlp.pipeline:
             doc = component(doc)
-    sentences = [stripped_bounds(document.text, sent.start, sent.end)
-                 for sent in doc_sentences(doc)]
+    return doc, doc_mentions(document, doc)
+
+
+class Places:
+    """A document's section and page at an offset, as ``Document.section_at`` and
+    ``page_at`` answer, looked up by bisection: the answers are the same between two
+    consecutive section or page edges, so they are asked once per stretch, not once per
+    mention (each walks the document's sections or pages)."""
+
+    def __init__(self, document: Document):
+        end = len(document.text)  # page_at gives the last page there
+        self.edges = sorted({0, end, end + 1, *(part.start for part in document.sections),
+                             *(part.end for part in document.sections),
+                             *(page.start for page in document.pages),
+                             *(page.end for page in document.pages)})
+        self.answers = [(document.section_at(edge), document.page_at(edge)) for edge in self.edges]
+        self.document = document
+
+    def at(self, offset: int) -> tuple[Section | None, int | None]:
+        index = bisect.bisect_right(self.edges, offset) - 1
+        if index < 0:  # before every edge: no offset of a mention
+            return self.document.section_at(offset), self.document.page_at(offset)
+        return self.answers[index]
+
+
+def doc_mentions(document: Document, doc) -> list[Mention]:
+    """The mentions of a tagged Doc's tags, sorted by position, with their sentence, page and
+    section."""
+    from pipeline.tag.context import doc_sentences
+    from pipeline.tag.tags import doc_tags
+
+    text = document.text
+    sentences = [stripped_bounds(text, sent.start, sent.end) for sent in doc_sentences(doc)]
     starts = [start for start, _ in sentences]
+    places = Places(document)
+    evidence: dict[tuple[int, int], str] = {}  # one string per sentence shown, not per mention
     unique = {(t.type, t.start, t.end): t for t in doc_tags(doc)}
     rows = []
     for number, tag_ in enumerate(sorted(unique.values(), key=lambda t: (t.start, t.end, t.type)), 1):
         sentence = sentences[max(bisect.bisect_right(starts, tag_.start) - 1, 0)]
-        section = document.section_at(tag_.start)
-        s_start, s_end = evidence_bounds(document, section, sentence, tag_.start)
+        section, page = places.at(tag_.start)
+        s_start, s_end = bounds = evidence_bounds(document, section, sentence, tag_.start)
+        shown = evidence.get(bounds)
+        if shown is None:
+            shown = evidence[bounds] = text[s_start:s_end]
         rows.append({
             "id": f"m{number}",
             "type": tag_.type,
-            "text": document.text[tag_.start:tag_.end],
+            "text": text[tag_.start:tag_.end],
             "start": tag_.start,
             "end": tag_.end,
-            "page": document.page_at(tag_.start),
+            "page": page,
             "section": section.kind if section else None,
             "in_scope": section.in_scope if section else True,
-            "sentence": document.text[s_start:s_end],
+            "sentence": shown,
             "sentence_start": s_start,
             "sentence_end": s_end,
             "normalised": tag_.normalised,
@@ -156,4 +192,4 @@ def tagged(document: Document, config_path: str | Path | None = None):
             "modifiers": list(tag_.modifiers),
         })
     # validated at the stage's door, all at once: a Mention each costs twice as much
-    return doc, MENTIONS.validate_python(rows)
+    return MENTIONS.validate_python(rows)

@@ -14,12 +14,10 @@ always starts a new sentence.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
-
-from pipeline.tag.tags import doc_text
 
 SENTENCE_END = -1  # SENT_START of a token inside a sentence (1: it starts one)
 
@@ -44,12 +42,11 @@ def punctuation_starts(orths: numpy.ndarray, punct: numpy.ndarray,
     return ordinary[cumulative[ordinary] > finals_before]
 
 
-def paragraph_starts(doc: Doc, array: numpy.ndarray) -> list[int]:
-    """Indices of tokens that follow a whitespace token holding a blank line; ``array``
-    holds the Doc's IS_SPACE, IDX and LENGTH columns."""
-    text = doc_text(doc)
-    return [int(i) + 1 for i in numpy.flatnonzero(array[:-1, 0])
-            if "\n\n" in text[array[i, 1]:array[i, 1] + array[i, 2]]]
+def paragraph_starts(doc: Doc, orths: numpy.ndarray, space: numpy.ndarray) -> list[int]:
+    """Indices of tokens that follow a whitespace token holding a blank line (read from
+    the token's string: a Doc's IDX and LENGTH columns would cost more than these few)."""
+    strings = doc.vocab.strings
+    return [int(i) + 1 for i in numpy.flatnonzero(space[:-1]) if "\n\n" in strings[int(orths[i])]]
 
 
 class SentenceSplitter:
@@ -64,11 +61,11 @@ class SentenceSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        array = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH])
+        array = doc.to_array([ORTH, IS_PUNCT, IS_SPACE])
         starts = numpy.full((len(doc), 1), SENTENCE_END, dtype="int64")
         starts[0] = 1
         starts[punctuation_starts(array[:, 0], array[:, 1].astype(bool), self.final_orths)] = 1
-        starts[paragraph_starts(doc, array[:, 2:])] = 1
+        starts[paragraph_starts(doc, array[:, 0], array[:, 2])] = 1
         doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
 

@@ -1,10 +1,12 @@
+import pickle
 import re
 import string
 from re import _parser as sre_parser
 
 import spacy
 
-from pipeline.tag.nlp import AffixPattern, matches_within
+from pipeline.tag.nlp import (CACHED_CHUNKS, PLAIN_ALPHABETS, PLAIN_WORD, AffixPattern,
+                              matches_within)
 
 LETTERS = string.ascii_letters
 LETTERS_AND_DIGITS = string.ascii_letters + string.digits
@@ -35,11 +37,24 @@ def test_an_affix_pattern_answers_as_its_regex_for_every_word():
         regex = re.compile(pattern)
         affix = AffixPattern(regex)
         assert affix.plain is not None and affix.pattern == pattern
-        for word in words:
+        for word in words + words:  # asked again: answered from what it remembers
             found = affix.search(word)
             assert (found and found.span()) == ((m := regex.search(word)) and m.span()), word
             assert [m.span() for m in affix.finditer(word)] == [m.span() for m in regex.finditer(word)]
     assert AffixPattern(re.compile(r"s$")).plain is None  # matches in plain words: always read
+
+
+def test_an_affix_pattern_remembers_a_bounded_number_of_answers_and_pickles_without_them():
+    regex = re.compile(r"(?<=[0-9])(?:km|mg)$|\.$")
+    affix = AffixPattern(regex, remembered=3)
+    words = ["10mg", "cells.", "x2", "(ALK+)", "10mg", "5km"]
+    answers = [affix.search(word) and affix.search(word).span() for word in words]
+    assert answers == [(2, 4), (5, 6), None, None, (2, 4), (1, 3)]
+    assert 0 < len(affix.found) <= 3 and "5km" in affix.found
+    assert "Cells" not in affix.found  # a plain word: answered from its letters, not stored
+    copy = pickle.loads(pickle.dumps(affix.search))
+    assert copy.__self__.found == {} and copy.__self__.pattern == regex.pattern
+    assert [copy(word) and copy(word).span() for word in words] == answers
 
 
 def test_the_tagger_screens_its_affix_patterns_and_tokenizes_as_scispacy(nlp):
@@ -49,9 +64,17 @@ def test_the_tagger_screens_its_affix_patterns_and_tokenizes_as_scispacy(nlp):
     assert tokenizer.prefix_search.__self__.plain is str.isalnum
     assert tokenizer.suffix_search.__self__.plain is str.isalpha  # units follow digits: "10mg"
     assert tokenizer.infix_finditer.__self__.plain is str.isalnum
+    assert tokenizer.max_cache_size == CACHED_CHUNKS
+    # words no affix pattern can match in are kept whole at once: ASCII letters only
+    assert tokenizer.token_match == PLAIN_WORD.match
+    assert all(set(LETTERS) <= set(alphabet) for alphabet, _ in PLAIN_ALPHABETS)
+    for word in ("EGFR", "tumour", "x", "EGFR2", "ALK+", "résistance", "ſtage", "abc\n", ""):
+        assert bool(PLAIN_WORD.match(word)) == (word.isascii() and word.isalpha()), word
     scispacy = combined_rule_tokenizer(spacy.blank("en", vocab=nlp.vocab))
-    text = ("The 61-year-old man's NSCLC (EGFR-mutant, T790M+) was treated with osimertinib "
+    text = ("Ou et al. report that the 61-year-old man's NSCLC (EGFR-mutant, T790M+) was treated with osimertinib "
             "80mg/day; after 3cycles, CEA fell 45%.\nPatients' scans: 2x2cm, 10mm-lesions, "
             "wasn't it? \"Stable\" disease (SD) [ref. 12]; ALK/ROS1-negative; 5-FU.")
-    assert ([(t.text, t.idx) for t in nlp.tokenizer(text)]
-            == [(t.text, t.idx) for t in scispacy(text)])
+    expected = [(t.text, t.idx) for t in scispacy(text)]
+    # again: after "et al." spaCy caches no word of the text, the affix patterns remember
+    for _ in range(2):
+        assert [(t.text, t.idx) for t in nlp.tokenizer(text)] == expected

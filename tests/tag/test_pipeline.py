@@ -153,3 +153,25 @@ def test_the_tokenizer_without_its_idle_special_cases_splits_as_scispacys(nlp):
     for text in texts:
         expected = [(t.text, t.idx, t.whitespace_, t.norm_) for t in full(text)]
         assert [(t.text, t.idx, t.whitespace_, t.norm_) for t in nlp.tokenizer(text)] == expected
+
+
+def test_places_answer_as_the_document_at_every_offset():
+    from pipeline.read import text_document
+    from pipeline.schema import Page, Section
+    from pipeline.tag import Places
+
+    document = text_document("Abstract\nALK.\n\nCase\nA man.\n\nTable 1\nEML4\n\nReferences\n1. X")
+    text = document.text
+    # sections and pages as a reader may leave them: gaps, overlaps, an empty one, out of order
+    document.sections = [Section(kind="case", start=20, end=30, in_scope=True),
+                         Section(kind="abstract", heading="Abstract", start=0, end=14,
+                                 in_scope=True),
+                         Section(kind="table", start=25, end=44, in_scope=True),
+                         Section(kind="empty", start=44, end=44, in_scope=True),
+                         Section(kind="references", start=46, end=len(text), in_scope=False)]
+    document.pages = [Page(number=1, start=0, end=20), Page(number=2, start=22, end=len(text) - 3)]
+    places = Places(document)
+    for offset in range(-2, len(text) + 3):
+        assert places.at(offset) == (document.section_at(offset), document.page_at(offset)), offset
+    document.pages[-1] = Page(number=2, start=22, end=len(text))
+    assert Places(document).at(len(text)) == (None, 2)  # the end of the text is on the last page

@@ -35,6 +35,12 @@ def test_a_blank_line_starts_a_sentence(nlp):
     bounds = list(zip(*sentence_bounds(doc)))
     assert [text[start:end].strip() for start, end in bounds] == [
         "Crizotinib resistance in EML4-ALK lung cancer", "Abstract", "We report a case."]
+    # the blank line is inside a whitespace token, after a space or before one; a line of
+    # spaces between two line ends is no blank line; nothing follows a text's last token
+    text = "Case 1 \n\nCase 2\n\n Case 3\n \nstill 3\n\n"
+    doc = SentenceSplitter(nlp, "caselit_sentences")(make_doc(nlp, text))
+    assert [text[start:end].strip() for start, end in zip(*sentence_bounds(doc))] == [
+        "Case 1", "Case 2", "Case 3\n \nstill 3"]
 
 
 def test_an_empty_text_has_no_sentence(nlp):
