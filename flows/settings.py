@@ -159,12 +159,15 @@ class ApiServer:
 
         from flows.server_app import create_app
 
+        with ephemeral_server_settings():
+            app = create_app(ephemeral=True)
+        # log_config None: uvicorn's own logging configuration would close every handler
+        # of the run's process (Prefect's too) to install its own
+        self.server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="error",
+                                                    lifespan="on"))
         self.socket = socket.socket()
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(("127.0.0.1", 0))
-        with ephemeral_server_settings():
-            app = create_app(ephemeral=True)
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="on"))
         self.failure = None
         self.thread = threading.Thread(target=self.serve, daemon=True, name="caselit-api-server")
         self.thread.start()

@@ -2,6 +2,8 @@
 the run; a module imported when first used (Prefect's collections in a task runner's
 worker process: prefect-dask, which brings Dask's distributed, is not needed there)."""
 
+import io
+import logging
 import os
 import subprocess
 import sys
@@ -67,6 +69,13 @@ def test_the_runs_own_api_answers_within_and_is_gone_after_it(monkeypatch):
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
     threads = set(threading.enumerate())
+    import flows.ingest  # noqa: F401 - Prefect's logging set up as in a run, by the flow
+
+    # a named handler of the run's process (as Prefect's are), which a server configuring
+    # logging its own way would close and forget
+    probe = logging.StreamHandler(io.StringIO())
+    probe.set_name("caselit-test-probe")
+    monkeypatch.setattr(logging.getLogger("caselit-test-probe"), "handlers", [probe])
     with temporary_settings(restore_defaults={PREFECT_API_URL}), shared_api():
         api_url = PREFECT_API_URL.value()
         assert healthy(api_url) and os.environ["PREFECT_API_URL"] == api_url
@@ -76,6 +85,7 @@ def test_the_runs_own_api_answers_within_and_is_gone_after_it(monkeypatch):
     assert get_current_settings().flows.heartbeat_frequency is not None
     assert not [thread for thread in set(threading.enumerate()) - threads
                 if thread.name == "caselit-api-server"]
+    assert logging._handlers.get("caselit-test-probe") is probe
 
 
 def test_prefects_client_telemetry_is_off_once_flows_is_imported():
