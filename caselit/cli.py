@@ -270,11 +270,9 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
 
         runner = choose_runner(args.task_runner)
         workers = workers_for([source for source, _ in batch.todo], args.workers)
-        # locked before Prefect starts: a busy folder is said at once; the API server and
-        # the document workers start while this process imports Prefect (and pandas, for
-        # the report and the tables)
-        with output_lock(args.out), head_start(len(batch.todo), runner, workers,
-                                               args.dask_address) as api_server, thawed():
+        # locked before Prefect starts: a busy folder is said at once; the document workers
+        # start while this process imports Prefect and starts the run's API
+        with output_lock(args.out), head_start(len(batch.todo), runner, workers), thawed():
             with collector_spared():
                 from caselit.report import progress_bar
                 from flows.ingest import engine_imports, run_ingest
@@ -287,7 +285,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
                     summary = run_ingest(inputs, args.out, force=args.force,
                                          workers=workers, gold_dir=args.gold,
                                          runner=runner, dask_address=args.dask_address,
-                                         prune=args.prune, api_server=api_server)
+                                         prune=args.prune)
                 finally:
                     remove_listener(listener)
         summary.seconds = time.perf_counter() - started

@@ -9,8 +9,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline.evaluate.render import (ACCURACY_HEADER, RUN_DIFF_HEADER, SCORE_HEADER, accuracy_row,
-                                      run_diff_rows, score_row)
 from pipeline.schema import DiffReport, DocumentOutcome, RunDiff, RunSummary
 
 
@@ -112,6 +110,10 @@ def rich_table(title: str, header: tuple[str, ...], rows: list[list[str]]) -> Ta
 
 def diff_tables(report: DiffReport) -> list[Table]:
     """Entity-type scores, case scores and case-field agreement of a gold diff."""
+    # here: the evaluation package imports pandas, which a run without gold need not
+    # import before its first documents are done (see pipeline.store.parts.csv_header)
+    from pipeline.evaluate.render import ACCURACY_HEADER, SCORE_HEADER, accuracy_row, score_row
+
     cases = report.cases
     tables = [
         rich_table(f"gold diff: document-level sets, {len(report.documents)} document(s), "
@@ -127,6 +129,8 @@ def diff_tables(report: DiffReport) -> list[Table]:
 
 
 def run_diff_table(diff: RunDiff) -> Table:
+    from pipeline.evaluate.render import RUN_DIFF_HEADER, run_diff_rows
+
     title = (f"changes {diff.old_dir} -> {diff.new_dir}: {diff.unchanged_documents} unchanged, "
              f"{len(diff.added_documents)} added, {len(diff.removed_documents)} removed")
     return rich_table(title, RUN_DIFF_HEADER, run_diff_rows(diff))

@@ -32,7 +32,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows.progress import report
-from flows.settings import ApiServer, shared_api
+from flows.settings import shared_api
 from flows.start import pool_worker_start
 from pipeline.batch import Batch, finish_batch, outcome_failed, plan_batch
 from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
@@ -233,14 +233,13 @@ def engine_imports() -> None:
 
 def run_ingest(inputs: list[str], out_dir: str, *, force: bool = False, workers: int = 2,
                gold_dir: str | None = None, runner: str = "threads",
-               dask_address: str | None = None, prune: bool = False,
-               api_server: ApiServer | None = None) -> RunSummary:
+               dask_address: str | None = None, prune: bool = False) -> RunSummary:
     """Run the flow with ``workers`` documents in flight on the chosen task runner. Workers
-    on this machine report to this run's Prefect API (``api_server`` when it was started
-    ahead, :mod:`flows.start`); a remote Dask cluster's workers cannot reach it on
-    127.0.0.1, and use the server in their own ``PREFECT_API_URL``."""
+    on this machine report to this run's Prefect API (:func:`flows.settings.shared_api`);
+    a remote Dask cluster's workers cannot reach it on 127.0.0.1, and use the server in
+    their own ``PREFECT_API_URL``."""
     chosen = task_runner(runner, workers, dask_address)
     engine_imports()
-    with nullcontext() if dask_address else shared_api(api_server):
+    with nullcontext() if dask_address else shared_api():
         return ingest.with_options(task_runner=chosen)(inputs, out_dir, force, gold_dir, workers,
                                                        prune)

@@ -59,8 +59,10 @@ def run_routers_first(routers: Sequence) -> tuple:
     return (*first, *(router for router in routers if router not in first))
 
 
-def create_app():
-    """uvicorn's app factory (``--factory flows.server_app:create_app``)."""
+def create_app(ephemeral: bool = False):
+    """Prefect's app with :data:`RUN_ROUTERS` first (also uvicorn's app factory,
+    ``--factory flows.server_app:create_app``). ``ephemeral``: without Prefect's UI and
+    with the services of its ephemeral server only."""
     with collector_spared():
         prefect_server.API_ROUTERS = run_routers_first(prefect_server.API_ROUTERS)
-        return prefect_server.create_app()
+        return prefect_server.create_app(ephemeral=ephemeral, ignore_cache=True)

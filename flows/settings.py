@@ -26,8 +26,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import socket
-import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -36,21 +36,11 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import Errors
-from pipeline.lifeline import reaper
 
-# What Prefect's client gives the ephemeral server it starts (no UI, the ephemeral set of
-# services) but its "final" option, which collects every object once the app is built
-# (0.3-0.5 s): flows.server_app freezes them instead (see there). No registering of block
-# types at its start either: that imports every installed
-# Prefect collection (prefect-dask brings Dask's distributed) to write their block schemas
-# to the database, about 0.8 s of CPU and 30 MB for blocks a run never uses. A
-# `prefect server start` on the same home registers them as usual. Nor does py-key-value
-# (the server's task queue, docket, stores results in memory with it) check its own calls'
-# types at run time, which it sets up while it is imported: 0.07 s of the server's start.
-EPHEMERAL_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                        "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
-                        "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
-                        "PY_KEY_VALUE_DISABLE_BEARTYPE": "true"}
+# py-key-value (the API's task queue, docket, keeps results in memory with it) checks its
+# own calls' types at run time unless told not to, which it sets up while it is
+# imported: 0.07 s of the API's start.
+NO_RUNTIME_TYPE_CHECKS = ("PY_KEY_VALUE_DISABLE_BEARTYPE", "true")
 
 
 # A flow run's heartbeats tell a lasting server that the run is alive; the ephemeral
@@ -81,20 +71,17 @@ def configure_prefect(home: Path | None = None) -> None:
 
 
 @contextmanager
-def shared_api(server: "ApiServer | None" = None) -> Iterator[None]:
-    """Within: the API named by ``PREFECT_API_URL``, or else Prefect's ephemeral server
-    (``server`` when one was started ahead, see :mod:`flows.start`), named in the settings
-    that tasks carry to worker processes. The server is stopped on the way out, and by
-    this process's reaper if the process is killed (:mod:`pipeline.lifeline`): it never
-    outlives the run."""
+def shared_api() -> Iterator[None]:
+    """Within: the API named by ``PREFECT_API_URL``, or else the run's own
+    (:class:`ApiServer`), named in the settings that tasks carry to worker processes. The
+    run's own is stopped on the way out; a thread of this process, it never outlives the
+    run."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     if PREFECT_API_URL.value():
-        if server is not None:  # started ahead, but a profile names an API: not needed
-            server.stop()
         yield
         return
-    server = server or ApiServer()
+    server = ApiServer()
     try:
         server.start()
         server.wait_until_healthy()
@@ -128,59 +115,101 @@ def named_process_wide(api_url: str) -> Iterator[None]:
 
 
 class ApiServer:
-    """Prefect's ephemeral API server: the command Prefect's own client runs when no API is
-    named (``SubprocessASGIServer``), started here without importing Prefect's server
-    package into this process (2 s of imports), so that it can start before this process
-    has imported Prefect and come up while it does; its app is Prefect's, built with the
-    garbage collector held off (:mod:`flows.server_app`). Its process is watched by this
-    process's reaper from the moment it starts."""
+    """The run's own Prefect API: Prefect's app (:mod:`flows.server_app`) as Prefect's
+    ephemeral mode serves it (no UI, the services of an ephemeral server), but served by
+    uvicorn in a thread of this process rather than in a process of its own (Prefect's
+    ``SubprocessASGIServer``). The app's imports are then the second half of the run's
+    own: Prefect's client, pydantic, SQLAlchemy and FastAPI are imported once, not again in
+    a second interpreter (which took 3.1-3.7 s of CPU to start, this 1.5-2 s), and the
+    API ends with the process however the process ends, with no process to reap. Its
+    socket is bound before it starts, so no other process can take its port.
 
-    PORT_TAKEN = 3  # uvicorn's exit status when it cannot bind its port
+    Where Prefect's client starts its server differently: no "final" option (a collection
+    over every object once the app is built, 0.3-0.5 s: :mod:`flows.server_app` freezes
+    them instead), and no registering of block types at its start, which imports every
+    installed Prefect collection (prefect-dask brings Dask's distributed) to write their
+    block schemas to the database, about 0.8 s of CPU and 30 MB for blocks a run never
+    uses (a ``prefect server start`` on the same home registers them as usual)."""
 
     def __init__(self):
-        self.process: subprocess.Popen | None = None
-        self.port: int | None = None
+        self.thread: threading.Thread | None = None
+        self.server = None  # uvicorn's
+        self.socket: socket.socket | None = None
+        self.failure: BaseException | None = None
+
+    @property
+    def port(self) -> int | None:
+        return self.socket.getsockname()[1] if self.socket is not None else None
 
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
     def start(self) -> None:
-        if self.process is not None:
+        """Import Prefect's server and build its app here (imports are not shared safely
+        between threads), then serve it in a thread."""
+        if self.thread is not None:
             return
-        self.port = free_port()
-        project_dir = Path(importlib.util.find_spec("flows").origin).parent.parent
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(project_dir), "--factory",
-             "flows.server_app:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
-            env={**os.environ, **EPHEMERAL_SERVER_ENV})
-        reaper().watch(self.process.pid)
+        os.environ.setdefault(*NO_RUNTIME_TYPE_CHECKS)
+        import uvicorn
+
+        from flows.server_app import create_app
+
+        with ephemeral_server_settings():
+            app = create_app(ephemeral=True)
+        # log_config None: uvicorn's own logging configuration would close every handler
+        # of the run's process (Prefect's too) to install its own
+        self.server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="error",
+                                                    lifespan="on"))
+        self.socket = socket.socket()
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", 0))
+        self.failure = None
+        self.thread = threading.Thread(target=self.serve, daemon=True, name="caselit-api-server")
+        self.thread.start()
+
+    def serve(self) -> None:
+        try:
+            with ephemeral_server_settings():
+                self.server.run(sockets=[self.socket])
+        except BaseException as error:  # noqa: BLE001 - said by wait_until_healthy
+            self.failure = error
 
     def wait_until_healthy(self) -> None:
         timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
         deadline = time.monotonic() + timeout
-        while not healthy(self.api_url):
-            if self.process.poll() == self.PORT_TAKEN:  # taken since it was found free
-                self.stop()
-                self.start()
-            elif self.process.poll() is not None:
-                raise RuntimeError(Errors.E901.format(status=self.process.returncode))
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError(Errors.E901.format(error=self.failure))
             if time.monotonic() > deadline:
                 raise RuntimeError(Errors.E902.format(seconds=timeout))
-            time.sleep(0.05)
+            time.sleep(0.01)
 
     def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is None:
+        thread, self.thread = self.thread, None
+        if thread is None:
             return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        reaper().forget(process.pid)
+        self.server.should_exit = True
+        thread.join(timeout=5)
+        if thread.is_alive():
+            self.server.force_exit = True
+            thread.join()
+        self.socket.close()
+
+
+@contextmanager
+def ephemeral_server_settings() -> Iterator[None]:
+    """The settings the run's API is built and served with (see :class:`ApiServer`)."""
+    from prefect.settings import (PREFECT_API_BLOCKS_REGISTER_ON_START,
+                                  PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION, temporary_settings)
+
+    with temporary_settings(updates={PREFECT_API_BLOCKS_REGISTER_ON_START: False,
+                                     PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION: False}):
+        yield
 
 
 def free_port() -> int:

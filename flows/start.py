@@ -1,20 +1,19 @@
 """A run's head start: what the flow will wait for, started before Prefect is imported.
 
-A run with a few documents is mostly fixed cost, three parts of which need not wait for
-one another: this process importing Prefect and the flow (about 2 s), Prefect's ephemeral
-API server coming up in its own process (about 3.5 s), and the document workers loading
-the tagger (about 2 s each). One after the other they made a one-document
-run take 11-17 s; started together they overlap on the machine's cores. This module
-imports no Prefect, so that :func:`head_start` can run first.
+A run with a few documents is mostly fixed cost, two parts of which need not wait for
+one another: this process importing Prefect and the flow and serving the run's Prefect
+API (about 3 s of CPU, :class:`flows.settings.ApiServer`), and the document workers
+loading the tagger (about 2 s each). One after the other they made a one-document run
+take 11-17 s; started together they overlap on the machine's cores. This module imports
+no Prefect, so that :func:`head_start` can run first.
 """
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from typing import Iterator
 
-from flows.settings import ApiServer, defer_prefect_collections
+from flows.settings import defer_prefect_collections
 from pipeline.worker import POOL
 
 
@@ -27,24 +26,15 @@ def choose_runner(kind: str) -> str:
 
 
 @contextmanager
-def head_start(documents: int, runner: str, workers: int,
-               dask_address: str | None = None) -> Iterator[ApiServer | None]:
-    """Within: the ephemeral API server starting (unless an API is named in the
-    environment or the workers are on a remote Dask cluster, which cannot reach it), to be
-    handed to :func:`flows.ingest.run_ingest`; and with the ``threads`` runner, whose
-    document workers are this process's, as many workers as will be busy starting. What
-    the run did not take over is stopped on the way out."""
-    server = None
-    if not (dask_address or os.environ.get("PREFECT_API_URL")):
-        server = ApiServer()
-        server.start()
+def head_start(documents: int, runner: str, workers: int) -> Iterator[None]:
+    """Within: with the ``threads`` runner, whose document workers are this process's, as
+    many workers as will be busy starting. What the run did not take over is stopped on
+    the way out."""
     if runner == "threads":
         POOL.start_ahead(min(workers, documents))
     try:
-        yield server
+        yield
     finally:
-        if server is not None:
-            server.stop()
         if runner == "threads":
             POOL.close()
 

@@ -90,7 +90,7 @@ class Errors:
     E703 = ("{target}: the gold file exists or values are open, and this preview was not "
             "confirmed (or the file or decisions changed since): see the preview, confirm")
     E704 = "{value!r} is not a {what}: {allowed}"
-    E901 = "Prefect's ephemeral API server exited with status {status} before it answered"
+    E901 = "The run's Prefect API server stopped before it answered: {error!r}"
     E902 = ("Prefect's ephemeral API server did not answer within {seconds:.0f} s "
             "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)")
 

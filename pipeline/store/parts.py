@@ -21,6 +21,7 @@ as before.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import zlib
@@ -256,8 +257,12 @@ def gzip_member(data: bytes) -> bytes:
     return gzip.compress(data, mtime=0) if data else b""
 
 
-HEADERS = {name: gzip_member(csv_lines(schema.empty_table(), header=True).to_pybytes())
-           for name, schema in SCHEMAS.items()}
+@functools.cache
+def csv_header(name: str) -> bytes:
+    """Table ``name``'s CSV header, a gzip member of its own. Made when first asked for:
+    Arrow imports pandas with its first array (0.2-0.3 s), which a run then pays while
+    its first documents are extracted, not before they can start."""
+    return gzip_member(csv_lines(SCHEMAS[name].empty_table(), header=True).to_pybytes())
 
 
 def arrow_rows(rows: list[dict], name: str) -> pa.Table:

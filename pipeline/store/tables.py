@@ -62,8 +62,8 @@ from pipeline.faults import crash_point
 from pipeline.schema import SourceFile
 from pipeline.store.manifest import record_path, stamp_of
 # the row and schema names, where callers of this module have found them
-from pipeline.store.parts import (HEADERS, LIST_SEPARATOR, SCHEMAS, STAGED,  # noqa: F401
-                                  TABLES, Part, Staged, arrow_rows, csv_lines, fill_parts,
+from pipeline.store.parts import (LIST_SEPARATOR, SCHEMAS, STAGED, TABLES,  # noqa: F401
+                                  Part, Staged, arrow_rows, csv_header, csv_lines, fill_parts,
                                   gzip_member, parquet_writer, read_staged, stage_document)
 from pipeline.store.records import STREAMED_BYTES, StoredRecord
 
@@ -116,7 +116,7 @@ class CsvView:
     def __init__(self, name: str, target: BinaryIO,
                  previous: tuple[Path, dict[str, tuple[int, int]]] | None):
         self.target = target
-        self.target.write(HEADERS[name])
+        self.target.write(csv_header(name))
         self.previous = previous
         self.source = previous[0].open("rb") if previous else None
 
@@ -282,7 +282,7 @@ def csv_ranges(out_dir: Path, state: dict) -> dict[str, tuple[Path, dict[str, tu
     ranges = {}
     for index, name in enumerate(TABLES):
         path = csv_path(out_dir, name)
-        offset, spans = len(HEADERS[name]), {}
+        offset, spans = len(csv_header(name)), {}
         for doc_id in in_part_order(documents):
             size = documents[doc_id]["csv_bytes"][index]
             spans[doc_id] = (offset, size)

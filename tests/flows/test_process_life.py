@@ -11,6 +11,7 @@ import time
 import psutil
 import pytest
 
+from flows.settings import healthy
 from pipeline.worker import PROCESS_NAME
 from tests.flows.conftest import SLOW_TEXT, start_run, write_reports
 
@@ -66,9 +67,13 @@ def test_sigterm_ends_the_run_and_all_it_started(tmp_path, cli_env):
 
 
 def test_a_run_killed_outright_leaves_nothing_behind(tmp_path):
-    """Its own Prefect API server included: it used to answer on, with two workers."""
+    """Its own Prefect API included (a server process of its own, it once answered on,
+    with two workers; now a thread of the run)."""
     run, tree = busy_run(tmp_path, own_api_env(tmp_path))
-    assert "uvicorn" in commands(tree)
+    ports = [connection.laddr.port for connection in psutil.Process(run.pid).net_connections()
+             if connection.status == psutil.CONN_LISTEN]
+    assert any(healthy(f"http://127.0.0.1:{port}/api") for port in ports)
     run.kill()  # SIGKILL to the run's process alone: no clean-up of its own
     run.wait()
     assert gone(tree) == ""
+    assert not any(healthy(f"http://127.0.0.1:{port}/api") for port in ports)

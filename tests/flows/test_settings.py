@@ -2,13 +2,16 @@
 the run; a module imported when first used (Prefect's collections in a task runner's
 worker process: prefect-dask, which brings Dask's distributed, is not needed there)."""
 
+import io
+import logging
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
-from flows.settings import ApiServer, healthy, shared_api
+from flows.settings import healthy, shared_api
 from tests.conftest import ROOT
 
 # what Prefect takes for a CI machine, where it sends nothing anyway
@@ -65,14 +68,24 @@ def test_the_runs_own_api_answers_within_and_is_gone_after_it(monkeypatch):
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-    server = ApiServer()
-    with temporary_settings(restore_defaults={PREFECT_API_URL}), shared_api(server):
+    threads = set(threading.enumerate())
+    import flows.ingest  # noqa: F401 - Prefect's logging set up as in a run, by the flow
+
+    # a named handler of the run's process (as Prefect's are), which a server configuring
+    # logging its own way would close and forget
+    probe = logging.StreamHandler(io.StringIO())
+    probe.set_name("caselit-test-probe")
+    monkeypatch.setattr(logging.getLogger("caselit-test-probe"), "handlers", [probe])
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), shared_api():
         api_url = PREFECT_API_URL.value()
-        assert api_url == server.api_url and healthy(api_url)
+        assert healthy(api_url) and os.environ["PREFECT_API_URL"] == api_url
         # a server that ends with the run has no use for a flow run's heartbeats
         assert get_current_settings().flows.heartbeat_frequency is None
-    assert server.process is None and not healthy(api_url)
+    assert not healthy(api_url) and "PREFECT_API_URL" not in os.environ
     assert get_current_settings().flows.heartbeat_frequency is not None
+    assert not [thread for thread in set(threading.enumerate()) - threads
+                if thread.name == "caselit-api-server"]
+    assert logging._handlers.get("caselit-test-probe") is probe
 
 
 def test_prefects_client_telemetry_is_off_once_flows_is_imported():
