@@ -290,7 +290,8 @@ def test_heads_and_patterns_tried_at_some_runs_only_find_what_their_regex_finds(
     words = case_words()
     text = ("A 5carcinoma, osteosarcomas and a myelodysplastic syndrome-like lung adenocrcinoma; "
             "-adenocrcinoma, tumor cells and leukemia-free at the 32-month follow-up, remains on "
-            "imatinib; she relapsed after allogeneic HSCT. ſarcoma")
+            "imatinib; she relapsed after allogeneic HSCT. 7Melanoma2b, x2adenocrcinoma9 and "
+            "Lymphomas4. ſarcoma")
     for sample in (text, text[:-9]):  # with and without a character re folds onto "s"
         found = disease_heads_in(sample, words.disease)
         assert [(s, e, h, p) for s, e, h, p, c in found if c is None] == [
@@ -302,7 +303,8 @@ def test_heads_and_patterns_tried_at_some_runs_only_find_what_their_regex_finds(
         assert [(t.start, t.end) for t in words.patterns.find(sample)] == [
             m.span() for m in words.patterns.regex.finditer(sample)]
     assert words.patterns.prefixes is not None
+    # heads inside runs of letters and digits, misprinted or not, as the regex finds them
     assert [text[s:e] for s, e, *_ in disease_heads_in(text[:-9], words.disease)] == [
-        "carcinoma", "osteosarcomas", "adenocrcinoma"]
+        "carcinoma", "osteosarcomas", "Melanoma", "Lymphomas", "adenocrcinoma", "adenocrcinoma"]
     assert [t.normalised for t in words.patterns.find(text)] == [
         "alive", "alive", "post-transplant relapse"]
