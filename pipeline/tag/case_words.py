@@ -29,7 +29,7 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
-from pipeline.tag.matching import (WholeWordForms, ascii_runs, first_scanned_forms,
+from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
                                    folds_onto_ascii, literal_prefixes, lower_keeping_offsets,
                                    matches_at, matches_at_run_starts, required_words,
                                    ScreenGroup, screen_groups, sharing_screens,
@@ -166,15 +166,21 @@ class TreatmentWords:
     # letters by a fast scan, where a case-blind pattern is tried at every position
     words: re.Pattern | None = None
     pattern_words: tuple[frozenset[str] | None, ...] = ()  # per pattern: required_words
+    # the first runs of letters of the words: a match of ``words`` starts at a run of the
+    # text that is one (it starts with a letter no letter, digit or hyphen is before)
+    first_words: frozenset[str] = frozenset()
 
     def matches(self, text: str) -> list[re.Match]:
         """``forms.finditer(text)``: by ``words`` in an ASCII text that holds no word a
-        pattern needs (most texts), so no pattern can match and the words are all."""
+        pattern needs (most texts), so no pattern can match and the words are all, tried
+        at the text's runs that start one only."""
         if self.words is not None and text.isascii():
             lowered = lower_keeping_offsets(text)
             if not any(needed is None or any(word in lowered for word in needed)
                        for needed in self.pattern_words):
-                return list(self.words.finditer(lowered))
+                runs = ascii_runs(text)
+                return matches_at(self.words, lowered, runs.starts, compress(
+                    range(len(runs.starts)), map(self.first_words.__contains__, runs.lowered)))
         return list(self.forms.finditer(text))
 
     def find(self, text: str) -> list[Tag]:
@@ -267,8 +273,11 @@ class CaseWords:
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE),
             re.compile(first_scanned_forms([word.lower() for word in treatment_words], r"[\w-]")
-                       + r"(?![\w-])") if all(word.isascii() for word in treatment_words) else None,
-            tuple(map(required_words, treatment_patterns)))
+                       + r"(?![\w-])") if all(word.isascii() and word[:1].isalpha()
+                                              for word in treatment_words) else None,
+            tuple(map(required_words, treatment_patterns)),
+            frozenset(ASCII_RUNS.match(word.lower()).group() for word in treatment_words
+                      if ASCII_RUNS.match(word)))
         compounds = check_str_list(data["site_compound_words"], file=FILE, where="top level",
                                    key="site_compound_words")
         known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",

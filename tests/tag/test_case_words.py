@@ -160,6 +160,8 @@ def test_treatments_printed_without_a_drug_keep_their_printed_words():
     "Chemotherapy, then CHEMORADIATION and hormone therapy; no chemo-refractory endocrine-therapy.",
     "Cisplatin-based CHEMOTHERAPY per the ALL-BFM2009 Protocol, then anti-HER2 antibodies.",
     "Androgen deprivation therapy with immunotherapy \u2013 and radiochemotherapy.",
+    # words right after a hyphen, an underscore or a digit, or run on, are none
+    "Pre-chemotherapy, chemotherapy_2, 2chemo and chemotherapies; cytotoxic  therapy, chemo.",
 ])
 def test_treatment_words_are_found_as_the_case_blind_pattern_finds_them(text):
     from pipeline.tag.case_words import case_words
