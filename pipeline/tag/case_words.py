@@ -476,12 +476,17 @@ def letter_runs_where(text: str, screen: Callable[[Iterable[str]], Iterable[bool
     return found
 
 
+# A text this short (a definition's long form) is read by regular expressions: its runs
+# would push a document's out of the caches the taggers share, for little gain.
+SHORT_TEXT = 200
+
+
 def heads_found(text: str, words: DiseaseWords) -> list[re.Match]:
     """``words.heads.finditer(text)``, tried only at the runs of letters that end as a head
     can (see :func:`head_endings`). Each head is letters, or words of letters, so a match
     starts at a run's start; a text holding a character re folds onto an ASCII letter is
     read by the regex."""
-    if not words.head_endings or folds_onto_ascii(text):
+    if len(text) < SHORT_TEXT or not words.head_endings or folds_onto_ascii(text):
         return list(words.heads.finditer(text))
     endings, tails = words.head_endings, words.head_tails
     # the last three letters screen the runs at C speed, then the endings themselves
@@ -494,6 +499,9 @@ def misspelled_heads(text: str, words: DiseaseWords) -> list[tuple[int, int, str
     """(start, end, head) of each misprinted long head: a word ``LONG_WORD`` finds (a run of
     letters with no hyphen on either side) that is a form in ``words.misspelled`` (all of
     them long enough)."""
+    if len(text) < SHORT_TEXT:
+        return [(match.start(), match.end(), words.misspelled[match.group().lower()])
+                for match in LONG_WORD.finditer(text) if match.group().lower() in words.misspelled]
     return [(start, end, words.misspelled[run])
             for start, end, run in letter_runs_where(
                 text, lambda runs: map(words.misspelled.__contains__, runs),

@@ -294,7 +294,9 @@ def test_heads_and_patterns_tried_at_some_runs_only_find_what_their_regex_finds(
             "-adenocrcinoma, tumor cells and leukemia-free at the 32-month follow-up, remains on "
             "imatinib; she relapsed after allogeneic HSCT. 7Melanoma2b, x2adenocrcinoma9 and "
             "Lymphomas4. ſarcoma")
-    for sample in (text, text[:-9]):  # with and without a character re folds onto "s"
+    # with and without a character re folds onto "s"; long texts by their runs, short ones
+    # (a definition's long form) by the regexes
+    for sample in (text, text[:-9], text[:150]):
         found = disease_heads_in(sample, words.disease)
         assert [(s, e, h, p) for s, e, h, p, c in found if c is None] == [
             (m.start(), m.end(), m.group("head").lower(), m.group("plural"))
