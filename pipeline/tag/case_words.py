@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import compress
-from operator import itemgetter
+from operator import itemgetter, not_
+from typing import Callable, Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -28,10 +29,11 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
-from pipeline.tag.matching import (WholeWordForms, first_scanned_forms, folds_onto_ascii,
-                                   letter_runs, literal_prefixes, lower_keeping_offsets,
+from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
+                                   folds_onto_ascii, literal_prefixes, lower_keeping_offsets,
                                    matches_at, matches_at_run_starts, required_words,
-                                   sharing_screens)
+                                   ScreenGroup, screen_groups, sharing_screens,
+                                   spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "case_words.yaml"
@@ -50,13 +52,43 @@ class Vocabulary:
     sensitive: WholeWordForms
 
     def find(self, text: str) -> list[Tag]:
+        return self.tags(text, self.blind.spans(text) + self.sensitive.spans(text))
+
+    def tags(self, text: str, spans: list[tuple[int, int]]) -> list[Tag]:
+        """The tags of the forms found at ``spans``, the longest of those overlapping."""
         tags = []
-        for forms in (self.blind, self.sensitive):
-            for start, end in forms.spans(text):
-                printed = text[start:end]
-                normal = self.normal.get(printed) or self.normal.get(printed.lower())
-                tags.append(Tag(self.type, start, end, normal, f"{self.type}.word"))
+        for start, end in spans:
+            printed = text[start:end]
+            normal = self.normal.get(printed) or self.normal.get(printed.lower())
+            tags.append(Tag(self.type, start, end, normal, f"{self.type}.word"))
         return longest(tags)
+
+
+@dataclass(frozen=True)
+class Vocabularies:
+    """Vocabularies read in the same texts, their forms found in one pass over a text's runs
+    (:func:`~pipeline.tag.matching.spans_of_each`)."""
+
+    vocabularies: tuple[Vocabulary, ...]
+    groups: tuple[ScreenGroup, ...]
+
+    @classmethod
+    def build(cls, vocabularies: tuple[Vocabulary, ...]) -> "Vocabularies":
+        """The vocabularies screening a text's runs once for all (case-blind forms and
+        case-sensitive ones apart)."""
+        screened = iter(sharing_screens(matchers_of(vocabularies)))
+        vocabularies = tuple(replace(v, blind=next(screened), sensitive=next(screened))
+                             for v in vocabularies)
+        return cls(vocabularies, screen_groups(matchers_of(vocabularies)))
+
+    def find(self, text: str) -> list[list[Tag]]:
+        """``[v.find(text) for v in self.vocabularies]``."""
+        spans = iter(spans_of_each(matchers_of(self.vocabularies), text, self.groups))
+        return [v.tags(text, next(spans) + next(spans)) for v in self.vocabularies]
+
+
+def matchers_of(vocabularies: tuple[Vocabulary, ...]) -> list[WholeWordForms]:
+    return [m for v in vocabularies for m in (v.blind, v.sensitive)]
 
 
 def longest(tags: list[Tag]) -> list[Tag]:
@@ -92,15 +124,6 @@ def build_vocabulary(type_: str, groups: dict, sensitive: frozenset[str]) -> Voc
         WholeWordForms.build(sensitive_forms, re.compile(
             whole_words(sensitive_forms, False) + f"(?!{not_in_name})" if sensitive_forms
             else "(?!)"), False, not_in_name))
-
-
-def shared_screens(vocabularies: tuple[Vocabulary, ...]
-                   ) -> tuple[tuple[Vocabulary, ...], Vocabulary]:
-    """The vocabularies (the last one the sites') screening a text's words once for all."""
-    screened = iter(sharing_screens([m for v in vocabularies for m in (v.blind, v.sensitive)]))
-    vocabularies = tuple(replace(v, blind=next(screened), sensitive=next(screened))
-                         for v in vocabularies)
-    return vocabularies[:-1], vocabularies[-1]
 
 
 def whole_words(forms: list[str], case_blind: bool) -> str:
@@ -143,15 +166,21 @@ class TreatmentWords:
     # letters by a fast scan, where a case-blind pattern is tried at every position
     words: re.Pattern | None = None
     pattern_words: tuple[frozenset[str] | None, ...] = ()  # per pattern: required_words
+    # the first runs of letters of the words: a match of ``words`` starts at a run of the
+    # text that is one (it starts with a letter no letter, digit or hyphen is before)
+    first_words: frozenset[str] = frozenset()
 
     def matches(self, text: str) -> list[re.Match]:
         """``forms.finditer(text)``: by ``words`` in an ASCII text that holds no word a
-        pattern needs (most texts), so no pattern can match and the words are all."""
+        pattern needs (most texts), so no pattern can match and the words are all, tried
+        at the text's runs that start one only."""
         if self.words is not None and text.isascii():
             lowered = lower_keeping_offsets(text)
             if not any(needed is None or any(word in lowered for word in needed)
                        for needed in self.pattern_words):
-                return list(self.words.finditer(lowered))
+                runs = ascii_runs(text)
+                return matches_at(self.words, lowered, runs.starts, compress(
+                    range(len(runs.starts)), map(self.first_words.__contains__, runs.lowered)))
         return list(self.forms.finditer(text))
 
     def find(self, text: str) -> list[Tag]:
@@ -180,8 +209,7 @@ class TreatmentWords:
 
 @dataclass(frozen=True)
 class CaseWords:
-    vocabularies: tuple[Vocabulary, ...]
-    sites: Vocabulary
+    vocabularies: Vocabularies  # the word lists, the sites' last
     disease: DiseaseWords
     patterns: "WordPatterns"
     treatments: TreatmentWords
@@ -245,15 +273,17 @@ class CaseWords:
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE),
             re.compile(first_scanned_forms([word.lower() for word in treatment_words], r"[\w-]")
-                       + r"(?![\w-])") if all(word.isascii() for word in treatment_words) else None,
-            tuple(map(required_words, treatment_patterns)))
+                       + r"(?![\w-])") if all(word.isascii() and word[:1].isalpha()
+                                              for word in treatment_words) else None,
+            tuple(map(required_words, treatment_patterns)),
+            frozenset(ASCII_RUNS.match(word.lower()).group() for word in treatment_words
+                      if ASCII_RUNS.match(word)))
         compounds = check_str_list(data["site_compound_words"], file=FILE, where="top level",
                                    key="site_compound_words")
         known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",
                            key="abbreviated_diseases", description="a mapping of short to long form")
-        vocabularies, sites = shared_screens(vocabularies + (
-            build_vocabulary("site", site_groups, frozenset()),))
-        return cls(vocabularies, sites, disease,
+        return cls(Vocabularies.build(vocabularies + (
+                       build_vocabulary("site", site_groups, frozenset()),)), disease,
                    WordPatterns.from_dict(data), treatments,
                    KnownDiseases.from_dict(known, disease),
                    re.compile(rf"-(?:{alternation(compounds)})\b", re.IGNORECASE))
@@ -384,6 +414,7 @@ def misspellings(heads: list[str], spelled: re.Pattern) -> dict[str, str]:
 
 
 HEAD_TAIL = 3
+TAIL = itemgetter(slice(-HEAD_TAIL, None))
 
 
 def head_endings(heads: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -397,31 +428,85 @@ def head_endings(heads: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     return tuple(endings), frozenset(ending[-HEAD_TAIL:] for ending in endings)
 
 
+@dataclass(frozen=True)
+class MixedRuns:
+    """The runs of ASCII letters inside a text's runs of letters and digits that hold both
+    ("V600E"): offsets into the text, the runs lower-cased."""
+
+    starts: list[int]
+    ends: list[int]
+    lowered: list[str]
+
+
+SPLIT_LOWER_LETTERS = re.compile("([a-z]+)")
+
+
+@lru_cache(maxsize=4)
+def mixed_runs(text: str) -> MixedRuns:
+    runs = ascii_runs(text)
+    lowered = runs.lowered
+    starts, ends, pieces = [], [], []
+    # most runs are letters only; a run of digits holds no letters
+    for index in compress(range(len(lowered)), map(not_, map(str.isalpha, lowered))):
+        run = lowered[index]
+        if not run.isdigit():
+            parts, part_starts, part_ends = split_at(SPLIT_LOWER_LETTERS, run)
+            starts += [runs.starts[index] + start for start in part_starts]
+            ends += [runs.starts[index] + end for end in part_ends]
+            pieces += parts[1::2]
+    return MixedRuns(starts, ends, pieces)
+
+
+def letter_runs_where(text: str, screen: Callable[[Iterable[str]], Iterable[bool]],
+                      keep: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+    """(start, end, lowered) of the text's runs of ASCII letters that ``keep`` keeps, in text
+    order, as the runs of ``[A-Za-z]+`` would give them, but from the runs of letters and
+    digits other taggers have found: the runs of letters alone are screened at C speed by
+    ``screen`` (for runs, whether each may be kept: a cheaper test, or ``keep`` itself),
+    then those holding digits are split."""
+    runs, mixed = ascii_runs(text), mixed_runs(text)
+    lowered = runs.lowered
+    found = [(runs.starts[i], runs.ends[i], lowered[i])
+             for i in compress(range(len(lowered)), screen(lowered))
+             if lowered[i].isalpha() and keep(lowered[i])]
+    if mixed.starts:
+        found += [(mixed.starts[i], mixed.ends[i], mixed.lowered[i])
+                  for i in compress(range(len(mixed.starts)), map(keep, mixed.lowered))]
+        found.sort()
+    return found
+
+
+# A text this short (a definition's long form) is read by regular expressions: its runs
+# would push a document's out of the caches the taggers share, for little gain.
+SHORT_TEXT = 200
+
+
 def heads_found(text: str, words: DiseaseWords) -> list[re.Match]:
     """``words.heads.finditer(text)``, tried only at the runs of letters that end as a head
     can (see :func:`head_endings`). Each head is letters, or words of letters, so a match
     starts at a run's start; a text holding a character re folds onto an ASCII letter is
     read by the regex."""
-    if not words.head_endings or folds_onto_ascii(text):
+    if len(text) < SHORT_TEXT or not words.head_endings or folds_onto_ascii(text):
         return list(words.heads.finditer(text))
-    runs = letter_runs(text)
-    endings, lowered = words.head_endings, runs.lowered
+    endings, tails = words.head_endings, words.head_tails
     # the last three letters screen the runs at C speed, then the endings themselves
-    tails = map(itemgetter(slice(-HEAD_TAIL, None)), lowered)
-    return matches_at(words.heads, text, runs.starts, (
-        index for index in compress(range(len(lowered)), map(words.head_tails.__contains__, tails))
-        if lowered[index].endswith(endings)))
+    found = letter_runs_where(text, lambda runs: map(tails.__contains__, map(TAIL, runs)),
+                              lambda run: run.endswith(endings))
+    return matches_at(words.heads, text, [start for start, _, _ in found], range(len(found)))
 
 
 def misspelled_heads(text: str, words: DiseaseWords) -> list[tuple[int, int, str]]:
     """(start, end, head) of each misprinted long head: a word ``LONG_WORD`` finds (a run of
     letters with no hyphen on either side) that is a form in ``words.misspelled`` (all of
     them long enough)."""
-    runs = letter_runs(text)
-    starts, ends = runs.starts, runs.ends
-    return [(starts[i], ends[i], words.misspelled[runs.lowered[i]])
-            for i in compress(range(len(starts)), map(words.misspelled.__contains__, runs.lowered))
-            if text[starts[i] - 1:starts[i]] != "-" and text[ends[i]:ends[i] + 1] != "-"]
+    if len(text) < SHORT_TEXT:
+        return [(match.start(), match.end(), words.misspelled[match.group().lower()])
+                for match in LONG_WORD.finditer(text) if match.group().lower() in words.misspelled]
+    return [(start, end, words.misspelled[run])
+            for start, end, run in letter_runs_where(
+                text, lambda runs: map(words.misspelled.__contains__, runs),
+                words.misspelled.__contains__)
+            if text[start - 1:start] != "-" and text[end:end + 1] != "-"]
 
 
 def disease_heads_in(text: str, words: DiseaseWords
@@ -505,9 +590,10 @@ class KnownDiseases:
 
 def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Tag]:
     words = case_words()
-    tags = [tag for vocabulary in words.vocabularies for tag in vocabulary.find(text)]
+    *found, sites = words.vocabularies.find(text)
+    tags = [tag for tags in found for tag in tags]
     # a site in a compound adjective names no site ("muscle-invasive", "liver-directed")
-    tags += [t for t in words.sites.find(text) if not words.site_compounds.match(text, t.end)]
+    tags += [t for t in sites if not words.site_compounds.match(text, t.end)]
     tags += words.patterns.find(text)
     # a pattern's form holds the words inside it ("lost his complete cytogenetic response")
     tags = [tag for kind in {t.type for t in tags} for tag in longest([t for t in tags

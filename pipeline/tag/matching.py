@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import or_
 from re import _constants as sre_constants, _parser as sre_parser
-from typing import Callable, Iterable, Mapping, TypeVar
+from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 
 from pipeline.resources import trie_alternation
 
@@ -303,6 +303,9 @@ class WholeWordForms:
     # first words of this and other vocabularies read in the same texts: the runs that
     # start one are found once for all of them (see :func:`sharing_screens`)
     screen: frozenset[str] = frozenset()
+    # per first word, how many runs the forms it starts hold, most first: a form at a run
+    # ends at the end of one of those runs
+    run_counts: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def build(cls, forms: list[str], regex: re.Pattern, case_blind: bool,
@@ -312,34 +315,81 @@ class WholeWordForms:
                    and all(c.isascii() or c.lower() == c.upper() for c in key) for key in keys):
             return cls(regex, False, frozenset(), frozenset(), 0, case_blind)
         firsts = frozenset(ASCII_RUNS.match(key).group() for key in keys)
+        counts: dict[str, set[int]] = {}
+        for key in keys:
+            runs = ASCII_RUNS.findall(key)
+            counts.setdefault(runs[0], set()).add(len(runs))
         return cls(regex, True, frozenset(keys), firsts,
                    max(map(len, keys), default=0), case_blind,
-                   re.compile(not_before) if not_before else None, firsts)
+                   re.compile(not_before) if not_before else None, firsts,
+                   {word: tuple(sorted(numbers, reverse=True)) for word, numbers in counts.items()})
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each form found."""
-        if not self.by_runs or (self.case_blind and folds_onto_ascii(text)):
-            return [match.span() for match in self.regex.finditer(text)]
-        runs = ascii_runs(text)
-        words = runs.lowered if self.case_blind else runs.printed
-        source = lower_keeping_offsets(text) if self.case_blind else text
-        starts, ends, count = runs.starts, runs.ends, len(runs.starts)
-        forms, longest, not_before, firsts = self.forms, self.longest, self.not_before, self.first_words
-        found = []
-        free = 0  # where the last form found ends
-        for index in runs_starting(text, self.screen, self.case_blind):
-            start = starts[index]
-            if start < free or words[index] not in firsts:
-                continue
-            last = index
-            while last + 1 < count and ends[last + 1] - start <= longest:
-                last += 1
-            for end in ends[last:index - 1 if index else None:-1]:
-                if source[start:end] in forms and not (not_before and not_before.match(text, end)):
-                    found.append((start, end))
-                    free = end
-                    break
+        return spans_of_each((self,), text)[0]
+
+    def end_at(self, text: str, source: str, runs: Runs, index: int, word: str) -> int | None:
+        """Where the longest form starting at run ``index`` (whose ``word`` is the run as the
+        forms are keyed) ends, if one does; ``source`` is the text lower-cased when case-blind."""
+        start, ends, count = runs.starts[index], runs.ends, len(runs.ends)
+        for runs_held in self.run_counts.get(word, ()):
+            last = index + runs_held - 1
+            if last < count and source[start:ends[last]] in self.forms and not (
+                    self.not_before and self.not_before.match(text, ends[last])):
+                return ends[last]
+        return None
+
+
+@dataclass(frozen=True)
+class ScreenGroup:
+    """Matchers (by position in a list) that screen a text's runs by the same words."""
+
+    screen: frozenset[str]
+    case_blind: bool
+    starting: dict[str, tuple[int, ...]]  # a first word -> the matchers its forms start
+
+
+def screen_groups(matchers: Sequence[WholeWordForms]) -> tuple[ScreenGroup, ...]:
+    """The groups of ``matchers`` sharing a screen (:func:`sharing_screens`), for
+    :func:`spans_of_each`; worked out once for matchers that read many texts."""
+    groups: dict[tuple[frozenset[str], bool], dict[str, tuple[int, ...]]] = {}
+    for number, matcher in enumerate(matchers):
+        if matcher.by_runs:
+            starting = groups.setdefault((matcher.screen, matcher.case_blind), {})
+            for word in matcher.first_words:
+                starting[word] = starting.get(word, ()) + (number,)
+    return tuple(ScreenGroup(screen, case_blind, starting)
+                 for (screen, case_blind), starting in groups.items())
+
+
+def spans_of_each(matchers: Sequence[WholeWordForms], text: str,
+                  groups: tuple[ScreenGroup, ...] | None = None) -> list[list[tuple[int, int]]]:
+    """``[m.spans(text) for m in matchers]``, each screened run of the text visited once for
+    all the matchers sharing its screen and tried by those whose first words hold it, where
+    a pass per matcher would visit every screened run. ``groups``: their
+    :func:`screen_groups`, if worked out already."""
+    found: list[list[tuple[int, int]]] = [[] for _ in matchers]
+    by_regex = [not m.by_runs or (m.case_blind and folds_onto_ascii(text)) for m in matchers]
+    for number in compress(range(len(matchers)), by_regex):
+        found[number] = [match.span() for match in matchers[number].regex.finditer(text)]
+    if all(by_regex):
         return found
+    runs = ascii_runs(text)
+    free = [0] * len(matchers)  # per matcher, where the last form it found ends
+    for group in screen_groups(matchers) if groups is None else groups:
+        if group.case_blind and folds_onto_ascii(text):
+            continue
+        words = runs.lowered if group.case_blind else runs.printed
+        source = lower_keeping_offsets(text) if group.case_blind else text
+        for index in runs_starting(text, group.screen, group.case_blind):
+            start, word = runs.starts[index], words[index]
+            for number in group.starting.get(word, ()):
+                if start >= free[number]:
+                    end = matchers[number].end_at(text, source, runs, index, word)
+                    if end is not None:
+                        found[number].append((start, end))
+                        free[number] = end
+    return found
 
 
 def sharing_screens(matchers: list[WholeWordForms]) -> list[WholeWordForms]:

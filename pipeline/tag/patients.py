@@ -15,9 +15,11 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
+                                trie_alternation)
 from pipeline.schema import PatientDescriptor
-from pipeline.tag.matching import matches_at_first_runs
+from pipeline.tag.matching import (folds_onto_ascii, lower_keeping_offsets, matches_at_first_runs,
+                                   required_words)
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -117,8 +119,9 @@ def phrase_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     words = patient_words()
     after = rf"(?:\s+(?P<after>{WORD}))?"
     # words between the article or count and the noun; never a function word, so the
-    # phrase cannot run across "of" into another one ("a case of an adult")
-    stop = alternation(words.phrase_stop_words)
+    # phrase cannot run across "of" into another one ("a case of an adult"); the function
+    # words as a trie, so the look-ahead tries each character once, not every word
+    stop = trie_alternation(words.phrase_stop_words)
 
     def mods(most: int) -> str:
         return rf"(?P<mods>(?:(?!(?:{stop})\b){WORD}\s+){{0,{most}}}?)"
@@ -155,9 +158,25 @@ def describe(age: str, unit: str, following: str, words: PatientWords) -> Patien
     return None
 
 
+@lru_cache(maxsize=1)
+def age_words() -> frozenset[str] | None:
+    """Words one of which every age phrase holds ("old")."""
+    return required_words(age_pattern().pattern)
+
+
+def age_matches(text: str) -> list[re.Match]:
+    """``age_pattern().finditer(text)``; none sought in a text whose lower case holds none
+    of :func:`age_words` (most abstracts) and no character re folds onto an ASCII letter."""
+    needed = age_words()
+    if (needed is not None and not folds_onto_ascii(text)
+            and not any(word in lower_keeping_offsets(text) for word in needed)):
+        return []
+    return list(age_pattern().finditer(text))
+
+
 def age_tags(text: str, words: PatientWords) -> list[Tag]:
     tags = []
-    for match in age_pattern().finditer(text):
+    for match in age_matches(text):
         following = text[match.end():match.end() + 80].split(".")[0]
         patient = describe(match.group("age"), match.group("unit"), following, words)
         if patient is None:  # "Male, 63-year-old"

@@ -160,6 +160,8 @@ def test_treatments_printed_without_a_drug_keep_their_printed_words():
     "Chemotherapy, then CHEMORADIATION and hormone therapy; no chemo-refractory endocrine-therapy.",
     "Cisplatin-based CHEMOTHERAPY per the ALL-BFM2009 Protocol, then anti-HER2 antibodies.",
     "Androgen deprivation therapy with immunotherapy \u2013 and radiochemotherapy.",
+    # words right after a hyphen, an underscore or a digit, or run on, are none
+    "Pre-chemotherapy, chemotherapy_2, 2chemo and chemotherapies; cytotoxic  therapy, chemo.",
 ])
 def test_treatment_words_are_found_as_the_case_blind_pattern_finds_them(text):
     from pipeline.tag.case_words import case_words
@@ -290,8 +292,11 @@ def test_heads_and_patterns_tried_at_some_runs_only_find_what_their_regex_finds(
     words = case_words()
     text = ("A 5carcinoma, osteosarcomas and a myelodysplastic syndrome-like lung adenocrcinoma; "
             "-adenocrcinoma, tumor cells and leukemia-free at the 32-month follow-up, remains on "
-            "imatinib; she relapsed after allogeneic HSCT. ſarcoma")
-    for sample in (text, text[:-9]):  # with and without a character re folds onto "s"
+            "imatinib; she relapsed after allogeneic HSCT. 7Melanoma2b, x2adenocrcinoma9 and "
+            "Lymphomas4. ſarcoma")
+    # with and without a character re folds onto "s"; long texts by their runs, short ones
+    # (a definition's long form) by the regexes
+    for sample in (text, text[:-9], text[:150]):
         found = disease_heads_in(sample, words.disease)
         assert [(s, e, h, p) for s, e, h, p, c in found if c is None] == [
             (m.start(), m.end(), m.group("head").lower(), m.group("plural"))
@@ -302,7 +307,8 @@ def test_heads_and_patterns_tried_at_some_runs_only_find_what_their_regex_finds(
         assert [(t.start, t.end) for t in words.patterns.find(sample)] == [
             m.span() for m in words.patterns.regex.finditer(sample)]
     assert words.patterns.prefixes is not None
+    # heads inside runs of letters and digits, misprinted or not, as the regex finds them
     assert [text[s:e] for s, e, *_ in disease_heads_in(text[:-9], words.disease)] == [
-        "carcinoma", "osteosarcomas", "adenocrcinoma"]
+        "carcinoma", "osteosarcomas", "Melanoma", "Lymphomas", "adenocrcinoma", "adenocrcinoma"]
     assert [t.normalised for t in words.patterns.find(text)] == [
         "alive", "alive", "post-transplant relapse"]

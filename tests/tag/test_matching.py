@@ -155,6 +155,23 @@ def test_screens_shared_by_vocabularies_find_what_each_finds_alone():
     assert shared[0].screen == {"complete", "stable", "cr"} and shared[2].screen == {"PD"}
 
 
+def test_matchers_read_together_find_what_each_finds_alone():
+    from pipeline.tag.matching import spans_of_each
+
+    alone = [whole(["complete remission", "complete"], True), whole(["complete response", "CR"], True),
+             whole(["PD", "CR"], False, r"-[A-Za-z0-9]"), whole(["+ve"], True)]
+    shared = sharing_screens(alone)
+    # forms of several matchers start at the same run; one matcher's forms overlap
+    text = ("Complete response, then complete remission, CR and PD-1; complete CR; +ve; "
+            "complete complete remission PD")
+    expected = [[m.span() for m in matcher.regex.finditer(text)] for matcher in alone]
+    assert spans_of_each(shared, text) == expected == [m.spans(text) for m in shared]
+    assert all(expected)
+    folding = text + " ſtable"  # the case-blind ones read by their regex
+    assert spans_of_each(shared, folding) == [
+        [m.span() for m in matcher.regex.finditer(folding)] for matcher in alone]
+
+
 def test_what_a_pattern_s_matches_start_with():
     from pipeline.tag.matching import literal_prefixes
 

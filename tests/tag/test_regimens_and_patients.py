@@ -104,3 +104,15 @@ def test_phrases_with_person_words_that_name_no_patient():
 def test_an_age_starts_a_number_and_a_word():
     text = "Record A1234-year-old, item 5_7-year-old; a 3.5-year-old girl, a 7-year-old boy."
     assert [t.patient.age_years for t in find_patients(text)] == [3.5, 7]
+
+
+@pytest.mark.parametrize("text", [
+    "A 63-year-old man and a 2 months OLD infant; an 8-fold rise.",
+    "A 45-YEAR-OLD woman (the K\u212a sign: re folds it onto k).",
+    "Two men with no age printed; a threshold of 3 years.",
+])
+def test_age_phrases_are_sought_as_their_pattern_finds_them(text):
+    from pipeline.tag.patients import age_matches, age_pattern, age_words
+
+    assert age_words() == {"old"}
+    assert [m.span() for m in age_matches(text)] == [m.span() for m in age_pattern().finditer(text)]
