@@ -11,6 +11,7 @@ on SIGTERM or SIGINT; if serve is killed outright, its reaper stops the server
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -29,6 +30,21 @@ HEALTH_TIMEOUT = 120.0  # seconds; a first start on an empty home took 17 s here
 # default minute: a report dropped in the folder is extracted at the next cron tick.
 LOCAL_SERVER_ENV = {"PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
 RUNNER_ENV = {"PREFECT_RUNNER_POLL_FREQUENCY": "5"}
+# How long the runner's flow runs are given to end once serving stops: a run stopped then
+# reports its final state to the server, which must still be up to answer (stopped
+# first, the run's Prefect client retried its call for minutes and serve waited on it)
+FLOW_RUN_GRACE = 60.0  # seconds
+
+
+def end_flow_runs(grace: float) -> None:
+    """Wait up to ``grace`` seconds for the flow runs the runner started (this process's
+    multiprocessing children) to end, then terminate those still running."""
+    deadline = time.monotonic() + grace
+    for child in multiprocessing.active_children():
+        child.join(max(0.0, deadline - time.monotonic()))
+        if child.is_alive():
+            child.terminate()
+            child.join(5)
 
 
 def stop(process: subprocess.Popen, grace: float = 20.0) -> None:
@@ -101,8 +117,11 @@ def serve(inputs: list[str], out_dir: str, *, cron: str, gold_dir: str | None = 
             # Prefect's runner takes SIGTERM over and stops itself; its stop coroutine is
             # never awaited on that path, which it reports as a warning of no consequence
             warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited")
-            with contextlib.suppress(KeyboardInterrupt):
-                ingest.serve(name=DEPLOYMENT, cron=cron, print_starting_message=False,
-                             parameters=parameters)
+            try:
+                with contextlib.suppress(KeyboardInterrupt):
+                    ingest.serve(name=DEPLOYMENT, cron=cron, print_starting_message=False,
+                                 parameters=parameters)
+            finally:
+                end_flow_runs(FLOW_RUN_GRACE)
     finally:
         announce("stopped serving")
