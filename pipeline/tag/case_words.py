@@ -31,7 +31,7 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
                                    folds_onto_ascii, literal_prefixes, lower_keeping_offsets,
-                                   matches_at, matches_at_run_starts, required_words,
+                                   matches_at, matches_at_run_starts, may_hold, required_words,
                                    ScreenGroup, screen_groups, sharing_screens,
                                    spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
@@ -176,8 +176,7 @@ class TreatmentWords:
         at the text's runs that start one only."""
         if self.words is not None and text.isascii():
             lowered = lower_keeping_offsets(text)
-            if not any(needed is None or any(word in lowered for word in needed)
-                       for needed in self.pattern_words):
+            if not any(may_hold(lowered, needed) for needed in self.pattern_words):
                 runs = ascii_runs(text)
                 return matches_at(self.words, lowered, runs.starts, compress(
                     range(len(runs.starts)), map(self.first_words.__contains__, runs.lowered)))

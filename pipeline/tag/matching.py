@@ -504,6 +504,13 @@ def required_words(pattern: str) -> frozenset[str] | None:
     return min(found, key=lambda words: (len(words), -min(map(len, words)))) if found else None
 
 
+def may_hold(lowered: str, needed: frozenset[str] | None) -> bool:
+    """Whether a text, in lower case (``lowered``, with no character re folds onto an
+    ASCII letter), may hold a match of a pattern whose :func:`required_words` are
+    ``needed``."""
+    return needed is None or any(word in lowered for word in needed)
+
+
 def _required(items) -> list[frozenset[str]]:
     """Every requirement (a set of words, one of which is needed) of a parsed sequence."""
     found, run = [], ""

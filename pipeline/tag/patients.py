@@ -19,7 +19,7 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
                                 trie_alternation)
 from pipeline.schema import PatientDescriptor
 from pipeline.tag.matching import (folds_onto_ascii, lower_keeping_offsets, matches_at_first_runs,
-                                   required_words)
+                                   may_hold, required_words)
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -167,9 +167,7 @@ def age_words() -> frozenset[str] | None:
 def age_matches(text: str) -> list[re.Match]:
     """``age_pattern().finditer(text)``; none sought in a text whose lower case holds none
     of :func:`age_words` (most abstracts) and no character re folds onto an ASCII letter."""
-    needed = age_words()
-    if (needed is not None and not folds_onto_ascii(text)
-            and not any(word in lower_keeping_offsets(text) for word in needed)):
+    if not folds_onto_ascii(text) and not may_hold(lower_keeping_offsets(text), age_words()):
         return []
     return list(age_pattern().finditer(text))
 

@@ -5,7 +5,7 @@ import re
 from pipeline.tag.case_words import whole_words
 from pipeline.resources import trie_alternation
 from pipeline.tag.matching import (FOLDED_ONTO_ASCII, WholeWordForms, ascii_runs, find_terms,
-                                   first_scanned_forms, joined_words, required_words,
+                                   first_scanned_forms, joined_words, may_hold, required_words,
                                    sharing_screens, words_of)
 
 NAMES = {"anaplastic lymphoma kinase": "ALK", "caveolin 1": "CAV1", "vimentin": "VIM",
@@ -255,3 +255,10 @@ def test_a_phrase_is_tried_no_longer_than_the_keys_starting_with_its_first_word(
     # keys starting with "small" have at most four words, "cell" one: no longer phrase asked
     assert max(len(key.split()) for key in asked) == 4
     assert [key for key in asked if key.startswith("cell")] == ["cell"]
+
+
+def test_a_text_may_hold_a_match_only_with_a_word_the_pattern_needs():
+    needed = required_words(r"\d+\s?years?\s?old")
+    assert may_hold("a 63-year-old woman presented", needed)
+    assert not may_hold("the tumour shrank after two cycles", needed)
+    assert may_hold("any text", None)  # a pattern that needs no word
