@@ -265,32 +265,36 @@ def csv_header(name: str) -> bytes:
     return gzip_member(csv_lines(SCHEMAS[name].empty_table(), header=True).to_pybytes())
 
 
+# Per table, the type of its rows: a list of row dicts converts to it in one pass.
+ROW_TYPES = {name: pa.struct(list(schema)) for name, schema in SCHEMAS.items()}
+
+
 def arrow_rows(rows: list[dict], name: str) -> pa.Table:
     """Rows -> an Arrow table with exactly the declared columns and types of ``name`` (a
-    column a row leaves out is null there). Built column by column: from rows, Arrow
-    took 1.5 times as long."""
+    column a row leaves out is null there). Converted as one array of rows: column by
+    column, Arrow took 1.6 times as long (0.5 against 0.3 ms a document)."""
     columns = TABLES[name]
     unknown = set().union(*rows) - columns.keys()
     if unknown:
         raise ValueError(f"columns {sorted(unknown)} are not in the declared schema "
                          f"{list(columns)}")
-    return pa.Table.from_pydict({column: [row.get(column) for row in rows] for column in columns},
-                                schema=SCHEMAS[name])
+    return pa.Table.from_struct_array(pa.array(rows, type=ROW_TYPES[name])
+                                      ).replace_schema_metadata(SCHEMAS[name].metadata)
 
 
 # Per table, its integer columns, stored as deltas (offsets grow row by row).
 DELTA_COLUMNS = {name: [c for c, dtype in columns.items() if dtype == "Int64"]
                  for name, columns in TABLES.items()}
-# zstd level of the compressed parts. Text columns are not dictionary-encoded: zstd finds
-# a sentence repeated on a mention's rows as well, and a dictionary page per column cost
-# bytes and time in parts this small (the bench corpus's 200 first documents: 6.89 MB of
-# parts at level 5 against 7.21 MB dictionary-encoded at level 9, 2.4 against 3.5 ms a
-# document).
+# zstd level of the compressed parts. Text columns are dictionary-encoded only where
+# their values repeat row after row (a mention's sentence, type, section and rule): in the
+# other tables, small, a dictionary page per column cost more bytes and time than zstd
+# alone (the bench corpus's 200 first documents: 6.78 MB of parts at level 5 against 7.21
+# MB with every text column dictionary-encoded at level 9; 2.4 against 3.5 ms a document).
 ZSTD_LEVEL = 5
-# gzip level of the CSV lines: zlib's default. Level 9 took 2.3 ms a document against
-# 1.5 for 2.5% more CSV bytes (0.09 MB per 200 documents), which the parts' saving above
-# more than pays for.
-GZIP_LEVEL = 6
+DICTIONARY_COLUMNS = {"mentions": ["doc_id", "type", "section", "rule", "sentence"]}
+# gzip level of the CSV lines. Level 9 took 2.3 ms a document against 1.1 for 4% more CSV
+# bytes (0.14 MB per 200 documents), which the parts' saving above more than pays for.
+GZIP_LEVEL = 5
 
 
 # A document's part of these tables is one row: compressed (zstd, a frame per column), it
@@ -303,12 +307,12 @@ def parquet_writer(where: Path | pa.NativeFile, name: str) -> pq.ParquetWriter:
     made the footers (serialised Arrow schema, pandas metadata, column statistics: 5-10 KB)
     weigh more than the rows. The pandas metadata alone gives a read its declared dtypes
     back; statistics would only serve filters on one document's rows. Integer columns are
-    stored as deltas, text columns plain (:data:`ZSTD_LEVEL`)."""
+    stored as deltas, repeating text columns dictionary-encoded (:data:`ZSTD_LEVEL`)."""
     compressed = name not in UNCOMPRESSED
     writer = pq.ParquetWriter(where, SCHEMAS[name], store_schema=False, write_statistics=False,
                               compression="zstd" if compressed else "none",
                               compression_level=ZSTD_LEVEL if compressed else None,
-                              use_dictionary=False,
+                              use_dictionary=DICTIONARY_COLUMNS.get(name, False),
                               column_encoding=dict.fromkeys(DELTA_COLUMNS[name],
                                                             "DELTA_BINARY_PACKED"))
     writer.add_key_value_metadata({"pandas": PANDAS_METADATA[name]})
