@@ -55,6 +55,14 @@ def test_a_damaged_record_is_an_error_naming_the_file(tmp_path):
         read_record(path)
 
 
+@pytest.mark.parametrize("stored", ['{"record_format": 2, "document": {"id": "ca', '["case"]', ""])
+def test_a_record_that_is_no_json_object_is_an_error_naming_the_file(tmp_path, stored):
+    path = tmp_path / "case.json"
+    path.write_text(stored)
+    with pytest.raises(RecordError, match=str(path)):
+        read_record(path)
+
+
 def test_each_run_appends_one_line_to_the_run_log(tmp_path):
     from pipeline.schema import Failure, RunSummary
     from pipeline.store import append_run, read_runs
