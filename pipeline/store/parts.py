@@ -252,6 +252,11 @@ def csv_lines(table: pa.Table, header: bool = False) -> pa.Buffer:
     return sink.getvalue()
 
 
+# gzip level of the CSV lines. Level 9 took 2.3 ms a document against 1.1 for 4% more CSV
+# bytes (0.14 MB per 200 documents), which the parts' saving below more than pays for.
+GZIP_LEVEL = 5
+
+
 def gzip_member(data: bytes) -> bytes:
     """``data`` as one gzip member, the same bytes for the same data (no time stamp)."""
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if data else b""
@@ -286,15 +291,12 @@ def arrow_rows(rows: list[dict], name: str) -> pa.Table:
 DELTA_COLUMNS = {name: [c for c, dtype in columns.items() if dtype == "Int64"]
                  for name, columns in TABLES.items()}
 # zstd level of the compressed parts. Text columns are dictionary-encoded only where
-# their values repeat row after row (a mention's sentence, type, section and rule): in the
+# their values repeat row after row (a mention's doc id, type, section, rule, sentence): in the
 # other tables, small, a dictionary page per column cost more bytes and time than zstd
 # alone (the bench corpus's 200 first documents: 6.78 MB of parts at level 5 against 7.21
 # MB with every text column dictionary-encoded at level 9; 2.4 against 3.5 ms a document).
 ZSTD_LEVEL = 5
 DICTIONARY_COLUMNS = {"mentions": ["doc_id", "type", "section", "rule", "sentence"]}
-# gzip level of the CSV lines. Level 9 took 2.3 ms a document against 1.1 for 4% more CSV
-# bytes (0.14 MB per 200 documents), which the parts' saving above more than pays for.
-GZIP_LEVEL = 5
 
 
 # A document's part of these tables is one row: compressed (zstd, a frame per column), it

@@ -134,3 +134,25 @@ def test_a_record_read_unchecked_is_still_checked_but_for_its_mentions(extracted
     (out / "case.json").write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(RecordError, match="cases"):
         stage_document(out, StoredRecord(out / "case.json", checked=False), "1")
+
+
+def test_a_mentions_part_dictionary_encodes_its_repeating_text_columns_only():
+    import pyarrow.parquet as pq
+
+    from pipeline.store.parts import DICTIONARY_COLUMNS, parquet_writer
+
+    sentence = "An EML4-ALK fusion was found; crizotinib was started."
+    rows = [{"doc_id": "case", "mention_id": f"m{n}", "type": "gene", "text": text,
+             "start": start, "end": start + len(text), "sentence": sentence, "rule": "gene.symbol"}
+            for n, (text, start) in enumerate([("EML4", 3), ("ALK", 8)], start=1)]
+    sink = pa.BufferOutputStream()
+    writer = parquet_writer(sink, "mentions")
+    writer.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS["mentions"]))
+    writer.close()
+    part = pq.ParquetFile(pa.BufferReader(sink.getvalue()))
+    chunks = part.metadata.row_group(0)
+    encoded = {chunks.column(i).path_in_schema for i in range(chunks.num_columns)
+               if "RLE_DICTIONARY" in chunks.column(i).encodings}
+    assert encoded == set(DICTIONARY_COLUMNS["mentions"])
+    assert part.read().to_pandas()[["mention_id", "sentence"]].values.tolist() == [
+        ["m1", sentence], ["m2", sentence]]
