@@ -129,19 +129,20 @@ CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b"
 # "rs" first, then no letter or digit before it: the engine finds "rs" by a fast scan
 DBSNP = re.compile(r"rs(?<![A-Za-z0-9]rs)\d{3,10}(?![A-Za-z0-9])")
 UNPREFIXED_NUCLEOTIDE = re.compile(
-    # each form starts with a sign, a digit, "IVS" or a base: the look-ahead for those
-    # passes over other positions at once (about four times as fast on abstracts)
-    r"(?=[-+−\dIACGT])(?:"
-    rf"(?<![A-Za-z0-9.:_+-])[-+−]?\d{{1,6}}(?:\s?[-+]\s?\d{{1,5}})?(?:_\d{{1,6}})?"
+    # each form starts with a sign, a digit, "IVS" or a base: that first character is
+    # matched first, so re finds it by a fast scan; each form's look-behind then follows it
+    # (".": the first character) and says which it was
+    r"[-+−\dIACGT](?:"
+    r"(?<![A-Za-z0-9.:_+-].)(?:(?<=[-+−])\d{1,6}|(?<=\d)\d{0,5})(?:\s?[-+]\s?\d{1,5})?(?:_\d{1,6})?"
     rf"(?:\s?[ACGT](?:{SUBSTITUTION}|/)[ACGT]|del[ACGT]+|ins[ACGT]+|dup[ACGT]+)(?![A-Za-z0-9])"
     # intron notation "IVS3+1G>A" and promoter changes "G-395A" (a protein has no
     # negative position, so this is a nucleotide change)
-    rf"|(?<![A-Za-z0-9])IVS\d{{1,3}}\s?[-+]\s?\d{{1,5}}\s?[ACGT]{SUBSTITUTION}[ACGT](?![A-Za-z0-9])"
-    rf"|(?<![A-Za-z0-9])[ACGT]-\d{{1,5}}[ACGT](?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9]I)(?<=I)VS\d{{1,3}}\s?[-+]\s?\d{{1,5}}\s?[ACGT]{SUBSTITUTION}[ACGT](?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9].)(?<=[ACGT])-\d{1,5}[ACGT](?![A-Za-z0-9])"
     # a deletion by its length ("657del5") and a genomic coordinate too long for a protein
     # ("T1270533G")
-    rf"|(?<![A-Za-z0-9.:_+-])\d{{1,6}}del\d{{1,3}}(?![A-Za-z0-9])"
-    rf"|(?<![A-Za-z0-9.:_+-])[ACGT]\d{{6,9}}[ACGT](?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9.:_+-]\d)(?<=\d)\d{0,5}del\d{1,3}(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9.:_+-].)(?<=[ACGT])\d{6,9}[ACGT](?![A-Za-z0-9])"
     r")"
 )
 # A change described by its size, with no coordinate: "a 4-bp deletion", "19-base pair

@@ -5,12 +5,15 @@ the pattern's own matches. Checked on sentences written for the purpose and on r
 texts made of the characters and pieces these patterns read."""
 
 import random
+import re
 
 import pytest
 
+from pipeline.hgvs_syntax import SUBSTITUTION
 from pipeline.tag.fusion_details import EXON_NOTATION, EXON_NOTATION_MARKS, find_exon_notations
 from pipeline.tag.fusions import pair_matches, pair_pattern
-from pipeline.tag.hgvs import EDIT_MARKS, HGVS, HGVS_MARK, ONE_LETTER_EDIT, find_hgvs
+from pipeline.tag.hgvs import (EDIT_MARKS, HGVS, HGVS_MARK, ONE_LETTER_EDIT, UNPREFIXED_NUCLEOTIDE,
+                               find_hgvs)
 
 SENTENCES = [
     "Tumour NGS showed ALK:c.3604G>A; p.(Gly1202Arg) and NM_004304.5(ALK):c.3520T>C.",
@@ -61,3 +64,32 @@ def test_pairs_tried_at_separators_are_the_pattern_s_matches():
     assert [m.group() for m in pair_matches(SENTENCES[7])] == [
         "AB-CD", "EF-GH", "X1-ALK", "EML4—ALK"]
 
+
+# UNPREFIXED_NUCLEOTIDE in its plain form, each form's look-behind before it: the pattern
+# starts with the first character instead (see there), and must find the same
+PLAIN_UNPREFIXED = re.compile(
+    r"(?:"
+    rf"(?<![A-Za-z0-9.:_+-])[-+−]?\d{{1,6}}(?:\s?[-+]\s?\d{{1,5}})?(?:_\d{{1,6}})?"
+    rf"(?:\s?[ACGT](?:{SUBSTITUTION}|/)[ACGT]|del[ACGT]+|ins[ACGT]+|dup[ACGT]+)(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9])IVS\d{{1,3}}\s?[-+]\s?\d{{1,5}}\s?[ACGT]{SUBSTITUTION}[ACGT](?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9])[ACGT]-\d{{1,5}}[ACGT](?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9.:_+-])\d{{1,6}}del\d{{1,3}}(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9.:_+-])[ACGT]\d{{6,9}}[ACGT](?![A-Za-z0-9])"
+    r")"
+)
+NUCLEOTIDE_SENTENCES = [
+    "The 3190C>T, 1665delC, -13C/T, +5 G → A, 657del5 and 2235_2249delGGAATTAAGA changes.",
+    "IVS3+1G>A, IVS 3 - 1 G-->A, G-395A, T1270533G, rs1052133; x3190C>T, 1.3190C>T, A-1, "
+    "T12345G, 1234567del12 and −45C>T; .G-395A, _A-12T, -C-5G, .T1270533G, (A1270533C), "
+    ":12del3, 7-12del3, +IVS3+1G>A and 9IVS3+1G>A.",
+]
+
+
+def test_unprefixed_changes_are_those_of_the_plain_pattern():
+    def spans(pattern, text):
+        return [m.span() for m in pattern.finditer(text)]
+
+    for text in NUCLEOTIDE_SENTENCES + TEXTS:
+        assert spans(UNPREFIXED_NUCLEOTIDE, text) == spans(PLAIN_UNPREFIXED, text), text
+    assert [m.group() for m in UNPREFIXED_NUCLEOTIDE.finditer(NUCLEOTIDE_SENTENCES[0])] == [
+        "3190C>T", "1665delC", "-13C/T", "+5 G → A", "657del5", "2235_2249delGGAATTAAGA"]
