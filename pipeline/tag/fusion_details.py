@@ -29,6 +29,15 @@ EXON_NOTATION = re.compile(
     r"(?P<p2>[Ee]xon\s?|[A-Za-z]{1,2})(?P<n2>\d{1,3})[ab]?(?![A-Za-z0-9])"
     r"|(?<![A-Za-z0-9])(?P<q1>e)(?P<m1>\d{1,2})(?P<q2>[a-z])(?P<m2>\d{1,2})(?![A-Za-z0-9])"
 )
+# What every exon notation holds, a cheap test before EXON_NOTATION, which tries every
+# position of a text (most texts hold none): its separator (the last character of "::")
+# after the first exon's number, its letter or a space, then the second side's letters and
+# a digit; or "e", a number, a letter and a digit. Each starts with characters re finds by
+# a fast scan.
+EXON_NOTATION_MARKS = (
+    re.compile(r"[:;\-–](?:(?<=[\d\s:].)|(?<=\d[ab].))\s*(?:[Ee]xon\s?|[A-Za-z]{1,2})\d"),
+    re.compile(r"e\d{1,2}[a-z]\d"),
+)
 # (the look-behind after the "N": re finds the letter by a fast scan, not at every position)
 TRANSCRIPT = re.compile(r"N(?<![A-Za-z0-9_]N)[MR]_\d{4,9}(?:\.\d+)?(?![A-Za-z0-9])")
 # A position with no edit after it: "c.413-2055", "c.3173-193" (an edit would make it a
@@ -80,6 +89,8 @@ def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
 
 
 def find_exon_notations(text: str) -> list[ExonNotation]:
+    if not any(mark.search(text) for mark in EXON_NOTATION_MARKS):
+        return []
     notations = []
     for match in EXON_NOTATION.finditer(text):
         if match.group("p1") is not None:

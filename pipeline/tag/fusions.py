@@ -37,6 +37,7 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import compress
 from typing import Iterable, NamedTuple
 
 from spacy.language import Language
@@ -48,7 +49,7 @@ from pipeline.schema import Fusion
 from pipeline.settings import get_settings
 from pipeline.tag.fusion_details import (exon_statement_follows, find_exon_notations,
                                          find_gene_details, prefix_fit, sentence_bounds)
-from pipeline.tag.matching import lower_keeping_offsets
+from pipeline.tag.matching import ascii_runs, lower_keeping_offsets, matches_at
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, resolved_genes
 
@@ -168,6 +169,31 @@ def pair_pattern() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def separators_between_runs() -> frozenset[str] | None:
+    """The separators, when each is made of characters that are neither an ASCII letter or
+    digit nor white space: then a pair's separator is the whole of the characters between
+    two runs of ASCII letters and digits (its genes); else None."""
+    separators = fusion_rules().separators
+    if all(separators) and not any(c.isspace() or (c.isascii() and c.isalnum())
+                                   for separator in separators for c in separator):
+        return frozenset(separators)
+    return None
+
+
+def pair_matches(text: str) -> list[re.Match]:
+    """``pair_pattern().finditer(text)``, tried only at the runs of ASCII letters and digits
+    followed by a separator and another run: a pair's first gene is a whole run, its
+    separator the whole gap after it. The regex alone would try every position of the
+    text, though most hold no separator."""
+    separators = separators_between_runs()
+    if separators is None:
+        return list(pair_pattern().finditer(text))
+    runs = ascii_runs(text)
+    return matches_at(pair_pattern(), text, runs.starts,
+                      compress(range(len(runs.gaps)), map(separators.__contains__, runs.gaps)))
+
+
+@lru_cache(maxsize=1)
 def fusion_word_pattern() -> re.Pattern:
     """A fusion word right at the position it is matched from ("-ALK fusion", " gene fusion")."""
     return re.compile(rf"[\s-]*(?:gene\s+)?(?:{alternatives(fusion_rules().fusion_words)})\b",
@@ -276,7 +302,7 @@ def around_hub(partner: Partner, hub: Partner, rules: FusionRules) -> tuple[Part
 
 def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules) -> list[Hit]:
     hits: list[Hit] = []
-    for match in pair_pattern().finditer(text):
+    for match in pair_matches(text):
         left_printed, separator, right_printed = match.groups()
         left, right = resolve_partner(left_printed, lexicon), resolve_partner(right_printed, lexicon)
         # a partner that is no symbol is kept as printed only 5' of a kinase or in "::"
@@ -656,7 +682,8 @@ class FusionTagger:
         self.lexicon = gene_lexicon(get_settings())
         # the rules' patterns are built when the tagger loads, not in the first document
         # that needs one
-        pair_pattern(), fusion_word_pattern(), cues(), negated_pattern(), rearranged_patterns()
+        pair_pattern(), separators_between_runs(), fusion_word_pattern(), cues(), negated_pattern()
+        rearranged_patterns()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)

@@ -68,6 +68,12 @@ HGVS = re.compile(
     rf"|p\.\s?(?P<protein>\(?{PROTEIN_EDIT}\)?))"
     rf"(?![A-Za-z0-9])"
 )
+# What every match of HGVS holds: its kind letter, not glued to a word before it (a prefix
+# ends in ":" or a space), the dot, and the change's first character ("c.3", "c. (-2",
+# "p.G"). A cheap test before HGVS, which tries every position of a text (most texts hold
+# no such change); it starts with the dot, which re finds by a fast scan.
+HGVS_MARK = re.compile(r"\.(?<![A-Za-z0-9.][cgnrmp]\.)"
+                       r"(?:(?<=[cgnrm]\.)\s?\(?[-*]?\d|(?<=p\.)\s?\(?[A-Z])")
 # The look-behinds below follow a pattern's first characters (a code, a digit, a capital),
 # so re finds those by a fast scan instead of trying the look-behind at every position.
 AA3_WIDTH = 3
@@ -106,9 +112,11 @@ RESIDUES_BEFORE = re.compile(rf"(?<![A-Za-z0-9])(?P<pre>del|dup)?(?P<residues>{R
 RESIDUES_REACH = 12
 EDIT_WORD = re.compile(r"\b(?:(?P<del>delet\w*)|(?P<dup>duplicat\w*))\b", re.IGNORECASE)
 # What every one-letter edit holds: a cheap test before the pattern above, which tries
-# every position of a text (most texts hold no such change); two patterns, each found by
-# a fast scan for its first characters
-EDIT_MARKS = (re.compile(r"\d(?:del|dup|ins|[A-Z]ins)"), re.compile(r"del[A-Z]\d"))
+# every position of a text (most texts hold no such change): "del", "dup" or "ins" after
+# a digit ("E746_A750del", "G776VinsC"), or "del", a residue and a digit ("delE746").
+# Each pattern starts with its word, which re finds by a fast scan, the look-behind after it.
+EDIT_MARKS = (re.compile(r"del(?:(?<=\ddel)|[A-Z]\d)"), re.compile(r"dup(?<=\ddup)"),
+              re.compile(r"ins(?:(?<=\dins)|(?<=\d[A-Z]ins))"))
 EDIT_WORD_REACH = 25
 # A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
 # symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
@@ -121,19 +129,20 @@ CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b"
 # "rs" first, then no letter or digit before it: the engine finds "rs" by a fast scan
 DBSNP = re.compile(r"rs(?<![A-Za-z0-9]rs)\d{3,10}(?![A-Za-z0-9])")
 UNPREFIXED_NUCLEOTIDE = re.compile(
-    # each form starts with a sign, a digit, "IVS" or a base: the look-ahead for those
-    # passes over other positions at once (about four times as fast on abstracts)
-    r"(?=[-+−\dIACGT])(?:"
-    rf"(?<![A-Za-z0-9.:_+-])[-+−]?\d{{1,6}}(?:\s?[-+]\s?\d{{1,5}})?(?:_\d{{1,6}})?"
+    # each form starts with a sign, a digit, "IVS" or a base: that first character is
+    # matched first, so re finds it by a fast scan; each form's look-behind then follows it
+    # (".": the first character) and says which it was
+    r"[-+−\dIACGT](?:"
+    r"(?<![A-Za-z0-9.:_+-].)(?:(?<=[-+−])\d{1,6}|(?<=\d)\d{0,5})(?:\s?[-+]\s?\d{1,5})?(?:_\d{1,6})?"
     rf"(?:\s?[ACGT](?:{SUBSTITUTION}|/)[ACGT]|del[ACGT]+|ins[ACGT]+|dup[ACGT]+)(?![A-Za-z0-9])"
     # intron notation "IVS3+1G>A" and promoter changes "G-395A" (a protein has no
     # negative position, so this is a nucleotide change)
-    rf"|(?<![A-Za-z0-9])IVS\d{{1,3}}\s?[-+]\s?\d{{1,5}}\s?[ACGT]{SUBSTITUTION}[ACGT](?![A-Za-z0-9])"
-    rf"|(?<![A-Za-z0-9])[ACGT]-\d{{1,5}}[ACGT](?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9]I)(?<=I)VS\d{{1,3}}\s?[-+]\s?\d{{1,5}}\s?[ACGT]{SUBSTITUTION}[ACGT](?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9].)(?<=[ACGT])-\d{1,5}[ACGT](?![A-Za-z0-9])"
     # a deletion by its length ("657del5") and a genomic coordinate too long for a protein
     # ("T1270533G")
-    rf"|(?<![A-Za-z0-9.:_+-])\d{{1,6}}del\d{{1,3}}(?![A-Za-z0-9])"
-    rf"|(?<![A-Za-z0-9.:_+-])[ACGT]\d{{6,9}}[ACGT](?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9.:_+-]\d)(?<=\d)\d{0,5}del\d{1,3}(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9.:_+-].)(?<=[ACGT])\d{6,9}[ACGT](?![A-Za-z0-9])"
     r")"
 )
 # A change described by its size, with no coordinate: "a 4-bp deletion", "19-base pair
@@ -161,6 +170,8 @@ class VariantHit:
 
 def find_hgvs(text: str) -> list[VariantHit]:
     """Every c./g./r./n./m./p. change in ``text`` with its normal form."""
+    if HGVS_MARK.search(text) is None:
+        return []
     hits = []
     for match in HGVS.finditer(text):
         change = match.group("protein") or match.group("nucleotide")

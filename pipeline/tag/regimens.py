@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -23,6 +24,7 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import initials
 from pipeline.tag.drugs import Definition, document_definitions, drug_rules, short_form_uses
+from pipeline.tag.matching import ASCII_RUNS, ascii_runs, matches_at
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "regimens.yaml"
@@ -58,6 +60,37 @@ def regimen_pattern() -> tuple[re.Pattern, dict[str, Regimen]]:
                       rf"(?P<schedule>\d(?![\d.,]))?(?![A-Za-z0-9+]|-[A-Za-z0-9])"), by_form
 
 
+@lru_cache(maxsize=1)
+def regimen_first_runs() -> frozenset[str] | None:
+    """The runs of ASCII letters and digits a match of :func:`regimen_pattern` starts (its
+    look-behind puts a match at a run's start): a form's first run, with the "m" of a
+    modified schedule before it and, for a form of one run, a schedule's digit after it;
+    None when a form starts with no ASCII letter or digit."""
+    _, by_form = regimen_pattern()
+    runs = set()
+    for form in by_form:
+        first = ASCII_RUNS.match(form)
+        if first is None:
+            return None
+        schedules = ("", *"0123456789") if first.group() == form else ("",)
+        runs.update(f"{modified}{first.group()}{schedule}"
+                    for modified in ("", "m") for schedule in schedules)
+    return frozenset(runs)
+
+
+def regimen_matches(text: str) -> list[re.Match]:
+    """``regimen_pattern()[0].finditer(text)``, tried only at the runs of ASCII letters and
+    digits a match can start (:func:`regimen_first_runs`), where the pattern alone tries
+    its look-behind at every position of the text."""
+    pattern, _ = regimen_pattern()
+    first_runs = regimen_first_runs()
+    if first_runs is None:
+        return list(pattern.finditer(text))
+    runs = ascii_runs(text)
+    return matches_at(pattern, text, runs.starts,
+                      compress(range(len(runs.printed)), map(first_runs.__contains__, runs.printed)))
+
+
 def printed_name(match: re.Match, by_form: dict[str, Regimen]) -> str:
     """The regimen's name, with the modification or schedule printed with it (as printed,
     per the guidelines: "mFOLFIRINOX")."""
@@ -71,9 +104,9 @@ def find_regimens(text: str, definitions: dict[str, Definition] | None = None) -
     letter for each ("PCV", not "TMP-SMZ (trimethoprim-sulfamethoxazole)", a combined
     product, nor "AVP (arginine vasopressin)")."""
     definitions = definitions or {}
-    pattern, by_form = regimen_pattern()
+    _, by_form = regimen_pattern()
     found = [Tag("regimen", m.start(), m.end(), printed_name(m, by_form), "regimen.acronym")
-             for m in pattern.finditer(text)
+             for m in regimen_matches(text)
              if not (m.group(0) in definitions and definitions[m.group(0)].ordinary)]
     listed = {(tag.start, tag.end) for tag in found}
     for short, definition in definitions.items():
@@ -100,5 +133,5 @@ class RegimenTagger:
 
 @Language.factory("caselit_regimens", default_config={}, assigns=["doc._.caselit_tags"])
 def make_regimen_tagger(nlp: Language, name: str) -> RegimenTagger:
-    regimen_pattern()  # validate the rule file when the pipeline is built
+    regimen_first_runs()  # validate the rule file when the pipeline is built
     return RegimenTagger(nlp, name)

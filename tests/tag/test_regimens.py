@@ -49,3 +49,22 @@ def test_a_short_form_before_its_long_form_needs_every_initial():
             "EMA (epithelial membrane antigen).")
     assert short_first_definitions(text) == {
         "DCA": "decitabine+cytarabine+aclarubicin", "EMA": "epithelial membrane antigen"}
+
+
+def test_listed_regimens_tried_at_their_first_runs_are_the_pattern_s_matches():
+    import random
+
+    from pipeline.tag.regimens import regimen_matches, regimen_pattern
+
+    pattern, by_form = regimen_pattern()
+    rng = random.Random(18)
+    pieces = [*by_form, *"m0123456789 +-/.,;()\nAaRé", "mFOLF", "OX", "R-", "-R", "7 + 3"]
+    texts = ["R-CHOP then mFOLFOX6 and FOLFOX 6, xCHOP, CHOP-like, 7+3 and 7 + 3; FLAG-IDA, "
+             "FLAG/IDA, FOLFOX6.5, mR-CHOP, DA-EPOCH-R and HyperCVAD."] + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
+    for text in texts:
+        assert [(m.span(), m.groups()) for m in regimen_matches(text)] == [
+            (m.span(), m.groups()) for m in pattern.finditer(text)], text
+    assert [m.group() for m in regimen_matches(texts[0])] == [
+        "R-CHOP", "mFOLFOX6", "FOLFOX", "7+3", "7 + 3", "FLAG-IDA", "FLAG/IDA", "mR-CHOP",
+        "DA-EPOCH-R", "HyperCVAD"]

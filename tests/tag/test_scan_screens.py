@@ -1,0 +1,95 @@
+"""The cheap tests and narrowed scans before the variant and fusion patterns find what the
+patterns alone find: a screen (``HGVS_MARK``, ``EDIT_MARKS``, ``EXON_NOTATION_MARKS``)
+holds in every text a pattern matches, and the pair scan tried at separators only gives
+the pattern's own matches. Checked on sentences written for the purpose and on random
+texts made of the characters and pieces these patterns read."""
+
+import random
+import re
+
+import pytest
+
+from pipeline.hgvs_syntax import SUBSTITUTION
+from pipeline.tag.fusion_details import EXON_NOTATION, EXON_NOTATION_MARKS, find_exon_notations
+from pipeline.tag.fusions import pair_matches, pair_pattern
+from pipeline.tag.hgvs import (EDIT_MARKS, HGVS, HGVS_MARK, ONE_LETTER_EDIT, UNPREFIXED_NUCLEOTIDE,
+                               find_hgvs)
+
+SENTENCES = [
+    "Tumour NGS showed ALK:c.3604G>A; p.(Gly1202Arg) and NM_004304.5(ALK):c.3520T>C.",
+    "NM_004304.5: c.3604G > A, c. 2316-1G-->A, g.29443631G>C and c.2235_2249del.",
+    "(p.R234H), p. Gly12Asp, c.(-2)A>T, m.3243A>G and n.76A>T were found.",
+    "EGFR E746_A750del, A767_V769dup, G776delinsVC, G776VinsC and delE746-A750.",
+    "A HMBOX1::ALK fusion (H6::A20), EML4-ALK variant 1 (E13;A20), KIF5B-ALK KI24; A20.",
+    "EX31:EX13, exon 6::exon 20, e19a2 and E6a - A20b were read; anti-PD1 not.",
+    "ETV6-RUNX1, STRN::ALK, SQSTM1:ALK fusion, ALK/ROS1 and KIF5B-, CCDC6- and NCOA4-RET.",
+    "A-B-C-D, AB-CD-EF-GH, X1-ALK, 1ALK-EML4, ALKþ-EML4, EML4−ALK, EML4—ALK and α-ALK.",
+    "Group. The dose was 5 mg/kg p.o. daily in 10% of cases (see p. 3 and fig. 2).",
+]
+PIECES = list("ACGTacgtpnrmIVSXx*0123456789 -–—−+_:;./()>→[]\n\t\x1cΑαéþ") + [
+    "c.", "p.", "g.", "del", "ins", "dup", "IVS", "->", "-->", "::", "NM_", "exon ", "Exon", "Ex", "e",
+    "Gly", "Ter", "fs", "E", "H", "ALK", "EML4", "-ALK", "RET", "KI", "ſ", "K", "İ"]
+
+
+def random_texts(count: int, seed: int = 18) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+TEXTS = SENTENCES + random_texts(20_000)
+
+
+@pytest.mark.parametrize("pattern, marks", [
+    (HGVS, (HGVS_MARK,)), (ONE_LETTER_EDIT, EDIT_MARKS), (EXON_NOTATION, EXON_NOTATION_MARKS)])
+def test_a_text_the_pattern_matches_holds_a_mark(pattern, marks):
+    missed = [text for text in TEXTS if pattern.search(text) and not any(
+        mark.search(text) for mark in marks)]
+    assert missed == []
+
+
+def test_the_sentences_hold_matches_and_texts_without_a_mark():
+    assert [h.hgvs for h in find_hgvs(SENTENCES[0])] == ["c.3604G>A", "p.Gly1202Arg", "c.3520T>C"]
+    assert HGVS_MARK.search(SENTENCES[-1]) is None  # "p. 3", "p.o.", "Group. The"
+    assert [(n.first_prefix, n.second_exon) for n in find_exon_notations(SENTENCES[4])] == [
+        ("H", 20), ("E", 20), ("KI", 20)]
+    assert not any(mark.search("anti-PD1 in grade 3-4 and CD4+ cells") for mark in EXON_NOTATION_MARKS)
+
+
+def test_pairs_tried_at_separators_are_the_pattern_s_matches():
+    def spans(matches):
+        return [(m.span(), m.groups()) for m in matches]
+
+    for text in TEXTS:
+        assert spans(pair_matches(text)) == spans(pair_pattern().finditer(text)), text
+    assert [m.group() for m in pair_matches(SENTENCES[7])] == [
+        "AB-CD", "EF-GH", "X1-ALK", "EML4—ALK"]
+
+
+# UNPREFIXED_NUCLEOTIDE in its plain form, each form's look-behind before it: the pattern
+# starts with the first character instead (see there), and must find the same
+PLAIN_UNPREFIXED = re.compile(
+    r"(?:"
+    rf"(?<![A-Za-z0-9.:_+-])[-+−]?\d{{1,6}}(?:\s?[-+]\s?\d{{1,5}})?(?:_\d{{1,6}})?"
+    rf"(?:\s?[ACGT](?:{SUBSTITUTION}|/)[ACGT]|del[ACGT]+|ins[ACGT]+|dup[ACGT]+)(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9])IVS\d{{1,3}}\s?[-+]\s?\d{{1,5}}\s?[ACGT]{SUBSTITUTION}[ACGT](?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9])[ACGT]-\d{{1,5}}[ACGT](?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9.:_+-])\d{{1,6}}del\d{{1,3}}(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9.:_+-])[ACGT]\d{{6,9}}[ACGT](?![A-Za-z0-9])"
+    r")"
+)
+NUCLEOTIDE_SENTENCES = [
+    "The 3190C>T, 1665delC, -13C/T, +5 G → A, 657del5 and 2235_2249delGGAATTAAGA changes.",
+    "IVS3+1G>A, IVS 3 - 1 G-->A, G-395A, T1270533G, rs1052133; x3190C>T, 1.3190C>T, A-1, "
+    "T12345G, 1234567del12 and −45C>T; .G-395A, _A-12T, -C-5G, .T1270533G, (A1270533C), "
+    ":12del3, 7-12del3, +IVS3+1G>A and 9IVS3+1G>A.",
+]
+
+
+def test_unprefixed_changes_are_those_of_the_plain_pattern():
+    def spans(pattern, text):
+        return [m.span() for m in pattern.finditer(text)]
+
+    for text in NUCLEOTIDE_SENTENCES + TEXTS:
+        assert spans(UNPREFIXED_NUCLEOTIDE, text) == spans(PLAIN_UNPREFIXED, text), text
+    assert [m.group() for m in UNPREFIXED_NUCLEOTIDE.finditer(NUCLEOTIDE_SENTENCES[0])] == [
+        "3190C>T", "1665delC", "-13C/T", "+5 G → A", "657del5", "2235_2249delGGAATTAAGA"]
