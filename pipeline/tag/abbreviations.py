@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 
 import numpy
-from scispacy.abbreviation import AbbreviationDetector, filter_matches, find_abbreviation
-from spacy.attrs import ORTH
+from scispacy.abbreviation import AbbreviationDetector
+from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.tag.context import token_columns
 from pipeline.tag.tags import doc_text
 
 KEY = ("caselit", "abbreviations")
+DETECTED = ("caselit", "detected_definitions")
 SHORT = r"[A-Za-z0-9][A-Za-z0-9+/\-α-ω]{0,14}"
 LABEL = re.compile(r"^\s*(?:abbreviations?|key)\s*[:.]\s*", re.IGNORECASE)
 PAIR = re.compile(rf"^\s*(?P<short>{SHORT})\s*[:=,]\s*(?P<long>[^:;=]{{3,120}}?)\s*[.;,]?\s*$")
@@ -90,11 +93,22 @@ def document_abbreviations(doc: Doc) -> dict[str, str]:
     for paragraph in re.split(r"\n\s*\n|\n", text):
         for short, long in parse_abbreviation_list(paragraph).items():
             found.setdefault(short, long)
-    for short in doc._.abbreviations if Doc.has_extension("abbreviations") else []:
-        long_form = short._.long_form
-        found.setdefault(short.text, long_form.text if hasattr(long_form, "text") else str(long_form))
+    for short, long_form in detected_definitions(doc):
+        found.setdefault(short, long_form)
     for short, long_form in short_first_definitions(text).items():
         found.setdefault(short, long_form)
+    return found
+
+
+def detected_definitions(doc: Doc) -> list[tuple[str, str]]:
+    """(short form, long form) of each definition the detector found, in text order: as
+    :class:`DefinitionDetector` noted them, or read from any detector's
+    ``doc._.abbreviations``."""
+    found = doc.user_data.get(DETECTED)
+    if found is None:
+        found = [(short.text, short._.long_form.text if hasattr(short._.long_form, "text")
+                  else str(short._.long_form))
+                 for short in (doc._.abbreviations if Doc.has_extension("abbreviations") else [])]
     return found
 
 
@@ -111,7 +125,7 @@ def bracket_pairs(doc: Doc) -> list[tuple[int, int, int]]:
     """What scispaCy's "( anything+ )" Matcher finds, as (id, start, end) token spans, but
     only the pairs short enough to be kept: the Matcher pairs every "(" with every later
     ")", which costs a fifth of the tagging time on a long report."""
-    orth = doc.to_array(ORTH)  # token texts as hashes: no Token object per token
+    orth = token_columns(doc)[ORTH]  # token texts as hashes: no Token object per token
     opening = numpy.flatnonzero(orth == doc.vocab.strings["("]).tolist()
     closing = numpy.flatnonzero(orth == doc.vocab.strings[")"]).tolist()
     pairs = []
@@ -122,28 +136,146 @@ def bracket_pairs(doc: Doc) -> list[tuple[int, int, int]]:
     return pairs
 
 
+@dataclass(frozen=True)
+class Tokens:
+    """A Doc's tokens as the detector reads them: where each starts in the text, its
+    length, and whether a space follows it (token texts as slices of the text, with no
+    Token or Span object)."""
+
+    text: str
+    starts: list[int]
+    lengths: list[int]
+    spaces: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc) -> "Tokens":
+        columns = token_columns(doc)
+        return cls(doc_text(doc), columns[IDX].tolist(), columns[LENGTH].tolist(),
+                   columns[SPACY].tolist())
+
+    def words(self, start: int, end: int) -> list[str]:
+        text, starts, lengths = self.text, self.starts, self.lengths
+        return [text[starts[i]:starts[i] + lengths[i]] for i in range(start, end)]
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text``: the text of a Doc holds its tokens as printed."""
+        if start >= end:
+            return ""
+        return self.text[self.starts[start]:self.starts[end - 1] + self.lengths[end - 1]]
+
+
+def unbalanced(words: list[str]) -> bool:
+    """scispaCy's ``span_contains_unbalanced_parentheses``, on token texts."""
+    depth = 0
+    for word in words:
+        if word == "(":
+            depth += 1
+        elif word == ")":
+            if depth == 0:
+                return True
+            depth -= 1
+    return depth != 0
+
+
+def short_form_kept(tokens: Tokens, start: int, end: int) -> bool:
+    """scispaCy's ``short_form_filter``: every token 2 to 9 characters long, at least half
+    of the text letters, a letter first."""
+    if not all(2 <= length < 10 for length in tokens.lengths[start:end]):
+        return False
+    text = tokens.span_text(start, end)
+    return sum(char.isalpha() for char in text) / len(text) >= 0.5 and text[0].isalpha()
+
+
+def definition_candidates(tokens: Tokens, matches: list[tuple[int, int, int]]
+                          ) -> list[tuple[int, int, int, int]]:
+    """scispaCy's ``filter_matches`` on token texts: for each bracket's inside (its first
+    and end token), the (start, end) tokens of a long form candidate and of a short form
+    candidate: the long form inside the brackets (more than three tokens) and the word
+    before them the short form, or the short form inside and the long form up to
+    ``min(letters + 5, 2 * letters)`` tokens before."""
+    found = []
+    for _, start, end in matches:
+        if end - start > 8 or start == 1:
+            continue
+        if end - start > 3:
+            if unbalanced(tokens.words(start, end)):
+                continue
+            long_form, short_form = (start, end), (start - 2, start - 1)
+        else:
+            letters = sum(tokens.lengths[start:end])
+            long_form = (max(start - min(letters + 5, letters * 2) - 1, 0), start - 1)
+            short_form = (start, end)
+        if short_form_kept(tokens, *short_form):
+            found.append((*long_form, *short_form))
+    return found
+
+
+def long_form_start(tokens: Tokens, long_start: int, long_end: int, short_start: int,
+                    short_end: int) -> int | None:
+    """scispaCy's ``find_abbreviation`` (Schwartz & Hearst, 2003) on token texts: the token
+    the long form starts at, None when the candidate holds no long form. The short form's
+    letters and digits are found in the long form from the end, in order, its first one
+    at the start of a word."""
+    long_form = " ".join(tokens.words(long_start, long_end))
+    short_form = " ".join(tokens.words(short_start, short_end))
+    long_index, short_index = len(long_form) - 1, len(short_form) - 1
+    while short_index >= 0:
+        current = short_form[short_index].lower()
+        if not current.isalnum():
+            short_index -= 1
+            continue
+        while ((long_index >= 0 and long_form[long_index].lower() != current)
+               or (short_index == 0 and long_index > 0 and long_form[long_index - 1].isalnum())):
+            long_index -= 1
+        if long_index < 0:
+            return None
+        long_index -= 1
+        short_index -= 1
+    long_index += 1
+    # the character found first, as a token: widths with the token's space, as scispaCy
+    # counts them
+    width = 0
+    for i in range(long_start, long_end):
+        width += tokens.lengths[i] + tokens.spaces[i]
+        if width > long_index:
+            return i
+    return long_start  # scispaCy slices from None then: the whole candidate
+
+
 class DefinitionDetector(AbbreviationDetector):
     """scispaCy's detector, with its bracket search bounded (:func:`bracket_pairs`) and
     without its global search for every later use of each short form: the map needs only
     the definitions, and that search (a Matcher over every token) cost a quarter of the
-    tagging time. ``doc._.abbreviations`` holds the defining short forms only."""
+    tagging time. ``doc._.abbreviations`` holds the defining short forms only.
+
+    Its rules (:func:`definition_candidates`, :func:`long_form_start`) read token texts
+    as slices of the Doc's text: scispaCy's read them from Span and Token objects, which
+    cost most of the detector's time."""
 
     def __call__(self, doc: Doc) -> Doc:
+        tokens = Tokens.of(doc)
         matches = [(match, start + 1, end - 1) for match, start, end in bracket_pairs(doc)]
         seen_long: set[str] = set()
         seen_short: set[str] = set()
-        for long_candidate, short_candidate in filter_matches(matches, doc):
-            short, long_form = find_abbreviation(long_candidate, short_candidate)
+        detected = []
+        for long_start, long_end, short_start, short_end in definition_candidates(tokens, matches):
+            first = long_form_start(tokens, long_start, long_end, short_start, short_end)
+            if first is None:
+                continue
+            long_text, short_text = (tokens.span_text(first, long_end),
+                                     tokens.span_text(short_start, short_end))
             # scispaCy's rule: a long or short form defined twice keeps its first definition;
             # and a long form never runs on from the sentence before ("... injury. Oxidized
             # glutathione (GSSG)" defines GSSG by the last two words only, if at all)
-            if (long_form is None or long_form.text in seen_long or short.text in seen_short
-                    or SENTENCE_BREAK.search(long_form.text)):
+            if long_text in seen_long or short_text in seen_short or SENTENCE_BREAK.search(long_text):
                 continue
-            seen_long.add(long_form.text)
-            seen_short.add(short.text)
-            short._.long_form = long_form
+            seen_long.add(long_text)
+            seen_short.add(short_text)
+            short = doc[short_start:short_end]
+            short._.long_form = doc[first:long_end]
             doc._.abbreviations.append(short)
+            detected.append((short_text, long_text))
+        doc.user_data[DETECTED] = detected
         return doc
 
 

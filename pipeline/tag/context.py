@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from pipeline.tag.tags import doc_text
@@ -21,6 +21,10 @@ from pipeline.tag.tags import doc_text
 CUE_REACH = 40  # characters either side of a weak form where a cue word vouches for it
 OUT_OF_SCOPE = ("caselit", "out_of_scope")
 SENTENCES = ("caselit", "sentences")
+TOKEN_COLUMNS = ("caselit", "token_columns")
+# what the components read of each token: its text's hash, punctuation or white space,
+# where it starts, its length, whether a space follows it
+TOKEN_ATTRIBUTES = (ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH, SPACY)
 
 
 @dataclass
@@ -30,27 +34,58 @@ class Sentence:
     text: str
 
 
+def token_columns(doc: Doc) -> dict[int, numpy.ndarray]:
+    """The Doc's token columns (``TOKEN_ATTRIBUTES``, by attribute), read once for the
+    components that read them: each ``Doc.to_array`` walks every token. Tokens do not
+    change once the Doc is made; sentence starts do, so they are not among them."""
+    columns = doc.user_data.get(TOKEN_COLUMNS)
+    if columns is None:
+        array = (doc.to_array(list(TOKEN_ATTRIBUTES)) if len(doc)
+                 else numpy.zeros((0, len(TOKEN_ATTRIBUTES)), dtype="uint64"))
+        columns = doc.user_data[TOKEN_COLUMNS] = dict(zip(TOKEN_ATTRIBUTES,
+                                                          numpy.ascontiguousarray(array.T)))
+    return columns
+
+
 def doc_sentences(doc: Doc) -> list[Sentence]:
     """The Doc's sentences, computed once from its token arrays: ``Doc.sents`` builds a
-    Token object per token each time it is walked."""
+    Token object per token each time it is walked. The sentence splitter sets them as it
+    splits (:func:`set_sentences`)."""
     sentences = doc.user_data.get(SENTENCES)
     if sentences is None:
-        text = doc_text(doc)
-        starts, ends = sentence_bounds(doc)
-        sentences = doc.user_data[SENTENCES] = [
-            Sentence(start, end, text[start:end]) for start, end in zip(starts, ends)]
+        sentences = set_sentences(doc, sentence_starts(doc))
     return sentences
+
+
+def set_sentences(doc: Doc, first_tokens: numpy.ndarray) -> list[Sentence]:
+    """The Doc's sentences, from the indices of their first tokens (in order, 0 first)."""
+    text = doc_text(doc)
+    starts, ends = bounds_of(doc, first_tokens)
+    sentences = doc.user_data[SENTENCES] = [
+        Sentence(start, end, text[start:end]) for start, end in zip(starts, ends)]
+    return sentences
+
+
+def sentence_starts(doc: Doc) -> numpy.ndarray:
+    """Indices of the tokens that start a sentence, the first token always among them."""
+    if not len(doc):
+        return numpy.zeros(0, dtype="int64")
+    first = numpy.flatnonzero(doc.to_array(SENT_START) == 1)
+    return first if len(first) and first[0] == 0 else numpy.concatenate(([0], first))
+
+
+def bounds_of(doc: Doc, first_tokens: numpy.ndarray) -> tuple[list[int], list[int]]:
+    if not len(first_tokens):
+        return [], []
+    columns = token_columns(doc)
+    last = numpy.append(first_tokens[1:], len(doc)) - 1
+    return (columns[IDX][first_tokens].tolist(),
+            (columns[IDX][last] + columns[LENGTH][last]).tolist())
 
 
 def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     """Start and end characters of the Doc's sentences (as ``Span.start_char/end_char``)."""
-    if not len(doc):
-        return [], []
-    array = doc.to_array([SENT_START, IDX, LENGTH])
-    first = numpy.flatnonzero(array[:, 0] == 1)
-    first = first if len(first) and first[0] == 0 else numpy.concatenate(([0], first))
-    last = numpy.append(first[1:], len(doc)) - 1
-    return array[first, 1].tolist(), (array[last, 1] + array[last, 2]).tolist()
+    return bounds_of(doc, sentence_starts(doc))
 
 
 def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:

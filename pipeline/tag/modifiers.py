@@ -77,6 +77,7 @@ class ContextRules:
     own_patient: re.Pattern
     reach: frozenset[str] = frozenset()  # the file's targets and those rules of their own add
     pseudo_keys: frozenset[str] | None = None  # see phrase_keys
+    keys: frozenset[str] | None = None  # every rule's keys; None when a rule's are None
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
@@ -92,11 +93,13 @@ class ContextRules:
                 file=FILE, where="top level", key="sentence_wide",
                 expected=" or ".join(CATEGORIES), value=sorted(unknown)))
         parsed = tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules))
+        rule_keys = [rule.keys for rule in parsed]
         return cls(parsed, frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
                    phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
                    phrases_pattern(lists["own_patient"]),
                    frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)),
-                   phrase_keys(lists["pseudo"]))
+                   phrase_keys(lists["pseudo"]),
+                   None if None in rule_keys else frozenset().union(*rule_keys))
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +122,8 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
     or inside a pseudo-trigger ("not only"). A rule none of whose phrases' keys is one
     of the sentence's words is not tried (:func:`~pipeline.tag.matching.phrase_keys`)."""
     words = words_between(text, start, end)
+    if words is not None and rules.keys is not None and rules.keys.isdisjoint(words):
+        return []  # no rule can match (a third of the sentences): pseudo-triggers do not matter
 
     def absent(keys: frozenset[str] | None) -> bool:
         return words is not None and keys is not None and keys.isdisjoint(words)

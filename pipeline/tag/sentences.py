@@ -19,6 +19,8 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
+from pipeline.tag.context import set_sentences, token_columns
+
 SENTENCE_END = -1  # SENT_START of a token inside a sentence (1: it starts one)
 
 
@@ -61,12 +63,14 @@ class SentenceSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        array = doc.to_array([ORTH, IS_PUNCT, IS_SPACE])
+        columns = token_columns(doc)
+        orths = columns[ORTH]
         starts = numpy.full((len(doc), 1), SENTENCE_END, dtype="int64")
         starts[0] = 1
-        starts[punctuation_starts(array[:, 0], array[:, 1].astype(bool), self.final_orths)] = 1
-        starts[paragraph_starts(doc, array[:, 0], array[:, 2])] = 1
+        starts[punctuation_starts(orths, columns[IS_PUNCT].astype(bool), self.final_orths)] = 1
+        starts[paragraph_starts(doc, orths, columns[IS_SPACE])] = 1
         doc.from_array([SENT_START], starts.astype("uint64"))
+        set_sentences(doc, numpy.flatnonzero(starts[:, 0] == 1))
         return doc
 
 

@@ -85,6 +85,34 @@ def test_the_bounded_bracket_search_finds_what_scispacys_matcher_keeps(nlp):
     assert len(kept(bracket_pairs(doc))) >= 4  # IMT, ALK, NGS, GO among them
 
 
+def test_the_detector_reads_definitions_as_scispacys_rules_do(nlp):
+    from scispacy.abbreviation import filter_matches, find_abbreviation
+
+    from pipeline.tag.abbreviations import (Tokens, bracket_pairs, definition_candidates,
+                                            long_form_start)
+
+    text = ("Inflammatory myofibroblastic tumor (IMT) and DCA (decitabine cytarabine "
+            "aclarubicin) were seen; the tyrosine  kinase inhibitor(TKI) too. A term(s) here. "
+            "Overall survival (OS(1)) and (x) and next-generation sequencing (NGS) and the "
+            "5-fluorouracil (5-FU) and odd ( ab ) and complete remission (CR1s).")
+    doc = nlp.make_doc(text)
+    matches = [(match, start + 1, end - 1) for match, start, end in bracket_pairs(doc)]
+    tokens = Tokens.of(doc)
+    ours = definition_candidates(tokens, matches)
+    theirs = filter_matches(matches, doc)
+    assert ours == [(long.start, long.end, short.start, short.end) for long, short in theirs]
+    found = []
+    for (long_start, long_end, short_start, short_end), (long, short) in zip(ours, theirs):
+        first = long_form_start(tokens, long_start, long_end, short_start, short_end)
+        _, expected = find_abbreviation(long, short)
+        assert first == (expected.start if expected is not None else None)
+        if first is not None:
+            found.append((tokens.span_text(short_start, short_end),
+                          tokens.span_text(first, long_end)))
+    assert ("IMT", "Inflammatory myofibroblastic tumor") in found
+    assert ("NGS", "next-generation sequencing") in found
+
+
 def test_the_detector_keeps_the_first_definition_of_each_short_form_only(nlp):
     doc = nlp("Anaplastic large cell lymphoma (ALCL) was diagnosed. The ALCL was ALK positive. "
               "A second look called it anaplastic lymphoma (ALCL) again.")
