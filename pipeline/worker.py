@@ -68,7 +68,9 @@ def extract_document(source: SourceFile, reason: str, out_dir: str, fingerprint:
     while True:
         try:
             extraction, mentions = extract_and_commit(source, out_dir, fingerprint, ahead)
-            return outcome_done(source, reason, extraction, started, mentions)
+            # a document read and extracted ahead: its time includes that
+            earlier = ahead.taken_seconds if ahead else 0.0
+            return outcome_done(source, reason, extraction, started - earlier, mentions)
         except BadInputError as error:
             return outcome_failed(source, reason, error, started)
         except OSError as error:  # an I/O hiccup (a network drive, a disk being cleared)
@@ -163,17 +165,30 @@ def plan_for(todo: list[tuple[SourceFile, str]], fingerprint: str, workers: int)
     return Plan(tuple(sources), fingerprint) if sources else None
 
 
+@dataclass(frozen=True)
+class ExtractedAhead:
+    source: SourceFile  # as planned, and as read
+    fingerprint: str
+    settings: dict[str, str]
+    state: tuple  # the file's (inode, size, time) before it was read
+    document: object  # the Document read
+    extraction: Extraction
+    seconds: float  # reading and extracting it
+
+
 class Ahead:
     """Documents of the run's :class:`Plan` read and extracted by the worker while it
     waits for the run's first document (the run is still importing Prefect and starting
     its API: on a small run, a second or two): the first jobs then only write and commit.
     A document is taken only for a job of the very file as it was read (its path, id,
-    hash and size, and the file's inode, size and time unchanged since), the same
-    fingerprint and the same settings; anything else, or a reading that failed, is done
-    from the start as usual, so the record and the outcome are what they would have been."""
+    hash and size, and the file's inode, size and time unchanged since before it was
+    read), the same fingerprint and the same settings; anything else, or a reading that
+    failed, is done from the start as usual, so the record and the outcome are what they
+    would have been."""
 
     def __init__(self):
-        self.done: dict[str, tuple] = {}
+        self.done: dict[str, ExtractedAhead] = {}
+        self.taken_seconds = 0.0  # what reading and extracting the last one taken took
 
     def extract(self, plan: Plan, connection) -> None:
         """The plan's documents in order, until a job is waiting."""
@@ -185,33 +200,36 @@ class Ahead:
         for source in plan.sources:
             if connection.poll():
                 return
+            started = time.perf_counter()
             try:
+                state = file_state(Path(source.path))
                 document = read_document(source)
                 if document.source != source or is_long(document, get_limits().piece_chars):
                     continue
-                state = file_state(Path(source.path))
                 extraction = extract_read(document, plan.fingerprint)
             except Exception:  # noqa: BLE001 - done again, and reported, when its job comes
                 continue
-            self.done[source.doc_id] = (source, plan.fingerprint, settings, state, document,
-                                        extraction)
+            self.done[source.doc_id] = ExtractedAhead(source, plan.fingerprint, settings, state,
+                                                      document, extraction,
+                                                      time.perf_counter() - started)
 
     def take(self, source: SourceFile, fingerprint: str) -> tuple:
         """(document, extraction) extracted ahead for this job, else (None, None)."""
         from pipeline.read import file_state
 
+        self.taken_seconds = 0.0
         found = self.done.pop(source.doc_id, None)
         if found is None:
             return None, None
-        read, made_with, settings, state, document, extraction = found
         try:
-            unchanged = file_state(Path(source.path)) == state
+            unchanged = file_state(Path(source.path)) == found.state
         except Exception:  # noqa: BLE001 - gone: the job reports it
             unchanged = False
-        if (read != source or made_with != fingerprint or settings != run_settings()
-                or not unchanged):
+        if (found.source != source or found.fingerprint != fingerprint
+                or found.settings != run_settings() or not unchanged):
             return None, None
-        return document, extraction
+        self.taken_seconds = found.seconds
+        return found.document, found.extraction
 
 
 def serve_documents(connection, parent: int) -> None:

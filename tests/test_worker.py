@@ -259,8 +259,10 @@ def test_a_document_extracted_ahead_is_written_and_committed_as_if_extracted_the
         raise AssertionError("extracted again")
 
     monkeypatch.setattr(pipeline.extract, "extract_read", not_again)
+    extracting = ahead.done[source.doc_id].seconds
     done = extract_document(source, "new", str(folder / "out"), fingerprint, ahead)
     assert done.status == "done" and not ahead.done
+    assert done.seconds > extracting  # the document's time includes its extraction ahead
     assert (record_without_run(folder / "out" / "good.json")
             == record_without_run(folder / "plain" / "good.json"))
 
