@@ -266,13 +266,16 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
         from pipeline.collector import collector_spared
         from flows.start import choose_runner, head_start
         from pipeline.store import output_lock
-        from pipeline.worker import workers_for
+        from pipeline.worker import plan_for, workers_for
 
         runner = choose_runner(args.task_runner)
         workers = workers_for([source for source, _ in batch.todo], args.workers)
         # locked before Prefect starts: a busy folder is said at once; the document workers
-        # start while this process imports Prefect and starts the run's API
-        with output_lock(args.out), head_start(len(batch.todo), runner, workers), thawed():
+        # start (and one alone extracts the first documents) while this process imports
+        # Prefect and starts the run's API
+        plan = plan_for(batch.todo, batch.fingerprint, workers)
+        with output_lock(args.out), head_start(len(batch.todo), runner, workers, plan), \
+                thawed():
             with collector_spared():
                 from caselit.report import progress_bar
                 from flows.ingest import engine_imports, run_ingest

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -33,7 +35,7 @@ from prefect.utilities.annotations import quote
 
 from flows.progress import report
 from flows.settings import shared_api
-from flows.start import pool_worker_start
+from flows.start import pool_worker_start, take_pool_ahead
 from pipeline.batch import Batch, finish_batch, outcome_failed, plan_batch
 from pipeline.schema import DiffReport, DocumentOutcome, RunSummary, SourceFile
 from pipeline.sources import Fetched, client_for, fetch_new
@@ -193,8 +195,30 @@ def ingest(inputs: list[str], out_dir: str = "extracted", force: bool = False,
 
 
 TASK_RUNNERS = ("auto", "threads", "processes", "dask")
-RUNNER_NAMES = {"ThreadPoolTaskRunner": "threads", "ProcessPoolTaskRunner": "processes",
+RUNNER_NAMES = {"ThreadPoolTaskRunner": "threads", "ProcessesStartedAhead": "processes",
                 "DaskTaskRunner": "dask"}
+
+
+class ProcessesStartedAhead(ProcessPoolTaskRunner):
+    """Prefect's process pool runner, which takes over the pool the run started ahead
+    (:func:`flows.start.start_pool_ahead`) when there is one of its size: its processes are
+    already importing the flow, their document workers loading the tagger. Without one
+    (``caselit serve``, the Python API), Prefect's own pool, started at the first chunk.
+    What Prefect's ``__enter__`` sets up, with the pool and its message queue taken over."""
+
+    def __enter__(self):
+        ahead = take_pool_ahead(self._max_workers)
+        if ahead is None:
+            return super().__enter__()
+        super(ProcessPoolTaskRunner, self).__enter__()
+        self._subprocess_message_queue = ahead.messages
+        self._message_forwarding_thread = threading.Thread(
+            target=self._forward_subprocess_messages,
+            name="ProcessPoolTaskRunnerMessageForwarder", daemon=True)
+        self._message_forwarding_thread.start()
+        self._executor = ahead.executor
+        self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
+        return self
 
 
 def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | None = None):
@@ -204,7 +228,7 @@ def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | Non
     if kind == "threads":
         return ThreadPoolTaskRunner(max_workers=max(1, workers))
     if kind == "processes":
-        return ProcessPoolTaskRunner(max_workers=max(1, workers),
+        return ProcessesStartedAhead(max_workers=max(1, workers),
                                      initializer=pool_worker_start)
     if kind != "dask":
         raise ValueError(f"unknown task runner {kind!r}: allowed are {', '.join(TASK_RUNNERS[1:])}")

@@ -1,6 +1,7 @@
 """The garbage collector held off while a process makes what it keeps for its life.
 
-Only in processes caselit owns: the CLI's run, its Prefect API server, document workers.
+Only in processes caselit owns: the CLI's run, its Prefect API server, document workers,
+and the ``processes`` runner's worker processes a run starts ahead (:mod:`flows.start`).
 """
 
 from __future__ import annotations

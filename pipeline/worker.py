@@ -59,15 +59,18 @@ PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 WORKER_START_BYTES = 512 * 1024
 
 
-def extract_document(source: SourceFile, reason: str, out_dir: str, fingerprint: str
-                     ) -> DocumentOutcome:
-    """One document, read to committed; its failure is an outcome, never an exception."""
+def extract_document(source: SourceFile, reason: str, out_dir: str, fingerprint: str,
+                     ahead: "Ahead | None" = None) -> DocumentOutcome:
+    """One document, read to committed; its failure is an outcome, never an exception.
+    ``ahead``: what the worker extracted before the run asked (see :class:`Ahead`)."""
     started = time.perf_counter()
     attempt = 0
     while True:
         try:
-            extraction, mentions = extract_and_commit(source, out_dir, fingerprint)
-            return outcome_done(source, reason, extraction, started, mentions)
+            extraction, mentions = extract_and_commit(source, out_dir, fingerprint, ahead)
+            # a document read and extracted ahead: its time includes that
+            earlier = ahead.taken_seconds if ahead else 0.0
+            return outcome_done(source, reason, extraction, started - earlier, mentions)
         except BadInputError as error:
             return outcome_failed(source, reason, error, started)
         except OSError as error:  # an I/O hiccup (a network drive, a disk being cleared)
@@ -81,9 +84,10 @@ def extract_document(source: SourceFile, reason: str, out_dir: str, fingerprint:
             return outcome_failed(source, reason, error, started)
 
 
-def extract_and_commit(source: SourceFile, out_dir: str, fingerprint: str
-                       ) -> tuple[Extraction, int]:
-    """Read, extract, write the record, commit it. Returns the Extraction (a long
+def extract_and_commit(source: SourceFile, out_dir: str, fingerprint: str,
+                       ahead: "Ahead | None" = None) -> tuple[Extraction, int]:
+    """Read, extract, write the record, commit it (the reading and extraction taken from
+    ``ahead`` when it holds this very document's). Returns the Extraction (a long
     document's without its mentions: they went to the record piece by piece) and the
     number of mentions."""
     from pipeline.extract import extract_read
@@ -91,9 +95,14 @@ def extract_and_commit(source: SourceFile, out_dir: str, fingerprint: str
     from pipeline.read import read_document
     from pipeline.store import MentionFile, commit, write_record
 
-    document = read_document(source)
+    document, extraction = ahead.take(source, fingerprint) if ahead else (None, None)
+    if document is None:
+        document = read_document(source)
     size = get_limits().piece_chars
-    if is_long(document, size):
+    if extraction is not None:
+        write_record(document, extraction, out_dir)
+        count = len(extraction.mentions)
+    elif is_long(document, size):
         with MentionFile(out_dir, document) as mentions:
             extraction = extract_in_pieces(document, fingerprint, size, mentions.add)
             write_record(document, extraction, out_dir, mentions=mentions)
@@ -128,8 +137,104 @@ def apply_settings(settings: dict[str, str]) -> None:
     os.environ.update(settings)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """The documents a run will hand its one worker first, in that order, sent to it as
+    it starts (:func:`plan_for`)."""
+
+    sources: tuple[SourceFile, ...]
+    fingerprint: str
+
+
+# At most this much of a run's documents is extracted ahead: about what the worker's own
+# start costs, so what it holds is small and the wait it can add is one document's.
+PLAN_BYTES = WORKER_START_BYTES
+
+
+def plan_for(todo: list[tuple[SourceFile, str]], fingerprint: str, workers: int) -> Plan | None:
+    """The first documents of ``todo``, up to :data:`PLAN_BYTES`, for a run of one
+    worker (two would not know which of them will be handed which document)."""
+    if workers != 1:
+        return None
+    sources, size = [], 0
+    for source, _ in todo:
+        size += source.size
+        if size > PLAN_BYTES:
+            break
+        sources.append(source)
+    return Plan(tuple(sources), fingerprint) if sources else None
+
+
+@dataclass(frozen=True)
+class ExtractedAhead:
+    source: SourceFile  # as planned, and as read
+    fingerprint: str
+    settings: dict[str, str]
+    state: tuple  # the file's (inode, size, time) before it was read
+    document: object  # the Document read
+    extraction: Extraction
+    seconds: float  # reading and extracting it
+
+
+class Ahead:
+    """Documents of the run's :class:`Plan` read and extracted by the worker while it
+    waits for the run's first document (the run is still importing Prefect and starting
+    its API: on a small run, a second or two): the first jobs then only write and commit.
+    A document is taken only for a job of the very file as it was read (its path, id,
+    hash and size, and the file's inode, size and time unchanged since before it was
+    read), the same fingerprint and the same settings; anything else, or a reading that
+    failed, is done from the start as usual, so the record and the outcome are what they
+    would have been."""
+
+    def __init__(self):
+        self.done: dict[str, ExtractedAhead] = {}
+        self.taken_seconds = 0.0  # what reading and extracting the last one taken took
+
+    def extract(self, plan: Plan, connection) -> None:
+        """The plan's documents in order, until a job is waiting."""
+        from pipeline.extract import extract_read
+        from pipeline.pieces import is_long
+        from pipeline.read import file_state, read_document
+
+        settings = run_settings()
+        for source in plan.sources:
+            if connection.poll():
+                return
+            started = time.perf_counter()
+            try:
+                state = file_state(Path(source.path))
+                document = read_document(source)
+                if document.source != source or is_long(document, get_limits().piece_chars):
+                    continue
+                extraction = extract_read(document, plan.fingerprint)
+            except Exception:  # noqa: BLE001 - done again, and reported, when its job comes
+                continue
+            self.done[source.doc_id] = ExtractedAhead(source, plan.fingerprint, settings, state,
+                                                      document, extraction,
+                                                      time.perf_counter() - started)
+
+    def take(self, source: SourceFile, fingerprint: str) -> tuple:
+        """(document, extraction) extracted ahead for this job, else (None, None)."""
+        from pipeline.read import file_state
+
+        self.taken_seconds = 0.0
+        found = self.done.pop(source.doc_id, None)
+        if found is None:
+            return None, None
+        try:
+            unchanged = file_state(Path(source.path)) == found.state
+        except Exception:  # noqa: BLE001 - gone: the job reports it
+            unchanged = False
+        if (found.source != source or found.fingerprint != fingerprint
+                or found.settings != run_settings() or not unchanged):
+            return None, None
+        self.taken_seconds = found.seconds
+        return found.document, found.extraction
+
+
 def serve_documents(connection, parent: int) -> None:
-    """A worker's life: documents in, outcomes out, until the run closes the pipe."""
+    """A worker's life: documents in, outcomes out, until the run closes the pipe. A
+    :class:`Plan` that comes first is extracted ahead (:class:`Ahead`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the run stops its workers
     name_process(PROCESS_NAME)
     die_with_parent()
@@ -137,13 +242,18 @@ def serve_documents(connection, parent: int) -> None:
         return
     preload_tagger()
     connection.send(READY)
+    ahead = Ahead()
     while True:
         try:
             job = connection.recv()
         except (EOFError, OSError):
             return
+        if isinstance(job, Plan):
+            ahead.extract(job, connection)
+            continue
         apply_settings(job.settings)
-        connection.send(extract_document(job.source, job.reason, job.out_dir, job.fingerprint))
+        connection.send(extract_document(job.source, job.reason, job.out_dir, job.fingerprint,
+                                         ahead))
 
 
 # A short report of our own, extracted once as a worker starts: a first document builds
@@ -339,15 +449,17 @@ class WorkerPool:
         self.stopping = threading.Event()
         self.starting: threading.Thread | None = None
 
-    def start_ahead(self, count: int) -> None:
+    def start_ahead(self, count: int, plan: Plan | None = None) -> None:
         """Start ``count`` workers in the background (each loads the tagger first, seconds a
         run would otherwise wait for after its own start-up), to be handed out by
-        :meth:`worker`."""
+        :meth:`worker`; the first is sent ``plan``, to extract ahead."""
         def start() -> None:
-            for _ in range(count):
+            for number in range(count):
                 worker = DocumentWorker()
                 try:
                     worker.start()
+                    if plan is not None and number == 0:
+                        worker.connection.send(plan)
                 except Exception:  # noqa: BLE001 - raised again where it is started when needed
                     return
                 with self.lock:

@@ -16,8 +16,9 @@ from pipeline.tag import tagger_fingerprint
 from pipeline.settings import get_limits
 from pipeline.schema import Extraction, SourceFile
 from pipeline.store import read_record
-from pipeline.worker import (POOL, WARM_UP_TEXT, WORKER_START_BYTES, DocumentWorker, Job,
-                             document_workers, extract_chunk, extract_document, workers_for)
+from pipeline.worker import (PLAN_BYTES, POOL, WARM_UP_TEXT, WORKER_START_BYTES, Ahead,
+                             DocumentWorker, Job, Plan, document_workers, extract_chunk,
+                             extract_document, plan_for, workers_for)
 from tests.conftest import ROOT
 from tests.flows.conftest import SLOW_TEXT
 
@@ -220,3 +221,95 @@ def test_a_warmed_up_worker_extracts_as_a_new_process_does(folder):
     assert in_worker.mentions and in_worker.cases
     assert (in_worker.model_dump(exclude={"run", "document"})
             == in_new_process.model_dump(exclude={"run", "document"}))
+
+
+class Pipe:
+    """The worker's end of its pipe, as :meth:`Ahead.extract` asks it: a job waiting?"""
+
+    def __init__(self, waiting: bool = False):
+        self.waiting = waiting
+
+    def poll(self) -> bool:
+        return self.waiting
+
+
+def record_without_run(path):
+    return read_record(path).model_dump(exclude={"run"})
+
+
+def test_a_run_of_one_worker_plans_its_first_documents_up_to_a_worker_start():
+    todo = [(source, "new") for source in sources_of(200_000, 200_000, 200_000, 10)]
+    plan = plan_for(todo, "fp", 1)
+    assert plan.sources == tuple(source for source, _ in todo[:2]) and plan.fingerprint == "fp"
+    assert sum(source.size for source in plan.sources) <= PLAN_BYTES
+    assert plan_for(todo, "fp", 2) is None  # which worker gets which document is not known
+    assert plan_for([], "fp", 1) is None
+
+
+def test_a_document_extracted_ahead_is_written_and_committed_as_if_extracted_then(
+        folder, monkeypatch):
+    import pipeline.extract
+
+    source, fingerprint = source_for(folder / "good.txt"), tagger_fingerprint()
+    extract_document(source, "new", str(folder / "plain"), fingerprint)
+    ahead = Ahead()
+    ahead.extract(Plan((source,), fingerprint), Pipe())
+
+    def not_again(document, fingerprint):
+        raise AssertionError("extracted again")
+
+    monkeypatch.setattr(pipeline.extract, "extract_read", not_again)
+    extracting = ahead.done[source.doc_id].seconds
+    done = extract_document(source, "new", str(folder / "out"), fingerprint, ahead)
+    assert done.status == "done" and not ahead.done
+    assert done.seconds > extracting  # the document's time includes its extraction ahead
+    assert (record_without_run(folder / "out" / "good.json")
+            == record_without_run(folder / "plain" / "good.json"))
+
+
+def test_what_was_extracted_ahead_of_another_file_fingerprint_or_settings_is_not_taken(
+        folder, monkeypatch):
+    source, fingerprint = source_for(folder / "good.txt"), tagger_fingerprint()
+    ahead = Ahead()
+    ahead.extract(Plan((source,), fingerprint), Pipe())
+    assert ahead.take(source, "another fingerprint") == (None, None)
+
+    ahead.extract(Plan((source,), fingerprint), Pipe())
+    monkeypatch.setenv("CASELIT_DOC_SECONDS", "300")
+    assert ahead.take(source, fingerprint) == (None, None)
+    monkeypatch.delenv("CASELIT_DOC_SECONDS")
+
+    ahead.extract(Plan((source,), fingerprint), Pipe())
+    (folder / "good.txt").write_text((folder / "good.txt").read_text())  # same bytes, rewritten
+    os.utime(folder / "good.txt", ns=(1, 1))
+    assert ahead.take(source, fingerprint) == (None, None)
+
+    ahead.extract(Plan((source,), fingerprint), Pipe())
+    (folder / "good.txt").write_text("A 70-year-old man with a KRAS G12C mutation.\n")
+    changed = source_for(folder / "good.txt")
+    done = extract_document(changed, "changed", str(folder / "out"), fingerprint, ahead)
+    extract_document(changed, "changed", str(folder / "plain"), fingerprint)
+    assert done.status == "done" and not ahead.done
+    assert (record_without_run(folder / "out" / "good.json")
+            == record_without_run(folder / "plain" / "good.json"))
+
+
+def test_a_job_waiting_stops_the_extraction_ahead(folder):
+    ahead = Ahead()
+    ahead.extract(Plan((source_for(folder / "good.txt"),), tagger_fingerprint()), Pipe(True))
+    assert not ahead.done
+
+
+def test_a_worker_started_ahead_with_a_plan_extracts_its_documents_as_any_other(folder):
+    """The worker a run starts ahead is sent the run's plan first; the run's jobs for
+    those documents then give the records a worker without a plan gives."""
+    (folder / "other.txt").write_text((folder / "good.txt").read_text().replace("woman", "man"))
+    todo = [(source_for(folder / name), "new") for name in ("good.txt", "other.txt")]
+    run_chunk(folder, ["good.txt", "other.txt"])
+    with document_workers():
+        POOL.start_ahead(1, plan_for(todo, tagger_fingerprint(), 1))
+        outcomes = extract_chunk(todo, str(folder / "ahead"), tagger_fingerprint())
+    assert [outcome.status for outcome in outcomes] == ["done", "done"]
+    for name in ("good", "other"):
+        assert (record_without_run(folder / "ahead" / f"{name}.json")
+                == record_without_run(folder / "out" / f"{name}.json"))

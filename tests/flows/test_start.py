@@ -1,5 +1,6 @@
 """A run's head start: what a process of the run starts before it is needed."""
 
+import os
 import subprocess
 import sys
 
@@ -31,3 +32,62 @@ def test_a_task_runners_worker_process_starts_its_document_worker_at_once_which_
     except psutil.NoSuchProcess:
         pass
     assert not psutil.pid_exists(worker)
+
+
+PROCESSES_AHEAD = """
+import sys
+from pathlib import Path
+
+from flows.start import AHEAD, head_start
+
+raw, out, use = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "run"
+with head_start(1, "processes", 1):
+    (ahead,) = AHEAD
+    pid = ahead.executor.submit(__import__("os").getpid).result(timeout=120)
+    if use:
+        from flows.ingest import run_ingest
+
+        summary = run_ingest([str(raw)], out, workers=1, runner="processes")
+        assert not AHEAD, "the flow's task runner did not take the pool"
+        print(summary.done, summary.task_runner)
+print(pid)
+"""
+
+
+def run_processes_ahead(tmp_path, use: str) -> list[str]:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "report.txt").write_text(
+        "A 61-year-old man with lung adenocarcinoma harbouring an EML4-ALK fusion received "
+        "alectinib and had a partial response.\n")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    done = subprocess.run([sys.executable, "-c", PROCESSES_AHEAD, str(raw), str(tmp_path / "out"),
+                           use], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def gone(pid: int) -> bool:
+    try:
+        psutil.Process(pid).wait(timeout=30)
+    except psutil.NoSuchProcess:
+        pass
+    return not psutil.pid_exists(pid)
+
+
+def test_a_processes_run_takes_over_the_worker_process_started_ahead_which_ends_with_it(
+        tmp_path):
+    """The ``processes`` runner's worker process, started before Prefect is imported, is
+    the flow's: its task runner takes the pool over (none is left), the document is
+    extracted, and the process is gone once the run is."""
+    done, runner, pid = run_processes_ahead(tmp_path, "run")
+    assert (done, runner) == ("1", "processes")
+    assert (tmp_path / "out" / "report.json").exists()
+    assert gone(int(pid))
+
+
+def test_a_worker_process_started_ahead_for_a_run_that_never_starts_its_flow_is_stopped(
+        tmp_path):
+    (pid,) = run_processes_ahead(tmp_path, "skip")
+    assert gone(int(pid))
