@@ -52,7 +52,9 @@ POLL_SECONDS = 0.05
 PROCESS_NAME = "caselit-worker"  # its name in ps and top (and to the benchmarks)
 SETTINGS_PREFIX = "CASELIT_"
 READY = "ready"  # a worker's first message: it has loaded the tagger
+AHEAD_DONE = "ahead done"  # what it sends when its extraction ahead ends (see Ahead)
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+STOPPED = "stopped"  # a wait for a worker ended because the run is stopping
 # What a worker costs before its first document is done: loading the tagger and warming it
 # on that document, about 2.1 s of CPU, in which it would read, tag and write some 512 KB
 # of plain text (250-300 KB per CPU-second; a PDF's bytes go faster, 330-1,400 KB/s).
@@ -250,6 +252,7 @@ def serve_documents(connection, parent: int) -> None:
             return
         if isinstance(job, Plan):
             ahead.extract(job, connection)
+            connection.send(AHEAD_DONE)
             continue
         apply_settings(job.settings)
         connection.send(extract_document(job.source, job.reason, job.out_dir, job.fingerprint,
@@ -345,6 +348,7 @@ class DocumentWorker:
         self.process = None
         self.connection = None
         self.ready = False  # it has loaded the tagger
+        self.plan: Plan | None = None  # sent to it, its extraction ahead not known to be done
 
     def start(self) -> None:
         context = multiprocessing.get_context("spawn")
@@ -355,6 +359,7 @@ class DocumentWorker:
         there.close()
         self.connection = here
         self.ready = False
+        self.plan = None
 
     @property
     def alive(self) -> bool:
@@ -394,26 +399,50 @@ class DocumentWorker:
             self.ready = True
         started = time.perf_counter()
         self.connection.send(job)
-        seconds = limits.seconds_for(job.source.size)
-        deadline = time.monotonic() + seconds
-        limit_bytes = limits.doc_memory_mb * 2**20
-        while not self.connection.poll(POLL_SECONDS):
-            if stop.is_set():
-                self.kill()
-                return None
-            used = resident_bytes(self.process.pid)
-            if time.monotonic() > deadline:
-                problem = Errors.E601.format(seconds=seconds, size=job.source.size / 2**20)
-            elif used > limit_bytes:
-                problem = Errors.E602.format(used=used / 2**20, limit=limits.doc_memory_mb)
-            else:
-                continue
+        plan, self.plan = self.plan, None
+        if plan is not None and not self.ahead_ended(plan, limits, stop):
+            # stuck on, or killed by, a document of its plan: no fault of this job's
+            # document, which a fresh worker (with no plan) extracts
+            self.kill()
+            return None if stop.is_set() else self.extract(job, limits, stop)
+        problem = self.wait(limits.seconds_for(job.source.size), job.source.size, limits, stop)
+        if problem is STOPPED:
+            return None
+        if problem is not None:
             self.kill()
             return outcome_failed(job.source, job.reason, DocumentLimitError(problem), started)
         try:
             return self.connection.recv()
         except (EOFError, OSError):
             return self.died(job, started, stop)
+
+    def ahead_ended(self, plan: Plan, limits: Limits, stop: threading.Event) -> bool:
+        """Whether the worker ended its extraction ahead (:data:`AHEAD_DONE`, at its next
+        document now that a job waits) within the limits of the plan's largest document."""
+        largest = max((source.size for source in plan.sources), default=0)
+        if self.wait(limits.seconds_for(largest), largest, limits, stop) is not None:
+            return False
+        try:
+            return self.connection.recv() == AHEAD_DONE
+        except (EOFError, OSError):
+            return False
+
+    def wait(self, seconds: float, size: int, limits: Limits, stop: threading.Event
+             ) -> str | None:
+        """Wait for the worker's next message: None when it is there, else the limit its
+        document passed first (it is not killed here), or :data:`STOPPED`."""
+        deadline = time.monotonic() + seconds
+        limit_bytes = limits.doc_memory_mb * 2**20
+        while not self.connection.poll(POLL_SECONDS):
+            if stop.is_set():
+                self.kill()
+                return STOPPED
+            used = resident_bytes(self.process.pid)
+            if time.monotonic() > deadline:
+                return Errors.E601.format(seconds=seconds, size=size / 2**20)
+            if used > limit_bytes:
+                return Errors.E602.format(used=used / 2**20, limit=limits.doc_memory_mb)
+        return None
 
     def died(self, job: Job, started: float, stop: threading.Event) -> DocumentOutcome | None:
         """The outcome of a job whose worker's pipe closed: it died, or was stopped."""
@@ -460,6 +489,7 @@ class WorkerPool:
                     worker.start()
                     if plan is not None and number == 0:
                         worker.connection.send(plan)
+                        worker.plan = plan
                 except Exception:  # noqa: BLE001 - raised again where it is started when needed
                     return
                 with self.lock:

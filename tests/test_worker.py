@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -313,3 +314,24 @@ def test_a_worker_started_ahead_with_a_plan_extracts_its_documents_as_any_other(
     for name in ("good", "other"):
         assert (record_without_run(folder / "ahead" / f"{name}.json")
                 == record_without_run(folder / "out" / f"{name}.json"))
+
+
+def test_a_document_stuck_ahead_fails_in_its_own_turn_not_the_waiting_job(folder, monkeypatch):
+    """The worker is past the time limit on a document of its plan when the run's first
+    job (another document) comes: that job is extracted by a fresh worker, and the stuck
+    document fails when its own job comes."""
+    # brackets as in SLOW_TEXT, short of a piece (extracted ahead), several seconds
+    (folder / "slow.txt").write_text(
+        "A report. " + " ".join("(" * (890 + n % 100) + str(n) for n in range(180)))
+    monkeypatch.setenv("CASELIT_DOC_SECONDS", "2")
+    monkeypatch.setenv("CASELIT_DOC_SECONDS_PER_MB", "1")
+    good, slow = (source_for(folder / name) for name in ("good.txt", "slow.txt"))
+    with document_workers():
+        POOL.start_ahead(1, Plan((slow,), tagger_fingerprint()))
+        POOL.started_ahead()
+        assert POOL.idle[0].connection.poll(60)  # it has loaded the tagger (READY, not read)
+        time.sleep(1)  # and taken up its plan: no job was waiting
+        outcomes = extract_chunk([(good, "new"), (slow, "new")], str(folder / "out"),
+                                 tagger_fingerprint())
+    assert [outcome.status for outcome in outcomes] == ["done", "failed"]
+    assert outcomes[1].failure.reason.startswith("took longer than")
