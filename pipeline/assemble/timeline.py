@@ -27,6 +27,7 @@ the line with the same drugs, and lines only they tell come after the story's ow
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -216,15 +217,31 @@ def is_treatment(mention: Mention) -> bool:
 SENTENCE_GAP = re.compile(r"[.;:!?]\s+")
 
 
-def steps(text: str, start: int, end: int, rules: TherapyRules) -> list[tuple[int, int]]:
-    """A passage cut at step breaks, at clause breaks and after a sentence's opening clause."""
+# The cuts of the document this thread read last: a patient's story lines and its events
+# cut the same passages (a third of the cutting), and only one document is held.
+_last_cut = threading.local()
+
+
+def steps(text: str, start: int, end: int, rules: TherapyRules) -> tuple[tuple[int, int], ...]:
+    """A passage cut at step breaks, at clause breaks and after a sentence's opening clause
+    (each passage of a document cut once)."""
+    held = getattr(_last_cut, "held", None)
+    if held is None or held[0] is not text or held[1] is not rules:
+        held = _last_cut.held = (text, rules, {})
+    cuts = held[2]
+    if (start, end) not in cuts:
+        cuts[start, end] = cut_steps(text, start, end, rules)
+    return cuts[start, end]
+
+
+def cut_steps(text: str, start: int, end: int, rules: TherapyRules) -> tuple[tuple[int, int], ...]:
     openings = [start] + [m.end() for m in SENTENCE_GAP.finditer(text, start, end)]
     cuts = sorted({m.start() for m in STEP_BREAKS.finditer(text, start, end)}
                   | {m.start() for m in rules.clause_breaks.finditer(text, start, end)}
                   | {m.end() - 1 for m in (opening_clause().match(text, at, end)
                                            for at in openings) if m})
     bounds = [start] + [c for c in cuts if start < c < end] + [end]
-    return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    return tuple((a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip())
 
 
 def anticancer(text: str, step: list[Mention], step_start: int, rules: TherapyRules
