@@ -419,8 +419,8 @@ def drug_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: st
     lines = [TimelineLine([], printed_alternatives(text, run), None, role, run)
              for run in runs if len(run) > 1]
     named = [run[0] for run in runs if len(run) == 1]
-    one_by_one = (one_after_another(text, named)
-                  or rules.sequence_words.search(text, step_start, step_end))
+    one_by_one = named and (one_after_another(text, named)  # no drug named: no group
+                            or rules.sequence_words.search(text, step_start, step_end))
     parallel = parallel_groups(text, named)
     if one_by_one:
         groups = [([m], settings) for m in named]
