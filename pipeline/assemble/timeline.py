@@ -618,10 +618,12 @@ class Reading:
         going on; after progression, the drugs given again are a new line), some of them
         given on (not treated with anew), or drugs added to it."""
         current, rules = self.current, self.rules
-        words = {name: pattern.search(self.text, *step) is not None for name, pattern in (
-            ("restart", rules.restart_words), ("add", rules.add_words),
-            ("start", rules.start_words), ("hold", rules.hold_words),
-            ("relapse", rules.relapse_words), ("continue", rules.continue_words))}
+        # with no line under way, nothing can go on: its words are not looked for
+        words = {} if current is None else {
+            name: pattern.search(self.text, *step) is not None for name, pattern in (
+                ("restart", rules.restart_words), ("add", rules.add_words),
+                ("start", rules.start_words), ("hold", rules.hold_words),
+                ("relapse", rules.relapse_words), ("continue", rules.continue_words))}
         if current is not None and words["hold"] and same_drugs(current, line):
             self.held = True
         if current is not None and self.goes_on(current, line, words):
