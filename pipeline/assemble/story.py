@@ -392,11 +392,11 @@ def read_roles(text: str, sentences: list[Sentence], detail: set[int], rules: St
     titled = any(s.section == "title" for s in sentences)
     for sentence in sentences:
         sentence.role = BACKGROUND
-        framing = is_framing(text, sentence, rules)
         if id(sentence) in detail:
             sentence.role = FRAMING if concludes(text, sentence, rules) else DETAIL
             started = True
             continue
+        framing = is_framing(text, sentence, rules)  # after: the story's sentences need none
         if sentence.section == "title" or (
                 not started and not framing and not tells(text, sentence, rules)
                 and (any(introducing(m) for m in sentence.mentions)

@@ -27,6 +27,7 @@ the line with the same drugs, and lines only they tell come after the story's ow
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -216,15 +217,31 @@ def is_treatment(mention: Mention) -> bool:
 SENTENCE_GAP = re.compile(r"[.;:!?]\s+")
 
 
-def steps(text: str, start: int, end: int, rules: TherapyRules) -> list[tuple[int, int]]:
-    """A passage cut at step breaks, at clause breaks and after a sentence's opening clause."""
+# The cuts of the document this thread read last: a patient's story lines and its events
+# cut the same passages (a third of the cutting), and only one document is held.
+_last_cut = threading.local()
+
+
+def steps(text: str, start: int, end: int, rules: TherapyRules) -> tuple[tuple[int, int], ...]:
+    """A passage cut at step breaks, at clause breaks and after a sentence's opening clause
+    (each passage of a document cut once)."""
+    held = getattr(_last_cut, "held", None)
+    if held is None or held[0] is not text or held[1] is not rules:
+        held = _last_cut.held = (text, rules, {})
+    cuts = held[2]
+    if (start, end) not in cuts:
+        cuts[start, end] = cut_steps(text, start, end, rules)
+    return cuts[start, end]
+
+
+def cut_steps(text: str, start: int, end: int, rules: TherapyRules) -> tuple[tuple[int, int], ...]:
     openings = [start] + [m.end() for m in SENTENCE_GAP.finditer(text, start, end)]
     cuts = sorted({m.start() for m in STEP_BREAKS.finditer(text, start, end)}
                   | {m.start() for m in rules.clause_breaks.finditer(text, start, end)}
                   | {m.end() - 1 for m in (opening_clause().match(text, at, end)
                                            for at in openings) if m})
     bounds = [start] + [c for c in cuts if start < c < end] + [end]
-    return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    return tuple((a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip())
 
 
 def anticancer(text: str, step: list[Mention], step_start: int, rules: TherapyRules
@@ -402,8 +419,8 @@ def drug_lines(text: str, step: list[Mention], bounds: tuple[int, int], role: st
     lines = [TimelineLine([], printed_alternatives(text, run), None, role, run)
              for run in runs if len(run) > 1]
     named = [run[0] for run in runs if len(run) == 1]
-    one_by_one = (one_after_another(text, named)
-                  or rules.sequence_words.search(text, step_start, step_end))
+    one_by_one = named and (one_after_another(text, named)  # no drug named: no group
+                            or rules.sequence_words.search(text, step_start, step_end))
     parallel = parallel_groups(text, named)
     if one_by_one:
         groups = [([m], settings) for m in named]
@@ -601,10 +618,12 @@ class Reading:
         going on; after progression, the drugs given again are a new line), some of them
         given on (not treated with anew), or drugs added to it."""
         current, rules = self.current, self.rules
-        words = {name: pattern.search(self.text, *step) is not None for name, pattern in (
-            ("restart", rules.restart_words), ("add", rules.add_words),
-            ("start", rules.start_words), ("hold", rules.hold_words),
-            ("relapse", rules.relapse_words), ("continue", rules.continue_words))}
+        # with no line under way, nothing can go on: its words are not looked for
+        words = {} if current is None else {
+            name: pattern.search(self.text, *step) is not None for name, pattern in (
+                ("restart", rules.restart_words), ("add", rules.add_words),
+                ("start", rules.start_words), ("hold", rules.hold_words),
+                ("relapse", rules.relapse_words), ("continue", rules.continue_words))}
         if current is not None and words["hold"] and same_drugs(current, line):
             self.held = True
         if current is not None and self.goes_on(current, line, words):

@@ -4,7 +4,7 @@ import pytest
 
 from pipeline.assemble.story import DETAIL, Passage
 from pipeline.assemble.therapies import expansions
-from pipeline.assemble.timeline import stretch_lines, timeline_lines
+from pipeline.assemble.timeline import steps, stretch_lines, therapy_rules, timeline_lines
 from pipeline.read import read_document
 from pipeline.tag import tag
 
@@ -324,3 +324,12 @@ def test_a_part_of_the_disease_named_by_its_place_is_a_lesion_s_response(tmp_pat
     # progression of the whole beside stable disease of one part: progression
     assert read(tmp_path, "The pontine tumour progressed despite temozolomide and stable "
                           "supratentorial disease.") == [(["temozolomide"], None, "PD", None)]
+
+
+def test_a_passage_is_cut_by_its_own_documents_text_when_another_held_the_same_bounds():
+    rules = therapy_rules()
+    first = "She received cisplatin, then she was switched to erlotinib. It worked."
+    second = "Crizotinib was given for two years and the disease stayed stable, no more."
+    assert steps(first, 0, 58, rules) == ((0, 22), (22, 37), (37, 58))
+    assert steps(second, 0, 58, rules) == ((0, 58),)
+    assert steps(first, 0, 58, rules) == ((0, 22), (22, 37), (37, 58))
