@@ -50,7 +50,7 @@ from pipeline.tag.drugs import drug_rules, letters, reads_as_drug
 from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, WEAKER
 from pipeline.tag.gene_rules import GeneRules, gene_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
-from pipeline.tag.matching import find_terms
+from pipeline.tag.matching import find_terms, per_lookup
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 MAX_NAME_WORDS = 8
@@ -134,17 +134,14 @@ def symbol_respeller(words: frozenset[str]) -> Callable[[str], tuple[str, ...]]:
 
 
 GREEK_CAPITALS = tuple(word.upper() for word in GREEK_WORDS if word.isascii())
-_SPELLED_KEYS: dict[int, tuple[dict, frozenset[str]]] = {}
 
 
+@per_lookup
 def respelling_screen(lookup: dict[str, object]) -> Callable[[str], bool]:
-    """:func:`may_respell` for a lookup's keys (the same function each time, computed once
-    per lookup, which is held, so its id is never reused)."""
-    cached = _SPELLED_KEYS.get(id(lookup))
-    if cached is None or cached[0] is not lookup:
-        spelled = frozenset(key.upper().replace("-", "") for key in lookup)
-        cached = _SPELLED_KEYS[id(lookup)] = (lookup, partial(may_respell, spelled_keys=spelled))
-    return cached[1]
+    """:func:`may_respell` for a lookup's keys (the same function each time: look-ups
+    remember their answers per screen, :func:`~pipeline.tag.matching.resolving_words`)."""
+    spelled = frozenset(key.upper().replace("-", "") for key in lookup)
+    return partial(may_respell, spelled_keys=spelled)
 
 
 def may_respell(printed: str, spelled_keys: frozenset[str]) -> bool:

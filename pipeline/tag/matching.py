@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, wraps
 from itertools import accumulate, compress, repeat
 from operator import or_
 from re import _constants as sre_constants, _parser as sre_parser
@@ -56,27 +56,36 @@ class KeyWords:
     longest: dict[str, int]
 
 
-_KEY_WORDS: dict[int, tuple[Mapping, KeyWords]] = {}
+def per_lookup(compute: Callable[[Mapping], T]) -> Callable[[Mapping], T]:
+    """``compute(lookup)`` once per lookup object: a lexicon's lookup lives for the whole
+    process, and a dict cannot be a cache key. The lookup is held beside its value, so its
+    id is never reused for another."""
+    remembered: dict[int, tuple[Mapping, T]] = {}
+
+    @wraps(compute)
+    def computed_once(lookup: Mapping) -> T:
+        held = remembered.get(id(lookup))
+        if held is None or held[0] is not lookup:
+            held = remembered[id(lookup)] = (lookup, compute(lookup))
+        return held[1]
+
+    return computed_once
 
 
+@per_lookup
 def key_words(lookup: Mapping[str, object]) -> KeyWords:
-    """The words of a lookup's keys, computed once per lookup (the lexicons live for the
-    whole process; the lookup itself is held, so its id is never reused)."""
-    cached = _KEY_WORDS.get(id(lookup))
-    if cached is None or cached[0] is not lookup:
-        singles, pairs, longest = set(), set(), {}
-        for key in lookup:
-            words = WORD.findall(key)
-            if len(words) == 1:
-                singles.add(words[0])
-            elif len(words) > 1:
-                pairs.add((words[0], words[1]))
-            if words:
-                longest[words[0]] = max(longest.get(words[0], 0), len(words))
-        cached = _KEY_WORDS[id(lookup)] = (lookup, KeyWords(
-            frozenset(singles), frozenset(pairs), frozenset(first for first, _ in pairs),
-            frozenset(singles).union(first for first, _ in pairs), longest))
-    return cached[1]
+    """The words of a lookup's keys."""
+    singles, pairs, longest = set(), set(), {}
+    for key in lookup:
+        words = WORD.findall(key)
+        if len(words) == 1:
+            singles.add(words[0])
+        elif len(words) > 1:
+            pairs.add((words[0], words[1]))
+        if words:
+            longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return KeyWords(frozenset(singles), frozenset(pairs), frozenset(first for first, _ in pairs),
+                    frozenset(singles).union(first for first, _ in pairs), longest)
 
 
 REMEMBERED_WORDS = 1 << 16  # per lookup: then forgotten, to bound the memory

@@ -4,7 +4,7 @@ import re
 
 from pipeline.tag.case_words import whole_words
 from pipeline.resources import trie_alternation
-from pipeline.tag.matching import (FOLDED_ONTO_ASCII, WholeWordForms, ascii_runs, find_terms,
+from pipeline.tag.matching import (per_lookup, FOLDED_ONTO_ASCII, WholeWordForms, ascii_runs, find_terms,
                                    first_scanned_forms, joined_words, may_hold, required_words,
                                    sharing_screens, words_of)
 
@@ -262,3 +262,17 @@ def test_a_text_may_hold_a_match_only_with_a_word_the_pattern_needs():
     assert may_hold("a 63-year-old woman presented", needed)
     assert not may_hold("the tumour shrank after two cycles", needed)
     assert may_hold("any text", None)  # a pattern that needs no word
+
+
+def test_what_is_computed_per_lookup_is_computed_once_for_each_lookup_object():
+    computed = []
+
+    @per_lookup
+    def keys_upper(lookup):
+        computed.append(lookup)
+        return sorted(key.upper() for key in lookup)
+
+    lexicon, equal_copy = {"alk": 1, "ros1": 2}, {"alk": 1, "ros1": 2}
+    assert keys_upper(lexicon) == ["ALK", "ROS1"] and keys_upper(lexicon) == ["ALK", "ROS1"]
+    assert keys_upper(equal_copy) == ["ALK", "ROS1"]  # another object: computed for it too
+    assert [id(lookup) for lookup in computed] == [id(lexicon), id(equal_copy)]
