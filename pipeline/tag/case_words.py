@@ -31,8 +31,8 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
                                    folds_onto_ascii, literal_prefixes, lower_keeping_offsets,
-                                   matches_at, matches_at_run_starts, may_hold, required_words,
-                                   ScreenGroup, screen_groups, sharing_screens,
+                                   matches_at, matches_at_run_starts, matches_at_runs, may_hold,
+                                   required_words, ScreenGroup, screen_groups, sharing_screens,
                                    spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -178,8 +178,8 @@ class TreatmentWords:
             lowered = lower_keeping_offsets(text)
             if not any(may_hold(lowered, needed) for needed in self.pattern_words):
                 runs = ascii_runs(text)
-                return matches_at(self.words, lowered, runs.starts, compress(
-                    range(len(runs.starts)), map(self.first_words.__contains__, runs.lowered)))
+                return matches_at_runs(self.words, lowered, runs.starts, runs.lowered,
+                                       self.first_words)
         return list(self.forms.finditer(text))
 
     def find(self, text: str) -> list[Tag]:

@@ -37,7 +37,6 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import compress
 from typing import Iterable, NamedTuple
 
 from spacy.language import Language
@@ -49,7 +48,7 @@ from pipeline.schema import Fusion
 from pipeline.settings import get_settings
 from pipeline.tag.fusion_details import (exon_statement_follows, find_exon_notations,
                                          find_gene_details, prefix_fit, sentence_bounds)
-from pipeline.tag.matching import ascii_runs, lower_keeping_offsets, matches_at
+from pipeline.tag.matching import ascii_runs, lower_keeping_offsets, matches_at_runs
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, resolved_genes
 
@@ -189,8 +188,7 @@ def pair_matches(text: str) -> list[re.Match]:
     if separators is None:
         return list(pair_pattern().finditer(text))
     runs = ascii_runs(text)
-    return matches_at(pair_pattern(), text, runs.starts,
-                      compress(range(len(runs.gaps)), map(separators.__contains__, runs.gaps)))
+    return matches_at_runs(pair_pattern(), text, runs.starts, runs.gaps, separators)
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ from functools import lru_cache, wraps
 from itertools import accumulate, compress, repeat
 from operator import or_
 from re import _constants as sre_constants, _parser as sre_parser
-from typing import Callable, Iterable, Mapping, Sequence, TypeVar
+from typing import Callable, Container, Iterable, Mapping, Sequence, TypeVar
 
 from pipeline.resources import trie_alternation
 
@@ -551,8 +551,7 @@ def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:
     if runs is None or folds_onto_ascii(text):
         return list(regex.finditer(text))
     found = ascii_runs(text)
-    return matches_at(regex, text, found.starts, compress(
-        range(len(found.starts)), map(runs.__contains__, found.lowered)))
+    return matches_at_runs(regex, text, found.starts, found.lowered, runs)
 
 
 def matches_at_run_starts(regex: re.Pattern, prefixes: tuple[str, ...] | None,
@@ -566,6 +565,14 @@ def matches_at_run_starts(regex: re.Pattern, prefixes: tuple[str, ...] | None,
     lowered = lower_keeping_offsets(text)
     return matches_at(regex, text, starts, compress(
         range(len(starts)), map(lowered.startswith, repeat(prefixes), starts)))
+
+
+def matches_at_runs(regex: re.Pattern, text: str, starts: list[int], keys: Iterable[str],
+                    wanted: Container[str]) -> list[re.Match]:
+    """:func:`matches_at` the runs (``starts``) whose key (``keys``, one per run: its text,
+    lowered or as printed, or the gap after it) is ``wanted``."""
+    return matches_at(regex, text, starts,
+                      compress(range(len(starts)), map(wanted.__contains__, keys)))
 
 
 def matches_at(regex: re.Pattern, text: str, starts: list[int],

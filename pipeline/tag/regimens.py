@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,7 +23,7 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
 from pipeline.settings import get_settings
 from pipeline.tag.abbreviations import initials
 from pipeline.tag.drugs import Definition, document_definitions, drug_rules, short_form_uses
-from pipeline.tag.matching import ASCII_RUNS, ascii_runs, matches_at
+from pipeline.tag.matching import ASCII_RUNS, ascii_runs, matches_at_runs
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "regimens.yaml"
@@ -87,8 +86,7 @@ def regimen_matches(text: str) -> list[re.Match]:
     if first_runs is None:
         return list(pattern.finditer(text))
     runs = ascii_runs(text)
-    return matches_at(pattern, text, runs.starts,
-                      compress(range(len(runs.printed)), map(first_runs.__contains__, runs.printed)))
+    return matches_at_runs(pattern, text, runs.starts, runs.printed, first_runs)
 
 
 def printed_name(match: re.Match, by_form: dict[str, Regimen]) -> str:

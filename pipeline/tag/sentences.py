@@ -46,7 +46,7 @@ def punctuation_starts(orths: numpy.ndarray, punct: numpy.ndarray,
 
 def paragraph_starts(doc: Doc, orths: numpy.ndarray, space: numpy.ndarray) -> list[int]:
     """Indices of tokens that follow a whitespace token holding a blank line (read from
-    the token's string: a Doc's IDX and LENGTH columns would cost more than these few)."""
+    the whitespace token's own string, by its ORTH hash)."""
     strings = doc.vocab.strings
     return [int(i) + 1 for i in numpy.flatnonzero(space[:-1]) if "\n\n" in strings[int(orths[i])]]
 

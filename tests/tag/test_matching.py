@@ -4,7 +4,7 @@ import re
 
 from pipeline.tag.case_words import whole_words
 from pipeline.resources import trie_alternation
-from pipeline.tag.matching import (per_lookup, FOLDED_ONTO_ASCII, WholeWordForms, ascii_runs, find_terms,
+from pipeline.tag.matching import (matches_at_runs, per_lookup, FOLDED_ONTO_ASCII, WholeWordForms, ascii_runs, find_terms,
                                    first_scanned_forms, joined_words, may_hold, required_words,
                                    sharing_screens, words_of)
 
@@ -276,3 +276,13 @@ def test_what_is_computed_per_lookup_is_computed_once_for_each_lookup_object():
     assert keys_upper(lexicon) == ["ALK", "ROS1"] and keys_upper(lexicon) == ["ALK", "ROS1"]
     assert keys_upper(equal_copy) == ["ALK", "ROS1"]  # another object: computed for it too
     assert [id(lookup) for lookup in computed] == [id(lexicon), id(equal_copy)]
+
+
+def test_a_pattern_tried_at_the_runs_whose_key_is_wanted_finds_what_it_finds_alone():
+    text = "An EML4-ALK and a KIF5B-RET fusion; ALK-positive, not EML4 alone."
+    pair = re.compile(r"(?<![A-Za-z0-9])([A-Z0-9]+)-([A-Z0-9]+)(?![A-Za-z0-9])")
+    runs = ascii_runs(text)
+    found = matches_at_runs(pair, text, runs.starts, runs.gaps, {"-"})
+    assert [m.group() for m in found] == [m.group() for m in pair.finditer(text)] == [
+        "EML4-ALK", "KIF5B-RET"]
+    assert matches_at_runs(pair, text, runs.starts, runs.gaps, {"::"}) == []
