@@ -12,8 +12,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, wraps
-from itertools import accumulate, compress, repeat
-from operator import or_
+from itertools import accumulate, compress
+from operator import itemgetter, or_
 from re import _constants as sre_constants, _parser as sre_parser
 from typing import Callable, Container, Iterable, Mapping, Sequence, TypeVar
 
@@ -409,24 +409,43 @@ def sharing_screens(matchers: list[WholeWordForms]) -> list[WholeWordForms]:
     return [replace(m, screen=screens[m.case_blind]) for m in matchers]
 
 
-def first_scanned_forms(forms: Iterable[str], not_after: str) -> str:
-    """Any of ``forms`` (case-sensitive, longest first) not right after a character of the
-    class ``not_after``, as ``(?<!not_after)(?:trie of forms)`` matches them, but with the
+def first_scanned_forms(forms: Iterable[str], not_after: str, case_blind: bool = False) -> str:
+    """Any of ``forms`` (longest first) not right after a character of the class
+    ``not_after``, as ``(?<!not_after)(?:trie of forms)`` matches them, but with the
     look-behind after each form's first character: a pattern that starts with a look-behind
     has re try it at every position of a text, one that starts with characters lets re
     find those by a fast scan (about twice as fast over a report when few characters of
-    the text start a form)."""
+    the text start a form).
+
+    With ``case_blind`` (a pattern compiled with re.IGNORECASE, forms of ASCII characters)
+    re scans for no character of its own, so the first characters are one class read
+    with case (:func:`case_variants`), and each form's first character is then checked
+    behind it, ignoring case, to choose its branch."""
     by_first: dict[str, list[str]] = {}
     for form in forms:
-        by_first.setdefault(form[0], []).append(form[1:])
+        by_first.setdefault(form[0].lower() if case_blind else form[0], []).append(form[1:])
     branches = []
     for first, rests in sorted(by_first.items()):
         tails = [rest for rest in rests if rest]
-        rest = trie_alternation(tails, case_blind=False) if tails else ""
+        rest = trie_alternation(tails, case_blind=case_blind) if tails else ""
         if rest and len(tails) < len(rests):
             rest = f"(?:{rest})?"  # the first character alone is a form too
-        branches.append(f"{re.escape(first)}(?<!{not_after}.){rest}")
-    return f"(?:{'|'.join(branches)})"
+        branches.append((re.escape(first), rest))
+    if not case_blind:
+        return f"(?:{'|'.join(f'{first}(?<!{not_after}.){rest}' for first, rest in branches)})"
+    firsts = "".join(map(re.escape, case_variants(by_first)))
+    chosen = "|".join(f"(?<={first}){rest}" for first, rest in branches)
+    return f"(?-i:[{firsts}])(?<!{not_after}.)(?:{chosen})"
+
+
+def case_variants(characters: Iterable[str]) -> list[str]:
+    """The characters re, ignoring case, matches to any of ``characters`` (ASCII): each in
+    lower and upper case, and those of FOLDED_ONTO_ASCII it folds onto them."""
+    folded = FOLDED_ONTO_ASCII.pattern[1:-1]
+    return sorted({variant for character in characters
+                   for variant in (character.lower(), character.upper(), *(
+                       other for other in folded
+                       if re.fullmatch(re.escape(character), other, re.IGNORECASE)))})
 
 
 ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
@@ -558,13 +577,37 @@ def matches_at_run_starts(regex: re.Pattern, prefixes: tuple[str, ...] | None,
                           text: str) -> list[re.Match]:
     """``regex.finditer(text)`` for a regex that matches only at the start of a run of
     ASCII letters and digits (it starts with ``(?<![A-Za-z0-9...])``) and whose matches
-    start with one of ``prefixes`` (:func:`literal_prefixes`): tried at those runs only."""
+    start with one of ``prefixes`` (:func:`literal_prefixes`): tried at those runs only.
+    The runs are screened by their heads (:func:`prefix_heads`, a set look-up each)
+    before the text is asked whether one of the prefixes starts there (each prefix
+    compared in turn)."""
     if prefixes is None or folds_onto_ascii(text):
         return list(regex.finditer(text))
-    starts = ascii_runs(text).starts
-    lowered = lower_keeping_offsets(text)
-    return matches_at(regex, text, starts, compress(
-        range(len(starts)), map(lowered.startswith, repeat(prefixes), starts)))
+    runs = ascii_runs(text)
+    starts, lowered = runs.starts, lower_keeping_offsets(text)
+    headed = compress(range(len(starts)),
+                      map(prefix_heads(prefixes).__contains__, map(HEAD, runs.lowered)))
+    return matches_at(regex, text, starts, [index for index in headed
+                                            if lowered.startswith(prefixes, starts[index])])
+
+
+HEAD = itemgetter(slice(0, 2))  # a run's first two characters, or its only one
+
+
+@lru_cache(maxsize=16)
+def prefix_heads(prefixes: tuple[str, ...]) -> frozenset[str]:
+    """The heads (:data:`HEAD`) a run of ASCII letters and digits in lower case has when
+    the text at its start starts with one of ``prefixes`` (each starting with such a
+    character): a prefix's first two characters when both are; its first alone when the
+    second is none (the run ends there); a one-character prefix's character with any
+    after it, or none."""
+    heads = set()
+    for prefix in prefixes:
+        if len(prefix) == 1:
+            heads.update([prefix, *(prefix + after for after in ASCII_ALNUM)])
+        else:
+            heads.add(prefix[:2] if prefix[1] in ASCII_ALNUM else prefix[0])
+    return frozenset(heads)
 
 
 def matches_at_runs(regex: re.Pattern, text: str, starts: list[int], keys: Iterable[str],

@@ -24,7 +24,7 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.context import Sentence, doc_sentences
-from pipeline.tag.matching import phrase_keys, words_between
+from pipeline.tag.matching import first_scanned_forms, phrase_keys, words_between
 from pipeline.tag.tags import Tag, doc_tags, doc_text
 
 FILE = "context_rules.yaml"
@@ -38,6 +38,10 @@ def phrases_pattern(phrases: list[str]) -> re.Pattern:
     pass over most positions."""
     words = [p for p in phrases if p[0].isalnum() and p[-1].isalnum()]
     marks = sorted((p for p in phrases if p not in words), key=len, reverse=True)
+    if words and not marks and all(word.isascii() for word in words):
+        # the first characters alone, so re scans for them (:func:`first_scanned_forms`)
+        return re.compile(first_scanned_forms(words, r"[\w-]", case_blind=True) + r"(?![\w-])",
+                          re.IGNORECASE)
     first = "".join(sorted({re.escape(c) for p in words for c in (p[0].lower(), p[0].upper())}))
     parts = [rf"(?<![\w-])(?=[{first}])(?:{trie_alternation(words)})(?![\w-])"] if words else []
     parts += [re.escape(mark) for mark in marks]

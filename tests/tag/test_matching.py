@@ -286,3 +286,32 @@ def test_a_pattern_tried_at_the_runs_whose_key_is_wanted_finds_what_it_finds_alo
     assert [m.group() for m in found] == [m.group() for m in pair.finditer(text)] == [
         "EML4-ALK", "KIF5B-RET"]
     assert matches_at_runs(pair, text, runs.starts, runs.gaps, {"::"}) == []
+
+
+def test_runs_screened_by_their_heads_are_those_a_prefix_starts_at():
+    from pipeline.tag.matching import matches_at_run_starts, prefix_heads
+
+    pattern = re.compile(r"(?<![A-Za-z0-9_])(?=\w)(?:\bat\s+the\s+last|\b[3-9]\d?%|\bon\s?set"
+                         r"|\bx\.y)", re.IGNORECASE)
+    prefixes = ("3", "4", "5", "6", "7", "8", "9", "at", "on", "x.")
+    assert prefix_heads(("at", "x.", "5")) >= {"at", "x", "5", "5a", "59"}
+    assert "a" not in prefix_heads(("at",)) and "xy" not in prefix_heads(("x.",))
+    text = ("At the last visit 35% and 5% shrank, not 25%; an onset at 2 sites, "
+            "ON SET, x.y and xx.y, at theory, At the last")
+    found = matches_at_run_starts(pattern, prefixes, text)
+    assert [m.span() for m in found] == [m.span() for m in pattern.finditer(text)]
+    assert [m.group() for m in found] == ["At the last", "35%", "5%", "onset", "ON SET", "x.y",
+                                          "At the last"]
+
+
+def test_case_blind_forms_scanned_by_their_first_characters_match_as_before():
+    forms = ["not", "no evidence of", "denies", "ruled out", "free of", "k-ras", "s"]
+    before = re.compile(rf"(?<![\w-])(?:{trie_alternation(forms)})(?![\w-])", re.IGNORECASE)
+    after = re.compile(first_scanned_forms(forms, r"[\w-]", case_blind=True) + r"(?![\w-])",
+                       re.IGNORECASE)
+    text = ("NOT seen; No Evidence Of disease, he DENIES pain, notably not-ruled out, "
+            "ſ and ſo, Free of K-RAS or \u212a-ras, xnot, -not, éno evidence of, 'not', S.")
+    found = [m.span() for m in after.finditer(text)]
+    assert found == [m.span() for m in before.finditer(text)]
+    assert [text[a:b] for a, b in found] == [
+        "NOT", "No Evidence Of", "DENIES", "ſ", "Free of", "K-RAS", "\u212a-ras", "not", "S"]
