@@ -32,6 +32,7 @@ from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
                                    folds_onto_ascii, literal_prefixes, lower_keeping_offsets,
                                    matches_at, matches_at_run_starts, matches_at_runs, may_hold,
+                                   per_text, SHORT_TEXT,
                                    required_words, ScreenGroup, screen_groups, sharing_screens,
                                    spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
@@ -440,7 +441,7 @@ class MixedRuns:
 SPLIT_LOWER_LETTERS = re.compile("([a-z]+)")
 
 
-@lru_cache(maxsize=4)
+@per_text(maxsize=4)
 def mixed_runs(text: str) -> MixedRuns:
     runs = ascii_runs(text)
     lowered = runs.lowered
@@ -475,9 +476,8 @@ def letter_runs_where(text: str, screen: Callable[[Iterable[str]], Iterable[bool
     return found
 
 
-# A text this short (a definition's long form) is read by regular expressions: its runs
-# would push a document's out of the caches the taggers share, for little gain.
-SHORT_TEXT = 200
+# A text this short (a definition's long form, SHORT_TEXT) is read by regular expressions:
+# its runs are not remembered (:func:`~pipeline.tag.matching.per_text`), for little gain.
 
 
 def heads_found(text: str, words: DiseaseWords) -> list[re.Match]:

@@ -34,7 +34,28 @@ RELOWERED_WORDS = re.compile("[\u03f4\u2126\u212a]")
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-@lru_cache(maxsize=4)
+# A text this short (an abbreviation's long form) is not remembered by the per-text caches
+# below: the drug tagger reads every long form a document defines between the taggers that
+# read the document, and remembered, the long forms pushed the document's words out.
+SHORT_TEXT = 200
+
+
+def per_text(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """``lru_cache(maxsize)`` for a function of a text (and more), a text shorter than
+    SHORT_TEXT computed each time (cheap) instead of remembered."""
+    def decorate(compute: Callable[..., T]) -> Callable[..., T]:
+        remembered = lru_cache(maxsize=maxsize)(compute)
+
+        @wraps(compute)
+        def computed(text: str, *rest) -> T:
+            return compute(text, *rest) if len(text) < SHORT_TEXT else remembered(text, *rest)
+
+        return computed
+
+    return decorate
+
+
+@per_text(maxsize=4)
 def lower_keeping_offsets(text: str) -> str:
     """The text in lower case, every character where it was: ``str.lower()`` (many times
     faster than a translation table) unless it turns a character into two ("İ"), then ASCII
@@ -146,7 +167,7 @@ def split_at(splitter: re.Pattern, text: str) -> tuple[list[str], list[int], lis
     return parts, bounds[0:-1:2], bounds[1::2]
 
 
-@lru_cache(maxsize=4)
+@per_text(maxsize=4)
 def words_of(text: str) -> Words:
     # str.isascii() answers at once (a string knows its widest character); a search reads
     if text.isascii() or BEYOND_ASCII_WORDS.search(text) is None:
@@ -167,7 +188,7 @@ def gaps(parts: list[str], starts: list[int]) -> list[str]:
     return parts[2:-1:2] + [""] * bool(starts)
 
 
-@lru_cache(maxsize=8)
+@per_text(maxsize=8)
 def joined_words(text: str, joiners: str) -> list[bool]:
     """Per word of :func:`words_of`: whether one of ``joiners`` (alone) joins it to the next."""
     return list(map(frozenset(joiners).__contains__, words_of(text).gaps))
@@ -263,14 +284,14 @@ class Runs:
     gaps: list[str]  # the characters between a run and the next ("" after the last)
 
 
-@lru_cache(maxsize=4)
+@per_text(maxsize=4)
 def ascii_runs(text: str) -> Runs:
     parts, starts, ends = split_at(SPLIT_RUNS, text)
     printed = parts[1::2]  # lowered as in the text: ASCII
     return Runs(starts, ends, printed, list(map(str.lower, printed)), gaps(parts, starts))
 
 
-@lru_cache(maxsize=4)
+@per_text(maxsize=4)
 def letter_runs(text: str) -> Runs:
     """A text's runs of ASCII letters."""
     parts, starts, ends = split_at(SPLIT_LETTERS, text)
@@ -278,12 +299,12 @@ def letter_runs(text: str) -> Runs:
     return Runs(starts, ends, printed, list(map(str.lower, printed)), gaps(parts, starts))
 
 
-@lru_cache(maxsize=4)
+@per_text(maxsize=4)
 def folds_onto_ascii(text: str) -> bool:
     return not text.isascii() and FOLDED_ONTO_ASCII.search(text) is not None
 
 
-@lru_cache(maxsize=16)
+@per_text(maxsize=16)
 def runs_starting(text: str, first_words: frozenset[str], case_blind: bool) -> list[int]:
     """The indices of the text's runs (lower-cased when ``case_blind``) in ``first_words``."""
     runs = ascii_runs(text)

@@ -315,3 +315,13 @@ def test_case_blind_forms_scanned_by_their_first_characters_match_as_before():
     assert found == [m.span() for m in before.finditer(text)]
     assert [text[a:b] for a, b in found] == [
         "NOT", "No Evidence Of", "DENIES", "ſ", "Free of", "K-RAS", "\u212a-ras", "not", "S"]
+
+
+def test_short_texts_do_not_push_a_document_s_runs_out_of_the_caches():
+    document = "EML4-ALK fusion in a lung adenocarcinoma, treated with crizotinib. " * 4
+    runs = ascii_runs(document)
+    long_forms = [f"anaplastic lymphoma kinase {n}" for n in range(10)]
+    assert [ascii_runs(form).printed for form in long_forms] == [
+        ["anaplastic", "lymphoma", "kinase", str(n)] for n in range(10)]
+    assert ascii_runs(document) is runs  # still remembered
+    assert ascii_runs(long_forms[0]) == ascii_runs(long_forms[0])  # the same, made again
