@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
-                                words_pattern)
+                                trie_alternation, words_pattern)
 from pipeline.tag.evidence import Evidence
-from pipeline.tag.matching import first_scanned_forms
 
 FILE = "gene_rules.yaml"
 
@@ -60,9 +59,8 @@ def marker_forms(markers: list[str]) -> re.Pattern:
     """The IHC markers as printed, or with a capital opening a sentence, as whole words
     (a marker followed by "-positive" still is one; "CK5/6" is one, "CK5" of it is not)."""
     forms = {form for marker in markers for form in (marker, marker[:1].upper() + marker[1:])}
-    # longest first, as a trie: the engine tries each character once, not every form;
-    # the first characters first, so it scans for them (:func:`first_scanned_forms`)
-    return re.compile(first_scanned_forms(forms, r"[\w/-]") + r"(?!\w)(?![/-]\d)")
+    # longest first, as a trie: the engine tries each character once, not every form
+    return re.compile(rf"(?<![\w/-])(?:{trie_alternation(forms, case_blind=False)})(?!\w)(?![/-]\d)")
 
 
 # right after a mention: "KSR family", "insulin receptor superfamily", "(TAPE) domain"
