@@ -152,30 +152,6 @@ class Places:
         return self.answers[index]
 
 
-def mention_sentence(text: str, sentences: list, starts: list[int],
-                     stripped: dict[int, tuple[int, int]], offset: int) -> tuple[int, int]:
-    """The stripped bounds (:func:`stripped_bounds`) of the last sentence whose stripped
-    start is at or before ``offset`` (the first sentence if none is), each sentence
-    stripped once when first asked (``stripped``). ``starts``: the sentences' own starts.
-    A sentence's stripped start lies between its own start and the next's, so the one
-    sought is the last starting at or before ``offset``, or the one before it when
-    ``offset`` is in its leading white space."""
-    index = bisect.bisect_right(starts, offset) - 1
-    bounds = sentence_bounds_stripped(text, sentences, stripped, max(index, 0))
-    if index > 0 and offset < bounds[0]:
-        bounds = sentence_bounds_stripped(text, sentences, stripped, index - 1)
-    return bounds
-
-
-def sentence_bounds_stripped(text: str, sentences: list, stripped: dict[int, tuple[int, int]],
-                             index: int) -> tuple[int, int]:
-    bounds = stripped.get(index)
-    if bounds is None:
-        sentence = sentences[index]
-        bounds = stripped[index] = stripped_bounds(text, sentence.start, sentence.end)
-    return bounds
-
-
 def doc_mentions(document: Document, doc) -> list[Mention]:
     """The mentions of a tagged Doc's tags, sorted by position, with their sentence, page and
     section."""
@@ -183,15 +159,14 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
     from pipeline.tag.tags import doc_tags
 
     text = document.text
-    sentences = doc_sentences(doc)
-    starts = [sent.start for sent in sentences]
-    stripped: dict[int, tuple[int, int]] = {}  # by sentence: only those holding a mention
+    sentences = [stripped_bounds(text, sent.start, sent.end) for sent in doc_sentences(doc)]
+    starts = [start for start, _ in sentences]
     places = Places(document)
     evidence: dict[tuple[int, int], str] = {}  # one string per sentence shown, not per mention
     unique = {(t.type, t.start, t.end): t for t in doc_tags(doc)}
     rows = []
     for number, tag_ in enumerate(sorted(unique.values(), key=lambda t: (t.start, t.end, t.type)), 1):
-        sentence = mention_sentence(text, sentences, starts, stripped, tag_.start)
+        sentence = sentences[max(bisect.bisect_right(starts, tag_.start) - 1, 0)]
         section, page = places.at(tag_.start)
         s_start, s_end = bounds = evidence_bounds(document, section, sentence, tag_.start)
         shown = evidence.get(bounds)

@@ -203,20 +203,3 @@ def test_places_answer_as_the_document_at_every_offset():
         assert places.at(offset) == (document.section_at(offset), document.page_at(offset)), offset
     document.pages[-1] = Page(number=2, start=22, end=len(text))
     assert Places(document).at(len(text)) == (None, 2)  # the end of the text is on the last page
-
-
-def test_a_mention_s_sentence_is_the_last_whose_stripped_start_is_before_it():
-    import bisect
-
-    from pipeline.tag import mention_sentence, stripped_bounds
-    from pipeline.tag.context import Sentence
-
-    text = "First one.  \n  Second one. Third."
-    bounds = [(0, 11), (11, 27), (27, 34)]
-    sentences = [Sentence(start, end, text[start:end]) for start, end in bounds]
-    starts = [start for start, _ in bounds]
-    stripped = [stripped_bounds(text, start, end) for start, end in bounds]
-    for offset in range(len(text)):
-        index = max(bisect.bisect_right([start for start, _ in stripped], offset) - 1, 0)
-        assert mention_sentence(text, sentences, starts, {}, offset) == stripped[index]
-    assert mention_sentence(text, sentences, starts, {}, 12) == (0, 10)  # white space before "Second"
