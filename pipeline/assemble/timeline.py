@@ -72,17 +72,17 @@ class TherapyRules:
     lesion_response: re.Pattern
     conditioning_joins: re.Pattern
     when_progressed: re.Pattern
-    supportive_words: re.Pattern
-    restart_words: re.Pattern
-    add_words: re.Pattern
-    transplant_words: re.Pattern
-    local_treatment_words: re.Pattern
-    sequence_words: re.Pattern
-    hold_words: re.Pattern
-    relapse_words: re.Pattern
-    start_words: re.Pattern
-    stop_words: re.Pattern
-    continue_words: re.Pattern
+    supportive_words: Screened
+    restart_words: Screened
+    add_words: Screened
+    transplant_words: Screened
+    local_treatment_words: Screened
+    sequence_words: Screened
+    hold_words: Screened
+    relapse_words: Screened
+    start_words: Screened
+    stop_words: Screened
+    continue_words: Screened
     phase_settings: frozenset[str]
 
     @classmethod
@@ -99,7 +99,7 @@ class TherapyRules:
                    Screened(re.compile("|".join(values["clause_breaks"]), re.IGNORECASE)),
                    single["lesion_response"], single["conditioning_joins"],
                    single["when_progressed"],
-                   **{key: words_pattern(values[key]) for key in WORD_LISTS},
+                   **{key: Screened(words_pattern(values[key])) for key in WORD_LISTS},
                    phase_settings=frozenset(values["phase_settings"]))
 
 
