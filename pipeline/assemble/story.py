@@ -47,7 +47,6 @@ INTRODUCING_RULES = frozenset({"patient.age_phrase", "patient.aged", "patient.se
 
 @dataclass(frozen=True)
 class StoryRules:
-    presenting: Screened
     concluding: Screened
     framing_sections: frozenset[str]
     telling_sections: frozenset[str]
@@ -78,6 +77,9 @@ class StoryRules:
     not_primary_sites: frozenset[str]
     pronouns: tuple[tuple[str, Screened], ...]
     kin: dict[str, dict[str, str]]  # a relative's kin noun -> by the other's sex, theirs
+    # one scan of a sentence for what several patterns ask together
+    frames: Screened  # presenting the case (asked only here) or concluding
+    of_patient: Screened  # a word of the patient, or of some of a series
 
     @classmethod
     def from_dict(cls, data: dict) -> "StoryRules":
@@ -105,22 +107,23 @@ class StoryRules:
         series_single = {key: blind(check_type(series[key], str, file=FILE, where="series",
                                                key=key, description="a pattern"))
                          for key in ("count", "one", "other", "ordinal")}
+        presenting, concluding = (blind("|".join(values[key]))
+                                  for key in ("presenting", "concluding"))
+        patient_words, series_all = whole_words(values["patient_words"]), blind(series_all)
         numbers = {key: {str(k).lower(): check_type(v, int, file=FILE, where=key, key=str(k),
                                                     description="a whole number")
                          for k, v in check_type(data[key], dict, file=FILE, where="top level",
                                                 key=key, description="a mapping").items()}
                    for key in ("ordinals", "count_words")}
         return cls(
-            presenting=blind("|".join(values["presenting"])),
-            concluding=blind("|".join(values["concluding"])),
+            concluding=concluding,
             framing_sections=frozenset(values["framing_sections"]),
             telling_sections=frozenset(values["telling_sections"]),
             discussion_opener=blind("|".join(values["discussion_openers"])),
             story_words=Screened(words_pattern(values["story_words"])),
             background_words=phrase_pattern(values["background_words"]),
             comment_clause=single["comment_clause"],
-            patient_words=whole_words(values["patient_words"]),
-            series_all=blind(series_all),
+            patient_words=patient_words, series_all=series_all,
             series_count=series_single["count"], series_one=series_single["one"],
             series_other=series_single["other"], series_ordinal=series_single["ordinal"],
             ordinals=numbers["ordinals"], count_words=numbers["count_words"],
@@ -141,7 +144,10 @@ class StoryRules:
             kin={str(noun).lower(): {str(sex): str(other).lower() for sex, other in check_type(
                      by_sex, dict, file=FILE, where="kin", key=str(noun),
                      description="a mapping of sex to kin noun").items()}
-                 for noun, by_sex in kin.items()})
+                 for noun, by_sex in kin.items()},
+            frames=any_of(presenting, concluding),
+            of_patient=any_of(patient_words, series_all, series_single["one"],
+                              series_single["ordinal"]))
 
     def series_number(self, match: re.Match) -> int:
         """The patient a series numbering names: "the second patient", "Case 2",
@@ -155,6 +161,11 @@ class StoryRules:
 def blind(pattern: str) -> Screened:
     """A case-blind pattern of the rules, searched in sentences by its screen."""
     return Screened(re.compile(pattern, re.IGNORECASE))
+
+
+def any_of(*patterns: Screened) -> Screened:
+    """One case-blind pattern matching where any of ``patterns`` does."""
+    return blind("|".join(f"(?:{p.pattern.pattern})" for p in patterns))
 
 
 def whole_words(words: list[str]) -> Screened:
@@ -266,8 +277,7 @@ def introducing(mention: Mention) -> bool:
 
 def is_framing(text: str, sentence: Sentence, rules: StoryRules) -> bool:
     return (sentence.section in rules.framing_sections
-            or rules.presenting.search(text, sentence.start, sentence.end) is not None
-            or concludes(text, sentence, rules))
+            or rules.frames.search(text, sentence.start, sentence.end) is not None)
 
 
 def concludes(text: str, sentence: Sentence, rules: StoryRules) -> bool:
@@ -299,8 +309,7 @@ def tells(text: str, sentence: Sentence, rules: StoryRules) -> bool:
 
 
 def tells_of_patient(text: str, sentence: Sentence, rules: StoryRules) -> bool:
-    return any(pattern.search(text, sentence.start, sentence.end) for pattern in (
-        rules.patient_words, rules.series_all, rules.series_one, rules.series_ordinal))
+    return rules.of_patient.search(text, sentence.start, sentence.end) is not None
 
 
 def paragraphs_of(text: str, sentences: list[Sentence]) -> list[list[Sentence]]:
