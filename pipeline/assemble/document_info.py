@@ -50,19 +50,19 @@ def find_doi(document: Document) -> str | None:
 def find_year(document: Document) -> int | None:
     labels, marks = date_rules()
     lines = in_scope_lines(document)
+    lowered = [line.strip().lower() for line in lines]  # once, not once per label
     for label in labels:
-        for line in lines:
-            lowered = line.strip().lower()
-            if lowered.startswith(label) and YEAR.search(line):
+        for line, opening in zip(lines, lowered):
+            if opening.startswith(label) and YEAR.search(line):
                 return int(YEAR.search(line).group(1))
     searches = (
-        (lambda line: DOI.search(line) is not None, YEAR),
-        (lambda line: True, CITATION_YEAR),
-        (lambda line: line.strip().lower().startswith(marks), YEAR),
+        (lambda line, _: DOI.search(line) is not None, YEAR),
+        (lambda line, _: True, CITATION_YEAR),
+        (lambda _, opening: opening.startswith(marks), YEAR),
     )
     for selects, pattern in searches:
-        for line in lines:
-            if selects(line) and pattern.search(line):
+        for line, opening in zip(lines, lowered):
+            if selects(line, opening) and pattern.search(line):
                 return int(pattern.search(line).group(1))
     return None
 

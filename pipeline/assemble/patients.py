@@ -166,7 +166,7 @@ def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules,
     for match in relative:  # "one" and "the other" of the group named before them
         before = [who for at, who in sorted(marks, key=lambda mark: mark[0]) if at < match.start()]
         group = before[-1] if before else everyone
-        if match.re is rules.series_one:
+        if match.re is rules.series_one.pattern:
             marks.append((match.start(), frozenset({min(group)})))
         elif len(group) > 1:
             marks.append((match.start(), frozenset(group - {min(group)})))

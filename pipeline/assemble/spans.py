@@ -7,10 +7,13 @@ import bisect
 import re
 from typing import Iterable, Sequence, TypeVar
 
+from pipeline.assemble.screens import Screened
+
 T = TypeVar("T")
 
 
-def split_at(pattern: re.Pattern, text: str, start: int, end: int) -> list[tuple[int, int]]:
+def split_at(pattern: re.Pattern | Screened, text: str, start: int, end: int
+             ) -> list[tuple[int, int]]:
     """``text[start:end]`` cut at each match of ``pattern`` (the matches dropped), as
     character spans, without the empty ones."""
     spans, position = [], start

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipeline.assemble.screens import Screened
 from pipeline.assemble.spans import split_at
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource, words_pattern
 from pipeline.schema import Document, Mention
@@ -33,10 +34,10 @@ CASE_KINDS = frozenset({"case"})
 UNTITLED_KINDS = frozenset({"front_matter", "results"})
 # Parts of a document whose sentences never speak of the patient's course.
 SKIPPED_KINDS = frozenset({"table", "figure_legends", "abbreviations", "keywords"})
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\d])|\n\s*\n")
+SENTENCE_END = Screened(re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\d])|\n\s*\n"))
 # In front matter, a line with no end mark before a capitalised one ends there (a title
 # above its citation line); elsewhere hard-wrapped lines go on.
-LINE_END = re.compile(r"(?<![.!?,;:\s])[ \t]*\n(?=[A-Z])")
+LINE_END = Screened(re.compile(r"(?<![.!?,;:\s])[ \t]*\n(?=[A-Z])"))
 LINE_KINDS = frozenset({"front_matter", "title", None})
 CASE_WORD = re.compile(r"\bcases?\b", re.IGNORECASE)
 FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|be)\b", re.IGNORECASE)  # no title's
@@ -46,37 +47,39 @@ INTRODUCING_RULES = frozenset({"patient.age_phrase", "patient.aged", "patient.se
 
 @dataclass(frozen=True)
 class StoryRules:
-    presenting: re.Pattern
-    concluding: re.Pattern
+    concluding: Screened
     framing_sections: frozenset[str]
     telling_sections: frozenset[str]
-    discussion_opener: re.Pattern
-    story_words: re.Pattern
-    background_words: re.Pattern
-    comment_clause: re.Pattern
-    patient_words: re.Pattern
-    series_all: re.Pattern
-    series_count: re.Pattern
-    series_one: re.Pattern
-    series_other: re.Pattern
-    series_ordinal: re.Pattern
+    discussion_opener: Screened
+    story_words: Screened
+    background_words: Screened
+    comment_clause: Screened
+    patient_words: Screened
+    series_all: Screened
+    series_count: Screened
+    series_one: Screened
+    series_other: Screened
+    series_ordinal: Screened
     ordinals: dict[str, int]
     count_words: dict[str, int]
-    citing: re.Pattern
-    own_finding: re.Pattern
-    own_patient: re.Pattern
-    screening: re.Pattern
-    findings_header: re.Pattern
-    literature_header: re.Pattern
-    notation: re.Pattern
-    skipped_labels: re.Pattern
+    citing: Screened
+    own_finding: Screened
+    own_patient: Screened
+    screening: Screened
+    findings_header: Screened
+    literature_header: Screened
+    notation: Screened
+    skipped_labels: Screened
     broad_disease_heads: frozenset[str]
-    tumour_words: re.Pattern
-    metastasis_words: re.Pattern
-    imaging_words: re.Pattern
+    tumour_words: Screened
+    metastasis_words: Screened
+    imaging_words: Screened
     not_primary_sites: frozenset[str]
-    pronouns: tuple[tuple[str, re.Pattern], ...]
+    pronouns: tuple[tuple[str, Screened], ...]
     kin: dict[str, dict[str, str]]  # a relative's kin noun -> by the other's sex, theirs
+    # one scan of a sentence for what several patterns ask together
+    frames: Screened  # presenting the case (asked only here) or concluding
+    of_patient: Screened  # a word of the patient, or of some of a series
 
     @classmethod
     def from_dict(cls, data: dict) -> "StoryRules":
@@ -95,32 +98,32 @@ class StoryRules:
                               required=["male", "female"])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
-        single = {key: re.compile(check_type(data[key], str, file=FILE, where="top level",
-                                             key=key, description="a pattern"), re.IGNORECASE)
+        single = {key: blind(check_type(data[key], str, file=FILE, where="top level", key=key,
+                                        description="a pattern"))
                   for key in patterns}
         series = check_keys(data["series"], file=FILE, where="series",
                             required=["all", "count", "one", "other", "ordinal"])
         series_all = "|".join(check_str_list(series["all"], file=FILE, where="series", key="all"))
-        series_single = {key: re.compile(check_type(series[key], str, file=FILE, where="series",
-                                                    key=key, description="a pattern"),
-                                         re.IGNORECASE)
+        series_single = {key: blind(check_type(series[key], str, file=FILE, where="series",
+                                               key=key, description="a pattern"))
                          for key in ("count", "one", "other", "ordinal")}
+        presenting, concluding = (blind("|".join(values[key]))
+                                  for key in ("presenting", "concluding"))
+        patient_words, series_all = whole_words(values["patient_words"]), blind(series_all)
         numbers = {key: {str(k).lower(): check_type(v, int, file=FILE, where=key, key=str(k),
                                                     description="a whole number")
                          for k, v in check_type(data[key], dict, file=FILE, where="top level",
                                                 key=key, description="a mapping").items()}
                    for key in ("ordinals", "count_words")}
         return cls(
-            presenting=re.compile("|".join(values["presenting"]), re.IGNORECASE),
-            concluding=re.compile("|".join(values["concluding"]), re.IGNORECASE),
+            concluding=concluding,
             framing_sections=frozenset(values["framing_sections"]),
             telling_sections=frozenset(values["telling_sections"]),
-            discussion_opener=re.compile("|".join(values["discussion_openers"]), re.IGNORECASE),
-            story_words=words_pattern(values["story_words"]),
+            discussion_opener=blind("|".join(values["discussion_openers"])),
+            story_words=Screened(words_pattern(values["story_words"])),
             background_words=phrase_pattern(values["background_words"]),
             comment_clause=single["comment_clause"],
-            patient_words=whole_words(values["patient_words"]),
-            series_all=re.compile(series_all, re.IGNORECASE),
+            patient_words=patient_words, series_all=series_all,
             series_count=series_single["count"], series_one=series_single["one"],
             series_other=series_single["other"], series_ordinal=series_single["ordinal"],
             ordinals=numbers["ordinals"], count_words=numbers["count_words"],
@@ -131,9 +134,9 @@ class StoryRules:
             notation=single["rearrangement_notation"],
             skipped_labels=single["skipped_labels"],
             broad_disease_heads=frozenset(values["broad_disease_heads"]),
-            tumour_words=words_pattern(values["tumour_words"]),
-            metastasis_words=words_pattern(values["metastasis_words"]),
-            imaging_words=words_pattern(values["imaging_words"]),
+            tumour_words=Screened(words_pattern(values["tumour_words"])),
+            metastasis_words=Screened(words_pattern(values["metastasis_words"])),
+            imaging_words=Screened(words_pattern(values["imaging_words"])),
             not_primary_sites=frozenset(values["not_primary_sites"]),
             pronouns=tuple((sex, whole_words(check_str_list(pronouns[sex], file=FILE,
                                                             where="pronouns", key=sex)))
@@ -141,7 +144,10 @@ class StoryRules:
             kin={str(noun).lower(): {str(sex): str(other).lower() for sex, other in check_type(
                      by_sex, dict, file=FILE, where="kin", key=str(noun),
                      description="a mapping of sex to kin noun").items()}
-                 for noun, by_sex in kin.items()})
+                 for noun, by_sex in kin.items()},
+            frames=any_of(presenting, concluding),
+            of_patient=any_of(patient_words, series_all, series_single["one"],
+                              series_single["ordinal"]))
 
     def series_number(self, match: re.Match) -> int:
         """The patient a series numbering names: "the second patient", "Case 2",
@@ -152,15 +158,25 @@ class StoryRules:
         return int(number) if number.isdigit() else ord(number) - ord("A") + 1 if number else 0
 
 
-def whole_words(words: list[str]) -> re.Pattern:
+def blind(pattern: str) -> Screened:
+    """A case-blind pattern of the rules, searched in sentences by its screen."""
+    return Screened(re.compile(pattern, re.IGNORECASE))
+
+
+def any_of(*patterns: Screened) -> Screened:
+    """One case-blind pattern matching where any of ``patterns`` does."""
+    return blind("|".join(f"(?:{p.pattern.pattern})" for p in patterns))
+
+
+def whole_words(words: list[str]) -> Screened:
     """Words bounded by non-word characters either side ("her", never the "HER" of HER2)."""
-    return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b", re.IGNORECASE)
+    return blind(rf"\b(?:{'|'.join(map(re.escape, words))})\b")
 
 
-def phrase_pattern(phrases: list[str]) -> re.Pattern:
+def phrase_pattern(phrases: list[str]) -> Screened:
     """Whole words and phrases, and punctuation ("%") as printed."""
     alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?:(?<![A-Za-z])(?:{alternation})(?![A-Za-z]))", re.IGNORECASE)
+    return blind(rf"(?:(?<![A-Za-z])(?:{alternation})(?![A-Za-z]))")
 
 
 @lru_cache(maxsize=1)
@@ -261,8 +277,7 @@ def introducing(mention: Mention) -> bool:
 
 def is_framing(text: str, sentence: Sentence, rules: StoryRules) -> bool:
     return (sentence.section in rules.framing_sections
-            or rules.presenting.search(text, sentence.start, sentence.end) is not None
-            or concludes(text, sentence, rules))
+            or rules.frames.search(text, sentence.start, sentence.end) is not None)
 
 
 def concludes(text: str, sentence: Sentence, rules: StoryRules) -> bool:
@@ -294,8 +309,7 @@ def tells(text: str, sentence: Sentence, rules: StoryRules) -> bool:
 
 
 def tells_of_patient(text: str, sentence: Sentence, rules: StoryRules) -> bool:
-    return any(pattern.search(text, sentence.start, sentence.end) for pattern in (
-        rules.patient_words, rules.series_all, rules.series_one, rules.series_ordinal))
+    return rules.of_patient.search(text, sentence.start, sentence.end) is not None
 
 
 def paragraphs_of(text: str, sentences: list[Sentence]) -> list[list[Sentence]]:

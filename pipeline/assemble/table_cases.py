@@ -100,6 +100,7 @@ class TableContext:
     """What every row of one table shares."""
 
     table: Table
+    mentions: list[Mention]  # the table's own: its rows' are found among them
     roles: list[str | None]
     header_settings: list[str | None]  # "First-line" -> first-line, per column
     caption: tuple[int, int]
@@ -204,7 +205,7 @@ def normal(mention: Mention | None) -> str | None:
 
 def row_case(text: str, row: TableRow, mentions: list[Mention], context: TableContext,
              rules: ColumnRules) -> CaseRecord:
-    inside = within(mentions, row.start, row.end)
+    inside = within(context.mentions, row.start, row.end)
     evidence: dict[str, list[str]] = {}
 
     def keep(field: str, found: list[Mention]) -> None:
@@ -271,13 +272,15 @@ def table_cases(document: Document, mentions: list[Mention],
             continue
         header, rows = table.layout(text)
         caption_end = text.find("\n", table.start, table.end)
+        inside = within(mentions, table.start, table.end)
         context = TableContext(
             table=table,
+            mentions=inside,
             roles=column_roles(table.header, rules),
-            header_settings=[normal(first_normal(within(mentions, c.start, c.end), "setting"))
+            header_settings=[normal(first_normal(within(inside, c.start, c.end), "setting"))
                              for c in header],
             caption=(table.start, table.end if caption_end == -1 else caption_end),
-            caption_mentions=within(mentions, table.start,
+            caption_mentions=within(inside, table.start,
                                     table.end if caption_end == -1 else caption_end),
             footnotes=footnote_spans(text, table, rules),
             expanded=expanded,

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.assemble.entities import unique
+from pipeline.assemble.screens import Screened
 from pipeline.assemble.spans import starting_within
 from pipeline.assemble.story import DETAIL, FRAMING, SUMMARY, TITLE, Passage
 from pipeline.assemble.therapies import Line, line_drugs
@@ -41,8 +42,8 @@ from pipeline.schema import Mention, Therapy
 
 FILE = "therapy_rules.yaml"
 # Where one step of a course ends: arrows, semicolons, sentence ends, "followed by", "then".
-STEP_BREAKS = re.compile(r"(?:\s*(?:→|->|;|\.(?=\s+[A-Z])|\bfollowed\s+by\b|\bthen\b"
-                         r"|,(?=\s*(?:followed|then)\b))\s*)+")
+STEP_BREAKS = Screened(re.compile(r"(?:\s*(?:→|->|;|\.(?=\s+[A-Z])|\bfollowed\s+by\b|\bthen\b"
+                                  r"|,(?=\s*(?:followed|then)\b))\s*)+"))
 RESPONSE_RANK = {"CR": 4, "PR": 3, "SD": 2, "PD": 1}
 SAME_RESPONSE = "same"  # "a similar response": the line before's
 CONDITIONING = "conditioning"
@@ -67,21 +68,21 @@ WORD_LISTS = ("supportive_words", "restart_words", "add_words", "transplant_word
 class TherapyRules:
     supportive_drugs: frozenset[str]
     anaphora: frozenset[str]
-    clause_breaks: re.Pattern
+    clause_breaks: Screened
     lesion_response: re.Pattern
     conditioning_joins: re.Pattern
     when_progressed: re.Pattern
-    supportive_words: re.Pattern
-    restart_words: re.Pattern
-    add_words: re.Pattern
-    transplant_words: re.Pattern
-    local_treatment_words: re.Pattern
-    sequence_words: re.Pattern
-    hold_words: re.Pattern
-    relapse_words: re.Pattern
-    start_words: re.Pattern
-    stop_words: re.Pattern
-    continue_words: re.Pattern
+    supportive_words: Screened
+    restart_words: Screened
+    add_words: Screened
+    transplant_words: Screened
+    local_treatment_words: Screened
+    sequence_words: Screened
+    hold_words: Screened
+    relapse_words: Screened
+    start_words: Screened
+    stop_words: Screened
+    continue_words: Screened
     phase_settings: frozenset[str]
 
     @classmethod
@@ -95,10 +96,10 @@ class TherapyRules:
                                              key=key, description="a pattern"), re.IGNORECASE)
                   for key in patterns}
         return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
-                   re.compile("|".join(values["clause_breaks"]), re.IGNORECASE),
+                   Screened(re.compile("|".join(values["clause_breaks"]), re.IGNORECASE)),
                    single["lesion_response"], single["conditioning_joins"],
                    single["when_progressed"],
-                   **{key: words_pattern(values[key]) for key in WORD_LISTS},
+                   **{key: Screened(words_pattern(values[key])) for key in WORD_LISTS},
                    phase_settings=frozenset(values["phase_settings"]))
 
 

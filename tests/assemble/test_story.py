@@ -1,9 +1,13 @@
 """Who a report speaks of, and where: sentence roles and the patients of a short series,
 on reports written for each rule (fictional patients)."""
 
+import re
+
 from pipeline.assemble.patients import narrative_patients
-from pipeline.assemble.story import BACKGROUND, DETAIL, FRAMING, SUMMARY, TITLE
+from pipeline.assemble.story import (BACKGROUND, DETAIL, FRAMING, SUMMARY, TITLE, Sentence,
+                                     is_framing, story_rules, tells_of_patient)
 from pipeline.read import read_document
+from pipeline.resources import load_resource
 from pipeline.tag import tag
 
 ABSTRACT = """Sorafenib in two patients with KIT-mutated melanoma
@@ -116,3 +120,21 @@ def test_a_gene_spelled_like_a_pronoun_tells_nothing_of_the_patient(tmp_path):
               "in such tumours. She received trastuzumab.\n")
     text, _, sentences = patients_of(tmp_path, report)
     assert role_of(text, sentences, "HER2 amplification") == BACKGROUND
+
+
+def test_one_scan_says_what_the_patterns_say_one_by_one():
+    rules = story_rules()
+    text = ("Here we report two cases. The second patient relapsed. One of them died. "
+            "Both patients had progressed. She improved. Imatinib is effective. "
+            "To our knowledge this is new. KIT mutations occur in 3% of melanomas.")
+    for start in range(0, len(text), 7):
+        for end in range(start, len(text) + 1, 11):
+            sentence = Sentence(start, end, "abstract")
+            assert tells_of_patient(text, sentence, rules) == any(
+                pattern.search(text, start, end) is not None for pattern in (
+                    rules.patient_words, rules.series_all, rules.series_one,
+                    rules.series_ordinal))
+            presents = re.compile("|".join(load_resource("story_rules.yaml")["presenting"]),
+                                  re.IGNORECASE).search(text, start, end)
+            assert is_framing(text, sentence, rules) == (
+                presents is not None or rules.concluding.search(text, start, end) is not None)

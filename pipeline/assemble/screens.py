@@ -1,0 +1,126 @@
+"""Patterns searched in many short stretches of a document (its sentences, a course's
+passages), found by a fast scan for the characters a match can start with.
+
+``re`` scans quickly only for a pattern that starts with a literal or a set of characters
+it can compare case-sensitively; one that starts with a boundary, a look-behind or
+``\\s*``, or any case-blind pattern, it tries in full at every position of a stretch (half
+of assembly's instructions went there). :class:`Screened` finds the same matches: a screen
+(the characters a match can start with, case-sensitive, then the pattern as a look-ahead)
+finds the first position where the pattern matches, and the pattern is matched there.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from re import _constants as sre_constants, _parser as sre_parser
+from typing import Iterator
+
+ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+CATEGORIES = {sre_constants.CATEGORY_SPACE: r"\s", sre_constants.CATEGORY_DIGIT: r"\d"}
+# Characters beyond ASCII may fold onto an ASCII letter case-blind ("K", the kelvin sign,
+# is "k"): every one of them stays a possible start.
+BEYOND_ASCII = "\x80-\U0010FFFF"
+
+
+class Screened:
+    """``pattern``'s search, finditer and match, the same matches found by a screen where
+    the pattern can be screened (it cannot match an empty string, and what it starts with
+    is a few characters); otherwise the pattern's own."""
+
+    __slots__ = ("pattern", "screen")
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+        self.screen = screen(pattern)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        if self.screen is None:
+            return self.pattern.search(text, pos, endpos)
+        found = self.screen.search(text, pos, endpos)
+        return None if found is None else self.pattern.match(text, found.start(), endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match]:
+        if self.screen is None:
+            yield from self.pattern.finditer(text, pos, endpos)
+            return
+        while (match := self.search(text, pos, endpos)) is not None:
+            yield match
+            pos = match.end()  # never empty: the next search starts after it, as finditer's
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return self.pattern.match(text, pos, endpos)
+
+
+def screen(pattern: re.Pattern) -> re.Pattern | None:
+    """A pattern matching one character where ``pattern`` matches: a character a match can
+    start with (found by re's fast scan), with the pattern as a look-ahead from it. None
+    when no such set of characters is known."""
+    starts = first_characters(sre_parser.parse(pattern.pattern, pattern.flags).data)
+    if starts is None:
+        return None
+    try:
+        return re.compile(rf"(?-i:[{starts}{BEYOND_ASCII}])(?<=(?=(?:{pattern.pattern}))[\s\S])",
+                          pattern.flags)
+    except re.error:  # a pattern that cannot be nested (global flags of its own)
+        return None
+
+
+def first_characters(items) -> str | None:
+    """The characters (a class's inside, a superset in both letter cases) a match of a parsed
+    sequence starts with; None when a match may be empty or start with other characters."""
+    found, empty = _starts(items)
+    return None if found is None or empty else "".join(sorted(found))
+
+
+def _starts(items) -> tuple[set[str] | None, bool]:
+    """(the class parts a match of ``items`` can start with, whether it can be empty)."""
+    found: set[str] = set()
+    for op, value in items:
+        if op in ZERO_WIDTH:
+            continue  # a boundary or look-around starts nothing
+        if op is sre_constants.SUBPATTERN:
+            inner, empty = _starts(value[-1].data)
+        elif op is sre_constants.BRANCH:
+            parts = [_starts(branch.data) for branch in value[1]]
+            if any(part is None for part, _ in parts):
+                return None, True
+            inner, empty = set().union(*(part for part, _ in parts)), any(e for _, e in parts)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            inner, empty = _starts(value[2].data)
+            empty = empty or value[0] == 0
+        else:
+            inner, empty = _one_character(op, value), False
+        if inner is None:
+            return None, True
+        found |= inner
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _one_character(op, value) -> set[str] | None:
+    """The ASCII characters (escaped) of one character the parser read, in either letter
+    case: a literal, or a class of literals, ranges, spaces or digits; None for any
+    other."""
+    if op is sre_constants.LITERAL:
+        return ascii_matching(re.escape(chr(value)))
+    if op is not sre_constants.IN:
+        return None
+    parts: set[str] = set()
+    for kind, item in value:
+        if kind is sre_constants.LITERAL:
+            parts |= ascii_matching(re.escape(chr(item)))
+        elif kind is sre_constants.RANGE:
+            parts |= ascii_matching(f"{re.escape(chr(item[0]))}-{re.escape(chr(item[1]))}")
+        elif kind is sre_constants.CATEGORY and item in CATEGORIES:
+            parts.add(CATEGORIES[item])
+        else:
+            return None
+    return parts
+
+
+def ascii_matching(inside: str) -> set[str]:
+    """The ASCII characters a class (its inside) matches case-blind, escaped."""
+    members = re.compile(f"[{inside}]", re.IGNORECASE)
+    return {re.escape(chr(code)) for code in range(128) if members.fullmatch(chr(code))}

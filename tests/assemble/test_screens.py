@@ -1,0 +1,74 @@
+"""A screened pattern finds what the pattern finds: the same matches, spans and groups, in
+any stretch of a text."""
+
+import random
+import re
+
+from pipeline.assemble.screens import Screened
+from pipeline.assemble.story import story_rules
+from pipeline.assemble.timeline import STEP_BREAKS, therapy_rules
+
+SENTENCES = [
+    "After progression on carboplatin, she then received osimertinib; PR followed by PD.",
+    "To our knowledge, THIS CASE HIGHLIGHTS the value of NGS → crizotinib -> lorlatinib.",
+    "In conclusion, the patient was switched to alectinib and he received radiotherapy.",
+    # letters re folds onto ASCII case-blind: the long s and the kelvin sign
+    "Ϲaſe 2: the ſecond patient, and \u212aRAS; ſhe was treated with \u212a-ras inhibitors.",
+    "",
+]
+
+
+def same_finds(screened: Screened, text: str, start: int, end: int) -> None:
+    pattern = screened.pattern
+    plain, found = pattern.search(text, start, end), screened.search(text, start, end)
+    assert (plain and (plain.span(), plain.groups())) == (found and (found.span(), found.groups()))
+    assert [(m.span(), m.groups()) for m in pattern.finditer(text, start, end)] == [
+        (m.span(), m.groups()) for m in screened.finditer(text, start, end)]
+
+
+def test_a_case_blind_pattern_finds_letters_folding_onto_its_first_ones():
+    pattern = re.compile(r"\b(?:she|kras)\b", re.IGNORECASE)
+    assert Screened(pattern).screen is not None
+    text = SENTENCES[3]
+    assert Screened(pattern).search(text, text.index(";")).group() == "ſhe"
+    assert [m.group() for m in Screened(pattern).finditer(text)] == ["\u212aRAS", "ſhe"]
+
+
+def test_a_stretch_cut_short_ends_a_match_as_the_pattern_does():
+    # "then" ends the stretch: \b holds at its end, as it does for the plain pattern
+    pattern = re.compile(r"\bthe\b", re.IGNORECASE)
+    text = SENTENCES[0]
+    end = text.index("then") + 3
+    assert Screened(pattern).search(text, 0, end).span() == (end - 3, end)
+    assert Screened(pattern).search(text, 0, end - 1) is None
+
+
+def test_a_word_is_found_after_any_character_its_look_behind_allows():
+    # case-sensitive: "X" after a capital is a match, after a small letter none
+    pattern = re.compile(r"(?<![a-z])X\w")
+    text = "aXy AXy _Xy Xy"
+    same_finds(Screened(pattern), text, 0, len(text))
+    assert [m.start() for m in Screened(pattern).finditer(text)] == [5, 9, 12]
+    assert Screened(pattern).search(text, 5).start() == 5  # at the stretch's start
+
+
+def test_a_pattern_that_may_match_nothing_is_not_screened():
+    assert Screened(re.compile(r"\s*")).screen is None
+    assert Screened(re.compile(r"(?:a|b?)c?")).screen is None
+    assert Screened(re.compile(r".x")).screen is None  # any character may start it
+
+
+def test_every_rule_pattern_finds_what_it_finds_plainly():
+    rules = [story_rules(), therapy_rules()]
+    patterns = [STEP_BREAKS] + [value for rule in rules for value in vars(rule).values()
+                                if isinstance(value, Screened)]
+    chance = random.Random(18)
+    letters = "abcdehilnorstwy ,.;:()-→\nſ\u212aĿİıTHEW0123"
+    texts = SENTENCES + [" ".join(SENTENCES)] + [
+        "".join(chance.choice(letters) for _ in range(400)) for _ in range(20)]
+    for pattern in patterns:
+        assert pattern.screen is not None  # each starts with a few characters
+        for text in texts:
+            for _ in range(20):
+                start = chance.randint(0, len(text))
+                same_finds(pattern, text, start, chance.randint(start, len(text)))
