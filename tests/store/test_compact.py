@@ -156,7 +156,7 @@ def test_a_run_commits_the_records_caselit_extract_gives(tmp_path, monkeypatch, 
 
 
 def test_document_copy_is_compact_json_of_the_same_values():
-    """The copy, written by pydantic's encoder, reads as the JSON ``json.dumps`` would
+    """The copy, written by orjson, reads as the JSON ``json.dumps`` would
     write of the same fields; box coordinates keep their exact values."""
     from pipeline.store.compact import COMPACT, document_json, document_fields
     from pipeline.schema import Document, Page, SourceFile, SourceSpan
@@ -174,3 +174,28 @@ def test_document_copy_is_compact_json_of_the_same_values():
     assert data["source_map"][0][5:] == [0.1, 72.00000000000001, 1e-07, 595.2760009765625]
     without_tiny = written.replace("1e-7", "1e-07")
     assert without_tiny == json.dumps(data, separators=COMPACT, ensure_ascii=False)
+
+
+def test_compact_json_writes_what_json_dumps_writes():
+    """A record's rows and lists, written by orjson, are the text ``json.dumps`` writes of
+    them: compact, not ASCII-escaped, control characters escaped alike, a tuple an array."""
+    from pipeline.store.compact import COMPACT, compact_json
+
+    value = [[2, 12, 0, True, 0, 0], [14, 20, 1, 'Él "ROS1" \\ \u2028 \x01\ttab 😀 \x7f', 1, 1,
+              {"patient": {"age_years": 0.08333333333333333, "count": 3}, "page": None,
+               "in_scope": False, "modifiers": ["negated"]}], (5, 9)]
+    assert compact_json(value) == json.dumps(value, separators=COMPACT, ensure_ascii=False)
+
+
+def test_a_place_is_the_page_and_section_at_its_offset():
+    """One look-up gives, at every offset (before, between, on and past pages and
+    sections, at the text's end), the page and the section their own look-ups give."""
+    from pipeline.store.compact import Derived
+
+    derived = Derived("x" * 40, [{"start": 0, "end": 12, "number": 1},
+                                 {"start": 15, "end": 40, "number": 2}],
+                      [{"start": 3, "end": 9, "kind": "case", "in_scope": True},
+                       {"start": 9, "end": 20, "kind": "references", "in_scope": False},
+                       {"start": 30, "end": 35, "kind": "table", "in_scope": True}])
+    for offset in range(-2, 44):
+        assert derived.place(offset) == (derived.page(offset), *derived.section(offset))
