@@ -17,8 +17,8 @@ Layout of ``extracted/`` (or ``--out``):
   a ``.parquet`` dataset folder (one part per document) and a ``.csv.gz`` file, derived from
   the committed records and updated by document; ``_tables.json`` says which (see
   :mod:`pipeline.store.tables`);
-- ``_staged/<doc-id>.tables``: a document's table parts as its worker built them, until
-  the tables take them in (:mod:`pipeline.store.parts`);
+- ``_staged/<time>-<pid>.tables``: the table parts of the documents a run committed, as
+  the run built them, until the tables take them in (:mod:`pipeline.store.parts`);
 - ``_run.lock``: held by the run writing the folder.
 
 Every file is replaced atomically; nothing here deletes a record.

@@ -63,8 +63,9 @@ from pipeline.schema import SourceFile
 from pipeline.store.manifest import record_path, stamp_of
 # the row and schema names, where callers of this module have found them
 from pipeline.store.parts import (LIST_SEPARATOR, SCHEMAS, STAGED, TABLES,  # noqa: F401
-                                  Part, Staged, arrow_rows, csv_header, csv_lines, fill_parts,
-                                  gzip_member, parquet_writer, read_staged, stage_document)
+                                  Entry, Part, Staged, StagedFile, arrow_rows, csv_header,
+                                  csv_lines, fill_parts, gzip_member, parquet_writer,
+                                  read_staged, staged_entries)
 from pipeline.store.records import STREAMED_BYTES, StoredRecord
 
 TABLES_STATE = "_tables.json"
@@ -225,7 +226,7 @@ def place_staged(out_dir: Path, doc_id: str, stamp: str, staged: Staged,
 class TableStager:
     """Builds the table parts of documents committed during a run, in a thread of the run
     while its workers extract the next ones, and stages them for :func:`update_tables`
-    (:func:`~pipeline.store.parts.stage_document`). A document is staged from its record,
+    (in a :class:`~pipeline.store.parts.StagedFile`). A document is staged from its record,
     which its worker has written from a validated Extraction and committed (its mentions
     are not validated again); one the stager cannot stage (a long
     record, which is built in batches by the update, or an error, which the update will
@@ -255,14 +256,20 @@ class TableStager:
         self.queue.put((source.doc_id, stamp_of(source, self.fingerprint, extracted_at)))
 
     def run(self) -> None:
-        while (item := self.queue.get()) is not None and not self.closing.is_set():
-            doc_id, stamp = item
-            path = record_path(self.out_dir, doc_id)
-            try:
-                if path.stat().st_size <= STREAMED_BYTES:
-                    stage_document(self.out_dir, StoredRecord(path, checked=False), stamp)
-            except Exception:  # noqa: BLE001 - see the docstring: the update builds it
-                continue
+        staged = None
+        try:
+            while (item := self.queue.get()) is not None and not self.closing.is_set():
+                doc_id, stamp = item
+                path = record_path(self.out_dir, doc_id)
+                try:
+                    if path.stat().st_size <= STREAMED_BYTES:
+                        staged = staged or StagedFile(self.out_dir)
+                        staged.add(StoredRecord(path, checked=False), stamp)
+                except Exception:  # noqa: BLE001 - see the docstring: the update builds it
+                    continue
+        finally:
+            if staged is not None:
+                staged.close()
 
 
 def rendered_again(out_dir: Path, doc_id: str, entry: dict, views: dict[str, CsvView]) -> dict:
@@ -297,11 +304,11 @@ def csv_ranges(out_dir: Path, state: dict) -> dict[str, tuple[Path, dict[str, tu
 
 
 def write_tables(out_dir: Path, committed: Mapping[str, str], kept: dict[str, dict],
-                 previous_csv: dict[str, tuple[Path, dict[str, tuple[int, int]]]] | None
-                 ) -> dict[str, dict]:
+                 previous_csv: dict[str, tuple[Path, dict[str, tuple[int, int]]]] | None,
+                 staged: dict[tuple[str, str], Entry]) -> dict[str, dict]:
     """Every committed document's rows in the tables: the kept ones' parts left alone
     (their CSV lines copied, or rendered from the parts when ``previous_csv`` is None),
-    the others' parts those staged for their commit, else rewritten from their
+    the others' parts those staged for their commit (of ``staged``), else rewritten from their
     records; the CSV files replaced at the end. Returns the state entry of every
     document."""
     documents = {}
@@ -311,9 +318,9 @@ def write_tables(out_dir: Path, committed: Mapping[str, str], kept: dict[str, di
                  for name in TABLES}
         for doc_id in in_part_order(committed):
             if doc_id not in kept:
-                staged = read_staged(out_dir, doc_id, committed[doc_id])
+                parts = read_staged(staged, doc_id, committed[doc_id])
                 documents[doc_id] = (
-                    place_staged(out_dir, doc_id, committed[doc_id], staged, views) if staged
+                    place_staged(out_dir, doc_id, committed[doc_id], parts, views) if parts
                     else write_document(out_dir, doc_id, committed[doc_id], views))
                 crash_point("tables")  # this document's parts replaced, later ones not yet
             elif previous_csv:
@@ -404,7 +411,7 @@ def update_tables(out_dir: Path, committed: Mapping[str, str]) -> dict[str, int]
     for name, found in listed.items():
         for doc_id in found - committed.keys():
             part_path(out_dir, name, doc_id).unlink()
-    documents = write_tables(out_dir, committed, kept, previous_csv)
+    documents = write_tables(out_dir, committed, kept, previous_csv, staged_entries(out_dir))
     os.sync()  # the new parts and their renames, durable before the state lists them
     rows = write_state(out_dir, built_from(committed.items()), documents)
     # used, or of commits no longer current (a document extracted again since)

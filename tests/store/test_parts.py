@@ -1,4 +1,4 @@
-"""A document's table parts staged by the worker that extracted it: the same bytes as a
+"""A document's table parts staged by the run that committed it: the same bytes as a
 build from its record, used only for the commit they were built for, and only whole."""
 
 import json
@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline.store import TABLES, StoredRecord, update_tables, write_record
-from pipeline.store.parts import SCHEMAS, STAGED, stage_document, staged_path
+from pipeline.store.parts import SCHEMAS, STAGED, StagedFile, staged_entry
 from pipeline.store.tables import TableStager
 from tests.conftest import PDFS, SEEDS
 
@@ -40,6 +40,13 @@ def without_cases(extracted, tmp_path):
     return StoredRecord(other / "case.json")
 
 
+def stage(out, record, stamp):
+    """``record`` staged for ``stamp`` in a staged file of ``out`` of its own; its path."""
+    with StagedFile(out) as staged:
+        staged.add(record, stamp)
+    return staged.path
+
+
 @pytest.fixture
 def from_record(extracted, tmp_path):
     """The tables of the report built from its record alone, in another folder."""
@@ -52,7 +59,7 @@ def from_record(extracted, tmp_path):
 
 def test_staged_parts_are_moved_into_place_without_reading_the_record(extracted, from_record):
     out, _, extraction = extracted
-    stage_document(out, StoredRecord(out / "case.json"), "1")
+    stage(out, StoredRecord(out / "case.json"), "1")
     (out / "case.json").write_text("not a record")  # a staged document's record is not read
     rows = update_tables(out, {"case": "1"})
     assert table_files(out) == from_record
@@ -62,30 +69,51 @@ def test_staged_parts_are_moved_into_place_without_reading_the_record(extracted,
 
 def test_parts_staged_for_another_commit_are_not_used(extracted, from_record, tmp_path):
     out, _, _ = extracted
-    stage_document(out, without_cases(extracted, tmp_path), "an earlier commit")
+    stage(out, without_cases(extracted, tmp_path), "an earlier commit")
     update_tables(out, {"case": "1"})
     assert table_files(out) == from_record
     assert not (out / STAGED).exists()
 
 
-@pytest.mark.parametrize("damage", ["torn", "flipped"])
-def test_a_damaged_staged_file_is_not_used(extracted, from_record, tmp_path, damage):
+@pytest.mark.parametrize("damage", ["torn", "flipped", "header"])
+def test_a_damaged_staged_entry_is_not_used(extracted, from_record, tmp_path, damage):
     out, _, _ = extracted
-    path = stage_document(out, without_cases(extracted, tmp_path), "1")
+    path = stage(out, without_cases(extracted, tmp_path), "1")
     data = bytearray(path.read_bytes())
     if damage == "torn":  # a crash before its bytes reached the disk
         del data[len(data) // 2:]
-    else:
+    elif damage == "flipped":
         data[-10] ^= 0xFF
+    else:
+        data[:data.index(b"\n")] = b'{"doc_id": "case", "stamp": "1"}'
     path.write_bytes(bytes(data))
     update_tables(out, {"case": "1"})
     assert table_files(out) == from_record
 
 
-def test_a_staged_document_is_one_file_named_by_its_id(extracted):
+def test_a_damaged_entry_leaves_the_next_ones_of_its_file_usable(extracted, from_record,
+                                                                 tmp_path):
+    """A payload that fails its CRC is passed over by its sizes; the entry after it (the
+    same document staged for its commit again) is used."""
     out, _, _ = extracted
-    assert stage_document(out, StoredRecord(out / "case.json"), "1") == staged_path(out, "case")
-    assert [path.name for path in (out / STAGED).iterdir()] == ["case.tables"]
+    path = stage(out, without_cases(extracted, tmp_path), "1")
+    damaged = bytearray(path.read_bytes())
+    damaged[-10] ^= 0xFF
+    path.write_bytes(bytes(damaged) + staged_entry(StoredRecord(out / "case.json"), "1"))
+    (out / "case.json").write_text("not a record")  # taken from the second entry
+    update_tables(out, {"case": "1"})
+    assert table_files(out) == from_record
+
+
+def test_a_run_appends_the_documents_it_stages_to_one_file(extracted, tmp_path):
+    out, _, _ = extracted
+    other = without_cases(extracted, tmp_path)
+    with StagedFile(out) as staged:
+        staged.add(StoredRecord(out / "case.json"), "1")
+        staged.add(other, "2")
+    assert [path.name for path in (out / STAGED).iterdir()] == [staged.path.name]
+    assert staged.path.read_bytes() == (staged_entry(StoredRecord(out / "case.json"), "1")
+                                        + staged_entry(other, "2"))
 
 
 def test_the_stager_stages_committed_documents_for_their_commit(extracted, from_record):
@@ -101,7 +129,7 @@ def test_the_stager_stages_committed_documents_for_their_commit(extracted, from_
         stager.add(gone, extraction.run.extracted_at)
         stager.add(source, extraction.run.extracted_at)
     stamp = stamp_of(source, "a fingerprint", extraction.run.extracted_at)
-    assert [path.name for path in (out / STAGED).iterdir()] == ["case.tables"]
+    assert len(list((out / STAGED).iterdir())) == 1
     (out / "case.json").write_text("not a record")  # taken from the staged parts
     update_tables(out, {"case": stamp})
     assert table_files(out) == from_record
@@ -119,9 +147,9 @@ def test_a_record_read_unchecked_stages_the_same_parts(tmp_path):
         found |= {name for name in ("modifiers", "fusion", "variant", "patient")
                   if any(getattr(m, name) for m in extraction.mentions)}
         record = write_record(document, extraction, tmp_path)
-        checked = stage_document(tmp_path, StoredRecord(record), "1").read_bytes()
-        unchecked = stage_document(tmp_path, StoredRecord(record, checked=False), "1")
-        assert unchecked.read_bytes() == checked, source.name
+        checked = staged_entry(StoredRecord(record), "1")
+        unchecked = staged_entry(StoredRecord(record, checked=False), "1")
+        assert unchecked == checked, source.name
     assert found == {"modifiers", "fusion", "variant", "patient"}
 
 
@@ -133,7 +161,7 @@ def test_a_record_read_unchecked_is_still_checked_but_for_its_mentions(extracted
     record["cases"] = "not a list"
     (out / "case.json").write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(RecordError, match="cases"):
-        stage_document(out, StoredRecord(out / "case.json", checked=False), "1")
+        staged_entry(StoredRecord(out / "case.json", checked=False), "1")
 
 
 def test_a_mentions_part_dictionary_encodes_its_repeating_text_columns_only():
