@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import check_keys, check_str_list, check_type, trie_alternation
@@ -114,16 +115,16 @@ class Evidence:
         return cls(tuple(ContextRule.from_dict(entry, file=file, where=f"evidence[{i}]")
                          for i, entry in enumerate(entries)))
 
-    def applicable(self, labels: frozenset[str], in_scope: bool
-                   ) -> tuple[tuple[ContextRule, ...], tuple[ContextRule, ...]]:
+    def applicable(self, labels: frozenset[str], in_scope: bool) -> "Applicable":
         """The rules against and for that weigh a candidate with these labels: out of
         scope (a reference list), evidence for counts for nothing, evidence against still
         counts."""
         key = (labels, in_scope)
         if key not in self.by_labels:
             rules = [rule for rule in self.rules if not rule.only or rule.only & labels]
-            self.by_labels[key] = (tuple(rule for rule in rules if rule.weight < 0),
-                                   tuple(rule for rule in rules if rule.weight > 0 and in_scope))
+            self.by_labels[key] = Applicable(
+                tuple(rule for rule in rules if rule.weight < 0),
+                tuple(rule for rule in rules if rule.weight > 0 and in_scope))
         return self.by_labels[key]
 
     def score(self, prior: int, text: str, start: int, end: int, sentence: Sentence | None,
@@ -132,11 +133,30 @@ class Evidence:
         a candidate not strong is labelled "weak" too. Evidence against is weighed first:
         a score that reaches ACCEPT without it is not summed further (evidence for cannot
         lower it), so a strong candidate nothing speaks against costs no look at its
-        context beyond those rules."""
-        against, for_ = self.applicable(labels | WEAK_LABEL if prior < STRONG else labels,
-                                        in_scope)
-        window = cue_window(text, start, end, sentence) if against or prior < ACCEPT else ""
-        score = prior + sum(rule.weight for rule in against if rule.holds(text, start, end, window))
+        context beyond those rules. The cue window is cut only when a rule looks in it."""
+        rules = self.applicable(labels | WEAK_LABEL if prior < STRONG else labels, in_scope)
+        window = cue_window(text, start, end, sentence) if rules.against_near else ""
+        score = prior + sum(rule.weight for rule in rules.against
+                            if rule.holds(text, start, end, window))
         if score >= ACCEPT:
             return score
-        return score + sum(rule.weight for rule in for_ if rule.holds(text, start, end, window))
+        if rules.for_near and not rules.against_near:
+            window = cue_window(text, start, end, sentence)
+        return score + sum(rule.weight for rule in rules.for_ if rule.holds(text, start, end, window))
+
+
+@dataclass(frozen=True)
+class Applicable:
+    """The rules that weigh a kind of candidate: those against, those for, and whether
+    each set looks in the cue window (a rule placed "near")."""
+
+    against: tuple[ContextRule, ...]
+    for_: tuple[ContextRule, ...]
+
+    @cached_property
+    def against_near(self) -> bool:
+        return any(rule.place == "near" for rule in self.against)
+
+    @cached_property
+    def for_near(self) -> bool:
+        return any(rule.place == "near" for rule in self.for_)

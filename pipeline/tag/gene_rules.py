@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation, words_pattern)
 from pipeline.tag.evidence import Evidence
+from pipeline.tag.matching import ASCII_RUNS
 
 FILE = "gene_rules.yaml"
 
@@ -25,6 +26,8 @@ class GeneRules:
     clinical_abbreviations: frozenset[str]
     not_genes: frozenset[str]
     marker_forms: re.Pattern  # the markers as printed (:func:`marker_forms`)
+    # the runs of ASCII letters and digits the markers start with (:func:`marker_runs`)
+    marker_runs: frozenset[str] | None
 
     @cached_property
     def lowered_markers(self) -> frozenset[str]:
@@ -52,15 +55,30 @@ class GeneRules:
                    Evidence.from_list(data["evidence"], file=FILE), words_pattern(values["ihc_cues"]),
                    {str(k): str(v) for k, v in markers.items()},
                    frozenset(values["clinical_abbreviations"]), frozenset(values["not_genes"]),
-                   marker_forms([str(k) for k in markers]))
+                   marker_forms([str(k) for k in markers]), marker_runs([str(k) for k in markers]))
+
+
+def printed_markers(markers: list[str]) -> set[str]:
+    """The IHC markers as printed, or with a capital opening a sentence."""
+    return {form for marker in markers for form in (marker, marker[:1].upper() + marker[1:])}
 
 
 def marker_forms(markers: list[str]) -> re.Pattern:
     """The IHC markers as printed, or with a capital opening a sentence, as whole words
     (a marker followed by "-positive" still is one; "CK5/6" is one, "CK5" of it is not)."""
-    forms = {form for marker in markers for form in (marker, marker[:1].upper() + marker[1:])}
+    forms = printed_markers(markers)
     # longest first, as a trie: the engine tries each character once, not every form
     return re.compile(rf"(?<![\w/-])(?:{trie_alternation(forms, case_blind=False)})(?!\w)(?![/-]\d)")
+
+
+def marker_runs(markers: list[str]) -> frozenset[str] | None:
+    """The run of ASCII letters and digits each printed marker starts with ("CK5" of
+    "CK5/6", "Ki" of "Ki-67", "napsin" of "napsin A"), as printed: a marker form matches
+    only where a run of the text is one of them, since no \\w stands before a match and
+    none after the form, and a run a form starts with ends where the form goes on with
+    something else. None when a form starts with no ASCII letter or digit."""
+    runs = [ASCII_RUNS.match(form) for form in printed_markers(markers)]
+    return None if None in runs else frozenset(run.group() for run in runs)
 
 
 # right after a mention: "KSR family", "insulin receptor superfamily", "(TAPE) domain"

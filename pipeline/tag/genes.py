@@ -50,7 +50,7 @@ from pipeline.tag.drugs import drug_rules, letters, reads_as_drug
 from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, WEAKER
 from pipeline.tag.gene_rules import GeneRules, gene_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
-from pipeline.tag.matching import find_terms, per_lookup
+from pipeline.tag.matching import ascii_runs, find_terms, matches_at_runs, per_lookup
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 MAX_NAME_WORDS = 8
@@ -210,7 +210,7 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
     return sorted(found, key=lambda c: c.start)
 
 
-def with_markers(candidates: list[Candidate], text: str, markers: re.Pattern) -> list[Candidate]:
+def with_markers(candidates: list[Candidate], text: str, rules: GeneRules) -> list[Candidate]:
     """The candidates and the IHC markers printed where none is ("napsin A", "estrogen
     receptor"): no HGNC form, they are genes only in a marker result (see ``resolve``)."""
     # a marker overlaps a candidate when one starting before the marker's end ends after
@@ -218,11 +218,21 @@ def with_markers(candidates: list[Candidate], text: str, markers: re.Pattern) ->
     starts = [c.start for c in candidates]
     furthest = list(accumulate((c.end for c in candidates), max))
     found = []
-    for match in markers.finditer(text):
+    for match in printed_markers(text, rules):
         before = bisect_left(starts, match.end())
         if not (before and furthest[before - 1] > match.start()):
             found.append(Candidate(match.start(), match.end(), match.group(), None, "marker"))
     return sorted(candidates + found, key=lambda c: c.start) if found else candidates
+
+
+def printed_markers(text: str, rules: GeneRules) -> list[re.Match]:
+    """``rules.marker_forms.finditer(text)``, the pattern tried only at the runs of ASCII
+    letters and digits a marker starts with (``rules.marker_runs``), found by set look-ups
+    where the pattern, starting with a look-behind, would be tried at every character."""
+    if rules.marker_runs is None:
+        return list(rules.marker_forms.finditer(text))
+    runs = ascii_runs(text)
+    return matches_at_runs(rules.marker_forms, text, runs.starts, runs.printed, rules.marker_runs)
 
 
 # After a symbol ending in a number, the numbers of its siblings: "CDK4/6", "BRCA1/2",
@@ -431,8 +441,7 @@ class GeneTagger:
         weak: list[tuple[int, Candidate, str]] = []
         shared: list[tuple[int, Candidate]] = []
         vetoed: set[str] = set()
-        candidates = with_markers(find_candidates(text, self.lexicon, self.words), text,
-                                  rules.marker_forms)
+        candidates = with_markers(find_candidates(text, self.lexicon, self.words), text, rules)
         for index, candidate in enumerate(candidates):
             sentence = sentence_at(sentences, candidate.start)
             symbol, verdict = self.resolve(candidate, sentence.text if sentence else "")

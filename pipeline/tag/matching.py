@@ -67,7 +67,8 @@ def lower_keeping_offsets(text: str) -> str:
 @dataclass(frozen=True)
 class KeyWords:
     """What words a lookup's keys are made of: a phrase can be a key only if it is one
-    of ``single_words`` or its first two words are one of ``word_pairs``."""
+    of ``single_words`` or its first two words are one of ``word_pairs`` (and its first
+    three one of ``word_triples``, if it has three or more)."""
 
     single_words: frozenset[str]
     word_pairs: frozenset[tuple[str, str]]
@@ -75,6 +76,19 @@ class KeyWords:
     starts: frozenset[str]  # the words a key can start with: single words and pair starts
     # first word -> the most words of a key starting with it: a longer phrase is no key
     longest: dict[str, int]
+    word_triples: frozenset[tuple[str, str, str]]
+
+    def most_words(self, words: list[str], joined: list[bool], index: int, most: int) -> int:
+        """The most words (at most ``most``) of a key starting at ``words[index]``, the
+        words joined as ``joined`` says: none beyond the longest key starting with that
+        word, and one or two when the first two or three words start no key."""
+        most = min(most, self.longest[words[index]])
+        if most > 1 and not (joined[index] and (words[index], words[index + 1]) in self.word_pairs):
+            return 1
+        if most > 2 and not (joined[index + 1] and (words[index], words[index + 1], words[index + 2])
+                             in self.word_triples):
+            return 2
+        return most
 
 
 def per_lookup(compute: Callable[[Mapping], T]) -> Callable[[Mapping], T]:
@@ -96,17 +110,20 @@ def per_lookup(compute: Callable[[Mapping], T]) -> Callable[[Mapping], T]:
 @per_lookup
 def key_words(lookup: Mapping[str, object]) -> KeyWords:
     """The words of a lookup's keys."""
-    singles, pairs, longest = set(), set(), {}
+    singles, pairs, triples, longest = set(), set(), set(), {}
     for key in lookup:
         words = WORD.findall(key)
         if len(words) == 1:
             singles.add(words[0])
         elif len(words) > 1:
             pairs.add((words[0], words[1]))
+        if len(words) > 2:
+            triples.add((words[0], words[1], words[2]))
         if words:
             longest[words[0]] = max(longest.get(words[0], 0), len(words))
     return KeyWords(frozenset(singles), frozenset(pairs), frozenset(first for first, _ in pairs),
-                    frozenset(singles).union(first for first, _ in pairs), longest)
+                    frozenset(singles).union(first for first, _ in pairs), longest,
+                    frozenset(triples))
 
 
 REMEMBERED_WORDS = 1 << 16  # per lookup: then forgotten, to bound the memory
@@ -194,6 +211,20 @@ def joined_words(text: str, joiners: str) -> list[bool]:
     return list(map(frozenset(joiners).__contains__, words_of(text).gaps))
 
 
+def resolving_pairs(source: str, words: Words, joined: list[bool], lookup: Mapping[str, object],
+                    respellings: Callable[[str], tuple[str, ...]],
+                    may_respell: Callable[[str], bool] | None) -> list[bool]:
+    """Per word: whether it is joined to the next and the two words (as in ``source``)
+    are a key of ``lookup`` or respelt to one (:func:`resolving_words`)."""
+    at = list(compress(range(len(joined)), joined))
+    phrases = [source[words.starts[index]:words.ends[index + 1]] for index in at]
+    resolving = resolving_words(phrases, lookup, respellings, may_respell)
+    found = [False] * len(joined)
+    for index in compress(at, map(resolving.__contains__, phrases)):
+        found[index] = True
+    return found
+
+
 def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
                accept: Callable[[str, T], bool] | None = None,
                respellings: Callable[[str], tuple[str, ...]] | None = None,
@@ -215,12 +246,14 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     Phrases are tried only at the words that can start one, chosen for the whole text
     at once: a word that is a key, or whose pair with the next word begins one (without
     respellings, or when they keep the words), else a word that is a key or respelt to
-    one, or is joined to the next.
+    one, or is joined to the next (when phrases have two words at most, to a next word
+    with which it makes a key or is respelt to one).
     """
     words = words_of(text)
     starts, ends, count = words.starts, words.ends, len(words.starts)
     keys = words.lowered if lower else words.printed
     joined = joined_words(text, joiners)
+    source = lower_keeping_offsets(text) if lower else text
     # the words are screened by C-level set look-ups (compress over a map), not a
     # Python loop: most of a text's words start no key
     known = None
@@ -232,17 +265,20 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
                       or (joined[index] and (keys[index], keys[index + 1]) in pairs)]
     else:
         alone = resolving_words(keys, lookup, respellings, may_respell)
-        found_alone = map(alone.__contains__, keys)
-        candidates = list(compress(range(count), map(or_, found_alone, joined)
-                                   if max_words > 1 else found_alone))
-    source = lower_keeping_offsets(text) if lower else text
+        starting = map(alone.__contains__, keys)
+        if max_words == 2:
+            starting = map(or_, starting, resolving_pairs(source, words, joined, lookup,
+                                                          respellings, may_respell))
+        elif max_words > 2:
+            starting = map(or_, starting, joined)
+        candidates = list(compress(range(count), starting))
     found: list[tuple[Match, T]] = []
     free = 0  # the first word not inside a match
     for index in candidates:
         if index < free:
             continue
         last = index
-        most = max_words if known is None else min(max_words, known.longest[keys[index]])
+        most = max_words if known is None else known.most_words(keys, joined, index, max_words)
         while last + 1 < count and last - index + 1 < most and joined[last]:
             last += 1
         for end_word in range(last, index - 1, -1):

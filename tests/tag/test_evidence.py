@@ -51,6 +51,20 @@ def test_a_rule_may_be_a_pattern_and_look_before():
     assert score(rules, WEAK, "PD1 antibodies", "PD1") == WEAK
 
 
+def test_the_cue_window_is_cut_only_for_a_rule_that_looks_in_it(monkeypatch):
+    import pipeline.tag.evidence as module
+
+    cut = []
+    window = module.cue_window
+    monkeypatch.setattr(module, "cue_window", lambda *args: cut.append(args) or window(*args))
+    rules = evidence(THERAPY_NEAR, DISEASE_AFTER)
+    # nothing against a strong form looks near it, and it counts at once: no window
+    assert score(rules, STRONG, "Cisplatin was given.", "Cisplatin") == STRONG and not cut
+    # a weak one asks the rule that looks near it
+    assert score(rules, WEAK, "She was treated with thyroid extract.", "thyroid") == ACCEPT
+    assert len(cut) == 1
+
+
 @pytest.mark.parametrize("entry, message", [
     ({"name": "x", "place": "inside", "weight": 1, "words": ["a"]}, "place must be one of"),
     ({"name": "x", "place": "near", "weight": 1}, "one of the two"),

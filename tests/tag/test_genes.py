@@ -282,6 +282,20 @@ def test_marker_forms_are_whole_words_not_after_a_slash_or_hyphen():
         "CK7", "CK5/6", "Napsin A", "ALK1"]
 
 
+def test_markers_are_found_at_the_runs_they_start_with_as_the_pattern_finds_them():
+    from pipeline.tag.gene_rules import gene_rules
+    from pipeline.tag.genes import printed_markers
+
+    rules = gene_rules()
+    assert {"CK5", "Ki", "napsin", "Napsin", "c"} <= rules.marker_runs
+    text = ("Napsin A+, CK5/6 and Ki-67 (30%); chromogranin A and synaptophysin negative; "
+            "c-kit, αSMA, éCK7, CK7a, CK7-2 and pCK20 are no markers here, CK20 is.")
+    found = [m.group() for m in printed_markers(text, rules)]
+    assert found == [m.group() for m in rules.marker_forms.finditer(text)]
+    assert found == ["Napsin A", "CK5/6", "Ki-67", "chromogranin A", "synaptophysin", "c-kit",
+                     "CK20"]
+
+
 def test_a_form_no_respelling_can_make_a_key_is_not_respelt(gene_lexicon):
     from pipeline.lexicons import common_words
     from pipeline.tag.genes import respelling_screen, symbol_respellings

@@ -257,6 +257,42 @@ def test_a_phrase_is_tried_no_longer_than_the_keys_starting_with_its_first_word(
     assert [key for key in asked if key.startswith("cell")] == ["cell"]
 
 
+def test_a_phrase_is_tried_no_longer_than_its_first_two_or_three_words_start_a_key():
+    asked = []
+
+    class Asked(dict):
+        def get(self, key, default=None):
+            asked.append(key)
+            return super().get(key, default)
+
+    lookup = Asked({"small cell lung cancer": "SCLC", "small cell": "SC", "small": "S"})
+    text = "a small molecule, a small cell tumour and small cell lung cancer"
+    found = find_terms(text, lookup, max_words=8, lower=True)
+    assert [(text[m.start:m.end], value) for m, value in found] == [
+        ("small", "S"), ("small cell", "SC"), ("small cell lung cancer", "SCLC")]
+    # "small molecule" starts no key, nor does "small cell tumour": only shorter ones asked
+    assert [key for key in asked if key.startswith("small")] == [
+        "small", "small cell", "small cell lung cancer"]
+
+
+def test_two_words_are_tried_only_where_they_make_a_key_or_are_respelt_to_one():
+    asked = []
+
+    def no_hyphen(key):
+        asked.append(key)
+        return (key.replace("-", ""),) if "-" in key else ()
+
+    symbols = {"EML4": "EML4", "ALK": "ALK", "HER2": "ERBB2"}
+    text = "EML-4 and well-differentiated HER-2; ALK-positive, not EML-four."
+    found = find_terms(text, symbols, max_words=2, respellings=no_hyphen, joiners="-")
+    assert [(text[m.start:m.end], m.key) for m, _ in found] == [
+        ("EML-4", "EML4"), ("HER-2", "HER2"), ("ALK", "ALK")]
+    # a pair that is no key and respelt to none starts no phrase: it and its first word
+    # are asked once each, to screen them, and not again as a phrase and a word
+    assert [asked.count(key) for key in ("well-differentiated", "well", "EML-four", "EML")] == [
+        1, 1, 1, 1]
+
+
 def test_a_text_may_hold_a_match_only_with_a_word_the_pattern_needs():
     needed = required_words(r"\d+\s?years?\s?old")
     assert may_hold("a 63-year-old woman presented", needed)
