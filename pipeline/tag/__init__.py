@@ -82,8 +82,9 @@ def stripped_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def evidence_bounds(document: Document, section: Section | None, sentence: tuple[int, int],
                     offset: int) -> tuple[int, int]:
-    """The text a curator is shown for a mention at ``offset``: its sentence, never past
-    its section's edges nor into the heading line above it; in a table, its row."""
+    """The text a curator is shown for a mention at ``offset``: its sentence (its
+    :func:`stripped_bounds`), never past its section's edges nor into the heading line
+    above it; in a table, its row."""
     start, end = sentence
     text = document.text
     if section is not None:
@@ -95,6 +96,8 @@ def evidence_bounds(document: Document, section: Section | None, sentence: tuple
             start = max(start, text.rfind("\n", 0, offset) + 1)
             line_end = text.find("\n", offset)
             end = min(end, line_end if line_end != -1 else len(text))
+    if (start, end) == sentence:
+        return sentence  # stripped already: most mentions' sentences are shown whole
     return stripped_bounds(text, start, end)
 
 

@@ -16,7 +16,7 @@ that disease.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter, not_
@@ -148,10 +148,10 @@ class DiseaseWords:
     alteration: frozenset[str]
     misspelled: dict[str, str]  # a long head misprinted by one letter -> the head
     size: re.Pattern  # a tumour's size, no part of its name: "a 9-cm gastric GIST"
-    # what the run of letters a head starts ends with: a head, a suffix, a plural of one,
-    # or the first word of a head of several ("myelodysplastic" syndrome)
-    head_endings: tuple[str, ...] = ()
-    head_tails: frozenset[str] = frozenset()  # their last HEAD_TAIL letters
+    # what the run of letters a head starts ends with (a head, a suffix, a plural of one,
+    # or the first word of a head of several: "myelodysplastic" syndrome), by their last
+    # HEAD_TAIL letters
+    head_endings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     max_modifiers: int = 6
 
 
@@ -253,7 +253,7 @@ class CaseWords:
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
             misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)),
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
-            *head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
+            head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
         # the words as a trie, longest first (the engine tries each character once, not
         # every word), then the patterns in their order
         treatment_words = check_str_list(data["treatments"], file=FILE, where="top level",
@@ -417,15 +417,19 @@ HEAD_TAIL = 3
 TAIL = itemgetter(slice(-HEAD_TAIL, None))
 
 
-def head_endings(heads: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+def head_endings(heads: list[str]) -> dict[str, tuple[str, ...]]:
     """What the run of letters a head match starts at ends with (see ``heads``): a head or
-    suffix, with its plural ending or not, or the first word of a head of several; and
-    their last HEAD_TAIL letters (none is shorter: else no endings, and the regex reads)."""
+    suffix, with its plural ending or not, or the first word of a head of several, by
+    their last HEAD_TAIL letters (none is shorter: else none, and the regex reads). A run
+    is asked only about the endings sharing its tail (at most a few dozen of 135)."""
     words = [head.lower().split()[0] for head in heads]
     endings = sorted({word + plural for word in words for plural in ("", "s", "es")})
     if any(len(ending) < HEAD_TAIL for ending in endings):
-        return (), frozenset()
-    return tuple(endings), frozenset(ending[-HEAD_TAIL:] for ending in endings)
+        return {}
+    by_tail: dict[str, tuple[str, ...]] = {}
+    for ending in endings:
+        by_tail[TAIL(ending)] = by_tail.get(TAIL(ending), ()) + (ending,)
+    return by_tail
 
 
 @dataclass(frozen=True)
@@ -487,10 +491,10 @@ def heads_found(text: str, words: DiseaseWords) -> list[re.Match]:
     read by the regex."""
     if len(text) < SHORT_TEXT or not words.head_endings or folds_onto_ascii(text):
         return list(words.heads.finditer(text))
-    endings, tails = words.head_endings, words.head_tails
-    # the last three letters screen the runs at C speed, then the endings themselves
-    found = letter_runs_where(text, lambda runs: map(tails.__contains__, map(TAIL, runs)),
-                              lambda run: run.endswith(endings))
+    endings = words.head_endings
+    # the last three letters screen the runs at C speed, then the endings with those
+    found = letter_runs_where(text, lambda runs: map(endings.__contains__, map(TAIL, runs)),
+                              lambda run: run.endswith(endings.get(TAIL(run), ())))
     return matches_at(words.heads, text, [start for start, _, _ in found], range(len(found)))
 
 

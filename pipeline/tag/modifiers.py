@@ -13,7 +13,7 @@ tagger's own tags and sentences.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.language import Language
@@ -88,7 +88,10 @@ class ContextRules:
     own_patient: re.Pattern
     reach: frozenset[str] = frozenset()  # the file's targets and those rules of their own add
     pseudo_keys: frozenset[str] | None = None  # see phrase_keys
-    keys: frozenset[str] | None = None  # every rule's keys; None when a rule's are None
+    # a key -> the rules (by position) whose phrases it is a key of; and the rules whose
+    # keys are None, tried in every sentence
+    keyed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    unkeyed: tuple[int, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
@@ -104,13 +107,27 @@ class ContextRules:
                 file=FILE, where="top level", key="sentence_wide",
                 expected=" or ".join(CATEGORIES), value=sorted(unknown)))
         parsed = tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules))
-        rule_keys = [rule.keys for rule in parsed]
+        keyed: dict[str, tuple[int, ...]] = {}
+        for number, rule in enumerate(parsed):
+            for key in rule.keys or ():
+                keyed[key] = keyed.get(key, ()) + (number,)
         return cls(parsed, frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
                    phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
                    phrases_pattern(lists["own_patient"]),
                    frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)),
-                   phrase_keys(lists["pseudo"]),
-                   None if None in rule_keys else frozenset().union(*rule_keys))
+                   phrase_keys(lists["pseudo"]), keyed,
+                   tuple(number for number, rule in enumerate(parsed) if rule.keys is None))
+
+    def tried_in(self, words: set[str] | None) -> list[ContextRule]:
+        """The rules, in their order, one of whose keys is among a sentence's ``words``
+        (:func:`~pipeline.tag.matching.words_between`), and those without keys; every
+        rule when ``words`` is None. A rule none of whose keys is there cannot match."""
+        if words is None:
+            return list(self.rules)
+        numbers = {*self.unkeyed}
+        for key in self.keyed.keys() & words:  # a few words of the sentence at most
+            numbers.update(self.keyed[key])
+        return [self.rules[number] for number in sorted(numbers)]
 
 
 @lru_cache(maxsize=1)
@@ -133,19 +150,15 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
     or inside a pseudo-trigger ("not only"). A rule none of whose phrases' keys is one
     of the sentence's words is not tried (:func:`~pipeline.tag.matching.phrase_keys`)."""
     words = words_between(text, start, end)
-    if words is not None and rules.keys is not None and rules.keys.isdisjoint(words):
+    tried = rules.tried_in(words)
+    if not tried:
         return []  # no rule can match (a third of the sentences): pseudo-triggers do not matter
-
-    def absent(keys: frozenset[str] | None) -> bool:
-        return words is not None and keys is not None and keys.isdisjoint(words)
-
-    pseudo = ([] if absent(rules.pseudo_keys)
+    pseudo = ([] if words is not None and rules.pseudo_keys is not None
+              and rules.pseudo_keys.isdisjoint(words)
               else [m.span() for m in rules.pseudo.finditer(text, start, end)])
     inside = [(t.start, t.end) for t in tags] + pseudo
     found = []
-    for rule in rules.rules:
-        if absent(rule.keys):
-            continue
+    for rule in tried:
         for match in rule.triggers.finditer(text, start, end):
             if not any(a < match.end() and match.start() < b for a, b in inside):
                 found.append(Trigger(rule.category, rule.direction, match.start(), match.end(),

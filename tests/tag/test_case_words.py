@@ -312,3 +312,16 @@ def test_heads_and_patterns_tried_at_some_runs_only_find_what_their_regex_finds(
         "carcinoma", "osteosarcomas", "Melanoma", "Lymphomas", "adenocrcinoma", "adenocrcinoma"]
     assert [t.normalised for t in words.patterns.find(text)] == [
         "alive", "alive", "post-transplant relapse"]
+
+
+def test_head_endings_are_grouped_by_their_last_three_letters():
+    from pipeline.tag.case_words import head_endings
+
+    endings = head_endings(["sarcoma", "carcinoma", "myelodysplastic syndrome"])
+    assert endings["oma"] == ("carcinoma", "sarcoma")
+    assert endings["mas"] == ("carcinomas", "sarcomas")
+    assert endings["tic"] == ("myelodysplastic",)  # the first word of a head of several
+    assert "ome" not in endings
+    # a run ending as no head is asked nothing; a head too short to screen, none at all
+    assert "lung".endswith(endings.get("ung", ())) is False
+    assert head_endings(["carcinoma", "ca"]) == {}

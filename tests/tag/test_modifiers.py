@@ -179,3 +179,21 @@ def test_a_test_refused_or_not_done_is_negated_but_a_negative_test_was_done():
         (), ("negated",)]
     assert modifiers("No EGFR mutation was detected by NGS.",
                      ("detection_method", "NGS")) == [()]
+
+
+def test_a_sentence_tries_only_the_rules_one_of_whose_keys_it_holds():
+    from pipeline.tag.matching import words_between
+
+    data = {"targets": ["drug"], "terminators": ["but"], "pseudo": [], "sentence_wide": [],
+            "own_patient": [],
+            "rules": [{"category": "negated", "direction": "forward", "phrases": ["no", "never"]},
+                      {"category": "hypothetical", "direction": "forward",
+                       "phrases": ["was planned"]},
+                      {"category": "negated", "direction": "backward", "phrases": [";"]}]}
+    rules = context_rules().from_dict(data)
+    text = "Imatinib was planned, but never given; no one asked."
+    tried = rules.tried_in(words_between(text, 0, len(text)))
+    # every rule holding a key of the sentence, and the one of marks (no key) in any sentence
+    assert tried == list(rules.rules)
+    assert rules.tried_in(words_between(text, 0, 20)) == [rules.rules[1], rules.rules[2]]
+    assert rules.tried_in(None) == list(rules.rules)
