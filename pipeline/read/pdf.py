@@ -591,7 +591,8 @@ def read_pages(path: Path, engine: str, numbers: range) -> PartReading:
                 writer.paragraph()
             writer.line(item, content.number)
             previous = item
-    text, source_map = assemble(writer.pieces)
+    # the pieces' numbers are read from arrays by tolist: plain ints and floats
+    text, source_map = assemble(writer.pieces, checked=False)
     pages = page_spans(source_map, numbers, len(text))
     for page, content in zip(pages, contents):
         # kept text, plus what was dropped or joined on purpose: furniture, citation marks,

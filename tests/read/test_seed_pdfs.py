@@ -115,6 +115,26 @@ def test_no_page_loses_words(readings, stem):
     assert not [w for w in pdf.warnings if "missing from the reading" in w]
 
 
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_the_source_map_holds_what_validation_would_make(engine, monkeypatch):
+    """The PDF reader makes its spans without pydantic's validation: each field holds
+    exactly the type (and value) validating its values gives."""
+    from pipeline.read.textmap import SOURCE_SPANS
+
+    monkeypatch.setenv("CASELIT_PDF_ENGINE", engine)
+    spans = read_pdf(PDFS / f"{STEMS[0]}.pdf").source_map
+    validated = SOURCE_SPANS.validate_python(
+        [{name: getattr(span, name) for name in span.__slots__} for span in spans])
+    assert validated == spans
+
+    def types(span) -> list:
+        bbox = getattr(span, "bbox")
+        return [type(getattr(span, name)) for name in span.__slots__] + [
+            type(bbox), *map(type, bbox or ())]
+
+    assert [types(span) for span in spans] == [types(span) for span in validated]
+
+
 def reading_digests(stem: str) -> dict[str, str]:
     """A hash of each part of a seed PDF's reading (its source, a path, left out)."""
     document = json.loads(read_document(PDFS / f"{stem}.pdf").model_dump_json())

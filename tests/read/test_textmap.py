@@ -45,3 +45,22 @@ def test_pieces_as_plain_tuples_assemble_as_pieces_do():
     text, spans = assemble(plain)
     assert text == "ALK fusion\n\n"
     assert [(span.start, span.end, span.page) for span in spans] == [(0, 3, 1), (4, 10, 2)]
+
+
+def test_unchecked_spans_are_the_spans_validation_makes():
+    """The PDF reader's pieces hold plain ints and float boxes: made without pydantic's
+    validation, their spans equal the validated ones, field by field and type by type,
+    and serialise the same."""
+    from pipeline.read.textmap import SOURCE_SPANS
+
+    pieces = [("ALK", 3, 0, 3, (10.25, 20.35, 30.05, 40.96)), Piece(" "),
+              ("fusion", 3, 4, 10, None), Piece("\n\n"), ("^12", 4, 11, 13, (1.0, 2.0, 3.0, 4.0))]
+    checked, unchecked = assemble(pieces), assemble(pieces, checked=False)
+    assert checked == unchecked
+    for validated, made in zip(checked[1], unchecked[1]):
+        assert [(type(v), v) for v in vars_of(made)] == [(type(v), v) for v in vars_of(validated)]
+    assert SOURCE_SPANS.dump_json(unchecked[1]) == SOURCE_SPANS.dump_json(checked[1])
+
+
+def vars_of(span) -> list:
+    return [getattr(span, name) for name in span.__slots__]
