@@ -16,15 +16,25 @@ run's first request (``/admin/version``, which every client sends) built all 190
 routers (:data:`RUN_ROUTERS`); with them first, the others are built only if a request
 ever reaches them. A router is moved only when no other router has a path that can share
 its first segment, so every request reaches the route it reached in Prefect's order.
+
+The ephemeral app's task queue (docket, in memory) is worked by a worker that looks for
+due tasks and waits for new ones in rounds of 0.25 s (docket's defaults, which Prefect
+does not set), the whole run long: a quarter of an idle API's CPU. What a run's API queues
+there is housekeeping (the proactive triggers' evaluation every 5 s, the events' vacuum
+every hour, the clean-up after a cancellation), so the run's worker looks every
+:data:`EPHEMERAL_DOCKET_ROUND` instead: a queued task starts up to a second later.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Sequence
 
 from pipeline.collector import collector_spared
 
 with collector_spared():
+    import docket
+    from prefect.server.api import background_workers
     from prefect.server.api import server as prefect_server
 
 # The prefixes of the routers a run's requests reach (the client's version and CSRF
@@ -59,10 +69,25 @@ def run_routers_first(routers: Sequence) -> tuple:
     return (*first, *(router for router in routers if router not in first))
 
 
+# How often the ephemeral API's docket worker looks for due and new tasks (docket: 0.25 s).
+EPHEMERAL_DOCKET_ROUND = timedelta(seconds=1)
+
+
+class EphemeralDocketWorker(docket.Worker):
+    """Docket's worker, looking for work every :data:`EPHEMERAL_DOCKET_ROUND`."""
+
+    def __init__(self, *args, **options):
+        options.setdefault("minimum_check_interval", EPHEMERAL_DOCKET_ROUND)
+        options.setdefault("scheduling_resolution", EPHEMERAL_DOCKET_ROUND)
+        super().__init__(*args, **options)
+
+
 def create_app(ephemeral: bool = False):
     """Prefect's app with :data:`RUN_ROUTERS` first (also uvicorn's app factory,
-    ``--factory flows.server_app:create_app``). ``ephemeral``: without Prefect's UI and
-    with the services of its ephemeral server only."""
+    ``--factory flows.server_app:create_app``). ``ephemeral``: without Prefect's UI, with
+    the services of its ephemeral server only and docket's worker in slower rounds."""
     with collector_spared():
         prefect_server.API_ROUTERS = run_routers_first(prefect_server.API_ROUTERS)
+        if ephemeral:  # the worker Prefect's app starts, which it names in this module
+            background_workers.Worker = EphemeralDocketWorker
         return prefect_server.create_app(ephemeral=ephemeral, ignore_cache=True)

@@ -1,12 +1,15 @@
 """The run's API server app: Prefect's routers, those a run calls first, each request
-reaching the route it reached in Prefect's order."""
+reaching the route it reached in Prefect's order; its task queue's worker in slower
+rounds."""
 
 import re
+from datetime import timedelta
 
 from fastapi import APIRouter
 from starlette.routing import Match
 
-from flows.server_app import RUN_ROUTERS, order_independent, run_routers_first
+from flows.server_app import (EPHEMERAL_DOCKET_ROUND, RUN_ROUTERS, EphemeralDocketWorker,
+                              order_independent, run_routers_first)
 
 
 def prefect_routers() -> tuple:
@@ -63,3 +66,17 @@ def test_a_router_that_could_share_a_path_with_another_stays_where_it_was():
     assert not order_independent(flows, [flows, anything])  # "/{page}" takes /flows too
     moved = run_routers_first((templates, anything, flows))
     assert moved == (templates, anything, flows)
+
+
+def test_the_ephemeral_apps_docket_worker_looks_for_work_every_second():
+    from docket import Docket, Worker
+    from prefect.server.api import background_workers
+
+    from flows.server_app import create_app
+
+    create_app(ephemeral=True)
+    assert background_workers.Worker is EphemeralDocketWorker
+    worker = background_workers.Worker(Docket(name="caselit-test", url="memory://"))
+    assert EPHEMERAL_DOCKET_ROUND == timedelta(seconds=1)
+    assert worker.minimum_check_interval == worker.scheduling_resolution == EPHEMERAL_DOCKET_ROUND
+    assert isinstance(worker, Worker)
