@@ -663,7 +663,11 @@ def timeline_lines(text: str, passages: list[Passage], mentions: list[Mention],
                    ) -> list[TimelineLine]:
     """The therapy lines of the patient whose passages these are, in their order."""
     reading = Reading(text, expanded, therapy_rules())
-    ordered = sorted((m for m in mentions if usable(m, ignored)), key=lambda m: m.start)
+    # only the mentions inside the passages are read (a table cell's few of a document's)
+    start = min((p.start for p in passages), default=0)
+    end = max((p.end for p in passages), default=0)
+    ordered = sorted((m for m in mentions if start <= m.start < end and usable(m, ignored)),
+                     key=lambda m: m.start)
     starts = [m.start for m in ordered]
     for passage in sorted(passages, key=lambda p: p.start):
         for bounds in steps(text, passage.start, passage.end, reading.rules):

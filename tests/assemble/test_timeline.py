@@ -333,3 +333,12 @@ def test_a_passage_is_cut_by_its_own_documents_text_when_another_held_the_same_b
     assert steps(first, 0, 58, rules) == ((0, 22), (22, 37), (37, 58))
     assert steps(second, 0, 58, rules) == ((0, 58),)
     assert steps(first, 0, 58, rules) == ((0, 22), (22, 37), (37, 58))
+
+
+def test_a_stretch_reads_only_the_treatments_printed_inside_it(tmp_path):
+    story = "Crizotinib was started. The scan showed progression. Ceritinib was started."
+    text, mentions = tagged(tmp_path, story)
+    second = text.index("Ceritinib")
+    assert [line.therapy.drugs for line in stretch_lines(text, second, text.index(".", second),
+                                                         mentions, {})] == [["ceritinib"]]
+    assert [line.drugs for line in timeline_lines(text, [], mentions, {})] == []
