@@ -9,13 +9,17 @@ from pipeline.schema import FUSION_DETAILS, Fusion, Mention, UnresolvedGene, Var
 T = TypeVar("T")
 
 
-def unique(items: Iterable[T], key: Callable[[T], Hashable] = lambda item: item) -> list[T]:
-    """Items in order of first appearance, each key once."""
+def unique(items: Iterable[T], key: Callable[[T], Hashable] | None = None) -> list[T]:
+    """Items in order of first appearance, each key once (the item itself its key unless
+    told: a dict keeps the first of equal keys, in order)."""
+    if key is None:
+        return list(dict.fromkeys(items))
     seen: set[Hashable] = set()
     kept = []
     for item in items:
-        if key(item) not in seen:
-            seen.add(key(item))
+        known = key(item)
+        if known not in seen:
+            seen.add(known)
             kept.append(item)
     return kept
 

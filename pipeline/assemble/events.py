@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from pipeline.assemble.entities import unique
-from pipeline.assemble.spans import Covered, starting_within
+from pipeline.assemble.spans import Covered, reach, starting_within
 from pipeline.assemble.story import Passage
 from pipeline.assemble.therapies import DISEASE_PRESENT, ENDED, NULL_WORD, Line
 from pipeline.assemble.timeline import (CONDITIONING, ROLE_STRENGTH, TherapyRules, steps,
@@ -256,9 +256,11 @@ def patient_timeline(text: str, passages: list[Passage], mentions: list[Mention]
     """The events of a patient's course, from the passages that speak of it, tied to
     the record's therapy ``lines``; ``diagnosis`` is the record's."""
     rules = therapy_rules()
-    ordered = sorted((m for m in mentions if m.in_scope), key=lambda m: (m.start, -m.end))
-    starts = [m.start for m in ordered]
     told_by = telling(passages)
+    start, end = reach((p.start, p.end) for p in told_by)  # what it reads lies inside
+    ordered = sorted((m for m in mentions if start <= m.start < end and m.in_scope),
+                     key=lambda m: (m.start, -m.end))
+    starts = [m.start for m in ordered]
     covered = Covered((p.start, p.end) for p in told_by)
     reader = CourseReader(text, mentions, lines, diagnosis.normalised if diagnosis else None,
                           rules, {m.id for m in ordered if m.start in covered})

@@ -51,9 +51,14 @@ def evidence_of(fields: dict[str, list[Mention]]) -> dict[str, list[str]]:
 # ------------------------------------------------------------------ diagnosis
 
 
-def site_inside(disease: Mention, mentions: list[Mention]) -> Mention | None:
-    return next((m for m in mentions if m.type == "site" and m.normalised
-                 and disease.start <= m.start < disease.end), None)
+def named_sites(mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if m.type == "site" and m.normalised]
+
+
+def site_inside(disease: Mention, sites: list[Mention]) -> Mention | None:
+    """The first of the named ``sites`` printed inside a disease's name ("rectal
+    adenocarcinoma"); asked for many diseases, the sites are picked out once."""
+    return next((m for m in sites if disease.start <= m.start < disease.end), None)
 
 
 def head_word(form: str) -> str:
@@ -77,7 +82,7 @@ def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRu
     if not candidates:
         return None
     diseases = [m for m in mentions if m.type == "disease" and m.in_scope and m.normalised]
-    sites = [m for m in mentions if m.type == "site" and m.normalised]
+    sites = named_sites(mentions)
     forms = unique(m.normalised for m in candidates)
 
     def organ(form: str) -> bool:
@@ -139,12 +144,13 @@ def primary_site(disease: Mention | None, own: list[Mention], mentions: list[Men
     "neuroblastoma of the left adrenal gland"), never one named with
     metastases or imaging ("metastases in the liver", "MRI of the pelvis")."""
     if disease is not None:
+        named = named_sites(mentions)
         for mention in (m for m in mentions if m.type == "disease" and m.normalised
                         and whole_words_within(disease.normalised, m.normalised)):
-            inside = site_inside(mention, mentions)
+            inside = site_inside(mention, named)
             if inside is not None:
                 return inside
-    sites = [m for m in own if m.type == "site" and m.normalised]
+    sites = named_sites(own)
     for site in sites:
         if site.normalised in rules.not_primary_sites:
             continue

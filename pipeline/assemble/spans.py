@@ -51,3 +51,10 @@ def starting_within(ordered: Sequence[T], starts: Sequence[int], start: int, end
     """The items of ``ordered`` (sorted by their start offsets, ``starts``) that start in
     ``start:end``: a slice, the items in their order."""
     return ordered[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+
+
+def reach(spans: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """From the first of some spans' starts to the last of their ends ((0, 0) for none):
+    what lies outside is in none of them."""
+    spans = list(spans)
+    return min((a for a, _ in spans), default=0), max((b for _, b in spans), default=0)

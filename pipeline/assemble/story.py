@@ -222,7 +222,7 @@ def document_sentences(document: Document, mentions: list[Mention]) -> list[Sent
         if kind in SKIPPED_KINDS:
             continue
         start = part_start
-        inside = [(a, b) for a, b in known if start <= a < end]
+        inside = known[bisect.bisect_left(known, (start,)):bisect.bisect_left(known, (end,))]
         spans = []
         for a, b in inside:
             if a < start:

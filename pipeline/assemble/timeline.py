@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from pipeline.assemble.entities import unique
 from pipeline.assemble.screens import Screened
-from pipeline.assemble.spans import starting_within
+from pipeline.assemble.spans import reach, starting_within
 from pipeline.assemble.story import DETAIL, FRAMING, SUMMARY, TITLE, Passage
 from pipeline.assemble.therapies import Line, line_drugs
 from pipeline.clauses import opening_clause
@@ -509,14 +509,23 @@ class Reading:
     # lines the sentence's last step started together ("After induction and consolidation
     # chemotherapy, he achieved a complete remission": the remission is both's)
     together: list[TimelineLine] = field(default_factory=list)
+    # whether a step's text holds a word list's words: a step asks for some lists several
+    # times (its start words when it stops a line, when it sums up, when its line is added)
+    said: dict[tuple[Screened, tuple[int, int]], bool] = field(default_factory=dict)
+
+    def says(self, words: Screened, bounds: tuple[int, int]) -> bool:
+        """Whether the step ``bounds`` holds one of ``words`` (a word list of the rules)."""
+        if (words, bounds) not in self.said:
+            self.said[words, bounds] = words.search(self.text, *bounds) is not None
+        return self.said[words, bounds]
 
     def step(self, step: list[Mention], bounds: tuple[int, int], role: str) -> None:
         """Read one step of a passage in ``role``."""
         text, rules = self.text, self.rules
         responses = [m for m in step if m.type == "response"]
         diseases = [m for m in step if m.type == "disease"]
-        if self.current is not None and rules.stop_words.search(text, *bounds) \
-                and not rules.start_words.search(text, *bounds):
+        if self.current is not None and self.says(rules.stop_words, bounds) \
+                and not self.says(rules.start_words, bounds):
             # a step that stops the line under way starts no other ("osimertinib was
             # discontinued for pneumonitis, which improved with prednisolone")
             step = [m for m in step if not is_treatment(m)
@@ -531,7 +540,7 @@ class Reading:
         if step and step[0].sentence_end != self.sentence_end:
             self.setting, self.sentence_end, self.together = None, step[0].sentence_end, []
         if not started:
-            if rules.relapse_words.search(text, *bounds):
+            if self.says(rules.relapse_words, bounds):
                 self.held = False  # given again after this, a drug is a new line
             if len(self.together) > 1 and self.current in self.together:
                 for line in self.together:
@@ -545,7 +554,7 @@ class Reading:
             self.attach_to_each_drug(responses, step, diseases)
             return
         self.give_waiting_setting(started)
-        if rules.relapse_words.search(text, *bounds) or any(r.normalised == "PD" for r in responses):
+        if self.says(rules.relapse_words, bounds) or any(r.normalised == "PD" for r in responses):
             for line in started:
                 line.failed = True
         first = min(m.start for line in started for m in line.evidence)
@@ -554,7 +563,7 @@ class Reading:
         self.attach(earlier, diseases)
         for line, told in responses_by_line(started, [r for r in responses if r not in earlier]):
             line.responses += stated(text, told, self.current, rules, diseases)
-        if not rules.restart_words.search(text, *bounds) and retold(self.lines, started):
+        if not self.says(rules.restart_words, bounds) and retold(self.lines, started):
             for old, new in zip(self.lines[-len(started):], started):
                 old.takes(new)
             self.together = self.lines[-len(started):]
@@ -574,7 +583,7 @@ class Reading:
         drugs = [drug for line in started for drug in line.drugs]
         words = (self.rules.start_words, self.rules.add_words, self.rules.restart_words)
         if not drugs or any(line.regimen for line in started) \
-                or any(w.search(self.text, *bounds) for w in words):
+                or any(self.says(w, bounds) for w in words):
             return False
         told = [line for line in self.lines if line.role not in (FRAMING, TITLE)]
         if len(drugs) == 1:  # not given in a phase of its own ("continues dasatinib maintenance")
@@ -621,7 +630,7 @@ class Reading:
         current, rules = self.current, self.rules
         # with no line under way, nothing can go on: its words are not looked for
         words = {} if current is None else {
-            name: pattern.search(self.text, *step) is not None for name, pattern in (
+            name: self.says(pattern, step) for name, pattern in (
                 ("restart", rules.restart_words), ("add", rules.add_words),
                 ("start", rules.start_words), ("hold", rules.hold_words),
                 ("relapse", rules.relapse_words), ("continue", rules.continue_words))}
@@ -663,7 +672,10 @@ def timeline_lines(text: str, passages: list[Passage], mentions: list[Mention],
                    ) -> list[TimelineLine]:
     """The therapy lines of the patient whose passages these are, in their order."""
     reading = Reading(text, expanded, therapy_rules())
-    ordered = sorted((m for m in mentions if usable(m, ignored)), key=lambda m: m.start)
+    # only the mentions inside the passages are read (a table cell's few of a document's)
+    start, end = reach((p.start, p.end) for p in passages)
+    ordered = sorted((m for m in mentions if start <= m.start < end and usable(m, ignored)),
+                     key=lambda m: m.start)
     starts = [m.start for m in ordered]
     for passage in sorted(passages, key=lambda p: p.start):
         for bounds in steps(text, passage.start, passage.end, reading.rules):

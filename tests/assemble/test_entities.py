@@ -1,4 +1,4 @@
-from pipeline.assemble.entities import merge_fusions
+from pipeline.assemble.entities import merge_fusions, unique
 from pipeline.schema import Fusion
 
 
@@ -35,3 +35,10 @@ def test_an_unresolved_partner_stays_unresolved():
     merged = merge_fusions([fusion("TGF::ALK", unresolved=True),
                             fusion("TGF::ALK", five_prime_exon=3, unresolved=True)])
     assert merged == [fusion("TGF::ALK", five_prime_exon=3, unresolved=True)]
+
+
+def test_unique_keeps_the_first_of_equal_items_in_their_order():
+    first, again = "alectinib", "".join(["alec", "tinib"])
+    kept = unique(["crizotinib", first, "crizotinib", again])
+    assert kept == ["crizotinib", "alectinib"] and kept[1] is first
+    assert unique(["ALK", "alk", "RET"], key=str.lower) == ["ALK", "RET"]

@@ -3,7 +3,7 @@
 import itertools
 import random
 
-from pipeline.assemble.spans import Covered, starting_within
+from pipeline.assemble.spans import Covered, reach, starting_within
 
 
 def test_covered_is_any_span_holding_the_offset():
@@ -34,3 +34,11 @@ def test_starting_within_keeps_the_items_in_their_order():
     for start, end in itertools.product(range(0, 18), repeat=2):
         assert starting_within(items, starts, start, end) == [
             item for item in items if start <= item[0] < end]
+
+
+def test_the_reach_of_spans_holds_every_offset_any_of_them_covers():
+    spans = [(20, 30), (5, 9), (22, 25)]
+    start, end = reach(spans)
+    assert (start, end) == (5, 30)
+    assert all(start <= offset < end for offset in range(100) if offset in Covered(spans))
+    assert reach([]) == (0, 0)

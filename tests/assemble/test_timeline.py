@@ -4,7 +4,7 @@ import pytest
 
 from pipeline.assemble.story import DETAIL, Passage
 from pipeline.assemble.therapies import expansions
-from pipeline.assemble.timeline import steps, stretch_lines, therapy_rules, timeline_lines
+from pipeline.assemble.timeline import Reading, steps, stretch_lines, therapy_rules, timeline_lines
 from pipeline.read import read_document
 from pipeline.tag import tag
 
@@ -333,3 +333,21 @@ def test_a_passage_is_cut_by_its_own_documents_text_when_another_held_the_same_b
     assert steps(first, 0, 58, rules) == ((0, 22), (22, 37), (37, 58))
     assert steps(second, 0, 58, rules) == ((0, 58),)
     assert steps(first, 0, 58, rules) == ((0, 22), (22, 37), (37, 58))
+
+
+def test_a_stretch_reads_only_the_treatments_printed_inside_it(tmp_path):
+    story = "Crizotinib was started. The scan showed progression. Ceritinib was started."
+    text, mentions = tagged(tmp_path, story)
+    second = text.index("Ceritinib")
+    assert [line.therapy.drugs for line in stretch_lines(text, second, text.index(".", second),
+                                                         mentions, {})] == [["ceritinib"]]
+    assert [line.drugs for line in timeline_lines(text, [], mentions, {})] == []
+
+
+def test_a_step_is_searched_for_a_word_list_once():
+    text = "Crizotinib was held for pneumonitis."
+    reading = Reading(text, {}, therapy_rules())
+    rules, bounds = reading.rules, (0, len(text))
+    assert reading.says(rules.hold_words, bounds) and not reading.says(rules.restart_words, bounds)
+    assert reading.says(rules.hold_words, bounds) and len(reading.said) == 2
+    assert not reading.says(rules.hold_words, (0, text.index(" held")))  # another step
