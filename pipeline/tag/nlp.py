@@ -44,19 +44,23 @@ def create_scispacy_tokenizer():
 
     def make_tokenizer(nlp: Language):
         # scispaCy's builder borrows token_match from the pipeline's current tokenizer,
-        # which does not exist yet while the pipeline is built from config.
-        nlp.tokenizer = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        tokenizer = combined_rule_tokenizer(nlp)
-        tokenizer.rules = without_idle_special_cases(tokenizer)
+        # which does not exist yet while the pipeline is built from config: a bare one
+        # with the language's token_match (all spaCy's default tokenizer would lend it;
+        # building that one loads its special cases and compiles its affix patterns).
+        nlp.tokenizer = Tokenizer(nlp.vocab, token_match=nlp.Defaults.token_match)
+        scispacy = combined_rule_tokenizer(nlp)
         affixes = [AffixPattern(pattern.__self__) for pattern in (
-            tokenizer.prefix_search, tokenizer.suffix_search, tokenizer.infix_finditer)]
-        tokenizer.prefix_search = affixes[0].search
-        tokenizer.suffix_search = affixes[1].search
-        tokenizer.infix_finditer = affixes[2].finditer
-        if tokenizer.token_match is None and all(affix.plain is not None for affix in affixes):
-            tokenizer.token_match = PLAIN_WORD.match
-        tokenizer.max_cache_size = CACHED_CHUNKS
-        return tokenizer
+            scispacy.prefix_search, scispacy.suffix_search, scispacy.infix_finditer)]
+        token_match = scispacy.token_match
+        if token_match is None and all(affix.plain is not None for affix in affixes):
+            token_match = PLAIN_WORD.match
+        # built once with its final special cases and patterns: spaCy loads every special
+        # case again each time one of them is set on a tokenizer (1,322 cases, five times)
+        return Tokenizer(nlp.vocab, without_idle_special_cases(scispacy),
+                         prefix_search=affixes[0].search, suffix_search=affixes[1].search,
+                         infix_finditer=affixes[2].finditer, token_match=token_match,
+                         url_match=scispacy.url_match, faster_heuristics=scispacy.faster_heuristics,
+                         max_cache_size=CACHED_CHUNKS)
 
     return make_tokenizer
 
