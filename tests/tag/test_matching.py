@@ -361,3 +361,17 @@ def test_short_texts_do_not_push_a_document_s_runs_out_of_the_caches():
         ["anaplastic", "lymphoma", "kinase", str(n)] for n in range(10)]
     assert ascii_runs(document) is runs  # still remembered
     assert ascii_runs(long_forms[0]) == ascii_runs(long_forms[0])  # the same, made again
+
+
+def test_a_value_handed_to_a_per_lookup_function_is_its_answer_for_that_lookup_only():
+    calls = []
+
+    @per_lookup
+    def size(lookup):
+        calls.append(lookup)
+        return len(lookup)
+
+    lookup, other = {"ALK": 1}, {"ALK": 1}
+    size.remember(lookup, 5)  # as loaded from the lexicon cache
+    assert size(lookup) == 5 and calls == []
+    assert size(other) == 1 and calls == [other]

@@ -4,9 +4,10 @@ import string
 from re import _parser as sre_parser
 
 import spacy
+from spacy.symbols import ORTH
 
 from pipeline.tag.nlp import (CACHED_CHUNKS, PLAIN_ALPHABETS, PLAIN_WORD, AffixPattern,
-                              matches_within)
+                              idle_special_cases, matches_within, without_idle_special_cases)
 
 LETTERS = string.ascii_letters
 LETTERS_AND_DIGITS = string.ascii_letters + string.digits
@@ -78,3 +79,22 @@ def test_the_tagger_screens_its_affix_patterns_and_tokenizes_as_scispacy(nlp):
     # again: after "et al." spaCy caches no word of the text, the affix patterns remember
     for _ in range(2):
         assert [(t.text, t.idx) for t in nlp.tokenizer(text)] == expected
+
+
+def test_the_idle_special_cases_are_found_once_and_read_from_the_cache_for_those_cases(
+        nlp, tmp_path, monkeypatch):
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    monkeypatch.setenv("CASELIT_CACHE_DIR", str(tmp_path))
+    scispacy = combined_rule_tokenizer(spacy.blank("en", vocab=nlp.vocab))
+    idle = idle_special_cases(scispacy)
+    assert {"\n", " ", "C++"} <= idle and "e.g." not in idle and "don't" not in idle
+    kept = {text: tokens for text, tokens in scispacy.rules.items() if text not in idle}
+    assert without_idle_special_cases(scispacy) == kept == nlp.tokenizer.rules
+    (cached,) = tmp_path.glob("idle-special-cases-*.pickle")
+    assert pickle.loads(cached.read_bytes()) == idle
+    assert without_idle_special_cases(scispacy) == kept  # read from the cache
+    # a tokenizer with other cases has its own: "C++" split is no idle case
+    scispacy.add_special_case("C++", [{ORTH: "C"}, {ORTH: "++"}])
+    assert "C++" in without_idle_special_cases(scispacy)
+    assert len(list(tmp_path.glob("idle-special-cases-*.pickle"))) == 2
