@@ -239,39 +239,37 @@ def test_required_words_are_those_every_match_holds():
         assert any(word in text.lower() for word in required_words(pattern))
 
 
+class AskedLookup(dict):
+    """A lookup that notes every key it is asked for."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.asked = []
+
+    def get(self, key, default=None):
+        self.asked.append(key)
+        return super().get(key, default)
+
+
 def test_a_phrase_is_tried_no_longer_than_the_keys_starting_with_its_first_word():
-    asked = []
-
-    class Asked(dict):
-        def get(self, key, default=None):
-            asked.append(key)
-            return super().get(key, default)
-
-    lookup = Asked({"small cell lung cancer": "SCLC", "small molecule": "SM", "cell": "C"})
+    lookup = AskedLookup({"small cell lung cancer": "SCLC", "small molecule": "SM", "cell": "C"})
     text = "small molecule inhibitors of the cell cycle in small cell lung cancer patients"
     found = find_terms(text, lookup, max_words=8, lower=True)
     assert [(text[m.start:m.end], value) for m, value in found] == [
         ("small molecule", "SM"), ("cell", "C"), ("small cell lung cancer", "SCLC")]
     # keys starting with "small" have at most four words, "cell" one: no longer phrase asked
-    assert max(len(key.split()) for key in asked) == 4
-    assert [key for key in asked if key.startswith("cell")] == ["cell"]
+    assert max(len(key.split()) for key in lookup.asked) == 4
+    assert [key for key in lookup.asked if key.startswith("cell")] == ["cell"]
 
 
 def test_a_phrase_is_tried_no_longer_than_its_first_two_or_three_words_start_a_key():
-    asked = []
-
-    class Asked(dict):
-        def get(self, key, default=None):
-            asked.append(key)
-            return super().get(key, default)
-
-    lookup = Asked({"small cell lung cancer": "SCLC", "small cell": "SC", "small": "S"})
+    lookup = AskedLookup({"small cell lung cancer": "SCLC", "small cell": "SC", "small": "S"})
     text = "a small molecule, a small cell tumour and small cell lung cancer"
     found = find_terms(text, lookup, max_words=8, lower=True)
     assert [(text[m.start:m.end], value) for m, value in found] == [
         ("small", "S"), ("small cell", "SC"), ("small cell lung cancer", "SCLC")]
     # "small molecule" starts no key, nor does "small cell tumour": only shorter ones asked
-    assert [key for key in asked if key.startswith("small")] == [
+    assert [key for key in lookup.asked if key.startswith("small")] == [
         "small", "small cell", "small cell lung cancer"]
 
 
