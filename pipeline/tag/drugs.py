@@ -54,7 +54,7 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
 from pipeline.tag.gene_rules import gene_rules
-from pipeline.tag.matching import find_terms, first_scanned_forms, lower_keeping_offsets
+from pipeline.tag.matching import SpanIndex, find_terms, first_scanned_forms, lower_keeping_offsets
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
 from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text, remove_tags
@@ -395,10 +395,10 @@ class DrugTagger:
                  + abbreviation_candidates(text, rules) + code_candidates(text, self.genes))
         return most_trusted(named_as_short_form(found, defined, text))
 
-    def vetoed(self, text: str, candidate: Candidate, taken: list[tuple[int, int]]) -> bool:
+    def vetoed(self, text: str, candidate: Candidate, taken: SpanIndex) -> bool:
         """Never a drug: in the span of another mention or of a radiation treatment, a
         tracer, or a gene family's name ("RAS" is no rasagiline)."""
-        return (any(start < candidate.end and candidate.start < end for start, end in taken)
+        return (taken.overlaps(candidate.start, candidate.end)
                 or bool(self.rules.diagnostic.search(candidate.drug))
                 or text[candidate.start:candidate.end] in gene_rules().classes)
 
@@ -434,8 +434,8 @@ class DrugTagger:
         defined = abbreviations(doc)
         definitions = document_definitions(doc, self.lexicon, self.rules, self.words)
         all_candidates = self.candidates(text, defined, definitions)
-        blocked = taken + [(start, end) for start, end, _ in
-                           find_forms(lower_keeping_offsets(text), self.rules.radiation)]
+        blocked = SpanIndex(taken + [(start, end) for start, end, _ in
+                                     find_forms(lower_keeping_offsets(text), self.rules.radiation)])
         candidates = [c for c in all_candidates if not self.vetoed(text, c, blocked)]
         accepted: dict[int, Candidate] = {}
         weak: list[int] = []

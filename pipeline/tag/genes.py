@@ -31,10 +31,9 @@ number ("CDK4/6"). Then:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import accumulate
 from typing import Callable
 
 from spacy.language import Language
@@ -50,10 +49,11 @@ from pipeline.tag.drugs import drug_rules, letters, reads_as_drug
 from pipeline.tag.evidence import ACCEPT, STRONG, WEAK, WEAKER
 from pipeline.tag.gene_rules import GeneRules, gene_rules
 from pipeline.tag.model_mentions import ModelMention, inside, model_mentions, unknown_entities
-from pipeline.tag.matching import ascii_runs, find_terms, matches_at_runs, per_lookup
+from pipeline.tag.matching import SpanIndex, ascii_runs, find_terms, matches_at_runs, per_lookup
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 MAX_NAME_WORDS = 8
+REMEMBERED_FORMS = 1 << 14  # printed forms whose reading a gene tagger keeps (read_form)
 PROTEIN_NAME = re.compile(r"^p\d{2,3}$")  # p53, p16, p63
 LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/|\s*-\s*)\s*$")
 LIKE_COMPOUND = re.compile(r"^(?:-[A-Za-z]+)*-like\b")
@@ -213,15 +213,9 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
 def with_markers(candidates: list[Candidate], text: str, rules: GeneRules) -> list[Candidate]:
     """The candidates and the IHC markers printed where none is ("napsin A", "estrogen
     receptor"): no HGNC form, they are genes only in a marker result (see ``resolve``)."""
-    # a marker overlaps a candidate when one starting before the marker's end ends after
-    # its start: the candidates are sorted by start, so the furthest end of those suffices
-    starts = [c.start for c in candidates]
-    furthest = list(accumulate((c.end for c in candidates), max))
-    found = []
-    for match in printed_markers(text, rules):
-        before = bisect_left(starts, match.end())
-        if not (before and furthest[before - 1] > match.start()):
-            found.append(Candidate(match.start(), match.end(), match.group(), None, "marker"))
+    taken = SpanIndex((c.start, c.end) for c in candidates)
+    found = [Candidate(match.start(), match.end(), match.group(), None, "marker")
+             for match in printed_markers(text, rules) if not taken.overlaps(*match.span())]
     return sorted(candidates + found, key=lambda c: c.start) if found else candidates
 
 
@@ -412,6 +406,9 @@ class GeneTagger:
         self.words = common_words(settings)
         self.rules = gene_rules()
         respelling_screen(self.lexicon.printed_forms)  # built with the tagger, not in a document
+        # what the rules make of each printed form (see ``read_form``), remembered: texts
+        # repeat their symbols, and a corpus its genes
+        self.forms: dict[tuple[str, str, str | None], tuple[str | None, str | None, str]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         add_tags(doc, self.judge(doc_text(doc), doc_sentences(doc), abbreviations(doc),
@@ -420,10 +417,28 @@ class GeneTagger:
 
     def resolve(self, candidate: Candidate, sentence: str) -> tuple[str | None, str]:
         """(symbol, strength) after the IHC reading and the rejections."""
-        rules = self.rules
-        marker = rules.marker_symbol(candidate.printed)
-        if marker and names_ihc(rules.ihc_cues, sentence):
+        marker, symbol, verdict = self.read_form(candidate)
+        if marker and names_ihc(self.rules.ihc_cues, sentence):
             return marker, "strong"
+        return symbol, verdict
+
+    def read_form(self, candidate: Candidate) -> tuple[str | None, str | None, str]:
+        """(the symbol of the IHC marker it is, symbol, strength) of a candidate's printed
+        form, its rank and symbol, whatever its context: worked out once per form while
+        the tagger remembers it (up to REMEMBERED_FORMS)."""
+        key = (candidate.printed, candidate.rank, candidate.symbol)
+        reading = self.forms.get(key)
+        if reading is None:
+            if len(self.forms) >= REMEMBERED_FORMS:
+                self.forms.clear()
+            reading = self.forms[key] = (self.rules.marker_symbol(candidate.printed),
+                                         *self.form_verdict(candidate))
+        return reading
+
+    def form_verdict(self, candidate: Candidate) -> tuple[str | None, str]:
+        """(symbol, strength) of a printed form outside an IHC reading: rejected as a
+        class, no gene or a drug product, or as a shared alias (see ``judge``)."""
+        rules = self.rules
         if (candidate.printed in rules.classes or candidate.printed in rules.not_genes
                 or drug_rules().products.fullmatch(candidate.printed)):
             return None, "reject"

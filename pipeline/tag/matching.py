@@ -161,6 +161,22 @@ def resolving_words(words: list[str], lookup: Mapping[str, object],
     return resolving
 
 
+class SpanIndex:
+    """Spans (start, end) of a text, asked whether any of them overlaps a stretch: by
+    bisection over their starts, beside the furthest end the spans starting so far reach
+    (a span starting before the stretch's end overlaps it when it ends after its start),
+    where a scan would compare every span with each stretch asked of."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.furthest = list(accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self.starts, end)
+        return before > 0 and self.furthest[before - 1] > start
+
+
 @dataclass(frozen=True)
 class Match:
     start: int

@@ -331,3 +331,19 @@ def test_a_marker_is_known_as_printed_in_lower_case_or_opening_a_sentence():
     assert [rules.marker_symbol(form) for form in ("SMA", "Napsin A", "napsin A", "CK5/6",
                                                    "Estrogen receptor", "EGFR", "sma", "Sma")] == [
         "ACTA2", "NAPSA", "NAPSA", "KRT5", "ESR1", None, None, None]
+
+
+def test_a_printed_form_is_read_once_whatever_its_context(nlp):
+    from pipeline.tag.context import Sentence
+
+    tagger = nlp.get_pipe("caselit_genes")
+    text = ("The ALK gene was rearranged and SMA was noted in the history. "
+            "Immunohistochemistry showed SMA and ALK in the tumour.")
+    cut = text.index(".") + 1
+    sentences = [Sentence(0, cut, text[:cut]), Sentence(cut + 1, len(text), text[cut + 1:])]
+    tagger.forms.clear()
+    found = [(text[t.start:t.end], t.normalised) for t in tagger.judge(text, sentences, {})]
+    # "SMA" is a previous symbol of SMN1, and the marker of ACTA2 where immunohistochemistry
+    # is spoken of; what its printed form says (both) was worked out once for its two uses
+    assert found == [("ALK", "ALK"), ("SMA", "SMN1"), ("SMA", "ACTA2"), ("ALK", "ALK")]
+    assert sorted(tagger.forms) == [("ALK", "approved", "ALK"), ("SMA", "previous", "SMN1")]

@@ -373,3 +373,24 @@ def test_a_value_handed_to_a_per_lookup_function_is_its_answer_for_that_lookup_o
     size.remember(lookup, 5)  # as loaded from the lexicon cache
     assert size(lookup) == 5 and calls == []
     assert size(other) == 1 and calls == [other]
+
+
+def test_spans_overlapping_a_stretch_are_those_a_scan_finds():
+    import random
+
+    from pipeline.tag.matching import SpanIndex
+
+    # "EML4-ALK" and "ALK": a fusion and a gene inside it, then a drug after them
+    spans = [(12, 20), (17, 20), (40, 51)]
+    index = SpanIndex(spans)
+    assert [index.overlaps(*stretch) for stretch in ((17, 20), (20, 25), (0, 12), (50, 60),
+                                                     (21, 40), (11, 13))] == [
+        True, False, False, True, False, True]
+    chance = random.Random(18)
+    for _ in range(300):
+        spans = [(start, start + chance.randint(1, 9))
+                 for start in (chance.randint(0, 60) for _ in range(chance.randint(0, 6)))]
+        index = SpanIndex(spans)
+        for start in range(0, 70, 3):
+            end = start + chance.randint(1, 8)
+            assert index.overlaps(start, end) == any(s < end and start < e for s, e in spans)
