@@ -280,6 +280,24 @@ def short_form_uses(text: str, short: str) -> list[tuple[int, int]]:
 
 
 DEFINITIONS = ("caselit", "drug_definitions")
+REMEMBERED_LONG_FORMS = 1 << 12
+# long form -> (the lexicon, rules and words it was read with, what it defines)
+_DEFINED: dict[str, tuple[DrugLexicon, DrugRules, frozenset[str], Definition]] = {}
+
+
+def defined_by(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
+               words: frozenset[str]) -> Definition:
+    """:func:`define`, remembered per long form while the process keeps it (up to
+    REMEMBERED_LONG_FORMS): reports spell out the same abbreviations ("polymerase chain
+    reaction", "next-generation sequencing"), and a long form defines the same wherever
+    it stands."""
+    held = _DEFINED.get(long_form)
+    if held is None or held[0] is not lexicon or held[1] is not rules or held[2] is not words:
+        if len(_DEFINED) >= REMEMBERED_LONG_FORMS:
+            _DEFINED.clear()
+        held = _DEFINED[long_form] = (lexicon, rules, words,
+                                      define(long_form, lexicon, rules, words))
+    return held[3]
 
 
 def document_definitions(doc: Doc, lexicon: DrugLexicon, rules: DrugRules,
@@ -289,7 +307,7 @@ def document_definitions(doc: Doc, lexicon: DrugLexicon, rules: DrugRules,
     definitions = doc.user_data.get(DEFINITIONS)
     if definitions is None:
         definitions = doc.user_data[DEFINITIONS] = {
-            short: define(long_form, lexicon, rules, words)
+            short: defined_by(long_form, lexicon, rules, words)
             for short, long_form in abbreviations(doc).items()}
     return definitions
 

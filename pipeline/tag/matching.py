@@ -15,7 +15,7 @@ from functools import lru_cache, wraps
 from itertools import accumulate, compress
 from operator import itemgetter, or_
 from re import _constants as sre_constants, _parser as sre_parser
-from typing import Callable, Container, Iterable, Mapping, Sequence, TypeVar
+from typing import Callable, Container, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
 from pipeline.resources import trie_alternation
 
@@ -177,8 +177,10 @@ class SpanIndex:
         return before > 0 and self.furthest[before - 1] > start
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """A phrase found (a tuple: one is made for every phrase, at a third of the cost of a
+    frozen dataclass)."""
+
     start: int
     end: int
     key: str

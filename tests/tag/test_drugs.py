@@ -193,3 +193,17 @@ def test_a_hormone_measured_as_a_marker_is_no_drug(drugs):
         ("vandetanib", "vandetanib")]
     assert drugs("Hypercalcaemia was treated with calcitonin.") == [("calcitonin", "calcitonin")]
     assert drugs("Vitamin D levels were low.") == []
+
+
+def test_a_long_form_is_read_once_wherever_a_document_spells_it_out(drug_lexicon):
+    from pipeline.lexicons import common_words
+    from pipeline.tag import drugs
+
+    rules, words = drugs.drug_rules(), common_words()
+    long_form = "liposomal daunorubicin/cytarabine"
+    drugs._DEFINED.pop(long_form, None)
+    first = drugs.defined_by(long_form, drug_lexicon, rules, words)
+    assert first.drugs == {"daunorubicin", "cytarabine"}
+    # a second document defining "CPX-351" the same way reads it from memory
+    assert drugs.defined_by(long_form, drug_lexicon, rules, words) is first
+    assert first == drugs.define(long_form, drug_lexicon, rules, words)
