@@ -168,7 +168,7 @@ def mention_table(doc_id: str, columns: dict[str, list]) -> pa.Table:
         "section": columns["section"], "in_scope": columns["in_scope"],
         "sentence": columns["sentence"], "sentence_start": columns["sentence_start"],
         "sentence_end": columns["sentence_end"], "rule": columns["rule"],
-        "modifiers": [LIST_SEPARATOR.join(modifiers) for modifiers in columns["modifiers"]],
+        "modifiers": list(map(LIST_SEPARATOR.join, columns["modifiers"])),
     }, schema=SCHEMAS["mentions"])
 
 

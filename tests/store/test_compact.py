@@ -199,3 +199,14 @@ def test_a_place_is_the_page_and_section_at_its_offset():
                        {"start": 30, "end": 35, "kind": "table", "in_scope": True}])
     for offset in range(-2, 44):
         assert derived.place(offset) == (derived.page(offset), *derived.section(offset))
+
+
+def test_the_places_of_many_offsets_are_each_ones_place():
+    """The places of a list of offsets, looked up together, are the place of each, in
+    their order, unsorted or not, and with an offset before the text among them."""
+    from pipeline.store.compact import Derived
+
+    derived = Derived("x" * 40, [{"start": 2, "end": 12, "number": 1}],
+                      [{"start": 9, "end": 20, "kind": "references", "in_scope": False}])
+    for offsets in ([0, 1, 2, 9, 12, 20, 39, 40], [40, 3, 3, 15, 0], [5, -1, 9], []):
+        assert derived.places_at(offsets) == [derived.place(offset) for offset in offsets]
