@@ -14,7 +14,7 @@ import errno
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 
 def process_umask() -> int:
@@ -38,6 +38,19 @@ def file_mode(target: Path) -> int:
         return 0o666 & ~UMASK
 
 
+def make_temporary(target: Path) -> tuple[int, Path]:
+    """A new temporary file beside ``target`` (its folder made when missing), open for
+    writing: (descriptor, path)."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX,
+                                        dir=target.parent)
+    except FileNotFoundError:  # only then: a mkdir of a folder that exists fails, and costs
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX,
+                                        dir=target.parent)
+    return handle, Path(name)
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``.
@@ -46,30 +59,45 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     is removed and ``target`` is left as it was.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX,
-                                    dir=target.parent)
+    handle, temporary = make_temporary(target)
     os.close(handle)
-    temporary = Path(name)
     try:
         yield temporary
         with temporary.open("rb+") as written:
             os.fsync(written.fileno())
         os.chmod(temporary, file_mode(target))
         os.replace(temporary, target)
-    finally:
+    except BaseException:
         temporary.unlink(missing_ok=True)
+        raise
 
 
 @contextlib.contextmanager
-def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
-    """Temporary paths for several files that are replaced together: only once every one
-    is completely written, in the order given, then made durable. A failure while writing
-    (a full disk) leaves every target as it was."""
-    with contextlib.ExitStack() as stack:
-        # entered in reverse, so they exit (are renamed) in the order given
-        temporaries = [stack.enter_context(atomic_path(target)) for target in reversed(targets)]
-        yield temporaries[::-1]
+def atomic_files(targets: list[Path]) -> Iterator[list[BinaryIO]]:
+    """Temporary files, open for binary writing, for several files that are replaced
+    together: only once every one is completely written and fsynced, in the order given,
+    then made durable. A failure while writing (a full disk) leaves every target as it
+    was, and no temporary file. Each file is written, synced and given its mode through
+    the descriptor it was made with (opened once, not again by its path as
+    :func:`atomic_path`'s writers do)."""
+    made: list[tuple[Path, BinaryIO, Path]] = []  # (temporary, its file, target)
+    try:
+        for target in targets:
+            handle, temporary = make_temporary(target)
+            made.append((temporary, os.fdopen(handle, "wb"), target))
+        yield [file for _, file, _ in made]
+        for _, file, target in made:
+            file.flush()
+            os.fsync(file.fileno())
+            os.fchmod(file.fileno(), file_mode(target))
+            file.close()
+        for temporary, _, target in made:
+            os.replace(temporary, target)
+    except BaseException:
+        for temporary, file, _ in made:
+            file.close()
+            temporary.unlink(missing_ok=True)
+        raise
     for folder in dict.fromkeys(target.parent for target in targets):
         fsync_directory(folder)
 

@@ -42,7 +42,7 @@ from typing import Sequence
 
 import orjson
 
-from pipeline.schema import Document, Extraction, Mention
+from pipeline.schema import Document, Extraction, Mention, SourceSpan
 
 RECORD_FORMAT = 2
 FORMAT_KEY = "record_format"
@@ -328,16 +328,19 @@ def extraction_fields(data: dict, derived: Derived) -> dict:
     return data
 
 
-def span_steps(spans: list[dict]) -> list[list]:
+def span_steps(spans: list[SourceSpan]) -> list[list]:
     """Source map spans as arrays, their offsets as steps: [start - the previous span's
     end, end - start, page, source_start - the previous source_end, source_end -
-    source_start, *bbox]."""
+    source_start, *bbox]. Read from the spans' attributes: a PDF's thousands of spans
+    dumped to dicts first took 70-80% of its document copy's writing. A box holds floats
+    (validated spans are made so, unchecked ones are made of floats:
+    :func:`pipeline.read.textmap.unchecked_span`), written as they are."""
     rows, end, source_end = [], 0, 0
     for span in spans:
-        rows.append([span["start"] - end, span["end"] - span["start"], span["page"],
-                     span["source_start"] - source_end, span["source_end"] - span["source_start"],
-                     *(span.get("bbox") or ())])
-        end, source_end = span["end"], span["source_end"]
+        rows.append([span.start - end, span.end - span.start, span.page,
+                     span.source_start - source_end, span.source_end - span.source_start,
+                     *(span.bbox or ())])
+        end, source_end = span.end, span.source_end
     return rows
 
 
@@ -351,13 +354,23 @@ def spans_from_steps(rows: list[list]) -> list[dict]:
     return spans
 
 
+# The Document's fields after its source map, in the order model_dump gives them.
+DOCUMENT_FIELDS = tuple(Document.model_fields)
+AFTER_SOURCE_MAP = DOCUMENT_FIELDS[DOCUMENT_FIELDS.index("source_map") + 1:]
+
+
 def document_json(document: Document) -> str:
     """The document copy, written by orjson (the text pydantic's encoder wrote, in half its
     time): a PDF's source map holds thousands of box coordinates, which Python's
     ``json.dumps`` wrote 3-4 times slower (the same values and, but for the spelling of
-    floats below 1e-4, the same text: compact, not ASCII-escaped)."""
-    data = document.model_dump(mode="json", exclude_defaults=True)
-    data["source_map"] = span_steps(data.get("source_map", []))
+    floats below 1e-4, the same text: compact, not ASCII-escaped). The source map is
+    made from the spans themselves (:func:`span_steps`) and put where model_dump has it:
+    in its field's place, or last when empty (model_dump leaves a default out)."""
+    data = document.model_dump(mode="json", exclude_defaults=True, exclude={"source_map"})
+    steps = span_steps(document.source_map)
+    later = {name: data.pop(name) for name in AFTER_SOURCE_MAP if name in data} if steps else {}
+    data["source_map"] = steps
+    data.update(later)
     return compact_json({FORMAT_KEY: RECORD_FORMAT, **data})
 
 

@@ -19,12 +19,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 import orjson
 from pydantic import ValidationError
 
-from pipeline.atomic import TEMPORARY_GLOB, TEMPORARY_SUFFIX, atomic_paths
+from pipeline.atomic import TEMPORARY_GLOB, TEMPORARY_SUFFIX, atomic_files
 from pipeline.errors import Errors, RecordError
 from pipeline.schema import Document, Extraction, Mention
 from pipeline.store.compact import (COLUMN_FIELDS, FORMAT_KEY, HEAD_KEYS, MENTIONS_KEY,
@@ -53,20 +53,20 @@ def write_record(document: Document, extraction: Extraction, out_dir: str | Path
     document's), spliced into the record."""
     out_dir = Path(out_dir)
     target = record_path(out_dir, document.id)
-    with atomic_paths([document_path(out_dir, document.id), target]) as (text, record):
-        text.write_text(document_json(document), encoding="utf-8")
+    with atomic_files([document_path(out_dir, document.id), target]) as (text, record):
+        text.write(document_json(document).encode("utf-8"))
         if mentions is None:
-            record.write_text(record_json(extraction, document), encoding="utf-8")
+            record.write(record_json(extraction, document).encode("utf-8"))
         else:
             write_spliced(record, extraction, mentions)
     return target
 
 
-def write_spliced(record: Path, extraction: Extraction, mentions: "MentionFile") -> None:
-    with record.open("w", encoding="utf-8") as out, mentions.path.open(encoding="utf-8") as found:
-        out.write(record_head(extraction, mentions.encoder))
-        shutil.copyfileobj(found, out)
-        out.write(RECORD_TAIL)
+def write_spliced(record: BinaryIO, extraction: Extraction, mentions: "MentionFile") -> None:
+    with mentions.path.open("rb") as found:  # rows the MentionFile wrote as UTF-8
+        record.write(record_head(extraction, mentions.encoder).encode("utf-8"))
+        shutil.copyfileobj(found, record)
+        record.write(RECORD_TAIL.encode("utf-8"))
 
 
 class MentionFile:

@@ -210,3 +210,27 @@ def test_the_places_of_many_offsets_are_each_ones_place():
                       [{"start": 9, "end": 20, "kind": "references", "in_scope": False}])
     for offsets in ([0, 1, 2, 9, 12, 20, 39, 40], [40, 3, 3, 15, 0], [5, -1, 9], []):
         assert derived.places_at(offsets) == [derived.place(offset) for offset in offsets]
+
+
+def test_a_document_copy_keeps_its_fields_in_the_order_pydantic_dumps_them():
+    """The source map, made from the spans themselves, stands where model_dump puts it:
+    in its field's place before the warnings and metadata, or last when the map is empty
+    (model_dump leaves an empty one out), as copies written before it were."""
+    from pipeline.schema import ArticleMetadata, Document, Page, SourceFile, SourceSpan
+    from pipeline.store.compact import FORMAT_KEY, document_json
+
+    def document(source_map):
+        return Document(id="d", source=SourceFile(path="d.xml", doc_id="d", sha256="0" * 64,
+                                                  size=1),
+                        media_type="application/pdf", text="a text", warnings=["odd"],
+                        pages=[Page(number=1, start=0, end=6)], source_map=source_map,
+                        metadata=ArticleMetadata(title="A case"))
+
+    mapped = document([SourceSpan(start=0, end=1, page=1, source_start=0, source_end=1,
+                                  bbox=(1, 2.5, 3, 4))])
+    dumped = list(mapped.model_dump(mode="json", exclude_defaults=True))
+    assert list(json.loads(document_json(mapped))) == [FORMAT_KEY, *dumped]
+    assert json.loads(document_json(mapped))["source_map"] == [[0, 1, 1, 0, 1, 1.0, 2.5, 3.0, 4.0]]
+    unmapped = document([])
+    assert list(json.loads(document_json(unmapped))) == [
+        FORMAT_KEY, *unmapped.model_dump(mode="json", exclude_defaults=True), "source_map"]
