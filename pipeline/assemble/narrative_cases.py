@@ -102,14 +102,14 @@ def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRu
 
 
 def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: list[Mention],
-                         series: bool) -> list[Mention]:
+                         within_passages: list[Mention], series: bool) -> list[Mention]:
     """The diseases the authors name for the patient: in the title and in the passage
     that introduces it ("We report a woman with lung adenocarcinoma"), or in a
     ``series``, where a passage introduces it alone, that passage only; when the
     introducing passage names none ("was found to have a mass"), or there is none, in
     the first of its passages that names one; else where the title, abstract and case
-    sections name one."""
-    own = [m for m in within(mentions, patient.passages) if m.type == "disease" and m.normalised]
+    sections name one; ``within_passages`` are the mentions of its passages."""
+    own = [m for m in within_passages if m.type == "disease" and m.normalised]
     titled = [m for s in sentences if s.role == TITLE for m in s.mentions
               if m.type == "disease" and m.normalised]
     told = sorted((p for p in patient.passages if p.role != TITLE), key=lambda p: p.start)
@@ -194,9 +194,12 @@ def implied_fusions(text: str, mentions: list[Mention], rules: StoryRules) -> di
     CBFB-MYH11 fusion"), so a patient with the notation has the fusion."""
     tied: dict[str, list[Mention]] = {}
     fusions_ = [m for m in mentions if m.type == "fusion" and m.fusion and m.in_scope]
+    # a sentence naming several fusions is searched once
+    notations = {sentence: [match.group(0).lower() for match in rules.notation.finditer(sentence)]
+                 for sentence in {m.sentence for m in fusions_}}
     for mention in fusions_:
-        for match in rules.notation.finditer(mention.sentence):
-            tied.setdefault(match.group(0).lower(), []).append(mention)
+        for notation in notations[mention.sentence]:
+            tied.setdefault(notation, []).append(mention)
     return tied
 
 
@@ -308,14 +311,15 @@ def usable_but_negation(mention: Mention) -> bool:
 
 
 def patient_case(document: Document, patient: Patient, sentences: list[Sentence],
-                 mentions: list[Mention], expanded: dict[str, list[str]], size: int
-                 ) -> CaseRecord:
+                 mentions: list[Mention], expanded: dict[str, list[str]], size: int,
+                 tied: dict[str, list[Mention]]) -> CaseRecord:
+    """The record of one of the authors' patients; ``tied`` is the document's
+    :func:`implied_fusions`."""
     rules = story_rules()
     text = document.text
     own = within(mentions, patient.passages)
     altered = patient_alterations(patient, own, mentions, size == 1, rules,
                                   findings_tables(document, rules) if size == 1 else [])
-    tied = implied_fusions(text, mentions, rules)
     implied = [m for notation in notations_in(text, patient.passages, rules)
                for m in tied.get(notation, [])]
     fusion_mentions = sorted(unique([m for m in altered if m.type == "fusion"] + implied,
@@ -323,7 +327,7 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
     found = fusions(fusion_mentions)
     rearranged = [m for m in altered if m.type == "rearranged_gene"]
     variant_mentions = [m for m in altered if m.type == "variant" and m.variant]
-    disease = diagnosis(diagnosis_candidates(patient, sentences, mentions, size > 1), mentions,
+    disease = diagnosis(diagnosis_candidates(patient, sentences, mentions, own, size > 1), mentions,
                         rules)
     site = primary_site(disease, told_alone_first(own, patient) if size > 1 else own, mentions,
                         text, rules)
@@ -422,7 +426,8 @@ def narrative_cases(document: Document, mentions: list[Mention],
     if not patients:
         return []
     size = len(patients)
-    records = [patient_case(document, patient, sentences, mentions, expanded, size)
+    tied = implied_fusions(document.text, mentions, story_rules())
+    records = [patient_case(document, patient, sentences, mentions, expanded, size, tied)
                for patient in patients]
     for mention in further_patients(patients, sentences, mentions):
         records.append(further_case(len(records) + 1, mention, mentions, document.text,

@@ -581,17 +581,20 @@ class Reading:
         every drug named has a line of its own already, no one line holds them all (or the
         one drug is not the line under way's), and nothing is said to start."""
         drugs = [drug for line in started for drug in line.drugs]
-        words = (self.rules.start_words, self.rules.add_words, self.rules.restart_words)
-        if not drugs or any(line.regimen for line in started) \
-                or any(self.says(w, bounds) for w in words):
+        if not drugs or any(line.regimen for line in started):
             return False
         told = [line for line in self.lines if line.role not in (FRAMING, TITLE)]
         if len(drugs) == 1:  # not given in a phase of its own ("continues dasatinib maintenance")
-            return (self.current is not None and drugs[0] not in self.current.drugs
-                    and not any(line.setting for line in started)
-                    and any(drugs[0] in line.drugs for line in told if line is not self.current))
-        return (all(any(d in line.drugs for line in told) for d in drugs)
-                and not any(set(drugs) <= set(line.drugs) for line in self.lines))
+            retells = (self.current is not None and drugs[0] not in self.current.drugs
+                       and not any(line.setting for line in started)
+                       and any(drugs[0] in line.drugs for line in told
+                               if line is not self.current))
+        else:
+            retells = (all(any(d in line.drugs for line in told) for d in drugs)
+                       and not any(set(drugs) <= set(line.drugs) for line in self.lines))
+        # the step's words are looked for last: most steps' drugs alone tell no recap
+        words = (self.rules.start_words, self.rules.add_words, self.rules.restart_words)
+        return retells and not any(self.says(w, bounds) for w in words)
 
     def attach_to_each_drug(self, responses: list[Mention], step: list[Mention],
                             diseases: list[Mention]) -> None:
