@@ -69,16 +69,26 @@ def variants(mentions: list[Mention]) -> list[Variant]:
                   key=lambda v: (v.gene, v.hgvs))
 
 
+def by_type(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    """:func:`of_type` for every type in one pass: type -> its mentions, in order."""
+    kinds: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        if mention.in_scope and mention.normalised:
+            kinds.setdefault(mention.type, []).append(mention)
+    return kinds
+
+
 def entity_sets(mentions: list[Mention]) -> dict:
-    found = fusions(mentions)
+    kinds = by_type(mentions)
+    found = fusions(kinds.get("fusion", []))
     return {
-        "genes": unique(m.normalised for m in of_type(mentions, "gene")),
+        "genes": unique(m.normalised for m in kinds.get("gene", [])),
         "unresolved_genes": unique(
-            (UnresolvedGene(symbol=m.normalised) for m in of_type(mentions, "unresolved_gene")),
+            (UnresolvedGene(symbol=m.normalised) for m in kinds.get("unresolved_gene", [])),
             key=lambda u: u.symbol),
         "fusions": found,
-        "rearranged_genes": rearranged_genes(mentions, found),
-        "variants": variants(mentions),
-        "drugs": unique(m.normalised for m in of_type(mentions, "drug")),
-        "regimens": unique(m.normalised for m in of_type(mentions, "regimen")),
+        "rearranged_genes": rearranged_genes(kinds.get("rearranged_gene", []), found),
+        "variants": variants(kinds.get("variant", [])),
+        "drugs": unique(m.normalised for m in kinds.get("drug", [])),
+        "regimens": unique(m.normalised for m in kinds.get("regimen", [])),
     }

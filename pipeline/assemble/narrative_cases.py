@@ -18,6 +18,7 @@ whose ...") are ``index-2``..., each with what its own sentence says.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.assemble.entities import fusions, rearranged_genes, unique
 from pipeline.assemble.events import patient_timeline
@@ -65,8 +66,15 @@ def head_word(form: str) -> str:
     return form.split()[-1] if form.split() else form
 
 
+@lru_cache(maxsize=1024)
+def whole_words(form: str) -> re.Pattern:
+    """``form`` as whole words (a document's disease names are tried against each other
+    many times: each compiled once)."""
+    return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])")
+
+
 def whole_words_within(short: str, long: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", long) is not None
+    return whole_words(short).search(long) is not None
 
 
 def words_of(form: str) -> set[str]:
@@ -256,15 +264,22 @@ def patient_alterations(patient: Patient, own: list[Mention], mentions: list[Men
     """Alterations of the patient's passages its context does not negate or cite, and,
     for a report on one patient, those of other sentences that report them for it ("In
     our case, ...") and those of the tables of its findings."""
-    found = [m for m in own if m.type in ALTERATIONS and usable(m)
-             and not rules.citing.search(m.sentence)]
+    found = uncited([m for m in own if m.type in ALTERATIONS and usable(m)], rules)
     if single:
         told = {m.id for m in found}
-        found += [m for m in mentions if m.type in ALTERATIONS and usable(m) and m.id not in told
-                  and (m.section in FINDING_KINDS and rules.own_finding.search(m.sentence)
-                       or any(start <= m.start < end for start, end in tables))
-                  and not rules.citing.search(m.sentence)]
+        found += uncited([m for m in mentions if m.type in ALTERATIONS and usable(m)
+                          and m.id not in told
+                          and (m.section in FINDING_KINDS and rules.own_finding.search(m.sentence)
+                               or any(start <= m.start < end for start, end in tables))], rules)
     return sorted(found, key=lambda m: m.start)
+
+
+def uncited(mentions: list[Mention], rules: StoryRules) -> list[Mention]:
+    """The mentions whose sentence cites no other report (a sentence naming several
+    alterations is searched once)."""
+    citing = {sentence for sentence in {m.sentence for m in mentions}
+              if rules.citing.search(sentence)}
+    return [m for m in mentions if m.sentence not in citing]
 
 
 # -------------------------------------------------------------------- records
