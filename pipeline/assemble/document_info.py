@@ -12,6 +12,13 @@ FILE = "document_info.yaml"
 DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 CITATION_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)\s*;\s*\d+")
+# What every match of a pattern holds: a line without it is not searched (the patterns
+# start with a boundary or a look-behind, which re tries at every position of a line).
+DOI_MARK, CITATION_MARK = "10.", ";"
+
+
+def has_doi(line: str) -> re.Match | None:
+    return DOI.search(line) if DOI_MARK in line else None
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +48,7 @@ def find_title(document: Document) -> str | None:
 
 def find_doi(lines: list[str]) -> str | None:
     for line in lines:
-        match = DOI.search(line)
+        match = has_doi(line)
         if match:
             return match.group(0).rstrip(".,;)]")
     return None
@@ -61,10 +68,10 @@ def find_year(lines: list[str]) -> int | None:
             if opening.startswith(label) and (found := YEAR.search(line)):
                 return int(found.group(1))
     for line in lines:
-        if DOI.search(line) and (found := YEAR.search(line)):
+        if has_doi(line) and (found := YEAR.search(line)):
             return int(found.group(1))
     for line in lines:
-        if found := CITATION_YEAR.search(line):
+        if CITATION_MARK in line and (found := CITATION_YEAR.search(line)):
             return int(found.group(1))
     for line, opening in zip(lines, lowered):
         if opening.startswith(marks) and (found := YEAR.search(line)):

@@ -39,18 +39,20 @@ def merge_fusions(found: Iterable[Fusion]) -> list[Fusion]:
     first mention. Mentions that state different values for the same detail are
     different forms of the fusion (EML4::ALK variant 1, exon 13, and variant 3, exon 6)
     and stay apart, as the gold guidelines record them."""
-    merged: list[Fusion] = []
+    # each first mention's fusion with the details and unresolved flag the later ones add:
+    # copied once at the end, with all of them
+    merged: list[tuple[Fusion, dict, dict]] = []
     for fusion in found:
         stated = details(fusion)
-        for index, kept in enumerate(merged):
-            known = details(kept)
+        for kept, known, added in merged:
             if kept.name == fusion.name and all(known.get(k, v) == v for k, v in stated.items()):
-                merged[index] = kept.model_copy(update={**stated,
-                                                        "unresolved": kept.unresolved or fusion.unresolved})
+                known.update(stated)
+                added.update(stated)
+                added["unresolved"] = added.get("unresolved", kept.unresolved) or fusion.unresolved
                 break
         else:
-            merged.append(fusion)
-    return merged
+            merged.append((fusion, details(fusion), {}))
+    return [kept.model_copy(update=added) if added else kept for kept, _, added in merged]
 
 
 def fusions(mentions: list[Mention]) -> list[Fusion]:
