@@ -39,18 +39,20 @@ def merge_fusions(found: Iterable[Fusion]) -> list[Fusion]:
     first mention. Mentions that state different values for the same detail are
     different forms of the fusion (EML4::ALK variant 1, exon 13, and variant 3, exon 6)
     and stay apart, as the gold guidelines record them."""
-    merged: list[Fusion] = []
+    # each first mention's fusion with the details and unresolved flag the later ones add:
+    # copied once at the end, with all of them
+    merged: list[tuple[Fusion, dict, dict]] = []
     for fusion in found:
         stated = details(fusion)
-        for index, kept in enumerate(merged):
-            known = details(kept)
+        for kept, known, added in merged:
             if kept.name == fusion.name and all(known.get(k, v) == v for k, v in stated.items()):
-                merged[index] = kept.model_copy(update={**stated,
-                                                        "unresolved": kept.unresolved or fusion.unresolved})
+                known.update(stated)
+                added.update(stated)
+                added["unresolved"] = added.get("unresolved", kept.unresolved) or fusion.unresolved
                 break
         else:
-            merged.append(fusion)
-    return merged
+            merged.append((fusion, details(fusion), {}))
+    return [kept.model_copy(update=added) if added else kept for kept, _, added in merged]
 
 
 def fusions(mentions: list[Mention]) -> list[Fusion]:
@@ -69,16 +71,26 @@ def variants(mentions: list[Mention]) -> list[Variant]:
                   key=lambda v: (v.gene, v.hgvs))
 
 
+def by_type(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    """:func:`of_type` for every type in one pass: type -> its mentions, in order."""
+    kinds: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        if mention.in_scope and mention.normalised:
+            kinds.setdefault(mention.type, []).append(mention)
+    return kinds
+
+
 def entity_sets(mentions: list[Mention]) -> dict:
-    found = fusions(mentions)
+    kinds = by_type(mentions)
+    found = fusions(kinds.get("fusion", []))
     return {
-        "genes": unique(m.normalised for m in of_type(mentions, "gene")),
+        "genes": unique(m.normalised for m in kinds.get("gene", [])),
         "unresolved_genes": unique(
-            (UnresolvedGene(symbol=m.normalised) for m in of_type(mentions, "unresolved_gene")),
+            (UnresolvedGene(symbol=m.normalised) for m in kinds.get("unresolved_gene", [])),
             key=lambda u: u.symbol),
         "fusions": found,
-        "rearranged_genes": rearranged_genes(mentions, found),
-        "variants": variants(mentions),
-        "drugs": unique(m.normalised for m in of_type(mentions, "drug")),
-        "regimens": unique(m.normalised for m in of_type(mentions, "regimen")),
+        "rearranged_genes": rearranged_genes(kinds.get("rearranged_gene", []), found),
+        "variants": variants(kinds.get("variant", [])),
+        "drugs": unique(m.normalised for m in kinds.get("drug", [])),
+        "regimens": unique(m.normalised for m in kinds.get("regimen", [])),
     }

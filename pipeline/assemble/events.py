@@ -266,6 +266,8 @@ def patient_timeline(text: str, passages: list[Passage], mentions: list[Mention]
                           rules, {m.id for m in ordered if m.start in covered})
     events: list[Event] = []
     for passage in told_by:
+        if not starting_within(ordered, starts, passage.start, passage.end):
+            continue  # a step naming nothing tells no event: the passage is not cut
         for bounds in steps(text, passage.start, passage.end, rules):
             events += reader.step(starting_within(ordered, starts, *bounds), bounds)
     if diagnosis is not None and not any(e.kind == "diagnosis" for e in events):

@@ -18,6 +18,7 @@ whose ...") are ``index-2``..., each with what its own sentence says.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.assemble.entities import fusions, rearranged_genes, unique
 from pipeline.assemble.events import patient_timeline
@@ -65,8 +66,15 @@ def head_word(form: str) -> str:
     return form.split()[-1] if form.split() else form
 
 
+@lru_cache(maxsize=1024)
+def whole_words(form: str) -> re.Pattern:
+    """``form`` as whole words (a document's disease names are tried against each other
+    many times: each compiled once)."""
+    return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])")
+
+
 def whole_words_within(short: str, long: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", long) is not None
+    return whole_words(short).search(long) is not None
 
 
 def words_of(form: str) -> set[str]:
@@ -102,14 +110,14 @@ def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRu
 
 
 def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: list[Mention],
-                         series: bool) -> list[Mention]:
+                         within_passages: list[Mention], series: bool) -> list[Mention]:
     """The diseases the authors name for the patient: in the title and in the passage
     that introduces it ("We report a woman with lung adenocarcinoma"), or in a
     ``series``, where a passage introduces it alone, that passage only; when the
     introducing passage names none ("was found to have a mass"), or there is none, in
     the first of its passages that names one; else where the title, abstract and case
-    sections name one."""
-    own = [m for m in within(mentions, patient.passages) if m.type == "disease" and m.normalised]
+    sections name one; ``within_passages`` are the mentions of its passages."""
+    own = [m for m in within_passages if m.type == "disease" and m.normalised]
     titled = [m for s in sentences if s.role == TITLE for m in s.mentions
               if m.type == "disease" and m.normalised]
     told = sorted((p for p in patient.passages if p.role != TITLE), key=lambda p: p.start)
@@ -194,9 +202,12 @@ def implied_fusions(text: str, mentions: list[Mention], rules: StoryRules) -> di
     CBFB-MYH11 fusion"), so a patient with the notation has the fusion."""
     tied: dict[str, list[Mention]] = {}
     fusions_ = [m for m in mentions if m.type == "fusion" and m.fusion and m.in_scope]
+    # a sentence naming several fusions is searched once
+    notations = {sentence: [match.group(0).lower() for match in rules.notation.finditer(sentence)]
+                 for sentence in {m.sentence for m in fusions_}}
     for mention in fusions_:
-        for match in rules.notation.finditer(mention.sentence):
-            tied.setdefault(match.group(0).lower(), []).append(mention)
+        for notation in notations[mention.sentence]:
+            tied.setdefault(notation, []).append(mention)
     return tied
 
 
@@ -253,15 +264,22 @@ def patient_alterations(patient: Patient, own: list[Mention], mentions: list[Men
     """Alterations of the patient's passages its context does not negate or cite, and,
     for a report on one patient, those of other sentences that report them for it ("In
     our case, ...") and those of the tables of its findings."""
-    found = [m for m in own if m.type in ALTERATIONS and usable(m)
-             and not rules.citing.search(m.sentence)]
+    found = uncited([m for m in own if m.type in ALTERATIONS and usable(m)], rules)
     if single:
         told = {m.id for m in found}
-        found += [m for m in mentions if m.type in ALTERATIONS and usable(m) and m.id not in told
-                  and (m.section in FINDING_KINDS and rules.own_finding.search(m.sentence)
-                       or any(start <= m.start < end for start, end in tables))
-                  and not rules.citing.search(m.sentence)]
+        found += uncited([m for m in mentions if m.type in ALTERATIONS and usable(m)
+                          and m.id not in told
+                          and (m.section in FINDING_KINDS and rules.own_finding.search(m.sentence)
+                               or any(start <= m.start < end for start, end in tables))], rules)
     return sorted(found, key=lambda m: m.start)
+
+
+def uncited(mentions: list[Mention], rules: StoryRules) -> list[Mention]:
+    """The mentions whose sentence cites no other report (a sentence naming several
+    alterations is searched once)."""
+    citing = {sentence for sentence in {m.sentence for m in mentions}
+              if rules.citing.search(sentence)}
+    return [m for m in mentions if m.sentence not in citing]
 
 
 # -------------------------------------------------------------------- records
@@ -308,14 +326,15 @@ def usable_but_negation(mention: Mention) -> bool:
 
 
 def patient_case(document: Document, patient: Patient, sentences: list[Sentence],
-                 mentions: list[Mention], expanded: dict[str, list[str]], size: int
-                 ) -> CaseRecord:
+                 mentions: list[Mention], expanded: dict[str, list[str]], size: int,
+                 tied: dict[str, list[Mention]]) -> CaseRecord:
+    """The record of one of the authors' patients; ``tied`` is the document's
+    :func:`implied_fusions`."""
     rules = story_rules()
     text = document.text
     own = within(mentions, patient.passages)
     altered = patient_alterations(patient, own, mentions, size == 1, rules,
                                   findings_tables(document, rules) if size == 1 else [])
-    tied = implied_fusions(text, mentions, rules)
     implied = [m for notation in notations_in(text, patient.passages, rules)
                for m in tied.get(notation, [])]
     fusion_mentions = sorted(unique([m for m in altered if m.type == "fusion"] + implied,
@@ -323,7 +342,7 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
     found = fusions(fusion_mentions)
     rearranged = [m for m in altered if m.type == "rearranged_gene"]
     variant_mentions = [m for m in altered if m.type == "variant" and m.variant]
-    disease = diagnosis(diagnosis_candidates(patient, sentences, mentions, size > 1), mentions,
+    disease = diagnosis(diagnosis_candidates(patient, sentences, mentions, own, size > 1), mentions,
                         rules)
     site = primary_site(disease, told_alone_first(own, patient) if size > 1 else own, mentions,
                         text, rules)
@@ -422,7 +441,8 @@ def narrative_cases(document: Document, mentions: list[Mention],
     if not patients:
         return []
     size = len(patients)
-    records = [patient_case(document, patient, sentences, mentions, expanded, size)
+    tied = implied_fusions(document.text, mentions, story_rules())
+    records = [patient_case(document, patient, sentences, mentions, expanded, size, tied)
                for patient in patients]
     for mention in further_patients(patients, sentences, mentions):
         records.append(further_case(len(records) + 1, mention, mentions, document.text,

@@ -254,19 +254,26 @@ def narrative_patients(document: Document, mentions: list[Mention]
     for passage in passages(text, sentences, size, related):
         for number in passage.patients:
             patients[number - 1].passages.append(passage)
+    described = descriptions(sentences) if len(related) != size else []
     for patient in patients:
         patient.descriptors = ([related[patient.number - 1]] if len(related) == size
-                               else descriptors_of(patient, sentences, size))
+                               else descriptors_of(patient, described, size))
     return patients, sentences
 
 
-def descriptors_of(patient: Patient, sentences: list[Sentence], size: int) -> list[Mention]:
-    """The age and sex phrases of the patient's own passages (only those that speak of it
-    alone, in a report on several)."""
+def descriptions(sentences: list[Sentence]) -> list[tuple[Sentence, list[Mention]]]:
+    """The sentences that describe one patient, each with its age and sex phrases (picked
+    out once for all the patients of a document)."""
     described = [(sentence, [m for m in sentence.mentions
                              if introducing(m) and m.patient.count is None])
                  for sentence in sentences]
-    described = [(sentence, found) for sentence, found in described if found]
+    return [(sentence, found) for sentence, found in described if found]
+
+
+def descriptors_of(patient: Patient, described: list[tuple[Sentence, list[Mention]]], size: int
+                   ) -> list[Mention]:
+    """The age and sex phrases of the patient's own passages (only those that speak of it
+    alone, in a report on several); ``described`` are the document's :func:`descriptions`."""
     found = []
     for passage in patient.passages:
         if size > 1 and len(passage.patients) > 1:

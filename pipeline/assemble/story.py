@@ -302,10 +302,11 @@ def tells(text: str, sentence: Sentence, rules: StoryRules) -> bool:
         return False
     if tells_of_patient(text, sentence, rules):
         return True  # "he", "the patient", "all three patients", "one patient", "a third case"
+    if rules.story_words.search(text, sentence.start, sentence.end) is None:
+        return False
     comments = [m.span() for m in rules.comment_clause.finditer(text, sentence.start, sentence.end)]
-    return (rules.story_words.search(text, sentence.start, sentence.end) is not None
-            and not any(not any(a <= word.start() < b for a, b in comments) for word in
-                        rules.background_words.finditer(text, sentence.start, sentence.end)))
+    return not any(not any(a <= word.start() < b for a, b in comments) for word in
+                   rules.background_words.finditer(text, sentence.start, sentence.end))
 
 
 def tells_of_patient(text: str, sentence: Sentence, rules: StoryRules) -> bool:

@@ -105,6 +105,9 @@ class TableContext:
     header_settings: list[str | None]  # "First-line" -> first-line, per column
     caption: tuple[int, int]
     caption_mentions: list[Mention]
+    # the lines of a caption that names treatments, read once: each row takes a copy of
+    # the first (:func:`with_caption_line` gives it the row's response)
+    caption_lines: list[Line]
     footnotes: dict[str, tuple[int, int]]
     expanded: dict[str, list[str]]
 
@@ -158,18 +161,16 @@ def column_lines(text: str, row: TableRow, row_mentions: list[Mention], context:
     return lines
 
 
-def with_caption_line(text: str, lines: list[Line], row: TableRow,
+def with_caption_line(lines: list[Line], row: TableRow,
                       row_mentions: list[Mention], context: TableContext) -> list[Line]:
     """The treatment the caption says every row had ("cases ... receiving first-line
     alectinib"), with the row's best response: it completes the row's own line for those
     drugs, or comes first when the row tells no such line."""
     best = next((first_response(within(row_mentions, cell.start, cell.end))
                  for cell in row.cells if context.role(cell) == "response"), None)
-    told = stretch_lines(text, *context.caption, context.caption_mentions, context.expanded,
-                         IGNORED_IN_TABLES)
-    if not told:
+    if not context.caption_lines:
         return lines
-    shared = told[0]
+    shared = row_copy(context.caption_lines[0])
     if best is not None:
         shared.therapy.response, shared.response_evidence = best.normalised, [best.id]
     for line in lines:
@@ -182,6 +183,13 @@ def with_caption_line(text: str, lines: list[Line], row: TableRow,
     return [shared, *lines]
 
 
+def row_copy(line: Line) -> Line:
+    """A row's own copy of a line that every row shares: the row changes its therapy and
+    evidence."""
+    return Line(line.therapy.model_copy(update={"drugs": list(line.therapy.drugs)}),
+                list(line.evidence), list(line.response_evidence), dict(line.stated))
+
+
 def row_lines(text: str, row: TableRow, row_mentions: list[Mention], mentions: list[Mention],
               context: TableContext, rules: ColumnRules) -> list[Line]:
     lines = column_lines(text, row, row_mentions, context, rules)
@@ -191,7 +199,7 @@ def row_lines(text: str, row: TableRow, row_mentions: list[Mention], mentions: l
                              IGNORED_IN_TABLES)
             lines = [line for line in lines if not covered(line, course)] + course
     if treatments(context.caption_mentions):
-        lines = with_caption_line(text, lines, row, row_mentions, context)
+        lines = with_caption_line(lines, row, row_mentions, context)
     return lines + footnote_lines(text, row, mentions, context, rules)
 
 
@@ -273,15 +281,19 @@ def table_cases(document: Document, mentions: list[Mention],
         header, rows = table.layout(text)
         caption_end = text.find("\n", table.start, table.end)
         inside = within(mentions, table.start, table.end)
+        caption = (table.start, table.end if caption_end == -1 else caption_end)
+        caption_mentions = within(inside, *caption)
         context = TableContext(
             table=table,
             mentions=inside,
             roles=column_roles(table.header, rules),
             header_settings=[normal(first_normal(within(inside, c.start, c.end), "setting"))
                              for c in header],
-            caption=(table.start, table.end if caption_end == -1 else caption_end),
-            caption_mentions=within(inside, table.start,
-                                    table.end if caption_end == -1 else caption_end),
+            caption=caption,
+            caption_mentions=caption_mentions,
+            caption_lines=(stretch_lines(text, *caption, caption_mentions, expanded,
+                                         IGNORED_IN_TABLES)
+                           if treatments(caption_mentions) else []),
             footnotes=footnote_spans(text, table, rules),
             expanded=expanded,
         )

@@ -208,7 +208,7 @@ def says_when(text: str, response: Mention, step_start: int, rules: TherapyRules
 
 
 def usable(mention: Mention, ignored: frozenset[str] = IGNORED) -> bool:
-    return mention.in_scope and not ignored.intersection(mention.modifiers)
+    return mention.in_scope and ignored.isdisjoint(mention.modifiers)
 
 
 def is_treatment(mention: Mention) -> bool:
@@ -521,6 +521,8 @@ class Reading:
 
     def step(self, step: list[Mention], bounds: tuple[int, int], role: str) -> None:
         """Read one step of a passage in ``role``."""
+        if not step and (role == TITLE or not self.held):
+            return  # naming nothing, a step starts and states nothing (its relapse ends a hold)
         text, rules = self.text, self.rules
         responses = [m for m in step if m.type == "response"]
         diseases = [m for m in step if m.type == "disease"]
@@ -540,7 +542,7 @@ class Reading:
         if step and step[0].sentence_end != self.sentence_end:
             self.setting, self.sentence_end, self.together = None, step[0].sentence_end, []
         if not started:
-            if self.says(rules.relapse_words, bounds):
+            if self.held and self.says(rules.relapse_words, bounds):
                 self.held = False  # given again after this, a drug is a new line
             if len(self.together) > 1 and self.current in self.together:
                 for line in self.together:
@@ -581,17 +583,20 @@ class Reading:
         every drug named has a line of its own already, no one line holds them all (or the
         one drug is not the line under way's), and nothing is said to start."""
         drugs = [drug for line in started for drug in line.drugs]
-        words = (self.rules.start_words, self.rules.add_words, self.rules.restart_words)
-        if not drugs or any(line.regimen for line in started) \
-                or any(self.says(w, bounds) for w in words):
+        if not drugs or any(line.regimen for line in started):
             return False
         told = [line for line in self.lines if line.role not in (FRAMING, TITLE)]
         if len(drugs) == 1:  # not given in a phase of its own ("continues dasatinib maintenance")
-            return (self.current is not None and drugs[0] not in self.current.drugs
-                    and not any(line.setting for line in started)
-                    and any(drugs[0] in line.drugs for line in told if line is not self.current))
-        return (all(any(d in line.drugs for line in told) for d in drugs)
-                and not any(set(drugs) <= set(line.drugs) for line in self.lines))
+            retells = (self.current is not None and drugs[0] not in self.current.drugs
+                       and not any(line.setting for line in started)
+                       and any(drugs[0] in line.drugs for line in told
+                               if line is not self.current))
+        else:
+            retells = (all(any(d in line.drugs for line in told) for d in drugs)
+                       and not any(set(drugs) <= set(line.drugs) for line in self.lines))
+        # the step's words are looked for last: most steps' drugs alone tell no recap
+        words = (self.rules.start_words, self.rules.add_words, self.rules.restart_words)
+        return retells and not any(self.says(w, bounds) for w in words)
 
     def attach_to_each_drug(self, responses: list[Mention], step: list[Mention],
                             diseases: list[Mention]) -> None:
@@ -629,42 +634,42 @@ class Reading:
         given on (not treated with anew), or drugs added to it."""
         current, rules = self.current, self.rules
         # with no line under way, nothing can go on: its words are not looked for
-        words = {} if current is None else {
-            name: self.says(pattern, step) for name, pattern in (
-                ("restart", rules.restart_words), ("add", rules.add_words),
-                ("start", rules.start_words), ("hold", rules.hold_words),
-                ("relapse", rules.relapse_words), ("continue", rules.continue_words))}
-        if current is not None and words["hold"] and same_drugs(current, line):
+        if current is not None and same_drugs(current, line) and self.says(rules.hold_words, step):
             self.held = True
-        if current is not None and self.goes_on(current, line, words):
+        if current is not None and self.goes_on(current, line, step):
             current.drugs = unique(current.drugs + line.drugs)
             current.takes(line)
             return
         self.lines.append(line)
         self.current, self.held = line, False
 
-    def goes_on(self, current: TimelineLine, line: TimelineLine, words: dict[str, bool]) -> bool:
+    def goes_on(self, current: TimelineLine, line: TimelineLine, step: tuple[int, int]) -> bool:
+        """Whether ``line`` goes on with ``current``: what the lines hold decides first,
+        the step's words (each looked for only when asked) after."""
+        rules = self.rules
         if current.role == FRAMING and line.role != FRAMING:
             return False  # the story tells the framed line itself; they meet in story order
-        if words["add"] and line.drugs:
+        if line.drugs and self.says(rules.add_words, step):
             # "added to consolidation chemotherapy" after induction: a line of its own
             return not (line.setting and current.setting and line.setting != current.setting)
         if not same_drugs(current, line) or (
                 line.setting and current.setting and line.setting != current.setting):
             return False
-        if line.setting in self.rules.phase_settings and line.setting != current.setting and (
+        if line.setting in rules.phase_settings and line.setting != current.setting and (
                 current.setting is not None or set(line.drugs) != set(current.drugs)):
             # some of the drugs given on in a phase of their own ("carboplatin, pemetrexed
             # and bevacizumab, followed by pemetrexed and bevacizumab maintenance"); the
             # same drugs named with their phase ("crizotinib maintenance") go on
             return False
-        if words["continue"] and not words["restart"] and set(line.drugs) == set(current.drugs):
+        restarted = self.says(rules.restart_words, step)
+        if not restarted and set(line.drugs) == set(current.drugs) \
+                and self.says(rules.continue_words, step):
             return True
         progressed = current.response_is("PD")
-        if words["restart"]:
-            return self.held and not progressed and not words["relapse"]
+        if restarted:
+            return self.held and not progressed and not self.says(rules.relapse_words, step)
         equal = set(line.drugs) == set(current.drugs)
-        return not (words["start"] and (progressed or not equal))
+        return not ((progressed or not equal) and self.says(rules.start_words, step))
 
 
 def timeline_lines(text: str, passages: list[Passage], mentions: list[Mention],
@@ -678,6 +683,9 @@ def timeline_lines(text: str, passages: list[Passage], mentions: list[Mention],
                      key=lambda m: m.start)
     starts = [m.start for m in ordered]
     for passage in sorted(passages, key=lambda p: p.start):
+        if not starting_within(ordered, starts, passage.start, passage.end) \
+                and (passage.role == TITLE or not reading.held):
+            continue  # its steps would name nothing: not cut (:meth:`Reading.step`)
         for bounds in steps(text, passage.start, passage.end, reading.rules):
             reading.step(starting_within(ordered, starts, *bounds), bounds, passage.role)
     series = any(len(p.patients) > 1 for p in passages)

@@ -33,6 +33,15 @@ def test_citation_year_outside_the_reference_list(tmp_path):
     assert document_info(read(tmp_path, text)).year == 2014
 
 
+def test_the_year_comes_from_the_labels_in_their_order_then_the_doi_line(tmp_path):
+    # "accepted" is tried before "received", wherever the lines stand
+    text = "Abstract\nReceived: 2 Jan 2019\nAccepted: 5 May 2020\nA case.\n"
+    assert document_info(read(tmp_path, text)).year == 2020
+    # with no label, the line printing the DOI before a journal citation
+    text = "Abstract\nJ Example Oncol 2014;12:323.\nA case. doi: 10.1000/abc.17 (2017)\n"
+    assert document_info(read(tmp_path, text)).year == 2017
+
+
 def test_document_sets_use_in_scope_mentions_once_each(tmp_path, report_text):
     document = read(tmp_path, report_text)
     extraction = assemble(document, tag(document), fingerprint="test")

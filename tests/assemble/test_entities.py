@@ -1,5 +1,5 @@
-from pipeline.assemble.entities import merge_fusions, unique
-from pipeline.schema import Fusion
+from pipeline.assemble.entities import by_type, merge_fusions, of_type, unique
+from pipeline.schema import Fusion, Mention
 
 
 def fusion(name, **details):
@@ -42,3 +42,20 @@ def test_unique_keeps_the_first_of_equal_items_in_their_order():
     kept = unique(["crizotinib", first, "crizotinib", again])
     assert kept == ["crizotinib", "alectinib"] and kept[1] is first
     assert unique(["ALK", "alk", "RET"], key=str.lower) == ["ALK", "RET"]
+
+
+def mention(number, kind, normalised, in_scope=True):
+    sentence = "ALK and RET fusions responded to crizotinib."
+    return Mention(id=f"m{number}", type=kind, text=normalised or "it", start=number, end=number + 1,
+                   in_scope=in_scope, sentence=sentence, sentence_start=0,
+                   sentence_end=len(sentence), normalised=normalised, rule="test")
+
+
+def test_mentions_by_type_are_each_types_own_in_their_order():
+    mentions = [mention(1, "gene", "ALK"), mention(2, "drug", "crizotinib"),
+                mention(3, "gene", None), mention(4, "gene", "ROS1", in_scope=False),
+                mention(5, "gene", "RET")]
+    kinds = by_type(mentions)
+    assert {kind: [m.id for m in found] for kind, found in kinds.items()} == {
+        "gene": ["m1", "m5"], "drug": ["m2"]}  # no normal form or out of scope: none
+    assert all(found == of_type(mentions, kind) for kind, found in kinds.items())

@@ -3,7 +3,10 @@
 import pytest
 
 from pipeline.assemble import assemble
+from pipeline.assemble.narrative_cases import uncited
+from pipeline.assemble.story import story_rules
 from pipeline.read import read_document
+from pipeline.schema import Mention
 from pipeline.tag import tag
 
 REPORT = """Lorlatinib in a young man with ALK-rearranged acute myeloid leukemia
@@ -371,3 +374,16 @@ def test_a_single_patient_s_treatment_table_gives_its_lines_when_the_story_names
     # a table of the literature's treatments is no history of the patient's
     trials = report.replace("Line\tTreatment", "Study\tTreatment")
     assert lines(case_of(tmp_path, trials)) == []
+
+
+def test_alterations_of_a_sentence_citing_other_reports_are_left_out():
+    cited = "EML4::ALK was previously described in lung cancer."
+    own = "Our patient had an EML4::ALK fusion."
+
+    def fusion(number, sentence):
+        return Mention(id=f"m{number}", type="fusion", text="EML4::ALK", start=number,
+                       end=number + 1, sentence=sentence, sentence_start=0,
+                       sentence_end=len(sentence), normalised="EML4::ALK", rule="test")
+
+    found = uncited([fusion(1, cited), fusion(2, own), fusion(3, cited)], story_rules())
+    assert [m.id for m in found] == ["m2"]

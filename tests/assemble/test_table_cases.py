@@ -1,7 +1,10 @@
 """Patient rows of literature-review tables, on small tables written for each rule."""
 
 from pipeline.assemble import assemble
+from pipeline.assemble.table_cases import row_copy
+from pipeline.assemble.therapies import Line
 from pipeline.read import read_document
+from pipeline.schema import Therapy
 from pipeline.tag import tag
 
 REVIEW = """Crizotinib in epithelioid sarcoma: a review
@@ -97,3 +100,14 @@ def test_every_row_field_points_at_the_mentions_it_came_from(tmp_path):
     assert mentions[case.evidence["primary_site"][0]].text == "Pulmonary"
     assert mentions[case.evidence["status"][0]].text == "alive"
     assert {mentions[i].text for i in case.evidence["therapies"]} >= {"Crizotinib", "PR"}
+
+
+def test_a_row_changes_only_its_own_copy_of_the_caption_line():
+    shared = Line(Therapy(drugs=["crizotinib"], setting="first-line"), ["m1"], [], {})
+    copy = row_copy(shared)
+    copy.therapy.response, copy.response_evidence = "PR", ["m9"]
+    copy.therapy.drugs.append("alectinib")
+    copy.evidence += ["m2"]
+    assert (shared.therapy.drugs, shared.therapy.response, shared.evidence,
+            shared.response_evidence) == (["crizotinib"], None, ["m1"], [])
+    assert row_copy(shared) == shared  # a copy of the same line as it was read

@@ -92,6 +92,12 @@ def test_a_drug_held_and_resumed_goes_on_but_resumed_at_relapse_is_a_new_line(tm
         (["alectinib"], None, "CR", None), (["alectinib"], None, None, None)]
 
 
+def test_a_sentence_naming_nothing_between_a_hold_and_its_resumption_changes_nothing(tmp_path):
+    assert read(tmp_path, "She started alectinib with a complete response. Alectinib was held "
+                          "for pneumonitis. The family was informed. Alectinib was resumed two "
+                          "weeks later.") == [(["alectinib"], None, "CR", None)]
+
+
 def test_the_same_drug_given_after_progression_is_a_new_line(tmp_path):
     assert read(tmp_path, "He received osimertinib with a partial response. Disease "
                           "progression followed. He received osimertinib with local "
