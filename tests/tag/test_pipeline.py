@@ -203,3 +203,25 @@ def test_places_answer_as_the_document_at_every_offset():
         assert places.at(offset) == (document.section_at(offset), document.page_at(offset)), offset
     document.pages[-1] = Page(number=2, start=22, end=len(text))
     assert Places(document).at(len(text)) == (None, 2)  # the end of the text is on the last page
+
+
+def test_mentions_made_without_validation_are_the_validated_ones(tmp_path, report_text):
+    """The tagger makes its mentions without pydantic's validation: each equals the Mention
+    validated from its fields, field by field and type by type, with the same fields set,
+    and serialises the same; among them mentions with a fusion, a variant, a patient and
+    modifiers."""
+    from pipeline.schema import Mention
+
+    path = tmp_path / "case.txt"
+    path.write_text(report_text + "\nThere was no evidence of EGFR mutation.\n")
+    mentions = tag(read_document(path))
+    assert all(any(getattr(m, field) for m in mentions)
+               for field in ("fusion", "variant", "patient", "modifiers"))
+    for made in mentions:
+        validated = Mention.model_validate(dict(vars(made)))
+        assert [(type(v), v) for v in vars(made).values()] == [
+            (type(v), v) for v in vars(validated).values()]
+        assert made.model_fields_set == validated.model_fields_set
+        assert (made.__pydantic_extra__, made.__pydantic_private__) == (
+            validated.__pydantic_extra__, validated.__pydantic_private__)
+        assert made.model_dump_json() == validated.model_dump_json() and made == validated
