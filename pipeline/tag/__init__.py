@@ -25,9 +25,12 @@ MENTION_FIELDS = frozenset(Mention.model_fields)
 
 @lru_cache(maxsize=4)
 def _load(config_path: str | None, settings: Settings):
+    """(the tagger, its components in order): spaCy's ``nlp.pipeline`` formats an error
+    message each time it is read (30 us a document, 0.5% of tagging the bench texts)."""
     from pipeline.tag.nlp import build_nlp
 
-    return build_nlp(config_path)
+    nlp = build_nlp(config_path)
+    return nlp, tuple(component for _, component in nlp.pipeline)
 
 
 def load_tagger(config_path: str | Path | None = None):
@@ -35,6 +38,10 @@ def load_tagger(config_path: str | Path | None = None):
     loading the lexicons takes about a second). Its vocabulary gives new words only the
     lexeme attributes the components read (``pipeline.tag.nlp.READ_LEXEME_ATTRIBUTES``);
     :func:`tag_with_doc` hands out Docs with all of them."""
+    return _loaded(config_path)[0]
+
+
+def _loaded(config_path: str | Path | None):
     with _build_lock:
         return _load(str(config_path) if config_path else None, get_settings())
 
@@ -119,14 +126,14 @@ def tagged(document: Document, config_path: str | Path | None = None):
     from pipeline.tag.tables import set_tables
     from pipeline.tag.tags import make_doc
 
-    nlp = load_tagger(config_path)
+    nlp, components = _loaded(config_path)
     with _call_lock:  # spaCy pipelines are not documented as thread-safe
         doc = make_doc(nlp, document.text)
         # components may use what the reader knows: where the parts out of scope are
         doc.user_data[OUT_OF_SCOPE] = [
             (s.start, s.end) for s in document.sections if not s.in_scope]
         set_tables(doc, document.tables)
-        for _, component in nlp.pipeline:
+        for component in components:
             doc = component(doc)
     return doc, doc_mentions(document, doc)
 

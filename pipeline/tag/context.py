@@ -34,6 +34,15 @@ class Sentence:
     text: str
 
 
+class Sentences(list):
+    """A Doc's sentences in text order, and their start characters (``starts``), which
+    :func:`sentence_at` bisects without a key function called at each step."""
+
+    def __init__(self, sentences):
+        super().__init__(sentences)
+        self.starts = [sentence.start for sentence in self]
+
+
 def token_columns(doc: Doc) -> dict[int, numpy.ndarray]:
     """The Doc's token columns (``TOKEN_ATTRIBUTES``, by attribute), read once for the
     components that read them: each ``Doc.to_array`` walks every token. Tokens do not
@@ -47,7 +56,7 @@ def token_columns(doc: Doc) -> dict[int, numpy.ndarray]:
     return columns
 
 
-def doc_sentences(doc: Doc) -> list[Sentence]:
+def doc_sentences(doc: Doc) -> Sentences:
     """The Doc's sentences, computed once from its token arrays: ``Doc.sents`` builds a
     Token object per token each time it is walked. The sentence splitter sets them as it
     splits (:func:`set_sentences`)."""
@@ -57,12 +66,12 @@ def doc_sentences(doc: Doc) -> list[Sentence]:
     return sentences
 
 
-def set_sentences(doc: Doc, first_tokens: numpy.ndarray) -> list[Sentence]:
+def set_sentences(doc: Doc, first_tokens: numpy.ndarray) -> Sentences:
     """The Doc's sentences, from the indices of their first tokens (in order, 0 first)."""
     text = doc_text(doc)
     starts, ends = bounds_of(doc, first_tokens)
-    sentences = doc.user_data[SENTENCES] = [
-        Sentence(start, end, text[start:end]) for start, end in zip(starts, ends)]
+    sentences = doc.user_data[SENTENCES] = Sentences(
+        Sentence(start, end, text[start:end]) for start, end in zip(starts, ends))
     return sentences
 
 
@@ -88,9 +97,9 @@ def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     return bounds_of(doc, sentence_starts(doc))
 
 
-def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
-    """The sentence holding ``offset`` (sentences in text order)."""
-    index = bisect.bisect_right(sentences, offset, key=lambda sentence: sentence.start) - 1
+def sentence_at(sentences: Sentences, offset: int) -> Sentence | None:
+    """The sentence holding ``offset``."""
+    index = bisect.bisect_right(sentences.starts, offset) - 1
     if index >= 0 and sentences[index].start <= offset < sentences[index].end:
         return sentences[index]
     return None
