@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from pipeline.tag.tags import doc_text
@@ -22,9 +22,9 @@ CUE_REACH = 40  # characters either side of a weak form where a cue word vouches
 OUT_OF_SCOPE = ("caselit", "out_of_scope")
 SENTENCES = ("caselit", "sentences")
 TOKEN_COLUMNS = ("caselit", "token_columns")
-# what the components read of each token: its text's hash, punctuation or white space,
-# where it starts, its length, whether a space follows it
-TOKEN_ATTRIBUTES = (ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH, SPACY)
+# what the components read of each token: its text's hash, where it starts, whether a
+# space follows it (and its length, worked out from those: :func:`token_lengths`)
+TOKEN_ATTRIBUTES = (ORTH, IDX, SPACY)
 
 
 @dataclass
@@ -44,16 +44,29 @@ class Sentences(list):
 
 
 def token_columns(doc: Doc) -> dict[int, numpy.ndarray]:
-    """The Doc's token columns (``TOKEN_ATTRIBUTES``, by attribute), read once for the
-    components that read them: each ``Doc.to_array`` walks every token. Tokens do not
+    """The Doc's token columns (``TOKEN_ATTRIBUTES`` and ``LENGTH``, by attribute), read
+    once for the components that read them: each ``Doc.to_array`` walks every token, and
+    each attribute asked costs (a lexeme's length or flags the most). Tokens do not
     change once the Doc is made; sentence starts do, so they are not among them."""
     columns = doc.user_data.get(TOKEN_COLUMNS)
     if columns is None:
         array = (doc.to_array(list(TOKEN_ATTRIBUTES)) if len(doc)
                  else numpy.zeros((0, len(TOKEN_ATTRIBUTES)), dtype="uint64"))
-        columns = doc.user_data[TOKEN_COLUMNS] = dict(zip(TOKEN_ATTRIBUTES,
-                                                          numpy.ascontiguousarray(array.T)))
+        columns = dict(zip(TOKEN_ATTRIBUTES, numpy.ascontiguousarray(array.T)))
+        columns[LENGTH] = token_lengths(columns[IDX], columns[SPACY], len(doc_text(doc)))
+        doc.user_data[TOKEN_COLUMNS] = columns
     return columns
+
+
+def token_lengths(starts: numpy.ndarray, spaces: numpy.ndarray, text_length: int
+                  ) -> numpy.ndarray:
+    """Each token's length (``LENGTH``): from its start to the next token's (the text's
+    end), less its trailing space; a Doc's text is its tokens' texts, each followed by
+    its space if it has one."""
+    ends = numpy.empty_like(starts)
+    if len(ends):
+        ends[:-1], ends[-1] = starts[1:], text_length
+    return ends - starts - spaces
 
 
 def doc_sentences(doc: Doc) -> Sentences:
