@@ -17,6 +17,7 @@ from typing import Callable
 
 import numpy
 from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
+from spacy.lang.lex_attrs import is_punct  # the lexeme's IS_PUNCT, which spaCy computes so
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -40,7 +41,8 @@ def punctuation_starts(final: numpy.ndarray, is_punct: Callable[[int], bool]) ->
     is neither punctuation (``is_punct`` of its index) nor sentence-final (``final``) with a
     sentence-final token since the last such token, that is the first such token after
     each sentence-final one. Only the tokens right after those are asked whether they are
-    punctuation (a lexeme flag spaCy's ``to_array`` reads for every token)."""
+    punctuation (a lexeme flag, which spaCy would compute for every new word and
+    ``to_array`` read for every token)."""
     starts: list[int] = []
     reached = 0  # the tokens before it are walked past
     for index in numpy.flatnonzero(final).tolist():
@@ -83,14 +85,17 @@ class SentenceSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        columns = token_columns(doc)
-        orths = columns[ORTH]
-        vocab = doc.vocab
+        columns, text = token_columns(doc), doc_text(doc)
+        token_starts, lengths = columns[IDX], columns[LENGTH]
+
+        def token_is_punct(index: int) -> bool:
+            start = int(token_starts[index])
+            return is_punct(text[start:start + int(lengths[index])])
+
         starts = numpy.full((len(doc), 1), SENTENCE_END, dtype="int64")
         starts[0] = 1
-        starts[punctuation_starts(members(orths, self.final_orths),
-                                  lambda index: vocab[int(orths[index])].is_punct)] = 1
-        starts[paragraph_starts(doc_text(doc), columns[IDX], columns[LENGTH])] = 1
+        starts[punctuation_starts(members(columns[ORTH], self.final_orths), token_is_punct)] = 1
+        starts[paragraph_starts(text, token_starts, lengths)] = 1
         doc.from_array([SENT_START], starts.astype("uint64"))
         set_sentences(doc, numpy.flatnonzero(starts[:, 0] == 1))
         return doc

@@ -141,17 +141,21 @@ def attributes(lexeme) -> list:
     return [getattr(lexeme, name) for name in ATTRIBUTES]
 
 
-def test_the_tagger_computes_only_the_lexeme_attributes_its_components_read(nlp):
-    from spacy.attrs import IS_PUNCT, IS_SPACE
+def test_the_tagger_computes_no_lexeme_attribute_and_splits_by_spacys_flags(nlp):
+    """The sentence splitter asks a token's text whether it is punctuation or white space:
+    the flags spaCy computes for the word in a vocabulary that computes every attribute."""
+    from spacy.lang.lex_attrs import is_punct
 
     from pipeline.tag.nlp import READ_LEXEME_ATTRIBUTES
 
-    assert set(nlp.vocab.lex_attr_getters) == set(READ_LEXEME_ATTRIBUTES) == {IS_PUNCT, IS_SPACE}
+    assert set(nlp.vocab.lex_attr_getters) == set(READ_LEXEME_ATTRIBUTES) == set()
     doc, full = nlp.make_doc(UNSEEN), spacy.blank("en").vocab  # computes every attribute
-    assert doc[0].text == "Zorvatinib" and doc[0].shape_ == ""  # not computed
-    assert any(token.is_punct for token in doc) and any(token.is_space for token in doc)
+    assert doc[0].text == "Zorvatinib" and doc[0].shape_ == "" and not doc[-1].is_space
+    assert any(full[token.text].is_punct for token in doc) and any(
+        full[token.text].is_space for token in doc)
     for token in doc:
-        assert (token.is_punct, token.is_space) == (full[token.text].is_punct, full[token.text].is_space)
+        assert (is_punct(token.text), token.text.isspace()) == (
+            full[token.text].is_punct, full[token.text].is_space)
 
 
 def test_a_doc_handed_to_a_caller_has_every_lexeme_attribute(tmp_path):
