@@ -12,16 +12,11 @@ import bisect
 import hashlib
 import threading
 from functools import lru_cache
-from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline import __version__
 from pipeline.schema import Document, Mention, Section
 from pipeline.settings import Settings, get_settings
-
-if TYPE_CHECKING:  # spaCy is imported when a document is tagged, not for a fingerprint
-    from pipeline.tag.context import Sentences
 
 _build_lock = threading.Lock()
 _call_lock = threading.Lock()
@@ -165,37 +160,6 @@ class Places:
         return self.answers[index]
 
 
-class StrippedSentences:
-    """A Doc's sentences' :func:`stripped_bounds`, each worked out when a mention asks for
-    its sentence (a third of the sentences hold none)."""
-
-    def __init__(self, text: str, sentences: Sentences):
-        self.text = text
-        self.sentences = sentences
-        self.stripped: dict[int, tuple[int, int]] = {}
-
-    def bounds(self, index: int) -> tuple[int, int]:
-        found = self.stripped.get(index)
-        if found is None:
-            sentence = self.sentences[index]
-            found = self.stripped[index] = stripped_bounds(self.text, sentence.start, sentence.end)
-        return found
-
-    def at(self, offset: int) -> tuple[int, int]:
-        """The last sentence stripped of its white space that starts at or before
-        ``offset`` (the first sentence if none does). A sentence starts at or after its
-        unstripped start and at or before its end, so it is the last one starting at or
-        before ``offset`` unstripped, or the one before that."""
-        index = bisect.bisect_right(self.sentences.starts, offset) - 1
-        if index > 0 and self.bounds(index)[0] > offset:
-            index -= 1
-        return self.bounds(max(index, 0))
-
-
-# the order of a document's mentions
-POSITION = attrgetter("start", "end", "type")
-
-
 def doc_mentions(document: Document, doc) -> list[Mention]:
     """The mentions of a tagged Doc's tags, sorted by position, with their sentence, page and
     section."""
@@ -203,13 +167,14 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
     from pipeline.tag.tags import doc_tags
 
     text = document.text
-    sentences = StrippedSentences(text, doc_sentences(doc))
+    sentences = [stripped_bounds(text, sent.start, sent.end) for sent in doc_sentences(doc)]
+    starts = [start for start, _ in sentences]
     places = Places(document)
     evidence: dict[tuple[int, int], str] = {}  # one string per sentence shown, not per mention
     unique = {(t.type, t.start, t.end): t for t in doc_tags(doc)}
     mentions = []
-    for number, tag_ in enumerate(sorted(unique.values(), key=POSITION), 1):
-        sentence = sentences.at(tag_.start)
+    for number, tag_ in enumerate(sorted(unique.values(), key=lambda t: (t.start, t.end, t.type)), 1):
+        sentence = sentences[max(bisect.bisect_right(starts, tag_.start) - 1, 0)]
         section, page = places.at(tag_.start)
         s_start, s_end = bounds = evidence_bounds(document, section, sentence, tag_.start)
         shown = evidence.get(bounds)

@@ -229,22 +229,3 @@ def test_mentions_made_without_validation_are_the_validated_ones(tmp_path, repor
         assert (made.__pydantic_extra__, made.__pydantic_private__) == (
             validated.__pydantic_extra__, validated.__pydantic_private__)
         assert made.model_dump_json() == validated.model_dump_json() and made == validated
-
-
-def test_a_mention_s_sentence_is_the_last_stripped_one_starting_at_or_before_it(nlp):
-    """Sentences are stripped of their white space only when a mention asks for one: the
-    answer at every offset is the last stripped sentence starting at or before it, the
-    first if none does."""
-    import bisect
-
-    from pipeline.tag import StrippedSentences, stripped_bounds
-    from pipeline.tag.context import doc_sentences
-
-    text = "  Lead.\n\n \n  Second one.  Third!\n\n\n. ?  \n\nLast"
-    sentences = doc_sentences(nlp(text))
-    stripped = [stripped_bounds(text, s.start, s.end) for s in sentences]
-    assert any(bounds[0] > s.start for bounds, s in zip(stripped, sentences))
-    lazy = StrippedSentences(text, sentences)
-    for offset in range(-1, len(text) + 2):
-        index = max(bisect.bisect_right([start for start, _ in stripped], offset) - 1, 0)
-        assert lazy.at(offset) == stripped[index], offset
