@@ -14,22 +14,23 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import TypeAdapter
-
 from pipeline import __version__
 from pipeline.schema import Document, Mention, Section
 from pipeline.settings import Settings, get_settings
 
 _build_lock = threading.Lock()
 _call_lock = threading.Lock()
-MENTIONS = TypeAdapter(list[Mention])
+MENTION_FIELDS = frozenset(Mention.model_fields)
 
 
 @lru_cache(maxsize=4)
 def _load(config_path: str | None, settings: Settings):
+    """(the tagger, its components in order): spaCy's ``nlp.pipeline`` formats an error
+    message each time it is read (30 us a document, 0.5% of tagging the bench texts)."""
     from pipeline.tag.nlp import build_nlp
 
-    return build_nlp(config_path)
+    nlp = build_nlp(config_path)
+    return nlp, tuple(component for _, component in nlp.pipeline)
 
 
 def load_tagger(config_path: str | Path | None = None):
@@ -37,6 +38,10 @@ def load_tagger(config_path: str | Path | None = None):
     loading the lexicons takes about a second). Its vocabulary gives new words only the
     lexeme attributes the components read (``pipeline.tag.nlp.READ_LEXEME_ATTRIBUTES``);
     :func:`tag_with_doc` hands out Docs with all of them."""
+    return _loaded(config_path)[0]
+
+
+def _loaded(config_path: str | Path | None):
     with _build_lock:
         return _load(str(config_path) if config_path else None, get_settings())
 
@@ -121,14 +126,14 @@ def tagged(document: Document, config_path: str | Path | None = None):
     from pipeline.tag.tables import set_tables
     from pipeline.tag.tags import make_doc
 
-    nlp = load_tagger(config_path)
+    nlp, components = _loaded(config_path)
     with _call_lock:  # spaCy pipelines are not documented as thread-safe
         doc = make_doc(nlp, document.text)
         # components may use what the reader knows: where the parts out of scope are
         doc.user_data[OUT_OF_SCOPE] = [
             (s.start, s.end) for s in document.sections if not s.in_scope]
         set_tables(doc, document.tables)
-        for _, component in nlp.pipeline:
+        for component in components:
             doc = component(doc)
     return doc, doc_mentions(document, doc)
 
@@ -167,7 +172,7 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
     places = Places(document)
     evidence: dict[tuple[int, int], str] = {}  # one string per sentence shown, not per mention
     unique = {(t.type, t.start, t.end): t for t in doc_tags(doc)}
-    rows = []
+    mentions = []
     for number, tag_ in enumerate(sorted(unique.values(), key=lambda t: (t.start, t.end, t.type)), 1):
         sentence = sentences[max(bisect.bisect_right(starts, tag_.start) - 1, 0)]
         section, page = places.at(tag_.start)
@@ -175,7 +180,7 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
         shown = evidence.get(bounds)
         if shown is None:
             shown = evidence[bounds] = text[s_start:s_end]
-        rows.append({
+        mentions.append(unchecked_mention({
             "id": f"m{number}",
             "type": tag_.type,
             "text": text[tag_.start:tag_.end],
@@ -193,6 +198,18 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
             "variant": tag_.variant,
             "patient": tag_.patient,
             "modifiers": list(tag_.modifiers),
-        })
-    # validated at the stage's door, all at once: a Mention each costs twice as much
-    return MENTIONS.validate_python(rows)
+        }))
+    return mentions
+
+
+def unchecked_mention(fields: dict) -> Mention:
+    """The Mention pydantic would validate from ``fields``, every field given and already of
+    its type (the taggers' tags hold ints, strings, the schema's own models and modifier
+    names; a test checks the two alike): its fields set, no validator
+    run. Validating a mention cost four times the making, about 2% of tagging."""
+    mention = object.__new__(Mention)
+    object.__setattr__(mention, "__dict__", fields)
+    object.__setattr__(mention, "__pydantic_fields_set__", set(MENTION_FIELDS))
+    object.__setattr__(mention, "__pydantic_extra__", None)
+    object.__setattr__(mention, "__pydantic_private__", None)
+    return mention

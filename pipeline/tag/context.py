@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from pipeline.tag.tags import doc_text
@@ -22,9 +22,9 @@ CUE_REACH = 40  # characters either side of a weak form where a cue word vouches
 OUT_OF_SCOPE = ("caselit", "out_of_scope")
 SENTENCES = ("caselit", "sentences")
 TOKEN_COLUMNS = ("caselit", "token_columns")
-# what the components read of each token: its text's hash, punctuation or white space,
-# where it starts, its length, whether a space follows it
-TOKEN_ATTRIBUTES = (ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH, SPACY)
+# what the components read of each token: its text's hash, where it starts, whether a
+# space follows it (and its length, worked out from those: :func:`token_lengths`)
+TOKEN_ATTRIBUTES = (ORTH, IDX, SPACY)
 
 
 @dataclass
@@ -34,20 +34,42 @@ class Sentence:
     text: str
 
 
+class Sentences(list):
+    """A Doc's sentences in text order, and their start characters (``starts``), which
+    :func:`sentence_at` bisects without a key function called at each step."""
+
+    def __init__(self, sentences):
+        super().__init__(sentences)
+        self.starts = [sentence.start for sentence in self]
+
+
 def token_columns(doc: Doc) -> dict[int, numpy.ndarray]:
-    """The Doc's token columns (``TOKEN_ATTRIBUTES``, by attribute), read once for the
-    components that read them: each ``Doc.to_array`` walks every token. Tokens do not
+    """The Doc's token columns (``TOKEN_ATTRIBUTES`` and ``LENGTH``, by attribute), read
+    once for the components that read them: each ``Doc.to_array`` walks every token, and
+    each attribute asked costs (a lexeme's length or flags the most). Tokens do not
     change once the Doc is made; sentence starts do, so they are not among them."""
     columns = doc.user_data.get(TOKEN_COLUMNS)
     if columns is None:
         array = (doc.to_array(list(TOKEN_ATTRIBUTES)) if len(doc)
                  else numpy.zeros((0, len(TOKEN_ATTRIBUTES)), dtype="uint64"))
-        columns = doc.user_data[TOKEN_COLUMNS] = dict(zip(TOKEN_ATTRIBUTES,
-                                                          numpy.ascontiguousarray(array.T)))
+        columns = dict(zip(TOKEN_ATTRIBUTES, numpy.ascontiguousarray(array.T)))
+        columns[LENGTH] = token_lengths(columns[IDX], columns[SPACY], len(doc_text(doc)))
+        doc.user_data[TOKEN_COLUMNS] = columns
     return columns
 
 
-def doc_sentences(doc: Doc) -> list[Sentence]:
+def token_lengths(starts: numpy.ndarray, spaces: numpy.ndarray, text_length: int
+                  ) -> numpy.ndarray:
+    """Each token's length (``LENGTH``): from its start to the next token's (the text's
+    end), less its trailing space; a Doc's text is its tokens' texts, each followed by
+    its space if it has one."""
+    ends = numpy.empty_like(starts)
+    if len(ends):
+        ends[:-1], ends[-1] = starts[1:], text_length
+    return ends - starts - spaces
+
+
+def doc_sentences(doc: Doc) -> Sentences:
     """The Doc's sentences, computed once from its token arrays: ``Doc.sents`` builds a
     Token object per token each time it is walked. The sentence splitter sets them as it
     splits (:func:`set_sentences`)."""
@@ -57,12 +79,12 @@ def doc_sentences(doc: Doc) -> list[Sentence]:
     return sentences
 
 
-def set_sentences(doc: Doc, first_tokens: numpy.ndarray) -> list[Sentence]:
+def set_sentences(doc: Doc, first_tokens: numpy.ndarray) -> Sentences:
     """The Doc's sentences, from the indices of their first tokens (in order, 0 first)."""
     text = doc_text(doc)
     starts, ends = bounds_of(doc, first_tokens)
-    sentences = doc.user_data[SENTENCES] = [
-        Sentence(start, end, text[start:end]) for start, end in zip(starts, ends)]
+    sentences = doc.user_data[SENTENCES] = Sentences(
+        Sentence(start, end, text[start:end]) for start, end in zip(starts, ends))
     return sentences
 
 
@@ -88,9 +110,9 @@ def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     return bounds_of(doc, sentence_starts(doc))
 
 
-def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
-    """The sentence holding ``offset`` (sentences in text order)."""
-    index = bisect.bisect_right(sentences, offset, key=lambda sentence: sentence.start) - 1
+def sentence_at(sentences: Sentences, offset: int) -> Sentence | None:
+    """The sentence holding ``offset``."""
+    index = bisect.bisect_right(sentences.starts, offset) - 1
     if index >= 0 and sentences[index].start <= offset < sentences[index].end:
         return sentences[index]
     return None

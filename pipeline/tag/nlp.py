@@ -18,7 +18,7 @@ from re import _compiler as sre_compiler, _constants as sre_constants, _parser a
 from typing import Iterator
 
 import spacy
-from spacy.attrs import IDS, IS_PUNCT, IS_SPACE, ORTH
+from spacy.attrs import IDS, ORTH
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -30,12 +30,13 @@ from pipeline.tag import (abbreviations, case_words, drugs, fusions, genes, hgvs
 from pipeline.tag.tags import register_extension
 
 DEFAULT_CONFIG = "default.cfg"
-# The lexeme attributes the components read: the sentence splitter's punctuation and
-# whitespace (every lexeme also has its ORTH and LENGTH). For each word new to its
-# vocabulary spaCy computes 23 attributes (shape, like_num, norm...), a quarter of the
-# tokenizer's time on new texts; the tagger computes these only, and a Doc handed to a
-# caller gets the others (:func:`complete_lexemes`).
-READ_LEXEME_ATTRIBUTES = frozenset({IS_PUNCT, IS_SPACE})
+# The lexeme attributes the components read: none (every lexeme has its ORTH and LENGTH;
+# the sentence splitter asks whether a token is punctuation or white space of its text,
+# and only of the few tokens it needs). For each word new to its vocabulary spaCy
+# computes 23 attributes (shape, like_num, norm...), a quarter of the tokenizer's time on
+# new texts; the tagger computes none, and a Doc handed to a caller gets them all
+# (:func:`complete_lexemes`).
+READ_LEXEME_ATTRIBUTES: frozenset[int] = frozenset()
 ATTRIBUTE_NAMES = {value: name for name, value in IDS.items()}
 
 

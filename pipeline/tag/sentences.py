@@ -13,15 +13,20 @@ always starts a new sentence.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy
-from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
+from spacy.lang.lex_attrs import is_punct  # the lexeme's IS_PUNCT, which spaCy computes so
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from pipeline.tag.context import set_sentences, token_columns
+from pipeline.tag.tags import doc_text
 
 SENTENCE_END = -1  # SENT_START of a token inside a sentence (1: it starts one)
+BLANK_LINE = "\n\n"
 
 
 def members(values: numpy.ndarray, sorted_set: numpy.ndarray) -> numpy.ndarray:
@@ -31,24 +36,41 @@ def members(values: numpy.ndarray, sorted_set: numpy.ndarray) -> numpy.ndarray:
     return sorted_set[places] == values
 
 
-def punctuation_starts(orths: numpy.ndarray, punct: numpy.ndarray,
-                       final_orths: numpy.ndarray) -> numpy.ndarray:
-    """Indices of tokens after the first that start a sentence by spaCy's sentencizer
-    rule: each token that is neither punctuation nor sentence-final (``orths`` in the
-    sorted ``final_orths``) with a sentence-final token since the last such token."""
-    final = members(orths, final_orths)
-    cumulative = numpy.cumsum(final)
-    ordinary = numpy.flatnonzero(~(final | punct))
-    finals_before = numpy.zeros_like(ordinary)
-    finals_before[1:] = cumulative[ordinary[:-1]]
-    return ordinary[cumulative[ordinary] > finals_before]
+def punctuation_starts(final: numpy.ndarray, is_punct: Callable[[int], bool]) -> list[int]:
+    """Indices of tokens that start a sentence by spaCy's sentencizer rule: each token that
+    is neither punctuation (``is_punct`` of its index) nor sentence-final (``final``) with a
+    sentence-final token since the last such token, that is the first such token after
+    each sentence-final one. Only the tokens right after those are asked whether they are
+    punctuation (a lexeme flag, which spaCy would compute for every new word and
+    ``to_array`` read for every token)."""
+    starts: list[int] = []
+    reached = 0  # the tokens before it are walked past
+    for index in numpy.flatnonzero(final).tolist():
+        if index < reached:
+            continue
+        reached = index + 1
+        while reached < len(final) and (final[reached] or is_punct(reached)):
+            reached += 1
+        if reached < len(final):
+            starts.append(reached)
+    return starts
 
 
-def paragraph_starts(doc: Doc, orths: numpy.ndarray, space: numpy.ndarray) -> list[int]:
-    """Indices of tokens that follow a whitespace token holding a blank line (read from
-    the whitespace token's own string, by its ORTH hash)."""
-    strings = doc.vocab.strings
-    return [int(i) + 1 for i in numpy.flatnonzero(space[:-1]) if "\n\n" in strings[int(orths[i])]]
+def paragraph_starts(text: str, starts: numpy.ndarray, lengths: numpy.ndarray) -> list[int]:
+    """Indices of tokens that follow a whitespace token holding a blank line (a token
+    before the last): found from the text's blank lines, each of which lies in one token
+    or across two."""
+    found: list[int] = []
+    at = text.find(BLANK_LINE)
+    while at != -1:
+        index = int(numpy.searchsorted(starts, at, side="right")) - 1
+        token_start = int(starts[index])
+        token = text[token_start:token_start + int(lengths[index])]
+        if (at + len(BLANK_LINE) <= token_start + len(token) and token.isspace()
+                and index + 1 < len(starts)):
+            found.append(index + 1)
+        at = text.find(BLANK_LINE, at + 1)
+    return found
 
 
 class SentenceSplitter:
@@ -63,12 +85,17 @@ class SentenceSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        columns = token_columns(doc)
-        orths = columns[ORTH]
+        columns, text = token_columns(doc), doc_text(doc)
+        token_starts, lengths = columns[IDX], columns[LENGTH]
+
+        def token_is_punct(index: int) -> bool:
+            start = int(token_starts[index])
+            return is_punct(text[start:start + int(lengths[index])])
+
         starts = numpy.full((len(doc), 1), SENTENCE_END, dtype="int64")
         starts[0] = 1
-        starts[punctuation_starts(orths, columns[IS_PUNCT].astype(bool), self.final_orths)] = 1
-        starts[paragraph_starts(doc, orths, columns[IS_SPACE])] = 1
+        starts[punctuation_starts(members(columns[ORTH], self.final_orths), token_is_punct)] = 1
+        starts[paragraph_starts(text, token_starts, lengths)] = 1
         doc.from_array([SENT_START], starts.astype("uint64"))
         set_sentences(doc, numpy.flatnonzero(starts[:, 0] == 1))
         return doc

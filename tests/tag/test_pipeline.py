@@ -141,17 +141,21 @@ def attributes(lexeme) -> list:
     return [getattr(lexeme, name) for name in ATTRIBUTES]
 
 
-def test_the_tagger_computes_only_the_lexeme_attributes_its_components_read(nlp):
-    from spacy.attrs import IS_PUNCT, IS_SPACE
+def test_the_tagger_computes_no_lexeme_attribute_and_splits_by_spacys_flags(nlp):
+    """The sentence splitter asks a token's text whether it is punctuation or white space:
+    the flags spaCy computes for the word in a vocabulary that computes every attribute."""
+    from spacy.lang.lex_attrs import is_punct
 
     from pipeline.tag.nlp import READ_LEXEME_ATTRIBUTES
 
-    assert set(nlp.vocab.lex_attr_getters) == set(READ_LEXEME_ATTRIBUTES) == {IS_PUNCT, IS_SPACE}
+    assert set(nlp.vocab.lex_attr_getters) == set(READ_LEXEME_ATTRIBUTES) == set()
     doc, full = nlp.make_doc(UNSEEN), spacy.blank("en").vocab  # computes every attribute
-    assert doc[0].text == "Zorvatinib" and doc[0].shape_ == ""  # not computed
-    assert any(token.is_punct for token in doc) and any(token.is_space for token in doc)
+    assert doc[0].text == "Zorvatinib" and doc[0].shape_ == "" and not doc[-1].is_space
+    assert any(full[token.text].is_punct for token in doc) and any(
+        full[token.text].is_space for token in doc)
     for token in doc:
-        assert (token.is_punct, token.is_space) == (full[token.text].is_punct, full[token.text].is_space)
+        assert (is_punct(token.text), token.text.isspace()) == (
+            full[token.text].is_punct, full[token.text].is_space)
 
 
 def test_a_doc_handed_to_a_caller_has_every_lexeme_attribute(tmp_path):
@@ -203,3 +207,25 @@ def test_places_answer_as_the_document_at_every_offset():
         assert places.at(offset) == (document.section_at(offset), document.page_at(offset)), offset
     document.pages[-1] = Page(number=2, start=22, end=len(text))
     assert Places(document).at(len(text)) == (None, 2)  # the end of the text is on the last page
+
+
+def test_mentions_made_without_validation_are_the_validated_ones(tmp_path, report_text):
+    """The tagger makes its mentions without pydantic's validation: each equals the Mention
+    validated from its fields, field by field and type by type, with the same fields set,
+    and serialises the same; among them mentions with a fusion, a variant, a patient and
+    modifiers."""
+    from pipeline.schema import Mention
+
+    path = tmp_path / "case.txt"
+    path.write_text(report_text + "\nThere was no evidence of EGFR mutation.\n")
+    mentions = tag(read_document(path))
+    assert all(any(getattr(m, field) for m in mentions)
+               for field in ("fusion", "variant", "patient", "modifiers"))
+    for made in mentions:
+        validated = Mention.model_validate(dict(vars(made)))
+        assert [(type(v), v) for v in vars(made).values()] == [
+            (type(v), v) for v in vars(validated).values()]
+        assert made.model_fields_set == validated.model_fields_set
+        assert (made.__pydantic_extra__, made.__pydantic_private__) == (
+            validated.__pydantic_extra__, validated.__pydantic_private__)
+        assert made.model_dump_json() == validated.model_dump_json() and made == validated

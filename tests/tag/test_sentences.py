@@ -4,6 +4,7 @@ import pytest
 from spacy.pipeline import Sentencizer
 
 from pipeline.tag.context import sentence_bounds
+from pipeline.tag.nlp import complete_lexemes
 from pipeline.tag.sentences import SentenceSplitter
 from pipeline.tag.tags import make_doc
 
@@ -24,7 +25,8 @@ def starts(doc):
 @pytest.mark.parametrize("text", TEXTS)
 def test_punctuation_starts_sentences_as_spacys_sentencizer_does(nlp, text):
     ours = SentenceSplitter(nlp, "caselit_sentences")(make_doc(nlp, text))
-    spacys = Sentencizer()(make_doc(nlp, text))
+    # spaCy's reads its tokens' lexeme flags, which the tagger's vocabulary leaves unset
+    spacys = Sentencizer()(complete_lexemes(make_doc(nlp, text), nlp))
     assert starts(ours) == starts(spacys)
     assert all(token.is_sent_start is not None for token in ours)  # every token decided
 
@@ -45,3 +47,25 @@ def test_a_blank_line_starts_a_sentence(nlp):
 
 def test_an_empty_text_has_no_sentence(nlp):
     assert sentence_bounds(SentenceSplitter(nlp, "caselit_sentences")(make_doc(nlp, ""))) == ([], [])
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "", " ", "  two spaces\n\n\n, a tab\tand \u00a0 a no-break space ", "ends in spaces  "])
+def test_token_lengths_worked_out_from_starts_and_spaces_are_spacys(nlp, text):
+    from spacy.attrs import LENGTH
+
+    from pipeline.tag.context import token_columns
+
+    doc = make_doc(nlp, text)
+    assert token_columns(doc)[LENGTH].tolist() == [len(token) for token in doc]
+
+
+def test_paragraphs_start_after_each_whitespace_token_holding_a_blank_line(nlp):
+    """Found from the text's blank lines (several may overlap in one token), each asked
+    which token it lies in: the same starts as asking every whitespace token."""
+    splitter = SentenceSplitter(nlp, "caselit_sentences")
+    for text in ("Case one\n\nCase two", "Case one \n\n\n Case two", "Case one\n\n",
+                 "x.\n\n\n\ny \n \nz\n\n\tw"):
+        doc = make_doc(nlp, text)
+        expected = [token.i + 1 for token in doc[:-1] if token.text.isspace() and "\n\n" in token.text]
+        assert starts(splitter(doc)) == sorted({0, *expected})
