@@ -39,7 +39,8 @@ from pipeline.errors import Errors
 
 # py-key-value (the API's task queue, docket, keeps results in memory with it) checks its
 # own calls' types at run time unless told not to, which it sets up while it is
-# imported: 0.07 s of the API's start.
+# imported: 0.07 s of the API's start (and with them off, :mod:`flows.server_app` imports it
+# without its import hook).
 NO_RUNTIME_TYPE_CHECKS = ("PY_KEY_VALUE_DISABLE_BEARTYPE", "true")
 
 
@@ -76,7 +77,7 @@ def shared_api() -> Iterator[None]:
     (:class:`ApiServer`), named in the settings that tasks carry to worker processes. The
     run's own is stopped on the way out; a thread of this process, it never outlives the
     run."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
         yield
@@ -85,33 +86,54 @@ def shared_api() -> Iterator[None]:
     try:
         server.start()
         server.wait_until_healthy()
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url,
-                                         **NO_HEARTBEATS}), \
-                named_process_wide(server.api_url):
+        with settings_in_force(server.settings), named_process_wide(server):
             yield
     finally:
         server.stop()
 
 
+def run_settings(api_url: str):
+    """Prefect's settings for a run with its own API, built once (each build reads the
+    environment and the profiles: 0.05-0.1 s of CPU): the API at ``api_url``, no
+    heartbeats, and the server's own (:func:`server_settings`), which only the API server
+    reads. The run, the server's app and the thread serving it share them."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings
+
+    return get_current_settings().copy_with_update(
+        updates={PREFECT_API_URL: api_url, **NO_HEARTBEATS, **server_settings()})
+
+
 @contextmanager
-def named_process_wide(api_url: str) -> Iterator[None]:
+def settings_in_force(settings) -> Iterator[None]:
+    """Within: Prefect's settings context holds ``settings`` (as
+    ``prefect.settings.temporary_settings`` does, with settings already built)."""
+    from prefect.context import SettingsContext, get_settings_context
+
+    with SettingsContext(profile=get_settings_context().profile, settings=settings):
+        yield
+
+
+@contextmanager
+def named_process_wide(server: "ApiServer") -> Iterator[None]:
     """The API also in the environment and Prefect's process-wide settings, for what does
     not carry the run's settings context: a thread Prefect starts on its own (the process
     pool's forwarding of its workers' events) would otherwise start an ephemeral server
-    of its own."""
-    from prefect.context import refresh_global_settings_context
+    of its own. The process-wide settings are the run's, not built again from the
+    environment; the ones before are put back as they were."""
+    import prefect.context
 
-    before = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = api_url
-    refresh_global_settings_context()
+    before = os.environ.get("PREFECT_API_URL"), prefect.context.GLOBAL_SETTINGS_CONTEXT
+    os.environ["PREFECT_API_URL"] = server.api_url
+    prefect.context.GLOBAL_SETTINGS_CONTEXT = prefect.context.SettingsContext(
+        profile=before[1].profile, settings=server.settings)
     try:
         yield
     finally:
-        if before is None:
+        if before[0] is None:
             del os.environ["PREFECT_API_URL"]
         else:
-            os.environ["PREFECT_API_URL"] = before
-        refresh_global_settings_context()
+            os.environ["PREFECT_API_URL"] = before[0]
+        prefect.context.GLOBAL_SETTINGS_CONTEXT = before[1]
 
 
 class ApiServer:
@@ -136,6 +158,7 @@ class ApiServer:
         self.server = None  # uvicorn's
         self.socket: socket.socket | None = None
         self.failure: BaseException | None = None
+        self.settings = None  # Prefect's, for the run and its API (run_settings)
 
     @property
     def port(self) -> int | None:
@@ -151,7 +174,8 @@ class ApiServer:
 
     def start(self) -> None:
         """Import Prefect's server and build its app here (imports are not shared safely
-        between threads), then serve it in a thread."""
+        between threads), then serve it in a thread, both with the run's settings
+        (:func:`run_settings`), built once its socket says the API's address."""
         if self.thread is not None:
             return
         os.environ.setdefault(*NO_RUNTIME_TYPE_CHECKS)
@@ -159,22 +183,23 @@ class ApiServer:
 
         from flows.server_app import create_app
 
-        with ephemeral_server_settings():
+        self.socket = socket.socket()
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", 0))
+        self.settings = run_settings(self.api_url)
+        with settings_in_force(self.settings):
             app = create_app(ephemeral=True)
         # log_config None: uvicorn's own logging configuration would close every handler
         # of the run's process (Prefect's too) to install its own
         self.server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="error",
                                                     lifespan="on"))
-        self.socket = socket.socket()
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.socket.bind(("127.0.0.1", 0))
         self.failure = None
         self.thread = threading.Thread(target=self.serve, daemon=True, name="caselit-api-server")
         self.thread.start()
 
     def serve(self) -> None:
         try:
-            with ephemeral_server_settings():
+            with settings_in_force(self.settings):
                 self.server.run(sockets=[self.socket])
         except BaseException as error:  # noqa: BLE001 - said by wait_until_healthy
             self.failure = error
@@ -201,15 +226,14 @@ class ApiServer:
         self.socket.close()
 
 
-@contextmanager
-def ephemeral_server_settings() -> Iterator[None]:
-    """The settings the run's API is built and served with (see :class:`ApiServer`)."""
+def server_settings() -> dict:
+    """The settings the run's API is built and served with (see :class:`ApiServer`): no
+    registering of block types at its start."""
     from prefect.settings import (PREFECT_API_BLOCKS_REGISTER_ON_START,
-                                  PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION, temporary_settings)
+                                  PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION)
 
-    with temporary_settings(updates={PREFECT_API_BLOCKS_REGISTER_ON_START: False,
-                                     PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION: False}):
-        yield
+    return {PREFECT_API_BLOCKS_REGISTER_ON_START: False,
+            PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION: False}
 
 
 def free_port() -> int:

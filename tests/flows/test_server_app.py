@@ -2,7 +2,10 @@
 reaching the route it reached in Prefect's order; its task queue's worker in slower
 rounds."""
 
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 
 from fastapi import APIRouter
@@ -10,6 +13,7 @@ from starlette.routing import Match
 
 from flows.server_app import (EPHEMERAL_DOCKET_ROUND, RUN_ROUTERS, EphemeralDocketWorker,
                               order_independent, run_routers_first)
+from tests.conftest import ROOT
 
 
 def prefect_routers() -> tuple:
@@ -80,3 +84,23 @@ def test_the_ephemeral_apps_docket_worker_looks_for_work_every_second():
     assert EPHEMERAL_DOCKET_ROUND == timedelta(seconds=1)
     assert worker.minimum_check_interval == worker.scheduling_resolution == EPHEMERAL_DOCKET_ROUND
     assert isinstance(worker, Worker)
+
+
+def test_docket_s_key_value_store_is_imported_without_beartypes_hook_only_with_checks_off():
+    """py-key-value's import hook rewrites its modules to decorate them with checks that,
+    turned off, do nothing: a run (checks off) imports the package without it; with the
+    checks on, it is imported as py-key-value asks, hook and all."""
+    script = """
+import sys
+import flows.server_app  # noqa: F401
+print(sorted({type(module.__loader__).__name__ for name, module in sys.modules.items()
+              if name.startswith("key_value.aio.")}))
+"""
+    loaders = {}
+    for checks_off in ("true", "false"):
+        environment = {**os.environ, "PY_KEY_VALUE_DISABLE_BEARTYPE": checks_off}
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        loaders[checks_off] = done.stdout.strip()
+    assert loaders == {"true": "['SourceFileLoader']", "false": "['BeartypeSourceFileLoader']"}
