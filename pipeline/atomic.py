@@ -95,7 +95,10 @@ def atomic_files(targets: list[Path]) -> Iterator[list[BinaryIO]]:
             os.replace(temporary, target)
     except BaseException:
         for temporary, file, _ in made:
-            file.close()
+            # closing flushes what is buffered, which fails again on a full disk; the
+            # descriptor is closed all the same
+            with contextlib.suppress(OSError):
+                file.close()
             temporary.unlink(missing_ok=True)
         raise
     for folder in dict.fromkeys(target.parent for target in targets):
