@@ -65,6 +65,8 @@ def opened(request, tmp_path):
             page.fill("#login-reviewer", "tester")
             page.click("#login-form button")
             page.click(f"text={request.param}")
+            # the whole document page, every value row parsed, before a test reads its rows
+            page.wait_for_url(f"**/doc/{request.param}", wait_until="load")
             yield page, folder, gold
             browser.close()
     finally:

@@ -334,13 +334,14 @@ def test_a_marker_is_known_as_printed_in_lower_case_or_opening_a_sentence():
 
 
 def test_a_printed_form_is_read_once_whatever_its_context(nlp):
-    from pipeline.tag.context import Sentence
+    from pipeline.tag.context import Sentence, Sentences
 
     tagger = nlp.get_pipe("caselit_genes")
     text = ("The ALK gene was rearranged and SMA was noted in the history. "
             "Immunohistochemistry showed SMA and ALK in the tumour.")
     cut = text.index(".") + 1
-    sentences = [Sentence(0, cut, text[:cut]), Sentence(cut + 1, len(text), text[cut + 1:])]
+    sentences = Sentences([Sentence(0, cut, text[:cut]),
+                           Sentence(cut + 1, len(text), text[cut + 1:])])
     tagger.forms.clear()
     found = [(text[t.start:t.end], t.normalised) for t in tagger.judge(text, sentences, {})]
     # "SMA" is a previous symbol of SMN1, and the marker of ACTA2 where immunohistochemistry
