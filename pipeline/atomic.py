@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -41,13 +42,13 @@ def file_mode(target: Path) -> int:
 def make_temporary(target: Path) -> tuple[int, Path]:
     """A new temporary file beside ``target`` (its folder made when missing), open for
     writing: (descriptor, path)."""
+    make = functools.partial(tempfile.mkstemp, prefix=f".{target.name}.",
+                             suffix=TEMPORARY_SUFFIX, dir=target.parent)
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX,
-                                        dir=target.parent)
+        handle, name = make()
     except FileNotFoundError:  # only then: a mkdir of a folder that exists fails, and costs
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX,
-                                        dir=target.parent)
+        handle, name = make()
     return handle, Path(name)
 
 
