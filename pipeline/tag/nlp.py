@@ -11,7 +11,7 @@ import re
 import string
 import warnings
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from re import _compiler as sre_compiler, _constants as sre_constants, _parser as sre_parser
@@ -139,8 +139,10 @@ class AffixPattern:
     texts; plain words are half of what it asks, and the suffix and infix patterns try
     each of their positions. A word is new to the tokenizer more often than to its
     patterns: spaCy caches no word of a text after the text's first special case ("et
-    al.", "e.g."), and at most ``max_cache_size`` words. ``pattern`` is what spaCy saves of
-    the tokenizer (``search.__self__.pattern``)."""
+    al.", "e.g."), and at most ``max_cache_size`` words. A new word is searched only with
+    the alternatives that can end it (:class:`WordEndings`, for a suffix pattern), and its
+    matches found only where one can start (:attr:`screened`). ``pattern`` is what spaCy
+    saves of the tokenizer (``search.__self__.pattern``)."""
 
     def __init__(self, regex: re.Pattern, remembered: int = REMEMBERED_WORDS):
         self.regex = regex
@@ -149,6 +151,7 @@ class AffixPattern:
         # the widest alphabet none of whose words the pattern matches in, if any
         self.plain = next((is_plain for alphabet, is_plain in PLAIN_ALPHABETS
                            if not matches_within(parsed.data, regex.flags, alphabet)), None)
+        self.endings = WordEndings.of(parsed, regex)
         self.remembered = remembered
         self.found: dict[str, re.Match | None] = {}
         self.all_found: dict[str, tuple[re.Match, ...]] = {}
@@ -156,12 +159,23 @@ class AffixPattern:
     def __reduce__(self):
         return type(self), (self.regex, self.remembered)
 
+    @cached_property
+    def screened(self):
+        """The regex for finditer, its matches looked for only where one can start
+        (``assemble.screens.Screened``), built when first asked: spaCy asks finditer of
+        the infix pattern only. Imported then: ``pipeline.assemble`` imports all of
+        assembly, which building or loading the tagger need not wait for."""
+        from pipeline.assemble.screens import Screened
+
+        return Screened(self.regex)
+
     def search(self, word: str) -> re.Match | None:
         if self.plain is not None and word.isascii() and self.plain(word):
             return None
         found = self.found.get(word, UNSEEN)
         if found is UNSEEN:
-            found = remember(self.found, word, self.regex.search(word), self.remembered)
+            regex = self.regex if self.endings is None else self.endings.regex_for(word)
+            found = remember(self.found, word, regex and regex.search(word), self.remembered)
         return found
 
     def finditer(self, word: str) -> Iterator[re.Match]:
@@ -169,7 +183,7 @@ class AffixPattern:
             return iter(())
         found = self.all_found.get(word)
         if found is None:
-            found = remember(self.all_found, word, tuple(self.regex.finditer(word)),
+            found = remember(self.all_found, word, tuple(self.screened.finditer(word)),
                              self.remembered)
         return iter(found)
 
@@ -185,6 +199,116 @@ def remember(answers: dict, word: str, answer, limit: int):
         answers.clear()
     answers[word] = answer
     return answer
+
+
+END_ANCHORS = ((sre_constants.AT, sre_constants.AT_END), (sre_constants.AT, sre_constants.AT_END_STRING))
+ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+ONE_CHARACTER = (sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN, sre_constants.ANY)
+REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+
+
+class WordEndings:
+    """For a pattern each of whose alternatives ends with ``$`` (a suffix pattern): the
+    alternatives that can match a word ending with a given character, as a regex, made
+    once per last character. ``re`` tries every alternative at every position of a word
+    (scispaCy's suffix pattern has 83, several behind a look-behind over a large class:
+    about 40 us a word); an alternative whose last character cannot be the word's never
+    matches in it, so leaving it out changes no match, and most words' last character
+    ends only a few alternatives (",", ")", ".")."""
+
+    def __init__(self, regex: re.Pattern, parsed: sre_parser.SubPattern, alternatives: list):
+        self.regex = regex
+        self.state = parsed.state
+        self.alternatives = alternatives
+        # per alternative, a regex of the characters it can end with (None: any)
+        self.last_characters = [one_character_tests(last_characters(alternative.data, regex.flags))
+                                for alternative in alternatives]
+        self.by_character: dict[str, re.Pattern | None] = {}
+        self.by_alternatives: dict[tuple[int, ...], re.Pattern | None] = {}
+
+    @classmethod
+    def of(cls, parsed: sre_parser.SubPattern, regex: re.Pattern) -> WordEndings | None:
+        """The pattern's endings when every alternative of it ends the word, else None (a
+        ``$`` of a multi-line pattern ends a line, not the word)."""
+        data = parsed.data
+        single = len(data) == 1 and data[0][0] is sre_constants.BRANCH
+        alternatives = list(data[0][1][1]) if single else [parsed]
+        if regex.flags & re.MULTILINE or not all(
+                alternative.data and alternative.data[-1] in END_ANCHORS for alternative in alternatives):
+            return None
+        return cls(regex, parsed, alternatives)
+
+    def regex_for(self, word: str) -> re.Pattern | None:
+        """The regex of the alternatives that can end ``word``; None when none can. A
+        ``$`` holds before a final newline too: such a word is searched in full."""
+        if not word or word[-1] == "\n":
+            return self.regex
+        regex = self.by_character.get(word[-1], UNSEEN)
+        if regex is UNSEEN:
+            regex = remember(self.by_character, word[-1], self.regex_of(word[-1]), REMEMBERED_WORDS)
+        return regex
+
+    def regex_of(self, character: str) -> re.Pattern | None:
+        kept = tuple(index for index, last in enumerate(self.last_characters)
+                     if last is None or any(test.fullmatch(character) for test in last))
+        if kept not in self.by_alternatives:
+            self.by_alternatives[kept] = (
+                None if not kept else self.regex if len(kept) == len(self.alternatives)
+                else sre_compiler.compile(sre_parser.SubPattern(self.state, [(
+                    sre_constants.BRANCH, (None, [self.alternatives[index] for index in kept]))]),
+                    self.regex.flags))
+        return self.by_alternatives[kept]
+
+
+def last_characters(items, flags: int) -> list[tuple[int, object, int]] | None:
+    """The one-character parts (each with its flags) one of which matches the last
+    character of any non-empty match of a parsed sequence; None when unsure (a match may
+    be empty, or end with another kind of part)."""
+    found, empty = ends(items, flags)
+    return None if empty else found
+
+
+def ends(items, flags: int) -> tuple[list | None, bool]:
+    """(the one-character parts a match of ``items`` can end with, or None when unsure;
+    whether the match can be empty)."""
+    found: list = []
+    for op, value in reversed(items):
+        if op in ZERO_WIDTH:
+            continue  # an anchor or look-around ends nothing
+        if op in ONE_CHARACTER:
+            inner, empty = [(op, value, flags)], False
+        elif op is sre_constants.SUBPATTERN:
+            _, add_flags, del_flags, pattern = value
+            inner, empty = ends(pattern.data, (flags | add_flags) & ~del_flags)
+        elif op is sre_constants.BRANCH:
+            parts = [ends(branch.data, flags) for branch in value[1]]
+            if any(part is None for part, _ in parts):
+                return None, True
+            inner, empty = [x for part, _ in parts for x in part], any(e for _, e in parts)
+        elif op in REPEATS:
+            inner, empty = ends(value[2].data, flags)
+            empty = empty or value[0] == 0
+        else:
+            return None, True
+        if inner is None:
+            return None, True
+        found += inner
+        if not empty:
+            return found, False
+    return found, True
+
+
+def one_character_tests(parts: list[tuple[int, object, int]] | None
+                        ) -> tuple[re.Pattern, ...] | None:
+    """Regexes of one character (one per set of flags), one of which matches a character
+    that one of the parts matches (None for None)."""
+    if parts is None:
+        return None
+    by_flags: dict[int, list] = {}
+    for op, value, flags in parts:
+        by_flags.setdefault(flags, []).append(sre_parser.SubPattern(sre_parser.State(), [(op, value)]))
+    return tuple(sre_compiler.compile(sre_parser.SubPattern(sre_parser.State(), [
+        (sre_constants.BRANCH, (None, alternatives))]), flags) for flags, alternatives in by_flags.items())
 
 
 def matches_within(items, flags: int, alphabet: str) -> bool:

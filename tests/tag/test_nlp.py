@@ -6,7 +6,7 @@ from re import _parser as sre_parser
 import spacy
 from spacy.symbols import ORTH
 
-from pipeline.tag.nlp import (CACHED_CHUNKS, PLAIN_ALPHABETS, PLAIN_WORD, AffixPattern,
+from pipeline.tag.nlp import (CACHED_CHUNKS, PLAIN_ALPHABETS, PLAIN_WORD, AffixPattern, WordEndings,
                               idle_special_cases, matches_within, without_idle_special_cases)
 
 LETTERS = string.ascii_letters
@@ -43,6 +43,29 @@ def test_an_affix_pattern_answers_as_its_regex_for_every_word():
             assert (found and found.span()) == ((m := regex.search(word)) and m.span()), word
             assert [m.span() for m in affix.finditer(word)] == [m.span() for m in regex.finditer(word)]
     assert AffixPattern(re.compile(r"s$")).plain is None  # matches in plain words: always read
+
+
+def endings(pattern: str) -> WordEndings | None:
+    regex = re.compile(pattern)
+    return WordEndings.of(sre_parser.parse(regex.pattern, regex.flags), regex)
+
+
+def test_a_suffix_pattern_is_searched_with_the_alternatives_that_can_end_the_word():
+    suffixes = endings(r"(?<=[0-9])(?:km|mg)$|\.\.+$|'s$|\)$|(?i:X)$")
+    # "10mg" can end only with the units, "cells." only with the dots; no alternative ends "x1"
+    assert suffixes.regex_for("10mg") is not suffixes.regex  # the alternatives kept only
+    assert [suffixes.regex_for(word).search(word).span() for word in ("10mg", "5km", "e.g..", "(ALK)",
+                                                                       "man's", "2x")] == [
+        (2, 4), (1, 3), (3, 5), (4, 5), (3, 5), (1, 2)]  # "(?i:X)" ends a word with "x" too
+    assert suffixes.regex_for("x1") is None and suffixes.regex_for("cells.").search("cells.") is None
+    assert suffixes.regex_for("10mg") is suffixes.regex_for("5mg")  # made once per last character
+    # "$" holds before a final newline: such a word is searched with every alternative
+    assert suffixes.regex_for("10mg\n") is suffixes.regex and suffixes.regex_for("") is suffixes.regex
+    # an alternative that may end with any character (a repeat that may be empty) is kept
+    assert endings(r",$|a[0-9]*$").regex_for("b1").search("xa1").span() == (1, 3)
+    # a pattern with an alternative that need not end the word, or whose "$" ends lines: none
+    assert endings(r",$|-") is None and endings(r"(?m),$") is None
+    assert endings(r"(?:a|b),$").regex_for("a.") is None  # a single alternative: kept or not
 
 
 def test_an_affix_pattern_remembers_a_bounded_number_of_answers_and_pickles_without_them():
