@@ -53,9 +53,7 @@ def create_scispacy_tokenizer():
         scispacy = combined_rule_tokenizer(nlp)
         affixes = [AffixPattern(pattern.__self__) for pattern in (
             scispacy.prefix_search, scispacy.suffix_search, scispacy.infix_finditer)]
-        token_match = scispacy.token_match
-        if token_match is None and all(affix.plain is not None for affix in affixes):
-            token_match = PLAIN_WORD.match
+        token_match = scispacy.token_match or whole_word_match(*affixes)
         # built once with its final special cases and patterns: spaCy loads every special
         # case again each time one of them is set on a tokenizer (1,322 cases, five times)
         return Tokenizer(nlp.vocab, without_idle_special_cases(scispacy),
@@ -129,6 +127,22 @@ PLAIN_ALPHABETS = ((string.ascii_letters + string.digits, str.isalnum),
 # match in it, the tokenizer's token_match, so that spaCy keeps such a word whole at once
 # instead of asking its three affix patterns (a C-level regex; spaCy saves its pattern).
 PLAIN_WORD = re.compile(r"[A-Za-z]+\Z")
+# ... and, when no suffix ends with a digit either, a word of ASCII letters and digits
+# ending with a digit ("2019", "T790", "ROS1"): a tenth of the words the suffix pattern
+# was asked about.
+PLAIN_OR_NUMBERED_WORD = re.compile(r"[A-Za-z]+\Z|[A-Za-z0-9]*[0-9]\Z")
+
+
+def whole_word_match(prefix: AffixPattern, suffix: AffixPattern, infix: AffixPattern):
+    """The tokenizer's token_match for words none of its affix patterns can match in (its
+    prefix, suffix and infix patterns, screened), if any: spaCy asks no affix pattern of
+    a word its token_match matches."""
+    if any(affix.plain is None for affix in (prefix, suffix, infix)):
+        return None
+    if (prefix.plain is infix.plain is str.isalnum and suffix.endings is not None
+            and not any(suffix.endings.regex_for(digit) for digit in string.digits)):
+        return PLAIN_OR_NUMBERED_WORD.match
+    return PLAIN_WORD.match
 
 
 class AffixPattern:

@@ -6,8 +6,8 @@ from re import _parser as sre_parser
 import spacy
 from spacy.symbols import ORTH
 
-from pipeline.tag.nlp import (CACHED_CHUNKS, PLAIN_ALPHABETS, PLAIN_WORD, AffixPattern, WordEndings,
-                              idle_special_cases, matches_within, without_idle_special_cases)
+from pipeline.tag.nlp import (CACHED_CHUNKS, PLAIN_ALPHABETS, PLAIN_OR_NUMBERED_WORD, PLAIN_WORD, AffixPattern,
+                              WordEndings, idle_special_cases, whole_word_match, matches_within, without_idle_special_cases)
 
 LETTERS = string.ascii_letters
 LETTERS_AND_DIGITS = string.ascii_letters + string.digits
@@ -68,6 +68,19 @@ def test_a_suffix_pattern_is_searched_with_the_alternatives_that_can_end_the_wor
     assert endings(r"(?:a|b),$").regex_for("a.") is None  # a single alternative: kept or not
 
 
+def test_a_word_is_kept_whole_at_once_when_no_affix_pattern_can_match_in_it():
+    prefix, infix = AffixPattern(re.compile(r"^\(")), AffixPattern(re.compile(r"(?<=[a-z])-(?=[a-z])"))
+    assert whole_word_match(prefix, AffixPattern(re.compile(r"(?<=[0-9])mg$|,$")), infix) == (
+        PLAIN_OR_NUMBERED_WORD.match)
+    # a suffix may end with a digit ("m2"): only words of letters
+    assert whole_word_match(prefix, AffixPattern(re.compile(r"(?<=[0-9])m2$|,$")), infix) == PLAIN_WORD.match
+    # a prefix that may match in a word of letters and digits ("2x"): only words of letters
+    assert whole_word_match(AffixPattern(re.compile(r"^[0-9]x")), AffixPattern(re.compile(r",$")),
+                            infix) == PLAIN_WORD.match
+    # a pattern that may match in a word of letters: none
+    assert whole_word_match(prefix, AffixPattern(re.compile(r"s$")), infix) is None
+
+
 def test_an_affix_pattern_remembers_a_bounded_number_of_answers_and_pickles_without_them():
     regex = re.compile(r"(?<=[0-9])(?:km|mg)$|\.$")
     affix = AffixPattern(regex, remembered=3)
@@ -89,11 +102,15 @@ def test_the_tagger_screens_its_affix_patterns_and_tokenizes_as_scispacy(nlp):
     assert tokenizer.suffix_search.__self__.plain is str.isalpha  # units follow digits: "10mg"
     assert tokenizer.infix_finditer.__self__.plain is str.isalnum
     assert tokenizer.max_cache_size == CACHED_CHUNKS
-    # words no affix pattern can match in are kept whole at once: ASCII letters only
-    assert tokenizer.token_match == PLAIN_WORD.match
+    # words no affix pattern can match in are kept whole at once: ASCII letters, and letters
+    # and digits ending with a digit (no suffix of scispaCy's ends with one)
+    assert tokenizer.token_match == PLAIN_OR_NUMBERED_WORD.match
     assert all(set(LETTERS) <= set(alphabet) for alphabet, _ in PLAIN_ALPHABETS)
-    for word in ("EGFR", "tumour", "x", "EGFR2", "ALK+", "résistance", "ſtage", "abc\n", ""):
+    for word in ("EGFR", "tumour", "x", "EGFR2", "ALK+", "résistance", "ſtage", "abc\n", "", "10mg", "2019",
+                 "T790", "٣"):
         assert bool(PLAIN_WORD.match(word)) == (word.isascii() and word.isalpha()), word
+        assert bool(PLAIN_OR_NUMBERED_WORD.match(word)) == (word.isascii() and (word.isalpha() or (
+            word.isalnum() and word[-1].isdigit()))), word
     scispacy = combined_rule_tokenizer(spacy.blank("en", vocab=nlp.vocab))
     text = ("Ou et al. report that the 61-year-old man's NSCLC (EGFR-mutant, T790M+) was treated with osimertinib "
             "80mg/day; after 3cycles, CEA fell 45%.\nPatients' scans: 2x2cm, 10mm-lesions, "
