@@ -139,8 +139,8 @@ def whole_word_match(prefix: AffixPattern, suffix: AffixPattern, infix: AffixPat
     a word its token_match matches."""
     if any(affix.plain is None for affix in (prefix, suffix, infix)):
         return None
-    if (prefix.plain is infix.plain is str.isalnum and suffix.endings is not None
-            and not any(suffix.endings.regex_for(digit) for digit in string.digits)):
+    if (prefix.plain is infix.plain is str.isalnum and suffix.edges is not None and suffix.edges.at_end
+            and not any(suffix.edges.regex_for(digit) for digit in string.digits)):
         return PLAIN_OR_NUMBERED_WORD.match
     return PLAIN_WORD.match
 
@@ -154,7 +154,7 @@ class AffixPattern:
     each of their positions. A word is new to the tokenizer more often than to its
     patterns: spaCy caches no word of a text after the text's first special case ("et
     al.", "e.g."), and at most ``max_cache_size`` words. A new word is searched only with
-    the alternatives that can end it (:class:`WordEndings`, for a suffix pattern), and its
+    the alternatives that can start or end it (:class:`WordEdges`), and its
     matches found only where one can start (:attr:`screened`). ``pattern`` is what spaCy
     saves of the tokenizer (``search.__self__.pattern``)."""
 
@@ -165,7 +165,7 @@ class AffixPattern:
         # the widest alphabet none of whose words the pattern matches in, if any
         self.plain = next((is_plain for alphabet, is_plain in PLAIN_ALPHABETS
                            if not matches_within(parsed.data, regex.flags, alphabet)), None)
-        self.endings = WordEndings.of(parsed, regex)
+        self.edges = WordEdges.of(parsed, regex)
         self.remembered = remembered
         self.found: dict[str, re.Match | None] = {}
         self.all_found: dict[str, tuple[re.Match, ...]] = {}
@@ -188,7 +188,7 @@ class AffixPattern:
             return None
         found = self.found.get(word, UNSEEN)
         if found is UNSEEN:
-            regex = self.regex if self.endings is None else self.endings.regex_for(word)
+            regex = self.regex if self.edges is None else self.edges.regex_for(word)
             found = remember(self.found, word, regex and regex.search(word), self.remembered)
         return found
 
@@ -215,92 +215,106 @@ def remember(answers: dict, word: str, answer, limit: int):
     return answer
 
 
+START_ANCHORS = ((sre_constants.AT, sre_constants.AT_BEGINNING),
+                 (sre_constants.AT, sre_constants.AT_BEGINNING_STRING))
 END_ANCHORS = ((sre_constants.AT, sre_constants.AT_END), (sre_constants.AT, sre_constants.AT_END_STRING))
 ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 ONE_CHARACTER = (sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN, sre_constants.ANY)
 REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
 
 
-class WordEndings:
-    """For a pattern each of whose alternatives ends with ``$`` (a suffix pattern): the
-    alternatives that can match a word ending with a given character, as a regex, made
-    once per last character. ``re`` tries every alternative at every position of a word
-    (scispaCy's suffix pattern has 83, several behind a look-behind over a large class:
-    about 40 us a word); an alternative whose last character cannot be the word's never
-    matches in it, so leaving it out changes no match, and most words' last character
-    ends only a few alternatives (",", ")", ".")."""
+class WordEdges:
+    """For a pattern each of whose alternatives starts with ``^`` (a prefix pattern) or
+    ends with ``$`` (a suffix pattern): the alternatives that can match a word starting
+    (ending) with a given character, as a regex, made once per such character. ``re``
+    tries every alternative at every position of a word (scispaCy's suffix pattern has
+    83, several behind a look-behind over a large class: about 40 us a word; its prefix
+    pattern 117); an alternative whose first (last) character cannot be the word's never
+    matches in it, so leaving it out changes no match, and most words' edge character
+    takes only a few alternatives (",", ")", ".") or none (a letter)."""
 
-    def __init__(self, regex: re.Pattern, parsed: sre_parser.SubPattern, alternatives: list):
+    def __init__(self, regex: re.Pattern, parsed: sre_parser.SubPattern, head: list,
+                 alternatives: list, at_end: bool):
         self.regex = regex
         self.state = parsed.state
+        self.head = head  # the anchor all alternatives share, when the parser took it out
         self.alternatives = alternatives
-        # per alternative, a regex of the characters it can end with (None: any)
-        self.last_characters = [one_character_tests(last_characters(alternative.data, regex.flags))
+        self.at_end = at_end
+        # per alternative, regexes of the characters its match can start (end) with (None: any)
+        self.edge_characters = [one_character_tests(edge_characters(alternative.data, regex.flags, at_end))
                                 for alternative in alternatives]
         self.by_character: dict[str, re.Pattern | None] = {}
         self.by_alternatives: dict[tuple[int, ...], re.Pattern | None] = {}
 
     @classmethod
-    def of(cls, parsed: sre_parser.SubPattern, regex: re.Pattern) -> WordEndings | None:
-        """The pattern's endings when every alternative of it ends the word, else None (a
-        ``$`` of a multi-line pattern ends a line, not the word)."""
-        data = parsed.data
-        single = len(data) == 1 and data[0][0] is sre_constants.BRANCH
-        alternatives = list(data[0][1][1]) if single else [parsed]
-        if regex.flags & re.MULTILINE or not all(
-                alternative.data and alternative.data[-1] in END_ANCHORS for alternative in alternatives):
+    def of(cls, parsed: sre_parser.SubPattern, regex: re.Pattern) -> WordEdges | None:
+        """The pattern's edges when every alternative of it starts or every one ends the
+        word, else None (``^`` and ``$`` of a multi-line pattern hold at lines)."""
+        if regex.flags & re.MULTILINE:
             return None
-        return cls(regex, parsed, alternatives)
+        head = parsed.data[:1] if parsed.data and parsed.data[0] in START_ANCHORS else []
+        rest = parsed.data[len(head):]
+        if len(rest) == 1 and rest[0][0] is sre_constants.BRANCH:
+            alternatives = list(rest[0][1][1])
+        else:
+            head, alternatives = [], [parsed]
+        if head or all(alternative.data and alternative.data[0] in START_ANCHORS
+                       for alternative in alternatives):
+            return cls(regex, parsed, head, alternatives, at_end=False)
+        if all(alternative.data and alternative.data[-1] in END_ANCHORS for alternative in alternatives):
+            return cls(regex, parsed, head, alternatives, at_end=True)
+        return None
 
     def regex_for(self, word: str) -> re.Pattern | None:
-        """The regex of the alternatives that can end ``word``; None when none can. A
-        ``$`` holds before a final newline too: such a word is searched in full."""
-        if not word or word[-1] == "\n":
+        """The regex of the alternatives that can start (end) ``word``; None when none
+        can. A ``$`` holds before a final newline too: such a word is searched in full."""
+        if not word or (self.at_end and word[-1] == "\n"):
             return self.regex
-        regex = self.by_character.get(word[-1], UNSEEN)
+        edge = word[-1] if self.at_end else word[0]
+        regex = self.by_character.get(edge, UNSEEN)
         if regex is UNSEEN:
-            regex = remember(self.by_character, word[-1], self.regex_of(word[-1]), REMEMBERED_WORDS)
+            regex = remember(self.by_character, edge, self.regex_of(edge), REMEMBERED_WORDS)
         return regex
 
     def regex_of(self, character: str) -> re.Pattern | None:
-        kept = tuple(index for index, last in enumerate(self.last_characters)
-                     if last is None or any(test.fullmatch(character) for test in last))
+        kept = tuple(index for index, tests in enumerate(self.edge_characters)
+                     if tests is None or any(test.fullmatch(character) for test in tests))
         if kept not in self.by_alternatives:
             self.by_alternatives[kept] = (
                 None if not kept else self.regex if len(kept) == len(self.alternatives)
-                else sre_compiler.compile(sre_parser.SubPattern(self.state, [(
+                else sre_compiler.compile(sre_parser.SubPattern(self.state, [*self.head, (
                     sre_constants.BRANCH, (None, [self.alternatives[index] for index in kept]))]),
                     self.regex.flags))
         return self.by_alternatives[kept]
 
 
-def last_characters(items, flags: int) -> list[tuple[int, object, int]] | None:
-    """The one-character parts (each with its flags) one of which matches the last
+def edge_characters(items, flags: int, at_end: bool) -> list[tuple[int, object, int]] | None:
+    """The one-character parts (each with its flags) one of which matches the first (last)
     character of any non-empty match of a parsed sequence; None when unsure (a match may
-    be empty, or end with another kind of part)."""
-    found, empty = ends(items, flags)
+    be empty, or start (end) with another kind of part)."""
+    found, empty = edges(items, flags, at_end)
     return None if empty else found
 
 
-def ends(items, flags: int) -> tuple[list | None, bool]:
-    """(the one-character parts a match of ``items`` can end with, or None when unsure;
-    whether the match can be empty)."""
+def edges(items, flags: int, at_end: bool) -> tuple[list | None, bool]:
+    """(the one-character parts a match of ``items`` can start (end) with, or None when
+    unsure; whether the match can be empty)."""
     found: list = []
-    for op, value in reversed(items):
+    for op, value in (reversed(items) if at_end else items):
         if op in ZERO_WIDTH:
-            continue  # an anchor or look-around ends nothing
+            continue  # an anchor or look-around takes no character
         if op in ONE_CHARACTER:
             inner, empty = [(op, value, flags)], False
         elif op is sre_constants.SUBPATTERN:
             _, add_flags, del_flags, pattern = value
-            inner, empty = ends(pattern.data, (flags | add_flags) & ~del_flags)
+            inner, empty = edges(pattern.data, (flags | add_flags) & ~del_flags, at_end)
         elif op is sre_constants.BRANCH:
-            parts = [ends(branch.data, flags) for branch in value[1]]
+            parts = [edges(branch.data, flags, at_end) for branch in value[1]]
             if any(part is None for part, _ in parts):
                 return None, True
             inner, empty = [x for part, _ in parts for x in part], any(e for _, e in parts)
         elif op in REPEATS:
-            inner, empty = ends(value[2].data, flags)
+            inner, empty = edges(value[2].data, flags, at_end)
             empty = empty or value[0] == 0
         else:
             return None, True

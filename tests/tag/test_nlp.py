@@ -7,7 +7,7 @@ import spacy
 from spacy.symbols import ORTH
 
 from pipeline.tag.nlp import (CACHED_CHUNKS, PLAIN_ALPHABETS, PLAIN_OR_NUMBERED_WORD, PLAIN_WORD, AffixPattern,
-                              WordEndings, idle_special_cases, whole_word_match, matches_within, without_idle_special_cases)
+                              WordEdges, idle_special_cases, whole_word_match, matches_within, without_idle_special_cases)
 
 LETTERS = string.ascii_letters
 LETTERS_AND_DIGITS = string.ascii_letters + string.digits
@@ -45,13 +45,13 @@ def test_an_affix_pattern_answers_as_its_regex_for_every_word():
     assert AffixPattern(re.compile(r"s$")).plain is None  # matches in plain words: always read
 
 
-def endings(pattern: str) -> WordEndings | None:
+def edges(pattern: str) -> WordEdges | None:
     regex = re.compile(pattern)
-    return WordEndings.of(sre_parser.parse(regex.pattern, regex.flags), regex)
+    return WordEdges.of(sre_parser.parse(regex.pattern, regex.flags), regex)
 
 
 def test_a_suffix_pattern_is_searched_with_the_alternatives_that_can_end_the_word():
-    suffixes = endings(r"(?<=[0-9])(?:km|mg)$|\.\.+$|'s$|\)$|(?i:X)$")
+    suffixes = edges(r"(?<=[0-9])(?:km|mg)$|\.\.+$|'s$|\)$|(?i:X)$")
     # "10mg" can end only with the units, "cells." only with the dots; no alternative ends "x1"
     assert suffixes.regex_for("10mg") is not suffixes.regex  # the alternatives kept only
     assert [suffixes.regex_for(word).search(word).span() for word in ("10mg", "5km", "e.g..", "(ALK)",
@@ -62,10 +62,21 @@ def test_a_suffix_pattern_is_searched_with_the_alternatives_that_can_end_the_wor
     # "$" holds before a final newline: such a word is searched with every alternative
     assert suffixes.regex_for("10mg\n") is suffixes.regex and suffixes.regex_for("") is suffixes.regex
     # an alternative that may end with any character (a repeat that may be empty) is kept
-    assert endings(r",$|a[0-9]*$").regex_for("b1").search("xa1").span() == (1, 3)
+    assert edges(r",$|a[0-9]*$").regex_for("b1").search("xa1").span() == (1, 3)
     # a pattern with an alternative that need not end the word, or whose "$" ends lines: none
-    assert endings(r",$|-") is None and endings(r"(?m),$") is None
-    assert endings(r"(?:a|b),$").regex_for("a.") is None  # a single alternative: kept or not
+    assert edges(r",$|-") is None and edges(r"(?m),$") is None
+    assert edges(r"(?:a|b),$").regex_for("a.") is None  # a single alternative: kept or not
+
+
+def test_a_prefix_pattern_is_searched_with_the_alternatives_that_can_start_the_word():
+    prefixes = edges(r"^\(|^US\$|^[0-9]+x|^\.\.+")  # the parser takes the shared "^" out
+    assert not prefixes.at_end and prefixes.head
+    assert prefixes.regex_for("EGFR") is None and prefixes.regex_for("(EGFR").search("(EGFR").span() == (0, 1)
+    assert prefixes.regex_for("US$5").search("US$5").span() == (0, 3)
+    assert prefixes.regex_for("2x3").search("2x3").span() == (0, 2) and prefixes.regex_for("2x3") is not (
+        prefixes.regex)  # the alternatives kept only: "^[0-9]+x" ...
+    assert prefixes.regex_for("23").search("23") is None  # ... which no other word of digits ends
+    assert edges(r"^\(|\)") is None  # an alternative that may match anywhere
 
 
 def test_a_word_is_kept_whole_at_once_when_no_affix_pattern_can_match_in_it():
