@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache, partial
+from operator import attrgetter
 from typing import Callable, NamedTuple
 
 from spacy.language import Language
@@ -72,6 +73,9 @@ class Candidate(NamedTuple):
     symbol: str | None  # None: an alias several genes share
     rank: str  # approved | previous | alias | withdrawn | name | shared | respelled | lower_case | marker
     shared: tuple[str, ...] = ()
+
+
+START = attrgetter("start")  # candidates in text order
 
 
 GREEK_WORDS = {"alpha": "A", "beta": "B", "gamma": "G", "delta": "D", "epsilon": "E", "kappa": "K",
@@ -210,16 +214,19 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
         else:
             found.append(Candidate(match.start, match.end, printed, None, "shared", entry))
     found += numbered_siblings(text, found, lexicon)
-    return sorted(found, key=lambda c: c.start)
+    return sorted(found, key=START)
 
 
 def with_markers(candidates: list[Candidate], text: str, rules: GeneRules) -> list[Candidate]:
     """The candidates and the IHC markers printed where none is ("napsin A", "estrogen
     receptor"): no HGNC form, they are genes only in a marker result (see ``resolve``)."""
+    markers = printed_markers(text, rules)
+    if not markers:
+        return candidates  # most texts: no span of the candidates to index
     taken = SpanIndex((c.start, c.end) for c in candidates)
     found = [Candidate(match.start(), match.end(), match.group(), None, "marker")
-             for match in printed_markers(text, rules) if not taken.overlaps(*match.span())]
-    return sorted(candidates + found, key=lambda c: c.start) if found else candidates
+             for match in markers if not taken.overlaps(*match.span())]
+    return sorted(candidates + found, key=START) if found else candidates
 
 
 def printed_markers(text: str, rules: GeneRules) -> list[re.Match]:
