@@ -124,7 +124,8 @@ def out_of_scope(doc: Doc) -> list[tuple[int, int]]:
 
 
 def in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in ranges)
+    # most texts have no range out of scope: no generator to make for each mention
+    return bool(ranges) and any(start <= offset < end for start, end in ranges)
 
 
 def cue_window(text: str, start: int, end: int, sentence: Sentence | None = None) -> str:

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Callable
+from operator import attrgetter
+from typing import Callable, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -63,14 +63,19 @@ GENE_ISH = re.compile(r"\b(?:kinase|receptor|protein|factor|gene|antigen|ligand|
                       r"chain|member|binding)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A printed gene form (a tuple: several are made for each text, at a third of the
+    cost of a frozen dataclass)."""
+
     start: int
     end: int
     printed: str
     symbol: str | None  # None: an alias several genes share
     rank: str  # approved | previous | alias | withdrawn | name | shared | respelled | lower_case | marker
     shared: tuple[str, ...] = ()
+
+
+START = attrgetter("start")  # candidates in text order
 
 
 GREEK_WORDS = {"alpha": "A", "beta": "B", "gamma": "G", "delta": "D", "epsilon": "E", "kappa": "K",
@@ -141,10 +146,12 @@ def respelling_screen(lookup: dict[str, object]) -> Callable[[str], bool]:
     """:func:`may_respell` for a lookup's keys (the same function each time: look-ups
     remember their answers per screen, :func:`~pipeline.tag.matching.resolving_words`)."""
     spelled = frozenset(key.upper().replace("-", "") for key in lookup)
-    return partial(may_respell, spelled_keys=spelled)
+    # bound by position: a partial's keyword is copied into a new dict at every call,
+    # and the screen is asked of every new word of a text
+    return partial(may_respell, spelled)
 
 
-def may_respell(printed: str, spelled_keys: frozenset[str]) -> bool:
+def may_respell(spelled_keys: frozenset[str], printed: str) -> bool:
     """False when no form of :func:`symbol_respellings` can be a key: respelling an ASCII
     form that ends in no Greek word and starts with no "c-" changes only its letter case
     and hyphens, so a key it respells to is in ``spelled_keys`` (the keys in capitals
@@ -207,16 +214,19 @@ def find_candidates(text: str, lexicon: GeneLexicon, words: frozenset[str]) -> l
         else:
             found.append(Candidate(match.start, match.end, printed, None, "shared", entry))
     found += numbered_siblings(text, found, lexicon)
-    return sorted(found, key=lambda c: c.start)
+    return sorted(found, key=START)
 
 
 def with_markers(candidates: list[Candidate], text: str, rules: GeneRules) -> list[Candidate]:
     """The candidates and the IHC markers printed where none is ("napsin A", "estrogen
     receptor"): no HGNC form, they are genes only in a marker result (see ``resolve``)."""
+    markers = printed_markers(text, rules)
+    if not markers:
+        return candidates  # most texts: no span of the candidates to index
     taken = SpanIndex((c.start, c.end) for c in candidates)
     found = [Candidate(match.start(), match.end(), match.group(), None, "marker")
-             for match in printed_markers(text, rules) if not taken.overlaps(*match.span())]
-    return sorted(candidates + found, key=lambda c: c.start) if found else candidates
+             for match in markers if not taken.overlaps(*match.span())]
+    return sorted(candidates + found, key=START) if found else candidates
 
 
 def printed_markers(text: str, rules: GeneRules) -> list[re.Match]:
@@ -318,9 +328,8 @@ def defined_otherwise(candidate: Candidate, defined: dict[str, str], lexicon: Ge
 def spells_out_a_drug_product(candidate: Candidate, defined: dict[str, str]) -> bool:
     """A name the document gives as a drug product's long form ("G-CSF: granulocyte
     colony-stimulating factor") means the product, as the short form does."""
-    products = drug_rules().products
     return candidate.rank == "name" and any(
-        long.lower() == candidate.printed.lower() and products.fullmatch(short)
+        long.lower() == candidate.printed.lower() and drug_rules().products.fullmatch(short)
         for short, long in defined.items())
 
 
@@ -489,7 +498,7 @@ class GeneTagger:
             prior = (STRONG if verdict == "strong" else WEAKER if reads_first_as_other(
                 candidate, rules) else WEAK)
             score = rules.evidence.score(prior, text, candidate.start, candidate.end, sentence,
-                                         labels=CODED if any(c.isdigit() for c in candidate.printed)
+                                         labels=CODED if any(map(str.isdigit, candidate.printed))
                                          else frozenset(), in_scope=in_scope
                                          ) + inside(candidate.start, candidate.end, proposed)
             if score >= ACCEPT:

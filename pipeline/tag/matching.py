@@ -149,7 +149,8 @@ def resolving_words(words: list[str], lookup: Mapping[str, object],
             lookup, respellings, may_respell, set(), set())
     _, _, _, seen, resolving = cached
     new = set(words) - seen
-    keys = {word for word in new if lookup.get(word) is not None}
+    # the new words that are keys, looked up at C level (no lookup holds None values)
+    keys = new & lookup.keys()
     resolving |= keys
     respelt = new - keys
     for word in respelt if may_respell is None else filter(may_respell, respelt):
