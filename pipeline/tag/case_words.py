@@ -560,8 +560,24 @@ def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) ->
     if not normals:
         return []
     by_base = {short_base(short): normal for short, normal in normals.items()}
-    return [Tag("disease", m.start(), m.end(), by_base[m.group("short")], "disease.abbreviation")
-            for m in short_form_pattern(list(normals)).finditer(text)]
+    return [Tag("disease", start, end, by_base[base], "disease.abbreviation")
+            for start, end, base in short_form_uses(text, list(normals))]
+
+
+def short_form_uses(text: str, shorts: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, base) of each use ``short_form_pattern(shorts)`` finds in ``text``. When
+    every base is a run of ASCII letters and digits (most: "IMT", "NSCLC"), a use is such
+    a run of the text, a base or a base and "s" (the base itself first, as the pattern's
+    longest-first trie takes it), so the text's runs are looked up instead of a pattern
+    compiled for each document's own definitions (about 10 ms each)."""
+    bases = [short_base(short) for short in shorts]
+    if not all(map(ASCII_RUNS.fullmatch, bases)):
+        return [(m.start(), m.end(), m.group("short"))
+                for m in short_form_pattern(shorts).finditer(text)]
+    uses = {**{base + "s": base for base in bases}, **{base: base for base in bases}}
+    runs = ascii_runs(text)
+    return [(runs.starts[index], runs.ends[index], uses[runs.printed[index]])
+            for index in compress(range(len(runs.printed)), map(uses.__contains__, runs.printed))]
 
 
 @dataclass(frozen=True)

@@ -325,3 +325,17 @@ def test_head_endings_are_grouped_by_their_last_three_letters():
     # a run ending as no head is asked nothing; a head too short to screen, none at all
     assert "lung".endswith(endings.get("ung", ())) is False
     assert head_endings(["carcinoma", "ca"]) == {}
+
+
+def test_defined_short_forms_are_found_by_runs_as_their_pattern_finds_them():
+    from pipeline.tag.case_words import short_form_pattern, short_form_uses
+
+    text = ("IMTs and IMT recurred; not xIMT, IMT2 or IMTss, but IMT-1 and (NSCLCs). "
+            "aB, aBs, aBss, aBsss; pre-B-ALL. é IMTé")
+    # short forms that are runs (one base the plural of another), then one that is not
+    for shorts in (["IMT", "NSCLCs", "aB", "aBs"], ["IMT", "B-ALL"]):
+        assert short_form_uses(text, shorts) == [
+            (m.start(), m.end(), m.group("short"))
+            for m in short_form_pattern(shorts).finditer(text)]
+    assert [text[s:e] for s, e, _ in short_form_uses(text, ["IMT"])] == [
+        "IMTs", "IMT", "IMT", "IMT"]
