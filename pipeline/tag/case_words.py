@@ -30,9 +30,9 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
                                 trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
-                                   folds_onto_ascii, literal_prefixes, lower_keeping_offsets,
+                                   folds_onto_ascii, lower_keeping_offsets,
                                    matches_at, matches_at_run_starts, matches_at_runs, may_hold,
-                                   per_text, SHORT_TEXT,
+                                   per_text, run_prefixes, RunPrefixes, SHORT_TEXT,
                                    required_words, ScreenGroup, screen_groups, sharing_screens,
                                    spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
@@ -302,7 +302,7 @@ class WordPatterns:
 
     regex: re.Pattern
     meanings: tuple[tuple[str, str], ...]  # per pattern: its kind and normal form
-    prefixes: tuple[str, ...] | None  # what a match starts with (None: anything)
+    prefixes: RunPrefixes | None  # what a match starts with (None: anything)
 
     @classmethod
     def from_dict(cls, data: dict) -> "WordPatterns":
@@ -319,7 +319,7 @@ class WordPatterns:
                     patterns.append(f"(?P<p{len(patterns)}>{pattern})")
                     meanings.append((kind, str(normal)))
         regex = re.compile(rf"(?<![A-Za-z0-9_])(?=\w)(?:{'|'.join(patterns)})", re.IGNORECASE)
-        return cls(regex, tuple(meanings), literal_prefixes(regex))
+        return cls(regex, tuple(meanings), run_prefixes(regex))
 
     def find(self, text: str) -> list[Tag]:
         tags = []
