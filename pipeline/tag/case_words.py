@@ -587,6 +587,10 @@ class KnownDiseases:
 
     pattern: re.Pattern
     normals: dict[str, str]
+    # the runs of ASCII letters and digits a use starts at: a base's first run, and a base
+    # of one run with its plural s ("GISTs"); the pattern is tried there only (None: a
+    # base starts with no ASCII letter or digit, and the pattern reads the text)
+    first_runs: frozenset[str] | None
 
     @classmethod
     def from_dict(cls, known: dict, words: DiseaseWords) -> "KnownDiseases":
@@ -598,13 +602,27 @@ class KnownDiseases:
                     file=FILE, where="abbreviated_diseases", key=str(short),
                     expected="a long form that is a disease name", value=long_form))
             normals[short_base(str(short))] = normal
-        return cls(short_form_pattern(list(normals)), normals)
+        return cls(short_form_pattern(list(normals)), normals, use_first_runs(list(normals)))
 
     def find(self, text: str, defined: dict[str, str]) -> list[Tag]:
         own = {short_base(short) for short in defined}
+        runs = ascii_runs(text)
+        uses = (self.pattern.finditer(text) if self.first_runs is None else
+                matches_at_runs(self.pattern, text, runs.starts, runs.printed, self.first_runs))
         return [Tag("disease", m.start(), m.end(), self.normals[m.group("short")],
                     "disease.abbreviation")
-                for m in self.pattern.finditer(text) if m.group("short") not in own]
+                for m in uses if m.group("short") not in own]
+
+
+def use_first_runs(bases: list[str]) -> frozenset[str] | None:
+    """The runs a use of ``bases`` (:func:`short_form_pattern`) starts at, when each
+    starts with an ASCII letter or digit (else None): a use starts where no letter or
+    digit is before, so at a run, the base's first run or, a base of one run, the base
+    and its plural s (case as printed)."""
+    if not all(ASCII_RUNS.match(base) for base in bases):
+        return None
+    return frozenset(run for base in bases for run in (
+        (base, base + "s") if ASCII_RUNS.fullmatch(base) else (ASCII_RUNS.match(base).group(),)))
 
 
 def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Tag]:

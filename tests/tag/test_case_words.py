@@ -339,3 +339,16 @@ def test_defined_short_forms_are_found_by_runs_as_their_pattern_finds_them():
             for m in short_form_pattern(shorts).finditer(text)]
     assert [text[s:e] for s, e, _ in short_form_uses(text, ["IMT"])] == [
         "IMTs", "IMT", "IMT", "IMT"]
+
+
+def test_common_disease_abbreviations_tried_at_their_first_runs_match_as_the_pattern_does():
+    from pipeline.tag.case_words import case_words, use_first_runs
+
+    known = case_words().abbreviated_diseases
+    text = ("GISTs, xGIST, GIST2 and GISTss; pre-B-ALL, B-ALLs, B- ALL and T-ALL. é AMLé, "
+            "CMMLs and CML, ſGIST")
+    assert [(t.start, t.end, t.normalised) for t in known.find(text, {})] == [
+        (m.start(), m.end(), known.normals[m.group("short")])
+        for m in known.pattern.finditer(text)]
+    assert use_first_runs(["GIST", "B-ALL"]) == {"GIST", "GISTs", "B"}
+    assert use_first_runs(["GIST", "-x"]) is None  # starts with no letter or digit
