@@ -30,9 +30,9 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
                                 trie_alternation)
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
-                                   folds_onto_ascii, literal_prefixes, lower_keeping_offsets,
+                                   folds_onto_ascii, lower_keeping_offsets,
                                    matches_at, matches_at_run_starts, matches_at_runs, may_hold,
-                                   per_text, SHORT_TEXT,
+                                   per_text, run_prefixes, RunPrefixes, SHORT_TEXT,
                                    required_words, ScreenGroup, screen_groups, sharing_screens,
                                    spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
@@ -302,7 +302,7 @@ class WordPatterns:
 
     regex: re.Pattern
     meanings: tuple[tuple[str, str], ...]  # per pattern: its kind and normal form
-    prefixes: tuple[str, ...] | None  # what a match starts with (None: anything)
+    prefixes: RunPrefixes | None  # what a match starts with (None: anything)
 
     @classmethod
     def from_dict(cls, data: dict) -> "WordPatterns":
@@ -319,7 +319,7 @@ class WordPatterns:
                     patterns.append(f"(?P<p{len(patterns)}>{pattern})")
                     meanings.append((kind, str(normal)))
         regex = re.compile(rf"(?<![A-Za-z0-9_])(?=\w)(?:{'|'.join(patterns)})", re.IGNORECASE)
-        return cls(regex, tuple(meanings), literal_prefixes(regex))
+        return cls(regex, tuple(meanings), run_prefixes(regex))
 
     def find(self, text: str) -> list[Tag]:
         tags = []
@@ -560,8 +560,24 @@ def defined_diseases(text: str, defined: dict[str, str], words: DiseaseWords) ->
     if not normals:
         return []
     by_base = {short_base(short): normal for short, normal in normals.items()}
-    return [Tag("disease", m.start(), m.end(), by_base[m.group("short")], "disease.abbreviation")
-            for m in short_form_pattern(list(normals)).finditer(text)]
+    return [Tag("disease", start, end, by_base[base], "disease.abbreviation")
+            for start, end, base in short_form_uses(text, list(normals))]
+
+
+def short_form_uses(text: str, shorts: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, base) of each use ``short_form_pattern(shorts)`` finds in ``text``. When
+    every base is a run of ASCII letters and digits (most: "IMT", "NSCLC"), a use is such
+    a run of the text, a base or a base and "s" (the base itself first, as the pattern's
+    longest-first trie takes it), so the text's runs are looked up instead of a pattern
+    compiled for each document's own definitions (about 10 ms each)."""
+    bases = [short_base(short) for short in shorts]
+    if not all(map(ASCII_RUNS.fullmatch, bases)):
+        return [(m.start(), m.end(), m.group("short"))
+                for m in short_form_pattern(shorts).finditer(text)]
+    uses = {**{base + "s": base for base in bases}, **{base: base for base in bases}}
+    runs = ascii_runs(text)
+    return [(runs.starts[index], runs.ends[index], uses[runs.printed[index]])
+            for index in compress(range(len(runs.printed)), map(uses.__contains__, runs.printed))]
 
 
 @dataclass(frozen=True)
@@ -571,6 +587,10 @@ class KnownDiseases:
 
     pattern: re.Pattern
     normals: dict[str, str]
+    # the runs of ASCII letters and digits a use starts at: a base's first run, and a base
+    # of one run with its plural s ("GISTs"); the pattern is tried there only (None: a
+    # base starts with no ASCII letter or digit, and the pattern reads the text)
+    first_runs: frozenset[str] | None
 
     @classmethod
     def from_dict(cls, known: dict, words: DiseaseWords) -> "KnownDiseases":
@@ -582,13 +602,27 @@ class KnownDiseases:
                     file=FILE, where="abbreviated_diseases", key=str(short),
                     expected="a long form that is a disease name", value=long_form))
             normals[short_base(str(short))] = normal
-        return cls(short_form_pattern(list(normals)), normals)
+        return cls(short_form_pattern(list(normals)), normals, use_first_runs(list(normals)))
 
     def find(self, text: str, defined: dict[str, str]) -> list[Tag]:
         own = {short_base(short) for short in defined}
+        runs = ascii_runs(text)
+        uses = (self.pattern.finditer(text) if self.first_runs is None else
+                matches_at_runs(self.pattern, text, runs.starts, runs.printed, self.first_runs))
         return [Tag("disease", m.start(), m.end(), self.normals[m.group("short")],
                     "disease.abbreviation")
-                for m in self.pattern.finditer(text) if m.group("short") not in own]
+                for m in uses if m.group("short") not in own]
+
+
+def use_first_runs(bases: list[str]) -> frozenset[str] | None:
+    """The runs a use of ``bases`` (:func:`short_form_pattern`) starts at, when each
+    starts with an ASCII letter or digit (else None): a use starts where no letter or
+    digit is before, so at a run, the base's first run or, a base of one run, the base
+    and its plural s (case as printed)."""
+    if not all(ASCII_RUNS.match(base) for base in bases):
+        return None
+    return frozenset(run for base in bases for run in (
+        (base, base + "s") if ASCII_RUNS.fullmatch(base) else (ASCII_RUNS.match(base).group(),)))
 
 
 def find_case_words(text: str, defined: dict[str, str] | None = None) -> list[Tag]:

@@ -530,18 +530,33 @@ def case_variants(characters: Iterable[str]) -> list[str]:
 
 
 ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
-ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 MAX_PREFIXES = 512
 
 
-def literal_prefixes(regex: re.Pattern) -> tuple[str, ...] | None:
-    """What a match of ``regex`` starts with, in lower case: its literal text up to the
-    first part that is no literal or small set of characters, for every branch; None
-    when some branch starts with no ASCII letter or digit, or there are too many."""
-    found, _ = _prefixes(sre_parser.parse(regex.pattern, regex.flags).data)
-    if not found or any(p[:1] not in ASCII_ALNUM for p in found):
-        return None
-    return tuple(sorted(found))
+class RunPrefixes(NamedTuple):
+    """What a match starts with, in lower case, as the runs of ASCII letters and digits
+    of a text can be screened for it."""
+
+    closed: frozenset[str]  # runs its literal text fixes whole (a space or more after)
+    opened: tuple[str, ...]  # prefixes of letters and digits only: their run may go on
+
+
+def run_prefixes(regex: re.Pattern) -> RunPrefixes | None:
+    """The :class:`RunPrefixes` of ``regex``'s literal text (a space class read as a
+    space); None when some branch starts with no ASCII letter or digit, or there are too
+    many."""
+    parts = _prefixes(sre_parser.parse(regex.pattern, regex.flags).data, spaces=" ")
+    found = parts[0] | parts[1] if parts is not None else set()
+    closed, opened = set(), set()
+    for prefix in found:
+        run = ASCII_RUNS.match(prefix)
+        if run is None:
+            return None
+        if run.end() == len(prefix):
+            opened.add(prefix)
+        else:
+            closed.add(run.group())
+    return RunPrefixes(frozenset(closed), tuple(sorted(opened))) if found else None
 
 
 @lru_cache(maxsize=64)
@@ -549,58 +564,57 @@ def first_runs(regex: re.Pattern) -> frozenset[str] | None:
     """The run of ASCII letters and digits a match of ``regex`` starts with, in lower case,
     when its literal text fixes the whole run (a space or another character after it);
     else None. Remembered per pattern."""
-    found, _ = _prefixes(sre_parser.parse(regex.pattern, regex.flags).data, spaces=" ")
-    runs = set()
-    for prefix in found or ():
-        run = ASCII_RUNS.match(prefix)
-        if run is None or run.end() == len(prefix):
-            return None  # the run may go on
-        runs.add(run.group())
-    return frozenset(runs) or None
+    prefixes = run_prefixes(regex)
+    return prefixes.closed or None if prefixes is not None and not prefixes.opened else None
 
 
-def _prefixes(items, spaces: str | None = None) -> tuple[set[str] | None, bool]:
-    """(prefixes, whether they are the whole of ``items``); with ``spaces``, a space
-    class (``\\s``) reads as that character."""
-    current = {""}
+def _prefixes(items, spaces: str | None = None) -> tuple[set[str], set[str]] | None:
+    """(the prefixes that end inside ``items``, those that are the whole of them and go
+    on with what follows) of a parsed sequence; None when a match may start with
+    anything, or there are too many. With ``spaces``, a space class (``\\s``) reads as
+    that character."""
+    done, going = set(), {""}
     for op, value in items:
         if op in ZERO_WIDTH:
             continue  # a look-around or boundary only narrows the matches
-        if op is sre_constants.LITERAL:
-            options, whole = {chr(value).lower()}, True
-        elif op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in value):
-            options, whole = {chr(item).lower() for _, item in value}, True
-        elif op is sre_constants.IN and all(kind is sre_constants.RANGE for kind, _ in value) \
-                and sum(high - low for _, (low, high) in value) < 16:
-            options = {chr(c).lower() for _, (low, high) in value for c in range(low, high + 1)}
-            whole = True
-        elif op is sre_constants.IN and spaces and value == [
-                (sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)]:
-            options, whole = {spaces}, True
-        elif op is sre_constants.SUBPATTERN:
-            options, whole = _prefixes(value[-1].data, spaces)
-        elif op is sre_constants.BRANCH:
-            parts = [_prefixes(branch.data, spaces) for branch in value[1]]
-            if any(part is None for part, _ in parts):
-                options, whole = None, False
-            else:
-                options, whole = set().union(*(part for part, _ in parts)), all(w for _, w in parts)
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] > 0:
-            options, _ = _prefixes(value[2].data, spaces)
-            whole = False
-        elif op is sre_constants.MAX_REPEAT and value[:2] == (0, 1):  # "s?"
-            options, whole = _prefixes(value[2].data, spaces)
-            options = None if options is None else options | {""}
-        else:
-            options, whole = None, False
-        if options is None:
-            return (None if current == {""} else current), False
-        current = {a + b for a in current for b in options}
-        if len(current) > MAX_PREFIXES:
-            return None, False
-        if not whole:
-            return current, False
-    return current, True
+        part = _part_prefixes(op, value, spaces)
+        if part is None:
+            return None if "" in going else (done | going, set())
+        done |= {a + b for a in going for b in part[0]}
+        going = {a + b for a in going for b in part[1]}
+        if len(done) + len(going) > MAX_PREFIXES:
+            return None
+        if not going:
+            break
+    return done, going
+
+
+def _part_prefixes(op, value, spaces: str | None) -> tuple[set[str], set[str]] | None:
+    """:func:`_prefixes` of one part of a parsed sequence."""
+    if op is sre_constants.LITERAL:
+        return set(), {chr(value).lower()}
+    if op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in value):
+        return set(), {chr(item).lower() for _, item in value}
+    if op is sre_constants.IN and all(kind is sre_constants.RANGE for kind, _ in value) \
+            and sum(high - low for _, (low, high) in value) < 16:
+        return set(), {chr(c).lower() for _, (low, high) in value for c in range(low, high + 1)}
+    if op is sre_constants.IN and spaces and value == [
+            (sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)]:
+        return set(), {spaces}
+    if op is sre_constants.SUBPATTERN:
+        return _prefixes(value[-1].data, spaces)
+    if op is sre_constants.BRANCH:
+        parts = [_prefixes(branch.data, spaces) for branch in value[1]]
+        if None in parts:
+            return None
+        return set().union(*(done for done, _ in parts)), set().union(*(going for _, going in parts))
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] > 0:
+        inner = _prefixes(value[2].data, spaces)
+        return None if inner is None else (inner[0] | inner[1], set())
+    if op is sre_constants.MAX_REPEAT and value[:2] == (0, 1):  # "s?"
+        inner = _prefixes(value[2].data, spaces)
+        return None if inner is None else (inner[0], inner[1] | {""})
+    return None
 
 
 def required_words(pattern: str) -> frozenset[str] | None:
@@ -654,41 +668,30 @@ def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:
     return matches_at_runs(regex, text, found.starts, found.lowered, runs)
 
 
-def matches_at_run_starts(regex: re.Pattern, prefixes: tuple[str, ...] | None,
+def matches_at_run_starts(regex: re.Pattern, prefixes: RunPrefixes | None,
                           text: str) -> list[re.Match]:
     """``regex.finditer(text)`` for a regex that matches only at the start of a run of
     ASCII letters and digits (it starts with ``(?<![A-Za-z0-9...])``) and whose matches
-    start with one of ``prefixes`` (:func:`literal_prefixes`): tried at those runs only.
-    The runs are screened by their heads (:func:`prefix_heads`, a set look-up each)
-    before the text is asked whether one of the prefixes starts there (each prefix
-    compared in turn)."""
+    start with one of ``prefixes`` (:func:`run_prefixes`): tried at those runs only. The
+    runs are screened whole against the closed runs ("was" of "was still", where the
+    prefix "wa" let "washed" through) and by their first character against the open
+    prefixes (set look-ups of strings Python keeps, no slice made), before the text is
+    asked whether an open prefix starts there."""
     if prefixes is None or folds_onto_ascii(text):
         return list(regex.finditer(text))
     runs = ascii_runs(text)
     starts, lowered = runs.starts, lower_keeping_offsets(text)
-    headed = compress(range(len(starts)),
-                      map(prefix_heads(prefixes).__contains__, map(HEAD, runs.lowered)))
-    return matches_at(regex, text, starts, [index for index in headed
-                                            if lowered.startswith(prefixes, starts[index])])
+    closed, opened = prefixes
+    screened = map(closed.__contains__, runs.lowered)
+    if opened:
+        firsts = frozenset(prefix[0] for prefix in opened)
+        screened = map(or_, screened, map(firsts.__contains__, map(FIRST, runs.lowered)))
+    return matches_at(regex, text, starts, [
+        index for index in compress(range(len(starts)), screened)
+        if runs.lowered[index] in closed or lowered.startswith(opened, starts[index])])
 
 
-HEAD = itemgetter(slice(0, 2))  # a run's first two characters, or its only one
-
-
-@lru_cache(maxsize=16)
-def prefix_heads(prefixes: tuple[str, ...]) -> frozenset[str]:
-    """The heads (:data:`HEAD`) a run of ASCII letters and digits in lower case has when
-    the text at its start starts with one of ``prefixes`` (each starting with such a
-    character): a prefix's first two characters when both are; its first alone when the
-    second is none (the run ends there); a one-character prefix's character with any
-    after it, or none."""
-    heads = set()
-    for prefix in prefixes:
-        if len(prefix) == 1:
-            heads.update([prefix, *(prefix + after for after in ASCII_ALNUM)])
-        else:
-            heads.add(prefix[:2] if prefix[1] in ASCII_ALNUM else prefix[0])
-    return frozenset(heads)
+FIRST = itemgetter(0)  # a run's first character (Python keeps one string of each)
 
 
 def matches_at_runs(regex: re.Pattern, text: str, starts: list[int], keys: Iterable[str],

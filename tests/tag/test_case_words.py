@@ -325,3 +325,30 @@ def test_head_endings_are_grouped_by_their_last_three_letters():
     # a run ending as no head is asked nothing; a head too short to screen, none at all
     assert "lung".endswith(endings.get("ung", ())) is False
     assert head_endings(["carcinoma", "ca"]) == {}
+
+
+def test_defined_short_forms_are_found_by_runs_as_their_pattern_finds_them():
+    from pipeline.tag.case_words import short_form_pattern, short_form_uses
+
+    text = ("IMTs and IMT recurred; not xIMT, IMT2 or IMTss, but IMT-1 and (NSCLCs). "
+            "aB, aBs, aBss, aBsss; pre-B-ALL. é IMTé")
+    # short forms that are runs (one base the plural of another), then one that is not
+    for shorts in (["IMT", "NSCLCs", "aB", "aBs"], ["IMT", "B-ALL"]):
+        assert short_form_uses(text, shorts) == [
+            (m.start(), m.end(), m.group("short"))
+            for m in short_form_pattern(shorts).finditer(text)]
+    assert [text[s:e] for s, e, _ in short_form_uses(text, ["IMT"])] == [
+        "IMTs", "IMT", "IMT", "IMT"]
+
+
+def test_common_disease_abbreviations_tried_at_their_first_runs_match_as_the_pattern_does():
+    from pipeline.tag.case_words import case_words, use_first_runs
+
+    known = case_words().abbreviated_diseases
+    text = ("GISTs, xGIST, GIST2 and GISTss; pre-B-ALL, B-ALLs, B- ALL and T-ALL. é AMLé, "
+            "CMMLs and CML, ſGIST")
+    assert [(t.start, t.end, t.normalised) for t in known.find(text, {})] == [
+        (m.start(), m.end(), known.normals[m.group("short")])
+        for m in known.pattern.finditer(text)]
+    assert use_first_runs(["GIST", "B-ALL"]) == {"GIST", "GISTs", "B"}
+    assert use_first_runs(["GIST", "-x"]) is None  # starts with no letter or digit

@@ -173,15 +173,18 @@ def test_matchers_read_together_find_what_each_finds_alone():
 
 
 def test_what_a_pattern_s_matches_start_with():
-    from pipeline.tag.matching import literal_prefixes
+    from pipeline.tag.matching import run_prefixes
 
-    assert literal_prefixes(re.compile(r"(?<!\w)\b(?:remains?|was\s+still)\s+in", re.I)) == (
-        "remain", "remains", "was")
-    assert literal_prefixes(re.compile(r"\bat\s+the|\b[3-5]\d%")) == ("3", "4", "5", "at")
-    assert literal_prefixes(re.compile(r"\b[A-Za-z]+oma")) is None  # any letter
-    assert literal_prefixes(re.compile(r"\b(?:x|\(y)")) is None  # "(" is no letter
-    assert literal_prefixes(re.compile(r"(?:ab)?c")) == ("abc", "c")
-    assert literal_prefixes(re.compile(r"(?:ab)*c")) is None  # "ababc" too: not read
+    # a run the literal text closes (a space, a mark) is screened whole; one it leaves
+    # open ("remain" of "remains", "3" of "35%") by its prefix
+    assert run_prefixes(re.compile(r"(?<!\w)\b(?:remains?|was\s+still)\s+in", re.I)) == (
+        {"remain", "remains", "was"}, ())
+    assert run_prefixes(re.compile(r"\bat\s+the|\b[3-5]\d%|\bx\.y|\bfailed\b")) == (
+        {"at", "x"}, ("3", "4", "5", "failed"))
+    assert run_prefixes(re.compile(r"\b[A-Za-z]+oma")) is None  # any letter
+    assert run_prefixes(re.compile(r"\b(?:x|\(y)")) is None  # "(" is no letter
+    assert run_prefixes(re.compile(r"(?:ab)?c")) == (set(), ("abc", "c"))
+    assert run_prefixes(re.compile(r"(?:ab)*c")) is None  # "ababc" too: not read
 
 
 def test_a_sentence_without_a_phrase_s_key_holds_none_of_the_phrases():
@@ -322,14 +325,14 @@ def test_a_pattern_tried_at_the_runs_whose_key_is_wanted_finds_what_it_finds_alo
     assert matches_at_runs(pair, text, runs.starts, runs.gaps, {"::"}) == []
 
 
-def test_runs_screened_by_their_heads_are_those_a_prefix_starts_at():
-    from pipeline.tag.matching import matches_at_run_starts, prefix_heads
+def test_runs_screened_whole_or_by_their_first_character_are_those_a_prefix_starts_at():
+    from pipeline.tag.matching import matches_at_run_starts, run_prefixes
 
     pattern = re.compile(r"(?<![A-Za-z0-9_])(?=\w)(?:\bat\s+the\s+last|\b[3-9]\d?%|\bon\s?set"
                          r"|\bx\.y)", re.IGNORECASE)
-    prefixes = ("3", "4", "5", "6", "7", "8", "9", "at", "on", "x.")
-    assert prefix_heads(("at", "x.", "5")) >= {"at", "x", "5", "5a", "59"}
-    assert "a" not in prefix_heads(("at",)) and "xy" not in prefix_heads(("x.",))
+    prefixes = run_prefixes(pattern)
+    # "on set" closes its run, "onset" leaves it open
+    assert prefixes == ({"at", "on", "x"}, ("3", "4", "5", "6", "7", "8", "9", "onset"))
     text = ("At the last visit 35% and 5% shrank, not 25%; an onset at 2 sites, "
             "ON SET, x.y and xx.y, at theory, At the last")
     found = matches_at_run_starts(pattern, prefixes, text)
