@@ -220,6 +220,29 @@ class ProcessesStartedAhead(ProcessPoolTaskRunner):
         self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
         return self
 
+    def submit(self, task, parameters, wait_for=None, dependencies=None):
+        if self._cached_context is None:  # as Prefect's submit caches them, but see below
+            self._cached_context, self._cached_env = context_for_workers()
+        return super().submit(task, parameters, wait_for, dependencies)
+
+
+def context_for_workers() -> tuple[dict, dict[str, str]]:
+    """The run's context and environment as Prefect's process pool sends them with each
+    task, but for the settings, sent as the run built them rather than dumped to a dict:
+    from a dict a worker process builds them again for every task (pydantic-settings
+    reads the environment and the profiles for each of some fifty models, 0.08-0.2 s of
+    CPU a chunk); built ones are only unpickled. (Prefect dumps them for a worker on
+    another platform; these workers run on this machine.)"""
+    from prefect.context import SettingsContext, serialize_context
+    from prefect.settings import get_current_settings
+
+    context = serialize_context()
+    in_force = SettingsContext.get()
+    if in_force is not None:
+        context["settings_context"] = {"profile": in_force.profile, "settings": in_force.settings}
+    environment = get_current_settings().to_environment_variables(exclude_unset=True) | os.environ
+    return context, environment
+
 
 def task_runner(kind: str = "threads", workers: int = 2, dask_address: str | None = None):
     """Threads in this process, ``workers`` processes on this machine, or Dask: the

@@ -91,3 +91,24 @@ def test_a_worker_process_started_ahead_for_a_run_that_never_starts_its_flow_is_
         tmp_path):
     (pid,) = run_processes_ahead(tmp_path, "skip")
     assert gone(int(pid))
+
+
+def test_a_processes_runs_tasks_carry_the_runs_settings_as_built(prefect_harness):
+    """What the ``processes`` runner sends with each task: Prefect's context and
+    environment, with the run's settings as built (a worker process only unpickles them)
+    rather than dumped to a dict it builds them from again; the worker's settings within
+    the task's context are the run's."""
+    import cloudpickle
+    from prefect.context import get_settings_context, hydrated_context
+    from prefect.settings import PREFECT_API_URL, Settings
+
+    from flows.ingest import context_for_workers
+
+    context, environment = context_for_workers()
+    sent = cloudpickle.loads(cloudpickle.dumps(context))
+    assert isinstance(sent["settings_context"]["settings"], Settings)
+    assert environment["PREFECT_API_URL"] == PREFECT_API_URL.value()
+    run_settings = get_settings_context().settings
+    with hydrated_context(sent):
+        assert get_settings_context().settings == run_settings
+        assert PREFECT_API_URL.value() == run_settings.api.url
