@@ -30,11 +30,14 @@ DETECTED = ("caselit", "detected_definitions")
 SHORT = r"[A-Za-z0-9][A-Za-z0-9+/\-α-ω]{0,14}"
 LABEL = re.compile(r"^\s*(?:abbreviations?|key)\s*[:.]\s*", re.IGNORECASE)
 PAIR = re.compile(rf"^\s*(?P<short>{SHORT})\s*[:=,]\s*(?P<long>[^:;=]{{3,120}}?)\s*[.;,]?\s*$")
+ITEM_BREAK = re.compile(rf",\s*(?={SHORT}\s*[:=])")  # "..., CR: complete remission"
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+CAPITAL_OR_DIGIT = re.compile("[A-Z0-9]")
 
 
 def looks_short(text: str) -> bool:
     """An abbreviation has a capital or a digit and no space ("GO", "alloHCT", "CPX-351")."""
-    return bool(re.search(r"[A-Z0-9]", text)) and " " not in text
+    return bool(CAPITAL_OR_DIGIT.search(text)) and " " not in text
 
 
 def list_items(paragraph: str) -> list[str]:
@@ -42,11 +45,20 @@ def list_items(paragraph: str) -> list[str]:
     if ";" in body:
         return body.split(";")
     # "ALK: anaplastic lymphoma kinase, CR: complete remission": cut before "SHORT:"
-    return re.split(rf",\s*(?={SHORT}\s*[:=])", body)
+    return ITEM_BREAK.split(body)
+
+
+def may_list_abbreviations(paragraph: str) -> bool:
+    """Whether a paragraph can be an abbreviation list: it is labelled as one, or it holds
+    a ";", ":" or "=" (unlabelled, a list needs two pairs, and without those characters
+    its items are not cut apart)."""
+    return ";" in paragraph or ":" in paragraph or "=" in paragraph or bool(LABEL.match(paragraph))
 
 
 def parse_abbreviation_list(paragraph: str) -> dict[str, str]:
     """Pairs of an abbreviation list; {} when the paragraph is not one (fewer than two)."""
+    if not may_list_abbreviations(paragraph):
+        return {}
     pairs = {}
     for item in list_items(paragraph):
         match = PAIR.match(item.split(". ")[-1])  # "...of the patient. NGS, next-generation..."
@@ -90,7 +102,7 @@ def short_first_definitions(text: str) -> dict[str, str]:
 def document_abbreviations(doc: Doc) -> dict[str, str]:
     text = doc_text(doc)
     found: dict[str, str] = {}
-    for paragraph in re.split(r"\n\s*\n|\n", text):
+    for paragraph in PARAGRAPH_BREAK.split(text):
         for short, long in parse_abbreviation_list(paragraph).items():
             found.setdefault(short, long)
     for short, long_form in detected_definitions(doc):
@@ -210,27 +222,45 @@ def definition_candidates(tokens: Tokens, matches: list[tuple[int, int, int]]
     return found
 
 
+def char_lowered(text: str) -> str:
+    """Each character of the text lower-cased alone, one for one, as scispaCy's rule
+    compares them (a character whose lower case is two, "İ", stays as it is: it then
+    equals only itself, as its lower case does). ``str.lower`` lowers so unless it
+    makes a character two or a capital sigma final (its only rule of context)."""
+    lowered = text.lower()
+    if len(lowered) == len(text) and "\u03a3" not in text:
+        return lowered
+    return "".join([char if len(low := char.lower()) > 1 else low for char in text])
+
+
+def last_before(lowered: str, original: str, char: str, end: int, word_start: bool) -> int:
+    """The last index before ``end`` where ``lowered`` holds ``char`` (-1: none), when
+    ``word_start`` only where no letter or digit of ``original`` stands before it."""
+    at = lowered.rfind(char, 0, end)
+    while word_start and at > 0 and original[at - 1].isalnum():
+        at = lowered.rfind(char, 0, at)
+    return at
+
+
 def long_form_start(tokens: Tokens, long_start: int, long_end: int, short_start: int,
                     short_end: int) -> int | None:
     """scispaCy's ``find_abbreviation`` (Schwartz & Hearst, 2003) on token texts: the token
     the long form starts at, None when the candidate holds no long form. The short form's
     letters and digits are found in the long form from the end, in order, its first one
-    at the start of a word."""
+    at the start of a word (each found by ``str.rfind``, where scispaCy compares the
+    characters one by one)."""
     long_form = " ".join(tokens.words(long_start, long_end))
     short_form = " ".join(tokens.words(short_start, short_end))
-    long_index, short_index = len(long_form) - 1, len(short_form) - 1
-    while short_index >= 0:
-        current = short_form[short_index].lower()
-        if not current.isalnum():
-            short_index -= 1
+    lowered, short_lowered = char_lowered(long_form), char_lowered(short_form)
+    long_index = len(long_form) - 1
+    for short_index in range(len(short_form) - 1, -1, -1):
+        if not short_form[short_index].lower().isalnum():
             continue
-        while ((long_index >= 0 and long_form[long_index].lower() != current)
-               or (short_index == 0 and long_index > 0 and long_form[long_index - 1].isalnum())):
-            long_index -= 1
+        long_index = last_before(lowered, long_form, short_lowered[short_index], long_index + 1,
+                                 short_index == 0)
         if long_index < 0:
             return None
         long_index -= 1
-        short_index -= 1
     long_index += 1
     # the character found first, as a token: widths with the token's space, as scispaCy
     # counts them

@@ -481,7 +481,8 @@ def letter_runs_where(text: str, screen: Callable[[Iterable[str]], Iterable[bool
 
 
 # A text this short (a definition's long form, SHORT_TEXT) is read by regular expressions:
-# its runs are not remembered (:func:`~pipeline.tag.matching.per_text`), for little gain.
+# finding its runs would cost more than they save (:func:`~pipeline.tag.matching.per_text`
+# remembers only the last short texts).
 
 
 def heads_found(text: str, words: DiseaseWords) -> list[re.Match]:

@@ -38,6 +38,7 @@ tracers and contrast agents (FDG); a code naming cells or a level.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable
@@ -375,11 +376,16 @@ def named_as_short_form(candidates: list[Candidate], defined: dict[str, str],
 def most_trusted(candidates: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates, the more trusted source (then the longer) winning."""
     ranked = sorted(candidates, key=lambda c: (SOURCES.index(c.source), c.start - c.end))
+    # the kept ones in text order: they do not overlap, so their ends are in order too and
+    # the one starting last before a candidate's end is the only one that can overlap it
     kept: list[Candidate] = []
+    starts: list[int] = []
     for candidate in ranked:
-        if not any(k.start < candidate.end and candidate.start < k.end for k in kept):
-            kept.append(candidate)
-    return sorted(kept, key=lambda c: c.start)
+        at = bisect_left(starts, candidate.end)
+        if at == 0 or kept[at - 1].end <= candidate.start:
+            kept.insert(at, candidate)
+            starts.insert(at, candidate.start)
+    return kept
 
 
 class DrugTagger:

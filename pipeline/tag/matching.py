@@ -36,19 +36,23 @@ ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstu
 
 # A text this short (an abbreviation's long form) is not remembered by the per-text caches
 # below: the drug tagger reads every long form a document defines between the taggers that
-# read the document, and remembered, the long forms pushed the document's words out.
+# read the document, and remembered, the long forms pushed the document's words out. The
+# last short texts are remembered apart (a look-up asks for a short text's words twice:
+# for themselves and for what joins them).
 SHORT_TEXT = 200
+REMEMBERED_SHORT_TEXTS = 2
 
 
 def per_text(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """``lru_cache(maxsize)`` for a function of a text (and more), a text shorter than
-    SHORT_TEXT computed each time (cheap) instead of remembered."""
+    SHORT_TEXT remembered in a cache of its own, of the last REMEMBERED_SHORT_TEXTS."""
     def decorate(compute: Callable[..., T]) -> Callable[..., T]:
         remembered = lru_cache(maxsize=maxsize)(compute)
+        remembered_short = lru_cache(maxsize=REMEMBERED_SHORT_TEXTS)(compute)
 
         @wraps(compute)
         def computed(text: str, *rest) -> T:
-            return compute(text, *rest) if len(text) < SHORT_TEXT else remembered(text, *rest)
+            return (remembered_short if len(text) < SHORT_TEXT else remembered)(text, *rest)
 
         return computed
 

@@ -207,3 +207,20 @@ def test_a_long_form_is_read_once_wherever_a_document_spells_it_out(drug_lexicon
     # a second document defining "CPX-351" the same way reads it from memory
     assert drugs.defined_by(long_form, drug_lexicon, rules, words) is first
     assert first == drugs.define(long_form, drug_lexicon, rules, words)
+
+
+def test_overlapping_candidates_keep_the_more_trusted_then_the_longer():
+    from pipeline.tag.drugs import Candidate, most_trusted
+
+    # "CPX-351 (liposomal daunorubicin/cytarabine) then G-CSF": the defined code over the
+    # lexicon's shorter name inside it, the product over a lexicon name across it, and
+    # between two lexicon names the longer
+    text = "CPX-351 liposomal daunorubicin then G-CSF"
+    found = [Candidate(0, 3, "cpx", "code", "drug.research_code", False),
+             Candidate(0, 7, "cpx-351", "defined", "drug.defined_abbreviation", True),
+             Candidate(8, 30, "daunorubicin liposomal", "lexicon", "drug.synonym", True),
+             Candidate(18, 30, "daunorubicin", "lexicon", "drug.inn", True),
+             Candidate(36, 41, "g-csf", "product", "drug.product", True),
+             Candidate(34, 37, "ng", "lexicon", "drug.brand", False)]
+    assert [text[c.start:c.end] for c in most_trusted(found)] == [
+        "CPX-351", "liposomal daunorubicin", "G-CSF"]

@@ -85,32 +85,73 @@ def test_the_bounded_bracket_search_finds_what_scispacys_matcher_keeps(nlp):
     assert len(kept(bracket_pairs(doc))) >= 4  # IMT, ALK, NGS, GO among them
 
 
-def test_the_detector_reads_definitions_as_scispacys_rules_do(nlp):
-    from scispacy.abbreviation import filter_matches, find_abbreviation
+def read_both_ways(nlp, text):
+    """(the Doc's tokens as the detector reads them, its bracket matches, the candidates
+    scispaCy's filter keeps from them as (long, short) Spans) of a text."""
+    from scispacy.abbreviation import filter_matches
 
-    from pipeline.tag.abbreviations import (Tokens, bracket_pairs, definition_candidates,
-                                            long_form_start)
+    from pipeline.tag.abbreviations import Tokens, bracket_pairs
+
+    doc = nlp.make_doc(text)
+    matches = [(match, start + 1, end - 1) for match, start, end in bracket_pairs(doc)]
+    return Tokens.of(doc), matches, filter_matches(matches, doc)
+
+
+def scispacys_long_form_start(long, short):
+    from scispacy.abbreviation import find_abbreviation
+
+    _, expected = find_abbreviation(long, short)
+    return expected.start if expected is not None else None
+
+
+def test_the_detector_reads_definitions_as_scispacys_rules_do(nlp):
+    from pipeline.tag.abbreviations import definition_candidates, long_form_start
 
     text = ("Inflammatory myofibroblastic tumor (IMT) and DCA (decitabine cytarabine "
             "aclarubicin) were seen; the tyrosine  kinase inhibitor(TKI) too. A term(s) here. "
             "Overall survival (OS(1)) and (x) and next-generation sequencing (NGS) and the "
             "5-fluorouracil (5-FU) and odd ( ab ) and complete remission (CR1s).")
-    doc = nlp.make_doc(text)
-    matches = [(match, start + 1, end - 1) for match, start, end in bracket_pairs(doc)]
-    tokens = Tokens.of(doc)
+    tokens, matches, theirs = read_both_ways(nlp, text)
     ours = definition_candidates(tokens, matches)
-    theirs = filter_matches(matches, doc)
     assert ours == [(long.start, long.end, short.start, short.end) for long, short in theirs]
     found = []
     for (long_start, long_end, short_start, short_end), (long, short) in zip(ours, theirs):
         first = long_form_start(tokens, long_start, long_end, short_start, short_end)
-        _, expected = find_abbreviation(long, short)
-        assert first == (expected.start if expected is not None else None)
+        assert first == scispacys_long_form_start(long, short)
         if first is not None:
             found.append((tokens.span_text(short_start, short_end),
                           tokens.span_text(first, long_end)))
     assert ("IMT", "Inflammatory myofibroblastic tumor") in found
     assert ("NGS", "next-generation sequencing") in found
+
+
+def test_the_long_form_search_by_rfind_finds_what_scispacys_loop_finds(nlp):
+    from pipeline.tag.abbreviations import char_lowered, long_form_start
+
+    # letters found from the end, the first at a word's start ("TNFα", "ŞSA"), letters
+    # whose lower case is two characters ("İ"), a final sigma, and no match at all
+    text = ("Tumour necrosis factor α (TNFα) and İnterleukin İmmune Iso (İII) and the "
+            "ŞUBAT sağlık aracı (ŞSA) then ΑΣΣ ΣΙΓΜΑΣ (ΑΣ) with xx-ray apo-B (XRA) and "
+            "no words fit here (QQZ) and a re-use (RU) and the ab1 test (A1T).")
+    tokens, _, theirs = read_both_ways(nlp, text)
+    assert len(theirs) == 7
+    for long, short in theirs:
+        assert long_form_start(tokens, long.start, long.end, short.start, short.end) == (
+            scispacys_long_form_start(long, short))
+    assert char_lowered("ΣΑ İx") == "σα İx"  # one for one: no final sigma, İ kept
+
+
+def test_a_paragraph_without_a_list_s_marks_is_passed_over_as_no_abbreviation_list():
+    from pipeline.tag.abbreviations import may_list_abbreviations, parse_abbreviation_list
+
+    lists = ["Abbreviations. ALK, anaplastic lymphoma kinase",
+             "ALK, anaplastic lymphoma kinase; CR, complete remission",
+             "ALK: anaplastic lymphoma kinase, CR: complete remission",
+             "ALK = anaplastic lymphoma kinase, CR = complete remission"]
+    for paragraph in lists:
+        assert may_list_abbreviations(paragraph) and parse_abbreviation_list(paragraph)
+    prose = "NGS, next-generation sequencing, found ALK, a kinase, and CR, a remission."
+    assert not may_list_abbreviations(prose) and parse_abbreviation_list(prose) == {}
 
 
 def test_the_detector_keeps_the_first_definition_of_each_short_form_only(nlp):
