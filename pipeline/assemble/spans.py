@@ -7,7 +7,7 @@ import bisect
 import re
 from typing import Iterable, Sequence, TypeVar
 
-from pipeline.assemble.screens import Screened
+from pipeline.screens import Screened
 
 T = TypeVar("T")
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.assemble.screens import Screened
+from pipeline.screens import Screened
 from pipeline.assemble.spans import split_at
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource, words_pattern
 from pipeline.schema import Document, Mention

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.assemble.entities import unique
-from pipeline.assemble.screens import Screened
+from pipeline.screens import Screened
 from pipeline.assemble.spans import reach, starting_within
 from pipeline.assemble.story import DETAIL, FRAMING, SUMMARY, TITLE, Passage
 from pipeline.assemble.therapies import Line, line_drugs

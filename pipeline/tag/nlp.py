@@ -24,6 +24,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import create_vocab
 
+from pipeline.screens import Screened
 # Imported for their @Language.factory registrations.
 from pipeline.tag import (abbreviations, case_words, drugs, fusions, genes, hgvs,  # noqa: F401
                           model_mentions, modifiers, patients, regimens, sentences)
@@ -176,11 +177,8 @@ class AffixPattern:
     @cached_property
     def screened(self):
         """The regex for finditer, its matches looked for only where one can start
-        (``assemble.screens.Screened``), built when first asked: spaCy asks finditer of
-        the infix pattern only. Imported then: ``pipeline.assemble`` imports all of
-        assembly, which building or loading the tagger need not wait for."""
-        from pipeline.assemble.screens import Screened
-
+        (:class:`pipeline.screens.Screened`), built when first asked: spaCy asks finditer
+        of the infix pattern only."""
         return Screened(self.regex)
 
     def search(self, word: str) -> re.Match | None:

@@ -4,9 +4,9 @@ any stretch of a text."""
 import random
 import re
 
-from pipeline.assemble.screens import Screened
 from pipeline.assemble.story import story_rules
 from pipeline.assemble.timeline import STEP_BREAKS, therapy_rules
+from pipeline.screens import Screened
 
 SENTENCES = [
     "After progression on carboplatin, she then received osimertinib; PR followed by PD.",
