@@ -619,6 +619,23 @@ def may_hold(lowered: str, needed: frozenset[str] | None) -> bool:
     return needed is None or any(word in lowered for word in needed)
 
 
+def may_hold_run(text: str, words: frozenset[str] | None) -> bool:
+    """Whether one of the text's runs of ASCII letters and digits, in lower case, is one of
+    ``words`` (None: any text may), or the text holds a character re folds onto an ASCII
+    letter: a cheap test before a case-blind pattern whose every match holds one of
+    ``words`` as a whole run."""
+    return words is None or folds_onto_ascii(text) or not words.isdisjoint(ascii_runs(text).lowered)
+
+
+def matches_holding(regex: re.Pattern, needed: frozenset[str] | None, text: str) -> list[re.Match]:
+    """``regex.finditer(text)`` for a case-blind ``regex`` every match of which holds one
+    of ``needed`` (see :func:`may_hold`): none sought in a text whose lower case holds none
+    of them and no character re folds onto an ASCII letter."""
+    if not folds_onto_ascii(text) and not may_hold(lower_keeping_offsets(text), needed):
+        return []
+    return list(regex.finditer(text))
+
+
 def _required(items) -> list[frozenset[str]]:
     """Every requirement (a set of words, one of which is needed) of a parsed sequence."""
     found, run = [], ""
@@ -727,14 +744,20 @@ def phrase_keys(phrases: list[str]) -> frozenset[str] | None:
     return frozenset(max(ASCII_RUNS.findall(phrase.lower()), key=len) for phrase in phrases)
 
 
-def words_between(text: str, start: int, end: int) -> set[str] | None:
-    """The runs of ASCII letters and digits that start in ``text[start:end]``, in lower case,
-    the last cut at ``end`` (as a regex searching up to ``end`` sees it); None for a text
-    holding a character re folds onto an ASCII letter."""
+def words_between(text: str, start: int, end: int, keys: frozenset[str]) -> set[str] | None:
+    """The ``keys`` among the runs of ASCII letters and digits that start in
+    ``text[start:end]``, in lower case, the last cut at ``end`` (as a regex searching up to
+    ``end`` sees it); None for a text holding a character re folds onto an ASCII letter.
+    The text's runs that are keys are found once (:func:`runs_starting`), so a sentence
+    asks for the few of them between its bounds, not for a set of all its words."""
     if folds_onto_ascii(text):
         return None
     runs = ascii_runs(text)
     first, last = bisect_left(runs.starts, start), bisect_left(runs.starts, end)
-    if last > first and runs.ends[last - 1] > end:
-        return {*runs.lowered[first:last - 1], lower_keeping_offsets(text)[runs.starts[last - 1]:end]}
-    return set(runs.lowered[first:last])
+    cut = last > first and runs.ends[last - 1] > end
+    keyed = runs_starting(text, keys, True)
+    words = {runs.lowered[index]
+             for index in keyed[bisect_left(keyed, first):bisect_left(keyed, last - cut)]}
+    if cut and (word := lower_keeping_offsets(text)[runs.starts[last - 1]:end]) in keys:
+        words.add(word)
+    return words
