@@ -744,20 +744,14 @@ def phrase_keys(phrases: list[str]) -> frozenset[str] | None:
     return frozenset(max(ASCII_RUNS.findall(phrase.lower()), key=len) for phrase in phrases)
 
 
-def words_between(text: str, start: int, end: int, keys: frozenset[str]) -> set[str] | None:
-    """The ``keys`` among the runs of ASCII letters and digits that start in
-    ``text[start:end]``, in lower case, the last cut at ``end`` (as a regex searching up to
-    ``end`` sees it); None for a text holding a character re folds onto an ASCII letter.
-    The text's runs that are keys are found once (:func:`runs_starting`), so a sentence
-    asks for the few of them between its bounds, not for a set of all its words."""
+def words_between(text: str, start: int, end: int) -> set[str] | None:
+    """The runs of ASCII letters and digits that start in ``text[start:end]``, in lower case,
+    the last cut at ``end`` (as a regex searching up to ``end`` sees it); None for a text
+    holding a character re folds onto an ASCII letter."""
     if folds_onto_ascii(text):
         return None
     runs = ascii_runs(text)
     first, last = bisect_left(runs.starts, start), bisect_left(runs.starts, end)
-    cut = last > first and runs.ends[last - 1] > end
-    keyed = runs_starting(text, keys, True)
-    words = {runs.lowered[index]
-             for index in keyed[bisect_left(keyed, first):bisect_left(keyed, last - cut)]}
-    if cut and (word := lower_keeping_offsets(text)[runs.starts[last - 1]:end]) in keys:
-        words.add(word)
-    return words
+    if last > first and runs.ends[last - 1] > end:
+        return {*runs.lowered[first:last - 1], lower_keeping_offsets(text)[runs.starts[last - 1]:end]}
+    return set(runs.lowered[first:last])

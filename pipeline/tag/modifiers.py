@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -93,11 +93,6 @@ class ContextRules:
     keyed: dict[str, tuple[int, ...]] = field(default_factory=dict)
     unkeyed: tuple[int, ...] = ()
 
-    @cached_property
-    def keys(self) -> frozenset[str]:
-        """Every key a sentence's words are asked for: the rules' and the pseudo-triggers'."""
-        return frozenset(self.keyed).union(self.pseudo_keys or ())
-
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
         keys = ["targets", "terminators", "pseudo", "sentence_wide", "own_patient", "rules"]
@@ -125,8 +120,8 @@ class ContextRules:
 
     def tried_in(self, words: set[str] | None) -> list[ContextRule]:
         """The rules, in their order, one of whose keys is among a sentence's ``words``
-        (those of its :attr:`keys`, :func:`~pipeline.tag.matching.words_between`), and those
-        without keys; every rule when ``words`` is None. A rule none of whose keys is there cannot match."""
+        (:func:`~pipeline.tag.matching.words_between`), and those without keys; every
+        rule when ``words`` is None. A rule none of whose keys is there cannot match."""
         if words is None:
             return list(self.rules)
         numbers = {*self.unkeyed}
@@ -154,7 +149,7 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
     """The triggers of one sentence, without those inside a tagged mention ("no response")
     or inside a pseudo-trigger ("not only"). A rule none of whose phrases' keys is one
     of the sentence's words is not tried (:func:`~pipeline.tag.matching.phrase_keys`)."""
-    words = words_between(text, start, end, rules.keys)
+    words = words_between(text, start, end)
     tried = rules.tried_in(words)
     if not tried:
         return []  # no rule can match (a third of the sentences): pseudo-triggers do not matter
