@@ -125,11 +125,6 @@ GLUED_CHANGE = re.compile(
     r"(?P<gene>[A-Z](?<![A-Za-z0-9.:_-][A-Z])[A-Z0-9]{1,9}?)(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
     r"(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
 )
-# What every glued change holds: a residue letter after two capitals or digits (the
-# symbol's last two), then a position's first two digits. A cheap test before GLUED_CHANGE,
-# which tries every capital of a text; it starts with the residue letter, which re finds by
-# a fast scan, the look-behind after it.
-GLUED_MARK = re.compile(r"[ACDEFGHIKLMNPQRSTVWY](?<=[A-Z0-9]{2}.)[1-9]\d")
 GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
 CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b", re.IGNORECASE)
 # "rs" first, then no letter or digit before it: the engine finds "rs" by a fast scan
@@ -273,8 +268,6 @@ def find_residue_ranges(text: str) -> list[VariantHit]:
 
 def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
     """'JAK2V617F' -> p.Val617Phe of JAK2, when the prefix is an approved or previous symbol."""
-    if GLUED_MARK.search(text) is None:
-        return []
     hits = []
     for m in GLUED_CHANGE.finditer(text):
         if m.group(0) in lexicon.printed_forms:

@@ -1,5 +1,5 @@
 """The cheap tests and narrowed scans before the variant and fusion patterns find what the
-patterns alone find: a screen (``HGVS_MARK``, ``EDIT_MARKS``, ``GLUED_MARK``, ``EXON_NOTATION_MARKS``)
+patterns alone find: a screen (``HGVS_MARK``, ``EDIT_MARKS``, ``EXON_NOTATION_MARKS``)
 holds in every text a pattern matches, and the pair scan tried at separators only gives
 the pattern's own matches. Checked on sentences written for the purpose and on random
 texts made of the characters and pieces these patterns read."""
@@ -12,8 +12,8 @@ import pytest
 from pipeline.hgvs_syntax import SUBSTITUTION
 from pipeline.tag.fusion_details import EXON_NOTATION, EXON_NOTATION_MARKS, find_exon_notations
 from pipeline.tag.fusions import pair_matches, pair_pattern
-from pipeline.tag.hgvs import (EDIT_MARKS, GLUED_CHANGE, GLUED_MARK, HGVS, HGVS_MARK, ONE_LETTER_EDIT,
-                               UNPREFIXED_NUCLEOTIDE, find_hgvs)
+from pipeline.tag.hgvs import (EDIT_MARKS, HGVS, HGVS_MARK, ONE_LETTER_EDIT, UNPREFIXED_NUCLEOTIDE,
+                               find_hgvs)
 
 SENTENCES = [
     "Tumour NGS showed ALK:c.3604G>A; p.(Gly1202Arg) and NM_004304.5(ALK):c.3520T>C.",
@@ -24,12 +24,11 @@ SENTENCES = [
     "EX31:EX13, exon 6::exon 20, e19a2 and E6a - A20b were read; anti-PD1 not.",
     "ETV6-RUNX1, STRN::ALK, SQSTM1:ALK fusion, ALK/ROS1 and KIF5B-, CCDC6- and NCOA4-RET.",
     "A-B-C-D, AB-CD-EF-GH, X1-ALK, 1ALK-EML4, ALKþ-EML4, EML4−ALK, EML4—ALK and α-ALK.",
-    "JAK2V617F, EGFRL858R, ALKY1604, BRAFV600E and KRASG12C but not CD34, HER2 or IL17A.",
     "Group. The dose was 5 mg/kg p.o. daily in 10% of cases (see p. 3 and fig. 2).",
 ]
 PIECES = list("ACGTacgtpnrmIVSXx*0123456789 -–—−+_:;./()>→[]\n\t\x1cΑαéþ") + [
     "c.", "p.", "g.", "del", "ins", "dup", "IVS", "->", "-->", "::", "NM_", "exon ", "Exon", "Ex", "e",
-    "Gly", "Ter", "fs", "E", "H", "V", "JAK2", "ALK", "EML4", "-ALK", "RET", "KI", "ſ", "K", "İ"]
+    "Gly", "Ter", "fs", "E", "H", "ALK", "EML4", "-ALK", "RET", "KI", "ſ", "K", "İ"]
 
 
 def random_texts(count: int, seed: int = 18) -> list[str]:
@@ -41,8 +40,7 @@ TEXTS = SENTENCES + random_texts(20_000)
 
 
 @pytest.mark.parametrize("pattern, marks", [
-    (HGVS, (HGVS_MARK,)), (ONE_LETTER_EDIT, EDIT_MARKS), (GLUED_CHANGE, (GLUED_MARK,)),
-    (EXON_NOTATION, EXON_NOTATION_MARKS)])
+    (HGVS, (HGVS_MARK,)), (ONE_LETTER_EDIT, EDIT_MARKS), (EXON_NOTATION, EXON_NOTATION_MARKS)])
 def test_a_text_the_pattern_matches_holds_a_mark(pattern, marks):
     missed = [text for text in TEXTS if pattern.search(text) and not any(
         mark.search(text) for mark in marks)]
@@ -52,9 +50,6 @@ def test_a_text_the_pattern_matches_holds_a_mark(pattern, marks):
 def test_the_sentences_hold_matches_and_texts_without_a_mark():
     assert [h.hgvs for h in find_hgvs(SENTENCES[0])] == ["c.3604G>A", "p.Gly1202Arg", "c.3520T>C"]
     assert HGVS_MARK.search(SENTENCES[-1]) is None  # "p. 3", "p.o.", "Group. The"
-    assert [m.group() for m in GLUED_CHANGE.finditer(SENTENCES[-2])] == [
-        "JAK2V617F", "EGFRL858R", "BRAFV600E", "KRASG12C"]  # "Y1604": no second residue
-    assert GLUED_MARK.search("not CD34, HER2, IL17A or a V600E alone") is None
     assert [(n.first_prefix, n.second_exon) for n in find_exon_notations(SENTENCES[4])] == [
         ("H", 20), ("E", 20), ("KI", 20)]
     assert not any(mark.search("anti-PD1 in grade 3-4 and CD4+ cells") for mark in EXON_NOTATION_MARKS)
