@@ -638,6 +638,23 @@ def may_hold(lowered: str, needed: frozenset[str] | None) -> bool:
     return needed is None or any(word in lowered for word in needed)
 
 
+def may_hold_run(text: str, words: frozenset[str] | None) -> bool:
+    """Whether one of the text's runs of ASCII letters and digits, in lower case, is one of
+    ``words`` (None: any text may), or the text holds a character re folds onto an ASCII
+    letter: a cheap test before a case-blind pattern whose every match holds one of
+    ``words`` as a whole run."""
+    return words is None or folds_onto_ascii(text) or not words.isdisjoint(ascii_runs(text).lowered)
+
+
+def matches_holding(regex: re.Pattern, needed: frozenset[str] | None, text: str) -> list[re.Match]:
+    """``regex.finditer(text)`` for a case-blind ``regex`` every match of which holds one
+    of ``needed`` (see :func:`may_hold`): none sought in a text whose lower case holds none
+    of them and no character re folds onto an ASCII letter."""
+    if not folds_onto_ascii(text) and not may_hold(lower_keeping_offsets(text), needed):
+        return []
+    return list(regex.finditer(text))
+
+
 def _required(items) -> list[frozenset[str]]:
     """Every requirement (a set of words, one of which is needed) of a parsed sequence."""
     found, run = [], ""

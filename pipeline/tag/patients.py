@@ -18,8 +18,8 @@ from spacy.tokens import Doc
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.schema import PatientDescriptor
-from pipeline.tag.matching import (folds_onto_ascii, lower_keeping_offsets, matches_at_first_runs,
-                                   may_hold, required_words)
+from pipeline.tag.matching import (matches_at_first_runs, matches_holding, may_hold_run,
+                                   required_words)
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -167,9 +167,7 @@ def age_words() -> frozenset[str] | None:
 def age_matches(text: str) -> list[re.Match]:
     """``age_pattern().finditer(text)``; none sought in a text whose lower case holds none
     of :func:`age_words` (most abstracts) and no character re folds onto an ASCII letter."""
-    if not folds_onto_ascii(text) and not may_hold(lower_keeping_offsets(text), age_words()):
-        return []
-    return list(age_pattern().finditer(text))
+    return matches_holding(age_pattern(), age_words(), text)
 
 
 def age_tags(text: str, words: PatientWords) -> list[Tag]:
@@ -213,15 +211,32 @@ def a_phrase(match: re.Match, words: PatientWords) -> bool:
     return (match.group("after") or "").lower() not in words.not_a_patient_after
 
 
+ASCII_LETTERS = re.compile("[a-z]+")  # the nouns are read in lower case
+
+
+@lru_cache(maxsize=1)
+def phrase_nouns() -> tuple[frozenset[str] | None, ...]:
+    """The nouns of :func:`phrase_patterns`, in their order, each set when all its nouns
+    are runs of ASCII letters: a phrase's noun is then a whole run of its text (white space
+    before it, a word boundary after it), and a text none of whose runs is one holds no
+    such phrase (:func:`~pipeline.tag.matching.may_hold_run`); else None."""
+    words = patient_words()
+    return tuple(nouns if all(ASCII_LETTERS.fullmatch(noun) for noun in nouns) else None
+                 for nouns in (words.sex_nouns | words.sex_adjectives, words.group_nouns,
+                               words.single_person_nouns))
+
+
 def phrase_tags(text: str, words: PatientWords, taken: list[Tag]) -> list[Tag]:
-    """Patients named without an age: by sex, as a group, or as one person."""
-    sex_phrase, group, single = phrase_patterns()
+    """Patients named without an age: by sex, as a group, or as one person; a kind of
+    phrase is not sought in a text that holds none of its nouns."""
+    sex_phrase, group, single = (pattern if may_hold_run(text, nouns) else None
+                                 for pattern, nouns in zip(phrase_patterns(), phrase_nouns()))
     tags: list[Tag] = []
 
     def free(match: re.Match) -> bool:
         return not any(t.start < match.end("noun") and match.start() < t.end for t in taken + tags)
 
-    for match in matches_at_first_runs(sex_phrase, text):
+    for match in matches_at_first_runs(sex_phrase, text) if sex_phrase else ():
         noun, after = match.group("noun").lower(), (match.group("after") or "").lower()
         if noun in words.sex_adjectives and after not in words.person_words:
             continue  # "a male predominance"
@@ -230,12 +245,12 @@ def phrase_tags(text: str, words: PatientWords, taken: list[Tag]) -> list[Tag]:
             tags.append(patient_tag(match.start(), end,
                                     PatientDescriptor(sex=words.sex_by_word[noun]),
                                     "patient.sex_phrase"))
-    for match in matches_at_first_runs(group, text):
+    for match in matches_at_first_runs(group, text) if group else ():
         if a_phrase(match, words) and free(match):
             count = words.group_counts[match.group("count").lower()]
             tags.append(patient_tag(match.start(), match.end("noun"),
                                     PatientDescriptor(count=count), "patient.group"))
-    for match in matches_at_first_runs(single, text):
+    for match in matches_at_first_runs(single, text) if single else ():
         if a_phrase(match, words) and free(match):
             tags.append(patient_tag(match.start(), match.end("noun"), PatientDescriptor(),
                                     "patient.person"))

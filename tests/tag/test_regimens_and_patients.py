@@ -116,3 +116,25 @@ def test_age_phrases_are_sought_as_their_pattern_finds_them(text):
 
     assert age_words() == {"old"}
     assert [m.span() for m in age_matches(text)] == [m.span() for m in age_pattern().finditer(text)]
+
+
+PHRASE_PIECES = ["a ", "an ", "two ", "3 ", "man", "WOMAN", "men", "Patient", "patients", "girl",
+                 "young ", "-", "_", "é", "ſ", "2", " ", ",", "of ", "manner", "x"]
+
+
+def test_a_text_holding_none_of_a_phrase_s_nouns_is_not_searched_for_it():
+    import random
+
+    from pipeline.tag.matching import may_hold_run
+    from pipeline.tag.patients import find_patients, phrase_nouns, phrase_patterns
+
+    sex_nouns, group_nouns, single_nouns = phrase_nouns()
+    text = "A manner of many things; two young WOMEN and a NSCLC patient."
+    assert not may_hold_run(text, sex_nouns)  # "manner", "many", "WOMEN": no sex noun
+    assert may_hold_run(text, group_nouns) and may_hold_run(text, single_nouns)
+    assert [t.normalised for t in find_patients(text)] == ["2 patients", "None unknown sex"]
+    rng = random.Random(18)
+    for _ in range(5_000):
+        text = "".join(rng.choice(PHRASE_PIECES) for _ in range(rng.randint(1, 10)))
+        for pattern, nouns in zip(phrase_patterns(), phrase_nouns()):
+            assert may_hold_run(text, nouns) or pattern.search(text) is None, text

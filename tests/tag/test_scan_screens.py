@@ -93,3 +93,26 @@ def test_unprefixed_changes_are_those_of_the_plain_pattern():
         assert spans(UNPREFIXED_NUCLEOTIDE, text) == spans(PLAIN_UNPREFIXED, text), text
     assert [m.group() for m in UNPREFIXED_NUCLEOTIDE.finditer(NUCLEOTIDE_SENTENCES[0])] == [
         "3190C>T", "1665delC", "-13C/T", "+5 G → A", "657del5", "2235_2249delGGAATTAAGA"]
+
+
+SIZED_SENTENCE = ("A 4-bp deletion, a 19-base pair DELETION, a 22-bp tandem duplication, a 14 bp "
+                  "ins/del and a 3 nt İnsertion; 12 bp apart, 5 kb away.")
+SIZED_PIECES = ["4", "19", "-", " ", "bp", "base pair", "nt", "kb", "deletion", "İnsertion", "ſ",
+                "DUPLICATION", "inserted", "ins/del", "indel", "tandem ", "in-frame ", "a", "."]
+
+
+def test_sized_changes_are_sought_in_texts_holding_an_edit_word_only():
+    from pipeline.tag.hgvs import SIZED_CHANGE, SIZED_CHANGE_WORDS
+    from pipeline.tag.matching import matches_holding
+
+    def found(text):
+        return [m.span() for m in matches_holding(SIZED_CHANGE, SIZED_CHANGE_WORDS, text)]
+
+    assert [SIZED_SENTENCE[start:end] for start, end in found(SIZED_SENTENCE)] == [
+        "4-bp deletion", "19-base pair DELETION", "22-bp tandem duplication", "14 bp ins/del",
+        "3 nt İnsertion"]
+    assert found("12 bp apart, 5 kb away and 3 nt further") == []
+    rng = random.Random(18)
+    for _ in range(5_000):
+        text = "".join(rng.choice(SIZED_PIECES) for _ in range(rng.randint(1, 12)))
+        assert found(text) == [m.span() for m in SIZED_CHANGE.finditer(text)], text
