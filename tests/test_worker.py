@@ -12,6 +12,7 @@ import time
 import pytest
 
 from pipeline.extract import extract_read
+from pipeline.faults import STALL_AT
 from pipeline.read import read_text, source_for
 from pipeline.tag import tagger_fingerprint
 from pipeline.settings import get_limits
@@ -21,7 +22,6 @@ from pipeline.worker import (PLAN_BYTES, POOL, WARM_UP_TEXT, WORKER_START_BYTES,
                              DocumentWorker, Job, Plan, document_workers, extract_chunk,
                              extract_document, plan_for, workers_for)
 from tests.conftest import ROOT
-from tests.flows.conftest import SLOW_TEXT
 
 pytestmark = pytest.mark.faults
 
@@ -31,6 +31,14 @@ pytestmark = pytest.mark.faults
 def folder(tmp_path, report_text):
     (tmp_path / "good.txt").write_text(report_text)
     return tmp_path
+
+
+@pytest.fixture
+def stalled(folder, monkeypatch, report_text):
+    """``slow.txt``: a report whose reading never ends (a stall point), on any machine."""
+    (folder / "slow.txt").write_text(report_text)
+    monkeypatch.setenv(STALL_AT, "read:slow.txt")
+    return folder / "slow.txt"
 
 
 def run_chunk(folder, names):
@@ -75,10 +83,9 @@ def test_the_per_document_work_retries_io_errors_and_lists_bugs(folder, monkeypa
     assert (failed.failure.stage, failed.failure.reason) == ("extract", "RuntimeError: tagger bug")
 
 
-def test_a_document_past_its_time_is_stopped_and_named_and_the_next_is_extracted(folder,
-                                                                               monkeypatch):
-    (folder / "slow.txt").write_text(SLOW_TEXT)
-    megabytes = (folder / "slow.txt").stat().st_size / 2**20
+def test_a_document_past_its_time_is_stopped_and_named_and_the_next_is_extracted(
+        folder, stalled, monkeypatch):
+    megabytes = stalled.stat().st_size / 2**20
     monkeypatch.setenv("CASELIT_DOC_SECONDS", "4")  # a short report takes well under 1 s
     monkeypatch.setenv("CASELIT_DOC_SECONDS_PER_MB", "1")
     slow, good = run_chunk(folder, ["slow.txt", "good.txt"])
@@ -101,9 +108,7 @@ def test_a_document_past_its_memory_is_stopped_and_named(folder, monkeypatch, re
         "MB of memory, over the limit of 300 MB (CASELIT_DOC_MEMORY_MB); stopped")
 
 
-def test_a_worker_that_dies_fails_its_document_only(folder, monkeypatch):
-    (folder / "slow.txt").write_text(SLOW_TEXT)
-
+def test_a_worker_that_dies_fails_its_document_only(folder, stalled):
     def kill_the_busy_worker():  # as the kernel's OOM killer would
         while not POOL.busy or next(iter(POOL.busy)).process is None:
             threading.Event().wait(0.05)
@@ -316,13 +321,11 @@ def test_a_worker_started_ahead_with_a_plan_extracts_its_documents_as_any_other(
                 == record_without_run(folder / "out" / f"{name}.json"))
 
 
-def test_a_document_stuck_ahead_fails_in_its_own_turn_not_the_waiting_job(folder, monkeypatch):
+def test_a_document_stuck_ahead_fails_in_its_own_turn_not_the_waiting_job(
+        folder, stalled, monkeypatch):
     """The worker is past the time limit on a document of its plan when the run's first
     job (another document) comes: that job is extracted by a fresh worker, and the stuck
     document fails when its own job comes."""
-    # brackets as in SLOW_TEXT, short of a piece (extracted ahead), several seconds
-    (folder / "slow.txt").write_text(
-        "A report. " + " ".join("(" * (890 + n % 100) + str(n) for n in range(180)))
     monkeypatch.setenv("CASELIT_DOC_SECONDS", "2")
     monkeypatch.setenv("CASELIT_DOC_SECONDS_PER_MB", "1")
     good, slow = (source_for(folder / name) for name in ("good.txt", "slow.txt"))

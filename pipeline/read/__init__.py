@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import BadInputError, Errors, Warnings
+from pipeline.faults import stall_point
 from pipeline.read.discover import (LITERATURE_SUFFIXES, SUPPORTED_SUFFIXES, Discovery, discover,
                                     sources_of)
 from pipeline.read.sections import segment
@@ -55,6 +56,7 @@ def read_document(source: SourceFile | str | Path) -> Document:
     if not isinstance(source, SourceFile):
         source = source_for(source)
     path = Path(source.path)
+    stall_point("read", str(path))
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise BadInputError(path, Errors.E004.format(suffix=suffix or "(none)",

@@ -16,11 +16,6 @@ import pytest
 from tests.conftest import ROOT
 
 
-# About a minute of tokenizing: runs of brackets within the word limit, all different (spaCy
-# caches the splitting of a string it has seen), 1 MB in all.
-SLOW_TEXT = "A report. " + " ".join("(" * (890 + n % 100) + str(n) for n in range(1000))
-
-
 def case_report(index: int) -> str:
     """A short fictional case report; each index gives a different patient."""
     drugs = ["crizotinib", "alectinib", "lorlatinib", "brigatinib", "ceritinib", "entrectinib"]

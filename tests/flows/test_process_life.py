@@ -1,6 +1,6 @@
 """Nothing a run starts outlives it: its Prefect API server and the document workers end
 with it, however it ends (SIGTERM, or its process killed outright), also
-while a worker is deep in tokenizing a document."""
+while a worker is busy on a document."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import psutil
 import pytest
 
 from flows.settings import healthy
+from pipeline.faults import STALL_AT
 from pipeline.worker import PROCESS_NAME
-from tests.flows.conftest import SLOW_TEXT, start_run, write_reports
+from tests.flows.conftest import case_report, start_run, write_reports
 
 pytestmark = [pytest.mark.flow, pytest.mark.faults]
 
@@ -27,11 +28,12 @@ def own_api_env(tmp_path) -> dict[str, str]:
 
 
 def busy_run(tmp_path, env):
-    """A run with a document worker tokenizing the slow text; returns it and every
-    process of its tree."""
+    """A run with a document worker busy on a report it never finishes reading (a stall
+    point); returns it and every process of its tree."""
     raw = write_reports(tmp_path / "raw", 2)
-    (raw / "zz_slow.txt").write_text(SLOW_TEXT)  # a worker is busy with it when stopped
-    run = start_run([str(raw), "--out", str(tmp_path / "out"), "--workers", "1"], env)
+    (raw / "zz_slow.txt").write_text(case_report(2))  # a worker is busy with it when stopped
+    run = start_run([str(raw), "--out", str(tmp_path / "out"), "--workers", "1"],
+                    {**env, STALL_AT: "read:zz_slow.txt"})
     journal = tmp_path / "out" / "_journal.jsonl"
     while not journal.is_file() or journal.read_text().count("report") < 2:
         assert run.poll() is None, run.communicate()[0]
