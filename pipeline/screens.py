@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 import sys
 from re import _constants as sre_constants, _parser as sre_parser
-from typing import Iterator
+from typing import Callable, Iterator
 
 ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
 CATEGORIES = {sre_constants.CATEGORY_SPACE: r"\s", sre_constants.CATEGORY_DIGIT: r"\d"}
 # Characters beyond ASCII may fold onto an ASCII letter case-blind ("K", the kelvin sign,
 # is "k"): every one of them stays a possible start.
@@ -69,31 +70,35 @@ def screen(pattern: re.Pattern) -> re.Pattern | None:
 def first_characters(items) -> str | None:
     """The characters (a class's inside, a superset in both letter cases) a match of a parsed
     sequence starts with; None when a match may be empty or start with other characters."""
-    found, empty = _starts(items)
-    return None if found is None or empty else "".join(sorted(found))
+    found, empty = edge_parts(items, lambda op, value, flags: _one_character(op, value))
+    return None if found is None or empty else "".join(sorted(set(found)))
 
 
-def _starts(items) -> tuple[set[str] | None, bool]:
-    """(the class parts a match of ``items`` can start with, whether it can be empty)."""
-    found: set[str] = set()
-    for op, value in items:
+def edge_parts(items, leaf: Callable, at_end: bool = False, flags: int = 0
+               ) -> tuple[list | None, bool]:
+    """(what a match of a parsed sequence can start with, or end with when ``at_end``: the
+    items ``leaf(op, value, flags)`` gives for each one-character part that can be there,
+    None when unsure (``leaf`` gave None); whether the match can be empty)."""
+    found: list = []
+    for op, value in (reversed(items) if at_end else items):
         if op in ZERO_WIDTH:
-            continue  # a boundary or look-around starts nothing
+            continue  # a boundary or look-around takes no character
         if op is sre_constants.SUBPATTERN:
-            inner, empty = _starts(value[-1].data)
+            _, add_flags, del_flags, pattern = value
+            inner, empty = edge_parts(pattern.data, leaf, at_end, (flags | add_flags) & ~del_flags)
         elif op is sre_constants.BRANCH:
-            parts = [_starts(branch.data) for branch in value[1]]
+            parts = [edge_parts(branch.data, leaf, at_end, flags) for branch in value[1]]
             if any(part is None for part, _ in parts):
                 return None, True
-            inner, empty = set().union(*(part for part, _ in parts)), any(e for _, e in parts)
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-            inner, empty = _starts(value[2].data)
+            inner, empty = [x for part, _ in parts for x in part], any(e for _, e in parts)
+        elif op in REPEATS:
+            inner, empty = edge_parts(value[2].data, leaf, at_end, flags)
             empty = empty or value[0] == 0
         else:
-            inner, empty = _one_character(op, value), False
+            inner, empty = leaf(op, value, flags), False
         if inner is None:
             return None, True
-        found |= inner
+        found += inner
         if not empty:
             return found, False
     return found, True

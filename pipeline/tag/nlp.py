@@ -24,7 +24,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import create_vocab
 
-from pipeline.screens import Screened
+from pipeline.screens import Screened, edge_parts
 # Imported for their @Language.factory registrations.
 from pipeline.tag import (abbreviations, case_words, drugs, fusions, genes, hgvs,  # noqa: F401
                           model_mentions, modifiers, patients, regimens, sentences)
@@ -216,9 +216,7 @@ def remember(answers: dict, word: str, answer, limit: int):
 START_ANCHORS = ((sre_constants.AT, sre_constants.AT_BEGINNING),
                  (sre_constants.AT, sre_constants.AT_BEGINNING_STRING))
 END_ANCHORS = ((sre_constants.AT, sre_constants.AT_END), (sre_constants.AT, sre_constants.AT_END_STRING))
-ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 ONE_CHARACTER = (sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN, sre_constants.ANY)
-REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
 
 
 class WordEdges:
@@ -290,38 +288,12 @@ def edge_characters(items, flags: int, at_end: bool) -> list[tuple[int, object, 
     """The one-character parts (each with its flags) one of which matches the first (last)
     character of any non-empty match of a parsed sequence; None when unsure (a match may
     be empty, or start (end) with another kind of part)."""
-    found, empty = edges(items, flags, at_end)
+    found, empty = edge_parts(items, one_character_part, at_end, flags)
     return None if empty else found
 
 
-def edges(items, flags: int, at_end: bool) -> tuple[list | None, bool]:
-    """(the one-character parts a match of ``items`` can start (end) with, or None when
-    unsure; whether the match can be empty)."""
-    found: list = []
-    for op, value in (reversed(items) if at_end else items):
-        if op in ZERO_WIDTH:
-            continue  # an anchor or look-around takes no character
-        if op in ONE_CHARACTER:
-            inner, empty = [(op, value, flags)], False
-        elif op is sre_constants.SUBPATTERN:
-            _, add_flags, del_flags, pattern = value
-            inner, empty = edges(pattern.data, (flags | add_flags) & ~del_flags, at_end)
-        elif op is sre_constants.BRANCH:
-            parts = [edges(branch.data, flags, at_end) for branch in value[1]]
-            if any(part is None for part, _ in parts):
-                return None, True
-            inner, empty = [x for part, _ in parts for x in part], any(e for _, e in parts)
-        elif op in REPEATS:
-            inner, empty = edges(value[2].data, flags, at_end)
-            empty = empty or value[0] == 0
-        else:
-            return None, True
-        if inner is None:
-            return None, True
-        found += inner
-        if not empty:
-            return found, False
-    return found, True
+def one_character_part(op, value, flags: int) -> list[tuple[int, object, int]] | None:
+    return [(op, value, flags)] if op in ONE_CHARACTER else None
 
 
 def one_character_tests(parts: list[tuple[int, object, int]] | None
