@@ -738,18 +738,47 @@ def matches_at(regex: re.Pattern, text: str, starts: list[int],
     return found
 
 
-def phrase_keys(phrases: list[str]) -> frozenset[str] | None:
-    """One run of ASCII letters and digits (the longest, in lower case) of each case-blind
-    phrase matched as a whole word (nothing of ``\\w`` nor a hyphen on either side): each of
-    a phrase's runs is one of the words of the text it matches, so a sentence none of whose
-    words (:func:`words_between`) is a key holds none of the phrases. None when a phrase
+def phrase_runs(phrases: list[str]) -> list[frozenset[str]] | None:
+    """Each case-blind phrase's runs of ASCII letters and digits, in lower case, for a phrase
+    matched as a whole word (nothing of ``\\w`` nor a hyphen on either side): each of them is
+    one of the words of the text it matches (:func:`words_between`). None when a phrase
     does not start and end with an ASCII letter or digit (a mark such as ";" is matched
     anywhere) or holds a character re folds onto one."""
     if not all(phrase[:1].isascii() and phrase[0].isalnum() and phrase[-1:].isascii()
                and phrase[-1].isalnum() and FOLDED_ONTO_ASCII.search(phrase) is None
                for phrase in phrases):
         return None
-    return frozenset(max(ASCII_RUNS.findall(phrase.lower()), key=len) for phrase in phrases)
+    return [frozenset(ASCII_RUNS.findall(phrase.lower())) for phrase in phrases]
+
+
+class PhraseIndex:
+    """Which of some lists of phrases (by position) a sentence can hold, from its words: a
+    list one of whose phrases has every run among them (:func:`phrase_runs`). A phrase is
+    looked up by one of its runs, its longest, so a sentence's words are checked only
+    against the phrases one of whose runs they hold; a list of phrases without runs
+    (:func:`phrase_runs` None) in every sentence."""
+
+    def __init__(self, lists: Sequence[list[str]]):
+        self.keyed: dict[str, list[tuple[frozenset[str], int]]] = {}
+        unkeyed = []
+        for number, phrases in enumerate(lists):
+            runs = phrase_runs(phrases)
+            if runs is None:
+                unkeyed.append(number)
+            for phrase in runs or ():
+                self.keyed.setdefault(max(sorted(phrase), key=len), []).append((phrase, number))
+        self.unkeyed = tuple(unkeyed)
+        self.size = len(lists)
+
+    def held(self, words: set[str] | None) -> list[int]:
+        """The lists, in order, that a sentence with ``words`` (:func:`words_between`) can
+        hold a phrase of; every list when ``words`` is None."""
+        if words is None:
+            return list(range(self.size))
+        numbers = {*self.unkeyed}
+        for key in self.keyed.keys() & words:  # a few words of the sentence at most
+            numbers.update(number for phrase, number in self.keyed[key] if phrase <= words)
+        return sorted(numbers)
 
 
 def words_between(text: str, start: int, end: int) -> set[str] | None:

@@ -13,7 +13,7 @@ tagger's own tags and sentences.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from spacy.language import Language
@@ -24,7 +24,7 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.context import Sentence, doc_sentences
-from pipeline.tag.matching import first_scanned_forms, phrase_keys, words_between
+from pipeline.tag.matching import PhraseIndex, first_scanned_forms, words_between
 from pipeline.tag.tags import Tag, doc_tags, doc_text
 
 FILE = "context_rules.yaml"
@@ -61,7 +61,7 @@ class ContextRule:
     direction: str
     triggers: re.Pattern
     targets: frozenset[str] = frozenset()  # the mention types it modifies; none: every target
-    keys: frozenset[str] | None = None  # see phrase_keys; None: tried in every sentence
+    phrases: tuple[str, ...] = ()  # as the rule file lists them
 
     @classmethod
     def from_dict(cls, data: dict, where: str) -> "ContextRule":
@@ -75,7 +75,7 @@ class ContextRule:
         phrases = check_str_list(data["phrases"], file=FILE, where=where, key="phrases")
         targets = check_str_list(data.get("targets", []), file=FILE, where=where, key="targets")
         return cls(data["category"], data["direction"], phrases_pattern(phrases),
-                   frozenset(targets), phrase_keys(phrases))
+                   frozenset(targets), tuple(phrases))
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,10 @@ class ContextRules:
     pseudo: re.Pattern
     sentence_wide: frozenset[str]
     own_patient: re.Pattern
-    reach: frozenset[str] = frozenset()  # the file's targets and those rules of their own add
-    pseudo_keys: frozenset[str] | None = None  # see phrase_keys
-    # a key -> the rules (by position) whose phrases it is a key of; and the rules whose
-    # keys are None, tried in every sentence
-    keyed: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    unkeyed: tuple[int, ...] = ()
+    reach: frozenset[str]  # the file's targets and those rules of their own add
+    # the rules' phrases (by rule) and the pseudo-triggers, by the words they are made of
+    phrase_index: PhraseIndex
+    pseudo_index: PhraseIndex
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
@@ -107,27 +105,18 @@ class ContextRules:
                 file=FILE, where="top level", key="sentence_wide",
                 expected=" or ".join(CATEGORIES), value=sorted(unknown)))
         parsed = tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules))
-        keyed: dict[str, tuple[int, ...]] = {}
-        for number, rule in enumerate(parsed):
-            for key in rule.keys or ():
-                keyed[key] = keyed.get(key, ()) + (number,)
         return cls(parsed, frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
                    phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
                    phrases_pattern(lists["own_patient"]),
                    frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)),
-                   phrase_keys(lists["pseudo"]), keyed,
-                   tuple(number for number, rule in enumerate(parsed) if rule.keys is None))
+                   PhraseIndex([list(rule.phrases) for rule in parsed]),
+                   PhraseIndex([lists["pseudo"]]))
 
     def tried_in(self, words: set[str] | None) -> list[ContextRule]:
-        """The rules, in their order, one of whose keys is among a sentence's ``words``
-        (:func:`~pipeline.tag.matching.words_between`), and those without keys; every
-        rule when ``words`` is None. A rule none of whose keys is there cannot match."""
-        if words is None:
-            return list(self.rules)
-        numbers = {*self.unkeyed}
-        for key in self.keyed.keys() & words:  # a few words of the sentence at most
-            numbers.update(self.keyed[key])
-        return [self.rules[number] for number in sorted(numbers)]
+        """The rules, in their order, that can match in a sentence with ``words``
+        (:func:`~pipeline.tag.matching.words_between`): those with a phrase every word of
+        which is among them, and those with marks; every rule when ``words`` is None."""
+        return [self.rules[number] for number in self.phrase_index.held(words)]
 
 
 @lru_cache(maxsize=1)
@@ -147,22 +136,20 @@ class Trigger:
 def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: ContextRules
                 ) -> list[Trigger]:
     """The triggers of one sentence, without those inside a tagged mention ("no response")
-    or inside a pseudo-trigger ("not only"). A rule none of whose phrases' keys is one
-    of the sentence's words is not tried (:func:`~pipeline.tag.matching.phrase_keys`)."""
+    or inside a pseudo-trigger ("not only"). A rule none of whose phrases has all its words
+    among the sentence's is not tried (:meth:`ContextRules.tried_in`), nor pseudo-triggers
+    looked for in a sentence without a trigger (four in five) or without their words."""
     words = words_between(text, start, end)
-    tried = rules.tried_in(words)
-    if not tried:
-        return []  # no rule can match (a third of the sentences): pseudo-triggers do not matter
-    pseudo = ([] if words is not None and rules.pseudo_keys is not None
-              and rules.pseudo_keys.isdisjoint(words)
-              else [m.span() for m in rules.pseudo.finditer(text, start, end)])
+    matches = [(rule, match) for rule in rules.tried_in(words)
+               for match in rule.triggers.finditer(text, start, end)]
+    if not matches:
+        return []
+    pseudo = ([m.span() for m in rules.pseudo.finditer(text, start, end)]
+              if rules.pseudo_index.held(words) else [])
     inside = [(t.start, t.end) for t in tags] + pseudo
-    found = []
-    for rule in tried:
-        for match in rule.triggers.finditer(text, start, end):
-            if not any(a < match.end() and match.start() < b for a, b in inside):
-                found.append(Trigger(rule.category, rule.direction, match.start(), match.end(),
-                                     rule.targets))
+    found = [Trigger(rule.category, rule.direction, match.start(), match.end(), rule.targets)
+             for rule, match in matches
+             if not any(a < match.end() and match.start() < b for a, b in inside)]
     # a trigger inside a longer one is part of it: the "not" of "was not identified" does
     # not reach forward as well
     return [t for t in found if not any(o.start <= t.start and t.end <= o.end

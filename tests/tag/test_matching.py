@@ -187,11 +187,17 @@ def test_what_a_pattern_s_matches_start_with():
     assert run_prefixes(re.compile(r"(?:ab)*c")) is None  # "ababc" too: not read
 
 
-def test_a_sentence_without_a_phrase_s_key_holds_none_of_the_phrases():
-    from pipeline.tag.matching import phrase_keys, words_between
+def test_a_sentence_holds_a_phrase_only_with_every_one_of_its_words():
+    from pipeline.tag.matching import PhraseIndex, phrase_runs, words_between
 
-    assert phrase_keys(["no", "did not detect", "free of"]) == {"no", "detect", "free"}
-    assert phrase_keys(["no", ";"]) is None  # a mark is matched anywhere
+    assert phrase_runs(["no", "did not detect", "free of"]) == [
+        {"no"}, {"did", "not", "detect"}, {"free", "of"}]
+    assert phrase_runs(["no", ";"]) is None  # a mark is matched anywhere
+    index = PhraseIndex([["did not detect", "free of"], ["no"], ["no", ";"], ["not fit"]])
+    # a list is held where one of its phrases has every word: "free" alone holds none
+    assert index.held({"free", "not", "detect", "no"}) == [1, 2]
+    assert index.held({"did", "not", "detect", "fit"}) == [0, 2, 3]
+    assert index.held(None) == [0, 1, 2, 3]
     text = "No EGFR mutation was detected. It was not fit; so"
     assert words_between(text, 0, 30) == {"no", "egfr", "mutation", "was", "detected"}
     # the last word as a search ending there sees it: "fi" of "fit"

@@ -181,7 +181,7 @@ def test_a_test_refused_or_not_done_is_negated_but_a_negative_test_was_done():
                      ("detection_method", "NGS")) == [()]
 
 
-def test_a_sentence_tries_only_the_rules_one_of_whose_keys_it_holds():
+def test_a_sentence_tries_only_the_rules_with_a_phrase_all_of_whose_words_it_holds():
     from pipeline.tag.matching import words_between
 
     data = {"targets": ["drug"], "terminators": ["but"], "pseudo": [], "sentence_wide": [],
@@ -196,4 +196,6 @@ def test_a_sentence_tries_only_the_rules_one_of_whose_keys_it_holds():
     # every rule holding a key of the sentence, and the one of marks (no key) in any sentence
     assert tried == list(rules.rules)
     assert rules.tried_in(words_between(text, 0, 20)) == [rules.rules[1], rules.rules[2]]
+    # "was" without "planned" holds no phrase of the second rule
+    assert rules.tried_in(words_between("Imatinib was given.", 0, 19)) == [rules.rules[2]]
     assert rules.tried_in(None) == list(rules.rules)
