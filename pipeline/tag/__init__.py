@@ -106,6 +106,17 @@ def evidence_bounds(document: Document, section: Section | None, sentence: tuple
     return stripped_bounds(text, start, end)
 
 
+def same_evidence_throughout(document: Document, section: Section | None,
+                             sentence: tuple[int, int]) -> bool:
+    """Whether :func:`evidence_bounds` gives every offset of ``sentence`` in ``section`` the
+    same bounds: outside a table, with no heading line ending inside the sentence's part
+    in the section (the only two things that ask where the mention is)."""
+    if section is None or not section.heading:
+        return section is None or section.kind != "table"
+    heading_end = document.text.find("\n", section.start, section.end)
+    return section.kind != "table" and heading_end < max(sentence[0], section.start)
+
+
 def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:
     """Every mention in the document, sorted by position, with its provenance."""
     return tagged(document, config_path)[1]
@@ -154,10 +165,15 @@ class Places:
         self.document = document
 
     def at(self, offset: int) -> tuple[Section | None, int | None]:
-        index = bisect.bisect_right(self.edges, offset) - 1
+        index = self.stretch_at(offset)
         if index < 0:  # before every edge: no offset of a mention
             return self.document.section_at(offset), self.document.page_at(offset)
         return self.answers[index]
+
+    def stretch_at(self, offset: int) -> int:
+        """Which stretch between two edges holds ``offset`` (its answers are
+        ``answers[stretch]``); -1 before the text."""
+        return bisect.bisect_right(self.edges, offset) - 1
 
 
 def doc_mentions(document: Document, doc) -> list[Mention]:
@@ -171,15 +187,26 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
     starts = [start for start, _ in sentences]
     places = Places(document)
     evidence: dict[tuple[int, int], str] = {}  # one string per sentence shown, not per mention
+    # (sentence, stretch of places) -> what is shown of any mention there, where that is
+    # the same for every mention (same_evidence_throughout): asked once, not per mention
+    shown_throughout: dict[tuple[int, int], tuple[str, int, int]] = {}
     unique = {(t.type, t.start, t.end): t for t in doc_tags(doc)}
     mentions = []
     for number, tag_ in enumerate(sorted(unique.values(), key=lambda t: (t.start, t.end, t.type)), 1):
-        sentence = sentences[max(bisect.bisect_right(starts, tag_.start) - 1, 0)]
-        section, page = places.at(tag_.start)
-        s_start, s_end = bounds = evidence_bounds(document, section, sentence, tag_.start)
-        shown = evidence.get(bounds)
-        if shown is None:
-            shown = evidence[bounds] = text[s_start:s_end]
+        index = max(bisect.bisect_right(starts, tag_.start) - 1, 0)
+        stretch = places.stretch_at(tag_.start)
+        section, page = places.answers[stretch]
+        shown_here = shown_throughout.get((index, stretch))
+        if shown_here is None:
+            sentence = sentences[index]
+            s_start, s_end = bounds = evidence_bounds(document, section, sentence, tag_.start)
+            shown = evidence.get(bounds)
+            if shown is None:
+                shown = evidence[bounds] = text[s_start:s_end]
+            shown_here = shown, s_start, s_end
+            if same_evidence_throughout(document, section, sentence):
+                shown_throughout[index, stretch] = shown_here
+        shown, s_start, s_end = shown_here
         mentions.append(unchecked_mention({
             "id": f"m{number}",
             "type": tag_.type,

@@ -250,6 +250,26 @@ def test_places_answer_as_the_document_at_every_offset():
     assert Places(document).at(len(text)) == (None, 2)  # the end of the text is on the last page
 
 
+def test_a_sentence_shows_the_same_evidence_throughout_unless_a_heading_or_row_cuts_it():
+    from pipeline.read import text_document
+    from pipeline.schema import Section
+    from pipeline.tag import evidence_bounds, same_evidence_throughout
+
+    document = text_document("Case\nA man had ALK. He got crizotinib.\nTable 1\nEML4\tALK\n")
+    case = Section(kind="case", heading="Case", start=0, end=39, in_scope=True)
+    table = Section(kind="table", start=39, end=len(document.text), in_scope=True)
+    plain = Section(kind="case", start=0, end=39, in_scope=True)
+    heading_and_first, second, row = (0, 19), (20, 38), (39, 56)
+    # the heading line ends inside the first sentence: a mention after it is shown without it
+    assert not same_evidence_throughout(document, case, heading_and_first)
+    assert evidence_bounds(document, case, heading_and_first, 15) == (5, 19)
+    assert not same_evidence_throughout(document, table, row)  # a table shows a row
+    for section, sentence in ((case, second), (plain, heading_and_first), (None, second)):
+        assert same_evidence_throughout(document, section, sentence)
+        assert {evidence_bounds(document, section, sentence, offset)
+                for offset in range(*sentence)} == {sentence}
+
+
 def test_mentions_made_without_validation_are_the_validated_ones(tmp_path, report_text):
     """The tagger makes its mentions without pydantic's validation: each equals the Mention
     validated from its fields, field by field and type by type, with the same fields set,
