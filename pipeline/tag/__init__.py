@@ -81,6 +81,8 @@ def ner_model_identities(models: tuple[str, ...]) -> list[str]:
 def stripped_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """A sentence's bounds without surrounding whitespace, so the mention's offset in its
     sentence is simply ``mention.start - mention.sentence_start``."""
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return start, end  # most sentences: nothing to strip, no copy of them made
     raw = text[start:end]
     return start + len(raw) - len(raw.lstrip()), end - (len(raw) - len(raw.rstrip()))
 

@@ -250,6 +250,15 @@ def test_places_answer_as_the_document_at_every_offset():
     assert Places(document).at(len(text)) == (None, 2)  # the end of the text is on the last page
 
 
+def test_a_sentence_s_bounds_leave_out_the_white_space_around_it():
+    from pipeline.tag import stripped_bounds
+
+    text = "A man.\n\u2003He got crizotinib. \n"
+    assert stripped_bounds(text, 0, 6) == (0, 6)  # nothing to strip
+    assert stripped_bounds(text, 6, len(text)) == (8, 26)  # a line break and an em space
+    assert stripped_bounds(text, 3, 3) == (3, 3)
+
+
 def test_a_sentence_shows_the_same_evidence_throughout_unless_a_heading_or_row_cuts_it():
     from pipeline.read import text_document
     from pipeline.schema import Section
