@@ -31,9 +31,9 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
                                    folds_onto_ascii, lower_keeping_offsets,
-                                   matches_at, matches_at_run_starts, matches_at_runs, may_hold,
-                                   per_text, run_prefixes, RunPrefixes, SHORT_TEXT,
-                                   required_words, ScreenGroup, screen_groups, sharing_screens,
+                                   matches_at, matches_at_run_starts, matches_at_runs,
+                                   may_hold_each, per_text, run_prefixes, RunPrefixes, SHORT_TEXT,
+                                   requirements, ScreenGroup, screen_groups, sharing_screens,
                                    spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -166,18 +166,19 @@ class TreatmentWords:
     # the words alone, in lower case, for a text in lower case: re finds their first
     # letters by a fast scan, where a case-blind pattern is tried at every position
     words: re.Pattern | None = None
-    pattern_words: tuple[frozenset[str] | None, ...] = ()  # per pattern: required_words
+    pattern_words: tuple[tuple[frozenset[str], ...], ...] = ()  # per pattern: requirements
     # the first runs of letters of the words: a match of ``words`` starts at a run of the
     # text that is one (it starts with a letter no letter, digit or hyphen is before)
     first_words: frozenset[str] = frozenset()
 
     def matches(self, text: str) -> list[re.Match]:
-        """``forms.finditer(text)``: by ``words`` in an ASCII text that holds no word a
-        pattern needs (most texts), so no pattern can match and the words are all, tried
-        at the text's runs that start one only."""
+        """``forms.finditer(text)``: by ``words`` in an ASCII text that, for each pattern,
+        holds none of some set of words the pattern needs one of (most texts: "based" is
+        common, "based" with a therapy word less so), so no pattern can match and the
+        words are all, tried at the text's runs that start one only."""
         if self.words is not None and text.isascii():
             lowered = lower_keeping_offsets(text)
-            if not any(may_hold(lowered, needed) for needed in self.pattern_words):
+            if not any(may_hold_each(lowered, needed) for needed in self.pattern_words):
                 runs = ascii_runs(text)
                 return matches_at_runs(self.words, lowered, runs.starts, runs.lowered,
                                        self.first_words)
@@ -275,7 +276,7 @@ class CaseWords:
             re.compile(first_scanned_forms([word.lower() for word in treatment_words], r"[\w-]")
                        + r"(?![\w-])") if all(word.isascii() and word[:1].isalpha()
                                               for word in treatment_words) else None,
-            tuple(map(required_words, treatment_patterns)),
+            tuple(map(requirements, treatment_patterns)),
             frozenset(ASCII_RUNS.match(word.lower()).group() for word in treatment_words
                       if ASCII_RUNS.match(word)))
         compounds = check_str_list(data["site_compound_words"], file=FILE, where="top level",

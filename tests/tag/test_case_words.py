@@ -162,6 +162,8 @@ def test_treatments_printed_without_a_drug_keep_their_printed_words():
     "Androgen deprivation therapy with immunotherapy \u2013 and radiochemotherapy.",
     # words right after a hyphen, an underscore or a digit, or run on, are none
     "Pre-chemotherapy, chemotherapy_2, 2chemo and chemotherapies; cytotoxic  therapy, chemo.",
+    # a word one pattern needs with none of those it needs beside it: read by the words
+    "Based on the database, chemotherapy; the anti-tumour protocol of the regimen.",
 ])
 def test_treatment_words_are_found_as_the_case_blind_pattern_finds_them(text):
     from pipeline.tag.case_words import case_words
@@ -170,6 +172,23 @@ def test_treatment_words_are_found_as_the_case_blind_pattern_finds_them(text):
     assert [m.span() for m in treatments.matches(text)] == [
         m.span() for m in treatments.forms.finditer(text)]
     assert treatments.matches(text)
+
+
+TREATMENT_PIECES = ["based", "Based ", "-", " ", "therapy", "chemotherapy", "regimens", "anti-",
+                    "PD1", "HER2", "protocol", "ALL2008", "agents", "on ", "data", "é", "_", "2"]
+
+
+def test_treatments_read_by_their_words_are_those_the_pattern_finds_in_random_texts():
+    import random
+
+    from pipeline.tag.case_words import case_words
+
+    treatments = case_words().treatments
+    rng = random.Random(18)
+    for _ in range(5_000):
+        text = "".join(rng.choice(TREATMENT_PIECES) for _ in range(rng.randint(1, 10)))
+        assert [m.span() for m in treatments.matches(text)] == [
+            m.span() for m in treatments.forms.finditer(text)], text
 
 
 def test_a_relapse_after_a_transplant_is_the_setting_of_what_treats_it():
