@@ -152,6 +152,8 @@ class DiseaseWords:
     # or the first word of a head of several: "myelodysplastic" syndrome), by their last
     # HEAD_TAIL letters
     head_endings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # what a head's match ends with: its last run of letters, with a plural ending or not
+    last_endings: tuple[str, ...] = ()
     max_modifiers: int = 6
 
 
@@ -254,7 +256,8 @@ class CaseWords:
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
             misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)),
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
-            head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
+            head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]),
+            last_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
         # the words as a trie, longest first (the engine tries each character once, not
         # every word), then the patterns in their order
         treatment_words = check_str_list(data["treatments"], file=FILE, where="top level",
@@ -418,6 +421,30 @@ HEAD_TAIL = 3
 TAIL = itemgetter(slice(-HEAD_TAIL, None))
 
 
+def last_endings(heads: list[str]) -> tuple[str, ...]:
+    """The ends of a head match (``heads``: a head's or suffix's last run of letters, with
+    its plural ending or not), in lower case."""
+    return tuple(sorted({LETTERS.findall(head.lower())[-1] + plural
+                         for head in heads for plural in ("", "s", "es")}))
+
+
+LETTERS = re.compile("[a-z]+")
+LAST_LETTERS = re.compile("[A-Za-z]+$")
+
+
+def may_end_with_head(text: str, words: DiseaseWords) -> bool:
+    """Whether a disease found in ``text`` may end where the text ends (white space apart):
+    a head's match ends a run of letters, which then ends the text and ends as a head does
+    (:func:`last_endings`), or is a long head misprinted; most long forms a document
+    defines are no disease, and the head pattern's suffix form tries each of their letters.
+    A text holding a character re folds onto an ASCII letter may."""
+    if folds_onto_ascii(text):
+        return True
+    last = LAST_LETTERS.search(text.rstrip())
+    run = last.group().lower() if last else ""
+    return bool(run) and (run.endswith(words.last_endings) or run in words.misspelled)
+
+
 def head_endings(heads: list[str]) -> dict[str, tuple[str, ...]]:
     """What the run of letters a head match starts at ends with (see ``heads``): a head or
     suffix, with its plural ending or not, or the first word of a head of several, by
@@ -537,6 +564,8 @@ def find_diseases(text: str, words: DiseaseWords) -> list[Tag]:
 
 def definition_normal(long_form: str, words: DiseaseWords) -> str | None:
     """The disease a definition names, when the whole definition is one."""
+    if not may_end_with_head(long_form, words):
+        return None
     found = find_diseases(long_form, words)
     if not found or found[-1].end != len(long_form.rstrip()):
         return None

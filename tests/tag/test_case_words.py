@@ -371,3 +371,27 @@ def test_common_disease_abbreviations_tried_at_their_first_runs_match_as_the_pat
         for m in known.pattern.finditer(text)]
     assert use_first_runs(["GIST", "B-ALL"]) == {"GIST", "GISTs", "B"}
     assert use_first_runs(["GIST", "-x"]) is None  # starts with no letter or digit
+
+
+DEFINITION_PIECES = ["leukemia", "s", "es", "Sarcoma", " ", "-", "cell", "lung ", "adenocrcinoma",
+                     "tumor", "\u017f", "1", ")", "osteo", "x", "myelodysplastic ", "syndrome"]
+
+
+def test_a_definition_is_read_for_a_disease_only_when_it_may_end_with_a_head():
+    import random
+
+    from pipeline.tag.case_words import (case_words, definition_normal, find_diseases,
+                                         may_end_with_head)
+
+    words = case_words().disease
+    assert definition_normal("inflammatory myofibroblastic tumours ", words) == (
+        "inflammatory myofibroblastic tumour")
+    assert definition_normal("lung adenocrcinoma", words) == "lung adenocarcinoma"  # misprinted
+    assert not may_end_with_head("programmed death ligand 1", words)
+    assert not may_end_with_head("tumour mutational burden", words)
+    rng = random.Random(18)
+    for _ in range(5_000):
+        text = "".join(rng.choice(DEFINITION_PIECES) for _ in range(rng.randint(1, 8)))
+        found = find_diseases(text, words)
+        assert may_end_with_head(text, words) or not (
+            found and found[-1].end == len(text.rstrip())), text
