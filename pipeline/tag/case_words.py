@@ -338,15 +338,27 @@ def case_words() -> CaseWords:
     return CaseWords.from_dict(load_resource(FILE))
 
 
-PREVIOUS_WORD = re.compile(r"(?:^|(?<=[\s(\[]))([A-Za-z0-9][A-Za-z0-9+\-/]*)[ \t]+$")
+# The characters of a word before a disease head: ASCII letters, digits and "+-/"
+WORD_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-/"
 
 
 def previous_word(text: str, end: int) -> tuple[int, str] | None:
     """The word right before ``end`` and where it starts, spaces apart on one line
-    ("myeloid " before "leukemia")."""
+    ("myeloid " before "leukemia"): within the 60 characters before ``end`` (a newline
+    right before ``end`` aside), spaces or tabs, before them a run of WORD_CHARACTERS
+    starting with a letter or digit, after white space, "(" or "[" or at the 60
+    characters' start. Found by stripping from the end (C-level), where a regular
+    expression searched each of the 60 positions for where the word starts."""
     lo = max(0, end - 60)
-    match = PREVIOUS_WORD.search(text[lo:end])
-    return (lo + match.start(1), match.group(1)) if match else None
+    piece = text[lo:end]
+    if piece.endswith("\n"):
+        piece = piece[:-1]
+    bare = piece.rstrip(" \t")
+    start = len(bare.rstrip(WORD_CHARACTERS))
+    if len(bare) == len(piece) or start == len(bare) or bare[start] in "+-/" or (
+            start and not (bare[start - 1].isspace() or bare[start - 1] in "([")):
+        return None
+    return lo + start, bare[start:]
 
 
 def starts_sentence(word: str, next_letter: str) -> bool:

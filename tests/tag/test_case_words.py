@@ -1,5 +1,7 @@
 """Clinical words for case records, each rule on a sentence written for it."""
 
+import re
+
 import pytest
 
 from pipeline.tag.case_words import find_case_words
@@ -395,3 +397,30 @@ def test_a_definition_is_read_for_a_disease_only_when_it_may_end_with_a_head():
         found = find_diseases(text, words)
         assert may_end_with_head(text, words) or not (
             found and found[-1].end == len(text.rstrip())), text
+
+
+# What previous_word finds, as a regular expression over the 60 characters before the end
+PREVIOUS_WORD = re.compile(r"(?:^|(?<=[\s(\[]))([A-Za-z0-9][A-Za-z0-9+\-/]*)[ \t]+$")
+PREVIOUS_PIECES = ["acute", " ", "  ", "\t", "\n", "(", "[", "B-cell", "+", "/", "-", "2", "x",
+                   "\u00e9", "\u2003", ".", "myeloid"]
+
+
+def test_the_word_before_a_head_is_the_one_the_pattern_finds():
+    import random
+
+    from pipeline.tag.case_words import previous_word
+
+    def by_pattern(text, end):
+        lo = max(0, end - 60)
+        match = PREVIOUS_WORD.search(text[lo:end])
+        return (lo + match.start(1), match.group(1)) if match else None
+
+    assert previous_word("a relapsed acute myeloid leukemia", 25) == (17, "myeloid")
+    assert previous_word("(B-cell lymphoma", 7) is None  # no space before the head
+    assert previous_word("(B-cell\t lymphoma", 9) == (1, "B-cell")
+    assert previous_word("type -2 \nlymphoma", 9) is None  # a word starts with a letter or digit
+    rng = random.Random(18)
+    for _ in range(5_000):
+        text = "".join(rng.choice(PREVIOUS_PIECES) for _ in range(rng.randint(1, 40)))
+        for end in range(len(text) + 1):
+            assert previous_word(text, end) == by_pattern(text, end), (text, end)
