@@ -743,12 +743,13 @@ def _best(requirements: list[frozenset[str]]) -> frozenset[str]:
 def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:
     """``regex.finditer(text)`` for a regex that matches only at the start of a run of
     ASCII letters and digits (after ``\\b`` or ``(?<![A-Za-z0-9...])``): tried only at the
-    runs its matches can start with (:func:`first_runs`)."""
+    runs its matches can start with (:func:`first_runs`), found once per text for regexes
+    that start with the same runs (:func:`runs_starting`: the patient phrases "a ...
+    woman" and "a ... patient")."""
     runs = first_runs(regex)
     if runs is None or folds_onto_ascii(text):
         return list(regex.finditer(text))
-    found = ascii_runs(text)
-    return matches_at_runs(regex, text, found.starts, found.lowered, runs)
+    return matches_at(regex, text, ascii_runs(text).starts, runs_starting(text, runs, True))
 
 
 def matches_at_run_starts(regex: re.Pattern, prefixes: RunPrefixes | None,

@@ -213,6 +213,12 @@ def test_the_first_word_of_a_pattern_s_matches_and_the_matches_found_there():
     assert [m.group() for m in matches_at_first_runs(article, text)] == [
         m.group() for m in article.finditer(text)] == [
         "A man", "an old woman", "an\twoman", "a ſtrange man"]
+    # a second pattern starting with the same runs tried at the runs found for the first
+    person = re.compile(r"\b(?:an?)\s+(?:\w+\s+)?(?P<noun>patient)\b", re.I)
+    text = "A man, an old patient, a-patient and a woman patient."
+    for pattern in (article, person, article):
+        assert [m.span() for m in matches_at_first_runs(pattern, text)] == [
+            m.span() for m in pattern.finditer(text)]
 
 
 def test_forms_with_their_look_behind_after_the_first_character_match_as_before_it():
