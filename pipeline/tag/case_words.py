@@ -31,9 +31,9 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
                                    folds_onto_ascii, lower_keeping_offsets,
-                                   matches_at, matches_at_run_starts, matches_at_runs, may_hold,
-                                   per_text, run_prefixes, RunPrefixes, SHORT_TEXT,
-                                   required_words, ScreenGroup, screen_groups, sharing_screens,
+                                   matches_at, matches_at_run_starts, matches_at_runs,
+                                   may_hold_each, per_text, run_prefixes, RunPrefixes, SHORT_TEXT,
+                                   requirements, ScreenGroup, screen_groups, sharing_screens,
                                    spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -152,6 +152,8 @@ class DiseaseWords:
     # or the first word of a head of several: "myelodysplastic" syndrome), by their last
     # HEAD_TAIL letters
     head_endings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # what a head's match ends with: its last run of letters, with a plural ending or not
+    last_endings: tuple[str, ...] = ()
     max_modifiers: int = 6
 
 
@@ -166,18 +168,19 @@ class TreatmentWords:
     # the words alone, in lower case, for a text in lower case: re finds their first
     # letters by a fast scan, where a case-blind pattern is tried at every position
     words: re.Pattern | None = None
-    pattern_words: tuple[frozenset[str] | None, ...] = ()  # per pattern: required_words
+    pattern_words: tuple[tuple[frozenset[str], ...], ...] = ()  # per pattern: requirements
     # the first runs of letters of the words: a match of ``words`` starts at a run of the
     # text that is one (it starts with a letter no letter, digit or hyphen is before)
     first_words: frozenset[str] = frozenset()
 
     def matches(self, text: str) -> list[re.Match]:
-        """``forms.finditer(text)``: by ``words`` in an ASCII text that holds no word a
-        pattern needs (most texts), so no pattern can match and the words are all, tried
-        at the text's runs that start one only."""
+        """``forms.finditer(text)``: by ``words`` in an ASCII text that, for each pattern,
+        holds none of some set of words the pattern needs one of (most texts: "based" is
+        common, "based" with a therapy word less so), so no pattern can match and the
+        words are all, tried at the text's runs that start one only."""
         if self.words is not None and text.isascii():
             lowered = lower_keeping_offsets(text)
-            if not any(may_hold(lowered, needed) for needed in self.pattern_words):
+            if not any(may_hold_each(lowered, needed) for needed in self.pattern_words):
                 runs = ascii_runs(text)
                 return matches_at_runs(self.words, lowered, runs.starts, runs.lowered,
                                        self.first_words)
@@ -253,7 +256,8 @@ class CaseWords:
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
             misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)),
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
-            head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
+            head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]),
+            last_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
         # the words as a trie, longest first (the engine tries each character once, not
         # every word), then the patterns in their order
         treatment_words = check_str_list(data["treatments"], file=FILE, where="top level",
@@ -275,7 +279,7 @@ class CaseWords:
             re.compile(first_scanned_forms([word.lower() for word in treatment_words], r"[\w-]")
                        + r"(?![\w-])") if all(word.isascii() and word[:1].isalpha()
                                               for word in treatment_words) else None,
-            tuple(map(required_words, treatment_patterns)),
+            tuple(map(requirements, treatment_patterns)),
             frozenset(ASCII_RUNS.match(word.lower()).group() for word in treatment_words
                       if ASCII_RUNS.match(word)))
         compounds = check_str_list(data["site_compound_words"], file=FILE, where="top level",
@@ -334,15 +338,27 @@ def case_words() -> CaseWords:
     return CaseWords.from_dict(load_resource(FILE))
 
 
-PREVIOUS_WORD = re.compile(r"(?:^|(?<=[\s(\[]))([A-Za-z0-9][A-Za-z0-9+\-/]*)[ \t]+$")
+# The characters of a word before a disease head: ASCII letters, digits and "+-/"
+WORD_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-/"
 
 
 def previous_word(text: str, end: int) -> tuple[int, str] | None:
     """The word right before ``end`` and where it starts, spaces apart on one line
-    ("myeloid " before "leukemia")."""
+    ("myeloid " before "leukemia"): within the 60 characters before ``end`` (a newline
+    right before ``end`` aside), spaces or tabs, before them a run of WORD_CHARACTERS
+    starting with a letter or digit, after white space, "(" or "[" or at the 60
+    characters' start. Found by stripping from the end (C-level), where a regular
+    expression searched each of the 60 positions for where the word starts."""
     lo = max(0, end - 60)
-    match = PREVIOUS_WORD.search(text[lo:end])
-    return (lo + match.start(1), match.group(1)) if match else None
+    piece = text[lo:end]
+    if piece.endswith("\n"):
+        piece = piece[:-1]
+    bare = piece.rstrip(" \t")
+    start = len(bare.rstrip(WORD_CHARACTERS))
+    if len(bare) == len(piece) or start == len(bare) or bare[start] in "+-/" or (
+            start and not (bare[start - 1].isspace() or bare[start - 1] in "([")):
+        return None
+    return lo + start, bare[start:]
 
 
 def starts_sentence(word: str, next_letter: str) -> bool:
@@ -415,6 +431,30 @@ def misspellings(heads: list[str], spelled: re.Pattern) -> dict[str, str]:
 
 HEAD_TAIL = 3
 TAIL = itemgetter(slice(-HEAD_TAIL, None))
+
+
+def last_endings(heads: list[str]) -> tuple[str, ...]:
+    """The ends of a head match (``heads``: a head's or suffix's last run of letters, with
+    its plural ending or not), in lower case."""
+    return tuple(sorted({LETTERS.findall(head.lower())[-1] + plural
+                         for head in heads for plural in ("", "s", "es")}))
+
+
+LETTERS = re.compile("[a-z]+")
+LAST_LETTERS = re.compile("[A-Za-z]+$")
+
+
+def may_end_with_head(text: str, words: DiseaseWords) -> bool:
+    """Whether a disease found in ``text`` may end where the text ends (white space apart):
+    a head's match ends a run of letters, which then ends the text and ends as a head does
+    (:func:`last_endings`), or is a long head misprinted; most long forms a document
+    defines are no disease, and the head pattern's suffix form tries each of their letters.
+    A text holding a character re folds onto an ASCII letter may."""
+    if folds_onto_ascii(text):
+        return True
+    last = LAST_LETTERS.search(text.rstrip())
+    run = last.group().lower() if last else ""
+    return bool(run) and (run.endswith(words.last_endings) or run in words.misspelled)
 
 
 def head_endings(heads: list[str]) -> dict[str, tuple[str, ...]]:
@@ -536,6 +576,8 @@ def find_diseases(text: str, words: DiseaseWords) -> list[Tag]:
 
 def definition_normal(long_form: str, words: DiseaseWords) -> str | None:
     """The disease a definition names, when the whole definition is one."""
+    if not may_end_with_head(long_form, words):
+        return None
     found = find_diseases(long_form, words)
     if not found or found[-1].end != len(long_form.rstrip()):
         return None

@@ -36,7 +36,7 @@ from pipeline.lexicons import GeneLexicon, gene_lexicon
 from pipeline.schema import Variant
 from pipeline.settings import get_settings
 from pipeline.tag.context import doc_sentences
-from pipeline.tag.matching import matches_holding
+from pipeline.tag.matching import matches_holding, required_words
 from pipeline.tag.model_mentions import model_mentions, unknown_entities
 from pipeline.tag.tags import Tag, add_tags, doc_text, resolved_genes
 from pipeline.tag import variant_words
@@ -150,12 +150,13 @@ UNPREFIXED_NUCLEOTIDE = re.compile(
 # deletion", "22-bp tandem duplication", "14 bp insertion/deletion".
 SIZED_CHANGE = re.compile(
     r"\d(?<![A-Za-z0-9.-]\d)\d{0,4}(?:\.\d)?[\s-]?(?:bp|base[\s-]pairs?|bases?|nucleotides?|nt|kb|Mb)"
-    r"[\s-]+(?:tandem\s+|in-frame\s+|inframe\s+)?(?:insertion/deletion|deletion/insertion|"
+    r"[\s-]+(?:tandem\s+|in-frame\s+|inframe\s+)?(?P<edit>insertion/deletion|deletion/insertion|"
     r"ins/del|indel|deletion|insertion|duplication|deleted|inserted|duplicated)(?![A-Za-z])",
     re.IGNORECASE)
-# What every sized change holds in lower case, a part of its edit word: a cheap test before
-# SIZED_CHANGE, which tries every digit of a text (two bench texts in three hold none)
-SIZED_CHANGE_WORDS = frozenset({"delet", "insert", "duplicat", "indel", "ins/del"})
+# What every sized change holds in lower case, one of its edit words (read from the
+# pattern): a cheap test before SIZED_CHANGE, which tries every digit of a text (two
+# bench texts in three hold none)
+SIZED_CHANGE_WORDS = required_words(SIZED_CHANGE.pattern, "edit")
 VARIANT_WORDS = re.compile(r"\b(?:mutat\w*|variant\w*|substitut\w*|alteration\w*|resistan\w*|codons?|"
                            r"polymorph\w*|genotyp\w*|homozyg\w*|heterozyg\w*|allel\w*|missense|"
                            r"nonsense|frameshift|carriers?|SNPs?)\b", re.IGNORECASE)

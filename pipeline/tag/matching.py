@@ -18,6 +18,7 @@ from re import _constants as sre_constants, _parser as sre_parser
 from typing import Callable, Container, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
 from pipeline.resources import trie_alternation
+from pipeline.screens import REPEATS, ZERO_WIDTH
 
 T = TypeVar("T")
 
@@ -533,7 +534,6 @@ def case_variants(characters: Iterable[str]) -> list[str]:
                        if re.fullmatch(re.escape(character), other, re.IGNORECASE)))})
 
 
-ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 MAX_PREFIXES = 512
 
 
@@ -621,14 +621,67 @@ def _part_prefixes(op, value, spaces: str | None) -> tuple[set[str], set[str]] |
     return None
 
 
-def required_words(pattern: str) -> frozenset[str] | None:
+def required_words(pattern: str, group: str | None = None) -> frozenset[str] | None:
     """Words, in lower case, one of which every match of ``pattern`` holds in some letter
     case: a run of literal characters it cannot match without, or a group of such runs one
-    of which it needs ("(?:protocol|regimen)"); the fewest and longest found. None when it
-    needs none. A text whose lower case holds none of them (and no character re folds onto
-    an ASCII letter) holds no match."""
-    found = _required(sre_parser.parse(pattern).data)
-    return min(found, key=lambda words: (len(words), -min(map(len, words)))) if found else None
+    of which it needs ("(?:protocol|regimen)"); the fewest and longest found, none holding
+    another (a text holding "deletion/insertion" holds "deletion"). With ``group``, the
+    words its named group needs, when every match holds the group (:func:`_needed_items`).
+    None when it needs none. A text whose lower case holds none of them (and no character
+    re folds onto an ASCII letter) holds no match."""
+    found = requirements(pattern, group)
+    return _best(found) if found else None
+
+
+def requirements(pattern: str, group: str | None = None) -> tuple[frozenset[str], ...]:
+    """Every set of words (in lower case, none holding another) one of which each match of
+    ``pattern`` (of its named ``group``) needs, as :func:`required_words` finds them: a text
+    whose lower case misses one set holds no match (:func:`may_hold_each`)."""
+    items = _needed_items(pattern, group)
+    return tuple(map(_shortest_held, _required(items))) if items is not None else ()
+
+
+def group_forms(pattern: str, group: str) -> frozenset[str] | None:
+    """The forms, in lower case, one of which every match of ``pattern``'s named ``group``
+    is, whole ("man", "woman" of ``(?P<noun>man|woman)``), when every match holds the group
+    and it is literal text or a choice of literal texts (the same walk as
+    :func:`run_prefixes`: nothing is left over that is not literal); else None."""
+    items = _needed_items(pattern, group)
+    parts = _prefixes(items) if items is not None else None
+    if parts is None or parts[0] or "" in parts[1]:
+        return None
+    return frozenset(parts[1])
+
+
+def _needed_items(pattern: str, group: str | None):
+    """The parsed items of ``pattern``, or those of its named ``group`` when the group is
+    no part of a choice nor of what may be left out, so every match holds it (else None)."""
+    parsed = sre_parser.parse(pattern)
+    return parsed.data if group is None else _group_items(parsed.data, parsed.state.groupdict[group])
+
+
+def _group_items(items, number: int):
+    """The items of group ``number`` inside a parsed sequence, sought through groups and
+    repeats of at least one only (None when not found there)."""
+    for op, value in items:
+        if op is sre_constants.SUBPATTERN:
+            if value[0] == number:
+                return value[-1].data
+            inner = value[-1].data
+        elif op in REPEATS and value[0] > 0:
+            inner = value[2].data
+        else:
+            continue
+        found = _group_items(inner, number)
+        if found is not None:
+            return found
+    return None
+
+
+def _shortest_held(words: frozenset[str]) -> frozenset[str]:
+    """``words`` without those holding another of them: a text holds one of either set."""
+    return frozenset(word for word in words if not any(other != word and other in word
+                                                       for other in words))
 
 
 def may_hold(lowered: str, needed: frozenset[str] | None) -> bool:
@@ -636,6 +689,12 @@ def may_hold(lowered: str, needed: frozenset[str] | None) -> bool:
     ASCII letter), may hold a match of a pattern whose :func:`required_words` are
     ``needed``."""
     return needed is None or any(word in lowered for word in needed)
+
+
+def may_hold_each(lowered: str, needed: tuple[frozenset[str], ...]) -> bool:
+    """Whether a text, in lower case (as for :func:`may_hold`), may hold a match of a pattern
+    whose :func:`requirements` are ``needed``: it holds a word of each."""
+    return all(may_hold(lowered, words) for words in needed)
 
 
 def may_hold_run(text: str, words: frozenset[str] | None) -> bool:
@@ -667,26 +726,30 @@ def _required(items) -> list[frozenset[str]]:
             run = ""
         if op is sre_constants.SUBPATTERN:
             found += _required(value[-1].data)
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] > 0:
+        elif op in REPEATS and value[0] > 0:
             found += _required(value[2].data)
         elif op is sre_constants.BRANCH:
             options = [_required(branch.data) for branch in value[1]]
             if all(options):  # each branch needs a word: the branches' best, one of them
-                found.append(frozenset().union(*(min(
-                    option, key=lambda words: (len(words), -min(map(len, words))))
-                    for option in options)))
+                found.append(frozenset().union(*map(_best, options)))
     return found
+
+
+def _best(requirements: list[frozenset[str]]) -> frozenset[str]:
+    """The requirement of the fewest words, of those the one whose shortest is longest."""
+    return min(requirements, key=lambda words: (len(words), -min(map(len, words))))
 
 
 def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:
     """``regex.finditer(text)`` for a regex that matches only at the start of a run of
     ASCII letters and digits (after ``\\b`` or ``(?<![A-Za-z0-9...])``): tried only at the
-    runs its matches can start with (:func:`first_runs`)."""
+    runs its matches can start with (:func:`first_runs`), found once per text for regexes
+    that start with the same runs (:func:`runs_starting`: the patient phrases "a ...
+    woman" and "a ... patient")."""
     runs = first_runs(regex)
     if runs is None or folds_onto_ascii(text):
         return list(regex.finditer(text))
-    found = ascii_runs(text)
-    return matches_at_runs(regex, text, found.starts, found.lowered, runs)
+    return matches_at(regex, text, ascii_runs(text).starts, runs_starting(text, runs, True))
 
 
 def matches_at_run_starts(regex: re.Pattern, prefixes: RunPrefixes | None,

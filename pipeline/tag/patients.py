@@ -18,8 +18,8 @@ from spacy.tokens import Doc
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.schema import PatientDescriptor
-from pipeline.tag.matching import (matches_at_first_runs, matches_holding, may_hold_run,
-                                   required_words)
+from pipeline.tag.matching import (group_forms, matches_at_first_runs, matches_holding,
+                                   may_hold_run, required_words)
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -216,14 +216,15 @@ ASCII_LETTERS = re.compile("[a-z]+")  # the nouns are read in lower case
 
 @lru_cache(maxsize=1)
 def phrase_nouns() -> tuple[frozenset[str] | None, ...]:
-    """The nouns of :func:`phrase_patterns`, in their order, each set when all its nouns
-    are runs of ASCII letters: a phrase's noun is then a whole run of its text (white space
-    before it, a word boundary after it), and a text none of whose runs is one holds no
-    such phrase (:func:`~pipeline.tag.matching.may_hold_run`); else None."""
-    words = patient_words()
-    return tuple(nouns if all(ASCII_LETTERS.fullmatch(noun) for noun in nouns) else None
-                 for nouns in (words.sex_nouns | words.sex_adjectives, words.group_nouns,
-                               words.single_person_nouns))
+    """The nouns of :func:`phrase_patterns`, in their order, read from each pattern's
+    ``noun`` group (:func:`~pipeline.tag.matching.group_forms`), each set when all its
+    nouns are runs of ASCII letters: the group stands between white space and a word
+    boundary, so a phrase's noun is then a whole run of its text, and a text none of whose
+    runs is one holds no such phrase (:func:`~pipeline.tag.matching.may_hold_run`); else
+    None."""
+    nouns = (group_forms(pattern.pattern, "noun") for pattern in phrase_patterns())
+    return tuple(forms if forms is not None and all(map(ASCII_LETTERS.fullmatch, forms)) else None
+                 for forms in nouns)
 
 
 def phrase_tags(text: str, words: PatientWords, taken: list[Tag]) -> list[Tag]:

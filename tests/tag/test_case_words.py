@@ -1,5 +1,7 @@
 """Clinical words for case records, each rule on a sentence written for it."""
 
+import re
+
 import pytest
 
 from pipeline.tag.case_words import find_case_words
@@ -162,6 +164,8 @@ def test_treatments_printed_without_a_drug_keep_their_printed_words():
     "Androgen deprivation therapy with immunotherapy \u2013 and radiochemotherapy.",
     # words right after a hyphen, an underscore or a digit, or run on, are none
     "Pre-chemotherapy, chemotherapy_2, 2chemo and chemotherapies; cytotoxic  therapy, chemo.",
+    # a word one pattern needs with none of those it needs beside it: read by the words
+    "Based on the database, chemotherapy; the anti-tumour protocol of the regimen.",
 ])
 def test_treatment_words_are_found_as_the_case_blind_pattern_finds_them(text):
     from pipeline.tag.case_words import case_words
@@ -170,6 +174,23 @@ def test_treatment_words_are_found_as_the_case_blind_pattern_finds_them(text):
     assert [m.span() for m in treatments.matches(text)] == [
         m.span() for m in treatments.forms.finditer(text)]
     assert treatments.matches(text)
+
+
+TREATMENT_PIECES = ["based", "Based ", "-", " ", "therapy", "chemotherapy", "regimens", "anti-",
+                    "PD1", "HER2", "protocol", "ALL2008", "agents", "on ", "data", "é", "_", "2"]
+
+
+def test_treatments_read_by_their_words_are_those_the_pattern_finds_in_random_texts():
+    import random
+
+    from pipeline.tag.case_words import case_words
+
+    treatments = case_words().treatments
+    rng = random.Random(18)
+    for _ in range(5_000):
+        text = "".join(rng.choice(TREATMENT_PIECES) for _ in range(rng.randint(1, 10)))
+        assert [m.span() for m in treatments.matches(text)] == [
+            m.span() for m in treatments.forms.finditer(text)], text
 
 
 def test_a_relapse_after_a_transplant_is_the_setting_of_what_treats_it():
@@ -352,3 +373,54 @@ def test_common_disease_abbreviations_tried_at_their_first_runs_match_as_the_pat
         for m in known.pattern.finditer(text)]
     assert use_first_runs(["GIST", "B-ALL"]) == {"GIST", "GISTs", "B"}
     assert use_first_runs(["GIST", "-x"]) is None  # starts with no letter or digit
+
+
+DEFINITION_PIECES = ["leukemia", "s", "es", "Sarcoma", " ", "-", "cell", "lung ", "adenocrcinoma",
+                     "tumor", "\u017f", "1", ")", "osteo", "x", "myelodysplastic ", "syndrome"]
+
+
+def test_a_definition_is_read_for_a_disease_only_when_it_may_end_with_a_head():
+    import random
+
+    from pipeline.tag.case_words import (case_words, definition_normal, find_diseases,
+                                         may_end_with_head)
+
+    words = case_words().disease
+    assert definition_normal("inflammatory myofibroblastic tumours ", words) == (
+        "inflammatory myofibroblastic tumour")
+    assert definition_normal("lung adenocrcinoma", words) == "lung adenocarcinoma"  # misprinted
+    assert not may_end_with_head("programmed death ligand 1", words)
+    assert not may_end_with_head("tumour mutational burden", words)
+    rng = random.Random(18)
+    for _ in range(5_000):
+        text = "".join(rng.choice(DEFINITION_PIECES) for _ in range(rng.randint(1, 8)))
+        found = find_diseases(text, words)
+        assert may_end_with_head(text, words) or not (
+            found and found[-1].end == len(text.rstrip())), text
+
+
+# What previous_word finds, as a regular expression over the 60 characters before the end
+PREVIOUS_WORD = re.compile(r"(?:^|(?<=[\s(\[]))([A-Za-z0-9][A-Za-z0-9+\-/]*)[ \t]+$")
+PREVIOUS_PIECES = ["acute", " ", "  ", "\t", "\n", "(", "[", "B-cell", "+", "/", "-", "2", "x",
+                   "\u00e9", "\u2003", ".", "myeloid"]
+
+
+def test_the_word_before_a_head_is_the_one_the_pattern_finds():
+    import random
+
+    from pipeline.tag.case_words import previous_word
+
+    def by_pattern(text, end):
+        lo = max(0, end - 60)
+        match = PREVIOUS_WORD.search(text[lo:end])
+        return (lo + match.start(1), match.group(1)) if match else None
+
+    assert previous_word("a relapsed acute myeloid leukemia", 25) == (17, "myeloid")
+    assert previous_word("(B-cell lymphoma", 7) is None  # no space before the head
+    assert previous_word("(B-cell\t lymphoma", 9) == (1, "B-cell")
+    assert previous_word("type -2 \nlymphoma", 9) is None  # a word starts with a letter or digit
+    rng = random.Random(18)
+    for _ in range(5_000):
+        text = "".join(rng.choice(PREVIOUS_PIECES) for _ in range(rng.randint(1, 40)))
+        for end in range(len(text) + 1):
+            assert previous_word(text, end) == by_pattern(text, end), (text, end)

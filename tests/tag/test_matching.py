@@ -5,7 +5,8 @@ import re
 from pipeline.tag.case_words import whole_words
 from pipeline.resources import trie_alternation
 from pipeline.tag.matching import (matches_at_runs, per_lookup, FOLDED_ONTO_ASCII, WholeWordForms, ascii_runs, find_terms,
-                                   first_scanned_forms, joined_words, may_hold, required_words,
+                                   first_scanned_forms, group_forms, joined_words, may_hold, may_hold_each,
+                                   required_words, requirements,
                                    sharing_screens, words_of)
 
 NAMES = {"anaplastic lymphoma kinase": "ALK", "caveolin 1": "CAV1", "vimentin": "VIM",
@@ -218,6 +219,12 @@ def test_the_first_word_of_a_pattern_s_matches_and_the_matches_found_there():
     assert [m.group() for m in matches_at_first_runs(article, text)] == [
         m.group() for m in article.finditer(text)] == [
         "A man", "an old woman", "an\twoman", "a ſtrange man"]
+    # a second pattern starting with the same runs tried at the runs found for the first
+    person = re.compile(r"\b(?:an?)\s+(?:\w+\s+)?(?P<noun>patient)\b", re.I)
+    text = "A man, an old patient, a-patient and a woman patient."
+    for pattern in (article, person, article):
+        assert [m.span() for m in matches_at_first_runs(pattern, text)] == [
+            m.span() for m in pattern.finditer(text)]
 
 
 def test_forms_with_their_look_behind_after_the_first_character_match_as_before_it():
@@ -246,6 +253,38 @@ def test_required_words_are_those_every_match_holds():
     for pattern in (r"[A-Za-z][\w-]*(?:-|\s)based\s+therapy", r"(?-i:[A-Z]\w*\d)\s+protocol"):
         assert re.search(pattern, text, re.IGNORECASE)
         assert any(word in text.lower() for word in required_words(pattern))
+
+
+def test_a_named_group_s_needed_words_and_forms_are_read_from_the_pattern():
+    edits = r"\d+\s?bp\s(?P<edit>insertion/deletion|ins/del|deletion|deleted)(?![a-z])"
+    # the group's words, none holding another; the whole pattern would need "bp"
+    assert required_words(edits) == {"bp"}
+    assert required_words(edits, "edit") == {"ins/del", "deletion", "deleted"}
+    nouns = r"\ban?\s+(?P<mods>(?:\w+\s+)?)(?P<noun>man|WOMAN|girls?)\b(?:\s+(?P<after>\w+))?"
+    assert group_forms(nouns, "noun") == {"man", "woman", "girl", "girls"}
+    assert required_words(nouns, "noun") == {"man", "girl"}  # "woman" holds "man"
+    # a group that may be left out, or is more than literal text, gives none
+    assert group_forms(nouns, "after") is None and required_words(nouns, "after") is None
+    assert group_forms(r"(?P<age>\d+) years", "age") is None
+    assert group_forms(r"(?P<unit>years?|months?)", "unit") == {"year", "years", "month", "months"}
+    assert group_forms(r"(?:(?P<noun>man)|boy)", "noun") is None  # one choice of two
+    text = "In 2019 a young woman had a 12 bp deletion; a 4 bp ins/del later."
+    for pattern, group in ((edits, "edit"), (nouns, "noun")):
+        found = [m.group(group).lower() for m in re.finditer(pattern, text, re.IGNORECASE)]
+        assert found and all(any(word in form for word in required_words(pattern, group))
+                             for form in found)
+    assert [m.group("noun") for m in re.finditer(nouns, text, re.IGNORECASE)] == ["woman"]
+
+
+
+def test_a_text_may_hold_a_match_only_with_a_word_of_each_set_the_pattern_needs():
+    based = r"[A-Za-z][\w-]*(?:-|\s)based\s+(?:therapy|therapies|regimens?)"
+    needed = requirements(based)
+    assert needed == ({"based"}, {"therapy", "therapies", "regimen"})
+    assert required_words(based) == {"based"}  # the fewest words of those sets
+    assert may_hold_each("platinum-based therapy", needed)
+    assert not may_hold_each("based on the database", needed)  # "based" alone
+    assert may_hold_each("any text", ())  # a pattern that needs no word
 
 
 class AskedLookup(dict):

@@ -126,9 +126,14 @@ def test_a_text_holding_none_of_a_phrase_s_nouns_is_not_searched_for_it():
     import random
 
     from pipeline.tag.matching import may_hold_run
-    from pipeline.tag.patients import find_patients, phrase_nouns, phrase_patterns
+    from pipeline.tag.patients import (find_patients, patient_words, phrase_nouns,
+                                       phrase_patterns)
 
     sex_nouns, group_nouns, single_nouns = phrase_nouns()
+    # read from the patterns: the rule file's word lists each pattern is built from
+    words = patient_words()
+    assert (sex_nouns, group_nouns, single_nouns) == (
+        words.sex_nouns | words.sex_adjectives, words.group_nouns, words.single_person_nouns)
     text = "A manner of many things; two young WOMEN and a NSCLC patient."
     assert not may_hold_run(text, sex_nouns)  # "manner", "many", "WOMEN": no sex noun
     assert may_hold_run(text, group_nouns) and may_hold_run(text, single_nouns)

@@ -108,6 +108,10 @@ def test_sized_changes_are_sought_in_texts_holding_an_edit_word_only():
     def found(text):
         return [m.span() for m in matches_holding(SIZED_CHANGE, SIZED_CHANGE_WORDS, text)]
 
+    # read from the pattern's edit words, none holding another
+    assert SIZED_CHANGE_WORDS == {"ins/del", "indel", "deletion", "deleted", "insertion",
+                                  "inserted", "duplication", "duplicated"}
+
     assert [SIZED_SENTENCE[start:end] for start, end in found(SIZED_SENTENCE)] == [
         "4-bp deletion", "19-base pair DELETION", "22-bp tandem duplication", "14 bp ins/del",
         "3 nt İnsertion"]
