@@ -55,7 +55,8 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
 from pipeline.tag.gene_rules import gene_rules
-from pipeline.tag.matching import SpanIndex, find_terms, first_scanned_forms, lower_keeping_offsets
+from pipeline.tag.matching import (SpanIndex, find_terms, first_scanned_forms, holding_parts,
+                                   lower_keeping_offsets, shape)
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
 from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text, remove_tags
@@ -68,6 +69,10 @@ STRONG_KINDS = frozenset({"inn", "short", "code"})
 # look-behind follows the first capital, so re skips to capitals by a fast scan.
 RESEARCH_CODE = re.compile(r"[A-Z](?<![A-Za-z0-9-][A-Z])[A-Z]{1,4}-?\d{3,7}[A-Z]?"
                            r"(?![A-Za-z0-9]|-[A-Za-z0-9])")
+# What a research code's shape (matching.shape) holds: two capitals and three digits, a
+# hyphen between or not. A text holding neither is not scanned: re would try the pattern
+# at each of its capitals (26 of the bench's 329 texts hold one).
+RESEARCH_CODE_SHAPES = (b"AA000", b"AA-000")
 NOT_A_THERAPY_AFTER = re.compile(r"^\s+(?:cells?|cell\s+lines?|xenografts?|models?|levels?|"
                                  r"antigen|values?)\b", re.IGNORECASE)
 LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|then\s+)?|and\s+|or\s+|plus\s+|with\s+|/|\+|"
@@ -87,6 +92,7 @@ class DrugRules:
     classes: frozenset[str]
     radiation: frozenset[str]
     products: re.Pattern
+    product_parts: tuple[str, ...] | None  # one of them is in a text holding a product
     gene_products: dict[str, str]
     abbreviations: dict[str, str]
 
@@ -113,6 +119,7 @@ class DrugRules:
             radiation=frozenset(word.lower() for word in values["radiation"]),
             products=re.compile(first_scanned_forms(values["products"], "[A-Za-z0-9-]")
                                 + "(?![A-Za-z0-9]|-[A-Za-z0-9])"),
+            product_parts=holding_parts(values["products"]),
             gene_products={str(k).lower(): str(v).lower() for k, v in gene_products.items()},
             abbreviations={str(k): str(v).lower() for k, v in named.items()},
         )
@@ -166,6 +173,10 @@ def lexicon_candidates(text: str, lexicon: DrugLexicon, rules: DrugRules,
 
 
 def product_candidates(text: str, rules: DrugRules) -> list[Candidate]:
+    """Drug products as printed, looked for only in a text holding a part of one ("CSF",
+    "EPO"): the pattern stops at every "r" of a text."""
+    if rules.product_parts is not None and not any(part in text for part in rules.product_parts):
+        return []
     return [Candidate(m.start(), m.end(), m.group(0).lower(), "product", "drug.product", True)
             for m in rules.products.finditer(text)]
 
@@ -353,6 +364,9 @@ def abbreviation_candidates(text: str, rules: DrugRules) -> list[Candidate]:
 
 def code_candidates(text: str, genes: GeneLexicon) -> list[Candidate]:
     """Research-code shapes that are no gene symbol ("CA125" is MUC16's alias)."""
+    shaped = shape(text)
+    if not any(part in shaped for part in RESEARCH_CODE_SHAPES):
+        return []
     return [Candidate(m.start(), m.end(), m.group(0).lower(), "code", "drug.research_code", False)
             for m in RESEARCH_CODE.finditer(text)
             if m.group(0) not in genes.printed_forms
