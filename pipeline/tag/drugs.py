@@ -55,8 +55,8 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
 from pipeline.tag.gene_rules import gene_rules
-from pipeline.tag.matching import (SpanIndex, find_terms, first_scanned_forms, holding_parts,
-                                   lower_keeping_offsets, shape)
+from pipeline.tag.matching import (Match, SpanIndex, find_terms, first_scanned_forms,
+                                   holding_parts, lower_keeping_offsets, may_hold_terms, shape)
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
 from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text, remove_tags
@@ -249,13 +249,16 @@ class Definition:
     initials: str = ""  # of the drug names as printed: "pcv" for procarbazine-CCNU-vincristine
 
 
-def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
-           words: frozenset[str]) -> Definition:
-    """The drugs a defined abbreviation's long form names, when drug names make up most
-    of it ("liposomal daunorubicin/cytarabine" does, "kinase suppressor Ras" does not). A
-    weak name ("adriamycin (ADR)") makes its short form as weak: it is a drug where the
-    name is, e.g. near "chemotherapy" or once accepted. A name its context in the long
-    form speaks against is none ("cyclic AMP-dependent protein kinase")."""
+LETTER_WORDS = re.compile(r"[A-Za-z]+")
+
+
+def named_drugs(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
+                words: frozenset[str]) -> list[tuple[Match, DrugEntry, bool]]:
+    """The drug names of a long form that its context there does not speak against, each
+    with whether it is strong; none sought in a long form no word of which starts a drug
+    name (most of them: "polymerase chain reaction")."""
+    if not may_hold_terms(long_form, lexicon.names, lower=True):
+        return []
     hits = []
     for m, entry in find_terms(long_form, lexicon.names, max_words=MAX_DRUG_WORDS, lower=True,
                                accept=printed_as_name):
@@ -264,11 +267,23 @@ def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
         if verdict != "reject" and rules.evidence.score(prior, long_form, m.start, m.end,
                                                         None) >= WEAK:
             hits.append((m, entry, verdict == "strong"))
+    return hits
+
+
+def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
+           words: frozenset[str]) -> Definition:
+    """The drugs a defined abbreviation's long form names, when drug names make up most
+    of it ("liposomal daunorubicin/cytarabine" does, "kinase suppressor Ras" does not). A
+    weak name ("adriamycin (ADR)") makes its short form as weak: it is a drug where the
+    name is, e.g. near "chemotherapy" or once accepted. A name its context in the long
+    form speaks against is none ("cyclic AMP-dependent protein kinase")."""
+    hits = named_drugs(long_form, lexicon, rules, words)
     covered = sum(letters(long_form[m.start:m.end]) for m, _, _ in hits)
-    common = sum(letters(word) for word in re.findall(r"[A-Za-z]+", long_form)
-                 if word.lower() in words)
-    if 2 * covered <= letters(long_form):
-        return Definition(frozenset(), False, 2 * common > letters(long_form))
+    total = letters(long_form)
+    if 2 * covered <= total:
+        common = sum(len(word) for word in LETTER_WORDS.findall(long_form)
+                     if word.lower() in words)
+        return Definition(frozenset(), False, 2 * common > total)
     return Definition(frozenset(entry.inn for _, entry, _ in hits),
                       all(strong for _, _, strong in hits), False,
                       "".join(long_form[m.start] for m, _, _ in hits).lower())

@@ -328,6 +328,20 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     return found
 
 
+def may_hold_terms(text: str, lookup: Mapping[str, object], lower: bool = False) -> bool:
+    """False only when :func:`find_terms` (``lower`` as given, no respellings) finds no
+    phrase of ``lookup`` in the text: an ASCII text none of whose words is a key word
+    alone and none of whose words and the next begin a key. Two set tests, where
+    find_terms first works out its words' offsets and what joins them (most of its time
+    on a short text, such as a long form, that holds none)."""
+    if not text.isascii():
+        return True
+    known = key_words(lookup)
+    words = ASCII_RUNS.findall(text.lower() if lower else text)
+    return not (known.single_words.isdisjoint(words)
+                and known.word_pairs.isdisjoint(zip(words, words[1:])))
+
+
 # The characters that Python's re, ignoring case, matches to ASCII letters ("ſ" to "s",
 # the Kelvin sign to "k"; tests/tag/test_matching.py checks the list against the whole of
 # Unicode): a text holding one is read by the regular expression itself.

@@ -421,3 +421,21 @@ def test_parts_one_of_which_each_form_holds():
     assert holding_parts(["7+3", "FLAG-IDA", "FLAG"]) == ("7", "FLAG")
     assert holding_parts(["a-b", "--"]) is None  # "--" holds no run to look for
     assert holding_parts([]) == ()
+
+
+def test_a_text_none_of_whose_words_starts_a_key_holds_no_phrase():
+    from pipeline.tag.matching import may_hold_terms
+
+    assert may_hold_terms("Anaplastic lymphoma kinase (ALK)", NAMES, lower=True)
+    assert not may_hold_terms("Anaplastic lymphoma kinase (ALK)", NAMES)  # printed case
+    assert not may_hold_terms("lymphoma kinase, caveolins and vimentins-like", NAMES, lower=True)
+    assert not may_hold_terms("Anaplastic kinase, caveolin one, echinoderm", NAMES, lower=True)
+    assert may_hold_terms("Vımentin", NAMES, lower=True)  # beyond ASCII: find_terms reads it
+    rng = random.Random(18)
+    pieces = ["anaplastic", "Anaplastic", "lymphoma", "kinase", "caveolin", "1", "vimentin",
+              "VIMENTIN", "echinoderm", "protein-like", " ", "-", "  ", "x", "İ", "\u212a"]
+    for _ in range(5_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        for lower in (True, False):
+            if not may_hold_terms(text, NAMES, lower=lower):
+                assert find_terms(text, NAMES, max_words=4, lower=lower) == [], text
