@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 
 import numpy
-from scispacy.abbreviation import AbbreviationDetector
 from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -114,8 +113,8 @@ def document_abbreviations(doc: Doc) -> dict[str, str]:
 
 def detected_definitions(doc: Doc) -> list[tuple[str, str]]:
     """(short form, long form) of each definition the detector found, in text order: as
-    :class:`DefinitionDetector` noted them, or read from any detector's
-    ``doc._.abbreviations``."""
+    :class:`DefinitionDetector` noted them, or read from the ``doc._.abbreviations`` of
+    scispaCy's own detector (a pipeline configured with it)."""
     found = doc.user_data.get(DETECTED)
     if found is None:
         found = [(short.text, short._.long_form.text if hasattr(short._.long_form, "text")
@@ -272,15 +271,20 @@ def long_form_start(tokens: Tokens, long_start: int, long_end: int, short_start:
     return long_start  # scispaCy slices from None then: the whole candidate
 
 
-class DefinitionDetector(AbbreviationDetector):
-    """scispaCy's detector, with its bracket search bounded (:func:`bracket_pairs`) and
-    without its global search for every later use of each short form: the map needs only
-    the definitions, and that search (a Matcher over every token) cost a quarter of the
-    tagging time. ``doc._.abbreviations`` holds the defining short forms only.
+class DefinitionDetector:
+    """The definitions scispaCy's abbreviation detector finds, (short form, long form) in
+    text order for :func:`detected_definitions`. Its bracket search is bounded
+    (:func:`bracket_pairs`); it does not search for every later use of each short form (a
+    Matcher over every token that cost a quarter of the tagging time), nor make a Span for
+    each definition (scispaCy's ``doc._.abbreviations``, a quarter of the detector's time),
+    since the map needs only the definitions' texts.
 
     Its rules (:func:`definition_candidates`, :func:`long_form_start`) read token texts
     as slices of the Doc's text: scispaCy's read them from Span and Token objects, which
     cost most of the detector's time."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = Tokens.of(doc)
@@ -301,9 +305,6 @@ class DefinitionDetector(AbbreviationDetector):
                 continue
             seen_long.add(long_text)
             seen_short.add(short_text)
-            short = doc[short_start:short_end]
-            short._.long_form = doc[first:long_end]
-            doc._.abbreviations.append(short)
             detected.append((short_text, long_text))
         doc.user_data[DETECTED] = detected
         return doc
@@ -311,7 +312,7 @@ class DefinitionDetector(AbbreviationDetector):
 
 @Language.factory("caselit_abbreviation_detector")
 def make_abbreviation_detector(nlp: Language, name: str) -> DefinitionDetector:
-    return DefinitionDetector(nlp, name=name, make_serializable=False)
+    return DefinitionDetector(nlp, name)
 
 
 @Language.component("caselit_abbreviations", assigns=["doc.user_data"])

@@ -55,7 +55,8 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
 from pipeline.tag.gene_rules import gene_rules
-from pipeline.tag.matching import SpanIndex, find_terms, first_scanned_forms, lower_keeping_offsets
+from pipeline.tag.matching import (Match, SpanIndex, find_terms, first_scanned_forms,
+                                   holding_parts, lower_keeping_offsets, may_hold_terms, shape)
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
 from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text, remove_tags
@@ -68,6 +69,10 @@ STRONG_KINDS = frozenset({"inn", "short", "code"})
 # look-behind follows the first capital, so re skips to capitals by a fast scan.
 RESEARCH_CODE = re.compile(r"[A-Z](?<![A-Za-z0-9-][A-Z])[A-Z]{1,4}-?\d{3,7}[A-Z]?"
                            r"(?![A-Za-z0-9]|-[A-Za-z0-9])")
+# What a research code's shape (matching.shape) holds: two capitals and three digits, a
+# hyphen between or not. A text holding neither is not scanned: re would try the pattern
+# at each of its capitals (26 of the bench's 329 texts hold one).
+RESEARCH_CODE_SHAPES = (b"AA000", b"AA-000")
 NOT_A_THERAPY_AFTER = re.compile(r"^\s+(?:cells?|cell\s+lines?|xenografts?|models?|levels?|"
                                  r"antigen|values?)\b", re.IGNORECASE)
 LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|then\s+)?|and\s+|or\s+|plus\s+|with\s+|/|\+|"
@@ -87,6 +92,7 @@ class DrugRules:
     classes: frozenset[str]
     radiation: frozenset[str]
     products: re.Pattern
+    product_parts: tuple[str, ...] | None  # one of them is in a text holding a product
     gene_products: dict[str, str]
     abbreviations: dict[str, str]
 
@@ -113,6 +119,7 @@ class DrugRules:
             radiation=frozenset(word.lower() for word in values["radiation"]),
             products=re.compile(first_scanned_forms(values["products"], "[A-Za-z0-9-]")
                                 + "(?![A-Za-z0-9]|-[A-Za-z0-9])"),
+            product_parts=holding_parts(values["products"]),
             gene_products={str(k).lower(): str(v).lower() for k, v in gene_products.items()},
             abbreviations={str(k): str(v).lower() for k, v in named.items()},
         )
@@ -166,6 +173,10 @@ def lexicon_candidates(text: str, lexicon: DrugLexicon, rules: DrugRules,
 
 
 def product_candidates(text: str, rules: DrugRules) -> list[Candidate]:
+    """Drug products as printed, looked for only in a text holding a part of one ("CSF",
+    "EPO"): the pattern stops at every "r" of a text."""
+    if rules.product_parts is not None and not any(part in text for part in rules.product_parts):
+        return []
     return [Candidate(m.start(), m.end(), m.group(0).lower(), "product", "drug.product", True)
             for m in rules.products.finditer(text)]
 
@@ -238,13 +249,16 @@ class Definition:
     initials: str = ""  # of the drug names as printed: "pcv" for procarbazine-CCNU-vincristine
 
 
-def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
-           words: frozenset[str]) -> Definition:
-    """The drugs a defined abbreviation's long form names, when drug names make up most
-    of it ("liposomal daunorubicin/cytarabine" does, "kinase suppressor Ras" does not). A
-    weak name ("adriamycin (ADR)") makes its short form as weak: it is a drug where the
-    name is, e.g. near "chemotherapy" or once accepted. A name its context in the long
-    form speaks against is none ("cyclic AMP-dependent protein kinase")."""
+LETTER_WORDS = re.compile(r"[A-Za-z]+")
+
+
+def named_drugs(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
+                words: frozenset[str]) -> list[tuple[Match, DrugEntry, bool]]:
+    """The drug names of a long form that its context there does not speak against, each
+    with whether it is strong; none sought in a long form no word of which starts a drug
+    name (most of them: "polymerase chain reaction")."""
+    if not may_hold_terms(long_form, lexicon.names, lower=True):
+        return []
     hits = []
     for m, entry in find_terms(long_form, lexicon.names, max_words=MAX_DRUG_WORDS, lower=True,
                                accept=printed_as_name):
@@ -253,11 +267,23 @@ def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
         if verdict != "reject" and rules.evidence.score(prior, long_form, m.start, m.end,
                                                         None) >= WEAK:
             hits.append((m, entry, verdict == "strong"))
+    return hits
+
+
+def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
+           words: frozenset[str]) -> Definition:
+    """The drugs a defined abbreviation's long form names, when drug names make up most
+    of it ("liposomal daunorubicin/cytarabine" does, "kinase suppressor Ras" does not). A
+    weak name ("adriamycin (ADR)") makes its short form as weak: it is a drug where the
+    name is, e.g. near "chemotherapy" or once accepted. A name its context in the long
+    form speaks against is none ("cyclic AMP-dependent protein kinase")."""
+    hits = named_drugs(long_form, lexicon, rules, words)
     covered = sum(letters(long_form[m.start:m.end]) for m, _, _ in hits)
-    common = sum(letters(word) for word in re.findall(r"[A-Za-z]+", long_form)
-                 if word.lower() in words)
-    if 2 * covered <= letters(long_form):
-        return Definition(frozenset(), False, 2 * common > letters(long_form))
+    total = letters(long_form)
+    if 2 * covered <= total:
+        common = sum(len(word) for word in LETTER_WORDS.findall(long_form)
+                     if word.lower() in words)
+        return Definition(frozenset(), False, 2 * common > total)
     return Definition(frozenset(entry.inn for _, entry, _ in hits),
                       all(strong for _, _, strong in hits), False,
                       "".join(long_form[m.start] for m, _, _ in hits).lower())
@@ -353,6 +379,9 @@ def abbreviation_candidates(text: str, rules: DrugRules) -> list[Candidate]:
 
 def code_candidates(text: str, genes: GeneLexicon) -> list[Candidate]:
     """Research-code shapes that are no gene symbol ("CA125" is MUC16's alias)."""
+    shaped = shape(text)
+    if not any(part in shaped for part in RESEARCH_CODE_SHAPES):
+        return []
     return [Candidate(m.start(), m.end(), m.group(0).lower(), "code", "drug.research_code", False)
             for m in RESEARCH_CODE.finditer(text)
             if m.group(0) not in genes.printed_forms

@@ -9,6 +9,7 @@ longest match first, so the same entry is found however a tokenizer would split 
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, wraps
@@ -328,6 +329,20 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     return found
 
 
+def may_hold_terms(text: str, lookup: Mapping[str, object], lower: bool = False) -> bool:
+    """False only when :func:`find_terms` (``lower`` as given, no respellings) finds no
+    phrase of ``lookup`` in the text: an ASCII text none of whose words is a key word
+    alone and none of whose words and the next begin a key. Two set tests, where
+    find_terms first works out its words' offsets and what joins them (most of its time
+    on a short text, such as a long form, that holds none)."""
+    if not text.isascii():
+        return True
+    known = key_words(lookup)
+    words = ASCII_RUNS.findall(text.lower() if lower else text)
+    return not (known.single_words.isdisjoint(words)
+                and known.word_pairs.isdisjoint(zip(words, words[1:])))
+
+
 # The characters that Python's re, ignoring case, matches to ASCII letters ("ſ" to "s",
 # the Kelvin sign to "k"; tests/tag/test_matching.py checks the list against the whole of
 # Unicode): a text holding one is read by the regular expression itself.
@@ -335,6 +350,41 @@ FOLDED_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 ASCII_RUNS = re.compile("[A-Za-z0-9]+")
 SPLIT_RUNS = re.compile(f"({ASCII_RUNS.pattern})")
 SPLIT_LETTERS = re.compile("([A-Za-z]+)")
+
+
+# A byte's class in a text's shape: ASCII capitals "A", small letters "a", digits "0", "-"
+# itself, any other byte (each byte of a character beyond ASCII too) a space
+SHAPE_CLASSES = {**dict.fromkeys(string.ascii_uppercase, "A"),
+                 **dict.fromkeys(string.ascii_lowercase, "a"), **dict.fromkeys(string.digits, "0"),
+                 "-": "-"}
+SHAPE_TABLE = bytes(ord(SHAPE_CLASSES.get(chr(byte), " ")) for byte in range(256))
+
+
+def shape(text: str) -> bytes:
+    """The class (:data:`SHAPE_CLASSES`) of each byte of the text's UTF-8: two ASCII
+    characters stand side by side in the text exactly where their classes do in its shape,
+    so ``b"AA000" in shape(text)`` says whether the text holds two capitals and three
+    digits in a row, by a C-level translation and search several times faster than a
+    regular expression's scan for a class of characters."""
+    return text.encode("utf-8", "surrogatepass").translate(SHAPE_TABLE)
+
+
+def holding_parts(forms: Iterable[str]) -> tuple[str, ...] | None:
+    """A few strings one of which each of ``forms`` holds (a text holding none of them, by
+    str's fast search, holds none of the forms): runs of ASCII letters and digits of the
+    forms, each the one most forms not yet covered hold (of those, the longest: "CSF" for
+    "G-CSF", "GM-CSF" and "rhG-CSF"). None when a form holds no such run."""
+    left = set(forms)
+    runs = {run for form in left for run in ASCII_RUNS.findall(form)}
+    parts = []
+    while left:
+        best = max(runs, key=lambda run: (sum(run in form for form in left), len(run), run),
+                   default=None)
+        if best is None or not any(best in form for form in left):
+            return None
+        parts.append(best)
+        left = {form for form in left if best not in form}
+    return tuple(sorted(parts))
 
 
 @dataclass(frozen=True)

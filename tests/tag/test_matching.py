@@ -1,5 +1,6 @@
 """Dictionary look-up over raw characters, on phrases written for each rule."""
 
+import random
 import re
 
 from pipeline.tag.case_words import whole_words
@@ -442,3 +443,44 @@ def test_spans_overlapping_a_stretch_are_those_a_scan_finds():
         for start in range(0, 70, 3):
             end = start + chance.randint(1, 8)
             assert index.overlaps(start, end) == any(s < end and start < e for s, e in spans)
+
+
+def test_a_text_s_shape_holds_its_ascii_characters_side_by_side_as_the_text_does():
+    from pipeline.tag.matching import shape
+
+    assert shape("CPX-351, ASP3062 é. x") == b"AAA-000  AAA0000     a"  # é: two bytes
+    assert b"AA000" in shape("AZD9291") and b"AA000" not in shape("AZ\u03b19291")
+    assert b"AA000" not in shape("AZ\ud8009291")  # a lone surrogate is no digit either
+    rng = random.Random(18)
+    pieces = list("AZaz09-. é\u03b1\U0001f600")
+    for _ in range(2_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert (b"AA0" in shape(text)) == bool(re.search("[A-Z]{2}[0-9]", text)), text
+
+
+def test_parts_one_of_which_each_form_holds():
+    from pipeline.tag.matching import holding_parts
+
+    assert holding_parts(["G-CSF", "GM-CSF", "rhG-CSF", "rhGM-CSF", "rhEPO", "rh-EPO"]) == (
+        "CSF", "EPO")
+    assert holding_parts(["7+3", "FLAG-IDA", "FLAG"]) == ("7", "FLAG")
+    assert holding_parts(["a-b", "--"]) is None  # "--" holds no run to look for
+    assert holding_parts([]) == ()
+
+
+def test_a_text_none_of_whose_words_starts_a_key_holds_no_phrase():
+    from pipeline.tag.matching import may_hold_terms
+
+    assert may_hold_terms("Anaplastic lymphoma kinase (ALK)", NAMES, lower=True)
+    assert not may_hold_terms("Anaplastic lymphoma kinase (ALK)", NAMES)  # printed case
+    assert not may_hold_terms("lymphoma kinase, caveolins and vimentins-like", NAMES, lower=True)
+    assert not may_hold_terms("Anaplastic kinase, caveolin one, echinoderm", NAMES, lower=True)
+    assert may_hold_terms("Vımentin", NAMES, lower=True)  # beyond ASCII: find_terms reads it
+    rng = random.Random(18)
+    pieces = ["anaplastic", "Anaplastic", "lymphoma", "kinase", "caveolin", "1", "vimentin",
+              "VIMENTIN", "echinoderm", "protein-like", " ", "-", "  ", "x", "İ", "\u212a"]
+    for _ in range(5_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        for lower in (True, False):
+            if not may_hold_terms(text, NAMES, lower=lower):
+                assert find_terms(text, NAMES, max_words=4, lower=lower) == [], text

@@ -120,3 +120,37 @@ def test_sized_changes_are_sought_in_texts_holding_an_edit_word_only():
     for _ in range(5_000):
         text = "".join(rng.choice(SIZED_PIECES) for _ in range(rng.randint(1, 12)))
         assert found(text) == [m.span() for m in SIZED_CHANGE.finditer(text)], text
+
+
+CODE_SENTENCE = ("CPX-351 (ASP3062), AZD9291, rhG-CSF, GM-CSF, rh-EPO and rhEPO; not xCPX-351, "
+                 "AB-CD123, CD123-4, ABCDEF123, G-CSFs or -EPO.")
+CODE_PIECES = list("ABCDEGHMPSXZaxhr0123456789-.,( )é\u03b1") + [
+    "CSF", "EPO", "rh", "GM", "CPX-", "351", "AZD", "9291", "ASP3062", "İ", "ſ"]
+
+
+def test_codes_and_products_are_sought_in_texts_a_screen_lets_through_only():
+    from types import SimpleNamespace
+
+    from pipeline.tag.drugs import (RESEARCH_CODE, code_candidates, drug_rules,
+                                    product_candidates)
+    from pipeline.tag.matching import shape
+
+    rules, no_genes = drug_rules(), SimpleNamespace(printed_forms=frozenset())
+
+    def codes(text):
+        return [(c.start, c.end) for c in code_candidates(text, no_genes)]
+
+    assert [CODE_SENTENCE[start:end] for start, end in codes(CODE_SENTENCE)] == [
+        "CPX-351", "ASP3062", "AZD9291"]
+    assert codes("CD 123, AB12, A-123, ab-123 and Ab123") == []
+    assert [c.drug for c in product_candidates(CODE_SENTENCE, rules)] == [
+        "rhg-csf", "gm-csf", "rh-epo", "rhepo"]
+    assert product_candidates("G-CS F and rhEP0", rules) == []
+    rng = random.Random(18)
+    for _ in range(20_000):
+        text = "".join(rng.choice(CODE_PIECES) for _ in range(rng.randint(1, 12)))
+        assert codes(text) == [m.span() for m in RESEARCH_CODE.finditer(text)], text
+        if RESEARCH_CODE.search(text):
+            assert b"AA000" in shape(text) or b"AA-000" in shape(text), text
+        assert [(c.start, c.end) for c in product_candidates(text, rules)] == [
+            m.span() for m in rules.products.finditer(text)], text
