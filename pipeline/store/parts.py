@@ -31,6 +31,7 @@ import json
 import os
 import time
 import zlib
+from itertools import compress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -357,9 +358,8 @@ def fill_parts(parts: dict, record) -> None:
         if columns["id"]:
             parts["mentions"].add_table(mention_table(doc_id, columns))
         evidence.add(columns)
-        sentences.update((mention_id, sentence) for mention_id, type_, sentence
-                         in zip(columns["id"], columns["type"], columns["sentence"])
-                         if type_ in LINE_EVIDENCE_TYPES)
+        sentences.update(compress(zip(columns["id"], columns["sentence"]),
+                                  map(LINE_EVIDENCE_TYPES.__contains__, columns["type"])))
     head = record.head()
     parts["documents"].add([document_row(head)])
     parts["cases"].add([case_row(doc_id, case) for case in head.cases])
