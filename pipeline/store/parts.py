@@ -31,13 +31,14 @@ import json
 import os
 import time
 import zlib
+from itertools import compress
 from pathlib import Path
 from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
-from zlib_ng import gzip_ng
+from zlib_ng import zlib_ng
 
 from pipeline.schema import CaseRecord, Extraction, Fusion, Variant
 
@@ -160,9 +161,9 @@ def mention_table(doc_id: str, columns: dict[str, list]) -> pa.Table:
     """A batch of mentions (columns of their fields, as
     :meth:`~pipeline.store.records.StoredRecord.column_batches` gives them) as the rows
     of the mentions table, built column by column."""
-    count = len(columns["id"])
     return pa.Table.from_pydict({
-        "doc_id": [doc_id] * count, "mention_id": columns["id"], "type": columns["type"],
+        "doc_id": pa.repeat(pa.scalar(doc_id, pa.large_string()), len(columns["id"])),
+        "mention_id": columns["id"], "type": columns["type"],
         "text": columns["text"], "normalised": columns["normalised"],
         "start": columns["start"], "end": columns["end"], "page": columns["page"],
         "section": columns["section"], "in_scope": columns["in_scope"],
@@ -253,9 +254,13 @@ def declared_schema(name: str) -> pa.Schema:
 SCHEMAS = {name: declared_schema(name) for name in TABLES}
 
 
+# Arrow's CSV write options, with the header and without it, made once.
+CSV_OPTIONS = {header: pa_csv.WriteOptions(include_header=header) for header in (False, True)}
+
+
 def csv_lines(table: pa.Table, header: bool = False) -> pa.Buffer:
     sink = pa.BufferOutputStream()
-    pa_csv.write_csv(table, sink, write_options=pa_csv.WriteOptions(include_header=header))
+    pa_csv.write_csv(table, sink, write_options=CSV_OPTIONS[header])
     return sink.getvalue()
 
 
@@ -266,15 +271,18 @@ def csv_lines(table: pa.Table, header: bool = False) -> pa.Buffer:
 # (0.6 MB per 1,000 documents); level 3 would put the output near three times its input
 # (the mentions' lines alone +13%).
 GZIP_LEVEL = 4
+# zlib's window bits for a gzip member (16 + the 15 of a 32 KB window).
+GZIP_WBITS = 31
 
 
-def gzip_member(data: bytes) -> bytes:
-    """``data`` as one gzip member, the same bytes for the same data (no time stamp).
-    Compressed by zlib-ng, whose level 4 gives standard gzip members 0.8% smaller than
-    zlib's in two thirds of the time (the bench corpus's first 100 documents: 2.08 ->
-    1.40 ms a document, best of 5; callgrind of their staging, 8.8 -> 4.3 M instructions
-    a document of 43.8 -> 40.2 M)."""
-    return gzip_ng.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if data else b""
+def gzip_member(data: bytes | pa.Buffer) -> bytes:
+    """``data`` as one gzip member, the same bytes for the same data (zlib-ng's header
+    has no time stamp). Compressed by zlib-ng, whose level 4 gives standard gzip members
+    0.8% smaller than zlib's in two thirds of the time (the bench corpus's first 100
+    documents: 2.08 -> 1.40 ms a document, best of 5; callgrind of their staging, 8.8 ->
+    4.3 M instructions a document of 43.8 -> 40.2 M). Called directly, not by
+    ``gzip_ng.compress``, which copies the member to set the header's system byte."""
+    return zlib_ng.compress(data, level=GZIP_LEVEL, wbits=GZIP_WBITS) if len(data) else b""
 
 
 @functools.cache
@@ -282,7 +290,7 @@ def csv_header(name: str) -> bytes:
     """Table ``name``'s CSV header, a gzip member of its own. Made when first asked for:
     Arrow imports pandas with its first array (0.2-0.3 s), which a run then pays while
     its first documents are extracted, not before they can start."""
-    return gzip_member(csv_lines(SCHEMAS[name].empty_table(), header=True).to_pybytes())
+    return gzip_member(csv_lines(SCHEMAS[name].empty_table(), header=True))
 
 
 # Per table, the type of its rows: a list of row dicts converts to it in one pass.
@@ -350,9 +358,8 @@ def fill_parts(parts: dict, record) -> None:
         if columns["id"]:
             parts["mentions"].add_table(mention_table(doc_id, columns))
         evidence.add(columns)
-        sentences.update((mention_id, sentence) for mention_id, type_, sentence
-                         in zip(columns["id"], columns["type"], columns["sentence"])
-                         if type_ in LINE_EVIDENCE_TYPES)
+        sentences.update(compress(zip(columns["id"], columns["sentence"]),
+                                  map(LINE_EVIDENCE_TYPES.__contains__, columns["type"])))
     head = record.head()
     parts["documents"].add([document_row(head)])
     parts["cases"].add([case_row(doc_id, case) for case in head.cases])
@@ -399,7 +406,7 @@ class PartInMemory(Part):
         self.rows = 0
 
     def add_csv(self, table: pa.Table) -> None:
-        self.members.append(gzip_member(csv_lines(table).to_pybytes()))
+        self.members.append(gzip_member(csv_lines(table)))
 
     def finish(self) -> tuple[bytes, bytes]:
         self.parquet.close()

@@ -124,7 +124,7 @@ class CsvView:
     def add(self, table: pa.Table) -> int:
         """Write ``table``'s rows as a gzip member (none when there are none); returns its
         bytes."""
-        member = gzip_member(csv_lines(table).to_pybytes())
+        member = gzip_member(csv_lines(table))
         self.target.write(member)
         return len(member)
 

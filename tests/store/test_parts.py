@@ -184,3 +184,24 @@ def test_a_mentions_part_dictionary_encodes_its_repeating_text_columns_only():
     assert encoded == set(DICTIONARY_COLUMNS["mentions"])
     assert part.read().to_pandas()[["mention_id", "sentence"]].values.tolist() == [
         ["m1", sentence], ["m2", sentence]]
+
+
+def test_evidence_counts_mentions_in_scope_with_a_normal_form_and_keeps_the_first_over_batches():
+    from pipeline.store.parts import Evidence
+
+    def batch(*mentions):
+        fields = ("id", "type", "normalised", "in_scope", "sentence")
+        return {field: [mention[index] for mention in mentions]
+                for index, field in enumerate(fields)}
+
+    evidence = Evidence()
+    evidence.add(batch(("m0", "gene", "ALK", False, "out of scope"),
+                       ("m1", "gene", "ALK", True, "first ALK"),
+                       ("m2", "drug", None, True, "no normal form"),
+                       ("m3", "gene", "ALK", True, "second ALK"),
+                       ("m4", "drug", "crizotinib", True, "first crizotinib")))
+    evidence.add(batch(("m5", "gene", "ALK", True, "third ALK"),
+                       ("m6", "gene", "ROS1", True, "first ROS1")))
+    assert evidence.seen == {("gene", "ALK"): (3, "m1", "first ALK"),
+                             ("drug", "crizotinib"): (1, "m4", "first crizotinib"),
+                             ("gene", "ROS1"): (1, "m6", "first ROS1")}
