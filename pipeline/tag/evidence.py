@@ -129,11 +129,14 @@ class Evidence:
 
     def score(self, prior: int, text: str, start: int, end: int, sentence: Sentence | None,
               *, labels: frozenset[str] = frozenset(), in_scope: bool = True) -> int:
-        """``prior`` plus the weight of every rule the context of ``text[start:end]`` meets;
-        a candidate not strong is labelled "weak" too. Evidence against is weighed first:
-        a score that reaches ACCEPT without it is not summed further (evidence for cannot
-        lower it), so a strong candidate nothing speaks against costs no look at its
-        context beyond those rules. The cue window is cut only when a rule looks in it."""
+        """``prior`` plus the weight of every rule the context of ``text[start:end]`` meets,
+        summed until it reaches ACCEPT; a candidate not strong is labelled "weak" too.
+        Evidence against is weighed first, then evidence for, rule by rule: once the score
+        reaches ACCEPT, no further rule can take it below (evidence for only adds), and
+        callers ask only whether it reaches ACCEPT (or WEAK). So a strong candidate nothing
+        speaks against costs no look at its context beyond those rules, and a weak one
+        with a gene word near none at the rules after it. The cue window is cut only when
+        a rule looks in it."""
         rules = self.applicable(labels | WEAK_LABEL if prior < STRONG else labels, in_scope)
         window = cue_window(text, start, end, sentence) if rules.against_near else ""
         score = prior + sum(rule.weight for rule in rules.against
@@ -142,7 +145,12 @@ class Evidence:
             return score
         if rules.for_near and not rules.against_near:
             window = cue_window(text, start, end, sentence)
-        return score + sum(rule.weight for rule in rules.for_ if rule.holds(text, start, end, window))
+        for rule in rules.for_:
+            if rule.holds(text, start, end, window):
+                score += rule.weight
+                if score >= ACCEPT:
+                    break
+        return score
 
 
 @dataclass(frozen=True)

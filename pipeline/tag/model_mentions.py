@@ -66,7 +66,9 @@ def model_mentions(doc: Doc, kind: str) -> list[ModelMention]:
 
 
 def inside(start: int, end: int, mentions: list[ModelMention]) -> bool:
-    return any(m.start <= start and end <= m.end for m in mentions)
+    # most documents have no model's mentions (no model configured): no generator to make
+    # for each candidate
+    return bool(mentions) and any(m.start <= start and end <= m.end for m in mentions)
 
 
 def unknown_entities(kind: str, proposed: list[ModelMention], candidates: list) -> list[Tag]:

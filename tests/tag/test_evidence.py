@@ -65,6 +65,24 @@ def test_the_cue_window_is_cut_only_for_a_rule_that_looks_in_it(monkeypatch):
     assert len(cut) == 1
 
 
+def test_evidence_for_is_summed_only_until_the_score_reaches_accept(monkeypatch):
+    import pipeline.tag.evidence as module
+
+    asked = []
+    holds = module.ContextRule.holds
+    monkeypatch.setattr(module.ContextRule, "holds",
+                        lambda rule, *args: asked.append(rule.name) or holds(rule, *args))
+    levels_after = {"name": "levels after", "place": "after", "weight": 1, "words": ["levels"]}
+    rules = evidence(THERAPY_NEAR, levels_after)
+    # "treated" near the name accepts it: the word after it is not looked at
+    assert score(rules, WEAK, "Lithium levels fell once she was treated.", "Lithium") == ACCEPT
+    assert asked == ["therapy near"]
+    # with no therapy word near, the word after it is what accepts it
+    asked.clear()
+    assert score(rules, WEAK, "Lithium levels were high.", "Lithium") == ACCEPT
+    assert asked == ["therapy near", "levels after"]
+
+
 @pytest.mark.parametrize("entry, message", [
     ({"name": "x", "place": "inside", "weight": 1, "words": ["a"]}, "place must be one of"),
     ({"name": "x", "place": "near", "weight": 1}, "one of the two"),
