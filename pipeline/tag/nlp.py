@@ -127,11 +127,13 @@ PLAIN_ALPHABETS = ((string.ascii_letters + string.digits, str.isalnum),
 # A word of ASCII letters, which each of PLAIN_ALPHABETS holds: when no affix pattern can
 # match in it, the tokenizer's token_match, so that spaCy keeps such a word whole at once
 # instead of asking its three affix patterns (a C-level regex; spaCy saves its pattern).
-PLAIN_WORD = re.compile(r"[A-Za-z]+\Z")
+# Its repeats are possessive: a word it does not match ("cells,") is given up after one
+# pass over its letters, not after trying \Z after each of them.
+PLAIN_WORD = re.compile(r"[A-Za-z]++\Z")
 # ... and, when no suffix ends with a digit either, a word of ASCII letters and digits
 # ending with a digit ("2019", "T790", "ROS1"): a tenth of the words the suffix pattern
 # was asked about.
-PLAIN_OR_NUMBERED_WORD = re.compile(r"[A-Za-z]+\Z|[A-Za-z0-9]*[0-9]\Z")
+PLAIN_OR_NUMBERED_WORD = re.compile(r"[A-Za-z]++\Z|[A-Za-z0-9]*+(?<=[0-9])\Z")
 
 
 def whole_word_match(prefix: AffixPattern, suffix: AffixPattern, infix: AffixPattern):

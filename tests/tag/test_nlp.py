@@ -1,6 +1,7 @@
 import pickle
 import re
 import string
+from random import Random
 from re import _parser as sre_parser
 
 import spacy
@@ -117,8 +118,10 @@ def test_the_tagger_screens_its_affix_patterns_and_tokenizes_as_scispacy(nlp):
     # and digits ending with a digit (no suffix of scispaCy's ends with one)
     assert tokenizer.token_match == PLAIN_OR_NUMBERED_WORD.match
     assert all(set(LETTERS) <= set(alphabet) for alphabet, _ in PLAIN_ALPHABETS)
+    random = Random(14)  # and words of letters, digits and others, for the possessive repeats
     for word in ("EGFR", "tumour", "x", "EGFR2", "ALK+", "résistance", "ſtage", "abc\n", "", "10mg", "2019",
-                 "T790", "٣"):
+                 "T790", "٣", *("".join(random.choices("aZ09,.-(é\n", k=random.randint(1, 6)))
+                                for _ in range(20_000))):
         assert bool(PLAIN_WORD.match(word)) == (word.isascii() and word.isalpha()), word
         assert bool(PLAIN_OR_NUMBERED_WORD.match(word)) == (word.isascii() and (word.isalpha() or (
             word.isalnum() and word[-1].isdigit()))), word
