@@ -57,13 +57,27 @@ def screen(pattern: re.Pattern) -> re.Pattern | None:
     """A pattern matching one character where ``pattern`` matches: a character a match can
     start with (found by re's fast scan), with the pattern as a look-ahead from it. None
     when no such set of characters is known."""
+    return around_starts(pattern, r"(?-i:[{starts}])(?<=(?=(?:{pattern}))[\s\S])")
+
+
+def start_screened(pattern: re.Pattern) -> re.Pattern | None:
+    """The pattern behind a look-ahead for a character a match can start with: the same
+    matches, and a position where none can start is given up at its first character. None
+    when no such set of characters is known."""
+    return around_starts(pattern, r"(?=(?-i:[{starts}]))(?:{pattern})")
+
+
+def around_starts(pattern: re.Pattern, template: str) -> re.Pattern | None:
+    """``template`` compiled with the pattern's flags, ``{pattern}`` in it the pattern and
+    ``{starts}`` the inside of a class of the characters a match can start with; None when
+    those are not known, or the pattern cannot be nested (global flags of its own)."""
     starts = first_characters(sre_parser.parse(pattern.pattern, pattern.flags).data)
     if starts is None:
         return None
     try:
-        return re.compile(rf"(?-i:[{starts}{BEYOND_ASCII}])(?<=(?=(?:{pattern.pattern}))[\s\S])",
+        return re.compile(template.format(starts=starts + BEYOND_ASCII, pattern=pattern.pattern),
                           pattern.flags)
-    except re.error:  # a pattern that cannot be nested (global flags of its own)
+    except re.error:
         return None
 
 

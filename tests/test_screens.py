@@ -6,7 +6,7 @@ import re
 
 from pipeline.assemble.story import story_rules
 from pipeline.assemble.timeline import STEP_BREAKS, therapy_rules
-from pipeline.screens import Screened
+from pipeline.screens import Screened, start_screened
 
 SENTENCES = [
     "After progression on carboplatin, she then received osimertinib; PR followed by PD.",
@@ -72,3 +72,12 @@ def test_every_rule_pattern_finds_what_it_finds_plainly():
             for _ in range(20):
                 start = chance.randint(0, len(text))
                 same_finds(pattern, text, start, chance.randint(start, len(text)))
+
+
+def test_a_start_screened_pattern_matches_where_the_pattern_does_and_fails_at_other_starts():
+    pattern = re.compile(r"^\(|^US\$|^(?i:k)g")
+    screened = start_screened(pattern)
+    for word in ("(EGFR", "US$5", "kg", "Kg", "\u212ag", "cells", "5mg", "", "u"):
+        assert (screened.match(word) and screened.match(word).span()) == (
+            pattern.search(word) and pattern.search(word).span()), word
+    assert start_screened(re.compile(r"^\w*,")) is None  # may start with any word character

@@ -24,7 +24,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import create_vocab
 
-from pipeline.screens import Screened, edge_parts
+from pipeline.screens import Screened, edge_parts, start_screened
 # Imported for their @Language.factory registrations.
 from pipeline.tag import (abbreviations, case_words, drugs, fusions, genes, hgvs,  # noqa: F401
                           model_mentions, modifiers, patients, regimens, sentences)
@@ -58,7 +58,8 @@ def create_scispacy_tokenizer():
         # built once with its final special cases and patterns: spaCy loads every special
         # case again each time one of them is set on a tokenizer (1,322 cases, five times)
         return Tokenizer(nlp.vocab, without_idle_special_cases(scispacy),
-                         prefix_search=affixes[0].search, suffix_search=affixes[1].search,
+                         prefix_search=prefix_match(affixes[0]) or affixes[0].search,
+                         suffix_search=affixes[1].search,
                          infix_finditer=affixes[2].finditer, token_match=token_match,
                          url_match=scispacy.url_match, faster_heuristics=scispacy.faster_heuristics,
                          max_cache_size=CACHED_CHUNKS)
@@ -127,11 +128,13 @@ PLAIN_ALPHABETS = ((string.ascii_letters + string.digits, str.isalnum),
 # A word of ASCII letters, which each of PLAIN_ALPHABETS holds: when no affix pattern can
 # match in it, the tokenizer's token_match, so that spaCy keeps such a word whole at once
 # instead of asking its three affix patterns (a C-level regex; spaCy saves its pattern).
-PLAIN_WORD = re.compile(r"[A-Za-z]+\Z")
+# Its repeats are possessive: a word it does not match ("cells,") is given up after one
+# pass over its letters, not after trying \Z after each of them.
+PLAIN_WORD = re.compile(r"[A-Za-z]++\Z")
 # ... and, when no suffix ends with a digit either, a word of ASCII letters and digits
 # ending with a digit ("2019", "T790", "ROS1"): a tenth of the words the suffix pattern
 # was asked about.
-PLAIN_OR_NUMBERED_WORD = re.compile(r"[A-Za-z]+\Z|[A-Za-z0-9]*[0-9]\Z")
+PLAIN_OR_NUMBERED_WORD = re.compile(r"[A-Za-z]++\Z|[A-Za-z0-9]*+(?<=[0-9])\Z")
 
 
 def whole_word_match(prefix: AffixPattern, suffix: AffixPattern, infix: AffixPattern):
@@ -144,6 +147,19 @@ def whole_word_match(prefix: AffixPattern, suffix: AffixPattern, infix: AffixPat
             and not any(suffix.edges.regex_for(digit) for digit in string.digits)):
         return PLAIN_OR_NUMBERED_WORD.match
     return PLAIN_WORD.match
+
+
+def prefix_match(prefix: AffixPattern):
+    """The prefix pattern as a C-level match, when each of its alternatives starts the word
+    and the characters a match can start with are known (:func:`pipeline.screens.
+    start_screened`): a match can only be at the word's start, so ``match`` finds what
+    ``search`` finds, and a word starting with none of them (a letter, for scispaCy's) fails
+    at its first character. spaCy calls its prefix pattern once for each new word; through
+    :meth:`AffixPattern.search`, a Python call, that was about 3,000 instructions a word."""
+    if prefix.edges is None or prefix.edges.at_end:
+        return None
+    screened = start_screened(prefix.regex)
+    return None if screened is None else screened.match
 
 
 class AffixPattern:

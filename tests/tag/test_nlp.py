@@ -1,6 +1,7 @@
 import pickle
 import re
 import string
+from random import Random
 from re import _parser as sre_parser
 
 import spacy
@@ -11,6 +12,10 @@ from pipeline.tag.nlp import (CACHED_CHUNKS, PLAIN_ALPHABETS, PLAIN_OR_NUMBERED_
 
 LETTERS = string.ascii_letters
 LETTERS_AND_DIGITS = string.ascii_letters + string.digits
+
+
+def span(match: re.Match | None) -> tuple[int, int] | None:
+    return match and match.span()
 
 
 def within(pattern: str, alphabet: str) -> bool:
@@ -109,7 +114,10 @@ def test_the_tagger_screens_its_affix_patterns_and_tokenizes_as_scispacy(nlp):
     from scispacy.custom_tokenizer import combined_rule_tokenizer
 
     tokenizer = nlp.tokenizer
-    assert tokenizer.prefix_search.__self__.plain is str.isalnum
+    # the prefix pattern, whose matches start the word, is matched there behind a look-ahead
+    # for its first characters (no Python call a word)
+    assert tokenizer.prefix_search.__self__.pattern.startswith("(?=(?-i:[")
+    assert tokenizer.prefix_search.__name__ == "match"
     assert tokenizer.suffix_search.__self__.plain is str.isalpha  # units follow digits: "10mg"
     assert tokenizer.infix_finditer.__self__.plain is str.isalnum
     assert tokenizer.max_cache_size == CACHED_CHUNKS
@@ -117,12 +125,15 @@ def test_the_tagger_screens_its_affix_patterns_and_tokenizes_as_scispacy(nlp):
     # and digits ending with a digit (no suffix of scispaCy's ends with one)
     assert tokenizer.token_match == PLAIN_OR_NUMBERED_WORD.match
     assert all(set(LETTERS) <= set(alphabet) for alphabet, _ in PLAIN_ALPHABETS)
+    scispacy = combined_rule_tokenizer(spacy.blank("en", vocab=nlp.vocab))
+    random = Random(14)  # and words of letters, digits and others, for the possessive repeats
     for word in ("EGFR", "tumour", "x", "EGFR2", "ALK+", "résistance", "ſtage", "abc\n", "", "10mg", "2019",
-                 "T790", "٣"):
+                 "T790", "٣", *("".join(random.choices("aZ09,.-(é\n", k=random.randint(1, 6)))
+                                for _ in range(20_000))):
         assert bool(PLAIN_WORD.match(word)) == (word.isascii() and word.isalpha()), word
         assert bool(PLAIN_OR_NUMBERED_WORD.match(word)) == (word.isascii() and (word.isalpha() or (
             word.isalnum() and word[-1].isdigit()))), word
-    scispacy = combined_rule_tokenizer(spacy.blank("en", vocab=nlp.vocab))
+        assert span(tokenizer.prefix_search(word)) == span(scispacy.prefix_search(word)), word
     text = ("Ou et al. report that the 61-year-old man's NSCLC (EGFR-mutant, T790M+) was treated with osimertinib "
             "80mg/day; after 3cycles, CEA fell 45%.\nPatients' scans: 2x2cm, 10mm-lesions, "
             "wasn't it? \"Stable\" disease (SD) [ref. 12]; ALK/ROS1-negative; 5-FU.")
