@@ -50,10 +50,7 @@ class Screened:
         if self.screen is None:
             yield from self.pattern.finditer(text, pos, endpos)
             return
-        # search's two steps, written out: a match costs no further call
-        screen_search, match_at = self.screen.search, self.pattern.match
-        while (found := screen_search(text, pos, endpos)) is not None:
-            match = match_at(text, found.start(), endpos)
+        while (match := self.search(text, pos, endpos)) is not None:
             yield match
             pos = match.end()  # never empty: the next search starts after it, as finditer's
 
