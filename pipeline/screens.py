@@ -29,19 +29,24 @@ class Screened:
     the pattern can be screened (it cannot match an empty string, and what it starts with
     is a few characters); otherwise the pattern's own."""
 
-    __slots__ = ("pattern", "screen")
+    __slots__ = ("pattern", "screen", "required")
 
     def __init__(self, pattern: re.Pattern):
         self.pattern = pattern
         self.screen = screen(pattern)
+        self.required = required_character(sre_parser.parse(pattern.pattern, pattern.flags).data)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        if self.required is not None and text.find(self.required, pos, endpos) == -1:
+            return None  # a stretch without a character every match holds: none to scan for
         if self.screen is None:
             return self.pattern.search(text, pos, endpos)
         found = self.screen.search(text, pos, endpos)
         return None if found is None else self.pattern.match(text, found.start(), endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match]:
+        if self.required is not None and text.find(self.required, pos, endpos) == -1:
+            return  # as in search
         if self.screen is None:
             yield from self.pattern.finditer(text, pos, endpos)
             return
@@ -79,6 +84,18 @@ def around_starts(pattern: re.Pattern, template: str) -> re.Pattern | None:
                           pattern.flags)
     except re.error:
         return None
+
+
+def required_character(items) -> str | None:
+    """A character every match of a parsed sequence holds: an ASCII one other than a
+    letter (no other character matches it case-blind), printed in the sequence or in a
+    group of it ("(" of "t(9;22)"); None when there is none."""
+    for op, value in items:
+        if op is sre_constants.LITERAL and value < 128 and not chr(value).isalpha():
+            return chr(value)
+        if op is sre_constants.SUBPATTERN and (inside := required_character(value[3].data)):
+            return inside
+    return None
 
 
 def first_characters(items) -> str | None:

@@ -52,6 +52,19 @@ def test_a_word_is_found_after_any_character_its_look_behind_allows():
     assert Screened(pattern).search(text, 5).start() == 5  # at the stretch's start
 
 
+def test_a_stretch_without_a_character_every_match_holds_finds_none():
+    # "(" is in every notation; the letters before it are no such character (case-blind)
+    pattern = re.compile(r"\b(?:t|inv)\((?P<chromosomes>\d+;\d+)\)", re.IGNORECASE)
+    assert Screened(pattern).required == "("
+    assert Screened(re.compile(r"\b(?:t|inv)\b", re.IGNORECASE)).required is None
+    text = "with INV(3;3) and t(9;22) translocation, the inv and t of it"
+    for start, end in ((0, len(text)), (0, 8), (5, 13), (14, 25), (26, len(text))):
+        same_finds(Screened(pattern), text, start, end)
+    assert [m.group("chromosomes") for m in Screened(pattern).finditer(text)] == ["3;3", "9;22"]
+    assert Screened(pattern).search(text, 0, 8) is None  # "(" but not its match
+    assert list(Screened(pattern).finditer(text, 26)) == []
+
+
 def test_a_pattern_that_may_match_nothing_is_not_screened():
     assert Screened(re.compile(r"\s*")).screen is None
     assert Screened(re.compile(r"(?:a|b?)c?")).screen is None

@@ -70,10 +70,19 @@ def finding_value(mention: Mention) -> str | None:
     return mention.normalised
 
 
-def method_for(finding: Mention, mentions: list[Mention]) -> str | None:
-    """The detection method its sentence names nearest to it."""
-    said = [m for m in mentions if m.type == "detection_method" and m.normalised
-            and m.sentence_start == finding.sentence_start]
+def methods_by_sentence(mentions: list[Mention]) -> dict[int, list[Mention]]:
+    """The detection methods named, by the start of their sentence, in their order (a
+    patient's findings each ask for their sentence's)."""
+    methods: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        if mention.type == "detection_method" and mention.normalised:
+            methods.setdefault(mention.sentence_start, []).append(mention)
+    return methods
+
+
+def method_for(finding: Mention, methods: dict[int, list[Mention]]) -> str | None:
+    """The detection method its sentence names nearest to it (``methods`` by sentence)."""
+    said = methods.get(finding.sentence_start, [])
     nearest = min(said, key=lambda m: abs(m.start - finding.start), default=None)
     return nearest.normalised if nearest else None
 
@@ -104,6 +113,7 @@ class CourseReader:
     response_of: dict[str, tuple[int, str]] = field(init=False)  # id -> line, category
     fused: set[str] = field(init=False)
     by_id: dict[str, Mention] = field(init=False)
+    methods: dict[int, list[Mention]] = field(init=False)
     started: set[int] = field(default_factory=set)
     current: int | None = None
     told: set[tuple] = field(default_factory=set)
@@ -119,6 +129,7 @@ class CourseReader:
         self.response_of = {i: (n, category) for n, line in enumerate(self.lines)
                             for i, category in line.stated.items()}
         self.by_id = {m.id: m for m in self.mentions}
+        self.methods = methods_by_sentence(self.mentions)
         self.fused = {gene for m in self.mentions if m.type == "fusion" and m.fusion
                       for gene in (m.fusion.five_prime, m.fusion.three_prime)}
 
@@ -185,7 +196,7 @@ class CourseReader:
         if mention.type in FINDINGS and not (mention.type == "rearranged_gene"
                                              and normal in self.fused):
             return self.once(event("finding", [mention], finding_value(mention),
-                                   method=method_for(mention, self.mentions)))
+                                   method=method_for(mention, self.methods)))
         if mention.type == "response" and normal and normal != NULL_WORD:
             return self.response_events(mention)
         kind = self.course_kind(mention, step)

@@ -220,10 +220,9 @@ def with_gene(variant_mentions: list[Mention], own: list[Mention], mentions: lis
               ) -> list[Variant]:
     """Each variant with its gene; one printed with none ("T790M") takes the only gene
     the patient's story names, or else the only gene of the document."""
-    genes = unique(m.normalised for m in own if m.type == "gene" and usable(m) and m.normalised)
-    everywhere = unique(m.normalised for m in mentions
-                        if m.type == "gene" and m.in_scope and m.normalised)
-    fallback = genes[0] if len(genes) == 1 else (everywhere[0] if len(everywhere) == 1 else None)
+    if all(m.variant.gene is not None for m in variant_mentions):
+        return [m.variant for m in variant_mentions]  # no gene to look for
+    fallback = only_gene(own, mentions)
     found = []
     for mention in variant_mentions:
         variant = mention.variant
@@ -231,6 +230,17 @@ def with_gene(variant_mentions: list[Mention], own: list[Mention], mentions: lis
             variant = variant.model_copy(update={"gene": fallback})
         found.append(variant)
     return found
+
+
+def only_gene(own: list[Mention], mentions: list[Mention]) -> str | None:
+    """The only gene the patient's story names, or else the only gene of the document
+    (whose mentions are read only when the story names none or several)."""
+    genes = unique(m.normalised for m in own if m.type == "gene" and usable(m) and m.normalised)
+    if len(genes) == 1:
+        return genes[0]
+    everywhere = unique(m.normalised for m in mentions
+                        if m.type == "gene" and m.in_scope and m.normalised)
+    return everywhere[0] if len(everywhere) == 1 else None
 
 
 def findings_tables(document: Document, rules: StoryRules) -> list[tuple[int, int]]:
