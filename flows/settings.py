@@ -23,6 +23,7 @@ sets (a real server in ``PREFECT_API_URL``, another ``PREFECT_HOME``) wins.
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import os
 import socket
@@ -251,26 +252,40 @@ def healthy(api_url: str) -> bool:
 
 
 
+# Prefect's notification and webhook blocks, which ``import prefect`` imports (its package
+# ``prefect.blocks`` imports them to register their types): their module-level HTTP
+# transports build four SSL contexts, about 0.2 s of CPU, in a process that never sends a
+# notification nor calls a webhook.
+PREFECT_BLOCKS_UNUSED_IN_WORKERS = ("prefect.blocks.notifications", "prefect.blocks.webhook")
+
+
 def defer_prefect_collections() -> None:
     """In a task runner's worker process: each installed Prefect collection (the
     ``prefect.collections`` entry points: prefect-dask) imported when first used rather
     than when Prefect looks for block types. Prefect imports every collection the first
     time it reads a block, as it does reading the run's context (its result storage) in
     a worker process; prefect-dask brings Dask's distributed and numpy, 31 MB in a process
-    that only hands documents to its document worker."""
+    that only hands documents to its document worker. Likewise Prefect's notification and
+    webhook blocks (:data:`PREFECT_BLOCKS_UNUSED_IN_WORKERS`), when Prefect is not yet
+    imported: their types are registered when one of them is first asked for, and a
+    worker asks for none (only a server's automations and a user's code load them)."""
     from importlib.metadata import entry_points
 
     for entry in entry_points(group="prefect.collections"):
-        if entry.module not in sys.modules:
-            defer_import(entry.module)
+        defer_import(entry.module)
+    for name in PREFECT_BLOCKS_UNUSED_IN_WORKERS:
+        defer_import(name)
 
 
 def defer_import(name: str) -> None:
     """``name`` in ``sys.modules`` as a module whose code runs when one of its attributes
     is first asked for (a module ``__getattr__``, PEP 562). Its ``__spec__`` and
     ``__path__`` are there from the start, so that importing it, or one of its submodules,
-    does not run it."""
-    spec = importlib.util.find_spec(name)
+    does not run it; nor are its packages imported to find it. A module already imported
+    stays as it is."""
+    if name in sys.modules:
+        return
+    spec = spec_unimported(name)
     if spec is None or spec.loader is None:
         return
     module = importlib.util.module_from_spec(spec)
@@ -282,3 +297,17 @@ def defer_import(name: str) -> None:
 
     module.__getattr__ = run_then_get
     sys.modules[name] = module
+
+
+def spec_unimported(name: str):
+    """The spec of module ``name``, found along its packages' paths without importing
+    them (``importlib.util.find_spec`` imports a submodule's packages: for
+    ``prefect.blocks.webhook``, all of Prefect)."""
+    top, *rest = name.split(".")
+    spec = importlib.util.find_spec(top)  # a top-level one's packages: none
+    for depth in range(1, len(rest) + 1):
+        if spec is None or spec.submodule_search_locations is None:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(".".join([top, *rest[:depth]]),
+                                                        spec.submodule_search_locations)
+    return spec

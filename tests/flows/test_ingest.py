@@ -170,3 +170,12 @@ def test_chunks_take_the_documents_in_order_and_shrink_towards_the_end(count):
     assert sizes[-1] <= ingest.MIN_CHUNK
     if count == 1000:
         assert len(parts) < 1000 / 16 and sizes[0] == ingest.MAX_CHUNK
+
+
+@pytest.mark.parametrize("count", [1, 10, 64, 65, 1000])
+def test_one_worker_takes_the_documents_in_order_in_chunks_as_large_as_allowed(count):
+    todo = list(range(count))
+    parts = ingest.chunks(todo, workers=1)
+    assert [item for part in parts for item in part] == todo
+    assert [len(part) for part in parts[:-1]] == [ingest.MAX_CHUNK] * (len(parts) - 1)
+    assert len(parts) == -(-count // ingest.MAX_CHUNK)  # ten changed documents: one task

@@ -63,6 +63,25 @@ assert "distributed" in sys.modules and DaskTaskRunner.__name__ == "DaskTaskRunn
     assert done.returncode == 0, done.stderr
 
 
+def test_prefects_notification_blocks_run_only_when_a_worker_asks_for_one():
+    script = """
+import sys
+from flows.settings import defer_prefect_collections
+defer_prefect_collections()
+import prefect.task_engine
+from prefect.blocks.core import Block
+webhook = sys.modules["prefect.blocks.webhook"]
+assert "Webhook" not in vars(webhook) and "SlackWebhook" not in vars(sys.modules["prefect.blocks.notifications"])
+assert webhook.Webhook.__name__ == "Webhook"
+assert Block.get_block_class_from_key("webhook") is webhook.Webhook
+from prefect.blocks.notifications import SlackWebhook
+assert Block.get_block_class_from_key("slack-webhook") is SlackWebhook
+"""
+    done = subprocess.run([sys.executable, "-W", "error", "-c", script], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 @pytest.mark.flow
 def test_the_runs_own_api_answers_within_and_is_gone_after_it(monkeypatch):
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
