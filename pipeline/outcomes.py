@@ -12,8 +12,7 @@ import errno
 import time
 
 from pipeline.errors import BadInputError
-from pipeline.read.discover import now_iso
-from pipeline.schema import DocumentOutcome, Extraction, Failure, SourceFile
+from pipeline.schema import DocumentOutcome, Extraction, Failure, SourceFile, now_iso
 from pipeline.store.output import FULL, problem
 
 COUNTED = ("genes", "fusions", "variants", "drugs", "regimens", "cases")

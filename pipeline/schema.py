@@ -11,6 +11,7 @@ file compare field by field; provenance (mentions, evidence, run info) lives bes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -63,6 +64,11 @@ def none_as_empty(value: object) -> object:
 
 
 # --------------------------------------------------------------------------- read
+
+
+def now_iso() -> str:
+    """The time stamps of records, failures and runs: UTC, to the second."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class SourceFile(Model):

@@ -5,13 +5,12 @@ Front door: :func:`assemble`.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from pipeline import __version__
 from pipeline.assemble.cases import case_records
 from pipeline.assemble.document_info import document_info
 from pipeline.assemble.entities import entity_sets
-from pipeline.schema import Document, Extraction, Mention, RunInfo
+from pipeline.schema import Document, Extraction, Mention, RunInfo, now_iso
 
 __all__ = ["assemble"]
 
@@ -23,7 +22,7 @@ def assemble(document: Document, mentions: list[Mention], *, fingerprint: str) -
         source=document.source,
         media_type=document.media_type,
         pages=len(document.pages),
-        extracted_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        extracted_at=now_iso(),
         warnings=list(document.warnings),
         metadata=document.metadata,
     )

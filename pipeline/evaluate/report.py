@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from pipeline.evaluate.cases import (CASES_FIELD, ORDER_FIELD, SCALARS, SET_FIELDS as CASE_SETS,
                                      THERAPY_FIELDS, compare_cases)
 from pipeline.evaluate.documents import FUSION_DETAILS_FIELD, SET_FIELDS, compare_sets
 from pipeline.evaluate.locate import locate_missed
 from pipeline.evaluate.strategies import Counts, precision_recall_f1
 from pipeline.schema import (Accuracy, Annotations, CaseCounts, DiffReport, Document,
-                             DocumentDiff, Extraction, Score)
+                             DocumentDiff, Extraction, Score, now_iso)
 
 DOCUMENT_FIELDS = SET_FIELDS + (FUSION_DETAILS_FIELD,)
 CASE_SCORE_FIELDS = (CASES_FIELD,) + tuple(f"case.{name}" for name in CASE_SETS + THERAPY_FIELDS)
@@ -89,7 +87,7 @@ def diff_report(extractions: dict[str, Annotations], gold: dict[str, Annotations
                              if s.field == name]) for name in fields]
 
     return DiffReport(
-        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        created_at=now_iso(),
         gold_dir=str(gold_dir),
         extracted_dir=str(extracted_dir),
         documents=documents,

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.errors import Errors, NotLiteratureError
-from pipeline.schema import Failure, IgnoredFile, SourceFile
+from pipeline.schema import Failure, IgnoredFile, SourceFile, now_iso
 
 # Text renderings, PDFs, and literature files: JATS, MEDLINE and BioC XML, BioC JSON.
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".xml", ".json")
@@ -25,10 +24,6 @@ class Discovery:
     sources: list[SourceFile] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     ignored: list[IgnoredFile] = field(default_factory=list)
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def discovery_failure(path: str, doc_id: str, reason: str) -> Failure:

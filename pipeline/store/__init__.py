@@ -27,11 +27,10 @@ Every file is replaced atomically; nothing here deletes a record.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.atomic import append_durably, atomic_write_text
-from pipeline.schema import Failure, RunSummary
+from pipeline.schema import Failure, RunSummary, now_iso
 from pipeline.store.lock import output_lock
 from pipeline.store.manifest import Manifest, ManifestEntry, Plan, commit, record_path
 from pipeline.store.records import (MentionFile, StoredRecord, document_path,
@@ -84,7 +83,7 @@ def run_entry(summary: RunSummary) -> dict:
         scores = {score.field: round(score.f1, 4)
                   for score in summary.diff.scores + summary.diff.case_scores}
     return {
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "at": now_iso(),
         "done": summary.done, "skipped": summary.skipped, "failed": summary.failed,
         "seconds": round(summary.seconds, 2), "counts": summary.counts,
         "failures": [{"path": f.path, "reason": f.reason} for f in summary.failures],
