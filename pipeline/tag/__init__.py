@@ -113,10 +113,13 @@ def same_evidence_throughout(document: Document, section: Section | None,
     """Whether :func:`evidence_bounds` gives every offset of ``sentence`` in ``section`` the
     same bounds: outside a table, with no heading line ending inside the sentence's part
     in the section (the only two things that ask where the mention is)."""
-    if section is None or not section.heading:
-        return section is None or section.kind != "table"
-    heading_end = document.text.find("\n", section.start, section.end)
-    return section.kind != "table" and heading_end < max(sentence[0], section.start)
+    if section is None:
+        return True
+    if section.kind == "table":
+        return False
+    if not section.heading:
+        return True
+    return document.text.find("\n", section.start, section.end) < max(sentence[0], section.start)
 
 
 def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:

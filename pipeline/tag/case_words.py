@@ -250,14 +250,15 @@ class CaseWords:
                  r"(?P<plural>e?s)?(?![A-Za-z])(?!\s+(?:cells?|kinase|receptor|genes?|proteins?)\b)"
                  # a compound adjective says no disease: "leukemia-free state", "tumor-related"
                  r"(?!-(?:free|like|related|associated|directed|derived|specific|infiltrating)\b)")
+        head_pattern = re.compile(heads, re.IGNORECASE)
+        head_words = words["disease_heads"] + generic + words["disease_head_suffixes"]
         disease = DiseaseWords(
-            re.compile(heads, re.IGNORECASE), frozenset(generic),
+            head_pattern, frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
-            misspellings(words["disease_heads"], re.compile(heads, re.IGNORECASE)),
+            misspellings(words["disease_heads"], head_pattern),
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
-            head_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]),
-            last_endings(words["disease_heads"] + generic + words["disease_head_suffixes"]))
+            head_endings(head_words), last_endings(head_words))
         # the words as a trie, longest first (the engine tries each character once, not
         # every word), then the patterns in their order
         treatment_words = check_str_list(data["treatments"], file=FILE, where="top level",
@@ -433,15 +434,15 @@ HEAD_TAIL = 3
 TAIL = itemgetter(slice(-HEAD_TAIL, None))
 
 
+LETTERS = re.compile("[a-z]+")
+LAST_LETTERS = re.compile("[A-Za-z]+$")
+
+
 def last_endings(heads: list[str]) -> tuple[str, ...]:
     """The ends of a head match (``heads``: a head's or suffix's last run of letters, with
     its plural ending or not), in lower case."""
     return tuple(sorted({LETTERS.findall(head.lower())[-1] + plural
                          for head in heads for plural in ("", "s", "es")}))
-
-
-LETTERS = re.compile("[a-z]+")
-LAST_LETTERS = re.compile("[A-Za-z]+$")
 
 
 def may_end_with_head(text: str, words: DiseaseWords) -> bool:
