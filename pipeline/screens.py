@@ -18,6 +18,8 @@ from typing import Callable, Iterator
 
 ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+ONE_CHARACTER = (sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN,
+                 sre_constants.ANY)
 CATEGORIES = {sre_constants.CATEGORY_SPACE: r"\s", sre_constants.CATEGORY_DIGIT: r"\d"}
 # Characters beyond ASCII may fold onto an ASCII letter case-blind ("K", the kelvin sign,
 # is "k"): every one of them stays a possible start.
@@ -60,9 +62,13 @@ class Screened:
 
 def screen(pattern: re.Pattern) -> re.Pattern | None:
     """A pattern matching one character where ``pattern`` matches: a character a match can
-    start with (found by re's fast scan), with the pattern as a look-ahead from it. None
-    when no such set of characters is known."""
-    return around_starts(pattern, r"(?-i:[{starts}])(?<=(?=(?:{pattern}))[\s\S])")
+    start with (found by re's fast scan), followed by one its second character can be
+    when those are known (most positions a word's first letter lets through are given up
+    at the next letter, before the costly look-around), with the pattern as a look-ahead
+    from it. None when no set of first characters is known."""
+    seconds = second_characters(sre_parser.parse(pattern.pattern, pattern.flags).data)
+    then = "" if seconds is None else f"(?=(?-i:[{seconds}{BEYOND_ASCII}]))"
+    return around_starts(pattern, rf"(?-i:[{{starts}}]){then}(?<=(?=(?:{{pattern}}))[\s\S])")
 
 
 def start_screened(pattern: re.Pattern) -> re.Pattern | None:
@@ -103,6 +109,63 @@ def first_characters(items) -> str | None:
     sequence starts with; None when a match may be empty or start with other characters."""
     found, empty = edge_parts(items, lambda op, value, flags: _one_character(op, value))
     return None if found is None or empty else "".join(sorted(set(found)))
+
+
+def second_characters(items) -> str | None:
+    """The characters (a class's inside, a superset in both letter cases) the second
+    character of a match of a parsed sequence can be; None when a match may be shorter
+    than two characters, or its second character may be one of others."""
+    lengths, seconds = _second_parts(items, frozenset({0}))
+    return None if seconds is None or lengths else "".join(sorted(seconds))
+
+
+def _second_parts(items, lengths: frozenset[int]) -> tuple[frozenset[int], set[str] | None]:
+    """(how many characters, fewer than two, a match may have taken after the parsed
+    sequence, having taken one of ``lengths`` before it; the characters the second one
+    can be, where the sequence takes it, or None when unsure)."""
+    seconds: set[str] = set()
+    for op, value in items:
+        if not lengths:
+            break  # two characters taken already, whatever comes next
+        if op in ZERO_WIDTH:
+            continue
+        if op is sre_constants.SUBPATTERN:
+            lengths, inner = _second_parts(value[3].data, lengths)
+        elif op is sre_constants.BRANCH:
+            parts = [_second_parts(branch.data, lengths) for branch in value[1]]
+            lengths = frozenset().union(*(taken for taken, _ in parts))
+            inner = None if any(part is None for _, part in parts) else set().union(
+                *(part for _, part in parts))
+        elif op in REPEATS:
+            lengths, inner = _repeated_second_parts(value, lengths)
+        elif op in ONE_CHARACTER:
+            inner = _one_character(op, value) if 1 in lengths else set()
+            lengths = frozenset({1}) if 0 in lengths else frozenset()
+        else:
+            return lengths, None  # a back reference, an atomic group...: of unknown length
+        if inner is None:
+            return lengths, None
+        seconds |= inner
+    return lengths, seconds
+
+
+def _repeated_second_parts(value, lengths: frozenset[int]
+                           ) -> tuple[frozenset[int], set[str] | None]:
+    """:func:`_second_parts` of a repeat: its body taken again until two characters are
+    taken or another turn changes nothing."""
+    low, high, body = value
+    taken, seconds = (lengths if low == 0 else frozenset()), set()
+    for count in range(1, high + 1):
+        after, inner = _second_parts(body.data, lengths)
+        if inner is None:
+            return after, None
+        seconds |= inner
+        if count >= low or after == lengths:
+            taken |= after  # as many turns as may end it, or the same after any more
+        if not after or after == lengths:
+            break
+        lengths = after
+    return taken, seconds
 
 
 def edge_parts(items, leaf: Callable, at_end: bool = False, flags: int = 0

@@ -3,10 +3,11 @@ any stretch of a text."""
 
 import random
 import re
+from re import _parser as sre_parser
 
 from pipeline.assemble.story import story_rules
 from pipeline.assemble.timeline import STEP_BREAKS, therapy_rules
-from pipeline.screens import Screened, start_screened
+from pipeline.screens import Screened, second_characters, start_screened
 
 SENTENCES = [
     "After progression on carboplatin, she then received osimertinib; PR followed by PD.",
@@ -94,3 +95,20 @@ def test_a_start_screened_pattern_matches_where_the_pattern_does_and_fails_at_ot
         assert (screened.match(word) and screened.match(word).span()) == (
             pattern.search(word) and pattern.search(word).span()), word
     assert start_screened(re.compile(r"^\w*,")) is None  # may start with any word character
+
+
+def test_a_screen_gives_up_a_start_whose_next_character_no_match_can_hold():
+    # "th" of "then" and "the", "sh" of "she": a match's second character is an h (in
+    # either case, or beyond ASCII), never the "o" after the "t" of "to"; a pattern with a
+    # match of one character, or any character second, has no second characters
+    pattern = re.compile(r"\b(?:the|then|she)\b", re.IGNORECASE)
+    parsed = lambda p: sre_parser.parse(p.pattern, p.flags).data
+    assert set(second_characters(parsed(pattern))) == set("hH")
+    assert second_characters(parsed(re.compile(r"\s*(?:→|;|then)"))) is None  # ";" alone
+    assert set(second_characters(parsed(re.compile(r",\s*(?:and|or)\b")))) == set(r"\saAoO")
+    assert set(second_characters(parsed(re.compile(r"(?:ab)?cd")))) == set("bBdD")
+    assert second_characters(parsed(re.compile(r"a.b"))) is None  # any character second
+    assert Screened(pattern).screen.search("to go tHe").start() == 6
+    text = "Then ſhe, tHEN to toe: \u212athe"
+    same_finds(Screened(pattern), text, 0, len(text))
+    assert [m.group() for m in Screened(pattern).finditer(text)] == ["Then", "ſhe", "tHEN"]
