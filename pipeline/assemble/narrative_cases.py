@@ -59,7 +59,8 @@ def named_sites(mentions: list[Mention]) -> list[Mention]:
 def site_inside(disease: Mention, sites: list[Mention]) -> Mention | None:
     """The first of the named ``sites`` printed inside a disease's name ("rectal
     adenocarcinoma"); asked for many diseases, the sites are picked out once."""
-    return next((m for m in sites if disease.start <= m.start < disease.end), None)
+    start, end = disease.start, disease.end  # read once, not for every site
+    return next((m for m in sites if start <= m.start < end), None)
 
 
 def head_word(form: str) -> str:

@@ -53,6 +53,20 @@ def starting_within(ordered: Sequence[T], starts: Sequence[int], start: int, end
     return ordered[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
 
 
+class Placed:
+    """Mentions with their offsets read once: the ones inside a stretch are picked out by a
+    loop over plain pairs (each read of a mention's field goes through pydantic's
+    attribute hook, several times a plain read), for a list asked for every row or cell
+    of a table. The same mentions, in their order, as :func:`pipeline.assemble.therapies.within`."""
+
+    def __init__(self, mentions: Sequence):
+        self.mentions = mentions
+        self.bounds = [(m.start, m.end) for m in mentions]
+
+    def within(self, start: int, end: int) -> list:
+        return [m for m, (a, b) in zip(self.mentions, self.bounds) if start <= a and b <= end]
+
+
 def reach(spans: Iterable[tuple[int, int]]) -> tuple[int, int]:
     """From the first of some spans' starts to the last of their ends ((0, 0) for none):
     what lies outside is in none of them."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.assemble.entities import unique
+from pipeline.assemble.spans import Placed
 from pipeline.assemble.therapies import (NULL_WORD, Line, first_response, therapy_evidence,
                                          treatments, within)
 from pipeline.assemble.timeline import IGNORED_IN_TABLES, stretch_lines
@@ -100,7 +101,7 @@ class TableContext:
     """What every row of one table shares."""
 
     table: Table
-    mentions: list[Mention]  # the table's own: its rows' are found among them
+    mentions: Placed  # the table's own: its rows' are found among them
     roles: list[str | None]
     header_settings: list[str | None]  # "First-line" -> first-line, per column
     caption: tuple[int, int]
@@ -213,7 +214,8 @@ def normal(mention: Mention | None) -> str | None:
 
 def row_case(text: str, row: TableRow, mentions: list[Mention], context: TableContext,
              rules: ColumnRules) -> CaseRecord:
-    inside = within(context.mentions, row.start, row.end)
+    inside = context.mentions.within(row.start, row.end)
+    placed = Placed(inside)  # each cell's are found among them
     evidence: dict[str, list[str]] = {}
 
     def keep(field: str, found: list[Mention]) -> None:
@@ -225,7 +227,7 @@ def row_case(text: str, row: TableRow, mentions: list[Mention], context: TableCo
     keep("sex", [patient] if patient and patient.patient.sex else [])
     site = diagnosis = None
     for cell in row.cells:
-        in_cell = within(inside, cell.start, cell.end)
+        in_cell = placed.within(cell.start, cell.end)
         printed = text[cell.start:cell.end].strip()
         if context.role(cell) == "site" and not rules.empty_cells.match(printed):
             found = first_normal(in_cell, "site")
@@ -275,19 +277,21 @@ def table_cases(document: Document, mentions: list[Mention],
     rules = column_rules()
     text = document.text
     records = []
+    placed = None  # the document's mentions, placed once a patient table asks for them
     for table in document.tables:
         if not is_patient_table(table, rules):
             continue
         header, rows = table.layout(text)
         caption_end = text.find("\n", table.start, table.end)
-        inside = within(mentions, table.start, table.end)
+        placed = placed or Placed(mentions)
+        inside = Placed(placed.within(table.start, table.end))
         caption = (table.start, table.end if caption_end == -1 else caption_end)
-        caption_mentions = within(inside, *caption)
+        caption_mentions = inside.within(*caption)
         context = TableContext(
             table=table,
             mentions=inside,
             roles=column_roles(table.header, rules),
-            header_settings=[normal(first_normal(within(inside, c.start, c.end), "setting"))
+            header_settings=[normal(first_normal(inside.within(c.start, c.end), "setting"))
                              for c in header],
             caption=caption,
             caption_mentions=caption_mentions,

@@ -3,7 +3,10 @@
 import itertools
 import random
 
-from pipeline.assemble.spans import Covered, reach, starting_within
+from types import SimpleNamespace
+
+from pipeline.assemble.spans import Covered, Placed, reach, starting_within
+from pipeline.assemble.therapies import within
 
 
 def test_covered_is_any_span_holding_the_offset():
@@ -42,3 +45,13 @@ def test_the_reach_of_spans_holds_every_offset_any_of_them_covers():
     assert (start, end) == (5, 30)
     assert all(start <= offset < end for offset in range(100) if offset in Covered(spans))
     assert reach([]) == (0, 0)
+
+
+def test_placed_mentions_inside_a_stretch_are_those_within_finds_in_their_order():
+    # unsorted, overlapping, nested and empty spans, stretches cutting through them
+    chance = random.Random(18)
+    items = [SimpleNamespace(start=a, end=a + chance.randint(0, 9))
+             for a in (chance.randint(0, 60) for _ in range(40))]
+    placed = Placed(items)
+    for start, end in itertools.product(range(-1, 72, 3), repeat=2):
+        assert list(map(id, placed.within(start, end))) == list(map(id, within(items, start, end)))
