@@ -13,7 +13,7 @@ import string
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, wraps
-from itertools import accumulate, compress
+from itertools import accumulate, compress, filterfalse
 from operator import itemgetter, or_
 from re import _constants as sre_constants, _parser as sre_parser
 from typing import Callable, Container, Iterable, Mapping, NamedTuple, Sequence, TypeVar
@@ -154,7 +154,8 @@ def resolving_words(words: list[str], lookup: Mapping[str, object],
         cached = _RESOLVING[id(lookup), id(respellings), id(may_respell)] = (
             lookup, respellings, may_respell, set(), set())
     _, _, _, seen, resolving = cached
-    new = set(words) - seen
+    # only the words not seen before are put in a set: a text's words are mostly seen ones
+    new = set(filterfalse(seen.__contains__, words))
     # the new words that are keys, looked up at C level (no lookup holds None values)
     keys = new & lookup.keys()
     resolving |= keys
