@@ -60,6 +60,15 @@ class Screened:
         return self.pattern.match(text, pos, endpos)
 
 
+def screened_if_slow(pattern: re.Pattern) -> "Screened | re.Pattern":
+    """``pattern`` screened (:class:`Screened`) when it starts with a boundary or a
+    look-around, which re tries in full at every position of a text; else ``pattern``
+    itself, whose first character re scans for (a screen would only add a look-ahead).
+    Either way ``finditer`` gives the same matches."""
+    items = sre_parser.parse(pattern.pattern, pattern.flags).data
+    return Screened(pattern) if len(items) and items[0][0] in ZERO_WIDTH else pattern
+
+
 def screen(pattern: re.Pattern) -> re.Pattern | None:
     """A pattern matching one character where ``pattern`` matches: a character a match can
     start with (found by re's fast scan), followed by one its second character can be

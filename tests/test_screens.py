@@ -7,7 +7,9 @@ from re import _parser as sre_parser
 
 from pipeline.assemble.story import story_rules
 from pipeline.assemble.timeline import STEP_BREAKS, therapy_rules
-from pipeline.screens import Screened, second_characters, start_screened
+from pipeline.read.cleanup import cleanup_rules
+from pipeline.read.text import EMPHASIS, FLATTENED_AFTER_ET_AL
+from pipeline.screens import Screened, screened_if_slow, second_characters, start_screened
 
 SENTENCES = [
     "After progression on carboplatin, she then received osimertinib; PR followed by PD.",
@@ -112,3 +114,24 @@ def test_a_screen_gives_up_a_start_whose_next_character_no_match_can_hold():
     text = "Then ſhe, tHEN to toe: \u212athe"
     same_finds(Screened(pattern), text, 0, len(text))
     assert [m.group() for m in Screened(pattern).finditer(text)] == ["Then", "ſhe", "tHEN"]
+
+
+def test_only_a_pattern_starting_with_a_look_around_or_boundary_is_screened_if_slow():
+    assert isinstance(screened_if_slow(re.compile(r"(?<=\bet al)\.?\d")), Screened)
+    assert isinstance(screened_if_slow(re.compile(r"\bcase\b")), Screened)
+    plain = re.compile(r"\ufb01")  # re scans for its first character itself
+    assert screened_if_slow(plain) is plain
+    assert screened_if_slow(re.compile("")).pattern == ""
+
+
+def test_the_text_readers_screened_patterns_find_what_they_find_plainly():
+    finders = [EMPHASIS, FLATTENED_AFTER_ET_AL] + [
+        finder for finder, _ in cleanup_rules().repair_finders if isinstance(finder, Screened)]
+    chance = random.Random(15)
+    letters = "aelt ,.;:()-*\\\n0123þð\u2011\ufffdÞAZ9"
+    texts = ["as Lee et al.12 found", "ALKþ NSCLC and (þ)", "6.8\ufffd6.4 cm", "pro\u2011 gression",
+             "**B.** and *STRN::ALK* but a*b*c", ""] + [
+        "".join(chance.choice(letters) for _ in range(400)) for _ in range(40)]
+    for finder in finders:
+        for text in texts:
+            same_finds(finder, text, 0, len(text))

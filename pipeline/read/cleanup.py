@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
+from pipeline.screens import screened_if_slow
 
 FILE = "cleanup.yaml"
 # A numbered or bulleted item ("1. Leukemia Service, ...", "- Fletcher CD, ..."): its own
@@ -29,6 +30,9 @@ class CleanupRules:
     # any glyph repair's pattern, to pass over the many texts none applies to in one
     # search; None where the patterns cannot be joined (a back-reference, a flag)
     any_repair: re.Pattern | None = None
+    # each repair's pattern as a text's edits look for it (screened_if_slow: most repairs
+    # start with a look-behind, which re would try at every position of a report)
+    repair_finders: tuple[tuple, ...] = ()
 
 
 def any_of(patterns: list[re.Pattern]) -> re.Pattern | None:
@@ -56,7 +60,9 @@ def cleanup_rules() -> CleanupRules:
     words = check_str_list(data["suspension_words"], file=FILE, where="top level",
                            key="suspension_words")
     return CleanupRules(compiled, frozenset(units), frozenset(words),
-                        any_of([pattern for pattern, _ in compiled]))
+                        any_of([pattern for pattern, _ in compiled]),
+                        tuple((screened_if_slow(pattern), replacement)
+                              for pattern, replacement in compiled))
 
 
 def repair_glyphs(text: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -37,6 +38,11 @@ NONCHARACTER = 0xFFFE  # what pdfium's page text writes for it
 # PDFium keeps global state and is not thread-safe: two documents read at once by the
 # flow's worker threads crash the process (segmentation fault), so one reads at a time.
 PDFIUM_LOCK = threading.Lock()
+# Bidirectional classes of the characters pdfium reorders a line for (right-to-left text,
+# explicit embeddings, overrides and isolates): on a page with none, each text object's
+# characters come one after another in its text (see object_runs)
+REORDERED = frozenset({"R", "AL", "AN", "RLE", "RLO", "RLI", "LRE", "LRO", "LRI", "FSI", "PDF",
+                       "PDI"})
 
 
 @dataclass
@@ -92,11 +98,12 @@ def pdfium_pages(path: Path, numbers: range | None = None) -> list[PageSource]:
         document = pdfium.PdfDocument(str(path))
         pages = []
         try:
+            viewed_right_to_left = right_to_left_view(document.raw, raw)
             for number in numbers or range(1, len(document) + 1):
                 page = document[number - 1]
                 height = page.get_height()
                 source = PageSource(number, page.get_width(), height,
-                                    pdfium_chars(page, height, raw),
+                                    pdfium_chars(page, height, raw, viewed_right_to_left),
                                     *pdfium_rules_and_images(page, height, raw))
                 if has_grid(source):
                     source.edges = page_edges(page, raw)
@@ -104,6 +111,21 @@ def pdfium_pages(path: Path, numbers: range | None = None) -> list[PageSource]:
         finally:
             document.close()
     return pages
+
+
+def right_to_left_view(document, raw) -> bool:
+    """Whether the document asks to be viewed right to left (``/ViewerPreferences
+    /Direction /R2L``): pdfium then reads every line of it as right-to-left text."""
+    name = ctypes.create_string_buffer(8)
+    raw.FPDF_VIEWERREF_GetName(document, b"Direction", name, len(name))
+    return name.value == b"R2L"
+
+
+def reordered(codes: numpy.ndarray) -> bool:
+    """Whether pdfium may have put some of a page's characters out of their text objects'
+    order: it reverses right-to-left stretches of a line (``codes``: the page's)."""
+    return any(code > 0x10FFFF or unicodedata.bidirectional(chr(code)) in REORDERED
+               for code in numpy.unique(codes).tolist())
 
 
 def pdfium_page_count(path: Path) -> int:
@@ -204,21 +226,52 @@ def pointers(array: ctypes.Array, count: int, step: int) -> Iterator:
     return map(ctypes.byref, repeat(array, count), range(0, count * step, step))
 
 
+def object_runs(text_object, handle: ctypes.c_void_p, indices: list[int],
+                in_order: bool) -> tuple[list[int], list[int]]:
+    """Where each run of characters of one text object starts (a position in ``indices``),
+    and its object (its address; 0 for none: such a character is a run of its own).
+
+    pdfium appends each text object's characters together and reorders a line's only
+    where it holds right-to-left text; ``in_order``, the page has none (nor is it viewed
+    right to left), so an object's characters are one stretch: its end is found by
+    doubling steps, then halving, a few calls a run instead of one a character."""
+    if not in_order and indices:  # (no characters: no runs, as below)
+        objects = list(map(text_object, repeat(handle, len(indices)), indices))
+        found = numpy.array(objects, dtype=numpy.uint64)
+        starts = numpy.flatnonzero(numpy.concatenate(
+            ([True], (found[1:] != found[:-1]) | (found[1:] == 0)))).tolist()
+        return starts, [objects[start] for start in starts]
+    starts, objects, count, start = [], [], len(indices), 0
+    while start < count:
+        current = text_object(handle, indices[start])
+        starts.append(start)
+        objects.append(current)
+        low, step = start, 1  # the character at ``low`` is the object's
+        while (current and low + step < count
+               and text_object(handle, indices[low + step]) == current):
+            low, step = low + step, 2 * step
+        high = min(low + step, count) if current else start + 1  # past the object's last
+        while high - low > 1:
+            middle = (low + high) // 2
+            if text_object(handle, indices[middle]) == current:
+                low = middle
+            else:
+                high = middle
+        start = high
+    return starts, objects
+
+
 def run_styles(calls: PerCharacterCalls, handle: ctypes.c_void_p, indices: list[int],
-               objects: list[int]) -> tuple[numpy.ndarray, list]:
-    """Where each run of characters of one text object starts, and its (size, rounded
-    size, font name, rotated). Font, size and rotation are the object's (pdfium reads
-    them from it): asked once per object, at its first character. A character without an
-    object is a run of its own; one without a font keeps the font name before it, as
-    pdfium's font buffer did when it was asked per character."""
+               starts: list[int], objects: list[int]) -> list:
+    """Each run's (size, rounded size, font name, rotated), the runs of :func:`object_runs`
+    (``objects``: each one's text object). Font, size and rotation are the object's (pdfium
+    reads them from it): asked once per object, at its first character. A character
+    without an object is a run of its own; one without a font keeps the font name before
+    it, as pdfium's font buffer did when it was asked per character."""
     font, flags = ctypes.create_string_buffer(128), ctypes.c_int()
-    found = numpy.array(objects, dtype=numpy.uint64)
-    starts = numpy.flatnonzero(numpy.concatenate(
-        ([True], (found[1:] != found[:-1]) | (found[1:] == 0))))
     styles: dict[int, ObjectStyle] = {}
     fontname, runs = "", []
-    for start in starts.tolist():
-        text_object = objects[start]
+    for start, text_object in zip(starts, objects):
         style = styles.get(text_object) if text_object else None
         if style is None:
             style = object_style(calls, handle, indices[start], font, flags)
@@ -226,10 +279,10 @@ def run_styles(calls: PerCharacterCalls, handle: ctypes.c_void_p, indices: list[
                 styles[text_object] = style
         fontname = style.fontname if style.fontname is not None else fontname
         runs.append((style.size, style.rounded_size, fontname, style.rotated))
-    return starts, runs
+    return runs
 
 
-def pdfium_chars(page, height: float, raw) -> Glyphs:
+def pdfium_chars(page, height: float, raw, viewed_right_to_left: bool = False) -> Glyphs:
     """The page's characters. Which ones are read is
     settled on arrays of their codes and text objects; their boxes and origins are
     written by pdfium straight into arrays, and the coordinates worked out for all of
@@ -249,8 +302,9 @@ def pdfium_chars(page, height: float, raw) -> Glyphs:
                          read[spaces].tolist()))
     read = numpy.delete(read, spaces[numpy.array(generated, dtype=bool)])
     indices = read.tolist()
-    objects = list(map(calls.text_object, repeat(bare_handle, len(indices)), indices))
-    starts, runs = run_styles(calls, bare_handle, indices, objects) if indices else ([], [])
+    starts, objects = object_runs(calls.text_object, bare_handle, indices,
+                                  not viewed_right_to_left and not reordered(codes))
+    runs = run_styles(calls, bare_handle, indices, starts, objects)
     lengths = numpy.diff(numpy.append(starts, len(indices)))
     # each run's values, repeated for its characters (numbers as numbers: an array of
     # Python objects converted later costs a call per character)

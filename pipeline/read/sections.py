@@ -95,10 +95,13 @@ LABEL_WORDS = 6
 CASE_NUMBER = re.compile(r"\s+(?:no\.\s*)?(?:\d+|[ivx]+)$")  # "case 2", "patient no. 1"
 
 
+SPACES = re.compile(r"\s+")
+
+
 def normalise_heading(text: str) -> str:
     text = text.replace("’", "'").strip().strip("*_#").strip()
     text = NUMBERING.sub("", text).rstrip(":.").strip()
-    return re.sub(r"\s+", " ", text).lower()
+    return SPACES.sub(" ", text).lower()
 
 
 def heading_rule(line: str) -> SectionRule | None:
@@ -119,7 +122,8 @@ def label_rule(line: str) -> SectionRule | None:
     followed by ":", "." or a dash, or run straight into a capitalised sentence
     ("Abstract Anaplastic lymphoma kinase inhibitors are...").
     """
-    words = line.strip().lstrip("*_#").split()
+    # the label's words and the first word after them, not every word of the paragraph
+    words = line.strip().lstrip("*_#").split(maxsplit=LABEL_WORDS)
     for count in range(1, min(LABEL_WORDS, len(words) - 1) + 1):
         label = " ".join(words[:count])
         following = words[count]

@@ -19,6 +19,7 @@ from pipeline.read.cleanup import LIST_ITEM, cleanup_rules, is_citation, join_hy
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.tables import is_table_row
 from pipeline.read.textmap import Edit, Piece, apply_edits
+from pipeline.screens import screened_if_slow
 
 # Encodings recognised only by their byte-order mark; anything else must be UTF-8,
 # because guessing a legacy code page would silently corrupt gene and drug names.
@@ -47,9 +48,10 @@ FLATTENED_AFTER_WORD = re.compile(r"\d(?<=[a-z]{6}\d)\d?(?:[,–-]\d{1,2})*(?=[\
 # "(e.g., ceritinib, brigatinib)4 and third-generation": right after a closing parenthesis
 FLATTENED_AFTER_PARENTHESIS = re.compile(r"\d(?<=[a-z]\)\d)\d?(?:[,–-]\d{1,2})*(?=[ \t]+[A-Za-z(])")
 # "et al4 found", "as described by Lee et al.12"
-FLATTENED_AFTER_ET_AL = re.compile(r"(?<=\bet al)\.?\d{1,3}(?:[,–-]\d{1,3})*(?=\s)")
+FLATTENED_AFTER_ET_AL = screened_if_slow(re.compile(r"(?<=\bet al)\.?\d{1,3}(?:[,–-]\d{1,3})*(?=\s)"))
 # "*STRN::ALK*", "**B.**": emphasis markers, not crossing a superscript or a line
-EMPHASIS = re.compile(r"(?<![\w*\\])(\*\*|\*)(?=[^\s*])([^*^{}\n]+?)(?<=[^\s*])\1(?![\w*])")
+EMPHASIS = screened_if_slow(
+    re.compile(r"(?<![\w*\\])(\*\*|\*)(?=[^\s*])([^*^{}\n]+?)(?<=[^\s*])\1(?![\w*])"))
 WORD_BEFORE = re.compile(r"([A-Za-z0-9]+)$")
 WORD_AFTER = re.compile(r"^([A-Za-z0-9]+)")
 SENTENCE_ENDS = (".", ":", "?", "!", ")")
@@ -108,7 +110,7 @@ def emphasis_edits(text: str) -> list[Edit]:
 
 def glyph_edits(text: str) -> list[Edit]:
     return [Edit(m.start(), m.end(), m.expand(replacement))
-            for pattern, replacement in cleanup_rules().glyph_repairs
+            for pattern, replacement in cleanup_rules().repair_finders
             for m in pattern.finditer(text)]
 
 
@@ -144,13 +146,14 @@ def unwrap_edits(text: str) -> list[Edit]:
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
+    alone = list(map(stands_alone, lines))  # asked of each line once: as itself, as the next
     edits = []
     for index, line in enumerate(lines):
         following = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
-        if following is None or not line.strip() or stands_alone(line):
+        if following is None or alone[index]:  # a blank line stands alone too
             continue
         nxt = lines[following]
-        if stands_alone(nxt) or nxt.startswith((" ", "\t")) or LIST_ITEM.match(nxt):
+        if alone[following] or nxt.startswith((" ", "\t")) or LIST_ITEM.match(nxt):
             continue
         body = line.rstrip()
         if following > index + 1 and (body.endswith(SENTENCE_ENDS) or not nxt[:1].islower()):

@@ -2,6 +2,7 @@
 each keeps its own code."""
 
 import ctypes
+import random
 from pathlib import Path
 
 import numpy
@@ -13,7 +14,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from pipeline.read.pdf import read_pdf
-from pipeline.read.pdfchars import pdfium_pages
+from pipeline.read.pdfchars import PerCharacterCalls, object_runs, pdfium_pages, reordered
+from tests.conftest import PDFS
 from tests.read.pdfbuild import PageSpec, build, column_lines
 
 
@@ -112,3 +114,50 @@ def test_a_character_left_out_of_the_page_text_shifts_no_other(tmp_path):
         chr(raw.FPDFText_GetUnicode(textpage.raw, char["index"])) for char in source.chars]
     document.close()
     assert read_pdf(path).text == "alpha beta second line"
+
+
+def test_an_objects_stretch_of_characters_is_found_with_a_few_calls_as_one_by_one():
+    chance = random.Random(15)
+    for _ in range(200):
+        # a stretch of characters for each object (0: characters with none), as pdfium
+        # lays out a page without right-to-left text
+        objects = [object_ for number in range(1, chance.randint(1, 12))
+                   for object_ in [chance.choice([0, number])]
+                   for _ in range(chance.randint(1, 70))]
+        indices = sorted(chance.sample(range(3 * len(objects) + 1), len(objects)))
+        by_index = dict(zip(indices, objects))
+        calls = []
+
+        def text_object(handle, index):
+            calls.append(index)
+            return by_index.get(index, 7)
+
+        one_by_one = object_runs(text_object, None, indices, in_order=False)
+        asked = len(calls)
+        assert object_runs(text_object, None, indices, in_order=True) == one_by_one
+        assert len(calls) - asked <= 2 * asked  # at worst (runs of one) two a character
+    by_index, calls = {}, []  # every character the object 7's
+    assert object_runs(text_object, None, list(range(1000)), in_order=True) == ([0], [7])
+    assert len(calls) <= 2 * 10 + 1  # 1,000 characters of one object: doubling, then halving
+
+
+def test_a_page_with_right_to_left_text_is_read_one_character_at_a_time():
+    assert not reordered(numpy.array([ord(c) for c in "ALK-positive (p.G1202R) 10⁻⁵ ﬁ\u2011"]))
+    assert reordered(numpy.array([ord("a"), 0x05D0]))  # Hebrew alef: pdfium reverses it
+    assert reordered(numpy.array([ord("a"), 0x0627]))  # Arabic alef
+    assert reordered(numpy.array([0x202E]))  # a right-to-left override
+
+
+def test_a_pages_objects_found_in_stretches_are_those_asked_of_each_character():
+    calls = PerCharacterCalls(raw)
+    document = pdfium.PdfDocument(str(sorted(PDFS.glob("*.pdf"))[0]))
+    try:
+        for page in document:
+            textpage = page.get_textpage()
+            handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
+            indices = list(range(raw.FPDFText_CountChars(textpage.raw)))
+            assert (object_runs(calls.text_object, handle, indices, in_order=True)
+                    == object_runs(calls.text_object, handle, indices, in_order=False))
+            textpage.close()
+    finally:
+        document.close()
