@@ -212,6 +212,20 @@ def test_the_places_of_many_offsets_are_each_ones_place():
         assert derived.places_at(offsets) == [derived.place(offset) for offset in offsets]
 
 
+def test_mentions_of_one_sentence_are_given_its_text_cut_once():
+    """Mentions that share a sentence are each given that sentence's text, the same text a
+    cut of their own would give, in a text that is not all Latin-1; the sentences are cut
+    once each."""
+    from pipeline.store.compact import Derived, sentence_texts
+
+    text = "Ein Satz über ALK. Zweiter Satz — mit KRAS G12C."
+    derived = Derived(text, [{"start": 0, "end": len(text), "number": 1}], [])
+    sentences = [(0, 18), (19, len(text)), (0, 18), (19, len(text)), (0, 18)]
+    given = derived.columns(0, [4, 20, 9, 38, 14], [8, 26, 13, 42, 17], sentences)
+    assert given["sentence"] == [text[start:end] for start, end in sentences]
+    assert sentence_texts(text, sentences) == {(0, 18): text[:18], (19, len(text)): text[19:]}
+
+
 def test_a_document_copy_keeps_its_fields_in_the_order_pydantic_dumps_them():
     """The source map, made from the spans themselves, stands where model_dump puts it:
     in its field's place before the warnings and metadata, or last when the map is empty
