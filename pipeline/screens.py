@@ -26,6 +26,17 @@ CATEGORIES = {sre_constants.CATEGORY_SPACE: r"\s", sre_constants.CATEGORY_DIGIT:
 BEYOND_ASCII = "\x80-\U0010FFFF"
 
 
+# A decimal digit beyond ASCII ("٣"), which \d matches: found by a scan for characters
+# beyond ASCII (re compares each character with a table), then asked whether it is a digit
+OTHER_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
+
+
+def holds_other_digits(text: str) -> bool:
+    """Whether the text holds a decimal digit beyond ASCII: where it does not, \d of a
+    pattern matches what 0-9 does."""
+    return not text.isascii() and OTHER_DIGIT.search(text) is not None
+
+
 class Screened:
     """``pattern``'s search, finditer and match, the same matches found by a screen where
     the pattern can be screened (it cannot match an empty string, and what it starts with

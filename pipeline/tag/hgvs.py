@@ -34,9 +34,10 @@ from pipeline.hgvs_syntax import (AA3, FRAMESHIFT, NORMAL_AA, PRINTED_NUCLEOTIDE
                                   normalise_protein_change)
 from pipeline.lexicons import GeneLexicon, gene_lexicon
 from pipeline.schema import Variant
+from pipeline.screens import holds_other_digits
 from pipeline.settings import get_settings
 from pipeline.tag.context import doc_sentences
-from pipeline.tag.matching import matches_holding, required_words
+from pipeline.tag.matching import matches_holding, may_hold_shapes, required_words
 from pipeline.tag.model_mentions import model_mentions, unknown_entities
 from pipeline.tag.tags import Tag, add_tags, doc_text, resolved_genes
 from pipeline.tag import variant_words
@@ -93,6 +94,8 @@ ONE_LETTER_CHANGE = re.compile(
     rf"[p{RESIDUE[1:-1]}](?<![A-Za-z0-9.:_-].)(?:(?<=p){RESIDUE}|(?<!p))[1-9]\d{{1,4}}"
     rf"(?:[ACDEFGHIKLMNPQRSTVWY*X]|{FRAMESHIFT}|stop|Stop)(?![A-Za-z0-9])"
 )
+# What the shape of a one-letter change holds: its residue's capital and two digits
+ONE_LETTER_SHAPES = (b"A00",)
 # One-letter deletions, duplications and insertions without "p." ("E746_A750del",
 # "A767_V769dup", "G776delinsVC"), and older forms: "E746-A750del", "delE746-A750",
 # "G776VinsC" (Gly776 replaced by Val, then Cys inserted: p.Gly776delinsValCys)
@@ -125,15 +128,20 @@ GLUED_CHANGE = re.compile(
     r"(?P<gene>[A-Z](?<![A-Za-z0-9.:_-][A-Z])[A-Z0-9]{1,9}?)(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
     r"(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
 )
+# What the shape (matching.shape) of a glued change holds: the symbol's last capital or
+# digit, the residue's capital and two digits. A text without it is not scanned: re would
+# try the pattern at each capital (two bench texts in three hold none)
+GLUED_SHAPES = (b"AA00", b"0A00")
 GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
 CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b", re.IGNORECASE)
 # "rs" first, then no letter or digit before it: the engine finds "rs" by a fast scan
 DBSNP = re.compile(r"rs(?<![A-Za-z0-9]rs)\d{3,10}(?![A-Za-z0-9])")
-UNPREFIXED_NUCLEOTIDE = re.compile(
-    # each form starts with a sign, a digit, "IVS" or a base: that first character is
-    # matched first, so re finds it by a fast scan; each form's look-behind then follows it
-    # (".": the first character) and says which it was
-    r"[-+−\dIACGT](?:"
+# each form starts with a sign, a digit, "IVS" or a base: that first character is matched
+# first, so re finds it by a fast scan; each form's look-behind then follows it (".": the
+# first character) and says which it was. No form has an ASCII letter or digit before its
+# first character: that look-behind, tried first, ends the try at a character inside a
+# word or number, where each form's own would be tried in turn.
+UNPREFIXED_FORMS = (
     r"(?<![A-Za-z0-9.:_+-].)(?:(?<=[-+−])\d{1,6}|(?<=\d)\d{0,5})(?:\s?[-+]\s?\d{1,5})?(?:_\d{1,6})?"
     rf"(?:\s?[ACGT](?:{SUBSTITUTION}|/)[ACGT]|del[ACGT]+|ins[ACGT]+|dup[ACGT]+)(?![A-Za-z0-9])"
     # intron notation "IVS3+1G>A" and promoter changes "G-395A" (a protein has no
@@ -144,8 +152,20 @@ UNPREFIXED_NUCLEOTIDE = re.compile(
     # ("T1270533G")
     r"|(?<![A-Za-z0-9.:_+-]\d)(?<=\d)\d{0,5}del\d{1,3}(?![A-Za-z0-9])"
     r"|(?<![A-Za-z0-9.:_+-].)(?<=[ACGT])\d{6,9}[ACGT](?![A-Za-z0-9])"
-    r")"
 )
+
+
+def unprefixed_pattern(digit: str) -> re.Pattern:
+    """The changes above, a first character that is a digit one of ``digit`` (a class's
+    inside: "\\d", "0-9")."""
+    return re.compile(rf"[-+−{digit}IACGT](?<![A-Za-z0-9].)(?:{UNPREFIXED_FORMS})")
+
+
+UNPREFIXED_NUCLEOTIDE = unprefixed_pattern(r"\d")
+# The same in a text holding no decimal digit beyond ASCII (most texts), where a first
+# digit is one of 0-9: its first class is then a table re looks each character up in,
+# where \d asks Unicode's digit tables of every character of the text
+UNPREFIXED_ASCII_DIGIT = unprefixed_pattern("0-9")
 # A change described by its size, with no coordinate: "a 4-bp deletion", "19-base pair
 # deletion", "22-bp tandem duplication", "14 bp insertion/deletion".
 SIZED_CHANGE = re.compile(
@@ -211,6 +231,8 @@ def find_three_letter_changes(text: str) -> list[VariantHit]:
 def find_protein_changes(text: str) -> list[VariantHit]:
     """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
     context unchecked; none before "cells" ("T98G cells" is a cell line)."""
+    if not may_hold_shapes(text, ONE_LETTER_SHAPES):
+        return []
     return [
         VariantHit(m.start(), m.end(), normalise_protein_change(m.group().removeprefix("p")),
                    None, "variant.one_letter")
@@ -269,6 +291,8 @@ def find_residue_ranges(text: str) -> list[VariantHit]:
 
 def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
     """'JAK2V617F' -> p.Val617Phe of JAK2, when the prefix is an approved or previous symbol."""
+    if not may_hold_shapes(text, GLUED_SHAPES):
+        return []
     hits = []
     for m in GLUED_CHANGE.finditer(text):
         if m.group(0) in lexicon.printed_forms:
@@ -285,9 +309,16 @@ def find_unnormalised(text: str) -> list[VariantHit]:
     mentions without an HGVS normal form."""
     return ([VariantHit(m.start(), m.end(), None, None, "variant.dbsnp") for m in DBSNP.finditer(text)]
             + [VariantHit(m.start(), m.end(), None, None, "variant.unprefixed")
-               for m in UNPREFIXED_NUCLEOTIDE.finditer(text)]
+               for m in unprefixed_nucleotides(text)]
             + [VariantHit(m.start(), m.end(), None, None, "variant.sized")
                for m in matches_holding(SIZED_CHANGE, SIZED_CHANGE_WORDS, text)])
+
+
+def unprefixed_nucleotides(text: str) -> list[re.Match]:
+    """``UNPREFIXED_NUCLEOTIDE.finditer(text)``, scanned with ASCII digits first where the
+    text holds no other digit."""
+    pattern = UNPREFIXED_NUCLEOTIDE if holds_other_digits(text) else UNPREFIXED_ASCII_DIGIT
+    return list(pattern.finditer(text))
 
 
 def find_in_words(text: str) -> list[VariantHit]:

@@ -19,7 +19,7 @@ from re import _constants as sre_constants, _parser as sre_parser
 from typing import Callable, Container, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
 from pipeline.resources import trie_alternation
-from pipeline.screens import REPEATS, ZERO_WIDTH
+from pipeline.screens import REPEATS, ZERO_WIDTH, holds_other_digits
 
 T = TypeVar("T")
 
@@ -361,6 +361,7 @@ SHAPE_CLASSES = {**dict.fromkeys(string.ascii_uppercase, "A"),
 SHAPE_TABLE = bytes(ord(SHAPE_CLASSES.get(chr(byte), " ")) for byte in range(256))
 
 
+@per_text(maxsize=4)
 def shape(text: str) -> bytes:
     """The class (:data:`SHAPE_CLASSES`) of each byte of the text's UTF-8: two ASCII
     characters stand side by side in the text exactly where their classes do in its shape,
@@ -368,6 +369,15 @@ def shape(text: str) -> bytes:
     digits in a row, by a C-level translation and search several times faster than a
     regular expression's scan for a class of characters."""
     return text.encode("utf-8", "surrogatepass").translate(SHAPE_TABLE)
+
+
+def may_hold_shapes(text: str, shapes: Iterable[bytes]) -> bool:
+    """Whether the text may hold a match of a pattern every match of which holds one of
+    ``shapes`` (:func:`shape`), its digits read as ASCII digits: a text holding none of
+    them holds no match, unless it holds a decimal digit beyond ASCII (which ``\\d``
+    matches, and whose shape is no "0")."""
+    shaped = shape(text)
+    return any(part in shaped for part in shapes) or holds_other_digits(text)
 
 
 def holding_parts(forms: Iterable[str]) -> tuple[str, ...] | None:

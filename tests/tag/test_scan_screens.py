@@ -12,8 +12,9 @@ import pytest
 from pipeline.hgvs_syntax import SUBSTITUTION
 from pipeline.tag.fusion_details import EXON_NOTATION, EXON_NOTATION_MARKS, find_exon_notations
 from pipeline.tag.fusions import pair_matches, pair_pattern
+from pipeline.screens import holds_other_digits
 from pipeline.tag.hgvs import (EDIT_MARKS, HGVS, HGVS_MARK, ONE_LETTER_EDIT, UNPREFIXED_NUCLEOTIDE,
-                               find_hgvs)
+                               find_hgvs, unprefixed_nucleotides)
 
 SENTENCES = [
     "Tumour NGS showed ALK:c.3604G>A; p.(Gly1202Arg) and NM_004304.5(ALK):c.3520T>C.",
@@ -82,6 +83,8 @@ NUCLEOTIDE_SENTENCES = [
     "IVS3+1G>A, IVS 3 - 1 G-->A, G-395A, T1270533G, rs1052133; x3190C>T, 1.3190C>T, A-1, "
     "T12345G, 1234567del12 and −45C>T; .G-395A, _A-12T, -C-5G, .T1270533G, (A1270533C), "
     ":12del3, 7-12del3, +IVS3+1G>A and 9IVS3+1G>A.",
+    # digits beyond ASCII, which \d matches: Arabic-Indic "٣١٩٠C>T", fullwidth "６５７del５"
+    "The \u0663\u0661\u0669\u0660C>T, \uff16\uff15\uff17del\uff15 and 3190C>T changes.",
 ]
 
 
@@ -91,6 +94,12 @@ def test_unprefixed_changes_are_those_of_the_plain_pattern():
 
     for text in NUCLEOTIDE_SENTENCES + TEXTS:
         assert spans(UNPREFIXED_NUCLEOTIDE, text) == spans(PLAIN_UNPREFIXED, text), text
+        # scanned with ASCII digits first where the text holds no other digit
+        assert [m.span() for m in unprefixed_nucleotides(text)] == spans(PLAIN_UNPREFIXED, text)
+    assert [m.group() for m in unprefixed_nucleotides(NUCLEOTIDE_SENTENCES[2])] == [
+        "\u0663\u0661\u0669\u0660C>T", "\uff16\uff15\uff17del\uff15", "3190C>T"]
+    assert not holds_other_digits("3190C>T in 2 of 3 cases")
+    assert holds_other_digits("seen in \u0663 cases") and not holds_other_digits("x² – µ 3190C>T")
     assert [m.group() for m in UNPREFIXED_NUCLEOTIDE.finditer(NUCLEOTIDE_SENTENCES[0])] == [
         "3190C>T", "1665delC", "-13C/T", "+5 G → A", "657del5", "2235_2249delGGAATTAAGA"]
 
@@ -154,3 +163,28 @@ def test_codes_and_products_are_sought_in_texts_a_screen_lets_through_only():
             assert b"AA000" in shape(text) or b"AA-000" in shape(text), text
         assert [(c.start, c.end) for c in product_candidates(text, rules)] == [
             m.span() for m in rules.products.finditer(text)], text
+
+
+CHANGE_SENTENCES = [
+    "JAK2V617F, EGFRL858R and KRASG12C; BRAF V600E, pV600E, T790M and E873stop.",
+    # digits beyond ASCII, which \d matches after the first: "V6٠٠E", "JAK2V6١٧F"
+    "V6\u0660\u0660E and JAK2V6\u0661\u0667F were seen.",
+]
+
+
+def test_one_letter_and_glued_changes_are_sought_in_texts_of_their_shape_only():
+    from pipeline.tag.hgvs import GLUED_CHANGE, GLUED_SHAPES, ONE_LETTER_CHANGE, ONE_LETTER_SHAPES
+    from pipeline.tag.matching import may_hold_shapes
+
+    rng = random.Random(18)
+    pieces = PIECES + ["V", "L", "JAK2", "KRAS", "F", "R", "M", "12", "600", "\u0660"]
+    texts = CHANGE_SENTENCES + TEXTS + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(20_000)]
+    for pattern, shapes in ((ONE_LETTER_CHANGE, ONE_LETTER_SHAPES), (GLUED_CHANGE, GLUED_SHAPES)):
+        assert all(may_hold_shapes(text, shapes) for text in texts if pattern.search(text))
+    assert [m.group() for m in ONE_LETTER_CHANGE.finditer(CHANGE_SENTENCES[1])] == [
+        "V6\u0660\u0660E"]
+    assert [m.group("change") for m in GLUED_CHANGE.finditer(CHANGE_SENTENCES[1])] == [
+        "V6\u0661\u0667F"]
+    assert not may_hold_shapes("CD3 and HER2 in 12 of 20 cases", ONE_LETTER_SHAPES)
+    assert not may_hold_shapes("V600E, T790M", GLUED_SHAPES)
