@@ -424,3 +424,18 @@ def test_the_word_before_a_head_is_the_one_the_pattern_finds():
         text = "".join(rng.choice(PREVIOUS_PIECES) for _ in range(rng.randint(1, 40)))
         for end in range(len(text) + 1):
             assert previous_word(text, end) == by_pattern(text, end), (text, end)
+
+
+def test_a_run_s_kind_is_worked_out_once_while_the_process_remembers_it(monkeypatch):
+    from pipeline.tag import case_words as module
+    from pipeline.tag.case_words import HEAD, MISSPELLED, MIXED, RunKinds, head_endings
+
+    kinds = RunKinds(head_endings(["carcinoma", "sarcoma"]), {"adenocrcinoma": "adenocarcinoma"})
+    assert kinds["osteosarcoma"] == HEAD
+    assert kinds["adenocrcinoma"] == MISSPELLED
+    assert kinds["5carcinoma"] == MIXED  # its runs of letters are asked in turn
+    assert kinds["2019"] == kinds["lung"] == 0
+    assert set(kinds) == {"osteosarcoma", "adenocrcinoma", "5carcinoma", "2019", "lung"}
+    # forgotten after REMEMBERED_WORDS runs, to bound the memory
+    monkeypatch.setattr(module, "REMEMBERED_WORDS", 5)
+    assert kinds["carcinomas"] == HEAD and set(kinds) == {"carcinomas"}
