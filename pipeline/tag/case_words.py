@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import compress
 from operator import itemgetter
 
@@ -31,7 +31,7 @@ from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
                                    folds_onto_ascii, lower_keeping_offsets,
                                    matches_at, matches_at_run_starts, matches_at_runs,
-                                   may_hold_each, REMEMBERED_WORDS, run_prefixes, RunPrefixes,
+                                   may_hold_each, RememberedRuns, run_prefixes, RunPrefixes,
                                    SHORT_TEXT,
                                    requirements, ScreenGroup, screen_groups, sharing_screens,
                                    spans_of_each, split_at)
@@ -156,7 +156,7 @@ class DiseaseWords:
     last_endings: tuple[str, ...] = ()
     max_modifiers: int = 6
     # what each run of a text is to the finder, from ``head_endings`` and ``misspelled``
-    kinds: "RunKinds | None" = field(default=None, compare=False)
+    kinds: RememberedRuns | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -176,11 +176,14 @@ class TreatmentWords:
     first_words: frozenset[str] = frozenset()
 
     def matches(self, text: str) -> list[re.Match]:
-        """``forms.finditer(text)``: by ``words`` in an ASCII text that, for each pattern,
-        holds none of some set of words the pattern needs one of (most texts: "based" is
-        common, "based" with a therapy word less so), so no pattern can match and the
-        words are all, tried at the text's runs that start one only."""
-        if self.words is not None and text.isascii():
+        """``forms.finditer(text)``: by ``words`` in a text that, for each pattern, holds
+        none of some set of words the pattern needs one of (most texts: "based" is common,
+        "based" with a therapy word less so), so no pattern can match and the words are
+        all, tried at the text's runs that start one only. Not in a text holding a
+        character re folds onto an ASCII letter: the words and the needed words are
+        sought in the text's lower case, and no other character beyond ASCII lowers to an
+        ASCII letter or changes whether it is one of ``\\w``."""
+        if self.words is not None and not folds_onto_ascii(text):
             lowered = lower_keeping_offsets(text)
             if not any(may_hold_each(lowered, needed) for needed in self.pattern_words):
                 runs = ascii_runs(text)
@@ -262,7 +265,7 @@ class CaseWords:
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
             misspelled,
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
-            endings, last_endings(head_words), kinds=RunKinds(endings, misspelled))
+            endings, last_endings(head_words), kinds=RememberedRuns(partial(run_kind, endings, misspelled)))
         # the words as a trie, longest first (the engine tries each character once, not
         # every word), then the patterns in their order
         treatment_words = check_str_list(data["treatments"], file=FILE, where="top level",
@@ -484,35 +487,22 @@ HEAD, MISSPELLED, MIXED = 1, 2, 4
 SPLIT_LOWER_LETTERS = re.compile("([a-z]+)")
 
 
-class RunKinds(dict):
-    """Run -> its kind (HEAD, MISSPELLED, MIXED, a sum of them), each run worked out on its
-    first look-up while the process remembers it: a corpus repeats its words, so a text's
-    runs are screened by one dictionary look-up each (at C speed) for both kinds of head,
-    where a screen per kind sliced each run's last letters or asked whether it was letters
-    only. Forgotten after REMEMBERED_WORDS runs, to bound the memory."""
-
-    def __init__(self, endings: dict[str, tuple[str, ...]], misspelled: dict[str, str]):
-        super().__init__()
-        self.endings = endings
-        self.misspelled = misspelled
-
-    def __missing__(self, run: str) -> int:
-        if len(self) >= REMEMBERED_WORDS:
-            self.clear()
-        kind = self[run] = self.kind_of(run)
-        return kind
-
-    def kind_of(self, run: str) -> int:
-        if not run.isalpha():
-            return 0 if run.isdigit() else MIXED
-        return ((HEAD if run.endswith(self.endings.get(TAIL(run), ())) else 0)
-                | (MISSPELLED if run in self.misspelled else 0))
+def run_kind(endings: dict[str, tuple[str, ...]], misspelled: dict[str, str], run: str) -> int:
+    """What a run, in lower case, is to the disease finder (HEAD, MISSPELLED, MIXED, a sum of
+    them), by the heads' ``endings`` (:func:`head_endings`) and ``misspelled`` forms."""
+    if not run.isalpha():
+        return 0 if run.isdigit() else MIXED
+    return ((HEAD if run.endswith(endings.get(TAIL(run), ())) else 0)
+            | (MISSPELLED if run in misspelled else 0))
 
 
-def letter_runs_of_kinds(text: str, kinds: RunKinds) -> dict[int, list[tuple[int, int, str]]]:
+def letter_runs_of_kinds(text: str, kinds: RememberedRuns
+                         ) -> dict[int, list[tuple[int, int, str]]]:
     """HEAD and MISSPELLED -> (start, end, lowered) of the text's runs of ASCII letters of that
     kind, in text order, as the runs of ``[A-Za-z]+`` would give them, but from the runs of
-    letters and digits other taggers have found, screened by their kind (:class:`RunKinds`);
+    letters and digits other taggers have found, screened by their kind (``kinds``: each
+    run's :func:`run_kind`, remembered: one look-up a run, where a screen per kind sliced
+    each run's last letters or asked whether it was letters only);
     the runs of letters inside those holding digits are asked in turn."""
     runs = ascii_runs(text)
     starts, ends, lowered = runs.starts, runs.ends, runs.lowered
