@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import compress
-from operator import itemgetter, not_
-from typing import Callable, Iterable
+from operator import itemgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,7 +31,8 @@ from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
                                    folds_onto_ascii, lower_keeping_offsets,
                                    matches_at, matches_at_run_starts, matches_at_runs,
-                                   may_hold_each, per_text, run_prefixes, RunPrefixes, SHORT_TEXT,
+                                   may_hold_each, RememberedRuns, run_prefixes, RunPrefixes,
+                                   SHORT_TEXT,
                                    requirements, ScreenGroup, screen_groups, sharing_screens,
                                    spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
@@ -155,6 +155,8 @@ class DiseaseWords:
     # what a head's match ends with: its last run of letters, with a plural ending or not
     last_endings: tuple[str, ...] = ()
     max_modifiers: int = 6
+    # what each run of a text is to the finder, from ``head_endings`` and ``misspelled``
+    kinds: RememberedRuns | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -174,11 +176,14 @@ class TreatmentWords:
     first_words: frozenset[str] = frozenset()
 
     def matches(self, text: str) -> list[re.Match]:
-        """``forms.finditer(text)``: by ``words`` in an ASCII text that, for each pattern,
-        holds none of some set of words the pattern needs one of (most texts: "based" is
-        common, "based" with a therapy word less so), so no pattern can match and the
-        words are all, tried at the text's runs that start one only."""
-        if self.words is not None and text.isascii():
+        """``forms.finditer(text)``: by ``words`` in a text that, for each pattern, holds
+        none of some set of words the pattern needs one of (most texts: "based" is common,
+        "based" with a therapy word less so), so no pattern can match and the words are
+        all, tried at the text's runs that start one only. Not in a text holding a
+        character re folds onto an ASCII letter: the words and the needed words are
+        sought in the text's lower case, and no other character beyond ASCII lowers to an
+        ASCII letter or changes whether it is one of ``\\w``."""
+        if self.words is not None and not folds_onto_ascii(text):
             lowered = lower_keeping_offsets(text)
             if not any(may_hold_each(lowered, needed) for needed in self.pattern_words):
                 runs = ascii_runs(text)
@@ -252,13 +257,15 @@ class CaseWords:
                  r"(?!-(?:free|like|related|associated|directed|derived|specific|infiltrating)\b)")
         head_pattern = re.compile(heads, re.IGNORECASE)
         head_words = words["disease_heads"] + generic + words["disease_head_suffixes"]
+        misspelled = misspellings(words["disease_heads"], head_pattern)
+        endings = head_endings(head_words)
         disease = DiseaseWords(
             head_pattern, frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
-            misspellings(words["disease_heads"], head_pattern),
+            misspelled,
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
-            head_endings(head_words), last_endings(head_words))
+            endings, last_endings(head_words), kinds=RememberedRuns(partial(run_kind, endings, misspelled)))
         # the words as a trie, longest first (the engine tries each character once, not
         # every word), then the patterns in their order
         treatment_words = check_str_list(data["treatments"], file=FILE, where="top level",
@@ -473,84 +480,71 @@ def head_endings(heads: list[str]) -> dict[str, tuple[str, ...]]:
     return by_tail
 
 
-@dataclass(frozen=True)
-class MixedRuns:
-    """The runs of ASCII letters inside a text's runs of letters and digits that hold both
-    ("V600E"): offsets into the text, the runs lower-cased."""
-
-    starts: list[int]
-    ends: list[int]
-    lowered: list[str]
-
-
+# What a run of ASCII letters and digits (in lower case) can be to the disease finder:
+# letters ending as a head can (:func:`head_endings`), a long head misprinted, letters and
+# digits both, whose runs of letters are asked again ("5carcinoma"); 0 for none of these
+HEAD, MISSPELLED, MIXED = 1, 2, 4
 SPLIT_LOWER_LETTERS = re.compile("([a-z]+)")
 
 
-@per_text(maxsize=4)
-def mixed_runs(text: str) -> MixedRuns:
+def run_kind(endings: dict[str, tuple[str, ...]], misspelled: dict[str, str], run: str) -> int:
+    """What a run, in lower case, is to the disease finder (HEAD, MISSPELLED, MIXED, a sum of
+    them), by the heads' ``endings`` (:func:`head_endings`) and ``misspelled`` forms."""
+    if not run.isalpha():
+        return 0 if run.isdigit() else MIXED
+    return ((HEAD if run.endswith(endings.get(TAIL(run), ())) else 0)
+            | (MISSPELLED if run in misspelled else 0))
+
+
+def letter_runs_of_kinds(text: str, kinds: RememberedRuns
+                         ) -> dict[int, list[tuple[int, int, str]]]:
+    """HEAD and MISSPELLED -> (start, end, lowered) of the text's runs of ASCII letters of that
+    kind, in text order, as the runs of ``[A-Za-z]+`` would give them, but from the runs of
+    letters and digits other taggers have found, screened by their kind (``kinds``: each
+    run's :func:`run_kind`, remembered: one look-up a run, where a screen per kind sliced
+    each run's last letters or asked whether it was letters only);
+    the runs of letters inside those holding digits are asked in turn."""
     runs = ascii_runs(text)
-    lowered = runs.lowered
-    starts, ends, pieces = [], [], []
-    # most runs are letters only; a run of digits holds no letters
-    for index in compress(range(len(lowered)), map(not_, map(str.isalpha, lowered))):
-        run = lowered[index]
-        if not run.isdigit():
+    starts, ends, lowered = runs.starts, runs.ends, runs.lowered
+    found: dict[int, list[tuple[int, int, str]]] = {HEAD: [], MISSPELLED: []}
+    found_kinds = list(map(kinds.__getitem__, lowered))
+    for index in compress(range(len(found_kinds)), found_kinds):
+        kind, run = found_kinds[index], lowered[index]
+        if kind & MIXED:
             parts, part_starts, part_ends = split_at(SPLIT_LOWER_LETTERS, run)
-            starts += [runs.starts[index] + start for start in part_starts]
-            ends += [runs.starts[index] + end for end in part_ends]
-            pieces += parts[1::2]
-    return MixedRuns(starts, ends, pieces)
-
-
-def letter_runs_where(text: str, screen: Callable[[Iterable[str]], Iterable[bool]],
-                      keep: Callable[[str], bool]) -> list[tuple[int, int, str]]:
-    """(start, end, lowered) of the text's runs of ASCII letters that ``keep`` keeps, in text
-    order, as the runs of ``[A-Za-z]+`` would give them, but from the runs of letters and
-    digits other taggers have found: the runs of letters alone are screened at C speed by
-    ``screen`` (for runs, whether each may be kept: a cheaper test, or ``keep`` itself),
-    then those holding digits are split."""
-    runs, mixed = ascii_runs(text), mixed_runs(text)
-    lowered = runs.lowered
-    found = [(runs.starts[i], runs.ends[i], lowered[i])
-             for i in compress(range(len(lowered)), screen(lowered))
-             if lowered[i].isalpha() and keep(lowered[i])]
-    if mixed.starts:
-        found += [(mixed.starts[i], mixed.ends[i], mixed.lowered[i])
-                  for i in compress(range(len(mixed.starts)), map(keep, mixed.lowered))]
-        found.sort()
+            pieces = [(starts[index] + start, starts[index] + end, piece)
+                      for start, end, piece in zip(part_starts, part_ends, parts[1::2])]
+        else:
+            pieces = [(starts[index], ends[index], run)]
+        for piece in pieces:
+            piece_kind = kinds[piece[2]]
+            if piece_kind & HEAD:
+                found[HEAD].append(piece)
+            if piece_kind & MISSPELLED:
+                found[MISSPELLED].append(piece)
     return found
 
 
-# A text this short (a definition's long form, SHORT_TEXT) is read by regular expressions:
-# finding its runs would cost more than they save (:func:`~pipeline.tag.matching.per_text`
-# remembers only the last short texts).
-
-
-def heads_found(text: str, words: DiseaseWords) -> list[re.Match]:
-    """``words.heads.finditer(text)``, tried only at the runs of letters that end as a head
-    can (see :func:`head_endings`). Each head is letters, or words of letters, so a match
-    starts at a run's start; a text holding a character re folds onto an ASCII letter is
-    read by the regex."""
-    if len(text) < SHORT_TEXT or not words.head_endings or folds_onto_ascii(text):
+def heads_found(text: str, words: DiseaseWords,
+                runs: list[tuple[int, int, str]] | None) -> list[re.Match]:
+    """``words.heads.finditer(text)``, tried only at ``runs``, the runs of letters that end as
+    a head can (:func:`letter_runs_of_kinds`' HEAD; None: the regex reads the text). Each
+    head is letters, or words of letters, so a match starts at a run's start."""
+    if runs is None:
         return list(words.heads.finditer(text))
-    endings = words.head_endings
-    # the last three letters screen the runs at C speed, then the endings with those
-    found = letter_runs_where(text, lambda runs: map(endings.__contains__, map(TAIL, runs)),
-                              lambda run: run.endswith(endings.get(TAIL(run), ())))
-    return matches_at(words.heads, text, [start for start, _, _ in found], range(len(found)))
+    return matches_at(words.heads, text, [start for start, _, _ in runs], range(len(runs)))
 
 
-def misspelled_heads(text: str, words: DiseaseWords) -> list[tuple[int, int, str]]:
+def misspelled_heads(text: str, words: DiseaseWords,
+                     runs: list[tuple[int, int, str]] | None) -> list[tuple[int, int, str]]:
     """(start, end, head) of each misprinted long head: a word ``LONG_WORD`` finds (a run of
     letters with no hyphen on either side) that is a form in ``words.misspelled`` (all of
-    them long enough)."""
-    if len(text) < SHORT_TEXT:
+    them long enough); ``runs``: the runs of letters that are such forms
+    (:func:`letter_runs_of_kinds`' MISSPELLED; None: ``LONG_WORD`` reads the text)."""
+    if runs is None:
         return [(match.start(), match.end(), words.misspelled[match.group().lower()])
                 for match in LONG_WORD.finditer(text) if match.group().lower() in words.misspelled]
-    return [(start, end, words.misspelled[run])
-            for start, end, run in letter_runs_where(
-                text, lambda runs: map(words.misspelled.__contains__, runs),
-                words.misspelled.__contains__)
+    return [(start, end, words.misspelled[run]) for start, end, run in runs
             if text[start - 1:start] != "-" and text[end:end + 1] != "-"]
 
 
@@ -559,9 +553,17 @@ def disease_heads_in(text: str, words: DiseaseWords
     """(start, end, head, plural ending, correction) of every disease head, long heads
     misprinted by one letter included with the head they should be ("lung
     adenocrcinoma")."""
+    # a long text is read at its runs of letters (a short one, a definition's long form,
+    # by the regexes: finding its runs would cost more than they save); the heads' regex
+    # reads a text holding a character re folds onto an ASCII letter, or when the heads'
+    # endings are too short to screen the runs (:func:`head_endings`)
+    runs = letter_runs_of_kinds(text, words.kinds) if len(text) >= SHORT_TEXT else None
+    head_runs = (runs[HEAD] if runs is not None and words.head_endings
+                 and not folds_onto_ascii(text) else None)
     found = [(m.start(), m.end(), m.group("head").lower(), m.group("plural"), None)
-             for m in heads_found(text, words)]
-    return found + [(start, end, head, None, head) for start, end, head in misspelled_heads(text, words)]
+             for m in heads_found(text, words, head_runs)]
+    return found + [(start, end, head, None, head) for start, end, head in misspelled_heads(
+        text, words, runs[MISSPELLED] if runs is not None else None)]
 
 
 def find_diseases(text: str, words: DiseaseWords) -> list[Tag]:

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, wraps
 from itertools import accumulate, compress, filterfalse
-from operator import itemgetter, or_
+from operator import or_
 from re import _constants as sre_constants, _parser as sre_parser
 from typing import Callable, Container, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
@@ -167,6 +167,24 @@ def resolving_words(words: list[str], lookup: Mapping[str, object],
                 break
     seen |= new
     return resolving
+
+
+class RememberedRuns(dict):
+    """Run -> ``judge(run)``, for runs of ASCII letters and digits, each worked out on its
+    first look-up while the process remembers it: a corpus repeats its words, so a text's
+    runs are screened by one dictionary look-up each at C speed
+    (``map(remembered.__getitem__, runs)``), whatever the judge costs. Forgotten after
+    REMEMBERED_WORDS runs, to bound the memory."""
+
+    def __init__(self, judge: Callable[[str], object]):
+        super().__init__()
+        self.judge = judge
+
+    def __missing__(self, run: str) -> object:
+        if len(self) >= REMEMBERED_WORDS:
+            self.clear()
+        verdict = self[run] = self.judge(run)
+        return verdict
 
 
 class SpanIndex:
@@ -821,22 +839,22 @@ def matches_at_run_starts(regex: re.Pattern, prefixes: RunPrefixes | None,
     runs are screened whole against the closed runs ("was" of "was still", where the
     prefix "wa" let "washed" through) and by their first character against the open
     prefixes (set look-ups of strings Python keeps, no slice made), before the text is
-    asked whether an open prefix starts there."""
+    asked whether an open prefix starts there: each run's verdict remembered
+    (:func:`starting_runs`). An open prefix is letters and digits, so it starts the text at
+    a run's start when it starts the run."""
     if prefixes is None or folds_onto_ascii(text):
         return list(regex.finditer(text))
     runs = ascii_runs(text)
-    starts, lowered = runs.starts, lower_keeping_offsets(text)
+    return matches_at(regex, text, runs.starts, compress(
+        range(len(runs.starts)), map(starting_runs(prefixes).__getitem__, runs.lowered)))
+
+
+@lru_cache(maxsize=64)
+def starting_runs(prefixes: RunPrefixes) -> RememberedRuns:
+    """Whether a run, in lower case, may start a match with ``prefixes``: it is a closed
+    run, or starts with an open prefix."""
     closed, opened = prefixes
-    screened = map(closed.__contains__, runs.lowered)
-    if opened:
-        firsts = frozenset(prefix[0] for prefix in opened)
-        screened = map(or_, screened, map(firsts.__contains__, map(FIRST, runs.lowered)))
-    return matches_at(regex, text, starts, [
-        index for index in compress(range(len(starts)), screened)
-        if runs.lowered[index] in closed or lowered.startswith(opened, starts[index])])
-
-
-FIRST = itemgetter(0)  # a run's first character (Python keeps one string of each)
+    return RememberedRuns(lambda run: run in closed or run.startswith(opened))
 
 
 def matches_at_runs(regex: re.Pattern, text: str, starts: list[int], keys: Iterable[str],

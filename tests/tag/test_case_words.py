@@ -177,7 +177,10 @@ def test_treatment_words_are_found_as_the_case_blind_pattern_finds_them(text):
 
 
 TREATMENT_PIECES = ["based", "Based ", "-", " ", "therapy", "chemotherapy", "regimens", "anti-",
-                    "PD1", "HER2", "protocol", "ALL2008", "agents", "on ", "data", "é", "_", "2"]
+                    "PD1", "HER2", "protocol", "ALL2008", "agents", "on ", "data", "é", "_", "2",
+                    # beyond ASCII: a letter, a capital, a dash, a numeral, and those re
+                    # folds onto an ASCII letter ("ſ", the Kelvin sign, "İ")
+                    "α", "ÉCHEMO", "–", "Ⅱ", "ſ", "\u212a", "İ"]
 
 
 def test_treatments_read_by_their_words_are_those_the_pattern_finds_in_random_texts():
@@ -424,3 +427,22 @@ def test_the_word_before_a_head_is_the_one_the_pattern_finds():
         text = "".join(rng.choice(PREVIOUS_PIECES) for _ in range(rng.randint(1, 40)))
         for end in range(len(text) + 1):
             assert previous_word(text, end) == by_pattern(text, end), (text, end)
+
+
+def test_a_run_s_kind_is_worked_out_once_while_the_process_remembers_it(monkeypatch):
+    from functools import partial
+
+    from pipeline.tag import matching
+    from pipeline.tag.case_words import HEAD, MISSPELLED, MIXED, head_endings, run_kind
+    from pipeline.tag.matching import RememberedRuns
+
+    kinds = RememberedRuns(partial(run_kind, head_endings(["carcinoma", "sarcoma"]),
+                                   {"adenocrcinoma": "adenocarcinoma"}))
+    assert kinds["osteosarcoma"] == HEAD
+    assert kinds["adenocrcinoma"] == MISSPELLED
+    assert kinds["5carcinoma"] == MIXED  # its runs of letters are asked in turn
+    assert kinds["2019"] == kinds["lung"] == 0
+    assert set(kinds) == {"osteosarcoma", "adenocrcinoma", "5carcinoma", "2019", "lung"}
+    # forgotten after REMEMBERED_WORDS runs, to bound the memory
+    monkeypatch.setattr(matching, "REMEMBERED_WORDS", 5)
+    assert kinds["carcinomas"] == HEAD and set(kinds) == {"carcinomas"}
