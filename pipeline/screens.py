@@ -32,7 +32,7 @@ OTHER_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
 
 
 def holds_other_digits(text: str) -> bool:
-    """Whether the text holds a decimal digit beyond ASCII: where it does not, \d of a
+    """Whether the text holds a decimal digit beyond ASCII: where it does not, ``\\d`` of a
     pattern matches what 0-9 does."""
     return not text.isascii() and OTHER_DIGIT.search(text) is not None
 
