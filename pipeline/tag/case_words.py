@@ -155,8 +155,13 @@ class DiseaseWords:
     # what a head's match ends with: its last run of letters, with a plural ending or not
     last_endings: tuple[str, ...] = ()
     max_modifiers: int = 6
-    # what each run of a text is to the finder, from ``head_endings`` and ``misspelled``
-    kinds: RememberedRuns | None = field(default=None, compare=False)
+    # what each run of a text is to the finder (:func:`run_kind`), derived from
+    # ``head_endings`` and ``misspelled`` and remembered as runs are met
+    kinds: RememberedRuns = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kinds", RememberedRuns(
+            partial(run_kind, self.head_endings, self.misspelled)))
 
 
 @dataclass(frozen=True)
@@ -257,15 +262,13 @@ class CaseWords:
                  r"(?!-(?:free|like|related|associated|directed|derived|specific|infiltrating)\b)")
         head_pattern = re.compile(heads, re.IGNORECASE)
         head_words = words["disease_heads"] + generic + words["disease_head_suffixes"]
-        misspelled = misspellings(words["disease_heads"], head_pattern)
-        endings = head_endings(head_words)
         disease = DiseaseWords(
             head_pattern, frozenset(generic),
             frozenset(words["disease_stop_words"]), frozenset(words["disease_course_words"]),
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
-            misspelled,
+            misspellings(words["disease_heads"], head_pattern),
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
-            endings, last_endings(head_words), kinds=RememberedRuns(partial(run_kind, endings, misspelled)))
+            head_endings(head_words), last_endings(head_words))
         # the words as a trie, longest first (the engine tries each character once, not
         # every word), then the patterns in their order
         treatment_words = check_str_list(data["treatments"], file=FILE, where="top level",
