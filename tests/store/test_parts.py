@@ -75,6 +75,26 @@ def test_parts_staged_for_another_commit_are_not_used(extracted, from_record, tm
     assert not (out / STAGED).exists()
 
 
+def test_a_document_without_patients_is_staged_with_the_empty_parts_its_record_gives(
+        extracted, tmp_path):
+    """Its cases, therapy lines and events have no rows: their parts, written once for
+    every document, are the bytes a part built from its record holds, and read back as
+    empty frames of the declared dtypes."""
+    record = without_cases(extracted, tmp_path)
+    out = record.path.parent
+    built = tmp_path / "built"
+    shutil.copytree(out, built)
+    update_tables(built, {"case": "1"})
+    stage(out, record, "1")
+    record.path.write_text("not a record")  # the staged parts are the ones used
+    staged = update_tables(out, {"case": "1"})
+    assert table_files(out) == table_files(built)
+    for name in ("cases", "therapy_lines", "events"):
+        assert staged[name] == 0
+        frame = pd.read_parquet(out / f"{name}.parquet")
+        assert frame.empty and {c: str(t) for c, t in frame.dtypes.items()} == TABLES[name]
+
+
 @pytest.mark.parametrize("damage", ["torn", "flipped", "header"])
 def test_a_damaged_staged_entry_is_not_used(extracted, from_record, tmp_path, damage):
     out, _, _ = extracted
