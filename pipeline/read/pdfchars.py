@@ -331,6 +331,14 @@ def run_baselines(calls: PerCharacterCalls, handle: ctypes.c_void_p, kept: list[
     return baselines
 
 
+def pointer_argument(handle) -> "ctypes._CArgObject":
+    """A pdfium handle as an argument made once for a page's thousands of calls: a
+    reference to the memory at its address, which ctypes passes on as the address itself
+    (a ``c_void_p`` is converted into a new argument object on every call)."""
+    address = ctypes.cast(handle, ctypes.c_void_p).value
+    return ctypes.byref(ctypes.c_char.from_address(address))
+
+
 def pdfium_chars(page, height: float, raw, viewed_right_to_left: bool = False) -> Glyphs:
     """The page's characters. Which ones are read is
     settled on arrays of their codes and text objects; their boxes and origins are
@@ -341,7 +349,7 @@ def pdfium_chars(page, height: float, raw, viewed_right_to_left: bool = False) -
     calls = CALLS[0]
     textpage = page.get_textpage()
     handle = textpage.raw
-    bare_handle = ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
+    bare_handle = pointer_argument(handle)
     count = raw.FPDFText_CountChars(handle)
     codes = page_codes(handle, count, raw)
     # pdfium generates only spaces and line breaks; line breaks are skipped anyway
