@@ -26,6 +26,8 @@ from typing import Iterable, Sequence
 
 import numpy
 
+from pipeline.read.textmap import rounded as rounded_as_round
+
 Char = dict  # a pdfplumber character
 
 # A superscript is at most this share of the line's body size and raised by more than
@@ -190,11 +192,22 @@ class Line:
 def order_within(groups: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
     """``numpy.lexsort((values, groups))``: by group (integers), then value, ties in the
     order given; as two stable sorts, by value and then by group, the second a radix
-    sort when the groups fit 16 bits (lexsort took twice as long)."""
+    sort when the groups fit 16 bits (lexsort took twice as long). Given in order
+    already (a line's characters often are), they are left as they are: one pass to
+    see it, no sort."""
+    if in_order(groups, values):
+        return numpy.arange(len(values))
     by_value = numpy.argsort(values, kind="stable")
     if len(groups) and -2 ** 15 <= groups.min() and groups.max() < 2 ** 15:
         groups = groups.astype(numpy.int16)
     return by_value[numpy.argsort(groups[by_value], kind="stable")]
+
+
+def in_order(groups: numpy.ndarray, values: numpy.ndarray) -> bool:
+    """Whether each element comes after the one before by group, or in the same group
+    by value (ties included, as a stable sort leaves them)."""
+    later, same = groups[1:] > groups[:-1], groups[1:] == groups[:-1]
+    return bool((later | same & (values[1:] >= values[:-1])).all())
 
 
 def joined(parts: list[numpy.ndarray]) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -328,9 +341,7 @@ def rounded_modes(owner: numpy.ndarray, values: numpy.ndarray, counted: numpy.nd
     """For each piece, the most common of its counted values rounded to 0.1 (ties: the
     first to occur), as ``rounded_counts(...).most_common(1)`` gives it; NaN for a piece
     with none counted."""
-    distinct, where = numpy.unique(values, return_inverse=True)
-    # round() of each distinct value: numpy rounds 0.05 steps otherwise
-    rounded = numpy.array([round(value, 1) for value in distinct.tolist()])[where]
+    rounded = rounded_as_round(values, 1)
     index = numpy.flatnonzero(counted)
     modes = numpy.full(pieces, numpy.nan)
     if not len(index):

@@ -192,8 +192,11 @@ class PerCharacterCalls:
         self.is_generated = bare(raw.FPDFText_IsGenerated, ctypes.c_int)
         # an object's address as an int (0 for none)
         self.text_object = bare(raw.FPDFText_GetTextObject, ctypes.c_size_t)
-        self.loose_box = bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
-        self.origin = bare(raw.FPDFText_GetCharOrigin, ctypes.c_int)
+        # their answer (whether the index is valid) is not read: no Python object made for it
+        self.loose_box = bare(raw.FPDFText_GetLooseCharBox, None)
+        self.origin = bare(raw.FPDFText_GetCharOrigin, None)
+        # asked once per run of an object's characters (run_baselines)
+        self.matrix = bare(raw.FPDFText_GetMatrix, None)
         # asked once per text object (run_styles)
         self.font_info = bare(raw.FPDFText_GetFontInfo, ctypes.c_ulong)
         self.font_size = bare(raw.FPDFText_GetFontSize, ctypes.c_double)
@@ -202,6 +205,12 @@ class PerCharacterCalls:
         self.boxes = self.origins = None
         self.box_pointers: list = []
         self.origin_pointers: list = []
+        self.run_matrix = (ctypes.c_float * 6)()  # a, b, c, d, e, f
+        self.run_x, self.run_y = ctypes.c_double(), ctypes.c_double()
+
+    def origin_y(self, handle: ctypes.c_void_p, index: int) -> float:
+        self.origin(handle, index, ctypes.byref(self.run_x), ctypes.byref(self.run_y))
+        return self.run_y.value
 
     def reserve(self, count: int) -> None:
         """Room for ``count`` characters' boxes (:attr:`boxes`: left, top, right, bottom as
@@ -282,6 +291,54 @@ def run_styles(calls: PerCharacterCalls, handle: ctypes.c_void_p, indices: list[
     return runs
 
 
+def shared_baseline(calls: PerCharacterCalls, handle: ctypes.c_void_p, first: int,
+                    last: int) -> float | None:
+    """The origin y (bottom up) every character of one text object's run has, from its
+    first (``first``) to its last (``last``), or None when they may differ.
+
+    pdfium places an object's character at its matrix times the character's own origin
+    in the object, whose y is 0 unless the font writes vertically: with the matrix's
+    ``b`` 0, every character's y is the matrix's ``f`` (0 * x + d * 0 + f). A vertical
+    font's characters step down from a y of their own, so a run whose first or last
+    character is not at ``f`` is read character by character (as is one whose
+    characters share an object's ActualText position rather than its matrix)."""
+    calls.matrix(handle, first, ctypes.byref(calls.run_matrix))
+    _, b, _, _, _, f = calls.run_matrix
+    if b != 0 or calls.origin_y(handle, first) != f or calls.origin_y(handle, last) != f:
+        return None
+    return f
+
+
+def run_baselines(calls: PerCharacterCalls, handle: ctypes.c_void_p, kept: list[int],
+                  lengths: list[int], objects: list[int]) -> numpy.ndarray:
+    """The origin y (bottom up) of each of the ``kept`` characters, which come in runs of
+    ``lengths`` characters of one text object each (``objects``; 0: none). A run that
+    shares one baseline (:func:`shared_baseline`) costs three calls, not one a character;
+    the others' characters are asked one by one, their origins written into
+    :attr:`PerCharacterCalls.origins`."""
+    ends = numpy.cumsum(lengths).tolist()
+    # a run of three characters or fewer costs as many calls asked one by one
+    shared = [shared_baseline(calls, handle, kept[end - length], kept[end - 1])
+              if text_object and length > 3 else None
+              for end, length, text_object in zip(ends, lengths, objects)]
+    baselines = numpy.repeat(numpy.array([numpy.nan if y is None else y for y in shared]),
+                             lengths)
+    asked = numpy.flatnonzero(numpy.isnan(baselines))
+    # map stops with ``asked``: the first len(asked) records are written
+    list(map(calls.origin, repeat(handle, len(asked)), [kept[i] for i in asked.tolist()],
+             repeat(ctypes.byref(calls.run_x), len(asked)), calls.origin_pointers))
+    baselines[asked] = numpy.frombuffer(calls.origins, dtype=float, count=len(asked))
+    return baselines
+
+
+def pointer_argument(handle) -> "ctypes._CArgObject":
+    """A pdfium handle as an argument made once for a page's thousands of calls: a
+    reference to the memory at its address, which ctypes passes on as the address itself
+    (a ``c_void_p`` is converted into a new argument object on every call)."""
+    address = ctypes.cast(handle, ctypes.c_void_p).value
+    return ctypes.byref(ctypes.c_char.from_address(address))
+
+
 def pdfium_chars(page, height: float, raw, viewed_right_to_left: bool = False) -> Glyphs:
     """The page's characters. Which ones are read is
     settled on arrays of their codes and text objects; their boxes and origins are
@@ -292,7 +349,7 @@ def pdfium_chars(page, height: float, raw, viewed_right_to_left: bool = False) -
     calls = CALLS[0]
     textpage = page.get_textpage()
     handle = textpage.raw
-    bare_handle = ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
+    bare_handle = pointer_argument(handle)
     count = raw.FPDFText_CountChars(handle)
     codes = page_codes(handle, count, raw)
     # pdfium generates only spaces and line breaks; line breaks are skipped anyway
@@ -322,11 +379,12 @@ def pdfium_chars(page, height: float, raw, viewed_right_to_left: bool = False) -
     # the loose box: advance width and font ascent/descent, so the glyphs of a word abut
     # as they do in pdfplumber (tight outlines leave gaps in words)
     calls.reserve(found)
-    unused_x = ctypes.byref(ctypes.c_double())
     # map stops with ``kept``: the first ``found`` records are written
     list(map(calls.loose_box, repeat(bare_handle, found), kept, calls.box_pointers))
-    list(map(calls.origin, repeat(bare_handle, found), kept, repeat(unused_x, found),
-             calls.origin_pointers))
+    upright_runs = [not run_rotated for *_, run_rotated in runs]
+    origins = run_baselines(calls, bare_handle, kept,
+                            lengths[numpy.array(upright_runs, dtype=bool)].tolist(),
+                            [o for o, upright_run in zip(objects, upright_runs) if upright_run])
     textpage.close()
     kept_codes = codes[kept_array]
     # each distinct code's text and whether it is printed (not blank), worked out once
@@ -342,7 +400,7 @@ def pdfium_chars(page, height: float, raw, viewed_right_to_left: bool = False) -
     empty = (kept_codes == 32) & (x1 <= x0)
     x1 = numpy.where(empty, x0 + 0.25 * sizes, x1)
     top, bottom = height - box[:, 1], height - box[:, 3]
-    baselines = height - numpy.frombuffer(calls.origins, dtype=float, count=found)
+    baselines = height - origins
     return Glyphs(texts, fontnames[upright], bold[upright], kept_array,
                   Columns(x0, x1, top, bottom, rounded[upright], baselines, printed))
 

@@ -71,10 +71,7 @@ def assemble(pieces: Iterable[Piece | SourcePiece],
     texts = [piece[0] for piece in pieces]
     ends = accumulate(map(len, texts))  # where each ends in the text
     if not checked:
-        return "".join(texts), [
-            unchecked_span(end - len(text), end, page, source_start, source_end, bbox)
-            for end, (text, page, source_start, source_end, bbox) in zip(ends, pieces)
-            if page is not None]
+        return "".join(texts), unchecked_spans(pieces, ends)
     # validated all at once (a SourceSpan each costs twice as much), from dicts made one
     # at a time as the validator asks, so that each is gone before the next
     spans = ({"start": end - len(text), "end": end, "page": page,
@@ -84,14 +81,22 @@ def assemble(pieces: Iterable[Piece | SourcePiece],
     return "".join(texts), SOURCE_SPANS.validate_python(spans)
 
 
-def unchecked_span(start: int, end: int, page: int, source_start: int, source_end: int,
-                   bbox: tuple[float, float, float, float] | None) -> SourceSpan:
-    """The span pydantic would validate from these values, when they are already of its
-    fields' types: its slots set, no validator run."""
-    span = object.__new__(SourceSpan)
-    span.start, span.end, span.page = start, end, page
-    span.source_start, span.source_end, span.bbox = source_start, source_end, bbox
-    return span
+def unchecked_spans(pieces: list[Piece | SourcePiece], ends: Iterable[int]) -> list[SourceSpan]:
+    """The spans pydantic would validate for the pieces with a source (``ends``: where
+    each piece ends in the text), when their values are already of its fields' types:
+    each span's slots set, no validator run. One loop, not a call a span, and a piece
+    taken apart only once it is known to have a source: the separators are named tuples,
+    which Python unpacks through an iterator, a plain tuple without one."""
+    spans = []
+    for end, piece in zip(ends, pieces):
+        if piece[1] is None:
+            continue
+        text, page, source_start, source_end, bbox = piece
+        span = object.__new__(SourceSpan)
+        span.start, span.end, span.page = end - len(text), end, page
+        span.source_start, span.source_end, span.bbox = source_start, source_end, bbox
+        spans.append(span)
+    return spans
 
 
 def apply_edits(source: str, edits: Iterable[Edit], page: int = 1) -> list[Piece]:

@@ -343,7 +343,7 @@ def span_steps(spans: list[SourceSpan]) -> list[list]:
     source_start, *bbox]. Read from the spans' attributes: a PDF's thousands of spans
     dumped to dicts first took 70-80% of its document copy's writing. A box holds floats
     (validated spans are made so, unchecked ones are made of floats:
-    :func:`pipeline.read.textmap.unchecked_span`), written as they are."""
+    :func:`pipeline.read.textmap.unchecked_spans`), written as they are."""
     rows, end, source_end = [], 0, 0
     for span in spans:
         rows.append([span.start - end, span.end - span.start, span.page,

@@ -142,3 +142,23 @@ def test_ordering_within_groups_is_lexsorts_order():
         groups = rng.integers(low, high, 3000)
         values = rng.choice([0.5, 1.25, 2.0, 7.0, -3.0], 3000)  # many ties
         assert numpy.array_equal(order_within(groups, values), numpy.lexsort((values, groups)))
+
+
+def test_ordering_what_is_in_order_already_leaves_it_as_it_is():
+    """Characters already by group and value (ties included) keep their order, with no
+    sort; one out of place anywhere, or a value that compares with none (NaN), gets
+    lexsort's order."""
+    rng = numpy.random.default_rng(16)
+    for _ in range(50):
+        groups = rng.integers(0, 30, 500)
+        values = rng.choice([0.5, 1.25, 2.0, 7.0, -3.0, -0.0, 0.0], 500)
+        order = numpy.lexsort((values, groups))
+        groups, values = groups[order], values[order]
+        assert numpy.array_equal(order_within(groups, values), numpy.arange(500))
+        swapped = values.copy()
+        first, second = sorted(rng.choice(500, 2, replace=False))
+        swapped[[first, second]] = swapped[[second, first]]
+        assert numpy.array_equal(order_within(groups, swapped), numpy.lexsort((swapped, groups)))
+    values = numpy.array([1.0, numpy.nan, 2.0])
+    assert numpy.array_equal(order_within(numpy.zeros(3, dtype=int), values),
+                             numpy.lexsort((values, numpy.zeros(3, dtype=int))))

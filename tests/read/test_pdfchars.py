@@ -93,6 +93,34 @@ def test_characters_in_a_bold_face_are_marked_bold(tmp_path):
             ] == [(text, True) for text in "Case"] + [(text, False) for text in "report"]
 
 
+def test_a_slightly_turned_line_keeps_each_characters_own_baseline(tmp_path):
+    """An object's characters share its baseline only while its matrix does not turn:
+    a line turned by less than the reader counts as rotated rises character by
+    character, and each keeps the baseline pdfium gives it (a level line, one)."""
+    path = tmp_path / "turned.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont("Helvetica", 12)
+    pdf.saveState()
+    pdf.translate(72, 500)
+    pdf.rotate(-0.3)  # degrees: kept as upright text
+    pdf.drawString(0, 0, "a slightly turned line")
+    pdf.restoreState()
+    pdf.drawString(72, 400, "a level line")
+    pdf.save()
+    (source,) = pdfium_pages(path)
+    document = pdfium.PdfDocument(str(path))
+    page = document[0]
+    textpage = page.get_textpage()
+    found = source.glyphs.dicts()
+    wanted = [asked_one_by_one(textpage.raw, char["index"], page.get_height()) for char in found]
+    document.close()
+    assert found == wanted
+    turned = [char["baseline"] for char in found if char["baseline"] < 400]
+    level = {char["baseline"] for char in found if char["baseline"] > 400}
+    assert len(turned) == len("a slightly turned line") and turned == sorted(set(turned))
+    assert len(level) == 1
+
+
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
