@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.collector import collector_spared
+from pipeline.collector import collector_for_documents, collector_spared
 from pipeline.outcomes import outcome_done, outcome_failed, outcome_output_full, stopped_by_output
 from pipeline.errors import BadInputError, DocumentLimitError, Errors
 from pipeline.lifeline import die_with_parent, exit_when_gone, name_process
@@ -243,6 +243,7 @@ def serve_documents(connection, parent: int) -> None:
     if os.getppid() != parent:  # it died before the signal was asked for
         return
     preload_tagger()
+    collector_for_documents()
     connection.send(READY)
     ahead = Ahead()
     while True:
