@@ -1,10 +1,10 @@
-"""The garbage collector held off while a process makes what it keeps, and run seldom in a
-document worker."""
+"""The garbage collector held off while a process makes what it keeps, and run seldom over
+a process's documents."""
 
 import gc
 import weakref
 
-from pipeline.collector import DOCUMENT_THRESHOLD, collector_for_documents, collector_spared
+from pipeline.collector import DOCUMENT_THRESHOLD, collected_seldom, collector_spared
 
 
 def test_objects_made_with_the_collector_spared_are_frozen_and_it_is_on_after():
@@ -33,15 +33,13 @@ def dropped_cycles(count: int) -> list[weakref.ref]:
     return found
 
 
-def test_for_documents_cycles_wait_for_the_threshold_and_are_then_freed_without_asking():
+def test_collected_seldom_cycles_wait_for_the_threshold_and_are_then_freed_without_asking():
     saved = gc.get_threshold()
-    try:
-        collector_for_documents()
+    with collected_seldom():
         assert gc.get_threshold() == (DOCUMENT_THRESHOLD, *saved[1:])
         gc.collect()
         first = dropped_cycles(DOCUMENT_THRESHOLD // 4)
         assert all(ref() is not None for ref in first)  # no collection yet (at 700 it would)
         dropped_cycles(DOCUMENT_THRESHOLD)
         assert all(ref() is None for ref in first)  # a young collection came on its own
-    finally:
-        gc.set_threshold(*saved)
+    assert gc.get_threshold() == saved
