@@ -263,7 +263,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
     if batch.todo or needs_finishing(batch, args.prune):
         check_output(args.out, min_free)
     if batch.todo:
-        from pipeline.collector import collector_spared
+        from pipeline.collector import collected_seldom, collector_spared
         from flows.start import choose_runner, head_start
         from pipeline.store import output_lock
         from pipeline.worker import plan_for, workers_for
@@ -275,7 +275,7 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
         # Prefect and starts the run's API
         plan = plan_for(batch.todo, batch.fingerprint, workers)
         with output_lock(args.out), head_start(len(batch.todo), runner, workers, plan), \
-                thawed():
+                thawed(), collected_seldom():
             with collector_spared():
                 from caselit.report import progress_bar
                 from flows.ingest import engine_imports, run_ingest

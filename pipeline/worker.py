@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.collector import collector_spared
+from pipeline.collector import collected_seldom, collector_spared
 from pipeline.outcomes import outcome_done, outcome_failed, outcome_output_full, stopped_by_output
 from pipeline.errors import BadInputError, DocumentLimitError, Errors
 from pipeline.lifeline import die_with_parent, exit_when_gone, name_process
@@ -244,6 +244,12 @@ def serve_documents(connection, parent: int) -> None:
         return
     preload_tagger()
     connection.send(READY)
+    with collected_seldom():
+        serve_jobs(connection)
+
+
+def serve_jobs(connection) -> None:
+    """Jobs (and a :class:`Plan`) in, outcomes out, until the run closes the pipe."""
     ahead = Ahead()
     while True:
         try:

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from pipeline.collector import DOCUMENT_THRESHOLD
 from pipeline.extract import extract_read
 from pipeline.faults import STALL_AT
 from pipeline.read import read_text, source_for
@@ -201,18 +202,22 @@ def test_a_worker_warms_up_on_a_report_that_reaches_every_tagger():
 def test_a_worker_leaves_what_it_loaded_out_of_garbage_collection():
     """A worker freezes what it loaded before its first document (the tagger and what
     its warm-up built), so the collector's passes skip it, and has the collector on for
-    its documents; in a process of its own, as a worker is."""
+    its documents, collecting seldom (:func:`~pipeline.collector.collected_seldom`) while
+    it waits for and does its jobs; in a process of its own, as a worker is."""
     code = ("import gc, os\n"
             "from pipeline import worker\n"
             "class Pipe:\n"
             "    def send(self, message): print('sent', message, gc.get_freeze_count(), gc.isenabled())\n"
-            "    def recv(self): raise EOFError\n"
+            "    def recv(self):\n"
+            "        print('waits', gc.get_threshold()[0])\n"
+            "        raise EOFError\n"
             "worker.serve_documents(Pipe(), os.getppid())\n")
     printed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                              text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    sent, message, frozen, collecting = printed.stdout.split()
+    sent, message, frozen, collecting, waits, threshold = printed.stdout.split()
     assert (sent, message, collecting) == ("sent", "ready", "True")
     assert int(frozen) > 100_000  # the tagger's lexicons among them
+    assert (waits, int(threshold)) == ("waits", DOCUMENT_THRESHOLD)
 
 
 def test_a_warmed_up_worker_extracts_as_a_new_process_does(folder):
