@@ -72,6 +72,9 @@ EMPHASIS = re.compile(r"(\*(?<![\w*\\]\*)\*?)(?=[^\s*])([^*^{}\n]+?)(?<=[^\s*])\
 WORD_CHARACTERS = string.ascii_letters + string.digits
 WORD_AFTER = re.compile(r"^([A-Za-z0-9]+)")
 TEXT_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+ASCII_LOWER = frozenset(string.ascii_lowercase)
+HYPHENED_AFTER = frozenset(f"{letter}-" for letter in string.ascii_lowercase)  # "x-"
+HYPHENED_BEFORE = frozenset(f"-{letter}" for letter in string.ascii_lowercase)  # "-x"
 SENTENCE_ENDS = (".", ":", "?", "!", ")")
 HARD_WRAP_MAX_MEDIAN = 100
 HARD_WRAP_MIN_OPEN_SHARE = 0.7
@@ -150,21 +153,27 @@ def stands_alone(line: str) -> bool:
 
 
 class TextWords:
-    """The words of a text, lower-cased (runs of letters joined by single hyphens), as a
-    hyphen join asks for them: a word is looked for in the text first, and the text is cut
-    into words only when one asked for occurs in it (most split words do not occur with
-    their hyphen elsewhere)."""
+    """The words of a text, lower-cased (:data:`TEXT_WORD`: runs of letters joined by single
+    hyphens), as a hyphen join asks for them: whether a word is one is told where it occurs
+    in the text (most occur nowhere, or a few times), not by cutting the whole text."""
 
     def __init__(self, text: str):
         self.lowered = text.lower()
-        self.words: set[str] | None = None
 
     def __contains__(self, word: str) -> bool:
-        if word not in self.lowered:
-            return False  # not even a part of the text
-        if self.words is None:
-            self.words = set(TEXT_WORD.findall(self.lowered))
-        return word in self.words
+        if not TEXT_WORD.fullmatch(word):
+            return False
+        at = self.lowered.find(word)
+        while at != -1 and not self.is_word_at(at, at + len(word)):
+            at = self.lowered.find(word, at + 1)
+        return at != -1
+
+    def is_word_at(self, start: int, end: int) -> bool:
+        """Whether a word of the text spans ``start:end`` (a word's form there): no letter,
+        nor a letter and a hyphen, before it; no letter, nor a hyphen and a letter, after."""
+        before, after = self.lowered[max(0, start - 2):start], self.lowered[end:end + 2]
+        return not (before[-1:] in ASCII_LOWER or before in HYPHENED_AFTER
+                    or after[:1] in ASCII_LOWER or after in HYPHENED_BEFORE)
 
 
 def last_word(text: str) -> str:
@@ -188,12 +197,12 @@ def unwrap_edits(text: str) -> list[Edit]:
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
     alone = list(map(stands_alone, lines))  # asked of each line once: as itself, as the next
+    filled = [index for index, line in enumerate(lines) if line.strip()]
     edits = []
-    for index, line in enumerate(lines):
-        following = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
-        if following is None or alone[index]:  # a blank line stands alone too
+    for index, following in zip(filled, filled[1:]):  # a line and the next one not blank
+        if alone[index]:
             continue
-        nxt = lines[following]
+        line, nxt = lines[index], lines[following]
         if alone[following] or nxt.startswith((" ", "\t")) or LIST_ITEM.match(nxt):
             continue
         body = line.rstrip()

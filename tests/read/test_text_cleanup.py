@@ -93,11 +93,19 @@ def test_a_word_split_at_a_line_end_is_found_by_its_letters_and_digits():
     assert last_word("(e.g.") == "" and last_word("") == "" and last_word("café") == ""
 
 
-def test_the_words_of_a_text_are_cut_only_once_a_word_asked_for_occurs_in_it():
-    words = TextWords("Non-small cells, and EML4-ALK; a--b")
-    assert "next-generation" not in words and words.words is None  # not in the text at all
+def test_a_word_of_a_text_is_told_where_it_occurs():
+    words = TextWords("Non-small cells, and EML4-ALK; a--b x-1-y")
     assert "non-small" in words and "cells" in words and "small" not in words
     assert "eml" in words and "alk" in words and "a" in words and "b" in words
+    assert "y" in words and "next-generation" not in words and "cells," not in words
+    # the same answers as cutting the text into its words
+    chance = random.Random(67)
+    asked = ["a", "b", "ab", "ba", "a-b", "b-a", "ab-ba", "aba", "a b", "", "-a", "x"]
+    for _ in range(3000):
+        text = "".join(chance.choice(["a", "b", "ab", "-", "--", " ", "1", "X", "é", "a-b"])
+                       for _ in range(chance.randrange(15)))
+        cut = set(re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()))
+        assert [word in TextWords(text) for word in asked] == [word in cut for word in asked]
 
 
 def spans(pattern, text, group=0):
