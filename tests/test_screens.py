@@ -8,8 +8,8 @@ from re import _parser as sre_parser
 from pipeline.assemble.story import story_rules
 from pipeline.assemble.timeline import STEP_BREAKS, therapy_rules
 from pipeline.read.cleanup import cleanup_rules
-from pipeline.read.text import EMPHASIS, FLATTENED_AFTER_ET_AL
-from pipeline.screens import Screened, screened_if_slow, second_characters, start_screened
+from pipeline.screens import (Screened, needed_character, screened_if_slow, second_characters,
+                              start_screened)
 
 SENTENCES = [
     "After progression on carboplatin, she then received osimertinib; PR followed by PD.",
@@ -125,8 +125,9 @@ def test_only_a_pattern_starting_with_a_look_around_or_boundary_is_screened_if_s
 
 
 def test_the_text_readers_screened_patterns_find_what_they_find_plainly():
-    finders = [EMPHASIS, FLATTENED_AFTER_ET_AL] + [
-        finder for finder, _ in cleanup_rules().repair_finders if isinstance(finder, Screened)]
+    finders = [repair.finder for repair in cleanup_rules().glyph_repairs
+               if isinstance(repair.finder, Screened)]
+    assert len(finders) == 3  # those starting with a look-behind
     chance = random.Random(15)
     letters = "aelt ,.;:()-*\\\n0123þð\u2011\ufffdÞAZ9"
     texts = ["as Lee et al.12 found", "ALKþ NSCLC and (þ)", "6.8\ufffd6.4 cm", "pro\u2011 gression",
@@ -135,3 +136,14 @@ def test_the_text_readers_screened_patterns_find_what_they_find_plainly():
     for finder in finders:
         for text in texts:
             same_finds(finder, text, 0, len(text))
+
+
+def test_a_needed_character_is_one_every_match_of_a_case_sensitive_pattern_takes():
+    assert needed_character(re.compile(r"(?<=[A-Z(])þ(?=[\s),]|$)")) == "þ"  # not the "("
+    assert needed_character(re.compile(r"t\((\d+);(\d+)\)")) == "t"  # none beyond ASCII
+    assert needed_character(re.compile(r"ð([^Þ]{1,4})Þ")) == "ð"
+    assert needed_character(re.compile(r"(?:ab)+\u2011")) == "\u2011"
+    assert needed_character(re.compile(r"x?\d")) is None  # the x may be left out
+    assert needed_character(re.compile(r"a|b")) is None  # either, neither needed
+    assert needed_character(re.compile(r"k", re.IGNORECASE)) is None  # "\u212a" matches too
+    assert needed_character(re.compile(r"(?i:k)-(?i:s)")) == "-"

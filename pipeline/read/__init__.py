@@ -121,11 +121,26 @@ def overlong_word(limit: int) -> re.Pattern:
 def refuse_overlong_words(path: Path, text: str, limit: int) -> None:
     """BadInputError for a text with a run of more than ``limit`` characters without a
     space: no prose holds one, and tokenizing it takes time quadratic in its length."""
+    if spaced_throughout(text, limit):
+        return
     found = overlong_word(limit).search(text)
     if found:
         length = len(re.compile(r"\S+").match(text, found.start()).group())
         raise BadInputError(path, Errors.E013.format(length=length, offset=found.start(),
                                                      limit=limit))
+
+
+WHITE_SPACE = re.compile(r"\s")
+
+
+def spaced_throughout(text: str, limit: int) -> bool:
+    """Whether each whole stretch of ``limit // 2`` characters (from the start, one after
+    another) holds white space: then no run of more than ``limit`` characters lacks it,
+    for such a run covers one of those stretches. Found by a search for each stretch's
+    first space, not by trying the run's pattern at every word of the text."""
+    size = max(1, limit // 2)
+    return all(WHITE_SPACE.search(text, start, start + size)
+               for start in range(0, len(text) - size + 1, size))
 
 
 def read_text(text: str, doc_id: str = "text") -> Document:

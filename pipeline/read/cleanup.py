@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Container, NamedTuple
 
 from pipeline.resources import check_keys, check_str_list, check_type, load_resource
-from pipeline.screens import screened_if_slow
+from pipeline.screens import Screened, needed_character, screened_if_slow
 
 FILE = "cleanup.yaml"
 # A numbered or bulleted item ("1. Leukemia Service, ...", "- Fletcher CD, ..."): its own
@@ -22,28 +23,39 @@ LIST_ITEM = re.compile(r"^\s*(?:[-•–*]|\d{1,3}[.)]|[a-z][.)])\s")
 CITATION = re.compile(r"^[\[(]?(?:\d{1,3}[a-z]?[*#†‡]?|[*#†‡§¶])(?:\s?[,–—-]\s?(?:\d{1,3}[a-z]?[*#†‡]?|[*#†‡]))*[\])]?$")
 
 
+class GlyphRepair(NamedTuple):
+    """A glyph repair of ``resources/cleanup.yaml``: its pattern, what a match becomes, the
+    pattern as a text's edits look for it (screened if slow: most repairs start with a
+    look-behind, which re would try at every position of a report) and a character every
+    match holds (no text without it needs the repair: most texts hold none of them)."""
+
+    pattern: re.Pattern
+    replacement: str
+    finder: "re.Pattern | Screened"
+    needs: str | None
+
+    @classmethod
+    def of(cls, pattern: re.Pattern, replacement: str) -> "GlyphRepair":
+        return cls(pattern, replacement, screened_if_slow(pattern), needed_character(pattern))
+
+    def needed_in(self, text: str) -> bool:
+        return self.needs is None or self.needs in text
+
+
 @dataclass(frozen=True)
 class CleanupRules:
-    glyph_repairs: tuple[tuple[re.Pattern, str], ...]
+    glyph_repairs: tuple[GlyphRepair, ...]
     exponent_units: frozenset[str]
     suspension_words: frozenset[str]
-    # any glyph repair's pattern, to pass over the many texts none applies to in one
-    # search; None where the patterns cannot be joined (a back-reference, a flag)
-    any_repair: re.Pattern | None = None
-    # each repair's pattern as a text's edits look for it (screened_if_slow: most repairs
-    # start with a look-behind, which re would try at every position of a report)
-    repair_finders: tuple[tuple, ...] = ()
+    # any character a glyph repair needs, to pass over in one search the many words of a
+    # PDF no repair applies to; None when some repair needs no known character
+    any_needed: re.Pattern | None = None
 
 
-def any_of(patterns: list[re.Pattern]) -> re.Pattern | None:
-    """One pattern matching where any of ``patterns`` does (their groups renumbered: a
-    back-reference would point elsewhere, so none is joined then)."""
-    if any(re.search(r"\\[1-9]|\(\?P=", pattern.pattern) for pattern in patterns):
+def any_needed(repairs: tuple[GlyphRepair, ...]) -> re.Pattern | None:
+    if any(repair.needs is None for repair in repairs):
         return None
-    try:
-        return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
-    except re.error:  # e.g. an inline flag not at the start
-        return None
+    return re.compile("[" + "".join(re.escape(repair.needs) for repair in repairs) + "]")
 
 
 @lru_cache(maxsize=1)
@@ -53,25 +65,24 @@ def cleanup_rules() -> CleanupRules:
     repairs = check_type(data["glyph_repairs"], dict, file=FILE, where="top level",
                          key="glyph_repairs", description="a mapping of regex to replacement")
     try:
-        compiled = tuple((re.compile(pattern), replacement) for pattern, replacement in repairs.items())
+        compiled = tuple(GlyphRepair.of(re.compile(pattern), replacement)
+                         for pattern, replacement in repairs.items())
     except re.error as error:
         raise ValueError(f"{FILE}: glyph_repairs: bad regex: {error}") from None
     units = check_str_list(data["exponent_units"], file=FILE, where="top level", key="exponent_units")
     words = check_str_list(data["suspension_words"], file=FILE, where="top level",
                            key="suspension_words")
-    return CleanupRules(compiled, frozenset(units), frozenset(words),
-                        any_of([pattern for pattern, _ in compiled]),
-                        tuple((screened_if_slow(pattern), replacement)
-                              for pattern, replacement in compiled))
+    return CleanupRules(compiled, frozenset(units), frozenset(words), any_needed(compiled))
 
 
 def repair_glyphs(text: str) -> str:
     """'ALKþ NSCLC' -> 'ALK+ NSCLC'; '6.8�6.4 cm' -> '6.8×6.4 cm'; ligatures spelled out."""
     rules = cleanup_rules()
-    if rules.any_repair is not None and not rules.any_repair.search(text):
-        return text  # no pattern matches, so no repair changes it
-    for pattern, replacement in rules.glyph_repairs:
-        text = pattern.sub(replacement, text)
+    if rules.any_needed is not None and not rules.any_needed.search(text):
+        return text  # no repair applies
+    for repair in rules.glyph_repairs:
+        if repair.needed_in(text):  # else no match: the text is left as it is
+            text = repair.pattern.sub(repair.replacement, text)
     return text
 
 
@@ -89,7 +100,7 @@ def is_citation(raised: str, before: str) -> bool:
     return bool(CITATION.match(raised))
 
 
-def join_hyphenated(left: str, right: str, vocabulary: set[str]) -> str:
+def join_hyphenated(left: str, right: str, vocabulary: Container[str]) -> str:
     """How to join a line ending "left-" with a line starting "right".
 
     Returns the separator: "" (a word the typesetter split: "rearrange-" + "ment"), "-"

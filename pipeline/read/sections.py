@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.errors import Errors, RuleFileError
 from pipeline.read.frontmatter import BODY_KINDS, is_affiliation, is_title_like
@@ -49,8 +50,10 @@ class SectionRule:
                    labelled, extent)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A line of a text (a named tuple: a text makes one per line, and a frozen dataclass
+    costs three times as much to make)."""
+
     start: int
     end: int  # exclusive, before the "\n"
     text: str
@@ -92,16 +95,18 @@ def caption_patterns() -> tuple[re.Pattern, re.Pattern]:
 
 NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-H]\.)\s+")
 LABEL_WORDS = 6
+LABEL_ENDS = (":", ".", "—", "–")
 CASE_NUMBER = re.compile(r"\s+(?:no\.\s*)?(?:\d+|[ivx]+)$")  # "case 2", "patient no. 1"
-
-
-SPACES = re.compile(r"\s+")
+CASE_NUMBER_ENDS = ("i", "v", "x")  # and the digits (\d): what CASE_NUMBER can end with
 
 
 def normalise_heading(text: str) -> str:
     text = text.replace("’", "'").strip().strip("*_#").strip()
     text = NUMBERING.sub("", text).rstrip(":.").strip()
-    return SPACES.sub(" ", text).lower()
+    # each run of white space one space, as a \s+ pattern would make it, without trying
+    # that pattern at every character; str.split's white space is re's \s, and the text
+    # has none at its ends
+    return " ".join(text.split()).lower()
 
 
 def heading_rule(line: str) -> SectionRule | None:
@@ -111,8 +116,10 @@ def heading_rule(line: str) -> SectionRule | None:
         return None
     name = normalise_heading(line)
     rule = section_rules().get(name)
+    if rule is not None or not (name.endswith(CASE_NUMBER_ENDS) or name[-1:].isdecimal()):
+        return rule  # a name CASE_NUMBER cannot match: no case number to take off
     numbered = section_rules().get(CASE_NUMBER.sub("", name))
-    return rule or (numbered if numbered is not None and numbered.kind == "case" else None)
+    return numbered if numbered is not None and numbered.kind == "case" else None
 
 
 def label_rule(line: str) -> SectionRule | None:
@@ -124,13 +131,13 @@ def label_rule(line: str) -> SectionRule | None:
     """
     # the label's words and the first word after them, not every word of the paragraph
     words = line.strip().lstrip("*_#").split(maxsplit=LABEL_WORDS)
+    if len(words) < 2 or not words[0][0].isupper():
+        return None  # a label (its first word) starts with a capital
     for count in range(1, min(LABEL_WORDS, len(words) - 1) + 1):
-        label = " ".join(words[:count])
-        following = words[count]
-        punctuated = label.rstrip("*_").endswith((":", ".", "—", "–"))
-        if not label[0].isupper() or not (punctuated or following[0].isupper()):
+        # punctuated after its last word, or followed by a capital
+        if not (words[count - 1].rstrip("*_").endswith(LABEL_ENDS) or words[count][0].isupper()):
             continue
-        rule = section_rules().get(normalise_heading(label))
+        rule = section_rules().get(normalise_heading(" ".join(words[:count])))
         if rule is not None and rule.labelled:
             return rule
     return None

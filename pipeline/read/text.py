@@ -13,13 +13,13 @@ from __future__ import annotations
 import codecs
 import re
 import statistics
+import string
 
 from pipeline.errors import BadInputError, Errors, Warnings
 from pipeline.read.cleanup import LIST_ITEM, cleanup_rules, is_citation, join_hyphenated
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.tables import is_table_row
 from pipeline.read.textmap import Edit, Piece, apply_edits
-from pipeline.screens import screened_if_slow
 
 # Encodings recognised only by their byte-order mark; anything else must be UTF-8,
 # because guessing a legacy code page would silently corrupt gene and drug names.
@@ -28,9 +28,12 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
+SUPERSCRIPT_DIGITS = str.maketrans(SUPERSCRIPTS, "0123456789-+")
 MARKED_UP_RAISED = re.compile(r"\^\{([^{}\n]{1,20})\}|\^\[([^\[\]\n]{1,20})\]")
-UNICODE_RAISED = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+(?:[,–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+# The first superscript apart from the repeat of them: re scans for the class a pattern
+# starts with, but tries one that starts with a repeat at every position of the text.
+UNICODE_RAISED = re.compile(f"[{SUPERSCRIPTS}][{SUPERSCRIPTS}]*(?:[,–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
 # The next three start with the number's first digit and look behind it for what comes
 # before: a pattern that starts with a look-behind is tried at every position of the text,
 # one that starts with a digit only where re's fast scan finds one (1.5-2.4x faster
@@ -47,13 +50,31 @@ FLATTENED_AFTER_WORD = re.compile(r"\d(?<=[a-z]{6}\d)\d?(?:[,–-]\d{1,2})*(?=[\
                                   re.MULTILINE)
 # "(e.g., ceritinib, brigatinib)4 and third-generation": right after a closing parenthesis
 FLATTENED_AFTER_PARENTHESIS = re.compile(r"\d(?<=[a-z]\)\d)\d?(?:[,–-]\d{1,2})*(?=[ \t]+[A-Za-z(])")
-# "et al4 found", "as described by Lee et al.12"
-FLATTENED_AFTER_ET_AL = screened_if_slow(re.compile(r"(?<=\bet al)\.?\d{1,3}(?:[,–-]\d{1,3})*(?=\s)"))
-# "*STRN::ALK*", "**B.**": emphasis markers, not crossing a superscript or a line
-EMPHASIS = screened_if_slow(
-    re.compile(r"(?<![\w*\\])(\*\*|\*)(?=[^\s*])([^*^{}\n]+?)(?<=[^\s*])\1(?![\w*])"))
-WORD_BEFORE = re.compile(r"([A-Za-z0-9]+)$")
+# The three in one scan for digits: joined by "|", re takes their shared first \d out and
+# scans for it once. They find the same numbers as each alone: no two hold at one digit
+# (what stands before it differs: punctuation, a letter, a parenthesis), and none starts
+# inside another's match (a match holds digits, commas and dashes only).
+FLATTENED_AT_DIGIT = re.compile(
+    "|".join(pattern.pattern for pattern in (FLATTENED_AFTER_PUNCTUATION, FLATTENED_AFTER_WORD,
+                                             FLATTENED_AFTER_PARENTHESIS)),
+    re.MULTILINE)
+# "et al4 found", "as described by Lee et al.12": the marks are its group; the match
+# starts with "et al", a literal re scans for quickly (a look-behind for it would be tried
+# at every position)
+FLATTENED_AFTER_ET_AL = re.compile(r"et al(?<=\bet al)(\.?\d{1,3}(?:[,–-]\d{1,3})*)(?=\s)")
+# "*STRN::ALK*", "**B.**": emphasis markers (group 1), not crossing a superscript or a
+# line. What may not stand before the first "*" is looked for behind it, so that the
+# match starts with "*", which re scans for quickly.
+EMPHASIS = re.compile(r"(\*(?<![\w*\\]\*)\*?)(?=[^\s*])([^*^{}\n]+?)(?<=[^\s*])\1(?![\w*])")
+# what a word split at a line end is made of ([A-Za-z0-9]): its part before the hyphen is
+# the line's last run of them, found by str.rstrip (a "([A-Za-z0-9]+)$" pattern would be
+# tried at every position of the line)
+WORD_CHARACTERS = string.ascii_letters + string.digits
 WORD_AFTER = re.compile(r"^([A-Za-z0-9]+)")
+TEXT_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+ASCII_LOWER = frozenset(string.ascii_lowercase)
+HYPHENED_AFTER = frozenset(f"{letter}-" for letter in string.ascii_lowercase)  # "x-"
+HYPHENED_BEFORE = frozenset(f"-{letter}" for letter in string.ascii_lowercase)  # "-x"
 SENTENCE_ENDS = (".", ":", "?", "!", ")")
 HARD_WRAP_MAX_MEDIAN = 100
 HARD_WRAP_MIN_OPEN_SHARE = 0.7
@@ -89,13 +110,13 @@ def raised_edits(text: str) -> list[Edit]:
         raised = match.group(1) if match.group(1) is not None else f"[{match.group(2)}]"
         keep = not is_citation(raised, text[max(0, match.start() - 12):match.start()])
         edits.append(Edit(match.start(), match.end(), f"^{raised}" if keep else ""))
-    for match in UNICODE_RAISED.finditer(text):
-        if is_citation(match.group(0).translate(SUPERSCRIPT_DIGITS),
-                       text[max(0, match.start() - 12):match.start()]):
-            edits.append(Edit(match.start(), match.end(), ""))
-    for pattern in (FLATTENED_AFTER_PUNCTUATION, FLATTENED_AFTER_PARENTHESIS,
-                    FLATTENED_AFTER_ET_AL, FLATTENED_AFTER_WORD):
-        edits += [Edit(m.start(), m.end(), "") for m in pattern.finditer(text)]
+    if any(mark in text for mark in SUPERSCRIPTS):  # a find each, not re's scan of a class
+        for match in UNICODE_RAISED.finditer(text):
+            if is_citation(match.group(0).translate(SUPERSCRIPT_DIGITS),
+                           text[max(0, match.start() - 12):match.start()]):
+                edits.append(Edit(match.start(), match.end(), ""))
+    edits += [Edit(m.start(), m.end(), "") for m in FLATTENED_AT_DIGIT.finditer(text)]
+    edits += [Edit(m.start(1), m.end(1), "") for m in FLATTENED_AFTER_ET_AL.finditer(text)]
     return edits
 
 
@@ -109,9 +130,9 @@ def emphasis_edits(text: str) -> list[Edit]:
 
 
 def glyph_edits(text: str) -> list[Edit]:
-    return [Edit(m.start(), m.end(), m.expand(replacement))
-            for pattern, replacement in cleanup_rules().repair_finders
-            for m in pattern.finditer(text)]
+    return [Edit(m.start(), m.end(), m.expand(repair.replacement))
+            for repair in cleanup_rules().glyph_repairs if repair.needed_in(text)
+            for m in repair.finder.finditer(text)]
 
 
 def is_hard_wrapped(lines: list[str]) -> bool:
@@ -131,6 +152,35 @@ def stands_alone(line: str) -> bool:
             or bool(table_caption.match(line)) or bool(figure_caption.match(line)))
 
 
+class TextWords:
+    """The words of a text, lower-cased (:data:`TEXT_WORD`: runs of letters joined by single
+    hyphens), as a hyphen join asks for them: whether a word is one is told where it occurs
+    in the text (most occur nowhere, or a few times), not by cutting the whole text."""
+
+    def __init__(self, text: str):
+        self.lowered = text.lower()
+
+    def __contains__(self, word: str) -> bool:
+        if not TEXT_WORD.fullmatch(word):
+            return False
+        at = self.lowered.find(word)
+        while at != -1 and not self.is_word_at(at, at + len(word)):
+            at = self.lowered.find(word, at + 1)
+        return at != -1
+
+    def is_word_at(self, start: int, end: int) -> bool:
+        """Whether a word of the text spans ``start:end`` (a word's form there): no letter,
+        nor a letter and a hyphen, before it; no letter, nor a hyphen and a letter, after."""
+        before, after = self.lowered[max(0, start - 2):start], self.lowered[end:end + 2]
+        return not (before[-1:] in ASCII_LOWER or before in HYPHENED_AFTER
+                    or after[:1] in ASCII_LOWER or after in HYPHENED_BEFORE)
+
+
+def last_word(text: str) -> str:
+    """The run of word characters (:data:`WORD_CHARACTERS`) the text ends with, or ""."""
+    return text[len(text.rstrip(WORD_CHARACTERS)):]
+
+
 def unwrap_edits(text: str) -> list[Edit]:
     """Join the lines of hard-wrapped paragraphs: a space, or a hyphen join at a split word.
 
@@ -142,26 +192,26 @@ def unwrap_edits(text: str) -> list[Edit]:
     lines = text.split("\n")
     if not is_hard_wrapped(lines):
         return []
-    vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()))
+    vocabulary = TextWords(text)
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
     alone = list(map(stands_alone, lines))  # asked of each line once: as itself, as the next
+    filled = [index for index, line in enumerate(lines) if line.strip()]
     edits = []
-    for index, line in enumerate(lines):
-        following = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
-        if following is None or alone[index]:  # a blank line stands alone too
+    for index, following in zip(filled, filled[1:]):  # a line and the next one not blank
+        if alone[index]:
             continue
-        nxt = lines[following]
+        line, nxt = lines[index], lines[following]
         if alone[following] or nxt.startswith((" ", "\t")) or LIST_ITEM.match(nxt):
             continue
         body = line.rstrip()
         if following > index + 1 and (body.endswith(SENTENCE_ENDS) or not nxt[:1].islower()):
             continue  # a real paragraph break
         end, resume = starts[index] + len(body), starts[following]
-        before, after = WORD_BEFORE.search(body[:-1]), WORD_AFTER.match(nxt)
-        if body.endswith("-") and before and after:
-            edits.append(Edit(end - 1, resume, join_hyphenated(before.group(1), after.group(1),
+        if (body.endswith("-") and (before := last_word(body[:-1]))
+                and (after := WORD_AFTER.match(nxt))):
+            edits.append(Edit(end - 1, resume, join_hyphenated(before, after.group(1),
                                                                vocabulary)))
         else:
             edits.append(Edit(end, resume, " "))

@@ -1,9 +1,13 @@
 """Huge and pathological inputs: refused with a named reason, or read in stretches."""
 
+import random
+import re
+from pathlib import Path
+
 import pytest
 
 from pipeline.errors import BadInputError
-from pipeline.read import read_document
+from pipeline.read import read_document, refuse_overlong_words, spaced_throughout
 from tests.read.pdfbuild import PageSpec, build
 
 
@@ -15,6 +19,27 @@ def test_a_run_of_200000_brackets_is_refused_with_its_length_and_place(tmp_path)
     assert refused.value.reason == (
         "a run of 200,000 characters without a space at character 39 (at most 1,000: "
         "CASELIT_MAX_WORD_CHARS); not prose that can be tagged")
+
+
+@pytest.mark.parametrize("limit", [1, 2, 7, 40, 1000])
+def test_a_text_spaced_in_every_stretch_has_no_overlong_run(limit):
+    # each whole stretch of limit // 2 characters holding a space is what rules such a
+    # run out; a text that fails it is searched in full and refused only for a real run
+    chance = random.Random(limit)
+    for _ in range(300):
+        text = "".join(chance.choice("ab \n\u3000\u00a0") if chance.random() < 0.5 else
+                       "x" * chance.randrange(limit + 3) for _ in range(chance.randrange(12)))
+        overlong = re.search(rf"\S{{{limit + 1}}}", text) is not None
+        assert not (spaced_throughout(text, limit) and overlong)
+        assert refused(text, limit) == overlong
+
+
+def refused(text: str, limit: int) -> bool:
+    try:
+        refuse_overlong_words(Path("t.txt"), text, limit)
+    except BadInputError:
+        return True
+    return False
 
 
 def test_a_long_line_of_prose_is_read(tmp_path):

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from pipeline.read.cleanup import (any_of, cleanup_rules, is_citation, join_hyphenated,
-                                   repair_glyphs)
+from pipeline.read.cleanup import (GlyphRepair, any_needed, cleanup_rules, is_citation,
+                                   join_hyphenated, repair_glyphs)
 
 
 @pytest.mark.parametrize("printed, repaired", [
@@ -47,10 +47,18 @@ def test_line_end_hyphens(left, right, joint):
     assert join_hyphenated(left, right, {"non-small", "anaplastic"}) == joint
 
 
-def test_the_glyph_repairs_are_tried_at_once_only_where_that_is_exact():
-    joined = any_of([re.compile(r"(?<=\d)x(?=\d)"), re.compile(r"ð([^Þ]+)Þ")])
-    assert joined.search("6x4") and joined.search("ðaÞ") and not joined.search("6 x 4")
-    assert any_of([re.compile(r"(a)\1")]) is None  # its group would be renumbered
-    assert any_of([re.compile("a"), re.compile("(?i)b")]) is None  # a flag mid-pattern
-    assert cleanup_rules().any_repair is not None
+def test_a_glyph_repair_is_tried_only_on_a_text_holding_the_character_it_needs():
+    needs = [repair.needs for repair in cleanup_rules().glyph_repairs]
+    assert needs[:3] == ["þ", "\ufffd", "ð"]  # the first glyph each pattern takes
+    assert GlyphRepair.of(re.compile(r"ð([^Þ]+)Þ"), "(\\1)").needed_in("a ðdoseÞ")
+    assert not GlyphRepair.of(re.compile(r"(?<=\d)x(?=\d)"), "×").needed_in("6 by 4")
+    assert GlyphRepair.of(re.compile(r"(?i)x"), "").needed_in("")  # case-blind: none known
     assert repair_glyphs("ALKþ and ðcrizotinibÞ, 6.8\ufffd6.4 cm") == "ALK+ and (crizotinib), 6.8×6.4 cm"
+    assert repair_glyphs("no glyph to repair") == "no glyph to repair"
+
+
+def test_a_word_holding_no_character_a_repair_needs_is_passed_over_in_one_search():
+    rules = cleanup_rules()
+    assert rules.any_needed.search("the ﬁrst") and not rules.any_needed.search("the first")
+    case_blind = GlyphRepair.of(re.compile(r"(?i)x"), "")
+    assert any_needed(rules.glyph_repairs + (case_blind,)) is None  # it may apply anywhere

@@ -1,4 +1,10 @@
-from pipeline.read.text import clean_text, is_hard_wrapped
+import random
+import re
+
+from pipeline.read.text import (EMPHASIS, FLATTENED_AFTER_ET_AL, FLATTENED_AFTER_PARENTHESIS,
+                                FLATTENED_AFTER_PUNCTUATION, FLATTENED_AFTER_WORD,
+                                FLATTENED_AT_DIGIT, UNICODE_RAISED, TextWords, clean_text,
+                                is_hard_wrapped, last_word)
 from pipeline.read.textmap import assemble
 
 
@@ -80,3 +86,48 @@ def test_the_source_map_points_back_into_the_file():
     offset = text.index("Lorlatinib")
     span = next(s for s in spans if s.start <= offset < s.end)
     assert raw[span.source_start + offset - span.start:].startswith("Lorlatinib")
+
+
+def test_a_word_split_at_a_line_end_is_found_by_its_letters_and_digits():
+    assert last_word("the EML4") == "EML4" and last_word("non") == "non"
+    assert last_word("(e.g.") == "" and last_word("") == "" and last_word("café") == ""
+
+
+def test_a_word_of_a_text_is_told_where_it_occurs():
+    words = TextWords("Non-small cells, and EML4-ALK; a--b x-1-y")
+    assert "non-small" in words and "cells" in words and "small" not in words
+    assert "eml" in words and "alk" in words and "a" in words and "b" in words
+    assert "y" in words and "next-generation" not in words and "cells," not in words
+    # the same answers as cutting the text into its words
+    chance = random.Random(67)
+    asked = ["a", "b", "ab", "ba", "a-b", "b-a", "ab-ba", "aba", "a b", "", "-a", "x"]
+    for _ in range(3000):
+        text = "".join(chance.choice(["a", "b", "ab", "-", "--", " ", "1", "X", "é", "a-b"])
+                       for _ in range(chance.randrange(15)))
+        cut = set(re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()))
+        assert [word in TextWords(text) for word in asked] == [word in cut for word in asked]
+
+
+def spans(pattern, text, group=0):
+    return [match.span(group) for match in pattern.finditer(text)]
+
+
+def test_the_marks_patterns_find_what_their_look_behind_first_forms_find():
+    # the forms before they were rewritten to start with what re scans for quickly
+    emphasis = re.compile(r"(?<![\w*\\])(\*\*|\*)(?=[^\s*])([^*^{}\n]+?)(?<=[^\s*])\1(?![\w*])")
+    et_al = re.compile(r"(?<=\bet al)\.?\d{1,3}(?:[,–-]\d{1,3})*(?=\s)")
+    raised = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+(?:[,–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+    chance = random.Random(18)
+    pieces = ["*", "**", "\\", "a", "B", " ", "\n", "et al", ".", "1", "23", ",", "–", "-", ")",
+              "%", ";", "c.", "amplification", "(e.g. x)", "b)4 ", "\t", "¹", "²³", "⁻", "٣", "^", "{"]
+    texts = ["*STRN::ALK* and **B.** but a*b*c \\*x*", "Lee et al.12 found, et al4 and et al"] + [
+        "".join(chance.choice(pieces) for _ in range(chance.randrange(60))) for _ in range(3000)]
+    for text in texts:
+        assert [(m.span(), m.groups()) for m in EMPHASIS.finditer(text)] == [
+            (m.span(), m.groups()) for m in emphasis.finditer(text)]
+        assert spans(FLATTENED_AFTER_ET_AL, text, 1) == spans(et_al, text)
+        assert spans(UNICODE_RAISED, text) == spans(raised, text)
+        # the three digit-first patterns in one scan: each of their numbers, once
+        assert spans(FLATTENED_AT_DIGIT, text) == sorted(
+            spans(FLATTENED_AFTER_PUNCTUATION, text) + spans(FLATTENED_AFTER_WORD, text)
+            + spans(FLATTENED_AFTER_PARENTHESIS, text))
