@@ -56,6 +56,17 @@ def named_sites(mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.type == "site" and m.normalised]
 
 
+def by_kind(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    """The mentions of each type, in order: a patient's record asks for the document's
+    diseases, sites, patients and fusions, each picked out of these once instead of out of
+    all the mentions (each read of a mention's type goes through pydantic's attribute
+    hook)."""
+    kinds: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        kinds.setdefault(mention.type, []).append(mention)
+    return kinds
+
+
 def site_inside(disease: Mention, sites: list[Mention]) -> Mention | None:
     """The first of the named ``sites`` printed inside a disease's name ("rectal
     adenocarcinoma"); asked for many diseases, the sites are picked out once."""
@@ -82,7 +93,7 @@ def words_of(form: str) -> set[str]:
     return set(re.findall(r"[a-z0-9+]+", form))
 
 
-def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRules
+def diagnosis(candidates: list[Mention], kinds: dict[str, list[Mention]], rules: StoryRules
               ) -> Mention | None:
     """The most specific of the names the authors give the patient's disease: one naming
     its organ, then one with a specific head ("lung adenocarcinoma" over "NSCLC"), then
@@ -90,8 +101,8 @@ def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRu
     ("leukemia" in the title, "acute myeloid leukemia" where the patient is introduced)."""
     if not candidates:
         return None
-    diseases = [m for m in mentions if m.type == "disease" and m.in_scope and m.normalised]
-    sites = named_sites(mentions)
+    diseases = [m for m in kinds.get("disease", []) if m.in_scope and m.normalised]
+    sites = named_sites(kinds.get("site", []))
     forms = unique(m.normalised for m in candidates)
 
     def organ(form: str) -> bool:
@@ -110,8 +121,9 @@ def diagnosis(candidates: list[Mention], mentions: list[Mention], rules: StoryRu
     return next(m for m in candidates if m.normalised == best)
 
 
-def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: list[Mention],
-                         within_passages: list[Mention], series: bool) -> list[Mention]:
+def diagnosis_candidates(patient: Patient, sentences: list[Sentence],
+                         kinds: dict[str, list[Mention]], within_passages: list[Mention],
+                         series: bool) -> list[Mention]:
     """The diseases the authors name for the patient: in the title and in the passage
     that introduces it ("We report a woman with lung adenocarcinoma"), or in a
     ``series``, where a passage introduces it alone, that passage only; when the
@@ -122,7 +134,7 @@ def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: 
     titled = [m for s in sentences if s.role == TITLE for m in s.mentions
               if m.type == "disease" and m.normalised]
     told = sorted((p for p in patient.passages if p.role != TITLE), key=lambda p: p.start)
-    introduced = sorted(m.start for m in mentions if introducing(m))
+    introduced = sorted(m.start for m in kinds.get("patient", []) if introducing(m))
     introduces = [p for p in told if starting_within(introduced, introduced, p.start, p.end)]
     introducing_passage = next(iter(introduces), None)
     alone = next((p for p in introduces if len(p.patients) == 1), None)
@@ -135,7 +147,7 @@ def diagnosis_candidates(patient: Patient, sentences: list[Sentence], mentions: 
         first = next((p for p in told if any(p.start <= m.start < p.end for m in own)), None)
         named = [m for m in own if first is not None and first.start <= m.start < first.end]
     return unique(titled + named, key=lambda m: m.id) or own or [
-        m for m in mentions if m.type == "disease" and m.in_scope and m.normalised
+        m for m in kinds.get("disease", []) if m.in_scope and m.normalised
         and m.section in NAMING_KINDS]
 
 
@@ -146,15 +158,15 @@ def told_alone_first(own: list[Mention], patient: Patient) -> list[Mention]:
     return sorted(own, key=lambda m: not any(p.start <= m.start < p.end for p in alone))
 
 
-def primary_site(disease: Mention | None, own: list[Mention], mentions: list[Mention],
+def primary_site(disease: Mention | None, own: list[Mention], kinds: dict[str, list[Mention]],
                  text: str, rules: StoryRules) -> Mention | None:
     """The organ the diagnosis names ("rectal adenocarcinoma"), or else the first organ
     the story names with the tumour or a disease ("a skin lesion of the back",
     "neuroblastoma of the left adrenal gland"), never one named with
     metastases or imaging ("metastases in the liver", "MRI of the pelvis")."""
     if disease is not None:
-        named = named_sites(mentions)
-        for mention in (m for m in mentions if m.type == "disease" and m.normalised
+        named = named_sites(kinds.get("site", []))
+        for mention in (m for m in kinds.get("disease", []) if m.normalised
                         and whole_words_within(disease.normalised, m.normalised)):
             inside = site_inside(mention, named)
             if inside is not None:
@@ -338,9 +350,9 @@ def usable_but_negation(mention: Mention) -> bool:
 
 def patient_case(document: Document, patient: Patient, sentences: list[Sentence],
                  mentions: list[Mention], expanded: dict[str, list[str]], size: int,
-                 tied: dict[str, list[Mention]]) -> CaseRecord:
+                 tied: dict[str, list[Mention]], kinds: dict[str, list[Mention]]) -> CaseRecord:
     """The record of one of the authors' patients; ``tied`` is the document's
-    :func:`implied_fusions`."""
+    :func:`implied_fusions`, ``kinds`` its mentions :func:`by_kind`."""
     rules = story_rules()
     text = document.text
     own = within(mentions, patient.passages)
@@ -353,9 +365,8 @@ def patient_case(document: Document, patient: Patient, sentences: list[Sentence]
     found = fusions(fusion_mentions)
     rearranged = [m for m in altered if m.type == "rearranged_gene"]
     variant_mentions = [m for m in altered if m.type == "variant" and m.variant]
-    disease = diagnosis(diagnosis_candidates(patient, sentences, mentions, own, size > 1), mentions,
-                        rules)
-    site = primary_site(disease, told_alone_first(own, patient) if size > 1 else own, mentions,
+    disease = diagnosis(diagnosis_candidates(patient, sentences, kinds, own, size > 1), kinds, rules)
+    site = primary_site(disease, told_alone_first(own, patient) if size > 1 else own, kinds,
                         text, rules)
     methods = ([m for m in own if m.type == "detection_method" and m.normalised
                 and not {"negated", "hypothetical"} & set(m.modifiers)]
@@ -452,8 +463,9 @@ def narrative_cases(document: Document, mentions: list[Mention],
     if not patients:
         return []
     size = len(patients)
-    tied = implied_fusions(document.text, mentions, story_rules())
-    records = [patient_case(document, patient, sentences, mentions, expanded, size, tied)
+    kinds = by_kind(mentions)
+    tied = implied_fusions(document.text, kinds.get("fusion", []), story_rules())
+    records = [patient_case(document, patient, sentences, mentions, expanded, size, tied, kinds)
                for patient in patients]
     for mention in further_patients(patients, sentences, mentions):
         records.append(further_case(len(records) + 1, mention, mentions, document.text,

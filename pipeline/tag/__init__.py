@@ -12,7 +12,9 @@ import bisect
 import hashlib
 import threading
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline import __version__
 from pipeline.schema import Document, Mention, Section
@@ -21,6 +23,12 @@ from pipeline.settings import Settings, get_settings
 _build_lock = threading.Lock()
 _call_lock = threading.Lock()
 MENTION_FIELDS = frozenset(Mention.model_fields)
+# The set of fields every unchecked mention was given (all of them), shared: pydantic only
+# adds to it a field assigned, which is in it already, and copies it for a model's copy. One
+# set per mention cost a tenth of making the mentions (built, then walked by every
+# collection of the young objects).
+ALL_MENTION_FIELDS_SET = set(MENTION_FIELDS)
+POSITION = attrgetter("start", "end", "type")  # mentions' order: a tag's, read in C
 
 
 @lru_cache(maxsize=4)
@@ -87,19 +95,43 @@ def stripped_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start + len(raw) - len(raw.lstrip()), end - (len(raw) - len(raw.rstrip()))
 
 
+class SectionBounds(NamedTuple):
+    """What the evidence shown for a mention asks of its section, read once per section
+    (each read of a pydantic model's field goes through its attribute hook): its edges,
+    where its heading line ends (-1 without one), whether it is a table."""
+
+    start: int
+    end: int
+    heading_end: int
+    table: bool
+
+
+def section_bounds(text: str, section: Section | None) -> SectionBounds | None:
+    if section is None:
+        return None
+    start, end = section.start, section.end
+    return SectionBounds(start, end, text.find("\n", start, end) if section.heading else -1,
+                         section.kind == "table")
+
+
 def evidence_bounds(document: Document, section: Section | None, sentence: tuple[int, int],
                     offset: int) -> tuple[int, int]:
     """The text a curator is shown for a mention at ``offset``: its sentence (its
     :func:`stripped_bounds`), never past its section's edges nor into the heading line
     above it; in a table, its row."""
-    start, end = sentence
     text = document.text
+    return evidence_within(text, section_bounds(text, section), sentence, offset)
+
+
+def evidence_within(text: str, section: SectionBounds | None, sentence: tuple[int, int],
+                    offset: int) -> tuple[int, int]:
+    """:func:`evidence_bounds`, given its section's :func:`section_bounds`."""
+    start, end = sentence
     if section is not None:
         start, end = max(start, section.start), min(end, section.end)
-        heading_end = text.find("\n", section.start, section.end) if section.heading else -1
-        if start <= heading_end < offset:
-            start = heading_end + 1
-        if section.kind == "table":
+        if start <= section.heading_end < offset:
+            start = section.heading_end + 1
+        if section.table:
             start = max(start, text.rfind("\n", 0, offset) + 1)
             line_end = text.find("\n", offset)
             end = min(end, line_end if line_end != -1 else len(text))
@@ -113,13 +145,14 @@ def same_evidence_throughout(document: Document, section: Section | None,
     """Whether :func:`evidence_bounds` gives every offset of ``sentence`` in ``section`` the
     same bounds: outside a table, with no heading line ending inside the sentence's part
     in the section (the only two things that ask where the mention is)."""
+    return same_within(section_bounds(document.text, section), sentence)
+
+
+def same_within(section: SectionBounds | None, sentence: tuple[int, int]) -> bool:
+    """:func:`same_evidence_throughout`, given its section's :func:`section_bounds`."""
     if section is None:
         return True
-    if section.kind == "table":
-        return False
-    if not section.heading:
-        return True
-    return document.text.find("\n", section.start, section.end) < max(sentence[0], section.start)
+    return not section.table and section.heading_end < max(sentence[0], section.start)
 
 
 def tag(document: Document, config_path: str | Path | None = None) -> list[Mention]:
@@ -195,21 +228,32 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
     # (sentence, stretch of places) -> what is shown of any mention there, where that is
     # the same for every mention (same_evidence_throughout): asked once, not per mention
     shown_throughout: dict[tuple[int, int], tuple[str, int, int]] = {}
+    # per stretch, what its mentions ask of their section and page, read once, not per
+    # mention (a pydantic model's attribute costs a look-up through its __getattr__ hook):
+    # (the section's bounds, the page, the section's kind, whether in scope)
+    of_stretch = [(section_bounds(text, section), page, section.kind, section.in_scope)
+                  if section else (None, page, None, True) for section, page in places.answers]
     unique = {(t.type, t.start, t.end): t for t in doc_tags(doc)}
     mentions = []
-    for number, tag_ in enumerate(sorted(unique.values(), key=lambda t: (t.start, t.end, t.type)), 1):
-        index = max(bisect.bisect_right(starts, tag_.start) - 1, 0)
-        stretch = places.stretch_at(tag_.start)
-        section, page = places.answers[stretch]
+    # the tags come by position: a tag's sentence and stretch are the tag's before until the
+    # next sentence start or place edge (most share both), looked up again only past it
+    index = stretch = next_change = -1
+    for number, tag_ in enumerate(sorted(unique.values(), key=POSITION), 1):
+        if tag_.start >= next_change:
+            index = max(bisect.bisect_right(starts, tag_.start) - 1, 0)
+            stretch = places.stretch_at(tag_.start)
+            next_change = min(starts[index + 1] if index + 1 < len(starts) else len(text) + 1,
+                              places.edges[stretch + 1])
+            section, page, kind, in_scope = of_stretch[stretch]
         shown_here = shown_throughout.get((index, stretch))
         if shown_here is None:
             sentence = sentences[index]
-            s_start, s_end = bounds = evidence_bounds(document, section, sentence, tag_.start)
+            s_start, s_end = bounds = evidence_within(text, section, sentence, tag_.start)
             shown = evidence.get(bounds)
             if shown is None:
                 shown = evidence[bounds] = text[s_start:s_end]
             shown_here = shown, s_start, s_end
-            if same_evidence_throughout(document, section, sentence):
+            if same_within(section, sentence):
                 shown_throughout[index, stretch] = shown_here
         shown, s_start, s_end = shown_here
         mentions.append(unchecked_mention({
@@ -219,8 +263,8 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
             "start": tag_.start,
             "end": tag_.end,
             "page": page,
-            "section": section.kind if section else None,
-            "in_scope": section.in_scope if section else True,
+            "section": kind,
+            "in_scope": in_scope,
             "sentence": shown,
             "sentence_start": s_start,
             "sentence_end": s_end,
@@ -241,7 +285,7 @@ def unchecked_mention(fields: dict) -> Mention:
     run. Validating a mention cost four times the making, about 2% of tagging."""
     mention = object.__new__(Mention)
     object.__setattr__(mention, "__dict__", fields)
-    object.__setattr__(mention, "__pydantic_fields_set__", set(MENTION_FIELDS))
+    object.__setattr__(mention, "__pydantic_fields_set__", ALL_MENTION_FIELDS_SET)
     object.__setattr__(mention, "__pydantic_extra__", None)
     object.__setattr__(mention, "__pydantic_private__", None)
     return mention

@@ -3,7 +3,7 @@
 import pytest
 
 from pipeline.assemble import assemble
-from pipeline.assemble.narrative_cases import uncited
+from pipeline.assemble.narrative_cases import by_kind, uncited
 from pipeline.assemble.story import story_rules
 from pipeline.read import read_document
 from pipeline.schema import Mention
@@ -387,3 +387,16 @@ def test_alterations_of_a_sentence_citing_other_reports_are_left_out():
 
     found = uncited([fusion(1, cited), fusion(2, own), fusion(3, cited)], story_rules())
     assert [m.id for m in found] == ["m2"]
+
+
+def test_a_documents_mentions_by_kind_keep_their_order():
+    sentence = "A woman with lung adenocarcinoma had an EML4::ALK fusion; the lung was clear."
+    printed = [("patient", "A woman"), ("site", "lung"), ("disease", "lung adenocarcinoma"),
+               ("fusion", "EML4::ALK"), ("site", "the lung")]
+    mentions = [Mention(id=f"m{n}", type=kind, text=words, start=sentence.index(words),
+                        end=sentence.index(words) + len(words), sentence=sentence,
+                        sentence_start=0, sentence_end=len(sentence), rule="test")
+                for n, (kind, words) in enumerate(printed, 1)]
+    kinds = by_kind(mentions)
+    assert {kind: [m.id for m in found] for kind, found in kinds.items()} == {
+        "patient": ["m1"], "site": ["m2", "m5"], "disease": ["m3"], "fusion": ["m4"]}

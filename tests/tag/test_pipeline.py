@@ -298,3 +298,18 @@ def test_mentions_made_without_validation_are_the_validated_ones(tmp_path, repor
         assert (made.__pydantic_extra__, made.__pydantic_private__) == (
             validated.__pydantic_extra__, validated.__pydantic_private__)
         assert made.model_dump_json() == validated.model_dump_json() and made == validated
+
+
+def test_mentions_sharing_their_set_of_fields_keep_it_whole(tmp_path, report_text):
+    """The mentions share one set of the fields they were given (all of them): assigning a
+    field to one and copying one with an update leave every mention's set as it was."""
+    from pipeline.schema import Mention
+
+    path = tmp_path / "case.txt"
+    path.write_text(report_text)
+    first, second = tag(read_document(path))[:2]
+    first.rule = "another.rule"
+    copied = second.model_copy(update={"normalised": "X"})
+    assert first.model_fields_set == second.model_fields_set == set(Mention.model_fields)
+    assert copied.model_fields_set == set(Mention.model_fields) and copied.normalised == "X"
+    assert first.rule == "another.rule" and second.rule != "another.rule"
