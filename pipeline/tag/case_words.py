@@ -16,10 +16,12 @@ that disease.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import compress
 from operator import itemgetter
+from re import _parser as sre_parser
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -27,13 +29,13 @@ from spacy.tokens import Doc
 from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
+from pipeline.screens import first_characters
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
                                    folds_onto_ascii, lower_keeping_offsets,
                                    matches_at, matches_at_run_starts, matches_at_runs,
-                                   may_hold_each, RememberedRuns, run_prefixes, RunPrefixes,
-                                   SHORT_TEXT,
-                                   requirements, ScreenGroup, screen_groups, sharing_screens,
+                                   NeededStretches, RememberedRuns, run_prefixes, RunPrefixes,
+                                   SHORT_TEXT, ScreenGroup, screen_groups, sharing_screens,
                                    spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -172,29 +174,25 @@ class TreatmentWords:
     count: re.Pattern  # "two cycles of " before the words
     joins: re.Pattern  # " in conjunction with " between two of them
     partners: re.Pattern  # what may be joined to them without being a treatment alone
-    # the words alone, in lower case, for a text in lower case: re finds their first
-    # letters by a fast scan, where a case-blind pattern is tried at every position
-    words: re.Pattern | None = None
-    pattern_words: tuple[tuple[frozenset[str], ...], ...] = ()  # per pattern: requirements
-    # the first runs of letters of the words: a match of ``words`` starts at a run of the
-    # text that is one (it starts with a letter no letter, digit or hyphen is before)
-    first_words: frozenset[str] = frozenset()
+    # the first runs of the words, in lower case: a word's match starts at a run of the
+    # text that is one (it starts with a letter no letter, digit or hyphen is before);
+    # None when a word starts with no ASCII letter
+    first_words: frozenset[str] | None = None
+    # per pattern, the runs its matches can start at (None: some pattern's are not known)
+    stretches: tuple[NeededStretches, ...] | None = None
 
     def matches(self, text: str) -> list[re.Match]:
-        """``forms.finditer(text)``: by ``words`` in a text that, for each pattern, holds
-        none of some set of words the pattern needs one of (most texts: "based" is common,
-        "based" with a therapy word less so), so no pattern can match and the words are
-        all, tried at the text's runs that start one only. Not in a text holding a
-        character re folds onto an ASCII letter: the words and the needed words are
-        sought in the text's lower case, and no other character beyond ASCII lowers to an
-        ASCII letter or changes whether it is one of ``\\w``."""
-        if self.words is not None and not folds_onto_ascii(text):
-            lowered = lower_keeping_offsets(text)
-            if not any(may_hold_each(lowered, needed) for needed in self.pattern_words):
-                runs = ascii_runs(text)
-                return matches_at_runs(self.words, lowered, runs.starts, runs.lowered,
-                                       self.first_words)
-        return list(self.forms.finditer(text))
+        """``forms.finditer(text)``, tried only at the runs of the text a word's match starts
+        at and those where a pattern's can (:class:`NeededStretches`: near the words it
+        needs; most texts hold none, or a few). A text holding a character re folds onto
+        an ASCII letter is read by the regex."""
+        if self.first_words is None or self.stretches is None or folds_onto_ascii(text):
+            return list(self.forms.finditer(text))
+        lowered, runs = lower_keeping_offsets(text), ascii_runs(text)
+        words = compress(range(len(runs.starts)), map(self.first_words.__contains__, runs.lowered))
+        near = (index for stretches in self.stretches
+                for index in stretches.run_starts(text, lowered, runs))
+        return matches_at(self.forms, text, runs.starts, sorted({*words, *near}))
 
     def find(self, text: str) -> list[Tag]:
         found = longest([Tag("treatment", m.start(), m.end(), None, "treatment.words")
@@ -218,6 +216,23 @@ class TreatmentWords:
         join = self.joins.match(text, tag.end)
         partner = self.partners.match(text, join.end()) if join else None
         return replace(tag, end=partner.end()) if partner else tag
+
+
+def pattern_stretches(patterns: list[str], flags: int) -> tuple[NeededStretches, ...] | None:
+    """Each treatment pattern's :class:`NeededStretches`, when all are known and every
+    pattern starts with an ASCII letter or digit (after the treatments' look-behind, so at
+    a run's start); else None."""
+    found = []
+    for pattern in patterns:
+        stretches = NeededStretches.of(pattern, flags)
+        starts = first_characters(sre_parser.parse(pattern, flags).data)
+        if stretches is None or starts is None or not set(starts) <= RUN_CHARACTERS:
+            return None
+        found.append(stretches)
+    return tuple(found)
+
+
+RUN_CHARACTERS = frozenset(string.ascii_letters + string.digits)
 
 
 @dataclass(frozen=True)
@@ -287,12 +302,9 @@ class CaseWords:
             re.compile("|".join(check_str_list(data["treatment_partners"], file=FILE,
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE),
-            re.compile(first_scanned_forms([word.lower() for word in treatment_words], r"[\w-]")
-                       + r"(?![\w-])") if all(word.isascii() and word[:1].isalpha()
-                                              for word in treatment_words) else None,
-            tuple(map(requirements, treatment_patterns)),
-            frozenset(ASCII_RUNS.match(word.lower()).group() for word in treatment_words
-                      if ASCII_RUNS.match(word)))
+            frozenset(ASCII_RUNS.match(word.lower()).group() for word in treatment_words)
+            if all(word.isascii() and word[:1].isalpha() for word in treatment_words) else None,
+            pattern_stretches(treatment_patterns, re.IGNORECASE))
         compounds = check_str_list(data["site_compound_words"], file=FILE, where="top level",
                                    key="site_compound_words")
         known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",
@@ -380,6 +392,13 @@ def starts_sentence(word: str, next_letter: str) -> bool:
     return word[:1].isupper() and rest.isalpha() and rest.islower() and next_letter.islower()
 
 
+def word_from(text: str, start: int) -> str:
+    """The text from ``start`` to the next space (``text[start:].split(" ", 1)[0]``, without
+    copying the rest of the text twice for each word a disease phrase takes)."""
+    end = text.find(" ", start)
+    return text[start:end] if end != -1 else text[start:]
+
+
 def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
     """Where a disease phrase starts: the words before its head that name it, without
     course words at the front ("relapsed acute myeloid leukemia" -> "acute myeloid...")."""
@@ -394,7 +413,7 @@ def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
             # a number ends the phrase, and an alteration word after it is the number's
             # ("exon 20 insertion-positive lung adenocarcinoma", "exon 14 skipping NSCLC";
             # not "stage 4 pancreatic cancer")
-            nearest = text[starts[-1]:].split(" ", 1)[0].lower() if starts else ""
+            nearest = word_from(text, starts[-1]).lower() if starts else ""
             if nearest.rsplit("-", 1)[-1] in words.alteration:
                 starts = starts[:-1]
             break
@@ -409,7 +428,7 @@ def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
             break
         position = word_start
     for start in reversed(starts):
-        if text[start:].split(" ", 1)[0].lower() not in words.course:
+        if word_from(text, start).lower() not in words.course:
             return start
     return head_start
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import string
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, wraps
 from itertools import accumulate, compress, filterfalse
@@ -774,6 +774,121 @@ def may_hold_each(lowered: str, needed: tuple[frozenset[str], ...]) -> bool:
     """Whether a text, in lower case (as for :func:`may_hold`), may hold a match of a pattern
     whose :func:`requirements` are ``needed``: it holds a word of each."""
     return all(may_hold(lowered, words) for words in needed)
+
+
+# The categories a class can name, as a class prints them
+CLASS_CATEGORIES = {sre_constants.CATEGORY_DIGIT: r"\d", sre_constants.CATEGORY_NOT_DIGIT: r"\D",
+                    sre_constants.CATEGORY_SPACE: r"\s", sre_constants.CATEGORY_NOT_SPACE: r"\S",
+                    sre_constants.CATEGORY_WORD: r"\w", sre_constants.CATEGORY_NOT_WORD: r"\W"}
+
+
+def held_characters(pattern: str, flags: int = 0) -> str | None:
+    """The inside of a character class holding every character a match of ``pattern`` can
+    take: what its literals and classes name (a boundary or look-around takes none, a back
+    reference what its group took). Read case-blind, the class holds them in whatever
+    letter case the pattern takes them. None when a part can take any character but a few
+    (``.``, ``[^...]``) or is of another kind."""
+    parts = _held_parts(sre_parser.parse(pattern, flags).data)
+    return None if parts is None else "".join(sorted(parts))
+
+
+def _held_parts(items) -> set[str] | None:
+    """:func:`held_characters` of a parsed sequence, as a set of a class's parts."""
+    found: set[str] = set()
+    for op, value in items:
+        if op in ZERO_WIDTH or op is sre_constants.GROUPREF:
+            continue
+        if op is sre_constants.LITERAL:
+            inner = {_class_character(value)}
+        elif op is sre_constants.IN:
+            inner = _class_parts(value)
+        elif op is sre_constants.SUBPATTERN:
+            inner = _held_parts(value[-1].data)
+        elif op in REPEATS:
+            inner = _held_parts(value[2].data)
+        elif op is sre_constants.BRANCH:
+            branches = [_held_parts(branch.data) for branch in value[1]]
+            inner = None if None in branches else set().union(*branches)
+        else:
+            return None
+        if inner is None:
+            return None
+        found |= inner
+    return found
+
+
+def _class_parts(items) -> set[str] | None:
+    """The parts of a parsed class (literals, ranges, categories); None for a negated one."""
+    parts = set()
+    for kind, item in items:
+        if kind is sre_constants.LITERAL:
+            parts.add(_class_character(item))
+        elif kind is sre_constants.RANGE:
+            parts.add(f"{_class_character(item[0])}-{_class_character(item[1])}")
+        elif kind is sre_constants.CATEGORY and item in CLASS_CATEGORIES:
+            parts.add(CLASS_CATEGORIES[item])
+        else:
+            return None
+    return parts
+
+
+def _class_character(code: int) -> str:
+    """A character as a class names it, whatever it is ("]", "-", "\\")."""
+    return f"\\U{code:08x}"
+
+
+@dataclass(frozen=True)
+class NeededStretches:
+    """Where in a text a match of a pattern can start, for a pattern every match of which
+    starts at a run of ASCII letters and digits: a match holds one of the words it needs
+    (:func:`required_words`) and is a stretch of characters it can take
+    (:func:`held_characters`), so it starts at a run between a needed word and the last
+    character before it that no match takes. A text's needed words are found by str's fast
+    search, where the pattern would be tried at every position (a pattern starting with
+    any letter, as "platinum-based therapy" does, at every word)."""
+
+    needed: frozenset[str]
+    breaking: re.Pattern  # a character no match takes
+
+    @classmethod
+    def of(cls, pattern: str, flags: int = 0) -> "NeededStretches | None":
+        """The pattern's stretches; None when it needs no word or may take any character."""
+        held, needed = held_characters(pattern, flags), required_words(pattern)
+        if held is None or needed is None:
+            return None
+        return cls(needed, re.compile(f"[^{held}]", flags | re.IGNORECASE))
+
+    def run_starts(self, text: str, lowered: str, runs: Runs) -> list[int]:
+        """The indices, in increasing order, of the runs (``runs``, :func:`ascii_runs`) a
+        match can start at. ``lowered``: the text in lower case, every character where it
+        was (:func:`lower_keeping_offsets`), holding no character re folds onto an ASCII
+        letter."""
+        found: set[int] = set()
+        for word in self.needed:
+            at = lowered.find(word)
+            while at != -1:
+                found.update(range(bisect_left(runs.starts, self.stretch_start(text, at)),
+                                   bisect_right(runs.starts, at)))
+                at = lowered.find(word, at + 1)
+        return sorted(found)
+
+    def stretch_start(self, text: str, end: int) -> int:
+        """Where the stretch of characters a match can take that ends at ``end`` starts:
+        after the last character before it that ``breaking`` finds, searched for forward in
+        the characters before ``end`` reversed (re searches forward only), the nearest
+        STRETCH_STEP first, then four times as many at a time."""
+        width = STRETCH_STEP
+        while True:
+            start = max(0, end - width)
+            stop = self.breaking.search(text[start:end][::-1])
+            if stop is not None:
+                return end - stop.start()
+            if start == 0:
+                return 0
+            width *= 4
+
+
+STRETCH_STEP = 64
 
 
 def may_hold_run(text: str, words: frozenset[str] | None) -> bool:
