@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import compress
 from operator import itemgetter
@@ -32,11 +32,10 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
 from pipeline.screens import first_characters
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
-                                   folds_onto_ascii, lower_keeping_offsets,
-                                   matches_at, matches_at_run_starts, matches_at_runs,
-                                   NeededStretches, RememberedRuns, run_prefixes, RunPrefixes,
-                                   SHORT_TEXT, ScreenGroup, screen_groups, sharing_screens,
-                                   spans_of_each, split_at)
+                                   folds_onto_ascii, lower_in, lower_keeping_offsets,
+                                   matches_at, may_start, NeededStretches, RememberedRuns,
+                                   run_prefixes, RunScreen, RunScreens, SHORT_TEXT, ScreenGroup,
+                                   screen_groups, sharing_screens, spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "case_words.yaml"
@@ -76,13 +75,14 @@ class Vocabularies:
     groups: tuple[ScreenGroup, ...]
 
     @classmethod
-    def build(cls, vocabularies: tuple[Vocabulary, ...]) -> "Vocabularies":
+    def build(cls, vocabularies: tuple[Vocabulary, ...], screens: RunScreens) -> "Vocabularies":
         """The vocabularies screening a text's runs once for all (case-blind forms and
-        case-sensitive ones apart)."""
+        case-sensitive ones apart), their screens among ``screens``."""
         screened = iter(sharing_screens(matchers_of(vocabularies)))
         vocabularies = tuple(replace(v, blind=next(screened), sensitive=next(screened))
                              for v in vocabularies)
-        return cls(vocabularies, screen_groups(matchers_of(vocabularies)))
+        return cls(vocabularies, tuple(replace(group, runs=screens.add(group.passes))
+                                       for group in screen_groups(matchers_of(vocabularies))))
 
     def find(self, text: str) -> list[list[Tag]]:
         """``[v.find(text) for v in self.vocabularies]``."""
@@ -157,13 +157,19 @@ class DiseaseWords:
     # what a head's match ends with: its last run of letters, with a plural ending or not
     last_endings: tuple[str, ...] = ()
     max_modifiers: int = 6
+    # the screens of a text's runs the finder's is worked out with (None: its own)
+    screens: InitVar[RunScreens | None] = None
     # what each run of a text is to the finder (:func:`run_kind`), derived from
     # ``head_endings`` and ``misspelled`` and remembered as runs are met
     kinds: RememberedRuns = field(init=False, compare=False, repr=False)
+    # the runs that are something to the finder (a kind other than 0)
+    kind_runs: RunScreen = field(init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kinds", RememberedRuns(
-            partial(run_kind, self.head_endings, self.misspelled)))
+    def __post_init__(self, screens: RunScreens | None) -> None:
+        kinds = RememberedRuns(partial(run_kind, self.head_endings, self.misspelled))
+        object.__setattr__(self, "kinds", kinds)
+        object.__setattr__(self, "kind_runs", (screens or RunScreens()).add(
+            lambda run: kinds[run.lower()] != 0))
 
 
 @dataclass(frozen=True)
@@ -174,10 +180,10 @@ class TreatmentWords:
     count: re.Pattern  # "two cycles of " before the words
     joins: re.Pattern  # " in conjunction with " between two of them
     partners: re.Pattern  # what may be joined to them without being a treatment alone
-    # the first runs of the words, in lower case: a word's match starts at a run of the
-    # text that is one (it starts with a letter no letter, digit or hyphen is before);
+    # the runs of a text that are the first run of a word, in any letter case: a word's
+    # match starts at one (it starts with a letter no letter, digit or hyphen is before);
     # None when a word starts with no ASCII letter
-    first_words: frozenset[str] | None = None
+    word_starts: RunScreen | None = None
     # per pattern, the runs its matches can start at (None: some pattern's are not known)
     stretches: tuple[NeededStretches, ...] | None = None
 
@@ -186,13 +192,13 @@ class TreatmentWords:
         at and those where a pattern's can (:class:`NeededStretches`: near the words it
         needs; most texts hold none, or a few). A text holding a character re folds onto
         an ASCII letter is read by the regex."""
-        if self.first_words is None or self.stretches is None or folds_onto_ascii(text):
+        if self.word_starts is None or self.stretches is None or folds_onto_ascii(text):
             return list(self.forms.finditer(text))
         lowered, runs = lower_keeping_offsets(text), ascii_runs(text)
-        words = compress(range(len(runs.starts)), map(self.first_words.__contains__, runs.lowered))
         near = (index for stretches in self.stretches
                 for index in stretches.run_starts(text, lowered, runs))
-        return matches_at(self.forms, text, runs.starts, sorted({*words, *near}))
+        return matches_at(self.forms, text, runs.starts,
+                          sorted({*self.word_starts.runs(text), *near}))
 
     def find(self, text: str) -> list[Tag]:
         found = longest([Tag("treatment", m.start(), m.end(), None, "treatment.words")
@@ -254,6 +260,8 @@ class CaseWords:
                     "treatments", "treatment_patterns", "treatment_count", "treatment_joins",
                     "abbreviated_diseases", "site_compound_words", "disease_size_units"]
         check_keys(data, file=FILE, where="top level", required=required)
+        # the parts' screens of a text's runs, worked out together
+        screens = RunScreens()
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
                                              key="case_sensitive"))
         vocabularies = tuple(
@@ -283,7 +291,7 @@ class CaseWords:
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
             misspellings(words["disease_heads"], head_pattern),
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
-            head_endings(head_words), last_endings(head_words))
+            head_endings(head_words), last_endings(head_words), screens=screens)
         # the words as a trie, longest first (the engine tries each character once, not
         # every word), then the patterns in their order
         treatment_words = check_str_list(data["treatments"], file=FILE, where="top level",
@@ -302,7 +310,8 @@ class CaseWords:
             re.compile("|".join(check_str_list(data["treatment_partners"], file=FILE,
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE),
-            frozenset(ASCII_RUNS.match(word.lower()).group() for word in treatment_words)
+            screens.add(partial(lower_in, frozenset(ASCII_RUNS.match(word.lower()).group()
+                                                for word in treatment_words)))
             if all(word.isascii() and word[:1].isalpha() for word in treatment_words) else None,
             pattern_stretches(treatment_patterns, re.IGNORECASE))
         compounds = check_str_list(data["site_compound_words"], file=FILE, where="top level",
@@ -310,9 +319,9 @@ class CaseWords:
         known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",
                            key="abbreviated_diseases", description="a mapping of short to long form")
         return cls(Vocabularies.build(vocabularies + (
-                       build_vocabulary("site", site_groups, frozenset()),)), disease,
-                   WordPatterns.from_dict(data), treatments,
-                   KnownDiseases.from_dict(known, disease),
+                       build_vocabulary("site", site_groups, frozenset()),), screens), disease,
+                   WordPatterns.from_dict(data, screens), treatments,
+                   KnownDiseases.from_dict(known, disease, screens),
                    re.compile(rf"-(?:{alternation(compounds)})\b", re.IGNORECASE))
 
 
@@ -329,10 +338,14 @@ class WordPatterns:
 
     regex: re.Pattern
     meanings: tuple[tuple[str, str], ...]  # per pattern: its kind and normal form
-    prefixes: RunPrefixes | None  # what a match starts with (None: anything)
+    # the runs of a text a match can start at, by what a match starts with
+    # (:func:`~pipeline.tag.matching.run_prefixes`; None: anything)
+    starts: RunScreen | None
 
     @classmethod
-    def from_dict(cls, data: dict) -> "WordPatterns":
+    def from_dict(cls, data: dict, screens: RunScreens | None = None) -> "WordPatterns":
+        """The patterns of the rule file's data, their screen among ``screens`` (None: its
+        own)."""
         meanings, patterns = [], []
         for key, kind in PATTERN_KINDS.items():
             by_normal = check_type(data[key], dict, file=FILE, where="top level", key=key,
@@ -346,11 +359,21 @@ class WordPatterns:
                     patterns.append(f"(?P<p{len(patterns)}>{pattern})")
                     meanings.append((kind, str(normal)))
         regex = re.compile(rf"(?<![A-Za-z0-9_])(?=\w)(?:{'|'.join(patterns)})", re.IGNORECASE)
-        return cls(regex, tuple(meanings), run_prefixes(regex))
+        prefixes = run_prefixes(regex)
+        return cls(regex, tuple(meanings), None if prefixes is None else (
+            screens or RunScreens()).add(partial(may_start, prefixes)))
+
+    def matches(self, text: str) -> list[re.Match]:
+        """``regex.finditer(text)``, tried only at the runs a match can start at (the regex
+        matches at a run's start only); a text holding a character re folds onto an ASCII
+        letter is read by the regex."""
+        if self.starts is None or folds_onto_ascii(text):
+            return list(self.regex.finditer(text))
+        return matches_at(self.regex, text, ascii_runs(text).starts, self.starts.runs(text))
 
     def find(self, text: str) -> list[Tag]:
         tags = []
-        for match in matches_at_run_starts(self.regex, self.prefixes, text):
+        for match in self.matches(text):
             kind, normal = self.meanings[int(match.lastgroup[1:])]
             tags.append(Tag(kind, match.start(), match.end(), normal, f"{kind}.pattern"))
         return tags
@@ -518,7 +541,7 @@ def run_kind(endings: dict[str, tuple[str, ...]], misspelled: dict[str, str], ru
             | (MISSPELLED if run in misspelled else 0))
 
 
-def letter_runs_of_kinds(text: str, kinds: RememberedRuns
+def letter_runs_of_kinds(text: str, words: DiseaseWords
                          ) -> dict[int, list[tuple[int, int, str]]]:
     """HEAD and MISSPELLED -> (start, end, lowered) of the text's runs of ASCII letters of that
     kind, in text order, as the runs of ``[A-Za-z]+`` would give them, but from the runs of
@@ -529,9 +552,10 @@ def letter_runs_of_kinds(text: str, kinds: RememberedRuns
     runs = ascii_runs(text)
     starts, ends, lowered = runs.starts, runs.ends, runs.lowered
     found: dict[int, list[tuple[int, int, str]]] = {HEAD: [], MISSPELLED: []}
-    found_kinds = list(map(kinds.__getitem__, lowered))
-    for index in compress(range(len(found_kinds)), found_kinds):
-        kind, run = found_kinds[index], lowered[index]
+    kinds = words.kinds
+    for index in words.kind_runs.runs(text):
+        run = lowered[index]
+        kind = kinds[run]
         if kind & MIXED:
             parts, part_starts, part_ends = split_at(SPLIT_LOWER_LETTERS, run)
             pieces = [(starts[index] + start, starts[index] + end, piece)
@@ -579,7 +603,7 @@ def disease_heads_in(text: str, words: DiseaseWords
     # by the regexes: finding its runs would cost more than they save); the heads' regex
     # reads a text holding a character re folds onto an ASCII letter, or when the heads'
     # endings are too short to screen the runs (:func:`head_endings`)
-    runs = letter_runs_of_kinds(text, words.kinds) if len(text) >= SHORT_TEXT else None
+    runs = letter_runs_of_kinds(text, words) if len(text) >= SHORT_TEXT else None
     head_runs = (runs[HEAD] if runs is not None and words.head_endings
                  and not folds_onto_ascii(text) else None)
     found = [(m.start(), m.end(), m.group("head").lower(), m.group("plural"), None)
@@ -655,13 +679,14 @@ class KnownDiseases:
 
     pattern: re.Pattern
     normals: dict[str, str]
-    # the runs of ASCII letters and digits a use starts at: a base's first run, and a base
-    # of one run with its plural s ("GISTs"); the pattern is tried there only (None: a
-    # base starts with no ASCII letter or digit, and the pattern reads the text)
-    first_runs: frozenset[str] | None
+    # the runs of a text a use starts at: a base's first run, and a base of one run with
+    # its plural s ("GISTs") (:func:`use_first_runs`); the pattern is tried there only
+    # (None: a base starts with no ASCII letter or digit, and the pattern reads the text)
+    use_starts: RunScreen | None
 
     @classmethod
-    def from_dict(cls, known: dict, words: DiseaseWords) -> "KnownDiseases":
+    def from_dict(cls, known: dict, words: DiseaseWords,
+                  screens: RunScreens | None = None) -> "KnownDiseases":
         normals = {}
         for short, long_form in known.items():
             normal = definition_normal(str(long_form), words)
@@ -670,13 +695,14 @@ class KnownDiseases:
                     file=FILE, where="abbreviated_diseases", key=str(short),
                     expected="a long form that is a disease name", value=long_form))
             normals[short_base(str(short))] = normal
-        return cls(short_form_pattern(list(normals)), normals, use_first_runs(list(normals)))
+        first_runs = use_first_runs(list(normals))
+        return cls(short_form_pattern(list(normals)), normals, None if first_runs is None else (
+            screens or RunScreens()).add(first_runs.__contains__))
 
     def find(self, text: str, defined: dict[str, str]) -> list[Tag]:
         own = {short_base(short) for short in defined}
-        runs = ascii_runs(text)
-        uses = (self.pattern.finditer(text) if self.first_runs is None else
-                matches_at_runs(self.pattern, text, runs.starts, runs.printed, self.first_runs))
+        uses = (self.pattern.finditer(text) if self.use_starts is None else
+                matches_at(self.pattern, text, ascii_runs(text).starts, self.use_starts.runs(text)))
         return [Tag("disease", m.start(), m.end(), self.normals[m.group("short")],
                     "disease.abbreviation")
                 for m in uses if m.group("short") not in own]

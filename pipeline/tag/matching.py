@@ -12,7 +12,7 @@ import re
 import string
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, wraps
+from functools import lru_cache, partial, wraps
 from itertools import accumulate, compress, filterfalse
 from operator import or_
 from re import _constants as sre_constants, _parser as sre_parser
@@ -185,6 +185,37 @@ class RememberedRuns(dict):
             self.clear()
         verdict = self[run] = self.judge(run)
         return verdict
+
+
+class RunScreens:
+    """Screens of the runs of ASCII letters and digits of texts (each a judge of a run as
+    printed), worked out together: a run's verdict, the screens it passes, is remembered
+    (:class:`RememberedRuns`), so a text's runs are looked up once for all the screens,
+    where a pass per screen looked each run up again (about 400 instructions a run and a
+    pass). Judges are added (:meth:`add`) before texts are screened."""
+
+    def __init__(self):
+        self.judges: list[Callable[[str], object]] = []
+        self.verdicts = RememberedRuns(self.verdict)
+
+    def add(self, judge: Callable[[str], object]) -> "RunScreen":
+        self.judges.append(judge)
+        self.verdicts.clear()
+        return RunScreen(self, len(self.judges) - 1)
+
+    def verdict(self, run: str) -> tuple[int, ...]:
+        return tuple(number for number, judge in enumerate(self.judges) if judge(run))
+
+
+class RunScreen(NamedTuple):
+    """One screen of a :class:`RunScreens`."""
+
+    screens: RunScreens
+    number: int
+
+    def runs(self, text: str) -> list[int]:
+        """The indices of the text's runs (:func:`ascii_runs`) the screen lets through."""
+        return runs_passing(text, self.screens)[self.number]
 
 
 class SpanIndex:
@@ -456,6 +487,18 @@ def runs_starting(text: str, first_words: frozenset[str], case_blind: bool) -> l
     return list(compress(range(len(words)), map(first_words.__contains__, words)))
 
 
+@per_text(maxsize=4)
+def runs_passing(text: str, screens: RunScreens) -> tuple[list[int], ...]:
+    """Per screen of ``screens``, the indices of the text's runs it lets through, in order:
+    one look-up a run, then the few runs some screen lets through handed to those."""
+    verdicts = list(map(screens.verdicts.__getitem__, ascii_runs(text).printed))
+    found: tuple[list[int], ...] = tuple([] for _ in screens.judges)
+    for index in compress(range(len(verdicts)), verdicts):
+        for number in verdicts[index]:
+            found[number].append(index)
+    return found
+
+
 @dataclass(frozen=True)
 class WholeWordForms:
     """Forms found as whole words (no ASCII letter or digit on either side), longest first
@@ -521,6 +564,13 @@ class ScreenGroup:
     screen: frozenset[str]
     case_blind: bool
     starting: dict[str, tuple[int, ...]]  # a first word -> the matchers its forms start
+    # the runs the screen lets through, worked out with other screens (None: by
+    # :func:`runs_starting`)
+    runs: RunScreen | None = None
+
+    def passes(self, run: str) -> bool:
+        """Whether a run, as printed, passes the screen."""
+        return (run.lower() if self.case_blind else run) in self.screen
 
 
 def screen_groups(matchers: Sequence[WholeWordForms]) -> tuple[ScreenGroup, ...]:
@@ -555,7 +605,8 @@ def spans_of_each(matchers: Sequence[WholeWordForms], text: str,
             continue
         words = runs.lowered if group.case_blind else runs.printed
         source = lower_keeping_offsets(text) if group.case_blind else text
-        for index in runs_starting(text, group.screen, group.case_blind):
+        for index in (runs_starting(text, group.screen, group.case_blind) if group.runs is None
+                      else group.runs.runs(text)):
             start, word = runs.starts[index], words[index]
             for number in group.starting.get(word, ()):
                 if start >= free[number]:
@@ -968,8 +1019,19 @@ def matches_at_run_starts(regex: re.Pattern, prefixes: RunPrefixes | None,
 def starting_runs(prefixes: RunPrefixes) -> RememberedRuns:
     """Whether a run, in lower case, may start a match with ``prefixes``: it is a closed
     run, or starts with an open prefix."""
-    closed, opened = prefixes
-    return RememberedRuns(lambda run: run in closed or run.startswith(opened))
+    return RememberedRuns(partial(may_start, prefixes))
+
+
+def lower_in(words: Container[str], run: str) -> bool:
+    """Whether a run, in lower case, is one of ``words`` (a judge of :class:`RunScreens`)."""
+    return run.lower() in words
+
+
+def may_start(prefixes: RunPrefixes, run: str) -> bool:
+    """Whether a run (in any letter case) may start a match with ``prefixes``: in lower
+    case, it is a closed run, or starts with an open prefix."""
+    lowered = run.lower()
+    return lowered in prefixes.closed or lowered.startswith(prefixes.opened)
 
 
 def matches_at_runs(regex: re.Pattern, text: str, starts: list[int], keys: Iterable[str],

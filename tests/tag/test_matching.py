@@ -341,6 +341,22 @@ def test_needed_stretches_hold_every_start_of_a_match_in_random_texts():
         assert {m.start() for m in regex.finditer(text)} <= near, text
 
 
+def test_screens_of_a_text_s_runs_look_each_run_up_once_for_all_of_them():
+    from pipeline.tag.matching import RunScreens
+
+    asked = []
+    screens = RunScreens()
+    capitals = screens.add(lambda run: asked.append(run) or run.isupper())
+    numbers = screens.add(str.isdigit)
+    text = "CR in 2019, then PR; CR again in 2020."
+    runs = ascii_runs(text)
+    assert [runs.printed[index] for index in capitals.runs(text)] == ["CR", "PR", "CR"]
+    assert [runs.printed[index] for index in numbers.runs(text)] == ["2019", "2020"]
+    # each run judged once while the process remembers it, whatever the screens or texts
+    assert sorted(asked) == sorted(set(runs.printed))
+    assert capitals.runs("CR in 2021") == [0] and asked[-1] == "2021"
+
+
 class AskedLookup(dict):
     """A lookup that notes every key it is asked for."""
 
