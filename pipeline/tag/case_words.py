@@ -16,10 +16,12 @@ that disease.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+import string
+from dataclasses import InitVar, dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import compress
 from operator import itemgetter
+from re import _parser as sre_parser
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -27,14 +29,13 @@ from spacy.tokens import Doc
 from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
+from pipeline.screens import first_characters
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
-                                   folds_onto_ascii, lower_keeping_offsets,
-                                   matches_at, matches_at_run_starts, matches_at_runs,
-                                   may_hold_each, RememberedRuns, run_prefixes, RunPrefixes,
-                                   SHORT_TEXT,
-                                   requirements, ScreenGroup, screen_groups, sharing_screens,
-                                   spans_of_each, split_at)
+                                   folds_onto_ascii, lower_in, lower_keeping_offsets,
+                                   matches_at, may_start, NeededStretches, RememberedRuns,
+                                   run_prefixes, RunScreen, RunScreens, SHORT_TEXT, ScreenGroup,
+                                   screen_groups, sharing_screens, spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
 FILE = "case_words.yaml"
@@ -74,13 +75,14 @@ class Vocabularies:
     groups: tuple[ScreenGroup, ...]
 
     @classmethod
-    def build(cls, vocabularies: tuple[Vocabulary, ...]) -> "Vocabularies":
+    def build(cls, vocabularies: tuple[Vocabulary, ...], screens: RunScreens) -> "Vocabularies":
         """The vocabularies screening a text's runs once for all (case-blind forms and
-        case-sensitive ones apart)."""
+        case-sensitive ones apart), their screens among ``screens``."""
         screened = iter(sharing_screens(matchers_of(vocabularies)))
         vocabularies = tuple(replace(v, blind=next(screened), sensitive=next(screened))
                              for v in vocabularies)
-        return cls(vocabularies, screen_groups(matchers_of(vocabularies)))
+        return cls(vocabularies, tuple(replace(group, runs=screens.add(group.passes))
+                                       for group in screen_groups(matchers_of(vocabularies))))
 
     def find(self, text: str) -> list[list[Tag]]:
         """``[v.find(text) for v in self.vocabularies]``."""
@@ -155,13 +157,19 @@ class DiseaseWords:
     # what a head's match ends with: its last run of letters, with a plural ending or not
     last_endings: tuple[str, ...] = ()
     max_modifiers: int = 6
+    # the screens of a text's runs the finder's is worked out with (None: its own)
+    screens: InitVar[RunScreens | None] = None
     # what each run of a text is to the finder (:func:`run_kind`), derived from
     # ``head_endings`` and ``misspelled`` and remembered as runs are met
     kinds: RememberedRuns = field(init=False, compare=False, repr=False)
+    # the runs that are something to the finder (a kind other than 0)
+    kind_runs: RunScreen = field(init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kinds", RememberedRuns(
-            partial(run_kind, self.head_endings, self.misspelled)))
+    def __post_init__(self, screens: RunScreens | None) -> None:
+        kinds = RememberedRuns(partial(run_kind, self.head_endings, self.misspelled))
+        object.__setattr__(self, "kinds", kinds)
+        object.__setattr__(self, "kind_runs", (screens or RunScreens()).add(
+            lambda run: kinds[run.lower()] != 0))
 
 
 @dataclass(frozen=True)
@@ -172,29 +180,25 @@ class TreatmentWords:
     count: re.Pattern  # "two cycles of " before the words
     joins: re.Pattern  # " in conjunction with " between two of them
     partners: re.Pattern  # what may be joined to them without being a treatment alone
-    # the words alone, in lower case, for a text in lower case: re finds their first
-    # letters by a fast scan, where a case-blind pattern is tried at every position
-    words: re.Pattern | None = None
-    pattern_words: tuple[tuple[frozenset[str], ...], ...] = ()  # per pattern: requirements
-    # the first runs of letters of the words: a match of ``words`` starts at a run of the
-    # text that is one (it starts with a letter no letter, digit or hyphen is before)
-    first_words: frozenset[str] = frozenset()
+    # the runs of a text that are the first run of a word, in any letter case: a word's
+    # match starts at one (it starts with a letter no letter, digit or hyphen is before);
+    # None when a word starts with no ASCII letter
+    word_starts: RunScreen | None = None
+    # per pattern, the runs its matches can start at (None: some pattern's are not known)
+    stretches: tuple[NeededStretches, ...] | None = None
 
     def matches(self, text: str) -> list[re.Match]:
-        """``forms.finditer(text)``: by ``words`` in a text that, for each pattern, holds
-        none of some set of words the pattern needs one of (most texts: "based" is common,
-        "based" with a therapy word less so), so no pattern can match and the words are
-        all, tried at the text's runs that start one only. Not in a text holding a
-        character re folds onto an ASCII letter: the words and the needed words are
-        sought in the text's lower case, and no other character beyond ASCII lowers to an
-        ASCII letter or changes whether it is one of ``\\w``."""
-        if self.words is not None and not folds_onto_ascii(text):
-            lowered = lower_keeping_offsets(text)
-            if not any(may_hold_each(lowered, needed) for needed in self.pattern_words):
-                runs = ascii_runs(text)
-                return matches_at_runs(self.words, lowered, runs.starts, runs.lowered,
-                                       self.first_words)
-        return list(self.forms.finditer(text))
+        """``forms.finditer(text)``, tried only at the runs of the text a word's match starts
+        at and those where a pattern's can (:class:`NeededStretches`: near the words it
+        needs; most texts hold none, or a few). A text holding a character re folds onto
+        an ASCII letter is read by the regex."""
+        if self.word_starts is None or self.stretches is None or folds_onto_ascii(text):
+            return list(self.forms.finditer(text))
+        lowered, runs = lower_keeping_offsets(text), ascii_runs(text)
+        near = (index for stretches in self.stretches
+                for index in stretches.run_starts(text, lowered, runs))
+        return matches_at(self.forms, text, runs.starts,
+                          sorted({*self.word_starts.runs(text), *near}))
 
     def find(self, text: str) -> list[Tag]:
         found = longest([Tag("treatment", m.start(), m.end(), None, "treatment.words")
@@ -220,6 +224,23 @@ class TreatmentWords:
         return replace(tag, end=partner.end()) if partner else tag
 
 
+def pattern_stretches(patterns: list[str], flags: int) -> tuple[NeededStretches, ...] | None:
+    """Each treatment pattern's :class:`NeededStretches`, when all are known and every
+    pattern starts with an ASCII letter or digit (after the treatments' look-behind, so at
+    a run's start); else None."""
+    found = []
+    for pattern in patterns:
+        stretches = NeededStretches.of(pattern, flags)
+        starts = first_characters(sre_parser.parse(pattern, flags).data)
+        if stretches is None or starts is None or not set(starts) <= RUN_CHARACTERS:
+            return None
+        found.append(stretches)
+    return tuple(found)
+
+
+RUN_CHARACTERS = frozenset(string.ascii_letters + string.digits)
+
+
 @dataclass(frozen=True)
 class CaseWords:
     vocabularies: Vocabularies  # the word lists, the sites' last
@@ -239,6 +260,8 @@ class CaseWords:
                     "treatments", "treatment_patterns", "treatment_count", "treatment_joins",
                     "abbreviated_diseases", "site_compound_words", "disease_size_units"]
         check_keys(data, file=FILE, where="top level", required=required)
+        # the parts' screens of a text's runs, worked out together
+        screens = RunScreens()
         sensitive = frozenset(check_str_list(data["case_sensitive"], file=FILE, where="top level",
                                              key="case_sensitive"))
         vocabularies = tuple(
@@ -268,7 +291,7 @@ class CaseWords:
             frozenset(words["disease_cell_words"]), frozenset(words["disease_alteration_words"]),
             misspellings(words["disease_heads"], head_pattern),
             re.compile(rf"\d+(?:[.,]\d+)?-?(?:{alternation(words['disease_size_units'])})"),
-            head_endings(head_words), last_endings(head_words))
+            head_endings(head_words), last_endings(head_words), screens=screens)
         # the words as a trie, longest first (the engine tries each character once, not
         # every word), then the patterns in their order
         treatment_words = check_str_list(data["treatments"], file=FILE, where="top level",
@@ -287,20 +310,18 @@ class CaseWords:
             re.compile("|".join(check_str_list(data["treatment_partners"], file=FILE,
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE),
-            re.compile(first_scanned_forms([word.lower() for word in treatment_words], r"[\w-]")
-                       + r"(?![\w-])") if all(word.isascii() and word[:1].isalpha()
-                                              for word in treatment_words) else None,
-            tuple(map(requirements, treatment_patterns)),
-            frozenset(ASCII_RUNS.match(word.lower()).group() for word in treatment_words
-                      if ASCII_RUNS.match(word)))
+            screens.add(partial(lower_in, frozenset(ASCII_RUNS.match(word.lower()).group()
+                                                for word in treatment_words)))
+            if all(word.isascii() and word[:1].isalpha() for word in treatment_words) else None,
+            pattern_stretches(treatment_patterns, re.IGNORECASE))
         compounds = check_str_list(data["site_compound_words"], file=FILE, where="top level",
                                    key="site_compound_words")
         known = check_type(data["abbreviated_diseases"], dict, file=FILE, where="top level",
                            key="abbreviated_diseases", description="a mapping of short to long form")
         return cls(Vocabularies.build(vocabularies + (
-                       build_vocabulary("site", site_groups, frozenset()),)), disease,
-                   WordPatterns.from_dict(data), treatments,
-                   KnownDiseases.from_dict(known, disease),
+                       build_vocabulary("site", site_groups, frozenset()),), screens), disease,
+                   WordPatterns.from_dict(data, screens), treatments,
+                   KnownDiseases.from_dict(known, disease, screens),
                    re.compile(rf"-(?:{alternation(compounds)})\b", re.IGNORECASE))
 
 
@@ -317,10 +338,14 @@ class WordPatterns:
 
     regex: re.Pattern
     meanings: tuple[tuple[str, str], ...]  # per pattern: its kind and normal form
-    prefixes: RunPrefixes | None  # what a match starts with (None: anything)
+    # the runs of a text a match can start at, by what a match starts with
+    # (:func:`~pipeline.tag.matching.run_prefixes`; None: anything)
+    starts: RunScreen | None
 
     @classmethod
-    def from_dict(cls, data: dict) -> "WordPatterns":
+    def from_dict(cls, data: dict, screens: RunScreens | None = None) -> "WordPatterns":
+        """The patterns of the rule file's data, their screen among ``screens`` (None: its
+        own)."""
         meanings, patterns = [], []
         for key, kind in PATTERN_KINDS.items():
             by_normal = check_type(data[key], dict, file=FILE, where="top level", key=key,
@@ -334,11 +359,21 @@ class WordPatterns:
                     patterns.append(f"(?P<p{len(patterns)}>{pattern})")
                     meanings.append((kind, str(normal)))
         regex = re.compile(rf"(?<![A-Za-z0-9_])(?=\w)(?:{'|'.join(patterns)})", re.IGNORECASE)
-        return cls(regex, tuple(meanings), run_prefixes(regex))
+        prefixes = run_prefixes(regex)
+        return cls(regex, tuple(meanings), None if prefixes is None else (
+            screens or RunScreens()).add(partial(may_start, prefixes)))
+
+    def matches(self, text: str) -> list[re.Match]:
+        """``regex.finditer(text)``, tried only at the runs a match can start at (the regex
+        matches at a run's start only); a text holding a character re folds onto an ASCII
+        letter is read by the regex."""
+        if self.starts is None or folds_onto_ascii(text):
+            return list(self.regex.finditer(text))
+        return matches_at(self.regex, text, ascii_runs(text).starts, self.starts.runs(text))
 
     def find(self, text: str) -> list[Tag]:
         tags = []
-        for match in matches_at_run_starts(self.regex, self.prefixes, text):
+        for match in self.matches(text):
             kind, normal = self.meanings[int(match.lastgroup[1:])]
             tags.append(Tag(kind, match.start(), match.end(), normal, f"{kind}.pattern"))
         return tags
@@ -380,6 +415,13 @@ def starts_sentence(word: str, next_letter: str) -> bool:
     return word[:1].isupper() and rest.isalpha() and rest.islower() and next_letter.islower()
 
 
+def word_from(text: str, start: int) -> str:
+    """The text from ``start`` to the next space (``text[start:].split(" ", 1)[0]``, without
+    copying the rest of the text twice for each word a disease phrase takes)."""
+    end = text.find(" ", start)
+    return text[start:end] if end != -1 else text[start:]
+
+
 def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
     """Where a disease phrase starts: the words before its head that name it, without
     course words at the front ("relapsed acute myeloid leukemia" -> "acute myeloid...")."""
@@ -394,7 +436,7 @@ def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
             # a number ends the phrase, and an alteration word after it is the number's
             # ("exon 20 insertion-positive lung adenocarcinoma", "exon 14 skipping NSCLC";
             # not "stage 4 pancreatic cancer")
-            nearest = text[starts[-1]:].split(" ", 1)[0].lower() if starts else ""
+            nearest = word_from(text, starts[-1]).lower() if starts else ""
             if nearest.rsplit("-", 1)[-1] in words.alteration:
                 starts = starts[:-1]
             break
@@ -409,7 +451,7 @@ def disease_start(text: str, head_start: int, words: DiseaseWords) -> int:
             break
         position = word_start
     for start in reversed(starts):
-        if text[start:].split(" ", 1)[0].lower() not in words.course:
+        if word_from(text, start).lower() not in words.course:
             return start
     return head_start
 
@@ -499,7 +541,7 @@ def run_kind(endings: dict[str, tuple[str, ...]], misspelled: dict[str, str], ru
             | (MISSPELLED if run in misspelled else 0))
 
 
-def letter_runs_of_kinds(text: str, kinds: RememberedRuns
+def letter_runs_of_kinds(text: str, words: DiseaseWords
                          ) -> dict[int, list[tuple[int, int, str]]]:
     """HEAD and MISSPELLED -> (start, end, lowered) of the text's runs of ASCII letters of that
     kind, in text order, as the runs of ``[A-Za-z]+`` would give them, but from the runs of
@@ -510,9 +552,10 @@ def letter_runs_of_kinds(text: str, kinds: RememberedRuns
     runs = ascii_runs(text)
     starts, ends, lowered = runs.starts, runs.ends, runs.lowered
     found: dict[int, list[tuple[int, int, str]]] = {HEAD: [], MISSPELLED: []}
-    found_kinds = list(map(kinds.__getitem__, lowered))
-    for index in compress(range(len(found_kinds)), found_kinds):
-        kind, run = found_kinds[index], lowered[index]
+    kinds = words.kinds
+    for index in words.kind_runs.runs(text):
+        run = lowered[index]
+        kind = kinds[run]
         if kind & MIXED:
             parts, part_starts, part_ends = split_at(SPLIT_LOWER_LETTERS, run)
             pieces = [(starts[index] + start, starts[index] + end, piece)
@@ -560,7 +603,7 @@ def disease_heads_in(text: str, words: DiseaseWords
     # by the regexes: finding its runs would cost more than they save); the heads' regex
     # reads a text holding a character re folds onto an ASCII letter, or when the heads'
     # endings are too short to screen the runs (:func:`head_endings`)
-    runs = letter_runs_of_kinds(text, words.kinds) if len(text) >= SHORT_TEXT else None
+    runs = letter_runs_of_kinds(text, words) if len(text) >= SHORT_TEXT else None
     head_runs = (runs[HEAD] if runs is not None and words.head_endings
                  and not folds_onto_ascii(text) else None)
     found = [(m.start(), m.end(), m.group("head").lower(), m.group("plural"), None)
@@ -636,13 +679,14 @@ class KnownDiseases:
 
     pattern: re.Pattern
     normals: dict[str, str]
-    # the runs of ASCII letters and digits a use starts at: a base's first run, and a base
-    # of one run with its plural s ("GISTs"); the pattern is tried there only (None: a
-    # base starts with no ASCII letter or digit, and the pattern reads the text)
-    first_runs: frozenset[str] | None
+    # the runs of a text a use starts at: a base's first run, and a base of one run with
+    # its plural s ("GISTs") (:func:`use_first_runs`); the pattern is tried there only
+    # (None: a base starts with no ASCII letter or digit, and the pattern reads the text)
+    use_starts: RunScreen | None
 
     @classmethod
-    def from_dict(cls, known: dict, words: DiseaseWords) -> "KnownDiseases":
+    def from_dict(cls, known: dict, words: DiseaseWords,
+                  screens: RunScreens | None = None) -> "KnownDiseases":
         normals = {}
         for short, long_form in known.items():
             normal = definition_normal(str(long_form), words)
@@ -651,13 +695,14 @@ class KnownDiseases:
                     file=FILE, where="abbreviated_diseases", key=str(short),
                     expected="a long form that is a disease name", value=long_form))
             normals[short_base(str(short))] = normal
-        return cls(short_form_pattern(list(normals)), normals, use_first_runs(list(normals)))
+        first_runs = use_first_runs(list(normals))
+        return cls(short_form_pattern(list(normals)), normals, None if first_runs is None else (
+            screens or RunScreens()).add(first_runs.__contains__))
 
     def find(self, text: str, defined: dict[str, str]) -> list[Tag]:
         own = {short_base(short) for short in defined}
-        runs = ascii_runs(text)
-        uses = (self.pattern.finditer(text) if self.first_runs is None else
-                matches_at_runs(self.pattern, text, runs.starts, runs.printed, self.first_runs))
+        uses = (self.pattern.finditer(text) if self.use_starts is None else
+                matches_at(self.pattern, text, ascii_runs(text).starts, self.use_starts.runs(text)))
         return [Tag("disease", m.start(), m.end(), self.normals[m.group("short")],
                     "disease.abbreviation")
                 for m in uses if m.group("short") not in own]

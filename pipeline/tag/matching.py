@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import string
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, wraps
+from functools import lru_cache, partial, wraps
 from itertools import accumulate, compress, filterfalse
 from operator import or_
 from re import _constants as sre_constants, _parser as sre_parser
@@ -185,6 +185,37 @@ class RememberedRuns(dict):
             self.clear()
         verdict = self[run] = self.judge(run)
         return verdict
+
+
+class RunScreens:
+    """Screens of the runs of ASCII letters and digits of texts (each a judge of a run as
+    printed), worked out together: a run's verdict, the screens it passes, is remembered
+    (:class:`RememberedRuns`), so a text's runs are looked up once for all the screens,
+    where a pass per screen looked each run up again (about 400 instructions a run and a
+    pass). Judges are added (:meth:`add`) before texts are screened."""
+
+    def __init__(self):
+        self.judges: list[Callable[[str], object]] = []
+        self.verdicts = RememberedRuns(self.verdict)
+
+    def add(self, judge: Callable[[str], object]) -> "RunScreen":
+        self.judges.append(judge)
+        self.verdicts.clear()
+        return RunScreen(self, len(self.judges) - 1)
+
+    def verdict(self, run: str) -> tuple[int, ...]:
+        return tuple(number for number, judge in enumerate(self.judges) if judge(run))
+
+
+class RunScreen(NamedTuple):
+    """One screen of a :class:`RunScreens`."""
+
+    screens: RunScreens
+    number: int
+
+    def runs(self, text: str) -> list[int]:
+        """The indices of the text's runs (:func:`ascii_runs`) the screen lets through."""
+        return runs_passing(text, self.screens)[self.number]
 
 
 class SpanIndex:
@@ -456,6 +487,18 @@ def runs_starting(text: str, first_words: frozenset[str], case_blind: bool) -> l
     return list(compress(range(len(words)), map(first_words.__contains__, words)))
 
 
+@per_text(maxsize=4)
+def runs_passing(text: str, screens: RunScreens) -> tuple[list[int], ...]:
+    """Per screen of ``screens``, the indices of the text's runs it lets through, in order:
+    one look-up a run, then the few runs some screen lets through handed to those."""
+    verdicts = list(map(screens.verdicts.__getitem__, ascii_runs(text).printed))
+    found: tuple[list[int], ...] = tuple([] for _ in screens.judges)
+    for index in compress(range(len(verdicts)), verdicts):
+        for number in verdicts[index]:
+            found[number].append(index)
+    return found
+
+
 @dataclass(frozen=True)
 class WholeWordForms:
     """Forms found as whole words (no ASCII letter or digit on either side), longest first
@@ -521,6 +564,13 @@ class ScreenGroup:
     screen: frozenset[str]
     case_blind: bool
     starting: dict[str, tuple[int, ...]]  # a first word -> the matchers its forms start
+    # the runs the screen lets through, worked out with other screens (None: by
+    # :func:`runs_starting`)
+    runs: RunScreen | None = None
+
+    def passes(self, run: str) -> bool:
+        """Whether a run, as printed, passes the screen."""
+        return (run.lower() if self.case_blind else run) in self.screen
 
 
 def screen_groups(matchers: Sequence[WholeWordForms]) -> tuple[ScreenGroup, ...]:
@@ -555,7 +605,8 @@ def spans_of_each(matchers: Sequence[WholeWordForms], text: str,
             continue
         words = runs.lowered if group.case_blind else runs.printed
         source = lower_keeping_offsets(text) if group.case_blind else text
-        for index in runs_starting(text, group.screen, group.case_blind):
+        for index in (runs_starting(text, group.screen, group.case_blind) if group.runs is None
+                      else group.runs.runs(text)):
             start, word = runs.starts[index], words[index]
             for number in group.starting.get(word, ()):
                 if start >= free[number]:
@@ -776,6 +827,121 @@ def may_hold_each(lowered: str, needed: tuple[frozenset[str], ...]) -> bool:
     return all(may_hold(lowered, words) for words in needed)
 
 
+# The categories a class can name, as a class prints them
+CLASS_CATEGORIES = {sre_constants.CATEGORY_DIGIT: r"\d", sre_constants.CATEGORY_NOT_DIGIT: r"\D",
+                    sre_constants.CATEGORY_SPACE: r"\s", sre_constants.CATEGORY_NOT_SPACE: r"\S",
+                    sre_constants.CATEGORY_WORD: r"\w", sre_constants.CATEGORY_NOT_WORD: r"\W"}
+
+
+def held_characters(pattern: str, flags: int = 0) -> str | None:
+    """The inside of a character class holding every character a match of ``pattern`` can
+    take: what its literals and classes name (a boundary or look-around takes none, a back
+    reference what its group took). Read case-blind, the class holds them in whatever
+    letter case the pattern takes them. None when a part can take any character but a few
+    (``.``, ``[^...]``) or is of another kind."""
+    parts = _held_parts(sre_parser.parse(pattern, flags).data)
+    return None if parts is None else "".join(sorted(parts))
+
+
+def _held_parts(items) -> set[str] | None:
+    """:func:`held_characters` of a parsed sequence, as a set of a class's parts."""
+    found: set[str] = set()
+    for op, value in items:
+        if op in ZERO_WIDTH or op is sre_constants.GROUPREF:
+            continue
+        if op is sre_constants.LITERAL:
+            inner = {_class_character(value)}
+        elif op is sre_constants.IN:
+            inner = _class_parts(value)
+        elif op is sre_constants.SUBPATTERN:
+            inner = _held_parts(value[-1].data)
+        elif op in REPEATS:
+            inner = _held_parts(value[2].data)
+        elif op is sre_constants.BRANCH:
+            branches = [_held_parts(branch.data) for branch in value[1]]
+            inner = None if None in branches else set().union(*branches)
+        else:
+            return None
+        if inner is None:
+            return None
+        found |= inner
+    return found
+
+
+def _class_parts(items) -> set[str] | None:
+    """The parts of a parsed class (literals, ranges, categories); None for a negated one."""
+    parts = set()
+    for kind, item in items:
+        if kind is sre_constants.LITERAL:
+            parts.add(_class_character(item))
+        elif kind is sre_constants.RANGE:
+            parts.add(f"{_class_character(item[0])}-{_class_character(item[1])}")
+        elif kind is sre_constants.CATEGORY and item in CLASS_CATEGORIES:
+            parts.add(CLASS_CATEGORIES[item])
+        else:
+            return None
+    return parts
+
+
+def _class_character(code: int) -> str:
+    """A character as a class names it, whatever it is ("]", "-", "\\")."""
+    return f"\\U{code:08x}"
+
+
+@dataclass(frozen=True)
+class NeededStretches:
+    """Where in a text a match of a pattern can start, for a pattern every match of which
+    starts at a run of ASCII letters and digits: a match holds one of the words it needs
+    (:func:`required_words`) and is a stretch of characters it can take
+    (:func:`held_characters`), so it starts at a run between a needed word and the last
+    character before it that no match takes. A text's needed words are found by str's fast
+    search, where the pattern would be tried at every position (a pattern starting with
+    any letter, as "platinum-based therapy" does, at every word)."""
+
+    needed: frozenset[str]
+    breaking: re.Pattern  # a character no match takes
+
+    @classmethod
+    def of(cls, pattern: str, flags: int = 0) -> "NeededStretches | None":
+        """The pattern's stretches; None when it needs no word or may take any character."""
+        held, needed = held_characters(pattern, flags), required_words(pattern)
+        if held is None or needed is None:
+            return None
+        return cls(needed, re.compile(f"[^{held}]", flags | re.IGNORECASE))
+
+    def run_starts(self, text: str, lowered: str, runs: Runs) -> list[int]:
+        """The indices, in increasing order, of the runs (``runs``, :func:`ascii_runs`) a
+        match can start at. ``lowered``: the text in lower case, every character where it
+        was (:func:`lower_keeping_offsets`), holding no character re folds onto an ASCII
+        letter."""
+        found: set[int] = set()
+        for word in self.needed:
+            at = lowered.find(word)
+            while at != -1:
+                found.update(range(bisect_left(runs.starts, self.stretch_start(text, at)),
+                                   bisect_right(runs.starts, at)))
+                at = lowered.find(word, at + 1)
+        return sorted(found)
+
+    def stretch_start(self, text: str, end: int) -> int:
+        """Where the stretch of characters a match can take that ends at ``end`` starts:
+        after the last character before it that ``breaking`` finds, searched for forward in
+        the characters before ``end`` reversed (re searches forward only), the nearest
+        STRETCH_STEP first, then four times as many at a time."""
+        width = STRETCH_STEP
+        while True:
+            start = max(0, end - width)
+            stop = self.breaking.search(text[start:end][::-1])
+            if stop is not None:
+                return end - stop.start()
+            if start == 0:
+                return 0
+            width *= 4
+
+
+STRETCH_STEP = 64
+
+
 def may_hold_run(text: str, words: frozenset[str] | None) -> bool:
     """Whether one of the text's runs of ASCII letters and digits, in lower case, is one of
     ``words`` (None: any text may), or the text holds a character re folds onto an ASCII
@@ -853,8 +1019,19 @@ def matches_at_run_starts(regex: re.Pattern, prefixes: RunPrefixes | None,
 def starting_runs(prefixes: RunPrefixes) -> RememberedRuns:
     """Whether a run, in lower case, may start a match with ``prefixes``: it is a closed
     run, or starts with an open prefix."""
-    closed, opened = prefixes
-    return RememberedRuns(lambda run: run in closed or run.startswith(opened))
+    return RememberedRuns(partial(may_start, prefixes))
+
+
+def lower_in(words: Container[str], run: str) -> bool:
+    """Whether a run, in lower case, is one of ``words`` (a judge of :class:`RunScreens`)."""
+    return run.lower() in words
+
+
+def may_start(prefixes: RunPrefixes, run: str) -> bool:
+    """Whether a run (in any letter case) may start a match with ``prefixes``: in lower
+    case, it is a closed run, or starts with an open prefix."""
+    lowered = run.lower()
+    return lowered in prefixes.closed or lowered.startswith(prefixes.opened)
 
 
 def matches_at_runs(regex: re.Pattern, text: str, starts: list[int], keys: Iterable[str],

@@ -330,7 +330,7 @@ def test_heads_and_patterns_tried_at_some_runs_only_find_what_their_regex_finds(
             if m.group().lower() in words.disease.misspelled]
         assert [(t.start, t.end) for t in words.patterns.find(sample)] == [
             m.span() for m in words.patterns.regex.finditer(sample)]
-    assert words.patterns.prefixes is not None
+    assert words.patterns.starts is not None  # tried at the runs a match can start at
     # heads inside runs of letters and digits, misprinted or not, as the regex finds them
     assert [text[s:e] for s, e, *_ in disease_heads_in(text[:-9], words.disease)] == [
         "carcinoma", "osteosarcomas", "Melanoma", "Lymphomas", "adenocrcinoma", "adenocrcinoma"]

@@ -288,6 +288,75 @@ def test_a_text_may_hold_a_match_only_with_a_word_of_each_set_the_pattern_needs(
     assert may_hold_each("any text", ())  # a pattern that needs no word
 
 
+def test_the_characters_a_match_can_take_are_those_its_literals_and_classes_name():
+    from pipeline.tag.matching import held_characters
+
+    based = r"(?<![\w-])[A-Za-z][\w-]*(?:-|\s)based\s+(?:therapy|regimens?)\b"
+    held = re.compile(f"[{held_characters(based, re.IGNORECASE)}]+", re.IGNORECASE)
+    text = "After platinum-based therapy and Anti-PD1 based  regimens, a cure."
+    found = [m.group() for m in re.finditer(based, text, re.IGNORECASE)]
+    assert found == ["platinum-based therapy", "Anti-PD1 based  regimens"]
+    assert all(held.fullmatch(match) for match in found)
+    assert not held.search(",.;(")  # no match takes a comma, a full stop...
+    # what "]", "-" or "\\" would mean in a class is kept as the characters themselves
+    marks = held_characters(r"[]-]x|[\\\\]")
+    assert re.fullmatch(f"[{marks}]+", "]-x\\") and not re.search(f"[{marks}]", "abc")
+    assert held_characters(r"a.b") is None  # "." takes any character but a newline
+    assert held_characters(r"a[^b]") is None
+
+
+def test_a_match_starts_at_a_run_near_a_word_it_needs():
+    from pipeline.tag.matching import NeededStretches, lower_keeping_offsets
+
+    pattern = r"[A-Za-z][\w-]*(?:-|\s)based\s+(?:therapy|regimens?)"
+    stretches = NeededStretches.of(pattern, re.IGNORECASE)
+    text = "Based on data, a platinum-based therapy; then an anti-PD1 based regimen."
+    runs = ascii_runs(text)
+    starts = [runs.starts[index] for index in stretches.run_starts(
+        text, lower_keeping_offsets(text), runs)]
+    # the runs from the last comma or semicolon before each "based" up to that "based"
+    assert [text[start:].split(maxsplit=1)[0] for start in starts] == [
+        "Based", "a", "platinum-based", "based", "then", "an", "anti-PD1", "PD1", "based"]
+    assert NeededStretches.of(r"\d+ cycles", 0) is not None
+    assert NeededStretches.of(r"\d+", 0) is None  # needs no word
+    assert NeededStretches.of(r"based on .*", 0) is None  # takes any character
+
+
+STRETCH_PIECES = ["based", "Based ", "-", " ", "therapy", "regimens", "anti", "PD1", ", ", ".",
+                  "(", "\n", "é", "_", "2", "–", "data"]
+
+
+def test_needed_stretches_hold_every_start_of_a_match_in_random_texts():
+    from pipeline.tag.matching import NeededStretches, lower_keeping_offsets
+
+    pattern = r"(?<![\w-])[A-Za-z][\w-]*(?:-|\s)based\s+(?:therapy|regimens?)"
+    regex = re.compile(pattern, re.IGNORECASE)
+    stretches = NeededStretches.of(pattern, re.IGNORECASE)
+    rng = random.Random(18)
+    for _ in range(3_000):
+        text = "".join(rng.choice(STRETCH_PIECES) for _ in range(rng.randint(1, 14)))
+        runs = ascii_runs(text)
+        near = {runs.starts[index] for index in stretches.run_starts(
+            text, lower_keeping_offsets(text), runs)}
+        assert {m.start() for m in regex.finditer(text)} <= near, text
+
+
+def test_screens_of_a_text_s_runs_look_each_run_up_once_for_all_of_them():
+    from pipeline.tag.matching import RunScreens
+
+    asked = []
+    screens = RunScreens()
+    capitals = screens.add(lambda run: asked.append(run) or run.isupper())
+    numbers = screens.add(str.isdigit)
+    text = "CR in 2019, then PR; CR again in 2020."
+    runs = ascii_runs(text)
+    assert [runs.printed[index] for index in capitals.runs(text)] == ["CR", "PR", "CR"]
+    assert [runs.printed[index] for index in numbers.runs(text)] == ["2019", "2020"]
+    # each run judged once while the process remembers it, whatever the screens or texts
+    assert sorted(asked) == sorted(set(runs.printed))
+    assert capitals.runs("CR in 2021") == [0] and asked[-1] == "2021"
+
+
 class AskedLookup(dict):
     """A lookup that notes every key it is asked for."""
 
