@@ -236,10 +236,11 @@ def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) 
 
 
 def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> list[Tag]:
-    """``tags`` with the modifiers their sentences give them (in the same order)."""
+    """``tags`` with the modifiers their sentences give them (in the same order). A tag
+    some trigger reaches is made again once, with all they say of it."""
     rules = context_rules()
     targets = [n for n, tag in enumerate(tags) if tag.type in rules.reach]
-    result = list(tags)
+    said: dict[int, set[str]] = {}  # by tag: its modifiers and those triggers add
     position = 0
     ordered = sorted(targets, key=lambda n: tags[n].start)
     for sentence in sentences:
@@ -254,11 +255,14 @@ def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> lis
         for trigger in triggers_in(text, sentence.start, sentence.end, in_sentence, rules):
             left, right = scope(text, trigger, sentence, rules)
             for n in members:
-                tag = result[n]
-                if (left <= tag.start and tag.end <= right and trigger.category not in tag.modifiers
+                tag = tags[n]
+                if (left <= tag.start and tag.end <= right
                         and tag.type in (trigger.targets or rules.targets)):
-                    said = {*tag.modifiers, trigger.category}
-                    result[n] = replace(tag, modifiers=tuple(c for c in CATEGORIES if c in said))
+                    said.setdefault(n, set(tag.modifiers)).add(trigger.category)
+    result = list(tags)
+    for n, categories in said.items():
+        if not categories.issubset(tags[n].modifiers):
+            result[n] = replace(tags[n], modifiers=tuple(c for c in CATEGORIES if c in categories))
     return result
 
 
