@@ -232,3 +232,21 @@ def test_exon_statements_tried_at_their_words_are_the_patterns_matches():
         end = rng.randint(start, len(text))
         if not folds_onto_ascii(text):
             assert tried(text, start, end) == plain(text, start, end), (text, start, end)
+
+
+def test_partner_cues_scanned_by_their_first_characters_are_the_word_pattern_s_matches():
+    from pipeline.resources import words_pattern
+    from pipeline.tag.fusions import cues, fusion_rules
+
+    plain = words_pattern(list(fusion_rules().partner_cues))
+    text = ("ALK fusion partners, including TPM3; a Fusion Gene Partner, xfusion partner, "
+            "fusion partnership, the partner genes and a ſusion partner.")
+    assert [m.group() for m in cues().partner.finditer(text)] == [
+        "fusion partners", "Fusion Gene Partner", "partner genes"]
+    rng = random.Random(18)
+    pieces = ["fusion ", "Fusion", "partner", "PARTNERS", "s", " ", "gene ", "translocation",
+              "rearrangement", "x", "3", "-", "ſ", "K", "ı", "İ", "é", "partner gene", "\n"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 20)))
+        assert ([m.span() for m in cues().partner.finditer(text)]
+                == [m.span() for m in plain.finditer(text)])
