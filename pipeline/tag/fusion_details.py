@@ -19,6 +19,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from itertools import compress
+from typing import Iterator
 
 from pipeline.screens import holds_other_digits
 from pipeline.tag.matching import (RememberedRuns, ascii_runs, folds_onto_ascii,
@@ -52,8 +53,11 @@ FIRST_SIDE_RUNS = RememberedRuns(lambda run: FIRST_SIDE_RUN.fullmatch(run) is no
 TRANSCRIPT = re.compile(r"N(?<![A-Za-z0-9_]N)[MR]_\d{4,9}(?:\.\d+)?(?![A-Za-z0-9])")
 # A position with no edit after it: "c.413-2055", "c.3173-193" (an edit would make it a
 # variant: "c.3173-1G>A").
-# (the look-behind after the "c" or "g", as in TRANSCRIPT)
+# (the look-behind after the "c" or "g", as in TRANSCRIPT; re scans for a class of
+# characters first ([cg]) no faster than it tries each position, so the pattern is tried
+# only where str.find finds one of BARE_POSITION_STARTS: :func:`bare_positions`)
 BARE_POSITION = re.compile(r"[cg](?<![A-Za-z0-9.][cg])\.[-*]?\d+(?:[+-]\d+)?(?![A-Za-z0-9>_+.-])")
+BARE_POSITION_STARTS = ("c.", "g.")
 # A transcript that prefixes a change ("NM_004304.5:c.3604G>A") belongs to a variant.
 VARIANT_AFTER = re.compile(r"^\)?\s*:\s*(?:p\.|[cgnr]\.\S*?(?:>|del|ins|dup|inv))")
 GENE_BEFORE_TRANSCRIPT = re.compile(r"^\s*(?:transcripts?|mRNA)?\s*[(\[]?\s*$")
@@ -208,8 +212,9 @@ def find_gene_details(text: str, genes: list[Tag], breakpoint_words: re.Pattern)
     breakpoint with the nearest gene printed before it in its sentence."""
     details: list[GeneDetail] = []
     starts = [gene.start for gene in genes]
-    for pattern, kind in ((TRANSCRIPT, "transcript"), (BARE_POSITION, "breakpoint")):
-        for match in pattern.finditer(text):
+    for matches, kind in ((TRANSCRIPT.finditer(text), "transcript"),
+                          (bare_positions(text), "breakpoint")):
+        for match in matches:
             sentence_start, sentence_end = sentence_bounds(text, match.start())
             if not breakpoint_words.search(text, sentence_start, match.start() if kind == "breakpoint"
                                            else sentence_end):
@@ -220,6 +225,21 @@ def find_gene_details(text: str, genes: list[Tag], breakpoint_words: re.Pattern)
             if gene is not None:
                 details.append(GeneDetail(match.start(), match.end(), gene, kind, match.group()))
     return details
+
+
+def bare_positions(text: str) -> list[re.Match]:
+    """``BARE_POSITION.finditer(text)``, tried only where a match can start: at each "c."
+    and "g." of the text."""
+    starts = sorted(at for start in BARE_POSITION_STARTS for at in places_of(text, start))
+    return matches_at(BARE_POSITION, text, starts, range(len(starts)))
+
+
+def places_of(text: str, part: str) -> Iterator[int]:
+    """Where ``part`` starts in ``text``, in order."""
+    at = text.find(part)
+    while at != -1:
+        yield at
+        at = text.find(part, at + 1)
 
 
 def detail_gene(text: str, genes: list[Tag], starts: list[int], match: re.Match, kind: str,

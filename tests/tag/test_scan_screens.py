@@ -250,3 +250,16 @@ def test_partner_cues_scanned_by_their_first_characters_are_the_word_pattern_s_m
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 20)))
         assert ([m.span() for m in cues().partner.finditer(text)]
                 == [m.span() for m in plain.finditer(text)])
+
+
+def test_bare_positions_tried_at_their_starts_are_the_pattern_s_matches():
+    from pipeline.tag.fusion_details import BARE_POSITION, bare_positions
+
+    text = "STRN intron 3 (c.413-2055), g.29443631 and c.3173-193; not c.3173-1G>A, ac.5 or c..3"
+    assert [m.group() for m in bare_positions(text)] == ["c.413-2055", "g.29443631", "c.3173-193"]
+    rng = random.Random(18)
+    pieces = list("cgCG.-*+0123456789 >_aA(\n") + ["c.", "g.", "cg.", "c.c.", "g.g.1", "\u0663"]
+    for text in TEXTS + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+                         for _ in range(20_000)]:
+        assert ([m.span() for m in bare_positions(text)]
+                == [m.span() for m in BARE_POSITION.finditer(text)])
