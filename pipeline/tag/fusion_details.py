@@ -18,7 +18,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import compress
+from typing import Iterator
 
+from pipeline.screens import holds_other_digits
+from pipeline.tag.matching import (RememberedRuns, ascii_runs, folds_onto_ascii,
+                                   lower_keeping_offsets, matches_at)
 from pipeline.tag.tags import Tag
 
 # "H6::A20", "E13; A20", "EX31:EX13", "exon 6::exon 20"; a sub-variant letter ("E6a")
@@ -38,12 +43,21 @@ EXON_NOTATION_MARKS = (
     re.compile(r"[:;\-–](?:(?<=[\d\s:].)|(?<=\d[ab].))\s*(?:[Ee]xon\s?|[A-Za-z]{1,2})\d"),
     re.compile(r"e\d{1,2}[a-z]\d"),
 )
+# Where an exon notation starts: at a run of ASCII letters and digits (no such character
+# before it) that is the whole of its first side but the separator: "E13", "KI24a",
+# "Exon", "exon6", "e19a2". EXON_NOTATION is tried at those runs only (each run's verdict
+# remembered), not at every position of a text (where its digits are ASCII: \d).
+FIRST_SIDE_RUN = re.compile(r"[Ee]xon(?:\d{1,3}[ab]?)?|[A-Za-z]{1,2}\d{1,3}[ab]?|e\d{1,2}[a-z]\d{1,2}")
+FIRST_SIDE_RUNS = RememberedRuns(lambda run: FIRST_SIDE_RUN.fullmatch(run) is not None)
 # (the look-behind after the "N": re finds the letter by a fast scan, not at every position)
 TRANSCRIPT = re.compile(r"N(?<![A-Za-z0-9_]N)[MR]_\d{4,9}(?:\.\d+)?(?![A-Za-z0-9])")
 # A position with no edit after it: "c.413-2055", "c.3173-193" (an edit would make it a
 # variant: "c.3173-1G>A").
-# (the look-behind after the "c" or "g", as in TRANSCRIPT)
+# (the look-behind after the "c" or "g", as in TRANSCRIPT; re scans for a class of
+# characters first ([cg]) no faster than it tries each position, so the pattern is tried
+# only where str.find finds one of BARE_POSITION_STARTS: :func:`bare_positions`)
 BARE_POSITION = re.compile(r"[cg](?<![A-Za-z0-9.][cg])\.[-*]?\d+(?:[+-]\d+)?(?![A-Za-z0-9>_+.-])")
+BARE_POSITION_STARTS = ("c.", "g.")
 # A transcript that prefixes a change ("NM_004304.5:c.3604G>A") belongs to a variant.
 VARIANT_AFTER = re.compile(r"^\)?\s*:\s*(?:p\.|[cgnr]\.\S*?(?:>|del|ins|dup|inv))")
 GENE_BEFORE_TRANSCRIPT = re.compile(r"^\s*(?:transcripts?|mRNA)?\s*[(\[]?\s*$")
@@ -53,6 +67,9 @@ EXONS_OF_GENE = re.compile(
     r"\b(?:exons?|introns?)\s+\d+[ab]?(?:\s*(?:,|and|or|to|-|–)\s*\d+[ab]?)*\s+of\s+(?:the\s+)?"
     r"(?P<gene>[A-Za-z][A-Za-z0-9-]*)", re.IGNORECASE)
 GENE_EXONS = re.compile(r"(?P<gene>[A-Za-z][A-Za-z0-9-]*)\s+(?:exons?|introns?)\s+\d", re.IGNORECASE)
+# A word each of the two holds (lower case): they are tried where one stands
+STATEMENT_WORDS = ("exon", "intron")
+GENE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n")
 SENTENCE_REACH = 600
 
@@ -92,7 +109,7 @@ def find_exon_notations(text: str) -> list[ExonNotation]:
     if not any(mark.search(text) for mark in EXON_NOTATION_MARKS):
         return []
     notations = []
-    for match in EXON_NOTATION.finditer(text):
+    for match in exon_notation_matches(text):
         if match.group("p1") is not None:
             parts = match.group("p1", "n1", "p2", "n2")
         else:
@@ -100,6 +117,16 @@ def find_exon_notations(text: str) -> list[ExonNotation]:
         notations.append(ExonNotation(match.start(), match.end(), parts[0].strip(), int(parts[1]),
                                       parts[2].strip(), int(parts[3])))
     return notations
+
+
+def exon_notation_matches(text: str) -> list[re.Match]:
+    """``EXON_NOTATION.finditer(text)``, tried only at the runs that can be a first side
+    (:data:`FIRST_SIDE_RUN`)."""
+    if holds_other_digits(text):
+        return list(EXON_NOTATION.finditer(text))
+    runs = ascii_runs(text)
+    return matches_at(EXON_NOTATION, text, runs.starts, compress(
+        range(len(runs.starts)), map(FIRST_SIDE_RUNS.__getitem__, runs.printed)))
 
 
 def prefix_fit(prefix: str, printed: str, symbol: str | None,
@@ -116,10 +143,66 @@ def exon_statement_follows(text: str, end: int, printed: set[str]) -> bool:
     """Whether the rest of the sentence after a pair states exons of both its genes
     ("ALK-PTPN3  Exon 10 and 11 of ALK inserted between exons 2 and 3 of PTPN3"); the
     exons of one gene alone ("ALK-EML4, with ALK exon 20") say nothing of the order."""
-    sentence_end = sentence_bounds(text, end)[1]
-    named = {match.group("gene") for pattern in (EXONS_OF_GENE, GENE_EXONS)
-             for match in pattern.finditer(text, end, sentence_end)}
-    return printed <= named
+    if folds_onto_ascii(text):  # re reads a character as an ASCII letter: every position
+        sentence_end = sentence_bounds(text, end)[1]
+        matches = [match for pattern in (EXONS_OF_GENE, GENE_EXONS)
+                   for match in pattern.finditer(text, end, sentence_end)]
+    else:
+        # within a sentence's reach first: most pairs have no statement word after them
+        words = statement_words(lower_keeping_offsets(text), end, end + SENTENCE_REACH)
+        if not words:
+            return False
+        sentence_end = sentence_bounds(text, end)[1]
+        matches = (exons_of_gene(text, words, sentence_end)
+                   + gene_exons(text, words, end, sentence_end))
+    return printed <= {match.group("gene") for match in matches}
+
+
+def statement_words(lowered: str, start: int, end: int) -> list[int]:
+    """Where a statement word (:data:`STATEMENT_WORDS`) starts in ``lowered[start:end]``."""
+    found = []
+    for word in STATEMENT_WORDS:
+        at = lowered.find(word, start, end)
+        while at != -1:
+            found.append(at)
+            at = lowered.find(word, at + 1, end)
+    return sorted(found)
+
+
+def exons_of_gene(text: str, words: list[int], end: int) -> list[re.Match]:
+    """``EXONS_OF_GENE.finditer(text, words[0], end)``: each match starts at a statement
+    word, so it is tried at those only (in a text where re reads no other character as an
+    ASCII letter)."""
+    found, free = [], 0
+    for at in words:
+        if at >= free and (match := EXONS_OF_GENE.match(text, at, end)) is not None:
+            found.append(match)
+            free = match.end()
+    return found
+
+
+def gene_exons(text: str, words: list[int], start: int, end: int) -> list[re.Match]:
+    """``GENE_EXONS.finditer(text, start, end)``, tried only at the gene a statement word
+    (``words``, in order) can follow: the gene is the end of the letters, digits and
+    hyphens before the white space before the word, from their first letter not inside
+    an earlier match (where finditer, trying each position in turn, first matches)."""
+    found, free = [], start
+    for at in words:
+        gene_end = at
+        while gene_end > free and text[gene_end - 1].isspace():
+            gene_end -= 1
+        first = gene_end
+        while first > free and text[first - 1] in GENE_CHARACTERS:
+            first -= 1
+        while first < gene_end and not text[first].isalpha():
+            first += 1
+        if gene_end == at or first == gene_end:
+            continue
+        match = GENE_EXONS.match(text, first, end)
+        if match is not None:
+            found.append(match)
+            free = match.end()
+    return found
 
 
 def find_gene_details(text: str, genes: list[Tag], breakpoint_words: re.Pattern) -> list[GeneDetail]:
@@ -129,8 +212,9 @@ def find_gene_details(text: str, genes: list[Tag], breakpoint_words: re.Pattern)
     breakpoint with the nearest gene printed before it in its sentence."""
     details: list[GeneDetail] = []
     starts = [gene.start for gene in genes]
-    for pattern, kind in ((TRANSCRIPT, "transcript"), (BARE_POSITION, "breakpoint")):
-        for match in pattern.finditer(text):
+    for matches, kind in ((TRANSCRIPT.finditer(text), "transcript"),
+                          (bare_positions(text), "breakpoint")):
+        for match in matches:
             sentence_start, sentence_end = sentence_bounds(text, match.start())
             if not breakpoint_words.search(text, sentence_start, match.start() if kind == "breakpoint"
                                            else sentence_end):
@@ -141,6 +225,21 @@ def find_gene_details(text: str, genes: list[Tag], breakpoint_words: re.Pattern)
             if gene is not None:
                 details.append(GeneDetail(match.start(), match.end(), gene, kind, match.group()))
     return details
+
+
+def bare_positions(text: str) -> list[re.Match]:
+    """``BARE_POSITION.finditer(text)``, tried only where a match can start: at each "c."
+    and "g." of the text."""
+    starts = sorted(at for start in BARE_POSITION_STARTS for at in places_of(text, start))
+    return matches_at(BARE_POSITION, text, starts, range(len(starts)))
+
+
+def places_of(text: str, part: str) -> Iterator[int]:
+    """Where ``part`` starts in ``text``, in order."""
+    at = text.find(part)
+    while at != -1:
+        yield at
+        at = text.find(part, at + 1)
 
 
 def detail_gene(text: str, genes: list[Tag], starts: list[int], match: re.Match, kind: str,

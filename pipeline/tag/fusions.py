@@ -48,7 +48,8 @@ from pipeline.schema import Fusion
 from pipeline.settings import get_settings
 from pipeline.tag.fusion_details import (exon_statement_follows, find_exon_notations,
                                          find_gene_details, prefix_fit, sentence_bounds)
-from pipeline.tag.matching import ascii_runs, lower_keeping_offsets, matches_at_runs
+from pipeline.tag.matching import (ascii_runs, first_scanned_forms, lower_keeping_offsets,
+                                   matches_at_runs)
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, resolved_genes
 
@@ -205,10 +206,19 @@ class Cues(NamedTuple):
     breakpoint: re.Pattern  # makes a bare position a breakpoint
 
 
+def first_scanned_words(words: list[str]) -> re.Pattern:
+    """``words_pattern(words)`` (ASCII words), their first characters first
+    (:func:`~pipeline.tag.matching.first_scanned_forms`): re scans for those, where the
+    look-behind first has it try every position of a text."""
+    return re.compile(first_scanned_forms(words, "[A-Za-z]", case_blind=True) + "(?![A-Za-z])",
+                      re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     rules = fusion_rules()
-    return Cues(words_pattern(list(rules.join_words)), words_pattern(list(rules.partner_cues)),
+    # partner cues are sought in whole texts, the others in a sentence or a header
+    return Cues(words_pattern(list(rules.join_words)), first_scanned_words(list(rules.partner_cues)),
                 words_pattern(list(rules.partner_words)), words_pattern(list(rules.breakpoint_words)))
 
 

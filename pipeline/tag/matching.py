@@ -1078,14 +1078,16 @@ class PhraseIndex:
     (:func:`phrase_runs` None) in every sentence."""
 
     def __init__(self, lists: Sequence[list[str]]):
-        self.keyed: dict[str, list[tuple[frozenset[str], int]]] = {}
+        # each phrase's runs, list and place in its list, under its longest run
+        self.keyed: dict[str, list[tuple[frozenset[str], int, int]]] = {}
         unkeyed = []
         for number, phrases in enumerate(lists):
             runs = phrase_runs(phrases)
             if runs is None:
                 unkeyed.append(number)
-            for phrase in runs or ():
-                self.keyed.setdefault(max(sorted(phrase), key=len), []).append((phrase, number))
+            for place, phrase in enumerate(runs or ()):
+                self.keyed.setdefault(max(sorted(phrase), key=len), []).append(
+                    (phrase, number, place))
         self.unkeyed = tuple(unkeyed)
         self.size = len(lists)
 
@@ -1096,8 +1098,25 @@ class PhraseIndex:
             return list(range(self.size))
         numbers = {*self.unkeyed}
         for key in self.keyed.keys() & words:  # a few words of the sentence at most
-            numbers.update(number for phrase, number in self.keyed[key] if phrase <= words)
+            numbers.update(number for phrase, number, _ in self.keyed[key] if phrase <= words)
         return sorted(numbers)
+
+    def held_phrases(self, words: set[str] | None) -> dict[int, tuple[int, ...] | None]:
+        """The lists :meth:`held` gives, each with the places (in order) of its phrases a
+        sentence with ``words`` can hold: the only ones a pattern of the list can match
+        there, so a pattern of those alone finds the same matches. None for every phrase:
+        a list without runs, or ``words`` None."""
+        if words is None:
+            return dict.fromkeys(range(self.size))
+        places: dict[int, list[int]] = {}
+        for key in self.keyed.keys() & words:
+            for phrase, number, place in self.keyed[key]:
+                if phrase <= words:
+                    places.setdefault(number, []).append(place)
+        held: dict[int, tuple[int, ...] | None] = {number: tuple(sorted(found))
+                                                   for number, found in places.items()}
+        held.update(dict.fromkeys(self.unkeyed))
+        return {number: held[number] for number in sorted(held)}
 
 
 def words_between(text: str, start: int, end: int) -> set[str] | None:

@@ -55,6 +55,24 @@ def phrases_pattern(phrases: list[str]) -> re.Pattern:
     return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
+def held_pattern(phrases: tuple[str, ...], places: tuple[int, ...]) -> re.Pattern:
+    """:func:`phrases_pattern` of the phrases at ``places``: of a list's phrases, those a
+    sentence's words can hold (:meth:`~pipeline.tag.matching.PhraseIndex.held_phrases`), so
+    the same matches there as the list's pattern. Few phrases have few first letters, which
+    re scans for instead of trying every position."""
+    return phrases_pattern([phrases[place] for place in places])
+
+
+def pattern_held(pattern: re.Pattern, phrases: tuple[str, ...],
+                 places: tuple[int, ...] | None) -> re.Pattern:
+    """``pattern`` (of ``phrases``) or, when a sentence holds only some of them, a pattern of
+    those alone (:func:`held_pattern`)."""
+    if places is None or len(places) == len(phrases):
+        return pattern
+    return held_pattern(phrases, places)
+
+
 @dataclass(frozen=True)
 class ContextRule:
     category: str
@@ -90,6 +108,7 @@ class ContextRules:
     # the rules' phrases (by rule) and the pseudo-triggers, by the words they are made of
     phrase_index: PhraseIndex
     pseudo_index: PhraseIndex
+    pseudo_phrases: tuple[str, ...]
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
@@ -110,13 +129,25 @@ class ContextRules:
                    phrases_pattern(lists["own_patient"]),
                    frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)),
                    PhraseIndex([list(rule.phrases) for rule in parsed]),
-                   PhraseIndex([lists["pseudo"]]))
+                   PhraseIndex([lists["pseudo"]]), tuple(lists["pseudo"]))
 
     def tried_in(self, words: set[str] | None) -> list[ContextRule]:
         """The rules, in their order, that can match in a sentence with ``words``
         (:func:`~pipeline.tag.matching.words_between`): those with a phrase every word of
         which is among them, and those with marks; every rule when ``words`` is None."""
         return [self.rules[number] for number in self.phrase_index.held(words)]
+
+    def patterns_tried_in(self, words: set[str] | None) -> list[tuple[ContextRule, re.Pattern]]:
+        """The rules :meth:`tried_in` gives, each with the pattern of only its phrases the
+        sentence can hold (:func:`pattern_held`)."""
+        return [(self.rules[number], pattern_held(self.rules[number].triggers,
+                                                  self.rules[number].phrases, places))
+                for number, places in self.phrase_index.held_phrases(words).items()]
+
+    def pseudo_in(self, words: set[str] | None) -> re.Pattern | None:
+        """The pattern of the pseudo-triggers a sentence with ``words`` can hold, if any."""
+        held = self.pseudo_index.held_phrases(words)
+        return pattern_held(self.pseudo, self.pseudo_phrases, held[0]) if held else None
 
 
 @lru_cache(maxsize=1)
@@ -137,15 +168,17 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
                 ) -> list[Trigger]:
     """The triggers of one sentence, without those inside a tagged mention ("no response")
     or inside a pseudo-trigger ("not only"). A rule none of whose phrases has all its words
-    among the sentence's is not tried (:meth:`ContextRules.tried_in`), nor pseudo-triggers
-    looked for in a sentence without a trigger (four in five) or without their words."""
+    among the sentence's is not tried (:meth:`ContextRules.tried_in`), the others only with
+    the phrases it can hold, nor pseudo-triggers looked for in a sentence without a trigger
+    (four in five) or without their words."""
     words = words_between(text, start, end)
-    matches = [(rule, match) for rule in rules.tried_in(words)
-               for match in rule.triggers.finditer(text, start, end)]
+    matches = [(rule, match) for rule, triggers in rules.patterns_tried_in(words)
+               for match in triggers.finditer(text, start, end)]
     if not matches:
         return []
-    pseudo = ([m.span() for m in rules.pseudo.finditer(text, start, end)]
-              if rules.pseudo_index.held(words) else [])
+    pseudo_triggers = rules.pseudo_in(words)
+    pseudo = ([m.span() for m in pseudo_triggers.finditer(text, start, end)]
+              if pseudo_triggers is not None else [])
     inside = [(t.start, t.end) for t in tags] + pseudo
     found = [Trigger(rule.category, rule.direction, match.start(), match.end(), rule.targets)
              for rule, match in matches
@@ -203,10 +236,11 @@ def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) 
 
 
 def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> list[Tag]:
-    """``tags`` with the modifiers their sentences give them (in the same order)."""
+    """``tags`` with the modifiers their sentences give them (in the same order). A tag
+    some trigger reaches is made again once, with all they say of it."""
     rules = context_rules()
     targets = [n for n, tag in enumerate(tags) if tag.type in rules.reach]
-    result = list(tags)
+    said: dict[int, set[str]] = {}  # by tag: its modifiers and those triggers add
     position = 0
     ordered = sorted(targets, key=lambda n: tags[n].start)
     for sentence in sentences:
@@ -221,11 +255,14 @@ def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> lis
         for trigger in triggers_in(text, sentence.start, sentence.end, in_sentence, rules):
             left, right = scope(text, trigger, sentence, rules)
             for n in members:
-                tag = result[n]
-                if (left <= tag.start and tag.end <= right and trigger.category not in tag.modifiers
+                tag = tags[n]
+                if (left <= tag.start and tag.end <= right
                         and tag.type in (trigger.targets or rules.targets)):
-                    said = {*tag.modifiers, trigger.category}
-                    result[n] = replace(tag, modifiers=tuple(c for c in CATEGORIES if c in said))
+                    said.setdefault(n, set(tag.modifiers)).add(trigger.category)
+    result = list(tags)
+    for n, categories in said.items():
+        if not categories.issubset(tags[n].modifiers):
+            result[n] = replace(tags[n], modifiers=tuple(c for c in CATEGORIES if c in categories))
     return result
 
 

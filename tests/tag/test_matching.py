@@ -200,6 +200,12 @@ def test_a_sentence_holds_a_phrase_only_with_every_one_of_its_words():
     assert index.held({"free", "not", "detect", "no"}) == [1, 2]
     assert index.held({"did", "not", "detect", "fit"}) == [0, 2, 3]
     assert index.held(None) == [0, 1, 2, 3]
+    # and which of a list's phrases: "no" alone of the first list's, every one of a list
+    # with a mark (None)
+    assert index.held_phrases({"did", "not", "detect", "fit"}) == {0: (0,), 2: None, 3: (0,)}
+    assert index.held_phrases({"free", "of", "did", "not", "detect", "no"}) == {
+        0: (0, 1), 1: (0,), 2: None}
+    assert index.held_phrases(None) == {0: None, 1: None, 2: None, 3: None}
     text = "No EGFR mutation was detected. It was not fit; so"
     assert words_between(text, 0, 30) == {"no", "egfr", "mutation", "was", "detected"}
     # the last word as a search ending there sees it: "fi" of "fit"

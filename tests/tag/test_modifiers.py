@@ -199,3 +199,27 @@ def test_a_sentence_tries_only_the_rules_with_a_phrase_all_of_whose_words_it_hol
     # "was" without "planned" holds no phrase of the second rule
     assert rules.tried_in(words_between("Imatinib was given.", 0, 19)) == [rules.rules[2]]
     assert rules.tried_in(None) == list(rules.rules)
+
+
+def test_a_rule_is_tried_with_the_phrases_a_sentence_holds_and_finds_the_same_triggers():
+    from pipeline.tag.matching import words_between
+
+    rules = context_rules()
+    sentences = ["No EGFR mutation was found, and crizotinib was not given.",
+                 "She was not a candidate for surgery; chemotherapy was planned if possible.",
+                 "Similar cases have been reported by Smith et al. in the literature.",
+                 "A never-smoker with no history of smoking did not tolerate it in May.",
+                 "Erlotinib could be considered, but no further treatment was given."]
+    for text in sentences:
+        words = words_between(text, 0, len(text))
+        tried = rules.patterns_tried_in(words)
+        assert [rule for rule, _ in tried] == rules.tried_in(words)
+        for rule, pattern in tried:
+            assert ([m.span() for m in pattern.finditer(text)]
+                    == [m.span() for m in rule.triggers.finditer(text)])
+        pseudo = rules.pseudo_in(words)
+        assert ([m.span() for m in pseudo.finditer(text)] if pseudo else []) == [
+            m.span() for m in rules.pseudo.finditer(text)]
+    # "no" of the first rule's phrases, and not "no evidence of": a pattern of fewer phrases
+    first = rules.patterns_tried_in(words_between(sentences[0], 0, len(sentences[0])))[0]
+    assert first[1] is not first[0].triggers and first[1].search("no") is not None

@@ -188,3 +188,78 @@ def test_one_letter_and_glued_changes_are_sought_in_texts_of_their_shape_only():
         "V6\u0661\u0667F"]
     assert not may_hold_shapes("CD3 and HER2 in 12 of 20 cases", ONE_LETTER_SHAPES)
     assert not may_hold_shapes("V600E, T790M", GLUED_SHAPES)
+
+
+def test_exon_notations_tried_at_first_side_runs_are_the_pattern_s_matches():
+    from pipeline.tag.fusion_details import exon_notation_matches
+
+    for text in TEXTS + ["KIF5B-ALK KI24\u0663; A20 and E13; A20"]:  # an Arabic-Indic digit
+        assert ([m.span() for m in exon_notation_matches(text)]
+                == [m.span() for m in EXON_NOTATION.finditer(text)])
+    assert [m.group() for m in exon_notation_matches(SENTENCES[5])] == [
+        "EX31:EX13", "exon 6::exon 20", "e19a2", "E6a - A20b"]
+
+
+STATEMENT_SENTENCE = ("ALK-PTPN3  Exon 10 and 11 of ALK inserted between exons 2 and 3 of "
+                      "PTPN3; 3-EML4-ALK exon 20, intron 3 of the STRN and x exon exon 4.")
+STATEMENT_PIECES = ["exon ", "exons ", "Intron ", "EXON", "2 ", "10 and 11 ", "of ", "the ",
+                    "ALK ", "STRN", "3-", "-", ", ", " ", "\n", "\u00a0", "x", "é", "ı", "."]
+
+
+def test_exon_statements_tried_at_their_words_are_the_patterns_matches():
+    from pipeline.tag.fusion_details import (EXONS_OF_GENE, GENE_EXONS, exon_statement_follows,
+                                             exons_of_gene, gene_exons, statement_words)
+    from pipeline.tag.matching import folds_onto_ascii
+
+    def plain(text, start, end):
+        return [(m.span(), m.group("gene")) for pattern in (EXONS_OF_GENE, GENE_EXONS)
+                for m in pattern.finditer(text, start, end)]
+
+    def tried(text, start, end):
+        words = statement_words(text.lower(), start, len(text))
+        return [(m.span(), m.group("gene"))
+                for m in exons_of_gene(text, words, end) + gene_exons(text, words, start, end)]
+
+    # the word before "exons" is read as a gene too ("between"); after "3-", the letters
+    assert [gene for _, gene in tried(STATEMENT_SENTENCE, 9, len(STATEMENT_SENTENCE))] == [
+        "ALK", "PTPN3", "STRN", "between", "EML4-ALK", "exon"]
+    assert exon_statement_follows(STATEMENT_SENTENCE, 9, {"ALK", "PTPN3"})
+    assert not exon_statement_follows("ALK-EML4, with ALK exon 20.", 8, {"ALK", "EML4"})
+    rng = random.Random(18)
+    for _ in range(20_000):
+        text = "".join(rng.choice(STATEMENT_PIECES) for _ in range(rng.randint(1, 30)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        if not folds_onto_ascii(text):
+            assert tried(text, start, end) == plain(text, start, end), (text, start, end)
+
+
+def test_partner_cues_scanned_by_their_first_characters_are_the_word_pattern_s_matches():
+    from pipeline.resources import words_pattern
+    from pipeline.tag.fusions import cues, fusion_rules
+
+    plain = words_pattern(list(fusion_rules().partner_cues))
+    text = ("ALK fusion partners, including TPM3; a Fusion Gene Partner, xfusion partner, "
+            "fusion partnership, the partner genes and a ſusion partner.")
+    assert [m.group() for m in cues().partner.finditer(text)] == [
+        "fusion partners", "Fusion Gene Partner", "partner genes"]
+    rng = random.Random(18)
+    pieces = ["fusion ", "Fusion", "partner", "PARTNERS", "s", " ", "gene ", "translocation",
+              "rearrangement", "x", "3", "-", "ſ", "K", "ı", "İ", "é", "partner gene", "\n"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 20)))
+        assert ([m.span() for m in cues().partner.finditer(text)]
+                == [m.span() for m in plain.finditer(text)])
+
+
+def test_bare_positions_tried_at_their_starts_are_the_pattern_s_matches():
+    from pipeline.tag.fusion_details import BARE_POSITION, bare_positions
+
+    text = "STRN intron 3 (c.413-2055), g.29443631 and c.3173-193; not c.3173-1G>A, ac.5 or c..3"
+    assert [m.group() for m in bare_positions(text)] == ["c.413-2055", "g.29443631", "c.3173-193"]
+    rng = random.Random(18)
+    pieces = list("cgCG.-*+0123456789 >_aA(\n") + ["c.", "g.", "cg.", "c.c.", "g.g.1", "\u0663"]
+    for text in TEXTS + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+                         for _ in range(20_000)]:
+        assert ([m.span() for m in bare_positions(text)]
+                == [m.span() for m in BARE_POSITION.finditer(text)])
