@@ -12,7 +12,7 @@ import re
 import string
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial, wraps
+from functools import lru_cache, wraps
 from itertools import accumulate, compress, filterfalse
 from operator import or_
 from re import _constants as sre_constants, _parser as sre_parser
@@ -995,31 +995,6 @@ def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:
     if runs is None or folds_onto_ascii(text):
         return list(regex.finditer(text))
     return matches_at(regex, text, ascii_runs(text).starts, runs_starting(text, runs, True))
-
-
-def matches_at_run_starts(regex: re.Pattern, prefixes: RunPrefixes | None,
-                          text: str) -> list[re.Match]:
-    """``regex.finditer(text)`` for a regex that matches only at the start of a run of
-    ASCII letters and digits (it starts with ``(?<![A-Za-z0-9...])``) and whose matches
-    start with one of ``prefixes`` (:func:`run_prefixes`): tried at those runs only. The
-    runs are screened whole against the closed runs ("was" of "was still", where the
-    prefix "wa" let "washed" through) and by their first character against the open
-    prefixes (set look-ups of strings Python keeps, no slice made), before the text is
-    asked whether an open prefix starts there: each run's verdict remembered
-    (:func:`starting_runs`). An open prefix is letters and digits, so it starts the text at
-    a run's start when it starts the run."""
-    if prefixes is None or folds_onto_ascii(text):
-        return list(regex.finditer(text))
-    runs = ascii_runs(text)
-    return matches_at(regex, text, runs.starts, compress(
-        range(len(runs.starts)), map(starting_runs(prefixes).__getitem__, runs.lowered)))
-
-
-@lru_cache(maxsize=64)
-def starting_runs(prefixes: RunPrefixes) -> RememberedRuns:
-    """Whether a run, in lower case, may start a match with ``prefixes``: it is a closed
-    run, or starts with an open prefix."""
-    return RememberedRuns(partial(may_start, prefixes))
 
 
 def lower_in(words: Container[str], run: str) -> bool:

@@ -446,8 +446,8 @@ def test_a_pattern_tried_at_the_runs_whose_key_is_wanted_finds_what_it_finds_alo
     assert matches_at_runs(pair, text, runs.starts, runs.gaps, {"::"}) == []
 
 
-def test_runs_screened_whole_or_by_their_first_character_are_those_a_prefix_starts_at():
-    from pipeline.tag.matching import matches_at_run_starts, run_prefixes
+def test_a_run_may_start_a_match_when_it_is_closed_or_an_open_prefix_starts_it():
+    from pipeline.tag.matching import ascii_runs, may_start, run_prefixes
 
     pattern = re.compile(r"(?<![A-Za-z0-9_])(?=\w)(?:\bat\s+the\s+last|\b[3-9]\d?%|\bon\s?set"
                          r"|\bx\.y)", re.IGNORECASE)
@@ -455,11 +455,14 @@ def test_runs_screened_whole_or_by_their_first_character_are_those_a_prefix_star
     # "on set" closes its run, "onset" leaves it open
     assert prefixes == ({"at", "on", "x"}, ("3", "4", "5", "6", "7", "8", "9", "onset"))
     text = ("At the last visit 35% and 5% shrank, not 25%; an onset at 2 sites, "
-            "ON SET, x.y and xx.y, at theory, At the last")
-    found = matches_at_run_starts(pattern, prefixes, text)
-    assert [m.span() for m in found] == [m.span() for m in pattern.finditer(text)]
-    assert [m.group() for m in found] == ["At the last", "35%", "5%", "onset", "ON SET", "x.y",
-                                          "At the last"]
+            "ON SET, x.y and xx.y, at theory, At the last, onsets, attic")
+    runs = ascii_runs(text)
+    passing = {start for start, run in zip(runs.starts, runs.lowered) if may_start(prefixes, run)}
+    # every match starts at a passing run; the runs no prefix starts do not pass
+    assert {m.start() for m in pattern.finditer(text)} <= passing
+    assert {text[start:start + 6] for start in passing} >= {"onsets", "At the"}
+    assert not may_start(prefixes, "attic") and not may_start(prefixes, "25")
+    assert not may_start(prefixes, "xx") and may_start(prefixes, "ON")
 
 
 def test_case_blind_forms_scanned_by_their_first_characters_match_as_before():
