@@ -1066,19 +1066,10 @@ class PhraseIndex:
         self.unkeyed = tuple(unkeyed)
         self.size = len(lists)
 
-    def held(self, words: set[str] | None) -> list[int]:
-        """The lists, in order, that a sentence with ``words`` (:func:`words_between`) can
-        hold a phrase of; every list when ``words`` is None."""
-        if words is None:
-            return list(range(self.size))
-        numbers = {*self.unkeyed}
-        for key in self.keyed.keys() & words:  # a few words of the sentence at most
-            numbers.update(number for phrase, number, _ in self.keyed[key] if phrase <= words)
-        return sorted(numbers)
-
     def held_phrases(self, words: set[str] | None) -> dict[int, tuple[int, ...] | None]:
-        """The lists :meth:`held` gives, each with the places (in order) of its phrases a
-        sentence with ``words`` can hold: the only ones a pattern of the list can match
+        """The lists, in order, that a sentence with ``words`` (:func:`words_between`) can
+        hold a phrase of (every list when ``words`` is None), each with the places (in order)
+        of its phrases the sentence can hold: the only ones a pattern of the list can match
         there, so a pattern of those alone finds the same matches. None for every phrase:
         a list without runs, or ``words`` None."""
         if words is None:

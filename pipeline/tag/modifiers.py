@@ -131,15 +131,11 @@ class ContextRules:
                    PhraseIndex([list(rule.phrases) for rule in parsed]),
                    PhraseIndex([lists["pseudo"]]), tuple(lists["pseudo"]))
 
-    def tried_in(self, words: set[str] | None) -> list[ContextRule]:
-        """The rules, in their order, that can match in a sentence with ``words``
-        (:func:`~pipeline.tag.matching.words_between`): those with a phrase every word of
-        which is among them, and those with marks; every rule when ``words`` is None."""
-        return [self.rules[number] for number in self.phrase_index.held(words)]
-
     def patterns_tried_in(self, words: set[str] | None) -> list[tuple[ContextRule, re.Pattern]]:
-        """The rules :meth:`tried_in` gives, each with the pattern of only its phrases the
-        sentence can hold (:func:`pattern_held`)."""
+        """The rules, in their order, that can match in a sentence with ``words``
+        (:func:`~pipeline.tag.matching.words_between`): those with a phrase every run of
+        which is among them, and those with marks (every rule when ``words`` is None), each
+        with the pattern of only its phrases the sentence can hold (:func:`pattern_held`)."""
         return [(self.rules[number], pattern_held(self.rules[number].triggers,
                                                   self.rules[number].phrases, places))
                 for number, places in self.phrase_index.held_phrases(words).items()]
@@ -168,7 +164,7 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
                 ) -> list[Trigger]:
     """The triggers of one sentence, without those inside a tagged mention ("no response")
     or inside a pseudo-trigger ("not only"). A rule none of whose phrases has all its words
-    among the sentence's is not tried (:meth:`ContextRules.tried_in`), the others only with
+    among the sentence's is not tried (:meth:`ContextRules.patterns_tried_in`), the others only with
     the phrases it can hold, nor pseudo-triggers looked for in a sentence without a trigger
     (four in five) or without their words."""
     words = words_between(text, start, end)
