@@ -399,7 +399,6 @@ def may_hold_terms(text: str, lookup: Mapping[str, object], lower: bool = False)
 FOLDED_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 ASCII_RUNS = re.compile("[A-Za-z0-9]+")
 SPLIT_RUNS = re.compile(f"({ASCII_RUNS.pattern})")
-SPLIT_LETTERS = re.compile("([A-Za-z]+)")
 
 
 # A byte's class in a text's shape: ASCII capitals "A", small letters "a", digits "0", "-"
@@ -462,14 +461,6 @@ class Runs:
 @per_text(maxsize=4)
 def ascii_runs(text: str) -> Runs:
     parts, starts, ends = split_at(SPLIT_RUNS, text)
-    printed = parts[1::2]  # lowered as in the text: ASCII
-    return Runs(starts, ends, printed, list(map(str.lower, printed)), gaps(parts, starts))
-
-
-@per_text(maxsize=4)
-def letter_runs(text: str) -> Runs:
-    """A text's runs of ASCII letters."""
-    parts, starts, ends = split_at(SPLIT_LETTERS, text)
     printed = parts[1::2]  # lowered as in the text: ASCII
     return Runs(starts, ends, printed, list(map(str.lower, printed)), gaps(parts, starts))
 
