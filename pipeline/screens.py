@@ -31,6 +31,17 @@ BEYOND_ASCII = "\x80-\U0010FFFF"
 OTHER_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
 
 
+def places_of(text: str, part: str, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Where ``part`` starts in ``text[start:end]`` (wholly inside it), in order: str's fast
+    search, where a pattern starting with a class or a look-behind would be tried at every
+    position."""
+    end = len(text) if end is None else end
+    at = text.find(part, start, end)
+    while at != -1:
+        yield at
+        at = text.find(part, at + 1, end)
+
+
 def holds_other_digits(text: str) -> bool:
     """Whether the text holds a decimal digit beyond ASCII: where it does not, ``\\d`` of a
     pattern matches what 0-9 does."""

@@ -147,3 +147,13 @@ def test_a_needed_character_is_one_every_match_of_a_case_sensitive_pattern_takes
     assert needed_character(re.compile(r"a|b")) is None  # either, neither needed
     assert needed_character(re.compile(r"k", re.IGNORECASE)) is None  # "\u212a" matches too
     assert needed_character(re.compile(r"(?i:k)-(?i:s)")) == "-"
+
+
+def test_places_of_a_part_are_where_it_starts_wholly_inside_the_stretch_asked():
+    from pipeline.screens import places_of
+
+    text = "c.413-2055 and c.3173-193; a g.123 in the cc.5"
+    assert list(places_of(text, "c.")) == [0, 15, 43]
+    assert list(places_of(text, "c.", 1, 16)) == []  # "c." at 15 ends past 16
+    assert list(places_of(text, "c.", 1, 17)) == [15]
+    assert list(places_of("aaaa", "aa")) == [0, 1, 2]  # overlapping, as a scan sees them

@@ -20,6 +20,7 @@ from pipeline.read.cleanup import LIST_ITEM, cleanup_rules, is_citation, join_hy
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.tables import is_table_row
 from pipeline.read.textmap import Edit, Piece, apply_edits
+from pipeline.screens import places_of
 
 # Encodings recognised only by their byte-order mark; anything else must be UTF-8,
 # because guessing a legacy code page would silently corrupt gene and drug names.
@@ -161,12 +162,8 @@ class TextWords:
         self.lowered = text.lower()
 
     def __contains__(self, word: str) -> bool:
-        if not TEXT_WORD.fullmatch(word):
-            return False
-        at = self.lowered.find(word)
-        while at != -1 and not self.is_word_at(at, at + len(word)):
-            at = self.lowered.find(word, at + 1)
-        return at != -1
+        return TEXT_WORD.fullmatch(word) is not None and any(
+            self.is_word_at(at, at + len(word)) for at in places_of(self.lowered, word))
 
     def is_word_at(self, start: int, end: int) -> bool:
         """Whether a word of the text spans ``start:end`` (a word's form there): no letter,

@@ -19,9 +19,8 @@ import bisect
 import re
 from dataclasses import dataclass
 from itertools import compress
-from typing import Iterator
 
-from pipeline.screens import holds_other_digits
+from pipeline.screens import holds_other_digits, places_of
 from pipeline.tag.matching import (RememberedRuns, ascii_runs, folds_onto_ascii,
                                    lower_keeping_offsets, matches_at)
 from pipeline.tag.tags import Tag
@@ -160,13 +159,7 @@ def exon_statement_follows(text: str, end: int, printed: set[str]) -> bool:
 
 def statement_words(lowered: str, start: int, end: int) -> list[int]:
     """Where a statement word (:data:`STATEMENT_WORDS`) starts in ``lowered[start:end]``."""
-    found = []
-    for word in STATEMENT_WORDS:
-        at = lowered.find(word, start, end)
-        while at != -1:
-            found.append(at)
-            at = lowered.find(word, at + 1, end)
-    return sorted(found)
+    return sorted(at for word in STATEMENT_WORDS for at in places_of(lowered, word, start, end))
 
 
 def exons_of_gene(text: str, words: list[int], end: int) -> list[re.Match]:
@@ -232,14 +225,6 @@ def bare_positions(text: str) -> list[re.Match]:
     and "g." of the text."""
     starts = sorted(at for start in BARE_POSITION_STARTS for at in places_of(text, start))
     return matches_at(BARE_POSITION, text, starts, range(len(starts)))
-
-
-def places_of(text: str, part: str) -> Iterator[int]:
-    """Where ``part`` starts in ``text``, in order."""
-    at = text.find(part)
-    while at != -1:
-        yield at
-        at = text.find(part, at + 1)
 
 
 def detail_gene(text: str, genes: list[Tag], starts: list[int], match: re.Match, kind: str,

@@ -19,7 +19,7 @@ from re import _constants as sre_constants, _parser as sre_parser
 from typing import Callable, Container, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
 from pipeline.resources import trie_alternation
-from pipeline.screens import REPEATS, ZERO_WIDTH, holds_other_digits
+from pipeline.screens import REPEATS, ZERO_WIDTH, holds_other_digits, places_of
 
 T = TypeVar("T")
 
@@ -907,11 +907,9 @@ class NeededStretches:
         letter."""
         found: set[int] = set()
         for word in self.needed:
-            at = lowered.find(word)
-            while at != -1:
+            for at in places_of(lowered, word):
                 found.update(range(bisect_left(runs.starts, self.stretch_start(text, at)),
                                    bisect_right(runs.starts, at)))
-                at = lowered.find(word, at + 1)
         return sorted(found)
 
     def stretch_start(self, text: str, end: int) -> int:
