@@ -114,18 +114,11 @@ def section_bounds(text: str, section: Section | None) -> SectionBounds | None:
                          section.kind == "table")
 
 
-def evidence_bounds(document: Document, section: Section | None, sentence: tuple[int, int],
-                    offset: int) -> tuple[int, int]:
-    """The text a curator is shown for a mention at ``offset``: its sentence (its
-    :func:`stripped_bounds`), never past its section's edges nor into the heading line
-    above it; in a table, its row."""
-    text = document.text
-    return evidence_within(text, section_bounds(text, section), sentence, offset)
-
-
 def evidence_within(text: str, section: SectionBounds | None, sentence: tuple[int, int],
                     offset: int) -> tuple[int, int]:
-    """:func:`evidence_bounds`, given its section's :func:`section_bounds`."""
+    """The text a curator is shown for a mention at ``offset``: its sentence (its
+    :func:`stripped_bounds`), never past its section's edges (``section``: its
+    :func:`section_bounds`) nor into the heading line above it; in a table, its row."""
     start, end = sentence
     if section is not None:
         start, end = max(start, section.start), min(end, section.end)
@@ -140,16 +133,11 @@ def evidence_within(text: str, section: SectionBounds | None, sentence: tuple[in
     return stripped_bounds(text, start, end)
 
 
-def same_evidence_throughout(document: Document, section: Section | None,
-                             sentence: tuple[int, int]) -> bool:
-    """Whether :func:`evidence_bounds` gives every offset of ``sentence`` in ``section`` the
-    same bounds: outside a table, with no heading line ending inside the sentence's part
-    in the section (the only two things that ask where the mention is)."""
-    return same_within(section_bounds(document.text, section), sentence)
-
-
 def same_within(section: SectionBounds | None, sentence: tuple[int, int]) -> bool:
-    """:func:`same_evidence_throughout`, given its section's :func:`section_bounds`."""
+    """Whether :func:`evidence_within` gives every offset of ``sentence`` in ``section`` (its
+    :func:`section_bounds`) the same bounds: outside a table, with no heading line ending
+    inside the sentence's part in the section (the only two things that ask where the
+    mention is)."""
     if section is None:
         return True
     return not section.table and section.heading_end < max(sentence[0], section.start)
@@ -226,7 +214,7 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
     places = Places(document)
     evidence: dict[tuple[int, int], str] = {}  # one string per sentence shown, not per mention
     # (sentence, stretch of places) -> what is shown of any mention there, where that is
-    # the same for every mention (same_evidence_throughout): asked once, not per mention
+    # the same for every mention (same_within): asked once, not per mention
     shown_throughout: dict[tuple[int, int], tuple[str, int, int]] = {}
     # per stretch, what its mentions ask of their section and page, read once, not per
     # mention (a pydantic model's attribute costs a look-up through its __getattr__ hook):

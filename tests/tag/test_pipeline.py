@@ -261,7 +261,14 @@ def test_a_sentence_s_bounds_leave_out_the_white_space_around_it():
 def test_a_sentence_shows_the_same_evidence_throughout_unless_a_heading_or_row_cuts_it():
     from pipeline.read import text_document
     from pipeline.schema import Section
-    from pipeline.tag import evidence_bounds, same_evidence_throughout
+    from pipeline.tag import evidence_within, same_within, section_bounds
+
+    def same_evidence_throughout(document, section, sentence):
+        return same_within(section_bounds(document.text, section), sentence)
+
+    def evidence_bounds(document, section, sentence, offset):
+        return evidence_within(document.text, section_bounds(document.text, section), sentence,
+                               offset)
 
     document = text_document("Case\nA man had ALK. He got crizotinib.\nTable 1\nEML4\tALK\n")
     case = Section(kind="case", heading="Case", start=0, end=39, in_scope=True)
