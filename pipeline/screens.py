@@ -12,6 +12,7 @@ finds the first position where the pattern matches, and the pattern is matched t
 from __future__ import annotations
 
 import re
+import string
 import sys
 from re import _constants as sre_constants, _parser as sre_parser
 from typing import Callable, Iterator
@@ -24,6 +25,10 @@ CATEGORIES = {sre_constants.CATEGORY_SPACE: r"\s", sre_constants.CATEGORY_DIGIT:
 # Characters beyond ASCII may fold onto an ASCII letter case-blind ("K", the kelvin sign,
 # is "k"): every one of them stays a possible start.
 BEYOND_ASCII = "\x80-\U0010FFFF"
+
+
+# What a run of ASCII letters and digits is made of ("EML4", "exon6")
+ASCII_RUN_CHARACTERS = string.ascii_letters + string.digits
 
 
 # A decimal digit beyond ASCII ("٣"), which \d matches: found by a scan for characters

@@ -20,7 +20,7 @@ from pipeline.read.cleanup import LIST_ITEM, cleanup_rules, is_citation, join_hy
 from pipeline.read.sections import caption_patterns, heading_rule
 from pipeline.read.tables import is_table_row
 from pipeline.read.textmap import Edit, Piece, apply_edits
-from pipeline.screens import places_of
+from pipeline.screens import ASCII_RUN_CHARACTERS, places_of
 
 # Encodings recognised only by their byte-order mark; anything else must be UTF-8,
 # because guessing a legacy code page would silently corrupt gene and drug names.
@@ -67,10 +67,9 @@ FLATTENED_AFTER_ET_AL = re.compile(r"et al(?<=\bet al)(\.?\d{1,3}(?:[,–-]\d{1,
 # line. What may not stand before the first "*" is looked for behind it, so that the
 # match starts with "*", which re scans for quickly.
 EMPHASIS = re.compile(r"(\*(?<![\w*\\]\*)\*?)(?=[^\s*])([^*^{}\n]+?)(?<=[^\s*])\1(?![\w*])")
-# what a word split at a line end is made of ([A-Za-z0-9]): its part before the hyphen is
-# the line's last run of them, found by str.rstrip (a "([A-Za-z0-9]+)$" pattern would be
-# tried at every position of the line)
-WORD_CHARACTERS = string.ascii_letters + string.digits
+# a word split at a line end is a run of ASCII letters and digits: its part before the
+# hyphen is the line's last run of them, found by str.rstrip (a "([A-Za-z0-9]+)$" pattern
+# would be tried at every position of the line)
 WORD_AFTER = re.compile(r"^([A-Za-z0-9]+)")
 TEXT_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 ASCII_LOWER = frozenset(string.ascii_lowercase)
@@ -174,8 +173,8 @@ class TextWords:
 
 
 def last_word(text: str) -> str:
-    """The run of word characters (:data:`WORD_CHARACTERS`) the text ends with, or ""."""
-    return text[len(text.rstrip(WORD_CHARACTERS)):]
+    """The run of ASCII letters and digits the text ends with, or ""."""
+    return text[len(text.rstrip(ASCII_RUN_CHARACTERS)):]
 
 
 def unwrap_edits(text: str) -> list[Edit]:

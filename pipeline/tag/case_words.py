@@ -16,7 +16,6 @@ that disease.
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import InitVar, dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import compress
@@ -29,7 +28,7 @@ from spacy.tokens import Doc
 from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
-from pipeline.screens import first_characters
+from pipeline.screens import ASCII_RUN_CHARACTERS, first_characters
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
                                    folds_onto_ascii, lower_in, lower_keeping_offsets,
@@ -232,13 +231,10 @@ def pattern_stretches(patterns: list[str], flags: int) -> tuple[NeededStretches,
     for pattern in patterns:
         stretches = NeededStretches.of(pattern, flags)
         starts = first_characters(sre_parser.parse(pattern, flags).data)
-        if stretches is None or starts is None or not set(starts) <= RUN_CHARACTERS:
+        if stretches is None or starts is None or not set(starts).issubset(ASCII_RUN_CHARACTERS):
             return None
         found.append(stretches)
     return tuple(found)
-
-
-RUN_CHARACTERS = frozenset(string.ascii_letters + string.digits)
 
 
 @dataclass(frozen=True)

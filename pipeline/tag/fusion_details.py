@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from itertools import compress
 
-from pipeline.screens import holds_other_digits, places_of
+from pipeline.screens import ASCII_RUN_CHARACTERS, holds_other_digits, places_of
 from pipeline.tag.matching import (RememberedRuns, ascii_runs, folds_onto_ascii,
                                    lower_keeping_offsets, matches_at)
 from pipeline.tag.tags import Tag
@@ -68,7 +68,7 @@ EXONS_OF_GENE = re.compile(
 GENE_EXONS = re.compile(r"(?P<gene>[A-Za-z][A-Za-z0-9-]*)\s+(?:exons?|introns?)\s+\d", re.IGNORECASE)
 # A word each of the two holds (lower case): they are tried where one stands
 STATEMENT_WORDS = ("exon", "intron")
-GENE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+GENE_CHARACTERS = frozenset(ASCII_RUN_CHARACTERS + "-")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n")
 SENTENCE_REACH = 600
 
