@@ -45,15 +45,24 @@ def punctuation_starts(final: numpy.ndarray, is_punct: Callable[[int], bool]) ->
     ``to_array`` read for every token)."""
     starts: list[int] = []
     reached = 0  # the tokens before it are walked past
-    for index in numpy.flatnonzero(final).tolist():
+    finals = numpy.flatnonzero(final).tolist()
+    final_set, count = set(finals), len(final)  # not an array's element by element
+    for index in finals:
         if index < reached:
             continue
         reached = index + 1
-        while reached < len(final) and (final[reached] or is_punct(reached)):
+        while reached < count and (reached in final_set or is_punct(reached)):
             reached += 1
-        if reached < len(final):
+        if reached < count:
             starts.append(reached)
     return starts
+
+
+def starts_no_punctuation(character: str) -> bool:
+    """Whether a token starting with ``character`` is surely no punctuation (``is_punct``:
+    every character of punctuation's categories): a letter, digit or space is none, and
+    most tokens after a full stop start with one."""
+    return character.isalnum() or character.isspace()
 
 
 def paragraph_starts(text: str, starts: numpy.ndarray, lengths: numpy.ndarray) -> list[int]:
@@ -90,14 +99,16 @@ class SentenceSplitter:
 
         def token_is_punct(index: int) -> bool:
             start = int(token_starts[index])
-            return is_punct(text[start:start + int(lengths[index])])
+            return not starts_no_punctuation(text[start]) and is_punct(
+                text[start:start + int(lengths[index])])
 
+        first_tokens = numpy.array(sorted({
+            0, *punctuation_starts(members(columns[ORTH], self.final_orths), token_is_punct),
+            *paragraph_starts(text, token_starts, lengths)}), dtype="int64")
         starts = numpy.full((len(doc), 1), SENTENCE_END, dtype="int64")
-        starts[0] = 1
-        starts[punctuation_starts(members(columns[ORTH], self.final_orths), token_is_punct)] = 1
-        starts[paragraph_starts(text, token_starts, lengths)] = 1
+        starts[first_tokens] = 1
         doc.from_array([SENT_START], starts.astype("uint64"))
-        set_sentences(doc, numpy.flatnonzero(starts[:, 0] == 1))
+        set_sentences(doc, first_tokens)
         return doc
 
 

@@ -5,7 +5,7 @@ from spacy.pipeline import Sentencizer
 
 from pipeline.tag.context import sentence_bounds
 from pipeline.tag.nlp import complete_lexemes
-from pipeline.tag.sentences import SentenceSplitter
+from pipeline.tag.sentences import SentenceSplitter, starts_no_punctuation
 from pipeline.tag.tags import make_doc
 
 TEXTS = [
@@ -15,6 +15,7 @@ TEXTS = [
     "No final punctuation at all",
     ". ! ?",
     "A sentence ends here.\nThe next line goes on",
+    'It grew.) "Then" it shrank. 3 cycles followed.\n- a list item. \u00abQuoted\u00bb? \u2013 a dash',
 ]
 
 
@@ -69,3 +70,15 @@ def test_paragraphs_start_after_each_whitespace_token_holding_a_blank_line(nlp):
         doc = make_doc(nlp, text)
         expected = [token.i + 1 for token in doc[:-1] if token.text.isspace() and "\n\n" in token.text]
         assert starts(splitter(doc)) == sorted({0, *expected})
+
+
+def test_a_token_starting_with_a_letter_digit_or_space_is_no_punctuation():
+    import sys
+
+    from spacy.lang.lex_attrs import is_punct
+
+    assert starts_no_punctuation("W") and starts_no_punctuation("٣") and starts_no_punctuation("\n")
+    assert not starts_no_punctuation('"') and not starts_no_punctuation("(")
+    # the screen never hides punctuation: no character it passes is of punctuation's categories
+    assert not any(starts_no_punctuation(character) and is_punct(character)
+                   for character in map(chr, range(sys.maxunicode + 1)))
