@@ -72,7 +72,8 @@ def paragraph_starts(text: str, starts: numpy.ndarray, lengths: numpy.ndarray) -
     found: list[int] = []
     at = text.find(BLANK_LINE)
     while at != -1:
-        index = int(numpy.searchsorted(starts, at, side="right")) - 1
+        # ``at`` as the starts' type: numpy would cast every start to a float to compare
+        index = int(numpy.searchsorted(starts, starts.dtype.type(at), side="right")) - 1
         token_start = int(starts[index])
         token = text[token_start:token_start + int(lengths[index])]
         if (at + len(BLANK_LINE) <= token_start + len(token) and token.isspace()
