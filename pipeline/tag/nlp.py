@@ -208,7 +208,9 @@ class AffixPattern:
         found = self.found.get(word, UNSEEN)
         if found is UNSEEN:
             regex = self.regex if self.edges is None else self.edges.regex_for(word)
-            found = remember(self.found, word, regex and regex.search(word), self.remembered)
+            if regex is None:  # no alternative can start (end) the word: nothing to remember
+                return None
+            found = remember(self.found, word, regex.search(word), self.remembered)
         return found
 
     def finditer(self, word: str) -> Iterator[re.Match]:

@@ -104,6 +104,7 @@ def test_an_affix_pattern_remembers_a_bounded_number_of_answers_and_pickles_with
     assert answers == [(2, 4), (5, 6), None, None, (2, 4), (1, 3)]
     assert 0 < len(affix.found) <= 3 and "5km" in affix.found
     assert "Cells" not in affix.found  # a plain word: answered from its letters, not stored
+    assert "x2" not in affix.found  # ... and a word no alternative can end ("2"): none to search
     copy = pickle.loads(pickle.dumps(affix.search))
     assert copy.__self__.found == {} and copy.__self__.pattern == regex.pattern
     assert [copy(word) and copy(word).span() for word in words] == answers
