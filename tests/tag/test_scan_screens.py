@@ -13,8 +13,9 @@ from pipeline.hgvs_syntax import SUBSTITUTION
 from pipeline.tag.fusion_details import EXON_NOTATION, EXON_NOTATION_MARKS, find_exon_notations
 from pipeline.tag.fusions import pair_matches, pair_pattern
 from pipeline.screens import holds_other_digits
-from pipeline.tag.hgvs import (EDIT_MARKS, HGVS, HGVS_MARK, ONE_LETTER_EDIT, UNPREFIXED_NUCLEOTIDE,
-                               find_hgvs, unprefixed_nucleotides)
+from pipeline.tag.hgvs import (EDIT_MARKS, HGVS, HGVS_MARK, HGVS_START, ONE_LETTER_EDIT,
+                               ONE_LETTER_EDIT_START, UNPREFIXED_NUCLEOTIDE, find_hgvs,
+                               matches_from, unprefixed_nucleotides)
 
 SENTENCES = [
     "Tumour NGS showed ALK:c.3604G>A; p.(Gly1202Arg) and NM_004304.5(ALK):c.3520T>C.",
@@ -46,6 +47,25 @@ def test_a_text_the_pattern_matches_holds_a_mark(pattern, marks):
     missed = [text for text in TEXTS if pattern.search(text) and not any(
         mark.search(text) for mark in marks)]
     assert missed == []
+
+
+START_SENTENCES = [
+    "NM_004304.5(ALK):c.3520T>C, LRG_1: g.5A>T, TP53:p.R175H, (p.R234H) and ENST0\u0663:c.1A>G;"
+    " not LRG_1t1:c.5 nor x.c.5A>T",
+    "EGFR pE746-A750del, delE746\u2013A750, A767_V769dup;G776VinsC and G776delinsVC; not E746del2",
+]
+
+
+@pytest.mark.parametrize("pattern, starts, found", [
+    (HGVS, HGVS_START, ["NM_004304.5(ALK):c.3520T>C", "LRG_1: g.5A>T", "TP53:p.R175H", "p.R234H)",
+                        "ENST0\u0663:c.1A>G"]),
+    (ONE_LETTER_EDIT, ONE_LETTER_EDIT_START, ["pE746-A750del", "delE746\u2013A750", "A767_V769dup",
+                                              "G776VinsC", "G776delinsVC"])])
+def test_a_pattern_tried_where_its_matches_can_start_finds_its_own_matches(pattern, starts, found):
+    for text in TEXTS + START_SENTENCES:
+        assert ([m.span() for m in matches_from(starts, pattern, text)]
+                == [m.span() for m in pattern.finditer(text)]), text
+    assert [m.group() for text in START_SENTENCES for m in matches_from(starts, pattern, text)] == found
 
 
 def test_the_sentences_hold_matches_and_texts_without_a_mark():
