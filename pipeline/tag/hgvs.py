@@ -166,24 +166,30 @@ UNPREFIXED_FORMS = (
 )
 
 
-def unprefixed_pattern(digit: str) -> re.Pattern:
-    """The changes above, a first character that is a digit one of ``digit`` (a class's
-    inside: "\\d", "0-9")."""
-    return re.compile(rf"[-+−{digit}IACGT](?<![A-Za-z0-9].)(?:{UNPREFIXED_FORMS})")
+def unprefixed_pattern(signs: str, digit: str) -> re.Pattern:
+    """The changes above, a first character that is one of ``signs`` or a digit one of
+    ``digit`` (a class's inside: "\\d", "0-9")."""
+    return re.compile(rf"[{signs}{digit}IACGT](?<![A-Za-z0-9].)(?:{UNPREFIXED_FORMS})")
 
 
-UNPREFIXED_NUCLEOTIDE = unprefixed_pattern(r"\d")
+UNPREFIXED_NUCLEOTIDE = unprefixed_pattern("-+−", r"\d")
 # The same in a text holding no decimal digit beyond ASCII (most texts), where a first
 # digit is one of 0-9: its first class is then a table re looks each character up in,
 # where \d asks Unicode's digit tables of every character of the text
-UNPREFIXED_ASCII_DIGIT = unprefixed_pattern("0-9")
+UNPREFIXED_ASCII_DIGIT = unprefixed_pattern("-+−", "0-9")
+# The same in an ASCII text (most texts), which holds no "−" (U+2212): its first class is
+# then a table of the 256 first characters, where with "−" re looks up a larger one
+UNPREFIXED_ASCII = unprefixed_pattern("-+", "0-9")
 # A change described by its size, with no coordinate: "a 4-bp deletion", "19-base pair
 # deletion", "22-bp tandem duplication", "14 bp insertion/deletion".
-SIZED_CHANGE = re.compile(
-    r"\d(?<![A-Za-z0-9.-]\d)\d{0,4}(?:\.\d)?[\s-]?(?:bp|base[\s-]pairs?|bases?|nucleotides?|nt|kb|Mb)"
+# (after its first digit)
+SIZED_FORM = (
+    r"(?<![A-Za-z0-9.-]\d)\d{0,4}(?:\.\d)?[\s-]?(?:bp|base[\s-]pairs?|bases?|nucleotides?|nt|kb|Mb)"
     r"[\s-]+(?:tandem\s+|in-frame\s+|inframe\s+)?(?P<edit>insertion/deletion|deletion/insertion|"
-    r"ins/del|indel|deletion|insertion|duplication|deleted|inserted|duplicated)(?![A-Za-z])",
-    re.IGNORECASE)
+    r"ins/del|indel|deletion|insertion|duplication|deleted|inserted|duplicated)(?![A-Za-z])")
+SIZED_CHANGE = re.compile(rf"\d{SIZED_FORM}", re.IGNORECASE)
+# The same in a text holding no decimal digit beyond ASCII, as UNPREFIXED_ASCII_DIGIT
+SIZED_ASCII_DIGIT = re.compile(rf"[0-9]{SIZED_FORM}", re.IGNORECASE)
 # What every sized change holds in lower case, one of its edit words (read from the
 # pattern): a cheap test before SIZED_CHANGE, which tries every digit of a text (two
 # bench texts in three hold none)
@@ -329,14 +335,22 @@ def find_unnormalised(text: str) -> list[VariantHit]:
             + [VariantHit(m.start(), m.end(), None, None, "variant.unprefixed")
                for m in unprefixed_nucleotides(text)]
             + [VariantHit(m.start(), m.end(), None, None, "variant.sized")
-               for m in matches_holding(SIZED_CHANGE, SIZED_CHANGE_WORDS, text)])
+               for m in sized_changes(text)])
 
 
 def unprefixed_nucleotides(text: str) -> list[re.Match]:
     """``UNPREFIXED_NUCLEOTIDE.finditer(text)``, scanned with ASCII digits first where the
-    text holds no other digit."""
-    pattern = UNPREFIXED_NUCLEOTIDE if holds_other_digits(text) else UNPREFIXED_ASCII_DIGIT
+    text holds no other digit, and with no "−" first in an ASCII text."""
+    pattern = (UNPREFIXED_ASCII if text.isascii()
+               else UNPREFIXED_NUCLEOTIDE if holds_other_digits(text) else UNPREFIXED_ASCII_DIGIT)
     return list(pattern.finditer(text))
+
+
+def sized_changes(text: str) -> list[re.Match]:
+    """``SIZED_CHANGE.finditer(text)``, sought in a text holding one of its edit words only,
+    scanned with ASCII digits first where the text holds no other digit."""
+    pattern = SIZED_CHANGE if holds_other_digits(text) else SIZED_ASCII_DIGIT
+    return matches_holding(pattern, SIZED_CHANGE_WORDS, text)
 
 
 def find_in_words(text: str) -> list[VariantHit]:
