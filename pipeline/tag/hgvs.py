@@ -37,7 +37,7 @@ from pipeline.schema import Variant
 from pipeline.screens import holds_other_digits
 from pipeline.settings import get_settings
 from pipeline.tag.context import doc_sentences
-from pipeline.tag.matching import matches_holding, may_hold_shapes, required_words
+from pipeline.tag.matching import matches_at, matches_holding, may_hold_shapes, required_words
 from pipeline.tag.model_mentions import model_mentions, unknown_entities
 from pipeline.tag.tags import Tag, add_tags, doc_text, resolved_genes
 from pipeline.tag import variant_words
@@ -76,6 +76,12 @@ HGVS = re.compile(
 # no such change); it starts with the dot, which re finds by a fast scan.
 HGVS_MARK = re.compile(r"\.(?<![A-Za-z0-9.][cgnrmp]\.)"
                        r"(?:(?<=[cgnrm]\.)\s?\(?[-*]?\d|(?<=p\.)\s?\(?[A-Z])")
+# Where a match of HGVS can start, in a text holding the mark: its first character (a
+# reference's or a gene's capital, or the kind letter) where its look-behind allows, then
+# the kind's dot, or the rest of a prefix up to ":" and the kind and its dot. re finds it
+# by a scan for the first character; HGVS itself, starting with its look-behind, is tried
+# in full at every position.
+HGVS_START = re.compile(r"[A-Zcgmnpr](?<![A-Za-z0-9.].)(?=\.|[\w.()-]*:\s?[cgmnpr]\.)")
 # The look-behinds below follow a pattern's first characters (a code, a digit, a capital),
 # so re finds those by a fast scan instead of trying the look-behind at every position.
 AA3_WIDTH = 3
@@ -122,6 +128,11 @@ EDIT_WORD = re.compile(r"\b(?:(?P<del>delet\w*)|(?P<dup>duplicat\w*))\b", re.IGN
 EDIT_MARKS = (re.compile(r"del(?:(?<=\ddel)|[A-Z]\d)"), re.compile(r"dup(?<=\ddup)"),
               re.compile(r"ins(?:(?<=\dins)|(?<=\d[A-Z]ins))"))
 EDIT_WORD_REACH = 25
+# Where a one-letter edit can start (as HGVS_START for HGVS): a residue's capital, "p" or
+# the "d" of "del" where the look-behind allows, then a digit, a residue and a digit, or
+# "el", a residue and a digit
+ONE_LETTER_EDIT_START = re.compile(
+    rf"[dp{RESIDUE[1:-1]}](?<![A-Za-z0-9.:_-].)(?=\d|{RESIDUE}\d|el{RESIDUE}\d)")
 # A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
 # symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
 GLUED_CHANGE = re.compile(
@@ -155,24 +166,30 @@ UNPREFIXED_FORMS = (
 )
 
 
-def unprefixed_pattern(digit: str) -> re.Pattern:
-    """The changes above, a first character that is a digit one of ``digit`` (a class's
-    inside: "\\d", "0-9")."""
-    return re.compile(rf"[-+−{digit}IACGT](?<![A-Za-z0-9].)(?:{UNPREFIXED_FORMS})")
+def unprefixed_pattern(signs: str, digit: str) -> re.Pattern:
+    """The changes above, a first character that is one of ``signs`` or a digit one of
+    ``digit`` (a class's inside: "\\d", "0-9")."""
+    return re.compile(rf"[{signs}{digit}IACGT](?<![A-Za-z0-9].)(?:{UNPREFIXED_FORMS})")
 
 
-UNPREFIXED_NUCLEOTIDE = unprefixed_pattern(r"\d")
+UNPREFIXED_NUCLEOTIDE = unprefixed_pattern("-+−", r"\d")
 # The same in a text holding no decimal digit beyond ASCII (most texts), where a first
 # digit is one of 0-9: its first class is then a table re looks each character up in,
 # where \d asks Unicode's digit tables of every character of the text
-UNPREFIXED_ASCII_DIGIT = unprefixed_pattern("0-9")
+UNPREFIXED_ASCII_DIGIT = unprefixed_pattern("-+−", "0-9")
+# The same in an ASCII text (most texts), which holds no "−" (U+2212): its first class is
+# then a table of the 256 first characters, where with "−" re looks up a larger one
+UNPREFIXED_ASCII = unprefixed_pattern("-+", "0-9")
 # A change described by its size, with no coordinate: "a 4-bp deletion", "19-base pair
 # deletion", "22-bp tandem duplication", "14 bp insertion/deletion".
-SIZED_CHANGE = re.compile(
-    r"\d(?<![A-Za-z0-9.-]\d)\d{0,4}(?:\.\d)?[\s-]?(?:bp|base[\s-]pairs?|bases?|nucleotides?|nt|kb|Mb)"
+# (after its first digit)
+SIZED_FORM = (
+    r"(?<![A-Za-z0-9.-]\d)\d{0,4}(?:\.\d)?[\s-]?(?:bp|base[\s-]pairs?|bases?|nucleotides?|nt|kb|Mb)"
     r"[\s-]+(?:tandem\s+|in-frame\s+|inframe\s+)?(?P<edit>insertion/deletion|deletion/insertion|"
-    r"ins/del|indel|deletion|insertion|duplication|deleted|inserted|duplicated)(?![A-Za-z])",
-    re.IGNORECASE)
+    r"ins/del|indel|deletion|insertion|duplication|deleted|inserted|duplicated)(?![A-Za-z])")
+SIZED_CHANGE = re.compile(rf"\d{SIZED_FORM}", re.IGNORECASE)
+# The same in a text holding no decimal digit beyond ASCII, as UNPREFIXED_ASCII_DIGIT
+SIZED_ASCII_DIGIT = re.compile(rf"[0-9]{SIZED_FORM}", re.IGNORECASE)
 # What every sized change holds in lower case, one of its edit words (read from the
 # pattern): a cheap test before SIZED_CHANGE, which tries every digit of a text (two
 # bench texts in three hold none)
@@ -198,7 +215,7 @@ def find_hgvs(text: str) -> list[VariantHit]:
     if HGVS_MARK.search(text) is None:
         return []
     hits = []
-    for match in HGVS.finditer(text):
+    for match in matches_from(HGVS_START, HGVS, text):
         change = match.group("protein") or match.group("nucleotide")
         end = match.end()
         if change.endswith(")") and not change.startswith("("):
@@ -214,6 +231,13 @@ def find_hgvs(text: str) -> list[VariantHit]:
             gene = GENE_IN_REFERENCE.search(reference).group(1)
         hits.append(VariantHit(match.start("change"), end, hgvs, gene, "variant.hgvs"))
     return hits
+
+
+def matches_from(starts: re.Pattern, pattern: re.Pattern, text: str) -> list[re.Match]:
+    """``pattern.finditer(text)`` for a pattern every match of which starts where ``starts``
+    (one character wide) matches: tried there only."""
+    at = [match.start() for match in starts.finditer(text)]
+    return matches_at(pattern, text, at, range(len(at)))
 
 
 def find_three_letter_changes(text: str) -> list[VariantHit]:
@@ -247,7 +271,7 @@ def find_one_letter_edits(text: str) -> list[VariantHit]:
     if not any(mark.search(text) for mark in EDIT_MARKS):
         return []
     hits = []
-    for m in ONE_LETTER_EDIT.finditer(text):
+    for m in matches_from(ONE_LETTER_EDIT_START, ONE_LETTER_EDIT, text):
         if m.group("change"):
             change = m.group("change")
         elif m.group("deleted"):
@@ -311,14 +335,22 @@ def find_unnormalised(text: str) -> list[VariantHit]:
             + [VariantHit(m.start(), m.end(), None, None, "variant.unprefixed")
                for m in unprefixed_nucleotides(text)]
             + [VariantHit(m.start(), m.end(), None, None, "variant.sized")
-               for m in matches_holding(SIZED_CHANGE, SIZED_CHANGE_WORDS, text)])
+               for m in sized_changes(text)])
 
 
 def unprefixed_nucleotides(text: str) -> list[re.Match]:
     """``UNPREFIXED_NUCLEOTIDE.finditer(text)``, scanned with ASCII digits first where the
-    text holds no other digit."""
-    pattern = UNPREFIXED_NUCLEOTIDE if holds_other_digits(text) else UNPREFIXED_ASCII_DIGIT
+    text holds no other digit, and with no "−" first in an ASCII text."""
+    pattern = (UNPREFIXED_ASCII if text.isascii()
+               else UNPREFIXED_NUCLEOTIDE if holds_other_digits(text) else UNPREFIXED_ASCII_DIGIT)
     return list(pattern.finditer(text))
+
+
+def sized_changes(text: str) -> list[re.Match]:
+    """``SIZED_CHANGE.finditer(text)``, sought in a text holding one of its edit words only,
+    scanned with ASCII digits first where the text holds no other digit."""
+    pattern = SIZED_CHANGE if holds_other_digits(text) else SIZED_ASCII_DIGIT
+    return matches_holding(pattern, SIZED_CHANGE_WORDS, text)
 
 
 def find_in_words(text: str) -> list[VariantHit]:

@@ -82,7 +82,9 @@ def residue_starts() -> re.Pattern:
     return re.compile(rf"\b(?=(?:{alternation(names)}))", re.IGNORECASE)
 
 
-NAME_HEAD = 3  # letters
+# letters: those of the shortest names ("serine", "lysine"); three let through the runs of
+# common words ("metastasis", "protein", "his"), each then compared with every name
+NAME_HEAD = 6
 
 
 @lru_cache(maxsize=1)

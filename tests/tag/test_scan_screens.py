@@ -13,8 +13,9 @@ from pipeline.hgvs_syntax import SUBSTITUTION
 from pipeline.tag.fusion_details import EXON_NOTATION, EXON_NOTATION_MARKS, find_exon_notations
 from pipeline.tag.fusions import pair_matches, pair_pattern
 from pipeline.screens import holds_other_digits
-from pipeline.tag.hgvs import (EDIT_MARKS, HGVS, HGVS_MARK, ONE_LETTER_EDIT, UNPREFIXED_NUCLEOTIDE,
-                               find_hgvs, unprefixed_nucleotides)
+from pipeline.tag.hgvs import (EDIT_MARKS, HGVS, HGVS_MARK, HGVS_START, ONE_LETTER_EDIT,
+                               ONE_LETTER_EDIT_START, UNPREFIXED_NUCLEOTIDE, find_hgvs,
+                               matches_from, unprefixed_nucleotides)
 
 SENTENCES = [
     "Tumour NGS showed ALK:c.3604G>A; p.(Gly1202Arg) and NM_004304.5(ALK):c.3520T>C.",
@@ -46,6 +47,26 @@ def test_a_text_the_pattern_matches_holds_a_mark(pattern, marks):
     missed = [text for text in TEXTS if pattern.search(text) and not any(
         mark.search(text) for mark in marks)]
     assert missed == []
+
+
+START_SENTENCES = [
+    "NM_004304.5(ALK):c.3520T>C, LRG_1: g.5A>T, TP53:p.R175H, (p.R234H) and ENST0\u0663:c.1A>G;"
+    " not LRG_1t1:c.5 nor x.c.5A>T",
+    "EGFR pE746-A750del, delE746\u2013A750, A767_V769dup;G776VinsC and G776delinsVC; not E746del2",
+]
+
+
+@pytest.mark.parametrize("pattern, starts, found", [
+    (HGVS, HGVS_START, ["NM_004304.5(ALK):c.3520T>C", "LRG_1: g.5A>T", "TP53:p.R175H", "p.R234H)",
+                        "ENST0\u0663:c.1A>G"]),
+    (ONE_LETTER_EDIT, ONE_LETTER_EDIT_START, ["pE746-A750del", "delE746\u2013A750", "A767_V769dup",
+                                              "G776VinsC", "G776delinsVC"])])
+def test_a_pattern_tried_where_its_matches_can_start_finds_its_own_matches(pattern, starts, found):
+    for text in TEXTS + START_SENTENCES:
+        assert ([m.span() for m in matches_from(starts, pattern, text)]
+                == [m.span() for m in pattern.finditer(text)]), text
+    assert [m.group() for text in START_SENTENCES
+            for m in matches_from(starts, pattern, text)] == found
 
 
 def test_the_sentences_hold_matches_and_texts_without_a_mark():
@@ -106,16 +127,16 @@ def test_unprefixed_changes_are_those_of_the_plain_pattern():
 
 SIZED_SENTENCE = ("A 4-bp deletion, a 19-base pair DELETION, a 22-bp tandem duplication, a 14 bp "
                   "ins/del and a 3 nt İnsertion; 12 bp apart, 5 kb away.")
-SIZED_PIECES = ["4", "19", "-", " ", "bp", "base pair", "nt", "kb", "deletion", "İnsertion", "ſ",
-                "DUPLICATION", "inserted", "ins/del", "indel", "tandem ", "in-frame ", "a", "."]
+SIZED_PIECES = ["4", "19", "\u0664", "-", " ", "bp", "base pair", "nt", "kb", "deletion",
+                "İnsertion", "ſ", "DUPLICATION", "inserted", "ins/del", "indel", "tandem ",
+                "in-frame ", "a", "."]
 
 
 def test_sized_changes_are_sought_in_texts_holding_an_edit_word_only():
-    from pipeline.tag.hgvs import SIZED_CHANGE, SIZED_CHANGE_WORDS
-    from pipeline.tag.matching import matches_holding
+    from pipeline.tag.hgvs import SIZED_CHANGE, SIZED_CHANGE_WORDS, sized_changes
 
     def found(text):
-        return [m.span() for m in matches_holding(SIZED_CHANGE, SIZED_CHANGE_WORDS, text)]
+        return [m.span() for m in sized_changes(text)]
 
     # read from the pattern's edit words, none holding another
     assert SIZED_CHANGE_WORDS == {"ins/del", "indel", "deletion", "deleted", "insertion",
@@ -125,6 +146,10 @@ def test_sized_changes_are_sought_in_texts_holding_an_edit_word_only():
         "4-bp deletion", "19-base pair DELETION", "22-bp tandem duplication", "14 bp ins/del",
         "3 nt İnsertion"]
     assert found("12 bp apart, 5 kb away and 3 nt further") == []
+    # a digit beyond ASCII (Arabic-Indic four), which \d matches: the text is read with \d
+    text = "a \u0664-bp deletion and a 4-bp deletion"
+    assert [text[start:end] for start, end in found(text)] == [
+        "\u0664-bp deletion", "4-bp deletion"]
     rng = random.Random(18)
     for _ in range(5_000):
         text = "".join(rng.choice(SIZED_PIECES) for _ in range(rng.randint(1, 12)))

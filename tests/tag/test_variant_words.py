@@ -37,7 +37,9 @@ def test_a_text_without_residue_names_has_no_change():
 
 
 def test_residue_names_are_found_where_their_regex_finds_them():
-    from pipeline.tag.variant_words import residue_positions, residue_starts
+    from pipeline.tag.variant_words import residue_names, residue_positions, residue_starts
+
+    assert residue_names() is not None  # each name starts with NAME_HEAD letters: runs screened
 
     text = ("Glycine at position 161, _glycine, éalanine, serine-to-lysine, Arginines, "
             "aspartic acid 401 and aspartate")
