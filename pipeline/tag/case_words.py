@@ -523,7 +523,8 @@ def head_endings(heads: list[str]) -> dict[str, tuple[str, ...]]:
 
 # What a run of ASCII letters and digits (in lower case) can be to the disease finder:
 # letters ending as a head can (:func:`head_endings`), a long head misprinted, letters and
-# digits both, whose runs of letters are asked again ("5carcinoma"); 0 for none of these
+# digits both, whose runs of letters are asked again ("5carcinoma"), when one of those runs
+# is one of the others ("CD20" is none); 0 for none of these
 HEAD, MISSPELLED, MIXED = 1, 2, 4
 SPLIT_LOWER_LETTERS = re.compile("([a-z]+)")
 
@@ -532,7 +533,8 @@ def run_kind(endings: dict[str, tuple[str, ...]], misspelled: dict[str, str], ru
     """What a run, in lower case, is to the disease finder (HEAD, MISSPELLED, MIXED, a sum of
     them), by the heads' ``endings`` (:func:`head_endings`) and ``misspelled`` forms."""
     if not run.isalpha():
-        return 0 if run.isdigit() else MIXED
+        return MIXED if any(run_kind(endings, misspelled, letters)
+                            for letters in LETTERS.findall(run)) else 0
     return ((HEAD if run.endswith(endings.get(TAIL(run), ())) else 0)
             | (MISSPELLED if run in misspelled else 0))
 

@@ -442,7 +442,9 @@ def test_a_run_s_kind_is_worked_out_once_while_the_process_remembers_it(monkeypa
     assert kinds["adenocrcinoma"] == MISSPELLED
     assert kinds["5carcinoma"] == MIXED  # its runs of letters are asked in turn
     assert kinds["2019"] == kinds["lung"] == 0
-    assert set(kinds) == {"osteosarcoma", "adenocrcinoma", "5carcinoma", "2019", "lung"}
+    assert kinds["cd20"] == kinds["p53"] == 0  # no run of letters in them is anything
+    assert set(kinds) == {"osteosarcoma", "adenocrcinoma", "5carcinoma", "2019", "lung",
+                          "cd20", "p53"}
     # forgotten after REMEMBERED_WORDS runs, to bound the memory
     monkeypatch.setattr(matching, "REMEMBERED_WORDS", 5)
     assert kinds["carcinomas"] == HEAD and set(kinds) == {"carcinomas"}
