@@ -19,7 +19,7 @@ import re
 from dataclasses import InitVar, dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import compress
-from operator import itemgetter
+from operator import itemgetter, not_, or_
 from re import _parser as sre_parser
 
 from spacy.language import Language
@@ -31,8 +31,8 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
 from pipeline.screens import ASCII_RUN_CHARACTERS, first_characters
 from pipeline.tag.abbreviations import abbreviations
 from pipeline.tag.matching import (ASCII_RUNS, WholeWordForms, ascii_runs, first_scanned_forms,
-                                   folds_onto_ascii, lower_in, lower_keeping_offsets,
-                                   matches_at, may_start, NeededStretches, RememberedRuns,
+                                   folds_onto_ascii, lowered_in, lower_keeping_offsets,
+                                   matches_at, may_start, NeededStretches, printed_in, RememberedRuns,
                                    run_prefixes, RunScreen, RunScreens, SHORT_TEXT, ScreenGroup,
                                    screen_groups, sharing_screens, spans_of_each, split_at)
 from pipeline.tag.tags import Tag, add_tags, doc_text
@@ -80,7 +80,7 @@ class Vocabularies:
         screened = iter(sharing_screens(matchers_of(vocabularies)))
         vocabularies = tuple(replace(v, blind=next(screened), sensitive=next(screened))
                              for v in vocabularies)
-        return cls(vocabularies, tuple(replace(group, runs=screens.add(group.passes))
+        return cls(vocabularies, tuple(replace(group, runs=screens.add(group.passing))
                                        for group in screen_groups(matchers_of(vocabularies))))
 
     def find(self, text: str) -> list[list[Tag]]:
@@ -168,7 +168,7 @@ class DiseaseWords:
         kinds = RememberedRuns(partial(run_kind, self.head_endings, self.misspelled))
         object.__setattr__(self, "kinds", kinds)
         object.__setattr__(self, "kind_runs", (screens or RunScreens()).add(
-            lambda run: kinds[run.lower()] != 0))
+            partial(runs_of_some_kind, self)))
 
 
 @dataclass(frozen=True)
@@ -306,7 +306,7 @@ class CaseWords:
             re.compile("|".join(check_str_list(data["treatment_partners"], file=FILE,
                                                where="top level", key="treatment_partners")),
                        re.IGNORECASE),
-            screens.add(partial(lower_in, frozenset(ASCII_RUNS.match(word.lower()).group()
+            screens.add(partial(lowered_in, frozenset(ASCII_RUNS.match(word.lower()).group()
                                                 for word in treatment_words)))
             if all(word.isascii() and word[:1].isalpha() for word in treatment_words) else None,
             pattern_stretches(treatment_patterns, re.IGNORECASE))
@@ -523,7 +523,8 @@ def head_endings(heads: list[str]) -> dict[str, tuple[str, ...]]:
 
 # What a run of ASCII letters and digits (in lower case) can be to the disease finder:
 # letters ending as a head can (:func:`head_endings`), a long head misprinted, letters and
-# digits both, whose runs of letters are asked again ("5carcinoma"); 0 for none of these
+# digits both, whose runs of letters are asked again ("5carcinoma"), when one of those runs
+# is one of the others ("CD20" is none); 0 for none of these
 HEAD, MISSPELLED, MIXED = 1, 2, 4
 SPLIT_LOWER_LETTERS = re.compile("([a-z]+)")
 
@@ -532,9 +533,22 @@ def run_kind(endings: dict[str, tuple[str, ...]], misspelled: dict[str, str], ru
     """What a run, in lower case, is to the disease finder (HEAD, MISSPELLED, MIXED, a sum of
     them), by the heads' ``endings`` (:func:`head_endings`) and ``misspelled`` forms."""
     if not run.isalpha():
-        return 0 if run.isdigit() else MIXED
+        return MIXED if any(run_kind(endings, misspelled, letters)
+                            for letters in LETTERS.findall(run)) else 0
     return ((HEAD if run.endswith(endings.get(TAIL(run), ())) else 0)
             | (MISSPELLED if run in misspelled else 0))
+
+
+def runs_of_some_kind(words: DiseaseWords, runs: list[str], lowered: list[str]) -> list[str]:
+    """The runs (``lowered``: in lower case) whose kind (:func:`run_kind`) is not 0 (a judge
+    of :class:`~pipeline.tag.matching.RunScreens`): asked only of the runs that end as some
+    head ending does (their last HEAD_TAIL letters), are misspelled forms or hold letters
+    and digits both (the others are of kind 0), found by C-level look-ups."""
+    maybe = map(or_, map(or_, map(words.head_endings.__contains__, map(TAIL, lowered)),
+                         map(words.misspelled.__contains__, lowered)),
+                map(not_, map(or_, map(str.isalpha, lowered), map(str.isdigit, lowered))))
+    kinds = words.kinds
+    return [run for run, low in compress(zip(runs, lowered), maybe) if kinds[low]]
 
 
 def letter_runs_of_kinds(text: str, words: DiseaseWords
@@ -693,7 +707,7 @@ class KnownDiseases:
             normals[short_base(str(short))] = normal
         first_runs = use_first_runs(list(normals))
         return cls(short_form_pattern(list(normals)), normals, None if first_runs is None else (
-            screens or RunScreens()).add(first_runs.__contains__))
+            screens or RunScreens()).add(partial(printed_in, first_runs)))
 
     def find(self, text: str, defined: dict[str, str]) -> list[Tag]:
         own = {short_base(short) for short in defined}

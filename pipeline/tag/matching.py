@@ -13,7 +13,7 @@ import string
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, wraps
-from itertools import accumulate, compress, filterfalse
+from itertools import accumulate, compress, filterfalse, repeat
 from operator import or_
 from re import _constants as sre_constants, _parser as sre_parser
 from typing import Callable, Container, Iterable, Mapping, NamedTuple, Sequence, TypeVar
@@ -188,23 +188,55 @@ class RememberedRuns(dict):
 
 
 class RunScreens:
-    """Screens of the runs of ASCII letters and digits of texts (each a judge of a run as
-    printed), worked out together: a run's verdict, the screens it passes, is remembered
-    (:class:`RememberedRuns`), so a text's runs are looked up once for all the screens,
-    where a pass per screen looked each run up again (about 400 instructions a run and a
-    pass). Judges are added (:meth:`add`) before texts are screened."""
+    """Screens of the runs of ASCII letters and digits of texts, worked out together: a
+    run's verdict, the screens it passes, is remembered while the process remembers it
+    (REMEMBERED_WORDS runs), so a text's runs are looked up once for all the screens, where
+    a pass per screen looked each run up again (about 400 instructions a run and a pass).
+    The runs a text brings that none of its earlier texts held are judged together, each
+    judge given all of them (as printed and in lower case) and answering with those it
+    lets through, mostly by C-level set look-ups over them: asked a run at a time, the
+    judges cost a text's first pass a quarter of the case words' work. Judges are added
+    (:meth:`add`) before texts are screened."""
 
     def __init__(self):
-        self.judges: list[Callable[[str], object]] = []
-        self.verdicts = RememberedRuns(self.verdict)
+        self.judges: list[Callable[[list[str], list[str]], Iterable[str]]] = []
+        self.verdicts: dict[str, tuple[int, ...]] = {}
 
-    def add(self, judge: Callable[[str], object]) -> "RunScreen":
+    def add(self, judge: Callable[[list[str], list[str]], Iterable[str]]) -> "RunScreen":
         self.judges.append(judge)
         self.verdicts.clear()
         return RunScreen(self, len(self.judges) - 1)
 
-    def verdict(self, run: str) -> tuple[int, ...]:
-        return tuple(number for number, judge in enumerate(self.judges) if judge(run))
+    def verdicts_of(self, runs: list[str]) -> list[tuple[int, ...]]:
+        """Per run (as printed), the numbers of the screens it passes."""
+        verdicts = self.verdicts
+        new = set(filterfalse(verdicts.__contains__, runs))
+        if new:
+            if len(verdicts) + len(new) > REMEMBERED_WORDS:
+                verdicts.clear()
+                new = set(runs)
+            self.judge(list(new))
+        return list(map(verdicts.__getitem__, runs))
+
+    def judge(self, runs: list[str]) -> None:
+        """Work out the verdicts of ``runs``, none of them judged yet."""
+        lowered = list(map(str.lower, runs))
+        passed: dict[str, tuple[int, ...]] = {}
+        for number, judge in enumerate(self.judges):
+            for run in judge(runs, lowered):
+                passed[run] = passed.get(run, ()) + (number,)
+        self.verdicts.update(zip(runs, repeat(())))
+        self.verdicts.update(passed)
+
+
+def lowered_in(words: Container[str], runs: list[str], lowered: list[str]) -> Iterable[str]:
+    """The runs that, in lower case, are one of ``words`` (a judge of :class:`RunScreens`)."""
+    return compress(runs, map(words.__contains__, lowered))
+
+
+def printed_in(words: Container[str], runs: list[str], lowered: list[str]) -> Iterable[str]:
+    """The runs that, as printed, are one of ``words`` (a judge of :class:`RunScreens`)."""
+    return compress(runs, map(words.__contains__, runs))
 
 
 class RunScreen(NamedTuple):
@@ -482,7 +514,7 @@ def runs_starting(text: str, first_words: frozenset[str], case_blind: bool) -> l
 def runs_passing(text: str, screens: RunScreens) -> tuple[list[int], ...]:
     """Per screen of ``screens``, the indices of the text's runs it lets through, in order:
     one look-up a run, then the few runs some screen lets through handed to those."""
-    verdicts = list(map(screens.verdicts.__getitem__, ascii_runs(text).printed))
+    verdicts = screens.verdicts_of(ascii_runs(text).printed)
     found: tuple[list[int], ...] = tuple([] for _ in screens.judges)
     for index in compress(range(len(verdicts)), verdicts):
         for number in verdicts[index]:
@@ -559,9 +591,10 @@ class ScreenGroup:
     # :func:`runs_starting`)
     runs: RunScreen | None = None
 
-    def passes(self, run: str) -> bool:
-        """Whether a run, as printed, passes the screen."""
-        return (run.lower() if self.case_blind else run) in self.screen
+    def passing(self, runs: list[str], lowered: list[str]) -> Iterable[str]:
+        """The runs (as printed; ``lowered``: in lower case) passing the screen (a judge of
+        :class:`RunScreens`)."""
+        return (lowered_in if self.case_blind else printed_in)(self.screen, runs, lowered)
 
 
 def screen_groups(matchers: Sequence[WholeWordForms]) -> tuple[ScreenGroup, ...]:
@@ -986,16 +1019,12 @@ def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:
     return matches_at(regex, text, ascii_runs(text).starts, runs_starting(text, runs, True))
 
 
-def lower_in(words: Container[str], run: str) -> bool:
-    """Whether a run, in lower case, is one of ``words`` (a judge of :class:`RunScreens`)."""
-    return run.lower() in words
-
-
-def may_start(prefixes: RunPrefixes, run: str) -> bool:
-    """Whether a run (in any letter case) may start a match with ``prefixes``: in lower
-    case, it is a closed run, or starts with an open prefix."""
-    lowered = run.lower()
-    return lowered in prefixes.closed or lowered.startswith(prefixes.opened)
+def may_start(prefixes: RunPrefixes, runs: list[str], lowered: list[str]) -> Iterable[str]:
+    """The runs (``lowered``: in lower case) that may start a match with ``prefixes``: in
+    lower case, a closed run, or starting with an open prefix (a judge of
+    :class:`RunScreens`)."""
+    return compress(runs, map(or_, map(prefixes.closed.__contains__, lowered),
+                              map(str.startswith, lowered, repeat(prefixes.opened))))
 
 
 def matches_at_runs(regex: re.Pattern, text: str, starts: list[int], keys: Iterable[str],

@@ -442,7 +442,30 @@ def test_a_run_s_kind_is_worked_out_once_while_the_process_remembers_it(monkeypa
     assert kinds["adenocrcinoma"] == MISSPELLED
     assert kinds["5carcinoma"] == MIXED  # its runs of letters are asked in turn
     assert kinds["2019"] == kinds["lung"] == 0
-    assert set(kinds) == {"osteosarcoma", "adenocrcinoma", "5carcinoma", "2019", "lung"}
+    assert kinds["cd20"] == kinds["p53"] == 0  # no run of letters in them is anything
+    assert set(kinds) == {"osteosarcoma", "adenocrcinoma", "5carcinoma", "2019", "lung",
+                          "cd20", "p53"}
     # forgotten after REMEMBERED_WORDS runs, to bound the memory
     monkeypatch.setattr(matching, "REMEMBERED_WORDS", 5)
     assert kinds["carcinomas"] == HEAD and set(kinds) == {"carcinomas"}
+
+
+def test_the_runs_of_some_kind_are_those_whose_kind_is_not_0():
+    import random
+
+    from pipeline.tag.case_words import case_words, run_kind, runs_of_some_kind
+
+    words = case_words().disease
+    runs = ("A relapsed acute myeloid leukemia, 2 lung adenocrcinomas, 5carcinoma and "
+            "GISTs with Carcinomatosis in 2019; sarcomas p53 rhabdomyosarcoma tumor").replace(
+        ",", "").replace(";", "").split()
+    rng = random.Random(17)
+    runs += ["".join(rng.choice("aemorcinstul5") for _ in range(rng.randint(1, 12)))
+             for _ in range(3_000)]
+    lowered = [run.lower() for run in runs]
+    expected = [run for run, low in zip(runs, lowered)
+                if run_kind(words.head_endings, words.misspelled, low) != 0]
+    assert runs_of_some_kind(words, runs, lowered) == expected
+    assert {"leukemia", "5carcinoma", "sarcomas",
+            "rhabdomyosarcoma"} <= set(expected)
+    assert not {"A", "2019", "lung", "with", "Carcinomatosis"} & set(expected)

@@ -347,20 +347,36 @@ def test_needed_stretches_hold_every_start_of_a_match_in_random_texts():
         assert {m.start() for m in regex.finditer(text)} <= near, text
 
 
-def test_screens_of_a_text_s_runs_look_each_run_up_once_for_all_of_them():
-    from pipeline.tag.matching import RunScreens
+def test_screens_of_a_text_s_runs_look_each_run_up_once_for_all_of_them(monkeypatch):
+    from pipeline.tag import matching
+    from functools import partial
+
+    from pipeline.tag.matching import RunScreens, lowered_in, printed_in
 
     asked = []
+
+    def capital(runs, lowered):
+        asked.extend(runs)
+        return [run for run in runs if run.isupper()]
+
     screens = RunScreens()
-    capitals = screens.add(lambda run: asked.append(run) or run.isupper())
-    numbers = screens.add(str.isdigit)
-    text = "CR in 2019, then PR; CR again in 2020."
+    capitals = screens.add(capital)
+    numbers = screens.add(lambda runs, lowered: filter(str.isdigit, runs))
+    responses = screens.add(partial(lowered_in, {"cr", "pr"}))
+    printed = screens.add(partial(printed_in, {"CR", "then"}))
+    text = "CR in 2019, then PR; CR again in 2020, cr."
     runs = ascii_runs(text)
     assert [runs.printed[index] for index in capitals.runs(text)] == ["CR", "PR", "CR"]
     assert [runs.printed[index] for index in numbers.runs(text)] == ["2019", "2020"]
+    assert [runs.printed[index] for index in responses.runs(text)] == ["CR", "PR", "CR", "cr"]
+    assert [runs.printed[index] for index in printed.runs(text)] == ["CR", "then", "CR"]
     # each run judged once while the process remembers it, whatever the screens or texts
     assert sorted(asked) == sorted(set(runs.printed))
     assert capitals.runs("CR in 2021") == [0] and asked[-1] == "2021"
+    # forgotten after REMEMBERED_WORDS runs, to bound the memory: a text's runs all judged
+    monkeypatch.setattr(matching, "REMEMBERED_WORDS", 3)
+    assert capitals.runs("PD in 2022 after PR") == [0, 4]
+    assert set(screens.verdicts) == {"PD", "in", "2022", "after", "PR"}
 
 
 class AskedLookup(dict):
@@ -457,12 +473,13 @@ def test_a_run_may_start_a_match_when_it_is_closed_or_an_open_prefix_starts_it()
     text = ("At the last visit 35% and 5% shrank, not 25%; an onset at 2 sites, "
             "ON SET, x.y and xx.y, at theory, At the last, onsets, attic")
     runs = ascii_runs(text)
-    passing = {start for start, run in zip(runs.starts, runs.lowered) if may_start(prefixes, run)}
+    passing = {runs.starts[index] for index in range(len(runs.printed))
+               if list(may_start(prefixes, [runs.printed[index]], [runs.lowered[index]]))}
     # every match starts at a passing run; the runs no prefix starts do not pass
     assert {m.start() for m in pattern.finditer(text)} <= passing
     assert {text[start:start + 6] for start in passing} >= {"onsets", "At the"}
-    assert not may_start(prefixes, "attic") and not may_start(prefixes, "25")
-    assert not may_start(prefixes, "xx") and may_start(prefixes, "ON")
+    assert list(may_start(prefixes, ["attic", "25", "xx", "ON"], ["attic", "25", "xx", "on"])
+                ) == ["ON"]
 
 
 def test_case_blind_forms_scanned_by_their_first_characters_match_as_before():
