@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, wraps
@@ -1036,14 +1037,14 @@ def matches_at_runs(regex: re.Pattern, text: str, starts: list[int], keys: Itera
 
 
 def matches_at(regex: re.Pattern, text: str, starts: list[int],
-               candidates: Iterable[int]) -> list[re.Match]:
-    """``regex.finditer(text)`` when every match starts at ``starts[i]`` for some i of
-    ``candidates`` (in increasing order): the regex is tried there only."""
+               candidates: Iterable[int], end: int = sys.maxsize) -> list[re.Match]:
+    """``regex.finditer(text, 0, end)`` when every match starts at ``starts[i]`` for some i
+    of ``candidates`` (in increasing order): the regex is tried there only."""
     found = []
     free = 0
     for index in candidates:
         if starts[index] >= free:
-            match = regex.match(text, starts[index])
+            match = regex.match(text, starts[index], end)
             if match is not None:
                 found.append(match)
                 free = match.end()
@@ -1053,7 +1054,7 @@ def matches_at(regex: re.Pattern, text: str, starts: list[int],
 def phrase_runs(phrases: list[str]) -> list[frozenset[str]] | None:
     """Each case-blind phrase's runs of ASCII letters and digits, in lower case, for a phrase
     matched as a whole word (nothing of ``\\w`` nor a hyphen on either side): each of them is
-    one of the words of the text it matches (:func:`words_between`). None when a phrase
+    one of the words of the text it matches (:func:`runs_between`). None when a phrase
     does not start and end with an ASCII letter or digit (a mark such as ";" is matched
     anywhere) or holds a character re folds onto one."""
     if not all(phrase[:1].isascii() and phrase[0].isalnum() and phrase[-1:].isascii()
@@ -1085,7 +1086,7 @@ class PhraseIndex:
         self.size = len(lists)
 
     def held_phrases(self, words: set[str] | None) -> dict[int, tuple[int, ...] | None]:
-        """The lists, in order, that a sentence with ``words`` (:func:`words_between`) can
+        """The lists, in order, that a sentence with ``words`` (of :func:`runs_between`) can
         hold a phrase of (every list when ``words`` is None), each with the places (in order)
         of its phrases the sentence can hold: the only ones a pattern of the list can match
         there, so a pattern of those alone finds the same matches. None for every phrase:
@@ -1103,14 +1104,15 @@ class PhraseIndex:
         return {number: held[number] for number in sorted(held)}
 
 
-def words_between(text: str, start: int, end: int) -> set[str] | None:
-    """The runs of ASCII letters and digits that start in ``text[start:end]``, in lower case,
-    the last cut at ``end`` (as a regex searching up to ``end`` sees it); None for a text
-    holding a character re folds onto an ASCII letter."""
+def runs_between(text: str, start: int, end: int) -> tuple[list[int], list[str]] | None:
+    """The runs of ASCII letters and digits that start in ``text[start:end]``: their starts
+    and their words, in lower case, the last cut at ``end`` (as a regex searching up to
+    ``end`` sees it); None for a text holding a character re folds onto an ASCII letter."""
     if folds_onto_ascii(text):
         return None
     runs = ascii_runs(text)
     first, last = bisect_left(runs.starts, start), bisect_left(runs.starts, end)
-    if last > first and runs.ends[last - 1] > end:
-        return {*runs.lowered[first:last - 1], lower_keeping_offsets(text)[runs.starts[last - 1]:end]}
-    return set(runs.lowered[first:last])
+    words = runs.lowered[first:last]
+    if words and runs.ends[last - 1] > end:
+        words[-1] = lower_keeping_offsets(text)[runs.starts[last - 1]:end]
+    return runs.starts[first:last], words

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import compress
+from typing import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,7 +26,8 @@ from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.tag.context import Sentence, doc_sentences
-from pipeline.tag.matching import PhraseIndex, first_scanned_forms, words_between
+from pipeline.tag.matching import (ASCII_RUNS, PhraseIndex, first_scanned_forms, matches_at,
+                                   runs_between)
 from pipeline.tag.tags import Tag, doc_tags, doc_text
 
 FILE = "context_rules.yaml"
@@ -55,22 +58,29 @@ def phrases_pattern(phrases: list[str]) -> re.Pattern:
     return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1024)
-def held_pattern(phrases: tuple[str, ...], places: tuple[int, ...]) -> re.Pattern:
-    """:func:`phrases_pattern` of the phrases at ``places``: of a list's phrases, those a
-    sentence's words can hold (:meth:`~pipeline.tag.matching.PhraseIndex.held_phrases`), so
-    the same matches there as the list's pattern. Few phrases have few first letters, which
-    re scans for instead of trying every position."""
-    return phrases_pattern([phrases[place] for place in places])
+def first_words(phrases: Sequence[str]) -> tuple[str, ...]:
+    """Each phrase's first run of ASCII letters and digits, in lower case ("" for a mark such
+    as ";"): a match of a phrase of :func:`phrases_pattern` starts at the text's run that
+    is this word (it starts with that run, and nothing of ``\\w`` is next to it)."""
+    return tuple(run.group() if (run := ASCII_RUNS.match(phrase.lower())) else ""
+                 for phrase in phrases)
 
 
-def pattern_held(pattern: re.Pattern, phrases: tuple[str, ...],
-                 places: tuple[int, ...] | None) -> re.Pattern:
-    """``pattern`` (of ``phrases``) or, when a sentence holds only some of them, a pattern of
-    those alone (:func:`held_pattern`)."""
-    if places is None or len(places) == len(phrases):
-        return pattern
-    return held_pattern(phrases, places)
+def held_matches(pattern: re.Pattern, starting: tuple[str, ...], places: tuple[int, ...] | None,
+                 text: str, start: int, end: int,
+                 runs: tuple[list[int], list[str]] | None) -> list[re.Match]:
+    """``pattern.finditer(text, start, end)`` for the pattern of a list of phrases (first
+    words ``starting``) in a sentence that can hold only those at ``places``
+    (:meth:`~pipeline.tag.matching.PhraseIndex.held_phrases`; None: any), its ``runs``
+    (:func:`~pipeline.tag.matching.runs_between`): tried only at the runs a held phrase
+    starts with. No pattern is made for the phrases held, so nothing is compiled for a
+    sentence."""
+    if places is None or runs is None:
+        return list(pattern.finditer(text, start, end))
+    firsts = {starting[place] for place in places}
+    starts, words = runs
+    return matches_at(pattern, text, starts,
+                      compress(range(len(words)), map(firsts.__contains__, words)), end)
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,7 @@ class ContextRule:
     triggers: re.Pattern
     targets: frozenset[str] = frozenset()  # the mention types it modifies; none: every target
     phrases: tuple[str, ...] = ()  # as the rule file lists them
+    starting: tuple[str, ...] = ()  # their first words (:func:`first_words`)
 
     @classmethod
     def from_dict(cls, data: dict, where: str) -> "ContextRule":
@@ -93,7 +104,7 @@ class ContextRule:
         phrases = check_str_list(data["phrases"], file=FILE, where=where, key="phrases")
         targets = check_str_list(data.get("targets", []), file=FILE, where=where, key="targets")
         return cls(data["category"], data["direction"], phrases_pattern(phrases),
-                   frozenset(targets), tuple(phrases))
+                   frozenset(targets), tuple(phrases), first_words(phrases))
 
 
 @dataclass(frozen=True)
@@ -108,7 +119,7 @@ class ContextRules:
     # the rules' phrases (by rule) and the pseudo-triggers, by the words they are made of
     phrase_index: PhraseIndex
     pseudo_index: PhraseIndex
-    pseudo_phrases: tuple[str, ...]
+    pseudo_starting: tuple[str, ...]  # the pseudo-triggers' first words
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
@@ -129,21 +140,27 @@ class ContextRules:
                    phrases_pattern(lists["own_patient"]),
                    frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)),
                    PhraseIndex([list(rule.phrases) for rule in parsed]),
-                   PhraseIndex([lists["pseudo"]]), tuple(lists["pseudo"]))
+                   PhraseIndex([lists["pseudo"]]), first_words(lists["pseudo"]))
 
-    def patterns_tried_in(self, words: set[str] | None) -> list[tuple[ContextRule, re.Pattern]]:
-        """The rules, in their order, that can match in a sentence with ``words``
-        (:func:`~pipeline.tag.matching.words_between`): those with a phrase every run of
-        which is among them, and those with marks (every rule when ``words`` is None), each
-        with the pattern of only its phrases the sentence can hold (:func:`pattern_held`)."""
-        return [(self.rules[number], pattern_held(self.rules[number].triggers,
-                                                  self.rules[number].phrases, places))
-                for number, places in self.phrase_index.held_phrases(words).items()]
+    def triggers_between(self, text: str, start: int, end: int,
+                         runs: tuple[list[int], list[str]] | None
+                         ) -> list[tuple[ContextRule, re.Match]]:
+        """The rules' matches in ``text[start:end]`` (a sentence, its ``runs``:
+        :func:`~pipeline.tag.matching.runs_between`), rule by rule in their order: a rule
+        is tried only if the sentence holds every word of one of its phrases, and only at
+        the runs such a phrase starts with (:func:`held_matches`)."""
+        held = self.phrase_index.held_phrases(None if runs is None else set(runs[1]))
+        return [(self.rules[number], match) for number, places in held.items()
+                for match in held_matches(self.rules[number].triggers,
+                                          self.rules[number].starting, places,
+                                          text, start, end, runs)]
 
-    def pseudo_in(self, words: set[str] | None) -> re.Pattern | None:
-        """The pattern of the pseudo-triggers a sentence with ``words`` can hold, if any."""
-        held = self.pseudo_index.held_phrases(words)
-        return pattern_held(self.pseudo, self.pseudo_phrases, held[0]) if held else None
+    def pseudo_between(self, text: str, start: int, end: int,
+                       runs: tuple[list[int], list[str]] | None) -> list[re.Match]:
+        """The pseudo-triggers' matches in a sentence, as :meth:`triggers_between`."""
+        held = self.pseudo_index.held_phrases(None if runs is None else set(runs[1]))
+        return (held_matches(self.pseudo, self.pseudo_starting, held[0], text, start, end, runs)
+                if held else [])
 
 
 @lru_cache(maxsize=1)
@@ -164,17 +181,14 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
                 ) -> list[Trigger]:
     """The triggers of one sentence, without those inside a tagged mention ("no response")
     or inside a pseudo-trigger ("not only"). A rule none of whose phrases has all its words
-    among the sentence's is not tried (:meth:`ContextRules.patterns_tried_in`), the others only with
-    the phrases it can hold, nor pseudo-triggers looked for in a sentence without a trigger
-    (four in five) or without their words."""
-    words = words_between(text, start, end)
-    matches = [(rule, match) for rule, triggers in rules.patterns_tried_in(words)
-               for match in triggers.finditer(text, start, end)]
+    among the sentence's is not tried (:meth:`ContextRules.triggers_between`), the others
+    only where a phrase it can hold starts, nor pseudo-triggers looked for in a sentence
+    without a trigger (four in five) or without their words."""
+    runs = runs_between(text, start, end)
+    matches = rules.triggers_between(text, start, end, runs)
     if not matches:
         return []
-    pseudo_triggers = rules.pseudo_in(words)
-    pseudo = ([m.span() for m in pseudo_triggers.finditer(text, start, end)]
-              if pseudo_triggers is not None else [])
+    pseudo = [m.span() for m in rules.pseudo_between(text, start, end, runs)]
     inside = [(t.start, t.end) for t in tags] + pseudo
     found = [Trigger(rule.category, rule.direction, match.start(), match.end(), rule.targets)
              for rule, match in matches

@@ -9,6 +9,7 @@ ages are converted to years (18-month-old -> 1.5).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,8 +19,9 @@ from spacy.tokens import Doc
 from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
                                 trie_alternation)
 from pipeline.schema import PatientDescriptor
-from pipeline.tag.matching import (group_forms, matches_at_first_runs, matches_holding,
-                                   may_hold_run, required_words)
+from pipeline.screens import holds_other_digits, places_of
+from pipeline.tag.matching import (ascii_runs, folds_onto_ascii, group_forms, lower_keeping_offsets,
+                                   matches_at, matches_at_first_runs, may_hold_run)
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -84,6 +86,10 @@ def patient_words() -> PatientWords:
 
 
 HYPHEN = "[-\u2010\u2011\u2013]"
+# Every age phrase ends with this word, a word boundary after it, and spans at most
+# AGE_RUNS runs of ASCII letters and digits: its number's two ("1.5"), the unit, the word
+AGE_LAST_WORD = "old"
+AGE_RUNS = 4
 WORD = r"[^\W\d_][\w'\u2011-]*"  # a word of letters (any script), hyphens inside
 
 
@@ -99,7 +105,7 @@ def age_pattern() -> re.Pattern:
     # find digits by a fast scan, one starting with "\b" is tried at every position
     return re.compile(
         rf"(?P<age>\d(?<!\w\d)\d{{0,2}}(?:\.\d+)?)\s?{HYPHEN}?\s?(?P<unit>{units})s?\s?{HYPHEN}?"
-        r"\s?old\b", re.IGNORECASE)
+        rf"\s?{AGE_LAST_WORD}\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -158,16 +164,24 @@ def describe(age: str, unit: str, following: str, words: PatientWords) -> Patien
     return None
 
 
-@lru_cache(maxsize=1)
-def age_words() -> frozenset[str] | None:
-    """Words one of which every age phrase holds ("old")."""
-    return required_words(age_pattern().pattern)
-
-
 def age_matches(text: str) -> list[re.Match]:
-    """``age_pattern().finditer(text)``; none sought in a text whose lower case holds none
-    of :func:`age_words` (most abstracts) and no character re folds onto an ASCII letter."""
-    return matches_holding(age_pattern(), age_words(), text)
+    """``age_pattern().finditer(text)``. A phrase ends in a run that ends with AGE_LAST_WORD
+    (found by ``str.find``: most abstracts hold none) and starts with a digit no letter or
+    digit precedes, so at a run at most AGE_RUNS - 1 runs before: it is tried only at those
+    of them that start with a digit, where ``\\d`` is 0-9 and re folds no character onto
+    an ASCII letter; elsewhere the pattern seeks them."""
+    places = list(places_of(lower_keeping_offsets(text), AGE_LAST_WORD))
+    if not places:
+        return []
+    if folds_onto_ascii(text) or holds_other_digits(text):
+        return list(age_pattern().finditer(text))
+    runs, starts = ascii_runs(text), set()
+    for at in places:
+        last = bisect_right(runs.starts, at) - 1
+        if runs.ends[last] == at + len(AGE_LAST_WORD):
+            starts.update(n for n in range(max(0, last - AGE_RUNS + 1), last + 1)
+                          if runs.printed[n][0].isdigit())
+    return matches_at(age_pattern(), text, runs.starts, sorted(starts))
 
 
 def age_tags(text: str, words: PatientWords) -> list[Tag]:

@@ -190,7 +190,7 @@ def test_what_a_pattern_s_matches_start_with():
 
 
 def test_a_sentence_holds_a_phrase_only_with_every_one_of_its_words():
-    from pipeline.tag.matching import PhraseIndex, phrase_runs, words_between
+    from pipeline.tag.matching import PhraseIndex, phrase_runs, runs_between
 
     assert phrase_runs(["no", "did not detect", "free of"]) == [
         {"no"}, {"did", "not", "detect"}, {"free", "of"}]
@@ -207,11 +207,12 @@ def test_a_sentence_holds_a_phrase_only_with_every_one_of_its_words():
         0: (0, 1), 1: (0,), 2: None}
     assert index.held_phrases(None) == {0: None, 1: None, 2: None, 3: None}
     text = "No EGFR mutation was detected. It was not fit; so"
-    assert words_between(text, 0, 30) == {"no", "egfr", "mutation", "was", "detected"}
+    assert runs_between(text, 0, 30) == ([0, 3, 8, 17, 21],
+                                         ["no", "egfr", "mutation", "was", "detected"])
     # the last word as a search ending there sees it: "fi" of "fit"
-    assert words_between(text, 31, 44) == {"it", "was", "not", "fi"}
-    assert words_between(text, 47, 49) == {"so"}
-    assert words_between(text + " ſo", 0, 5) is None  # re reads "ſ" as "s"
+    assert runs_between(text, 31, 44) == ([31, 34, 38, 42], ["it", "was", "not", "fi"])
+    assert runs_between(text, 47, 49) == ([47], ["so"])
+    assert runs_between(text + " ſo", 0, 5) is None  # re reads "ſ" as "s"
 
 
 def test_the_first_word_of_a_pattern_s_matches_and_the_matches_found_there():
@@ -579,3 +580,14 @@ def test_a_text_none_of_whose_words_starts_a_key_holds_no_phrase():
         for lower in (True, False):
             if not may_hold_terms(text, NAMES, lower=lower):
                 assert find_terms(text, NAMES, max_words=4, lower=lower) == [], text
+
+
+def test_matches_at_a_search_s_end_see_the_text_cut_there():
+    from pipeline.tag.matching import matches_at
+
+    word = re.compile(r"(?<![\w-])no(?![\w-])", re.IGNORECASE)
+    text = "No one, nothing, no"
+    # "no" of "nothing" is a whole word in a search ending after it, as in finditer's
+    assert [m.span() for m in matches_at(word, text, [0, 8, 17], range(3), 10)] == [
+        m.span() for m in word.finditer(text, 0, 10)] == [(0, 2), (8, 10)]
+    assert [m.span() for m in matches_at(word, text, [0, 8, 17], range(3))] == [(0, 2), (17, 19)]

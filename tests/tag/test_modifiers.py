@@ -182,7 +182,7 @@ def test_a_test_refused_or_not_done_is_negated_but_a_negative_test_was_done():
 
 
 def test_a_sentence_tries_only_the_rules_with_a_phrase_all_of_whose_words_it_holds():
-    from pipeline.tag.matching import words_between
+    from pipeline.tag.matching import runs_between
 
     data = {"targets": ["drug"], "terminators": ["but"], "pseudo": [], "sentence_wide": [],
             "own_patient": [],
@@ -192,38 +192,41 @@ def test_a_sentence_tries_only_the_rules_with_a_phrase_all_of_whose_words_it_hol
                       {"category": "negated", "direction": "backward", "phrases": [";"]}]}
     rules = context_rules().from_dict(data)
     text = "Imatinib was planned, but never given; no one asked."
-    def tried_in(words):
-        return [rule for rule, _ in rules.patterns_tried_in(words)]
+    def tried(text, start, end):
+        return [(rules.rules.index(rule), match.group())
+                for rule, match in rules.triggers_between(text, start, end,
+                                                          runs_between(text, start, end))]
 
-    # every rule holding a key of the sentence, and the one of marks (no key) in any sentence
-    assert tried_in(words_between(text, 0, len(text))) == list(rules.rules)
-    assert tried_in(words_between(text, 0, 20)) == [rules.rules[1], rules.rules[2]]
-    # "was" without "planned" holds no phrase of the second rule
-    assert tried_in(words_between("Imatinib was given.", 0, 19)) == [rules.rules[2]]
-    assert tried_in(None) == list(rules.rules)
+    assert tried(text, 0, len(text)) == [(0, "never"), (0, "no"), (1, "was planned"), (2, ";")]
+    assert tried(text, 0, 20) == [(1, "was planned")]
+    # "was" without "planned" holds no phrase of the second rule; the mark is read anyway
+    assert tried("Imatinib was given; no.", 0, 23) == [(0, "no"), (2, ";")]
+    # a text re folds onto ASCII ("ſ" is read as "s") is read by the patterns themselves
+    assert tried(text + " ſo", 0, len(text)) == tried(text, 0, len(text))
 
 
-def test_a_rule_is_tried_with_the_phrases_a_sentence_holds_and_finds_the_same_triggers():
-    from pipeline.tag.matching import words_between
+def test_first_words_are_where_the_phrases_start():
+    from pipeline.tag.modifiers import first_words
+
+    assert first_words(["no evidence of", "mid-may", "et al", ";"]) == ("no", "mid", "et", "")
+
+
+def test_a_rule_tried_at_the_words_its_held_phrases_start_finds_the_same_triggers():
+    from pipeline.tag.matching import runs_between
 
     rules = context_rules()
     sentences = ["No EGFR mutation was found, and crizotinib was not given.",
                  "She was not a candidate for surgery; chemotherapy was planned if possible.",
                  "Similar cases have been reported by Smith et al. in the literature.",
                  "A never-smoker with no history of smoking did not tolerate it in May.",
-                 "Erlotinib could be considered, but no further treatment was given."]
+                 "Erlotinib could be considered, but no further treatment was given.",
+                 "NOT-no nothing, 'not', no_1, no- not fit forever; was not identifi"]
     for text in sentences:
-        words = words_between(text, 0, len(text))
-        tried = rules.patterns_tried_in(words)
-        # a rule left out finds nothing in the sentence
-        assert all(rule.triggers.search(text) is None for rule in rules.rules
-                   if all(rule is not other for other, _ in tried))
-        for rule, pattern in tried:
-            assert ([m.span() for m in pattern.finditer(text)]
-                    == [m.span() for m in rule.triggers.finditer(text)])
-        pseudo = rules.pseudo_in(words)
-        assert ([m.span() for m in pseudo.finditer(text)] if pseudo else []) == [
-            m.span() for m in rules.pseudo.finditer(text)]
-    # "no" of the first rule's phrases, and not "no evidence of": a pattern of fewer phrases
-    first = rules.patterns_tried_in(words_between(sentences[0], 0, len(sentences[0])))[0]
-    assert first[1] is not first[0].triggers and first[1].search("no") is not None
+        for start, end in ((0, len(text)), (4, len(text) - 3)):
+            runs = runs_between(text, start, end)
+            assert ([(rule, match.span())
+                     for rule, match in rules.triggers_between(text, start, end, runs)]
+                    == [(rule, match.span()) for rule in rules.rules
+                        for match in rule.triggers.finditer(text, start, end)])
+            assert ([m.span() for m in rules.pseudo_between(text, start, end, runs)]
+                    == [m.span() for m in rules.pseudo.finditer(text, start, end)])

@@ -110,12 +110,37 @@ def test_an_age_starts_a_number_and_a_word():
     "A 63-year-old man and a 2 months OLD infant; an 8-fold rise.",
     "A 45-YEAR-OLD woman (the K\u212a sign: re folds it onto k).",
     "Two men with no age printed; a threshold of 3 years.",
+    "A 1.5 months old boy, a 17yearold, 2 weeks-old twins, 4567 years old, 8 yearsold.",
+    "A \u0663-year-old man, a 3-year-old girl",  # an Arabic-Indic digit is a \\d too
 ])
 def test_age_phrases_are_sought_as_their_pattern_finds_them(text):
-    from pipeline.tag.patients import age_matches, age_pattern, age_words
+    from pipeline.tag.patients import age_matches, age_pattern
 
-    assert age_words() == {"old"}
     assert [m.span() for m in age_matches(text)] == [m.span() for m in age_pattern().finditer(text)]
+
+
+def test_age_phrases_are_found_at_the_digits_before_old_as_their_pattern_finds_them():
+    import random
+
+    from pipeline.tag.patients import age_matches, age_pattern
+
+    generator = random.Random(18)
+
+    def one(*choices):
+        return generator.choice(choices)
+
+    def age_like():
+        return (one("", "a", "_", "\u00e9", "(", "1") + one("1", "23", "123", "4567", "\u0663")
+                + one("", ".5", ".") + one("", " ", "-", "\u2010", " - ", "\u00e9")
+                + one("year", "YEAR", "yr", "mo", "month", "week", "day", "ye", "\u017f")
+                + one("", "s", "\u017f") + one("", " ", "-", "\u2013", "\n")
+                + one("old", "OLD", "older", "bold", "ol", "old_", "old\u00e9", "old1"))
+
+    for _ in range(3000):
+        text = "".join(age_like() if generator.random() < 0.6 else one(" ", ", ", "fold ", "12 ")
+                       for _ in range(generator.randint(1, 6)))
+        assert ([m.span() for m in age_matches(text)]
+                == [m.span() for m in age_pattern().finditer(text)]), text
 
 
 PHRASE_PIECES = ["a ", "an ", "two ", "3 ", "man", "WOMAN", "men", "Patient", "patients", "girl",
