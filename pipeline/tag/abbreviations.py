@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import IDX, LENGTH, ORTH, SPACY
+from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -149,20 +149,19 @@ def bracket_pairs(doc: Doc) -> list[tuple[int, int, int]]:
 
 @dataclass(frozen=True)
 class Tokens:
-    """A Doc's tokens as the detector reads them: where each starts in the text, its
-    length, and whether a space follows it (token texts as slices of the text, with no
-    Token or Span object)."""
+    """A Doc's tokens as the detector reads them: where each starts in the text and its
+    length (token texts as slices of the text, with no Token or Span object). A token
+    and the space after it, if any, reach to the next token's start: a Doc's text is its
+    tokens' texts, each followed by its space."""
 
     text: str
     starts: list[int]
     lengths: list[int]
-    spaces: list[int]
 
     @classmethod
     def of(cls, doc: Doc) -> "Tokens":
         columns = token_columns(doc)
-        return cls(doc_text(doc), columns[IDX].tolist(), columns[LENGTH].tolist(),
-                   columns[SPACY].tolist())
+        return cls(doc_text(doc), columns[IDX].tolist(), columns[LENGTH].tolist())
 
     def words(self, start: int, end: int) -> list[str]:
         text, starts, lengths = self.text, self.starts, self.lengths
@@ -261,14 +260,13 @@ def long_form_start(tokens: Tokens, long_start: int, long_end: int, short_start:
             return None
         long_index -= 1
     long_index += 1
-    # the character found first, as a token: widths with the token's space, as scispaCy
-    # counts them
-    width = 0
-    for i in range(long_start, long_end):
-        width += tokens.lengths[i] + tokens.spaces[i]
-        if width > long_index:
-            return i
-    return long_start  # scispaCy slices from None then: the whole candidate
+    # the character found first, as a token: the first whose width with its space, added
+    # to those before it, passes long_index, as scispaCy counts them; that sum is where
+    # the next token starts (a long form ends before a bracket token: a next one is there)
+    after = bisect.bisect_right(tokens.starts, tokens.starts[long_start] + long_index,
+                                long_start + 1, long_end + 1)
+    # none: scispaCy slices from None, the whole candidate
+    return after - 1 if after <= long_end else long_start
 
 
 class DefinitionDetector:

@@ -320,3 +320,26 @@ def test_mentions_sharing_their_set_of_fields_keep_it_whole(tmp_path, report_tex
     assert first.model_fields_set == second.model_fields_set == set(Mention.model_fields)
     assert copied.model_fields_set == set(Mention.model_fields) and copied.normalised == "X"
     assert first.rule == "another.rule" and second.rule != "another.rule"
+
+
+def test_the_detector_reads_random_texts_as_scispacys_rules_do(nlp):
+    """Random words and brackets, spaced or not: the candidates and each long form's first
+    token (found from where the tokens start) are scispaCy's."""
+    import random
+
+    from pipeline.tag.abbreviations import definition_candidates, long_form_start
+
+    pieces = ["(", ")", " (", ") ", "  ", " ", "-", "İ", "α", "5", "ab", "Ab", "CD", "x1",
+              "tumor", "Kinase", "ALK", "of", "the", ".", ","]
+    chooser = random.Random(18)
+    compared = 0
+    for _ in range(1000):
+        text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(5, 60)))
+        tokens, matches, theirs = read_both_ways(nlp, text)
+        ours = definition_candidates(tokens, matches)
+        assert ours == [(long.start, long.end, short.start, short.end) for long, short in theirs]
+        for (long_start, long_end, short_start, short_end), (long, short) in zip(ours, theirs):
+            assert long_form_start(tokens, long_start, long_end, short_start, short_end) == (
+                scispacys_long_form_start(long, short)), text
+            compared += 1
+    assert compared > 200
