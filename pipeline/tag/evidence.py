@@ -121,7 +121,8 @@ def may_hold_words(window: str, first_runs: frozenset[str] | None) -> bool:
     lowered (without those characters, its runs of small letters are the window's runs of
     letters lowered) by a scan for letters; the pattern, case-blind and starting with a
     look-behind, is tried in full at every position of the window."""
-    return (first_runs is None or (not window.isascii() and FOLDED_ONTO_LETTERS.search(window) is not None)
+    return (first_runs is None
+            or (not window.isascii() and FOLDED_ONTO_LETTERS.search(window) is not None)
             or not first_runs.isdisjoint(LOWER_LETTER_RUN.findall(window.lower())))
 
 
