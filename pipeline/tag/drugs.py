@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable
 
@@ -95,6 +95,8 @@ class DrugRules:
     product_parts: tuple[str, ...] | None  # one of them is in a text holding a product
     gene_products: dict[str, str]
     abbreviations: dict[str, str]
+    # drug name -> whether ``diagnostic`` finds it one (:meth:`names_diagnostic_agent`)
+    diagnostic_names: dict[str, bool] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_dict(cls, data: dict) -> "DrugRules":
@@ -123,6 +125,21 @@ class DrugRules:
             gene_products={str(k).lower(): str(v).lower() for k, v in gene_products.items()},
             abbreviations={str(k): str(v).lower() for k, v in named.items()},
         )
+
+    def names_diagnostic_agent(self, drug: str) -> bool:
+        """Whether a drug's name is a tracer's or a contrast agent's (``diagnostic``),
+        remembered per name while the process keeps it (up to REMEMBERED_DRUG_NAMES):
+        documents name the same drugs, and the pattern's alternatives cost about a
+        microsecond a name."""
+        known = self.diagnostic_names.get(drug)
+        if known is None:
+            if len(self.diagnostic_names) >= REMEMBERED_DRUG_NAMES:
+                self.diagnostic_names.clear()
+            known = self.diagnostic_names[drug] = self.diagnostic.search(drug) is not None
+        return known
+
+
+REMEMBERED_DRUG_NAMES = 1 << 14
 
 
 @lru_cache(maxsize=1)
@@ -452,7 +469,7 @@ class DrugTagger:
         """Never a drug: in the span of another mention or of a radiation treatment, a
         tracer, or a gene family's name ("RAS" is no rasagiline)."""
         return (taken.overlaps(candidate.start, candidate.end)
-                or bool(self.rules.diagnostic.search(candidate.drug))
+                or self.rules.names_diagnostic_agent(candidate.drug)
                 or text[candidate.start:candidate.end] in gene_rules().classes)
 
     def labels_of(self, printed: str, candidate: Candidate) -> frozenset[str]:

@@ -47,6 +47,9 @@ class ContextRule:
     weight: int
     pattern: re.Pattern
     only: frozenset[str] = frozenset()
+    # of a rule of words placed "near": the lower-case runs of ASCII letters its words
+    # start with (:func:`first_letter_runs`); None: no screen
+    first_runs: frozenset[str] | None = None
 
     @classmethod
     def from_dict(cls, data: dict, *, file: str, where: str) -> "ContextRule":
@@ -65,8 +68,11 @@ class ContextRule:
             raise RuleFileError(Errors.E103.format(file=file, where=where, key="words, pattern",
                                                    expected="given, one of the two",
                                                    value=sorted(data)))
+        first_runs = None
         if "words" in data:
-            body = words_body(check_str_list(data["words"], file=file, where=where, key="words"))
+            words = check_str_list(data["words"], file=file, where=where, key="words")
+            body = words_body(words)
+            first_runs = first_letter_runs(words) if place == "near" else None
         else:
             body = check_type(data["pattern"], str, file=file, where=where, key="pattern",
                               description="a regular expression")
@@ -74,14 +80,50 @@ class ContextRule:
         anchored = {"near": body, "after": rf"[{DASHES}\s]*(?:{body})",
                     "before": rf"(?:{body})[{DASHES}\s]*$"}[place]
         return cls(data["name"], place, weight, re.compile(anchored, re.IGNORECASE),
-                   frozenset(only))
+                   frozenset(only), first_runs)
 
     def holds(self, text: str, start: int, end: int, window: str) -> bool:
         if self.place == "near":
-            return bool(self.pattern.search(window))
+            return may_hold_words(window, self.first_runs) and bool(self.pattern.search(window))
         if self.place == "after":
             return bool(self.pattern.match(text, end, min(len(text), end + REACH)))
         return bool(self.pattern.search(text, max(0, start - REACH), start))
+
+
+LETTER_RUN = re.compile("[A-Za-z]+")
+LOWER_LETTER_RUN = re.compile("[a-z]+")
+# The characters beyond ASCII that a case-blind [A-Za-z] matches, among them those whose
+# lower case holds an ASCII letter ("İ", the kelvin sign; tests/tag/test_evidence.py checks
+# both against the whole of Unicode)
+FOLDED_ONTO_LETTERS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def first_letter_runs(words: list[str]) -> frozenset[str] | None:
+    """The run of ASCII letters each word starts with, in lower case, when each starts
+    with one and goes on (if at all) with an ASCII character ("mg" of "mg/m2"); else None.
+    A match of :func:`words_body` then starts a run of the text's letters that is one of
+    them: nothing of [A-Za-z] stands before it, and after the word's first run the text
+    holds no letter (the word's next character, or the text after the word)."""
+    runs = set()
+    for word in words:
+        first = LETTER_RUN.match(word)
+        after = word[first.end():first.end() + 1] if first else ""
+        if first is None or not after.isascii():
+            return None
+        runs.add(first.group().lower())
+    return frozenset(runs)
+
+
+def may_hold_words(window: str, first_runs: frozenset[str] | None) -> bool:
+    """Whether a window may hold a match of a near rule's words: one of its runs of ASCII
+    letters is one of their ``first_runs``, or it holds a character a case-blind [A-Za-z]
+    matches beyond ASCII (the words' pattern reads it then). Runs are found in the window
+    lowered (without those characters, its runs of small letters are the window's runs of
+    letters lowered) by a scan for letters; the pattern, case-blind and starting with a
+    look-behind, is tried in full at every position of the window."""
+    return (first_runs is None
+            or (not window.isascii() and FOLDED_ONTO_LETTERS.search(window) is not None)
+            or not first_runs.isdisjoint(LOWER_LETTER_RUN.findall(window.lower())))
 
 
 def words_body(words: list[str]) -> str:

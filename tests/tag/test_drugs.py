@@ -224,3 +224,14 @@ def test_overlapping_candidates_keep_the_more_trusted_then_the_longer():
              Candidate(34, 37, "ng", "lexicon", "drug.brand", False)]
     assert [text[c.start:c.end] for c in most_trusted(found)] == [
         "CPX-351", "liposomal daunorubicin", "G-CSF"]
+
+
+def test_a_tracer_or_contrast_agent_is_known_by_the_rules_pattern_and_remembered():
+    from pipeline.tag.drugs import drug_rules
+
+    rules = drug_rules()
+    names = ["fludeoxyglucose (18f)", "gadobutrol", "iohexol", "ga 68 dotatate", "cisplatin",
+             "indocyanine green", "methotrexate", "tc-99m sestamibi", "interleukin-2"]
+    for name in names * 2:  # the second time from what was remembered
+        assert rules.names_diagnostic_agent(name) == bool(rules.diagnostic.search(name))
+    assert rules.names_diagnostic_agent("gadobutrol") and not rules.names_diagnostic_agent("cisplatin")

@@ -63,26 +63,37 @@ def test_mention_evidence_stops_at_headings_and_section_edges_and_is_a_row_in_ta
     assert (in_table.section, in_table.sentence) == ("table", "1\tEML4\tcrizotinib")
 
 
-def test_the_bounded_bracket_search_finds_what_scispacys_matcher_keeps(nlp):
+def kept_by_scispacy(doc, matches):
+    """(long start, long end, short start, short end) of the candidates scispaCy's
+    filter_matches keeps from (id, start, end) bracket matches."""
     from scispacy.abbreviation import filter_matches
+
+    inner = [(m, start + 1, end - 1) for m, start, end in matches]
+    return sorted((long.start, long.end, short.start, short.end)
+                  for long, short in filter_matches(inner, doc))
+
+
+def bracket_matcher(nlp):
+    """scispaCy's "( anything+ )" Matcher."""
     from spacy.matcher import Matcher
 
+    matcher = Matcher(nlp.vocab)
+    matcher.add("parenthesis", [[{"ORTH": "("}, {"OP": "+"}, {"ORTH": ")"}]])
+    return matcher
+
+
+def test_the_bounded_bracket_search_finds_what_scispacys_matcher_keeps(nlp):
     from pipeline.tag.abbreviations import bracket_pairs
 
     doc = nlp.make_doc("Inflammatory myofibroblastic tumor (IMT) with an anaplastic lymphoma kinase "
                        "(ALK) fusion (EML4-ALK (variant 3), detected by next-generation sequencing "
                        "(NGS)) was treated (after ( a long pause of many many more than eight "
                        "words here ) too) with gemtuzumab ozogamicin (GO).")
-    matcher = Matcher(nlp.vocab)
-    matcher.add("parenthesis", [[{"ORTH": "("}, {"OP": "+"}, {"ORTH": ")"}]])
-
-    def kept(matches):
-        inner = [(m, start + 1, end - 1) for m, start, end in matches]
-        return sorted((long.start, long.end, short.start, short.end)
-                      for long, short in filter_matches(inner, doc))
-
-    assert kept(bracket_pairs(doc)) == kept(matcher(doc))
-    assert len(kept(bracket_pairs(doc))) >= 4  # IMT, ALK, NGS, GO among them
+    matcher = bracket_matcher(nlp)
+    assert kept_by_scispacy(doc, bracket_pairs(doc)) == kept_by_scispacy(doc, matcher(doc))
+    assert len(kept_by_scispacy(doc, bracket_pairs(doc))) >= 4  # IMT, ALK, NGS, GO among them
+    unopened = nlp.make_doc("A text with no opening bracket: 1) ALK, 2) ROS1.")
+    assert bracket_pairs(unopened) == [] and matcher(unopened) == []
 
 
 def read_both_ways(nlp, text):
@@ -320,3 +331,30 @@ def test_mentions_sharing_their_set_of_fields_keep_it_whole(tmp_path, report_tex
     assert first.model_fields_set == second.model_fields_set == set(Mention.model_fields)
     assert copied.model_fields_set == set(Mention.model_fields) and copied.normalised == "X"
     assert first.rule == "another.rule" and second.rule != "another.rule"
+
+
+def test_the_detector_reads_random_texts_as_scispacys_rules_do(nlp):
+    """Random words and brackets, spaced or not, or no "(" at all: the bracket pairs, the
+    candidates and each long form's first token (found from where the tokens start) are
+    scispaCy's."""
+    import random
+
+    from pipeline.tag.abbreviations import bracket_pairs, definition_candidates, long_form_start
+
+    matcher = bracket_matcher(nlp)
+    pieces = ["(", ")", " (", ") ", "  ", " ", "-", "İ", "α", "5", "ab", "Ab", "CD", "x1",
+              "tumor", "Kinase", "ALK", "of", "the", ".", ","]
+    chooser = random.Random(18)
+    compared = 0
+    for _ in range(1000):
+        text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(5, 60)))
+        tokens, matches, theirs = read_both_ways(nlp, text)
+        doc = nlp.make_doc(text)
+        assert kept_by_scispacy(doc, bracket_pairs(doc)) == kept_by_scispacy(doc, matcher(doc))
+        ours = definition_candidates(tokens, matches)
+        assert ours == [(long.start, long.end, short.start, short.end) for long, short in theirs]
+        for (long_start, long_end, short_start, short_end), (long, short) in zip(ours, theirs):
+            assert long_form_start(tokens, long_start, long_end, short_start, short_end) == (
+                scispacys_long_form_start(long, short)), text
+            compared += 1
+    assert compared > 200
