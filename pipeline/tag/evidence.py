@@ -47,6 +47,8 @@ class ContextRule:
     weight: int
     pattern: re.Pattern
     only: frozenset[str] = frozenset()
+    # a rule of words placed "near": its search answered from the window's words
+    words: "NearWords | None" = None
 
     @classmethod
     def from_dict(cls, data: dict, *, file: str, where: str) -> "ContextRule":
@@ -65,23 +67,66 @@ class ContextRule:
             raise RuleFileError(Errors.E103.format(file=file, where=where, key="words, pattern",
                                                    expected="given, one of the two",
                                                    value=sorted(data)))
+        words = None
         if "words" in data:
-            body = words_body(check_str_list(data["words"], file=file, where=where, key="words"))
+            words = check_str_list(data["words"], file=file, where=where, key="words")
+            body = words_body(words)
         else:
             body = check_type(data["pattern"], str, file=file, where=where, key="pattern",
                               description="a regular expression")
         # "after" is matched from the candidate's end, "before" searched up to its start
         anchored = {"near": body, "after": rf"[{DASHES}\s]*(?:{body})",
                     "before": rf"(?:{body})[{DASHES}\s]*$"}[place]
-        return cls(data["name"], place, weight, re.compile(anchored, re.IGNORECASE),
-                   frozenset(only))
+        pattern = re.compile(anchored, re.IGNORECASE)
+        return cls(data["name"], place, weight, pattern, frozenset(only),
+                   NearWords.of(words, pattern) if words and place == "near" else None)
 
     def holds(self, text: str, start: int, end: int, window: str) -> bool:
         if self.place == "near":
-            return bool(self.pattern.search(window))
+            return self.words.found_in(window) if self.words else bool(self.pattern.search(window))
         if self.place == "after":
             return bool(self.pattern.match(text, end, min(len(text), end + REACH)))
         return bool(self.pattern.search(text, max(0, start - REACH), start))
+
+
+LETTERS = re.compile("[A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class NearWords:
+    """Whether a window holds one of a rule's words (``pattern``: :func:`words_body` of
+    them, placed "near"), read from the window's runs of ASCII letters where it is ASCII:
+    ``pattern`` tried at every character of a window (it starts with a look-behind, and
+    its words with almost every letter) costs about 750 instructions a character, and
+    most windows hold no word of two or more runs. A word of letters alone is found
+    where a run of the window, in lower case, is that word (no letter on either side);
+    a longer word starts where a run is its first letters (a space or dash after them),
+    and only then is ``pattern`` asked."""
+
+    pattern: re.Pattern
+    alone: frozenset[str]  # the words of letters alone, in lower case
+    opening: frozenset[str]  # the letters the other words start with, in lower case
+
+    @classmethod
+    def of(cls, words: list[str], pattern: re.Pattern) -> "NearWords | None":
+        """None when a word starts with no ASCII letter (nothing to look up)."""
+        openings = [LETTERS.match(word) for word in words]
+        if None in openings:
+            return None
+        alone = {word.lower() for word, opening in zip(words, openings) if opening.end() == len(word)}
+        return cls(pattern, frozenset(alone),
+                   frozenset(opening.group().lower() for word, opening in zip(words, openings)
+                             if opening.end() < len(word)))
+
+    def found_in(self, window: str) -> bool:
+        """``bool(pattern.search(window))``: beyond ASCII (a character re folds onto a
+        letter, a dash of another kind), the pattern's own search."""
+        if not window.isascii():
+            return bool(self.pattern.search(window))
+        runs = set(LETTERS.findall(window.lower()))
+        if not runs.isdisjoint(self.alone):
+            return True
+        return not runs.isdisjoint(self.opening) and bool(self.pattern.search(window))
 
 
 def words_body(words: list[str]) -> str:

@@ -113,3 +113,31 @@ def test_rule_words_as_a_trie_are_found_where_the_words_one_by_one_are():
             assert bool(trie.match(text, start)) == bool(plain.match(text, start)), (text, start)
     assert [bool(trie.search(text)) for text in texts] == [
         True, True, True, True, False, False, True, False, False]
+
+
+def test_near_words_are_found_from_the_window_runs_where_the_pattern_finds_them():
+    import random
+    import re
+
+    from pipeline.tag.drugs import drug_rules
+    from pipeline.tag.evidence import NearWords, words_body
+    from pipeline.tag.gene_rules import gene_rules
+
+    words = ["gene", "genes", "wild-type", "tumor marker", "IHC", "mRNA", "co-expressed"]
+    mine = NearWords.of(words, re.compile(words_body(words), re.IGNORECASE))
+    assert NearWords.of(["+", "gene"], re.compile(words_body(["+", "gene"]), re.IGNORECASE)) is None
+    rules = [rule.words for rules in (gene_rules().evidence, drug_rules().evidence)
+             for rule in rules.rules if rule.words] + [mine]
+    assert len(rules) == 3
+    sentences = ["The GENE was", "wild\u2013type KRAS", "wild-typed", "tumor\n marker CEA",
+                 "3mRNA levels", "ihc", "co-expression", "co-expressed", "a genetic test",
+                 "regenes", "\u017fignaling", "treated with", "nothing here", ""]
+    rng = random.Random(7)
+    pieces = ["gene", "genes", "wild", "type", "tumor", "marker", "ihc", "mrna", "co",
+              "expressed", "treated", "with", "a", "x", "2", " ", "  ", "-", "\u2013", "\n",
+              "\u017f", "K", "é", "(", "/"]
+    sentences += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+                  for _ in range(3000)]
+    for near in rules:
+        for sentence in sentences:
+            assert near.found_in(sentence) == bool(near.pattern.search(sentence)), sentence
