@@ -184,8 +184,10 @@ class Evidence:
         a rule looks in it."""
         rules = self.applicable(labels | WEAK_LABEL if prior < STRONG else labels, in_scope)
         window = cue_window(text, start, end, sentence) if rules.against_near else ""
-        score = prior + sum(rule.weight for rule in rules.against
-                            if rule.holds(text, start, end, window))
+        score = prior
+        for rule in rules.against:  # a loop: most candidates meet none (no generator made)
+            if rule.holds(text, start, end, window):
+                score += rule.weight
         if score >= ACCEPT:
             return score
         if rules.for_near and not rules.against_near:
