@@ -294,6 +294,9 @@ def test_markers_are_found_at_the_runs_they_start_with_as_the_pattern_finds_them
     assert found == [m.group() for m in rules.marker_forms.finditer(text)]
     assert found == ["Napsin A", "CK5/6", "Ki-67", "chromogranin A", "synaptophysin", "c-kit",
                      "CK20"]
+    # a text none of whose runs starts a marker is not searched, as the pattern finds none
+    plain = "The tumour cells were negative for SMAD4 loss; CK 7 and ki 67 were not stained."
+    assert printed_markers(plain, rules) == [] == list(rules.marker_forms.finditer(plain))
 
 
 def test_a_form_no_respelling_can_make_a_key_is_not_respelt(gene_lexicon):
