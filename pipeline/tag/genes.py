@@ -56,7 +56,7 @@ MAX_NAME_WORDS = 8
 REMEMBERED_FORMS = 1 << 14  # printed forms whose reading a gene tagger keeps (read_form)
 PROTEIN_NAME = re.compile(r"^p\d{2,3}$")  # p53, p16, p63
 LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/|\s*-\s*)\s*$")
-LIKE_COMPOUND = re.compile(r"^(?:-[A-Za-z]+)*-like\b")
+LIKE_COMPOUND = re.compile(r"(?:-[A-Za-z]+)*-like\b")  # matched at a mention's end
 CODED = frozenset({"coded"})  # the label of a form printed with a digit ("PD-L1", "CK7")
 GENE_ISH = re.compile(r"\b(?:kinase|receptor|protein|factor|gene|antigen|ligand|domain|enzyme|"
                       r"synthase|homolog|oncogene|transcript|channel|transporter|subunit|"
@@ -301,8 +301,9 @@ def strength(candidate: Candidate, words: frozenset[str]) -> str:
 
 def inside_like_compound(text: str, candidate: Candidate) -> bool:
     """'Moesin-ezrin-radixin-like protein': names inside another protein's name."""
-    after = text[candidate.end:candidate.end + 60]
-    return bool(LIKE_COMPOUND.match(after))
+    # matched in place (no copy of the 60 characters): at ``pos`` re anchors the match,
+    # and ``endpos`` ends the text as a slice would
+    return bool(LIKE_COMPOUND.match(text, candidate.end, candidate.end + 60))
 
 
 def author_initials(text: str, candidate: Candidate, words: frozenset[str]) -> bool:
@@ -476,7 +477,7 @@ class GeneTagger:
             symbol, verdict = self.resolve(candidate, sentence.text if sentence else "")
             if verdict == "reject" and symbol and called_a_gene(text, candidate):
                 verdict = "strong"
-            if (rules.family_words.match(text[end:end + 40])
+            if (rules.family_words.match(text, end, end + 40)
                     or inside_like_compound(text, candidate)
                     or (verdict != "strong" and defined_otherwise(candidate, defined, self.lexicon))):
                 vetoed.add(printed)  # what the document says this form is, it is throughout
