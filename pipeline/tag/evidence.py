@@ -47,9 +47,8 @@ class ContextRule:
     weight: int
     pattern: re.Pattern
     only: frozenset[str] = frozenset()
-    # of a rule of words placed "near": the lower-case runs of ASCII letters its words
-    # start with (:func:`first_letter_runs`); None: no screen
-    first_runs: frozenset[str] | None = None
+    # a rule of words placed "near": its search answered from the window's words
+    words: "NearWords | None" = None
 
     @classmethod
     def from_dict(cls, data: dict, *, file: str, where: str) -> "ContextRule":
@@ -68,62 +67,66 @@ class ContextRule:
             raise RuleFileError(Errors.E103.format(file=file, where=where, key="words, pattern",
                                                    expected="given, one of the two",
                                                    value=sorted(data)))
-        first_runs = None
+        words = None
         if "words" in data:
             words = check_str_list(data["words"], file=file, where=where, key="words")
             body = words_body(words)
-            first_runs = first_letter_runs(words) if place == "near" else None
         else:
             body = check_type(data["pattern"], str, file=file, where=where, key="pattern",
                               description="a regular expression")
         # "after" is matched from the candidate's end, "before" searched up to its start
         anchored = {"near": body, "after": rf"[{DASHES}\s]*(?:{body})",
                     "before": rf"(?:{body})[{DASHES}\s]*$"}[place]
-        return cls(data["name"], place, weight, re.compile(anchored, re.IGNORECASE),
-                   frozenset(only), first_runs)
+        pattern = re.compile(anchored, re.IGNORECASE)
+        return cls(data["name"], place, weight, pattern, frozenset(only),
+                   NearWords.of(words, pattern) if words and place == "near" else None)
 
     def holds(self, text: str, start: int, end: int, window: str) -> bool:
         if self.place == "near":
-            return may_hold_words(window, self.first_runs) and bool(self.pattern.search(window))
+            return self.words.found_in(window) if self.words else bool(self.pattern.search(window))
         if self.place == "after":
             return bool(self.pattern.match(text, end, min(len(text), end + REACH)))
         return bool(self.pattern.search(text, max(0, start - REACH), start))
 
 
-LETTER_RUN = re.compile("[A-Za-z]+")
-LOWER_LETTER_RUN = re.compile("[a-z]+")
-# The characters beyond ASCII that a case-blind [A-Za-z] matches, among them those whose
-# lower case holds an ASCII letter ("İ", the kelvin sign; tests/tag/test_evidence.py checks
-# both against the whole of Unicode)
-FOLDED_ONTO_LETTERS = re.compile("[\u0130\u0131\u017f\u212a]")
+LETTERS = re.compile("[A-Za-z]+")
 
 
-def first_letter_runs(words: list[str]) -> frozenset[str] | None:
-    """The run of ASCII letters each word starts with, in lower case, when each starts
-    with one and goes on (if at all) with an ASCII character ("mg" of "mg/m2"); else None.
-    A match of :func:`words_body` then starts a run of the text's letters that is one of
-    them: nothing of [A-Za-z] stands before it, and after the word's first run the text
-    holds no letter (the word's next character, or the text after the word)."""
-    runs = set()
-    for word in words:
-        first = LETTER_RUN.match(word)
-        after = word[first.end():first.end() + 1] if first else ""
-        if first is None or not after.isascii():
+@dataclass(frozen=True)
+class NearWords:
+    """Whether a window holds one of a rule's words (``pattern``: :func:`words_body` of
+    them, placed "near"), read from the window's runs of ASCII letters where it is ASCII:
+    ``pattern`` tried at every character of a window (it starts with a look-behind, and
+    its words with almost every letter) costs about 750 instructions a character, and
+    most windows hold no word of two or more runs. A word of letters alone is found
+    where a run of the window, in lower case, is that word (no letter on either side);
+    a longer word starts where a run is its first letters (a space or dash after them),
+    and only then is ``pattern`` asked."""
+
+    pattern: re.Pattern
+    alone: frozenset[str]  # the words of letters alone, in lower case
+    opening: frozenset[str]  # the letters the other words start with, in lower case
+
+    @classmethod
+    def of(cls, words: list[str], pattern: re.Pattern) -> "NearWords | None":
+        """None when a word starts with no ASCII letter (nothing to look up)."""
+        openings = [LETTERS.match(word) for word in words]
+        if None in openings:
             return None
-        runs.add(first.group().lower())
-    return frozenset(runs)
+        alone = {word.lower() for word, opening in zip(words, openings) if opening.end() == len(word)}
+        return cls(pattern, frozenset(alone),
+                   frozenset(opening.group().lower() for word, opening in zip(words, openings)
+                             if opening.end() < len(word)))
 
-
-def may_hold_words(window: str, first_runs: frozenset[str] | None) -> bool:
-    """Whether a window may hold a match of a near rule's words: one of its runs of ASCII
-    letters is one of their ``first_runs``, or it holds a character a case-blind [A-Za-z]
-    matches beyond ASCII (the words' pattern reads it then). Runs are found in the window
-    lowered (without those characters, its runs of small letters are the window's runs of
-    letters lowered) by a scan for letters; the pattern, case-blind and starting with a
-    look-behind, is tried in full at every position of the window."""
-    return (first_runs is None
-            or (not window.isascii() and FOLDED_ONTO_LETTERS.search(window) is not None)
-            or not first_runs.isdisjoint(LOWER_LETTER_RUN.findall(window.lower())))
+    def found_in(self, window: str) -> bool:
+        """``bool(pattern.search(window))``: beyond ASCII (a character re folds onto a
+        letter, a dash of another kind), the pattern's own search."""
+        if not window.isascii():
+            return bool(self.pattern.search(window))
+        runs = set(LETTERS.findall(window.lower()))
+        if not runs.isdisjoint(self.alone):
+            return True
+        return not runs.isdisjoint(self.opening) and bool(self.pattern.search(window))
 
 
 def words_body(words: list[str]) -> str:
@@ -181,8 +184,10 @@ class Evidence:
         a rule looks in it."""
         rules = self.applicable(labels | WEAK_LABEL if prior < STRONG else labels, in_scope)
         window = cue_window(text, start, end, sentence) if rules.against_near else ""
-        score = prior + sum(rule.weight for rule in rules.against
-                            if rule.holds(text, start, end, window))
+        score = prior
+        for rule in rules.against:  # a loop: most candidates meet none (no generator made)
+            if rule.holds(text, start, end, window):
+                score += rule.weight
         if score >= ACCEPT:
             return score
         if rules.for_near and not rules.against_near:

@@ -82,7 +82,8 @@ def marker_runs(markers: list[str]) -> frozenset[str] | None:
 
 
 # right after a mention: "KSR family", "insulin receptor superfamily", "(TAPE) domain"
-FAMILY_WORD_BEFORE = r"^\)?\s+(?:gene\s+|protein\s+)?"
+# (matched at the mention's end, the text ended 40 characters on: ``match(text, end, end + 40)``)
+FAMILY_WORD_BEFORE = r"\)?\s+(?:gene\s+|protein\s+)?"
 
 
 @lru_cache(maxsize=1)

@@ -56,7 +56,7 @@ MAX_NAME_WORDS = 8
 REMEMBERED_FORMS = 1 << 14  # printed forms whose reading a gene tagger keeps (read_form)
 PROTEIN_NAME = re.compile(r"^p\d{2,3}$")  # p53, p16, p63
 LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/|\s*-\s*)\s*$")
-LIKE_COMPOUND = re.compile(r"^(?:-[A-Za-z]+)*-like\b")
+LIKE_COMPOUND = re.compile(r"(?:-[A-Za-z]+)*-like\b")  # matched at a mention's end
 CODED = frozenset({"coded"})  # the label of a form printed with a digit ("PD-L1", "CK7")
 GENE_ISH = re.compile(r"\b(?:kinase|receptor|protein|factor|gene|antigen|ligand|domain|enzyme|"
                       r"synthase|homolog|oncogene|transcript|channel|transporter|subunit|"
@@ -236,6 +236,8 @@ def printed_markers(text: str, rules: GeneRules) -> list[re.Match]:
     if rules.marker_runs is None:
         return list(rules.marker_forms.finditer(text))
     runs = ascii_runs(text)
+    if rules.marker_runs.isdisjoint(runs.printed):
+        return []  # most texts (a set operation at C speed, no index made for each run)
     return matches_at_runs(rules.marker_forms, text, runs.starts, runs.printed, rules.marker_runs)
 
 
@@ -299,8 +301,9 @@ def strength(candidate: Candidate, words: frozenset[str]) -> str:
 
 def inside_like_compound(text: str, candidate: Candidate) -> bool:
     """'Moesin-ezrin-radixin-like protein': names inside another protein's name."""
-    after = text[candidate.end:candidate.end + 60]
-    return bool(LIKE_COMPOUND.match(after))
+    # matched in place (no copy of the 60 characters): at ``pos`` re anchors the match,
+    # and ``endpos`` ends the text as a slice would
+    return bool(LIKE_COMPOUND.match(text, candidate.end, candidate.end + 60))
 
 
 def author_initials(text: str, candidate: Candidate, words: frozenset[str]) -> bool:
@@ -467,43 +470,42 @@ class GeneTagger:
         vetoed: set[str] = set()
         candidates = with_markers(find_candidates(text, self.lexicon, self.words), text, rules)
         for index, candidate in enumerate(candidates):
-            sentence = sentence_at(sentences, candidate.start)
+            # its fields as locals: a named tuple's field is read by a descriptor call
+            # (about 200 instructions), and each is read several times below
+            start, end, printed, _, rank, shared_by = candidate
+            sentence = sentence_at(sentences, start)
             symbol, verdict = self.resolve(candidate, sentence.text if sentence else "")
             if verdict == "reject" and symbol and called_a_gene(text, candidate):
                 verdict = "strong"
-            if (rules.family_words.match(text[candidate.end:candidate.end + 40])
+            if (rules.family_words.match(text, end, end + 40)
                     or inside_like_compound(text, candidate)
                     or (verdict != "strong" and defined_otherwise(candidate, defined, self.lexicon))):
-                vetoed.add(candidate.printed)  # what the document says this form is, it is throughout
+                vetoed.add(printed)  # what the document says this form is, it is throughout
                 continue
             if (author_initials(text, candidate, self.words)
                     or spells_out_a_drug_product(candidate, defined)
-                    or (candidate.rank == "lower_case"
-                        and text[max(0, candidate.start - 1):candidate.start] == "/")):
+                    or (rank == "lower_case" and text[max(0, start - 1):start] == "/")):
                 continue  # after a slash, a word in lower case names the gene before it: "HER2/neu"
-            if symbol is None and candidate.shared and strength(candidate, self.words) != "reject":
+            if symbol is None and shared_by and strength(candidate, self.words) != "reject":
                 shared.append((index, candidate))
             if verdict == "reject" or symbol is None:
                 continue
             if inside_a_drug_name(text, candidate, self.drugs):
                 continue  # "DM1" of "T-DM1" (trastuzumab emtansine)
-            if (reads_as_drug(text, candidate.start, candidate.end, sentence, self.drugs,
-                              drug_rules())
-                    and rules.evidence.score(WEAK, text, candidate.start, candidate.end,
-                                             sentence) < ACCEPT):
+            if (reads_as_drug(text, start, end, sentence, self.drugs, drug_rules())
+                    and rules.evidence.score(WEAK, text, start, end, sentence) < ACCEPT):
                 continue  # a drug here, with no gene word near: "procarbazine-CCNU-vincristine"
-            in_scope = not in_ranges(candidate.start, excluded)
+            in_scope = not in_ranges(start, excluded)
             # a symbol in lower case, or a clinical abbreviation, reads as something else
             # first: it needs two pieces of evidence
             prior = (STRONG if verdict == "strong" else WEAKER if reads_first_as_other(
                 candidate, rules) else WEAK)
-            score = rules.evidence.score(prior, text, candidate.start, candidate.end, sentence,
-                                         labels=CODED if any(map(str.isdigit, candidate.printed))
+            score = rules.evidence.score(prior, text, start, end, sentence,
+                                         labels=CODED if any(map(str.isdigit, printed))
                                          else frozenset(), in_scope=in_scope
-                                         ) + inside(candidate.start, candidate.end, proposed)
+                                         ) + inside(start, end, proposed)
             if score >= ACCEPT:
-                accepted[index] = Tag("gene", candidate.start, candidate.end, symbol,
-                                      f"gene.{candidate.rank}")
+                accepted[index] = Tag("gene", start, end, symbol, f"gene.{rank}")
             elif score == WEAK:
                 weak.append((index, candidate, symbol))
         for index in [i for i, tag in accepted.items() if candidates[i].printed in vetoed]:

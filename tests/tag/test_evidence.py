@@ -115,49 +115,29 @@ def test_rule_words_as_a_trie_are_found_where_the_words_one_by_one_are():
         True, True, True, True, False, False, True, False, False]
 
 
-def test_the_letters_a_case_blind_class_of_ascii_letters_matches_beyond_ascii_are_listed():
-    """... and they hold every character whose lower case holds an ASCII letter."""
-    import re
-    import sys
-
-    from pipeline.tag.evidence import FOLDED_ONTO_LETTERS
-
-    letters = re.compile("[A-Za-z]", re.IGNORECASE)
-    beyond = [chr(code) for code in range(128, sys.maxunicode + 1) if letters.match(chr(code))]
-    assert beyond == [chr(code) for code in range(128, sys.maxunicode + 1)
-                      if FOLDED_ONTO_LETTERS.match(chr(code))]
-    lowered_to_letters = [chr(code) for code in range(128, sys.maxunicode + 1)
-                          if re.search("[a-z]", chr(code).lower())]
-    assert set(lowered_to_letters) <= set(beyond)
-
-
-def test_a_near_rule_s_words_are_sought_only_in_a_window_holding_a_first_run_of_them():
-    """The screen of a near rule's words (the runs of letters they start with) lets through
-    every window the words' pattern finds a match in: windows written and random."""
+def test_near_words_are_found_from_the_window_runs_where_the_pattern_finds_them():
     import random
+    import re
 
     from pipeline.tag.drugs import drug_rules
-    from pipeline.tag.evidence import first_letter_runs, may_hold_words
+    from pipeline.tag.evidence import NearWords, words_body
     from pipeline.tag.gene_rules import gene_rules
 
-    assert first_letter_runs(["mg/m2", "first-line", "Treated"]) == {"mg", "first", "treated"}
-    assert first_letter_runs(["-dependent"]) is None and first_letter_runs(["Grαde"]) is None
-    rules = [rule for evidence in (drug_rules().evidence, gene_rules().evidence)
-             for rule in evidence.rules if rule.first_runs is not None]
-    assert rules
-    written = ["was given 75 mg/m2 daily", "no cue at all here", "pre-treated", "MG/M2",
-               "treatedly", "the ſtart", "first\u2013line", "the \u212aINASE", "Ab1 x-ray",
-               "IHC-positive tumour cells", "fusion", "an exon 19 deletion", ""]
-    pieces = ["mg", "MG", "/", "m2", "given", "Given", "treat", "ed", "-", "\u2013", " ", "\n", "5", "İ", "ſ",
-              "\u212a", "α", "kinase", "fusion", "mutation", "gene", "s", "x", "CD", "(", ")"]
-    chooser = random.Random(18)
-    windows = written + ["".join(chooser.choice(pieces) for _ in range(chooser.randint(1, 25)))
-                         for _ in range(3000)]
-    found = 0
-    for rule in rules:
-        for window in windows:
-            expected = bool(rule.pattern.search(window))
-            assert rule.holds(window, 0, 0, window) == expected, (rule.name, window)
-            found += expected
-        assert not all(may_hold_words(window, rule.first_runs) for window in windows)
-    assert found > 100
+    words = ["gene", "genes", "wild-type", "tumor marker", "IHC", "mRNA", "co-expressed"]
+    mine = NearWords.of(words, re.compile(words_body(words), re.IGNORECASE))
+    assert NearWords.of(["+", "gene"], re.compile(words_body(["+", "gene"]), re.IGNORECASE)) is None
+    rules = [rule.words for rules in (gene_rules().evidence, drug_rules().evidence)
+             for rule in rules.rules if rule.words] + [mine]
+    assert len(rules) == 3
+    sentences = ["The GENE was", "wild\u2013type KRAS", "wild-typed", "tumor\n marker CEA",
+                 "3mRNA levels", "ihc", "co-expression", "co-expressed", "a genetic test",
+                 "regenes", "\u017fignaling", "treated with", "nothing here", ""]
+    rng = random.Random(7)
+    pieces = ["gene", "genes", "wild", "type", "tumor", "marker", "ihc", "mrna", "co",
+              "expressed", "treated", "with", "a", "x", "2", " ", "  ", "-", "\u2013", "\n",
+              "\u017f", "K", "é", "(", "/"]
+    sentences += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+                  for _ in range(3000)]
+    for near in rules:
+        for sentence in sentences:
+            assert near.found_in(sentence) == bool(near.pattern.search(sentence)), sentence

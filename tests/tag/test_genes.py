@@ -294,6 +294,9 @@ def test_markers_are_found_at_the_runs_they_start_with_as_the_pattern_finds_them
     assert found == [m.group() for m in rules.marker_forms.finditer(text)]
     assert found == ["Napsin A", "CK5/6", "Ki-67", "chromogranin A", "synaptophysin", "c-kit",
                      "CK20"]
+    # a text none of whose runs starts a marker is not searched, as the pattern finds none
+    plain = "The tumour cells were negative for SMAD4 loss; CK 7 and ki 67 were not stained."
+    assert printed_markers(plain, rules) == [] == list(rules.marker_forms.finditer(plain))
 
 
 def test_a_form_no_respelling_can_make_a_key_is_not_respelt(gene_lexicon):
@@ -348,3 +351,25 @@ def test_a_printed_form_is_read_once_whatever_its_context(nlp):
     # is spoken of; what its printed form says (both) was worked out once for its two uses
     assert found == [("ALK", "ALK"), ("SMA", "SMN1"), ("SMA", "ACTA2"), ("ALK", "ALK")]
     assert sorted(tagger.forms) == [("ALK", "approved", "ALK"), ("SMA", "previous", "SMN1")]
+
+
+def test_family_words_and_like_compounds_are_matched_in_place_as_in_a_cut_of_the_text():
+    import random
+    import re
+
+    from pipeline.tag.gene_rules import gene_rules
+    from pipeline.tag.genes import LIKE_COMPOUND
+
+    pairs = [(gene_rules().family_words, 40), (LIKE_COMPOUND, 60)]
+    texts = ["KSR family members", "EML protein (TAPE) domain", "insulin receptor superfamily",
+             "Moesin-ezrin-radixin-like protein", "ALK-like", "TP53) gene family", "ALK likes"]
+    rng = random.Random(3)
+    pieces = [" ", "\n", ")", "-", "gene ", "protein ", "family", "members", "domain", "like",
+              "ezrin", "x", "2", "é"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 14))) for _ in range(2000)]
+    for pattern, reach in pairs:
+        cut = re.compile("^" + pattern.pattern, pattern.flags)
+        for text in texts:
+            for end in range(len(text) + 1):
+                in_place, in_cut = pattern.match(text, end, end + reach), cut.match(text[end:end + reach])
+                assert (in_place and in_place.group()) == (in_cut and in_cut.group()), (text, end)
