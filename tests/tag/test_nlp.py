@@ -8,7 +8,8 @@ import spacy
 from spacy.symbols import ORTH
 
 from pipeline.tag.nlp import (CACHED_CHUNKS, PLAIN_ALPHABETS, PLAIN_LETTERS, AffixPattern, PlainLetters, WordEdges,
-                              idle_special_cases, whole_word_match, matches_within, without_idle_special_cases)
+                              idle_special_cases, whole_word_match, matches_within, tokenizer_warnings_off,
+                              without_idle_special_cases)
 
 LETTERS = string.ascii_letters
 LETTERS_AND_DIGITS = string.ascii_letters + string.digits
@@ -126,7 +127,8 @@ def test_the_tagger_screens_its_affix_patterns_and_tokenizes_as_scispacy(nlp):
     assert tokenizer.token_match == PLAIN_LETTERS.issuperset
     assert tokenizer.token_match.__self__.pattern == PlainLetters.pattern
     assert all(set(LETTERS) <= set(alphabet) for alphabet, _ in PLAIN_ALPHABETS)
-    scispacy = combined_rule_tokenizer(spacy.blank("en", vocab=nlp.vocab))
+    with tokenizer_warnings_off():  # scispaCy's patterns: re's "Possible set union" warning
+        scispacy = combined_rule_tokenizer(spacy.blank("en", vocab=nlp.vocab))
     random = Random(14)  # and words of letters, digits and others, for the possessive repeats
     for word in ("EGFR", "tumour", "x", "EGFR2", "ALK+", "résistance", "ſtage", "abc\n", "", "10mg", "2019",
                  "T790", "٣", *("".join(random.choices("aZ09,.-(é\n", k=random.randint(1, 6)))
