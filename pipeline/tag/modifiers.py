@@ -143,22 +143,24 @@ class ContextRules:
                    PhraseIndex([lists["pseudo"]]), first_words(lists["pseudo"]))
 
     def triggers_between(self, text: str, start: int, end: int,
-                         runs: tuple[list[int], list[str]] | None
+                         runs: tuple[list[int], list[str]] | None, words: set[str] | None
                          ) -> list[tuple[ContextRule, re.Match]]:
         """The rules' matches in ``text[start:end]`` (a sentence, its ``runs``:
-        :func:`~pipeline.tag.matching.runs_between`), rule by rule in their order: a rule
-        is tried only if the sentence holds every word of one of its phrases, and only at
-        the runs such a phrase starts with (:func:`held_matches`)."""
-        held = self.phrase_index.held_phrases(None if runs is None else set(runs[1]))
+        :func:`~pipeline.tag.matching.runs_between`, and their ``words``, a set), rule by
+        rule in their order: a rule is tried only if the sentence holds every word of one
+        of its phrases, and only at the runs such a phrase starts with
+        (:func:`held_matches`)."""
+        held = self.phrase_index.held_phrases(words)
         return [(self.rules[number], match) for number, places in held.items()
                 for match in held_matches(self.rules[number].triggers,
                                           self.rules[number].starting, places,
                                           text, start, end, runs)]
 
     def pseudo_between(self, text: str, start: int, end: int,
-                       runs: tuple[list[int], list[str]] | None) -> list[re.Match]:
+                       runs: tuple[list[int], list[str]] | None, words: set[str] | None
+                       ) -> list[re.Match]:
         """The pseudo-triggers' matches in a sentence, as :meth:`triggers_between`."""
-        held = self.pseudo_index.held_phrases(None if runs is None else set(runs[1]))
+        held = self.pseudo_index.held_phrases(words)
         return (held_matches(self.pseudo, self.pseudo_starting, held[0], text, start, end, runs)
                 if held else [])
 
@@ -185,10 +187,11 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
     only where a phrase it can hold starts, nor pseudo-triggers looked for in a sentence
     without a trigger (four in five) or without their words."""
     runs = runs_between(text, start, end)
-    matches = rules.triggers_between(text, start, end, runs)
+    words = None if runs is None else set(runs[1])  # the same for the triggers and the pseudo
+    matches = rules.triggers_between(text, start, end, runs, words)
     if not matches:
         return []
-    pseudo = [m.span() for m in rules.pseudo_between(text, start, end, runs)]
+    pseudo = [m.span() for m in rules.pseudo_between(text, start, end, runs, words)]
     inside = [(t.start, t.end) for t in tags] + pseudo
     found = [Trigger(rule.category, rule.direction, match.start(), match.end(), rule.targets)
              for rule, match in matches

@@ -193,9 +193,10 @@ def test_a_sentence_tries_only_the_rules_with_a_phrase_all_of_whose_words_it_hol
     rules = context_rules().from_dict(data)
     text = "Imatinib was planned, but never given; no one asked."
     def tried(text, start, end):
+        runs = runs_between(text, start, end)
         return [(rules.rules.index(rule), match.group())
-                for rule, match in rules.triggers_between(text, start, end,
-                                                          runs_between(text, start, end))]
+                for rule, match in rules.triggers_between(text, start, end, runs,
+                                                          None if runs is None else set(runs[1]))]
 
     assert tried(text, 0, len(text)) == [(0, "never"), (0, "no"), (1, "was planned"), (2, ";")]
     assert tried(text, 0, 20) == [(1, "was planned")]
@@ -224,9 +225,10 @@ def test_a_rule_tried_at_the_words_its_held_phrases_start_finds_the_same_trigger
     for text in sentences:
         for start, end in ((0, len(text)), (4, len(text) - 3)):
             runs = runs_between(text, start, end)
+            words = None if runs is None else set(runs[1])
             assert ([(rule, match.span())
-                     for rule, match in rules.triggers_between(text, start, end, runs)]
+                     for rule, match in rules.triggers_between(text, start, end, runs, words)]
                     == [(rule, match.span()) for rule in rules.rules
                         for match in rule.triggers.finditer(text, start, end)])
-            assert ([m.span() for m in rules.pseudo_between(text, start, end, runs)]
+            assert ([m.span() for m in rules.pseudo_between(text, start, end, runs, words)]
                     == [m.span() for m in rules.pseudo.finditer(text, start, end)])
