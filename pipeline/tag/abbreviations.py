@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.tag.context import token_columns
+from pipeline.tag.matching import ASCII_LETTER_RUNS
 from pipeline.tag.tags import doc_text
 
 KEY = ("caselit", "abbreviations")
@@ -73,7 +74,6 @@ def parse_abbreviation_list(paragraph: str) -> dict[str, str]:
 BRACKETED_LONG_FORM = re.compile(r"\((?P<long>[^()\n\d]{6,150})\)")
 SHORT_BEFORE = re.compile(rf"(?<![\w-])(?P<short>{SHORT})\s*$")
 SHORT_REACH = 20
-LONG_FORM_WORD = re.compile(r"[A-Za-z]+")
 MIN_WORD = 3  # letters: "0.5 mg/kg" is no long form of "MK-801"
 
 
@@ -91,7 +91,7 @@ def short_first_definitions(text: str) -> dict[str, str]:
         if before is None:
             continue
         short, long_form = before.group("short"), match.group("long").strip()
-        words = LONG_FORM_WORD.findall(long_form)
+        words = ASCII_LETTER_RUNS.findall(long_form)
         if (len(initials(short)) > 1 and looks_short(short)
                 and all(len(word) >= MIN_WORD for word in words)
                 and "".join(word[0] for word in words).lower() == initials(short)):

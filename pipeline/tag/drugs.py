@@ -55,8 +55,9 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
 from pipeline.tag.gene_rules import gene_rules
-from pipeline.tag.matching import (Match, SpanIndex, find_terms, first_scanned_forms,
-                                   holding_parts, lower_keeping_offsets, may_hold_terms, shape)
+from pipeline.tag.matching import (ASCII_LETTER_RUNS, Match, RememberedRuns, SpanIndex, find_terms,
+                                   first_scanned_forms, holding_parts, lower_keeping_offsets,
+                                   may_hold_terms, shape)
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
 from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text, remove_tags
@@ -96,7 +97,12 @@ class DrugRules:
     gene_products: dict[str, str]
     abbreviations: dict[str, str]
     # drug name -> whether ``diagnostic`` finds it one (:meth:`names_diagnostic_agent`)
-    diagnostic_names: dict[str, bool] = field(default_factory=dict, compare=False)
+    diagnostic_names: RememberedRuns = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        diagnostic = self.diagnostic
+        object.__setattr__(self, "diagnostic_names",
+                           RememberedRuns(lambda name: diagnostic.search(name) is not None))
 
     @classmethod
     def from_dict(cls, data: dict) -> "DrugRules":
@@ -128,18 +134,10 @@ class DrugRules:
 
     def names_diagnostic_agent(self, drug: str) -> bool:
         """Whether a drug's name is a tracer's or a contrast agent's (``diagnostic``),
-        remembered per name while the process keeps it (up to REMEMBERED_DRUG_NAMES):
-        documents name the same drugs, and the pattern's alternatives cost about a
-        microsecond a name."""
-        known = self.diagnostic_names.get(drug)
-        if known is None:
-            if len(self.diagnostic_names) >= REMEMBERED_DRUG_NAMES:
-                self.diagnostic_names.clear()
-            known = self.diagnostic_names[drug] = self.diagnostic.search(drug) is not None
-        return known
-
-
-REMEMBERED_DRUG_NAMES = 1 << 14
+        remembered per name while the process keeps it (:class:`RememberedRuns`): documents
+        name the same drugs, and the pattern's alternatives cost about a microsecond a
+        name."""
+        return self.diagnostic_names[drug]
 
 
 @lru_cache(maxsize=1)
@@ -266,9 +264,6 @@ class Definition:
     initials: str = ""  # of the drug names as printed: "pcv" for procarbazine-CCNU-vincristine
 
 
-LETTER_WORDS = re.compile(r"[A-Za-z]+")
-
-
 def named_drugs(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
                 words: frozenset[str]) -> list[tuple[Match, DrugEntry, bool]]:
     """The drug names of a long form that its context there does not speak against, each
@@ -298,7 +293,7 @@ def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
     covered = sum(letters(long_form[m.start:m.end]) for m, _, _ in hits)
     total = letters(long_form)
     if 2 * covered <= total:
-        common = sum(len(word) for word in LETTER_WORDS.findall(long_form)
+        common = sum(len(word) for word in ASCII_LETTER_RUNS.findall(long_form)
                      if word.lower() in words)
         return Definition(frozenset(), False, 2 * common > total)
     return Definition(frozenset(entry.inn for _, entry, _ in hits),

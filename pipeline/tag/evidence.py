@@ -23,6 +23,7 @@ from functools import cached_property
 from pipeline.errors import Errors, RuleFileError
 from pipeline.resources import check_keys, check_str_list, check_type, trie_alternation
 from pipeline.tag.context import Sentence, cue_window
+from pipeline.tag.matching import ASCII_LETTER_RUNS
 
 STRONG, WEAK, WEAKER = 1, 0, -1  # priors
 ACCEPT = 1  # the score a candidate needs to count on its own
@@ -89,9 +90,6 @@ class ContextRule:
         return bool(self.pattern.search(text, max(0, start - REACH), start))
 
 
-LETTERS = re.compile("[A-Za-z]+")
-
-
 @dataclass(frozen=True)
 class NearWords:
     """Whether a window holds one of a rule's words (``pattern``: :func:`words_body` of
@@ -110,7 +108,7 @@ class NearWords:
     @classmethod
     def of(cls, words: list[str], pattern: re.Pattern) -> "NearWords | None":
         """None when a word starts with no ASCII letter (nothing to look up)."""
-        openings = [LETTERS.match(word) for word in words]
+        openings = [ASCII_LETTER_RUNS.match(word) for word in words]
         if None in openings:
             return None
         alone = {word.lower() for word, opening in zip(words, openings) if opening.end() == len(word)}
@@ -123,7 +121,7 @@ class NearWords:
         letter, a dash of another kind), the pattern's own search."""
         if not window.isascii():
             return bool(self.pattern.search(window))
-        runs = set(LETTERS.findall(window.lower()))
+        runs = set(ASCII_LETTER_RUNS.findall(window.lower()))
         if not runs.isdisjoint(self.alone):
             return True
         return not runs.isdisjoint(self.opening) and bool(self.pattern.search(window))

@@ -171,7 +171,8 @@ def resolving_words(words: list[str], lookup: Mapping[str, object],
 
 
 class RememberedRuns(dict):
-    """Run -> ``judge(run)``, for runs of ASCII letters and digits, each worked out on its
+    """Run -> ``judge(run)``, for runs of ASCII letters and digits (or other words a corpus
+    repeats: drug names), each worked out on its
     first look-up while the process remembers it: a corpus repeats its words, so a text's
     runs are screened by one dictionary look-up each at C speed
     (``map(remembered.__getitem__, runs)``), whatever the judge costs. Forgotten after
@@ -431,6 +432,7 @@ def may_hold_terms(text: str, lookup: Mapping[str, object], lower: bool = False)
 # Unicode): a text holding one is read by the regular expression itself.
 FOLDED_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 ASCII_RUNS = re.compile("[A-Za-z0-9]+")
+ASCII_LETTER_RUNS = re.compile("[A-Za-z]+")
 SPLIT_RUNS = re.compile(f"({ASCII_RUNS.pattern})")
 
 
