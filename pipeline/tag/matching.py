@@ -17,7 +17,8 @@ from functools import lru_cache, wraps
 from itertools import accumulate, compress, filterfalse, repeat
 from operator import or_
 from re import _constants as sre_constants, _parser as sre_parser
-from typing import Callable, Container, Iterable, Mapping, NamedTuple, Sequence, TypeVar
+from typing import (Callable, Collection, Container, Iterable, Mapping, NamedTuple, Protocol,
+                    Sequence, TypeVar)
 
 from pipeline.resources import trie_alternation
 from pipeline.screens import REPEATS, ZERO_WIDTH, holds_other_digits, places_of
@@ -138,13 +139,24 @@ def key_words(lookup: Mapping[str, object]) -> KeyWords:
                     frozenset(triples))
 
 
+class KeyScreen(Protocol):
+    """A quick test of keys before they are respelt (see :func:`find_terms`): False only
+    when no respelling of a key can be in the lookup; asked of one key, or of a text's
+    new words at once (``passing``), which may answer most of them by C-level calls."""
+
+    def __call__(self, key: str) -> bool: ...
+
+    def passing(self, keys: Collection[str]) -> Iterable[str]:
+        """The keys the screen lets through."""
+
+
 REMEMBERED_WORDS = 1 << 16  # per lookup: then forgotten, to bound the memory
 _RESOLVING: dict[tuple[int, int, int], tuple[Mapping, Callable, Callable | None, set[str], set[str]]] = {}
 
 
 def resolving_words(words: list[str], lookup: Mapping[str, object],
                     respellings: Callable[[str], tuple[str, ...]],
-                    may_respell: Callable[[str], bool] | None = None) -> set[str]:
+                    may_respell: KeyScreen | None = None) -> set[str]:
     """A set holding those of ``words`` that are keys of ``lookup`` or respelt to one
     (and such words of earlier texts: a corpus repeats its words, so each is looked up
     once per lookup and respelling function while the process remembers it). Only the
@@ -161,7 +173,7 @@ def resolving_words(words: list[str], lookup: Mapping[str, object],
     keys = new & lookup.keys()
     resolving |= keys
     respelt = new - keys
-    for word in respelt if may_respell is None else filter(may_respell, respelt):
+    for word in respelt if may_respell is None else may_respell.passing(respelt):
         for other in respellings(word):
             if lookup.get(other) is not None:
                 resolving.add(word)
@@ -327,7 +339,7 @@ def joined_words(text: str, joiners: str) -> list[bool]:
 
 def resolving_pairs(source: str, words: Words, joined: list[bool], lookup: Mapping[str, object],
                     respellings: Callable[[str], tuple[str, ...]],
-                    may_respell: Callable[[str], bool] | None) -> list[bool]:
+                    may_respell: KeyScreen | None) -> list[bool]:
     """Per word: whether it is joined to the next and the two words (as in ``source``)
     are a key of ``lookup`` or respelt to one (:func:`resolving_words`)."""
     at = list(compress(range(len(joined)), joined))
@@ -343,7 +355,7 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
                accept: Callable[[str, T], bool] | None = None,
                respellings: Callable[[str], tuple[str, ...]] | None = None,
                respellings_keep_words: bool = False, joiners: str = " -",
-               may_respell: Callable[[str], bool] | None = None) -> list[tuple[Match, T]]:
+               may_respell: KeyScreen | None = None) -> list[tuple[Match, T]]:
     """Non-overlapping (match, value) pairs for every phrase whose key is in ``lookup``.
 
     A phrase is 1..``max_words`` words joined by single spaces or hyphens, tried longest
@@ -354,8 +366,8 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     says that respellings change only the characters between a phrase's words. ``joiners`` are the characters that
     may join a phrase's words: "-" alone when no key (nor any respelling of a spaced
     phrase) holds a space, which spares a look-up per word. ``may_respell``, given with
-    ``respellings``, is a quick test of a key, False only when no respelling of it can be
-    in ``lookup``: keys it fails are not respelt.
+    ``respellings``, is a quick test of keys (:class:`KeyScreen`), False only when no
+    respelling of a key can be in ``lookup``: keys it fails are not respelt.
 
     Phrases are tried only at the words that can start one, chosen for the whole text
     at once: a word that is a key, or whose pair with the next word begins one (without

@@ -326,6 +326,34 @@ def test_a_form_no_respelling_can_make_a_key_is_not_respelt(gene_lexicon):
     assert not screen("expression") and not screen("Patients") and not screen("2019")
 
 
+def test_a_text_s_new_words_are_screened_at_once_as_one_by_one(gene_lexicon):
+    import random
+    import string
+
+    from pipeline.tag.genes import may_respell, respelling_screen
+    from pipeline.tag.matching import words_of
+
+    screen = respelling_screen(gene_lexicon.printed_forms)
+    sentences = ["The c-kit and C-MET status, PKCalpha and TGFbeta1 levels were normal.",
+                 "Bax, sgk1 and the EML-4 fusion were seen in cKIT-positive cells.",
+                 "Expression of PDGFRα, IGF-1 and IFN-g rose\nafter the second course."]
+    rng = random.Random(18)
+    alphabet = string.ascii_letters + string.digits + "---"
+    keys = sorted(gene_lexicon.printed_forms)
+    for _ in range(300):
+        forms = set()
+        for _ in range(rng.randint(0, 20)):
+            form = rng.choice(keys) if rng.random() < 0.5 else "".join(
+                rng.choice(alphabet) for _ in range(rng.randint(1, 8)))
+            forms.add(rng.choice(["", "c-", "C-"]) + rng.choice([form, form.lower()])
+                      + rng.choice(["", "", "alpha", "Beta", "GAMMA1", "kappa2"]))
+        sentences.append(" ".join(forms))
+    for sentence in sentences:
+        for forms in (set(words_of(sentence).printed), set(sentence.split(" "))):
+            assert set(screen.passing(forms)) == {
+                form for form in forms if may_respell(screen.spelled_keys, form)}
+
+
 def test_a_marker_is_known_as_printed_in_lower_case_or_opening_a_sentence():
     from pipeline.tag.gene_rules import gene_rules
 
