@@ -339,16 +339,13 @@ def joined_words(text: str, joiners: str) -> list[bool]:
 
 def resolving_pairs(source: str, words: Words, joined: list[bool], lookup: Mapping[str, object],
                     respellings: Callable[[str], tuple[str, ...]],
-                    may_respell: KeyScreen | None) -> list[bool]:
-    """Per word: whether it is joined to the next and the two words (as in ``source``)
-    are a key of ``lookup`` or respelt to one (:func:`resolving_words`)."""
+                    may_respell: KeyScreen | None) -> list[int]:
+    """The indices, in order, of the words joined to the next such that the two words (as
+    in ``source``) are a key of ``lookup`` or respelt to one (:func:`resolving_words`)."""
     at = list(compress(range(len(joined)), joined))
     phrases = [source[words.starts[index]:words.ends[index + 1]] for index in at]
     resolving = resolving_words(phrases, lookup, respellings, may_respell)
-    found = [False] * len(joined)
-    for index in compress(at, map(resolving.__contains__, phrases)):
-        found[index] = True
-    return found
+    return list(compress(at, map(resolving.__contains__, phrases)))
 
 
 def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower: bool = False,
@@ -392,12 +389,15 @@ def find_terms(text: str, lookup: Mapping[str, T], *, max_words: int = 1, lower:
     else:
         alone = resolving_words(keys, lookup, respellings, may_respell)
         starting = map(alone.__contains__, keys)
-        if max_words == 2:
-            starting = map(or_, starting, resolving_pairs(source, words, joined, lookup,
-                                                          respellings, may_respell))
-        elif max_words > 2:
+        if max_words > 2:
             starting = map(or_, starting, joined)
         candidates = list(compress(range(count), starting))
+        if max_words == 2:
+            # the few pairs that resolve merged in, where a flag per word was or-ed with
+            # every word's
+            pairs = resolving_pairs(source, words, joined, lookup, respellings, may_respell)
+            if pairs:
+                candidates = sorted(set(candidates).union(pairs))
     found: list[tuple[Match, T]] = []
     free = 0  # the first word not inside a match
     for index in candidates:

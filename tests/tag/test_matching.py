@@ -43,6 +43,16 @@ def test_respellings_that_join_words_are_tried_where_words_are_joined():
     assert [(text[m.start:m.end], m.key) for m, _ in found] == [("EML-4", "EML4"), ("ALK", "ALK")]
 
 
+def test_the_joined_pairs_that_resolve_are_given_by_their_first_word():
+    from pipeline.tag.matching import resolving_pairs
+
+    symbols = {"EML4": "EML4", "IGF1": "IGF1", "ALK": "ALK"}
+    no_hyphen = lambda key: (key.replace("-", ""),) if "-" in key else ()  # noqa: E731
+    text = "EML-4 and IGF-1 rose; ALK-1 and EML 4 did not."
+    pairs = resolving_pairs(text, words_of(text), joined_words(text, "-"), symbols, no_hyphen, None)
+    assert [words_of(text).printed[index] for index in pairs] == ["EML", "IGF"]
+
+
 def test_words_inside_a_longer_match_start_no_other():
     lookup = {"anaplastic lymphoma kinase": "ALK", "lymphoma kinase": "LK", "kinase": "K"}
     text = "anaplastic lymphoma kinase, then lymphoma kinase, then a kinase"
