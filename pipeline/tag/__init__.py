@@ -12,7 +12,6 @@ import bisect
 import hashlib
 import threading
 from functools import lru_cache
-from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,7 +27,6 @@ MENTION_FIELDS = frozenset(Mention.model_fields)
 # set per mention cost a tenth of making the mentions (built, then walked by every
 # collection of the young objects).
 ALL_MENTION_FIELDS_SET = set(MENTION_FIELDS)
-POSITION = attrgetter("start", "end", "type")  # mentions' order: a tag's, read in C
 
 
 @lru_cache(maxsize=4)
@@ -221,22 +219,25 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
     # (the section's bounds, the page, the section's kind, whether in scope)
     of_stretch = [(section_bounds(text, section), page, section.kind, section.in_scope)
                   if section else (None, page, None, True) for section, page in places.answers]
-    unique = {(t.type, t.start, t.end): t for t in doc_tags(doc)}
+    # by position, the mentions' order: one tuple a tag, both its key and its sort key
+    unique = {(t.start, t.end, t.type): t for t in doc_tags(doc)}
     mentions = []
     # the tags come by position: a tag's sentence and stretch are the tag's before until the
     # next sentence start or place edge (most share both), looked up again only past it
     index = stretch = next_change = -1
-    for number, tag_ in enumerate(sorted(unique.values(), key=POSITION), 1):
-        if tag_.start >= next_change:
-            index = max(bisect.bisect_right(starts, tag_.start) - 1, 0)
-            stretch = places.stretch_at(tag_.start)
+    for number, position in enumerate(sorted(unique), 1):
+        tag_ = unique[position]
+        start, end, kind_of_tag = position  # the tag's, read from its key
+        if start >= next_change:
+            index = max(bisect.bisect_right(starts, start) - 1, 0)
+            stretch = places.stretch_at(start)
             next_change = min(starts[index + 1] if index + 1 < len(starts) else len(text) + 1,
                               places.edges[stretch + 1])
             section, page, kind, in_scope = of_stretch[stretch]
         shown_here = shown_throughout.get((index, stretch))
         if shown_here is None:
             sentence = sentences[index]
-            s_start, s_end = bounds = evidence_within(text, section, sentence, tag_.start)
+            s_start, s_end = bounds = evidence_within(text, section, sentence, start)
             shown = evidence.get(bounds)
             if shown is None:
                 shown = evidence[bounds] = text[s_start:s_end]
@@ -244,12 +245,14 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
             if same_within(section, sentence):
                 shown_throughout[index, stretch] = shown_here
         shown, s_start, s_end = shown_here
-        mentions.append(unchecked_mention({
+        # fifteen fields at most in one display, which Python builds at its size (with more,
+        # it adds them one by one, growing the dict twice); the last two added after
+        fields = {
             "id": f"m{number}",
-            "type": tag_.type,
-            "text": text[tag_.start:tag_.end],
-            "start": tag_.start,
-            "end": tag_.end,
+            "type": kind_of_tag,
+            "text": text[start:end],
+            "start": start,
+            "end": end,
             "page": page,
             "section": kind,
             "in_scope": in_scope,
@@ -260,9 +263,10 @@ def doc_mentions(document: Document, doc) -> list[Mention]:
             "rule": tag_.rule,
             "fusion": tag_.fusion,
             "variant": tag_.variant,
-            "patient": tag_.patient,
-            "modifiers": list(tag_.modifiers),
-        }))
+        }
+        fields["patient"] = tag_.patient
+        fields["modifiers"] = list(tag_.modifiers)
+        mentions.append(unchecked_mention(fields))
     return mentions
 
 

@@ -1098,6 +1098,10 @@ class PhraseIndex:
                     (phrase, number, place))
         self.unkeyed = tuple(unkeyed)
         self.size = len(lists)
+        # every run of a keyed phrase: the only words of a sentence that change what
+        # held_phrases answers, so a sentence's words may be narrowed to them first
+        self.words = frozenset().union(*(phrase for entries in self.keyed.values()
+                                         for phrase, _, _ in entries))
 
     def held_phrases(self, words: set[str] | None) -> dict[int, tuple[int, ...] | None]:
         """The lists, in order, that a sentence with ``words`` (of :func:`runs_between`) can
@@ -1107,6 +1111,8 @@ class PhraseIndex:
         a list without runs, or ``words`` None."""
         if words is None:
             return dict.fromkeys(range(self.size))
+        if not words:  # most sentences hold no word of a phrase
+            return dict.fromkeys(self.unkeyed)
         places: dict[int, list[int]] = {}
         for key in self.keyed.keys() & words:
             for phrase, number, place in self.keyed[key]:

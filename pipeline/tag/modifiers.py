@@ -13,7 +13,7 @@ tagger's own tags and sentences.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 from typing import Sequence
@@ -120,6 +120,7 @@ class ContextRules:
     phrase_index: PhraseIndex
     pseudo_index: PhraseIndex
     pseudo_starting: tuple[str, ...]  # the pseudo-triggers' first words
+    words: frozenset[str]  # the words of both indexes' phrases (PhraseIndex.words)
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRules":
@@ -135,12 +136,14 @@ class ContextRules:
                 file=FILE, where="top level", key="sentence_wide",
                 expected=" or ".join(CATEGORIES), value=sorted(unknown)))
         parsed = tuple(ContextRule.from_dict(rule, f"rules[{n}]") for n, rule in enumerate(rules))
+        phrase_index = PhraseIndex([list(rule.phrases) for rule in parsed])
+        pseudo_index = PhraseIndex([lists["pseudo"]])
         return cls(parsed, frozenset(lists["targets"]), phrases_pattern(lists["terminators"]),
                    phrases_pattern(lists["pseudo"]), frozenset(lists["sentence_wide"]),
                    phrases_pattern(lists["own_patient"]),
                    frozenset(lists["targets"]).union(*(rule.targets for rule in parsed)),
-                   PhraseIndex([list(rule.phrases) for rule in parsed]),
-                   PhraseIndex([lists["pseudo"]]), first_words(lists["pseudo"]))
+                   phrase_index, pseudo_index, first_words(lists["pseudo"]),
+                   phrase_index.words | pseudo_index.words)
 
     def triggers_between(self, text: str, start: int, end: int,
                          runs: tuple[list[int], list[str]] | None, words: set[str] | None
@@ -187,7 +190,9 @@ def triggers_in(text: str, start: int, end: int, tags: list[Tag], rules: Context
     only where a phrase it can hold starts, nor pseudo-triggers looked for in a sentence
     without a trigger (four in five) or without their words."""
     runs = runs_between(text, start, end)
-    words = None if runs is None else set(runs[1])  # the same for the triggers and the pseudo
+    # the same for the triggers and the pseudo: only the words of their phrases, all the
+    # indexes read (a set of the sentence's every word cost more than the look-ups)
+    words = None if runs is None else rules.words.intersection(runs[1])
     matches = rules.triggers_between(text, start, end, runs, words)
     if not matches:
         return []
@@ -275,8 +280,15 @@ def with_modifiers(text: str, sentences: list[Sentence], tags: list[Tag]) -> lis
     result = list(tags)
     for n, categories in said.items():
         if not categories.issubset(tags[n].modifiers):
-            result[n] = replace(tags[n], modifiers=tuple(c for c in CATEGORIES if c in categories))
+            result[n] = with_new_modifiers(tags[n], tuple(c for c in CATEGORIES if c in categories))
     return result
+
+
+def with_new_modifiers(tag: Tag, modifiers: tuple[str, ...]) -> Tag:
+    """``dataclasses.replace(tag, modifiers=modifiers)``, from the tag's fields as they are
+    (every field of a Tag is an argument of its __init__): replace asks the dataclass for
+    its fields and each field for its kind, ten times the cost of the Tag itself."""
+    return Tag(**{**vars(tag), "modifiers": modifiers})
 
 
 class ContextModifiers:

@@ -216,6 +216,13 @@ def test_a_sentence_holds_a_phrase_only_with_every_one_of_its_words():
     assert index.held_phrases({"free", "of", "did", "not", "detect", "no"}) == {
         0: (0, 1), 1: (0,), 2: None}
     assert index.held_phrases(None) == {0: None, 1: None, 2: None, 3: None}
+    # the words of the keyed phrases are all it reads: a sentence's words narrowed to them
+    # (none at all, too) are held alike
+    assert index.words == {"did", "not", "detect", "free", "of", "no", "fit"}
+    for words in ({"free", "of", "did", "not", "detect", "no", "so"}, {"it", "was", "fit"},
+                  {"was", "not", "fit", "at", "all"}, {"so", "it", "was"}, set()):
+        assert index.held_phrases(words & index.words) == index.held_phrases(words)
+    assert index.held_phrases(set()) == {2: None}
     text = "No EGFR mutation was detected. It was not fit; so"
     assert runs_between(text, 0, 30) == ([0, 3, 8, 17, 21],
                                          ["no", "egfr", "mutation", "was", "detected"])

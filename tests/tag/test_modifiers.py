@@ -225,10 +225,26 @@ def test_a_rule_tried_at_the_words_its_held_phrases_start_finds_the_same_trigger
     for text in sentences:
         for start, end in ((0, len(text)), (4, len(text) - 3)):
             runs = runs_between(text, start, end)
-            words = None if runs is None else set(runs[1])
-            assert ([(rule, match.span())
-                     for rule, match in rules.triggers_between(text, start, end, runs, words)]
-                    == [(rule, match.span()) for rule in rules.rules
-                        for match in rule.triggers.finditer(text, start, end)])
-            assert ([m.span() for m in rules.pseudo_between(text, start, end, runs, words)]
-                    == [m.span() for m in rules.pseudo.finditer(text, start, end)])
+            # every word of the sentence, or only those of the rules' phrases (as read)
+            for words in (None if runs is None else set(runs[1]),
+                          None if runs is None else rules.words.intersection(runs[1])):
+                assert ([(rule, match.span())
+                         for rule, match in rules.triggers_between(text, start, end, runs,
+                                                                   words)]
+                        == [(rule, match.span()) for rule in rules.rules
+                            for match in rule.triggers.finditer(text, start, end)])
+                assert ([m.span() for m in rules.pseudo_between(text, start, end, runs, words)]
+                        == [m.span() for m in rules.pseudo.finditer(text, start, end)])
+
+
+def test_a_tag_with_new_modifiers_is_the_tag_replaced():
+    from dataclasses import replace
+
+    from pipeline.schema import Variant
+    from pipeline.tag.modifiers import with_new_modifiers
+
+    variant = Variant(gene="EGFR", hgvs="p.Leu858Arg")
+    tag = Tag("variant", 3, 13, "EGFR L858R", "hgvs", variant=variant, modifiers=("negated",))
+    new = with_new_modifiers(tag, ("negated", "historical"))
+    assert new == replace(tag, modifiers=("negated", "historical"))
+    assert tag.modifiers == ("negated",) and new.variant is variant
