@@ -974,14 +974,6 @@ class NeededStretches:
 STRETCH_STEP = 64
 
 
-def may_hold_run(text: str, words: frozenset[str] | None) -> bool:
-    """Whether one of the text's runs of ASCII letters and digits, in lower case, is one of
-    ``words`` (None: any text may), or the text holds a character re folds onto an ASCII
-    letter: a cheap test before a case-blind pattern whose every match holds one of
-    ``words`` as a whole run."""
-    return words is None or folds_onto_ascii(text) or not words.isdisjoint(ascii_runs(text).lowered)
-
-
 def matches_holding(regex: re.Pattern, needed: frozenset[str] | None, text: str) -> list[re.Match]:
     """``regex.finditer(text)`` for a case-blind ``regex`` every match of which holds one
     of ``needed`` (see :func:`may_hold`): none sought in a text whose lower case holds none
@@ -1017,16 +1009,22 @@ def _best(requirements: list[frozenset[str]]) -> frozenset[str]:
     return min(requirements, key=lambda words: (len(words), -min(map(len, words))))
 
 
-def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:
+def matches_at_first_runs(regex: re.Pattern, text: str,
+                          screened: list[int] | None = None) -> list[re.Match]:
     """``regex.finditer(text)`` for a regex that matches only at the start of a run of
     ASCII letters and digits (after ``\\b`` or ``(?<![A-Za-z0-9...])``): tried only at the
     runs its matches can start with (:func:`first_runs`), found once per text for regexes
     that start with the same runs (:func:`runs_starting`: the patient phrases "a ...
-    woman" and "a ... patient")."""
+    woman" and "a ... patient"), or picked from ``screened``: the indices of the text's
+    runs in lower case in a set holding those first runs, found already for several
+    patterns in one pass."""
     runs = first_runs(regex)
     if runs is None or folds_onto_ascii(text):
         return list(regex.finditer(text))
-    return matches_at(regex, text, ascii_runs(text).starts, runs_starting(text, runs, True))
+    lowered = ascii_runs(text).lowered
+    return matches_at(regex, text, ascii_runs(text).starts,
+                      runs_starting(text, runs, True) if screened is None
+                      else [index for index in screened if lowered[index] in runs])
 
 
 def may_start(prefixes: RunPrefixes, runs: list[str], lowered: list[str]) -> Iterable[str]:

@@ -233,6 +233,11 @@ def test_the_first_word_of_a_pattern_s_matches_and_the_matches_found_there():
     for pattern in (article, person, article):
         assert [m.span() for m in matches_at_first_runs(pattern, text)] == [
             m.span() for m in pattern.finditer(text)]
+    # or at those of the runs found already (for several patterns' first runs at once)
+    screened = [0, 1, 2, 3, 4, 5]  # "A", "man", "an", "old", "patient", "a" (of "a-patient")
+    assert [m.group() for m in matches_at_first_runs(article, text, screened)] == ["A man"]
+    assert [m.group() for m in matches_at_first_runs(person, text, screened)] == [
+        "an old patient"]
 
 
 def test_forms_with_their_look_behind_after_the_first_character_match_as_before_it():
