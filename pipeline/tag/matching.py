@@ -209,28 +209,32 @@ class RunScreens:
     The runs a text brings that none of its earlier texts held are judged together, each
     judge given all of them (as printed and in lower case) and answering with those it
     lets through, mostly by C-level set look-ups over them: asked a run at a time, the
-    judges cost a text's first pass a quarter of the case words' work. Judges are added
-    (:meth:`add`) before texts are screened."""
+    judges cost a text's first pass a quarter of the case words' work. Only the runs some
+    screen lets through (a few in ten) keep a verdict; the others are only noted as
+    judged, so a text's runs are told apart by a set difference (C-level, per distinct
+    run) and one membership test each. Judges are added (:meth:`add`) before texts are
+    screened."""
 
     def __init__(self):
         self.judges: list[Callable[[list[str], list[str]], Iterable[str]]] = []
-        self.verdicts: dict[str, tuple[int, ...]] = {}
+        self.judged: set[str] = set()
+        self.verdicts: dict[str, tuple[int, ...]] = {}  # of the judged runs some screen passes
 
     def add(self, judge: Callable[[list[str], list[str]], Iterable[str]]) -> "RunScreen":
         self.judges.append(judge)
+        self.judged.clear()
         self.verdicts.clear()
         return RunScreen(self, len(self.judges) - 1)
 
-    def verdicts_of(self, runs: list[str]) -> list[tuple[int, ...]]:
-        """Per run (as printed), the numbers of the screens it passes."""
-        verdicts = self.verdicts
-        new = set(filterfalse(verdicts.__contains__, runs))
+    def judge_new(self, runs: list[str]) -> None:
+        """Judge those of ``runs`` (as printed) not judged yet."""
+        new = set(runs).difference(self.judged)
         if new:
-            if len(verdicts) + len(new) > REMEMBERED_WORDS:
-                verdicts.clear()
+            if len(self.judged) + len(new) > REMEMBERED_WORDS:
+                self.judged.clear()
+                self.verdicts.clear()
                 new = set(runs)
             self.judge(list(new))
-        return list(map(verdicts.__getitem__, runs))
 
     def judge(self, runs: list[str]) -> None:
         """Work out the verdicts of ``runs``, none of them judged yet."""
@@ -239,7 +243,7 @@ class RunScreens:
         for number, judge in enumerate(self.judges):
             for run in judge(runs, lowered):
                 passed[run] = passed.get(run, ()) + (number,)
-        self.verdicts.update(zip(runs, repeat(())))
+        self.judged.update(runs)
         self.verdicts.update(passed)
 
 
@@ -528,11 +532,14 @@ def runs_starting(text: str, first_words: frozenset[str], case_blind: bool) -> l
 @per_text(maxsize=4)
 def runs_passing(text: str, screens: RunScreens) -> tuple[list[int], ...]:
     """Per screen of ``screens``, the indices of the text's runs it lets through, in order:
-    one look-up a run, then the few runs some screen lets through handed to those."""
-    verdicts = screens.verdicts_of(ascii_runs(text).printed)
+    the text's runs judged (:meth:`RunScreens.judge_new`), then one look-up a run, and the
+    few runs some screen lets through handed to those."""
+    printed = ascii_runs(text).printed
+    screens.judge_new(printed)
+    verdicts = screens.verdicts
     found: tuple[list[int], ...] = tuple([] for _ in screens.judges)
-    for index in compress(range(len(verdicts)), verdicts):
-        for number in verdicts[index]:
+    for index in compress(range(len(printed)), map(verdicts.__contains__, printed)):
+        for number in verdicts[printed[index]]:
             found[number].append(index)
     return found
 
@@ -979,14 +986,6 @@ class NeededStretches:
 STRETCH_STEP = 64
 
 
-def may_hold_run(text: str, words: frozenset[str] | None) -> bool:
-    """Whether one of the text's runs of ASCII letters and digits, in lower case, is one of
-    ``words`` (None: any text may), or the text holds a character re folds onto an ASCII
-    letter: a cheap test before a case-blind pattern whose every match holds one of
-    ``words`` as a whole run."""
-    return words is None or folds_onto_ascii(text) or not words.isdisjoint(ascii_runs(text).lowered)
-
-
 def matches_holding(regex: re.Pattern, needed: frozenset[str] | None, text: str) -> list[re.Match]:
     """``regex.finditer(text)`` for a case-blind ``regex`` every match of which holds one
     of ``needed`` (see :func:`may_hold`): none sought in a text whose lower case holds none
@@ -1022,16 +1021,22 @@ def _best(requirements: list[frozenset[str]]) -> frozenset[str]:
     return min(requirements, key=lambda words: (len(words), -min(map(len, words))))
 
 
-def matches_at_first_runs(regex: re.Pattern, text: str) -> list[re.Match]:
+def matches_at_first_runs(regex: re.Pattern, text: str,
+                          screened: list[int] | None = None) -> list[re.Match]:
     """``regex.finditer(text)`` for a regex that matches only at the start of a run of
     ASCII letters and digits (after ``\\b`` or ``(?<![A-Za-z0-9...])``): tried only at the
     runs its matches can start with (:func:`first_runs`), found once per text for regexes
     that start with the same runs (:func:`runs_starting`: the patient phrases "a ...
-    woman" and "a ... patient")."""
+    woman" and "a ... patient"), or picked from ``screened``: the indices of the text's
+    runs in lower case in a set holding those first runs, found already for several
+    patterns in one pass."""
     runs = first_runs(regex)
     if runs is None or folds_onto_ascii(text):
         return list(regex.finditer(text))
-    return matches_at(regex, text, ascii_runs(text).starts, runs_starting(text, runs, True))
+    lowered = ascii_runs(text).lowered
+    return matches_at(regex, text, ascii_runs(text).starts,
+                      runs_starting(text, runs, True) if screened is None
+                      else [index for index in screened if lowered[index] in runs])
 
 
 def may_start(prefixes: RunPrefixes, runs: list[str], lowered: list[str]) -> Iterable[str]:

@@ -20,8 +20,9 @@ from pipeline.resources import (check_keys, check_str_list, check_type, load_res
                                 trie_alternation)
 from pipeline.schema import PatientDescriptor
 from pipeline.screens import holds_other_digits, places_of
-from pipeline.tag.matching import (ascii_runs, folds_onto_ascii, group_forms, lower_keeping_offsets,
-                                   matches_at, matches_at_first_runs, may_hold_run)
+from pipeline.tag.matching import (ascii_runs, first_runs, folds_onto_ascii, group_forms,
+                                   lower_keeping_offsets, matches_at, matches_at_first_runs,
+                                   runs_starting)
 from pipeline.tag.tables import table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text
 
@@ -184,7 +185,8 @@ def age_matches(text: str) -> list[re.Match]:
     return matches_at(age_pattern(), text, runs.starts, sorted(starts))
 
 
-def age_tags(text: str, words: PatientWords) -> list[Tag]:
+def age_tags(text: str, words: PatientWords, screened: list[int]) -> list[Tag]:
+    """The patients an age phrase describes; ``screened``: :func:`screened_runs`."""
     tags = []
     for match in age_matches(text):
         following = text[match.end():match.end() + 80].split(".")[0]
@@ -199,7 +201,7 @@ def age_tags(text: str, words: PatientWords) -> list[Tag]:
                     age_years=years_of(match.group("age"), match.group("unit"), words), sex=sex)
         if patient is not None:
             tags.append(patient_tag(match.start(), match.end(), patient, "patient.age_phrase"))
-    for match in matches_at_first_runs(aged_pattern(), text):
+    for match in matches_at_first_runs(aged_pattern(), text, screened):
         lo = max(0, match.start() - 80, text.rfind(".", 0, match.start()) + 1)
         nouns = list(NEXT_WORDS.finditer(text, lo, match.start()))[-words.max_words_to_noun:]
         noun = next((w for w in reversed(nouns) if w.group(0).lower() in words.sex_by_word
@@ -234,24 +236,49 @@ def phrase_nouns() -> tuple[frozenset[str] | None, ...]:
     ``noun`` group (:func:`~pipeline.tag.matching.group_forms`), each set when all its
     nouns are runs of ASCII letters: the group stands between white space and a word
     boundary, so a phrase's noun is then a whole run of its text, and a text none of whose
-    runs is one holds no such phrase (:func:`~pipeline.tag.matching.may_hold_run`); else
+    runs is one holds no such phrase (:func:`sought_phrases`); else
     None."""
     nouns = (group_forms(pattern.pattern, "noun") for pattern in phrase_patterns())
     return tuple(forms if forms is not None and all(map(ASCII_LETTERS.fullmatch, forms)) else None
                  for forms in nouns)
 
 
-def phrase_tags(text: str, words: PatientWords, taken: list[Tag]) -> list[Tag]:
+@lru_cache(maxsize=1)
+def screened_words() -> frozenset[str]:
+    """The runs, in lower case, a text's runs are screened by for the patients' patterns:
+    those the aged and phrase patterns' matches start with (when known:
+    :func:`~pipeline.tag.matching.first_runs`) and the phrases' nouns (when known:
+    :func:`phrase_nouns`), so a text's runs are read once for all of them, where a pass
+    for each pattern's first runs and for each kind's nouns read them all again."""
+    patterns = (aged_pattern(), *phrase_patterns())
+    return frozenset().union(*filter(None, map(first_runs, patterns)), *filter(None, phrase_nouns()))
+
+
+def screened_runs(text: str) -> list[int]:
+    """The indices of the text's runs that are, in lower case, :func:`screened_words`."""
+    return runs_starting(text, screened_words(), True)
+
+
+def sought_phrases(text: str, screened: list[int]) -> tuple[re.Pattern | None, ...]:
+    """:func:`phrase_patterns`, None for a kind of phrase the text holds none of the nouns
+    of (:func:`phrase_nouns`; a text holding a character re folds onto an ASCII letter may
+    hold any): ``screened`` (:func:`screened_runs`) holds the text's runs that are nouns."""
+    lowered = ascii_runs(text).lowered
+    held = {lowered[index] for index in screened}
+    return tuple(pattern if nouns is None or folds_onto_ascii(text) or not held.isdisjoint(nouns)
+                 else None for pattern, nouns in zip(phrase_patterns(), phrase_nouns()))
+
+
+def phrase_tags(text: str, words: PatientWords, taken: list[Tag], screened: list[int]) -> list[Tag]:
     """Patients named without an age: by sex, as a group, or as one person; a kind of
-    phrase is not sought in a text that holds none of its nouns."""
-    sex_phrase, group, single = (pattern if may_hold_run(text, nouns) else None
-                                 for pattern, nouns in zip(phrase_patterns(), phrase_nouns()))
+    phrase is not sought in a text that holds none of its nouns (:func:`sought_phrases`)."""
+    sex_phrase, group, single = sought_phrases(text, screened)
     tags: list[Tag] = []
 
     def free(match: re.Match) -> bool:
         return not any(t.start < match.end("noun") and match.start() < t.end for t in taken + tags)
 
-    for match in matches_at_first_runs(sex_phrase, text) if sex_phrase else ():
+    for match in matches_at_first_runs(sex_phrase, text, screened) if sex_phrase else ():
         noun, after = match.group("noun").lower(), (match.group("after") or "").lower()
         if noun in words.sex_adjectives and after not in words.person_words:
             continue  # "a male predominance"
@@ -260,12 +287,12 @@ def phrase_tags(text: str, words: PatientWords, taken: list[Tag]) -> list[Tag]:
             tags.append(patient_tag(match.start(), end,
                                     PatientDescriptor(sex=words.sex_by_word[noun]),
                                     "patient.sex_phrase"))
-    for match in matches_at_first_runs(group, text) if group else ():
+    for match in matches_at_first_runs(group, text, screened) if group else ():
         if a_phrase(match, words) and free(match):
             count = words.group_counts[match.group("count").lower()]
             tags.append(patient_tag(match.start(), match.end("noun"),
                                     PatientDescriptor(count=count), "patient.group"))
-    for match in matches_at_first_runs(single, text) if single else ():
+    for match in matches_at_first_runs(single, text, screened) if single else ():
         if a_phrase(match, words) and free(match):
             tags.append(patient_tag(match.start(), match.end("noun"), PatientDescriptor(),
                                     "patient.person"))
@@ -274,8 +301,9 @@ def phrase_tags(text: str, words: PatientWords, taken: list[Tag]) -> list[Tag]:
 
 def find_patients(text: str) -> list[Tag]:
     words = patient_words()
-    tags = age_tags(text, words)
-    return tags + phrase_tags(text, words, tags)
+    screened = screened_runs(text)
+    tags = age_tags(text, words, screened)
+    return tags + phrase_tags(text, words, tags, screened)
 
 
 # Table cells under an "Age/sex", "Age" or "Sex" header: "8 yo/M", "52/F", "18 mo, girl".

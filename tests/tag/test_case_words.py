@@ -402,6 +402,23 @@ def test_a_definition_is_read_for_a_disease_only_when_it_may_end_with_a_head():
             found and found[-1].end == len(text.rstrip())), text
 
 
+def test_the_letters_a_text_ends_with_are_those_the_last_letters_pattern_finds():
+    import random
+
+    from pipeline.tag.case_words import last_letters
+
+    assert last_letters("non-small cell lung carcinoma \n") == "carcinoma"
+    assert last_letters("programmed death ligand 1") == ""
+    assert last_letters("B-cell lymphoma2x") == "x"
+    pattern = re.compile("[A-Za-z]+$")
+    rng = random.Random(18)
+    for _ in range(5_000):
+        text = "".join(rng.choice(DEFINITION_PIECES + ["\n", " ", "\u00e9", "2"])
+                       for _ in range(rng.randint(0, 8)))
+        found = pattern.search(text.rstrip())
+        assert last_letters(text) == (found.group() if found else ""), text
+
+
 # What previous_word finds, as a regular expression over the 60 characters before the end
 PREVIOUS_WORD = re.compile(r"(?:^|(?<=[\s(\[]))([A-Za-z0-9][A-Za-z0-9+\-/]*)[ \t]+$")
 PREVIOUS_PIECES = ["acute", " ", "  ", "\t", "\n", "(", "[", "B-cell", "+", "/", "-", "2", "x",

@@ -147,12 +147,22 @@ PHRASE_PIECES = ["a ", "an ", "two ", "3 ", "man", "WOMAN", "men", "Patient", "p
                  "young ", "-", "_", "é", "ſ", "2", " ", ",", "of ", "manner", "x"]
 
 
+def test_a_text_s_runs_are_screened_once_for_every_patient_pattern():
+    from pipeline.tag.matching import ascii_runs
+    from pipeline.tag.patients import screened_runs, screened_words
+
+    assert {"a", "an", "aged", "two", "woman", "patients", "child"} <= screened_words()
+    text = "Two sisters, a woman aged 40 years and her child, were patients here."
+    runs = ascii_runs(text).printed
+    assert [runs[index] for index in screened_runs(text)] == [
+        "Two", "sisters", "a", "woman", "aged", "child", "patients"]
+
+
 def test_a_text_holding_none_of_a_phrase_s_nouns_is_not_searched_for_it():
     import random
 
-    from pipeline.tag.matching import may_hold_run
     from pipeline.tag.patients import (find_patients, patient_words, phrase_nouns,
-                                       phrase_patterns)
+                                       phrase_patterns, screened_runs, sought_phrases)
 
     sex_nouns, group_nouns, single_nouns = phrase_nouns()
     # read from the patterns: the rule file's word lists each pattern is built from
@@ -160,11 +170,12 @@ def test_a_text_holding_none_of_a_phrase_s_nouns_is_not_searched_for_it():
     assert (sex_nouns, group_nouns, single_nouns) == (
         words.sex_nouns | words.sex_adjectives, words.group_nouns, words.single_person_nouns)
     text = "A manner of many things; two young WOMEN and a NSCLC patient."
-    assert not may_hold_run(text, sex_nouns)  # "manner", "many", "WOMEN": no sex noun
-    assert may_hold_run(text, group_nouns) and may_hold_run(text, single_nouns)
+    sex_phrase, group, single = phrase_patterns()
+    # "manner", "many", "WOMEN": no sex noun
+    assert sought_phrases(text, screened_runs(text)) == (None, group, single)
     assert [t.normalised for t in find_patients(text)] == ["2 patients", "None unknown sex"]
     rng = random.Random(18)
     for _ in range(5_000):
         text = "".join(rng.choice(PHRASE_PIECES) for _ in range(rng.randint(1, 10)))
-        for pattern, nouns in zip(phrase_patterns(), phrase_nouns()):
-            assert may_hold_run(text, nouns) or pattern.search(text) is None, text
+        for pattern, sought in zip(phrase_patterns(), sought_phrases(text, screened_runs(text))):
+            assert sought is pattern or pattern.search(text) is None, text
