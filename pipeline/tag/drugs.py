@@ -39,9 +39,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -55,9 +55,9 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
 from pipeline.tag.gene_rules import gene_rules
-from pipeline.tag.matching import (ASCII_LETTER_RUNS, Match, RememberedRuns, SpanIndex, find_terms,
-                                   first_scanned_forms, holding_parts, lower_keeping_offsets,
-                                   may_hold_terms, shape)
+from pipeline.tag.matching import (ASCII_LETTER_RUNS, REMEMBERED_WORDS, Match, RememberedRuns,
+                                   SpanIndex, find_terms, first_scanned_forms, holding_parts,
+                                   lower_keeping_offsets, may_hold_terms, shape)
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
 from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text, remove_tags
@@ -145,8 +145,10 @@ def drug_rules() -> DrugRules:
     return DrugRules.from_dict(load_resource(FILE))
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A drug candidate (a tuple: thousands are made, at a third of a frozen dataclass's
+    cost)."""
+
     start: int
     end: int
     drug: str
@@ -174,16 +176,36 @@ def lexicon_strength(printed: str, entry: DrugEntry, rules: DrugRules,
     return "strong" if strong else "weak"
 
 
-def lexicon_candidates(text: str, lexicon: DrugLexicon, rules: DrugRules,
-                       words: frozenset[str]) -> list[Candidate]:
+# a lexicon name as printed -> (its entry, what it reads as: :func:`lexicon_reading`)
+LexiconReadings = dict[str, tuple[DrugEntry, "tuple[str, str, str, bool] | None"]]
+
+
+def lexicon_reading(printed: str, entry: DrugEntry, rules: DrugRules,
+                    words: frozenset[str]) -> tuple[str, str, str, bool] | None:
+    """A lexicon name's candidate fields but its offsets (drug, source, rule, strong);
+    None when the name as printed is no candidate (a word, a class of drugs)."""
+    verdict = lexicon_strength(printed, entry, rules, words)
+    if verdict == "reject" or printed.lower() in rules.classes:
+        return None
+    return entry.inn, "lexicon", f"drug.{entry.kind}", verdict == "strong"
+
+
+def lexicon_candidates(text: str, lexicon: DrugLexicon, rules: DrugRules, words: frozenset[str],
+                       readings: LexiconReadings) -> list[Candidate]:
+    """The lexicon's names in the text, each read once per printed form while ``readings``
+    (kept for one lexicon, rules and words) remembers it: a corpus names the same drugs,
+    and a reading (the printed form's case, its words) costs several times the look-up."""
     found = []
     for match, entry in find_terms(text, lexicon.names, max_words=MAX_DRUG_WORDS, lower=True,
                                    accept=printed_as_name):
         printed = text[match.start:match.end]
-        verdict = lexicon_strength(printed, entry, rules, words)
-        if verdict != "reject" and printed.lower() not in rules.classes:
-            found.append(Candidate(match.start, match.end, entry.inn, "lexicon",
-                                   f"drug.{entry.kind}", verdict == "strong"))
+        held = readings.get(printed)
+        if held is None or held[0] is not entry:  # a form's entry follows its lower case
+            if len(readings) >= REMEMBERED_WORDS:
+                readings.clear()
+            held = readings[printed] = (entry, lexicon_reading(printed, entry, rules, words))
+        if held[1] is not None:
+            found.append(Candidate(match.start, match.end, *held[1]))
     return found
 
 
@@ -405,11 +427,13 @@ def named_as_short_form(candidates: list[Candidate], defined: dict[str, str],
     """A spelled-out name takes its abbreviation's drug, so one drug is not recorded under
     two names: "G-CSF: granulocyte colony-stimulating factor" is g-csf, not filgrastim."""
     by_short: dict[str, str] = {}
-    for c in sorted(candidates, key=lambda c: SOURCES.index(c.source)):  # most trusted first
-        if c.source in ("product", "defined"):
-            by_short.setdefault(text[c.start:c.end], c.drug)
+    named = [c for c in candidates if c.source in ("product", "defined")]
+    for c in sorted(named, key=lambda c: SOURCES.index(c.source)):  # most trusted first
+        by_short.setdefault(text[c.start:c.end], c.drug)
     by_long = {long.lower(): by_short[short] for short, long in defined.items() if short in by_short}
-    return [replace(c, drug=by_long[text[c.start:c.end].lower()])
+    if not by_long:  # most texts: no candidate renamed
+        return candidates
+    return [c._replace(drug=by_long[text[c.start:c.end].lower()])
             if c.source == "lexicon" and text[c.start:c.end].lower() in by_long else c
             for c in candidates]
 
@@ -439,6 +463,9 @@ class DrugTagger:
         self.genes = gene_lexicon(settings)
         self.words = common_words(settings)
         self.rules = drug_rules()
+        self.lexicon_readings: LexiconReadings = {}
+        # (rule, whether context only) -> the labels of :meth:`labels_of`, one set each
+        self.labels: dict[tuple[str, bool], frozenset[str]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         taken = [(t.start, t.end) for t in doc_tags(doc)
@@ -456,7 +483,8 @@ class DrugTagger:
         rules = self.rules
         found = (product_candidates(text, rules) + defined_candidates(text, definitions)
                  + gene_product_candidates(lower_keeping_offsets(text), rules)
-                 + lexicon_candidates(text, self.lexicon, rules, self.words)
+                 + lexicon_candidates(text, self.lexicon, rules, self.words,
+                                      self.lexicon_readings)
                  + abbreviation_candidates(text, rules) + code_candidates(text, self.genes))
         return most_trusted(named_as_short_form(found, defined, text))
 
@@ -471,10 +499,14 @@ class DrugTagger:
         """What evidence rules may select a candidate by: the kind of name it is ("inn",
         "brand", "chemical"... as in its rule), and "context_only" for a name that is mostly
         something else."""
-        labels = {candidate.rule.removeprefix("drug.")}
-        if candidate.drug in self.rules.context_only or printed.lower() in self.rules.context_only:
-            labels.add("context_only")
-        return frozenset(labels)
+        context_only = (candidate.drug in self.rules.context_only
+                        or printed.lower() in self.rules.context_only)
+        labels = self.labels.get((candidate.rule, context_only))
+        if labels is None:  # a handful of sets, made once (evidence looks its rules up by them)
+            labels = self.labels[candidate.rule, context_only] = frozenset(
+                {candidate.rule.removeprefix("drug."), "context_only"} if context_only
+                else {candidate.rule.removeprefix("drug.")})
+        return labels
 
     def score(self, doc: Doc, text: str, candidate: Candidate, sentence: Sentence | None,
               in_scope: bool, definitions: dict[str, Definition]) -> int:
