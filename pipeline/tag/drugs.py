@@ -286,6 +286,12 @@ class Definition:
     initials: str = ""  # of the drug names as printed: "pcv" for procarbazine-CCNU-vincristine
 
 
+# what a long form naming no drug defines, spelled out in ordinary words (True) or not:
+# most long forms, so one of two (immutable) definitions, none made per long form
+NAMING_NO_DRUG = {False: Definition(frozenset(), False, False),
+                  True: Definition(frozenset(), False, True)}
+
+
 def named_drugs(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
                 words: frozenset[str]) -> list[tuple[Match, DrugEntry, bool]]:
     """The drug names of a long form that its context there does not speak against, each
@@ -314,10 +320,10 @@ def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
     hits = named_drugs(long_form, lexicon, rules, words)
     covered = sum(letters(long_form[m.start:m.end]) for m, _, _ in hits)
     total = letters(long_form)
-    if 2 * covered <= total:
-        common = sum(len(word) for word in ASCII_LETTER_RUNS.findall(long_form)
-                     if word.lower() in words)
-        return Definition(frozenset(), False, 2 * common > total)
+    if 2 * covered <= total:  # the letters of its common words, by C-level passes
+        common = sum(map(len, filter(words.__contains__,
+                                     map(str.lower, ASCII_LETTER_RUNS.findall(long_form)))))
+        return NAMING_NO_DRUG[2 * common > total]
     return Definition(frozenset(entry.inn for _, entry, _ in hits),
                       all(strong for _, _, strong in hits), False,
                       "".join(long_form[m.start] for m, _, _ in hits).lower())
@@ -468,13 +474,15 @@ class DrugTagger:
         self.labels: dict[tuple[str, bool], frozenset[str]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = [(t.start, t.end) for t in doc_tags(doc)
+        tags = doc_tags(doc)
+        taken = [(t.start, t.end) for t in tags
                  if t.type in TAKEN_TYPES and t.normalised is not None]  # not a model's guess
+        guesses = [t for t in tags if t.type == "gene" and t.normalised is None]
         drugs = self.judge(doc, doc_text(doc), taken)
-        named = [(d.start, d.end) for d in drugs if d.normalised is not None]
-        # a model's gene guess over a name the drug lexicon knows is the drug
-        remove_tags(doc, lambda t: t.type == "gene" and t.normalised is None and any(
-            start < t.end and t.start < end for start, end in named))
+        if guesses:  # a model's gene guess over a name the drug lexicon knows is the drug
+            named = [(d.start, d.end) for d in drugs if d.normalised is not None]
+            remove_tags(doc, lambda t: t.type == "gene" and t.normalised is None and any(
+                start < t.end and t.start < end for start, end in named))
         add_tags(doc, drugs)
         return doc
 
@@ -512,9 +520,9 @@ class DrugTagger:
               in_scope: bool, definitions: dict[str, Definition]) -> int:
         """The candidate's evidence (:mod:`pipeline.tag.evidence`), a therapy column
         counting as a therapy word and a definition as something else against it."""
-        if defined_otherwise(text[candidate.start:candidate.end], candidate, definitions):
-            return WEAK - 1
         printed = text[candidate.start:candidate.end]
+        if defined_otherwise(printed, candidate, definitions):
+            return WEAK - 1
         score = self.rules.evidence.score(STRONG if candidate.strong else WEAK, text,
                                           candidate.start, candidate.end, sentence,
                                           labels=self.labels_of(printed, candidate),
