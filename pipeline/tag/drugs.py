@@ -55,10 +55,9 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
 from pipeline.tag.gene_rules import gene_rules
-from pipeline.tag.matching import (ASCII_LETTER_RUNS, ASCII_RUNS, REMEMBERED_WORDS, Match,
-                                   RememberedRuns, SpanIndex, ascii_runs, find_terms,
-                                   first_scanned_forms, folds_onto_ascii, holding_parts,
-                                   lower_keeping_offsets, may_hold_terms, per_text, shape)
+from pipeline.tag.matching import (ASCII_LETTER_RUNS, REMEMBERED_WORDS, Match, RememberedRuns,
+                                   SpanIndex, find_terms, first_scanned_forms, holding_parts,
+                                   lower_keeping_offsets, may_hold_terms, shape)
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
 from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text, remove_tags
@@ -219,33 +218,12 @@ def product_candidates(text: str, rules: DrugRules) -> list[Candidate]:
             for m in rules.products.finditer(text)]
 
 
-@per_text(maxsize=4)
-def lowered_runs(text: str) -> frozenset[str] | None:
-    """The text's runs of ASCII letters and digits (:func:`ascii_runs`) in lower case
-    (:func:`may_stand_in`); None when the text holds a character whose lower case is an
-    ASCII letter (the Kelvin sign, "İ"): then a run of the lowered text may be none of
-    them."""
-    return None if folds_onto_ascii(text) else frozenset(ascii_runs(text).lowered)
-
-
-def may_stand_in(text: str, form: str) -> bool:
-    """False only when ``form``, in any case, stands nowhere in the text as a whole word (no
-    ASCII letter or digit on either side): a form starting with an ASCII letter or digit
-    stands there only where a run of the text (:func:`lowered_runs`) is its first run. One
-    set look-up, where ``str.find`` scans the whole text for each form."""
-    runs = lowered_runs(text)
-    first = ASCII_RUNS.match(form)
-    return runs is None or first is None or first.group().lower() in runs
-
-
-def find_forms(text: str, forms: Iterable[str]) -> list[tuple[int, int, str]]:
-    """Where each form (lower case) stands as a whole word in the text, in any case: a few
-    forms are found faster by ``str.find`` than by a case-blind pattern tried everywhere,
-    and a form whose first word is none of the text's (:func:`may_stand_in`) not sought."""
-    lowered = lower_keeping_offsets(text)
+def find_forms(lowered: str, forms: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Where each form (lower case) stands as a whole word in a lower-cased text: a few
+    forms are found faster by ``str.find`` than by a case-blind pattern tried everywhere."""
     found = []
     for form in forms:
-        at = lowered.find(form) if may_stand_in(text, form) else -1
+        at = lowered.find(form)
         while at != -1:
             end = at + len(form)
             if not ((at and lowered[at - 1].isalnum())
@@ -255,10 +233,10 @@ def find_forms(text: str, forms: Iterable[str]) -> list[tuple[int, int, str]]:
     return found
 
 
-def gene_product_candidates(text: str, rules: DrugRules) -> list[Candidate]:
+def gene_product_candidates(lowered: str, rules: DrugRules) -> list[Candidate]:
     return [Candidate(start, end, rules.gene_products[form], "gene_product", "drug.gene_product",
                       False)
-            for start, end, form in find_forms(text, rules.gene_products)]
+            for start, end, form in find_forms(lowered, rules.gene_products)]
 
 
 # A drug's name right before or after another, joined as lists join them
@@ -354,10 +332,9 @@ def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
 def short_form_uses(text: str, short: str) -> list[tuple[int, int]]:
     """Where an abbreviation is printed whole: not inside a longer word or a hyphenated
     name ("GO" is not in "GOAL" or "GO-2"). Found with ``str.find``, many times faster than
-    a pattern tried at every position, and only in a text that can hold it
-    (:func:`may_stand_in`)."""
+    a pattern tried at every position."""
     uses = []
-    at = text.find(short) if may_stand_in(text, short) else -1
+    at = text.find(short)
     while at != -1:
         end = at + len(short)
         after = text[end:end + 2]
@@ -514,7 +491,7 @@ class DrugTagger:
         rules = self.rules
         named = lexicon_candidates(text, self.lexicon, rules, self.words, self.lexicon_readings)
         found = (product_candidates(text, rules) + defined_candidates(text, definitions)
-                 + gene_product_candidates(text, rules) + named
+                 + gene_product_candidates(lower_keeping_offsets(text), rules) + named
                  + abbreviation_candidates(text, rules) + code_candidates(text, self.genes))
         if len(found) == len(named):  # most texts: the lexicon's names alone, which
             return named  # do not overlap and are in text order, as most_trusted keeps them
@@ -564,7 +541,7 @@ class DrugTagger:
         definitions = document_definitions(doc, self.lexicon, self.rules, self.words)
         all_candidates = self.candidates(text, defined, definitions)
         blocked = SpanIndex(taken + [(start, end) for start, end, _ in
-                                     find_forms(text, self.rules.radiation)])
+                                     find_forms(lower_keeping_offsets(text), self.rules.radiation)])
         candidates = [c for c in all_candidates if not self.vetoed(text, c, blocked)]
         accepted: dict[int, Candidate] = {}
         weak: list[int] = []
