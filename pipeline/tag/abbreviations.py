@@ -196,11 +196,12 @@ def unbalanced(words: list[str]) -> bool:
 
 def short_form_kept(tokens: Tokens, start: int, end: int) -> bool:
     """scispaCy's ``short_form_filter``: every token 2 to 9 characters long, at least half
-    of the text letters, a letter first."""
-    if not all(2 <= length < 10 for length in tokens.lengths[start:end]):
+    of the text letters, a letter first (C-level passes: no generator per candidate)."""
+    lengths = tokens.lengths[start:end]
+    if len(lengths) and (min(lengths) < 2 or max(lengths) >= 10):
         return False
     text = tokens.span_text(start, end)
-    return sum(char.isalpha() for char in text) / len(text) >= 0.5 and text[0].isalpha()
+    return sum(map(str.isalpha, text)) / len(text) >= 0.5 and text[0].isalpha()
 
 
 def definition_candidates(tokens: Tokens, matches: list[tuple[int, int, int]]
@@ -215,7 +216,8 @@ def definition_candidates(tokens: Tokens, matches: list[tuple[int, int, int]]
         if end - start > 8 or start == 1:
             continue
         if end - start > 3:
-            if unbalanced(tokens.words(start, end)):
+            inside = tokens.span_text(start, end)  # no bracket in it: no bracket token
+            if ("(" in inside or ")" in inside) and unbalanced(tokens.words(start, end)):
                 continue
             long_form, short_form = (start, end), (start - 2, start - 1)
         else:

@@ -39,9 +39,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -55,9 +55,9 @@ from pipeline.tag.context import (Sentence, doc_sentences, in_ranges, listed_bes
                                   sentence_at)
 from pipeline.tag.evidence import ACCEPT, DASHES, STRONG, WEAK, Evidence
 from pipeline.tag.gene_rules import gene_rules
-from pipeline.tag.matching import (ASCII_LETTER_RUNS, Match, RememberedRuns, SpanIndex, find_terms,
-                                   first_scanned_forms, holding_parts, lower_keeping_offsets,
-                                   may_hold_terms, shape)
+from pipeline.tag.matching import (ASCII_LETTER_RUNS, REMEMBERED_WORDS, Match, RememberedRuns,
+                                   SpanIndex, find_terms, first_scanned_forms, holding_parts,
+                                   lower_keeping_offsets, may_hold_terms, shape)
 from pipeline.tag.model_mentions import inside, model_mentions, unknown_entities
 from pipeline.tag.tables import column_header
 from pipeline.tag.tags import Tag, add_tags, doc_tags, doc_text, remove_tags
@@ -145,8 +145,10 @@ def drug_rules() -> DrugRules:
     return DrugRules.from_dict(load_resource(FILE))
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A drug candidate (a tuple: thousands are made, at a third of a frozen dataclass's
+    cost)."""
+
     start: int
     end: int
     drug: str
@@ -174,16 +176,36 @@ def lexicon_strength(printed: str, entry: DrugEntry, rules: DrugRules,
     return "strong" if strong else "weak"
 
 
-def lexicon_candidates(text: str, lexicon: DrugLexicon, rules: DrugRules,
-                       words: frozenset[str]) -> list[Candidate]:
+# a lexicon name as printed -> (its entry, what it reads as: :func:`lexicon_reading`)
+LexiconReadings = dict[str, tuple[DrugEntry, "tuple[str, str, str, bool] | None"]]
+
+
+def lexicon_reading(printed: str, entry: DrugEntry, rules: DrugRules,
+                    words: frozenset[str]) -> tuple[str, str, str, bool] | None:
+    """A lexicon name's candidate fields but its offsets (drug, source, rule, strong);
+    None when the name as printed is no candidate (a word, a class of drugs)."""
+    verdict = lexicon_strength(printed, entry, rules, words)
+    if verdict == "reject" or printed.lower() in rules.classes:
+        return None
+    return entry.inn, "lexicon", f"drug.{entry.kind}", verdict == "strong"
+
+
+def lexicon_candidates(text: str, lexicon: DrugLexicon, rules: DrugRules, words: frozenset[str],
+                       readings: LexiconReadings) -> list[Candidate]:
+    """The lexicon's names in the text, each read once per printed form while ``readings``
+    (kept for one lexicon, rules and words) remembers it: a corpus names the same drugs,
+    and a reading (the printed form's case, its words) costs several times the look-up."""
     found = []
     for match, entry in find_terms(text, lexicon.names, max_words=MAX_DRUG_WORDS, lower=True,
                                    accept=printed_as_name):
         printed = text[match.start:match.end]
-        verdict = lexicon_strength(printed, entry, rules, words)
-        if verdict != "reject" and printed.lower() not in rules.classes:
-            found.append(Candidate(match.start, match.end, entry.inn, "lexicon",
-                                   f"drug.{entry.kind}", verdict == "strong"))
+        held = readings.get(printed)
+        if held is None or held[0] is not entry:  # a form's entry follows its lower case
+            if len(readings) >= REMEMBERED_WORDS:
+                readings.clear()
+            held = readings[printed] = (entry, lexicon_reading(printed, entry, rules, words))
+        if held[1] is not None:
+            found.append(Candidate(match.start, match.end, *held[1]))
     return found
 
 
@@ -264,6 +286,12 @@ class Definition:
     initials: str = ""  # of the drug names as printed: "pcv" for procarbazine-CCNU-vincristine
 
 
+# what a long form naming no drug defines, spelled out in ordinary words (True) or not:
+# most long forms, so one of two (immutable) definitions, none made per long form
+NAMING_NO_DRUG = {False: Definition(frozenset(), False, False),
+                  True: Definition(frozenset(), False, True)}
+
+
 def named_drugs(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
                 words: frozenset[str]) -> list[tuple[Match, DrugEntry, bool]]:
     """The drug names of a long form that its context there does not speak against, each
@@ -292,10 +320,10 @@ def define(long_form: str, lexicon: DrugLexicon, rules: DrugRules,
     hits = named_drugs(long_form, lexicon, rules, words)
     covered = sum(letters(long_form[m.start:m.end]) for m, _, _ in hits)
     total = letters(long_form)
-    if 2 * covered <= total:
-        common = sum(len(word) for word in ASCII_LETTER_RUNS.findall(long_form)
-                     if word.lower() in words)
-        return Definition(frozenset(), False, 2 * common > total)
+    if 2 * covered <= total:  # the letters of its common words, by C-level passes
+        common = sum(map(len, filter(words.__contains__,
+                                     map(str.lower, ASCII_LETTER_RUNS.findall(long_form)))))
+        return NAMING_NO_DRUG[2 * common > total]
     return Definition(frozenset(entry.inn for _, entry, _ in hits),
                       all(strong for _, _, strong in hits), False,
                       "".join(long_form[m.start] for m, _, _ in hits).lower())
@@ -405,11 +433,13 @@ def named_as_short_form(candidates: list[Candidate], defined: dict[str, str],
     """A spelled-out name takes its abbreviation's drug, so one drug is not recorded under
     two names: "G-CSF: granulocyte colony-stimulating factor" is g-csf, not filgrastim."""
     by_short: dict[str, str] = {}
-    for c in sorted(candidates, key=lambda c: SOURCES.index(c.source)):  # most trusted first
-        if c.source in ("product", "defined"):
-            by_short.setdefault(text[c.start:c.end], c.drug)
+    named = [c for c in candidates if c.source in ("product", "defined")]
+    for c in sorted(named, key=lambda c: SOURCES.index(c.source)):  # most trusted first
+        by_short.setdefault(text[c.start:c.end], c.drug)
     by_long = {long.lower(): by_short[short] for short, long in defined.items() if short in by_short}
-    return [replace(c, drug=by_long[text[c.start:c.end].lower()])
+    if not by_long:  # most texts: no candidate renamed
+        return candidates
+    return [c._replace(drug=by_long[text[c.start:c.end].lower()])
             if c.source == "lexicon" and text[c.start:c.end].lower() in by_long else c
             for c in candidates]
 
@@ -439,25 +469,32 @@ class DrugTagger:
         self.genes = gene_lexicon(settings)
         self.words = common_words(settings)
         self.rules = drug_rules()
+        self.lexicon_readings: LexiconReadings = {}
+        # (rule, whether context only) -> the labels of :meth:`labels_of`, one set each
+        self.labels: dict[tuple[str, bool], frozenset[str]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = [(t.start, t.end) for t in doc_tags(doc)
+        tags = doc_tags(doc)
+        taken = [(t.start, t.end) for t in tags
                  if t.type in TAKEN_TYPES and t.normalised is not None]  # not a model's guess
+        guesses = [t for t in tags if t.type == "gene" and t.normalised is None]
         drugs = self.judge(doc, doc_text(doc), taken)
-        named = [(d.start, d.end) for d in drugs if d.normalised is not None]
-        # a model's gene guess over a name the drug lexicon knows is the drug
-        remove_tags(doc, lambda t: t.type == "gene" and t.normalised is None and any(
-            start < t.end and t.start < end for start, end in named))
+        if guesses:  # a model's gene guess over a name the drug lexicon knows is the drug
+            named = [(d.start, d.end) for d in drugs if d.normalised is not None]
+            remove_tags(doc, lambda t: t.type == "gene" and t.normalised is None and any(
+                start < t.end and t.start < end for start, end in named))
         add_tags(doc, drugs)
         return doc
 
     def candidates(self, text: str, defined: dict[str, str],
                    definitions: dict[str, Definition]) -> list[Candidate]:
         rules = self.rules
+        named = lexicon_candidates(text, self.lexicon, rules, self.words, self.lexicon_readings)
         found = (product_candidates(text, rules) + defined_candidates(text, definitions)
-                 + gene_product_candidates(lower_keeping_offsets(text), rules)
-                 + lexicon_candidates(text, self.lexicon, rules, self.words)
+                 + gene_product_candidates(lower_keeping_offsets(text), rules) + named
                  + abbreviation_candidates(text, rules) + code_candidates(text, self.genes))
+        if len(found) == len(named):  # most texts: the lexicon's names alone, which
+            return named  # do not overlap and are in text order, as most_trusted keeps them
         return most_trusted(named_as_short_form(found, defined, text))
 
     def vetoed(self, text: str, candidate: Candidate, taken: SpanIndex) -> bool:
@@ -471,18 +508,22 @@ class DrugTagger:
         """What evidence rules may select a candidate by: the kind of name it is ("inn",
         "brand", "chemical"... as in its rule), and "context_only" for a name that is mostly
         something else."""
-        labels = {candidate.rule.removeprefix("drug.")}
-        if candidate.drug in self.rules.context_only or printed.lower() in self.rules.context_only:
-            labels.add("context_only")
-        return frozenset(labels)
+        context_only = (candidate.drug in self.rules.context_only
+                        or printed.lower() in self.rules.context_only)
+        labels = self.labels.get((candidate.rule, context_only))
+        if labels is None:  # a handful of sets, made once (evidence looks its rules up by them)
+            labels = self.labels[candidate.rule, context_only] = frozenset(
+                {candidate.rule.removeprefix("drug."), "context_only"} if context_only
+                else {candidate.rule.removeprefix("drug.")})
+        return labels
 
     def score(self, doc: Doc, text: str, candidate: Candidate, sentence: Sentence | None,
               in_scope: bool, definitions: dict[str, Definition]) -> int:
         """The candidate's evidence (:mod:`pipeline.tag.evidence`), a therapy column
         counting as a therapy word and a definition as something else against it."""
-        if defined_otherwise(text[candidate.start:candidate.end], candidate, definitions):
-            return WEAK - 1
         printed = text[candidate.start:candidate.end]
+        if defined_otherwise(printed, candidate, definitions):
+            return WEAK - 1
         score = self.rules.evidence.score(STRONG if candidate.strong else WEAK, text,
                                           candidate.start, candidate.end, sentence,
                                           labels=self.labels_of(printed, candidate),

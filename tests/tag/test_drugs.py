@@ -235,3 +235,22 @@ def test_a_tracer_or_contrast_agent_is_known_by_the_rules_pattern_and_remembered
     for name in names * 2:  # the second time from what was remembered
         assert rules.names_diagnostic_agent(name) == bool(rules.diagnostic.search(name))
     assert rules.names_diagnostic_agent("gadobutrol") and not rules.names_diagnostic_agent("cisplatin")
+
+
+def test_a_lexicon_name_is_read_once_per_printed_form(drug_lexicon):
+    from pipeline.lexicons import common_words
+    from pipeline.tag.drugs import drug_rules, lexicon_candidates, lexicon_reading
+
+    rules, words = drug_rules(), common_words()
+    text = "Cisplatin was stopped; cisplatin resumed, His fever fell, then Xalkori."
+    readings = {}
+    found = lexicon_candidates(text, drug_lexicon, rules, words, readings)
+    assert [(text[c.start:c.end], c.drug, c.rule, c.strong) for c in found] == [
+        ("Cisplatin", "cisplatin", "drug.inn", True), ("cisplatin", "cisplatin", "drug.inn", True),
+        ("Xalkori", "crizotinib", "drug.synonym", False)]
+    # "His" (histidine) reads as no candidate, and is remembered so
+    assert readings["His"][1] is None
+    assert readings["Xalkori"][1] == lexicon_reading("Xalkori", drug_lexicon.names["xalkori"],
+                                                      rules, words)
+    # read again, from what was remembered, the same candidates
+    assert lexicon_candidates(text, drug_lexicon, rules, words, readings) == found
