@@ -37,7 +37,7 @@ from pipeline.schema import Variant
 from pipeline.screens import holds_other_digits
 from pipeline.settings import get_settings
 from pipeline.tag.context import doc_sentences
-from pipeline.tag.matching import matches_at, matches_holding, may_hold_shapes, required_words
+from pipeline.tag.matching import matches_from, matches_holding, may_hold_shapes, required_words
 from pipeline.tag.model_mentions import model_mentions, unknown_entities
 from pipeline.tag.tags import Tag, add_tags, doc_text, resolved_genes
 from pipeline.tag import variant_words
@@ -231,13 +231,6 @@ def find_hgvs(text: str) -> list[VariantHit]:
             gene = GENE_IN_REFERENCE.search(reference).group(1)
         hits.append(VariantHit(match.start("change"), end, hgvs, gene, "variant.hgvs"))
     return hits
-
-
-def matches_from(starts: re.Pattern, pattern: re.Pattern, text: str) -> list[re.Match]:
-    """``pattern.finditer(text)`` for a pattern every match of which starts where ``starts``
-    (one character wide) matches: tried there only."""
-    at = [match.start() for match in starts.finditer(text)]
-    return matches_at(pattern, text, at, range(len(at)))
 
 
 def find_three_letter_changes(text: str) -> list[VariantHit]:

@@ -1033,10 +1033,11 @@ def matches_at_first_runs(regex: re.Pattern, text: str,
     runs = first_runs(regex)
     if runs is None or folds_onto_ascii(text):
         return list(regex.finditer(text))
+    if screened is None:
+        return matches_at(regex, text, ascii_runs(text).starts, runs_starting(text, runs, True))
     lowered = ascii_runs(text).lowered
     return matches_at(regex, text, ascii_runs(text).starts,
-                      runs_starting(text, runs, True) if screened is None
-                      else [index for index in screened if lowered[index] in runs])
+                      [index for index in screened if lowered[index] in runs])
 
 
 def may_start(prefixes: RunPrefixes, runs: list[str], lowered: list[str]) -> Iterable[str]:
@@ -1068,6 +1069,13 @@ def matches_at(regex: re.Pattern, text: str, starts: list[int],
                 found.append(match)
                 free = match.end()
     return found
+
+
+def matches_from(starts: re.Pattern, pattern: re.Pattern, text: str) -> list[re.Match]:
+    """``pattern.finditer(text)`` for a pattern every match of which starts where ``starts``
+    (one character wide) matches: tried there only."""
+    at = [match.start() for match in starts.finditer(text)]
+    return matches_at(pattern, text, at, range(len(at)))
 
 
 def phrase_runs(phrases: list[str]) -> list[frozenset[str]] | None:

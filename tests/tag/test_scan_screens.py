@@ -15,7 +15,8 @@ from pipeline.tag.fusions import pair_matches, pair_pattern
 from pipeline.screens import holds_other_digits
 from pipeline.tag.hgvs import (EDIT_MARKS, HGVS, HGVS_MARK, HGVS_START, ONE_LETTER_EDIT,
                                ONE_LETTER_EDIT_START, UNPREFIXED_NUCLEOTIDE, find_hgvs,
-                               matches_from, unprefixed_nucleotides)
+                               unprefixed_nucleotides)
+from pipeline.tag.matching import matches_from
 
 SENTENCES = [
     "Tumour NGS showed ALK:c.3604G>A; p.(Gly1202Arg) and NM_004304.5(ALK):c.3520T>C.",
