@@ -40,10 +40,13 @@ from bench_ingest import (CASELIT, ROOT, change_documents, folder_bytes,  # noqa
 from bench_speed import run_tree  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+# the tokenizer alone as issue 18 measured it when it was filed: its 90,000 words/s is 1/2.7
+ISSUE_TOKENIZER = 245_600
 # issue 18's measurements when it was filed, and its targets
 ISSUE = {
     "pdf": ("20.5-21.2", ">= 60"),
-    "tagging": ("43,500", ">= 90,000 (within 3x of the tokenizer)"),
+    "tagging": (f"43,500 (its tokenizer {ISSUE_TOKENIZER:,})",
+                ">= 90,000 (within 3x of the tokenizer)"),
     "processes": ("16.3 docs/s", ">= 30 docs/s"),
     "threads": ("10.8 docs/s", ">= 30 docs/s"),
     "changed": ("16.7 s", "<= 5 s"),
@@ -93,7 +96,8 @@ def main() -> None:
     rows.append(("tagging, words/s, one process", summary(pick("words_per_s"), 0),
                  f"its tokenizer alone on texts it has seen {summary(pick('tokenizer_words_per_s'), 0)} "
                  f"({tokenizer / tagging:.1f}x), on a first pass as the tagging's "
-                 f"{summary(pick('tokenizer_first_words_per_s'), 0)} ({first_pass / tagging:.1f}x)",
+                 f"{summary(pick('tokenizer_first_words_per_s'), 0)} ({first_pass / tagging:.1f}x); "
+                 f"as the issue measured it {ISSUE_TOKENIZER:,} ({ISSUE_TOKENIZER / tagging:.1f}x)",
                  *ISSUE["tagging"]))
 
     with tempfile.TemporaryDirectory(prefix="caselit-bench-") as work:
