@@ -37,7 +37,8 @@ from pipeline.assemble.spans import reach, starting_within
 from pipeline.assemble.story import DETAIL, FRAMING, SUMMARY, TITLE, Passage
 from pipeline.assemble.therapies import Line, line_drugs
 from pipeline.clauses import opening_clause
-from pipeline.resources import check_keys, check_str_list, check_type, load_resource, words_pattern
+from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
+                                trie_alternation, words_pattern)
 from pipeline.schema import Mention, Therapy
 
 FILE = "therapy_rules.yaml"
@@ -56,6 +57,7 @@ COUNTED = re.compile(r"^\S+\s+(?:cycles?|courses?|lines?|doses?)\s+of\s+")  # "t
 # a transplant past when the drug is given: "after transplant", "post-HSCT"
 PAST_TRANSPLANT = re.compile(r"\b(?:after|post|following|since)\s*-?\s*(?:(?:an?|the|his|her|"
                              r"allogeneic|autologous|allo|haploidentical)\s+)*$", re.IGNORECASE)
+HARM_REACH = 120  # how far before a drug the harm it treats is looked for
 SEVERAL_LINES = re.compile(r"^\S+\s+lines\s+of\s+")  # "8 lines of chemotherapy"
 
 
@@ -84,23 +86,31 @@ class TherapyRules:
     stop_words: Screened
     continue_words: Screened
     phase_settings: frozenset[str]
+    treated_harm: Screened  # a harm and what joins it to the drug right after it
+    for_harm: re.Pattern  # from a drug's end to the harm it is given for
 
     @classmethod
     def from_dict(cls, data: dict) -> "TherapyRules":
-        lists = ["supportive_drugs", "anaphora", "clause_breaks", "phase_settings", *WORD_LISTS]
+        lists = ["supportive_drugs", "anaphora", "clause_breaks", "phase_settings", "harm_words",
+                 *WORD_LISTS]
         patterns = ["lesion_response", "conditioning_joins", "when_progressed"]
-        check_keys(data, file=FILE, where="top level", required=[*lists, *patterns])
+        harm_joins = ["harm_treated_by", "treatment_for_harm"]
+        check_keys(data, file=FILE, where="top level", required=[*lists, *patterns, *harm_joins])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
-        single = {key: re.compile(check_type(data[key], str, file=FILE, where="top level",
-                                             key=key, description="a pattern"), re.IGNORECASE)
-                  for key in patterns}
+        texts = {key: check_type(data[key], str, file=FILE, where="top level", key=key,
+                                 description="a pattern") for key in [*patterns, *harm_joins]}
+        single = {key: re.compile(texts[key], re.IGNORECASE) for key in patterns}
+        harm = rf"(?:{trie_alternation(values['harm_words'])})(?![A-Za-z])"
         return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
                    Screened(re.compile("|".join(values["clause_breaks"]), re.IGNORECASE)),
                    single["lesion_response"], single["conditioning_joins"],
                    single["when_progressed"],
                    **{key: Screened(words_pattern(values[key])) for key in WORD_LISTS},
-                   phase_settings=frozenset(values["phase_settings"]))
+                   phase_settings=frozenset(values["phase_settings"]),
+                   treated_harm=Screened(re.compile(rf"(?<![A-Za-z]){harm}{texts['harm_treated_by']}",
+                                                    re.IGNORECASE)),
+                   for_harm=re.compile(texts["treatment_for_harm"] + harm, re.IGNORECASE))
 
 
 @lru_cache(maxsize=1)
@@ -132,13 +142,18 @@ class TimelineLine:
         """The best response of the whole disease. Lesions' responses stated together
         count as the worst of them (the disease responded no better than its worst
         lesion), and one lesion's alone does not outdo a response of the whole ("PR, and
-        complete resolution of the brain metastases" is PR)."""
+        complete resolution of the brain metastases" is PR), though it does the whole's
+        progression told in another sentence ("marked reduction of the liver metastases",
+        then "the disease progressed"; not "progression despite PCV and stable
+        supratentorial disease")."""
         overall = [r for r in self.responses if not r.lesion]
+        responded = any(r.category != "PD" for r in overall)
+        progressed = {r.mention.sentence_start for r in overall if r.category == "PD"}
         together: dict[int, list[Stated]] = {}
         for response in (r for r in self.responses if r.lesion):
             together.setdefault(response.mention.sentence_start, []).append(response)
-        for lesions in together.values():
-            if len(lesions) > 1 or not any(not r.lesion for r in self.responses):
+        for sentence, lesions in together.items():
+            if len(lesions) > 1 or not (responded or sentence in progressed):
                 overall.append(min(lesions, key=lambda r: RESPONSE_RANK[r.category]))
         return max(overall, key=lambda r: RESPONSE_RANK[r.category]) if overall else None
 
@@ -247,16 +262,21 @@ def cut_steps(text: str, start: int, end: int, rules: TherapyRules) -> tuple[tup
 
 def anticancer(text: str, step: list[Mention], step_start: int, rules: TherapyRules
                ) -> list[Mention]:
-    """The step's treatments without supportive drugs and those named after a supportive
+    """The step's treatments without supportive drugs, those named after a supportive
     purpose in the same clause ("GVHD prophylaxis using tacrolimus, methotrexate and
-    abatacept"; not "after prophylaxis with tacrolimus, lorlatinib was resumed")."""
+    abatacept"; not "after prophylaxis with tacrolimus, lorlatinib was resumed") or after
+    a harm they treat ("colitis requiring prednisolone and infliximab"), and those given
+    for a harm ("methylprednisolone for grade 3 pneumonitis")."""
     kept = []
     for mention in (m for m in step if is_treatment(m)):
         clause = max(text.rfind(",", step_start, mention.start),
                      text.rfind(";", step_start, mention.start), step_start)
-        if rules.supportive_words.search(text, clause, mention.start):
+        if rules.supportive_words.search(text, clause, mention.start) \
+                or rules.treated_harm.search(text, max(step_start, mention.start - HARM_REACH),
+                                             mention.start):
             break
-        if mention.normalised not in rules.supportive_drugs:
+        if mention.normalised not in rules.supportive_drugs \
+                and not rules.for_harm.match(text, mention.end, mention.end + 80):
             kept.append(mention)
     return kept
 
@@ -528,9 +548,14 @@ class Reading:
         diseases = [m for m in step if m.type == "disease"]
         if self.current is not None and self.says(rules.stop_words, bounds) \
                 and not self.says(rules.start_words, bounds):
-            # a step that stops the line under way starts no other ("osimertinib was
-            # discontinued for pneumonitis, which improved with prednisolone")
-            step = [m for m in step if not is_treatment(m)
+            # a step that stops the line under way starts no other after its stop word
+            # ("osimertinib was discontinued for pneumonitis, which improved with
+            # prednisolone"); a drug named before it with a setting or response is a line
+            # stopped although no start is told ("third-line regorafenib was stopped at
+            # progression"; not "escitalopram and the statin were discontinued")
+            stop = rules.stop_words.search(text, *bounds).start()
+            told = any(m.type in ("response", "setting") for m in step)
+            step = [m for m in step if not is_treatment(m) or (told and m.end <= stop)
                     or m.normalised in self.current.drugs]
         started = new_lines(text, step, bounds, role, self.expanded, rules)
         if role == TITLE:  # a title says what, never when: not what a line was given for

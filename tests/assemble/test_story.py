@@ -88,10 +88,14 @@ def test_a_concluding_sentence_in_a_case_section_frames_the_case(tmp_path):
 def test_an_untitled_body_tells_from_the_sentence_that_introduces_the_patient(tmp_path):
     report = ("Chronic myeloid leukemia is driven by BCR-ABL1. Dasatinib is widely used. "
               "A 45-year-old man presented with fatigue. He received dasatinib and achieved "
-              "a major molecular response.\n")
+              "a major molecular response. The disease proved refractory. At relapse, "
+              "nilotinib induced a response that is ongoing at 2 years.\n")
     text, patients, sentences = patients_of(tmp_path, report)
     assert role_of(text, sentences, "Dasatinib is widely used") == BACKGROUND
     assert role_of(text, sentences, "He received dasatinib") == DETAIL
+    # a story word of its own; a comment on what the sentence tells ("that is ongoing")
+    assert role_of(text, sentences, "proved refractory") == DETAIL
+    assert role_of(text, sentences, "nilotinib induced") == DETAIL
     assert (patients[0].age_years, patients[0].sex) == (45, "male")
 
 

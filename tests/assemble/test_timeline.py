@@ -114,6 +114,15 @@ def test_one_lesions_response_does_not_outdo_the_whole_diseases(tmp_path):
         (["temozolomide"], None, "PR", None)]
 
 
+def test_one_lesions_response_outdoes_a_progression_told_later(tmp_path):
+    assert read(tmp_path, "He received dabrafenib and trametinib. After 3 months there was a "
+                          "marked reduction of the liver metastases. At 11 months the disease "
+                          "progressed.") == [(["dabrafenib", "trametinib"], None, "PR", None)]
+    # told in the same sentence as the progression, it does not
+    assert read(tmp_path, "The disease progressed despite 4 cycles of temozolomide and stable "
+                          "supratentorial disease.") == [(["temozolomide"], None, "PD", None)]
+
+
 def test_lesions_responses_at_different_times_are_the_best_of_them(tmp_path):
     assert read(tmp_path, "After six cycles of FOLFOX there was a 60% regression of the liver "
                           "metastases. Pathology showed complete response of the primary "
@@ -215,10 +224,43 @@ def test_a_drug_for_a_side_effect_is_no_line(tmp_path, side_effect):
         (["erdafitinib"], None, None, None)]
 
 
+@pytest.mark.parametrize("harm_treated", [
+    "It was complicated by grade 3 colitis requiring high-dose prednisolone and infliximab.",
+    "Methylprednisolone 1 mg/kg was started for immune-related pneumonitis.",
+])
+def test_a_drug_for_a_harm_of_treatment_is_no_line(tmp_path, harm_treated):
+    assert read(tmp_path, f"She received ipilimumab plus nivolumab. {harm_treated}") == [
+        (["ipilimumab", "nivolumab"], None, None, None)]
+
+
+def test_a_drug_held_or_reduced_for_a_harm_is_no_supportive_drug(tmp_path):
+    assert read(tmp_path, "Pyrexia that required a dose reduction of dabrafenib and "
+                          "trametinib resolved within a week.") == [
+        (["dabrafenib", "trametinib"], None, None, None)]
+    assert read(tmp_path, "She received lorlatinib, which was withheld for grade 3 "
+                          "pneumonitis.") == [(["lorlatinib"], None, None, None)]
+
+
 def test_a_step_that_stops_the_line_under_way_starts_no_other(tmp_path):
     assert read(tmp_path, "She received osimertinib. Osimertinib was discontinued because of "
                           "pneumonitis, which improved with prednisolone.") == [
         (["osimertinib"], None, None, None)]
+    # nor does a drug stopped before with nothing said of how it went
+    assert read(tmp_path, "She received osimertinib. Omeprazole and osimertinib were "
+                          "discontinued.") == [(["osimertinib"], None, None, None)]
+
+
+def test_a_drug_stopped_with_its_setting_or_response_is_a_line_of_its_own(tmp_path):
+    assert read(tmp_path, "Sunitinib gave a minor response for 10 months, and third-line "
+                          "regorafenib was stopped after 2 months because of progression.") == [
+        (["sunitinib"], None, "SD", None), (["regorafenib"], None, "PD", "third-line")]
+
+
+def test_a_drug_continued_in_a_clause_of_its_own_is_a_new_line_in_its_phase(tmp_path):
+    assert read(tmp_path, "She received paclitaxel, cisplatin and bevacizumab with a complete "
+                          "response, and bevacizumab was continued as maintenance.") == [
+        (["paclitaxel", "cisplatin", "bevacizumab"], None, "CR", None),
+        (["bevacizumab"], None, None, "maintenance")]
 
 
 def test_some_of_a_line_s_drugs_given_on_in_a_phase_of_their_own_are_a_new_line(tmp_path):
