@@ -73,6 +73,7 @@ class TherapyRules:
     clause_breaks: Screened
     lesion_response: re.Pattern
     conditioning_joins: re.Pattern
+    high_dose: re.Pattern  # right before a drug: "high-dose "
     when_progressed: re.Pattern
     supportive_words: Screened
     restart_words: Screened
@@ -93,7 +94,7 @@ class TherapyRules:
     def from_dict(cls, data: dict) -> "TherapyRules":
         lists = ["supportive_drugs", "anaphora", "clause_breaks", "phase_settings", "harm_words",
                  *WORD_LISTS]
-        patterns = ["lesion_response", "conditioning_joins", "when_progressed"]
+        patterns = ["lesion_response", "conditioning_joins", "high_dose", "when_progressed"]
         harm_joins = ["harm_treated_by", "treatment_for_harm"]
         check_keys(data, file=FILE, where="top level", required=[*lists, *patterns, *harm_joins])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
@@ -104,7 +105,7 @@ class TherapyRules:
         harm = rf"(?:{trie_alternation(values['harm_words'])})(?![A-Za-z])"
         return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
                    Screened(re.compile("|".join(values["clause_breaks"]), re.IGNORECASE)),
-                   single["lesion_response"], single["conditioning_joins"],
+                   single["lesion_response"], single["conditioning_joins"], single["high_dose"],
                    single["when_progressed"],
                    **{key: Screened(words_pattern(values[key])) for key in WORD_LISTS},
                    phase_settings=frozenset(values["phase_settings"]),
@@ -408,7 +409,9 @@ def conditioning(text: str, bounds: tuple[int, int], part: list[Mention], rules:
            for s in settings):
         return False
     after = rules.transplant_words.search(text, last.end, bounds[1])
-    if after is not None and rules.conditioning_joins.fullmatch(text, last.end, after.start()):
+    joined = after and rules.conditioning_joins.fullmatch(text, last.end, after.start())
+    if joined and (joined.group("and") is None or rules.high_dose.search(
+            text, max(step_start, first.start - 40), first.start)):
         return True
     transplant = None
     for transplant in rules.transplant_words.finditer(text, step_start, first.start):

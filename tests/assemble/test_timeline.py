@@ -53,6 +53,16 @@ def test_drugs_given_with_the_transplant_right_after_them_are_its_conditioning(t
         (["thiotepa", "carboplatin"], None, None, "conditioning")]
 
 
+def test_high_dose_drugs_and_the_transplant_after_them_are_its_conditioning(tmp_path):
+    assert read(tmp_path, "He had VRd, followed by high-dose melphalan (200 mg/m2) and "
+                          "autologous stem cell transplantation.") == [
+        ([], "VRd", None, None),
+        (["melphalan"], None, None, "conditioning")]
+    # drugs not given at high dose are joined to a transplant by "and" as a line of their own
+    assert read(tmp_path, "He received imatinib and allogeneic stem cell "
+                          "transplantation.") == [(["imatinib"], None, None, None)]
+
+
 def test_a_relapse_after_a_line_states_no_response(tmp_path):
     assert read(tmp_path, "Relapsed 6 months after ADE induction") == [
         ([], "ADE", None, "induction")]
