@@ -549,17 +549,8 @@ class Reading:
         text, rules = self.text, self.rules
         responses = [m for m in step if m.type == "response"]
         diseases = [m for m in step if m.type == "disease"]
-        if self.current is not None and self.says(rules.stop_words, bounds) \
-                and not self.says(rules.start_words, bounds):
-            # a step that stops the line under way starts no other after its stop word
-            # ("osimertinib was discontinued for pneumonitis, which improved with
-            # prednisolone"); a drug named before it with a setting or response is a line
-            # stopped although no start is told ("third-line regorafenib was stopped at
-            # progression"; not "escitalopram and the statin were discontinued")
-            stop = rules.stop_words.search(text, *bounds).start()
-            told = any(m.type in ("response", "setting") for m in step)
-            step = [m for m in step if not is_treatment(m) or (told and m.end <= stop)
-                    or m.normalised in self.current.drugs]
+        if self.current is not None and self.says(rules.stop_words, bounds):
+            step = self.not_stopped(step, bounds)
         started = new_lines(text, step, bounds, role, self.expanded, rules)
         if role == TITLE:  # a title says what, never when: not what a line was given for
             told = [r for r in responses if not says_when(text, r, bounds[0], rules)]
@@ -601,6 +592,26 @@ class Reading:
         for line in started:
             self.add(line, bounds)
         self.together = [line for line in started if line in self.lines]
+
+    def not_stopped(self, step: list[Mention], bounds: tuple[int, int]) -> list[Mention]:
+        """What a step that stops the line under way starts. Told to start nothing, no drug
+        named after its stop word ("osimertinib was discontinued for pneumonitis, which
+        improved with prednisolone"), but a drug named before it with a setting or response
+        is a line stopped although no start is told ("third-line regorafenib was stopped at
+        progression"; not "escitalopram and the statin were discontinued"). Told to start
+        something, the line under way's drugs named before the stop word are no part of it
+        but the line's own evidence ("crizotinib was discontinued and entrectinib was
+        initiated")."""
+        stop = self.rules.stop_words.search(self.text, *bounds).start()
+        current = self.current.drugs
+        if self.says(self.rules.start_words, bounds):
+            stopped = [m for m in step if is_treatment(m) and m.end <= stop
+                       and m.normalised in current]
+            self.current.evidence += [m for m in stopped if m not in self.current.evidence]
+            return [m for m in step if m not in stopped]
+        told = any(m.type in ("response", "setting") for m in step)
+        return [m for m in step if not is_treatment(m) or (told and m.end <= stop)
+                or m.normalised in current]
 
     def recaps(self, started: list[TimelineLine], step: list[Mention], bounds: tuple[int, int]
                ) -> bool:

@@ -258,19 +258,26 @@ def test_a_step_that_stops_the_line_under_way_starts_no_other(tmp_path):
     # nor does a drug stopped before with nothing said of how it went
     assert read(tmp_path, "She received osimertinib. Omeprazole and osimertinib were "
                           "discontinued.") == [(["osimertinib"], None, None, None)]
+    # told to start another, it leaves the drug it stops out of the new line
+    assert read(tmp_path, "She received crizotinib. Crizotinib was permanently discontinued "
+                          "and entrectinib was initiated 3 weeks later.") == [
+        (["crizotinib"], None, None, None), (["entrectinib"], None, None, None)]
 
 
-def test_a_drug_stopped_with_its_setting_or_response_is_a_line_of_its_own(tmp_path):
-    assert read(tmp_path, "Sunitinib gave a minor response for 10 months, and third-line "
-                          "regorafenib was stopped after 2 months because of progression.") == [
-        (["sunitinib"], None, "SD", None), (["regorafenib"], None, "PD", "third-line")]
-
-
-def test_a_drug_continued_in_a_clause_of_its_own_is_a_new_line_in_its_phase(tmp_path):
-    assert read(tmp_path, "She received paclitaxel, cisplatin and bevacizumab with a complete "
-                          "response, and bevacizumab was continued as maintenance.") == [
-        (["paclitaxel", "cisplatin", "bevacizumab"], None, "CR", None),
-        (["bevacizumab"], None, None, "maintenance")]
+@pytest.mark.parametrize("story, lines", [
+    # stopped with its setting or response: a line although no start is told
+    ("Sunitinib gave a minor response for 10 months, and third-line regorafenib was stopped "
+     "after 2 months because of progression.",
+     [(["sunitinib"], None, "SD", None), (["regorafenib"], None, "PD", "third-line")]),
+    # continued in a phase of its own
+    ("She received paclitaxel, cisplatin and bevacizumab with a complete response, and "
+     "bevacizumab was continued as maintenance.",
+     [(["paclitaxel", "cisplatin", "bevacizumab"], None, "CR", None),
+      (["bevacizumab"], None, None, "maintenance")]),
+])
+def test_a_drug_stopped_or_continued_in_a_clause_of_its_own_is_a_step_of_its_own(
+        tmp_path, story, lines):
+    assert read(tmp_path, story) == lines
 
 
 def test_some_of_a_line_s_drugs_given_on_in_a_phase_of_their_own_are_a_new_line(tmp_path):

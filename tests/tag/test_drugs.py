@@ -32,6 +32,11 @@ def test_a_code_printed_apart_is_the_drug_only_in_capitals(drugs):
     assert drugs("The risk was 1.7 (95% CI 100-582) in 105 patients.") == []
 
 
+def test_a_combined_product_with_no_inn_known_by_its_code_keeps_it(drugs):
+    assert drugs("He received adjuvant S-1 for one year.") == [("S-1", "s-1")]
+    assert drugs("Segment S-1 of the liver was resected.") == []
+
+
 def test_brand_names_that_are_words_need_a_therapy_near(drugs):
     # "Senior", "Sector" and "Versus" are brand or common names in the FDA list
     assert drugs("Co-senior authors from Sector 2 compared graft-versus-host disease rates.") == []

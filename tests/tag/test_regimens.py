@@ -28,8 +28,8 @@ def test_a_modified_or_numbered_schedule_of_a_listed_regimen_is_that_regimen_as_
 def test_a_listed_acronym_named_by_brand_or_old_drug_names_is_a_regimen(tagged):
     # its initials are no initials of the INNs the document spells it out with
     text = ("She received docetaxel, carboplatin, trastuzumab and pertuzumab (TCHP); at "
-            "relapse he had BEAM before the autologous transplant.")
-    assert tagged(text, "regimen") == [("TCHP", "TCHP"), ("BEAM", "BEAM")]
+            "relapse he had BEAM before the autologous transplant, then BV-CHP.")
+    assert tagged(text, "regimen") == [("TCHP", "TCHP"), ("BEAM", "BEAM"), ("BV-CHP", "BV-CHP")]
     assert tagged("The proton beam was aimed at the tumour bed.", "regimen") == []
 
 
