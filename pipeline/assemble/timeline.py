@@ -71,6 +71,7 @@ class TherapyRules:
     supportive_drugs: frozenset[str]
     anaphora: frozenset[str]
     clause_breaks: Screened
+    switched_from: Screened  # a step ends where it ends ("switched from X| to Y")
     lesion_response: re.Pattern
     conditioning_joins: re.Pattern
     high_dose: re.Pattern  # right before a drug: "high-dose "
@@ -94,7 +95,8 @@ class TherapyRules:
     def from_dict(cls, data: dict) -> "TherapyRules":
         lists = ["supportive_drugs", "anaphora", "clause_breaks", "phase_settings", "harm_words",
                  *WORD_LISTS]
-        patterns = ["lesion_response", "conditioning_joins", "high_dose", "when_progressed"]
+        patterns = ["lesion_response", "conditioning_joins", "high_dose", "when_progressed",
+                    "switched_from"]
         harm_joins = ["harm_treated_by", "treatment_for_harm"]
         check_keys(data, file=FILE, where="top level", required=[*lists, *patterns, *harm_joins])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
@@ -105,6 +107,7 @@ class TherapyRules:
         harm = rf"(?:{trie_alternation(values['harm_words'])})(?![A-Za-z])"
         return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
                    Screened(re.compile("|".join(values["clause_breaks"]), re.IGNORECASE)),
+                   Screened(single["switched_from"]),
                    single["lesion_response"], single["conditioning_joins"], single["high_dose"],
                    single["when_progressed"],
                    **{key: Screened(words_pattern(values[key])) for key in WORD_LISTS},
@@ -255,6 +258,7 @@ def cut_steps(text: str, start: int, end: int, rules: TherapyRules) -> tuple[tup
     openings = [start] + [m.end() for m in SENTENCE_GAP.finditer(text, start, end)]
     cuts = sorted({m.start() for m in STEP_BREAKS.finditer(text, start, end)}
                   | {m.start() for m in rules.clause_breaks.finditer(text, start, end)}
+                  | {m.end() for m in rules.switched_from.finditer(text, start, end)}
                   | {m.end() - 1 for m in (opening_clause().match(text, at, end)
                                            for at in openings) if m})
     bounds = [start] + [c for c in cuts if start < c < end] + [end]
@@ -549,8 +553,9 @@ class Reading:
         text, rules = self.text, self.rules
         responses = [m for m in step if m.type == "response"]
         diseases = [m for m in step if m.type == "disease"]
-        if self.current is not None and self.says(rules.stop_words, bounds):
-            step = self.not_stopped(step, bounds)
+        stop = self.stop_at(bounds) if self.current is not None else None
+        if stop is not None:
+            step = self.not_stopped(step, bounds, stop)
         started = new_lines(text, step, bounds, role, self.expanded, rules)
         if role == TITLE:  # a title says what, never when: not what a line was given for
             told = [r for r in responses if not says_when(text, r, bounds[0], rules)]
@@ -593,16 +598,26 @@ class Reading:
             self.add(line, bounds)
         self.together = [line for line in started if line in self.lines]
 
-    def not_stopped(self, step: list[Mention], bounds: tuple[int, int]) -> list[Mention]:
-        """What a step that stops the line under way starts. Told to start nothing, no drug
-        named after its stop word ("osimertinib was discontinued for pneumonitis, which
-        improved with prednisolone"), but a drug named before it with a setting or response
-        is a line stopped although no start is told ("third-line regorafenib was stopped at
-        progression"; not "escitalopram and the statin were discontinued"). Told to start
-        something, the line under way's drugs named before the stop word are no part of it
-        but the line's own evidence ("crizotinib was discontinued and entrectinib was
-        initiated")."""
-        stop = self.rules.stop_words.search(self.text, *bounds).start()
+    def stop_at(self, bounds: tuple[int, int]) -> int | None:
+        """Where a step says the line under way stops: at its stop word ("discontinued"),
+        or at the end of a step "switched from" a drug, cut before the "to" of the next
+        (:func:`cut_steps`); None when it says nothing of a stop."""
+        text, rules = self.text, self.rules
+        if self.says(rules.stop_words, bounds):
+            return rules.stop_words.search(text, *bounds).start()
+        switched = rules.switched_from.search(text, bounds[0], bounds[1] + len(" to "))
+        return bounds[1] if switched and switched.end() == bounds[1] else None
+
+    def not_stopped(self, step: list[Mention], bounds: tuple[int, int], stop: int
+                    ) -> list[Mention]:
+        """What a step that stops the line under way at ``stop`` starts. Told to start
+        nothing, no drug named after its stop word ("osimertinib was discontinued for
+        pneumonitis, which improved with prednisolone"), but a drug named before it with a
+        setting or response is a line stopped although no start is told ("third-line
+        regorafenib was stopped at progression"; not "escitalopram and the statin were
+        discontinued"). Told to start something, the line under way's drugs named before
+        the stop are no part of it but the line's own evidence ("crizotinib was
+        discontinued and entrectinib was initiated", "switched from gefitinib| to ...")."""
         current = self.current.drugs
         if self.says(self.rules.start_words, bounds):
             stopped = [m for m in step if is_treatment(m) and m.end <= stop

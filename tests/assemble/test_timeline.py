@@ -262,6 +262,12 @@ def test_a_step_that_stops_the_line_under_way_starts_no_other(tmp_path):
     assert read(tmp_path, "She received crizotinib. Crizotinib was permanently discontinued "
                           "and entrectinib was initiated 3 weeks later.") == [
         (["crizotinib"], None, None, None), (["entrectinib"], None, None, None)]
+    assert read(tmp_path, "He received gefitinib with a partial response. At progression, he "
+                          "was switched from gefitinib to osimertinib.") == [
+        (["gefitinib"], None, "PR", None), (["osimertinib"], None, None, None)]
+    # a drug switched from that is no line yet was given: a line of its own
+    assert read(tmp_path, "He was switched from gefitinib to osimertinib.") == [
+        (["gefitinib"], None, None, None), (["osimertinib"], None, None, None)]
 
 
 @pytest.mark.parametrize("story, lines", [
