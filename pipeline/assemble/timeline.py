@@ -57,7 +57,7 @@ COUNTED = re.compile(r"^\S+\s+(?:cycles?|courses?|lines?|doses?)\s+of\s+")  # "t
 # a transplant past when the drug is given: "after transplant", "post-HSCT"
 PAST_TRANSPLANT = re.compile(r"\b(?:after|post|following|since)\s*-?\s*(?:(?:an?|the|his|her|"
                              r"allogeneic|autologous|allo|haploidentical)\s+)*$", re.IGNORECASE)
-HARM_REACH = 120  # how far before a drug the harm it treats is looked for
+HARM_REACH = 120  # how far from a drug the harm it treats is looked for, before or after
 SEVERAL_LINES = re.compile(r"^\S+\s+lines\s+of\s+")  # "8 lines of chemotherapy"
 
 
@@ -71,7 +71,7 @@ class TherapyRules:
     supportive_drugs: frozenset[str]
     anaphora: frozenset[str]
     clause_breaks: Screened
-    switched_from: Screened  # a step ends where it ends ("switched from X| to Y")
+    switched_from: Screened  # a step ends where a match ends ("switched from X| to Y")
     lesion_response: re.Pattern
     conditioning_joins: re.Pattern
     high_dose: re.Pattern  # right before a drug: "high-dose "
@@ -112,8 +112,8 @@ class TherapyRules:
                    single["when_progressed"],
                    **{key: Screened(words_pattern(values[key])) for key in WORD_LISTS},
                    phase_settings=frozenset(values["phase_settings"]),
-                   treated_harm=Screened(re.compile(rf"(?<![A-Za-z]){harm}{texts['harm_treated_by']}",
-                                                    re.IGNORECASE)),
+                   treated_harm=Screened(re.compile(
+                       rf"(?<![A-Za-z]){harm}{texts['harm_treated_by']}", re.IGNORECASE)),
                    for_harm=re.compile(texts["treatment_for_harm"] + harm, re.IGNORECASE))
 
 
@@ -281,7 +281,7 @@ def anticancer(text: str, step: list[Mention], step_start: int, rules: TherapyRu
                                              mention.start):
             break
         if mention.normalised not in rules.supportive_drugs \
-                and not rules.for_harm.match(text, mention.end, mention.end + 80):
+                and not rules.for_harm.match(text, mention.end, mention.end + HARM_REACH):
             kept.append(mention)
     return kept
 
