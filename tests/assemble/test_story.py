@@ -67,11 +67,14 @@ def test_a_case_section_tells_the_story_and_the_abstract_sums_it_up(tmp_path):
     report = ("Abstract\nWe describe a woman with lung adenocarcinoma who responded to "
               "osimertinib. She remains well.\n\nIntroduction\nEGFR mutations are common "
               "in never-smokers.\n\nCase presentation\nA 61-year-old woman presented with "
-              "cough. She received osimertinib.\n\nDiscussion\nOsimertinib is approved for "
+              "cough. She received osimertinib.\n\nAt 6 weeks the primary tumour had shrunk; "
+              "the response lasted 14 months.\n\nDiscussion\nOsimertinib is approved for "
               "EGFR-mutated cancers.\n")
     text, patients, sentences = patients_of(tmp_path, report)
     assert len(patients) == 1 and patients[0].age_years == 61
     assert role_of(text, sentences, "She received osimertinib") == DETAIL
+    # a last paragraph of the case section that speaks of the tumour (British spelling)
+    assert role_of(text, sentences, "the primary tumour had shrunk") == DETAIL
     assert role_of(text, sentences, "She remains well") == SUMMARY
     assert role_of(text, sentences, "EGFR mutations are common") == BACKGROUND
     assert role_of(text, sentences, "Osimertinib is approved") == BACKGROUND
