@@ -25,8 +25,11 @@ def opening_clause_pattern(rule: dict, where: str = "opening_clause") -> re.Patt
                       for key in ("longest", "words_to_verb"))
     opener = "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in openers)
     verb = "|".join(map(re.escape, verbs))
+    # the main clause's words before its verb may be a dose or a brand in brackets
+    # ("larotrectinib (Vitrakvi) 100 mg/m2 twice daily was started"), never a sentence end
+    word = r"(?:[^\s,;.]|\.(?=\S))+"
     return re.compile(rf"\s*(?:{opener})\b[^,;.]{{3,{longest}}},"
-                      rf"(?=\s*(?:[\w-]+\s+){{1,{words}}}?(?:{verb})\b)", re.IGNORECASE)
+                      rf"(?=\s*(?:{word}\s+){{1,{words}}}?(?:{verb})\b)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

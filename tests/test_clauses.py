@@ -11,6 +11,9 @@ from pipeline.errors import RuleFileError
      "After progression on carboplatin and paclitaxel,"),
     ("due to grade 3 hepatitis, the dose of alectinib was reduced.",
      "due to grade 3 hepatitis,"),
+    # a dose or a brand in brackets between the main clause's drug and its verb
+    ("Because resection would have required amputation, larotrectinib (Vitrakvi) 100 mg/m2 "
+     "twice daily was started.", "Because resection would have required amputation,"),
 ])
 def test_a_sentence_s_opening_clause_ends_at_the_comma_before_its_main_clause(sentence, clause):
     assert opening_clause().match(sentence).group() == clause
@@ -22,6 +25,8 @@ def test_a_sentence_s_opening_clause_ends_at_the_comma_before_its_main_clause(se
     "negative.",
     "No EGFR, KRAS or BRAF mutation was found.",  # "No" opens no clause
     "The patient, a 54-year-old woman, was treated with osimertinib.",  # no opener
+    # the verb after a sentence end is another sentence's
+    "After surgery, adjuvant imatinib. Was well tolerated.",
 ])
 def test_no_opening_clause_where_the_comma_closes_none(sentence):
     assert opening_clause().match(sentence) is None

@@ -37,7 +37,8 @@ from pipeline.assemble.spans import reach, starting_within
 from pipeline.assemble.story import DETAIL, FRAMING, SUMMARY, TITLE, Passage
 from pipeline.assemble.therapies import Line, line_drugs
 from pipeline.clauses import opening_clause
-from pipeline.resources import check_keys, check_str_list, check_type, load_resource, words_pattern
+from pipeline.resources import (check_keys, check_str_list, check_type, load_resource,
+                                trie_alternation, words_pattern)
 from pipeline.schema import Mention, Therapy
 
 FILE = "therapy_rules.yaml"
@@ -56,6 +57,7 @@ COUNTED = re.compile(r"^\S+\s+(?:cycles?|courses?|lines?|doses?)\s+of\s+")  # "t
 # a transplant past when the drug is given: "after transplant", "post-HSCT"
 PAST_TRANSPLANT = re.compile(r"\b(?:after|post|following|since)\s*-?\s*(?:(?:an?|the|his|her|"
                              r"allogeneic|autologous|allo|haploidentical)\s+)*$", re.IGNORECASE)
+HARM_REACH = 120  # how far from a drug the harm it treats is looked for, before or after
 SEVERAL_LINES = re.compile(r"^\S+\s+lines\s+of\s+")  # "8 lines of chemotherapy"
 
 
@@ -69,8 +71,10 @@ class TherapyRules:
     supportive_drugs: frozenset[str]
     anaphora: frozenset[str]
     clause_breaks: Screened
+    switched_from: Screened  # a step ends where a match ends ("switched from X| to Y")
     lesion_response: re.Pattern
     conditioning_joins: re.Pattern
+    high_dose: re.Pattern  # right before a drug: "high-dose "
     when_progressed: re.Pattern
     supportive_words: Screened
     restart_words: Screened
@@ -84,23 +88,33 @@ class TherapyRules:
     stop_words: Screened
     continue_words: Screened
     phase_settings: frozenset[str]
+    treated_harm: Screened  # a harm and what joins it to the drug right after it
+    for_harm: re.Pattern  # from a drug's end to the harm it is given for
 
     @classmethod
     def from_dict(cls, data: dict) -> "TherapyRules":
-        lists = ["supportive_drugs", "anaphora", "clause_breaks", "phase_settings", *WORD_LISTS]
-        patterns = ["lesion_response", "conditioning_joins", "when_progressed"]
-        check_keys(data, file=FILE, where="top level", required=[*lists, *patterns])
+        lists = ["supportive_drugs", "anaphora", "clause_breaks", "phase_settings", "harm_words",
+                 *WORD_LISTS]
+        patterns = ["lesion_response", "conditioning_joins", "high_dose", "when_progressed",
+                    "switched_from"]
+        harm_joins = ["harm_treated_by", "treatment_for_harm"]
+        check_keys(data, file=FILE, where="top level", required=[*lists, *patterns, *harm_joins])
         values = {key: check_str_list(data[key], file=FILE, where="top level", key=key)
                   for key in lists}
-        single = {key: re.compile(check_type(data[key], str, file=FILE, where="top level",
-                                             key=key, description="a pattern"), re.IGNORECASE)
-                  for key in patterns}
+        texts = {key: check_type(data[key], str, file=FILE, where="top level", key=key,
+                                 description="a pattern") for key in [*patterns, *harm_joins]}
+        single = {key: re.compile(texts[key], re.IGNORECASE) for key in patterns}
+        harm = rf"(?:{trie_alternation(values['harm_words'])})(?![A-Za-z])"
         return cls(frozenset(values["supportive_drugs"]), frozenset(values["anaphora"]),
                    Screened(re.compile("|".join(values["clause_breaks"]), re.IGNORECASE)),
-                   single["lesion_response"], single["conditioning_joins"],
+                   Screened(single["switched_from"]),
+                   single["lesion_response"], single["conditioning_joins"], single["high_dose"],
                    single["when_progressed"],
                    **{key: Screened(words_pattern(values[key])) for key in WORD_LISTS},
-                   phase_settings=frozenset(values["phase_settings"]))
+                   phase_settings=frozenset(values["phase_settings"]),
+                   treated_harm=Screened(re.compile(
+                       rf"(?<![A-Za-z]){harm}{texts['harm_treated_by']}", re.IGNORECASE)),
+                   for_harm=re.compile(texts["treatment_for_harm"] + harm, re.IGNORECASE))
 
 
 @lru_cache(maxsize=1)
@@ -132,13 +146,18 @@ class TimelineLine:
         """The best response of the whole disease. Lesions' responses stated together
         count as the worst of them (the disease responded no better than its worst
         lesion), and one lesion's alone does not outdo a response of the whole ("PR, and
-        complete resolution of the brain metastases" is PR)."""
+        complete resolution of the brain metastases" is PR), though it does the whole's
+        progression told in another sentence ("marked reduction of the liver metastases",
+        then "the disease progressed"; not "progression despite PCV and stable
+        supratentorial disease")."""
         overall = [r for r in self.responses if not r.lesion]
+        responded = any(r.category != "PD" for r in overall)
+        progressed = {r.mention.sentence_start for r in overall if r.category == "PD"}
         together: dict[int, list[Stated]] = {}
         for response in (r for r in self.responses if r.lesion):
             together.setdefault(response.mention.sentence_start, []).append(response)
-        for lesions in together.values():
-            if len(lesions) > 1 or not any(not r.lesion for r in self.responses):
+        for sentence, lesions in together.items():
+            if len(lesions) > 1 or not (responded or sentence in progressed):
                 overall.append(min(lesions, key=lambda r: RESPONSE_RANK[r.category]))
         return max(overall, key=lambda r: RESPONSE_RANK[r.category]) if overall else None
 
@@ -239,6 +258,7 @@ def cut_steps(text: str, start: int, end: int, rules: TherapyRules) -> tuple[tup
     openings = [start] + [m.end() for m in SENTENCE_GAP.finditer(text, start, end)]
     cuts = sorted({m.start() for m in STEP_BREAKS.finditer(text, start, end)}
                   | {m.start() for m in rules.clause_breaks.finditer(text, start, end)}
+                  | {m.end() for m in rules.switched_from.finditer(text, start, end)}
                   | {m.end() - 1 for m in (opening_clause().match(text, at, end)
                                            for at in openings) if m})
     bounds = [start] + [c for c in cuts if start < c < end] + [end]
@@ -247,16 +267,21 @@ def cut_steps(text: str, start: int, end: int, rules: TherapyRules) -> tuple[tup
 
 def anticancer(text: str, step: list[Mention], step_start: int, rules: TherapyRules
                ) -> list[Mention]:
-    """The step's treatments without supportive drugs and those named after a supportive
+    """The step's treatments without supportive drugs, those named after a supportive
     purpose in the same clause ("GVHD prophylaxis using tacrolimus, methotrexate and
-    abatacept"; not "after prophylaxis with tacrolimus, lorlatinib was resumed")."""
+    abatacept"; not "after prophylaxis with tacrolimus, lorlatinib was resumed") or after
+    a harm they treat ("colitis requiring prednisolone and infliximab"), and those given
+    for a harm ("methylprednisolone for grade 3 pneumonitis")."""
     kept = []
     for mention in (m for m in step if is_treatment(m)):
         clause = max(text.rfind(",", step_start, mention.start),
                      text.rfind(";", step_start, mention.start), step_start)
-        if rules.supportive_words.search(text, clause, mention.start):
+        if rules.supportive_words.search(text, clause, mention.start) \
+                or rules.treated_harm.search(text, max(step_start, mention.start - HARM_REACH),
+                                             mention.start):
             break
-        if mention.normalised not in rules.supportive_drugs:
+        if mention.normalised not in rules.supportive_drugs \
+                and not rules.for_harm.match(text, mention.end, mention.end + HARM_REACH):
             kept.append(mention)
     return kept
 
@@ -388,7 +413,9 @@ def conditioning(text: str, bounds: tuple[int, int], part: list[Mention], rules:
            for s in settings):
         return False
     after = rules.transplant_words.search(text, last.end, bounds[1])
-    if after is not None and rules.conditioning_joins.fullmatch(text, last.end, after.start()):
+    joined = after and rules.conditioning_joins.fullmatch(text, last.end, after.start())
+    if joined and (joined.group("and") is None or rules.high_dose.search(
+            text, max(step_start, first.start - 40), first.start)):
         return True
     transplant = None
     for transplant in rules.transplant_words.finditer(text, step_start, first.start):
@@ -526,12 +553,9 @@ class Reading:
         text, rules = self.text, self.rules
         responses = [m for m in step if m.type == "response"]
         diseases = [m for m in step if m.type == "disease"]
-        if self.current is not None and self.says(rules.stop_words, bounds) \
-                and not self.says(rules.start_words, bounds):
-            # a step that stops the line under way starts no other ("osimertinib was
-            # discontinued for pneumonitis, which improved with prednisolone")
-            step = [m for m in step if not is_treatment(m)
-                    or m.normalised in self.current.drugs]
+        stop = self.stop_at(bounds) if self.current is not None else None
+        if stop is not None:
+            step = self.not_stopped(step, bounds, stop)
         started = new_lines(text, step, bounds, role, self.expanded, rules)
         if role == TITLE:  # a title says what, never when: not what a line was given for
             told = [r for r in responses if not says_when(text, r, bounds[0], rules)]
@@ -573,6 +597,36 @@ class Reading:
         for line in started:
             self.add(line, bounds)
         self.together = [line for line in started if line in self.lines]
+
+    def stop_at(self, bounds: tuple[int, int]) -> int | None:
+        """Where a step says the line under way stops: at its stop word ("discontinued"),
+        or at the end of a step "switched from" a drug, cut before the "to" of the next
+        (:func:`cut_steps`); None when it says nothing of a stop."""
+        text, rules = self.text, self.rules
+        if self.says(rules.stop_words, bounds):
+            return rules.stop_words.search(text, *bounds).start()
+        switched = rules.switched_from.search(text, bounds[0], bounds[1] + len(" to "))
+        return bounds[1] if switched and switched.end() == bounds[1] else None
+
+    def not_stopped(self, step: list[Mention], bounds: tuple[int, int], stop: int
+                    ) -> list[Mention]:
+        """What a step that stops the line under way at ``stop`` starts. Told to start
+        nothing, no drug named after its stop word ("osimertinib was discontinued for
+        pneumonitis, which improved with prednisolone"), but a drug named before it with a
+        setting or response is a line stopped although no start is told ("third-line
+        regorafenib was stopped at progression"; not "escitalopram and the statin were
+        discontinued"). Told to start something, the line under way's drugs named before
+        the stop are no part of it but the line's own evidence ("crizotinib was
+        discontinued and entrectinib was initiated", "switched from gefitinib| to ...")."""
+        current = self.current.drugs
+        if self.says(self.rules.start_words, bounds):
+            stopped = [m for m in step if is_treatment(m) and m.end <= stop
+                       and m.normalised in current]
+            self.current.evidence += [m for m in stopped if m not in self.current.evidence]
+            return [m for m in step if m not in stopped]
+        told = any(m.type in ("response", "setting") for m in step)
+        return [m for m in step if not is_treatment(m) or (told and m.end <= stop)
+                or m.normalised in current]
 
     def recaps(self, started: list[TimelineLine], step: list[Mention], bounds: tuple[int, int]
                ) -> bool:

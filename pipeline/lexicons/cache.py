@@ -20,7 +20,7 @@ from pipeline.atomic import atomic_write_bytes
 from pipeline.errors import Errors
 
 # Bump when a builder's output format or logic changes.
-BUILDERS_VERSION = "7"
+BUILDERS_VERSION = "8"
 
 
 @lru_cache(maxsize=None)

@@ -33,6 +33,10 @@ TAGGED = re.compile(r"^(.*?) \[(INN|USAN)\]$")
 SINGLE_WORD = re.compile(r"^[A-Z][A-Z0-9-]{4,}$")
 # A research code: letters then digits, e.g. PF-06463922, ASP3026, LDK378, CPX-351.
 CODE_NAME = re.compile(r"^[A-Z]{2,}[- ]?\d{3,}[A-Z]?$")
+# A code's letters and digits, joined or hyphenated: reports also print a named drug's
+# code apart ("AMG 510", "ARQ 197") where vocabularies list "AMG-510" and "AMG510".
+# Two letters apart need four digits: "ZD 1839", never "CI 100-582" (a confidence interval).
+SPACED_CODE = re.compile(r"^([a-z]{3,}|[a-z]{2}(?=-?\d{4}))-?(\d{3,}[a-z]?)$")
 MATCHABLE = re.compile(r"^[a-z0-9]+(?:[ -][a-z0-9]+)*$")
 MAX_WORDS = 4
 KINDS = ("inn", "short", "code", "synonym", "brand", "common", "chemical")
@@ -66,6 +70,9 @@ class Claims:
         key = " ".join(printed.lower().split())
         if MATCHABLE.match(key) and len(key.split()) <= MAX_WORDS and len(key) > 1:
             self.claims[key].add((PRIORITY[kind], inn, kind))
+            spaced = SPACED_CODE.sub(r"\1 \2", key) if kind == "code" else key
+            if spaced != key and SPACED_CODE.match(inn) is None:  # a code of a named drug
+                self.claims[spaced].add((PRIORITY[kind], inn, kind))
 
     def resolve(self) -> dict[str, list[str]]:
         names = {}

@@ -166,6 +166,9 @@ def lexicon_strength(printed: str, entry: DrugEntry, rules: DrugRules,
                      words: frozenset[str]) -> str:
     """strong | weak | reject, from the printed form and the kind of name it is."""
     key = printed.lower()
+    if entry.kind == "code" and " " in key and not (printed.isupper()
+                                                    and key.split()[0] not in words):
+        return "reject"  # a code printed apart is one in capitals ("AMG 510"; not "in 105")
     strong = entry.kind in STRONG_KINDS or (entry.kind == "synonym" and len(key.split()) > 1)
     one_word = not strong and len(key.split()) == 1
     if one_word and ((len(key) <= 4 and (printed.islower() or printed.istitle()))

@@ -67,11 +67,14 @@ def test_a_case_section_tells_the_story_and_the_abstract_sums_it_up(tmp_path):
     report = ("Abstract\nWe describe a woman with lung adenocarcinoma who responded to "
               "osimertinib. She remains well.\n\nIntroduction\nEGFR mutations are common "
               "in never-smokers.\n\nCase presentation\nA 61-year-old woman presented with "
-              "cough. She received osimertinib.\n\nDiscussion\nOsimertinib is approved for "
+              "cough. She received osimertinib.\n\nAt 6 weeks the primary tumour had shrunk; "
+              "the response lasted 14 months.\n\nDiscussion\nOsimertinib is approved for "
               "EGFR-mutated cancers.\n")
     text, patients, sentences = patients_of(tmp_path, report)
     assert len(patients) == 1 and patients[0].age_years == 61
     assert role_of(text, sentences, "She received osimertinib") == DETAIL
+    # a last paragraph of the case section that speaks of the tumour (British spelling)
+    assert role_of(text, sentences, "the primary tumour had shrunk") == DETAIL
     assert role_of(text, sentences, "She remains well") == SUMMARY
     assert role_of(text, sentences, "EGFR mutations are common") == BACKGROUND
     assert role_of(text, sentences, "Osimertinib is approved") == BACKGROUND
@@ -88,10 +91,14 @@ def test_a_concluding_sentence_in_a_case_section_frames_the_case(tmp_path):
 def test_an_untitled_body_tells_from_the_sentence_that_introduces_the_patient(tmp_path):
     report = ("Chronic myeloid leukemia is driven by BCR-ABL1. Dasatinib is widely used. "
               "A 45-year-old man presented with fatigue. He received dasatinib and achieved "
-              "a major molecular response.\n")
+              "a major molecular response. The disease proved refractory. At relapse, "
+              "nilotinib induced a response that is ongoing at 2 years.\n")
     text, patients, sentences = patients_of(tmp_path, report)
     assert role_of(text, sentences, "Dasatinib is widely used") == BACKGROUND
     assert role_of(text, sentences, "He received dasatinib") == DETAIL
+    # a story word of its own; a comment on what the sentence tells ("that is ongoing")
+    assert role_of(text, sentences, "proved refractory") == DETAIL
+    assert role_of(text, sentences, "nilotinib induced") == DETAIL
     assert (patients[0].age_years, patients[0].sex) == (45, "male")
 
 

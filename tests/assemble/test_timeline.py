@@ -53,6 +53,16 @@ def test_drugs_given_with_the_transplant_right_after_them_are_its_conditioning(t
         (["thiotepa", "carboplatin"], None, None, "conditioning")]
 
 
+def test_high_dose_drugs_and_the_transplant_after_them_are_its_conditioning(tmp_path):
+    assert read(tmp_path, "He had VRd, followed by high-dose melphalan (200 mg/m2) and "
+                          "autologous stem cell transplantation.") == [
+        ([], "VRd", None, None),
+        (["melphalan"], None, None, "conditioning")]
+    # drugs not given at high dose are joined to a transplant by "and" as a line of their own
+    assert read(tmp_path, "He received imatinib and allogeneic stem cell "
+                          "transplantation.") == [(["imatinib"], None, None, None)]
+
+
 def test_a_relapse_after_a_line_states_no_response(tmp_path):
     assert read(tmp_path, "Relapsed 6 months after ADE induction") == [
         ([], "ADE", None, "induction")]
@@ -112,6 +122,15 @@ def test_one_lesions_response_does_not_outdo_the_whole_diseases(tmp_path):
     assert read(tmp_path, "Temozolomide led to complete response of the frontal lesion and "
                           "partial response of the pontine lesion.") == [
         (["temozolomide"], None, "PR", None)]
+
+
+def test_one_lesions_response_outdoes_a_progression_told_later(tmp_path):
+    assert read(tmp_path, "He received dabrafenib and trametinib. After 3 months there was a "
+                          "marked reduction of the liver metastases. At 11 months the disease "
+                          "progressed.") == [(["dabrafenib", "trametinib"], None, "PR", None)]
+    # told in the same sentence as the progression, it does not
+    assert read(tmp_path, "The disease progressed despite 4 cycles of temozolomide and stable "
+                          "supratentorial disease.") == [(["temozolomide"], None, "PD", None)]
 
 
 def test_lesions_responses_at_different_times_are_the_best_of_them(tmp_path):
@@ -215,10 +234,56 @@ def test_a_drug_for_a_side_effect_is_no_line(tmp_path, side_effect):
         (["erdafitinib"], None, None, None)]
 
 
+@pytest.mark.parametrize("harm_treated", [
+    "It was complicated by grade 3 colitis requiring high-dose prednisolone and infliximab.",
+    "Methylprednisolone 1 mg/kg was started for immune-related pneumonitis.",
+])
+def test_a_drug_for_a_harm_of_treatment_is_no_line(tmp_path, harm_treated):
+    assert read(tmp_path, f"She received ipilimumab plus nivolumab. {harm_treated}") == [
+        (["ipilimumab", "nivolumab"], None, None, None)]
+
+
+def test_a_drug_held_or_reduced_for_a_harm_is_no_supportive_drug(tmp_path):
+    assert read(tmp_path, "Pyrexia that required a dose reduction of dabrafenib and "
+                          "trametinib resolved within a week.") == [
+        (["dabrafenib", "trametinib"], None, None, None)]
+    assert read(tmp_path, "She received lorlatinib, which was withheld for grade 3 "
+                          "pneumonitis.") == [(["lorlatinib"], None, None, None)]
+
+
 def test_a_step_that_stops_the_line_under_way_starts_no_other(tmp_path):
     assert read(tmp_path, "She received osimertinib. Osimertinib was discontinued because of "
                           "pneumonitis, which improved with prednisolone.") == [
         (["osimertinib"], None, None, None)]
+    # nor does a drug stopped before with nothing said of how it went
+    assert read(tmp_path, "She received osimertinib. Omeprazole and osimertinib were "
+                          "discontinued.") == [(["osimertinib"], None, None, None)]
+    # told to start another, it leaves the drug it stops out of the new line
+    assert read(tmp_path, "She received crizotinib. Crizotinib was permanently discontinued "
+                          "and entrectinib was initiated 3 weeks later.") == [
+        (["crizotinib"], None, None, None), (["entrectinib"], None, None, None)]
+    assert read(tmp_path, "He received gefitinib with a partial response. At progression, he "
+                          "was switched from gefitinib to osimertinib.") == [
+        (["gefitinib"], None, "PR", None), (["osimertinib"], None, None, None)]
+    # a drug switched from that is no line yet was given: a line of its own
+    assert read(tmp_path, "He was switched from gefitinib to osimertinib.") == [
+        (["gefitinib"], None, None, None), (["osimertinib"], None, None, None)]
+
+
+@pytest.mark.parametrize("story, lines", [
+    # stopped with its setting or response: a line although no start is told
+    ("Sunitinib gave a minor response for 10 months, and third-line regorafenib was stopped "
+     "after 2 months because of progression.",
+     [(["sunitinib"], None, "SD", None), (["regorafenib"], None, "PD", "third-line")]),
+    # continued in a phase of its own
+    ("She received paclitaxel, cisplatin and bevacizumab with a complete response, and "
+     "bevacizumab was continued as maintenance.",
+     [(["paclitaxel", "cisplatin", "bevacizumab"], None, "CR", None),
+      (["bevacizumab"], None, None, "maintenance")]),
+])
+def test_a_drug_stopped_or_continued_in_a_clause_of_its_own_is_a_step_of_its_own(
+        tmp_path, story, lines):
+    assert read(tmp_path, story) == lines
 
 
 def test_some_of_a_line_s_drugs_given_on_in_a_phase_of_their_own_are_a_new_line(tmp_path):

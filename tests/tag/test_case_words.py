@@ -134,6 +134,16 @@ def test_vocabulary_words_match_whole_words_in_any_case_only():
      [("45% reduction", "PR")]),
     ("After imatinib failed, sunitinib failed to control it.", [("failed", "PD")]),
     ("She reached CR1 after induction.", [("CR1", "CR")]),
+    # a tumour marker's fall is no shrinkage of the tumour; the M-protein's is
+    ("The PSA decreased by 95%, with a 60% reduction in serum CEA.",
+     [("PSA decreased by 95%", "null")]),
+    ("The M-protein decreased by 80%.", [("decreased by 80%", "PR")]),
+    ("The tumor decreased in size by 40%.", [("decreased in size by 40%", "PR")]),
+    ("A reduction of 45% in the sum of diameters; a dose reduction of 50%; a reduction of 60% "
+     "in PSA; a relative risk reduction of 36%.", [("reduction of 45% in the sum", "PR")]),
+    ("Tumour regression of 60%.", [("Tumour regression of 60%", "PR")]),
+    ("Complete regression of all lesions, but no objective response of the bone.",
+     [("Complete regression", "CR"), ("no objective response", "PD")]),
 ])
 def test_more_response_words_per_the_clarified_guidelines(sentence, expected):
     assert found(sentence, "response") == expected

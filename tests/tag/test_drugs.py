@@ -25,6 +25,18 @@ def test_code_and_brand_names_map_to_the_inn(drugs):
                            ("PF-06463922", "lorlatinib")]
 
 
+def test_a_code_printed_apart_is_the_drug_only_in_capitals(drugs):
+    assert drugs("He then received AMG 510 960 mg daily within a phase I trial.") == [
+        ("AMG 510", "sotorasib")]
+    # a confidence interval, or lower-case words before a number, name no code
+    assert drugs("The risk was 1.7 (95% CI 100-582) in 105 patients.") == []
+
+
+def test_a_combined_product_with_no_inn_known_by_its_code_keeps_it(drugs):
+    assert drugs("He received adjuvant S-1 for one year.") == [("S-1", "s-1")]
+    assert drugs("Segment S-1 of the liver was resected.") == []
+
+
 def test_brand_names_that_are_words_need_a_therapy_near(drugs):
     # "Senior", "Sector" and "Versus" are brand or common names in the FDA list
     assert drugs("Co-senior authors from Sector 2 compared graft-versus-host disease rates.") == []
@@ -137,6 +149,11 @@ def test_a_name_before_an_enzyme_word_names_the_enzyme(drugs):
     text = ("The gene encodes a subunit of cyclic adenosine monophosphate\u2013dependent protein "
             "kinase, treated as a target.")
     assert drugs(text) == []
+
+
+def test_a_name_before_converting_enzyme_names_the_enzyme(drugs):
+    assert drugs("Angiotensin-converting enzyme inhibitor-induced angioedema was "
+                 "suspected.") == []
 
 
 def test_what_a_drug_is_part_of_is_the_drug_when_the_text_gives_it(drugs):

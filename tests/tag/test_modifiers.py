@@ -44,6 +44,9 @@ def test_planned_and_possible_treatments_are_hypothetical():
         ("hypothetical",)]
     assert modifiers("Larotrectinib may be an option for such tumours.",
                      ("drug", "Larotrectinib")) == [("hypothetical",)]
+    assert modifiers("She was offered CHOEP but chose brentuximab vedotin.",
+                     ("regimen", "CHOEP"), ("drug", "brentuximab vedotin")) == [
+        ("hypothetical",), ()]
 
 
 def test_a_drugs_potential_or_an_option_named_is_no_plan():
@@ -104,6 +107,10 @@ def test_a_trigger_inside_a_longer_one_is_part_of_it():
     # the "not" of "was not identified" reaches no further than the phrase does (backward)
     text = "The partner gene was not identified, and the tumour progressed on entrectinib."
     assert modifiers(text, ("response", "progressed"), ("drug", "entrectinib")) == [(), ()]
+    # "was considered" of "was considered unfit for" makes no hypothetical patient
+    text = "A 78-year-old man was considered unfit for intensive chemotherapy."
+    assert modifiers(text, ("patient", "78-year-old man"),
+                     ("treatment", "intensive chemotherapy")) == [(), ("negated",)]
 
 
 def test_a_relative_clause_ends_a_trigger_s_reach():

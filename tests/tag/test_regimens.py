@@ -25,6 +25,14 @@ def test_a_modified_or_numbered_schedule_of_a_listed_regimen_is_that_regimen_as_
                                        ("FOLFOX", "FOLFOX")]
 
 
+def test_a_listed_acronym_named_by_brand_or_old_drug_names_is_a_regimen(tagged):
+    # its initials are no initials of the INNs the document spells it out with
+    text = ("She received docetaxel, carboplatin, trastuzumab and pertuzumab (TCHP); at "
+            "relapse he had BEAM before the autologous transplant, then BV-CHP.")
+    assert tagged(text, "regimen") == [("TCHP", "TCHP"), ("BEAM", "BEAM"), ("BV-CHP", "BV-CHP")]
+    assert tagged("The proton beam was aimed at the tumour bed.", "regimen") == []
+
+
 def test_an_acronym_printed_before_its_drugs_is_a_regimen(tagged):
     text = "She had no response to DCA (decitabine+cytarabine+aclarubicin) plus venetoclax."
     assert tagged(text, "regimen") == [("DCA", "DCA")]
