@@ -44,6 +44,8 @@ class PatientWords:
     phrase_stop_words: frozenset[str]
     not_a_patient_after: frozenset[str]
     aged_words: frozenset[str]
+    number_words: dict[str, int]
+    tens_words: dict[str, int]
 
     @classmethod
     def from_dict(cls, data: dict) -> "PatientWords":
@@ -51,7 +53,7 @@ class PatientWords:
                  "group_nouns", "phrase_stop_words", "not_a_patient_after", "aged_words"]
         check_keys(data, file=FILE, where="top level",
                    required=["sex_words", "age_units", "max_words_to_noun", "max_words_before_age",
-                             "group_counts", *lists])
+                             "group_counts", "age_number_words", "age_tens_words", *lists])
         sexes = check_keys(data["sex_words"], file=FILE, where="sex_words",
                            required=["male", "female"])
         sex_by_word = {word: sex for sex in ("male", "female")
@@ -64,11 +66,8 @@ class PatientWords:
         limit, before = (check_type(data[key], int, file=FILE, where="top level", key=key,
                                     description="an integer")
                          for key in ("max_words_to_noun", "max_words_before_age"))
-        counts = check_type(data["group_counts"], dict, file=FILE, where="top level",
-                            key="group_counts", description="a mapping of count word to number")
-        for word, number in counts.items():
-            check_type(number, int, file=FILE, where="group_counts", key=str(word),
-                       description="a whole number")
+        counts, numbers, tens = (number_words(data, key)
+                                 for key in ("group_counts", "age_number_words", "age_tens_words"))
         unknown = words["sex_nouns"] | words["sex_adjectives"] - set(sex_by_word)
         if unknown - set(sex_by_word):
             check_type(None, str, file=FILE, where="sex_nouns/sex_adjectives",
@@ -76,9 +75,18 @@ class PatientWords:
                        description="a word listed under sex_words")
         return cls(sex_by_word, words["person_words"], {k: float(v) for k, v in units.items()},
                    limit, before, words["sex_nouns"], words["sex_adjectives"],
-                   words["single_person_nouns"], {str(k).lower(): v for k, v in counts.items()},
+                   words["single_person_nouns"], counts,
                    words["group_nouns"], words["phrase_stop_words"],
-                   words["not_a_patient_after"], words["aged_words"])
+                   words["not_a_patient_after"], words["aged_words"], numbers, tens)
+
+
+def number_words(data: dict, key: str) -> dict[str, int]:
+    """The rule file's mapping under ``key`` of number words to whole numbers, lower case."""
+    numbers = check_type(data[key], dict, file=FILE, where="top level", key=key,
+                         description="a mapping of number word to number")
+    for word, number in numbers.items():
+        check_type(number, int, file=FILE, where=key, key=str(word), description="a whole number")
+    return {str(word).lower(): number for word, number in numbers.items()}
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +115,36 @@ def age_pattern() -> re.Pattern:
     return re.compile(
         rf"(?P<age>\d(?<!\w\d)\d{{0,2}}(?:\.\d+)?)\s?{HYPHEN}?\s?(?P<unit>{units})s?\s?{HYPHEN}?"
         rf"\s?{AGE_LAST_WORD}\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def spelled_age_pattern() -> re.Pattern:
+    """"a sixty-two-year-old", "a nine month old": an age spelled in words, after an article
+    or "our" or "this" (a report's patient; never "Eight-week-old male mice were...")."""
+    words = patient_words()
+    units, tens, ones = (alternation(w) for w in (words.years_per_unit, words.tens_words,
+                                                    words.number_words))
+    return re.compile(
+        rf"\b(?:an?|the|our|this)\s+(?P<age>(?:{tens})(?:{HYPHEN}|\s)?(?:{ones})?|{ones})\s?{HYPHEN}?\s?(?P<unit>{units})s?"
+        rf"\s?{HYPHEN}?\s?{AGE_LAST_WORD}\b", re.IGNORECASE)
+
+
+SPELLED_AGE_REACH = 48  # characters before "old" an age in words may start ("an eighty-seven-year-")
+
+
+def spelled_age_matches(text: str, places: list[int]) -> list[re.Match]:
+    """The ages spelled in words that end at the ``places`` of AGE_LAST_WORD (rare: each
+    is sought in the few characters before its word only)."""
+    pattern, end = spelled_age_pattern(), len(AGE_LAST_WORD)
+    return [match for at in places
+            for match in pattern.finditer(text, max(0, at - SPELLED_AGE_REACH), at + end + 1)
+            if match.end() == at + end]
+
+
+def spelled_number(phrase: str, words: PatientWords) -> int:
+    """"sixty-two" -> 62."""
+    return sum(words.tens_words.get(w, words.number_words.get(w, 0))
+               for w in re.findall("[a-z]+", phrase.lower()))
 
 
 @lru_cache(maxsize=1)
@@ -165,13 +203,18 @@ def describe(age: str, unit: str, following: str, words: PatientWords) -> Patien
     return None
 
 
-def age_matches(text: str) -> list[re.Match]:
+def age_places(text: str) -> list[int]:
+    """Where AGE_LAST_WORD is in the text (any case): every age phrase ends there."""
+    return list(places_of(lower_keeping_offsets(text), AGE_LAST_WORD))
+
+
+def age_matches(text: str, places: list[int] | None = None) -> list[re.Match]:
     """``age_pattern().finditer(text)``. A phrase ends in a run that ends with AGE_LAST_WORD
     (found by ``str.find``: most abstracts hold none) and starts with a digit no letter or
     digit precedes, so at a run at most AGE_RUNS - 1 runs before: it is tried only at those
     of them that start with a digit, where ``\\d`` is 0-9 and re folds no character onto
-    an ASCII letter; elsewhere the pattern seeks them."""
-    places = list(places_of(lower_keeping_offsets(text), AGE_LAST_WORD))
+    an ASCII letter; elsewhere the pattern seeks them. ``places``: :func:`age_places`."""
+    places = age_places(text) if places is None else places
     if not places:
         return []
     if folds_onto_ascii(text) or holds_other_digits(text):
@@ -188,19 +231,23 @@ def age_matches(text: str) -> list[re.Match]:
 def age_tags(text: str, words: PatientWords, screened: list[int]) -> list[Tag]:
     """The patients an age phrase describes; ``screened``: :func:`screened_runs`."""
     tags = []
-    for match in age_matches(text):
+    places = age_places(text)
+    ages = [(match, match.group("age")) for match in age_matches(text, places)] + [
+        (match, str(spelled_number(match.group("age"), words)))
+        for match in spelled_age_matches(text, places)]
+    for match, age in ages:
         following = text[match.end():match.end() + 80].split(".")[0]
-        patient = describe(match.group("age"), match.group("unit"), following, words)
+        patient = describe(age, match.group("unit"), following, words)
         if patient is None:  # "Male, 63-year-old"
             before = [w.lower() for w in NEXT_WORDS.findall(
                 text[max(0, match.start() - 40):match.start()])][-words.max_words_before_age:]
             sex = next((words.sex_by_word[w] for w in reversed(before) if w in words.sex_by_word),
                        None)
             if sex is not None:
-                patient = PatientDescriptor(
-                    age_years=years_of(match.group("age"), match.group("unit"), words), sex=sex)
+                patient = PatientDescriptor(age_years=years_of(age, match.group("unit"), words),
+                                            sex=sex)
         if patient is not None:
-            tags.append(patient_tag(match.start(), match.end(), patient, "patient.age_phrase"))
+            tags.append(patient_tag(match.start("age"), match.end(), patient, "patient.age_phrase"))
     for match in matches_at_first_runs(aged_pattern(), text, screened):
         lo = max(0, match.start() - 80, text.rfind(".", 0, match.start()) + 1)
         nouns = list(NEXT_WORDS.finditer(text, lo, match.start()))[-words.max_words_to_noun:]

@@ -67,6 +67,24 @@ def test_age_phrases_in_other_spellings(sentence, age, sex):
     assert (tag.patient.age_years, tag.patient.sex) == (age, sex)
 
 
+@pytest.mark.parametrize("sentence, phrase, age, sex", [
+    ("A sixty-two-year-old man presented with headache.", "sixty-two-year-old", 62, "male"),
+    ("We saw a Forty five year old woman.", "Forty five year old", 45, "female"),
+    ("A nine-month-old girl was referred.", "nine-month-old", 0.75, "female"),
+    ("A twenty-year-old student had a mass.", "twenty-year-old", 20, None),
+])
+def test_an_age_spelled_in_words(sentence, phrase, age, sex):
+    (tag,) = find_patients(sentence)
+    assert (sentence[tag.start:tag.end], tag.patient.age_years, tag.patient.sex) == (
+        phrase, age, sex)
+
+
+def test_an_age_in_words_of_no_person_or_with_no_article_is_no_patient():
+    assert find_patients("It was a ten-year-old scar; the tumour was one year old.") == []
+    # a group of animals, no report's patient
+    assert find_patients("Eight-week-old male mice were treated.") == []
+
+
 @pytest.mark.parametrize("sentence, phrase, sex", [
     ("A female patient was referred with a cough.", "A female patient", "female"),
     ("We describe an elderly Caucasian woman with melanoma.", "an elderly Caucasian woman", "female"),
