@@ -42,7 +42,7 @@ LINE_KINDS = frozenset({"front_matter", "title", None})
 CASE_WORD = re.compile(r"\bcases?\b", re.IGNORECASE)
 FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|be)\b", re.IGNORECASE)  # no title's
 INTRODUCING_RULES = frozenset({"patient.age_phrase", "patient.aged", "patient.sex_phrase",
-                               "patient.group", "patient.person"})
+                               "patient.group", "patient.person", "patient.header"})
 
 
 @dataclass(frozen=True)
@@ -340,23 +340,29 @@ def detail_sentences(text: str, sentences: list[Sentence], rules: StoryRules) ->
     speak of the patient (a word of it, or its descriptor); in a section, one paragraph
     without a word of the patient is a gap, two end the story there (the authors turned
     to the literature), and so does a paragraph opening the discussion ("Here, we
-    demonstrate...")."""
-    for kinds in (CASE_KINDS, UNTITLED_KINDS):
-        candidates = paragraphs_of(text, [s for s in sentences if s.section in kinds])
-        opening = next((n for n, paragraph in enumerate(candidates)
-                        if any(opens_story(m, kinds) for s in paragraph for m in s.mentions)),
-                       None)
-        if opening is not None:
-            break
-    else:
-        return []
+    demonstrate..."). Case sections that never describe the patient (an abstract or a
+    header line did: "Patient: Female, 63") tell from their first paragraph that speaks
+    of it ("The patient had been diagnosed...")."""
 
     def speaks(paragraph: list[Sentence]) -> bool:
         return any(rules.patient_words.search(text, s.start, s.end)
                    or any(opens_story(m, kinds) for m in s.mentions) for s in paragraph)
 
+    for kinds in (CASE_KINDS, UNTITLED_KINDS):
+        candidates = paragraphs_of(text, [s for s in sentences if s.section in kinds])
+        opening = next((n for n, paragraph in enumerate(candidates)
+                        if any(opens_story(m, kinds) for s in paragraph for m in s.mentions)),
+                       None)
+        if opening is None and kinds is CASE_KINDS:
+            opening = next((n for n, paragraph in enumerate(candidates) if speaks(paragraph)), None)
+        if opening is not None:
+            break
+    else:
+        return []
+
     first = candidates[opening]
-    start = next(n for n, s in enumerate(first) if any(opens_story(m, kinds) for m in s.mentions))
+    start = next((n for n, s in enumerate(first) if any(opens_story(m, kinds) for m in s.mentions)),
+                 0)
     if start and rules.series_ordinal.match(text, first[start - 1].start) \
             and not text[first[start - 1].start:first[start - 1].end].strip(" :.\n").count(" ") > 1:
         start -= 1  # the heading that numbers the case ("Case 1") opens its story

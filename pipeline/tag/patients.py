@@ -46,11 +46,14 @@ class PatientWords:
     aged_words: frozenset[str]
     number_words: dict[str, int]
     tens_words: dict[str, int]
+    subject_verbs: frozenset[str]
+    header_words: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "PatientWords":
         lists = ["person_words", "sex_nouns", "sex_adjectives", "single_person_nouns",
-                 "group_nouns", "phrase_stop_words", "not_a_patient_after", "aged_words"]
+                 "group_nouns", "phrase_stop_words", "not_a_patient_after", "aged_words",
+                 "subject_verbs", "header_words"]
         check_keys(data, file=FILE, where="top level",
                    required=["sex_words", "age_units", "max_words_to_noun", "max_words_before_age",
                              "group_counts", "age_number_words", "age_tens_words", *lists])
@@ -77,7 +80,8 @@ class PatientWords:
                    limit, before, words["sex_nouns"], words["sex_adjectives"],
                    words["single_person_nouns"], counts,
                    words["group_nouns"], words["phrase_stop_words"],
-                   words["not_a_patient_after"], words["aged_words"], numbers, tens)
+                   words["not_a_patient_after"], words["aged_words"], numbers, tens,
+                   words["subject_verbs"], words["header_words"])
 
 
 def number_words(data: dict, key: str) -> dict[str, int]:
@@ -157,6 +161,17 @@ def aged_pattern() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def header_pattern() -> re.Pattern:
+    """"Patient: Female, 63": a structured abstract's header line, the line ending after the
+    age or its unit."""
+    words = patient_words()
+    return re.compile(
+        rf"\b(?:{alternation(words.header_words)})\s*:\s*(?P<sex>{alternation(words.sex_nouns | words.sex_adjectives)})"
+        rf"\s*,\s*(?P<age>\d{{1,3}}(?:\.\d+)?)(?:\s*(?P<unit>{alternation(words.years_per_unit)})s?)?"
+        r"(?![\w.-])(?![ \t]*[^\W\d_%])", re.IGNORECASE)  # never a weight ("63 kg")
+
+
+@lru_cache(maxsize=1)
 def phrase_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """Sex phrases ("a female patient"), groups ("three children") and single persons
     ("a NSCLC patient"): an article or a count, up to a few words, the noun, the word
@@ -192,9 +207,12 @@ def years_of(age: str, unit: str | None, words: PatientWords) -> int | float:
 
 
 def describe(age: str, unit: str, following: str, words: PatientWords) -> PatientDescriptor | None:
-    """Age and sex from the age phrase and the words after it; None when no person noun."""
-    for word in NEXT_WORDS.findall(following)[: words.max_words_to_noun]:
+    """Age and sex from the age phrase and the words after it; None when no person noun and
+    no verb right after it ("A 45-year-old presented")."""
+    for number, word in enumerate(NEXT_WORDS.findall(following)[: words.max_words_to_noun]):
         lowered = word.lower()
+        if number == 0 and lowered in words.subject_verbs:
+            return PatientDescriptor(age_years=years_of(age, unit, words))
         if lowered in words.sex_by_word:
             return PatientDescriptor(age_years=years_of(age, unit, words),
                                      sex=words.sex_by_word[lowered])
@@ -238,7 +256,7 @@ def age_tags(text: str, words: PatientWords, screened: list[int]) -> list[Tag]:
     for match, age in ages:
         following = text[match.end():match.end() + 80].split(".")[0]
         patient = describe(age, match.group("unit"), following, words)
-        if patient is None:  # "Male, 63-year-old"
+        if patient is None or patient.sex is None:  # "Male, 63-year-old"
             before = [w.lower() for w in NEXT_WORDS.findall(
                 text[max(0, match.start() - 40):match.start()])][-words.max_words_before_age:]
             sex = next((words.sex_by_word[w] for w in reversed(before) if w in words.sex_by_word),
@@ -248,6 +266,10 @@ def age_tags(text: str, words: PatientWords, screened: list[int]) -> list[Tag]:
                                             sex=sex)
         if patient is not None:
             tags.append(patient_tag(match.start("age"), match.end(), patient, "patient.age_phrase"))
+    for match in matches_at_first_runs(header_pattern(), text, screened):
+        tags.append(patient_tag(match.start("sex"), match.end(), PatientDescriptor(
+            age_years=years_of(match.group("age"), match.group("unit"), words),
+            sex=words.sex_by_word[match.group("sex").lower()]), "patient.header"))
     for match in matches_at_first_runs(aged_pattern(), text, screened):
         lo = max(0, match.start() - 80, text.rfind(".", 0, match.start()) + 1)
         nouns = list(NEXT_WORDS.finditer(text, lo, match.start()))[-words.max_words_to_noun:]
@@ -297,7 +319,7 @@ def screened_words() -> frozenset[str]:
     :func:`~pipeline.tag.matching.first_runs`) and the phrases' nouns (when known:
     :func:`phrase_nouns`), so a text's runs are read once for all of them, where a pass
     for each pattern's first runs and for each kind's nouns read them all again."""
-    patterns = (aged_pattern(), *phrase_patterns())
+    patterns = (aged_pattern(), header_pattern(), *phrase_patterns())
     return frozenset().union(*filter(None, map(first_runs, patterns)), *filter(None, phrase_nouns()))
 
 

@@ -77,6 +77,18 @@ def test_a_case_section_tells_the_story_and_the_abstract_sums_it_up(tmp_path):
     assert role_of(text, sentences, "Osimertinib is approved") == BACKGROUND
 
 
+def test_a_case_section_that_never_describes_the_patient_tells_from_its_first_word_of_it(tmp_path):
+    # a structured abstract's header line describes the patient; the case section only
+    # calls it "the patient"
+    report = ("Abstract\nPatient: Male, 58\nFinal Diagnosis: Melanoma\n\nIntroduction\n"
+              "Melanoma is common.\n\nCase Report\nThe patient had a pigmented lesion "
+              "excised in 2015. Nivolumab was started in 2019. He died in 2021.\n")
+    text, patients, sentences = patients_of(tmp_path, report)
+    assert (len(patients), patients[0].age_years, patients[0].sex) == (1, 58, "male")
+    assert role_of(text, sentences, "Nivolumab was started") == DETAIL
+    assert role_of(text, sentences, "Melanoma is common") == BACKGROUND
+
+
 def test_a_concluding_sentence_in_a_case_section_frames_the_case(tmp_path):
     report = ("Case presentation\nA 61-year-old woman received osimertinib. This case "
               "highlights the activity of osimertinib in the brain.\n")

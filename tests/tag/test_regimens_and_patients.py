@@ -79,6 +79,27 @@ def test_an_age_spelled_in_words(sentence, phrase, age, sex):
         phrase, age, sex)
 
 
+def test_an_age_whose_next_word_is_its_verb_is_a_patient():
+    (tag,) = find_patients("A 45-year-old presented with a persistent cough.")
+    assert (tag.patient.age_years, tag.patient.sex) == (45, None)
+    # no verb, no person: a thing's age
+    assert find_patients("A 45-year-old tumour registry; a 10-year-old building was closed.") == []
+
+
+@pytest.mark.parametrize("header, age, sex", [
+    ("Patient: Female, 63\nFinal Diagnosis: Breast cancer", 63, "female"),
+    ("Patient: Male, 8 months\nSymptoms: Vomiting", 0.67, "male"),
+])
+def test_a_structured_abstract_s_header_line_names_the_patient(header, age, sex):
+    (tag,) = find_patients(header)
+    assert (tag.rule, tag.patient.age_years, tag.patient.sex) == ("patient.header", age, sex)
+
+
+def test_a_header_line_with_no_sex_and_age_names_no_patient():
+    assert find_patients("Patient: n/a\nMedication: none") == []
+    assert find_patients("Patient: Female, 63.5 kg\nMedication: none") == []  # a weight
+
+
 def test_an_age_in_words_of_no_person_or_with_no_article_is_no_patient():
     assert find_patients("It was a ten-year-old scar; the tumour was one year old.") == []
     # a group of animals, no report's patient
