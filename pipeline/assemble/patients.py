@@ -143,8 +143,8 @@ def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules,
     """The parts of a sentence of a report on ``size`` patients that speak of some of
     them, as (start, end, patients): from the clause that names them ("Partial responses
     were observed in 2 patients, including one harbouring X" speaks of patients 1-2, then
-    of patient 1) to the next such clause, or to the end of a bracket ("(with DLI in two
-    patients)"). Parts outside them speak of all."""
+    of patient 1; "Patients 1 and 3 had..." of 1 and 3) to the next such clause, or to the
+    end of a bracket ("(with DLI in two patients)"). Parts outside them speak of all."""
     everyone = frozenset(range(1, size + 1))
     marks: list[tuple[int, frozenset[int]]] = []
     for match in rules.series_all.finditer(text, sentence.start, sentence.end):
@@ -156,6 +156,9 @@ def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules,
         number = rules.series_number(match)
         if 1 <= number <= size:
             marks.append((match.start(), frozenset({number})))
+    for match in rules.series_numbered.finditer(text, sentence.start, sentence.end):
+        if numbered := rules.series_numbers(match) & everyone:
+            marks.append((match.start(), numbered))
     marks += [(m.start, frozenset({in_turn[m.id]})) for m in sentence.mentions
               if in_turn.get(m.id, 0) <= size and m.id in in_turn]
     marks += [(match.start(), frozenset({number})) for pattern, number in names
