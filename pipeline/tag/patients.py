@@ -128,12 +128,13 @@ def spelled_age_pattern() -> re.Pattern:
     words = patient_words()
     units, tens, ones = (alternation(w) for w in (words.years_per_unit, words.tens_words,
                                                     words.number_words))
+    spelled = rf"(?:{tens})(?:{HYPHEN}|\s)?(?:{ones})?|{ones}"
     return re.compile(
-        rf"\b(?:an?|the|our|this)\s+(?P<age>(?:{tens})(?:{HYPHEN}|\s)?(?:{ones})?|{ones})\s?{HYPHEN}?\s?(?P<unit>{units})s?"
+        rf"\b(?:an?|the|our|this)\s+(?P<age>{spelled})\s?{HYPHEN}?\s?(?P<unit>{units})s?"
         rf"\s?{HYPHEN}?\s?{AGE_LAST_WORD}\b", re.IGNORECASE)
 
 
-SPELLED_AGE_REACH = 48  # characters before "old" an age in words may start ("an eighty-seven-year-")
+SPELLED_AGE_REACH = 48  # characters before "old" where its age may start ("an eighty-seven-year-")
 
 
 def spelled_age_matches(text: str, places: list[int]) -> list[re.Match]:
@@ -160,14 +161,39 @@ def aged_pattern() -> re.Pattern:
                       rf"(?:\s*(?P<unit>{units})s?)?(?![\w.])", re.IGNORECASE)
 
 
+OF_AGE = " of age"  # every "45 years of age" holds it; most texts none
+
+
+@lru_cache(maxsize=1)
+def of_age_pattern() -> re.Pattern:
+    """"a man, 78 years of age": an age after its noun."""
+    units = alternation(patient_words().years_per_unit)
+    return re.compile(rf"(?<![\w.])(?P<age>\d{{1,3}}(?:\.\d+)?)\s+(?P<unit>{units})s?{OF_AGE}\b",
+                      re.IGNORECASE)
+
+
+OF_AGE_REACH = 20  # characters before " of age" its age and unit may start ("100.5 months")
+
+
+def of_age_matches(text: str) -> list[re.Match]:
+    """The ages told as "N years of age", each sought in the few characters before the
+    places of " of age" only."""
+    pattern = of_age_pattern()
+    found = (pattern.search(text, max(0, at - OF_AGE_REACH), at + len(OF_AGE) + 1)
+             for at in places_of(lower_keeping_offsets(text), OF_AGE))
+    return [match for match in found if match is not None]
+
+
 @lru_cache(maxsize=1)
 def header_pattern() -> re.Pattern:
     """"Patient: Female, 63": a structured abstract's header line, the line ending after the
     age or its unit."""
     words = patient_words()
+    headers, units = alternation(words.header_words), alternation(words.years_per_unit)
+    sexes = alternation(words.sex_nouns | words.sex_adjectives)
     return re.compile(
-        rf"\b(?:{alternation(words.header_words)})\s*:\s*(?P<sex>{alternation(words.sex_nouns | words.sex_adjectives)})"
-        rf"\s*,\s*(?P<age>\d{{1,3}}(?:\.\d+)?)(?:\s*(?P<unit>{alternation(words.years_per_unit)})s?)?"
+        rf"\b(?:{headers})\s*:\s*(?P<sex>{sexes})"
+        rf"\s*,\s*(?P<age>\d{{1,3}}(?:\.\d+)?)(?:\s*(?P<unit>{units})s?)?"
         r"(?![\w.-])(?![ \t]*[^\W\d_%])", re.IGNORECASE)  # never a weight ("63 kg")
 
 
@@ -270,12 +296,14 @@ def age_tags(text: str, words: PatientWords, screened: list[int]) -> list[Tag]:
         tags.append(patient_tag(match.start("sex"), match.end(), PatientDescriptor(
             age_years=years_of(match.group("age"), match.group("unit"), words),
             sex=words.sex_by_word[match.group("sex").lower()]), "patient.header"))
-    for match in matches_at_first_runs(aged_pattern(), text, screened):
+    for match in [*matches_at_first_runs(aged_pattern(), text, screened), *of_age_matches(text)]:
         lo = max(0, match.start() - 80, text.rfind(".", 0, match.start()) + 1)
         nouns = list(NEXT_WORDS.finditer(text, lo, match.start()))[-words.max_words_to_noun:]
         noun = next((w for w in reversed(nouns) if w.group(0).lower() in words.sex_by_word
                      or w.group(0).lower() in words.person_words), None)
-        if noun is not None:  # the phrase runs from the noun: "infant aged 18 months"
+        if match.re is of_age_pattern() and noun is not (nouns[-1] if nouns else None):
+            continue  # right after its noun only (never "male rats, 5 weeks of age")
+        if noun is not None:  # from the noun: "infant aged 18 months", "man, 78 years of age"
             tags.append(patient_tag(noun.start(), match.end(), PatientDescriptor(
                 age_years=years_of(match.group("age"), match.group("unit"), words),
                 sex=words.sex_by_word.get(noun.group(0).lower())), "patient.aged"))

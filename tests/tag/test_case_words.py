@@ -155,7 +155,8 @@ def test_the_patient_s_condition_in_other_words():
     said = {"She expired in March.": ("She expired", "dead"),
             "He has been free of disease for 2 years.": ("free of disease", "alive"),
             "The boy is clinically well at 18 months.": ("is clinically well", "alive"),
-            "She continues to do well on osimertinib.": ("continues to do well", "alive")}
+            "She continues to do well on osimertinib.": ("continues to do well", "alive"),
+            "He continues to receive dabrafenib.": ("continues to receive", "alive")}
     assert {sentence: tuple(*found(sentence, "status")) for sentence in said} == said
 
 
@@ -310,6 +311,8 @@ def test_a_long_disease_head_misprinted_by_one_letter_is_read_as_spelled():
 
 
 def test_more_disease_heads_and_words_that_end_a_disease_name():
+    assert found("She had a plexiform neurofibroma.", "disease") == [
+        ("plexiform neurofibroma", "plexiform neurofibroma")]
     assert found("He had indolent systemic mastocytosis.", "disease") == [
         ("indolent systemic mastocytosis", "indolent systemic mastocytosis")]
     # "after" starts another disease's name: AML after MDS is two names

@@ -56,6 +56,7 @@ def test_a_number_outside_an_age_column_is_no_age():
     ("A 49-year old male smoker presented.", 49, "male"),
     ("An infant aged 9 months was referred.", 0.75, None),
     ("A woman aged 61 years had a cough.", 61, "female"),
+    ("A man, 78 years of age, was admitted.", 78, "male"),
     ("A 55 yr old man was seen.", 55, "male"),
     ("Patient: Female, 63-year-old; Final diagnosis: melanoma", 63, "female"),
     # a person named by occupation or state
@@ -104,6 +105,8 @@ def test_an_age_in_words_of_no_person_or_with_no_article_is_no_patient():
     assert find_patients("It was a ten-year-old scar; the tumour was one year old.") == []
     # a group of animals, no report's patient
     assert find_patients("Eight-week-old male mice were treated.") == []
+    assert find_patients("Children under 5 years of age are at risk.") == []
+    assert find_patients("Male F344 rats, 5 weeks of age, were fed.") == []
 
 
 @pytest.mark.parametrize("sentence, phrase, sex", [
