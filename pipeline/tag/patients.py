@@ -175,13 +175,22 @@ def of_age_pattern() -> re.Pattern:
 OF_AGE_REACH = 20  # characters before " of age" its age and unit may start ("100.5 months")
 
 
-def of_age_matches(text: str) -> list[re.Match]:
+def of_age_matches(text: str, lowered: str) -> list[re.Match]:
     """The ages told as "N years of age", each sought in the few characters before the
-    places of " of age" only."""
+    places of " of age" in the ``lowered`` text only."""
     pattern = of_age_pattern()
     found = (pattern.search(text, max(0, at - OF_AGE_REACH), at + len(OF_AGE) + 1)
-             for at in places_of(lower_keeping_offsets(text), OF_AGE))
+             for at in places_of(lowered, OF_AGE))
     return [match for match in found if match is not None]
+
+
+def header_matches(text: str, lowered: str) -> list[re.Match]:
+    """The header lines ("Patient: Female, 63"), tried only where the ``lowered`` text
+    holds a header word and its colon (most texts hold none; "patient" alone is common)."""
+    pattern = header_pattern()
+    found = (pattern.match(text, at) for word in patient_words().header_words
+             for at in places_of(lowered, f"{word}:"))
+    return sorted((match for match in found if match is not None), key=lambda m: m.start())
 
 
 @lru_cache(maxsize=1)
@@ -247,9 +256,11 @@ def describe(age: str, unit: str, following: str, words: PatientWords) -> Patien
     return None
 
 
-def age_places(text: str) -> list[int]:
-    """Where AGE_LAST_WORD is in the text (any case): every age phrase ends there."""
-    return list(places_of(lower_keeping_offsets(text), AGE_LAST_WORD))
+def age_places(text: str, lowered: str | None = None) -> list[int]:
+    """Where AGE_LAST_WORD is in the text (any case; ``lowered``: the text in lower case, if
+    at hand): every age phrase ends there."""
+    return list(places_of(lower_keeping_offsets(text) if lowered is None else lowered,
+                          AGE_LAST_WORD))
 
 
 def age_matches(text: str, places: list[int] | None = None) -> list[re.Match]:
@@ -275,7 +286,8 @@ def age_matches(text: str, places: list[int] | None = None) -> list[re.Match]:
 def age_tags(text: str, words: PatientWords, screened: list[int]) -> list[Tag]:
     """The patients an age phrase describes; ``screened``: :func:`screened_runs`."""
     tags = []
-    places = age_places(text)
+    lowered = lower_keeping_offsets(text)
+    places = age_places(text, lowered)
     ages = [(match, match.group("age")) for match in age_matches(text, places)] + [
         (match, str(spelled_number(match.group("age"), words)))
         for match in spelled_age_matches(text, places)]
@@ -292,11 +304,12 @@ def age_tags(text: str, words: PatientWords, screened: list[int]) -> list[Tag]:
                                             sex=sex)
         if patient is not None:
             tags.append(patient_tag(match.start("age"), match.end(), patient, "patient.age_phrase"))
-    for match in matches_at_first_runs(header_pattern(), text, screened):
+    for match in header_matches(text, lowered):
         tags.append(patient_tag(match.start("sex"), match.end(), PatientDescriptor(
             age_years=years_of(match.group("age"), match.group("unit"), words),
             sex=words.sex_by_word[match.group("sex").lower()]), "patient.header"))
-    for match in [*matches_at_first_runs(aged_pattern(), text, screened), *of_age_matches(text)]:
+    for match in [*matches_at_first_runs(aged_pattern(), text, screened),
+                  *of_age_matches(text, lowered)]:
         lo = max(0, match.start() - 80, text.rfind(".", 0, match.start()) + 1)
         nouns = list(NEXT_WORDS.finditer(text, lo, match.start()))[-words.max_words_to_noun:]
         noun = next((w for w in reversed(nouns) if w.group(0).lower() in words.sex_by_word
@@ -347,7 +360,7 @@ def screened_words() -> frozenset[str]:
     :func:`~pipeline.tag.matching.first_runs`) and the phrases' nouns (when known:
     :func:`phrase_nouns`), so a text's runs are read once for all of them, where a pass
     for each pattern's first runs and for each kind's nouns read them all again."""
-    patterns = (aged_pattern(), header_pattern(), *phrase_patterns())
+    patterns = (aged_pattern(), *phrase_patterns())
     return frozenset().union(*filter(None, map(first_runs, patterns)), *filter(None, phrase_nouns()))
 
 

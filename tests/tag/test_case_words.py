@@ -164,9 +164,8 @@ def test_a_relative_s_death_says_nothing_of_the_patient():
     assert [found(sentence, "status") for sentence in (
         "Her mother had died of breast cancer.", "His father, who died of lung cancer, smoked.",
         "Her brother's death was sudden.", "His aunt died of ovarian cancer at the age of 40.")
-    ] == [[("Her mother had died", "null")], [("His father, who died", "null")],
-          [("Her brother's death", "null")],
-          [("His aunt died of ovarian cancer at the age of 40", "null")]]
+    ] == [[("mother had died", "null")], [("father, who died", "null")],
+          [("brother's death", "null")], [("aunt died of ovarian cancer at the age of 40", "null")]]
     # the patient's own death told by a relative; a relative who is a patient of the report
     assert found("Her husband said that she died at home; his daughter had surgery and died.",
                  "status") == [("died", "dead"), ("died", "dead")]
