@@ -62,11 +62,18 @@ def told_in_turn(text: str, sentences: list[Sentence]) -> list[Mention]:
 RELATIVE_JOIN = re.compile(r"\s+(?:and|as\s+well\s+as)\s+(?:(?:his|her|their)\s+)?$",
                            re.IGNORECASE)
 KIN_WINDOW = 25  # characters after a descriptor where its kin noun may be ("38-year-old daughter")
+# A kin noun in apposition before a descriptor ("His sister, a 52-year-old woman, ...")
+KIN_BEFORE = re.compile(r"\b(?:his|her|their)\s+(?:(?:older|younger|elder|twin)\s+)?(?P<kin>[a-z]+)"
+                        r"\s*,\s*(?:an?\s+)?$", re.IGNORECASE)
 
 
 def kin_noun(text: str, mention: Mention, rules: StoryRules) -> str | None:
-    """The kin noun a descriptor names its patient by ("his 38-year-old daughter")."""
+    """The kin noun a descriptor names its patient by ("his 38-year-old daughter", "his
+    sister, a 52-year-old woman")."""
     words = re.findall(r"[A-Za-z]+", text[mention.start:mention.end + KIN_WINDOW])[:4]
+    before = KIN_BEFORE.search(text, max(0, mention.start - KIN_WINDOW), mention.start)
+    if before is not None:
+        words.append(before.group("kin"))
     return next((w.lower() for w in words if w.lower() in rules.kin), None)
 
 
@@ -86,6 +93,27 @@ def relatives(text: str, sentences: list[Sentence]) -> list[Mention]:
                 found.append(mention)
         return found if len(found) > 1 else []
     return []
+
+
+def relatives_in_turn(text: str, sentences: list[Sentence], size: int) -> list[Mention]:
+    """The descriptors of the ``size`` patients of a report that presents a patient, then
+    each relative in a sentence of its own by a kin noun before its descriptor ("A
+    47-year-old man ... His sister, a 52-year-old woman, had the same mutation"), in order;
+    none when the report presents them otherwise (another patient presented with no kin
+    noun: "A 58-year-old man ... His son, a 20-year-old man, was his donor")."""
+    rules = story_rules()
+    introduced = [m for s in sentences if s.role != BACKGROUND for m in s.mentions
+                  if introducing(m) and m.patient.count is None]
+    found = introduced[:1]
+    for mention in introduced[1:]:
+        if any(same_patient(known, mention) for known in found):
+            continue
+        if (mention.sentence_start == found[-1].sentence_start
+                or not KIN_BEFORE.search(text, max(0, mention.start - KIN_WINDOW), mention.start)
+                or not kin_noun(text, mention, rules)):
+            return []
+        found.append(mention)
+    return found if len(found) == size else []
 
 
 def kin_names(text: str, related: list[Mention]) -> list[tuple[re.Pattern, int]]:
@@ -143,8 +171,8 @@ def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules,
     """The parts of a sentence of a report on ``size`` patients that speak of some of
     them, as (start, end, patients): from the clause that names them ("Partial responses
     were observed in 2 patients, including one harbouring X" speaks of patients 1-2, then
-    of patient 1) to the next such clause, or to the end of a bracket ("(with DLI in two
-    patients)"). Parts outside them speak of all."""
+    of patient 1; "Patients 1 and 3 had..." of 1 and 3) to the next such clause, or to the
+    end of a bracket ("(with DLI in two patients)"). Parts outside them speak of all."""
     everyone = frozenset(range(1, size + 1))
     marks: list[tuple[int, frozenset[int]]] = []
     for match in rules.series_all.finditer(text, sentence.start, sentence.end):
@@ -156,6 +184,9 @@ def speakers(text: str, sentence: Sentence, size: int, rules: StoryRules,
         number = rules.series_number(match)
         if 1 <= number <= size:
             marks.append((match.start(), frozenset({number})))
+    for match in rules.series_numbered.finditer(text, sentence.start, sentence.end):
+        if numbered := rules.series_numbers(match) & everyone:
+            marks.append((match.start(), numbered))
     marks += [(m.start, frozenset({in_turn[m.id]})) for m in sentence.mentions
               if in_turn.get(m.id, 0) <= size and m.id in in_turn]
     marks += [(match.start(), frozenset({number})) for pattern, number in names
@@ -196,6 +227,8 @@ def passages(text: str, sentences: list[Sentence], size: int, related: list[Ment
     in_turn = {m.id: n for n, m in enumerate(told_in_turn(text, sentences), 1)}
     if len(in_turn) < 2:
         in_turn = {}  # one patient told: no turn to mark
+    if not in_turn and len({m.sentence_start for m in related}) > 1:
+        in_turn = {m.id: n for n, m in enumerate(related, 1)}  # relatives told in turn
     names = kin_names(text, related) if related else []
     introduction = related[0].sentence_start if related else None  # speaks of them all
     result = []
@@ -250,6 +283,8 @@ def narrative_patients(document: Document, mentions: list[Mention]
         return [], sentences
     related = relatives(text, sentences)  # relatives presented together, if any
     size = cohort_size(text, sentences, related)
+    if size > 1 and not related:
+        related = relatives_in_turn(text, sentences, size)
     patients = [Patient(number) for number in range(1, size + 1)]
     for passage in passages(text, sentences, size, related):
         for number in passage.patients:

@@ -42,7 +42,7 @@ LINE_KINDS = frozenset({"front_matter", "title", None})
 CASE_WORD = re.compile(r"\bcases?\b", re.IGNORECASE)
 FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|be)\b", re.IGNORECASE)  # no title's
 INTRODUCING_RULES = frozenset({"patient.age_phrase", "patient.aged", "patient.sex_phrase",
-                               "patient.group", "patient.person"})
+                               "patient.group", "patient.person", "patient.header"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class StoryRules:
     series_one: Screened
     series_other: Screened
     series_ordinal: Screened
+    series_numbered: Screened
     ordinals: dict[str, int]
     count_words: dict[str, int]
     citing: Screened
@@ -102,11 +103,11 @@ class StoryRules:
                                         description="a pattern"))
                   for key in patterns}
         series = check_keys(data["series"], file=FILE, where="series",
-                            required=["all", "count", "one", "other", "ordinal"])
+                            required=["all", "count", "one", "other", "ordinal", "numbered"])
         series_all = "|".join(check_str_list(series["all"], file=FILE, where="series", key="all"))
         series_single = {key: blind(check_type(series[key], str, file=FILE, where="series",
                                                key=key, description="a pattern"))
-                         for key in ("count", "one", "other", "ordinal")}
+                         for key in ("count", "one", "other", "ordinal", "numbered")}
         presenting, concluding = (blind("|".join(values[key]))
                                   for key in ("presenting", "concluding"))
         patient_words, series_all = whole_words(values["patient_words"]), blind(series_all)
@@ -126,6 +127,7 @@ class StoryRules:
             patient_words=patient_words, series_all=series_all,
             series_count=series_single["count"], series_one=series_single["one"],
             series_other=series_single["other"], series_ordinal=series_single["ordinal"],
+            series_numbered=series_single["numbered"],
             ordinals=numbers["ordinals"], count_words=numbers["count_words"],
             citing=single["citing"], own_finding=single["own_finding"],
             own_patient=single["own_patient"], screening=single["screening"],
@@ -147,7 +149,7 @@ class StoryRules:
                  for noun, by_sex in kin.items()},
             frames=any_of(presenting, concluding),
             of_patient=any_of(patient_words, series_all, series_single["one"],
-                              series_single["ordinal"]))
+                              series_single["ordinal"], series_single["numbered"]))
 
     def series_number(self, match: re.Match) -> int:
         """The patient a series numbering names: "the second patient", "Case 2",
@@ -156,6 +158,16 @@ class StoryRules:
         if ordinal:
             return self.ordinals.get(ordinal.lower(), 0)
         return int(number) if number.isdigit() else ord(number) - ord("A") + 1 if number else 0
+
+    @staticmethod
+    def series_numbers(match: re.Match) -> frozenset[int]:
+        """The patients a numbering of several names: "Patients 1 and 2" (1, 2), "Cases 1-3"
+        (1, 2, 3)."""
+        numbers = match.group("numbers")
+        found = {int(n) for n in re.findall(r"\d", numbers)}
+        for low, high in re.findall(r"(\d)\s*(?:-|–|to)\s*(\d)", numbers):
+            found.update(range(int(low), int(high) + 1))
+        return frozenset(found)
 
 
 def blind(pattern: str) -> Screened:
@@ -340,23 +352,29 @@ def detail_sentences(text: str, sentences: list[Sentence], rules: StoryRules) ->
     speak of the patient (a word of it, or its descriptor); in a section, one paragraph
     without a word of the patient is a gap, two end the story there (the authors turned
     to the literature), and so does a paragraph opening the discussion ("Here, we
-    demonstrate...")."""
-    for kinds in (CASE_KINDS, UNTITLED_KINDS):
-        candidates = paragraphs_of(text, [s for s in sentences if s.section in kinds])
-        opening = next((n for n, paragraph in enumerate(candidates)
-                        if any(opens_story(m, kinds) for s in paragraph for m in s.mentions)),
-                       None)
-        if opening is not None:
-            break
-    else:
-        return []
+    demonstrate..."). Case sections that never describe the patient (an abstract or a
+    header line did: "Patient: Female, 63") tell from their first paragraph that speaks
+    of it ("The patient had been diagnosed...")."""
 
     def speaks(paragraph: list[Sentence]) -> bool:
         return any(rules.patient_words.search(text, s.start, s.end)
                    or any(opens_story(m, kinds) for m in s.mentions) for s in paragraph)
 
+    for kinds in (CASE_KINDS, UNTITLED_KINDS):
+        candidates = paragraphs_of(text, [s for s in sentences if s.section in kinds])
+        opening = next((n for n, paragraph in enumerate(candidates)
+                        if any(opens_story(m, kinds) for s in paragraph for m in s.mentions)),
+                       None)
+        if opening is None and kinds is CASE_KINDS:
+            opening = next((n for n, paragraph in enumerate(candidates) if speaks(paragraph)), None)
+        if opening is not None:
+            break
+    else:
+        return []
+
     first = candidates[opening]
-    start = next(n for n, s in enumerate(first) if any(opens_story(m, kinds) for m in s.mentions))
+    start = next((n for n, s in enumerate(first) if any(opens_story(m, kinds) for m in s.mentions)),
+                 0)
     if start and rules.series_ordinal.match(text, first[start - 1].start) \
             and not text[first[start - 1].start:first[start - 1].end].strip(" :.\n").count(" ") > 1:
         start -= 1  # the heading that numbers the case ("Case 1") opens its story

@@ -44,14 +44,19 @@ class PatientWords:
     phrase_stop_words: frozenset[str]
     not_a_patient_after: frozenset[str]
     aged_words: frozenset[str]
+    number_words: dict[str, int]
+    tens_words: dict[str, int]
+    subject_verbs: frozenset[str]
+    header_words: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict) -> "PatientWords":
         lists = ["person_words", "sex_nouns", "sex_adjectives", "single_person_nouns",
-                 "group_nouns", "phrase_stop_words", "not_a_patient_after", "aged_words"]
+                 "group_nouns", "phrase_stop_words", "not_a_patient_after", "aged_words",
+                 "subject_verbs", "header_words"]
         check_keys(data, file=FILE, where="top level",
                    required=["sex_words", "age_units", "max_words_to_noun", "max_words_before_age",
-                             "group_counts", *lists])
+                             "group_counts", "age_number_words", "age_tens_words", *lists])
         sexes = check_keys(data["sex_words"], file=FILE, where="sex_words",
                            required=["male", "female"])
         sex_by_word = {word: sex for sex in ("male", "female")
@@ -64,11 +69,8 @@ class PatientWords:
         limit, before = (check_type(data[key], int, file=FILE, where="top level", key=key,
                                     description="an integer")
                          for key in ("max_words_to_noun", "max_words_before_age"))
-        counts = check_type(data["group_counts"], dict, file=FILE, where="top level",
-                            key="group_counts", description="a mapping of count word to number")
-        for word, number in counts.items():
-            check_type(number, int, file=FILE, where="group_counts", key=str(word),
-                       description="a whole number")
+        counts, numbers, tens = (number_words(data, key)
+                                 for key in ("group_counts", "age_number_words", "age_tens_words"))
         unknown = words["sex_nouns"] | words["sex_adjectives"] - set(sex_by_word)
         if unknown - set(sex_by_word):
             check_type(None, str, file=FILE, where="sex_nouns/sex_adjectives",
@@ -76,9 +78,19 @@ class PatientWords:
                        description="a word listed under sex_words")
         return cls(sex_by_word, words["person_words"], {k: float(v) for k, v in units.items()},
                    limit, before, words["sex_nouns"], words["sex_adjectives"],
-                   words["single_person_nouns"], {str(k).lower(): v for k, v in counts.items()},
+                   words["single_person_nouns"], counts,
                    words["group_nouns"], words["phrase_stop_words"],
-                   words["not_a_patient_after"], words["aged_words"])
+                   words["not_a_patient_after"], words["aged_words"], numbers, tens,
+                   words["subject_verbs"], words["header_words"])
+
+
+def number_words(data: dict, key: str) -> dict[str, int]:
+    """The rule file's mapping under ``key`` of number words to whole numbers, lower case."""
+    numbers = check_type(data[key], dict, file=FILE, where="top level", key=key,
+                         description="a mapping of number word to number")
+    for word, number in numbers.items():
+        check_type(number, int, file=FILE, where=key, key=str(word), description="a whole number")
+    return {str(word).lower(): number for word, number in numbers.items()}
 
 
 @lru_cache(maxsize=1)
@@ -110,12 +122,88 @@ def age_pattern() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def spelled_age_pattern() -> re.Pattern:
+    """"a sixty-two-year-old", "a nine month old": an age spelled in words, after an article
+    or "our" or "this" (a report's patient; never "Eight-week-old male mice were...")."""
+    words = patient_words()
+    units, tens, ones = (alternation(w) for w in (words.years_per_unit, words.tens_words,
+                                                    words.number_words))
+    spelled = rf"(?:{tens})(?:{HYPHEN}|\s)?(?:{ones})?|{ones}"
+    return re.compile(
+        rf"\b(?:an?|the|our|this)\s+(?P<age>{spelled})\s?{HYPHEN}?\s?(?P<unit>{units})s?"
+        rf"\s?{HYPHEN}?\s?{AGE_LAST_WORD}\b", re.IGNORECASE)
+
+
+SPELLED_AGE_REACH = 48  # characters before "old" where its age may start ("an eighty-seven-year-")
+
+
+def spelled_age_matches(text: str, places: list[int]) -> list[re.Match]:
+    """The ages spelled in words that end at the ``places`` of AGE_LAST_WORD (rare: each
+    is sought in the few characters before its word only)."""
+    pattern, end = spelled_age_pattern(), len(AGE_LAST_WORD)
+    return [match for at in places
+            for match in pattern.finditer(text, max(0, at - SPELLED_AGE_REACH), at + end + 1)
+            if match.end() == at + end]
+
+
+def spelled_number(phrase: str, words: PatientWords) -> int:
+    """"sixty-two" -> 62."""
+    return sum(words.tens_words.get(w, words.number_words.get(w, 0))
+               for w in re.findall("[a-z]+", phrase.lower()))
+
+
+@lru_cache(maxsize=1)
 def aged_pattern() -> re.Pattern:
     """"an infant aged 18 months", "a woman aged 45 years"."""
     words = patient_words()
     units = alternation(words.years_per_unit)
     return re.compile(rf"\b(?:{alternation(words.aged_words)})\s+(?P<age>\d{{1,3}}(?:\.\d+)?)"
                       rf"(?:\s*(?P<unit>{units})s?)?(?![\w.])", re.IGNORECASE)
+
+
+OF_AGE = " of age"  # every "45 years of age" holds it; most texts none
+
+
+@lru_cache(maxsize=1)
+def of_age_pattern() -> re.Pattern:
+    """"a man, 78 years of age": an age after its noun."""
+    units = alternation(patient_words().years_per_unit)
+    return re.compile(rf"(?<![\w.])(?P<age>\d{{1,3}}(?:\.\d+)?)\s+(?P<unit>{units})s?{OF_AGE}\b",
+                      re.IGNORECASE)
+
+
+OF_AGE_REACH = 20  # characters before " of age" its age and unit may start ("100.5 months")
+
+
+def of_age_matches(text: str, lowered: str) -> list[re.Match]:
+    """The ages told as "N years of age", each sought in the few characters before the
+    places of " of age" in the ``lowered`` text only."""
+    pattern = of_age_pattern()
+    found = (pattern.search(text, max(0, at - OF_AGE_REACH), at + len(OF_AGE) + 1)
+             for at in places_of(lowered, OF_AGE))
+    return [match for match in found if match is not None]
+
+
+def header_matches(text: str, lowered: str) -> list[re.Match]:
+    """The header lines ("Patient: Female, 63"), tried only where the ``lowered`` text
+    holds a header word and its colon (most texts hold none; "patient" alone is common)."""
+    pattern = header_pattern()
+    found = (pattern.match(text, at) for word in patient_words().header_words
+             for at in places_of(lowered, f"{word}:"))
+    return sorted((match for match in found if match is not None), key=lambda m: m.start())
+
+
+@lru_cache(maxsize=1)
+def header_pattern() -> re.Pattern:
+    """"Patient: Female, 63": a structured abstract's header line, the line ending after the
+    age or its unit."""
+    words = patient_words()
+    headers, units = alternation(words.header_words), alternation(words.years_per_unit)
+    sexes = alternation(words.sex_nouns | words.sex_adjectives)
+    return re.compile(
+        rf"\b(?:{headers})\s*:\s*(?P<sex>{sexes})"
+        rf"\s*,\s*(?P<age>\d{{1,3}}(?:\.\d+)?)(?:\s*(?P<unit>{units})s?)?"
+        r"(?![\w.-])(?![ \t]*[^\W\d_%])", re.IGNORECASE)  # never a weight ("63 kg")
 
 
 @lru_cache(maxsize=1)
@@ -154,9 +242,12 @@ def years_of(age: str, unit: str | None, words: PatientWords) -> int | float:
 
 
 def describe(age: str, unit: str, following: str, words: PatientWords) -> PatientDescriptor | None:
-    """Age and sex from the age phrase and the words after it; None when no person noun."""
-    for word in NEXT_WORDS.findall(following)[: words.max_words_to_noun]:
+    """Age and sex from the age phrase and the words after it; None when no person noun and
+    no verb right after it ("A 45-year-old presented")."""
+    for number, word in enumerate(NEXT_WORDS.findall(following)[: words.max_words_to_noun]):
         lowered = word.lower()
+        if number == 0 and lowered in words.subject_verbs:
+            return PatientDescriptor(age_years=years_of(age, unit, words))
         if lowered in words.sex_by_word:
             return PatientDescriptor(age_years=years_of(age, unit, words),
                                      sex=words.sex_by_word[lowered])
@@ -165,13 +256,20 @@ def describe(age: str, unit: str, following: str, words: PatientWords) -> Patien
     return None
 
 
-def age_matches(text: str) -> list[re.Match]:
+def age_places(text: str, lowered: str | None = None) -> list[int]:
+    """Where AGE_LAST_WORD is in the text (any case; ``lowered``: the text in lower case, if
+    at hand): every age phrase ends there."""
+    return list(places_of(lower_keeping_offsets(text) if lowered is None else lowered,
+                          AGE_LAST_WORD))
+
+
+def age_matches(text: str, places: list[int] | None = None) -> list[re.Match]:
     """``age_pattern().finditer(text)``. A phrase ends in a run that ends with AGE_LAST_WORD
     (found by ``str.find``: most abstracts hold none) and starts with a digit no letter or
     digit precedes, so at a run at most AGE_RUNS - 1 runs before: it is tried only at those
     of them that start with a digit, where ``\\d`` is 0-9 and re folds no character onto
-    an ASCII letter; elsewhere the pattern seeks them."""
-    places = list(places_of(lower_keeping_offsets(text), AGE_LAST_WORD))
+    an ASCII letter; elsewhere the pattern seeks them. ``places``: :func:`age_places`."""
+    places = age_places(text) if places is None else places
     if not places:
         return []
     if folds_onto_ascii(text) or holds_other_digits(text):
@@ -188,25 +286,37 @@ def age_matches(text: str) -> list[re.Match]:
 def age_tags(text: str, words: PatientWords, screened: list[int]) -> list[Tag]:
     """The patients an age phrase describes; ``screened``: :func:`screened_runs`."""
     tags = []
-    for match in age_matches(text):
+    lowered = lower_keeping_offsets(text)
+    places = age_places(text, lowered)
+    ages = [(match, match.group("age")) for match in age_matches(text, places)] + [
+        (match, str(spelled_number(match.group("age"), words)))
+        for match in spelled_age_matches(text, places)]
+    for match, age in ages:
         following = text[match.end():match.end() + 80].split(".")[0]
-        patient = describe(match.group("age"), match.group("unit"), following, words)
-        if patient is None:  # "Male, 63-year-old"
+        patient = describe(age, match.group("unit"), following, words)
+        if patient is None or patient.sex is None:  # "Male, 63-year-old"
             before = [w.lower() for w in NEXT_WORDS.findall(
                 text[max(0, match.start() - 40):match.start()])][-words.max_words_before_age:]
             sex = next((words.sex_by_word[w] for w in reversed(before) if w in words.sex_by_word),
                        None)
             if sex is not None:
-                patient = PatientDescriptor(
-                    age_years=years_of(match.group("age"), match.group("unit"), words), sex=sex)
+                patient = PatientDescriptor(age_years=years_of(age, match.group("unit"), words),
+                                            sex=sex)
         if patient is not None:
-            tags.append(patient_tag(match.start(), match.end(), patient, "patient.age_phrase"))
-    for match in matches_at_first_runs(aged_pattern(), text, screened):
+            tags.append(patient_tag(match.start("age"), match.end(), patient, "patient.age_phrase"))
+    for match in header_matches(text, lowered):
+        tags.append(patient_tag(match.start("sex"), match.end(), PatientDescriptor(
+            age_years=years_of(match.group("age"), match.group("unit"), words),
+            sex=words.sex_by_word[match.group("sex").lower()]), "patient.header"))
+    for match in [*matches_at_first_runs(aged_pattern(), text, screened),
+                  *of_age_matches(text, lowered)]:
         lo = max(0, match.start() - 80, text.rfind(".", 0, match.start()) + 1)
         nouns = list(NEXT_WORDS.finditer(text, lo, match.start()))[-words.max_words_to_noun:]
         noun = next((w for w in reversed(nouns) if w.group(0).lower() in words.sex_by_word
                      or w.group(0).lower() in words.person_words), None)
-        if noun is not None:  # the phrase runs from the noun: "infant aged 18 months"
+        if match.re is of_age_pattern() and noun is not (nouns[-1] if nouns else None):
+            continue  # right after its noun only (never "male rats, 5 weeks of age")
+        if noun is not None:  # from the noun: "infant aged 18 months", "man, 78 years of age"
             tags.append(patient_tag(noun.start(), match.end(), PatientDescriptor(
                 age_years=years_of(match.group("age"), match.group("unit"), words),
                 sex=words.sex_by_word.get(noun.group(0).lower())), "patient.aged"))

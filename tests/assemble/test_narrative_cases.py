@@ -331,6 +331,12 @@ def test_patients_told_in_turn_or_lettered_are_each_a_case(tmp_path, report, exp
      "The younger received trametinib. The older received selumetinib.\n",
      [(5, "male", [(["trametinib"], None, None, None)], None),
       (8, "male", [(["selumetinib"], None, None, None)], None)]),
+    # a patient, then a relative in a sentence of its own, a kin noun before its descriptor
+    ("Familial GIST in two siblings\n\nA 47-year-old man had a GIST. His sister, a "
+     "52-year-old woman, had a gastric GIST. Both siblings received imatinib. The brother "
+     "had a partial response. The sister died of sepsis.\n",
+     [(47, "male", [(["imatinib"], None, "PR", None)], None),
+      (52, "female", [(["imatinib"], None, None, None)], "dead")]),
 ])
 def test_relatives_presented_together_are_each_a_case(tmp_path, report, expected):
     record, _ = extraction(tmp_path, report)

@@ -5,7 +5,7 @@ import re
 
 from pipeline.assemble.patients import narrative_patients
 from pipeline.assemble.story import (BACKGROUND, DETAIL, FRAMING, SUMMARY, TITLE, Sentence,
-                                     is_framing, story_rules, tells_of_patient)
+                                     StoryRules, is_framing, story_rules, tells_of_patient)
 from pipeline.read import read_document
 from pipeline.resources import load_resource
 from pipeline.tag import tag
@@ -29,6 +29,10 @@ def role_of(text, sentences, words):
     return next(s.role for s in sentences if words in text[s.start:s.end])
 
 
+def told(text, patient, words):
+    return any(words in text[p.start:p.end] for p in patient.passages)
+
+
 def test_sentences_frame_tell_or_state_what_is_known(tmp_path):
     text, _, sentences = patients_of(tmp_path, ABSTRACT)
     assert role_of(text, sentences, "Sorafenib in two patients") == TITLE
@@ -42,15 +46,28 @@ def test_sentences_frame_tell_or_state_what_is_known(tmp_path):
 def test_a_series_names_its_size_and_each_part_of_a_sentence_its_patients(tmp_path):
     text, patients, _ = patients_of(tmp_path, ABSTRACT)
     assert len(patients) == 2
-
-    def told(patient, words):
-        return any(words in text[p.start:p.end] for p in patient.passages)
-
     first, second = patients
-    assert told(first, "L576P") and not told(second, "L576P")  # "one of whom carried"
-    assert told(first, "partial response") and told(second, "partial response")
-    assert told(second, "died of sepsis") and not told(first, "died of sepsis")  # "the other"
-    assert told(first, "progressed on nivolumab") and told(second, "progressed on nivolumab")
+    # "one of whom carried"
+    assert told(text, first, "L576P") and not told(text, second, "L576P")
+    assert told(text, first, "partial response") and told(text, second, "partial response")
+    # "the other"
+    assert told(text, second, "died of sepsis") and not told(text, first, "died of sepsis")
+    assert all(told(text, p, "progressed on nivolumab") for p in patients)
+
+
+NUMBERED_SERIES = "\n\n".join([
+    "We treated three patients with cholangiocarcinoma.",
+    " ".join(f"Patient {n} was a {age}-year-old {sex}." for n, age, sex in
+             ((1, 59, "woman"), (2, 71, "man"), (3, 44, "woman"))),
+    "Patients 1 and 2 had stable disease. Patient 3 died. Cases 2-3 received radiotherapy.\n"])
+
+
+def test_several_of_a_numbered_series_named_at_once_are_those_patients(tmp_path):
+    text, patients, _ = patients_of(tmp_path, NUMBERED_SERIES)
+    assert [told(text, p, "had stable disease") for p in patients] == [True, True, False]
+    assert [told(text, p, "received radiotherapy") for p in patients] == [False, True, True]
+    # a list and a range
+    assert StoryRules.series_numbers(re.match(r"(?P<numbers>.*)", "1, 3 and 5-6")) == {1, 3, 5, 6}
 
 
 def test_a_bracket_speaks_of_its_patients_only(tmp_path):
@@ -80,6 +97,18 @@ def test_a_case_section_tells_the_story_and_the_abstract_sums_it_up(tmp_path):
     assert role_of(text, sentences, "Osimertinib is approved") == BACKGROUND
 
 
+def test_a_case_section_that_never_describes_the_patient_tells_from_its_first_word_of_it(tmp_path):
+    # a structured abstract's header line describes the patient; the case section only
+    # calls it "the patient"
+    report = ("Abstract\nPatient: Male, 58\nFinal Diagnosis: Melanoma\n\nIntroduction\n"
+              "Melanoma is common.\n\nCase Report\nThe patient had a pigmented lesion "
+              "excised in 2015. Nivolumab was started in 2019. He died in 2021.\n")
+    text, patients, sentences = patients_of(tmp_path, report)
+    assert (len(patients), patients[0].age_years, patients[0].sex) == (1, 58, "male")
+    assert role_of(text, sentences, "Nivolumab was started") == DETAIL
+    assert role_of(text, sentences, "Melanoma is common") == BACKGROUND
+
+
 def test_a_concluding_sentence_in_a_case_section_frames_the_case(tmp_path):
     report = ("Case presentation\nA 61-year-old woman received osimertinib. This case "
               "highlights the activity of osimertinib in the brain.\n")
@@ -99,6 +128,19 @@ def test_an_untitled_body_tells_from_the_sentence_that_introduces_the_patient(tm
     # a story word of its own; a comment on what the sentence tells ("that is ongoing")
     assert role_of(text, sentences, "proved refractory") == DETAIL
     assert role_of(text, sentences, "nilotinib induced") == DETAIL
+    assert (patients[0].age_years, patients[0].sex) == (45, "male")
+
+
+def test_an_untitled_body_leaves_out_a_patient_others_reported(tmp_path):
+    report = ("Chronic myeloid leukemia is driven by BCR-ABL1. Dasatinib is widely used. "
+              "A 45-year-old man presented with fatigue. He received dasatinib and achieved "
+              "a major molecular response. Previously, a 10-year-old girl was reported to "
+              "respond to dasatinib but died of disease.\n")
+    text, patients, sentences = patients_of(tmp_path, report)
+    assert role_of(text, sentences, "Dasatinib is widely used") == BACKGROUND
+    assert role_of(text, sentences, "He received dasatinib") == DETAIL
+    # a patient others reported is no part of the story
+    assert role_of(text, sentences, "was reported to respond") == BACKGROUND
     assert (patients[0].age_years, patients[0].sex) == (45, "male")
 
 

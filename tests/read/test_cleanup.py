@@ -14,6 +14,10 @@ from pipeline.read.cleanup import (GlyphRepair, any_needed, cleanup_rules, is_ci
     ("the ﬁrst and ﬂat", "the first and flat"),
     ("a dose ðmg/kgÞ", "a dose (mg/kg)"),
     ("þorn is a letter", "þorn is a letter"),
+    # a publisher's Unicode hyphens are hyphens; a non-breaking one before a space is a
+    # line break kept
+    ("a 58\u2010year\u2010old with EML4\u2011ALK", "a 58-year-old with EML4-ALK"),
+    ("pro\u2011 gression", "progression"),
 ])
 def test_glyphs_are_repaired_only_where_the_context_shows_what_they_stand_for(printed, repaired):
     assert repair_glyphs(printed) == repaired

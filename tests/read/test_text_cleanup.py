@@ -39,9 +39,10 @@ def test_citation_ranges_glued_to_a_long_word_or_after_a_sentence_are_removed():
 def test_a_coding_change_keeps_its_position_and_a_kept_line_break_joins_its_word():
     # "c.419" is an HGVS prefix and its position, not a word with a citation number
     assert cleaned("IDH2 mutation (c.419 G > A) was found.") == "IDH2 mutation (c.419 G > A) was found."
-    # a non-breaking hyphen then a space inside a lower-case word: a line break a copy kept
+    # a non-breaking hyphen then a space inside a lower-case word: a line break a copy
+    # kept; other non-breaking hyphens are hyphens
     assert cleaned("disease pro\u2011 gression in a 23\u2011year\u2011old") == (
-        "disease progression in a 23\u2011year\u2011old")
+        "disease progression in a 23-year-old")
 
 
 WRAPPED = "\n".join([

@@ -161,6 +161,26 @@ def test_status_at_the_last_follow_up(sentence, expected):
     assert found(sentence, "status") == expected
 
 
+def test_the_patient_s_condition_in_other_words():
+    said = {"She expired in March.": ("She expired", "dead"),
+            "He has been free of disease for 2 years.": ("free of disease", "alive"),
+            "The boy is clinically well at 18 months.": ("is clinically well", "alive"),
+            "She continues to do well on osimertinib.": ("continues to do well", "alive"),
+            "He continues to receive dabrafenib.": ("continues to receive", "alive")}
+    assert {sentence: tuple(*found(sentence, "status")) for sentence in said} == said
+
+
+def test_a_relative_s_death_says_nothing_of_the_patient():
+    assert [found(sentence, "status") for sentence in (
+        "Her mother had died of breast cancer.", "His father, who died of lung cancer, smoked.",
+        "Her brother's death was sudden.", "His aunt died of ovarian cancer at the age of 40.")
+    ] == [[("mother had died", "null")], [("father, who died", "null")],
+          [("brother's death", "null")], [("aunt died of ovarian cancer at the age of 40", "null")]]
+    # the patient's own death told by a relative; a relative who is a patient of the report
+    assert found("Her husband said that she died at home; his daughter had surgery and died.",
+                 "status") == [("died", "dead"), ("died", "dead")]
+
+
 def test_treatments_printed_without_a_drug_keep_their_printed_words():
     text = ("After three cycles of platinum-based chemotherapy plus immunotherapy she relapsed; "
             "chemo-refractory disease followed, and anti-PD-1 therapy was tried.")
@@ -300,6 +320,8 @@ def test_a_long_disease_head_misprinted_by_one_letter_is_read_as_spelled():
 
 
 def test_more_disease_heads_and_words_that_end_a_disease_name():
+    assert found("She had a plexiform neurofibroma.", "disease") == [
+        ("plexiform neurofibroma", "plexiform neurofibroma")]
     assert found("He had indolent systemic mastocytosis.", "disease") == [
         ("indolent systemic mastocytosis", "indolent systemic mastocytosis")]
     # "after" starts another disease's name: AML after MDS is two names
@@ -318,6 +340,22 @@ def test_more_words_of_the_patient_s_state():
     assert found("She has returned to work.", "status") == [("returned to work", "alive")]
     # a marker that fell is no tumour that shrank
     assert found("CEA decreased markedly.", "response") == []
+
+
+def test_methods_as_assays_and_antibody_clones_name_them():
+    text = ("Fluorescence in-situ hybridisation, a 50-gene hotspot panel, targeted RNA panel "
+            "sequencing and Guardant360 on plasma; the VENTANA ALK (D5F3) assay and ARMS.")
+    assert found(text, "detection_method") == [
+        ("Fluorescence in-situ hybridisation", "FISH"), ("hotspot panel", "NGS"),
+        ("panel sequencing", "NGS"), ("Guardant360", "NGS"), ("D5F3", "IHC")]
+    # a clone name is a word only as printed
+    assert found("The d5f3 clone.", "detection_method") == []
+    assert found("by the amplification refractory mutation system", "detection_method") == [
+        ("amplification refractory mutation system", "PCR")]
+
+
+def test_a_tumour_of_the_thalamus_is_the_brain_s():
+    assert found("A thalamic pleomorphic xanthoastrocytoma.", "site") == [("thalamic", "brain")]
 
 
 def test_heads_and_patterns_tried_at_some_runs_only_find_what_their_regex_finds():

@@ -56,6 +56,7 @@ def test_a_number_outside_an_age_column_is_no_age():
     ("A 49-year old male smoker presented.", 49, "male"),
     ("An infant aged 9 months was referred.", 0.75, None),
     ("A woman aged 61 years had a cough.", 61, "female"),
+    ("A man, 78 years of age, was admitted.", 78, "male"),
     ("A 55 yr old man was seen.", 55, "male"),
     ("Patient: Female, 63-year-old; Final diagnosis: melanoma", 63, "female"),
     # a person named by occupation or state
@@ -65,6 +66,47 @@ def test_a_number_outside_an_age_column_is_no_age():
 def test_age_phrases_in_other_spellings(sentence, age, sex):
     (tag,) = find_patients(sentence)
     assert (tag.patient.age_years, tag.patient.sex) == (age, sex)
+
+
+@pytest.mark.parametrize("sentence, phrase, age, sex", [
+    ("A sixty-two-year-old man presented with headache.", "sixty-two-year-old", 62, "male"),
+    ("We saw a Forty five year old woman.", "Forty five year old", 45, "female"),
+    ("A nine-month-old girl was referred.", "nine-month-old", 0.75, "female"),
+    ("A twenty-year-old student had a mass.", "twenty-year-old", 20, None),
+])
+def test_an_age_spelled_in_words(sentence, phrase, age, sex):
+    (tag,) = find_patients(sentence)
+    assert (sentence[tag.start:tag.end], tag.patient.age_years, tag.patient.sex) == (
+        phrase, age, sex)
+
+
+def test_an_age_whose_next_word_is_its_verb_is_a_patient():
+    (tag,) = find_patients("A 45-year-old presented with a persistent cough.")
+    assert (tag.patient.age_years, tag.patient.sex) == (45, None)
+    # no verb, no person: a thing's age
+    assert find_patients("A 45-year-old tumour registry; a 10-year-old building was closed.") == []
+
+
+@pytest.mark.parametrize("header, age, sex", [
+    ("Patient: Female, 63\nFinal Diagnosis: Breast cancer", 63, "female"),
+    ("Patient: Male, 8 months\nSymptoms: Vomiting", 0.67, "male"),
+])
+def test_a_structured_abstract_s_header_line_names_the_patient(header, age, sex):
+    (tag,) = find_patients(header)
+    assert (tag.rule, tag.patient.age_years, tag.patient.sex) == ("patient.header", age, sex)
+
+
+def test_a_header_line_with_no_sex_and_age_names_no_patient():
+    assert find_patients("Patient: n/a\nMedication: none") == []
+    assert find_patients("Patient: Female, 63.5 kg\nMedication: none") == []  # a weight
+
+
+def test_an_age_in_words_of_no_person_or_with_no_article_is_no_patient():
+    assert find_patients("It was a ten-year-old scar; the tumour was one year old.") == []
+    # a group of animals, no report's patient
+    assert find_patients("Eight-week-old male mice were treated.") == []
+    assert find_patients("Children under 5 years of age are at risk.") == []
+    assert find_patients("Male F344 rats, 5 weeks of age, were fed.") == []
 
 
 @pytest.mark.parametrize("sentence, phrase, sex", [
