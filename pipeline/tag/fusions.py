@@ -84,6 +84,16 @@ FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\b(?:translocations?|rea
 FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?", re.IGNORECASE)
 FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
                               r"(?:in[- ]frame\s+)?(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
+# "an ALK fusion with EML4", "a RET rearrangement with KIF5B as partner", "ROS1 fusion (partner
+# EZR)": the gene named with the fusion word is fused to the next, unless a finding of its own
+# follows that one ("an ALK fusion with TP53 mutation")
+FUSION_WITH_BETWEEN = re.compile(r"(?:\s+genes?)?[\s-]+(?:fusions?|rearrangements?|translocations?)"
+                                 r"(?:\s+(?:with|to)\s+(?:the\s+)?|\s*\(\s*(?:fusion\s+)?"
+                                 r"partners?\s*[:,]?\s*)", re.IGNORECASE)
+FINDING_AFTER = re.compile(r"[\s-]+(?:mutations?|mutated|co-?mutations?|amplifications?|amplified|"
+                           r"deletions?|deleted|variants?|alterations?|loss|over-?expression|"
+                           r"expression|insertions?|substitutions?|wild[\s-]?type|exons?|[pc]\.|[A-Z]\d+\w*)\b",
+                           re.IGNORECASE)
 WITH_OR_TO = re.compile(r"\b(?:with|to)\b", re.IGNORECASE)
 # further partners listed after a fusion phrase: "... with CAPZA2 and ST7", "... to EML4 or to KIF5B"
 PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)"
@@ -93,10 +103,14 @@ EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)
                           r"|\s+(?:(?:is\s+|was\s+)?(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?"
                           r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
 EXON_AFTER = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
-# "exon 7 of FUS to exon 11 of ERG"
-EXON_OF_BEFORE = re.compile(r"\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|\s+to\s+|\s+with\s+)\s*(?:the\s+)?"
-                             r"exon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?", re.IGNORECASE)
+# "exon 7 of FUS to exon 11 of ERG"; "a fusion between exon 13 of EML4 and exon 20 of ALK"
+# (an "and" joins the two only after "fusion between": "exon 19 of EGFR and exon 2 of KRAS" lists)
+EXON_OF_BEFORE = re.compile(r"(?P<between>\b(?:fusions?|rearrangements?|translocations?|junctions?)"
+                            r"\s+between\s+(?:the\s+)?)?(?P<at>\bexon)\s+"
+                            r"(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|\s+to\s+|\s+with\s+|(?P<conjunction>"
+                             r"\s+and\s+))\s*(?:the\s+)?exon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+"
+                             r"(?:the\s+)?", re.IGNORECASE)
 LIST_INTRO = re.compile(r"[\s,:;(]*(?:(?:including|includes|include|such as|e\.g\.|namely|like|"
                         r"are|were|is|comprising)\b[\s,:]*)?", re.IGNORECASE)
 LIST_SEPARATOR = re.compile(r"\s*[,;/]\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
@@ -378,7 +392,8 @@ def gene_partner(gene: Tag, text: str) -> Partner:
 
 def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
     """Two genes named as one fusion by the words around them: "fusion of the EML4 gene
-    and the ALK gene", "FUS fused to ERG" (order as printed, then established), and exons
+    and the ALK gene", "FUS fused to ERG", "an ALK fusion with EML4" (order as printed,
+    then established), and exons
     joined across them, "STRN exon 3 to ... ALK exon 20" (order and exons as printed)."""
     join_words = cues().join
     hits = []
@@ -396,7 +411,10 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
         joined = EXONS_JOINED.fullmatch(between)
         exon_after = EXON_AFTER.match(text, second.end)
         exon_of = EXON_OF_BETWEEN.fullmatch(between)
-        exon_before = EXON_OF_BEFORE.search(text, max(0, first.start - 30), first.start)
+        exon_before = EXON_OF_BEFORE.search(text, max(0, first.start - 60), first.start)
+        if exon_of and exon_of.group("conjunction") and not (exon_before
+                                                             and exon_before.group("between")):
+            exon_of = None
         pair = (gene_partner(first, text), gene_partner(second, text))
         if (joined and exon_after) or (exon_of and exon_before):
             sentence = sentence_bounds(text, first.start)
@@ -404,13 +422,15 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
                 continue
             exons = ((joined.group("exon"), exon_after.group("exon")) if joined and exon_after
                      else (exon_before.group("exon"), exon_of.group("exon")))
-            start = first.start if joined and exon_after else exon_before.start()
+            start = first.start if joined and exon_after else exon_before.start("at")
             end = exon_after.end() if joined and exon_after else second.end
             hits.append(Hit(start, end, *pair, "fusion.exons_joined", "stated",
                             {"five_prime_exon": int(exons[0]), "three_prime_exon": int(exons[1])}))
         elif ((FUSION_OF_BETWEEN.fullmatch(between)
                and FUSION_OF.search(text, max(0, first.start - 40), first.start))
-              or FUSED_TO_BETWEEN.fullmatch(between)):
+              or FUSED_TO_BETWEEN.fullmatch(between)
+              or (FUSION_WITH_BETWEEN.fullmatch(between)
+                  and not FINDING_AFTER.match(text, second.end))):
             hits.append(Hit(first.start, second.end, *pair, "fusion.phrase"))
             # one gene fused with or to others ("MET with CAPZA2 and ST7"); "fusion of A
             # and B" names two genes, no list of partners

@@ -101,6 +101,13 @@ def test_the_rule_file_rejects_an_unknown_key():
     # hyphenated genes with nothing that says fusion stay genes
     ("ETV6-RUNX1 and other transcription factors were studied.", []),
     ("Mutations ranged from EGFR exon 19 to KRAS exon 2.", []),
+    # a gene's fusion word "with" (or a "partner" in brackets) names its partner
+    ("NGS showed a RET rearrangement with KIF5B as the fusion partner.", ["KIF5B::RET"]),
+    ("An NTRK3 fusion with ETV6 was detected by RNA sequencing.", ["ETV6::NTRK3"]),
+    ("Targeted sequencing found a ROS1 fusion (partner: EZR).", ["EZR::ROS1"]),
+    # ... unless the next gene has a finding of its own
+    ("She had an ALK rearrangement with TP53 mutation and KRAS G12C.", []),
+    ("Exon 19 of EGFR and exon 2 of KRAS were sequenced; no fusion was found.", []),
 ])
 def test_fusions_named_by_phrases(sentence, expected):
     assert named(sentence) == expected
@@ -111,6 +118,8 @@ def test_fusions_named_by_phrases(sentence, expected):
      "to the kinase domain of ALK exon 20.", "KIF5B::ALK", (15, 20)),
     ("An in-frame EWSR1 exon 7-FLI1 exon 6 fusion was found.", "EWSR1::FLI1", (7, 6)),
     ("The fusion joins exon 4 of ETV6 to exon 14 of NTRK3.", "ETV6::NTRK3", (4, 14)),
+    ("RNA sequencing found a fusion between exon 13 of EML4 and exon 20 of ALK.", "EML4::ALK",
+     (13, 20)),
     # exons joined back the printed order: no established orientation is forced
     ("The transcript fused ALK exon 19 to EML4 exon 21.", "ALK::EML4", (19, 21)),
 ])
