@@ -77,10 +77,12 @@ TRANSLOCATION_REACH = 150
 # "KIF5B-, CCDC6- and NCOA4-RET": partners printed with a suspended hyphen before a pair
 SUSPENDED_PARTNER = re.compile(rf"(?<![A-Za-z0-9])({GENE_WORD})\s*[-–]\s*(?:,\s*(?:and\s+|or\s+)?|"
                                rf"\s+(?:and|or)\s+)$")
-# "fusion of the EML4 gene and the ALK gene", "translocation between X and Y" (before the
-# first gene, then between both); not "translocation of BAD and BAX" (to the mitochondria)
-FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\b(?:translocations?|rearrangements?)\s+"
-                       r"between)\s+(?:the\s+)?$", re.IGNORECASE)
+# "fusion of the EML4 gene and the ALK gene", "translocation between X and Y", "a fusion
+# involving ROS1 and CD74" (before the first gene, then between both); not "translocation of
+# BAD and BAX" (to the mitochondria), nor "fusions involving FGFR1 and NTRK3" (of either), nor
+# two kinases ("fusion of ALK and ROS1")
+FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\bfusion\s+involving|\b(?:translocations?|"
+                       r"rearrangements?)\s+between)\s+(?:the\s+)?$", re.IGNORECASE)
 FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?", re.IGNORECASE)
 FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
                               r"(?:in[- ]frame\s+)?(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
@@ -92,7 +94,8 @@ FUSION_WITH_BETWEEN = re.compile(r"(?:\s+genes?)?[\s-]+(?:fusions?|rearrangement
                                  r"partners?\s*[:,]?\s*)", re.IGNORECASE)
 FINDING_AFTER = re.compile(r"[\s-]+(?:mutations?|mutated|co-?mutations?|amplifications?|amplified|"
                            r"deletions?|deleted|variants?|alterations?|loss|over-?expression|"
-                           r"expression|insertions?|substitutions?|wild[\s-]?type|exons?|[pc]\.|[A-Z]\d+\w*)\b",
+                           r"expression|insertions?|substitutions?|wild[\s-]?type|exons?|"
+                           r"[pc]\.|[A-Z]\d+\w*)\b",
                            re.IGNORECASE)
 WITH_OR_TO = re.compile(r"\b(?:with|to)\b", re.IGNORECASE)
 # further partners listed after a fusion phrase: "... with CAPZA2 and ST7", "... to EML4 or to KIF5B"
@@ -427,7 +430,8 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
             hits.append(Hit(start, end, *pair, "fusion.exons_joined", "stated",
                             {"five_prime_exon": int(exons[0]), "three_prime_exon": int(exons[1])}))
         elif ((FUSION_OF_BETWEEN.fullmatch(between)
-               and FUSION_OF.search(text, max(0, first.start - 40), first.start))
+               and FUSION_OF.search(text, max(0, first.start - 40), first.start)
+               and not either_of_one_side(first.normalised, second.normalised, rules))
               or FUSED_TO_BETWEEN.fullmatch(between)
               or (FUSION_WITH_BETWEEN.fullmatch(between)
                   and not FINDING_AFTER.match(text, second.end))):

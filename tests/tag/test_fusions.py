@@ -105,6 +105,9 @@ def test_the_rule_file_rejects_an_unknown_key():
     ("NGS showed a RET rearrangement with KIF5B as the fusion partner.", ["KIF5B::RET"]),
     ("An NTRK3 fusion with ETV6 was detected by RNA sequencing.", ["ETV6::NTRK3"]),
     ("Targeted sequencing found a ROS1 fusion (partner: EZR).", ["EZR::ROS1"]),
+    ("RNA sequencing confirmed a fusion involving ROS1 and CD74.", ["CD74::ROS1"]),
+    ("Fusions involving ALK and ROS1 respond to crizotinib.", []),  # either gene's fusions
+    ("Gene fusions involving FGFR1 and NTRK3 were found in the series.", []),
     # ... unless the next gene has a finding of its own
     ("She had an ALK rearrangement with TP53 mutation and KRAS G12C.", []),
     ("Exon 19 of EGFR and exon 2 of KRAS were sequenced; no fusion was found.", []),
