@@ -302,6 +302,18 @@ def test_fgfr1_goes_three_prime_of_its_myeloid_partners(sentence, expected):
     assert named(sentence) == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # a recurrent leukaemia or sarcoma fusion printed in reverse takes its established order
+    ("RT-PCR detected the FLI1-EWSR1 fusion transcript.", ["EWSR1::FLI1"]),
+    ("The RARA-PML fusion gene was found.", ["PML::RARA"]),
+    ("A fusion of the SSX1 gene and the SS18 gene.", ["SS18::SSX1"]),
+    # a printed order backed by exons stays
+    ("RNA sequencing found a FLI1 exon 6-EWSR1 exon 7 fusion.", ["FLI1::EWSR1"]),
+])
+def test_recurrent_fusions_of_leukaemias_and_sarcomas(sentence, expected):
+    assert named(sentence) == expected
+
+
 def test_exons_fused_to_each_other_give_the_order_and_the_exons():
     assert stated("RT-PCR confirmed it (ETV6 exon 5 fused to NTRK3 exon 15).") == [
         ("ETV6::NTRK3", {"five_prime_exon": 5, "three_prime_exon": 15})]
