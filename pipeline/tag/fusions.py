@@ -55,6 +55,7 @@ from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, resolved_gen
 
 FILE = "fusions.yaml"
 SYMBOL_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
+GREEK = "α-ωΑ-Ω"
 GENE_WORD = r"[A-Za-z][A-Za-z0-9]{1,14}"
 RULE_KEYS = ["three_prime_kinases", "five_prime_genes", "separators", "fusion_words", "join_words",
              "partner_cues", "partner_words", "exon_prefixes", "breakpoint_words",
@@ -182,7 +183,10 @@ def alternatives(phrases: Iterable[str]) -> str:
 @lru_cache(maxsize=1)
 def pair_pattern() -> re.Pattern:
     separators = alternatives(fusion_rules().separators)
-    return re.compile(rf"(?<![A-Za-z0-9])({GENE_WORD})({separators})({GENE_WORD})(?![A-Za-z0-9])")
+    # a gene word that runs on into a Greek letter is part of a symbol the gene tagger reads
+    # ("PDGFRα"; see find_greek_pairs), never a shorter one ("PDGFR")
+    return re.compile(rf"(?<![A-Za-z0-9])({GENE_WORD})({separators})({GENE_WORD})"
+                      rf"(?![A-Za-z0-9{GREEK}])")
 
 
 @lru_cache(maxsize=1)
@@ -442,6 +446,29 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
     return hits
 
 
+def find_greek_pairs(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
+    """Printed pairs whose symbols the gene tagger read with a Greek letter ("PML/RARα
+    fusion", "CBFβ-MYH11", "FIP1L1-PDGFRα"), named as fusions as :func:`find_pairs` names
+    ASCII ones: by "::", a fusion word after them, or an oriented gene (not across "/")."""
+    hits = []
+    for first, second in zip(genes, genes[1:]):
+        if second.start - first.end > 2:  # no separator is longer
+            continue
+        separator = text[first.end:second.start]
+        if separator not in rules.separators or text[first.start:second.end].isascii():
+            continue
+        named = (separator == "::" or bool(fusion_word_pattern().match(text, second.end))
+                 or (separator != "/" and bool({first.normalised, second.normalised}
+                                               & rules.oriented)))
+        if named:
+            backed = exon_statement_follows(text, second.end, {text[first.start:first.end],
+                                                              text[second.start:second.end]})
+            hits.append(Hit(first.start, second.end, gene_partner(first, text),
+                            gene_partner(second, text), "fusion.pair",
+                            "stated" if backed else "established"))
+    return hits
+
+
 def find_partner_lists(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
     """Genes listed as the fusion partners of another: "ALK fusion partners, including
     TPM3, TPM4, CLTC" -> TPM3::ALK, TPM4::ALK, CLTC::ALK."""
@@ -627,7 +654,8 @@ def find_fusions(text: str, lexicon: GeneLexicon, genes: Iterable[Tag] = (),
     body cells as (start, end, column header)."""
     rules = fusion_rules()
     genes = distinct_genes(genes)
-    anchors = (find_pairs(text, lexicon, rules) + find_phrases(text, genes, rules)
+    anchors = (find_pairs(text, lexicon, rules) + find_greek_pairs(text, genes, rules)
+               + find_phrases(text, genes, rules)
                + find_partner_lists(text, genes, rules)
                + find_table_partners(text, list(cells), genes, lexicon, rules))
     notations = attach_exon_notations(text, anchors, rules)

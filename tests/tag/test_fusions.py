@@ -297,20 +297,20 @@ def test_a_protein_size_before_a_fusion_is_no_gene():
     ("FISH showed an FGFR1-ZMYM2 fusion in the myeloid neoplasm.", ["ZMYM2::FGFR1"]),
     ("A BCR-FGFR1 fusion was found.", ["BCR::FGFR1"]),
     ("An FGFR1-TACC1 fusion was found.", ["FGFR1::TACC1"]),
-])
-def test_fgfr1_goes_three_prime_of_its_myeloid_partners(sentence, expected):
-    assert named(sentence) == expected
-
-
-@pytest.mark.parametrize("sentence, expected", [
     # a recurrent leukaemia or sarcoma fusion printed in reverse takes its established order
     ("RT-PCR detected the FLI1-EWSR1 fusion transcript.", ["EWSR1::FLI1"]),
     ("The RARA-PML fusion gene was found.", ["PML::RARA"]),
     ("A fusion of the SSX1 gene and the SS18 gene.", ["SS18::SSX1"]),
     # a printed order backed by exons stays
     ("RNA sequencing found a FLI1 exon 6-EWSR1 exon 7 fusion.", ["FLI1::EWSR1"]),
+    # symbols printed with a Greek letter are read whole, never cut short ("PDGFR")
+    ("Nested RT-PCR confirmed the FIP1L1-PDGFRα fusion.", ["FIP1L1::PDGFRA"]),
+    ("Bone marrow RT-PCR showed the PML/RARα fusion transcript.", ["PML::RARA"]),
+    ("A CBFβ-MYH11 fusion transcript was quantified.", ["CBFB::MYH11"]),
+    ("PDGFRα/β inhibitors were considered.", []),
 ])
-def test_recurrent_fusions_of_leukaemias_and_sarcomas(sentence, expected):
+def test_recurrent_fusions_take_their_established_order(sentence, expected):
+    # FGFR1 goes 3' of its myeloid partners; leukaemia and sarcoma fusions keep theirs
     assert named(sentence) == expected
 
 
