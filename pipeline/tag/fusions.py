@@ -103,10 +103,13 @@ WITH_OR_TO = re.compile(r"\b(?:with|to)\b", re.IGNORECASE)
 PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)"
                               r"(?:(?:to|with)\s+)?(?:the\s+)?", re.IGNORECASE)
 # "STRN exon 3 to the C-terminus of ALK exon 20", "FUS exon 7-ERG exon 11"
-EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*"
+# (each exon perhaps in brackets: "TPM3 (exon 7)-NTRK1 (exon 10)")
+EXONS_JOINED = re.compile(r"\s+(?P<open>\()?exon\s+(?P<exon>\d{1,3})[ab]?(?(open)\))"
+                          r"(?:\s*(?:::|:|-|–)\s*"
                           r"|\s+(?:(?:is\s+|was\s+)?(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?"
                           r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
-EXON_AFTER = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
+EXON_AFTER = re.compile(r"\s+(?P<open>\()?exon\s+(?P<exon>\d{1,3})(?![0-9])(?(open)\))",
+                        re.IGNORECASE)
 # "exon 7 of FUS to exon 11 of ERG"; "a fusion between exon 13 of EML4 and exon 20 of ALK"
 # (an "and" joins the two only after "fusion between": "exon 19 of EGFR and exon 2 of KRAS" lists)
 EXON_OF_BEFORE = re.compile(r"(?P<between>\b(?:fusions?|rearrangements?|translocations?|junctions?)"
@@ -425,7 +428,7 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
         pair = (gene_partner(first, text), gene_partner(second, text))
         if (joined and exon_after) or (exon_of and exon_before):
             sentence = sentence_bounds(text, first.start)
-            if not join_words.search(text, *sentence):
+            if not (join_words.search(text, *sentence) or "::" in between):  # "::" says fusion
                 continue
             exons = ((joined.group("exon"), exon_after.group("exon")) if joined and exon_after
                      else (exon_before.group("exon"), exon_of.group("exon")))

@@ -111,6 +111,7 @@ def test_the_rule_file_rejects_an_unknown_key():
     # ... unless the next gene has a finding of its own
     ("She had an ALK rearrangement with TP53 mutation and KRAS G12C.", []),
     ("Exon 19 of EGFR and exon 2 of KRAS were sequenced; no fusion was found.", []),
+    ("EGFR (exon 19)-KRAS (exon 2) mutations were sought.", []),
 ])
 def test_fusions_named_by_phrases(sentence, expected):
     assert named(sentence) == expected
@@ -123,6 +124,9 @@ def test_fusions_named_by_phrases(sentence, expected):
     ("The fusion joins exon 4 of ETV6 to exon 14 of NTRK3.", "ETV6::NTRK3", (4, 14)),
     ("RNA sequencing found a fusion between exon 13 of EML4 and exon 20 of ALK.", "EML4::ALK",
      (13, 20)),
+    ("Targeted RNA sequencing detected a TPM3 (exon 7)-NTRK1 (exon 10) fusion.", "TPM3::NTRK1",
+     (7, 10)),
+    ("The report read EML4 exon 6::ALK exon 20.", "EML4::ALK", (6, 20)),  # "::" says fusion
     # exons joined back the printed order: no established orientation is forced
     ("The transcript fused ALK exon 19 to EML4 exon 21.", "ALK::EML4", (19, 21)),
 ])
