@@ -123,9 +123,9 @@ LIST_INTRO = re.compile(r"[\s,:;(]*(?:(?:including|includes|include|such as|e\.g
 LIST_SEPARATOR = re.compile(r"\s*[,;/]\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 PARTNER_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 # Between a fusion and its exon notation: "HMBOX1::ALK (H6::A20)", "KIF5B-ALK KI24; A20",
-# "EML4-ALK variant 1 (E13;A20)".
-NOTATION_ADJACENT = re.compile(r"[\s(\[:,]*(?:(?:fusions?|genes?|transcripts?|variants?\s*\d*[ab]?|"
-                               r"v\d+[ab]?)[\s(\[:,]*)*", re.IGNORECASE)
+# "EML4-ALK variant 1 (E13;A20)", "BCR-ABL1 transcript type e13a2".
+NOTATION_ADJACENT = re.compile(r"[\s(\[:,]*(?:(?:fusions?|genes?|transcripts?|types?|"
+                               r"variants?\s*\d*[ab]?|v\d+[ab]?)[\s(\[:,]*)*", re.IGNORECASE)
 # Further away, a notation belongs to the fusion above it only in a block of codes and
 # numbers (a table read as lines): no word of prose in between.
 PROSE_WORD = re.compile(r"[A-Za-z]{4,}")

@@ -185,6 +185,7 @@ def test_a_partner_cell_resolved_only_through_an_alias_stays_unresolved():
     ("NGS found a CLTC::ALK (C31::A20) fusion.", "CLTC::ALK", (31, 20)),
     ("The tumour carried KIF5B-ALK (K24; A20).", "KIF5B::ALK", (24, 20)),
     ("The blasts carried BCR-ABL1 (e13a2).", "BCR::ABL1", (13, 2)),
+    ("Quantitative PCR showed BCR-ABL1 transcript type e14a2.", "BCR::ABL1", (14, 2)),
     ("RNA sequencing showed a TPM3-ALK (exon 8::exon 20) transcript.", "TPM3::ALK", (8, 20)),
     # the notation backs the printed order (ROS1 first), which is kept
     ("RNA sequencing showed a ROS1-GOPC (EX35:EX8) transcript.", "ROS1::GOPC", (35, 8)),
