@@ -107,14 +107,18 @@ PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:a
 EXONS_JOINED = re.compile(r"\s+(?P<open>\()?exon\s+(?P<exon>\d{1,3})[ab]?(?(open)\))"
                           r"(?:\s*(?:::|:|-|–)\s*"
                           r"|\s+(?:(?:is\s+|was\s+)?(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?"
-                          r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
+                          r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?"
+                          r"|(?P<conjunction>\s+and\s+(?:the\s+)?))", re.IGNORECASE)
+# before "X exon 13 and Y exon 20", what makes the "and" join the exons ("a fusion between",
+# "joining"), where it would otherwise list them ("EGFR exon 19 and KRAS exon 2")
+JOINING_BEFORE = re.compile(r"(?:\b(?:fusions?\s+(?:of|between)|(?:rearrangements?|translocations?|"
+                            r"junctions?)\s+between)|\b(?:joins?|joining|joined|fuses|fusing))"
+                            r"\s+(?:the\s+)?$", re.IGNORECASE)
 EXON_AFTER = re.compile(r"\s+(?P<open>\()?exon\s+(?P<exon>\d{1,3})(?![0-9])(?(open)\))",
                         re.IGNORECASE)
 # "exon 7 of FUS to exon 11 of ERG"; "a fusion between exon 13 of EML4 and exon 20 of ALK"
-# (an "and" joins the two only after "fusion between": "exon 19 of EGFR and exon 2 of KRAS" lists)
-EXON_OF_BEFORE = re.compile(r"(?P<between>\b(?:fusions?|rearrangements?|translocations?|junctions?)"
-                            r"\s+between\s+(?:the\s+)?)?(?P<at>\bexon)\s+"
-                            r"(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+# (an "and" joins the two only after JOINING_BEFORE: "exon 19 of EGFR and exon 2 of KRAS" lists)
+EXON_OF_BEFORE = re.compile(r"\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|\s+to\s+|\s+with\s+|(?P<conjunction>"
                              r"\s+and\s+))\s*(?:the\s+)?exon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+"
                              r"(?:the\s+)?", re.IGNORECASE)
@@ -419,11 +423,14 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
             continue
         hub = None
         joined = EXONS_JOINED.fullmatch(between)
+        if joined and joined.group("conjunction") and not JOINING_BEFORE.search(
+                text, max(0, first.start - 40), first.start):
+            joined = None
         exon_after = EXON_AFTER.match(text, second.end)
         exon_of = EXON_OF_BETWEEN.fullmatch(between)
-        exon_before = EXON_OF_BEFORE.search(text, max(0, first.start - 60), first.start)
-        if exon_of and exon_of.group("conjunction") and not (exon_before
-                                                             and exon_before.group("between")):
+        exon_before = EXON_OF_BEFORE.search(text, max(0, first.start - 30), first.start)
+        if exon_of and exon_of.group("conjunction") and not (exon_before and JOINING_BEFORE.search(
+                text, max(0, exon_before.start() - 40), exon_before.start())):
             exon_of = None
         pair = (gene_partner(first, text), gene_partner(second, text))
         if (joined and exon_after) or (exon_of and exon_before):
@@ -432,7 +439,7 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
                 continue
             exons = ((joined.group("exon"), exon_after.group("exon")) if joined and exon_after
                      else (exon_before.group("exon"), exon_of.group("exon")))
-            start = first.start if joined and exon_after else exon_before.start("at")
+            start = first.start if joined and exon_after else exon_before.start()
             end = exon_after.end() if joined and exon_after else second.end
             hits.append(Hit(start, end, *pair, "fusion.exons_joined", "stated",
                             {"five_prime_exon": int(exons[0]), "three_prime_exon": int(exons[1])}))

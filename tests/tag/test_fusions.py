@@ -112,6 +112,7 @@ def test_the_rule_file_rejects_an_unknown_key():
     ("She had an ALK rearrangement with TP53 mutation and KRAS G12C.", []),
     ("Exon 19 of EGFR and exon 2 of KRAS were sequenced; no fusion was found.", []),
     ("EGFR (exon 19)-KRAS (exon 2) mutations were sought.", []),
+    ("The fusion assay covered EGFR exon 19 and KRAS exon 2.", []),
 ])
 def test_fusions_named_by_phrases(sentence, expected):
     assert named(sentence) == expected
@@ -127,6 +128,9 @@ def test_fusions_named_by_phrases(sentence, expected):
     ("Targeted RNA sequencing detected a TPM3 (exon 7)-NTRK1 (exon 10) fusion.", "TPM3::NTRK1",
      (7, 10)),
     ("The report read EML4 exon 6::ALK exon 20.", "EML4::ALK", (6, 20)),  # "::" says fusion
+    ("RNA sequencing found a fusion between EML4 exon 13 and ALK exon 20.", "EML4::ALK", (13, 20)),
+    ("A CLIP1-ROS1 fusion was found, joining CLIP1 exon 19 and ROS1 exon 34.", "CLIP1::ROS1",
+     (19, 34)),
     # exons joined back the printed order: no established orientation is forced
     ("The transcript fused ALK exon 19 to EML4 exon 21.", "ALK::EML4", (19, 21)),
 ])
