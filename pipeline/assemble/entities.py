@@ -56,14 +56,16 @@ def merge_fusions(found: Iterable[Fusion]) -> list[Fusion]:
 
 
 def fusions(mentions: list[Mention]) -> list[Fusion]:
-    return merge_fusions(m.fusion for m in of_type(mentions, "fusion") if m.fusion)
+    return merge_fusions(m.fusion for m in of_type(mentions, "fusion")
+                         if m.fusion and "negated" not in m.modifiers)
 
 
 def rearranged_genes(mentions: list[Mention], found: list[Fusion]) -> list[str]:
-    """Genes reported rearranged for which the document names no partner anywhere."""
+    """Genes reported rearranged for which the document names no partner anywhere; a
+    rearrangement the text denies ("ALK rearrangement was not detected") reports none."""
     partnered = {f.five_prime for f in found} | {f.three_prime for f in found}
     return unique(m.normalised for m in of_type(mentions, "rearranged_gene")
-                  if m.normalised not in partnered)
+                  if m.normalised not in partnered and "negated" not in m.modifiers)
 
 
 def variants(mentions: list[Mention]) -> list[Variant]:

@@ -55,6 +55,7 @@ from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, resolved_gen
 
 FILE = "fusions.yaml"
 SYMBOL_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
+GREEK = "α-ωΑ-Ω"
 GENE_WORD = r"[A-Za-z][A-Za-z0-9]{1,14}"
 RULE_KEYS = ["three_prime_kinases", "five_prime_genes", "separators", "fusion_words", "join_words",
              "partner_cues", "partner_words", "exon_prefixes", "breakpoint_words",
@@ -77,34 +78,58 @@ TRANSLOCATION_REACH = 150
 # "KIF5B-, CCDC6- and NCOA4-RET": partners printed with a suspended hyphen before a pair
 SUSPENDED_PARTNER = re.compile(rf"(?<![A-Za-z0-9])({GENE_WORD})\s*[-–]\s*(?:,\s*(?:and\s+|or\s+)?|"
                                rf"\s+(?:and|or)\s+)$")
-# "fusion of the EML4 gene and the ALK gene", "translocation between X and Y" (before the
-# first gene, then between both); not "translocation of BAD and BAX" (to the mitochondria)
-FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\b(?:translocations?|rearrangements?)\s+"
-                       r"between)\s+(?:the\s+)?$", re.IGNORECASE)
+# "fusion of the EML4 gene and the ALK gene", "translocation between X and Y", "a fusion
+# involving ROS1 and CD74" (before the first gene, then between both); not "translocation of
+# BAD and BAX" (to the mitochondria), nor "fusions involving FGFR1 and NTRK3" (of either), nor
+# two kinases ("fusion of ALK and ROS1")
+FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\bfusion\s+involving|\b(?:translocations?|"
+                       r"rearrangements?)\s+between)\s+(?:the\s+)?$", re.IGNORECASE)
 FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?", re.IGNORECASE)
 FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
                               r"(?:in[- ]frame\s+)?(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
+# "an ALK fusion with EML4", "a RET rearrangement with KIF5B as partner", "ROS1 fusion (partner
+# EZR)": the gene named with the fusion word is fused to the next, unless a finding of its own
+# follows that one ("an ALK fusion with TP53 mutation")
+FUSION_WITH_BETWEEN = re.compile(r"(?:\s+genes?)?[\s-]+(?:fusions?|rearrangements?|translocations?)"
+                                 r"(?:\s+(?:with|to)\s+(?:the\s+)?|\s*\(\s*(?:fusion\s+)?"
+                                 r"partners?\s*[:,]?\s*)", re.IGNORECASE)
+FINDING_AFTER = re.compile(r"[\s-]+(?:mutations?|mutated|co-?mutations?|amplifications?|amplified|"
+                           r"deletions?|deleted|variants?|alterations?|loss|over-?expression|"
+                           r"expression|insertions?|substitutions?|wild[\s-]?type|exons?|"
+                           r"[pc]\.|[A-Z]\d+\w*)\b",
+                           re.IGNORECASE)
 WITH_OR_TO = re.compile(r"\b(?:with|to)\b", re.IGNORECASE)
 # further partners listed after a fusion phrase: "... with CAPZA2 and ST7", "... to EML4 or to KIF5B"
 PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)"
                               r"(?:(?:to|with)\s+)?(?:the\s+)?", re.IGNORECASE)
 # "STRN exon 3 to the C-terminus of ALK exon 20", "FUS exon 7-ERG exon 11"
-EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*"
+# (each exon perhaps in brackets: "TPM3 (exon 7)-NTRK1 (exon 10)")
+EXONS_JOINED = re.compile(r"\s+(?P<open>\()?exon\s+(?P<exon>\d{1,3})[ab]?(?(open)\))"
+                          r"(?:\s*(?:::|:|-|–)\s*"
                           r"|\s+(?:(?:is\s+|was\s+)?(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?"
-                          r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
-EXON_AFTER = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
-# "exon 7 of FUS to exon 11 of ERG"
+                          r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?"
+                          r"|(?P<conjunction>\s+and\s+(?:the\s+)?))", re.IGNORECASE)
+# before "X exon 13 and Y exon 20", what makes the "and" join the exons ("a fusion between",
+# "joining"), where it would otherwise list them ("EGFR exon 19 and KRAS exon 2")
+JOINING_BEFORE = re.compile(r"(?:\b(?:fusions?\s+(?:of|between)|(?:rearrangements?|translocations?|"
+                            r"junctions?)\s+between)|\b(?:joins?|joining|joined|fuses|fusing))"
+                            r"\s+(?:the\s+)?$", re.IGNORECASE)
+EXON_AFTER = re.compile(r"\s+(?P<open>\()?exon\s+(?P<exon>\d{1,3})(?![0-9])(?(open)\))",
+                        re.IGNORECASE)
+# "exon 7 of FUS to exon 11 of ERG"; "a fusion between exon 13 of EML4 and exon 20 of ALK"
+# (an "and" joins the two only after JOINING_BEFORE: "exon 19 of EGFR and exon 2 of KRAS" lists)
 EXON_OF_BEFORE = re.compile(r"\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|\s+to\s+|\s+with\s+)\s*(?:the\s+)?"
-                             r"exon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?", re.IGNORECASE)
+EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|\s+to\s+|\s+with\s+|(?P<conjunction>"
+                             r"\s+and\s+))\s*(?:the\s+)?exon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+"
+                             r"(?:the\s+)?", re.IGNORECASE)
 LIST_INTRO = re.compile(r"[\s,:;(]*(?:(?:including|includes|include|such as|e\.g\.|namely|like|"
                         r"are|were|is|comprising)\b[\s,:]*)?", re.IGNORECASE)
 LIST_SEPARATOR = re.compile(r"\s*[,;/]\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 PARTNER_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 # Between a fusion and its exon notation: "HMBOX1::ALK (H6::A20)", "KIF5B-ALK KI24; A20",
-# "EML4-ALK variant 1 (E13;A20)".
-NOTATION_ADJACENT = re.compile(r"[\s(\[:,]*(?:(?:fusions?|genes?|transcripts?|variants?\s*\d*[ab]?|"
-                               r"v\d+[ab]?)[\s(\[:,]*)*", re.IGNORECASE)
+# "EML4-ALK variant 1 (E13;A20)", "BCR-ABL1 transcript type e13a2".
+NOTATION_ADJACENT = re.compile(r"[\s(\[:,]*(?:(?:fusions?|genes?|transcripts?|types?|"
+                               r"variants?\s*\d*[ab]?|v\d+[ab]?)[\s(\[:,]*)*", re.IGNORECASE)
 # Further away, a notation belongs to the fusion above it only in a block of codes and
 # numbers (a table read as lines): no word of prose in between.
 PROSE_WORD = re.compile(r"[A-Za-z]{4,}")
@@ -165,7 +190,10 @@ def alternatives(phrases: Iterable[str]) -> str:
 @lru_cache(maxsize=1)
 def pair_pattern() -> re.Pattern:
     separators = alternatives(fusion_rules().separators)
-    return re.compile(rf"(?<![A-Za-z0-9])({GENE_WORD})({separators})({GENE_WORD})(?![A-Za-z0-9])")
+    # a gene word that runs on into a Greek letter is part of a symbol the gene tagger reads
+    # ("PDGFRα"; see find_greek_pairs), never a shorter one ("PDGFR")
+    return re.compile(rf"(?<![A-Za-z0-9])({GENE_WORD})({separators})({GENE_WORD})"
+                      rf"(?![A-Za-z0-9{GREEK}])")
 
 
 @lru_cache(maxsize=1)
@@ -378,7 +406,8 @@ def gene_partner(gene: Tag, text: str) -> Partner:
 
 def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
     """Two genes named as one fusion by the words around them: "fusion of the EML4 gene
-    and the ALK gene", "FUS fused to ERG" (order as printed, then established), and exons
+    and the ALK gene", "FUS fused to ERG", "an ALK fusion with EML4" (order as printed,
+    then established), and exons
     joined across them, "STRN exon 3 to ... ALK exon 20" (order and exons as printed)."""
     join_words = cues().join
     hits = []
@@ -394,13 +423,19 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
             continue
         hub = None
         joined = EXONS_JOINED.fullmatch(between)
+        if joined and joined.group("conjunction") and not JOINING_BEFORE.search(
+                text, max(0, first.start - 40), first.start):
+            joined = None
         exon_after = EXON_AFTER.match(text, second.end)
         exon_of = EXON_OF_BETWEEN.fullmatch(between)
         exon_before = EXON_OF_BEFORE.search(text, max(0, first.start - 30), first.start)
+        if exon_of and exon_of.group("conjunction") and not (exon_before and JOINING_BEFORE.search(
+                text, max(0, exon_before.start() - 40), exon_before.start())):
+            exon_of = None
         pair = (gene_partner(first, text), gene_partner(second, text))
         if (joined and exon_after) or (exon_of and exon_before):
             sentence = sentence_bounds(text, first.start)
-            if not join_words.search(text, *sentence):
+            if not (join_words.search(text, *sentence) or "::" in between):  # "::" says fusion
                 continue
             exons = ((joined.group("exon"), exon_after.group("exon")) if joined and exon_after
                      else (exon_before.group("exon"), exon_of.group("exon")))
@@ -409,12 +444,38 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
             hits.append(Hit(start, end, *pair, "fusion.exons_joined", "stated",
                             {"five_prime_exon": int(exons[0]), "three_prime_exon": int(exons[1])}))
         elif ((FUSION_OF_BETWEEN.fullmatch(between)
-               and FUSION_OF.search(text, max(0, first.start - 40), first.start))
-              or FUSED_TO_BETWEEN.fullmatch(between)):
+               and FUSION_OF.search(text, max(0, first.start - 40), first.start)
+               and not either_of_one_side(first.normalised, second.normalised, rules))
+              or FUSED_TO_BETWEEN.fullmatch(between)
+              or (FUSION_WITH_BETWEEN.fullmatch(between)
+                  and not FINDING_AFTER.match(text, second.end))):
             hits.append(Hit(first.start, second.end, *pair, "fusion.phrase"))
             # one gene fused with or to others ("MET with CAPZA2 and ST7"); "fusion of A
             # and B" names two genes, no list of partners
             hub = first if WITH_OR_TO.search(between) else None
+    return hits
+
+
+def find_greek_pairs(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
+    """Printed pairs whose symbols the gene tagger read with a Greek letter ("PML/RARα
+    fusion", "CBFβ-MYH11", "FIP1L1-PDGFRα"), named as fusions as :func:`find_pairs` names
+    ASCII ones: by "::", a fusion word after them, or an oriented gene (not across "/")."""
+    hits = []
+    for first, second in zip(genes, genes[1:]):
+        if second.start - first.end > 2:  # no separator is longer
+            continue
+        separator = text[first.end:second.start]
+        if separator not in rules.separators or text[first.start:second.end].isascii():
+            continue
+        named = (separator == "::" or bool(fusion_word_pattern().match(text, second.end))
+                 or (separator != "/" and bool({first.normalised, second.normalised}
+                                               & rules.oriented)))
+        if named:
+            backed = exon_statement_follows(text, second.end, {text[first.start:first.end],
+                                                              text[second.start:second.end]})
+            hits.append(Hit(first.start, second.end, gene_partner(first, text),
+                            gene_partner(second, text), "fusion.pair",
+                            "stated" if backed else "established"))
     return hits
 
 
@@ -603,7 +664,8 @@ def find_fusions(text: str, lexicon: GeneLexicon, genes: Iterable[Tag] = (),
     body cells as (start, end, column header)."""
     rules = fusion_rules()
     genes = distinct_genes(genes)
-    anchors = (find_pairs(text, lexicon, rules) + find_phrases(text, genes, rules)
+    anchors = (find_pairs(text, lexicon, rules) + find_greek_pairs(text, genes, rules)
+               + find_phrases(text, genes, rules)
                + find_partner_lists(text, genes, rules)
                + find_table_partners(text, list(cells), genes, lexicon, rules))
     notations = attach_exon_notations(text, anchors, rules)

@@ -53,6 +53,16 @@ def test_document_sets_use_in_scope_mentions_once_each(tmp_path, report_text):
     assert extraction.rearranged_genes == []  # ALK has a partner
 
 
+def test_a_fusion_or_rearrangement_the_text_denies_is_none_of_the_document(tmp_path):
+    text = ("Abstract\nA 58-year-old man had lung adenocarcinoma. ALK and ROS1 rearrangements "
+            "were not detected, and no CD74-ROS1 fusion was found. RNA sequencing revealed a "
+            "KIF5B-RET fusion, and a MET rearrangement was seen in the relapse biopsy.\n")
+    document = read(tmp_path, text)
+    extraction = assemble(document, tag(document), fingerprint="test")
+    assert [f.name for f in extraction.fusions] == ["KIF5B::RET"]
+    assert extraction.rearranged_genes == ["MET"]
+
+
 def test_index_case_takes_age_and_sex_with_evidence(tmp_path, report_text):
     document = read(tmp_path, report_text)
     mentions = tag(document)

@@ -101,6 +101,18 @@ def test_the_rule_file_rejects_an_unknown_key():
     # hyphenated genes with nothing that says fusion stay genes
     ("ETV6-RUNX1 and other transcription factors were studied.", []),
     ("Mutations ranged from EGFR exon 19 to KRAS exon 2.", []),
+    # a gene's fusion word "with" (or a "partner" in brackets) names its partner
+    ("NGS showed a RET rearrangement with KIF5B as the fusion partner.", ["KIF5B::RET"]),
+    ("An NTRK3 fusion with ETV6 was detected by RNA sequencing.", ["ETV6::NTRK3"]),
+    ("Targeted sequencing found a ROS1 fusion (partner: EZR).", ["EZR::ROS1"]),
+    ("RNA sequencing confirmed a fusion involving ROS1 and CD74.", ["CD74::ROS1"]),
+    ("Fusions involving ALK and ROS1 respond to crizotinib.", []),  # either gene's fusions
+    ("Gene fusions involving FGFR1 and NTRK3 were found in the series.", []),
+    # ... unless the next gene has a finding of its own
+    ("She had an ALK rearrangement with TP53 mutation and KRAS G12C.", []),
+    ("Exon 19 of EGFR and exon 2 of KRAS were sequenced; no fusion was found.", []),
+    ("EGFR (exon 19)-KRAS (exon 2) mutations were sought.", []),
+    ("The fusion assay covered EGFR exon 19 and KRAS exon 2.", []),
 ])
 def test_fusions_named_by_phrases(sentence, expected):
     assert named(sentence) == expected
@@ -111,6 +123,14 @@ def test_fusions_named_by_phrases(sentence, expected):
      "to the kinase domain of ALK exon 20.", "KIF5B::ALK", (15, 20)),
     ("An in-frame EWSR1 exon 7-FLI1 exon 6 fusion was found.", "EWSR1::FLI1", (7, 6)),
     ("The fusion joins exon 4 of ETV6 to exon 14 of NTRK3.", "ETV6::NTRK3", (4, 14)),
+    ("RNA sequencing found a fusion between exon 13 of EML4 and exon 20 of ALK.", "EML4::ALK",
+     (13, 20)),
+    ("Targeted RNA sequencing detected a TPM3 (exon 7)-NTRK1 (exon 10) fusion.", "TPM3::NTRK1",
+     (7, 10)),
+    ("The report read EML4 exon 6::ALK exon 20.", "EML4::ALK", (6, 20)),  # "::" says fusion
+    ("RNA sequencing found a fusion between EML4 exon 13 and ALK exon 20.", "EML4::ALK", (13, 20)),
+    ("A CLIP1-ROS1 fusion was found, joining CLIP1 exon 19 and ROS1 exon 34.", "CLIP1::ROS1",
+     (19, 34)),
     # exons joined back the printed order: no established orientation is forced
     ("The transcript fused ALK exon 19 to EML4 exon 21.", "ALK::EML4", (19, 21)),
 ])
@@ -169,6 +189,7 @@ def test_a_partner_cell_resolved_only_through_an_alias_stays_unresolved():
     ("NGS found a CLTC::ALK (C31::A20) fusion.", "CLTC::ALK", (31, 20)),
     ("The tumour carried KIF5B-ALK (K24; A20).", "KIF5B::ALK", (24, 20)),
     ("The blasts carried BCR-ABL1 (e13a2).", "BCR::ABL1", (13, 2)),
+    ("Quantitative PCR showed BCR-ABL1 transcript type e14a2.", "BCR::ABL1", (14, 2)),
     ("RNA sequencing showed a TPM3-ALK (exon 8::exon 20) transcript.", "TPM3::ALK", (8, 20)),
     # the notation backs the printed order (ROS1 first), which is kept
     ("RNA sequencing showed a ROS1-GOPC (EX35:EX8) transcript.", "ROS1::GOPC", (35, 8)),
@@ -285,8 +306,20 @@ def test_a_protein_size_before_a_fusion_is_no_gene():
     ("FISH showed an FGFR1-ZMYM2 fusion in the myeloid neoplasm.", ["ZMYM2::FGFR1"]),
     ("A BCR-FGFR1 fusion was found.", ["BCR::FGFR1"]),
     ("An FGFR1-TACC1 fusion was found.", ["FGFR1::TACC1"]),
+    # a recurrent leukaemia or sarcoma fusion printed in reverse takes its established order
+    ("RT-PCR detected the FLI1-EWSR1 fusion transcript.", ["EWSR1::FLI1"]),
+    ("The RARA-PML fusion gene was found.", ["PML::RARA"]),
+    ("A fusion of the SSX1 gene and the SS18 gene.", ["SS18::SSX1"]),
+    # a printed order backed by exons stays
+    ("RNA sequencing found a FLI1 exon 6-EWSR1 exon 7 fusion.", ["FLI1::EWSR1"]),
+    # symbols printed with a Greek letter are read whole, never cut short ("PDGFR")
+    ("Nested RT-PCR confirmed the FIP1L1-PDGFRα fusion.", ["FIP1L1::PDGFRA"]),
+    ("Bone marrow RT-PCR showed the PML/RARα fusion transcript.", ["PML::RARA"]),
+    ("A CBFβ-MYH11 fusion transcript was quantified.", ["CBFB::MYH11"]),
+    ("PDGFRα/β inhibitors were considered.", []),
 ])
-def test_fgfr1_goes_three_prime_of_its_myeloid_partners(sentence, expected):
+def test_recurrent_fusions_take_their_established_order(sentence, expected):
+    # FGFR1 goes 3' of its myeloid partners; leukaemia and sarcoma fusions keep theirs
     assert named(sentence) == expected
 
 
