@@ -95,6 +95,17 @@ def test_an_untitled_body_tells_from_the_sentence_that_introduces_the_patient(tm
     assert (patients[0].age_years, patients[0].sex) == (45, "male")
 
 
+def test_a_finding_disclosed_or_uncovered_by_a_test_is_part_of_the_story(tmp_path):
+    roles = {"A 52-year-old woman with ALK-positive lung cancer progressed on alectinib.": DETAIL,
+             "Rebiopsy disclosed ALK G1202R.": DETAIL,
+             "NGS of plasma uncovered a KRAS G12C clone.": DETAIL,
+             # what is known or advised stays background, whatever its verb
+             "ALK G1202R is a common mechanism of resistance.": BACKGROUND,
+             "Prior lines of therapy have to be disclosed to the pathologist.": BACKGROUND}
+    text, _, sentences = patients_of(tmp_path, " ".join(roles) + "\n")
+    assert {words: role_of(text, sentences, words) for words in roles} == roles
+
+
 def test_a_report_with_no_title_section_opens_on_its_title_line(tmp_path):
     report = ("Durable response to larotrectinib in an NTRK3-rearranged infantile fibrosarcoma\n"
               "Smith A, et al. Case Rep Oncol 2021;1:1-3.\n\n"
