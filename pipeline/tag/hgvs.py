@@ -147,6 +147,12 @@ GLUED_CHANGE = re.compile(
 GLUED_SHAPES = (b"AA00", b"0A00", b"A-A00", b"0-A00")
 GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
 CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b", re.IGNORECASE)
+# A promoter's hotspots are named by the bases changed ("TERT promoter C228T", "promoter
+# mutations C228T and C250T"): a one-letter "change" of two bases beside the word
+# "promoter" changes no residue
+BASES_CHANGE = re.compile(r"p?[ACGT]\d+[ACGT]")
+PROMOTER = re.compile(r"\bpromoters?\b", re.IGNORECASE)
+PROMOTER_REACH = 30
 # "rs" first, then no letter or digit before it: the engine finds "rs" by a fast scan
 DBSNP = re.compile(r"rs(?<![A-Za-z0-9]rs)\d{3,10}(?![A-Za-z0-9])")
 # each form starts with a sign, a digit, "IVS" or a base: that first character is matched
@@ -249,15 +255,23 @@ def find_three_letter_changes(text: str) -> list[VariantHit]:
 
 def find_protein_changes(text: str) -> list[VariantHit]:
     """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
-    context unchecked; none before "cells" ("T98G cells" is a cell line)."""
+    context unchecked; none before "cells" ("T98G cells" is a cell line), nor a promoter's
+    bases ("TERT promoter C228T")."""
     if not may_hold_shapes(text, ONE_LETTER_SHAPES):
         return []
     return [
         VariantHit(m.start(), m.end(), normalise_protein_change(m.group().removeprefix("p")),
                    None, "variant.one_letter")
         for m in ONE_LETTER_CHANGE.finditer(text)
-        if not CELL_LINE_AFTER.match(text, m.end())
+        if not CELL_LINE_AFTER.match(text, m.end()) and not promoter_bases(text, m)
     ]
+
+
+def promoter_bases(text: str, change: re.Match) -> bool:
+    """Whether a one-letter change of two bases has the word "promoter" beside it."""
+    return (BASES_CHANGE.fullmatch(change.group()) is not None
+            and PROMOTER.search(text, max(0, change.start() - PROMOTER_REACH),
+                                change.end() + PROMOTER_REACH) is not None)
 
 
 def find_one_letter_edits(text: str) -> list[VariantHit]:
