@@ -53,6 +53,20 @@ def test_a_series_names_its_size_and_each_part_of_a_sentence_its_patients(tmp_pa
     assert told(first, "progressed on nivolumab") and told(second, "progressed on nivolumab")
 
 
+def test_both_as_the_subject_speaks_of_every_patient(tmp_path):
+    report = ("Patient 1, a 34-year-old woman, had gastric carcinoma. Patient 2, her 31-year-old "
+              "brother, underwent gastrectomy. Both carried the germline CDH1 c.1003C>T variant. "
+              "Patient 2 is alive.\n")
+    text, patients, _ = patients_of(tmp_path, report)
+    assert [any("c.1003C>T" in text[p.start:p.end] for p in patient.passages)
+            for patient in patients] == [True, True]
+    # "both" of two findings names no patient
+    text, patients, _ = patients_of(tmp_path, report.replace(
+        "Both carried the", "ALK and ROS1 were both negative in patient 2; he carried a"))
+    assert [any("ROS1" in text[p.start:p.end] for p in patient.passages)
+            for patient in patients] == [False, True]
+
+
 def test_a_bracket_speaks_of_its_patients_only(tmp_path):
     text, patients, _ = patients_of(tmp_path, ABSTRACT.replace(
         "Both patients had progressed on nivolumab.",
