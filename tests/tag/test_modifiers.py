@@ -266,3 +266,10 @@ def test_a_finding_not_present_is_negated():
     # what the sentence found before the denial stays found
     text = "KIT D816V was found; FLT3 ITD was not present."
     assert modifiers(text, ("variant", "D816V")) == [()]
+
+
+def test_a_negative_suffix_glued_to_a_change_denies_that_change_only():
+    text = "The tumour was EGFR L858R-positive and T790M-negative on rebiopsy."
+    assert modifiers(text, ("variant", "L858R"), ("variant", "T790M")) == [(), ("negated",)]
+    assert modifiers("IDH1 R132H-negative staining was seen.", ("variant", "R132H")) == [
+        ("negated",)]
