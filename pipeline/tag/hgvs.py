@@ -133,18 +133,26 @@ EDIT_WORD_REACH = 25
 # "el", a residue and a digit
 ONE_LETTER_EDIT_START = re.compile(
     rf"[dp{RESIDUE[1:-1]}](?<![A-Za-z0-9.:_-].)(?=\d|{RESIDUE}\d|el{RESIDUE}\d)")
-# A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
-# symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
+# A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R") or joined to
+# it by a hyphen ("EGFR-T790M", "KRAS-G12C"): the symbol must be an approved or previous
+# one, so "ALKY1604" (a phosphosite) never is.
 GLUED_CHANGE = re.compile(
-    r"(?P<gene>[A-Z](?<![A-Za-z0-9.:_-][A-Z])[A-Z0-9]{1,9}?)(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
+    r"(?P<gene>[A-Z](?<![A-Za-z0-9.:_-][A-Z])[A-Z0-9]{1,9}?)(?P<hyphen>-)?"
+    r"(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
     r"(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
 )
 # What the shape (matching.shape) of a glued change holds: the symbol's last capital or
-# digit, the residue's capital and two digits. A text without it is not scanned: re would
-# try the pattern at each capital (two bench texts in three hold none)
-GLUED_SHAPES = (b"AA00", b"0A00")
+# digit, a hyphen or not, the residue's capital and two digits. A text without it is not
+# scanned: re would try the pattern at each capital (two bench texts in three hold none)
+GLUED_SHAPES = (b"AA00", b"0A00", b"A-A00", b"0-A00")
 GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
 CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b", re.IGNORECASE)
+# A promoter's hotspots are named by the bases changed ("TERT promoter C228T", "promoter
+# mutations C228T and C250T"): a one-letter "change" of two bases beside the word
+# "promoter" changes no residue
+BASES_CHANGE = re.compile(r"p?[ACGT]\d+[ACGT]")
+PROMOTER = re.compile(r"\bpromoters?\b", re.IGNORECASE)
+PROMOTER_REACH = 30
 # "rs" first, then no letter or digit before it: the engine finds "rs" by a fast scan
 DBSNP = re.compile(r"rs(?<![A-Za-z0-9]rs)\d{3,10}(?![A-Za-z0-9])")
 # each form starts with a sign, a digit, "IVS" or a base: that first character is matched
@@ -247,15 +255,23 @@ def find_three_letter_changes(text: str) -> list[VariantHit]:
 
 def find_protein_changes(text: str) -> list[VariantHit]:
     """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
-    context unchecked; none before "cells" ("T98G cells" is a cell line)."""
+    context unchecked; none before "cells" ("T98G cells" is a cell line), nor a promoter's
+    bases ("TERT promoter C228T")."""
     if not may_hold_shapes(text, ONE_LETTER_SHAPES):
         return []
     return [
         VariantHit(m.start(), m.end(), normalise_protein_change(m.group().removeprefix("p")),
                    None, "variant.one_letter")
         for m in ONE_LETTER_CHANGE.finditer(text)
-        if not CELL_LINE_AFTER.match(text, m.end())
+        if not CELL_LINE_AFTER.match(text, m.end()) and not promoter_bases(text, m)
     ]
+
+
+def promoter_bases(text: str, change: re.Match) -> bool:
+    """Whether a one-letter change of two bases has the word "promoter" beside it."""
+    return (BASES_CHANGE.fullmatch(change.group()) is not None
+            and PROMOTER.search(text, max(0, change.start() - PROMOTER_REACH),
+                                change.end() + PROMOTER_REACH) is not None)
 
 
 def find_one_letter_edits(text: str) -> list[VariantHit]:
@@ -307,7 +323,9 @@ def find_residue_ranges(text: str) -> list[VariantHit]:
 
 
 def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
-    """'JAK2V617F' -> p.Val617Phe of JAK2, when the prefix is an approved or previous symbol."""
+    """'JAK2V617F' and 'JAK2-V617F' -> p.Val617Phe of JAK2, when the prefix is an approved or
+    previous symbol. A symbol before a hyphen is a word of its own, which the gene tagger
+    tags: only a glued one is tagged here (rule "variant.glued")."""
     if not may_hold_shapes(text, GLUED_SHAPES):
         return []
     hits = []
@@ -317,7 +335,8 @@ def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
         entry = lexicon.symbols.get(m.group("gene"))
         if entry is not None and entry.rank in ("approved", "previous"):
             hits.append(VariantHit(m.start("change"), m.end(), normalise_protein_change(m.group("change")),
-                                   entry.symbol, "variant.glued"))
+                                   entry.symbol,
+                                   "variant.hyphenated" if m.group("hyphen") else "variant.glued"))
     return hits
 
 

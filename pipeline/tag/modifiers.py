@@ -32,7 +32,7 @@ from pipeline.tag.tags import Tag, doc_tags, doc_text
 
 FILE = "context_rules.yaml"
 CATEGORIES = ("negated", "hypothetical", "other_patients", "historical")
-DIRECTIONS = ("forward", "backward", "both")
+DIRECTIONS = ("forward", "backward", "both", "attached")
 
 
 # Phrases starting with at most this many letters (either case) are scanned for them: more,
@@ -221,7 +221,8 @@ CLAUSE_MARK = re.compile(r"[,;()]")
 
 def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) -> tuple[int, int]:
     """The characters a trigger reaches: towards its direction, to the nearest terminating
-    word or the edge of its sentence (of its cell, in a table row)."""
+    word or the edge of its sentence (of its cell, in a table row); an attached one, the
+    word it is glued to."""
     start, end = cell_of(text, trigger, sentence)
     if trigger.category in rules.sentence_wide:
         if rules.own_patient.search(text, start, end) is None:
@@ -233,6 +234,8 @@ def scope(text: str, trigger: Trigger, sentence: Sentence, rules: ContextRules) 
         return (before[-1] if before else start), (after.start() if after else end)
     # a sentence's opening clause ("Because he would not accept chemotherapy, erlotinib
     # was given") ends at its comma for the triggers on either side of it
+    if trigger.direction == "attached":  # the word it is glued to ("R132H-negative")
+        return max(text.rfind(" ", start, trigger.start) + 1, start), trigger.start
     opening = opening_clause().match(text, start, end)
     closes = opening.end() - 1 if opening else None
     left, right = start, end

@@ -70,6 +70,20 @@ def test_several_of_a_numbered_series_named_at_once_are_those_patients(tmp_path)
     assert StoryRules.series_numbers(re.match(r"(?P<numbers>.*)", "1, 3 and 5-6")) == {1, 3, 5, 6}
 
 
+def test_both_as_the_subject_speaks_of_every_patient(tmp_path):
+    report = ("Patient 1, a 34-year-old woman, had gastric carcinoma. Patient 2, her 31-year-old "
+              "brother, underwent gastrectomy. Both carried the germline CDH1 c.1003C>T variant. "
+              "Patient 2 is alive.\n")
+    text, patients, _ = patients_of(tmp_path, report)
+    assert [any("c.1003C>T" in text[p.start:p.end] for p in patient.passages)
+            for patient in patients] == [True, True]
+    # "both" of two findings names no patient
+    text, patients, _ = patients_of(tmp_path, report.replace(
+        "Both carried the", "ALK and ROS1 were both negative in patient 2; he carried a"))
+    assert [any("ROS1" in text[p.start:p.end] for p in patient.passages)
+            for patient in patients] == [False, True]
+
+
 def test_a_bracket_speaks_of_its_patients_only(tmp_path):
     text, patients, _ = patients_of(tmp_path, ABSTRACT.replace(
         "Both patients had progressed on nivolumab.",
@@ -142,6 +156,17 @@ def test_an_untitled_body_leaves_out_a_patient_others_reported(tmp_path):
     # a patient others reported is no part of the story
     assert role_of(text, sentences, "was reported to respond") == BACKGROUND
     assert (patients[0].age_years, patients[0].sex) == (45, "male")
+
+
+def test_a_finding_disclosed_or_uncovered_by_a_test_is_part_of_the_story(tmp_path):
+    roles = {"A 52-year-old woman with ALK-positive lung cancer progressed on alectinib.": DETAIL,
+             "Rebiopsy disclosed ALK G1202R.": DETAIL,
+             "NGS of plasma uncovered a KRAS G12C clone.": DETAIL,
+             # what is known or advised stays background, whatever its verb
+             "ALK G1202R is a common mechanism of resistance.": BACKGROUND,
+             "Prior lines of therapy have to be disclosed to the pathologist.": BACKGROUND}
+    text, _, sentences = patients_of(tmp_path, " ".join(roles) + "\n")
+    assert {words: role_of(text, sentences, words) for words in roles} == roles
 
 
 def test_a_report_with_no_title_section_opens_on_its_title_line(tmp_path):

@@ -138,6 +138,22 @@ def test_a_change_glued_to_an_approved_symbol_names_its_gene(nlp):
             if t.rule == "gene.glued"] == [("JAK2", "JAK2")]
 
 
+def test_a_change_joined_to_its_symbol_by_a_hyphen_names_its_gene(nlp):
+    doc = nlp("Rebiopsy showed EGFR-T790M, and later a KRAS-G12C clone; PD-L1 and NKX2-1 were high.")
+    assert [(t.variant.gene, t.normalised) for t in tags_of_type(doc, "variant")] == [
+        ("EGFR", "p.Thr790Met"), ("KRAS", "p.Gly12Cys")]
+    # the symbol is a word of its own, tagged once, by the gene tagger
+    assert not [t for t in tags_of_type(doc, "gene") if t.rule == "gene.glued"]
+
+
+def test_a_promoter_hotspot_named_by_its_bases_is_no_protein_change(nlp):
+    text = ("A TERT promoter C228T mutation and BRAF V600E were found; the TERT promoter "
+            "mutations C228T and C250T are frequent. The MGMT promoter was unmethylated, and "
+            "KRAS A146T was found.")
+    assert [t.normalised for t in tags_of_type(nlp(text), "variant")] == [
+        "p.Val600Glu", "p.Ala146Thr"]
+
+
 def test_notations_of_one_change_printed_together_are_one_variant_group(nlp):
     text = ("NGS found ALK c.3604G>A (p.Gly1202Arg) and ALK p.Ile1171Asn. "
             "Later, G1202R persisted while c.3520T>C did not.")

@@ -255,3 +255,28 @@ def test_a_tag_with_new_modifiers_is_the_tag_replaced():
     new = with_new_modifiers(tag, ("negated", "historical"))
     assert new == replace(tag, modifiers=("negated", "historical"))
     assert tag.modifiers == ("negated",) and new.variant is variant
+
+
+def test_negative_for_denies_what_follows_not_the_findings_before_it():
+    text = "Sequencing showed KRAS G12C and was negative for BRAF V600E."
+    assert modifiers(text, ("variant", "KRAS G12C"), ("variant", "BRAF V600E")) == [
+        (), ("negated",)]
+    # without "for" the denial still reaches back
+    assert modifiers("KRAS G12C was negative.", ("variant", "KRAS G12C")) == [("negated",)]
+
+
+def test_a_finding_not_present_is_negated():
+    assert modifiers("The L858R mutation in EGFR was not present.", ("variant", "L858R")) == [
+        ("negated",)]
+    assert modifiers("EGFR T790M and MET amplification were not present.",
+                     ("variant", "T790M")) == [("negated",)]
+    # what the sentence found before the denial stays found
+    text = "KIT D816V was found; FLT3 ITD was not present."
+    assert modifiers(text, ("variant", "D816V")) == [()]
+
+
+def test_a_negative_suffix_glued_to_a_change_denies_that_change_only():
+    text = "The tumour was EGFR L858R-positive and T790M-negative on rebiopsy."
+    assert modifiers(text, ("variant", "L858R"), ("variant", "T790M")) == [(), ("negated",)]
+    assert modifiers("IDH1 R132H-negative staining was seen.", ("variant", "R132H")) == [
+        ("negated",)]
