@@ -107,7 +107,7 @@ ONE_LETTER_SHAPES = (b"A00",)
 # "G776VinsC" (Gly776 replaced by Val, then Cys inserted: p.Gly776delinsValCys)
 RESIDUES = rf"{RESIDUE}\d{{1,5}}(?:[_–-]{RESIDUE}\d{{1,5}})?"  # "E746", "E746_A750", "E746-A750"
 ONE_LETTER_EDIT = re.compile(
-    rf"(?<![A-Za-z0-9.:_-])p?(?P<change>{RESIDUES}(?:delins{RESIDUE}+|del|dup|ins{RESIDUE}+))"
+    rf"(?<![A-Za-z0-9.:_-])p?(?P<change>{RESIDUES}(?:delins{RESIDUE}+|(?:del|dup){RESIDUE}*|ins{RESIDUE}+))"
     rf"(?![A-Za-z0-9])"
     rf"|(?<![A-Za-z0-9.:_-])del(?P<deleted>{RESIDUES})(?![A-Za-z0-9])"  # "delE746-A750"
     rf"|(?<![A-Za-z0-9.:_-])p?(?P<ref>{RESIDUE}\d{{1,5}})(?P<alt>{RESIDUE})ins"

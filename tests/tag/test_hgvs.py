@@ -177,6 +177,16 @@ def test_one_letter_deletions_insertions_and_delins_without_p_dot():
         "p.Glu746_Ala750del", "p.Leu747_Pro753delinsSer"]
 
 
+def test_residues_restated_after_a_deletion_or_duplication_are_dropped():
+    text = ("NGS found an ERBB2 exon 20 insertion (p.Y772_A775dupYVMA); the EGFR deletion was "
+            "E746_A750delELREA, and a later biopsy p.(Ala767_Val769dupAlaSerVal).")
+    assert [h.hgvs for h in find_hgvs(text) + find_one_letter_edits(text)] == [
+        "p.Tyr772_Ala775dup", "p.Ala767_Val769dup", "p.Glu746_Ala750del"]
+    # an edit word after the residues is no restatement
+    assert [h.hgvs for h in find_one_letter_edits("E746_A750delinsQ and A767_V769dupS.")] == [
+        "p.Glu746_Ala750delinsGln", "p.Ala767_Val769dup"]
+
+
 def test_residues_deleted_by_their_letters_and_positions():
     text = ("It harbored an in-frame deletion (WK 557-558) in exon 11; another had delWK557-558, "
             "a third a VA 559-560 duplication. Room AB 12-13 was free.")
