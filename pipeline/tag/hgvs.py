@@ -102,6 +102,12 @@ ONE_LETTER_CHANGE = re.compile(
 )
 # What the shape of a one-letter change holds: its residue's capital and two digits
 ONE_LETTER_SHAPES = (b"A00",)
+# A change of two bases after the word "promoter" ("TERT promoter mutation C228T") is a
+# nucleotide change (a promoter codes for no protein): a mention with no normal form. Not
+# across a clause's end or another symbol ("MLH1 promoter methylation and KRAS G12C").
+PROMOTER_BEFORE = re.compile(r"(?i:\bpromoter\b)(?:(?!\b[A-Z]{2})[^.;])*$")
+PROMOTER_REACH = 40
+BASE_CHANGE = re.compile(r"[ACGT]\d+[ACGT]")
 # One-letter deletions, duplications and insertions without "p." ("E746_A750del",
 # "A767_V769dup", "G776delinsVC"), and older forms: "E746-A750del", "delE746-A750",
 # "G776VinsC" (Gly776 replaced by Val, then Cys inserted: p.Gly776delinsValCys)
@@ -114,13 +120,18 @@ ONE_LETTER_EDIT = re.compile(
     rf"(?P<inserted>{RESIDUE}+)(?![A-Za-z0-9])"
 )
 # Residues deleted or duplicated, by their letters and positions: "WK557-558", "WK 557-558"
-# beside a deletion word, "delWK557-558", "WK557-558dup" (p.Trp557_Lys558del). Found from
-# the positions, which a pattern finds fast, then the residues printed right before them.
-POSITION_RANGE = re.compile(r"(?P<first>[1-9]\d{0,4})\s?[-–_]\s?(?P<last>[1-9]\d{0,4})"
-                            r"(?P<post>del|dup)?(?![A-Za-z0-9])")
+# beside a deletion word, "delWK557-558", "WK557-558dup" (p.Trp557_Lys558del); or by the
+# first and last residue beside a deletion word ("deletion E746-A750", "del E746_A750").
+# Found from the positions, which a pattern finds fast, then the residues printed right
+# before them.
+POSITION_RANGE = re.compile(r"(?P<first>[1-9]\d{0,4})\s?[-–_]\s?(?P<last_residue>"
+                            rf"{RESIDUE})?(?P<last>[1-9]\d{{0,4}})(?P<post>del|dup)?(?![A-Za-z0-9])")
 RESIDUES_BEFORE = re.compile(rf"(?<![A-Za-z0-9])(?P<pre>del|dup)?(?P<residues>{RESIDUE}{{2,8}})\s?$")
+# the first residue of a span: glued to its position, which has two digits or more
+# (not a vertebra: "C5-C7")
+FIRST_RESIDUE_BEFORE = re.compile(rf"(?<![A-Za-z0-9.:_-])(?P<residues>{RESIDUE})$")
 RESIDUES_REACH = 12
-EDIT_WORD = re.compile(r"\b(?:(?P<del>delet\w*)|(?P<dup>duplicat\w*))\b", re.IGNORECASE)
+EDIT_WORD = re.compile(r"\b(?:(?P<del>del(?:et\w*)?)|(?P<dup>dup(?:licat\w*)?))\b", re.IGNORECASE)
 # What every one-letter edit holds: a cheap test before the pattern above, which tries
 # every position of a text (most texts hold no such change): "del", "dup" or "ins" after
 # a digit ("E746_A750del", "G776VinsC"), or "del", a residue and a digit ("delE746").
@@ -247,12 +258,16 @@ def find_three_letter_changes(text: str) -> list[VariantHit]:
 
 def find_protein_changes(text: str) -> list[VariantHit]:
     """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
-    context unchecked; none before "cells" ("T98G cells" is a cell line)."""
+    context unchecked; none before "cells" ("T98G cells" is a cell line); a change of
+    bases after "promoter" ("C228T") is a nucleotide change without a normal form."""
     if not may_hold_shapes(text, ONE_LETTER_SHAPES):
         return []
     return [
-        VariantHit(m.start(), m.end(), normalise_protein_change(m.group().removeprefix("p")),
-                   None, "variant.one_letter")
+        VariantHit(m.start(), m.end(), None, None, "variant.unprefixed")
+        if BASE_CHANGE.fullmatch(m.group())
+        and PROMOTER_BEFORE.search(text, max(0, m.start() - PROMOTER_REACH), m.start())
+        else VariantHit(m.start(), m.end(), normalise_protein_change(m.group().removeprefix("p")),
+                        None, "variant.one_letter")
         for m in ONE_LETTER_CHANGE.finditer(text)
         if not CELL_LINE_AFTER.match(text, m.end())
     ]
@@ -280,19 +295,22 @@ def find_one_letter_edits(text: str) -> list[VariantHit]:
 def find_residue_ranges(text: str) -> list[VariantHit]:
     """Residues deleted or duplicated, printed by their letters and first and last
     positions: "an in-frame deletion (WK 557-558)" -> p.Trp557_Lys558del, in words
-    unless "del" or "dup" is glued to it. One letter per position, and a deletion or
-    duplication said beside it."""
+    unless "del" or "dup" is glued to it. One letter per position (or the first and last
+    residues: "deletion E746-A750"), and a deletion or duplication said beside it."""
     hits = []
     for m in POSITION_RANGE.finditer(text):
         if m.start() and text[m.start() - 1].isdigit():
             continue
-        before = RESIDUES_BEFORE.search(text, max(0, m.start() - RESIDUES_REACH), m.start())
+        last_residue = m.group("last_residue")
+        before = (FIRST_RESIDUE_BEFORE if last_residue else RESIDUES_BEFORE).search(
+            text, max(0, m.start() - RESIDUES_REACH), m.start())
         if before is None:
             continue
         residues, first, last = before.group("residues"), int(m.group("first")), int(m.group("last"))
-        if len(residues) != last - first + 1:
-            continue
-        glued = before.group("pre") or m.group("post")
+        if (first < 10 or last <= first or text.startswith(("_", "-", "–"), m.end())
+                if last_residue else len(residues) != last - first + 1):
+            continue  # "D487_S488_F489 deletion": a list of residues, not a span
+        glued = before.groupdict().get("pre") or m.group("post")
         edit = glued
         if edit is None:
             word = (EDIT_WORD.search(text, max(0, before.start() - EDIT_WORD_REACH), before.start())
@@ -300,7 +318,7 @@ def find_residue_ranges(text: str) -> list[VariantHit]:
             if word is None:
                 continue
             edit = "del" if word.group("del") else "dup"
-        change = f"{residues[0]}{first}_{residues[-1]}{last}{edit}"
+        change = f"{residues[0]}{first}_{last_residue or residues[-1]}{last}{edit}"
         hits.append(VariantHit(before.start(), m.end(), normalise_protein_change(change), None,
                                "variant.residue_range", described_in_words=glued is None))
     return hits

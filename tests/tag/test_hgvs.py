@@ -197,6 +197,23 @@ def test_residues_deleted_by_their_letters_and_positions():
         ("VA 559-560", "p.Val559_Ala560dup", True)]
 
 
+def test_residues_deleted_by_their_first_and_last_residue_beside_a_deletion_word():
+    text = ("EGFR exon 19 deletion (E746-A750) was found; a later biopsy showed del L747_P753. "
+            "A C5-C7 disc was removed with deletion of nothing; rooms E12-E14 were free. "
+            "The D487_S488_F489 deletion is listed residue by residue.")
+    assert [(text[h.start:h.end], h.hgvs) for h in find_residue_ranges(text)] == [
+        ("E746-A750", "p.Glu746_Ala750del"), ("L747_P753", "p.Leu747_Pro753del")]
+
+
+def test_a_change_of_bases_after_promoter_is_a_nucleotide_change_without_normal_form():
+    text = "A TERT promoter mutation (C228T) and BRAF V600E were found."
+    assert [(text[h.start:h.end], h.hgvs) for h in find_protein_changes(text)] == [
+        ("C228T", None), ("V600E", "p.Val600Glu")]
+    # the promoter of another gene named before it
+    assert [h.hgvs for h in find_protein_changes("MLH1 promoter methylation and KRAS G12C.")] == [
+        "p.Gly12Cys"]
+
+
 def test_a_space_after_the_dot_of_a_notation_is_no_part_of_it():
     assert [h.hgvs for h in find_hgvs("Sanger confirmed c. 35G>A and p. V600E.")] == [
         "c.35G>A", "p.Val600Glu"]
