@@ -396,17 +396,45 @@ def attached_gene(text: str, start: int, end: int, in_sentence: list[Tag],
     return None
 
 
-def genes_of_the_same_change(tags: list[Tag]) -> list[Tag]:
+# Between a gene and the change printed with it: "KRAS G12C", "KRAS: p.(Gly12Cys)",
+# "EGFR-T790M", "EGFR mutation (L858R)", and the changes listed before it ("EGFR L858R
+# and T790M", "KRAS (G12D, G13D)")
+LISTED_CHANGE = r"(?:p\.)?\(?[A-Z][a-z]{0,2}\d+[A-Za-z*_>\d]*\)?"
+GENE_PRINTED_BEFORE = re.compile(r"[\s:(\[-]*(?:(?:mutation|mutant|variant)s?[\s:(\[]*)?"
+                                 rf"(?:{LISTED_CHANGE}\s*(?:,|;|/|and|or)?\s*)*")
+
+
+def printed_with_gene(text: str, start: int, end: int, in_sentence: list[Tag]) -> bool:
+    """Whether a change is printed with a gene of its sentence: right after it ("KRAS
+    G12C") or before the words that name it ("G12C mutation in KRAS")."""
+    return any(GENE_PRINTED_BEFORE.fullmatch(text, gene.end, start) if gene.end <= start
+               else end <= gene.start and GENE_NAMED_AFTER.fullmatch(text, end, gene.start)
+               for gene in in_sentence)
+
+
+def genes_of_the_same_change(tags: list[Tag], printed_with: set[int]) -> list[Tag]:
     """A change printed with no gene near it is the change the document attaches to one
-    gene elsewhere ("... EGFR ... T790M". Later: "harboring a T790M deletion")."""
+    gene elsewhere ("... EGFR ... T790M". Later: "harboring a T790M deletion"); one that
+    took a gene merely named in its sentence is the change the document prints with one
+    gene elsewhere ("KRAS G12C ... NRAS Q61K emerged, while the G12C allele fell").
+    ``printed_with``: the starts of the tags printed with their gene."""
     genes: dict[str, set[str]] = {}
+    printed_genes: dict[str, set[str]] = {}
     for tag in tags:
         if tag.variant is not None and tag.variant.gene is not None:
             genes.setdefault(tag.variant.hgvs, set()).add(tag.variant.gene)
-    return [replace(tag, variant=tag.variant.model_copy(update={"gene": next(iter(
-                genes[tag.variant.hgvs]))}))
-            if tag.variant is not None and tag.variant.gene is None
-            and len(genes.get(tag.variant.hgvs, ())) == 1 else tag
+            if tag.start in printed_with:
+                printed_genes.setdefault(tag.variant.hgvs, set()).add(tag.variant.gene)
+
+    def gene_elsewhere(tag: Tag) -> set[str]:
+        if tag.variant is None:
+            return set()
+        if tag.variant.gene is None:
+            return genes.get(tag.variant.hgvs, set())
+        return set() if tag.start in printed_with else printed_genes.get(tag.variant.hgvs, set())
+
+    return [replace(tag, variant=tag.variant.model_copy(update={"gene": next(iter(elsewhere))}))
+            if len(elsewhere := gene_elsewhere(tag)) == 1 else tag
             for tag in tags]
 
 
@@ -467,6 +495,7 @@ class VariantTagger:
         starts = [sentence.start for sentence in sentences]
         taken: list[tuple[int, int]] = []
         tags, pending = [], []
+        printed_with: set[int] = set()
         candidates = (find_hgvs(text) + find_glued_changes(text, self.lexicon)
                       + find_three_letter_changes(text) + find_in_words(text)
                       + find_one_letter_edits(text) + find_residue_ranges(text)
@@ -482,6 +511,8 @@ class VariantTagger:
             gene = hit.printed_gene or attached_gene(
                 text, hit.start, hit.end, in_sentence,
                 [g for g in genes if previous and previous.start <= g.start < previous.end])
+            if hit.printed_gene or printed_with_gene(text, hit.start, hit.end, in_sentence):
+                printed_with.add(hit.start)
             if hit.rule == "variant.one_letter" and not (
                     in_sentence or VARIANT_WORDS.search(sentence.text)
                     or (previous is not None and VARIANT_WORDS.search(previous.text))):
@@ -499,7 +530,7 @@ class VariantTagger:
                     tags.append(self.variant_tag(text, hit, gene))
                     pending.remove(item)
                     changed = True
-        tags = genes_of_the_same_change(tags)
+        tags = genes_of_the_same_change(tags, printed_with)
         glued_genes = [Tag("gene", GLUED_PREFIX.search(text, 0, t.start).start(), t.start,
                            t.variant.gene, "gene.glued") for t in tags if t.rule == "variant.glued"]
         unknown = unknown_entities("variant", model_mentions(doc, "variant"), tags)

@@ -240,6 +240,15 @@ def test_a_change_with_no_gene_near_is_the_change_named_with_one_elsewhere(nlp):
     assert variants_with_genes(nlp, text) == [("T790M", "EGFR"), ("T790M", "EGFR")]
 
 
+def test_a_change_beside_another_gene_is_the_change_printed_with_its_gene_elsewhere(nlp):
+    text = ("The tumour carried EGFR L858R and T790M. Repeat biopsy showed MET amplification "
+            "while T790M was lost.")
+    assert variants_with_genes(nlp, text) == [("L858R", "EGFR"), ("T790M", "EGFR"), ("T790M", "EGFR")]
+    # a change listed after a gene is printed with it, whatever another gene prints with it
+    text = "KRAS G12D and G13D were found in the tumour and NRAS G13D in the blood."
+    assert variants_with_genes(nlp, text) == [("G12D", "KRAS"), ("G13D", "KRAS"), ("G13D", "NRAS")]
+
+
 def test_a_one_letter_change_after_a_sentence_about_a_mutation_counts(nlp):
     text = ("Her tumour carried an EGFR mutation. Two years later, L858R was still present. "
             "Room A1202C was booked in May.")
