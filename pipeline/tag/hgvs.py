@@ -144,16 +144,17 @@ EDIT_WORD_REACH = 25
 # "el", a residue and a digit
 ONE_LETTER_EDIT_START = re.compile(
     rf"[dp{RESIDUE[1:-1]}](?<![A-Za-z0-9.:_-].)(?=\d|{RESIDUE}\d|el{RESIDUE}\d)")
-# A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R"): the
-# symbol must be an approved or previous one, so "ALKY1604" (a phosphosite) never is.
+# A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R") or joined to
+# it by a hyphen ("BRAF-V600E"): the symbol must be an approved or previous one, so
+# "ALKY1604" (a phosphosite) never is.
 GLUED_CHANGE = re.compile(
-    r"(?P<gene>[A-Z](?<![A-Za-z0-9.:_-][A-Z])[A-Z0-9]{1,9}?)(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
-    r"(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
+    r"(?P<gene>[A-Z](?<![A-Za-z0-9.:_-][A-Z])[A-Z0-9]{1,9}?)-?"
+    r"(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
 )
 # What the shape (matching.shape) of a glued change holds: the symbol's last capital or
-# digit, the residue's capital and two digits. A text without it is not scanned: re would
-# try the pattern at each capital (two bench texts in three hold none)
-GLUED_SHAPES = (b"AA00", b"0A00")
+# digit, a hyphen or not, the residue's capital and two digits. A text without it is not
+# scanned: re would try the pattern at each capital (two bench texts in three hold none)
+GLUED_SHAPES = (b"AA00", b"0A00", b"A-A00", b"0-A00")
 GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
 CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b", re.IGNORECASE)
 # "rs" first, then no letter or digit before it: the engine finds "rs" by a fast scan
@@ -325,7 +326,8 @@ def find_residue_ranges(text: str) -> list[VariantHit]:
 
 
 def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
-    """'JAK2V617F' -> p.Val617Phe of JAK2, when the prefix is an approved or previous symbol."""
+    """'JAK2V617F', 'BRAF-V600E' -> p.Val617Phe of JAK2, p.Val600Glu of BRAF, when the
+    prefix is an approved or previous symbol."""
     if not may_hold_shapes(text, GLUED_SHAPES):
         return []
     hits = []
@@ -376,12 +378,26 @@ GENE_NAMED_AFTER = re.compile(r"[)\]]?\s*(?:[a-z-]+\s+){0,2}?(?:in|of|within)\s+
 GENE_AFTER_REACH = 40
 
 
+# Between a gene and the change printed with it: "KRAS G12C", "KRAS: p.(Gly12Cys)",
+# "EGFR-T790M", "EGFR mutation (L858R)", and the changes listed before it ("EGFR L858R
+# and T790M", "KRAS (G12D, G13D)")
+LISTED_CHANGE = r"(?:p\.)?\(?[A-Z][a-z]{0,2}\d+[A-Za-z*_>\d]*\)?"
+GENE_PRINTED_BEFORE = re.compile(r"[\s:(\[-]*(?:(?:mutation|mutant|variant)s?[\s:(\[]*)?"
+                                 rf"(?:{LISTED_CHANGE}\s*(?:,|;|/|and|or)?\s*)*")
+
+
 def attached_gene(text: str, start: int, end: int, in_sentence: list[Tag],
                   in_previous: list[Tag]) -> str | None:
-    """The gene of a change printed with no gene of its own: the one the words right after
-    it name ("... in KIT exon 11"), else the gene named closest before it in its sentence,
+    """The gene of a change printed with no gene of its own: the gene printed right before
+    it ("BRAF (p.Val600Glu) and in PIK3CA ..."), else the one the words right after it
+    name ("... in KIT exon 11"), else the gene named closest before it in its sentence,
     else closest after it there, else the last one named in the sentence before ("EGFR
     mutations ... . T790M emerged")."""
+    before = [gene for gene in in_sentence if gene.end <= start]
+    if before:
+        closest = max(before, key=lambda gene: gene.end)
+        if GENE_PRINTED_BEFORE.fullmatch(text, closest.end, start):
+            return closest.normalised
     after = [gene for gene in in_sentence if end <= gene.start <= end + GENE_AFTER_REACH]
     if after:
         first = min(after, key=lambda gene: gene.start)
@@ -394,14 +410,6 @@ def attached_gene(text: str, start: int, end: int, in_sentence: list[Tag],
         if genes is in_sentence and genes:
             return min(genes, key=lambda gene: gene.start).normalised
     return None
-
-
-# Between a gene and the change printed with it: "KRAS G12C", "KRAS: p.(Gly12Cys)",
-# "EGFR-T790M", "EGFR mutation (L858R)", and the changes listed before it ("EGFR L858R
-# and T790M", "KRAS (G12D, G13D)")
-LISTED_CHANGE = r"(?:p\.)?\(?[A-Z][a-z]{0,2}\d+[A-Za-z*_>\d]*\)?"
-GENE_PRINTED_BEFORE = re.compile(r"[\s:(\[-]*(?:(?:mutation|mutant|variant)s?[\s:(\[]*)?"
-                                 rf"(?:{LISTED_CHANGE}\s*(?:,|;|/|and|or)?\s*)*")
 
 
 def printed_with_gene(text: str, start: int, end: int, in_sentence: list[Tag]) -> bool:
@@ -531,8 +539,10 @@ class VariantTagger:
                     pending.remove(item)
                     changed = True
         tags = genes_of_the_same_change(tags, printed_with)
+        # a symbol hyphenated to its change is a word the gene tagger reads
         glued_genes = [Tag("gene", GLUED_PREFIX.search(text, 0, t.start).start(), t.start,
-                           t.variant.gene, "gene.glued") for t in tags if t.rule == "variant.glued"]
+                           t.variant.gene, "gene.glued") for t in tags
+                       if t.rule == "variant.glued" and text[t.start - 1] != "-"]
         unknown = unknown_entities("variant", model_mentions(doc, "variant"), tags)
         tags += [replace(t, normalised=" ".join(text[t.start:t.end].split())) for t in unknown]
         add_tags(doc, link_notations(text, sorted(tags, key=lambda t: t.start)) + glued_genes)

@@ -138,6 +138,12 @@ def test_a_change_glued_to_an_approved_symbol_names_its_gene(nlp):
             if t.rule == "gene.glued"] == [("JAK2", "JAK2")]
 
 
+def test_a_change_hyphenated_to_an_approved_symbol_names_its_gene(nlp):
+    doc = nlp("BRAF-V600E and NRAS-Q61R were both present; HLA-B27 was negative.")
+    assert [(t.variant.gene, t.normalised) for t in tags_of_type(doc, "variant")] == [
+        ("BRAF", "p.Val600Glu"), ("NRAS", "p.Gln61Arg")]
+
+
 def test_notations_of_one_change_printed_together_are_one_variant_group(nlp):
     text = ("NGS found ALK c.3604G>A (p.Gly1202Arg) and ALK p.Ile1171Asn. "
             "Later, G1202R persisted while c.3520T>C did not.")
@@ -226,6 +232,9 @@ def variants_with_genes(nlp, text):
 def test_a_change_takes_the_gene_the_words_after_it_name(nlp):
     text = "Staining was positive for CD34, and an in-frame deletion (WK 557-558) in KIT exon 11."
     assert variants_with_genes(nlp, text) == [("WK 557-558", "KIT")]
+    # but a change in parentheses right after its gene is that gene's
+    text = "The tumour harbored mutations in BRAF (p.Val600Glu) and in PIK3CA (p.His1047Arg)."
+    assert variants_with_genes(nlp, text) == [("p.Val600Glu", "BRAF"), ("p.His1047Arg", "PIK3CA")]
 
 
 def test_a_change_takes_the_gene_of_the_sentence_before_when_its_own_names_none(nlp):
