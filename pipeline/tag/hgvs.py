@@ -446,6 +446,25 @@ def genes_of_the_same_change(tags: list[Tag], printed_with: set[int]) -> list[Ta
             for tag in tags]
 
 
+PRINTED_X_STOP = re.compile(r"(?<![A-Za-z])[A-Z]\d+X$")  # one-letter: "G719X", not "Gln1756X"
+
+
+def placeholders_of_substitutions(text: str, tags: list[Tag]) -> list[Tag]:
+    """"G719X" is any residue at 719 where the document prints a substitution of the same
+    residue there too ("EGFR G719X ... G719A"), not a stop: a mention without a normal
+    form. "X" stands for a stop elsewhere ("R213X"), and after a three-letter code."""
+    substituted = {(t.variant.gene, t.variant.hgvs[:-3]) for t in tags
+                   if t.variant is not None and not t.variant.hgvs.endswith("Ter")}
+
+    def placeholder(tag: Tag) -> bool:
+        return (tag.variant is not None and tag.variant.hgvs.endswith("Ter")
+                and PRINTED_X_STOP.fullmatch(text, tag.start, tag.end) is not None
+                and (tag.variant.gene, tag.variant.hgvs[:-3]) in substituted)
+
+    return [replace(t, normalised=text[t.start:t.end], variant=None) if placeholder(t) else t
+            for t in tags]
+
+
 NOTATION_JOIN = re.compile(r"^\s*[(\[/,;]?\s*$")  # "c.3604G>A (p.Gly1202Arg)", "G1202R/c.3604G>A"
 
 
@@ -538,7 +557,7 @@ class VariantTagger:
                     tags.append(self.variant_tag(text, hit, gene))
                     pending.remove(item)
                     changed = True
-        tags = genes_of_the_same_change(tags, printed_with)
+        tags = placeholders_of_substitutions(text, genes_of_the_same_change(tags, printed_with))
         # a symbol hyphenated to its change is a word the gene tagger reads
         glued_genes = [Tag("gene", GLUED_PREFIX.search(text, 0, t.start).start(), t.start,
                            t.variant.gene, "gene.glued") for t in tags

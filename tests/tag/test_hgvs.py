@@ -144,6 +144,14 @@ def test_a_change_hyphenated_to_an_approved_symbol_names_its_gene(nlp):
         ("BRAF", "p.Val600Glu"), ("NRAS", "p.Gln61Arg")]
 
 
+def test_an_x_at_a_position_the_document_also_substitutes_is_any_residue_not_a_stop(nlp):
+    text = "Uncommon EGFR G719X mutations respond to afatinib; ours was G719A. TP53 R213X was found."
+    assert [(text[t.start:t.end], t.normalised, t.variant and t.variant.hgvs)
+            for t in tags_of_type(nlp(text), "variant")] == [
+        ("G719X", "G719X", None), ("G719A", "p.Gly719Ala", "p.Gly719Ala"),
+        ("R213X", "p.Arg213Ter", "p.Arg213Ter")]
+
+
 def test_notations_of_one_change_printed_together_are_one_variant_group(nlp):
     text = ("NGS found ALK c.3604G>A (p.Gly1202Arg) and ALK p.Ile1171Asn. "
             "Later, G1202R persisted while c.3520T>C did not.")
