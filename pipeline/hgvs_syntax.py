@@ -35,9 +35,10 @@ PROTEIN_EDIT = (
 )
 POSITION = r"[-*]?\d+(?:[-+]\d+)?"
 BASES = "[ACGTUacgu]"
+# a deletion may give its bases or their number ("c.2235_2249del15"), kept as written
 NUCLEOTIDE_EDIT = (
     rf"{POSITION}(?:_{POSITION})?"
-    rf"(?:{BASES}>{BASES}|delins{BASES}+|del{BASES}*|dup{BASES}*|ins{BASES}+|inv|=)"
+    rf"(?:{BASES}>{BASES}|delins{BASES}+|del(?:{BASES}+|\d+)?|dup{BASES}*|ins{BASES}+|inv|=)"
 )
 
 # Printed nucleotide changes may space or draw the substitution: "c.2316-1G > A",
@@ -45,7 +46,7 @@ NUCLEOTIDE_EDIT = (
 SUBSTITUTION = r"\s?(?:>|-->|->|→)\s?"
 PRINTED_NUCLEOTIDE_EDIT = (
     rf"{POSITION}(?:_{POSITION})?"
-    rf"(?:\s?{BASES}{SUBSTITUTION}{BASES}|delins{BASES}+|del{BASES}*|dup{BASES}*|ins{BASES}+|inv|=)"
+    rf"(?:\s?{BASES}{SUBSTITUTION}{BASES}|delins{BASES}+|del(?:{BASES}+|\d+)?|dup{BASES}*|ins{BASES}+|inv|=)"
 )
 
 # Normal forms: three-letter codes only (Xaa is written Ter), no parentheses.

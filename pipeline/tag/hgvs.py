@@ -108,6 +108,7 @@ ONE_LETTER_SHAPES = (b"A00",)
 PROMOTER_BEFORE = re.compile(r"(?i:\bpromoter\b)(?:(?!\b[A-Z]{2})[^.;])*$")
 PROMOTER_REACH = 40
 BASE_CHANGE = re.compile(r"[ACGT]\d+[ACGT]")
+ALTERNATE_RESIDUE = re.compile(rf"/(?P<alt>{RESIDUE})(?![A-Za-z0-9])")
 # One-letter deletions, duplications and insertions without "p." ("E746_A750del",
 # "A767_V769dup", "G776delinsVC"), and older forms: "E746-A750del", "delE746-A750",
 # "G776VinsC" (Gly776 replaced by Val, then Cys inserted: p.Gly776delinsValCys)
@@ -260,18 +261,31 @@ def find_three_letter_changes(text: str) -> list[VariantHit]:
 def find_protein_changes(text: str) -> list[VariantHit]:
     """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
     context unchecked; none before "cells" ("T98G cells" is a cell line); a change of
-    bases after "promoter" ("C228T") is a nucleotide change without a normal form."""
+    bases after "promoter" ("C228T") is a nucleotide change without a normal form; the
+    residues listed after a change are changes too ("V600E/K": p.Val600Glu, p.Val600Lys)."""
     if not may_hold_shapes(text, ONE_LETTER_SHAPES):
         return []
-    return [
-        VariantHit(m.start(), m.end(), None, None, "variant.unprefixed")
-        if BASE_CHANGE.fullmatch(m.group())
-        and PROMOTER_BEFORE.search(text, max(0, m.start() - PROMOTER_REACH), m.start())
-        else VariantHit(m.start(), m.end(), normalise_protein_change(m.group().removeprefix("p")),
-                        None, "variant.one_letter")
-        for m in ONE_LETTER_CHANGE.finditer(text)
-        if not CELL_LINE_AFTER.match(text, m.end())
-    ]
+    hits = []
+    for m in ONE_LETTER_CHANGE.finditer(text):
+        if CELL_LINE_AFTER.match(text, m.end()):
+            continue
+        if BASE_CHANGE.fullmatch(m.group()) and PROMOTER_BEFORE.search(
+                text, max(0, m.start() - PROMOTER_REACH), m.start()):
+            hits.append(VariantHit(m.start(), m.end(), None, None, "variant.unprefixed"))
+            continue
+        change = m.group().removeprefix("p")
+        hits.append(VariantHit(m.start(), m.end(), normalise_protein_change(change), None,
+                               "variant.one_letter"))
+        # "V600E/K", "G12C/D/V": the same residue changed to each of the letters listed;
+        # bases all ("G1915T/A") are nucleotides
+        end = m.end()
+        while change[-2].isdigit() and (alternate := ALTERNATE_RESIDUE.match(text, end)):
+            if BASE_CHANGE.fullmatch(change) and alternate.group("alt") in "ACGT":
+                break
+            end = alternate.end()
+            hits.append(VariantHit(alternate.start("alt"), end, normalise_protein_change(
+                change[:-1] + alternate.group("alt")), None, "variant.one_letter"))
+    return hits
 
 
 def find_one_letter_edits(text: str) -> list[VariantHit]:

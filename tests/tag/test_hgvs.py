@@ -29,6 +29,22 @@ def test_transcript_prefixed_and_genomic_changes_are_kept_as_written():
         ("c.3520T>C", "ALK"), ("g.29443631G>C", None), ("c.2235_2249del", None)]
 
 
+def test_a_coding_deletion_by_its_number_of_bases_is_kept_as_written():
+    text = "EGFR c.2235_2249del15 (p.E746_A750del) and CALR c.1092_1143del52 were found."
+    assert [h.hgvs for h in find_hgvs(text)] == [
+        "c.2235_2249del15", "p.Glu746_Ala750del", "c.1092_1143del52"]
+    assert all(is_normal_hgvs(h.hgvs) and biocommons_accepts(h.hgvs) for h in find_hgvs(text))
+
+
+def test_residues_listed_after_a_one_letter_change_are_changes_of_the_same_residue():
+    text = ("BRAF V600E/K and KRAS G12C/D were sought; L858R/T790M, G12fs/K and the bases "
+            "T2005C/A are no such list.")
+    assert [(text[h.start:h.end], h.hgvs) for h in find_protein_changes(text)] == [
+        ("V600E", "p.Val600Glu"), ("K", "p.Val600Lys"), ("G12C", "p.Gly12Cys"),
+        ("D", "p.Gly12Asp"), ("L858R", "p.Leu858Arg"), ("T790M", "p.Thr790Met"),
+        ("G12fs", "p.Gly12fs"), ("T2005C", "p.Thr2005Cys")]
+
+
 def test_a_fusion_breakpoint_is_not_a_variant():
     sentence = "The STRN breakpoint lay in intron 3 (NM_003162: c.413-2055)."
     assert find_hgvs(sentence) == []
