@@ -23,17 +23,22 @@ AA = rf"(?:{AA3}|{AA1})"
 # "fsTer23", "fs*23", "fsX23" or a bare "fs"; a legacy bare number ("fs3769") is not
 # read, as it does not say where the new stop is counted from.
 FRAMESHIFT = r"fs(?:(?:Ter|\*|X)\d*)?"
+# A deletion or duplication may restate the residues it removes or repeats
+# ("p.Y772_A775dupYVMA", "p.E746_A750delELREA"): legacy forms, read without them.
+RESTATED_EDIT = rf"(?:del|dup)(?:{AA})*"
+RESTATED_RESIDUES = re.compile(rf"(?<=del|dup)(?:{AA})+$")
 # Printed protein changes: one- or three-letter codes, "*" or "X" for stop.
 PROTEIN_EDIT = (
     rf"{AA}\d+(?:_{AA}\d+)?"
-    rf"(?:delins(?:{AA})+|del|dup|ins(?:{AA})+|{FRAMESHIFT}|(?:{AA}|\*|X|stop|Stop)(?:{FRAMESHIFT})?"
+    rf"(?:delins(?:{AA})+|{RESTATED_EDIT}|ins(?:{AA})+|{FRAMESHIFT}|(?:{AA}|\*|X|stop|Stop)(?:{FRAMESHIFT})?"
     rf"|=|\?)"
 )
 POSITION = r"[-*]?\d+(?:[-+]\d+)?"
 BASES = "[ACGTUacgu]"
+# a deletion may give its bases or their number ("c.2235_2249del15"), kept as written
 NUCLEOTIDE_EDIT = (
     rf"{POSITION}(?:_{POSITION})?"
-    rf"(?:{BASES}>{BASES}|delins{BASES}+|del{BASES}*|dup{BASES}*|ins{BASES}+|inv|=)"
+    rf"(?:{BASES}>{BASES}|delins{BASES}+|del(?:{BASES}+|\d+)?|dup{BASES}*|ins{BASES}+|inv|=)"
 )
 
 # Printed nucleotide changes may space or draw the substitution: "c.2316-1G > A",
@@ -41,7 +46,7 @@ NUCLEOTIDE_EDIT = (
 SUBSTITUTION = r"\s?(?:>|-->|->|→)\s?"
 PRINTED_NUCLEOTIDE_EDIT = (
     rf"{POSITION}(?:_{POSITION})?"
-    rf"(?:\s?{BASES}{SUBSTITUTION}{BASES}|delins{BASES}+|del{BASES}*|dup{BASES}*|ins{BASES}+|inv|=)"
+    rf"(?:\s?{BASES}{SUBSTITUTION}{BASES}|delins{BASES}+|del(?:{BASES}+|\d+)?|dup{BASES}*|ins{BASES}+|inv|=)"
 )
 
 # Normal forms: three-letter codes only (Xaa is written Ter), no parentheses.
@@ -60,10 +65,12 @@ PROTEIN_TOKEN = re.compile(rf"delins|del|dup|ins|fs|ext|{AA3}|\d+|.")
 
 def normalise_protein_change(change: str) -> str:
     """'G1202R', 'p.G1202R', 'p.(Gly1202Arg)' -> 'p.Gly1202Arg'; '*', 'X' and the word
-    'stop' ("p.E169stop") -> 'Ter'."""
+    'stop' ("p.E169stop") -> 'Ter'; residues restated after a deletion or duplication
+    dropped ('p.Y772_A775dupYVMA' -> 'p.Tyr772_Ala775dup')."""
     body = STOP_WORD.sub("*", change.removeprefix("p."))
     if body.startswith("(") and body.endswith(")"):
         body = body[1:-1]
+    body = RESTATED_RESIDUES.sub("", body)
     tokens = PROTEIN_TOKEN.findall(body)
     return "p." + "".join("Ter" if t == "Xaa" else THREE_LETTER.get(t, t) for t in tokens)
 

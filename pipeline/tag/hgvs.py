@@ -102,25 +102,37 @@ ONE_LETTER_CHANGE = re.compile(
 )
 # What the shape of a one-letter change holds: its residue's capital and two digits
 ONE_LETTER_SHAPES = (b"A00",)
+# A change of two bases after the word "promoter" ("TERT promoter mutation C228T") is a
+# nucleotide change (a promoter codes for no protein): a mention with no normal form. Not
+# across a clause's end or another symbol ("MLH1 promoter methylation and KRAS G12C").
+PROMOTER_BEFORE = re.compile(r"(?i:\bpromoter\b)(?:(?!\b[A-Z]{2})[^.;])*$")
+PROMOTER_REACH = 40
+BASE_CHANGE = re.compile(r"[ACGT]\d+[ACGT]")
+ALTERNATE_RESIDUE = re.compile(rf"/(?P<alt>{RESIDUE})(?![A-Za-z0-9])")
 # One-letter deletions, duplications and insertions without "p." ("E746_A750del",
 # "A767_V769dup", "G776delinsVC"), and older forms: "E746-A750del", "delE746-A750",
 # "G776VinsC" (Gly776 replaced by Val, then Cys inserted: p.Gly776delinsValCys)
 RESIDUES = rf"{RESIDUE}\d{{1,5}}(?:[_–-]{RESIDUE}\d{{1,5}})?"  # "E746", "E746_A750", "E746-A750"
 ONE_LETTER_EDIT = re.compile(
-    rf"(?<![A-Za-z0-9.:_-])p?(?P<change>{RESIDUES}(?:delins{RESIDUE}+|del|dup|ins{RESIDUE}+))"
+    rf"(?<![A-Za-z0-9.:_-])p?(?P<change>{RESIDUES}(?:delins{RESIDUE}+|(?:del|dup){RESIDUE}*|ins{RESIDUE}+))"
     rf"(?![A-Za-z0-9])"
     rf"|(?<![A-Za-z0-9.:_-])del(?P<deleted>{RESIDUES})(?![A-Za-z0-9])"  # "delE746-A750"
     rf"|(?<![A-Za-z0-9.:_-])p?(?P<ref>{RESIDUE}\d{{1,5}})(?P<alt>{RESIDUE})ins"
     rf"(?P<inserted>{RESIDUE}+)(?![A-Za-z0-9])"
 )
 # Residues deleted or duplicated, by their letters and positions: "WK557-558", "WK 557-558"
-# beside a deletion word, "delWK557-558", "WK557-558dup" (p.Trp557_Lys558del). Found from
-# the positions, which a pattern finds fast, then the residues printed right before them.
-POSITION_RANGE = re.compile(r"(?P<first>[1-9]\d{0,4})\s?[-–_]\s?(?P<last>[1-9]\d{0,4})"
-                            r"(?P<post>del|dup)?(?![A-Za-z0-9])")
+# beside a deletion word, "delWK557-558", "WK557-558dup" (p.Trp557_Lys558del); or by the
+# first and last residue beside a deletion word ("deletion E746-A750", "del E746_A750").
+# Found from the positions, which a pattern finds fast, then the residues printed right
+# before them.
+POSITION_RANGE = re.compile(r"(?P<first>[1-9]\d{0,4})\s?[-–_]\s?(?P<last_residue>"
+                            rf"{RESIDUE})?(?P<last>[1-9]\d{{0,4}})(?P<post>del|dup)?(?![A-Za-z0-9])")
 RESIDUES_BEFORE = re.compile(rf"(?<![A-Za-z0-9])(?P<pre>del|dup)?(?P<residues>{RESIDUE}{{2,8}})\s?$")
+# the first residue of a span: glued to its position, which has two digits or more
+# (not a vertebra: "C5-C7")
+FIRST_RESIDUE_BEFORE = re.compile(rf"(?<![A-Za-z0-9.:_-])(?P<residues>{RESIDUE})$")
 RESIDUES_REACH = 12
-EDIT_WORD = re.compile(r"\b(?:(?P<del>delet\w*)|(?P<dup>duplicat\w*))\b", re.IGNORECASE)
+EDIT_WORD = re.compile(r"\b(?:(?P<del>del(?:et\w*)?)|(?P<dup>dup(?:licat\w*)?))\b", re.IGNORECASE)
 # What every one-letter edit holds: a cheap test before the pattern above, which tries
 # every position of a text (most texts hold no such change): "del", "dup" or "ins" after
 # a digit ("E746_A750del", "G776VinsC"), or "del", a residue and a digit ("delE746").
@@ -134,12 +146,11 @@ EDIT_WORD_REACH = 25
 ONE_LETTER_EDIT_START = re.compile(
     rf"[dp{RESIDUE[1:-1]}](?<![A-Za-z0-9.:_-].)(?=\d|{RESIDUE}\d|el{RESIDUE}\d)")
 # A one-letter change glued to its gene's symbol ("JAK2V617F", "EGFRL858R") or joined to
-# it by a hyphen ("EGFR-T790M", "KRAS-G12C"): the symbol must be an approved or previous
-# one, so "ALKY1604" (a phosphosite) never is.
+# it by a hyphen ("BRAF-V600E"): the symbol must be an approved or previous one, so
+# "ALKY1604" (a phosphosite) never is.
 GLUED_CHANGE = re.compile(
-    r"(?P<gene>[A-Z](?<![A-Za-z0-9.:_-][A-Z])[A-Z0-9]{1,9}?)(?P<hyphen>-)?"
-    r"(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}"
-    r"(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
+    r"(?P<gene>[A-Z](?<![A-Za-z0-9.:_-][A-Z])[A-Z0-9]{1,9}?)-?"
+    r"(?P<change>[ACDEFGHIKLMNPQRSTVWY][1-9]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs))(?![A-Za-z0-9])"
 )
 # What the shape (matching.shape) of a glued change holds: the symbol's last capital or
 # digit, a hyphen or not, the residue's capital and two digits. A text without it is not
@@ -147,12 +158,6 @@ GLUED_CHANGE = re.compile(
 GLUED_SHAPES = (b"AA00", b"0A00", b"A-A00", b"0-A00")
 GLUED_PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,9}$")
 CELL_LINE_AFTER = re.compile(r"\s*(?:cells?|cell\s+lines?|glioma|xenografts?)\b", re.IGNORECASE)
-# A promoter's hotspots are named by the bases changed ("TERT promoter C228T", "promoter
-# mutations C228T and C250T"): a one-letter "change" of two bases beside the word
-# "promoter" changes no residue
-BASES_CHANGE = re.compile(r"p?[ACGT]\d+[ACGT]")
-PROMOTER = re.compile(r"\bpromoters?\b", re.IGNORECASE)
-PROMOTER_REACH = 30
 # "rs" first, then no letter or digit before it: the engine finds "rs" by a fast scan
 DBSNP = re.compile(r"rs(?<![A-Za-z0-9]rs)\d{3,10}(?![A-Za-z0-9])")
 # each form starts with a sign, a digit, "IVS" or a base: that first character is matched
@@ -255,23 +260,32 @@ def find_three_letter_changes(text: str) -> list[VariantHit]:
 
 def find_protein_changes(text: str) -> list[VariantHit]:
     """Bare one-letter protein changes ("G1202R", "V600E", "E873stop"): candidates,
-    context unchecked; none before "cells" ("T98G cells" is a cell line), nor a promoter's
-    bases ("TERT promoter C228T")."""
+    context unchecked; none before "cells" ("T98G cells" is a cell line); a change of
+    bases after "promoter" ("C228T") is a nucleotide change without a normal form; the
+    residues listed after a change are changes too ("V600E/K": p.Val600Glu, p.Val600Lys)."""
     if not may_hold_shapes(text, ONE_LETTER_SHAPES):
         return []
-    return [
-        VariantHit(m.start(), m.end(), normalise_protein_change(m.group().removeprefix("p")),
-                   None, "variant.one_letter")
-        for m in ONE_LETTER_CHANGE.finditer(text)
-        if not CELL_LINE_AFTER.match(text, m.end()) and not promoter_bases(text, m)
-    ]
-
-
-def promoter_bases(text: str, change: re.Match) -> bool:
-    """Whether a one-letter change of two bases has the word "promoter" beside it."""
-    return (BASES_CHANGE.fullmatch(change.group()) is not None
-            and PROMOTER.search(text, max(0, change.start() - PROMOTER_REACH),
-                                change.end() + PROMOTER_REACH) is not None)
+    hits = []
+    for m in ONE_LETTER_CHANGE.finditer(text):
+        if CELL_LINE_AFTER.match(text, m.end()):
+            continue
+        if BASE_CHANGE.fullmatch(m.group()) and PROMOTER_BEFORE.search(
+                text, max(0, m.start() - PROMOTER_REACH), m.start()):
+            hits.append(VariantHit(m.start(), m.end(), None, None, "variant.unprefixed"))
+            continue
+        change = m.group().removeprefix("p")
+        hits.append(VariantHit(m.start(), m.end(), normalise_protein_change(change), None,
+                               "variant.one_letter"))
+        # "V600E/K", "G12C/D/V": the same residue changed to each of the letters listed;
+        # bases all ("G1915T/A") are nucleotides
+        end = m.end()
+        while change[-2].isdigit() and (alternate := ALTERNATE_RESIDUE.match(text, end)):
+            if BASE_CHANGE.fullmatch(change) and alternate.group("alt") in "ACGT":
+                break
+            end = alternate.end()
+            hits.append(VariantHit(alternate.start("alt"), end, normalise_protein_change(
+                change[:-1] + alternate.group("alt")), None, "variant.one_letter"))
+    return hits
 
 
 def find_one_letter_edits(text: str) -> list[VariantHit]:
@@ -296,19 +310,22 @@ def find_one_letter_edits(text: str) -> list[VariantHit]:
 def find_residue_ranges(text: str) -> list[VariantHit]:
     """Residues deleted or duplicated, printed by their letters and first and last
     positions: "an in-frame deletion (WK 557-558)" -> p.Trp557_Lys558del, in words
-    unless "del" or "dup" is glued to it. One letter per position, and a deletion or
-    duplication said beside it."""
+    unless "del" or "dup" is glued to it. One letter per position (or the first and last
+    residues: "deletion E746-A750"), and a deletion or duplication said beside it."""
     hits = []
     for m in POSITION_RANGE.finditer(text):
         if m.start() and text[m.start() - 1].isdigit():
             continue
-        before = RESIDUES_BEFORE.search(text, max(0, m.start() - RESIDUES_REACH), m.start())
+        last_residue = m.group("last_residue")
+        before = (FIRST_RESIDUE_BEFORE if last_residue else RESIDUES_BEFORE).search(
+            text, max(0, m.start() - RESIDUES_REACH), m.start())
         if before is None:
             continue
         residues, first, last = before.group("residues"), int(m.group("first")), int(m.group("last"))
-        if len(residues) != last - first + 1:
-            continue
-        glued = before.group("pre") or m.group("post")
+        if (first < 10 or last <= first or text.startswith(("_", "-", "–"), m.end())
+                if last_residue else len(residues) != last - first + 1):
+            continue  # "D487_S488_F489 deletion": a list of residues, not a span
+        glued = before.groupdict().get("pre") or m.group("post")
         edit = glued
         if edit is None:
             word = (EDIT_WORD.search(text, max(0, before.start() - EDIT_WORD_REACH), before.start())
@@ -316,16 +333,15 @@ def find_residue_ranges(text: str) -> list[VariantHit]:
             if word is None:
                 continue
             edit = "del" if word.group("del") else "dup"
-        change = f"{residues[0]}{first}_{residues[-1]}{last}{edit}"
+        change = f"{residues[0]}{first}_{last_residue or residues[-1]}{last}{edit}"
         hits.append(VariantHit(before.start(), m.end(), normalise_protein_change(change), None,
                                "variant.residue_range", described_in_words=glued is None))
     return hits
 
 
 def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
-    """'JAK2V617F' and 'JAK2-V617F' -> p.Val617Phe of JAK2, when the prefix is an approved or
-    previous symbol. A symbol before a hyphen is a word of its own, which the gene tagger
-    tags: only a glued one is tagged here (rule "variant.glued")."""
+    """'JAK2V617F', 'BRAF-V600E' -> p.Val617Phe of JAK2, p.Val600Glu of BRAF, when the
+    prefix is an approved or previous symbol."""
     if not may_hold_shapes(text, GLUED_SHAPES):
         return []
     hits = []
@@ -335,8 +351,7 @@ def find_glued_changes(text: str, lexicon: GeneLexicon) -> list[VariantHit]:
         entry = lexicon.symbols.get(m.group("gene"))
         if entry is not None and entry.rank in ("approved", "previous"):
             hits.append(VariantHit(m.start("change"), m.end(), normalise_protein_change(m.group("change")),
-                                   entry.symbol,
-                                   "variant.hyphenated" if m.group("hyphen") else "variant.glued"))
+                                   entry.symbol, "variant.glued"))
     return hits
 
 
@@ -377,12 +392,26 @@ GENE_NAMED_AFTER = re.compile(r"[)\]]?\s*(?:[a-z-]+\s+){0,2}?(?:in|of|within)\s+
 GENE_AFTER_REACH = 40
 
 
+# Between a gene and the change printed with it: "KRAS G12C", "KRAS: p.(Gly12Cys)",
+# "EGFR-T790M", "EGFR mutation (L858R)", and the changes listed before it ("EGFR L858R
+# and T790M", "KRAS (G12D, G13D)")
+LISTED_CHANGE = r"(?:p\.)?\(?[A-Z][a-z]{0,2}\d+[A-Za-z*_>\d]*\)?"
+GENE_PRINTED_BEFORE = re.compile(r"[\s:(\[-]*(?:(?:mutation|mutant|variant)s?[\s:(\[]*)?"
+                                 rf"(?:{LISTED_CHANGE}\s*(?:,|;|/|and|or)?\s*)*")
+
+
 def attached_gene(text: str, start: int, end: int, in_sentence: list[Tag],
                   in_previous: list[Tag]) -> str | None:
-    """The gene of a change printed with no gene of its own: the one the words right after
-    it name ("... in KIT exon 11"), else the gene named closest before it in its sentence,
+    """The gene of a change printed with no gene of its own: the gene printed right before
+    it ("BRAF (p.Val600Glu) and in PIK3CA ..."), else the one the words right after it
+    name ("... in KIT exon 11"), else the gene named closest before it in its sentence,
     else closest after it there, else the last one named in the sentence before ("EGFR
     mutations ... . T790M emerged")."""
+    before = [gene for gene in in_sentence if gene.end <= start]
+    if before:
+        closest = max(before, key=lambda gene: gene.end)
+        if GENE_PRINTED_BEFORE.fullmatch(text, closest.end, start):
+            return closest.normalised
     after = [gene for gene in in_sentence if end <= gene.start <= end + GENE_AFTER_REACH]
     if after:
         first = min(after, key=lambda gene: gene.start)
@@ -397,18 +426,57 @@ def attached_gene(text: str, start: int, end: int, in_sentence: list[Tag],
     return None
 
 
-def genes_of_the_same_change(tags: list[Tag]) -> list[Tag]:
+def printed_with_gene(text: str, start: int, end: int, in_sentence: list[Tag]) -> bool:
+    """Whether a change is printed with a gene of its sentence: right after it ("KRAS
+    G12C") or before the words that name it ("G12C mutation in KRAS")."""
+    return any(GENE_PRINTED_BEFORE.fullmatch(text, gene.end, start) if gene.end <= start
+               else end <= gene.start and GENE_NAMED_AFTER.fullmatch(text, end, gene.start)
+               for gene in in_sentence)
+
+
+def genes_of_the_same_change(tags: list[Tag], printed_with: set[int]) -> list[Tag]:
     """A change printed with no gene near it is the change the document attaches to one
-    gene elsewhere ("... EGFR ... T790M". Later: "harboring a T790M deletion")."""
+    gene elsewhere ("... EGFR ... T790M". Later: "harboring a T790M deletion"); one that
+    took a gene merely named in its sentence is the change the document prints with one
+    gene elsewhere ("KRAS G12C ... NRAS Q61K emerged, while the G12C allele fell").
+    ``printed_with``: the starts of the tags printed with their gene."""
     genes: dict[str, set[str]] = {}
+    printed_genes: dict[str, set[str]] = {}
     for tag in tags:
         if tag.variant is not None and tag.variant.gene is not None:
             genes.setdefault(tag.variant.hgvs, set()).add(tag.variant.gene)
-    return [replace(tag, variant=tag.variant.model_copy(update={"gene": next(iter(
-                genes[tag.variant.hgvs]))}))
-            if tag.variant is not None and tag.variant.gene is None
-            and len(genes.get(tag.variant.hgvs, ())) == 1 else tag
+            if tag.start in printed_with:
+                printed_genes.setdefault(tag.variant.hgvs, set()).add(tag.variant.gene)
+
+    def gene_elsewhere(tag: Tag) -> set[str]:
+        if tag.variant is None:
+            return set()
+        if tag.variant.gene is None:
+            return genes.get(tag.variant.hgvs, set())
+        return set() if tag.start in printed_with else printed_genes.get(tag.variant.hgvs, set())
+
+    return [replace(tag, variant=tag.variant.model_copy(update={"gene": next(iter(elsewhere))}))
+            if len(elsewhere := gene_elsewhere(tag)) == 1 else tag
             for tag in tags]
+
+
+PRINTED_X_STOP = re.compile(r"(?<![A-Za-z])[A-Z]\d+X$")  # one-letter: "G719X", not "Gln1756X"
+
+
+def placeholders_of_substitutions(text: str, tags: list[Tag]) -> list[Tag]:
+    """"G719X" is any residue at 719 where the document prints a substitution of the same
+    residue there too ("EGFR G719X ... G719A"), not a stop: a mention without a normal
+    form. "X" stands for a stop elsewhere ("R213X"), and after a three-letter code."""
+    substituted = {(t.variant.gene, t.variant.hgvs[:-3]) for t in tags
+                   if t.variant is not None and not t.variant.hgvs.endswith("Ter")}
+
+    def placeholder(tag: Tag) -> bool:
+        return (tag.variant is not None and tag.variant.hgvs.endswith("Ter")
+                and PRINTED_X_STOP.fullmatch(text, tag.start, tag.end) is not None
+                and (tag.variant.gene, tag.variant.hgvs[:-3]) in substituted)
+
+    return [replace(t, normalised=text[t.start:t.end], variant=None) if placeholder(t) else t
+            for t in tags]
 
 
 NOTATION_JOIN = re.compile(r"^\s*[(\[/,;]?\s*$")  # "c.3604G>A (p.Gly1202Arg)", "G1202R/c.3604G>A"
@@ -468,6 +536,7 @@ class VariantTagger:
         starts = [sentence.start for sentence in sentences]
         taken: list[tuple[int, int]] = []
         tags, pending = [], []
+        printed_with: set[int] = set()
         candidates = (find_hgvs(text) + find_glued_changes(text, self.lexicon)
                       + find_three_letter_changes(text) + find_in_words(text)
                       + find_one_letter_edits(text) + find_residue_ranges(text)
@@ -483,6 +552,8 @@ class VariantTagger:
             gene = hit.printed_gene or attached_gene(
                 text, hit.start, hit.end, in_sentence,
                 [g for g in genes if previous and previous.start <= g.start < previous.end])
+            if hit.printed_gene or printed_with_gene(text, hit.start, hit.end, in_sentence):
+                printed_with.add(hit.start)
             if hit.rule == "variant.one_letter" and not (
                     in_sentence or VARIANT_WORDS.search(sentence.text)
                     or (previous is not None and VARIANT_WORDS.search(previous.text))):
@@ -500,9 +571,11 @@ class VariantTagger:
                     tags.append(self.variant_tag(text, hit, gene))
                     pending.remove(item)
                     changed = True
-        tags = genes_of_the_same_change(tags)
+        tags = placeholders_of_substitutions(text, genes_of_the_same_change(tags, printed_with))
+        # a symbol hyphenated to its change is a word the gene tagger reads
         glued_genes = [Tag("gene", GLUED_PREFIX.search(text, 0, t.start).start(), t.start,
-                           t.variant.gene, "gene.glued") for t in tags if t.rule == "variant.glued"]
+                           t.variant.gene, "gene.glued") for t in tags
+                       if t.rule == "variant.glued" and text[t.start - 1] != "-"]
         unknown = unknown_entities("variant", model_mentions(doc, "variant"), tags)
         tags += [replace(t, normalised=" ".join(text[t.start:t.end].split())) for t in unknown]
         add_tags(doc, link_notations(text, sorted(tags, key=lambda t: t.start)) + glued_genes)

@@ -6,6 +6,7 @@
     "arginine 124-to-cysteine"                                     -> p.Arg124Cys
     "glycine at position 303 by glutamic acid"                     -> p.Gly303Glu
     "a substitution of glycine by arginine at ALK codon 1202"      -> p.Gly1202Arg
+    "replacing valine with glutamic acid at position 600"          -> p.Val600Glu
 
 Names and stop words come from ``resources/amino_acids.yaml``.
 """
@@ -62,9 +63,12 @@ def patterns() -> tuple[re.Pattern, ...]:
         rf"\b{ref}{ARROW}{alt}\s+(?:substitution|change|mutation|transition)\s+{POSITION}\b",
         # arginine 124-to-cysteine; glutamic acid 4 to lysine
         rf"\b{ref}[\s-]*(?P<position>\d{{1,5}}){ARROW}{alt}\b",
-        # (a substitution of) glycine by arginine at (ALK) codon 1202, the words corpora
+        # (a substitution, replacement or change of) glycine by arginine at (ALK) codon
+        # 1202, (replacing) valine with glutamic acid at position 600, the words corpora
         # annotate ("of X for Y" reads the other way round and is left out)
-        rf"(?<=substitution\sof\s){ref}\s+(?:by|with)\s+{alt}\s+at\s+(?:the\s+)?"
+        rf"(?:(?<=substitution\sof\s)|(?<=replacement\sof\s)|(?<=change\sof\s)"
+        rf"|(?<=replacing\s)|(?<=substituting\s))"
+        rf"{ref}\s+(?:by|with|to)\s+{alt}\s+at\s+(?:the\s+)?"
         rf"(?:[A-Z][A-Za-z0-9-]{{1,10}}\s+)?(?:amino\s+acid\s+|residue\s+|codon\s+|position\s+)+"
         rf"(?P<position>\d{{1,5}})\b",
     ))

@@ -240,6 +240,13 @@ def test_a_marker_result_printed_after_it_vouches_for_it(genes):
     assert genes("Five-year survival was 93% after CLD 93% and ALF.") == []
 
 
+def test_a_protein_change_printed_right_after_a_symbol_vouches_for_it(genes):
+    assert genes("Sequencing found POLE P286R, and RET p.M918T in the tumour.") == [
+        ("POLE", "POLE"), ("RET", "RET")]
+    # a number or a one-digit code after it is no protein change
+    assert genes("The ice core came from the POLE 12 camp near POLE T2N.") == []
+
+
 def test_a_word_in_lower_case_after_a_slash_names_the_gene_before_it(genes):
     assert genes("HER2/neu amplification was found.") == [("HER2", "ERBB2")]
 

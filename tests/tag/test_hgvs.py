@@ -29,6 +29,22 @@ def test_transcript_prefixed_and_genomic_changes_are_kept_as_written():
         ("c.3520T>C", "ALK"), ("g.29443631G>C", None), ("c.2235_2249del", None)]
 
 
+def test_a_coding_deletion_by_its_number_of_bases_is_kept_as_written():
+    text = "EGFR c.2235_2249del15 (p.E746_A750del) and CALR c.1092_1143del52 were found."
+    assert [h.hgvs for h in find_hgvs(text)] == [
+        "c.2235_2249del15", "p.Glu746_Ala750del", "c.1092_1143del52"]
+    assert all(is_normal_hgvs(h.hgvs) and biocommons_accepts(h.hgvs) for h in find_hgvs(text))
+
+
+def test_residues_listed_after_a_one_letter_change_are_changes_of_the_same_residue():
+    text = ("BRAF V600E/K and KRAS G12C/D were sought; L858R/T790M, G12fs/K and the bases "
+            "T2005C/A are no such list.")
+    assert [(text[h.start:h.end], h.hgvs) for h in find_protein_changes(text)] == [
+        ("V600E", "p.Val600Glu"), ("K", "p.Val600Lys"), ("G12C", "p.Gly12Cys"),
+        ("D", "p.Gly12Asp"), ("L858R", "p.Leu858Arg"), ("T790M", "p.Thr790Met"),
+        ("G12fs", "p.Gly12fs"), ("T2005C", "p.Thr2005Cys")]
+
+
 def test_a_fusion_breakpoint_is_not_a_variant():
     sentence = "The STRN breakpoint lay in intron 3 (NM_003162: c.413-2055)."
     assert find_hgvs(sentence) == []
@@ -138,7 +154,18 @@ def test_a_change_glued_to_an_approved_symbol_names_its_gene(nlp):
             if t.rule == "gene.glued"] == [("JAK2", "JAK2")]
 
 
-def test_a_change_joined_to_its_symbol_by_a_hyphen_names_its_gene(nlp):
+def test_a_promoter_hotspot_named_by_its_bases_is_no_protein_change(nlp):
+    text = ("A TERT promoter C228T mutation and BRAF V600E were found; the TERT promoter "
+            "mutations C228T and C250T are frequent. The MGMT promoter was unmethylated, and "
+            "KRAS A146T was found.")
+    assert [t.variant.hgvs for t in tags_of_type(nlp(text), "variant") if t.variant] == [
+        "p.Val600Glu", "p.Ala146Thr"]
+
+
+def test_a_change_hyphenated_to_an_approved_symbol_names_its_gene(nlp):
+    doc = nlp("BRAF-V600E and NRAS-Q61R were both present; HLA-B27 was negative.")
+    assert [(t.variant.gene, t.normalised) for t in tags_of_type(doc, "variant")] == [
+        ("BRAF", "p.Val600Glu"), ("NRAS", "p.Gln61Arg")]
     doc = nlp("Rebiopsy showed EGFR-T790M, and later a KRAS-G12C clone; PD-L1 and NKX2-1 were high.")
     assert [(t.variant.gene, t.normalised) for t in tags_of_type(doc, "variant")] == [
         ("EGFR", "p.Thr790Met"), ("KRAS", "p.Gly12Cys")]
@@ -146,12 +173,12 @@ def test_a_change_joined_to_its_symbol_by_a_hyphen_names_its_gene(nlp):
     assert not [t for t in tags_of_type(doc, "gene") if t.rule == "gene.glued"]
 
 
-def test_a_promoter_hotspot_named_by_its_bases_is_no_protein_change(nlp):
-    text = ("A TERT promoter C228T mutation and BRAF V600E were found; the TERT promoter "
-            "mutations C228T and C250T are frequent. The MGMT promoter was unmethylated, and "
-            "KRAS A146T was found.")
-    assert [t.normalised for t in tags_of_type(nlp(text), "variant")] == [
-        "p.Val600Glu", "p.Ala146Thr"]
+def test_an_x_at_a_position_the_document_also_substitutes_is_any_residue_not_a_stop(nlp):
+    text = "Uncommon EGFR G719X mutations respond to afatinib; ours was G719A. TP53 R213X was found."
+    assert [(text[t.start:t.end], t.normalised, t.variant and t.variant.hgvs)
+            for t in tags_of_type(nlp(text), "variant")] == [
+        ("G719X", "G719X", None), ("G719A", "p.Gly719Ala", "p.Gly719Ala"),
+        ("R213X", "p.Arg213Ter", "p.Arg213Ter")]
 
 
 def test_notations_of_one_change_printed_together_are_one_variant_group(nlp):
@@ -193,6 +220,16 @@ def test_one_letter_deletions_insertions_and_delins_without_p_dot():
         "p.Glu746_Ala750del", "p.Leu747_Pro753delinsSer"]
 
 
+def test_residues_restated_after_a_deletion_or_duplication_are_dropped():
+    text = ("NGS found an ERBB2 exon 20 insertion (p.Y772_A775dupYVMA); the EGFR deletion was "
+            "E746_A750delELREA, and a later biopsy p.(Ala767_Val769dupAlaSerVal).")
+    assert [h.hgvs for h in find_hgvs(text) + find_one_letter_edits(text)] == [
+        "p.Tyr772_Ala775dup", "p.Ala767_Val769dup", "p.Glu746_Ala750del"]
+    # an edit word after the residues is no restatement
+    assert [h.hgvs for h in find_one_letter_edits("E746_A750delinsQ and A767_V769dupS.")] == [
+        "p.Glu746_Ala750delinsGln", "p.Ala767_Val769dup"]
+
+
 def test_residues_deleted_by_their_letters_and_positions():
     text = ("It harbored an in-frame deletion (WK 557-558) in exon 11; another had delWK557-558, "
             "a third a VA 559-560 duplication. Room AB 12-13 was free.")
@@ -201,6 +238,23 @@ def test_residues_deleted_by_their_letters_and_positions():
         ("WK 557-558", "p.Trp557_Lys558del", True),
         ("delWK557-558", "p.Trp557_Lys558del", False),
         ("VA 559-560", "p.Val559_Ala560dup", True)]
+
+
+def test_residues_deleted_by_their_first_and_last_residue_beside_a_deletion_word():
+    text = ("EGFR exon 19 deletion (E746-A750) was found; a later biopsy showed del L747_P753. "
+            "A C5-C7 disc was removed with deletion of nothing; rooms E12-E14 were free. "
+            "The D487_S488_F489 deletion is listed residue by residue.")
+    assert [(text[h.start:h.end], h.hgvs) for h in find_residue_ranges(text)] == [
+        ("E746-A750", "p.Glu746_Ala750del"), ("L747_P753", "p.Leu747_Pro753del")]
+
+
+def test_a_change_of_bases_after_promoter_is_a_nucleotide_change_without_normal_form():
+    text = "A TERT promoter mutation (C228T) and BRAF V600E were found."
+    assert [(text[h.start:h.end], h.hgvs) for h in find_protein_changes(text)] == [
+        ("C228T", None), ("V600E", "p.Val600Glu")]
+    # the promoter of another gene named before it
+    assert [h.hgvs for h in find_protein_changes("MLH1 promoter methylation and KRAS G12C.")] == [
+        "p.Gly12Cys"]
 
 
 def test_a_space_after_the_dot_of_a_notation_is_no_part_of_it():
@@ -215,6 +269,9 @@ def variants_with_genes(nlp, text):
 def test_a_change_takes_the_gene_the_words_after_it_name(nlp):
     text = "Staining was positive for CD34, and an in-frame deletion (WK 557-558) in KIT exon 11."
     assert variants_with_genes(nlp, text) == [("WK 557-558", "KIT")]
+    # but a change in parentheses right after its gene is that gene's
+    text = "The tumour harbored mutations in BRAF (p.Val600Glu) and in PIK3CA (p.His1047Arg)."
+    assert variants_with_genes(nlp, text) == [("p.Val600Glu", "BRAF"), ("p.His1047Arg", "PIK3CA")]
 
 
 def test_a_change_takes_the_gene_of_the_sentence_before_when_its_own_names_none(nlp):
@@ -227,6 +284,15 @@ def test_a_change_with_no_gene_near_is_the_change_named_with_one_elsewhere(nlp):
     text = ("EGFR T790M confers resistance. Few cases are known. Ours harbored a T790M "
             "deletion along with an exon 19 deletion.")
     assert variants_with_genes(nlp, text) == [("T790M", "EGFR"), ("T790M", "EGFR")]
+
+
+def test_a_change_beside_another_gene_is_the_change_printed_with_its_gene_elsewhere(nlp):
+    text = ("The tumour carried EGFR L858R and T790M. Repeat biopsy showed MET amplification "
+            "while T790M was lost.")
+    assert variants_with_genes(nlp, text) == [("L858R", "EGFR"), ("T790M", "EGFR"), ("T790M", "EGFR")]
+    # a change listed after a gene is printed with it, whatever another gene prints with it
+    text = "KRAS G12D and G13D were found in the tumour and NRAS G13D in the blood."
+    assert variants_with_genes(nlp, text) == [("G12D", "KRAS"), ("G13D", "KRAS"), ("G13D", "NRAS")]
 
 
 def test_a_one_letter_change_after_a_sentence_about_a_mutation_counts(nlp):

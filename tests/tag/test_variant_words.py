@@ -11,6 +11,8 @@ EXAMPLES = [
     ("It carried arginine 124-to-cysteine, a known hotspot.", "p.Arg124Cys"),
     ("The glycine at position 303 by glutamic acid was new.", "p.Gly303Glu"),
     ("We saw a substitution of glycine by arginine at ALK codon 1202.", "p.Gly1202Arg"),
+    ("Sequencing of KRAS showed a change of glycine to aspartate at codon 12.", "p.Gly12Asp"),
+    ("A BRAF mutation replacing valine with glutamic acid at position 600.", "p.Val600Glu"),
 ]
 
 
@@ -29,7 +31,12 @@ def test_the_same_changes_as_each_pattern_scanning_the_whole_text():
                 expected.append((match.start(), match.end(), match.group("position")))
     found = find_word_changes(text)
     assert [(c.start, c.end) for c in found] == sorted((s, e) for s, e, _ in expected)
-    assert len(found) == 8
+    assert len(found) == 10
+
+
+def test_a_substitution_of_one_residue_for_another_is_not_read():
+    # "of X for Y" puts Y in X's place: the other way round, left out
+    assert find_word_changes("A substitution of glycine for arginine at codon 12.") == []
 
 
 def test_a_text_without_residue_names_has_no_change():
