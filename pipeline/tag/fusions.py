@@ -70,6 +70,14 @@ PRECEDING_CUE = re.compile(
     rf"(?:{TRANSLOCATION}[\s,;:/]*(?:(?:resulting in|leading to|producing|creating|forming|with|"
     rf"and)\s+)?|\bfusions?\s+(?:of|between)\s+|\b(?:fusion|chimeric)\s+(?:genes?|transcripts?|"
     rf"proteins?)\s+)(?:(?:the|an?)\s+)?$", re.IGNORECASE)
+# Right before a hyphenated pair, a test result or finding names it as a fusion: "RT-PCR
+# detected PML-RARA", "positive for CBFB-MYH11" (not a slash: "positive for AE1/AE3" lists)
+FINDING_BEFORE = re.compile(r"\b(?:(?:positive|negative)\s+for|detected|identified|revealed|showed|"
+                            r"confirmed|demonstrated|harbou?r(?:ed|ing|s)?|carr(?:ied|ying|ies))\s+"
+                            r"(?:(?:the|an?)\s+)?$", re.IGNORECASE)
+# ... when the pair ends the finding (not "showed MSH2-MSH6 loss", "carried BRCA1-BRCA2 mutations")
+FINDING_AFTER = re.compile(r"\s*(?:[.,;:()\[\]]|$)|\s+(?:by|in|on|at|and|or|was|were|is|with|from|using)\b",
+                           re.IGNORECASE)
 # Earlier in the sentence of a pair of genes, a translocation names the pair as its fusion:
 # "The t(8;21) is found in de novo AML and results in RUNX1-RUNX1T1".
 TRANSLOCATION_BEFORE = re.compile(rf"{TRANSLOCATION}[^.;\n]*$")
@@ -93,10 +101,13 @@ EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)
                           r"|\s+(?:(?:is\s+|was\s+)?(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?"
                           r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
 EXON_AFTER = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
-# "exon 7 of FUS to exon 11 of ERG"
-EXON_OF_BEFORE = re.compile(r"\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|\s+to\s+|\s+with\s+)\s*(?:the\s+)?"
-                             r"exon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?", re.IGNORECASE)
+# "exon 7 of FUS to exon 11 of ERG"; "and" joins the two only after "between" ("a fusion
+# between exon 9 of ZCCHC8 and exon 35 of ROS1"), elsewhere it may list mutation sites
+EXON_OF_BEFORE = re.compile(r"(?P<between>\bbetween\s+)?\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+"
+                            r"(?:the\s+)?$", re.IGNORECASE)
+EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|\s+to\s+|\s+with\s+|(?P<both>\s+and\s+))"
+                             r"\s*(?:the\s+)?exon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?",
+                             re.IGNORECASE)
 LIST_INTRO = re.compile(r"[\s,:;(]*(?:(?:including|includes|include|such as|e\.g\.|namely|like|"
                         r"are|were|is|comprising)\b[\s,:]*)?", re.IGNORECASE)
 LIST_SEPARATOR = re.compile(r"\s*[,;/]\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
@@ -203,6 +214,7 @@ class Cues(NamedTuple):
     join: re.Pattern  # "STRN exon 3 to ALK exon 20" joins exons only in a sentence with one
     partner: re.Pattern  # "fusion partners" before a list of genes
     partner_word: re.Pattern  # "partner" in a table header
+    fusion_word: re.Pattern  # "fusion" in a table header: the column's pairs are fusions
     breakpoint: re.Pattern  # makes a bare position a breakpoint
 
 
@@ -219,7 +231,8 @@ def cues() -> Cues:
     rules = fusion_rules()
     # partner cues are sought in whole texts, the others in a sentence or a header
     return Cues(words_pattern(list(rules.join_words)), first_scanned_words(list(rules.partner_cues)),
-                words_pattern(list(rules.partner_words)), words_pattern(list(rules.breakpoint_words)))
+                words_pattern(list(rules.partner_words)), words_pattern(list(rules.fusion_words)),
+                words_pattern(list(rules.breakpoint_words)))
 
 
 @lru_cache(maxsize=1)
@@ -308,7 +321,21 @@ def around_hub(partner: Partner, hub: Partner, rules: FusionRules) -> tuple[Part
 # ----------------------------------------------------------------- finding fusions
 
 
-def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules) -> list[Hit]:
+def fusion_column_cells(cells: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """(start, end) of the cells under a header with a fusion word ("Fusion", "Gene
+    fusion", "Rearrangement"), in text order: a pair printed there is named as a fusion
+    ("EWSR1-ERG" in a table of reported cases)."""
+    fusion_word = cues().fusion_word
+    return [(start, end) for start, end, header in cells if fusion_word.search(header)]
+
+
+def in_cells(cells: list[tuple[int, int]], start: int, end: int) -> bool:
+    index = bisect.bisect_right(cells, start, key=lambda cell: cell[0]) - 1
+    return index >= 0 and end <= cells[index][1]
+
+
+def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules,
+               fusion_cells: list[tuple[int, int]] = ()) -> list[Hit]:
     hits: list[Hit] = []
     for match in pair_matches(text):
         left_printed, separator, right_printed = match.groups()
@@ -322,11 +349,15 @@ def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules) -> list[Hit]
             continue  # "ALK/ROS1 rearrangement": either kinase, no fusion of the two
         oriented = bool({left, right} & rules.oriented)
         # named as a fusion by the words around it; only looked for where it decides
-        named = bool(fusion_word_pattern().match(text, match.end())) or (
+        named = (bool(fusion_word_pattern().match(text, match.end()))
+                 or in_cells(fusion_cells, match.start(), match.end())) or (
             (separator == "/" or (separator != "::" and not oriented))
             and (bool(PRECEDING_CUE.search(text, max(0, match.start() - 80), match.start()))
                  or (left is not None and right is not None
-                     and translocation_before(text, match.start()))))
+                     and (translocation_before(text, match.start())
+                          or (separator in "-–" and FINDING_AFTER.match(text, match.end())
+                              and FINDING_BEFORE.search(text, max(0, match.start() - 40),
+                                                        match.start()))))))
         if separator == "/" and not named:
             continue
         named_as_fusion = named and left is not None and right is not None
@@ -396,7 +427,9 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
         joined = EXONS_JOINED.fullmatch(between)
         exon_after = EXON_AFTER.match(text, second.end)
         exon_of = EXON_OF_BETWEEN.fullmatch(between)
-        exon_before = EXON_OF_BEFORE.search(text, max(0, first.start - 30), first.start)
+        exon_before = EXON_OF_BEFORE.search(text, max(0, first.start - 40), first.start)
+        if exon_of and exon_of.group("both") and not (exon_before and exon_before.group("between")):
+            exon_of = None
         pair = (gene_partner(first, text), gene_partner(second, text))
         if (joined and exon_after) or (exon_of and exon_before):
             sentence = sentence_bounds(text, first.start)
@@ -603,7 +636,8 @@ def find_fusions(text: str, lexicon: GeneLexicon, genes: Iterable[Tag] = (),
     body cells as (start, end, column header)."""
     rules = fusion_rules()
     genes = distinct_genes(genes)
-    anchors = (find_pairs(text, lexicon, rules) + find_phrases(text, genes, rules)
+    anchors = (find_pairs(text, lexicon, rules, fusion_column_cells(list(cells)))
+               + find_phrases(text, genes, rules)
                + find_partner_lists(text, genes, rules)
                + find_table_partners(text, list(cells), genes, lexicon, rules))
     notations = attach_exon_notations(text, anchors, rules)

@@ -113,9 +113,16 @@ def test_fusions_named_by_phrases(sentence, expected):
     ("The fusion joins exon 4 of ETV6 to exon 14 of NTRK3.", "ETV6::NTRK3", (4, 14)),
     # exons joined back the printed order: no established orientation is forced
     ("The transcript fused ALK exon 19 to EML4 exon 21.", "ALK::EML4", (19, 21)),
+    ("NGS showed a novel fusion between exon 9 of ZCCHC8 and exon 35 of ROS1.", "ZCCHC8::ROS1",
+     (9, 35)),
 ])
 def test_exons_joined_across_two_genes_give_the_order_and_the_exons(sentence, name, exons):
     assert stated(sentence) == [(name, {"five_prime_exon": exons[0], "three_prime_exon": exons[1]})]
+
+
+def test_exons_of_two_genes_listed_with_and_are_joined_only_after_between():
+    assert named("No fusion was found; deletions in exon 19 of EGFR and exon 2 of KRAS were "
+                 "absent.") == []
 
 
 def test_listed_fusion_partners_of_a_kinase_go_five_prime():
@@ -156,6 +163,16 @@ def test_a_partner_column_makes_each_cell_a_partner_of_the_header_gene():
     assert fusions_["SQTSM1::ALK"].unresolved
     assert [m.normalised for m in mentions if m.type == "unresolved_gene"] == ["SQTSM1"]
     assert ("EML4::ALK", {"five_prime_exon": 13, "three_prime_exon": 20}) in stated(PARTNER_TABLE)
+
+
+def test_pairs_in_a_fusion_column_are_fusions():
+    text = ("Table 1. Reported cases\n\n"
+            "Case\tAge/Sex\tFusion\tOutcome\n"
+            "1\t25/F\tEWSR1-ERG\tDead\n"
+            "2\t30/M\tHEY1-NCOA2\tAlive\n\n")
+    assert named(text) == ["EWSR1::ERG", "HEY1::NCOA2"]
+    # the same pair in another column, or in prose without a fusion word, names no fusion
+    assert named(text.replace("Fusion", "Markers")) == []
 
 
 def test_a_partner_cell_resolved_only_through_an_alias_stays_unresolved():
@@ -249,6 +266,19 @@ def test_exons_of_one_gene_alone_do_not_back_a_reversed_pair():
     ("RUNX1-RUNX1T1 levels were compared with AML1 levels.", []),
 ])
 def test_a_translocation_or_fusion_word_before_a_pair_names_its_fusion(sentence, expected):
+    assert named(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("RT-PCR was positive for CBFB-MYH11.", ["CBFB::MYH11"]),
+    ("Molecular studies showed MLL-AF4, and the karyotype was complex.", ["KMT2A::AFF1"]),
+    ("The blasts harbored ETV6-RUNX1 and an IKZF1 deletion.", ["ETV6::RUNX1"]),
+    # the pair is not the whole finding, or a slash lists markers
+    ("Immunostaining showed MSH2-MSH6 loss.", []),
+    ("The patient carried BRCA1-BRCA2 mutations.", []),
+    ("Staining was positive for AE1/AE3.", []),
+])
+def test_a_finding_that_ends_on_a_hyphenated_pair_names_its_fusion(sentence, expected):
     assert named(sentence) == expected
 
 
