@@ -92,6 +92,10 @@ FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\b(?:translocations?|rea
 FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?", re.IGNORECASE)
 FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
                               r"(?:in[- ]frame\s+)?(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
+# "ROS1 fusion with GOPC", "NTRK2 fusions with KIF5A or AGBL4", "ALK rearranged with TPM3":
+# only where the partner ends the phrase (FINDING_AFTER; not "ALK fusion with TP53 mutation")
+PARTNERED_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?(?:rearranged|"
+                               r"fusions?|rearrangements?)\s+(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
 WITH_OR_TO = re.compile(r"\b(?:with|to)\b", re.IGNORECASE)
 # further partners listed after a fusion phrase: "... with CAPZA2 and ST7", "... to EML4 or to KIF5B"
 PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)"
@@ -443,7 +447,8 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
                             {"five_prime_exon": int(exons[0]), "three_prime_exon": int(exons[1])}))
         elif ((FUSION_OF_BETWEEN.fullmatch(between)
                and FUSION_OF.search(text, max(0, first.start - 40), first.start))
-              or FUSED_TO_BETWEEN.fullmatch(between)):
+              or FUSED_TO_BETWEEN.fullmatch(between)
+              or (PARTNERED_BETWEEN.fullmatch(between) and FINDING_AFTER.match(text, second.end))):
             hits.append(Hit(first.start, second.end, *pair, "fusion.phrase"))
             # one gene fused with or to others ("MET with CAPZA2 and ST7"); "fusion of A
             # and B" names two genes, no list of partners

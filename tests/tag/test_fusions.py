@@ -101,6 +101,10 @@ def test_the_rule_file_rejects_an_unknown_key():
     # hyphenated genes with nothing that says fusion stay genes
     ("ETV6-RUNX1 and other transcription factors were studied.", []),
     ("Mutations ranged from EGFR exon 19 to KRAS exon 2.", []),
+    # a gene's fusion or rearrangement "with" partners that end the phrase
+    ("Reported cases include NTRK2 fusions with KIF5A or AGBL4.", ["KIF5A::NTRK2", "AGBL4::NTRK2"]),
+    ("NGS identified ALK rearranged with TPM3.", ["TPM3::ALK"]),
+    ("She had an ALK fusion with TP53 co-mutation.", []),
 ])
 def test_fusions_named_by_phrases(sentence, expected):
     assert named(sentence) == expected
