@@ -105,11 +105,12 @@ EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)
                           r"|\s+(?:(?:is\s+|was\s+)?(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?"
                           r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
 EXON_AFTER = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
-# "exon 7 of FUS to exon 11 of ERG"; "and" joins the two only after "between" ("a fusion
+# "exon 7 of FUS (fused in-frame) to exon 11 of ERG"; "and" joins the two only after "between" ("a fusion
 # between exon 9 of ZCCHC8 and exon 35 of ROS1"), elsewhere it may list mutation sites
 EXON_OF_BEFORE = re.compile(r"(?P<between>\bbetween\s+)?\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+"
                             r"(?:the\s+)?$", re.IGNORECASE)
-EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|\s+to\s+|\s+with\s+|(?P<both>\s+and\s+))"
+EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|(?:\s+(?:(?:is|was)\s+)?(?:fused|joined|linked))?"
+                             r"(?:\s+in[- ]frame)?\s+(?:to|with)\s+|(?P<both>\s+and\s+))"
                              r"\s*(?:the\s+)?exon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?",
                              re.IGNORECASE)
 LIST_INTRO = re.compile(r"[\s,:;(]*(?:(?:including|includes|include|such as|e\.g\.|namely|like|"
@@ -338,10 +339,26 @@ def in_cells(cells: list[tuple[int, int]], start: int, end: int) -> bool:
     return index >= 0 and end <= cells[index][1]
 
 
+def listed_before_a_fusion_word(text: str, matches: list[re.Match]) -> set[int]:
+    """Starts of the pairs a fusion word follows, directly or after further pairs listed
+    with them: "ETV6-RUNX1, TCF3-PBX1 and KMT2A-AFF1 fusions" names all three."""
+    named: set[int] = set()
+    for index in range(len(matches) - 1, -1, -1):
+        match = matches[index]
+        after = matches[index + 1] if index + 1 < len(matches) else None
+        if fusion_word_pattern().match(text, match.end()) or (
+                after is not None and after.start() in named
+                and LIST_SEPARATOR.fullmatch(text, match.end(), after.start())):
+            named.add(match.start())
+    return named
+
+
 def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules,
                fusion_cells: list[tuple[int, int]] = ()) -> list[Hit]:
     hits: list[Hit] = []
-    for match in pair_matches(text):
+    matches = pair_matches(text)
+    before_fusion_word = listed_before_a_fusion_word(text, matches)
+    for match in matches:
         left_printed, separator, right_printed = match.groups()
         left, right = resolve_partner(left_printed, lexicon), resolve_partner(right_printed, lexicon)
         # a partner that is no symbol is kept as printed only 5' of a kinase or in "::"
@@ -353,7 +370,7 @@ def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules,
             continue  # "ALK/ROS1 rearrangement": either kinase, no fusion of the two
         oriented = bool({left, right} & rules.oriented)
         # named as a fusion by the words around it; only looked for where it decides
-        named = (bool(fusion_word_pattern().match(text, match.end()))
+        named = (match.start() in before_fusion_word
                  or in_cells(fusion_cells, match.start(), match.end())) or (
             (separator == "/" or (separator != "::" and not oriented))
             and (bool(PRECEDING_CUE.search(text, max(0, match.start() - 80), match.start()))

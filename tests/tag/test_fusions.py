@@ -119,6 +119,8 @@ def test_fusions_named_by_phrases(sentence, expected):
     ("The transcript fused ALK exon 19 to EML4 exon 21.", "ALK::EML4", (19, 21)),
     ("NGS showed a novel fusion between exon 9 of ZCCHC8 and exon 35 of ROS1.", "ZCCHC8::ROS1",
      (9, 35)),
+    ("RNA sequencing showed exon 17 of FGFR3 fused in-frame to exon 11 of TACC3.", "FGFR3::TACC3",
+     (17, 11)),
 ])
 def test_exons_joined_across_two_genes_give_the_order_and_the_exons(sentence, name, exons):
     assert stated(sentence) == [(name, {"five_prime_exon": exons[0], "three_prime_exon": exons[1]})]
@@ -268,6 +270,10 @@ def test_exons_of_one_gene_alone_do_not_back_a_reversed_pair():
     ("It creates the fusion gene RUNX1-RUNX1T1.", ["RUNX1::RUNX1T1"]),
     ("The fusion transcript PML/RARA was absent.", ["PML::RARA"]),
     ("RUNX1-RUNX1T1 levels were compared with AML1 levels.", []),
+    # pairs listed before one fusion word are each a fusion
+    ("Screening for ETV6-RUNX1, TCF3-PBX1 and KMT2A-AFF1 fusions was negative.",
+     ["ETV6::RUNX1", "TCF3::PBX1", "KMT2A::AFF1"]),
+    ("ETV6-RUNX1, and a TCF3-PBX1 fusion was found.", ["TCF3::PBX1"]),
 ])
 def test_a_translocation_or_fusion_word_before_a_pair_names_its_fusion(sentence, expected):
     assert named(sentence) == expected
