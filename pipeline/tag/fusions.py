@@ -97,6 +97,7 @@ FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+
 PARTNERED_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?(?:rearranged|"
                                r"fusions?|rearrangements?)\s+(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
 WITH_OR_TO = re.compile(r"\b(?:with|to)\b", re.IGNORECASE)
+PAIR_FOLLOWS = re.compile(r"\s*(?:::|[-–/:])\s*[A-Za-z0-9]")
 # further partners listed after a fusion phrase: "... with CAPZA2 and ST7", "... to EML4 or to KIF5B"
 PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)"
                               r"(?:(?:to|with)\s+)?(?:the\s+)?", re.IGNORECASE)
@@ -439,8 +440,10 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
         if first.normalised == second.normalised or second.start - first.end > 80:
             continue
         between = text[first.end:second.start]
-        if hub is not None and PHRASE_LIST_JOIN.fullmatch(between):
-            # "fusions of MET with CAPZA2 and ST7", "ALK fused to EML4 or to KIF5B"
+        if (hub is not None and PHRASE_LIST_JOIN.fullmatch(between)
+                and not PAIR_FOLLOWS.match(text, second.end)):
+            # "fusions of MET with CAPZA2 and ST7", "ALK fused to EML4 or to KIF5B"; not
+            # a gene printed in a pair of its own ("..., and the TPR-NTRK1 fusion")
             hits.append(Hit(second.start, second.end, gene_partner(hub, text),
                             gene_partner(second, text), "fusion.phrase"))
             continue

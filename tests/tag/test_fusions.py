@@ -105,6 +105,8 @@ def test_the_rule_file_rejects_an_unknown_key():
     ("Reported cases include NTRK2 fusions with KIF5A or AGBL4.", ["KIF5A::NTRK2", "AGBL4::NTRK2"]),
     ("NGS identified ALK rearranged with TPM3.", ["TPM3::ALK"]),
     ("She had an ALK fusion with TP53 co-mutation.", []),
+    ("NTRK2 fusions with KIF5A, and the TPR-NTRK1 fusion, are known.",
+     ["KIF5A::NTRK2", "TPR::NTRK1"]),
 ])
 def test_fusions_named_by_phrases(sentence, expected):
     assert named(sentence) == expected
