@@ -680,10 +680,12 @@ REARRANGED_LIST_JOIN = re.compile(r"\s*-?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or
 @lru_cache(maxsize=1)
 def rearranged_patterns() -> tuple[re.Pattern, re.Pattern]:
     """A fusion word after a gene ("ALK rearrangement", "ALK-rearranged", "the ALK gene was
-    rearranged", "KMT2A-r"), matched from the gene's end; and one before it ("rearrangement
+    rearranged", "KMT2A-r", "KMT2A (MLL) rearrangement": an alias or locus in brackets may
+    stand between), matched from the gene's end; and one before it ("rearrangement
     of ALK", "translocations involving KMT2A", "a rearranged ROS1"), searched up to its start."""
     words = alternatives(fusion_rules().fusion_words)
-    after = re.compile(rf"[\s-]*(?:gene\s+)?(?:(?:is|was|were|are|been|being)\s+)?(?:{words})\b"
+    after = re.compile(rf"(?:\s*\([A-Za-z0-9.-]{{1,12}}\))?[\s-]*(?:gene\s+)?"
+                       rf"(?:(?:is|was|were|are|been|being)\s+)?(?:{words})\b"
                        r"|-r\b", re.IGNORECASE)
     before = re.compile(r"\b(?:(?:rearrangements?|translocations?|fusions?)\s+(?:of|involving|"
                         r"affecting)|rearranged)\s+(?:the\s+)?$", re.IGNORECASE)

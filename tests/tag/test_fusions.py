@@ -73,6 +73,9 @@ def test_genes_followed_by_a_rearrangement_word_are_rearranged(nlp):
     text = "An IGFBP5 fusion and an ALK gene rearrangement; ALK inhibitors."
     genes = tags_of_type(nlp(text), "gene")
     assert [t.normalised for t in find_rearranged(text, genes)] == ["IGFBP5", "ALK"]
+    # an alias or locus in brackets between the gene and the word
+    assert [m.normalised for m in tagged("FISH showed a KMT2A (MLL) rearrangement.")
+            if m.type == "rearranged_gene"] == ["KMT2A"]
 
 
 def test_orientation_keeps_a_partner_first_order():
@@ -256,6 +259,7 @@ def test_a_transcript_that_prefixes_a_variant_is_no_fusion_detail():
     ("There was no ROS-1 rearrangement.", []),
     ("The biopsy was negative for ALK rearrangement.", []),
     ("FISH showed no evidence of an ALK rearrangement.", []),
+    ("The tumour lacked ALK, ROS1 and RET rearrangements.", []),
     ("Patients with no response had an ALK rearrangement.", ["ALK"]),
 ])
 def test_genes_the_text_says_are_not_rearranged_are_not(sentence, rearranged):
