@@ -731,6 +731,19 @@ def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
     return list(found.values())
 
 
+def rearranged_in_fusion_cells(cells: list[tuple[int, int, str]], genes: list[Tag],
+                               fusions: list[Tag]) -> list[Tag]:
+    """Genes alone in a cell of a fusion column ("ALK (partner unknown)" under "Fusion"):
+    rearranged, with no partner that row names."""
+    found = []
+    for start, end in fusion_column_cells(cells):
+        if any(start <= f.start < end for f in fusions if f.type == "fusion"):
+            continue
+        found += [Tag("rearranged_gene", g.start, g.end, g.normalised, "rearranged.fusion_cell")
+                  for g in genes if start <= g.start and g.end <= end]
+    return found
+
+
 # A protein's size printed before its fusion ("p190 BCR-ABL1") names the fusion's protein
 PROTEIN_SIZE = re.compile(r"p\d{2,3}")
 
@@ -767,7 +780,9 @@ class FusionTagger:
         known = {(tag.start, tag.end) for tag in resolved_genes(doc)}
         new_genes = [t for t in fusions if t.type != "gene" or (t.start, t.end) not in known]
         add_tags(doc, new_genes)
-        add_tags(doc, find_rearranged(text, resolved_genes(doc)))
+        genes = resolved_genes(doc)
+        add_tags(doc, find_rearranged(text, genes)
+                 + rearranged_in_fusion_cells(table_cells(doc), genes, fusions))
         return doc
 
 

@@ -186,6 +186,16 @@ def test_pairs_in_a_fusion_column_are_fusions():
     assert named(text.replace("Fusion", "Markers")) == []
 
 
+def test_a_gene_alone_in_a_fusion_column_is_rearranged():
+    text = ("Table 2. Reported cases\n\n"
+            "Case\tFusion\tIHC\n"
+            "1\tALK (partner unknown)\tALK+\n"
+            "2\tEML4-ALK\tALK+\n\n")
+    rearranged = [(m.normalised, m.rule) for m in tagged(text) if m.type == "rearranged_gene"]
+    # row 1 only: row 2 names the partner; the IHC column is no fusion column
+    assert rearranged == [("ALK", "rearranged.fusion_cell")]
+
+
 def test_a_partner_cell_resolved_only_through_an_alias_stays_unresolved():
     # "CTCL" is formally an HGNC alias of TSPYL2; printed as an ALK partner it is no gene
     text = PARTNER_TABLE.replace("SQTSM1", "CTCL")
