@@ -87,7 +87,8 @@ SUSPENDED_PARTNER = re.compile(rf"(?<![A-Za-z0-9])({GENE_WORD})\s*[-–]\s*(?:,\
                                rf"\s+(?:and|or)\s+)$")
 # "fusion of the EML4 gene and the ALK gene", "translocation between X and Y" (before the
 # first gene, then between both); not "translocation of BAD and BAX" (to the mitochondria)
-FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\b(?:translocations?|rearrangements?)\s+"
+FUSION_OF = re.compile(r"(?:\bfusions?(?:\s+(?:genes?|transcripts?|proteins?))?\s+(?:of|between)|"
+                       r"\b(?:translocations?|rearrangements?)\s+"
                        r"between)\s+(?:the\s+)?$", re.IGNORECASE)
 FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?", re.IGNORECASE)
 FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
@@ -102,10 +103,14 @@ PAIR_FOLLOWS = re.compile(r"\s*(?:::|[-–/:])\s*[A-Za-z0-9]")
 PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)"
                               r"(?:(?:to|with)\s+)?(?:the\s+)?", re.IGNORECASE)
 # "STRN exon 3 to the C-terminus of ALK exon 20", "FUS exon 7-ERG exon 11"
-EXONS_JOINED = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})[ab]?(?:\s*(?:::|:|-|–)\s*"
+# "EML4 (exon 13)-ALK (exon 20)"; "fusion of EML4 exon 13 and ALK exon 20" (with "and" only
+# after "fusion of/between")
+EXONS_JOINED = re.compile(r"\s*(?P<bracket>\(\s*)?exon\s+(?P<exon>\d{1,3})[ab]?(?(bracket)\s*\))"
+                          r"(?:\s*(?P<mark>::|:|-|–)\s*"
                           r"|\s+(?:(?:is\s+|was\s+)?(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?"
-                          r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?)", re.IGNORECASE)
-EXON_AFTER = re.compile(r"\s+exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
+                          r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?|(?P<both>\s+and\s+(?:the\s+)?))",
+                          re.IGNORECASE)
+EXON_AFTER = re.compile(r"\s*(?P<bracket>\(\s*)?exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
 # "exon 7 of FUS (fused in-frame) to exon 11 of ERG"; "and" joins the two only after "between" ("a fusion
 # between exon 9 of ZCCHC8 and exon 35 of ROS1"), elsewhere it may list mutation sites
 EXON_OF_BEFORE = re.compile(r"(?P<between>\bbetween\s+)?\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+"
@@ -449,6 +454,9 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
             continue
         hub = None
         joined = EXONS_JOINED.fullmatch(between)
+        if joined and joined.group("both") and not FUSION_OF.search(text, max(0, first.start - 40),
+                                                                      first.start):
+            joined = None
         exon_after = EXON_AFTER.match(text, second.end)
         exon_of = EXON_OF_BETWEEN.fullmatch(between)
         exon_before = EXON_OF_BEFORE.search(text, max(0, first.start - 40), first.start)
@@ -457,7 +465,10 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
         pair = (gene_partner(first, text), gene_partner(second, text))
         if (joined and exon_after) or (exon_of and exon_before):
             sentence = sentence_bounds(text, first.start)
-            if not join_words.search(text, *sentence):
+            # "EML4 (exon 13)-ALK (exon 20)" is a fusion by its form alone
+            bracketed = (joined and exon_after and joined.group("mark") and joined.group("bracket")
+                         and exon_after.group("bracket"))
+            if not bracketed and not join_words.search(text, *sentence):
                 continue
             exons = ((joined.group("exon"), exon_after.group("exon")) if joined and exon_after
                      else (exon_before.group("exon"), exon_of.group("exon")))

@@ -96,6 +96,7 @@ def test_the_rule_file_rejects_an_unknown_key():
     ("In this tumour, NAB2 was fused to STAT6.", ["NAB2::STAT6"]),
     ("The fusion of the ALK gene and the KIF5B gene was confirmed.", ["KIF5B::ALK"]),
     ("A translocation between the ETV6 and NTRK3 genes was found.", ["ETV6::NTRK3"]),
+    ("RNA-seq showed a fusion transcript between LMNA and NTRK1.", ["LMNA::NTRK1"]),
     # proteins moving into an organelle are no fusion
     ("Stress caused the translocation of BAD and BAX to the mitochondria.", []),
     # a translocation printed before a pair names it as a fusion
@@ -126,6 +127,8 @@ def test_fusions_named_by_phrases(sentence, expected):
      (9, 35)),
     ("RNA sequencing showed exon 17 of FGFR3 fused in-frame to exon 11 of TACC3.", "FGFR3::TACC3",
      (17, 11)),
+    ("Archer FusionPlex identified EML4 (exon 13)-ALK (exon 20).", "EML4::ALK", (13, 20)),
+    ("The fusion of EML4 exon 6 and ALK exon 20 was confirmed.", "EML4::ALK", (6, 20)),
 ])
 def test_exons_joined_across_two_genes_give_the_order_and_the_exons(sentence, name, exons):
     assert stated(sentence) == [(name, {"five_prime_exon": exons[0], "three_prime_exon": exons[1]})]
@@ -134,6 +137,8 @@ def test_exons_joined_across_two_genes_give_the_order_and_the_exons(sentence, na
 def test_exons_of_two_genes_listed_with_and_are_joined_only_after_between():
     assert named("No fusion was found; deletions in exon 19 of EGFR and exon 2 of KRAS were "
                  "absent.") == []
+    assert named("Mutations in EGFR exon 19 and KRAS exon 2 were absent; no fusion was found.") == []
+    assert named("EGFR (exon 19) and KRAS (exon 2) were sequenced.") == []
 
 
 def test_listed_fusion_partners_of_a_kinase_go_five_prime():
