@@ -76,8 +76,8 @@ FINDING_BEFORE = re.compile(r"\b(?:(?:positive|negative)\s+for|detected|identifi
                             r"confirmed|demonstrated|harbou?r(?:ed|ing|s)?|carr(?:ied|ying|ies))\s+"
                             r"(?:(?:the|an?)\s+)?$", re.IGNORECASE)
 # ... when the pair ends the finding (not "showed MSH2-MSH6 loss", "carried BRCA1-BRCA2 mutations")
-FINDING_AFTER = re.compile(r"\s*(?:[.,;:()\[\]]|$)|\s+(?:by|in|on|at|and|or|was|were|is|with|from|using)\b",
-                           re.IGNORECASE)
+FINDING_AFTER = re.compile(r"\s*(?:[.,;:()\[\]]|$)"
+                           r"|\s+(?:by|in|on|at|and|or|was|were|is|with|from|using)\b", re.IGNORECASE)
 # Earlier in the sentence of a pair of genes, a translocation names the pair as its fusion:
 # "The t(8;21) is found in de novo AML and results in RUNX1-RUNX1T1".
 TRANSLOCATION_BEFORE = re.compile(rf"{TRANSLOCATION}[^.;\n]*$")
@@ -111,8 +111,9 @@ EXONS_JOINED = re.compile(r"\s*(?P<bracket>\(\s*)?exon\s+(?P<exon>\d{1,3})[ab]?(
                           r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?|(?P<both>\s+and\s+(?:the\s+)?))",
                           re.IGNORECASE)
 EXON_AFTER = re.compile(r"\s*(?P<bracket>\(\s*)?exon\s+(?P<exon>\d{1,3})(?![0-9])", re.IGNORECASE)
-# "exon 7 of FUS (fused in-frame) to exon 11 of ERG"; "and" joins the two only after "between" ("a fusion
-# between exon 9 of ZCCHC8 and exon 35 of ROS1"), elsewhere it may list mutation sites
+# "exon 7 of FUS (fused in-frame) to exon 11 of ERG"; "and" joins the two only after
+# "between" ("a fusion between exon 9 of ZCCHC8 and exon 35 of ROS1"), elsewhere it may
+# list mutation sites
 EXON_OF_BEFORE = re.compile(r"(?P<between>\bbetween\s+)?\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+"
                             r"(?:the\s+)?$", re.IGNORECASE)
 EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|(?:\s+(?:(?:is|was)\s+)?(?:fused|joined|linked))?"
