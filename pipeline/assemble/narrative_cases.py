@@ -212,9 +212,11 @@ def named_with_metastases(site: Mention, sites: list[Mention], text: str,
 
 def implied_fusions(text: str, mentions: list[Mention], rules: StoryRules) -> dict[str, list[Mention]]:
     """Cytogenetic notation -> the fusions a sentence ties to it ("inv(16) resulting in
-    CBFB-MYH11 fusion"), so a patient with the notation has the fusion."""
+    CBFB-MYH11 fusion"), so a patient with the notation has the fusion; not a fusion the
+    sentence rules out ("negative for PML/RARA, but ... ZBTB16-RARA from t(11;17)")."""
     tied: dict[str, list[Mention]] = {}
-    fusions_ = [m for m in mentions if m.type == "fusion" and m.fusion and m.in_scope]
+    fusions_ = [m for m in mentions if m.type == "fusion" and m.fusion and m.in_scope
+                and "negated" not in m.modifiers]
     # a sentence naming several fusions is searched once
     notations = {sentence: [match.group(0).lower() for match in rules.notation.finditer(sentence)]
                  for sentence in {m.sentence for m in fusions_}}

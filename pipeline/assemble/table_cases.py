@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.assemble.entities import unique
+from pipeline.assemble.entities import merge_fusions, unique
 from pipeline.assemble.spans import Placed
 from pipeline.assemble.therapies import (NULL_WORD, Line, first_response, therapy_evidence,
                                          treatments, within)
@@ -261,7 +261,7 @@ def row_case(text: str, row: TableRow, mentions: list[Mention], context: TableCo
         sex=patient.patient.sex if patient else None,
         diagnosis=diagnosis,
         primary_site=site,
-        fusions=unique([m.fusion for m in fusions], key=lambda f: f.name),
+        fusions=merge_fusions(m.fusion for m in fusions),  # with the exons the row states
         rearranged_genes=unique(m.normalised for m in rearranged),
         variants=unique([Variant(gene=m.variant.gene, hgvs=m.variant.hgvs) for m in variants],
                         key=lambda v: (v.gene, v.hgvs)),

@@ -71,6 +71,14 @@ PRECEDING_CUE = re.compile(
     rf"(?:{TRANSLOCATION}[\s,;:/]*(?:(?:resulting in|leading to|producing|creating|forming|with|"
     rf"and)\s+)?|\bfusions?\s+(?:of|between)\s+|\b(?:fusion|chimeric)\s+(?:genes?|transcripts?|"
     rf"proteins?)\s+)(?:(?:the|an?)\s+)?$", re.IGNORECASE)
+# Right before a hyphenated pair, a test result or finding names it as a fusion: "RT-PCR
+# detected PML-RARA", "positive for CBFB-MYH11" (not a slash: "positive for AE1/AE3" lists)
+FINDING_BEFORE = re.compile(r"\b(?:(?:positive|negative)\s+for|detected|identified|revealed|showed|"
+                            r"confirmed|demonstrated|harbou?r(?:ed|ing|s)?|carr(?:ied|ying|ies))\s+"
+                            r"(?:(?:the|an?)\s+)?$", re.IGNORECASE)
+# ... when the pair ends the finding (not "showed MSH2-MSH6 loss", "carried BRCA1-BRCA2 mutations")
+FINDING_ENDS = re.compile(r"\s*(?:[.,;:()\[\]]|$)"
+                           r"|\s+(?:by|in|on|at|and|or|was|were|is|with|from|using)\b", re.IGNORECASE)
 # Earlier in the sentence of a pair of genes, a translocation names the pair as its fusion:
 # "The t(8;21) is found in de novo AML and results in RUNX1-RUNX1T1".
 TRANSLOCATION_BEFORE = re.compile(rf"{TRANSLOCATION}[^.;\n]*$")
@@ -79,18 +87,20 @@ TRANSLOCATION_REACH = 150
 SUSPENDED_PARTNER = re.compile(rf"(?<![A-Za-z0-9])({GENE_WORD})\s*[-–]\s*(?:,\s*(?:and\s+|or\s+)?|"
                                rf"\s+(?:and|or)\s+)$")
 # "fusion of the EML4 gene and the ALK gene", "translocation between X and Y", "a fusion
-# involving ROS1 and CD74" (before the first gene, then between both); not "translocation of
+# transcript between LMNA and NTRK1", "a fusion involving ROS1 and CD74" (before the first gene, then between both); not "translocation of
 # BAD and BAX" (to the mitochondria), nor "fusions involving FGFR1 and NTRK3" (of either), nor
 # two kinases ("fusion of ALK and ROS1")
-FUSION_OF = re.compile(r"(?:\bfusions?\s+(?:of|between)|\bfusion\s+involving|\b(?:translocations?|"
+FUSION_OF = re.compile(r"(?:\bfusions?(?:\s+(?:genes?|transcripts?|proteins?))?\s+(?:of|between)|"
+                       r"\bfusion\s+involving|\b(?:translocations?|"
                        r"rearrangements?)\s+between)\s+(?:the\s+)?$", re.IGNORECASE)
 FUSION_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:and|with|to)\s+(?:the\s+)?", re.IGNORECASE)
 FUSED_TO_BETWEEN = re.compile(r"(?:\s+genes?)?\s+(?:(?:is|was|were|being|are)\s+)?fused\s+"
                               r"(?:in[- ]frame\s+)?(?:to|with)\s+(?:the\s+)?", re.IGNORECASE)
-# "an ALK fusion with EML4", "a RET rearrangement with KIF5B as partner", "ROS1 fusion (partner
-# EZR)": the gene named with the fusion word is fused to the next, unless a finding of its own
+# "an ALK fusion with EML4", "a RET rearrangement with KIF5B as partner", "ALK rearranged with
+# TPM3", "ROS1 fusion (partner EZR)": the gene named with the fusion word is fused to the next, unless a finding of its own
 # follows that one ("an ALK fusion with TP53 mutation")
-FUSION_WITH_BETWEEN = re.compile(r"(?:\s+genes?)?[\s-]+(?:fusions?|rearrangements?|translocations?)"
+FUSION_WITH_BETWEEN = re.compile(r"(?:\s+genes?)?[\s-]+(?:(?:is|was|were|being|are)\s+)?"
+                                 r"(?:fusions?|rearrangements?|rearranged|translocations?)"
                                  r"(?:\s+(?:with|to)\s+(?:the\s+)?|\s*\(\s*(?:fusion\s+)?"
                                  r"partners?\s*[:,]?\s*)", re.IGNORECASE)
 FINDING_AFTER = re.compile(r"[\s-]+(?:mutations?|mutated|co-?mutations?|amplifications?|amplified|"
@@ -99,13 +109,14 @@ FINDING_AFTER = re.compile(r"[\s-]+(?:mutations?|mutated|co-?mutations?|amplific
                            r"[pc]\.|[A-Z]\d+\w*)\b",
                            re.IGNORECASE)
 WITH_OR_TO = re.compile(r"\b(?:with|to)\b", re.IGNORECASE)
+PAIR_FOLLOWS = re.compile(r"\s*(?:::|[-–/:])\s*[A-Za-z0-9]")
 # further partners listed after a fusion phrase: "... with CAPZA2 and ST7", "... to EML4 or to KIF5B"
 PHRASE_LIST_JOIN = re.compile(r"(?:\s+genes?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)"
                               r"(?:(?:to|with)\s+)?(?:the\s+)?", re.IGNORECASE)
 # "STRN exon 3 to the C-terminus of ALK exon 20", "FUS exon 7-ERG exon 11"
 # (each exon perhaps in brackets: "TPM3 (exon 7)-NTRK1 (exon 10)")
 EXONS_JOINED = re.compile(r"\s+(?P<open>\()?exon\s+(?P<exon>\d{1,3})[ab]?(?(open)\))"
-                          r"(?:\s*(?:::|:|-|–)\s*"
+                          r"(?:\s*(?P<mark>::|:|-|–)\s*"
                           r"|\s+(?:(?:is\s+|was\s+)?(?:fused|joined|linked)\s+(?:in[- ]frame\s+)?)?"
                           r"(?:to|with)\s+(?:[^.;\n]{0,40}?\s)?"
                           r"|(?P<conjunction>\s+and\s+(?:the\s+)?))", re.IGNORECASE)
@@ -119,7 +130,8 @@ EXON_AFTER = re.compile(r"\s+(?P<open>\()?exon\s+(?P<exon>\d{1,3})(?![0-9])(?(op
 # "exon 7 of FUS to exon 11 of ERG"; "a fusion between exon 13 of EML4 and exon 20 of ALK"
 # (an "and" joins the two only after JOINING_BEFORE: "exon 19 of EGFR and exon 2 of KRAS" lists)
 EXON_OF_BEFORE = re.compile(r"\bexon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|\s+to\s+|\s+with\s+|(?P<conjunction>"
+EXON_OF_BETWEEN = re.compile(r"(?:\s+genes?)?\s*(?:::|:|-|–|(?:\s+(?:(?:is|was)\s+)?(?:fused|joined|"
+                             r"linked))?(?:\s+in[- ]frame)?\s+(?:to|with)\s+|(?P<conjunction>"
                              r"\s+and\s+))\s*(?:the\s+)?exon\s+(?P<exon>\d{1,3})[ab]?\s+of\s+"
                              r"(?:the\s+)?", re.IGNORECASE)
 LIST_INTRO = re.compile(r"[\s,:;(]*(?:(?:including|includes|include|such as|e\.g\.|namely|like|"
@@ -231,6 +243,7 @@ class Cues(NamedTuple):
     join: re.Pattern  # "STRN exon 3 to ALK exon 20" joins exons only in a sentence with one
     partner: re.Pattern  # "fusion partners" before a list of genes
     partner_word: re.Pattern  # "partner" in a table header
+    fusion_word: re.Pattern  # "fusion" in a table header: the column's pairs are fusions
     breakpoint: re.Pattern  # makes a bare position a breakpoint
 
 
@@ -247,7 +260,8 @@ def cues() -> Cues:
     rules = fusion_rules()
     # partner cues are sought in whole texts, the others in a sentence or a header
     return Cues(words_pattern(list(rules.join_words)), first_scanned_words(list(rules.partner_cues)),
-                words_pattern(list(rules.partner_words)), words_pattern(list(rules.breakpoint_words)))
+                words_pattern(list(rules.partner_words)), words_pattern(list(rules.fusion_words)),
+                words_pattern(list(rules.breakpoint_words)))
 
 
 @lru_cache(maxsize=1)
@@ -336,9 +350,39 @@ def around_hub(partner: Partner, hub: Partner, rules: FusionRules) -> tuple[Part
 # ----------------------------------------------------------------- finding fusions
 
 
-def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules) -> list[Hit]:
+def fusion_column_cells(cells: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """(start, end) of the cells under a header with a fusion word ("Fusion", "Gene
+    fusion", "Rearrangement"), in text order: a pair printed there is named as a fusion
+    ("EWSR1-ERG" in a table of reported cases)."""
+    fusion_word = cues().fusion_word
+    return [(start, end) for start, end, header in cells if fusion_word.search(header)]
+
+
+def in_cells(cells: list[tuple[int, int]], start: int, end: int) -> bool:
+    index = bisect.bisect_right(cells, start, key=lambda cell: cell[0]) - 1
+    return index >= 0 and end <= cells[index][1]
+
+
+def listed_before_a_fusion_word(text: str, matches: list[re.Match]) -> set[int]:
+    """Starts of the pairs a fusion word follows, directly or after further pairs listed
+    with them: "ETV6-RUNX1, TCF3-PBX1 and KMT2A-AFF1 fusions" names all three."""
+    named: set[int] = set()
+    for index in range(len(matches) - 1, -1, -1):
+        match = matches[index]
+        after = matches[index + 1] if index + 1 < len(matches) else None
+        if fusion_word_pattern().match(text, match.end()) or (
+                after is not None and after.start() in named
+                and LIST_SEPARATOR.fullmatch(text, match.end(), after.start())):
+            named.add(match.start())
+    return named
+
+
+def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules,
+               fusion_cells: list[tuple[int, int]] = ()) -> list[Hit]:
     hits: list[Hit] = []
-    for match in pair_matches(text):
+    matches = pair_matches(text)
+    before_fusion_word = listed_before_a_fusion_word(text, matches)
+    for match in matches:
         left_printed, separator, right_printed = match.groups()
         left, right = resolve_partner(left_printed, lexicon), resolve_partner(right_printed, lexicon)
         # a partner that is no symbol is kept as printed only 5' of a kinase or in "::"
@@ -350,11 +394,15 @@ def find_pairs(text: str, lexicon: GeneLexicon, rules: FusionRules) -> list[Hit]
             continue  # "ALK/ROS1 rearrangement": either kinase, no fusion of the two
         oriented = bool({left, right} & rules.oriented)
         # named as a fusion by the words around it; only looked for where it decides
-        named = bool(fusion_word_pattern().match(text, match.end())) or (
+        named = (match.start() in before_fusion_word
+                 or in_cells(fusion_cells, match.start(), match.end())) or (
             (separator == "/" or (separator != "::" and not oriented))
             and (bool(PRECEDING_CUE.search(text, max(0, match.start() - 80), match.start()))
                  or (left is not None and right is not None
-                     and translocation_before(text, match.start()))))
+                     and (translocation_before(text, match.start())
+                          or (separator in "-–" and FINDING_ENDS.match(text, match.end())
+                              and FINDING_BEFORE.search(text, max(0, match.start() - 40),
+                                                        match.start()))))))
         if separator == "/" and not named:
             continue
         named_as_fusion = named and left is not None and right is not None
@@ -416,8 +464,10 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
         if first.normalised == second.normalised or second.start - first.end > 80:
             continue
         between = text[first.end:second.start]
-        if hub is not None and PHRASE_LIST_JOIN.fullmatch(between):
-            # "fusions of MET with CAPZA2 and ST7", "ALK fused to EML4 or to KIF5B"
+        if (hub is not None and PHRASE_LIST_JOIN.fullmatch(between)
+                and not PAIR_FOLLOWS.match(text, second.end)):
+            # "fusions of MET with CAPZA2 and ST7", "ALK fused to EML4 or to KIF5B"; not
+            # a gene printed in a pair of its own ("..., and the TPR-NTRK1 fusion")
             hits.append(Hit(second.start, second.end, gene_partner(hub, text),
                             gene_partner(second, text), "fusion.phrase"))
             continue
@@ -435,7 +485,13 @@ def find_phrases(text: str, genes: list[Tag], rules: FusionRules) -> list[Hit]:
         pair = (gene_partner(first, text), gene_partner(second, text))
         if (joined and exon_after) or (exon_of and exon_before):
             sentence = sentence_bounds(text, first.start)
-            if not (join_words.search(text, *sentence) or "::" in between):  # "::" says fusion
+            # "::" says fusion, and so does a mark between bracketed exons ("EML4 (exon
+            # 13)-ALK (exon 20)"), unless a finding follows ("EGFR (exon 19)-KRAS (exon 2)
+            # mutations")
+            bracketed = (joined and exon_after and joined.group("mark") and joined.group("open")
+                         and exon_after.group("open")
+                         and not FINDING_AFTER.match(text, exon_after.end()))
+            if not (join_words.search(text, *sentence) or "::" in between or bracketed):
                 continue
             exons = ((joined.group("exon"), exon_after.group("exon")) if joined and exon_after
                      else (exon_before.group("exon"), exon_of.group("exon")))
@@ -664,7 +720,8 @@ def find_fusions(text: str, lexicon: GeneLexicon, genes: Iterable[Tag] = (),
     body cells as (start, end, column header)."""
     rules = fusion_rules()
     genes = distinct_genes(genes)
-    anchors = (find_pairs(text, lexicon, rules) + find_greek_pairs(text, genes, rules)
+    anchors = (find_pairs(text, lexicon, rules, fusion_column_cells(list(cells)))
+               + find_greek_pairs(text, genes, rules)
                + find_phrases(text, genes, rules)
                + find_partner_lists(text, genes, rules)
                + find_table_partners(text, list(cells), genes, lexicon, rules))
@@ -683,10 +740,12 @@ REARRANGED_LIST_JOIN = re.compile(r"\s*-?\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or
 @lru_cache(maxsize=1)
 def rearranged_patterns() -> tuple[re.Pattern, re.Pattern]:
     """A fusion word after a gene ("ALK rearrangement", "ALK-rearranged", "the ALK gene was
-    rearranged", "KMT2A-r"), matched from the gene's end; and one before it ("rearrangement
+    rearranged", "KMT2A-r", "KMT2A (MLL) rearrangement": an alias or locus in brackets may
+    stand between), matched from the gene's end; and one before it ("rearrangement
     of ALK", "translocations involving KMT2A", "a rearranged ROS1"), searched up to its start."""
     words = alternatives(fusion_rules().fusion_words)
-    after = re.compile(rf"[\s-]*(?:gene\s+)?(?:(?:is|was|were|are|been|being)\s+)?(?:{words})\b"
+    after = re.compile(rf"(?:\s*\([A-Za-z0-9.-]{{1,12}}\))?[\s-]*(?:gene\s+)?"
+                       rf"(?:(?:is|was|were|are|been|being)\s+)?(?:{words})\b"
                        r"|-r\b", re.IGNORECASE)
     before = re.compile(r"\b(?:(?:rearrangements?|translocations?|fusions?)\s+(?:of|involving|"
                         r"affecting)|rearranged)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -732,6 +791,19 @@ def find_rearranged(text: str, genes: list[Tag]) -> list[Tag]:
     return list(found.values())
 
 
+def rearranged_in_fusion_cells(cells: list[tuple[int, int, str]], genes: list[Tag],
+                               fusions: list[Tag]) -> list[Tag]:
+    """Genes alone in a cell of a fusion column ("ALK (partner unknown)" under "Fusion"):
+    rearranged, with no partner that row names."""
+    found = []
+    for start, end in fusion_column_cells(cells):
+        if any(start <= f.start < end for f in fusions if f.type == "fusion"):
+            continue
+        found += [Tag("rearranged_gene", g.start, g.end, g.normalised, "rearranged.fusion_cell")
+                  for g in genes if start <= g.start and g.end <= end]
+    return found
+
+
 # A protein's size printed before its fusion ("p190 BCR-ABL1") names the fusion's protein
 PROTEIN_SIZE = re.compile(r"p\d{2,3}")
 
@@ -768,7 +840,9 @@ class FusionTagger:
         known = {(tag.start, tag.end) for tag in resolved_genes(doc)}
         new_genes = [t for t in fusions if t.type != "gene" or (t.start, t.end) not in known]
         add_tags(doc, new_genes)
-        add_tags(doc, find_rearranged(text, resolved_genes(doc)))
+        genes = resolved_genes(doc)
+        add_tags(doc, find_rearranged(text, genes)
+                 + rearranged_in_fusion_cells(table_cells(doc), genes, fusions))
         return doc
 
 

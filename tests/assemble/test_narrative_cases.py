@@ -175,6 +175,11 @@ def test_a_patient_has_the_fusion_the_document_ties_to_its_translocation(tmp_pat
               "54-year-old woman whose karyotype showed t(9;22). She received imatinib.\n")
     case = case_of(tmp_path, report)
     assert [f.name for f in case.fusions] == ["BCR::ABL1"]
+    # a fusion the sentence of the translocation rules out is not tied to it
+    report = ("Abstract\nWe report a 71-year-old man with leukemia. FISH was negative for "
+              "PML/RARA rearrangement, but RNA sequencing revealed a ZBTB16-RARA fusion "
+              "resulting from t(11;17)(q23;q21). He received idarubicin.\n")
+    assert [f.name for f in case_of(tmp_path, report).fusions] == ["ZBTB16::RARA"]
 
 
 def test_a_negated_alteration_is_not_the_patients_and_a_lone_variant_takes_the_only_gene(tmp_path):

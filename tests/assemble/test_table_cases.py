@@ -111,3 +111,16 @@ def test_a_row_changes_only_its_own_copy_of_the_caption_line():
     assert (shared.therapy.drugs, shared.therapy.response, shared.evidence,
             shared.response_evidence) == (["crizotinib"], None, ["m1"], [])
     assert row_copy(shared) == shared  # a copy of the same line as it was read
+
+
+def test_a_row_s_fusion_keeps_the_exons_the_row_states(tmp_path):
+    review = ("Alectinib in lung cancer: a review\n\nAbstract\n\nWe review cases.\n\n"
+              "Table 1: Published patients with ALK-rearranged lung cancer\n\n"
+              "Case\tAge\tFusion\tMethod\tResponse\n"
+              "1\t52\tEML4-ALK (E13;A20)\tNGS\tPR\n"
+              "2\t61\tSTRN-ALK\tRT-PCR\tCR\n")
+    cases, _ = cases_of(tmp_path, review)
+    first, second = cases["table1-row1"], cases["table1-row2"]
+    assert [(f.name, f.five_prime_exon, f.three_prime_exon) for f in first.fusions] == [
+        ("EML4::ALK", 13, 20)]
+    assert [(f.name, f.five_prime_exon) for f in second.fusions] == [("STRN::ALK", None)]

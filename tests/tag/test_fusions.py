@@ -73,6 +73,9 @@ def test_genes_followed_by_a_rearrangement_word_are_rearranged(nlp):
     text = "An IGFBP5 fusion and an ALK gene rearrangement; ALK inhibitors."
     genes = tags_of_type(nlp(text), "gene")
     assert [t.normalised for t in find_rearranged(text, genes)] == ["IGFBP5", "ALK"]
+    # an alias or locus in brackets between the gene and the word
+    assert [m.normalised for m in tagged("FISH showed a KMT2A (MLL) rearrangement.")
+            if m.type == "rearranged_gene"] == ["KMT2A"]
 
 
 def test_orientation_keeps_a_partner_first_order():
@@ -93,6 +96,7 @@ def test_the_rule_file_rejects_an_unknown_key():
     ("In this tumour, NAB2 was fused to STAT6.", ["NAB2::STAT6"]),
     ("The fusion of the ALK gene and the KIF5B gene was confirmed.", ["KIF5B::ALK"]),
     ("A translocation between the ETV6 and NTRK3 genes was found.", ["ETV6::NTRK3"]),
+    ("RNA-seq showed a fusion transcript between LMNA and NTRK1.", ["LMNA::NTRK1"]),
     # proteins moving into an organelle are no fusion
     ("Stress caused the translocation of BAD and BAX to the mitochondria.", []),
     # a translocation printed before a pair names it as a fusion
@@ -113,6 +117,12 @@ def test_the_rule_file_rejects_an_unknown_key():
     ("Exon 19 of EGFR and exon 2 of KRAS were sequenced; no fusion was found.", []),
     ("EGFR (exon 19)-KRAS (exon 2) mutations were sought.", []),
     ("The fusion assay covered EGFR exon 19 and KRAS exon 2.", []),
+    # a gene's fusion or rearrangement "with" partners that end the phrase
+    ("Reported cases include NTRK2 fusions with KIF5A or AGBL4.", ["KIF5A::NTRK2", "AGBL4::NTRK2"]),
+    ("NGS identified ALK rearranged with TPM3.", ["TPM3::ALK"]),
+    ("She had an ALK fusion with TP53 co-mutation.", []),
+    ("NTRK2 fusions with KIF5A, and the TPR-NTRK1 fusion, are known.",
+     ["KIF5A::NTRK2", "TPR::NTRK1"]),
 ])
 def test_fusions_named_by_phrases(sentence, expected):
     assert named(sentence) == expected
@@ -133,9 +143,22 @@ def test_fusions_named_by_phrases(sentence, expected):
      (19, 34)),
     # exons joined back the printed order: no established orientation is forced
     ("The transcript fused ALK exon 19 to EML4 exon 21.", "ALK::EML4", (19, 21)),
+    ("NGS showed a novel fusion between exon 9 of ZCCHC8 and exon 35 of ROS1.", "ZCCHC8::ROS1",
+     (9, 35)),
+    ("RNA sequencing showed exon 17 of FGFR3 fused in-frame to exon 11 of TACC3.", "FGFR3::TACC3",
+     (17, 11)),
+    ("Archer FusionPlex identified EML4 (exon 13)-ALK (exon 20).", "EML4::ALK", (13, 20)),
+    ("The fusion of EML4 exon 6 and ALK exon 20 was confirmed.", "EML4::ALK", (6, 20)),
 ])
 def test_exons_joined_across_two_genes_give_the_order_and_the_exons(sentence, name, exons):
     assert stated(sentence) == [(name, {"five_prime_exon": exons[0], "three_prime_exon": exons[1]})]
+
+
+def test_exons_of_two_genes_listed_with_and_are_joined_only_after_between():
+    assert named("No fusion was found; deletions in exon 19 of EGFR and exon 2 of KRAS were "
+                 "absent.") == []
+    assert named("Mutations in EGFR exon 19 and KRAS exon 2 were absent; no fusion was found.") == []
+    assert named("EGFR (exon 19) and KRAS (exon 2) were sequenced.") == []
 
 
 def test_listed_fusion_partners_of_a_kinase_go_five_prime():
@@ -176,6 +199,26 @@ def test_a_partner_column_makes_each_cell_a_partner_of_the_header_gene():
     assert fusions_["SQTSM1::ALK"].unresolved
     assert [m.normalised for m in mentions if m.type == "unresolved_gene"] == ["SQTSM1"]
     assert ("EML4::ALK", {"five_prime_exon": 13, "three_prime_exon": 20}) in stated(PARTNER_TABLE)
+
+
+def test_pairs_in_a_fusion_column_are_fusions():
+    text = ("Table 1. Reported cases\n\n"
+            "Case\tAge/Sex\tFusion\tOutcome\n"
+            "1\t25/F\tEWSR1-ERG\tDead\n"
+            "2\t30/M\tHEY1-NCOA2\tAlive\n\n")
+    assert named(text) == ["EWSR1::ERG", "HEY1::NCOA2"]
+    # the same pair in another column, or in prose without a fusion word, names no fusion
+    assert named(text.replace("Fusion", "Markers")) == []
+
+
+def test_a_gene_alone_in_a_fusion_column_is_rearranged():
+    text = ("Table 2. Reported cases\n\n"
+            "Case\tFusion\tIHC\n"
+            "1\tALK (partner unknown)\tALK+\n"
+            "2\tEML4-ALK\tALK+\n\n")
+    rearranged = [(m.normalised, m.rule) for m in tagged(text) if m.type == "rearranged_gene"]
+    # row 1 only: row 2 names the partner; the IHC column is no fusion column
+    assert rearranged == [("ALK", "rearranged.fusion_cell")]
 
 
 def test_a_partner_cell_resolved_only_through_an_alias_stays_unresolved():
@@ -252,6 +295,7 @@ def test_a_transcript_that_prefixes_a_variant_is_no_fusion_detail():
     ("There was no ROS-1 rearrangement.", []),
     ("The biopsy was negative for ALK rearrangement.", []),
     ("FISH showed no evidence of an ALK rearrangement.", []),
+    ("The tumour lacked ALK, ROS1 and RET rearrangements.", []),
     ("Patients with no response had an ALK rearrangement.", ["ALK"]),
 ])
 def test_genes_the_text_says_are_not_rearranged_are_not(sentence, rearranged):
@@ -268,8 +312,25 @@ def test_exons_of_one_gene_alone_do_not_back_a_reversed_pair():
     ("It creates the fusion gene RUNX1-RUNX1T1.", ["RUNX1::RUNX1T1"]),
     ("The fusion transcript PML/RARA was absent.", ["PML::RARA"]),
     ("RUNX1-RUNX1T1 levels were compared with AML1 levels.", []),
+    # pairs listed before one fusion word are each a fusion
+    ("Screening for ETV6-RUNX1, TCF3-PBX1 and KMT2A-AFF1 fusions was negative.",
+     ["ETV6::RUNX1", "TCF3::PBX1", "KMT2A::AFF1"]),
+    ("ETV6-RUNX1, and a TCF3-PBX1 fusion was found.", ["TCF3::PBX1"]),
 ])
 def test_a_translocation_or_fusion_word_before_a_pair_names_its_fusion(sentence, expected):
+    assert named(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("RT-PCR was positive for CBFB-MYH11.", ["CBFB::MYH11"]),
+    ("Molecular studies showed MLL-AF4, and the karyotype was complex.", ["KMT2A::AFF1"]),
+    ("The blasts harbored ETV6-RUNX1 and an IKZF1 deletion.", ["ETV6::RUNX1"]),
+    # the pair is not the whole finding, or a slash lists markers
+    ("Immunostaining showed MSH2-MSH6 loss.", []),
+    ("The patient carried BRCA1-BRCA2 mutations.", []),
+    ("Staining was positive for AE1/AE3.", []),
+])
+def test_a_finding_that_ends_on_a_hyphenated_pair_names_its_fusion(sentence, expected):
     assert named(sentence) == expected
 
 
