@@ -3,6 +3,8 @@ on reports written for each rule (fictional patients)."""
 
 import re
 
+import pytest
+
 from pipeline.assemble.patients import narrative_patients
 from pipeline.assemble.story import (BACKGROUND, DETAIL, FRAMING, SUMMARY, TITLE, Sentence,
                                      StoryRules, is_framing, story_rules, tells_of_patient)
@@ -131,42 +133,24 @@ def test_a_concluding_sentence_in_a_case_section_frames_the_case(tmp_path):
     assert role_of(text, sentences, "This case highlights") == FRAMING
 
 
-def test_an_untitled_body_tells_from_the_sentence_that_introduces_the_patient(tmp_path):
-    report = ("Chronic myeloid leukemia is driven by BCR-ABL1. Dasatinib is widely used. "
-              "A 45-year-old man presented with fatigue. He received dasatinib and achieved "
-              "a major molecular response. The disease proved refractory. At relapse, "
-              "nilotinib induced a response that is ongoing at 2 years.\n")
-    text, patients, sentences = patients_of(tmp_path, report)
-    assert role_of(text, sentences, "Dasatinib is widely used") == BACKGROUND
-    assert role_of(text, sentences, "He received dasatinib") == DETAIL
+@pytest.mark.parametrize("later, roles", [
     # a story word of its own; a comment on what the sentence tells ("that is ongoing")
-    assert role_of(text, sentences, "proved refractory") == DETAIL
-    assert role_of(text, sentences, "nilotinib induced") == DETAIL
-    assert (patients[0].age_years, patients[0].sex) == (45, "male")
-
-
-def test_an_untitled_body_leaves_out_a_patient_others_reported(tmp_path):
+    ("The disease proved refractory. At relapse, nilotinib induced a response that is ongoing "
+     "at 2 years.", {"proved refractory": DETAIL, "nilotinib induced": DETAIL}),
+    # a patient others reported is no part of the story
+    ("Previously, a 10-year-old girl was reported to respond to dasatinib but died of disease.",
+     {"was reported to respond": BACKGROUND}),
+])
+def test_an_untitled_body_tells_from_the_sentence_that_introduces_the_patient(tmp_path, later,
+                                                                              roles):
     report = ("Chronic myeloid leukemia is driven by BCR-ABL1. Dasatinib is widely used. "
               "A 45-year-old man presented with fatigue. He received dasatinib and achieved "
-              "a major molecular response. Previously, a 10-year-old girl was reported to "
-              "respond to dasatinib but died of disease.\n")
+              f"a major molecular response. {later}\n")
     text, patients, sentences = patients_of(tmp_path, report)
     assert role_of(text, sentences, "Dasatinib is widely used") == BACKGROUND
     assert role_of(text, sentences, "He received dasatinib") == DETAIL
-    # a patient others reported is no part of the story
-    assert role_of(text, sentences, "was reported to respond") == BACKGROUND
-    assert (patients[0].age_years, patients[0].sex) == (45, "male")
-
-
-def test_a_finding_disclosed_or_uncovered_by_a_test_is_part_of_the_story(tmp_path):
-    roles = {"A 52-year-old woman with ALK-positive lung cancer progressed on alectinib.": DETAIL,
-             "Rebiopsy disclosed ALK G1202R.": DETAIL,
-             "NGS of plasma uncovered a KRAS G12C clone.": DETAIL,
-             # what is known or advised stays background, whatever its verb
-             "ALK G1202R is a common mechanism of resistance.": BACKGROUND,
-             "Prior lines of therapy have to be disclosed to the pathologist.": BACKGROUND}
-    text, _, sentences = patients_of(tmp_path, " ".join(roles) + "\n")
     assert {words: role_of(text, sentences, words) for words in roles} == roles
+    assert (patients[0].age_years, patients[0].sex) == (45, "male")
 
 
 def test_a_report_with_no_title_section_opens_on_its_title_line(tmp_path):
