@@ -603,8 +603,9 @@ class Reading:
         or at the end of a step "switched from" a drug, cut before the "to" of the next
         (:func:`cut_steps`); None when it says nothing of a stop."""
         text, rules = self.text, self.rules
-        if self.says(rules.stop_words, bounds):
-            return rules.stop_words.search(text, *bounds).start()
+        stopped = rules.stop_words.search(text, *bounds)
+        if stopped is not None:
+            return stopped.start()
         switched = rules.switched_from.search(text, bounds[0], bounds[1] + len(" to "))
         return bounds[1] if switched and switched.end() == bounds[1] else None
 

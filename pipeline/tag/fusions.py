@@ -50,7 +50,7 @@ from pipeline.tag.fusion_details import (exon_statement_follows, find_exon_notat
                                          find_gene_details, prefix_fit, sentence_bounds)
 from pipeline.tag.matching import (ascii_runs, first_scanned_forms, lower_keeping_offsets,
                                    matches_at_runs)
-from pipeline.tag.tables import table_cells
+from pipeline.tag.tables import cell_holding, table_cells
 from pipeline.tag.tags import Tag, add_tags, doc_text, remove_tags, resolved_genes
 
 FILE = "fusions.yaml"
@@ -359,8 +359,8 @@ def fusion_column_cells(cells: list[tuple[int, int, str]]) -> list[tuple[int, in
 
 
 def in_cells(cells: list[tuple[int, int]], start: int, end: int) -> bool:
-    index = bisect.bisect_right(cells, start, key=lambda cell: cell[0]) - 1
-    return index >= 0 and end <= cells[index][1]
+    cell = cell_holding(cells, start)
+    return cell is not None and end <= cell[1]
 
 
 def listed_before_a_fusion_word(text: str, matches: list[re.Match]) -> set[int]:

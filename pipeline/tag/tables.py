@@ -9,6 +9,7 @@ the cell is ("ALK fusion partner", "First-line"), which the cell alone does not.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
@@ -38,8 +39,12 @@ def table_cells(doc: Doc) -> list[tuple[int, int, str]]:
 def column_header(doc: Doc, offset: int) -> str | None:
     """The header of the column holding ``offset``; None outside a table's body cells
     (asked for every weak drug: the cells are in text order, so bisected, not scanned)."""
-    cells = table_cells(doc)
+    cell = cell_holding(table_cells(doc), offset)
+    return cell[2] if cell is not None else None
+
+
+def cell_holding(cells: Sequence[tuple], offset: int) -> tuple | None:
+    """The cell of ``cells`` (in text order, each (start, end, ...)) that holds ``offset``:
+    bisected, not scanned."""
     index = bisect.bisect_right(cells, offset, key=lambda cell: cell[0]) - 1
-    if index >= 0 and offset <= cells[index][1]:
-        return cells[index][2]
-    return None
+    return cells[index] if index >= 0 and offset <= cells[index][1] else None

@@ -1,7 +1,7 @@
 """A cell's column header, which tells taggers what the cell holds."""
 
 from pipeline.read import text_document
-from pipeline.tag.tables import column_header, set_tables, table_cells
+from pipeline.tag.tables import cell_holding, column_header, set_tables, table_cells
 
 
 def test_a_cell_knows_its_column_header(nlp):
@@ -44,3 +44,10 @@ def test_table_cases_and_taggers_read_one_layout():
     assert [[text[c.start:c.end] for c in row.cells] for row in rows] == [
         ["1", "crizotinib"], ["2", "alectinib"]]
     assert [row.number for row in rows] == [1, 2]
+
+
+def test_the_cell_holding_an_offset_is_found_by_its_bounds():
+    cells = [(10, 20, "Fusion"), (25, 30, "Age")]
+    assert [cell_holding(cells, offset) for offset in (5, 10, 20, 22, 27, 31)] == [
+        None, (10, 20, "Fusion"), (10, 20, "Fusion"), None, (25, 30, "Age"), None]
+    assert cell_holding([(3, 8)], 8) == (3, 8)  # any cell shape starting (start, end)
